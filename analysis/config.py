@@ -1,0 +1,127 @@
+"""Paths and ``workbook.yml``: the one place that knows where things are."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CONFIG_FILE = "workbook.yml"
+ENV_ROOT = "WORKBOOK_ROOT"
+LANGUAGES = ("sv", "en")
+DATA_MARKERS = ("teams.csv", "teams.xlsx")
+
+
+class ConfigError(ValueError):
+    """workbook.yml or a parameter is wrong; the message says what to change."""
+
+
+def find_root(start: Path | None = None) -> Path:
+    """Return the project root: $WORKBOOK_ROOT, else the nearest folder holding workbook.yml."""
+    if os.environ.get(ENV_ROOT):
+        return Path(os.environ[ENV_ROOT]).resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    package_root = Path(__file__).resolve().parent.parent
+    if (package_root / CONFIG_FILE).is_file():
+        return package_root
+    raise ConfigError(
+        f"could not find {CONFIG_FILE} in {here} or any parent folder; "
+        f"run the command inside the workbook repository or set {ENV_ROOT}"
+    )
+
+
+@dataclass(frozen=True)
+class Config:
+    """The project configuration read from ``workbook.yml``."""
+
+    root: Path
+    data: str = "auto"
+    raw_dir: Path = Path("data/raw")
+    sample_dir: Path = Path("data/sample")
+    processed_dir: Path = Path("data/processed")
+    outputs_dir: Path = Path("outputs")
+    language: str = "sv"
+    min_count: int = 5
+    show_free_text: bool = False
+    kernel: str = "python3"
+    cell_timeout: int = 600
+    workers: int | str = "auto"
+    kolada: dict[str, Any] = field(default_factory=dict)
+    reports: tuple[dict[str, Any], ...] = ()
+
+    @property
+    def notebooks_dir(self) -> Path:
+        return self.root / "notebooks"
+
+    def data_dir(self) -> Path:
+        """The data folder reports use: data/raw when it holds data, else data/sample."""
+        if self.data not in ("auto", "raw", "sample"):
+            return (self.root / self.data).resolve()
+        if self.data == "sample":
+            return self.sample_dir
+        if self.data == "raw" or has_data(self.raw_dir):
+            return self.raw_dir
+        return self.sample_dir
+
+    def is_sample(self, folder: Path) -> bool:
+        return Path(folder).resolve() == self.sample_dir.resolve()
+
+
+def has_data(folder: Path) -> bool:
+    """True when ``folder`` holds a teams table (the marker of a data folder)."""
+    return any((Path(folder) / name).is_file() for name in DATA_MARKERS)
+
+
+def load_config(root: Path | None = None) -> Config:
+    """Read ``workbook.yml`` from the project root and return a validated :class:`Config`."""
+    root = Path(root).resolve() if root else find_root()
+    path = root / CONFIG_FILE
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path} is missing; copy it from the repository") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path} is not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path} must be a mapping of settings")
+    known = {"data", "raw_dir", "sample_dir", "processed_dir", "outputs_dir", "language",
+             "privacy", "run", "kolada", "reports"}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise ConfigError(f"{path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    language = str(raw.get("language", "sv"))
+    if language not in LANGUAGES:
+        raise ConfigError(f"{path}: language must be one of {', '.join(LANGUAGES)}, not {language!r}")
+    privacy = raw.get("privacy") or {}
+    run = raw.get("run") or {}
+    min_count = int(privacy.get("min_count", 5))
+    if min_count < 1:
+        raise ConfigError(f"{path}: privacy.min_count must be at least 1")
+    reports = raw.get("reports") or []
+    for i, entry in enumerate(reports, start=1):
+        if not isinstance(entry, dict) or "notebook" not in entry:
+            raise ConfigError(f"{path}: reports entry {i} needs a 'notebook'")
+        if entry.get("for_each") not in (None, "team", "survey"):
+            raise ConfigError(f"{path}: reports entry {i}: for_each must be 'team' or 'survey'")
+    return Config(
+        root=root,
+        data=str(raw.get("data", "auto")),
+        raw_dir=(root / raw.get("raw_dir", "data/raw")).resolve(),
+        sample_dir=(root / raw.get("sample_dir", "data/sample")).resolve(),
+        processed_dir=(root / raw.get("processed_dir", "data/processed")).resolve(),
+        outputs_dir=(root / raw.get("outputs_dir", "outputs")).resolve(),
+        language=language,
+        min_count=min_count,
+        show_free_text=bool(privacy.get("show_free_text", False)),
+        kernel=str(run.get("kernel", "python3")),
+        cell_timeout=int(run.get("cell_timeout", 600)),
+        workers=run.get("workers", "auto"),
+        kolada=dict(raw.get("kolada") or {}),
+        reports=tuple(dict(r) for r in reports),
+    )

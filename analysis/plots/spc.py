@@ -1,0 +1,3 @@
+"""Figures for spc (see the module of the same name in analysis/)."""
+
+__all__: list[str] = []

@@ -1,0 +1,60 @@
+"""The common look of every figure: readable on a phone, printable, colour-blind safe."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import seaborn as sns
+
+# Okabe-Ito palette (colour-blind safe), named for what the charts use it for.
+PALETTE = {
+    "data": "#0072B2",
+    "centre": "#555555",
+    "signal": "#D55E00",
+    "limit": "#999999",
+    "target": "#009E73",
+    "good": "#009E73",
+    "bad": "#D55E00",
+    "neutral": "#BBBBBB",
+    "highlight": "#E69F00",
+    "accent": "#CC79A7",
+    "light": "#56B4E9",
+}
+
+FIGURE_WIDTH = 8.0  # inches; at 100 dpi this is 800 px, sharp and small in an HTML report
+DPI = 100
+
+
+def apply_style() -> None:
+    """Set the seaborn/matplotlib defaults used by every figure."""
+    sns.set_theme(style="whitegrid", context="notebook")
+    mpl.rcParams.update(
+        {
+            "figure.dpi": DPI,
+            "savefig.dpi": DPI,
+            "figure.figsize": (FIGURE_WIDTH, 4.0),
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.titlesize": 12,
+            "axes.titleweight": "bold",
+            "axes.titlelocation": "left",
+            "font.size": 10,
+            "legend.frameon": False,
+            "svg.fonttype": "none",
+        }
+    )
+
+
+def save_png(fig: plt.Figure, path: str | Path) -> Path:
+    """Save ``fig`` as PNG (written to a temporary name first, so a failure leaves no half file)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp.png")
+    fig.savefig(tmp, bbox_inches="tight")
+    tmp.replace(path)
+    return path
+
+
+apply_style()

@@ -1,0 +1,3 @@
+"""Figures for surveys (see the module of the same name in analysis/)."""
+
+__all__: list[str] = []
