@@ -1,0 +1,69 @@
+# The workbook's commands. `make` alone lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+KERNEL := workbook
+
+.PHONY: help reports test test-fast check sample lab lint format lock clean bench
+
+help: ## Show this list of commands
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+# The environment is (re)built from the lock file whenever the lock or pyproject.toml is newer.
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Workbook (Region Jönköpings län)" >/dev/null
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+reports: $(STAMP) ## Build every HTML report into outputs/ (real data in data/raw, else the sample)
+	$(BIN)/workbook run
+	@echo "Open outputs/index.html"
+
+test: $(STAMP) ## Run all tests, including every notebook on the sample data
+	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+test-fast: $(STAMP) ## Run the tests except notebooks, browser and cluster
+	$(BIN)/python -m pytest -m "not notebooks and not browser and not cluster"
+
+check: $(STAMP) ## Check the data folder (data/raw, else the sample) and list every problem
+	$(BIN)/workbook check
+
+sample: $(STAMP) ## Regenerate the synthetic sample data in data/sample
+	$(BIN)/workbook sample
+
+lab: $(STAMP) ## Open JupyterLab in notebooks/ with the project's kernel
+	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.open_browser=True --LabApp.news_url=None \
+	  --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
+
+lint: $(STAMP) ## ruff on the package, tests and notebooks
+	$(BIN)/ruff check analysis tests benchmarks notebooks
+	$(BIN)/ruff format --check analysis tests benchmarks || true
+
+format: $(STAMP) ## Format the code with ruff
+	$(BIN)/ruff format analysis tests benchmarks
+	$(BIN)/ruff check --fix analysis tests benchmarks
+
+bench: $(STAMP) ## Run the benchmarks (prints times and ratios)
+	$(BIN)/python benchmarks/spc_many.py
+	$(BIN)/python benchmarks/surveys.py
+	$(BIN)/python benchmarks/reports.py
+
+lock: ## Regenerate requirements.lock from pyproject.toml in a clean environment
+	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
+	.lockenv/bin/python -m pip install --quiet --upgrade "pip>=24"
+	.lockenv/bin/python -m pip install --quiet ".[dev,cluster,lab]"
+	( echo "# Exact versions of every package (make lock). Python 3.11."; \
+	  .lockenv/bin/python -m pip freeze --exclude-editable | grep -v -i '^workbook-analysis' ) > requirements.lock
+	rm -rf .lockenv
+
+clean: ## Remove outputs, processed data and caches (keeps .venv and data)
+	rm -rf outputs/* data/processed/* .pytest_cache .ruff_cache .hypothesis
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,286 @@
+"""What a notebook needs: parameter validation, the header with its sample banner, escaped tables,
+embedded figures and the provenance footer.
+
+Every function displays HTML in the notebook (and so in the report nbconvert makes); every value
+shown is HTML-escaped here, so a notebook cannot forget it.
+"""
+
+from __future__ import annotations
+
+import base64
+import io as _io
+import subprocess
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from . import __version__, text
+from .config import ConfigError, load_config
+from .text import escape, t
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+# Which parameters each notebook takes; `lang` and `data_dir` are common to all.
+NOTEBOOK_PARAMS: dict[str, dict[str, str]] = {
+    "baseline": {"team": "optional team"},
+    "survey": {"survey": "survey"},
+    "team_effects": {"team": "team"},
+    "gap_analysis": {"year": "year"},
+    "explore": {"team": "optional team", "measure": "optional measure"},
+}
+COMMON_PARAMS = ("lang", "data_dir")
+
+# Small, print- and phone-friendly CSS, sent once per report with the header.
+CSS = """
+<style>
+.wb-report{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:60rem;line-height:1.45}
+.wb-banner{border:3px solid #D55E00;background:#fff3e8;color:#7a2e00;padding:.6rem .9rem;
+ font-weight:700;margin:.5rem 0 1rem;border-radius:4px}
+.wb-meta{color:#444;margin:.2rem 0}
+.wb-table{border-collapse:collapse;margin:.4rem 0 1rem;font-size:.92rem;max-width:100%;display:block;overflow-x:auto}
+.wb-table th,.wb-table td{border-bottom:1px solid #ddd;padding:.25rem .6rem;text-align:left;vertical-align:top}
+.wb-table td.num,.wb-table th.num{text-align:right;font-variant-numeric:tabular-nums}
+.wb-table caption{text-align:left;font-weight:600;padding:.2rem 0}
+.wb-note{color:#555;font-size:.9rem}
+.wb-fig img{max-width:100%;height:auto}
+.wb-prov{font-size:.82rem;color:#555;border-top:1px solid #ccc;margin-top:2rem;padding-top:.5rem}
+@media print{.wb-banner{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+</style>
+"""
+
+
+def _display_html(markup: str) -> None:
+    from IPython.display import HTML, display
+
+    display(HTML(markup))
+
+
+def load(data_dir: str | Path | None = None):
+    """Load (and validate) the dataset a report uses; ``None`` = the folder workbook.yml selects."""
+    from .dataset import load_dataset
+
+    return load_dataset(data_dir)
+
+
+def validate_params(notebook: str, dataset, **params: Any) -> dict[str, Any]:
+    """Check a notebook's parameters against the data; return them resolved, and set the language.
+
+    Raises ``ConfigError`` with a message naming the bad value and the valid ones (an unknown team
+    is a clear error, not an empty report).
+    """
+    if notebook not in NOTEBOOK_PARAMS:
+        raise ConfigError(f"unknown notebook {notebook!r}; known: {', '.join(NOTEBOOK_PARAMS)}")
+    allowed = NOTEBOOK_PARAMS[notebook]
+    unknown = sorted(set(params) - set(allowed) - set(COMMON_PARAMS))
+    if unknown:
+        raise ConfigError(
+            f"{notebook}: unknown parameter(s) {', '.join(unknown)}; "
+            f"it takes {', '.join([*allowed, *COMMON_PARAMS])}"
+        )
+    resolved: dict[str, Any] = {}
+    lang = params.get("lang") or load_config().language
+    if lang not in text.LANGUAGES:
+        raise ConfigError(f"lang must be one of {', '.join(text.LANGUAGES)}, not {lang!r}")
+    text.set_language(lang)
+    resolved["lang"] = lang
+    team_ids = list(dataset.teams["team_id"])
+    for name, kind in allowed.items():
+        value = params.get(name)
+        optional = kind.startswith("optional")
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if not optional:
+                raise ConfigError(f"{notebook}: the parameter '{name}' is required")
+            resolved[name] = None
+            continue
+        if kind.endswith("team"):
+            value = str(value).strip().lower()
+            if value not in team_ids:
+                raise ConfigError(
+                    f"{notebook}: unknown team {value!r} in {dataset.folder}/teams; "
+                    f"known teams: {', '.join(team_ids)}"
+                )
+        elif kind.endswith("measure"):
+            team = resolved.get("team")
+            measures = dataset.measures
+            if team:
+                measures = measures[measures["team_id"] == team]
+            known = list(measures["measure_id"])
+            if value not in known:
+                raise ConfigError(
+                    f"{notebook}: unknown measure {value!r}"
+                    + (f" for team {team!r}" if team else "")
+                    + f"; known measures: {', '.join(known)}"
+                )
+        elif kind == "survey":
+            if value not in dataset.surveys:
+                known = ", ".join(dataset.surveys) or "none"
+                raise ConfigError(
+                    f"{notebook}: unknown survey {value!r}; surveys in {dataset.folder}/surveys: {known}"
+                )
+        elif kind == "year":
+            try:
+                value = int(value)
+            except (TypeError, ValueError):
+                raise ConfigError(f"{notebook}: year must be a whole number, not {value!r}") from None
+            if not 2000 <= value <= 2100:
+                raise ConfigError(f"{notebook}: year {value} is outside 2000-2100")
+        resolved[name] = value
+    if params.get("data_dir"):
+        resolved["data_dir"] = str(params["data_dir"])
+    return resolved
+
+
+def team_row(dataset, team_id: str) -> pd.Series:
+    """The teams-table row of ``team_id`` (validate_params has checked that it exists)."""
+    return dataset.teams.loc[dataset.teams["team_id"] == team_id].iloc[0]
+
+
+def header(title: str, dataset, params: Mapping[str, Any], subtitle: str | None = None) -> None:
+    """Show the report title, team, data source and, for sample data, a banner no one can miss."""
+    parts = [CSS, '<div class="wb-report">', f"<h1>{escape(title)}</h1>"]
+    if subtitle:
+        parts.append(f'<p class="wb-meta">{escape(subtitle)}</p>')
+    team = params.get("team")
+    if team:
+        row = team_row(dataset, team)
+        parts.append(f'<p class="wb-meta"><b>{escape(t("team"))}:</b> {escape(row["team_name"])}</p>')
+    source = t("data_sample") if dataset.is_sample else t("data_real")
+    parts.append(f'<p class="wb-meta"><b>{escape(t("data_source"))}:</b> {escape(source)}</p>')
+    if dataset.is_sample:
+        parts.append(f'<div class="wb-banner" role="alert">{escape(t("sample_banner"))}</div>')
+    parts.append("</div>")
+    _display_html("".join(parts))
+
+
+def section(title: str, level: int = 2) -> None:
+    """A section heading."""
+    level = min(max(level, 2), 4)
+    _display_html(f'<h{level} class="wb-report">{escape(title)}</h{level}>')
+
+
+def paragraph(body: str) -> None:
+    """A paragraph of plain text (escaped)."""
+    _display_html(f'<p class="wb-report">{escape(body)}</p>')
+
+
+def note(body: str) -> None:
+    """A small explanatory note (escaped)."""
+    _display_html(f'<p class="wb-note wb-report">{escape(body)}</p>')
+
+
+def bullets(items: Iterable[str]) -> None:
+    """A bulleted list of plain-text items (escaped)."""
+    _display_html('<ul class="wb-report">' + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>")
+
+
+def _cell(value: Any) -> tuple[str, bool]:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "–", False
+    if isinstance(value, bool):
+        return escape(t("yes") if value else t("no")), False
+    if isinstance(value, int):
+        return escape(text.number(value, 0)), True
+    if isinstance(value, float):
+        return escape(text.number(value, 0 if value.is_integer() and abs(value) >= 100 else 1)), True
+    if isinstance(value, pd.Timestamp):
+        return escape(value.strftime("%Y-%m-%d")), False
+    return escape(value), False
+
+
+def table_html(frame: pd.DataFrame, caption: str | None = None) -> str:
+    """Render ``frame`` as an escaped HTML table (numbers right-aligned, Swedish number format)."""
+    head = "".join(f"<th>{escape(c)}</th>" for c in frame.columns)
+    rows = []
+    for record in frame.itertuples(index=False, name=None):
+        cells = []
+        for value in record:
+            body, numeric = _cell(value.item() if hasattr(value, "item") else value)
+            cells.append(f'<td class="num">{body}</td>' if numeric else f"<td>{body}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    cap = f"<caption>{escape(caption)}</caption>" if caption else ""
+    return f'<table class="wb-table">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def table(frame: pd.DataFrame, caption: str | None = None) -> None:
+    """Show an aggregate table. Format numbers/labels before calling; every cell is escaped here."""
+    _display_html(table_html(frame, caption))
+
+
+def figure_html(fig, alt: str = "") -> str:
+    """The figure as an ``<img>`` with the PNG embedded (the report stays one self-contained file)."""
+    import matplotlib.pyplot as plt
+
+    buffer = _io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    plt.close(fig)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return f'<div class="wb-fig"><img alt="{escape(alt)}" src="data:image/png;base64,{data}"></div>'
+
+
+def figure(fig, alt: str = "") -> None:
+    """Show a matplotlib figure embedded as PNG, and close it."""
+    _display_html(figure_html(fig, alt))
+
+
+def _git_commit(root: Path) -> str:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"], cwd=root, capture_output=True, text=True, timeout=5
+        )
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", "analysis", "notebooks"],
+            cwd=root, capture_output=True, text=True, timeout=5,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    if out.returncode != 0:
+        return "unknown"
+    return out.stdout.strip() + (" (+ local changes)" if dirty.stdout.strip() else "")
+
+
+def provenance_info(dataset, params: Mapping[str, Any]) -> dict[str, Any]:
+    """What the provenance footer shows, as data (tested without a notebook)."""
+    config = load_config()
+    info: dict[str, Any] = {
+        "generated": datetime.now(STOCKHOLM).strftime("%Y-%m-%d %H:%M %Z"),
+        "git_commit": _git_commit(config.root),
+        "package_version": __version__,
+        "data_source": f"{dataset.source}: {dataset.folder}",
+        "parameters": {k: v for k, v in params.items() if k != "data_dir"},
+        "files": dict(sorted(dataset.files.items())),
+    }
+    try:
+        from . import kolada
+
+        fetched = kolada.last_fetch(config.root)
+    except (ImportError, AttributeError, OSError, ValueError):
+        fetched = None
+    if fetched:
+        info["kolada"] = fetched
+    return info
+
+
+def provenance(dataset, params: Mapping[str, Any]) -> None:
+    """Show the provenance footer: time, code version, data files and their hashes, parameters."""
+    info = provenance_info(dataset, params)
+    params_text = ", ".join(f"{k}={v}" for k, v in info["parameters"].items()) or "–"
+    files = "".join(
+        f"<li><code>{escape(name)}</code> {escape(digest[:12])}</li>" for name, digest in info["files"].items()
+    )
+    lines = [
+        f"<h2>{escape(t('provenance'))}</h2>",
+        f"<p><b>{escape(t('generated'))}:</b> {escape(info['generated'])}<br>",
+        f"<b>{escape(t('git_commit'))}:</b> {escape(info['git_commit'])}<br>",
+        f"<b>{escape(t('package_version'))}:</b> {escape(info['package_version'])}<br>",
+        f"<b>{escape(t('data_source'))}:</b> {escape(info['data_source'])}<br>",
+        f"<b>{escape(t('parameters'))}:</b> {escape(params_text)}</p>",
+    ]
+    if "kolada" in info:
+        k = info["kolada"]
+        lines.append(f"<p><b>Kolada:</b> {escape(k.get('fetched_at', ''))}, API {escape(k.get('api_version', ''))}</p>")
+    lines.append(f"<details><summary>{escape(t('input_files'))}</summary><ul>{files}</ul></details>")
+    _display_html('<div class="wb-prov wb-report">' + "".join(lines) + "</div>")

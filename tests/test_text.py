@@ -1,0 +1,40 @@
+import pytest
+
+from analysis import text
+
+
+def test_every_label_has_swedish_and_no_empty_translation():
+    for key, entry in text.LABELS.items():
+        assert entry.get("sv"), f"label {key!r} has no Swedish text"
+        assert all(isinstance(v, str) and v for v in entry.values()), key
+
+
+def test_language_switch_and_fallback():
+    assert text.t("measure", "sv") == "Mått"
+    assert text.t("measure", "en") == "Measure"
+    text.set_language("en")
+    try:
+        assert text.t("county") == "The county"
+    finally:
+        text.set_language("sv")
+    assert text.t("county") == "Länet"
+
+
+def test_unknown_label_and_language_are_errors():
+    with pytest.raises(KeyError, match="no label 'nonexistent'"):
+        text.t("nonexistent")
+    with pytest.raises(ValueError, match="language must be one of"):
+        text.set_language("de")
+
+
+def test_swedish_number_format_uses_decimal_comma_and_space_for_thousands():
+    assert text.number(1234.5, 1, "sv") == "1\u00a0234,5"
+    assert text.number(1234.5, 1, "en") == "1,234.5"
+    assert text.percent(0.934, 0, "sv") == "93\u00a0%"
+    assert text.percent(0.9349, 1, "en") == "93.5%"
+    assert text.number(float("nan")) == "–"
+
+
+def test_escape_neutralises_markup():
+    assert text.escape('<script>alert("x")</script>') == "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
+    assert text.escape(None) == ""
