@@ -10,6 +10,7 @@ import matplotlib
 matplotlib.use("Agg") if not matplotlib.get_backend().lower().startswith(("module://", "ipympl", "widget")) else None
 
 from .effects import *  # noqa: E402,F403
+from .explore import *  # noqa: E402,F403
 from .goals import *  # noqa: E402,F403
 from .spc import *  # noqa: E402,F403
 from .style import PALETTE, apply_style, save_png  # noqa: E402,F401

@@ -1,1 +1,46 @@
-LABELS: dict[str, dict[str, str]] = {}
+"""Labels of the coaches' exploration notebook."""
+
+LABELS = {
+    "explore_title": {"sv": "Utforska ett teams data", "en": "Explore a team's data"},
+    "explore_team": {"sv": "Team", "en": "Team"},
+    "explore_measure": {"sv": "Mått", "en": "Measure"},
+    "explore_chart": {"sv": "Diagramtyp", "en": "Chart kind"},
+    "explore_chart_own": {"sv": "måttets egen ({kind})", "en": "the measure's own ({kind})"},
+    "explore_baseline_end": {"sv": "Baslinjen slutar", "en": "Baseline ends"},
+    "explore_phases": {"sv": "Faser vid förändringar", "en": "Phases at changes"},
+    "explore_rules": {"sv": "Regler", "en": "Rules"},
+    "explore_language": {"sv": "Språk", "en": "Language"},
+    "explore_save_png": {"sv": "Spara bild", "en": "Save image"},
+    "explore_save_csv": {"sv": "Spara data", "en": "Save data"},
+    "explore_note_period": {"sv": "Punkt", "en": "Point"},
+    "explore_note_text": {"sv": "Anteckning", "en": "Note"},
+    "explore_note_add": {"sv": "Lägg till anteckning", "en": "Add note"},
+    "explore_saved": {"sv": "Sparad: {path}", "en": "Saved: {path}"},
+    "explore_part": {"sv": "Fas", "en": "Phase"},
+    "explore_points": {"sv": "Punkter", "en": "Points"},
+    "explore_centre": {"sv": "Centrallinje", "en": "Centre line"},
+    "explore_lcl": {"sv": "Nedre gräns", "en": "Lower limit"},
+    "explore_ucl": {"sv": "Övre gräns", "en": "Upper limit"},
+    "explore_longest_run": {"sv": "Längsta serie", "en": "Longest run"},
+    "explore_crossings": {"sv": "Korsningar", "en": "Crossings"},
+    "explore_max": {"sv": "max", "en": "max"},
+    "explore_min": {"sv": "minst", "en": "min"},
+    "explore_signal": {"sv": "Signal", "en": "Signal"},
+    "explore_effect": {"sv": "Effekt", "en": "Effect"},
+    "explore_verdict_signal": {
+        "sv": "Fas {part}: signal om icke-slumpmässig variation.",
+        "en": "Phase {part}: signal of non-random variation.",
+    },
+    "explore_verdict_random": {
+        "sv": "Fas {part}: ingen signal om icke-slumpmässig variation.",
+        "en": "Phase {part}: no signal of non-random variation.",
+    },
+    "explore_effect_heading": {
+        "sv": "Nivåförändring efter baslinjen (avbruten tidsserie)",
+        "en": "Level change after the baseline (interrupted time series)",
+    },
+    "explore_no_effect": {
+        "sv": "Ingen förändring efter baslinjen att skatta.",
+        "en": "No change after the baseline to estimate.",
+    },
+}

@@ -1,0 +1,464 @@
+"""Coaches' interactive exploration: from widget values to frames, figure and verdict.
+
+The logic lives here (unit-tested without a browser); ``notebooks/explore.ipynb`` only shows
+:class:`ExploreApp`, which wires ipywidgets to :func:`build_view`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from . import spc, text
+from .config import ConfigError, load_config
+from .io import DataError, Problem
+from .text import t
+
+RATE_CHARTS = {"p", "pp", "u", "up"}
+CHART_KINDS = ("run", "i", "mr", "c", "g", "t", "p", "pp", "u", "up")  # xbar/s need subgroups
+NOTE_COLUMNS = ["team_id", "measure_id", "period", "note", "added"]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the coach picked in the widgets."""
+
+    team: str
+    measure: str
+    chart: str | None = None  # None: the chart kind the measure declares
+    baseline_end: pd.Timestamp | None = None  # None: the last period before the first change
+    phases: bool = True  # split the chart at the PDSA changes after the baseline
+    rules: str = "anhoej"
+    lang: str = "sv"
+
+
+@dataclass(frozen=True)
+class View:
+    """Everything the explore notebook shows for one selection."""
+
+    selection: Selection
+    series: pd.DataFrame  # period, y, n (the measure's data)
+    changes: pd.DataFrame  # change_no, date, title (the team's PDSA log relevant to the measure)
+    result: spc.ChartResult
+    verdict: str
+    summary: pd.DataFrame  # one row per part, in the report language
+    effect: pd.DataFrame | None  # effect estimate of the first change after the baseline, if any
+    notes: pd.DataFrame  # coach notes on points of this measure
+    measure_name: str = ""
+    target: float | None = None
+    direction: str | None = None
+
+
+def measure_row(dataset, team: str, measure: str) -> pd.Series:
+    """The measures-table row, or a clear error naming what exists."""
+    teams = list(dataset.teams["team_id"])
+    if team not in teams:
+        raise ConfigError(f"unknown team {team!r}; known teams: {', '.join(teams)}")
+    rows = dataset.measures[(dataset.measures["team_id"] == team) & (dataset.measures["measure_id"] == measure)]
+    if rows.empty:
+        known = dataset.measures.loc[dataset.measures["team_id"] == team, "measure_id"]
+        raise ConfigError(f"unknown measure {measure!r} for team {team!r}; known measures: {', '.join(known)}")
+    return rows.iloc[0]
+
+
+def measure_series(dataset, team: str, measure: str) -> pd.DataFrame:
+    """The measure's data as ``period, y, n`` (``n`` = denominator for rate charts, else NaN)."""
+    row = measure_row(dataset, team, measure)
+    obs = dataset.observations
+    obs = obs[(obs["team_id"] == team) & (obs["measure_id"] == measure)].sort_values("period")
+    if row["chart"] in RATE_CHARTS:
+        return pd.DataFrame({"period": obs["period"], "y": obs["numerator"], "n": obs["denominator"]}).reset_index(drop=True)
+    return pd.DataFrame({"period": obs["period"], "y": obs["value"], "n": float("nan")}).reset_index(drop=True)
+
+
+def measure_changes(dataset, team: str, measure: str) -> pd.DataFrame:
+    """The team's changes meant to move ``measure`` (all the team's changes if none names it)."""
+    changes = dataset.changes[dataset.changes["team_id"] == team].sort_values("date")
+    targeted = changes[changes["measures"].fillna("").str.split(",").map(lambda ids: measure in [i.strip() for i in ids])]
+    chosen = targeted if not targeted.empty else changes
+    return chosen[["change_no", "date", "title"]].reset_index(drop=True)
+
+
+def periods(dataset, team: str, measure: str) -> list[pd.Timestamp]:
+    """The measured periods, for the baseline slider."""
+    return list(measure_series(dataset, team, measure)["period"])
+
+
+def default_baseline_end(series: pd.DataFrame, changes: pd.DataFrame) -> pd.Timestamp:
+    """The last period before the first change (the whole series when there is no change)."""
+    if changes.empty:
+        return series["period"].iloc[-1]
+    before = series.loc[series["period"] < changes["date"].min(), "period"]
+    return before.iloc[-1] if not before.empty else series["period"].iloc[0]
+
+
+def phase_starts(series: pd.DataFrame, changes: pd.DataFrame, baseline_end: pd.Timestamp) -> list[pd.Timestamp]:
+    """x values where a new phase starts: right after the baseline, then at each later change."""
+    after = series.loc[series["period"] > baseline_end, "period"]
+    if after.empty:
+        return []
+    starts = [after.iloc[0]]
+    for date in changes["date"]:
+        first = after[after >= date]
+        if not first.empty and first.iloc[0] > starts[-1]:
+            starts.append(first.iloc[0])
+    return starts
+
+
+def build_view(dataset, selection: Selection, notes: pd.DataFrame | None = None) -> View:
+    """Compute the chart, verdict, per-phase summary and effect estimate for ``selection``."""
+    row = measure_row(dataset, selection.team, selection.measure)
+    chart = selection.chart or row["chart"]
+    if chart not in CHART_KINDS:
+        raise ConfigError(f"chart kind {chart!r} cannot be explored; choose one of {', '.join(CHART_KINDS)}")
+    if chart in RATE_CHARTS and row["chart"] not in RATE_CHARTS:
+        raise ConfigError(
+            f"measure {selection.measure!r} has single values, not numerator and denominator; "
+            f"a {chart!r} chart needs both"
+        )
+    series = measure_series(dataset, selection.team, selection.measure)
+    if chart not in RATE_CHARTS and row["chart"] in RATE_CHARTS:
+        series = series.assign(y=series["y"] / series["n"], n=float("nan"))  # explore the share itself
+    changes = measure_changes(dataset, selection.team, selection.measure)
+    baseline_end = selection.baseline_end if selection.baseline_end is not None else default_baseline_end(series, changes)
+    starts = phase_starts(series, changes, baseline_end)
+    kwargs: dict = {"rules": selection.rules}
+    if selection.phases and starts:
+        kwargs["part"] = starts
+    elif baseline_end < series["period"].iloc[-1]:
+        kwargs["freeze"] = baseline_end
+    result = spc.chart(series, y="y", n="n" if chart in RATE_CHARTS else None, x="period", kind=chart, **kwargs)
+    verdict = _verdict(result, selection.lang)
+    effect = _effect(series, chart, starts, changes, selection.lang)
+    measure_notes = _notes_for(notes, selection)
+    target = row["target"] if pd.notna(row["target"]) and chart == row["chart"] else None
+    return View(selection, series, changes, result, verdict, _summary(result, selection.lang), effect,
+                measure_notes, str(row["measure_name"]), target, str(row["direction"]))
+
+
+def _verdict(result: spc.ChartResult, lang: str) -> str:
+    summary = result.summary
+    parts = []
+    for record in summary.itertuples(index=False):
+        signal = bool(record.runs_signal) or int(getattr(record, "sigma_signals", 0) or 0) > 0
+        key = "explore_verdict_signal" if signal else "explore_verdict_random"
+        parts.append(t(key, lang, part=record.part))
+    return " ".join(parts)
+
+
+def _summary(result: spc.ChartResult, lang: str) -> pd.DataFrame:
+    s = result.summary
+    centre = result.points.groupby("part", sort=False)["cl"].first()
+    return pd.DataFrame(
+        {
+            t("explore_part", lang): s["part"].astype(str),
+            t("explore_points", lang): s["n_useful"].astype(int),
+            t("explore_centre", lang): s["part"].map(centre).astype(float).round(3),
+            t("explore_longest_run", lang): [f"{a} ({t('explore_max', lang)} {b})" for a, b in zip(s["longest_run"], s["longest_run_max"], strict=True)],
+            t("explore_crossings", lang): [f"{a} ({t('explore_min', lang)} {b})" for a, b in zip(s["n_crossings"], s["n_crossings_min"], strict=True)],
+            t("explore_signal", lang): [t("yes", lang) if v else t("no", lang) for v in s["runs_signal"]],
+        }
+    )
+
+
+def _effect(series: pd.DataFrame, chart: str, starts: list, changes: pd.DataFrame, lang: str) -> pd.DataFrame | None:
+    """Level change at the first phase start, by interrupted time series; None when too short."""
+    if not starts:
+        return None
+    from . import effects
+
+    data = series.dropna(subset=["y"]).reset_index(drop=True).assign(time=lambda d: range(1, len(d) + 1))
+    first = data.index[data["period"] >= starts[0]]
+    if len(first) == 0:
+        return None
+    intervention = int(data.loc[first[0], "time"])
+    if chart in RATE_CHARTS:
+        kwargs = {"family": "binomial", "exposure": "n"} if chart in ("p", "pp") else {"family": "poisson", "exposure": "n", "scale": "X2"}
+    elif chart in ("c",):
+        kwargs = {"family": "poisson", "scale": "X2"}
+    else:
+        kwargs = {"family": "gaussian"}
+    try:
+        its = effects.interrupted_time_series(data, y="y", time="time", intervention=intervention, **kwargs)
+    except (ValueError, DataError) as exc:
+        return pd.DataFrame({t("explore_effect", lang): [str(exc)]})
+    table = its.table
+    level = table[table["term"] == "level_change"]
+    return level[["term", "estimate", "ci_low", "ci_high", "p_value", "method"]].reset_index(drop=True)
+
+
+# --- coach notes -------------------------------------------------------------------------------
+
+def notes_path(dataset, team: str) -> Path:
+    """Where a team's notes live: ``data/notes/<sample|raw>/<team>.csv``, never inside data/raw."""
+    config = load_config()
+    return config.root / "data" / "notes" / dataset.source / f"{team}.csv"
+
+
+def load_notes(dataset, team: str) -> pd.DataFrame:
+    """The coach notes saved for ``team`` (an empty frame when there are none)."""
+    path = notes_path(dataset, team)
+    if not path.is_file():
+        return pd.DataFrame({c: pd.Series(dtype="str") for c in NOTE_COLUMNS}).assign(period=pd.Series(dtype="datetime64[ns]"))
+    frame = pd.read_csv(path, sep=";", encoding="utf-8-sig", dtype=str)
+    return frame.assign(period=pd.to_datetime(frame["period"]))
+
+
+def add_note(dataset, team: str, measure: str, period, note: str) -> pd.DataFrame:
+    """Save a note on one point of a measure and return the team's notes (written atomically)."""
+    measure_row(dataset, team, measure)
+    note = " ".join(str(note).split())
+    if not note:
+        raise ValueError("the note is empty; write what happened, e.g. 'sjukdomsutbrott vecka 7'")
+    if len(note) > 200:
+        raise ValueError("a note can be at most 200 characters")
+    period = pd.Timestamp(period)
+    if period not in set(periods(dataset, team, measure)):
+        raise ValueError(f"{period:%Y-%m-%d} is not a measured period of {measure!r}")
+    existing = load_notes(dataset, team)
+    new = pd.DataFrame([{"team_id": team, "measure_id": measure, "period": period, "note": note,
+                         "added": datetime.now().strftime("%Y-%m-%d %H:%M")}])
+    frame = pd.concat([existing, new], ignore_index=True) if not existing.empty else new
+    path = notes_path(dataset, team)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    frame.assign(period=frame["period"].dt.strftime("%Y-%m-%d")).to_csv(tmp, sep=";", index=False, encoding="utf-8-sig")
+    tmp.replace(path)
+    return frame
+
+
+def _notes_for(notes: pd.DataFrame | None, selection: Selection) -> pd.DataFrame:
+    if notes is None or notes.empty:
+        return pd.DataFrame({"period": pd.Series(dtype="datetime64[ns]"), "note": pd.Series(dtype="str")})
+    chosen = notes[(notes["team_id"] == selection.team) & (notes["measure_id"] == selection.measure)]
+    return chosen[["period", "note"]].reset_index(drop=True)
+
+
+# --- saving ------------------------------------------------------------------------------------
+
+def _stem(view: View) -> str:
+    s = view.selection
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    return re.sub(r"[^a-z0-9_-]+", "-", f"{s.team}_{s.measure}_{stamp}".lower())
+
+
+def export_table(view: View) -> pd.DataFrame:
+    """The current chart's points as a table for Excel (aggregates of one team, no microdata)."""
+    p = view.result.points
+    lang = view.selection.lang
+    return pd.DataFrame(
+        {
+            t("period", lang): pd.to_datetime(p["x"]).dt.strftime("%Y-%m-%d"),
+            t("value", lang): p["y"].round(4),
+            t("explore_centre", lang): p["cl"].round(4),
+            t("explore_lcl", lang): p["lcl"].round(4),
+            t("explore_ucl", lang): p["ucl"].round(4),
+            t("explore_part", lang): p["part"].astype(str),
+            t("explore_signal", lang): [t("yes", lang) if (a or b) else t("no", lang) for a, b in zip(p["sigma_signal"], p["runs_signal"], strict=True)],
+        }
+    )
+
+
+def save_csv(view: View, folder: Path | None = None) -> Path:
+    """Save the current table as CSV for Swedish Excel (``;``, decimal comma, UTF-8 with BOM)."""
+    folder = Path(folder) if folder else load_config().outputs_dir / "explore"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{_stem(view)}.csv"
+    tmp = path.with_suffix(".tmp")
+    export_table(view).to_csv(tmp, sep=";", decimal=",", index=False, encoding="utf-8-sig")
+    tmp.replace(path)
+    return path
+
+
+def figure(view: View):
+    """The chart of ``view`` with PDSA markers, target, direction and the coach's notes."""
+    from . import plots
+
+    return plots.explore_chart(view)
+
+
+def save_png(view: View, folder: Path | None = None) -> Path:
+    """Save the current chart as PNG."""
+    import matplotlib.pyplot as plt
+
+    from .plots.style import save_png as _save
+
+    folder = Path(folder) if folder else load_config().outputs_dir / "explore"
+    fig = figure(view)
+    try:
+        return _save(fig, folder / f"{_stem(view)}.png")
+    finally:
+        plt.close(fig)
+
+
+def problems_as_text(problems: list[Problem]) -> str:
+    return "\n".join(str(p) for p in problems)
+
+
+def selection_for(dataset, team: str | None = None, measure: str | None = None, lang: str | None = None) -> Selection:
+    """The starting selection: the given (or first) team and its first measure, default settings."""
+    team = team or str(dataset.teams["team_id"].iloc[0])
+    measures = dataset.measures.loc[dataset.measures["team_id"] == team, "measure_id"]
+    if measures.empty:
+        raise ConfigError(f"team {team!r} has no measures in measures.csv")
+    measure = measure or str(measures.iloc[0])
+    measure_row(dataset, team, measure)
+    return Selection(team=team, measure=measure, lang=lang or text.get_language())
+
+
+__all__ = ["ExploreApp", "Selection", "View", "build_view", "selection_for", "measure_series", "measure_changes",
+           "periods", "add_note", "load_notes", "save_csv", "save_png", "export_table"]
+
+
+# --- the widgets ---------------------------------------------------------------------------------
+
+class ExploreApp:
+    """ipywidgets wired to :func:`build_view`; every change redraws chart, verdict and tables."""
+
+    def __init__(self, dataset, team: str | None = None, measure: str | None = None, lang: str | None = None):
+        import ipywidgets as w
+
+        self.dataset = dataset
+        self.selection = selection_for(dataset, team, measure, lang)
+        self.notes = load_notes(dataset, self.selection.team)
+        lang = self.selection.lang
+        self.w = w
+        self.team = w.Dropdown(options=self._team_options(), value=self.selection.team, description=t("explore_team", lang))
+        self.measure = w.Dropdown(options=self._measure_options(self.selection.team), value=self.selection.measure,
+                                  description=t("explore_measure", lang))
+        self.chart = w.Dropdown(options=self._chart_options(), value=None, description=t("explore_chart", lang))
+        self.baseline = w.SelectionSlider(options=self._period_options(), description=t("explore_baseline_end", lang),
+                                          continuous_update=False, layout=w.Layout(width="95%"))
+        self.phases = w.Checkbox(value=True, description=t("explore_phases", lang))
+        self.rules = w.ToggleButtons(options=[("Anhøj", "anhoej"), ("IHI", "ihi")], value="anhoej",
+                                     description=t("explore_rules", lang))
+        self.lang = w.ToggleButtons(options=[("Svenska", "sv"), ("English", "en")], value=lang,
+                                    description=t("explore_language", lang))
+        self.save_png_button = w.Button(description=t("explore_save_png", lang), icon="image")
+        self.save_csv_button = w.Button(description=t("explore_save_csv", lang), icon="table")
+        self.note_period = w.Dropdown(options=self._period_options(), description=t("explore_note_period", lang))
+        self.note_text = w.Text(placeholder="sjukdomsutbrott vecka 7", description=t("explore_note_text", lang))
+        self.note_button = w.Button(description=t("explore_note_add", lang), icon="comment")
+        self.message = w.HTML()
+        self.output = w.Output()
+        self._reset_baseline()
+        self.team.observe(self._on_team, names="value")
+        self.measure.observe(self._on_measure, names="value")
+        for control in (self.chart, self.baseline, self.phases, self.rules, self.lang):
+            control.observe(lambda _change: self.redraw(), names="value")
+        self.save_png_button.on_click(lambda _b: self._save(save_png))
+        self.save_csv_button.on_click(lambda _b: self._save(save_csv))
+        self.note_button.on_click(lambda _b: self._add_note())
+        self.view: View | None = None
+
+    # options -----------------------------------------------------------------------------------
+    def _team_options(self):
+        return [(f"{r.team_name} ({r.team_id})", r.team_id) for r in self.dataset.teams.itertuples()]
+
+    def _measure_options(self, team):
+        m = self.dataset.measures[self.dataset.measures["team_id"] == team]
+        return [(r.measure_name, r.measure_id) for r in m.itertuples()]
+
+    def _chart_options(self):
+        row = measure_row(self.dataset, self.team.value if hasattr(self, "team") else self.selection.team,
+                          self.measure.value if hasattr(self, "measure") else self.selection.measure)
+        own = row["chart"]
+        kinds = [k for k in CHART_KINDS if k != own and (own in RATE_CHARTS or k not in RATE_CHARTS)]
+        return [(t("explore_chart_own", self.selection.lang, kind=own), None), *[(k, k) for k in kinds]]
+
+    def _period_options(self):
+        team = self.team.value if hasattr(self, "team") else self.selection.team
+        measure = self.measure.value if hasattr(self, "measure") else self.selection.measure
+        return [(f"{p:%Y-%m-%d}", p) for p in periods(self.dataset, team, measure)]
+
+    def _reset_baseline(self):
+        series = measure_series(self.dataset, self.team.value, self.measure.value)
+        changes = measure_changes(self.dataset, self.team.value, self.measure.value)
+        self.baseline.value = default_baseline_end(series, changes)
+
+    # events ------------------------------------------------------------------------------------
+    def _on_team(self, change):
+        self.notes = load_notes(self.dataset, change["new"])
+        self.measure.options = self._measure_options(change["new"])  # fires _on_measure
+
+    def _on_measure(self, _change):
+        if self.measure.value is None:
+            return
+        self.chart.options = self._chart_options()
+        self.chart.value = None
+        self.baseline.options = self._period_options()
+        self.note_period.options = self._period_options()
+        self._reset_baseline()
+        self.redraw()
+
+    def current_selection(self) -> Selection:
+        return Selection(team=self.team.value, measure=self.measure.value, chart=self.chart.value,
+                         baseline_end=self.baseline.value, phases=self.phases.value, rules=self.rules.value,
+                         lang=self.lang.value)
+
+    def redraw(self) -> View | None:
+        """Recompute and redraw everything for the current widget values."""
+        from IPython.display import HTML, display
+
+        from . import report
+
+        if self.measure.value is None or self.baseline.value is None:
+            return None
+        try:
+            self.view = build_view(self.dataset, self.current_selection(), self.notes)
+        except (ConfigError, DataError, ValueError) as exc:
+            self.output.clear_output(wait=True)
+            with self.output:
+                display(HTML(f"<p style='color:#D55E00'>{text.escape(exc)}</p>"))
+            return None
+        view, lang = self.view, self.view.selection.lang
+        self.output.clear_output(wait=True)
+        with self.output:
+            display(HTML(report.figure_html(figure(view), alt=view.measure_name)))
+            display(HTML(f"<p><b>{text.escape(view.verdict)}</b></p>"))
+            display(HTML(report.table_html(view.summary)))
+            if view.effect is not None:
+                display(HTML(report.table_html(view.effect, caption=t("explore_effect_heading", lang))))
+            else:
+                display(HTML(f"<p>{text.escape(t('explore_no_effect', lang))}</p>"))
+        return view
+
+    def _save(self, saver):
+        if self.view is None:
+            return
+        path = saver(self.view)
+        self.message.value = text.escape(t("explore_saved", self.view.selection.lang, path=path))
+
+    def _add_note(self):
+        try:
+            self.notes = add_note(self.dataset, self.team.value, self.measure.value, self.note_period.value,
+                                  self.note_text.value)
+        except (ValueError, ConfigError) as exc:
+            self.message.value = f"<span style='color:#D55E00'>{text.escape(exc)}</span>"
+            return
+        self.note_text.value = ""
+        self.redraw()
+
+    def widget(self):
+        w = self.w
+        return w.VBox([
+            w.HBox([self.team, self.measure, self.chart]),
+            self.baseline,
+            w.HBox([self.phases, self.rules, self.lang]),
+            self.output,
+            w.HBox([self.save_png_button, self.save_csv_button]),
+            w.HBox([self.note_period, self.note_text, self.note_button]),
+            self.message,
+        ])
+
+    def show(self):
+        """Display the widgets and draw the first chart."""
+        from IPython.display import display
+
+        display(self.widget())
+        self.redraw()
+        return self
