@@ -1,0 +1,135 @@
+"""The coaches' exploration logic, tested without a browser on tiny hand-built data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from analysis import explore
+from analysis.config import ConfigError
+
+PERIODS = pd.date_range("2024-01-01", periods=20, freq="W-MON")
+# Hand-checkable values: the median of the first 10 is 5.5, of the first 15 is 8.
+VALUES = [*range(1, 11), 20, 21, 22, 23, 24, 12, 13, 14, 15, 16]
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    (tmp_path / "workbook.yml").write_text("language: sv\n", encoding="utf-8")
+    monkeypatch.setenv("WORKBOOK_ROOT", str(tmp_path))
+    return tmp_path
+
+
+def make_dataset(folder: Path, with_changes: bool = True):
+    teams = pd.DataFrame({"team_id": ["skola", "tom"], "team_name": ["Skolan", "Utan förändringar"]})
+    measures = pd.DataFrame(
+        {
+            "measure_id": ["narvaro", "franvaro", "besok"],
+            "team_id": ["skola", "skola", "tom"],
+            "measure_name": ["Närvaro", "Frånvaro", "Besök"],
+            "chart": ["run", "p", "run"],
+            "target": [float("nan"), 0.1, float("nan")],
+            "direction": ["up", "down", "up"],
+        }
+    )
+    rows = []
+    for team, measure in [("skola", "narvaro"), ("tom", "besok")]:
+        rows += [{"team_id": team, "measure_id": measure, "period": p, "value": float(v),
+                  "numerator": float("nan"), "denominator": float("nan")} for p, v in zip(PERIODS, VALUES, strict=True)]
+    rows += [{"team_id": "skola", "measure_id": "franvaro", "period": p, "value": float("nan"),
+              "numerator": float(5 + i % 3), "denominator": 50.0} for i, p in enumerate(PERIODS)]
+    changes = pd.DataFrame(
+        {"team_id": ["skola"], "change_no": [1], "date": [PERIODS[10]], "title": ["Sms samma dag"],
+         "measures": ["narvaro"]}
+    )
+    if not with_changes:
+        changes = changes.iloc[0:0]
+    return SimpleNamespace(folder=folder, is_sample=True, source="sample", teams=teams, measures=measures,
+                           observations=pd.DataFrame(rows), changes=changes)
+
+
+def test_default_baseline_ends_before_the_first_change_and_moving_it_moves_the_centre_line(project):
+    ds = make_dataset(project)
+    default = explore.build_view(ds, explore.Selection("skola", "narvaro", phases=False))
+    assert default.result.points["cl"].iloc[0] == pytest.approx(5.5)  # median of 1..10
+    moved = explore.build_view(ds, explore.Selection("skola", "narvaro", phases=False, baseline_end=PERIODS[14]))
+    assert moved.result.points["cl"].iloc[0] == pytest.approx(8.0)  # median of 1..10, 20..24
+
+
+def test_toggling_phases_changes_the_summary(project):
+    ds = make_dataset(project)
+    with_phases = explore.build_view(ds, explore.Selection("skola", "narvaro", phases=True))
+    without = explore.build_view(ds, explore.Selection("skola", "narvaro", phases=False))
+    assert len(with_phases.summary) == 2 and len(without.summary) == 1
+    # Phase 2 (points 11..20) has its own median: of 20..24 and 12..16 = (16 + 20) / 2 = 18.
+    assert with_phases.result.points["cl"].iloc[-1] == pytest.approx(18.0)
+    assert with_phases.effect is not None and "level_change" in set(with_phases.effect["term"])
+
+
+def test_a_team_without_changes_is_all_baseline(project):
+    ds = make_dataset(project, with_changes=False)
+    view = explore.build_view(ds, explore.Selection("tom", "besok"))
+    assert len(view.summary) == 1
+    assert view.effect is None
+    assert view.result.points["cl"].nunique() == 1
+
+
+def test_unknown_measure_and_team_are_clear_errors(project):
+    ds = make_dataset(project)
+    with pytest.raises(ConfigError, match="unknown measure 'vikt' for team 'skola'; known measures: narvaro, franvaro"):
+        explore.build_view(ds, explore.Selection("skola", "vikt"))
+    with pytest.raises(ConfigError, match="unknown team 'vaxjo'"):
+        explore.build_view(ds, explore.Selection("vaxjo", "narvaro"))
+    with pytest.raises(ConfigError, match="needs both"):
+        explore.build_view(ds, explore.Selection("skola", "narvaro", chart="p"))
+
+
+def test_a_rate_measure_can_be_viewed_as_an_i_chart_of_its_share(project):
+    ds = make_dataset(project)
+    view = explore.build_view(ds, explore.Selection("skola", "franvaro", chart="i", phases=False))
+    assert view.result.points["y"].iloc[0] == pytest.approx(5 / 50)
+
+
+def test_notes_are_saved_outside_raw_data_and_shown(project):
+    ds = make_dataset(project / "data" / "sample")
+    explore.add_note(ds, "skola", "narvaro", PERIODS[3], "  sjukdomsutbrott   vecka 7 ")
+    path = explore.notes_path(ds, "skola")
+    assert path == project / "data" / "notes" / "sample" / "skola.csv"
+    notes = explore.load_notes(ds, "skola")
+    view = explore.build_view(ds, explore.Selection("skola", "narvaro"), notes)
+    assert list(view.notes["note"]) == ["sjukdomsutbrott vecka 7"]
+    with pytest.raises(ValueError, match="not a measured period"):
+        explore.add_note(ds, "skola", "narvaro", "1999-01-01", "x")
+    with pytest.raises(ValueError, match="the note is empty"):
+        explore.add_note(ds, "skola", "narvaro", PERIODS[3], "   ")
+
+
+def test_saved_csv_opens_in_swedish_excel(project):
+    ds = make_dataset(project)
+    view = explore.build_view(ds, explore.Selection("skola", "franvaro", phases=False))
+    path = explore.save_csv(view, project / "out")
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel then reads å, ä, ö right
+    header, first = raw.decode("utf-8-sig").splitlines()[:2]
+    assert header.split(";")[0] == "Period"
+    assert first.split(";")[1] == "0,1"  # 5/50 with a decimal comma
+
+
+def test_saved_png_is_a_picture(project):
+    ds = make_dataset(project)
+    view = explore.build_view(ds, explore.Selection("skola", "narvaro"))
+    path = explore.save_png(view, project / "out")
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_app_redraws_when_a_widget_changes(project):
+    ds = make_dataset(project)
+    app = explore.ExploreApp(ds, team="skola", measure="narvaro", lang="sv")
+    first = app.redraw()
+    app.phases.value = False  # fires a redraw through the observer
+    assert app.view is not first and len(app.view.summary) == 1
+    app.team.value = "tom"
+    assert app.view.selection.team == "tom" and app.view.selection.measure == "besok"
