@@ -1,3 +1,202 @@
-"""Figures for goals (see the module of the same name in analysis/)."""
+"""Figures for goals: goal trajectories with the gap, and the driver diagram (påverkansanalys)."""
 
-__all__: list[str] = []
+from __future__ import annotations
+
+import math
+import textwrap
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyBboxPatch, Patch
+
+from ..text import number, t
+from .style import FIGURE_WIDTH, PALETTE
+
+__all__ = ["goal_chart", "driver_diagram"]
+
+STATE_COLOURS = {"tested": PALETTE["good"], "planned": PALETTE["highlight"],
+                 "not_started": PALETTE["neutral"]}
+
+
+def goal_chart(
+    series: pd.DataFrame,
+    names: dict[str, str] | None = None,
+    title: str | None = None,
+    unit: str = "%",
+    facet: str = "municipality_code",
+    ncols: int = 4,
+    lang: str | None = None,
+) -> plt.Figure:
+    """Observed values, the goal trajectory and the gap, one panel per ``facet`` value.
+
+    ``series`` is one goal's part of the second frame :func:`analysis.goals.indicator_goals`
+    returns: [facet], year, value, goal. The gap is drawn from the latest observed value to the
+    goal of the same year and labelled in percentage points.
+    """
+    names = names or {}
+    keys = list(dict.fromkeys(series[facet])) if facet in series else [None]
+    ncols = max(1, min(ncols, len(keys)))
+    nrows = math.ceil(len(keys) / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(FIGURE_WIDTH, 1.9 * nrows + 0.8),
+                             sharex=True, sharey=True, squeeze=False)
+    for ax in axes.flat[len(keys):]:
+        ax.set_visible(False)
+    for ax, key in zip(axes.flat, keys, strict=False):
+        part = series if key is None else series[series[facet] == key]
+        part = part.sort_values("year")
+        obs = part.dropna(subset=["value"])
+        goal = part.dropna(subset=["goal"])
+        ax.plot(obs["year"], obs["value"], marker="o", ms=3, lw=1.4, color=PALETTE["data"])
+        ax.plot(goal["year"], goal["goal"], ls="--", lw=1.3, color=PALETTE["target"])
+        if len(obs):
+            last = obs.iloc[-1]
+            same = goal[goal["year"] == last["year"]]
+            if len(same) and np.isfinite(same["goal"].iloc[0]):
+                g = float(same["goal"].iloc[0])
+                gap = g - float(last["value"])
+                ax.vlines(last["year"], min(g, last["value"]), max(g, last["value"]),
+                          color=PALETTE["signal"], lw=2.2)
+                ax.annotate(t("goals_chart_gap", lang, gap=number(abs(gap), 1, lang)),
+                            (last["year"], (g + float(last["value"])) / 2), xytext=(-4, 0),
+                            textcoords="offset points", ha="right", va="center", fontsize=7,
+                            color=PALETTE["signal"])
+        ax.set_title(names.get(key, key) if key is not None else "", fontsize=9, loc="left")
+        ax.tick_params(labelsize=7)
+        ax.xaxis.set_major_locator(plt.MaxNLocator(4, integer=True))
+    for ax in axes[:, 0]:
+        ax.set_ylabel(unit, fontsize=8)
+    handles = [Line2D([], [], color=PALETTE["data"], marker="o", ms=3, label=t("goals_chart_observed", lang)),
+               Line2D([], [], color=PALETTE["target"], ls="--", label=t("goals_chart_trajectory", lang)),
+               Line2D([], [], color=PALETTE["signal"], lw=2.2, label=t("goals_chart_gap", lang, gap="").strip())]
+    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8,
+               bbox_to_anchor=(0.5, 0.0))
+    if title:
+        fig.suptitle(title, x=0.01, ha="left", fontsize=11, fontweight="bold")
+    fig.tight_layout(rect=(0, 0.06, 1, 0.97 if title else 1))
+    return fig
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(str(text), width)) or " "
+
+
+def driver_diagram(
+    nodes: pd.DataFrame,
+    ideas: pd.DataFrame | None = None,
+    title: str | None = None,
+    lang: str | None = None,
+) -> plt.Figure:
+    """Draw a driver diagram left to right: aim → primary → secondary drivers → change ideas.
+
+    ``nodes`` is ``DriverDiagram.nodes``; ``ideas`` is :func:`analysis.drivers.idea_status`
+    (its ``state`` colours each idea: tested, planned, not started; its changes and measures are
+    written under the idea). Without ``ideas`` every idea is drawn as not started.
+    """
+    width = 32
+    state = {} if ideas is None else dict(zip(ideas["node_id"], ideas["state"], strict=True))
+    label = {}
+    for row in nodes.itertuples(index=False):
+        body = _wrap(row.text, width)
+        if row.level == "idea":
+            changes = ", ".join(map(str, row.changes)) or "–"
+            measures = ", ".join(row.measures) or "–"
+            body += "\n" + _wrap(t("goals_idea_links", lang, changes=changes, measures=measures), width + 4)
+        mark = "\u2713 " if state.get(row.node_id) == "tested" else ""  # not by colour alone
+        label[row.node_id] = f"{mark}{row.node_id}: {body}" if row.level != "aim" else _wrap(row.text, 26)
+    children: dict[str, list[str]] = {}
+    for row in nodes.itertuples(index=False):
+        if row.parent_id is not None and not (isinstance(row.parent_id, float) and math.isnan(row.parent_id)):
+            children.setdefault(row.parent_id, []).append(row.node_id)
+    level = dict(zip(nodes["node_id"], nodes["level"], strict=True))
+    column = {"aim": 0, "primary": 1, "secondary": 2, "idea": 3}
+
+    def lines(node: str) -> int:
+        return label[node].count("\n") + 1
+
+    # Leaves get slots top to bottom; a slot is as tall as the text of the leaf or of a parent
+    # that has it as its only descendant leaf.
+    leaves: list[str] = []
+
+    def collect(node: str) -> None:
+        kids = children.get(node, [])
+        if not kids and node != "AIM":
+            leaves.append(node)
+        for kid in kids:
+            collect(kid)
+
+    collect("AIM")
+    n_leaves: dict[str, int] = {}
+
+    def count(node: str) -> int:
+        kids = children.get(node, [])
+        n_leaves[node] = sum(count(k) for k in kids) if kids else 1
+        return n_leaves[node]
+
+    count("AIM")
+    parent = dict(zip(nodes["node_id"], nodes["parent_id"], strict=True))
+    slot_h = {}
+    for leaf in leaves:
+        h, node = lines(leaf), leaf
+        while parent.get(node) not in (None, "AIM") and isinstance(parent.get(node), str):
+            node = parent[node]
+            h = max(h, lines(node) / n_leaves[node])
+        slot_h[leaf] = h + 1.2
+    y: dict[str, float] = {}
+    top = 0.0
+    for leaf in leaves:
+        y[leaf] = top + slot_h[leaf] / 2
+        top += slot_h[leaf]
+    total = max(top, lines("AIM") + 1.2)
+
+    def place(node: str) -> float:
+        kids = children.get(node, [])
+        if kids:
+            ys = [place(k) for k in kids]
+            y[node] = (min(ys) + max(ys)) / 2
+        return y[node]
+
+    place("AIM")
+    if not leaves:
+        y["AIM"] = total / 2
+    line_h = 0.14  # inches per text line at font size 7.5
+    fig_h = max(3.0, total * line_h + 1.0)
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH * 1.35, fig_h))
+    ax.set_xlim(-0.05, 4.05)
+    ax.set_ylim(total + 0.3, -1.6)
+    ax.axis("off")
+    xs = {0: 0.0, 1: 1.02, 2: 2.04, 3: 3.06}
+    box_w = 0.94
+    headers = ["goals_driver_aim", "goals_driver_primary", "goals_driver_secondary", "goals_driver_ideas"]
+    for col, key in enumerate(headers):
+        ax.text(xs[col] + box_w / 2, -1.0, t(key, lang), ha="center", va="center", fontsize=9,
+                fontweight="bold")
+    fills = {"aim": "#DCEBF7", "primary": "#EAF3FB", "secondary": "#F4F8FC"}
+    for node, level_name in level.items():
+        if node not in y:
+            continue
+        col = column[level_name]
+        h = lines(node) + 0.6
+        colour = (STATE_COLOURS.get(state.get(node, "not_started"), PALETTE["neutral"])
+                  if level_name == "idea" else PALETTE["data"])
+        face = "white" if level_name == "idea" else fills[level_name]
+        ax.add_patch(FancyBboxPatch((xs[col], y[node] - h / 2), box_w, h,
+                                    boxstyle="round,pad=0.0,rounding_size=0.05",
+                                    lw=2.2 if level_name == "idea" else 1.0, ec=colour, fc=face))
+        ax.text(xs[col] + 0.03, y[node], label[node], ha="left", va="center",
+                fontsize=8 if level_name == "aim" else 7.5,
+                fontweight="bold" if level_name == "aim" else "normal")
+        for kid in children.get(node, []):
+            x0, x1 = xs[col] + box_w, xs[column[level[kid]]]
+            xm = (x0 + x1) / 2
+            ax.plot([x0, xm, xm, x1], [y[node], y[node], y[kid], y[kid]], color=PALETTE["limit"],
+                    lw=0.9, zorder=0)
+    handles = [Patch(fc="white", ec=STATE_COLOURS[s], lw=2, label=t(f"goals_idea_{s}", lang))
+               for s in ("tested", "planned", "not_started")]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.0), ncol=3, fontsize=8,
+              frameon=False)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig

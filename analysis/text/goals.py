@@ -1,1 +1,151 @@
-LABELS: dict[str, dict[str, str]] = {}
+"""Labels of the baseline (nuläge) and gap-analysis reports, goals and driver diagrams."""
+
+LABELS = {
+    # report titles and sections
+    "goals_baseline_title": {"sv": "Nuläge", "en": "Baseline (current state)"},
+    "goals_baseline_team_title": {"sv": "Nuläge: {team}", "en": "Baseline: {team}"},
+    "goals_gap_title": {"sv": "Gapanalys {year}: mål och nuläge", "en": "Gap analysis {year}: goals and current state"},
+    "goals_teams_section": {"sv": "Team i nätverket", "en": "Teams in the network"},
+    "goals_teams_by_area": {"sv": "Team per fokusområde och kohort", "en": "Teams by focus area and cohort"},
+    "goals_municipalities_section": {"sv": "Kommuner i nätverket", "en": "Municipalities in the network"},
+    "goals_municipalities_in_network": {
+        "sv": "{n} av länets {total} kommuner deltar i lärandenätverket.",
+        "en": "{n} of the county's {total} municipalities take part in the learning network.",
+    },
+    "goals_indicators_section": {"sv": "Länets indikatorer (Kolada)", "en": "County indicators (Kolada)"},
+    "goals_indicators_intro": {
+        "sv": "Senaste värde per kommun, trend (procentenheter per år, minsta kvadratmetoden över alla år, "
+              "95 % konfidensintervall), länets värde och kommunens placering bland länets {n} kommuner "
+              "(1 = bäst i förbättringsriktningen).",
+        "en": "Latest value per municipality, trend (percentage points per year, least squares over all "
+              "years, 95% confidence interval), the county value and the municipality's position among "
+              "the county's {n} municipalities (1 = best in the direction of improvement).",
+    },
+    "goals_no_indicators": {"sv": "Det finns inga länsindikatorer i data.", "en": "The data hold no county indicators."},
+    "goals_measures_section": {"sv": "Teamens mått och senaste värden", "en": "The teams' measures and latest values"},
+    "goals_team_measures_section": {"sv": "Mått och baslinje", "en": "Measures and baseline"},
+    "goals_baseline_intro": {
+        "sv": "Baslinjen är perioden före teamets första förändring i PGSA-loggen ({date}). "
+              "Centrallinjen följer den diagramtyp måttet är valt att bedömas med. Ett seriediagram "
+              "bedöms med Anhøjs regler (långa serier, för få korsningar av medianen).",
+        "en": "The baseline is the period before the team's first change in the PDSA log ({date}). "
+              "The centre line follows the chart kind the measure is judged with. A run chart is "
+              "judged by Anhøj's rules (long runs, too few crossings of the median).",
+    },
+    "goals_baseline_intro_nochange": {
+        "sv": "Teamet har ännu inte testat någon förändring: hela serien är baslinje.",
+        "en": "The team has not tested any change yet: the whole series is baseline.",
+    },
+    "goals_survey_section": {"sv": "Enkätresultat för teamets område", "en": "Survey results for the team's area"},
+    "goals_no_survey": {"sv": "Det finns ingen enkät som hör till teamets område.", "en": "No survey belongs to the team's area."},
+    "goals_drivers_section": {"sv": "Påverkansanalys (drivkraftsdiagram)", "en": "Driver diagram"},
+    "goals_no_drivers": {"sv": "Teamet har ingen påverkansanalys i data (drivers/{team}.yml).",
+                         "en": "The team has no driver diagram in the data (drivers/{team}.yml)."},
+    "goals_gap_section": {"sv": "Alla mål: nuläge, mål, gap och status", "en": "All goals: current value, target, gap and status"},
+    "goals_gap_intro": {
+        "sv": "Gapet är det som återstår till målet i förbättringsriktningen (procentenheter); 0 eller "
+              "mindre betyder att målet är nått. Status enligt Healthy People 2030: målet nått; förbättras "
+              "(hela 95 %-intervallet för trenden på förbättringssidan om 0); liten eller ingen påvisbar "
+              "förändring; försämras. Med bara två värden gäller Healthy Peoples 10 %-regel.",
+        "en": "The gap is what remains to the target in the direction of improvement (percentage points); "
+              "0 or less means the target is met. Status as in Healthy People 2030: target met; improving "
+              "(the whole 95% interval of the trend on the improving side of 0); little or no detectable "
+              "change; getting worse. With only two values Healthy People's 10% rule applies.",
+    },
+    "goals_charts_section": {"sv": "Indikatorer: utfall, målbana och gap", "en": "Indicators: observed, goal trajectory and gap"},
+    "goals_detect_section": {"sv": "Hur stor förändring kan data visa?", "en": "How large a change can the data show?"},
+    "goals_detect_intro": {
+        "sv": "Minsta förändring mellan två år som kan påvisas (tvåsidigt test, 5 % signifikansnivå, 80 % "
+              "styrka, andel kring {p}). Med {n_needed} svarande per år och grupp kan en förändring på "
+              "{pp} procentenheter påvisas; med färre svarande betyder \"ingen påvisbar förändring\" inte "
+              "att inget har hänt.",
+        "en": "Smallest change between two years that can be detected (two-sided test, 5% significance "
+              "level, 80% power, share around {p}). {n_needed} respondents per year and group are needed "
+              "to detect a change of {pp} percentage points; with fewer, \"no detectable change\" does "
+              "not mean nothing happened.",
+    },
+    "goals_status_section": {"sv": "Status per mål", "en": "Status per goal"},
+    # statuses (Healthy People 2030)
+    "goals_status_target_met": {"sv": "målet nått", "en": "target met or exceeded"},
+    "goals_status_improving": {"sv": "förbättras", "en": "improving"},
+    "goals_status_little_or_no_change": {"sv": "liten eller ingen påvisbar förändring", "en": "little or no detectable change"},
+    "goals_status_getting_worse": {"sv": "försämras", "en": "getting worse"},
+    "goals_status_baseline_only": {"sv": "endast ett värde (ingen trend)", "en": "baseline only (no trend)"},
+    "goals_status_no_data": {"sv": "inga data", "en": "no data"},
+    "goals_pace_on_pace": {"sv": "i målets takt eller snabbare", "en": "at or above the goal's pace"},
+    "goals_pace_behind": {"sv": "långsammare än målets takt", "en": "slower than the goal's pace"},
+    "goals_pace_undetermined": {"sv": "kan inte avgöras", "en": "cannot be determined"},
+    # table columns
+    "goals_col_goal": {"sv": "Mål", "en": "Goal"},
+    "goals_col_current": {"sv": "Nuläge", "en": "Current value"},
+    "goals_col_current_period": {"sv": "Mätt", "en": "Measured"},
+    "goals_col_target": {"sv": "Målvärde", "en": "Target"},
+    "goals_col_gap": {"sv": "Gap (p.e.)", "en": "Gap (pp)"},
+    "goals_col_deadline": {"sv": "Senast", "en": "Deadline"},
+    "goals_col_status": {"sv": "Status", "en": "Status"},
+    "goals_col_share_achieved": {"sv": "Andel av målförändringen", "en": "Share of targeted change"},
+    "goals_col_trend": {"sv": "Trend (p.e./år, 95 % KI)", "en": "Trend (pp/year, 95% CI)"},
+    "goals_col_pace": {"sv": "Takt mot målet (+{pp} p.e./år)", "en": "Pace vs goal (+{pp} pp/year)"},
+    "goals_col_met_by_deadline": {"sv": "Nått i tid", "en": "Met by deadline"},
+    "goals_col_detail": {"sv": "Underlag", "en": "Basis"},
+    "goals_col_latest_year": {"sv": "År", "en": "Year"},
+    "goals_col_county": {"sv": "Länet", "en": "County"},
+    "goals_col_position": {"sv": "Placering", "en": "Position"},
+    "goals_col_women": {"sv": "Kvinnor/flickor", "en": "Women/girls"},
+    "goals_col_men": {"sv": "Män/pojkar", "en": "Men/boys"},
+    "goals_col_indicator": {"sv": "Indikator", "en": "Indicator"},
+    "goals_col_n_teams": {"sv": "Antal team", "en": "Teams"},
+    "goals_col_teams": {"sv": "Team", "en": "Teams"},
+    "goals_col_in_network": {"sv": "I nätverket", "en": "In the network"},
+    "goals_col_n_per_group": {"sv": "Svarande per år och grupp", "en": "Respondents per year and group"},
+    "goals_col_mdc": {"sv": "Minsta påvisbara förändring (p.e.)", "en": "Minimum detectable change (pp)"},
+    "goals_col_baseline_period": {"sv": "Baslinjeperiod", "en": "Baseline period"},
+    "goals_col_n_points": {"sv": "Punkter", "en": "Points"},
+    "goals_col_centre": {"sv": "Centrallinje", "en": "Centre line"},
+    "goals_col_chart": {"sv": "Diagramtyp", "en": "Chart kind"},
+    "goals_col_verdict": {"sv": "Baslinjens nivå", "en": "Baseline level"},
+    "goals_col_missing": {"sv": "Saknade perioder", "en": "Missing periods"},
+    "goals_col_completeness": {"sv": "Fullständighet", "en": "Completeness"},
+    "goals_col_first_change": {"sv": "Första förändring", "en": "First change"},
+    # baseline verdicts
+    "goals_verdict_stable": {"sv": "stabil nivå", "en": "stable level"},
+    "goals_verdict_unstable": {"sv": "instabil nivå", "en": "unstable level"},
+    "goals_verdict_too_few": {"sv": "för få punkter ({n} av minst {min})", "en": "too few points ({n} of at least {min})"},
+    "goals_too_few_note": {
+        "sv": "{measure}: baslinjen har bara {n} punkter. En baslinje behöver minst {min} punkter innan "
+              "nivån kan bedömas; fortsätt mäta.",
+        "en": "{measure}: the baseline has only {n} points. A baseline needs at least {min} points before "
+              "its level can be judged; keep measuring.",
+    },
+    "goals_centre_median": {"sv": "median", "en": "median"},
+    "goals_centre_mean": {"sv": "medelvärde", "en": "mean"},
+    "goals_centre_proportion": {"sv": "sammanvägd andel", "en": "pooled proportion"},
+    "goals_centre_rate": {"sv": "sammanvägd kvot", "en": "pooled rate"},
+    "goals_none_missing": {"sv": "inga", "en": "none"},
+    # driver diagram
+    "goals_driver_aim": {"sv": "Syfte (mål)", "en": "Aim"},
+    "goals_driver_primary": {"sv": "Primära drivkrafter (vad?)", "en": "Primary drivers (what?)"},
+    "goals_driver_secondary": {"sv": "Sekundära drivkrafter (hur?)", "en": "Secondary drivers (how?)"},
+    "goals_driver_ideas": {"sv": "Förändringsidéer", "en": "Change ideas"},
+    "goals_driver_title": {"sv": "Påverkansanalys: {team}", "en": "Driver diagram: {team}"},
+    "goals_idea_tested": {"sv": "testad (PGSA)", "en": "tested (PDSA)"},
+    "goals_idea_planned": {"sv": "planerad", "en": "planned"},
+    "goals_idea_not_started": {"sv": "ej påbörjad", "en": "not started"},
+    "goals_idea_links": {"sv": "PGSA {changes}; mått: {measures}", "en": "PDSA {changes}; measures: {measures}"},
+    "goals_ideas_table": {"sv": "Förändringsidéer, PGSA-logg och mått", "en": "Change ideas, PDSA log and measures"},
+    "goals_col_idea": {"sv": "Idé", "en": "Idea"},
+    "goals_col_state": {"sv": "Läge", "en": "State"},
+    "goals_col_changes": {"sv": "PGSA-nr", "en": "PDSA no."},
+    "goals_col_measures": {"sv": "Mått", "en": "Measures"},
+    # charts
+    "goals_chart_observed": {"sv": "utfall", "en": "observed"},
+    "goals_chart_trajectory": {"sv": "målbana", "en": "goal trajectory"},
+    "goals_chart_target": {"sv": "mål", "en": "target"},
+    "goals_chart_gap": {"sv": "gap {gap} p.e.", "en": "gap {gap} pp"},
+    "goals_chart_year": {"sv": "År", "en": "Year"},
+    "goals_status_chart_title": {"sv": "Status per kommun och mål", "en": "Status per municipality and goal"},
+    "goals_family_centre_note": {
+        "sv": "Familjecentralerna: {x} av {n} erbjuder basprogrammet (samordnarenkäten, alla {n} svarade).",
+        "en": "Family centres: {x} of {n} offer the base programme (coordinator survey, all {n} answered).",
+    },
+}
