@@ -1,1 +1,292 @@
-LABELS: dict[str, dict[str, str]] = {}
+"""Labels and plain-language verdicts of the effect analysis (keys prefixed ``effects_``).
+
+The verdict functions take rows of the frames ``analysis.effects`` returns and give one sentence
+in the report language. ``analysis.text`` is imported inside the functions (this module is loaded
+while ``analysis.text`` collects its labels).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+LABELS = {
+    # report structure
+    "effects_title": {"sv": "Effektanalys", "en": "Effect analysis"},
+    "effects_aim": {"sv": "Mål", "en": "Aim"},
+    "effects_no_aim": {"sv": "Teamet har inte angett något mål ännu.", "en": "The team has not stated an aim yet."},
+    "effects_drivers": {"sv": "Påverkansanalys (drivkraftsdiagram)", "en": "Driver diagram"},
+    "effects_primary_driver": {"sv": "Primär drivkraft", "en": "Primary driver"},
+    "effects_secondary_driver": {"sv": "Sekundär drivkraft", "en": "Secondary driver"},
+    "effects_change_idea": {"sv": "Förändringsidé", "en": "Change idea"},
+    "effects_measures_section": {"sv": "Mått och styrdiagram", "en": "Measures and control charts"},
+    "effects_its_section": {"sv": "Avbrutna tidsserier", "en": "Interrupted time series"},
+    "effects_table_section": {"sv": "Effektskattningar", "en": "Effect estimates"},
+    "effects_verdicts_section": {"sv": "Vad hände?", "en": "What happened?"},
+    "effects_waves_section": {"sv": "Enkäten: september jämfört med december",
+                              "en": "The survey: September compared with December"},
+    "effects_for_whom_section": {"sv": "För vem?", "en": "For whom?"},
+    "effects_poster_section": {"sv": "Sammanfattning (posterformat)", "en": "Summary (poster format)"},
+    "effects_caveats_section": {"sv": "Att tänka på", "en": "Caveats"},
+    "effects_no_measures": {"sv": "Teamet har inga mått ännu.", "en": "The team has no measures yet."},
+    "effects_no_survey": {"sv": "Ingen enkät med två mätomgångar finns i data.",
+                          "en": "No survey with two waves is in the data."},
+    "effects_spc_caption": {
+        "sv": "Styrdiagram för {measure}, delat i faser vid teamets förändringar.",
+        "en": "Control chart of {measure}, split into phases at the team's changes.",
+    },
+    "effects_its_caption": {
+        "sv": "{measure}: observerat, skattad modell och förväntat förlopp utan förändringarna (streckat).",
+        "en": "{measure}: observed, fitted model, and the expected course without the changes (dashed).",
+    },
+    # poster template (the network's poster headings)
+    "effects_poster_area": {"sv": "Förbättringsområde", "en": "Improvement area"},
+    "effects_poster_background": {"sv": "Bakgrund", "en": "Background"},
+    "effects_poster_baseline": {"sv": "Nuläge", "en": "Current state"},
+    "effects_poster_analysis": {"sv": "Analys av nuläge", "en": "Analysis of the current state"},
+    "effects_poster_changes": {"sv": "Prioriterade förändringar som testats",
+                               "en": "Prioritised changes that were tested"},
+    "effects_poster_results": {"sv": "Resultat kopplat till det övergripande målet",
+                               "en": "Results linked to the overall aim"},
+    "effects_poster_background_text": {
+        "sv": "{team} i {municipality} arbetar med {area} inom nätverket sedan {start}.",
+        "en": "{team} in {municipality} works on {area} in the network since {start}.",
+    },
+    "effects_poster_baseline_text": {
+        "sv": "{measure}: {value} före första förändringen ({n} mätpunkter).",
+        "en": "{measure}: {value} before the first change ({n} data points).",
+    },
+    "effects_poster_county_aim": {
+        "sv": "Länets mål: barns och ungas hälsa ska förbättras med 2 procentenheter per år i fyra år.",
+        "en": "County aim: children's and young people's health improves by 2 percentage points a year for four years.",
+    },
+    "effects_poster_drivers_text": {
+        "sv": "Påverkansanalysen har {primary} primära och {secondary} sekundära drivkrafter och {ideas} förändringsidéer.",
+        "en": "The driver diagram has {primary} primary and {secondary} secondary drivers and {ideas} change ideas.",
+    },
+    "effects_poster_no_drivers": {
+        "sv": "Ingen påverkansanalys är inlämnad.", "en": "No driver diagram has been submitted.",
+    },
+    "effects_poster_change_text": {"sv": "{no}. {title} (från {date}, {step})",
+                                   "en": "{no}. {title} (from {date}, {step})"},
+    # table columns
+    "effects_col_measure": {"sv": "Mått", "en": "Measure"},
+    "effects_col_change": {"sv": "Förändring", "en": "Change"},
+    "effects_col_before": {"sv": "Före", "en": "Before"},
+    "effects_col_after": {"sv": "Efter", "en": "After"},
+    "effects_col_points": {"sv": "Mätpunkter före/efter", "en": "Points before/after"},
+    "effects_col_estimate": {"sv": "Skattad effekt", "en": "Estimated effect"},
+    "effects_col_ci": {"sv": "95 % KI", "en": "95% CI"},
+    "effects_col_p": {"sv": "p-värde", "en": "p-value"},
+    "effects_col_p_adjusted": {"sv": "p (Holm)", "en": "p (Holm)"},
+    "effects_col_verdict": {"sv": "Bedömning", "en": "Verdict"},
+    "effects_col_method": {"sv": "Metod", "en": "Method"},
+    "effects_col_item": {"sv": "Fråga/svar", "en": "Question/answer"},
+    "effects_col_diff": {"sv": "Skillnad (procentenheter)", "en": "Difference (percentage points)"},
+    "effects_col_mdd": {"sv": "Minsta upptäckbara skillnad", "en": "Minimum detectable difference"},
+    "effects_col_subgroup": {"sv": "Grupp", "en": "Group"},
+    "effects_rate_ratio": {"sv": "kvot {value}", "en": "ratio {value}"},
+    "effects_odds_ratio": {"sv": "oddskvot {value}", "en": "odds ratio {value}"},
+    "effects_difference": {"sv": "skillnad {value}", "en": "difference {value}"},
+    "effects_verdict_improved": {"sv": "förbättring", "en": "improvement"},
+    "effects_verdict_worse": {"sv": "försämring", "en": "deterioration"},
+    "effects_verdict_none": {"sv": "ingen säkerställd skillnad", "en": "no established difference"},
+    "effects_verdict_short": {"sv": "för kort serie", "en": "series too short"},
+    # figure labels
+    "effects_observed": {"sv": "Observerat", "en": "Observed"},
+    "effects_fitted": {"sv": "Modell", "en": "Model"},
+    "effects_counterfactual": {"sv": "Utan förändring (förväntat)", "en": "Without the change (expected)"},
+    "effects_change_marker": {"sv": "Förändring {no}", "en": "Change {no}"},
+    "effects_axis_pp": {"sv": "Skillnad december − september (procentenheter)",
+                        "en": "Difference December − September (percentage points)"},
+    "effects_axis_ratio": {"sv": "Skattad effekt (kvot, logaritmisk skala)",
+                           "en": "Estimated effect (ratio, log scale)"},
+    "effects_no_effect_line": {"sv": "ingen effekt", "en": "no effect"},
+    # verdict sentences
+    "effects_up": {"sv": "ökade", "en": "increased"},
+    "effects_down": {"sv": "minskade", "en": "decreased"},
+    "effects_verdict_change": {
+        "sv": "{measure} {moved} från {before} till {after} efter förändring {no} ({title}); {judgement}.",
+        "en": "{measure} {moved} from {before} to {after} after change {no} ({title}); {judgement}.",
+    },
+    "effects_verdict_flat": {
+        "sv": "{measure} var {before} före och {after} efter förändring {no} ({title}); {judgement}.",
+        "en": "{measure} was {before} before and {after} after change {no} ({title}); {judgement}.",
+    },
+    "effects_judgement_significant": {
+        "sv": "skillnaden är statistiskt säkerställd",
+        "en": "the difference is statistically significant",
+    },
+    "effects_judgement_none": {"sv": "ingen säkerställd skillnad", "en": "no statistically established difference"},
+    "effects_judgement_wrong_way": {
+        "sv": "skillnaden är statistiskt säkerställd men åt fel håll",
+        "en": "the difference is statistically significant but in the wrong direction",
+    },
+    "effects_verdict_too_short": {
+        "sv": "{measure}: för få mätpunkter före eller efter förändring {no} ({title}) för att skatta "
+              "en effekt (minst {min} före och {min} efter behövs).",
+        "en": "{measure}: too few data points before or after change {no} ({title}) to estimate an "
+              "effect (at least {min} before and {min} after are needed).",
+    },
+    "effects_wave_verdict": {
+        "sv": "{item}: {before} i {wave1} och {after} i {wave2} ({diff} procentenheter, 95 % KI "
+              "{low} till {high}); {judgement}.",
+        "en": "{item}: {before} in {wave1} and {after} in {wave2} ({diff} percentage points, 95% CI "
+              "{low} to {high}); {judgement}.",
+    },
+    "effects_wave_september": {"sv": "september", "en": "September"},
+    "effects_wave_december": {"sv": "december", "en": "December"},
+    "effects_wave_none_mdd": {
+        "sv": "ingen säkerställd skillnad (med dessa urval upptäcks bara skillnader på omkring {mdd} procentenheter)",
+        "en": "no established difference (these samples can only detect differences of about {mdd} percentage points)",
+    },
+    "effects_wave_suppressed": {
+        "sv": "{item}: för få svar för att visas.", "en": "{item}: too few answers to show.",
+    },
+    # caveats
+    "effects_caveat_its": {
+        "sv": "En avbruten tidsserie jämför med hur måttet hade fortsatt enligt trenden före förändringen. "
+              "Annat som hände samtidigt (lov, personalbyten, andra insatser) kan också förklara en skillnad.",
+        "en": "An interrupted time series compares with how the measure would have continued on its trend "
+              "before the change. Other things happening at the same time (holidays, staff changes, other "
+              "initiatives) can also explain a difference.",
+    },
+    "effects_caveat_short": {
+        "sv": "Med få mätpunkter är skattningarna osäkra; styrdiagrammet är då det viktigaste underlaget. "
+              "Vi skattar en effekt först när det finns minst {min} mätpunkter före och efter en förändring "
+              "(Penfold & Zhang 2013).",
+        "en": "With few data points the estimates are uncertain; the control chart is then the main evidence. "
+              "An effect is only estimated with at least {min} data points before and after a change "
+              "(Penfold & Zhang 2013).",
+    },
+    "effects_caveat_no_difference": {
+        "sv": "\"Ingen säkerställd skillnad\" betyder inte att förändringen saknar effekt, bara att data inte "
+              "räcker för att visa den.",
+        "en": "\"No established difference\" does not mean the change had no effect, only that the data are "
+              "not enough to show it.",
+    },
+    "effects_caveat_waves": {
+        "sv": "Enkätens två mätomgångar är olika urval av elever (inte samma personer följda över tid), "
+              "september och december skiljer sig i årstid och skolår, och bara fem skolor deltar. "
+              "En skillnad mellan omgångarna visar därför inte att förändringarna orsakade den.",
+        "en": "The survey's two waves are different samples of pupils (not the same people followed over "
+              "time), September and December differ in season and school term, and only five schools take "
+              "part. A difference between the waves therefore does not show that the changes caused it.",
+    },
+    "effects_caveat_multiple": {
+        "sv": "Många frågor jämförs samtidigt; p-värdena är därför justerade med Holms metod.",
+        "en": "Many questions are compared at once; the p-values are therefore adjusted with Holm's method.",
+    },
+    "effects_methods_note": {
+        "sv": "Metod: segmenterad regression (kvasi-Poisson för antal och takter, kvasi-binomial för andelar, "
+              "OLS med Newey–West-fel för mätvärden); 95 % konfidensintervall. Andelar jämförs med "
+              "Newcombes hybrida score-intervall.",
+        "en": "Method: segmented regression (quasi-Poisson for counts and rates, quasi-binomial for shares, "
+              "OLS with Newey–West errors for measured values); 95% confidence intervals. Shares are compared "
+              "with Newcombe's hybrid score interval.",
+    },
+}
+
+
+def _share_chart(chart: str) -> bool:
+    return chart in ("p", "pp")
+
+
+def format_level(value: float, chart: str, unit: str | None = None, lang: str | None = None) -> str:
+    """A level of a measure as the report shows it: a share as percent, else number and unit."""
+    from . import number, percent
+
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if _share_chart(chart):
+        return percent(value, 0, lang)
+    text = number(value, 1, lang)
+    return f"{text} {unit}" if unit and unit not in ("antal", "count") else text
+
+
+def format_estimate(estimate: float, ci_low: float, ci_high: float, effect: str,
+                    lang: str | None = None) -> tuple[str, str]:
+    """The estimate and its CI as two short strings (ratio with 2 decimals, differences with 1)."""
+    from . import number, t
+
+    if estimate is None or (isinstance(estimate, float) and math.isnan(estimate)):
+        return "–", "–"
+    decimals = 1 if effect == "difference" else 2
+    key = {"rate ratio": "effects_rate_ratio", "odds ratio": "effects_odds_ratio"}.get(effect, "effects_difference")
+    est = t(key, lang, value=number(estimate, decimals, lang))
+    ci = f"{number(ci_low, decimals, lang)} – {number(ci_high, decimals, lang)}"
+    return est, ci
+
+
+def short_verdict(row, lang: str | None = None) -> str:
+    """One or two words for a table cell: improvement / deterioration / none / too short."""
+    from . import t
+
+    if _get(row, "note") == "too_short":
+        return t("effects_verdict_short", lang)
+    if _get(row, "improved"):
+        return t("effects_verdict_improved", lang)
+    if _get(row, "detected"):
+        return t("effects_verdict_worse", lang)
+    return t("effects_verdict_none", lang)
+
+
+def _get(row, key, default=None):
+    if isinstance(row, (dict, pd.Series)):
+        return row.get(key, default)
+    return getattr(row, key, default)  # a namedtuple from itertuples
+
+
+def measure_verdict(row, lang: str | None = None, min_points: int = 8) -> str:
+    """The plain-language verdict of one row of ``effects.team_effects(...).table``.
+
+    E.g. "Närvaron ökade från 88 % till 93 % efter förändring 2 (sms samma dag); skillnaden är
+    statistiskt säkerställd."
+    """
+    from . import t
+
+    measure, title, no = _get(row, "measure_name"), _get(row, "change_title"), _get(row, "change_no")
+    if _get(row, "note") == "too_short":
+        return t("effects_verdict_too_short", lang, measure=measure, no=no, title=title, min=min_points)
+    chart, unit = str(_get(row, "chart")), _get(row, "unit")
+    before, after = _get(row, "before"), _get(row, "after")
+    b, a = format_level(before, chart, unit, lang), format_level(after, chart, unit, lang)
+    if _get(row, "improved"):
+        judgement = t("effects_judgement_significant", lang)
+    elif _get(row, "detected"):
+        judgement = t("effects_judgement_wrong_way", lang)
+    else:
+        judgement = t("effects_judgement_none", lang)
+    if b == a:
+        return t("effects_verdict_flat", lang, measure=measure, before=b, after=a, no=no, title=title,
+                 judgement=judgement)
+    moved = t("effects_up" if after > before else "effects_down", lang)
+    return t("effects_verdict_change", lang, measure=measure, moved=moved, before=b, after=a, no=no,
+             title=title, judgement=judgement)
+
+
+def wave_verdict(row, item: str, lang: str | None = None, wave1: str | None = None,
+                 wave2: str | None = None) -> str:
+    """The plain-language verdict of one row of ``effects.compare_waves(...)``; ``item`` names it.
+
+    ``wave1``/``wave2`` name the waves in the sentence (default September and December).
+    """
+    from . import number, percent, t
+
+    wave1 = wave1 or t("effects_wave_september", lang)
+    wave2 = wave2 or t("effects_wave_december", lang)
+    if _get(row, "suppressed"):
+        return t("effects_wave_suppressed", lang, item=item)
+    if _get(row, "significant"):
+        judgement = t("effects_judgement_significant", lang)
+    else:
+        mdd = _get(row, "mdd_pp")
+        judgement = (t("effects_wave_none_mdd", lang, mdd=number(mdd, 0, lang))
+                     if mdd is not None and not math.isnan(mdd) else t("effects_judgement_none", lang))
+    diff = _get(row, "diff_pp")
+    sign = "+" if diff > 0 else ""
+    return t("effects_wave_verdict", lang, item=item, wave1=wave1, wave2=wave2, before=percent(_get(row, "p_before"), 0, lang),
+             after=percent(_get(row, "p_after"), 0, lang), diff=sign + number(diff, 1, lang),
+             low=number(_get(row, "ci_low_pp"), 1, lang), high=number(_get(row, "ci_high_pp"), 1, lang),
+             judgement=judgement)

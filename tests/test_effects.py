@@ -1,0 +1,251 @@
+"""Tests of analysis.effects: expected values from published papers or hand calculation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from analysis import effects
+from analysis.text import effects as effects_text
+
+SICILY = Path(__file__).resolve().parents[2] / "shared" / "reference" / "sicily_acs.csv"
+
+
+# --- interrupted time series -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sicily() -> pd.DataFrame:
+    if not SICILY.is_file():
+        pytest.skip(f"reference data {SICILY} not available")
+    return pd.read_csv(SICILY)
+
+
+def test_its_reproduces_lopez_bernal_2017(sicily):
+    # Lopez Bernal, Cummins & Gasparrini 2017 (Int J Epidemiol 46:348-355), model with seasonality:
+    # quasi-Poisson, offset log(stdpop), two Fourier pairs of period 12 -> level change
+    # RR 0.885 (95% CI 0.839 to 0.933).
+    res = effects.interrupted_time_series(
+        sicily, y="aces", time="time", intervention=37, exposure="stdpop", family="poisson",
+        scale="X2", seasonality={"period": 12, "harmonics": 2}, slope_change=False)
+    level = res.table.set_index("term").loc["level_change"]
+    assert level["estimate"] == pytest.approx(0.885, abs=5e-4)
+    assert level["ci_low"] == pytest.approx(0.839, abs=5e-4)
+    assert level["ci_high"] == pytest.approx(0.933, abs=5e-4)
+    assert level["effect"] == "rate ratio"
+    assert "quasi-Poisson" in level["method"] and "stdpop" in level["method"]
+    assert list(res.fitted.columns[:4]) == ["time", "observed", "fitted", "counterfactual"]
+    assert len(res.fitted) == 59
+    # before the ban the counterfactual is the fitted line; after it, it lies above (RR < 1)
+    before = res.fitted[res.fitted["time"] < 37]
+    after = res.fitted[res.fitted["time"] >= 37]
+    assert np.allclose(before["fitted"], before["counterfactual"])
+    assert np.allclose(after["fitted"] / after["counterfactual"], level["estimate"])
+
+
+def test_its_does_not_mutate_input(sicily):
+    copy = sicily.copy()
+    effects.interrupted_time_series(sicily, y="aces", time="time", intervention=37, exposure="stdpop")
+    pd.testing.assert_frame_equal(sicily, copy)
+
+
+def test_its_gaussian_recovers_a_known_step():
+    # hand-built: y = 10 + 0.5 t + 3 (t >= 13) exactly, plus tiny alternating noise
+    t = np.arange(1, 25)
+    y = 10 + 0.5 * t + 3.0 * (t >= 13) + np.where(t % 2 == 0, 0.01, -0.01)
+    res = effects.interrupted_time_series(pd.DataFrame({"t": t, "y": y}), y="y", time="t",
+                                          intervention=13, family="gaussian")
+    table = res.table.set_index("term")
+    assert table.loc["level_change", "estimate"] == pytest.approx(3.0, abs=0.05)
+    assert table.loc["trend", "estimate"] == pytest.approx(0.5, abs=0.01)
+    assert table.loc["level_change", "effect"] == "difference"
+    assert "Newey-West" in table.loc["level_change", "method"]
+
+
+@pytest.mark.filterwarnings("ignore::statsmodels.tools.sm_exceptions.PerfectSeparationWarning")
+def test_its_binomial_odds_ratio_from_exact_proportions():
+    # logit(p) = -1 + 0 * t + log(2) * step: observed shares exactly on the model with large n,
+    # so the estimated odds ratio is 2 (hand calculation).
+    t = np.arange(1, 21)
+    logit = -1 + np.log(2.0) * (t >= 11)
+    p = 1 / (1 + np.exp(-logit))
+    n = np.full(20, 100000)
+    frame = pd.DataFrame({"t": t, "x": np.round(p * n), "n": n})
+    res = effects.interrupted_time_series(frame, y="x", time="t", intervention=11, denominator="n",
+                                          family="binomial")
+    level = res.table.set_index("term").loc["level_change"]
+    assert level["estimate"] == pytest.approx(2.0, rel=2e-3)
+    assert level["effect"] == "odds ratio"
+
+
+def test_its_monthly_dates_and_several_changes():
+    periods = pd.date_range("2021-01-01", periods=48, freq="MS")
+    rng = np.random.default_rng(1)
+    n = rng.integers(80, 120, 48)
+    p = np.where(periods >= "2023-01-01", 0.8, 0.6)
+    frame = pd.DataFrame({"period": periods, "x": rng.binomial(n, p), "n": n})
+    res = effects.interrupted_time_series(frame, y="x", time="period",
+                                          intervention=[pd.Timestamp("2022-04-12"), pd.Timestamp("2023-01-01")],
+                                          denominator="n", family="binomial")
+    levels = res.table[res.table["term"] == "level_change"]
+    assert len(levels) == 2
+    # the change dated 12 April takes effect from the first period starting on or after it (May)
+    assert res.fitted.loc[res.fitted["time"] == pd.Timestamp("2022-04-01"), "segment"].item() == 0
+    assert res.fitted.loc[res.fitted["time"] == pd.Timestamp("2022-05-01"), "segment"].item() == 1
+    assert levels.iloc[1]["ci_low"] > 1  # the real step (odds ratio (.8/.2)/(.6/.4) = 2.67)
+
+
+def test_its_refuses_short_phases():
+    frame = pd.DataFrame({"t": range(1, 15), "y": range(1, 15)})
+    with pytest.raises(effects.SeriesTooShort, match=r"5 point\(s\) before 6.*at least 8.*Penfold & Zhang"):
+        effects.interrupted_time_series(frame, y="y", time="t", intervention=6, family="gaussian")
+    with pytest.raises(effects.SeriesTooShort, match="from 9 on"):
+        effects.interrupted_time_series(frame, y="y", time="t", intervention=9, family="gaussian")
+    # with monthly seasonality a full year is needed before the change
+    long = pd.DataFrame({"t": range(1, 30), "y": np.arange(1, 30) % 5 + 1})
+    with pytest.raises(effects.SeriesTooShort, match="seasonal period"):
+        effects.interrupted_time_series(long, y="y", time="t", intervention=11,
+                                        seasonality={"period": 12, "harmonics": 2})
+
+
+def test_its_bad_input_is_named():
+    frame = pd.DataFrame({"t": range(1, 21), "y": range(1, 21), "n": [0] + [30] * 19})
+    with pytest.raises(ValueError, match="column\\(s\\) pop"):
+        effects.interrupted_time_series(frame, y="y", time="t", intervention=10, exposure="pop")
+    with pytest.raises(ValueError, match="denominator 'n' must be > 0"):
+        effects.interrupted_time_series(frame, y="y", time="t", intervention=10, denominator="n",
+                                        family="binomial")
+    with pytest.raises(ValueError, match="family must be one of"):
+        effects.interrupted_time_series(frame, y="y", time="t", intervention=10, family="negbin")
+
+
+# --- two proportions ---------------------------------------------------------------------------
+
+# Newcombe 1998 (Stat Med 17:873-890), Table II, method 10 (hybrid score), 95% limits.
+# (a) and (b) also in the propint R package's tests citing the paper.
+NEWCOMBE_TABLE_II = [
+    (56, 70, 48, 80, 0.0524, 0.3339),
+    (9, 10, 3, 10, 0.1705, 0.8090),
+    (6, 7, 2, 7, 0.0582, 0.8062),
+    (5, 56, 0, 29, -0.0381, 0.1926),
+    (0, 10, 0, 20, -0.1611, 0.2775),
+]
+
+
+@pytest.mark.parametrize(("x1", "n1", "x2", "n2", "low", "high"), NEWCOMBE_TABLE_II)
+def test_compare_proportions_newcombe_method_10(x1, n1, x2, n2, low, high):
+    res = effects.compare_proportions(x1, n1, x2, n2)
+    assert res["diff"] == pytest.approx(x1 / n1 - x2 / n2)
+    assert res["ci_low"] == pytest.approx(low, abs=1e-4)
+    assert res["ci_high"] == pytest.approx(high, abs=1e-4)
+    assert "Newcombe" in res["method"] and "method 10" in res["method"]
+
+
+def test_compare_proportions_p_value_is_pearson_chi_square():
+    # 56/70 vs 48/80: pooled z = 0.2 / sqrt(104/150 * 46/150 * (1/70 + 1/80)) = 2.650 (by hand)
+    res = effects.compare_proportions(56, 70, 48, 80)
+    assert res["p_value"] == pytest.approx(2 * stats.norm.sf(2.6502), abs=1e-4)
+    chi2 = stats.chi2_contingency([[56, 14], [48, 32]], correction=False)
+    assert res["p_value"] == pytest.approx(chi2.pvalue, rel=1e-9)
+    assert effects.compare_proportions(0, 10, 0, 20)["p_value"] == 1.0
+
+
+def test_compare_proportions_vectorised_and_errors():
+    res = effects.compare_proportions([56, 9], [70, 10], [48, 3], [80, 10])
+    assert isinstance(res, pd.DataFrame) and len(res) == 2
+    assert res["ci_high"].round(4).tolist() == [0.3339, 0.8090]
+    with pytest.raises(ValueError, match="between 0 and its base"):
+        effects.compare_proportions(11, 10, 3, 10)
+    with pytest.raises(ValueError, match="base \\(n\\) must be > 0"):
+        effects.compare_proportions(0, 0, 3, 10)
+
+
+# Benjamini & Hochberg 1995 (JRSS B 57:289-300), section 4: the 15 p-values of the example.
+BH_1995 = [0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459,
+           0.3240, 0.4262, 0.5719, 0.6528, 0.7590, 1.0000]
+
+
+def test_adjust_pvalues_benjamini_hochberg_example():
+    # BH at q = 0.05 rejects the four hypotheses with p <= 0.0095 (0.0095 <= 4/15 * 0.05, and no
+    # larger p_(i) <= i/15 * 0.05); Bonferroni (0.05/15 = 0.0033) and Holm (0.0095 > 0.05/12) only 3.
+    bh = effects.adjust_pvalues(BH_1995, method="fdr_bh")
+    assert bh["reject"].sum() == 4
+    assert bh["reject"].tolist()[:4] == [True] * 4
+    assert "Benjamini & Hochberg" in bh["method"].iloc[0]
+    holm = effects.adjust_pvalues(BH_1995, method="holm")
+    assert holm["reject"].sum() == 3
+    # Holm adjusted p of the 3rd smallest: max(15*0.0001, 14*0.0004, 13*0.0019) = 0.0247 (by hand)
+    assert holm["p_adjusted"].iloc[2] == pytest.approx(0.0247)
+    assert effects.adjust_pvalues(BH_1995, method="bonferroni")["reject"].sum() == 3
+    with pytest.raises(ValueError, match="method must be one of"):
+        effects.adjust_pvalues(BH_1995, method="hs")
+    with_nan = effects.adjust_pvalues([0.01, np.nan, 0.04], method="holm")
+    assert np.isnan(with_nan["p_adjusted"].iloc[1])
+    assert with_nan["p_adjusted"].iloc[0] == pytest.approx(0.02)
+
+
+def test_minimum_detectable_difference_matches_textbook_sample_size():
+    # Two-sided alpha 0.05, power 0.8, p 0.5 vs 0.7 needs 93 per group without continuity
+    # correction (Fleiss, Levin & Paik 2003 formula; by hand: (1.96*sqrt(2*.6*.4) +
+    # 0.8416*sqrt(.5*.5+.7*.3))^2 / 0.2^2 = 92.998), so the MDD at n = 93 + 93, p = 0.5 is 0.20.
+    assert effects.minimum_detectable_difference(93, 93, p=0.5) == pytest.approx(0.20, abs=1e-3)
+    # larger samples detect smaller differences; tiny ones cannot reach the power
+    assert effects.minimum_detectable_difference(400, 400, p=0.5) < 0.1
+    assert np.isnan(effects.minimum_detectable_difference(2, 2, p=0.5))
+
+
+# --- two waves ---------------------------------------------------------------------------------
+
+
+def _summary() -> pd.DataFrame:
+    rows = []
+    for school in ("a", "b"):
+        for wave, (x1, x2, base) in {"september": (40, 10, 100), "december": (60, 12, 100)}.items():
+            rows.append({"school": school, "wave": wave, "question_id": "q1", "option": "ja", "n": x1, "base": base})
+            rows.append({"school": school, "wave": wave, "question_id": "q2", "option": "ja", "n": x2, "base": base})
+    rows.append({"school": "c", "wave": "september", "question_id": "q1", "option": "ja", "n": 2, "base": 3})
+    rows.append({"school": "c", "wave": "december", "question_id": "q1", "option": "ja", "n": 3, "base": 4})
+    return pd.DataFrame(rows)
+
+
+def test_compare_waves_per_item_and_subgroup():
+    out = effects.compare_waves(_summary(), "september", "december", by=["school"])
+    a1 = out[(out["school"] == "a") & (out["question_id"] == "q1")].iloc[0]
+    # 60/100 vs 40/100: +20 pp; Newcombe limits from compare_proportions (tested above)
+    expected = effects.compare_proportions(60, 100, 40, 100)
+    assert a1["diff_pp"] == pytest.approx(20.0)
+    assert a1["ci_low_pp"] == pytest.approx(100 * expected["ci_low"])
+    # Holm within school a over 2 items: adjusted p of the smaller p is 2 * p (hand rule)
+    a2 = out[(out["school"] == "a") & (out["question_id"] == "q2")].iloc[0]
+    p_small = min(a1["p_value"], a2["p_value"])
+    assert min(a1["p_adjusted"], a2["p_adjusted"]) == pytest.approx(min(1, 2 * p_small))
+    assert bool(a1["significant"]) is True and bool(a2["significant"]) is False
+    assert a1["mdd_pp"] == pytest.approx(100 * effects.minimum_detectable_difference(100, 100, p=0.4))
+    c = out[out["school"] == "c"].iloc[0]
+    assert bool(c["suppressed"]) and np.isnan(c["diff_pp"]) and np.isnan(c["p_before"])
+    assert "Holm" in out["method"].iloc[0]
+
+
+def test_compare_waves_unknown_wave_is_clear():
+    with pytest.raises(ValueError, match="no rows for wave 'mars'"):
+        effects.compare_waves(_summary(), "september", "mars")
+
+
+# --- verdicts ----------------------------------------------------------------------------------
+
+
+def test_measure_verdict_swedish_and_english():
+    row = {"measure_name": "Närvaron", "change_no": 2, "change_title": "sms samma dag", "chart": "p",
+           "unit": "%", "before": 0.88, "after": 0.93, "detected": True, "improved": True, "note": ""}
+    assert effects_text.measure_verdict(row, "sv") == (
+        "Närvaron ökade från 88\u00a0% till 93\u00a0% efter förändring 2 (sms samma dag); "
+        "skillnaden är statistiskt säkerställd.")
+    assert "increased from 88% to 93% after change 2" in effects_text.measure_verdict(row, "en")
+    row.update(detected=False, improved=False)
+    assert effects_text.measure_verdict(row, "sv").endswith("ingen säkerställd skillnad.")
+    row.update(note="too_short")
+    assert "minst 8 före och 8 efter" in effects_text.measure_verdict(row, "sv")
