@@ -260,6 +260,8 @@ class KoladaClient:
                 if last:
                     raise KoladaUnavailable(f"{type(exc).__name__}: {exc} ({url})", url=url) from exc
                 wait = self.backoff * 2**attempt
+            except httpx.RequestError as exc:  # e.g. too many redirects: retrying will not help
+                raise KoladaResponseError(f"{type(exc).__name__}: {exc} ({url})", url=url) from exc
             else:
                 status = response.status_code
                 if status == 429 or status >= 500:
@@ -928,6 +930,10 @@ def main(argv: list[str] | None = None) -> int:
     except KoladaError as exc:
         print(str(exc), file=sys.stderr)
         return 1 if exc.cache else 2
+    except OSError as exc:  # the cache could not be written; the old files are untouched
+        cache = last_fetch(out)
+        print(f"workbook kolada: could not write {out}: {exc}", file=sys.stderr)
+        return 1 if cache else 2
     print(_fetched_message(result))
     return 0
 

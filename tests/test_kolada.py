@@ -316,9 +316,15 @@ def test_a_disk_failure_while_writing_leaves_old_files_and_no_temp_files(tmp_pat
         real_fsync(fd)
 
     monkeypatch.setattr(kolada.os, "fsync", failing_fsync)
+    newer = body("data_page1.json")
+    newer["values"][1]["values"][0]["value"] = 99.9  # Kolada revised a figure: new files differ
+    api = Api({urlsplit(PAGED).path: [httpx.Response(200, json=newer)]})
     with pytest.raises(OSError, match="No space left"):
-        fetch_paged(tmp_path)
+        fetch_paged(tmp_path, api)
     assert snapshot(tmp_path) == before
+    monkeypatch.setattr(kolada.os, "fsync", real_fsync)
+    fetch_paged(tmp_path, Api({urlsplit(PAGED).path: [httpx.Response(200, json=newer)]}))
+    assert "N17461;0682;2023;T;99,9" in (tmp_path / "indicators.csv").read_text("utf-8-sig")
 
 
 def test_the_cache_is_never_written_into_data_raw(tmp_path, monkeypatch):
@@ -403,8 +409,6 @@ def test_repository_settings_are_valid():
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
-    base = ""
-
     def do_GET(self):  # http.server calls it by this name
         parts = urlsplit(self.path)
         if parts.path.startswith("/v3/kpi/"):
@@ -465,11 +469,11 @@ def test_main_exit_codes_fetched_then_cache_then_nothing(tmp_path, monkeypatch, 
     assert kolada.main(["kolada", "status"]) == 0
     assert "Senaste hämtning från Kolada v3" in capsys.readouterr().out
 
+    fetched = kolada.last_fetch(root)["fetched_date"]
     project(root, monkeypatch, dead_port())
     assert kolada.main(["fetch", "--years", "2023"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("kunde inte nå Kolada; rapporterna använder den senast hämtade datan från "
-                          f"{datetime.now(UTC).date().isoformat()}")
+    assert err.startswith(f"kunde inte nå Kolada; rapporterna använder den senast hämtade datan från {fetched} (")
     assert (root / "data" / "kolada" / "indicators.csv").read_bytes() == cached
 
     (tmp_path / "b").mkdir()
