@@ -1,8 +1,38 @@
-"""Reading exports as people really have them; every problem names file, row and column."""
+"""Reading exports as people really have them; every problem names file, row and column.
+
+* :func:`read_table` reads a CSV (``;`` or ``,``, detected; UTF-8, UTF-8 with BOM or
+  Windows-1252) or the first sheet of an ``.xlsx`` into a frame of strings, with the row
+  number Excel shows in the column ``_row``.
+* :func:`parse_number` / :func:`parse_numbers` read Swedish numbers (``1 234,5``).
+* :func:`find_table`, :func:`sha256` and the ``write_*_atomic`` helpers (temporary file, then
+  ``os.replace``) are for everyone who reads or writes files.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import csv
+import datetime as dt
+import hashlib
+import io as _io
+import math
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROW = "_row"  # column holding the row number as Excel shows it (header = row 1)
+TABLE_SUFFIXES = (".csv", ".xlsx")
+# Bytes that Windows-1252 leaves undefined: a file holding them is neither cp1252 nor (having
+# failed UTF-8 first) UTF-8.
+CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
+SAVE_AS_UTF8 = "open the file in Excel and save it as 'CSV UTF-8 (kommaavgränsad)'"
 
 
 @dataclass(frozen=True)
@@ -39,3 +69,428 @@ class DataError(ValueError):
             problems = [problems]
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    """Problems ordered by file, then row (whole-file problems first), then column."""
+    return sorted(problems, key=lambda p: (p.file, -1 if p.row is None else p.row,
+                                           p.column or "", p.message))
+
+
+# --------------------------------------------------------------------------- finding files
+
+def find_table(folder: str | Path, stem: str) -> Path | None:
+    """Return ``folder/stem.csv`` or ``folder/stem.xlsx`` (name case-insensitive), or None.
+
+    Excel's lock files (``~$teams.xlsx``) are ignored. Raises :class:`DataError` when both a
+    ``.csv`` and an ``.xlsx`` exist, since it is then unclear which one is meant.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        return None
+    found = sorted(
+        p for p in folder.iterdir()
+        if p.is_file() and p.stem.lower() == stem.lower() and p.suffix.lower() in TABLE_SUFFIXES
+        and not p.name.startswith("~$")
+    )
+    if len(found) > 1:
+        names = " and ".join(p.name for p in found)
+        raise DataError(Problem(file=found[0].name, message=f"both {names} exist",
+                                hint="keep only the one that is up to date"))
+    return found[0] if found else None
+
+
+def sha256(path: str | Path) -> str:
+    """Hex SHA-256 of a file's bytes (read in 1 MiB blocks)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# --------------------------------------------------------------------------- writing files
+
+@contextlib.contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary path next to ``path``; on success it replaces ``path`` atomically.
+
+    On an exception the temporary file is removed and ``path`` is left as it was::
+
+        with atomic_path(out / "chart.png") as tmp:
+            fig.savefig(tmp, format="png")
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def write_bytes_atomic(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file and ``os.replace``."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+    return Path(path)
+
+
+def write_text_atomic(path: str | Path, text: str, encoding: str = "utf-8") -> Path:
+    """Write ``text`` to ``path`` atomically (UTF-8 by default, ``\\n`` line ends)."""
+    return write_bytes_atomic(path, text.encode(encoding))
+
+
+def write_atomic(path: str | Path, data: str | bytes, encoding: str = "utf-8") -> Path:
+    """Write text or bytes to ``path`` atomically; readers never see a half-written file."""
+    if isinstance(data, str):
+        return write_text_atomic(path, data, encoding=encoding)
+    return write_bytes_atomic(path, data)
+
+
+def write_parquet_atomic(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write ``frame`` as parquet (pyarrow, no index) to ``path`` atomically."""
+    with atomic_path(path) as tmp:
+        frame.to_parquet(tmp, index=False, engine="pyarrow")
+    return Path(path)
+
+
+@contextlib.contextmanager
+def atomic_dir(path: str | Path) -> Iterator[Path]:
+    """Yield an empty temporary folder; on success it replaces the folder ``path``.
+
+    The old folder is moved aside, the new one renamed into place, then the old one removed,
+    so ``path`` is always either the complete old or the complete new folder (apart from the
+    instant between the two renames). On an exception nothing changes.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    try:
+        yield tmp
+        old = None
+        if path.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
+            old.rmdir()
+            os.replace(path, old)
+        os.replace(tmp, path)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- numbers
+
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def parse_number(value: object) -> float:
+    """Read a number as people type it in Sweden: ``12,5``, ``1 234,5``, ``1\\u00a0234``, ``−3``.
+
+    Spaces (also no-break and thin spaces) are thousands separators. With both ``.`` and ``,``
+    the last one is the decimal mark (``1.234,5`` and ``1,234.5``); several of the same mark are
+    thousands separators (``1.234.567``). Blank or NA gives NaN; anything else that is not a
+    number raises ``ValueError``.
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return math.nan
+    if isinstance(value, bool):
+        return float(value)
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return float(value)
+    text = str(value).strip()
+    if not text or text.lower() == "nan":
+        return math.nan
+    text = _SPACES.sub("", text).replace("\u2212", "-").replace("\u2013", "-")
+    commas, dots = text.count(","), text.count(".")
+    if commas and dots:
+        if text.rfind(",") > text.rfind("."):
+            text = text.replace(".", "").replace(",", ".")
+        else:
+            text = text.replace(",", "")
+    elif commas > 1:
+        text = text.replace(",", "")
+    elif commas == 1:
+        text = text.replace(",", ".")
+    elif dots > 1:
+        text = text.replace(".", "")
+    if not _NUMBER.fullmatch(text):
+        raise ValueError(f"{value!r} is not a number")
+    return float(text)
+
+
+def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Vectorised :func:`parse_number`: return (float Series, bool Series marking bad cells).
+
+    Blank cells are NaN and not bad; cells that are not numbers are NaN and bad.
+    """
+    out = np.full(len(values), np.nan)
+    bad = np.zeros(len(values), dtype=bool)
+    for i, value in enumerate(values.tolist()):
+        try:
+            out[i] = parse_number(value)
+        except ValueError:
+            bad[i] = True
+    return (pd.Series(out, index=values.index, name=values.name),
+            pd.Series(bad, index=values.index, name=values.name))
+
+
+# --------------------------------------------------------------------------- reading tables
+
+def normalise_column(name: object) -> str:
+    """Column name as the workbook compares it: stripped, lower-case, no BOM."""
+    return str(name if name is not None else "").replace("\ufeff", "").strip().lower()
+
+
+def _frame(header: list[object], rows: list[tuple[int, list[object]]], file: str,
+           problems: list[Problem]) -> pd.DataFrame:
+    """Build the string frame from a header and (excel_row, cells) pairs."""
+    columns = [normalise_column(c) for c in header]
+    width = len(columns)
+    while width and not columns[width - 1]:
+        width -= 1  # trailing empty header cells (Excel often leaves some)
+    columns = columns[:width]
+    seen: dict[str, int] = {}
+    for i, col in enumerate(columns):
+        if not col:
+            columns[i] = f"column_{i + 1}"
+            problems.append(Problem(file, f"column {i + 1} has no name", row=1,
+                                    hint="give it a name in the first row, or delete the column"))
+        elif col in seen:
+            problems.append(Problem(file, f"two columns are called '{col}' "
+                                    f"(columns {seen[col] + 1} and {i + 1})", row=1, column=col,
+                                    hint="rename or delete one of them"))
+            columns[i] = f"{col}_{i + 1}"
+        else:
+            seen[col] = i
+    data: list[list[object]] = []
+    row_numbers: list[int] = []
+    for excel_row, cells in rows:
+        cells = [None if c is None or (isinstance(c, str) and not c.strip()) else c
+                 for c in cells]
+        if all(c is None for c in cells):
+            continue  # blank line: skipped, but it still counts in the row numbers
+        if len(cells) > width:
+            extra = [c for c in cells[width:] if c is not None]
+            if extra:
+                problems.append(Problem(
+                    file, f"the row has {len(cells)} values but the header has {width} columns",
+                    row=excel_row,
+                    hint="a decimal comma in a ','-separated file? Quote such numbers, or save "
+                         "the file with ';' as separator; otherwise remove the extra values"))
+            cells = cells[:width]
+        elif len(cells) < width:
+            cells = cells + [None] * (width - len(cells))
+        data.append([c.strip() if isinstance(c, str) else c for c in cells])
+        row_numbers.append(excel_row)
+    frame = pd.DataFrame(data, columns=columns, dtype="str") if data else pd.DataFrame(
+        {c: pd.Series([], dtype="str") for c in columns})
+    frame[ROW] = pd.Series(row_numbers, dtype="int64")
+    return frame
+
+
+def _decode(raw: bytes, file: str) -> tuple[str, str]:
+    """Decode CSV bytes as UTF-8 (with or without BOM), else Windows-1252.
+
+    Returns (text, encoding). Raises DataError naming the line of the first byte that is
+    neither.
+    """
+    try:
+        return raw.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as utf8_error:
+        try:
+            return raw.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError as cp_error:
+            position = cp_error.start
+            line = raw.count(b"\n", 0, position) + 1
+            byte = raw[position]
+            utf8_line = raw.count(b"\n", 0, utf8_error.start) + 1
+            extra = (f"; the first byte that is not UTF-8 is on line {utf8_line}"
+                     if utf8_line != line else "")
+            raise DataError(Problem(
+                file,
+                f"the file is neither valid UTF-8 nor Windows-1252: byte 0x{byte:02X} on line "
+                f"{line} means nothing in either{extra}",
+                row=line, hint=SAVE_AS_UTF8)) from None
+
+
+_MOJIBAKE = re.compile("Ã[¥¤¶…„–]")
+
+
+def _sniff_separator(text: str) -> str:
+    """``;``, ``,`` or tab, whichever the header line (outside quotes) uses most."""
+    header = text.split("\n", 1)[0]
+    counts = {";": 0, ",": 0, "\t": 0}
+    quoted = False
+    for char in header:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in counts:
+            counts[char] += 1
+    best = max(counts, key=lambda k: (counts[k], k == ";"))
+    return best if counts[best] else ";"
+
+
+def read_csv_text(text: str, file: str, sep: str | None = None) -> pd.DataFrame:
+    """Parse decoded CSV text (separator detected unless given) into the string frame."""
+    problems: list[Problem] = []
+    sep = sep or _sniff_separator(text)
+    reader = csv.reader(_io.StringIO(text, newline=""), delimiter=sep, quotechar='"',
+                        skipinitialspace=False, strict=False)
+    records: list[tuple[int, list[object]]] = []
+    header: list[object] | None = None
+    try:
+        for number, cells in enumerate(reader, start=1):
+            if header is None:
+                header = list(cells)
+                continue
+            records.append((number, list(cells)))
+    except csv.Error as exc:
+        raise DataError(Problem(file, f"the file cannot be read as CSV: {exc}",
+                                row=reader.line_num,
+                                hint="check for an unclosed quote (\") on or before this line")) from None
+    if header is None or not any(normalise_column(h) for h in header):
+        raise DataError(Problem(file, "the first row (the column names) is empty",
+                                row=1, hint="put the column names in the first row"))
+    frame = _frame(header, records, file, problems)
+    if problems:
+        raise DataError(problems)
+    return frame
+
+
+def _excel_cell(value: object) -> object:
+    """An openpyxl cell value as the text the workbook parses (dates ISO, 12.0 -> '12')."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.isoformat()
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    text = str(value)
+    if text.startswith("#") and text.endswith(("!", "?", "/A")):  # #DIV/0!, #NAME?, #N/A
+        return text
+    return text
+
+
+def read_xlsx(path: str | Path, file: str | None = None) -> pd.DataFrame:
+    """Read the first sheet of an ``.xlsx`` into the string frame (Excel dates as ISO text)."""
+    import openpyxl  # imported here: only needed for .xlsx inputs
+
+    path = Path(path)
+    file = file or path.name
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException...
+        raise DataError(Problem(file, f"the file cannot be opened as an Excel workbook ({exc})",
+                                hint="open it in Excel and save it again as .xlsx")) from None
+    try:
+        sheet = book.worksheets[0]
+        rows = sheet.iter_rows(min_row=1, values_only=True)
+        header = None
+        records: list[tuple[int, list[object]]] = []
+        for number, values in enumerate(rows, start=1):
+            cells = [_excel_cell(v) for v in values]
+            if header is None:
+                if number == 1:
+                    header = cells
+                continue
+            records.append((number, cells))
+    finally:
+        book.close()
+    if header is None or not any(normalise_column(h) for h in header if h is not None):
+        if not records:
+            raise DataError(Problem(file, "the file is empty",
+                                    hint="the first row must hold the column names"))
+        raise DataError(Problem(file, "the first row (the column names) is empty", row=1,
+                                hint="put the column names in the first row"))
+    problems: list[Problem] = []
+    frame = _frame(header, records, file, problems)
+    bad = [(r, c) for c in frame.columns if c != ROW
+           for r, v in zip(frame[ROW], frame[c], strict=True)
+           if isinstance(v, str) and v in ("#DIV/0!", "#N/A", "#NAME?", "#REF!", "#VALUE!",
+                                            "#NUM!", "#NULL!")]
+    problems += [Problem(file, f"the cell holds the Excel error {frame.loc[frame[ROW] == r, c].iloc[0]}",
+                         row=r, column=c, hint="fix the formula or type the value")
+                 for r, c in bad]
+    if problems:
+        raise DataError(problems)
+    return frame
+
+
+def read_table(path: str | Path, file: str | None = None, sep: str | None = None) -> pd.DataFrame:
+    """Read a CSV or ``.xlsx`` table as strings, the way the analyst's exports really are.
+
+    Parameters
+    ----------
+    path : the ``.csv`` or ``.xlsx`` file.
+    file : name used in problems (default: the file name).
+    sep : CSV separator; detected from the header line (``;``, ``,`` or tab) when None.
+
+    Returns
+    -------
+    DataFrame with one ``str`` column per header cell (names stripped and lower-cased), cells
+    stripped, blank cells NA, blank rows dropped, and ``_row``: the row number Excel shows
+    (header = row 1). Excel dates become ISO text (``2024-03-18``).
+
+    Raises
+    ------
+    DataError : empty file, bytes that are neither UTF-8 nor Windows-1252 (with the line),
+        text that mixes the two, rows longer than the header, duplicate or unnamed columns.
+    """
+    path = Path(path)
+    file = file or path.name
+    if not path.is_file():
+        raise DataError(Problem(file, "the file does not exist"))
+    if path.stat().st_size == 0:
+        raise DataError(Problem(file, "the file is empty",
+                                hint="the first row must hold the column names"))
+    if path.suffix.lower() == ".xlsx":
+        return read_xlsx(path, file)
+    if path.suffix.lower() == ".xls":
+        raise DataError(Problem(file, "old Excel files (.xls) are not read",
+                                hint="save it as .xlsx or as CSV UTF-8"))
+    raw = path.read_bytes()
+    if raw.startswith(b"PK\x03\x04"):
+        raise DataError(Problem(file, "the file is an Excel workbook with a .csv name",
+                                hint="rename it to .xlsx, or save it from Excel as CSV UTF-8"))
+    text, encoding = _decode(raw, file)
+    if not text.strip():
+        raise DataError(Problem(file, "the file is empty",
+                                hint="the first row must hold the column names"))
+    if encoding == "cp1252":
+        match = _MOJIBAKE.search(text)
+        if match:
+            line = text.count("\n", 0, match.start()) + 1
+            raise DataError(Problem(
+                file, f"the file mixes UTF-8 and Windows-1252: '{match.group()}' on line {line} "
+                "is a UTF-8 'å', 'ä' or 'ö' read as Windows-1252",
+                row=line, hint=SAVE_AS_UTF8 + " and check the Swedish letters"))
+    return read_csv_text(text, file, sep=sep)
+
+
+def read_table_problems(path: str | Path, file: str | None = None
+                        ) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """:func:`read_table` that returns (frame or None, problems) instead of raising."""
+    try:
+        return read_table(path, file), []
+    except DataError as exc:
+        return None, exc.problems

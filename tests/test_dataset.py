@@ -1,0 +1,453 @@
+"""Tests of analysis.dataset: loading a folder, the cross-table checks, processed parquet.
+
+Every fixture is a small hand-written folder (``write_folder``); each test plants one fault
+and asserts the problem names the right file, Excel row (header = row 1) and column. The
+expected rows are the line numbers of the planted lines, counted by hand.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import dataset
+from analysis.io import DataError, Problem
+
+FILES = {
+    "municipalities.csv": [
+        "municipality_code;municipality_name;in_network",
+        "0680;Jönköping;1",
+        "0682;Nässjö;1",
+        "0684;Sävsjö;0",
+    ],
+    "teams.csv": [
+        "team_id;team_name;municipality_code;focus_area;cohort;start_date;aim",
+        "nassjo;Nässjö föräldraskapsstöd;0682;psykisk hälsa;2019;2019-09-01;Alla får hembesök",
+        "attarp;Attarpskolan;0680;fullföljda studier;2019;2019-08-19;",
+        "lansgemensam;Jämlikt föräldraskapsstöd;0006;psykisk hälsa;2021;2021-01-15;",
+    ],
+    "measures.csv": [
+        "measure_id;team_id;measure_name;measure_type;chart;unit;frequency;direction;target",
+        "hembesok;nassjo;Andel med gemensamt hembesök;process;p;%;month;up;0,9",
+        "narvaro;attarp;Närvaro;outcome;i;%;week;up;",
+        "sms;attarp;Skickade sms;process;c;antal;week;up;",
+    ],
+    "observations.csv": [
+        "team_id;measure_id;period;value;numerator;denominator",
+        "nassjo;hembesok;2020-01-01;;14;22",  # row 2
+        "nassjo;hembesok;2020-02-01;;15;20",  # row 3
+        "nassjo;hembesok;2020-03-01;;18;21",  # row 4
+        "attarp;narvaro;2020-01-06;91,5;;",  # row 5 (a Monday)
+        "attarp;narvaro;2020-01-13;92,0;;",  # row 6
+        "attarp;sms;2020-01-13;12;;",  # row 7
+    ],
+    "changes.csv": [
+        "team_id;change_no;date;title;pdsa_step;measures",
+        "nassjo;1;2020-09-01;Gemensamt hembesök BVC och socialtjänst;act;hembesok",
+        "attarp;1;2020-02-03;Samma-dags-sms;göra;narvaro,sms",
+    ],
+}
+
+
+def write_folder(folder: Path, encoding: str = "utf-8", **replace: list[str]) -> Path:
+    """Write the valid minimal folder; ``replace`` swaps whole files (name with '_' for '.')."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = dict(FILES)
+    for key, lines in replace.items():
+        files[key.replace("_csv", ".csv")] = lines
+    for name, lines in files.items():
+        (folder / name).write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    return folder
+
+
+def plant(folder: Path, name: str, line: int, text: str) -> None:
+    """Replace line ``line`` (1 = header, as Excel counts rows) of ``folder/name``."""
+    lines = (folder / name).read_text(encoding="utf-8").splitlines()
+    if line > len(lines):
+        lines.append(text)
+    else:
+        lines[line - 1] = text
+    (folder / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def problems_of(folder: Path) -> list[Problem]:
+    with pytest.raises(DataError) as info:
+        dataset.load_dataset(folder)
+    return info.value.problems
+
+
+def only(problems: list[Problem], file: str, row: int | None, column: str | None) -> Problem:
+    """The single problem of ``problems``, checked to name ``file``, ``row`` and ``column``."""
+    assert len(problems) == 1, "\n".join(map(str, problems))
+    problem = problems[0]
+    assert (problem.file, problem.row, problem.column) == (file, row, column), str(problem)
+    assert problem.hint, "every problem says what to do"
+    return problem
+
+
+def test_valid_folder_loads_typed_tables(tmp_path):
+    ds = dataset.load_dataset(write_folder(tmp_path / "d"))
+    assert ds.is_sample is False and ds.source == "raw"
+    assert ds.teams["team_id"].tolist() == ["nassjo", "attarp", "lansgemensam"]
+    assert ds.teams["cohort"].dtype == "Int64"
+    assert str(ds.teams["start_date"].dtype).startswith("datetime64")
+    assert ds.municipalities["in_network"].tolist() == [True, True, False]
+    assert ds.municipalities["municipality_name"].tolist() == ["Jönköping", "Nässjö", "Sävsjö"]
+    assert ds.measures["target"].iloc[0] == pytest.approx(0.9)  # decimal comma "0,9"
+    assert ds.measures["target"].isna().iloc[1]
+    obs = ds.observations
+    # sorted by team, measure, period
+    assert obs[["team_id", "measure_id"]].iloc[0].tolist() == ["attarp", "narvaro"]
+    assert obs["value"].iloc[0] == pytest.approx(91.5)
+    assert obs["numerator"].dtype == "float64"
+    assert "_row" not in obs.columns
+    assert ds.changes["pdsa_step"].tolist() == ["act", "do"]  # "göra" -> do
+    assert ds.indicators.empty and list(ds.indicators.columns) == [
+        "kpi", "municipality_code", "period", "gender", "value"]
+    assert ds.goals.empty
+    assert set(ds.files) == set(FILES)
+    assert all(len(h) == 64 for h in ds.files.values())
+
+
+def test_missing_required_file(tmp_path):
+    folder = write_folder(tmp_path / "d")
+    (folder / "changes.csv").unlink()
+    only(problems_of(folder), "changes.csv", None, None)
+
+
+def test_unknown_team_id_in_observations(tmp_path):
+    folder = write_folder(tmp_path / "d")
+    plant(folder, "observations.csv", 4, "nasjo;hembesok;2020-03-01;;18;21")
+    problem = only(problems_of(folder), "observations.csv", 4, "team_id")
+    assert "nasjo" in problem.message and "nassjo" in problem.hint  # nearest id suggested
+
+
+def test_unknown_team_id_in_measures_and_changes(tmp_path):
+    folder = write_folder(tmp_path / "d")
+    plant(folder, "changes.csv", 3, "okand;1;2020-02-03;Test;plan;")
+    only(problems_of(folder), "changes.csv", 3, "team_id")
+
+
+def test_unknown_measure_id_in_observations(tmp_path):
+    folder = write_folder(tmp_path / "d")
+    plant(folder, "observations.csv", 6, "attarp;narvar;2020-01-13;92,0;;")
+    problem = only(problems_of(folder), "observations.csv", 6, "measure_id")
+    assert "narvar" in problem.message and "narvaro" in problem.hint
+
+
+def test_measure_of_another_team_is_unknown(tmp_path):
+    folder = write_folder(tmp_path / "d")
+    plant(folder, "observations.csv", 7, "nassjo;sms;2020-01-13;12;;")
+    only(problems_of(folder), "observations.csv", 7, "measure_id")
+
+
+def test_unknown_measure_id_in_changes(tmp_path):
+    folder = write_folder(tmp_path / "d")
+    plant(folder, "changes.csv", 3, "attarp;1;2020-02-03;Samma-dags-sms;do;narvaro, smss")
+    problem = only(problems_of(folder), "changes.csv", 3, "measures")
+    assert "smss" in problem.message
+
+
+def test_numerator_larger_than_denominator(tmp_path):
+    folder = write_folder(tmp_path / "d")
+    plant(folder, "observations.csv", 3, "nassjo;hembesok;2020-02-01;;25;20")
+    problem = only(problems_of(folder), "observations.csv", 3, "numerator")
+    assert "25" in problem.message and "20" in problem.message
+
+
+def test_denominator_zero(tmp_path):
+    folder = write_folder(tmp_path / "d")
+    plant(folder, "observations.csv", 2, "nassjo;hembesok;2020-01-01;;0;0")
+    problem = only(problems_of(folder), "observations.csv", 2, "denominator")
+    assert "0" in problem.message
+
+
+def test_negative_count(tmp_path):
+    folder = write_folder(tmp_path / "d")
+    plant(folder, "observations.csv", 2, "nassjo;hembesok;2020-01-01;;-3;22")
+    only(problems_of(folder), "observations.csv", 2, "numerator")
+
+
+def test_missing_counts_for_p_chart(tmp_path):
+    folder = write_folder(tmp_path / "d")
+    plant(folder, "observations.csv", 2, "nassjo;hembesok;2020-01-01;0,6;;")
+    problems = problems_of(folder)
+    assert {(p.row, p.column) for p in problems} == {(2, "numerator"), (2, "denominator")}
+
+
+def test_unparseable_date(tmp_path):
+    folder = write_folder(tmp_path / "d")
+    plant(folder, "observations.csv", 4, "nassjo;hembesok;2020-13-01;;18;21")
+    problem = only(problems_of(folder), "observations.csv", 4, "period")
+    assert "2020-13-01" in problem.message
+
+
+def test_other_date_formats_are_read(tmp_path):
+    folder = write_folder(tmp_path / "d")
+    plant(folder, "observations.csv", 4, "nassjo;hembesok;01/03/2020;;18;21")
+    plant(folder, "teams.csv", 3, "attarp;Attarpskolan;0680;fullföljda studier;2019;"
+                                  "2019-08-19 00:00;")
+    ds = dataset.load_dataset(folder)
+    assert pd.Timestamp("2020-03-01") in set(ds.observations["period"])
+    assert ds.teams["start_date"].iloc[1] == pd.Timestamp("2019-08-19")
+
+
+def test_period_not_first_of_month(tmp_path):
+    folder = write_folder(tmp_path / "d")
+    plant(folder, "observations.csv", 3, "nassjo;hembesok;2020-02-15;;15;20")
+    problem = only(problems_of(folder), "observations.csv", 3, "period")
+    assert "2020-02-01" in problem.hint
+
+
+def test_duplicate_observation_row(tmp_path):
+    folder = write_folder(tmp_path / "d")
+    plant(folder, "observations.csv", 8, "nassjo;hembesok;2020-02-01;;16;20")
+    problem = only(problems_of(folder), "observations.csv", 8, "period")
+    assert "row 3" in problem.message  # the row it repeats
+
+
+def test_duplicate_team_id(tmp_path):
+    folder = write_folder(tmp_path / "d")
+    plant(folder, "teams.csv", 5, "attarp;Attarp igen;0680;fullföljda studier;2019;2019-08-19;")
+    problem = only(problems_of(folder), "teams.csv", 5, "team_id")
+    assert "row 3" in problem.message
+
+
+def test_duplicate_measure_id_within_team(tmp_path):
+    folder = write_folder(tmp_path / "d")
+    plant(folder, "measures.csv", 5, "sms;attarp;Sms igen;process;c;antal;week;up;")
+    only(problems_of(folder), "measures.csv", 5, "measure_id")
+
+
+def test_municipality_code_not_four_digits_and_unknown(tmp_path):
+    folder = write_folder(tmp_path / "d")
+    plant(folder, "teams.csv", 3, "attarp;Attarpskolan;06800;fullföljda studier;2019;2019-08-19;")
+    only(problems_of(folder), "teams.csv", 3, "municipality_code")
+    plant(folder, "teams.csv", 3, "attarp;Attarpskolan;0999;fullföljda studier;2019;2019-08-19;")
+    problem = only(problems_of(folder), "teams.csv", 3, "municipality_code")
+    assert "0999" in problem.message
+
+
+def test_leading_zero_lost_by_excel_is_restored(tmp_path):
+    folder = write_folder(tmp_path / "d")
+    plant(folder, "teams.csv", 3, "attarp;Attarpskolan;680;fullföljda studier;2019;2019-08-19;")
+    ds = dataset.load_dataset(folder)
+    assert ds.teams["municipality_code"].iloc[1] == "0680"
+
+
+def test_missing_column(tmp_path):
+    folder = write_folder(tmp_path / "d")
+    (folder / "measures.csv").write_text(
+        "\n".join(line.rsplit(";", 2)[0] + ";" + line.rsplit(";", 1)[1]
+                  for line in FILES["measures.csv"]) + "\n", encoding="utf-8")  # drop direction
+    problem = only(problems_of(folder), "measures.csv", 1, "direction")
+    assert "missing" in problem.message
+
+
+def test_misspelt_column_names_nearest(tmp_path):
+    folder = write_folder(tmp_path / "d")
+    plant(folder, "observations.csv", 1, "team_id;measure_id;perod;value;numerator;denominator")
+    problem = only(problems_of(folder), "observations.csv", 1, "perod")
+    assert "'period'" in problem.message
+
+
+def test_column_names_case_and_spaces(tmp_path):
+    folder = write_folder(tmp_path / "d")
+    plant(folder, "municipalities.csv", 1, " Municipality_Code ;Municipality Name;IN_NETWORK;extra")
+    ds = dataset.load_dataset(folder)
+    assert list(ds.municipalities.columns) == ["municipality_code", "municipality_name",
+                                               "in_network"]  # the extra column is ignored
+
+
+def test_all_problems_at_once_sorted(tmp_path):
+    folder = write_folder(tmp_path / "d")
+    plant(folder, "observations.csv", 4, "nasjo;hembesok;2020-03-01;;18;21")
+    plant(folder, "observations.csv", 2, "nassjo;hembesok;2020-01-01;;0;0")
+    plant(folder, "changes.csv", 3, "attarp;x;2020-02-03;Test;plan;")
+    problems = dataset.check_folder(folder)
+    assert [(p.file, p.row) for p in problems] == [
+        ("changes.csv", 3), ("observations.csv", 2), ("observations.csv", 4)]
+
+
+def test_check_folder_is_empty_for_valid_folder(tmp_path):
+    assert dataset.check_folder(write_folder(tmp_path / "d")) == []
+
+
+def test_xlsx_table_instead_of_csv(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    import datetime as dt
+
+    folder = write_folder(tmp_path / "d")
+    (folder / "teams.csv").unlink()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["team_id", "team_name", "municipality_code", "focus_area", "cohort",
+                  "start_date", "aim"])
+    sheet.append(["nassjo", "Nässjö", "0682", "psykisk hälsa", 2019, dt.datetime(2019, 9, 1)])
+    sheet.append(["attarp", "Attarpskolan", 680, "fullföljda studier", 2019,
+                  dt.datetime(2019, 8, 19)])  # code typed as a number: leading zero lost
+    sheet.append(["lansgemensam", "Jämlikt", "0006", "psykisk hälsa", 2021, "2021-01-15"])
+    book.save(folder / "teams.xlsx")
+    ds = dataset.load_dataset(folder)
+    assert ds.teams["municipality_code"].tolist() == ["0682", "0680", "0006"]
+    assert ds.teams["start_date"].tolist() == [pd.Timestamp("2019-09-01"),
+                                               pd.Timestamp("2019-08-19"),
+                                               pd.Timestamp("2021-01-15")]
+    assert "teams.xlsx" in ds.files
+    sheet["F3"] = "nästa vecka"  # Excel row 3
+    book.save(folder / "teams.xlsx")
+    only(problems_of(folder), "teams.xlsx", 3, "start_date")
+
+
+def test_cp1252_folder_reads_swedish_letters(tmp_path):
+    ds = dataset.load_dataset(write_folder(tmp_path / "d", encoding="cp1252"))
+    assert ds.municipalities["municipality_name"].tolist() == ["Jönköping", "Nässjö", "Sävsjö"]
+
+
+def test_optional_tables_and_goals(tmp_path):
+    folder = write_folder(tmp_path / "d")
+    (folder / "kpis.csv").write_text(
+        "kpi;title_sv;title_en;unit;direction;focus_area\n"
+        "N17461;Gymnasieexamen inom 4 år;Upper-secondary degree within 4 years;%;up;"
+        "fullföljda studier\n", encoding="utf-8")
+    (folder / "indicators.csv").write_text(
+        "kpi;municipality_code;period;gender;value\n"
+        "N17461;0682;2023;T;68,4\n"
+        "N17461;0006;2023;t;70,1\n"  # gender in lower case is accepted
+        "N17461;0000;2023;T;71\n", encoding="utf-8")
+    (folder / "goals.csv").write_text(
+        "goal_id;title_sv;title_en;kind;source;municipality_code;baseline_year;pp_per_year;"
+        "years;target_value;deadline;direction\n"
+        "examen;Examen;Degree;trajectory;indicator:N17461;;2021;2;4;;;up\n"
+        "bas;Basprogram;Base programme;target;survey:coordinators:q1:any;;;;;100;2022-12-31;up\n",
+        encoding="utf-8")
+    (folder / "surveys" / "coordinators").mkdir(parents=True)
+    (folder / "surveys" / "coordinators" / "codebook.yml").write_text("questions: []\n")
+    (folder / "drivers").mkdir()
+    (folder / "drivers" / "nassjo.yml").write_text("aim: x\n")
+    ds = dataset.load_dataset(folder)
+    assert ds.indicators["value"].tolist() == pytest.approx([68.4, 70.1, 71.0])
+    assert ds.indicators["gender"].tolist() == ["T", "T", "T"]
+    assert ds.indicators["period"].dtype == "Int64"
+    assert ds.goals["pp_per_year"].iloc[0] == 2.0
+    assert ds.goals["deadline"].iloc[1] == pd.Timestamp("2022-12-31")
+    assert ds.surveys == ("coordinators",) and ds.drivers == ("nassjo",)
+    assert {"surveys/coordinators/codebook.yml", "drivers/nassjo.yml"} <= set(ds.files)
+    # a goal of an unknown kpi, a target goal without deadline
+    (folder / "goals.csv").write_text(
+        "goal_id;title_sv;kind;source;target_value;deadline;direction\n"
+        "a;A;trajectory;indicator:N99999;;;up\n", encoding="utf-8")
+    rows = {(p.file, p.row, p.column) for p in problems_of(folder)}
+    assert rows == {("goals.csv", 2, "source"), ("goals.csv", 2, "baseline_year"),
+                    ("goals.csv", 2, "pp_per_year"), ("goals.csv", 2, "years")}
+
+
+def test_indicators_need_kpis(tmp_path):
+    folder = write_folder(tmp_path / "d")
+    (folder / "indicators.csv").write_text(
+        "kpi;municipality_code;period;gender;value\nN17461;0682;2023;X;68,4\n", encoding="utf-8")
+    rows = {(p.file, p.row, p.column) for p in problems_of(folder)}
+    assert rows == {("kpis.csv", None, None), ("indicators.csv", 2, "gender")}
+
+
+def _project(tmp_path: Path, monkeypatch) -> Path:
+    """A project root with its own workbook.yml, so that processed/ is inside tmp_path."""
+    (tmp_path / "workbook.yml").write_text(
+        "data: auto\nraw_dir: raw\nsample_dir: sample\nprocessed_dir: processed\n",
+        encoding="utf-8")
+    monkeypatch.setenv("WORKBOOK_ROOT", str(tmp_path))
+    return write_folder(tmp_path / "raw")
+
+
+def test_processed_parquet_written_and_failed_load_leaves_it_untouched(tmp_path, monkeypatch):
+    raw = _project(tmp_path, monkeypatch)
+    ds = dataset.load_dataset()  # folder None: workbook.yml selects raw (it holds teams.csv)
+    processed = tmp_path / "processed" / "raw"
+    assert ds.processed == processed and ds.folder == raw.resolve()
+    parquet = pd.read_parquet(processed / "observations.parquet")
+    pd.testing.assert_frame_equal(parquet, ds.observations)
+    assert sorted(p.name for p in processed.iterdir()) == sorted(
+        [f"{name}.parquet" for name in dataset.TABLE_NAMES] + ["manifest.json"])
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in processed.iterdir()}
+    time.sleep(0.01)
+    plant(raw, "observations.csv", 3, "nassjo;hembesok;2020-02-01;;25;20")
+    with pytest.raises(DataError):
+        dataset.load_dataset(raw)
+    after = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in processed.iterdir()}
+    assert after == before
+    leftovers = [p.name for p in (tmp_path / "processed").iterdir() if p.name != "raw"]
+    assert leftovers == []
+
+
+def test_scratch_folder_is_not_written_to_processed(tmp_path, monkeypatch):
+    _project(tmp_path, monkeypatch)
+    ds = dataset.load_dataset(write_folder(tmp_path / "scratch"))
+    assert ds.processed is None
+    assert not (tmp_path / "processed").exists()
+
+
+def test_sample_folder_is_flagged(tmp_path, monkeypatch):
+    _project(tmp_path, monkeypatch)
+    ds = dataset.load_dataset(write_folder(tmp_path / "sample"))
+    assert ds.is_sample and ds.source == "sample"
+    assert (tmp_path / "processed" / "sample" / "teams.parquet").is_file()
+
+
+def test_cache_returns_same_dataset_until_a_file_changes(tmp_path):
+    folder = write_folder(tmp_path / "d")
+    first = dataset.load_dataset(folder)
+    assert dataset.load_dataset(folder) is first
+    plant(folder, "observations.csv", 7, "attarp;sms;2020-01-13;13;;")
+    second = dataset.load_dataset(folder)
+    sms = second.observations[second.observations["measure_id"] == "sms"]
+    assert second is not first and sms["value"].tolist() == [13]
+
+
+def test_kolada_fallback_for_raw_folder(tmp_path, monkeypatch):
+    raw = _project(tmp_path, monkeypatch)
+    kolada = tmp_path / "data" / "kolada"
+    kolada.mkdir(parents=True)
+    (kolada / "kpis.csv").write_text("kpi,title_sv,title_en,unit,direction,focus_area\n"
+                                     "N66077,Barn,Children,%,down,psykisk hälsa\n")
+    (kolada / "indicators.csv").write_text("kpi,municipality_code,period,gender,value\n"
+                                           "N66077,0682,2022,T,9.5\n")
+    ds = dataset.load_dataset(raw)
+    assert ds.indicators["value"].tolist() == [9.5]
+    assert "../data/kolada/indicators.csv" in ds.files
+
+
+def test_survey_problems_are_included(tmp_path, monkeypatch):
+    folder = write_folder(tmp_path / "d")
+    (folder / "surveys" / "parents").mkdir(parents=True)
+    from analysis import surveys
+
+    def fake_check(survey_dir):
+        return [Problem(f"surveys/{survey_dir.name}/export.csv", "code 9 not in codebook",
+                        row=5, column="q1", hint="fix it")]
+
+    monkeypatch.setattr(surveys, "check_survey", fake_check, raising=False)
+    problems = dataset.check_folder(folder)
+    assert [(p.file, p.row, p.column) for p in problems] == [
+        ("surveys/parents/export.csv", 5, "q1")]
+
+
+def test_load_time_of_small_folder(tmp_path):
+    folder = write_folder(tmp_path / "d")
+    dataset.clear_cache()
+    start = time.perf_counter()
+    dataset.load_dataset(folder)
+    assert time.perf_counter() - start < 1.0
+
+
+def test_sample_loads_without_problems():
+    from analysis.config import load_config
+
+    sample = load_config().sample_dir
+    if not (sample / "teams.csv").exists():
+        pytest.skip("data/sample is not generated yet")
+    assert dataset.check_folder(sample) == []
+    assert os.fspath(dataset.load_dataset(sample).folder) == os.fspath(sample.resolve())
