@@ -1,3 +1,295 @@
-"""Figures for spc (see the module of the same name in analysis/)."""
+"""Run and control charts: draws ``spc.ChartResult`` frames and computes nothing new.
 
-__all__: list[str] = []
+``spc_chart(result)`` draws one series; ``spc_panel(results)`` draws small multiples (a team's
+measures, or every series of a ``by=`` result).
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections.abc import Mapping, Sequence
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.lines import Line2D
+from matplotlib.ticker import PercentFormatter
+
+from .. import text
+from ..text import t
+from ..text.spc import chart_verdict
+from .style import PALETTE, apply_style
+
+__all__ = ["spc_chart", "spc_panel"]
+
+MEDIAN_CENTRE = ("run", "g")  # kinds whose centre line is a median
+
+
+def spc_chart(result, *, changes: pd.DataFrame | None = None, target: float | None = None,
+              direction: str | None = None, title: str | None = None, lang: str | None = None,
+              ax: plt.Axes | None = None, legend: bool = True, ylabel: str | None = None):
+    """Draw one run or control chart; returns the ``Figure``.
+
+    Parameters
+    ----------
+    result : ``spc.ChartResult`` of one series (split a ``by=`` result with ``result.series()``
+        or draw it with ``spc_panel``).
+    changes : PDSA log with columns ``change_no, date, title``: numbered markers on the x axis
+        and a legend.
+    target : target line, in the unit of the chart (a share as 0-1 for p charts).
+    direction : ``"up"`` or ``"down"``: the direction of improvement, drawn as an arrow.
+    title, lang : chart title; ``"sv"`` (default language) or ``"en"``.
+    ax : draw into this axes (used by ``spc_panel``); ``legend`` and ``ylabel`` as named.
+    """
+    lang = lang or text.get_language()
+    apply_style()
+    points = result.points
+    if result.by and points[list(result.by)].drop_duplicates().shape[0] > 1:
+        raise ValueError("spc_chart draws one series; this result holds several (by="
+                         f"{list(result.by)}): use spc_panel(result) or result.series()")
+    if direction not in (None, "up", "down"):
+        raise ValueError(f"direction must be 'up', 'down' or None, not {direction!r}")
+    own = ax is None
+    if own:
+        fig, ax = plt.subplots(figsize=(8.0, 4.0))
+    else:
+        fig = ax.figure
+    x = _plot_x(points["x"])
+    y = points["y"].to_numpy(dtype=float)
+    handles: list = []
+
+    part_codes = _part_codes(points["part"])
+    summary = result.summary
+    runs_by_part = list(summary["runs_signal"]) if len(summary) == len(np.unique(part_codes)) else None
+    centre_label = t("spc_centre_median" if result.kind in MEDIAN_CENTRE else "spc_centre_mean", lang)
+    any_limits = points["ucl"].notna().any() or points["lcl"].notna().any()
+    signal_cl = False
+    for k, code in enumerate(np.unique(part_codes)):
+        m = part_codes == code
+        xs = x[m]
+        # data line: NaN rows leave a gap (missing periods are never closed)
+        ax.plot(xs, y[m], color=PALETTE["data"], lw=1.6, marker="o", ms=4.5, zorder=3)
+        runs = bool(runs_by_part[k]) if runs_by_part is not None else bool(points["runs_signal"][m].any())
+        signal_cl |= runs
+        ax.plot(xs, points["cl"].to_numpy(float)[m], color=PALETTE["signal"] if runs else PALETTE["centre"],
+                lw=1.4, ls="--" if runs else "-", zorder=2, drawstyle="steps-mid")
+        if any_limits:
+            for col in ("lcl", "ucl"):
+                ax.plot(xs, points[col].to_numpy(float)[m], color=PALETTE["limit"], lw=1.2,
+                        drawstyle="steps-mid", zorder=1)
+    handles.append(Line2D([], [], color=PALETTE["data"], marker="o", ms=4.5, lw=1.6,
+                          label=t("spc_data", lang)))
+    handles.append(Line2D([], [], color=PALETTE["centre"], lw=1.4, label=centre_label))
+    if signal_cl:
+        handles.append(Line2D([], [], color=PALETTE["signal"], lw=1.4, ls="--",
+                              label=t("spc_centre_signal", lang)))
+    if any_limits:
+        handles.append(Line2D([], [], color=PALETTE["limit"], lw=1.2, label=t("spc_limits", lang)))
+
+    # points in a long run or trend, outside the limits, excluded
+    pattern = (points["shift_signal"] | points["trend_signal"]).to_numpy(bool)
+    if pattern.any():
+        ax.scatter(x[pattern], y[pattern], s=46, facecolor=PALETTE["highlight"],
+                   edgecolor=PALETTE["highlight"], zorder=4)
+        handles.append(Line2D([], [], ls="", marker="o", ms=7, color=PALETTE["highlight"],
+                              label=t("spc_in_run", lang)))
+    sigma = points["sigma_signal"].to_numpy(bool)
+    if sigma.any():
+        ax.scatter(x[sigma], y[sigma], s=70, facecolor=PALETTE["signal"], edgecolor="white",
+                   linewidth=0.8, zorder=5)
+        handles.append(Line2D([], [], ls="", marker="o", ms=8, color=PALETTE["signal"],
+                              label=t("spc_outside", lang)))
+    excluded = points["excluded"].to_numpy(bool)
+    if excluded.any():
+        ax.scatter(x[excluded], y[excluded], s=60, facecolor="white", edgecolor=PALETTE["data"],
+                   linewidth=1.4, zorder=6, marker="o")
+        ax.scatter(x[excluded], y[excluded], s=22, color=PALETTE["data"], marker="x", zorder=7)
+        handles.append(Line2D([], [], ls="", marker="o", mfc="white", mec=PALETTE["data"], ms=7,
+                              label=t("spc_excluded", lang)))
+
+    if target is not None and not (isinstance(target, float) and math.isnan(target)):
+        ax.axhline(target, color=PALETTE["target"], lw=1.4, ls=":", zorder=1)
+        handles.append(Line2D([], [], color=PALETTE["target"], lw=1.4, ls=":",
+                              label=f"{t('spc_target', lang)}: {_fmt(target, result, lang)}"))
+
+    _phases(ax, x, part_codes, points, lang)
+    _freeze(ax, x, points, part_codes, lang)
+    if result.kind in ("p", "pp") and result.multiply == 1:
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    if direction:
+        _direction_arrow(ax, direction, lang)
+    if changes is not None and len(changes):
+        handles += _changes(ax, changes, points["x"], lang)
+
+    ax.set_xlabel("")
+    ax.set_ylabel(ylabel or "")
+    if title:
+        ax.set_title(title, pad=16 if own else 12)
+    if np.issubdtype(np.asarray(x).dtype, np.datetime64):
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=9 if own else 7)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    verdict = chart_verdict(summary, lang)
+    signal = bool(summary["runs_signal"].any() or (summary["sigma_signals"] > 0).any())
+    colour = PALETTE["signal"] if signal else "#222222"
+    if own:
+        # the verdict right under the axis, the legend under the verdict
+        ax.text(0, -0.17, verdict, transform=ax.transAxes, ha="left", va="top", fontsize=10.5,
+                fontweight="bold", color=colour)
+        if legend:
+            ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, -0.26), ncol=3,
+                      fontsize=8.5, handlelength=1.8, columnspacing=1.2)
+    else:
+        ax.text(0, -0.2, textwrap.fill(verdict, 62), transform=ax.transAxes, ha="left", va="top", fontsize=8.5,
+                fontweight="bold", color=colour)
+    return fig
+
+
+def spc_panel(results, *, titles: Mapping | Sequence | None = None, targets: Mapping | None = None,
+              directions: Mapping | None = None, changes: pd.DataFrame | Mapping | None = None,
+              ncols: int = 2, title: str | None = None, lang: str | None = None):
+    """Small multiples: one chart per series, each with its own verdict; returns the ``Figure``.
+
+    ``results`` is a mapping ``{key: ChartResult}``, a list of results, or one ``by=`` result
+    (split into its series). ``titles``, ``targets``, ``directions`` and ``changes`` are mappings
+    by the same keys (``changes`` may also be one frame for every chart).
+    """
+    lang = lang or text.get_language()
+    apply_style()
+    if hasattr(results, "points"):
+        results = results.series()
+    if not isinstance(results, Mapping):
+        results = dict(enumerate(results))
+    if not results:
+        raise ValueError("spc_panel needs at least one chart result")
+    keys = list(results)
+    ncols = max(1, min(ncols, len(keys)))
+    nrows = math.ceil(len(keys) / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(8.0, 2.9 * nrows), squeeze=False)
+    for ax, key in zip(axes.flat, keys, strict=False):
+        if isinstance(titles, Mapping):
+            sub_title = titles.get(key, str(key))
+        elif titles is not None:
+            sub_title = list(titles)[keys.index(key)]
+        else:
+            sub_title = _key_title(key)
+        chg = changes.get(key) if isinstance(changes, Mapping) else changes
+        spc_chart(results[key], ax=ax, legend=False, title=sub_title, lang=lang,
+                  target=(targets or {}).get(key), direction=(directions or {}).get(key),
+                  changes=chg)
+        ax.title.set_fontsize(10)
+        ax.tick_params(labelsize=8)
+        for label in ax.get_xticklabels():
+            label.set_rotation(0)
+    for ax in axes.flat[len(keys):]:
+        ax.set_visible(False)
+    if title:
+        fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+    fig.tight_layout(h_pad=2.6)
+    return fig
+
+
+# ----------------------------------------------------------------------------------------------
+def _key_title(key) -> str:
+    if isinstance(key, tuple):
+        return " · ".join(map(str, key))
+    return "" if key is None else str(key)
+
+
+def _plot_x(x: pd.Series):
+    if isinstance(x.dtype, pd.PeriodDtype):
+        return x.dt.to_timestamp().to_numpy()
+    return x.to_numpy()
+
+
+def _part_codes(part: pd.Series) -> np.ndarray:
+    vals = part.to_numpy(dtype=object)
+    change = np.ones(len(vals), dtype=bool)
+    change[1:] = vals[1:] != vals[:-1]
+    return np.cumsum(change)
+
+
+def _fmt(value: float, result, lang: str) -> str:
+    if result.kind in ("p", "pp") and result.multiply == 1:
+        return text.percent(value, 0, lang)
+    return text.number(value, 1 if abs(value) < 100 else 0, lang)
+
+
+def _phases(ax, x, part_codes, points, lang) -> None:
+    """A vertical line between phases and the phase label above each (when there are several)."""
+    codes = np.unique(part_codes)
+    if len(codes) < 2:
+        return
+    labels = points["part"].to_numpy(dtype=object)
+    for code in codes:
+        idx = np.flatnonzero(part_codes == code)
+        first, last = idx[0], idx[-1]
+        if first > 0:
+            boundary = _between(x[first - 1], x[first])
+            ax.axvline(boundary, color=PALETTE["centre"], lw=1.0, ls=":", zorder=0)
+        from ..text.spc import _part_name
+
+        ax.annotate(_part_name(labels[first], lang), xy=(x[first], 1.0),
+                    xycoords=("data", "axes fraction"), xytext=(2, 2), textcoords="offset points",
+                    ha="left", va="bottom", fontsize=8.5, color=PALETTE["centre"])
+        del last
+
+
+def _freeze(ax, x, points, part_codes, lang) -> None:
+    """Mark the end of a frozen baseline (inside a part, not at its end)."""
+    base = points["baseline"].to_numpy(bool)
+    if base.all():
+        return
+    ends = np.flatnonzero(base[:-1] & ~base[1:] & (part_codes[:-1] == part_codes[1:]))
+    for e in ends:
+        boundary = _between(x[e], x[e + 1])
+        ax.axvline(boundary, color=PALETTE["neutral"], lw=1.0, ls="-.", zorder=0)
+        ax.annotate(t("spc_baseline", lang), xy=(boundary, 1.0), xycoords=("data", "axes fraction"),
+                    xytext=(-2, 2), textcoords="offset points", ha="right", va="bottom",
+                    fontsize=8.5, color=PALETTE["centre"])
+
+
+def _between(a, b):
+    if isinstance(a, np.datetime64) or isinstance(a, pd.Timestamp):
+        a, b = pd.Timestamp(a), pd.Timestamp(b)
+        return a + (b - a) / 2
+    try:
+        return (a + b) / 2
+    except TypeError:
+        return b
+
+
+def _direction_arrow(ax, direction: str, lang: str) -> None:
+    up = direction == "up"
+    y0, y1 = (0.25, 0.75) if up else (0.75, 0.25)
+    ax.annotate("", xy=(1.035, y1), xytext=(1.035, y0), xycoords="axes fraction",
+                arrowprops={"arrowstyle": "-|>", "color": PALETTE["good"], "lw": 2.0},
+                annotation_clip=False)
+    ax.text(1.055, 0.5, t("spc_better_up" if up else "spc_better_down", lang), rotation=90,
+            transform=ax.transAxes, ha="left", va="center", fontsize=8.5, color=PALETTE["good"])
+
+
+def _changes(ax, changes: pd.DataFrame, x: pd.Series, lang: str) -> list:
+    """Numbered markers on the x axis where each PDSA change started; legend entries for them."""
+    missing = {"change_no", "date", "title"} - set(changes.columns)
+    if missing:
+        raise ValueError(f"changes needs the columns change_no, date, title; missing {sorted(missing)}")
+    ch = changes.sort_values(["date", "change_no"])
+    if isinstance(x.dtype, pd.PeriodDtype) or pd.api.types.is_datetime64_any_dtype(x.dtype):
+        dates = pd.to_datetime(ch["date"]).to_numpy()
+    else:
+        dates = ch["date"].to_numpy()
+    handles = []
+    for (no, title), date in zip(ch[["change_no", "title"]].itertuples(index=False), dates, strict=True):
+        ax.annotate(str(no), xy=(date, 0.0), xycoords=("data", "axes fraction"), xytext=(0, 7),
+                    textcoords="offset points", ha="center", va="bottom", fontsize=7.5,
+                    fontweight="bold", color="white",
+                    bbox={"boxstyle": "circle,pad=0.25", "fc": PALETTE["accent"], "ec": "none"},
+                    arrowprops={"arrowstyle": "-", "color": PALETTE["accent"], "lw": 1.0,
+                                "shrinkA": 0, "shrinkB": 0}, zorder=8)
+        when = pd.Timestamp(date).strftime("%Y-%m-%d") if not isinstance(date, (int, float)) else str(date)
+        handles.append(Line2D([], [], ls="", marker=f"${no}$", ms=7, color=PALETTE["accent"],
+                              label=t("spc_change_item", lang, no=no, title=title, date=when)))
+    return handles

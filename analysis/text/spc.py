@@ -1,1 +1,114 @@
-LABELS: dict[str, dict[str, str]] = {}
+"""Labels and plain-language verdicts of run and control charts (keys prefixed ``spc_``)."""
+
+from __future__ import annotations
+
+LABELS = {
+    "spc_run_chart": {"sv": "Seriediagram", "en": "Run chart"},
+    "spc_control_chart": {"sv": "Styrdiagram", "en": "Control chart"},
+    "spc_kind_run": {"sv": "seriediagram", "en": "run chart"},
+    "spc_kind_i": {"sv": "I-diagram (individvärden)", "en": "I chart (individuals)"},
+    "spc_kind_mr": {"sv": "MR-diagram (glidande variationsvidd)", "en": "MR chart (moving ranges)"},
+    "spc_kind_xbar": {"sv": "X̄-diagram (medelvärden)", "en": "X̄ chart (averages)"},
+    "spc_kind_s": {"sv": "S-diagram (standardavvikelser)", "en": "S chart (standard deviations)"},
+    "spc_kind_p": {"sv": "p-diagram (andelar)", "en": "P chart (proportions)"},
+    "spc_kind_pp": {"sv": "p′-diagram (Laney)", "en": "P′ chart (Laney)"},
+    "spc_kind_c": {"sv": "c-diagram (antal)", "en": "C chart (counts)"},
+    "spc_kind_u": {"sv": "u-diagram (kvoter)", "en": "U chart (rates)"},
+    "spc_kind_up": {"sv": "u′-diagram (Laney)", "en": "U′ chart (Laney)"},
+    "spc_kind_g": {"sv": "g-diagram (fall mellan händelser)", "en": "G chart (cases between events)"},
+    "spc_kind_t": {"sv": "t-diagram (tid mellan händelser)", "en": "T chart (time between events)"},
+    "spc_data": {"sv": "Mätvärde", "en": "Measurement"},
+    "spc_centre_median": {"sv": "Median", "en": "Median"},
+    "spc_centre_mean": {"sv": "Medelvärde", "en": "Mean"},
+    "spc_centre_signal": {"sv": "Centrallinje (signal)", "en": "Centre line (signal)"},
+    "spc_limits": {"sv": "Styrgränser", "en": "Control limits"},
+    "spc_outside": {"sv": "Utanför styrgränserna", "en": "Outside the control limits"},
+    "spc_in_run": {"sv": "Del av lång serie eller trend", "en": "Part of a long run or trend"},
+    "spc_excluded": {"sv": "Utesluten ur beräkningen", "en": "Excluded from the calculation"},
+    "spc_target": {"sv": "Mål", "en": "Target"},
+    "spc_baseline": {"sv": "Baslinje", "en": "Baseline"},
+    "spc_phase": {"sv": "Fas {part}", "en": "Phase {part}"},
+    "spc_better_up": {"sv": "Bättre", "en": "Better"},
+    "spc_better_down": {"sv": "Bättre", "en": "Better"},
+    "spc_changes": {"sv": "Förändringar (PGSA)", "en": "Changes (PDSA)"},
+    "spc_change_item": {"sv": "{no}: {title} ({date})", "en": "{no}: {title} ({date})"},
+    "spc_no_signal": {
+        "sv": "Ingen signal om icke-slumpmässig variation",
+        "en": "No signal of non-random variation",
+    },
+    "spc_signal": {"sv": "Signal: {reasons}", "en": "Signal: {reasons}"},
+    "spc_signal_shift_anhoej": {"sv": "lång serie ({longest} > {limit})",
+                                "en": "long run ({longest} > {limit})"},
+    "spc_signal_shift_ihi": {"sv": "skift ({longest} punkter på samma sida om medianen)",
+                             "en": "shift ({longest} points on one side of the median)"},
+    "spc_signal_crossings": {"sv": "för få korsningar ({crossings} < {limit})",
+                             "en": "too few crossings ({crossings} < {limit})"},
+    "spc_signal_trend": {"sv": "trend ({longest} punkter i rad åt samma håll)",
+                         "en": "trend ({longest} points in a row in one direction)"},
+    "spc_signal_sigma_one": {"sv": "1 punkt utanför styrgränserna",
+                             "en": "1 point outside the control limits"},
+    "spc_signal_sigma_many": {"sv": "{count} punkter utanför styrgränserna",
+                              "en": "{count} points outside the control limits"},
+    "spc_too_few": {
+        "sv": "För få punkter för regler om serier ({n} användbara)",
+        "en": "Too few points for the runs rules ({n} useful)",
+    },
+    "spc_part_prefix": {"sv": "{part}: ", "en": "{part}: "},
+    "spc_rules_anhoej": {"sv": "Anhøjs regler", "en": "Anhøj rules"},
+    "spc_rules_ihi": {"sv": "IHI:s regler", "en": "IHI rules"},
+    "spc_x_label": {"sv": "Period", "en": "Period"},
+}
+
+MIN_USEFUL = 10  # below 10 useful points the runs rules have little power (Anhøj 2014)
+
+
+def verdict(summary_row, lang: str | None = None) -> str:
+    """One-line verdict of one part of a chart (a row of ``ChartResult.summary``).
+
+    ``"Ingen signal om icke-slumpmässig variation"`` or ``"Signal: lång serie (9 > 8)"``;
+    several reasons are joined with ``"; "``.
+    """
+    from . import t
+
+    reasons = []
+    row = summary_row
+    if bool(row["shift_signal"]):
+        key = "spc_signal_shift_ihi" if row["rules"] == "ihi" else "spc_signal_shift_anhoej"
+        reasons.append(t(key, lang, longest=int(row["longest_run"]), limit=int(row["longest_run_max"])))
+    if bool(row["crossings_signal"]):
+        reasons.append(t("spc_signal_crossings", lang, crossings=int(row["n_crossings"]),
+                         limit=int(row["n_crossings_min"])))
+    if bool(row["trend_signal"]):
+        reasons.append(t("spc_signal_trend", lang, longest=int(row["longest_trend"])))
+    count = int(row["sigma_signals"])
+    if count == 1:
+        reasons.append(t("spc_signal_sigma_one", lang))
+    elif count > 1:
+        reasons.append(t("spc_signal_sigma_many", lang, count=count))
+    if not reasons:
+        return t("spc_no_signal", lang)
+    return t("spc_signal", lang, reasons="; ".join(reasons))
+
+
+def chart_verdict(summary, lang: str | None = None) -> str:
+    """Verdict of a one-series chart: the last part (the current phase), named when there are several."""
+    from . import t
+
+    if len(summary) == 0:
+        return t("spc_no_signal", lang)
+    row = summary.iloc[-1]
+    text = verdict(row, lang)
+    if len(summary) > 1:
+        text = t("spc_part_prefix", lang, part=_part_name(row["part"], lang)) + text
+    return text
+
+
+def _part_name(part, lang: str | None) -> str:
+    """``Fas 2`` for a numbered part, the label itself for a named phase."""
+    import numbers
+
+    from . import t
+
+    if isinstance(part, numbers.Integral):
+        return t("spc_phase", lang, part=int(part))
+    return str(part)
