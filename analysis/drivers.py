@@ -172,7 +172,7 @@ def read_drivers(path: str | Path, root: str | Path | None = None) -> tuple[Driv
         if node_id in seen or node_id == "AIM":
             problem(f"{where}.id", f"id '{node_id}' is used twice (also at {seen.get(node_id, 'the aim')})",
                     hint="give every driver and idea its own id")
-            return None
+            node_id = f"{node_id}@{where}"  # keep checking what lies below it
         seen[node_id] = where
         row = {"node_id": node_id, "level": level, "text": text_of(node, where),
                "parent_id": parent, "changes": (), "measures": (), "path": where,
