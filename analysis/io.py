@@ -32,6 +32,7 @@ TABLE_SUFFIXES = (".csv", ".xlsx")
 # Bytes that Windows-1252 leaves undefined: a file holding them is neither cp1252 nor (having
 # failed UTF-8 first) UTF-8.
 CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
+EXCEL_ERRORS = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!")
 SAVE_AS_UTF8 = "open the file in Excel and save it as 'CSV UTF-8 (kommaavgränsad)'"
 
 
@@ -314,11 +315,30 @@ def _decode(raw: bytes, file: str) -> tuple[str, str]:
             utf8_line = raw.count(b"\n", 0, utf8_error.start) + 1
             extra = (f"; the first byte that is not UTF-8 is on line {utf8_line}"
                      if utf8_line != line else "")
+            row, column = _locate_bad_byte(raw, line)
             raise DataError(Problem(
                 file,
                 f"the file is neither valid UTF-8 nor Windows-1252: byte 0x{byte:02X} on line "
                 f"{line} means nothing in either{extra}",
-                row=line, hint=SAVE_AS_UTF8)) from None
+                row=row, column=column, hint=SAVE_AS_UTF8)) from None
+
+
+def _locate_bad_byte(raw: bytes, line: int) -> tuple[int, str | None]:
+    """Excel row and column of the first byte undefined in Windows-1252 (else its line)."""
+    text = raw.decode("cp1252", errors="replace")
+    try:
+        reader = csv.reader(_io.StringIO(text, newline=""), delimiter=_sniff_separator(text))
+        header: list[str] | None = None
+        for number, cells in enumerate(reader, start=1):
+            if header is None:
+                header = [normalise_column(c) for c in cells]
+            for i, cell in enumerate(cells):
+                if "\ufffd" in cell:
+                    name = header[i] if number > 1 and i < len(header) else None
+                    return number, name or None
+    except csv.Error:
+        pass
+    return line, None
 
 
 _MOJIBAKE = re.compile("Ã[¥¤¶…„–]")
@@ -385,10 +405,7 @@ def _excel_cell(value: object) -> object:
         return repr(value)
     if isinstance(value, int):
         return str(value)
-    text = str(value)
-    if text.startswith("#") and text.endswith(("!", "?", "/A")):  # #DIV/0!, #NAME?, #N/A
-        return text
-    return text
+    return str(value)
 
 
 def read_xlsx(path: str | Path, file: str | None = None) -> pd.DataFrame:
@@ -424,13 +441,12 @@ def read_xlsx(path: str | Path, file: str | None = None) -> pd.DataFrame:
                                 hint="put the column names in the first row"))
     problems: list[Problem] = []
     frame = _frame(header, records, file, problems)
-    bad = [(r, c) for c in frame.columns if c != ROW
-           for r, v in zip(frame[ROW], frame[c], strict=True)
-           if isinstance(v, str) and v in ("#DIV/0!", "#N/A", "#NAME?", "#REF!", "#VALUE!",
-                                            "#NUM!", "#NULL!")]
-    problems += [Problem(file, f"the cell holds the Excel error {frame.loc[frame[ROW] == r, c].iloc[0]}",
-                         row=r, column=c, hint="fix the formula or type the value")
-                 for r, c in bad]
+    for column in frame.columns.drop(ROW):
+        failed = frame[column].isin(EXCEL_ERRORS)
+        problems += [Problem(file, f"the cell holds the Excel error {value}", row=int(row),
+                             column=column, hint="correct the formula or type the value")
+                     for row, value in zip(frame.loc[failed, ROW], frame.loc[failed, column],
+                                           strict=True)]
     if problems:
         raise DataError(problems)
     return frame
