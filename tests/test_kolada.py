@@ -236,7 +236,7 @@ def test_5xx_backs_off_exponentially_then_succeeds(tmp_path):
 def test_retry_after_as_http_date():
     when = datetime.now(UTC) + timedelta(seconds=30)
     response = httpx.Response(429, headers={"Retry-After": format_datetime(when, usegmt=True)})
-    assert 25 <= kolada._retry_after(response) <= 30
+    assert 25 <= kolada.client._retry_after(response) <= 30
 
 
 def test_5xx_after_every_retry_is_unavailable(tmp_path):
@@ -307,7 +307,7 @@ def test_a_disk_failure_while_writing_leaves_old_files_and_no_temp_files(tmp_pat
     fetch_paged(tmp_path)
     before = snapshot(tmp_path)
     calls = {"n": 0}
-    real_fsync = kolada.os.fsync
+    real_fsync = kolada.cache.os.fsync
 
     def failing_fsync(fd):
         calls["n"] += 1
@@ -315,14 +315,14 @@ def test_a_disk_failure_while_writing_leaves_old_files_and_no_temp_files(tmp_pat
             raise OSError(28, "No space left on device")
         real_fsync(fd)
 
-    monkeypatch.setattr(kolada.os, "fsync", failing_fsync)
+    monkeypatch.setattr(kolada.cache.os, "fsync", failing_fsync)
     newer = body("data_page1.json")
     newer["values"][1]["values"][0]["value"] = 99.9  # Kolada revised a figure: new files differ
     api = Api({urlsplit(PAGED).path: [httpx.Response(200, json=newer)]})
     with pytest.raises(OSError, match="No space left"):
         fetch_paged(tmp_path, api)
     assert snapshot(tmp_path) == before
-    monkeypatch.setattr(kolada.os, "fsync", real_fsync)
+    monkeypatch.setattr(kolada.cache.os, "fsync", real_fsync)
     fetch_paged(tmp_path, Api({urlsplit(PAGED).path: [httpx.Response(200, json=newer)]}))
     assert "N17461;0682;2023;T;99,9" in (tmp_path / "indicators.csv").read_text("utf-8-sig")
 
