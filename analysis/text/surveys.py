@@ -1,1 +1,77 @@
-LABELS: dict[str, dict[str, str]] = {}
+"""Labels of the survey reports and charts (keys prefixed ``survey_``)."""
+
+LABELS: dict[str, dict[str, str]] = {
+    "survey_report_title": {"sv": "Enkätsammanställning: {title}", "en": "Survey summary: {title}"},
+    "survey_question": {"sv": "Fråga", "en": "Question"},
+    "survey_option": {"sv": "Svarsalternativ", "en": "Answer"},
+    "survey_base": {"sv": "Svarande (bas)", "en": "Respondents (base)"},
+    "survey_ci": {"sv": "95 % konfidensintervall", "en": "95% confidence interval"},
+    "survey_x_of_n": {"sv": "{x} av {n}", "en": "{x} of {n}"},
+    "survey_wave": {"sv": "Mättillfälle", "en": "Wave"},
+    "survey_top_box": {"sv": "Andel {options}", "en": "Share {options}"},
+    "survey_top_box_short": {"sv": "Andel positiva svar", "en": "Share of positive answers"},
+    "survey_missing_group": {"sv": "Uppgift saknas", "en": "Not stated"},
+    "survey_free_text_count": {
+        "sv": "{n} personer skrev ett fritextsvar. Fritextsvar visas inte i rapporten.",
+        "en": "{n} people wrote a free-text answer. Free-text answers are not shown in the report.",
+    },
+    "survey_free_text_shown": {
+        "sv": "{n} personer skrev ett fritextsvar; svaren visas nedan som de skrevs.",
+        "en": "{n} people wrote a free-text answer; they are shown below as written.",
+    },
+    "survey_free_text_answer": {"sv": "Svar", "en": "Answer"},
+    "survey_respondents": {"sv": "Svarande", "en": "Respondents"},
+    "survey_respondents_text": {
+        "sv": "{n} personer besvarade enkäten.",
+        "en": "{n} people answered the survey.",
+    },
+    "survey_respondents_by": {"sv": "Svarande per {groups}", "en": "Respondents by {groups}"},
+    "survey_census_note": {
+        "sv": "Enkäten är en totalundersökning av alla {n} enheter. Resultaten redovisas som "
+              "\"x av {n}\" utan konfidensintervall: det finns ingen urvalsosäkerhet. Svaren "
+              "redovisas aldrig per enhet, eftersom en enskild svarande då skulle gå att känna igen.",
+        "en": "The survey is a census of all {n} units. Results are shown as \"x of {n}\" without "
+              "confidence intervals: there is no sampling error. Answers are never shown per unit, "
+              "since a single respondent would then be identifiable.",
+    },
+    "survey_sample_note": {
+        "sv": "Andelar räknas bland dem som besvarat frågan; \"vet ej\" och obesvarade räknas och visas "
+              "men ingår inte i basen. Intervallen är 95 % konfidensintervall enligt Wilson.",
+        "en": "Shares are among those who answered the question; \"don't know\" and blank answers are "
+              "counted and shown but left out of the base. Intervals are 95% Wilson confidence intervals.",
+    },
+    "survey_multi_note": {
+        "sv": "Flera svar möjliga: andelen svarande som valde varje alternativ, störst först "
+              "(andelarna summerar till mer än 100 %).",
+        "en": "Several answers possible: the share of respondents choosing each option, largest first "
+              "(the shares add up to more than 100%).",
+    },
+    "survey_ranking_note": {
+        "sv": "Rangordning: andelen som satte alternativet först; medelrang i tabellen.",
+        "en": "Ranking: the share who ranked the option first; mean rank in the table.",
+    },
+    "survey_dont_know_line": {
+        "sv": "Vet ej: {dk}. Obesvarad: {blank}.",
+        "en": "Don't know: {dk}. Blank: {blank}.",
+    },
+    "survey_waves_note": {
+        "sv": "Mättillfällena visas sida vid sida (beskrivande; se effektrapporten för test av skillnaden).",
+        "en": "The waves are shown side by side (descriptive; see the effects report for a test of the difference).",
+    },
+    "survey_by_section": {"sv": "Per {group}", "en": "By {group}"},
+    "survey_overview": {"sv": "Om enkäten", "en": "About the survey"},
+    "survey_mean_rank": {"sv": "Medelrang", "en": "Mean rank"},
+    "survey_numbers": {"sv": "Antal, medelvärde och median", "en": "Count, mean and median"},
+    "survey_mean": {"sv": "Medelvärde", "en": "Mean"},
+    "survey_median": {"sv": "Median", "en": "Median"},
+    "survey_share_axis": {"sv": "Andel av svarande", "en": "Share of respondents"},
+    "survey_ranked_first_axis": {"sv": "Andel som rangordnade alternativet först",
+                                 "en": "Share ranking the option first"},
+    "survey_count_axis": {"sv": "Antal av {n}", "en": "Number of {n}"},
+    "survey_n_bar": {"sv": "n = {n}", "en": "n = {n}"},
+    "survey_negative": {"sv": "← negativa", "en": "← negative"},
+    "survey_positive": {"sv": "positiva →", "en": "positive →"},
+    "survey_no_data": {"sv": "Inga svar att visa.", "en": "No answers to show."},
+    "survey_unknown": {"sv": "Okänd enkät {survey}; enkäter: {known}",
+                       "en": "Unknown survey {survey}; surveys: {known}"},
+}
