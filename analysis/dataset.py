@@ -203,7 +203,9 @@ def _read(inputs: _Inputs) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     if "indicators" in typed and "kpis" not in inputs.tables:
         problems.append(Problem("kpis.csv", "the file is missing: indicators.csv needs it",
                                 hint="add kpis.csv describing every kpi of indicators.csv"))
-    problems += _cross_checks(typed, inputs)
+    reported = {(p.file, p.row, p.column) for p in problems}
+    problems += [p for p in _cross_checks(typed, inputs)
+                 if p.row is None or (p.file, p.row, p.column) not in reported]  # one per cell
     return typed, problems
 
 

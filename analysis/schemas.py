@@ -34,7 +34,7 @@ FREQUENCIES = ("week", "month")
 DIRECTIONS = ("up", "down")
 PDSA_STEPS = ("plan", "do", "study", "act")
 PDSA_ALIASES = {"planera": "plan", "göra": "do", "gora": "do", "studera": "study",
-                "agera": "act", "pgsa": "plan"}
+                "agera": "act"}
 GENDERS = ("T", "K", "M")
 GOAL_KINDS = ("trajectory", "target")
 REGION_CODE = "0006"  # Region Jönköpings län in Kolada
