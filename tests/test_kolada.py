@@ -121,7 +121,8 @@ def test_parse_data_page_names_the_broken_item(item, message):
 
 def test_unit_is_read_from_the_kolada_title():
     assert kolada.unit_from_title("Barn i ekonomiskt utsatta hushåll, andel (%)") == "%"
-    assert kolada.unit_from_title("Invånare 0-19 år, antal/1000 inv") == "antal/1000 inv."
+    assert kolada.unit_from_title("Barn 0-20 år med heldygnsinsatser, antal/1000 inv") == "per 1 000"
+    assert kolada.unit_from_title("Nettokostnad grundskola, kr/inv") == "kr/inv."
     assert kolada.unit_from_title("Kostnad för grundskola") is None
 
 
@@ -158,7 +159,7 @@ def test_fetch_follows_next_url_and_writes_the_raw_contract(tmp_path):
     kpis = (tmp_path / "kpis.csv").read_bytes().decode("utf-8-sig").splitlines()
     assert kpis[0] == "kpi;title_sv;title_en;unit;direction;focus_area"
     assert kpis[1] == ("N17461;Gymnasieelever med examen inom 4 år, hemkommun, andel (%);"
-                       "Upper-secondary students with a degree within four years;%;up;"
+                       "Upper-secondary students with a degree within 4 years;%;up;"
                        "fullföljda studier")
     assert kpis[2].endswith(";%;down;psykisk hälsa")
 

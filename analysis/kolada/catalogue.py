@@ -61,15 +61,16 @@ CATALOGUE: dict[str, KpiSpec] = {
     spec.kpi: spec
     for spec in (
         KpiSpec("N17461", "Gymnasieelever med examen inom 4 år",
-                "Upper-secondary students with a degree within four years", "%", "up",
+                "Upper-secondary students with a degree within 4 years", "%", "up",
                 "fullföljda studier"),
         KpiSpec("N66077", "Barn i ekonomiskt utsatta hushåll",
                 "Children in households with low economic standard", "%", "down",
                 "psykisk hälsa"),
-        KpiSpec("N33818", "Barn och unga i heldygnsinsatser",
-                "Children and young people in out-of-home care", "%", "down", "psykisk hälsa"),
+        KpiSpec("N33818", "Barn och unga 0–20 år i heldygnsinsatser",
+                "Children and young people aged 0–20 in out-of-home care", "per 1 000", "down",
+                "psykisk hälsa"),
         KpiSpec("N33820", "Barn och unga med psykisk ohälsa",
-                "Mental ill-health among children and young people", "%", "down",
+                "Children and young people with mental ill-health", "%", "down",
                 "psykisk hälsa"),
     )
 }

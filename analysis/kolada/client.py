@@ -273,13 +273,20 @@ def parse_kpi_page(payload: dict[str, Any], *, source: str = "response") -> dict
 
 
 def unit_from_title(title: str | None) -> str | None:
-    """Read the unit from the suffix of a Kolada title (``..., andel (%)`` -> ``%``)."""
+    """Read the unit from the suffix of a Kolada title.
+
+    ``..., andel (%)`` -> ``%``; ``..., antal/1000 inv`` -> ``per 1 000``; ``kr/inv`` -> ``kr/inv.``;
+    anything else -> ``None`` (the catalogue's unit is used).
+    """
     if not title:
         return None
     text = title.lower()
     if "(%)" in text or "andel" in text.rsplit(",", 1)[-1]:
         return "%"
-    match = re.search(r"(antal|kr)\s*/\s*(\d[\d\s]*)\s*(inv|invånare)", text)
-    if match:
-        return f"{match.group(1)}/{match.group(2).strip()} inv."
+    match = re.search(r"antal\s*/\s*(\d[\d\s]*?)\s*(inv|invånare)", text)
+    if match:  # "antal/1000 inv" -> "per 1 000", as the sample data writes it
+        digits = match.group(1).replace(" ", "")
+        return "per " + f"{int(digits):,}".replace(",", " ")
+    if re.search(r"\bkr\s*/\s*inv", text):
+        return "kr/inv."
     return None
