@@ -139,6 +139,10 @@ def chart(data: pd.DataFrame, y: str, n: str | None = None, x: str | None = None
         bad = x_values.isna().to_numpy()
         if bad.any():
             raise DataError(_row_problems(frame, bad, x, source, "x value is missing; every point needs one"))
+    inferred = pd.api.types.infer_dtype(x_values, skipna=True)
+    if inferred in ("mixed", "mixed-integer"):
+        raise DataError(Problem(source, f"the x values cannot be sorted (they mix types: {inferred}); "
+                                        "use numbers, dates or text of one type", column=x))
     try:
         xcode, x_uniques = pd.factorize(x_values, sort=True)
     except TypeError as err:
