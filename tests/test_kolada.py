@@ -64,8 +64,12 @@ class Api:
         if path == urlsplit(PAGED).path:
             page = parse_qs(request.url.query.decode()).get("page", ["1"])[0]
             return httpx.Response(200, json=body(f"data_page{page}.json"))
-        if path.startswith("/v3/data/"):
-            return httpx.Response(200, json={"count": 0, "values": [], "next_url": None})
+        if path.startswith("/v3/data/"):  # one value: the first KPI, area and year asked for
+            parts = path.split("/")
+            value = {"kpi": parts[4].split(",")[0], "municipality": parts[6].split(",")[0],
+                     "period": int(parts[8].split(",")[0]),
+                     "values": [{"gender": "T", "count": 1, "status": "", "value": 1.5}]}
+            return httpx.Response(200, json={"count": 1, "values": [value], "next_url": None})
         return httpx.Response(404, json=body("error_404.json"))
 
     def urls(self) -> list[str]:
@@ -193,7 +197,7 @@ def test_requests_are_chunked_at_25_ids(tmp_path):
     codes = [f"{i:04d}" for i in range(1, 31)]  # 30 codes -> 25 + 5
     extra = [{"id": f"N9{i:04d}", "direction": "up", "focus_area": "fysisk aktivitet"}
              for i in range(26)]  # 26 KPIs -> 25 + 1
-    kolada.fetch(extra, codes, "2016-2024", client=client_for(api), out_dir=tmp_path)
+    result = kolada.fetch(extra, codes, "2016-2024", client=client_for(api), out_dir=tmp_path)
     metadata = [u for u in api.urls() if "/kpi/" in u and "/data/" not in u]
     data = [urlsplit(u).path for u in api.urls() if "/data/" in u]
     assert [len(u.rsplit("/", 1)[1].split(",")) for u in metadata] == [25, 1]
@@ -203,6 +207,9 @@ def test_requests_are_chunked_at_25_ids(tmp_path):
                    for p in data)
     assert sizes == [(1, 5), (1, 25), (25, 5), (25, 25)]
     assert all(p.endswith("/year/2016,2017,2018,2019,2020,2021,2022,2023,2024") for p in data)
+    # one value per data request (see Api): 4 rows, from both KPI and both code chunks
+    assert len(result.indicators) == 4
+    assert set(result.indicators["municipality_code"]) == {"0001", "0026"}
 
 
 def test_every_request_names_the_workbook_and_has_a_timeout(tmp_path):
@@ -265,6 +272,16 @@ def test_unknown_kpi_is_an_error_before_any_data_request(tmp_path):
         kolada.fetch(["N17461", {"id": "N99999", "direction": "up", "focus_area": "psykisk hälsa"}],
                      "county", "2023", client=client_for(api), out_dir=tmp_path)
     assert not [u for u in api.urls() if "/data/" in u]
+
+
+def test_an_empty_answer_does_not_replace_the_cache(tmp_path):
+    fetch_paged(tmp_path)
+    before = snapshot(tmp_path)
+    empty = {"count": 0, "values": [], "next_url": None, "previous_url": None}
+    api = Api({urlsplit(PAGED).path: [httpx.Response(200, json=empty)]})
+    with pytest.raises(kolada.KoladaResponseError, match="no values for N17461, N66077 in 2023"):
+        fetch_paged(tmp_path, api)
+    assert snapshot(tmp_path) == before
 
 
 def test_a_next_url_that_loops_is_refused(tmp_path):

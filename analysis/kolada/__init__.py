@@ -182,6 +182,9 @@ def fetch(kpis: Iterable[str | dict[str, Any]], municipalities: str | Iterable[s
                         rows.extend(page_rows)
                         nulls += sum(len(v.get("values") or []) for v in page["values"]
                                      if isinstance(v, dict)) - len(page_rows)
+        if not rows:  # never replace a good cache with an empty table
+            raise KoladaResponseError(
+                f"Kolada has no values for {', '.join(ids)} in {year_list[0]}–{year_list[-1]}")
     except KoladaError as exc:
         exc.cache = last_fetch(out)
         log.warning("%s", exc)
