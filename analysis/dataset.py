@@ -19,6 +19,7 @@ Checks, all reported at once (``DataError.problems``), each with file, Excel row
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
 import os
 from dataclasses import dataclass, field, replace
@@ -543,9 +544,37 @@ def _processed_dir(folder: Path, config, is_sample: bool) -> Path | None:
     return None
 
 
-def _write_processed(target: Path, tables: dict[str, pd.DataFrame], files: dict[str, str],
-                     folder: Path) -> None:
-    manifest = {"folder": str(folder), "files": files, "tables": sorted(tables)}
+_CODE_HASH: list[str] = []
+
+
+def _code_hash() -> str:
+    """Hash of the code that reads and validates (a change invalidates processed/)."""
+    if not _CODE_HASH:
+        here = Path(__file__).resolve().parent
+        digest = hashlib.sha256()
+        for name in ("io.py", "schemas.py", "dataset.py"):
+            digest.update((here / name).read_bytes())
+        _CODE_HASH.append(digest.hexdigest())
+    return _CODE_HASH[0]
+
+
+def _manifest(folder: Path, files: dict[str, str]) -> dict:
+    return {"folder": str(folder.resolve()), "files": files, "tables": sorted(TABLE_NAMES),
+            "code": _code_hash()}
+
+
+def _read_processed(target: Path, manifest: dict) -> dict[str, pd.DataFrame] | None:
+    """The tables of ``target`` when its manifest matches (same inputs, same code), else None."""
+    try:
+        if json.loads((target / MANIFEST).read_text(encoding="utf-8")) != manifest:
+            return None
+        return {name: pd.read_parquet(target / f"{name}.parquet", engine="pyarrow")
+                for name in TABLE_NAMES}
+    except (OSError, ValueError, ImportError):
+        return None
+
+
+def _write_processed(target: Path, tables: dict[str, pd.DataFrame], manifest: dict) -> None:
     current = target / MANIFEST
     if current.is_file():
         try:
@@ -566,7 +595,9 @@ def load_dataset(folder: str | Path | None = None) -> Dataset:
 
     Raises ``analysis.io.DataError`` listing every problem (file, row, column, what to do).
     On success the typed tables are written as parquet to ``<processed_dir>/<source>/``
-    (a temporary folder renamed into place; a failed load writes nothing). Results are cached
+    (a temporary folder renamed into place; a failed load writes nothing) with a
+    ``manifest.json`` of the input hashes and the code hash; a later process whose inputs and
+    code are the same reads the parquet instead of validating again. Results are also cached
     in the process by folder and file hashes.
     """
     config = _config()
@@ -585,15 +616,21 @@ def load_dataset(folder: str | Path | None = None) -> Dataset:
     key = (str(folder.resolve()), tuple(hashes.items()))
     if key in _CACHE:
         return _CACHE[key]
-    typed, problems = _read(inputs)
-    if problems:
-        raise DataError(sort_problems(problems))
-    tables = {name: _finish(name, typed[name]) if name in typed else schemas.empty_frame(name)
-              for name in TABLE_NAMES}
     is_sample = bool(config is not None and config.is_sample(folder))
     target = _processed_dir(folder, config, is_sample)
-    if target is not None:
-        _write_processed(target, tables, hashes, folder.resolve())
+    manifest = _manifest(folder, hashes)
+    tables = None
+    if target is not None and not inputs.problems:
+        # validated earlier from exactly these files by exactly this code: read the parquet
+        tables = _read_processed(target, manifest)
+    if tables is None:
+        typed, problems = _read(inputs)
+        if problems:
+            raise DataError(sort_problems(problems))
+        tables = {name: _finish(name, typed[name]) if name in typed
+                  else schemas.empty_frame(name) for name in TABLE_NAMES}
+        if target is not None:
+            _write_processed(target, tables, manifest)
     dataset = Dataset(folder=folder.resolve(), is_sample=is_sample, files=hashes,
                       surveys=inputs.surveys, drivers=inputs.drivers, processed=target,
                       **tables)

@@ -17,12 +17,15 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from .io import ROW, Problem, parse_numbers
+
+if TYPE_CHECKING:  # pandera is imported when a table is validated (keeps imports fast)
+    import pandera.pandas as pa
 
 FOCUS_AREAS = ("fullföljda studier", "psykisk hälsa", "fysisk aktivitet")
 MEASURE_TYPES = ("process", "outcome", "balancing")
@@ -179,6 +182,8 @@ def _choice_error(col: Col) -> str:
 
 
 def _pa_column(col: Col) -> pa.Column:
+    import pandera.pandas as pa
+
     checks: list[pa.Check] = []
     if col.kind == "id":
         checks.append(pa.Check.str_matches(ID_PATTERN, error="id_pattern"))
@@ -200,11 +205,13 @@ def _pa_column(col: Col) -> pa.Column:
     return pa.Column(dtype, checks=checks, nullable=col.nullable, required=True)
 
 
-_SCHEMAS: dict[str, pa.DataFrameSchema] = {}
+_SCHEMAS: dict[str, pa.DataFrameSchema] = {}  # built on first use
 
 
 def schema(table: str) -> pa.DataFrameSchema:
     """The pandera schema of the typed ``table`` (extra columns such as ``_row`` allowed)."""
+    import pandera.pandas as pa
+
     if table not in _SCHEMAS:
         _SCHEMAS[table] = pa.DataFrameSchema(
             {c.name: _pa_column(c) for c in TABLES[table]}, name=table, strict=False,
@@ -405,6 +412,8 @@ def validate(table: str, frame: pd.DataFrame, file: str) -> tuple[pd.DataFrame, 
     Returns (typed frame with the contract's columns plus ``_row``, problems). The typed frame
     is only trustworthy when the problem list is empty.
     """
+    import pandera.pandas as pa
+
     frame, problems = check_columns(table, frame, file)
     missing_required = [c.name for c in TABLES[table] if c.required and c.name not in frame]
     typed, parse_problems = coerce(table, frame, file)

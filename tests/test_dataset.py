@@ -383,6 +383,27 @@ def test_processed_parquet_written_and_failed_load_leaves_it_untouched(tmp_path,
     assert leftovers == []
 
 
+def test_second_process_reads_processed_parquet(tmp_path, monkeypatch):
+    raw = _project(tmp_path, monkeypatch)
+    first = dataset.load_dataset(raw)
+    dataset.clear_cache()  # as if a new process (a report's kernel) loaded the folder
+
+    def must_not_validate(*args, **kwargs):
+        raise AssertionError("the processed parquet should have been used")
+
+    monkeypatch.setattr(dataset, "_read", must_not_validate)
+    second = dataset.load_dataset(raw)
+    for name in dataset.TABLE_NAMES:
+        pd.testing.assert_frame_equal(second.table(name), first.table(name))
+    assert second.files == first.files
+    monkeypatch.undo()
+    monkeypatch.setenv("WORKBOOK_ROOT", str(tmp_path))
+    plant(raw, "observations.csv", 3, "nassjo;hembesok;2020-02-01;;16;20")  # inputs changed
+    dataset.clear_cache()
+    third = dataset.load_dataset(raw)
+    assert 16 in third.observations["numerator"].tolist()
+
+
 def test_scratch_folder_is_not_written_to_processed(tmp_path, monkeypatch):
     _project(tmp_path, monkeypatch)
     ds = dataset.load_dataset(write_folder(tmp_path / "scratch"))
