@@ -313,9 +313,11 @@ def test_failure_mid_fetch_leaves_the_last_fetch_byte_identical(tmp_path):
 
 
 def test_no_network_and_no_cache_says_so(tmp_path):
+    waits: list[float] = []
     api = Api({"/v3/kpi/N17461,N66077": [httpx.ConnectError("offline")] * 4})
     with pytest.raises(kolada.KoladaUnavailable) as info:
-        fetch_paged(tmp_path, api)
+        fetch_paged(tmp_path, api, waits=waits)
+    assert len(api.requests) == 2 and waits == [1.0]  # no connection: tried twice, not four times
     assert info.value.cache is None
     assert str(info.value).startswith(f"kunde inte nå Kolada; {t('kolada_no_cache', 'sv')}")
     assert list(tmp_path.iterdir()) == []

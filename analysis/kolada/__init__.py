@@ -187,7 +187,7 @@ def fetch(kpis: Iterable[str | dict[str, Any]], municipalities: str | Iterable[s
                 f"Kolada has no values for {', '.join(ids)} in {year_list[0]}–{year_list[-1]}")
     except KoladaError as exc:
         exc.cache = last_fetch(out)
-        log.warning("%s", exc)
+        log.debug("%s", exc)  # the caller says it: main prints it, fetch_step logs it
         raise
     finally:
         if close:

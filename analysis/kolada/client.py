@@ -115,7 +115,8 @@ class KoladaClient:
     base_url : str
         API root, ``https://api.kolada.se/v3``.
     retries : int
-        Retries after the first try on 429, 5xx and transport errors (timeouts, no network).
+        Retries after the first try on 429, 5xx and transport errors (timeouts, dropped
+        connections); a connection that cannot be made at all is retried once.
     backoff : float
         First wait in seconds; doubled on every retry (1, 2, 4, ...), capped at ``max_wait``.
         A ``Retry-After`` header replaces the computed wait (also capped).
@@ -153,13 +154,17 @@ class KoladaClient:
     def get_json(self, url: str, params: dict[str, Any] | None = None) -> Any:
         """GET ``url`` and return the parsed JSON; retry 429/5xx/transport errors with back-off."""
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        refused = 0
         for attempt in range(self.retries + 1):
             last = attempt == self.retries
             self.requests += 1
             try:
                 response = self.http.get(url, params=params, headers=headers, timeout=self.timeout)
             except httpx.TransportError as exc:
-                if last:
+                # No connection at all (no network, DNS, refused) is tried twice, not four times:
+                # a missing network does not come back within seconds. Timeouts get every retry.
+                refused += isinstance(exc, httpx.ConnectError)
+                if last or refused > 1:
                     raise KoladaUnavailable(f"{type(exc).__name__}: {exc} ({url})", url=url) from exc
                 wait = self.backoff * 2**attempt
             except httpx.RequestError as exc:  # e.g. too many redirects: retrying will not help
