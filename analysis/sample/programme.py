@@ -111,7 +111,7 @@ CHANGES: tuple[dict, ...] = (
          title="Personlig inbjudan via barnmorskemottagningen", pdsa_step="act",
          measures="inbjudan,deltagande",
          description="Barnmorskan bjuder in till föräldragruppen vid inskrivningen."),
-    dict(team_id="rydaholm", change_no=2, date="2021-02-01",
+    dict(team_id="rydaholm", change_no=2, date="2021-04-01",
          title="Föräldragrupp på kvällstid", pdsa_step="study", measures="deltagande",
          description="Gruppträffarna flyttas till kl. 18 så att båda föräldrarna kan komma."),
     dict(team_id="rydaholm", change_no=3, date="2021-09-01",
@@ -122,7 +122,7 @@ CHANGES: tuple[dict, ...] = (
          measures="hembesok,deltagande",
          description="BVC-sjuksköterskan och en föräldraskapsstödjare från socialtjänsten gör "
                      "det första hembesöket tillsammans."),
-    dict(team_id="nassjo", change_no=2, date="2021-03-01",
+    dict(team_id="nassjo", change_no=2, date="2021-06-01",
          title="Sms-påminnelse inför hembesöket", pdsa_step="study",
          measures="hembesok,vantetid", description=""),
     dict(team_id="varnamo", change_no=1, date="2020-09-01",
@@ -230,13 +230,13 @@ SERIES: tuple[Series, ...] = (
            change_no=2, seed=1),
     # --- Rydaholms familjecentral: monthly ---
     Series("rydaholm", "inbjudan", "Andel blivande föräldrar som fått personlig inbjudan till "
-           "föräldragrupp", "process", "p", "%", "month", "up", 0.9, "2019-10-01", 28,
+           "föräldragrupp", "process", "p", "%", "month", "up", 0.9, "2019-10-01", 36,
            level=0.40, denominator=24, change_no=1, effect=0.45),
     Series("rydaholm", "deltagande", "Andel förstagångsföräldrar som deltar i föräldragrupp",
-           "outcome", "p", "%", "month", "up", 0.8, "2019-10-01", 28, level=0.45,
-           denominator=14, change_no=1),
+           "outcome", "p", "%", "month", "up", 0.8, "2019-10-01", 36, level=0.45,
+           denominator=14, change_no=1, seed=1),
     Series("rydaholm", "oppen_forskola", "Antal besök av blivande föräldrar på öppna förskolan",
-           "process", "run", "antal", "month", "up", None, "2019-10-01", 28, level=18.0, sd=3.0,
+           "process", "run", "antal", "month", "up", None, "2019-10-01", 36, level=18.0, sd=3.0,
            change_no=3, decimals=0),
     # --- Nässjö: monthly; July 2020 was never reported (the missing period) ---
     Series("nassjo", "hembesok", "Andel nyblivna föräldrar med gemensamt hembesök", "process",
@@ -246,7 +246,7 @@ SERIES: tuple[Series, ...] = (
            "outcome", "p", "%", "month", "up", None, "2019-09-01", 30, level=0.55,
            denominator=30, change_no=1),
     Series("nassjo", "vantetid", "Väntetid till första hembesöket", "balancing", "i", "dagar",
-           "month", "down", 14.0, "2019-09-01", 30, level=16.0, sd=2.5, change_no=2, seed=1),
+           "month", "down", 14.0, "2019-09-01", 30, level=16.0, sd=2.5, change_no=2, seed=2),
     # --- Arena för hälsa, Värnamo: monthly, 36 months, physical activity is seasonal ---
     Series("varnamo", "fysisk_aktivitet", "Andel barn som rör sig minst 60 minuter om dagen",
            "outcome", "p", "%", "month", "up", 0.7, "2019-09-01", 36, level=0.42,
@@ -258,13 +258,13 @@ SERIES: tuple[Series, ...] = (
            "month", "down", None, "2019-09-01", 36, level=0.05, denominator=110, change_no=3),
     # --- Jämlikt föräldraskapsstöd (county-wide): monthly ---
     Series("jamlikt", "grupper", "Antal startade föräldragrupper i länet", "process", "c",
-           "antal", "month", "up", None, "2021-09-01", 30, level=20.0, change_no=1, effect=0.6,
+           "antal", "month", "up", None, "2021-09-01", 36, level=20.0, change_no=1, effect=0.6,
            decimals=0, seed=5),
     Series("jamlikt", "andel_utlandsk", "Andel deltagare i föräldragrupp med utländsk bakgrund",
-           "outcome", "p", "%", "month", "up", 0.25, "2021-09-01", 30, level=0.12,
+           "outcome", "p", "%", "month", "up", 0.25, "2021-09-01", 36, level=0.12,
            denominator=150, change_no=2, effect=0.08),
     Series("jamlikt", "fullfoljt", "Andel deltagare som är med på minst tre av fyra träffar",
-           "balancing", "p", "%", "month", "up", None, "2021-09-01", 30, level=0.72,
+           "balancing", "p", "%", "month", "up", None, "2021-09-01", 36, level=0.72,
            denominator=150, change_no=3, seed=3),
     # --- Allaktivitetshus Vetlanda: monthly ---
     Series("vetlanda", "besok", "Antal besök av barn 6–15 år", "outcome", "c", "antal", "month",
