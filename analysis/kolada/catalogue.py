@@ -15,7 +15,8 @@ from .client import BASE_URL
 INDICATOR_COLUMNS = ("kpi", "municipality_code", "period", "gender", "value")
 KPI_COLUMNS = ("kpi", "title_sv", "title_en", "unit", "direction", "focus_area")
 FOCUS_AREAS = ("fullföljda studier", "psykisk hälsa", "fysisk aktivitet")
-SETTINGS = ("kpis", "municipalities", "years", "base_url", "timeout", "retries")
+SETTINGS = ("kpis", "municipalities", "years", "base_url", "timeout", "retries",
+            "fetch_before_reports")
 _KPI_ID = re.compile(r"^[NU]\d{5}$")
 _CODE = re.compile(r"^\d{4}$")
 
@@ -203,4 +204,6 @@ def settings(config: Config | dict[str, Any] | None = None) -> dict[str, Any]:
         "base_url": str(raw.get("base_url", BASE_URL)),
         "timeout": float(raw.get("timeout", 30)),
         "retries": int(raw.get("retries", 3)),
+        # the scheduled plan runs fetch_step before the reports when this is true
+        "fetch_before_reports": bool(raw.get("fetch_before_reports", False)),
     }
