@@ -279,8 +279,11 @@ def _changes(ax, changes: pd.DataFrame, x: pd.Series, lang: str) -> list:
     ch = changes.sort_values(["date", "change_no"])
     if isinstance(x.dtype, pd.PeriodDtype) or pd.api.types.is_datetime64_any_dtype(x.dtype):
         dates = pd.to_datetime(ch["date"]).to_numpy()
-    else:
+    elif pd.api.types.is_numeric_dtype(x.dtype) and pd.api.types.is_numeric_dtype(ch["date"].dtype):
         dates = ch["date"].to_numpy()
+    else:
+        raise ValueError("PDSA changes are placed by date: the chart's x must be dates or periods "
+                         f"(it is {x.dtype}), or both x and changes.date numbers")
     handles = []
     for (no, title), date in zip(ch[["change_no", "title"]].itertuples(index=False), dates, strict=True):
         ax.annotate(str(no), xy=(date, 0.0), xycoords=("data", "axes fraction"), xytext=(0, 7),
