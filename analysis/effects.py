@@ -33,8 +33,12 @@ __all__ = [
     "adjust_pvalues",
     "minimum_detectable_difference",
     "compare_waves",
+    "survey_waves",
     "TeamEffects",
     "team_effects",
+    "change_groups",
+    "baseline_stable",
+    "TEAM_COLUMNS",
     "FAMILY_BY_CHART",
 ]
 
@@ -72,7 +76,8 @@ class ITSResult:
     ``table``: term (level_change, slope_change, trend), intervention, estimate, ci_low, ci_high,
     p_value, effect (rate ratio / odds ratio / difference), method.
     ``fitted``: time, observed, fitted, counterfactual, segment (0 before the first intervention,
-    k after the k-th), on the scale of the measure (rate per exposure, share, or value).
+    k after the k-th), excluded (left out of the fit), on the scale of the measure (rate per
+    exposure, share, or value).
     """
 
     table: pd.DataFrame
@@ -126,9 +131,11 @@ def interrupted_time_series(
     scale: str | float | None = "X2",
     seasonality: dict | None = None,
     slope_change: bool = False,
+    trend: bool = True,
     min_points: int = MIN_POINTS,
     alpha: float = 0.05,
     hac_lags: int | None = None,
+    exclude: Sequence | None = None,
     label: str | None = None,
 ) -> ITSResult:
     """Segmented regression for an interrupted time series (Wagner et al. 2002; Lopez Bernal et al. 2017).
@@ -150,9 +157,13 @@ def interrupted_time_series(
         position in the season is the month (monthly dates), ISO week (weekly dates), the numeric
         time, or ``seasonality["column"]``.
     slope_change : also estimate a change of slope after each intervention.
+    trend : model a secular trend (the usual ITS). ``False`` gives a phase comparison: the level
+        after against the level before, assuming a stable baseline (check it on the SPC chart).
     min_points : least number of non-missing points in every segment (default 8, Penfold & Zhang
         2013); with seasonality also at least one full period before the first intervention.
     hac_lags : gaussian only; default ``floor(4 (n/100)^(2/9))`` (Newey & West 1994).
+    exclude : time values left out of the fit (e.g. a phase-in period between two changes,
+        Wagner et al. 2002); they are still in ``fitted`` with ``excluded`` True.
     label : name used in error messages (e.g. the measure id).
 
     Returns
@@ -214,7 +225,12 @@ def interrupted_time_series(
 
     # segment k = number of interventions in place
     segment = np.searchsorted(cut_num, t_num, side="right")
-    counts = np.bincount(segment, minlength=len(cuts) + 1)
+    if exclude is not None and len(exclude):
+        values = pd.to_datetime(pd.Series(list(exclude))) if is_dates else pd.Series(list(exclude))
+        use = ~(pd.to_datetime(frame[time]) if is_dates else frame[time]).isin(values).to_numpy()
+    else:
+        use = np.ones(len(frame), dtype=bool)
+    counts = np.bincount(segment[use], minlength=len(cuts) + 1)
     period = int(seasonality.get("period", 12)) if seasonality else 0
     for k, count in enumerate(counts):
         need = max(min_points, period if (k == 0 and seasonality) else 0)
@@ -232,7 +248,11 @@ def interrupted_time_series(
                 f"{need} points in every phase ({source}), so no effect is estimated")
 
     # design matrix: intercept, trend, a step (and slope) per intervention, Fourier pairs
+    if slope_change and not trend:
+        raise ValueError(f"{name}: slope_change needs trend=True")
     X = pd.DataFrame({"const": 1.0, "trend": t_num - t_num[0]})
+    if not trend:
+        X = X.drop(columns="trend")
     for j, c in enumerate(cut_num):
         X[f"level_{j}"] = (t_num >= c).astype(float)
         if slope_change:
@@ -242,14 +262,15 @@ def interrupted_time_series(
         for k in range(1, int(seasonality.get("harmonics", 2)) + 1):
             X[f"sin{k}"] = np.sin(2 * np.pi * k * pos / period)
             X[f"cos{k}"] = np.cos(2 * np.pi * k * pos / period)
-    if len(X) <= X.shape[1] + 1:
-        raise SeriesTooShort(f"{name}: {len(X)} points cannot estimate {X.shape[1]} parameters")
+    if use.sum() <= X.shape[1] + 1:
+        raise SeriesTooShort(f"{name}: {int(use.sum())} points cannot estimate {X.shape[1]} parameters")
+    Xf = X[use]
 
     z = stats.norm.ppf(1 - alpha / 2)
     parts = []
     if family == "gaussian":
-        lags = hac_lags if hac_lags is not None else int(math.floor(4 * (len(X) / 100) ** (2 / 9)))
-        model = sm.OLS(frame[y].to_numpy(dtype=float), X)
+        lags = hac_lags if hac_lags is not None else int(math.floor(4 * (len(Xf) / 100) ** (2 / 9)))
+        model = sm.OLS(frame[y].to_numpy(dtype=float)[use], Xf)
         fit = model.fit(cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True})
         dispersion = float(fit.scale)
         parts.append(f"OLS with Newey-West (HAC) standard errors, {lags} lag(s)")
@@ -258,8 +279,8 @@ def interrupted_time_series(
     else:
         fit_scale = scale if scale not in (None, 1, 1.0) else 1.0
         if family == "poisson":
-            offset = np.log(frame[exposure].to_numpy(dtype=float)) if exposure else None
-            model = sm.GLM(frame[y].to_numpy(dtype=float), X, family=sm.families.Poisson(), offset=offset)
+            offset = np.log(frame[exposure].to_numpy(dtype=float))[use] if exposure else None
+            model = sm.GLM(frame[y].to_numpy(dtype=float)[use], Xf, family=sm.families.Poisson(), offset=offset)
             effect = "rate ratio"
             parts.append("quasi-Poisson GLM" if fit_scale == "X2" else "Poisson GLM")
             if exposure:
@@ -268,8 +289,10 @@ def interrupted_time_series(
         else:
             trials = frame[denominator].to_numpy(dtype=float)
             successes = frame[y].to_numpy(dtype=float)
-            model = sm.GLM(np.column_stack([successes, trials - successes]), X,
-                           family=sm.families.Binomial())
+            # proportions with var_weights = trials: statsmodels 0.15 computes the Pearson X2 scale
+            # wrongly for a two-column (successes, failures) endog, so that form is not used
+            model = sm.GLM((successes / trials)[use], Xf, family=sm.families.Binomial(),
+                           var_weights=trials[use])
             effect = "odds ratio"
             parts.append("quasi-binomial GLM (logit)" if fit_scale == "X2" else "binomial GLM (logit)")
             observed = successes / trials
@@ -282,6 +305,10 @@ def interrupted_time_series(
         parts.append(f"{int(seasonality.get('harmonics', 2))} Fourier pair(s), period {period}")
     if slope_change:
         parts.append("level and slope change")
+    if not trend:
+        parts.append("no trend (phase comparison)")
+    if not use.all():
+        parts.append(f"{int((~use).sum())} phase-in point(s) left out")
     parts.append("Wald CI")
     method = "; ".join(parts)
 
@@ -298,7 +325,8 @@ def interrupted_time_series(
         add("level_change", f"level_{j}", c)
         if slope_change:
             add("slope_change", f"slope_{j}", c)
-    add("trend", "trend", None)
+    if trend:
+        add("trend", "trend", None)
     table = pd.DataFrame(rows)
     table["per"] = np.where(table["term"] == "level_change", "", unit)
 
@@ -317,10 +345,10 @@ def interrupted_time_series(
         fitted, counterfactual = linear, linear_cf
     fitted_frame = pd.DataFrame({
         "time": frame[time].to_numpy(), "observed": observed, "fitted": fitted,
-        "counterfactual": counterfactual, "segment": segment,
+        "counterfactual": counterfactual, "segment": segment, "excluded": ~use,
     })
     return ITSResult(table=table, fitted=fitted_frame, family=family, method=method,
-                     dispersion=dispersion, n_obs=len(frame), interventions=tuple(cuts))
+                     dispersion=dispersion, n_obs=int(use.sum()), interventions=tuple(cuts))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -535,6 +563,51 @@ def compare_waves(
                 *cols[:4], "p_adjusted", "significant", "mdd_pp", "suppressed", "method"]]
 
 
+def survey_waves(survey, *, before: str | None = None, after: str | None = None,
+                 by: Sequence[str] = (), correction: str = "holm", alpha: float = 0.05,
+                 power: float = 0.8, min_count: int | None = None,
+                 lang: str | None = None) -> pd.DataFrame:
+    """Compare the first and last wave of a survey, item by item (and per subgroup).
+
+    Items: every option of single-choice and multi-select questions (not "vet ej") and the top
+    box of Likert questions; the subgroup questions themselves (school, grade, gender) are left
+    out. Uses ``surveys.summarise(survey, by=["wave", *by])`` and :func:`compare_waves`; one Holm
+    family per subgroup. Adds ``item_label`` ("question: option" in ``lang``).
+    """
+    from . import privacy, surveys
+
+    if not survey.has_waves:
+        raise ValueError(f"survey {survey.id!r} has no waves to compare")
+    codes = [w.code for w in survey.codebook.waves]
+    before = before or codes[0]
+    after = after or codes[-1]
+    min_count = privacy.default_min_count() if min_count is None else min_count
+    by = list(by)
+    skip = set(survey.codebook.subgroups) | set(by)
+    questions = [q for q in survey.codebook.questions
+                 if q.type in ("single", "multi", "likert") and q.id not in skip]
+    summary = surveys.summarise(survey, questions=[q.id for q in questions], by=["wave", *by],
+                                min_count=None)
+    summary = summary.astype({"wave": str, "option": str, "question_id": str})
+    keep = []
+    for q in questions:
+        rows = summary["question_id"] == q.id
+        if q.type == "likert":
+            keep.append(rows & (summary["option"] == surveys.TOP_BOX))
+        else:
+            keep.append(rows & summary["option"].isin([o.code for o in q.answer_options]))
+    summary = summary[np.logical_or.reduce(keep)] if keep else summary.iloc[0:0]
+    out = compare_waves(summary, before, after, by=by, correction=correction, alpha=alpha,
+                        power=power, min_count=min_count)
+    labels = []
+    for qid, option in zip(out["question_id"], out["option"], strict=True):
+        q = survey.codebook.question(qid)
+        opt = ("top box" if lang == "en" else "topp") if option == surveys.TOP_BOX else q.option(option).label(lang)
+        labels.append(f"{q.label(lang)}: {opt}" if q.type != "likert" else q.label(lang))
+    out.insert(len(by) + 2, "item_label", labels)
+    return out
+
+
 # --------------------------------------------------------------------------------------------------
 # Per team: every measure against the changes meant to move it
 # --------------------------------------------------------------------------------------------------
@@ -544,16 +617,25 @@ def compare_waves(
 class TeamEffects:
     """Result of :func:`team_effects`.
 
-    ``table``: one row per measure x change: team_id, measure_id, measure_name, change_no,
-    change_title, change_date, chart, family, direction, unit, before, after, n_before, n_after,
-    estimate, ci_low, ci_high, p_value, effect, detected, improved, note, method.
+    ``table``: one row per measure and change (or group of changes too close to separate):
+    team_id, measure_id, measure_name, change_no (the change where the step is placed), changes
+    (all change numbers of the group, e.g. "1, 2"), change_title, change_date, phase_in_from,
+    chart, family, direction, unit, before, after, n_before, n_after, estimate, ci_low, ci_high,
+    p_value, effect, detected, improved, note ("" / "combined" / "too_short"), model ("its" with
+    a trend, "phases" without), method.
     ``its``: measure_id -> ITSResult (measures where a model could be fitted).
-    ``series``: measure_id -> the measure's observations (one row per period) with ``y`` and ``n``.
+    ``series``: measure_id -> the measure's series (period, y, n) as modelled.
     """
 
     table: pd.DataFrame
     its: dict = field(default_factory=dict)
     series: dict = field(default_factory=dict)
+
+
+TEAM_COLUMNS = ["team_id", "measure_id", "measure_name", "change_no", "changes", "change_title",
+                "change_date", "phase_in_from", "chart", "family", "direction", "unit", "before",
+                "after", "n_before", "n_after", "estimate", "ci_low", "ci_high", "p_value", "effect",
+                "detected", "improved", "note", "model", "method"]
 
 
 def _measure_series(obs: pd.DataFrame, chart: str) -> pd.DataFrame:
@@ -581,19 +663,70 @@ def _level(series: pd.DataFrame, chart: str) -> float:
     return float(series["y"].mean())
 
 
-def team_effects(ds, team: str, *, alpha: float = 0.05, min_points: int = MIN_POINTS,
-                 slope_change: bool = False) -> TeamEffects:
-    """Estimate, for each measure of ``team``, the level change at each change meant to move it.
+def change_groups(periods: pd.Series, dates: Sequence, min_points: int = MIN_POINTS) -> list[list[int]]:
+    """Group changes (indices into ``dates``, sorted) that are too close to be told apart.
 
-    One segmented regression per measure (family from the chart kind, see ``FAMILY_BY_CHART``)
-    with a level change at the first period on or after each linked change date. A change whose
-    phase is shorter than ``min_points`` is left out of the model and reported with a note (its
-    effect is then part of the neighbouring phase). ``detected`` = the CI excludes no effect;
-    ``improved`` = detected and in the measure's direction of improvement. ``before``/``after``
-    are the pooled level (share, rate or mean) in the phase before and after the change.
+    A change joins the group of the previous one when fewer than ``min_points`` measured periods
+    lie between them. The group's step is placed at its last change and the periods from its
+    first change up to the last are a phase-in period, left out of the model (Wagner et al. 2002).
+    """
+    periods = pd.Series(pd.to_datetime(periods)).sort_values()
+    groups: list[list[int]] = []
+    for i, d in enumerate(pd.to_datetime(pd.Series(list(dates)))):
+        if groups:
+            last = pd.Timestamp(dates[groups[-1][-1]])
+            between = int(((periods >= last) & (periods < d)).sum())
+            if between < min_points:
+                groups[-1].append(i)
+                continue
+        groups.append([i])
+    return groups
+
+
+def baseline_stable(series: pd.DataFrame, until, chart: str) -> bool:
+    """True when the run chart of the points before ``until`` shows no non-random variation.
+
+    Anhøj rules (longest run, number of crossings) via ``spc.chart(kind="run")``; a baseline
+    too short to judge counts as stable (the runs rules then cannot signal either).
+    """
+    from . import spc
+
+    pre = series[series["period"] < pd.Timestamp(until)]
+    if len(pre) < 2:
+        return True
+    try:
+        res = spc.chart(pre, y="y", n="n" if chart in ("p", "pp", "u", "up") else None, x="period",
+                        kind="run", rules="anhoej")
+    except (ValueError, KeyError):
+        return True
+    return not bool(res.summary["runs_signal"].any())
+
+
+def team_effects(ds, team: str, *, alpha: float = 0.05, min_points: int = MIN_POINTS,
+                 slope_change: bool = False, model: str = "auto") -> TeamEffects:
+    """Estimate, for each measure of ``team``, the level change at the changes meant to move it.
+
+    One segmented regression per measure (family from the chart kind, see ``FAMILY_BY_CHART``;
+    c charts without exposure, u charts with the denominator as exposure) with a level change at
+    the first period on or after each linked change. Changes closer than ``min_points`` periods
+    are estimated together (:func:`change_groups`); phases still shorter than ``min_points`` are
+    not estimated (``note`` "too_short").
+
+    ``model``: ``"its"`` always models a secular trend (segmented regression); ``"phases"`` never
+    (phase comparison: level after vs level before); ``"auto"`` (default) compares phases when
+    the baseline before the first change is stable on a run chart (Anhøj rules, see
+    :func:`baseline_stable`) and models the trend otherwise. On short series a trend estimated
+    from a few stable baseline points mostly adds noise to the level change.
+
+    ``detected``: the CI excludes no effect; ``improved``:
+    detected and in the measure's direction of improvement. ``before``/``after``: pooled level
+    (share, rate or mean) in the phase before the (first) change and after the (last) one, up to
+    the next group.
     """
     measures = ds.measures[ds.measures["team_id"] == team]
     changes = ds.changes[ds.changes["team_id"] == team]
+    if changes.empty:
+        return TeamEffects(table=pd.DataFrame(columns=TEAM_COLUMNS))
     observations = ds.observations[ds.observations["team_id"] == team]
     rows, its_results, series_by = [], {}, {}
     for m in measures.itertuples(index=False):
@@ -601,70 +734,67 @@ def team_effects(ds, team: str, *, alpha: float = 0.05, min_points: int = MIN_PO
         family = FAMILY_BY_CHART.get(chart, "gaussian")
         series = _measure_series(observations[observations["measure_id"] == m.measure_id], chart)
         series_by[m.measure_id] = series
-        linked = _linked(changes, m.measure_id)
-        base = {"team_id": team, "measure_id": m.measure_id, "measure_name": m.measure_name,
-                "chart": chart, "family": family, "direction": m.direction, "unit": m.unit}
+        linked = _linked(changes, m.measure_id).reset_index(drop=True)
         if linked.empty:
             continue
-        # keep changes whose phases are long enough, greedily in date order
+        dates = [pd.Timestamp(d) for d in linked["date"]]
+        if model not in ("auto", "its", "phases"):
+            raise ValueError(f"model must be 'auto', 'its' or 'phases', not {model!r}")
+        with_trend = model == "its" or (model == "auto" and not baseline_stable(series, dates[0], chart))
+        groups = change_groups(series["period"], dates, min_points)
         periods = series["period"]
-        kept, notes = [], {}
-        for ch in linked.itertuples(index=False):
-            start = pd.Timestamp(ch.date)
-            prev = pd.Timestamp(kept[-1].date) if kept else None
-            n_before = int(((periods < start) & ((periods >= prev) if prev is not None else True)).sum())
-            n_after = int((periods >= start).sum())
-            if n_before < min_points or n_after < min_points:
-                notes[ch.change_no] = (n_before, n_after)
-            else:
-                kept.append(ch)
-        # the phase after the last kept change must also be long enough: drop from the end
-        its = None
-        error = ""
-        while kept:
+        # drop groups from the end while a phase is too short (the last phase is the usual culprit)
+        fitted_groups = list(groups)
+        its, error = None, ""
+        while fitted_groups:
+            steps = [dates[g[-1]] for g in fitted_groups]
+            phase_in = [p for g in fitted_groups if len(g) > 1
+                        for p in periods[(periods >= dates[g[0]]) & (periods < dates[g[-1]])]]
             try:
                 its = interrupted_time_series(
-                    series, y="y", time="period", intervention=[pd.Timestamp(c.date) for c in kept],
+                    series, y="y", time="period", intervention=steps,
                     exposure="n" if family == "poisson" and chart != "c" else None,
-                    denominator="n" if family == "binomial" else None,
-                    family=family, slope_change=slope_change, min_points=min_points, alpha=alpha,
-                    label=str(m.measure_id))
+                    denominator="n" if family == "binomial" else None, family=family,
+                    slope_change=slope_change and with_trend, trend=with_trend,
+                    min_points=min_points, alpha=alpha,
+                    exclude=phase_in, label=str(m.measure_id))
                 break
             except SeriesTooShort as exc:
                 error = str(exc)
-                dropped = kept.pop()
-                notes[dropped.change_no] = None
+                its = None
+                fitted_groups.pop()
         if its is not None:
             its_results[m.measure_id] = its
-        level_rows = its.table[its.table["term"] == "level_change"].reset_index(drop=True) if its else None
-        kept_nos = [c.change_no for c in kept]
-        bounds = [pd.Timestamp(c.date) for c in linked.itertuples(index=False)]
-        for i, ch in enumerate(linked.itertuples(index=False)):
-            start = pd.Timestamp(ch.date)
-            prev = bounds[i - 1] if i > 0 else None
-            nxt = bounds[i + 1] if i + 1 < len(bounds) else None
-            pre = series[(series["period"] < start) & ((series["period"] >= prev) if prev is not None else True)]
-            post = series[(series["period"] >= start) & ((series["period"] < nxt) if nxt is not None else True)]
-            row = {**base, "change_no": ch.change_no, "change_title": ch.title, "change_date": start,
+            levels = its.table[its.table["term"] == "level_change"].reset_index(drop=True)
+        null = 0.0 if family == "gaussian" else 1.0
+        for k, g in enumerate(groups):
+            first, last = dates[g[0]], dates[g[-1]]
+            prev = dates[groups[k - 1][-1]] if k > 0 else None
+            nxt = dates[groups[k + 1][0]] if k + 1 < len(groups) else None
+            pre = series[(periods < first) & ((periods >= prev) if prev is not None else True)]
+            post = series[(periods >= last) & ((periods < nxt) if nxt is not None else True)]
+            sub = linked.iloc[g]
+            row = {"team_id": team, "measure_id": m.measure_id, "measure_name": m.measure_name,
+                   "change_no": int(sub["change_no"].iloc[-1]),
+                   "changes": ", ".join(str(int(c)) for c in sub["change_no"]),
+                   "change_title": " / ".join(str(x) for x in sub["title"]),
+                   "change_date": last, "phase_in_from": first if len(g) > 1 else pd.NaT,
+                   "chart": chart, "family": family, "direction": m.direction, "unit": m.unit,
                    "before": _level(pre, chart), "after": _level(post, chart),
                    "n_before": len(pre), "n_after": len(post),
                    "estimate": np.nan, "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan,
-                   "effect": "", "detected": False, "improved": False, "note": "", "method": ""}
-            if its is not None and ch.change_no in kept_nos:
-                est = level_rows.iloc[kept_nos.index(ch.change_no)]
-                null = 0.0 if family == "gaussian" else 1.0
+                   "effect": "", "detected": False, "improved": False,
+                   "note": "combined" if len(g) > 1 else "", "method": "",
+                   "model": "its" if with_trend else "phases"}
+            if its is not None and k < len(fitted_groups):
+                est = levels.iloc[k]
                 detected = bool(est["ci_low"] > null or est["ci_high"] < null)
-                up = est["estimate"] > null
-                row.update({k: est[k] for k in ("estimate", "ci_low", "ci_high", "p_value", "effect", "method")})
+                row.update({c: est[c] for c in ("estimate", "ci_low", "ci_high", "p_value", "effect", "method")})
                 row["detected"] = detected
-                row["improved"] = detected and (up == (m.direction == "up"))
+                row["improved"] = detected and ((est["estimate"] > null) == (m.direction == "up"))
             else:
                 row["note"] = "too_short"
-                row["method"] = error or (f"fewer than {min_points} points before or after "
-                                          f"(Penfold & Zhang 2013)")
+                row["method"] = error or f"fewer than {min_points} points in a phase (Penfold & Zhang 2013)"
             rows.append(row)
-    columns = ["team_id", "measure_id", "measure_name", "change_no", "change_title", "change_date",
-               "chart", "family", "direction", "unit", "before", "after", "n_before", "n_after",
-               "estimate", "ci_low", "ci_high", "p_value", "effect", "detected", "improved", "note", "method"]
-    table = pd.DataFrame(rows, columns=columns)
+    table = pd.DataFrame(rows, columns=TEAM_COLUMNS)
     return TeamEffects(table=table, its=its_results, series=series_by)

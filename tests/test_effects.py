@@ -82,6 +82,19 @@ def test_its_binomial_odds_ratio_from_exact_proportions():
     assert level["effect"] == "odds ratio"
 
 
+def test_its_quasi_binomial_dispersion_is_pearson_x2_over_df():
+    # phi = sum((x - n*mu)^2 / (n*mu*(1-mu))) / (N - k), computed by hand from the fitted shares
+    rng = np.random.default_rng(7)
+    n = rng.integers(5, 30, 40)
+    frame = pd.DataFrame({"t": np.arange(40), "x": rng.binomial(n, 0.4), "n": n})
+    res = effects.interrupted_time_series(frame, y="x", time="t", intervention=20, denominator="n",
+                                          family="binomial")
+    mu = res.fitted["fitted"].to_numpy()
+    x2 = np.sum((frame["x"] - n * mu) ** 2 / (n * mu * (1 - mu)))
+    assert res.dispersion == pytest.approx(x2 / (40 - 3), rel=1e-6)
+    assert 0.5 < res.dispersion < 2  # plain binomial noise: about 1
+
+
 def test_its_monthly_dates_and_several_changes():
     periods = pd.date_range("2021-01-01", periods=48, freq="MS")
     rng = np.random.default_rng(1)
@@ -249,3 +262,77 @@ def test_measure_verdict_swedish_and_english():
     assert effects_text.measure_verdict(row, "sv").endswith("ingen säkerställd skillnad.")
     row.update(note="too_short")
     assert "minst 8 före och 8 efter" in effects_text.measure_verdict(row, "sv")
+
+
+# --- ground truth of the sample data -----------------------------------------------------------
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+
+
+@pytest.fixture(scope="module")
+def sample_dataset():
+    if not (SAMPLE / "teams.csv").is_file():
+        pytest.skip("data/sample has not been generated (analysis.sample.write_sample)")
+    from analysis.dataset import load_dataset
+
+    return load_dataset(SAMPLE)
+
+
+def test_team_effects_find_the_true_effects_of_the_sample(sample_dataset):
+    # analysis.sample.programme.TRUE_EFFECTS: (team, measure) -> the change that truly moved it
+    # (effect > 0) or none (effect 0). Real effects must be detected as improvements at the group
+    # of changes holding the true change; no other (team, measure, change) may be detected.
+    from analysis.sample import TRUE_EFFECTS
+
+    tables = {team: effects.team_effects(sample_dataset, team).table
+              for team in sample_dataset.teams["team_id"]}
+    missed, false_alarms = [], []
+    for (team, measure), truth in TRUE_EFFECTS.items():
+        rows = tables[team][tables[team]["measure_id"] == measure]
+        true_no = str(truth["change_no"])
+        holds = rows["changes"].str.split(", ").apply(lambda nos, no=true_no: no in nos)
+        if truth["effect"]:
+            if not rows.loc[holds, "improved"].any():
+                missed.append((team, measure, truth["change_no"]))
+            others = rows[~holds]
+        else:
+            others = rows
+        false_alarms += [(team, measure, r.changes) for r in others.itertuples() if r.detected]
+    assert not missed, f"true effects not detected: {missed}"
+    assert not false_alarms, f"effects detected where the sample has none: {false_alarms}"
+    n_real = sum(1 for v in TRUE_EFFECTS.values() if v["effect"])
+    assert n_real >= 10  # the test is not vacuous
+
+
+def test_team_effects_table_shape_and_verdicts(sample_dataset):
+    res = effects.team_effects(sample_dataset, "attarp")
+    assert list(res.table.columns) == effects.TEAM_COLUMNS
+    narvaro = res.table[res.table["measure_id"] == "narvaro"].iloc[0]
+    # changes 1 (2019-11-11) and 2 (2019-12-09) are 4 weeks apart: estimated together
+    assert narvaro["changes"] == "1, 2" and narvaro["note"] == "combined"
+    sentence = effects_text.measure_verdict(narvaro, "sv")
+    assert sentence.startswith("Andel närvarande elevdagar ökade från 88\u00a0% till 93\u00a0%")
+    assert sentence.endswith("skillnaden är statistiskt säkerställd.")
+    assert "efter förändringarna 1 och 2 (" in sentence
+    assert effects.team_effects(sample_dataset, "aneby").table.empty  # no changes tested yet
+
+
+def test_survey_waves_find_the_true_changes_of_the_sample_survey():
+    # analysis.sample.surveys.PUPIL_ITEMS: P(top box) in September and the change by December.
+    # Changes of 9 pp exceed the minimum detectable difference (about 5.6 pp for 1,500 vs 1,100
+    # pupils) and must be found after Holm; items without a change must not be.
+    pytest.importorskip("analysis.sample.surveys")
+    from analysis import surveys
+    from analysis.sample.surveys import PUPIL_ITEMS
+
+    folder = SAMPLE / "surveys" / "pupils"
+    if not folder.is_dir():
+        pytest.skip("the sample pupil survey has not been generated")
+    out = effects.survey_waves(surveys.load_survey(folder)).set_index("question_id")
+    for qid, *_, change in PUPIL_ITEMS:
+        row = out.loc[qid]
+        if change == 0:
+            assert not row["significant"], qid
+        if abs(change) >= 0.09:
+            assert row["significant"] and np.sign(row["diff_pp"]) == np.sign(change), qid
+    assert (out["mdd_pp"].between(3, 7)).all()

@@ -1,3 +1,188 @@
-"""Figures for effects (see the module of the same name in analysis/)."""
+"""Figures for effects (see the module of the same name in analysis/). They compute nothing."""
 
-__all__: list[str] = []
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import matplotlib.ticker as mticker
+import numpy as np
+import pandas as pd
+
+from ..text import get_language, number, percent, t
+from .style import FIGURE_WIDTH, PALETTE
+
+__all__ = ["its_chart", "effects_forest", "wave_comparison_chart"]
+
+
+def _percent_axis(ax) -> None:
+    ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: percent(v, 0)))
+
+
+def _number_axis(ax) -> None:
+    ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: number(v, 0 if abs(v) >= 10 else 1)))
+
+
+def its_chart(its, title: str | None = None, *, as_percent: bool = False,
+              change_labels: Sequence[str] | None = None, ylabel: str | None = None,
+              multiply: float = 1.0, ax=None):
+    """Observed points, the fitted segmented model and the counterfactual (dashed) of an ITS.
+
+    Parameters
+    ----------
+    its : ``effects.ITSResult`` (its ``fitted`` frame and ``interventions``).
+    title : figure title.
+    as_percent : show the y axis as percent (shares of a p chart).
+    multiply : display factor for rates (e.g. 100 000 for "per 100 000").
+    change_labels : one label per intervention (default "Förändring 1", ...).
+    """
+    fitted = its.fitted.copy()
+    for column in ("observed", "fitted", "counterfactual"):
+        fitted[column] = fitted[column] * multiply
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 3.8))
+    else:
+        fig = ax.figure
+    x = fitted["time"]
+    ax.plot(x, fitted["observed"], color=PALETTE["data"], marker="o", markersize=4, linewidth=1,
+            label=t("effects_observed"), zorder=3)
+    first = True
+    for _, seg in fitted.groupby("segment", sort=True):
+        ax.plot(seg["time"], seg["fitted"], color=PALETTE["centre"], linewidth=2,
+                label=t("effects_fitted") if first else None)
+        first = False
+    after = fitted[fitted["segment"] > 0]
+    if not after.empty:
+        start = fitted[fitted["segment"] == 0].tail(1)
+        cf = pd.concat([start, after])
+        ax.plot(cf["time"], cf["counterfactual"], color=PALETTE["highlight"], linewidth=2,
+                linestyle="--", label=t("effects_counterfactual"))
+    labels = list(change_labels) if change_labels else [
+        t("effects_change_marker", no=i + 1) for i in range(len(its.interventions))]
+    for k, label in enumerate(labels, start=1):
+        seg = fitted[fitted["segment"] == k]
+        if seg.empty:
+            continue
+        at = seg["time"].iloc[0]
+        ax.axvline(at, color=PALETTE["accent"], linewidth=1, linestyle=":")
+        ax.annotate(label, (at, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -2),
+                    textcoords="offset points", va="top", fontsize=8, color=PALETTE["accent"])
+    if as_percent:
+        _percent_axis(ax)
+    else:
+        _number_axis(ax)
+    if ylabel:
+        ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=8)
+    fig.autofmt_xdate() if pd.api.types.is_datetime64_any_dtype(x) else None
+    fig.tight_layout()
+    return fig
+
+
+_RATIO_TICKS = (0.1, 0.2, 0.25, 0.33, 0.5, 0.67, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 2.0, 3.0, 4.0, 5.0, 10.0)
+
+
+def _ratio_label(value, _pos=None) -> str:
+    text = f"{value:g}"
+    return text.replace(".", ",") if get_language() == "sv" else text
+
+
+def _colour(row) -> str:
+    if row["improved"]:
+        return PALETTE["good"]
+    if row["detected"]:
+        return PALETTE["bad"]
+    return PALETTE["neutral"]
+
+
+def effects_forest(table: pd.DataFrame, labels: Sequence[str] | None = None, title: str | None = None):
+    """Estimates with 95 % CI of ``effects.team_effects(...).table`` (rows with an estimate).
+
+    Ratios (rate ratio, odds ratio) on a log axis in one panel, differences in another. Green:
+    improvement; orange: significant in the wrong direction; grey: no established difference.
+    ``labels``: one text per row of ``table`` (default "measure – change no").
+    """
+    rows = table.copy()
+    changes = rows["changes"] if "changes" in rows.columns else rows["change_no"].astype(str)
+    rows["label"] = list(labels) if labels is not None else [
+        f"{m} – {t('effects_change_marker', no=c)}" for m, c in zip(rows["measure_name"], changes, strict=True)]
+    rows = rows[rows["estimate"].notna()]
+    kinds = [k for k in ("ratio", "difference") if
+             (rows["effect"].eq("difference") if k == "difference" else rows["effect"].ne("difference")).any()]
+    if rows.empty:
+        fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 1.2))
+        ax.axis("off")
+        ax.text(0, 0.5, t("effects_verdict_short"), fontsize=10)
+        return fig
+    heights = [max(1, (rows["effect"].eq("difference") if k == "difference" else rows["effect"].ne("difference")).sum())
+               for k in kinds]
+    fig, axes = plt.subplots(len(kinds), 1, figsize=(FIGURE_WIDTH, 1.0 + 0.45 * sum(heights)),
+                             gridspec_kw={"height_ratios": heights}, squeeze=False)
+    for ax, kind in zip(axes[:, 0], kinds, strict=True):
+        part = rows[rows["effect"].eq("difference")] if kind == "difference" else rows[rows["effect"].ne("difference")]
+        ypos = np.arange(len(part))[::-1]
+        for yi, (_, r) in zip(ypos, part.iterrows(), strict=True):
+            colour = _colour(r)
+            ax.plot([r["ci_low"], r["ci_high"]], [yi, yi], color=colour, linewidth=2.5)
+            ax.plot(r["estimate"], yi, "o", color=colour, markersize=7, markeredgecolor="white")
+        null = 0.0 if kind == "difference" else 1.0
+        ax.axvline(null, color=PALETTE["centre"], linewidth=1)
+        ax.set_yticks(ypos)
+        ax.set_yticklabels(part["label"], fontsize=9)
+        ax.set_ylim(-0.7, len(part) - 0.3)
+        ax.grid(axis="y", visible=False)
+        if kind == "ratio":
+            ax.set_xscale("log")
+            low = min(part["ci_low"].min(), 1.0) / 1.05
+            high = max(part["ci_high"].max(), 1.0) * 1.05
+            ax.set_xlim(low, high)
+            ticks = [v for v in _RATIO_TICKS if low <= v <= high]
+            ax.xaxis.set_major_locator(mticker.FixedLocator(ticks))
+            ax.xaxis.set_major_formatter(mticker.FuncFormatter(_ratio_label))
+            ax.xaxis.set_minor_formatter(mticker.NullFormatter())
+            ax.xaxis.set_minor_locator(mticker.NullLocator())
+            ax.set_xlabel(t("effects_axis_ratio"))
+        else:
+            ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: number(v, 1)))
+            ax.set_xlabel(t("effects_axis_difference"))
+    if title:
+        axes[0, 0].set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def wave_comparison_chart(frame: pd.DataFrame, labels: Sequence[str] | Mapping | None = None,
+                          title: str | None = None):
+    """Differences in percentage points with 95 % CI per item of ``effects.compare_waves``.
+
+    Suppressed rows are left out. The grey band is ± the minimum detectable difference of the row.
+    ``labels``: one text per row of ``frame`` (default ``item_label``, else question_id: option).
+    """
+    rows = frame.copy()
+    if labels is None:
+        rows["label"] = (rows["item_label"] if "item_label" in rows.columns
+                         else rows["question_id"].astype(str) + ": " + rows["option"].astype(str))
+    else:
+        rows["label"] = list(labels)
+    rows = rows[~rows["suppressed"]]
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 1.2 + 0.4 * max(1, len(rows))))
+    ypos = np.arange(len(rows))[::-1]
+    for yi, (_, r) in zip(ypos, rows.iterrows(), strict=True):
+        if pd.notna(r["mdd_pp"]):
+            ax.plot([-r["mdd_pp"], r["mdd_pp"]], [yi, yi], color=PALETTE["neutral"], linewidth=8,
+                    alpha=0.35, solid_capstyle="butt")
+        colour = PALETTE["highlight"] if r["significant"] else PALETTE["data"]
+        ax.plot([r["ci_low_pp"], r["ci_high_pp"]], [yi, yi], color=colour, linewidth=2)
+        ax.plot(r["diff_pp"], yi, "o", color=colour, markersize=6, markeredgecolor="white")
+    ax.axvline(0, color=PALETTE["centre"], linewidth=1)
+    ax.set_yticks(ypos)
+    ax.set_yticklabels(rows["label"], fontsize=9)
+    ax.set_ylim(-0.7, max(len(rows), 1) - 0.3)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel(t("effects_axis_pp"))
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig

@@ -102,17 +102,27 @@ LABELS = {
                         "en": "Difference December − September (percentage points)"},
     "effects_axis_ratio": {"sv": "Skattad effekt (kvot, logaritmisk skala)",
                            "en": "Estimated effect (ratio, log scale)"},
+    "effects_axis_difference": {"sv": "Skattad effekt (skillnad i måttets enhet)",
+                                "en": "Estimated effect (difference in the measure's unit)"},
     "effects_no_effect_line": {"sv": "ingen effekt", "en": "no effect"},
     # verdict sentences
     "effects_up": {"sv": "ökade", "en": "increased"},
     "effects_down": {"sv": "minskade", "en": "decreased"},
     "effects_verdict_change": {
-        "sv": "{measure} {moved} från {before} till {after} efter förändring {no} ({title}); {judgement}.",
-        "en": "{measure} {moved} from {before} to {after} after change {no} ({title}); {judgement}.",
+        "sv": "{measure} {moved} från {before} till {after} efter {which} ({title}); {judgement}.",
+        "en": "{measure} {moved} from {before} to {after} after {which} ({title}); {judgement}.",
     },
     "effects_verdict_flat": {
-        "sv": "{measure} var {before} före och {after} efter förändring {no} ({title}); {judgement}.",
-        "en": "{measure} was {before} before and {after} after change {no} ({title}); {judgement}.",
+        "sv": "{measure} var {before} före och {after} efter {which} ({title}); {judgement}.",
+        "en": "{measure} was {before} before and {after} after {which} ({title}); {judgement}.",
+    },
+    "effects_which_one": {"sv": "förändring {no}", "en": "change {no}"},
+    "effects_which_many": {"sv": "förändringarna {nos} och {last}", "en": "changes {nos} and {last}"},
+    "effects_combined_note": {
+        "sv": "Förändringar som startade med färre än {min} mätpunkter emellan skattas tillsammans; "
+              "mätpunkterna mellan dem räknas som en inkörningsperiod och ingår inte i modellen.",
+        "en": "Changes started fewer than {min} data points apart are estimated together; the points "
+              "between them are a phase-in period and are left out of the model.",
     },
     "effects_judgement_significant": {
         "sv": "skillnaden är statistiskt säkerställd",
@@ -124,9 +134,9 @@ LABELS = {
         "en": "the difference is statistically significant but in the wrong direction",
     },
     "effects_verdict_too_short": {
-        "sv": "{measure}: för få mätpunkter före eller efter förändring {no} ({title}) för att skatta "
+        "sv": "{measure}: för få mätpunkter före eller efter {which} ({title}) för att skatta "
               "en effekt (minst {min} före och {min} efter behövs).",
-        "en": "{measure}: too few data points before or after change {no} ({title}) to estimate an "
+        "en": "{measure}: too few data points before or after {which} ({title}) to estimate an "
               "effect (at least {min} before and {min} after are needed).",
     },
     "effects_wave_verdict": {
@@ -167,12 +177,15 @@ LABELS = {
               "not enough to show it.",
     },
     "effects_caveat_waves": {
-        "sv": "Enkätens två mätomgångar är olika urval av elever (inte samma personer följda över tid), "
-              "september och december skiljer sig i årstid och skolår, och bara fem skolor deltar. "
+        "sv": "Enkätens två mätomgångar analyseras som oberoende urval: svaren kopplas inte ihop per elev "
+              "och alla som svarade i december svarade inte i september. September och december skiljer "
+              "sig i årstid och skolår, det finns ingen jämförelsegrupp, och bara fem skolor deltar. "
               "En skillnad mellan omgångarna visar därför inte att förändringarna orsakade den.",
-        "en": "The survey's two waves are different samples of pupils (not the same people followed over "
-              "time), September and December differ in season and school term, and only five schools take "
-              "part. A difference between the waves therefore does not show that the changes caused it.",
+        "en": "The survey's two waves are analysed as independent samples: answers are not linked per "
+              "pupil and not everyone answering in December answered in September. September and "
+              "December differ in season and school term, there is no comparison group, and only five "
+              "schools take part. A difference between the waves therefore does not show that the "
+              "changes caused it.",
     },
     "effects_caveat_multiple": {
         "sv": "Många frågor jämförs samtidigt; p-värdena är därför justerade med Holms metod.",
@@ -238,6 +251,16 @@ def _get(row, key, default=None):
     return getattr(row, key, default)  # a namedtuple from itertuples
 
 
+def which_changes(row, lang: str | None = None) -> str:
+    """"förändring 2" or "förändringarna 1 och 2" from the row's ``changes`` (or ``change_no``)."""
+    from . import t
+
+    nos = [n.strip() for n in str(_get(row, "changes") or _get(row, "change_no")).split(",") if n.strip()]
+    if len(nos) <= 1:
+        return t("effects_which_one", lang, no=nos[0] if nos else _get(row, "change_no"))
+    return t("effects_which_many", lang, nos=", ".join(nos[:-1]), last=nos[-1])
+
+
 def measure_verdict(row, lang: str | None = None, min_points: int = 8) -> str:
     """The plain-language verdict of one row of ``effects.team_effects(...).table``.
 
@@ -246,9 +269,10 @@ def measure_verdict(row, lang: str | None = None, min_points: int = 8) -> str:
     """
     from . import t
 
-    measure, title, no = _get(row, "measure_name"), _get(row, "change_title"), _get(row, "change_no")
+    measure, title = _get(row, "measure_name"), _get(row, "change_title")
+    which = which_changes(row, lang)
     if _get(row, "note") == "too_short":
-        return t("effects_verdict_too_short", lang, measure=measure, no=no, title=title, min=min_points)
+        return t("effects_verdict_too_short", lang, measure=measure, which=which, title=title, min=min_points)
     chart, unit = str(_get(row, "chart")), _get(row, "unit")
     before, after = _get(row, "before"), _get(row, "after")
     b, a = format_level(before, chart, unit, lang), format_level(after, chart, unit, lang)
@@ -259,11 +283,11 @@ def measure_verdict(row, lang: str | None = None, min_points: int = 8) -> str:
     else:
         judgement = t("effects_judgement_none", lang)
     if b == a:
-        return t("effects_verdict_flat", lang, measure=measure, before=b, after=a, no=no, title=title,
-                 judgement=judgement)
+        return t("effects_verdict_flat", lang, measure=measure, before=b, after=a, which=which,
+                 title=title, judgement=judgement)
     moved = t("effects_up" if after > before else "effects_down", lang)
-    return t("effects_verdict_change", lang, measure=measure, moved=moved, before=b, after=a, no=no,
-             title=title, judgement=judgement)
+    return t("effects_verdict_change", lang, measure=measure, moved=moved, before=b, after=a,
+             which=which, title=title, judgement=judgement)
 
 
 def wave_verdict(row, item: str, lang: str | None = None, wave1: str | None = None,
