@@ -253,14 +253,12 @@ def provenance_info(dataset, params: Mapping[str, Any]) -> dict[str, Any]:
         "parameters": {k: v for k, v in params.items() if k != "data_dir"},
         "files": dict(sorted(dataset.files.items())),
     }
-    try:
+    if any("kolada/indicators.csv" in name for name in dataset.files):
         from . import kolada
 
-        fetched = kolada.last_fetch(config.root)
-    except (ImportError, AttributeError, OSError, ValueError):
-        fetched = None
-    if fetched:
-        info["kolada"] = fetched
+        line = kolada.provenance_line(config.root)
+        if line:
+            info["kolada"] = line
     return info
 
 
@@ -280,7 +278,6 @@ def provenance(dataset, params: Mapping[str, Any]) -> None:
         f"<b>{escape(t('parameters'))}:</b> {escape(params_text)}</p>",
     ]
     if "kolada" in info:
-        k = info["kolada"]
-        lines.append(f"<p><b>Kolada:</b> {escape(k.get('fetched_at', ''))}, API {escape(k.get('api_version', ''))}</p>")
+        lines.append(f"<p>{escape(info['kolada'])}</p>")
     lines.append(f"<details><summary>{escape(t('input_files'))}</summary><ul>{files}</ul></details>")
     _display_html('<div class="wb-prov wb-report">' + "".join(lines) + "</div>")
