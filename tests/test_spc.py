@@ -419,3 +419,20 @@ def test_contract_columns():
     assert set(contract_summary) <= set(res.summary.columns)
     assert list(res.points.columns) == ["team", *spc.POINT_COLUMNS]
     assert list(res.summary.columns) == ["team", *spc.SUMMARY_COLUMNS]
+
+
+def test_exclude_as_a_boolean_column():
+    d = series([1, 2, 3, 100, 4, 5], skip=[False, False, False, True, False, None])
+    res = spc.chart(d, y="y", x="x", exclude="skip")
+    assert res.points["excluded"].tolist() == [False, False, False, True, False, False]
+    assert res.points["cl"].iloc[0] == 3
+
+
+def test_freeze_before_the_first_point_is_an_error():
+    with pytest.raises(ValueError, match="freeze is before the first x value"):
+        spc.chart(series([1, 2, 3]), y="y", x="x", freeze=0)
+
+
+def test_zero_denominator_is_a_data_error():
+    with pytest.raises(DataError, match="denominator 0"):
+        spc.chart(series([0, 1], n=[0, 5]), y="y", n="n", x="x", kind="u")

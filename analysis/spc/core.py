@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -56,7 +56,6 @@ class ChartResult:
     n: str | None = None
     freeze: Any = None
     multiply: float = 1.0
-    meta: dict = field(default_factory=dict)
 
     @property
     def signal(self) -> bool:
@@ -75,7 +74,7 @@ class ChartResult:
             key = key[0] if len(keys) == 1 else key
             out[key] = ChartResult(pts.reset_index(drop=True), summ.reset_index(drop=True),
                                    self.kind, self.rules, self.by, self.y, self.x, self.n,
-                                   self.freeze, self.multiply, self.meta)
+                                   self.freeze, self.multiply)
         return out
 
 
@@ -215,8 +214,16 @@ def chart(data: pd.DataFrame, y: str, n: str | None = None, x: str | None = None
         else:
             limit = _coerce_like(x_p, [freeze])[0]
             baseline = np.asarray(x_p <= limit)
-        # a part without any baseline point (it starts after the freeze) is its own baseline
         has_base = np.bincount(seg[baseline], minlength=n_seg) > 0
+        early = np.flatnonzero(sfirst & ~has_base)  # the first part of a series has no baseline
+        if isinstance(freeze, Mapping):
+            early = early[frozen[series_p[seg_first[early]]]]
+        if len(early):
+            s0 = seg_first[early[0]]
+            raise ValueError(f"freeze is before the first x value ({x_p[s0]!s})"
+                             + (f" of series {_series_keys(by_first, first, series_p, by_cols)[series_p[s0]]!r}"
+                                if by_cols else "") + ": nothing would be left for the baseline")
+        # a part without any baseline point (it starts after the freeze) is its own baseline
         baseline = baseline | ~has_base[seg]
     include = ~excluded
     base = baseline & include
@@ -364,9 +371,8 @@ def _validate_values(frame, kind, y, n, yv, nv, source) -> None:
         if kind in ("p", "pp"):
             problems += _row_problems(frame, yv > nv, y, source,
                                       f"numerator larger than the denominator '{n}'")
-        if kind in KINDS_WITH_N:
-            problems += _row_problems(frame, (nv == 0) & ~np.isnan(yv), n, source,
-                                      "denominator 0 (leave the row empty if nothing was measured)")
+        problems += _row_problems(frame, (nv == 0) & ~np.isnan(yv), n, source,
+                                  "denominator 0 (leave the row empty if nothing was measured)")
     if kind == "t":
         problems += _row_problems(frame, yv <= 0, y, source,
                                   "a T chart needs times between events greater than 0")
