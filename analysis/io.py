@@ -273,6 +273,7 @@ def _frame(header: list[object], rows: list[tuple[int, list[object]]], file: str
             seen[col] = i
     data: list[list[object]] = []
     row_numbers: list[int] = []
+    too_long: list[tuple[int, int]] = []
     for excel_row, cells in rows:
         cells = [None if c is None or (isinstance(c, str) and not c.strip()) else c
                  for c in cells]
@@ -281,19 +282,29 @@ def _frame(header: list[object], rows: list[tuple[int, list[object]]], file: str
         if len(cells) > width:
             extra = [c for c in cells[width:] if c is not None]
             if extra:
-                problems.append(Problem(
-                    file, f"the row has {len(cells)} values but the header has {width} columns",
-                    row=excel_row,
-                    hint="a decimal comma in a ','-separated file? Quote such numbers, or save "
-                         "the file with ';' as separator; otherwise remove the extra values"))
+                too_long.append((excel_row, len(cells)))
             cells = cells[:width]
         elif len(cells) < width:
             cells = cells + [None] * (width - len(cells))
         data.append([c.strip() if isinstance(c, str) else c for c in cells])
         row_numbers.append(excel_row)
+    hint = ("a decimal comma in a ','-separated file? Quote such numbers, or save the file "
+            "with ';' as separator; otherwise remove the extra values")
+    if len(too_long) >= 3:  # one problem, not one per row: a column name is probably missing
+        shown = ", ".join(str(r) for r, _ in too_long[:10]) + (", ..." if len(too_long) > 10
+                                                                else "")
+        problems.append(Problem(
+            file, f"{len(too_long)} rows have more values than the header has columns "
+            f"({width}): rows {shown}", row=too_long[0][0],
+            hint="is a column name missing in row 1? Otherwise " + hint))
+    else:
+        problems += [Problem(file, f"the row has {n} values but the header has {width} columns",
+                             row=r, hint=hint) for r, n in too_long]
     frame = pd.DataFrame(data, columns=columns, dtype="str") if data else pd.DataFrame(
         {c: pd.Series([], dtype="str") for c in columns})
     frame[ROW] = pd.Series(row_numbers, dtype="int64")
+    if len(too_long) >= 3:
+        frame.attrs["misaligned"] = True  # the values do not sit under their column names
     return frame
 
 
@@ -360,6 +371,13 @@ def _sniff_separator(text: str) -> str:
 
 def read_csv_text(text: str, file: str, sep: str | None = None) -> pd.DataFrame:
     """Parse decoded CSV text (separator detected unless given) into the string frame."""
+    frame, problems = _csv(text, file, sep)
+    if problems:
+        raise DataError(problems)
+    return frame
+
+
+def _csv(text: str, file: str, sep: str | None) -> tuple[pd.DataFrame, list[Problem]]:
     problems: list[Problem] = []
     sep = sep or _sniff_separator(text)
     reader = csv.reader(_io.StringIO(text, newline=""), delimiter=sep, quotechar='"',
@@ -379,10 +397,7 @@ def read_csv_text(text: str, file: str, sep: str | None = None) -> pd.DataFrame:
     if header is None or not any(normalise_column(h) for h in header):
         raise DataError(Problem(file, "the first row (the column names) is empty",
                                 row=1, hint="put the column names in the first row"))
-    frame = _frame(header, records, file, problems)
-    if problems:
-        raise DataError(problems)
-    return frame
+    return _frame(header, records, file, problems), problems
 
 
 def _excel_cell(value: object) -> object:
@@ -410,10 +425,15 @@ def _excel_cell(value: object) -> object:
 
 def read_xlsx(path: str | Path, file: str | None = None) -> pd.DataFrame:
     """Read the first sheet of an ``.xlsx`` into the string frame (Excel dates as ISO text)."""
+    frame, problems = _xlsx(Path(path), file or Path(path).name)
+    if problems:
+        raise DataError(problems)
+    return frame
+
+
+def _xlsx(path: Path, file: str) -> tuple[pd.DataFrame, list[Problem]]:
     import openpyxl  # imported here: only needed for .xlsx inputs
 
-    path = Path(path)
-    file = file or path.name
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException...
@@ -447,9 +467,7 @@ def read_xlsx(path: str | Path, file: str | None = None) -> pd.DataFrame:
                              column=column, hint="correct the formula or type the value")
                      for row, value in zip(frame.loc[failed, ROW], frame.loc[failed, column],
                                            strict=True)]
-    if problems:
-        raise DataError(problems)
-    return frame
+    return frame, problems
 
 
 def read_table(path: str | Path, file: str | None = None, sep: str | None = None) -> pd.DataFrame:
@@ -472,15 +490,34 @@ def read_table(path: str | Path, file: str | None = None, sep: str | None = None
     DataError : empty file, bytes that are neither UTF-8 nor Windows-1252 (with the line),
         text that mixes the two, rows longer than the header, duplicate or unnamed columns.
     """
-    path = Path(path)
-    file = file or path.name
+    frame, problems = read_table_problems(path, file, sep=sep)
+    if problems:
+        raise DataError(problems)
+    return frame
+
+
+def read_table_problems(path: str | Path, file: str | None = None, sep: str | None = None
+                        ) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """:func:`read_table` that returns (frame or None, problems) instead of raising.
+
+    The frame is None when the file cannot be read at all (missing, empty, wrong encoding);
+    with problems inside the table (rows longer than the header, duplicate column names,
+    Excel error cells) the frame is returned too, so that its other checks can go on.
+    """
+    try:
+        return _read_any(Path(path), file or Path(path).name, sep)
+    except DataError as exc:
+        return None, exc.problems
+
+
+def _read_any(path: Path, file: str, sep: str | None) -> tuple[pd.DataFrame, list[Problem]]:
     if not path.is_file():
         raise DataError(Problem(file, "the file does not exist"))
     if path.stat().st_size == 0:
         raise DataError(Problem(file, "the file is empty",
                                 hint="the first row must hold the column names"))
     if path.suffix.lower() == ".xlsx":
-        return read_xlsx(path, file)
+        return _xlsx(path, file)
     if path.suffix.lower() == ".xls":
         raise DataError(Problem(file, "old Excel files (.xls) are not read",
                                 hint="save it as .xlsx or as CSV UTF-8"))
@@ -500,13 +537,6 @@ def read_table(path: str | Path, file: str | None = None, sep: str | None = None
                 file, f"the file mixes UTF-8 and Windows-1252: '{match.group()}' on line {line} "
                 "is a UTF-8 'å', 'ä' or 'ö' read as Windows-1252",
                 row=line, hint=SAVE_AS_UTF8 + " and check the Swedish letters"))
-    return read_csv_text(text, file, sep=sep)
+    return _csv(text, file, sep)
 
 
-def read_table_problems(path: str | Path, file: str | None = None
-                        ) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """:func:`read_table` that returns (frame or None, problems) instead of raising."""
-    try:
-        return read_table(path, file), []
-    except DataError as exc:
-        return None, exc.problems

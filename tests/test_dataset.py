@@ -248,6 +248,19 @@ def test_missing_column(tmp_path):
     assert "missing" in problem.message
 
 
+def test_header_missing_a_column_name(tmp_path):
+    folder = write_folder(tmp_path / "d")
+    (folder / "measures.csv").write_text(
+        "measure_id;team_id;measure_name;measure_type;chart;unit;frequency;target\n"  # no direction
+        "hembesok;nassjo;Hembesök;process;p;%;month;up;0,9\n"
+        "narvaro;attarp;Närvaro;outcome;i;%;week;up;95\n"
+        "sms;attarp;Sms;process;c;antal;week;up;10\n", encoding="utf-8")
+    problems = problems_of(folder)
+    assert [(p.file, p.row, p.column) for p in problems] == [
+        ("measures.csv", 1, "direction"), ("measures.csv", 2, None)]
+    assert "3 rows have more values" in problems[1].message
+
+
 def test_misspelt_column_names_nearest(tmp_path):
     folder = write_folder(tmp_path / "d")
     plant(folder, "observations.csv", 1, "team_id;measure_id;perod;value;numerator;denominator")

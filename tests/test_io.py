@@ -116,6 +116,16 @@ def test_unquoted_decimal_comma_in_comma_file_is_reported(tmp_path):
     assert "decimal comma" in problem.hint
 
 
+def test_header_missing_a_name_is_one_problem_and_frame_is_kept(tmp_path):
+    path = tmp_path / "obs.csv"
+    path.write_text("a;b\n1;2;3\n4;5;6\n7;8;9\n", encoding="utf-8")
+    frame, problems = io.read_table_problems(path)
+    [problem] = problems
+    assert (problem.row, problem.column) == (2, None)
+    assert "3 rows" in problem.message and "2, 3, 4" in problem.message
+    assert frame is not None and frame.attrs.get("misaligned")
+
+
 def test_blank_lines_and_multiline_cells_keep_excel_row_numbers(tmp_path):
     path = tmp_path / "changes.csv"
     path.write_text('id;text\n1;"two\nlines"\n\n3;x\n', encoding="utf-8")
