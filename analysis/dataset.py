@@ -22,6 +22,7 @@ import difflib
 import hashlib
 import json
 import os
+import warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -632,7 +633,14 @@ def load_dataset(folder: str | Path | None = None) -> Dataset:
         tables = {name: _finish(name, typed[name]) if name in typed
                   else schemas.empty_frame(name) for name in TABLE_NAMES}
         if target is not None:
-            _write_processed(target, tables, manifest)
+            try:
+                _write_processed(target, tables, manifest)
+            except OSError as exc:
+                # reports running in parallel may write the same folder at the same moment;
+                # the processed parquet is a by-product, so a failed write must not fail a load
+                if _read_processed(target, manifest) is None:
+                    warnings.warn(f"could not write {target}: {exc}", RuntimeWarning,
+                                  stacklevel=2)
     dataset = Dataset(folder=folder.resolve(), is_sample=is_sample, files=hashes,
                       surveys=inputs.surveys, drivers=inputs.drivers, processed=target,
                       **tables)

@@ -6,6 +6,7 @@ Expected rows are counted by hand in the fixtures (the header is row 1, as in Ex
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pandas as pd
 import pytest
@@ -273,6 +274,9 @@ def test_write_atomic_text_and_bytes(tmp_path):
     io.write_atomic(target, b"\x00\x01")
     assert target.read_bytes() == b"\x00\x01"
     assert [p.name for p in target.parent.iterdir()] == ["out.txt"]  # no temporary files left
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's private 0600
 
 
 def test_atomic_path_failure_keeps_old_file(tmp_path):
