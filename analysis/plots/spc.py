@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from .. import text
 from ..text import t
@@ -66,6 +66,7 @@ def spc_chart(result, *, changes: pd.DataFrame | None = None, target: float | No
     centre_label = t("spc_centre_median" if result.kind in MEDIAN_CENTRE else "spc_centre_mean", lang)
     any_limits = points["ucl"].notna().any() or points["lcl"].notna().any()
     signal_cl = False
+    all_signal = True
     for k, code in enumerate(np.unique(part_codes)):
         m = part_codes == code
         xs = x[m]
@@ -73,6 +74,7 @@ def spc_chart(result, *, changes: pd.DataFrame | None = None, target: float | No
         ax.plot(xs, y[m], color=PALETTE["data"], lw=1.6, marker="o", ms=4.5, zorder=3)
         runs = bool(runs_by_part[k]) if runs_by_part is not None else bool(points["runs_signal"][m].any())
         signal_cl |= runs
+        all_signal &= runs
         ax.plot(xs, points["cl"].to_numpy(float)[m], color=PALETTE["signal"] if runs else PALETTE["centre"],
                 lw=1.4, ls="--" if runs else "-", zorder=2, drawstyle="steps-mid")
         if any_limits:
@@ -81,10 +83,11 @@ def spc_chart(result, *, changes: pd.DataFrame | None = None, target: float | No
                         drawstyle="steps-mid", zorder=1)
     handles.append(Line2D([], [], color=PALETTE["data"], marker="o", ms=4.5, lw=1.6,
                           label=t("spc_data", lang)))
-    handles.append(Line2D([], [], color=PALETTE["centre"], lw=1.4, label=centre_label))
+    if not all_signal:
+        handles.append(Line2D([], [], color=PALETTE["centre"], lw=1.4, label=centre_label))
     if signal_cl:
         handles.append(Line2D([], [], color=PALETTE["signal"], lw=1.4, ls="--",
-                              label=t("spc_centre_signal", lang)))
+                              label=f"{centre_label} ({t('spc_signal_word', lang)})"))
     if any_limits:
         handles.append(Line2D([], [], color=PALETTE["limit"], lw=1.2, label=t("spc_limits", lang)))
 
@@ -131,6 +134,8 @@ def spc_chart(result, *, changes: pd.DataFrame | None = None, target: float | No
         locator = mdates.AutoDateLocator(minticks=3, maxticks=9 if own else 7)
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    elif pd.api.types.is_integer_dtype(points["x"].dtype):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     verdict = chart_verdict(summary, lang)
     signal = bool(summary["runs_signal"].any() or (summary["sigma_signals"] > 0).any())
     colour = PALETTE["signal"] if signal else "#222222"

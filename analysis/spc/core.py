@@ -194,7 +194,6 @@ def chart(data: pd.DataFrame, y: str, n: str | None = None, x: str | None = None
     n_seg = int(seg[-1]) + 1 if n_pts else 0
     seg_first = np.flatnonzero(newseg)
     # part number within its series: 1, 2, ...
-    series_first_seg = np.zeros(n_seg, dtype=np.int64)
     sfirst = np.ones(n_seg, dtype=bool)
     sfirst[1:] = series_p[seg_first][1:] != series_p[seg_first][:-1]
     series_first_seg = np.maximum.accumulate(np.where(sfirst, np.arange(n_seg), 0))

@@ -20,7 +20,7 @@ LABELS = {
     "spc_data": {"sv": "Mätvärde", "en": "Measurement"},
     "spc_centre_median": {"sv": "Median", "en": "Median"},
     "spc_centre_mean": {"sv": "Medelvärde", "en": "Mean"},
-    "spc_centre_signal": {"sv": "Centrallinje (signal)", "en": "Centre line (signal)"},
+    "spc_signal_word": {"sv": "signal", "en": "signal"},
     "spc_limits": {"sv": "Styrgränser", "en": "Control limits"},
     "spc_outside": {"sv": "Utanför styrgränserna", "en": "Outside the control limits"},
     "spc_in_run": {"sv": "Del av lång serie eller trend", "en": "Part of a long run or trend"},
@@ -49,17 +49,11 @@ LABELS = {
                              "en": "1 point outside the control limits"},
     "spc_signal_sigma_many": {"sv": "{count} punkter utanför styrgränserna",
                               "en": "{count} points outside the control limits"},
-    "spc_too_few": {
-        "sv": "För få punkter för regler om serier ({n} användbara)",
-        "en": "Too few points for the runs rules ({n} useful)",
-    },
     "spc_part_prefix": {"sv": "{part}: ", "en": "{part}: "},
     "spc_rules_anhoej": {"sv": "Anhøjs regler", "en": "Anhøj rules"},
     "spc_rules_ihi": {"sv": "IHI:s regler", "en": "IHI rules"},
     "spc_x_label": {"sv": "Period", "en": "Period"},
 }
-
-MIN_USEFUL = 10  # below 10 useful points the runs rules have little power (Anhøj 2014)
 
 
 def verdict(summary_row, lang: str | None = None) -> str:
