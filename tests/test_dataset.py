@@ -321,6 +321,33 @@ def test_cp1252_folder_reads_swedish_letters(tmp_path):
     assert ds.municipalities["municipality_name"].tolist() == ["Jönköping", "Nässjö", "Sävsjö"]
 
 
+def test_empty_table_file(tmp_path):
+    folder = write_folder(tmp_path / "d")
+    (folder / "observations.csv").write_bytes(b"")
+    problem = only(problems_of(folder), "observations.csv", None, None)
+    assert problem.message == "the file is empty"
+
+
+def test_file_neither_utf8_nor_cp1252(tmp_path):
+    folder = write_folder(tmp_path / "d", encoding="cp1252")
+    data = (folder / "teams.csv").read_bytes().replace(b"Attarpskolan", b"Attarp\x9dskolan")
+    (folder / "teams.csv").write_bytes(data)
+    problem = only(problems_of(folder), "teams.csv", 3, "team_name")
+    assert "0x9D" in problem.message
+
+
+def test_bom_and_comma_separated_folder(tmp_path):
+    folder = write_folder(tmp_path / "d", encoding="utf-8-sig")
+    # observations as Excel's "CSV UTF-8" with ',' and quoted decimal commas
+    (folder / "observations.csv").write_bytes(
+        "\ufeffteam_id,measure_id,period,value,numerator,denominator\r\n"
+        "nassjo,hembesok,2020-01-01,,14,22\r\n"
+        'attarp,narvaro,2020-01-06,"91,5",,\r\n'.encode())
+    ds = dataset.load_dataset(folder)
+    assert ds.observations["value"].dropna().tolist() == [91.5]
+    assert ds.teams["team_name"].iloc[0] == "Nässjö föräldraskapsstöd"
+
+
 def test_optional_tables_and_goals(tmp_path):
     folder = write_folder(tmp_path / "d")
     (folder / "kpis.csv").write_text(
