@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..io import DataError, Problem
 from . import limits as _limits
+from ._groups import gmean as _gmean
 from .rules import RULES, runs_analysis
 
 KINDS = ("run", "i", "mr", "xbar", "s", "p", "pp", "c", "u", "up", "g", "t")
@@ -36,7 +37,7 @@ POINT_COLUMNS = ["x", "y", "n", "cl", "lcl", "ucl", "part", "baseline", "exclude
 SUMMARY_COLUMNS = ["part", "kind", "rules", "n_obs", "n_useful", "longest_run",
                    "longest_run_max", "n_crossings", "n_crossings_min", "longest_trend",
                    "runs_signal", "shift_signal", "crossings_signal", "trend_signal",
-                   "sigma_signals", "cl", "x_start", "x_end", "baseline_end"]
+                   "sigma_signals", "cl", "lcl_mean", "ucl_mean", "x_start", "x_end", "baseline_end"]
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,10 @@ def chart(data: pd.DataFrame, y: str, n: str | None = None, x: str | None = None
     a trend), note;
     ``summary``: [by...], part, kind, rules, n_obs, n_useful, longest_run, longest_run_max,
     n_crossings, n_crossings_min, longest_trend, runs_signal, shift_signal, crossings_signal,
-    trend_signal, sigma_signals, cl, x_start, x_end, baseline_end.
+    trend_signal, sigma_signals, cl, lcl_mean, ucl_mean (average limits, qicharts2 aLCL/aUCL),
+    x_start, x_end, baseline_end. ``n_obs`` counts the included points of the part, missing
+    values too (as qicharts2); ``n_useful`` the points with a value that are not on the centre
+    line. Counts that do not apply (e.g. ``n_crossings_min`` with IHI rules) are ``<NA>``.
     """
     kind = _check_args(data, y, n, x, kind, rules, by, part, exclude, notes)
     by_cols = [by] if isinstance(by, str) else list(by or [])
@@ -302,6 +306,8 @@ def chart(data: pd.DataFrame, y: str, n: str | None = None, x: str | None = None
         "trend_signal": ra["trend_signal"],
         "sigma_signals": np.bincount(seg[sigma], minlength=n_seg),
         "cl": cl[seg_first] * m,
+        "lcl_mean": _gmean(lcl, seg, n_seg) * m,  # qicharts2 summary aLCL / aUCL
+        "ucl_mean": _gmean(ucl, seg, n_seg) * m,
         "x_start": x_p[seg_first],
         "x_end": x_p[np.r_[seg_first[1:] - 1, n_pts - 1]] if n_seg else x_p[:0],
         "baseline_end": x_p[last_base] if n_seg else x_p[:0],
