@@ -14,10 +14,7 @@ turns the export into one tidy long table and summarises it:
 
 from __future__ import annotations
 
-import csv
-import datetime as _dt
 import difflib
-import io as _io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +25,7 @@ import yaml
 from scipy.stats import norm
 
 from . import privacy
-from .io import DataError, Problem
+from .io import ROW, DataError, Problem, read_table_problems
 
 __all__ = [
     "CHOICE_TYPES",
@@ -59,6 +56,7 @@ DEFAULT_SEPARATOR = {"microsoft_forms": ";", "google_forms": ", ", "columns": ";
 CENSUS_METHOD = "census (x av N)"
 WILSON_METHOD = "wilson"
 TOP_BOX = "top_box"
+BOTTOM_BOX = "bottom_box"
 ANY, ALL = "any", "all"
 CODEBOOK = "codebook.yml"
 
@@ -106,6 +104,7 @@ class Question:
     dont_know_in_base: bool = False
     direction: str = "up"
     show_answers: bool = False
+    ordered: bool = False  # single choice: keep the option order in charts (an ordinal scale)
 
     def label(self, lang: str | None = None) -> str:
         return self.text.get(lang or _lang()) or self.text["sv"]
@@ -114,6 +113,13 @@ class Question:
     def answer_options(self) -> tuple[Option, ...]:
         """Options that count in the base (everything except "vet ej")."""
         return tuple(o for o in self.options if not o.dont_know)
+
+    @property
+    def bottom_box(self) -> tuple[str, ...]:
+        """The mirror image of ``top_box`` on the scale (top 4-5 of 1-5 -> bottom 1-2)."""
+        codes = [o.code for o in self.answer_options]
+        mirror = {codes[len(codes) - 1 - codes.index(c)] for c in self.top_box if c in codes}
+        return tuple(c for c in codes if c in mirror)
 
     @property
     def dont_know_codes(self) -> tuple[str, ...]:
@@ -255,7 +261,7 @@ def _read_codebook(path: Path, file: str) -> tuple[Codebook | None, list[Problem
         raw_questions = []
     ids: set[str] = set()
     qkeys = {"id", "type", "text", "column", "options", "separator", "top_box", "neutral",
-             "dont_know_in_base", "direction", "show_answers"}
+             "dont_know_in_base", "direction", "show_answers", "ordered"}
     for i, item in enumerate(raw_questions):
         here = f"questions[{i}]"
         if not isinstance(item, dict) or not item.get("id"):
@@ -307,6 +313,7 @@ def _read_codebook(path: Path, file: str) -> tuple[Codebook | None, list[Problem
             dont_know_in_base=bool(item.get("dont_know_in_base", False)),
             direction=direction,
             show_answers=bool(item.get("show_answers", False)),
+            ordered=bool(item.get("ordered", qtype == "likert")),
         ))
     subgroups = tuple(str(s) for s in (raw.get("subgroups") or ()))
     by_id = {q.id: q for q in questions}
@@ -358,53 +365,17 @@ def _rel(path: Path) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def _cell(value: Any) -> Any:
-    if value is None:
-        return pd.NA
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, _dt.datetime):
-        return value.isoformat(sep=" ")
-    text = str(value).strip()
-    return text if text else pd.NA
-
-
 def _read_export(path: Path, file: str) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """Read an export as text; the index is the row as Excel shows it (header = row 1)."""
+    """Read an export as text (analysis.io); the index is the row as Excel shows it (header = 1)."""
     if not path.is_file():
-        return None, [Problem(file, "the export file is missing", hint="export.file in codebook.yml names it")]
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        import openpyxl
-
-        try:
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # a broken or renamed file
-            return None, [Problem(file, f"cannot be opened as an Excel file: {exc}")]
-        rows = list(wb.worksheets[0].iter_rows(values_only=True))
-        wb.close()
-        if not rows:
-            return None, [Problem(file, "the file is empty")]
-        header = [("" if h is None else str(h).strip()) for h in rows[0]]
-        body = [[_cell(v) for v in row] for row in rows[1:]]
-        frame = pd.DataFrame(body, columns=header, dtype=object)
-    else:
-        data = path.read_bytes()
-        if not data.strip():
-            return None, [Problem(file, "the file is empty")]
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:
-                text = data.decode("cp1252")
-            except UnicodeDecodeError:
-                return None, [Problem(file, "not valid UTF-8 or Windows-1252 text")]
-        first = text.splitlines()[0]
-        delimiter = max((";", ",", "\t"), key=lambda d: len(next(csv.reader([first], delimiter=d))))
-        frame = pd.read_csv(_io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False)
-        frame.columns = [str(c).strip() for c in frame.columns]
-        frame = frame.apply(lambda s: s.str.strip()).replace("", pd.NA)
-    frame.index = pd.RangeIndex(2, len(frame) + 2)
-    frame = frame.dropna(how="all")
+        return None, [Problem(file, "the export file is missing",
+                              hint="export.file in codebook.yml names it")]
+    frame, problems = read_table_problems(path, file)
+    if frame is None or problems:
+        return None, problems
+    frame = frame.set_index(ROW)
+    frame.index.name = None
+    frame = frame.astype(object).where(frame.notna(), pd.NA)
     return frame, []
 
 
@@ -571,7 +542,7 @@ def _parse(folder: Path) -> tuple[Codebook | None, _Parsed | None, list[Problem]
         options_text = "; ".join(o.value for o in q.options)
         answered = values.notna().to_numpy()
         if q.type in ("single", "likert"):
-            codes = values.map(lambda v: lookup.get(_norm(v)) if isinstance(v, str) else None)
+            codes = values.map(lambda v, lk=lookup: lk.get(_norm(v)) if isinstance(v, str) else None)
             bad = answered & codes.isna().to_numpy()
             if bad.any():
                 scale = [o.value for o in q.answer_options]
@@ -934,10 +905,11 @@ def summarise(survey: Survey, questions: list[str] | None = None, by: list[str] 
                     mean_rank.append(np.full(len(gs), np.nan))
                     break
         if q.type == "likert" and q.top_box:
-            pos = [k for k, o in enumerate(opts) if o.code in q.top_box]
-            labels.append(TOP_BOX)
-            columns.append(mat[:, pos].sum(axis=1) if pos else np.zeros(len(gs), dtype=np.int64))
-            mean_rank.append(np.full(len(gs), np.nan))
+            for box, codes in ((TOP_BOX, q.top_box), (BOTTOM_BOX, q.bottom_box)):
+                pos = [k for k, o in enumerate(opts) if o.code in codes]
+                labels.append(box)
+                columns.append(mat[:, pos].sum(axis=1) if pos else np.zeros(len(gs), dtype=np.int64))
+                mean_rank.append(np.full(len(gs), np.nan))
         for label, n, mr in zip(labels, columns, mean_rank, strict=True):
             part = {"question_id": q.id, "option": label}
             for b, stride, cats in zip(by, strides, group_cats, strict=True):
@@ -1127,8 +1099,8 @@ def option_label(survey: Survey, question_id: str, code: str, lang: str | None =
     from .text import t
 
     q = survey.codebook.question(question_id)
-    if code == TOP_BOX:
-        labels = [q.option(c).label(lang) for c in q.top_box]
+    if code in (TOP_BOX, BOTTOM_BOX):
+        labels = [q.option(c).label(lang) for c in (q.top_box if code == TOP_BOX else q.bottom_box)]
         return t("survey_top_box", lang, options=" / ".join(labels))
     return q.option(code).label(lang)
 

@@ -465,7 +465,8 @@ def _pupils_codebook() -> dict:
     questions.append(_q("screen_time", "single",
                         "Hur många timmar om dagen använder du mobil, surfplatta eller dator på fritiden?",
                         "How many hours a day do you use a phone, tablet or computer in your free time?",
-                        [*_opts(*SCREEN), {"code": "dk", "sv": "Vet inte", "en": "Don't know", "dont_know": True}]))
+                        [*_opts(*SCREEN), {"code": "dk", "sv": "Vet inte", "en": "Don't know", "dont_know": True}],
+                        ordered=True))
     questions.append(_q("leisure", "multi", "Vad gör du helst på fritiden?",
                         "What do you like doing best in your free time?", _opts(*LEISURE)))
     return {
@@ -509,7 +510,7 @@ def _pupils(rng: np.random.Generator) -> tuple[list[str], list[list]]:
             stamp = day0 + dt.timedelta(days=int(rng.integers(0, 10)), minutes=int(rng.integers(0, 360)),
                                         seconds=int(rng.integers(0, 60)))
             row = [stamp.strftime("%Y-%m-%d %H:%M:%S"), f"E{pupil_codes[i]}", label, school, grade, gender]
-            for _qid, _sv, _en, direction, p_top, change in PUPIL_ITEMS:
+            for _qid, _sv, _en, _direction, p_top, change in PUPIL_ITEMS:
                 if rng.random() < 0.02:
                     row.append("")
                     continue

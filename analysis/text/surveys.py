@@ -71,6 +71,10 @@ LABELS: dict[str, dict[str, str]] = {
     "survey_n_bar": {"sv": "n = {n}", "en": "n = {n}"},
     "survey_negative": {"sv": "← negativa", "en": "← negative"},
     "survey_positive": {"sv": "positiva →", "en": "positive →"},
+    "survey_collapsed_note": {
+        "sv": "Staplar med få svar visas i tre grupper (negativa, neutrala, positiva) för att skydda enskilda svarande.",
+        "en": "Bars with few answers are shown in three groups (negative, neutral, positive) to protect individual respondents.",
+    },
     "survey_no_data": {"sv": "Inga svar att visa.", "en": "No answers to show."},
     "survey_unknown": {"sv": "Okänd enkät {survey}; enkäter: {known}",
                        "en": "Unknown survey {survey}; surveys: {known}"},
