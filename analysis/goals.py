@@ -45,6 +45,31 @@ __all__ = [
     "baseline_data",
     "baseline_chart",
     "baseline_summary",
+    "SURVEY_KEYWORDS",
+    "team_surveys",
+    "teams_table",
+    "teams_by_area",
+    "municipalities_table",
+    "network_count",
+    "overview_table",
+    "kpi_title",
+    "baseline_table",
+    "baseline_items",
+    "measures_overview",
+    "changes_table",
+    "survey_shares",
+    "gap_analysis",
+    "gap_display",
+    "gap_sections",
+    "status_counts",
+    "detect_display",
+    "ideas_table",
+    "team_facts",
+    "baseline_intro",
+    "survey_goal_notes",
+    "goal_chart_items",
+    "DETECT_N",
+    "detect_text",
 ]
 
 #: Status codes in report order (labels in analysis.text.goals as ``goals_status_<code>``).
@@ -80,6 +105,7 @@ def trajectory(
     years: int = 4,
     direction: str = "up",
     scale: float | None = None,
+    clip: bool = True,
 ) -> pd.DataFrame:
     """Return the goal trajectory: one row per year from ``start_year`` (the baseline) on.
 
@@ -92,6 +118,8 @@ def trajectory(
     direction : ``"up"`` adds, ``"down"`` (lower is better) subtracts.
     scale : 1 when ``baseline`` is a share, 100 when a percentage; None infers it (a baseline
         between 0 and 1 is a share).
+    clip : keep the goal within 0 and 100 % (False for other units, e.g. per 1 000: then only
+        at or above 0).
 
     Returns
     -------
@@ -106,7 +134,7 @@ def trajectory(
     unit = _scale(float(baseline), scale)
     step = np.arange(int(years) + 1)
     change_pp = sign * float(pp_per_year) * step + 0.0  # + 0.0: no -0.0
-    goal = np.clip(float(baseline) + change_pp * unit / 100.0, 0.0, unit)
+    goal = np.clip(float(baseline) + change_pp * unit / 100.0, 0.0, unit if clip else None)
     return pd.DataFrame(
         {"year": (int(start_year) + step).astype("int64"), "goal": goal, "change_pp": change_pp}
     )
@@ -215,12 +243,14 @@ def progress(
     as_of: int | None = None,
     scale: float = 100,
     level: float = 0.95,
+    clip: bool = True,
 ) -> pd.DataFrame:
     """Progress of each series towards its goal, one row per series.
 
     Give either ``pp_per_year`` and ``years`` (a trajectory from each series' own value in
     ``baseline_year``) or a fixed ``target`` (same unit as ``y``). Only values with
-    ``baseline_year <= x <= as_of`` are used.
+    ``baseline_year <= x <= as_of`` are used. A trajectory's goals stay at or above 0, and at
+    or below 100 % when ``clip`` (use False for units other than percent).
 
     Returns
     -------
@@ -228,7 +258,8 @@ def progress(
     goal_now (the trajectory's goal in ``latest_year``; the target for fixed targets), gap
     (``target - latest`` in the direction of improvement, pp; 0 or less = met), gap_now (the same
     against ``goal_now``), share_achieved (Healthy People "percentage of targeted change achieved"
-    as a share: (latest - baseline) / (target - baseline)), change_pp, n_points, slope_pp, ci_low,
+    as a share: (latest - baseline) / (target - baseline); NaN when moving away from the target,
+    as Healthy People computes it only for objectives moving toward it), change_pp, n_points, slope_pp, ci_low,
     ci_high (pp per year), goal_pp_per_year, pace (``on_pace``: CI wholly at or above the goal
     rate; ``behind``: wholly below; ``undetermined``; NA without CI or rate), status, method.
     """
@@ -265,15 +296,19 @@ def progress(
             goal_now = tgt
         else:
             tgt = baseline + sign * float(pp_per_year) * int(years) / unit
-            tgt = float(np.clip(tgt, 0, scale)) if np.isfinite(tgt) else np.nan
+            upper = scale if clip else None
+            tgt = float(np.clip(tgt, 0, upper)) if np.isfinite(tgt) else np.nan
             elapsed = min(int(latest_year) - baseline_year, int(years)) if len(part) else 0
             goal_now = baseline + sign * float(pp_per_year) * elapsed / unit
+            goal_now = float(np.clip(goal_now, 0, upper)) if np.isfinite(goal_now) else np.nan
         fit = _ols(part[x].to_numpy(float), part[y].to_numpy(float) * unit, level)
         fit_ci = (fit["ci_low"], fit["ci_high"])
         status = classify(baseline, latest, tgt, direction, int(fit["n_points"]),
                           fit_ci[0] / unit, fit_ci[1] / unit)
         targeted = tgt - baseline
         share = (latest - baseline) / targeted if np.isfinite(targeted) and targeted != 0 else np.nan
+        if np.isfinite(share) and share < 0:
+            share = np.nan  # Healthy People: only for objectives moving toward the target
         rate = float(pp_per_year) if pp_per_year is not None else np.nan
         row.update(
             baseline_year=baseline_year, baseline=baseline, latest_year=latest_year, latest=latest,
@@ -365,6 +400,7 @@ def target_status(
     deadline: pd.Timestamp | str,
     measured: pd.Timestamp | str,
     direction: str = "up",
+    date_known: bool = True,
 ) -> dict:
     """Status of a fixed target ("100 % by 2022-12-31") from one measurement.
 
@@ -372,7 +408,9 @@ def target_status(
     is ``target_met``; a value short of it is ``baseline_only`` (one value: no trend).
     Returns a dict with status, gap (in the unit of the values, positive = still to go),
     deadline_passed (measured after the deadline) and met_by_deadline (True, False, or NA while
-    the deadline is ahead and the target is not met yet).
+    the deadline is ahead and the target is not met yet). With ``date_known=False`` (a survey
+    without a date, ``measured`` is then the analysis date) a target met after the deadline has
+    passed gives NA: it may have been met in time.
     """
     sign = _sign(direction)
     deadline = pd.Timestamp(deadline)
@@ -381,7 +419,7 @@ def target_status(
     met = gap <= 1e-9
     passed = measured > deadline
     if met:
-        by_deadline: object = not passed
+        by_deadline: object = True if not passed else (False if date_known else pd.NA)
     else:
         by_deadline = False if passed else pd.NA
     return {"status": "target_met" if met else "baseline_only", "gap": max(gap, 0.0) if met else gap,
@@ -389,7 +427,8 @@ def target_status(
 
 
 GAP_COLUMNS = ["goal_id", "title_sv", "title_en", "kind", "source", "municipality_code",
-               "current", "current_period", "target", "gap", "unit", "deadline", "status",
+               "baseline_year", "baseline", "current", "current_period", "target", "gap", "unit",
+               "deadline", "status",
                "share_achieved", "slope_pp", "ci_low", "ci_high", "pace", "detail", "method"]
 
 
@@ -432,7 +471,7 @@ def indicator_goals(
             years = int(goal.years)
             prog = progress(data, int(goal.baseline_year), direction,
                             pp_per_year=float(goal.pp_per_year), years=years,
-                            by="municipality_code", as_of=year)
+                            by="municipality_code", as_of=year, clip=unit == "%")
             deadline = pd.Timestamp(year=int(goal.baseline_year) + years, month=12, day=31)
         else:
             deadline = pd.Timestamp(goal.deadline)
@@ -447,13 +486,14 @@ def indicator_goals(
                 "target": p.target, "gap": p.gap, "unit": unit, "deadline": deadline,
                 "status": p.status, "share_achieved": p.share_achieved, "slope_pp": p.slope_pp,
                 "ci_low": p.ci_low, "ci_high": p.ci_high, "pace": p.pace,
-                "detail": f"baseline {p.baseline_year}: {p.baseline:.1f}" if np.isfinite(p.baseline) else "no baseline value",
+                "baseline_year": p.baseline_year, "baseline": p.baseline, "detail": "",
                 "method": p.method,
             })
             own = data[data["municipality_code"] == p.municipality_code].sort_values("year")
             if goal.kind == "trajectory" and np.isfinite(p.baseline):
                 traj = trajectory(p.baseline, int(goal.baseline_year), float(goal.pp_per_year),
-                                  int(goal.years), direction, scale=100)[["year", "goal"]]
+                                  int(goal.years), direction, scale=100,
+                                  clip=unit == "%")[["year", "goal"]]
                 own = own.merge(traj, on="year", how="outer")
             else:
                 own = own.assign(goal=p.target)
@@ -465,18 +505,24 @@ def indicator_goals(
     return gap, ser
 
 
-def survey_goals(goals: pd.DataFrame, shares: pd.DataFrame, measured: pd.Timestamp | str) -> pd.DataFrame:
+def survey_goals(goals: pd.DataFrame, shares: pd.DataFrame, measured: pd.Timestamp | str | None = None,
+                 as_of: pd.Timestamp | str | None = None) -> pd.DataFrame:
     """Gap rows of every goal whose source is ``survey:<survey>:<question>:<option>``.
 
     ``shares`` holds one row per goal source: source, x (count meeting the criterion), n (those
     who answered), population (how many were asked, e.g. the 21 family centres; NA when a
     sample). The current value is ``100 * x / n``; when n equals the population it is a census
     and carries no sampling error (method says so), else a Wilson 95 % interval is given.
+    ``measured`` is the survey date; when unknown (None) the status is judged as of ``as_of``
+    (see :func:`target_status`, ``date_known=False``).
     """
     rows = []
     src = goals["source"].astype("string")
     picked = goals[src.str.startswith("survey:").fillna(False)]
-    measured = pd.Timestamp(measured)
+    if measured is None and as_of is None:
+        raise ValueError("survey_goals needs the survey date (measured) or the analysis date (as_of)")
+    known = measured is not None
+    measured = pd.Timestamp(measured if known else as_of)
     for goal in picked.itertuples(index=False):
         match = shares[shares["source"] == goal.source]
         direction = str(goal.direction) if pd.notna(goal.direction) else "up"
@@ -484,7 +530,8 @@ def survey_goals(goals: pd.DataFrame, shares: pd.DataFrame, measured: pd.Timesta
                 "kind": goal.kind, "source": goal.source, "municipality_code": pd.NA,
                 "target": float(goal.target_value), "unit": "%",
                 "deadline": pd.Timestamp(goal.deadline), "slope_pp": np.nan, "pace": pd.NA,
-                "current_period": str(measured.date())}
+                "current_period": str(measured.date()) if known else pd.NA,
+                "baseline_year": pd.NA, "baseline": np.nan}
         if match.empty or not int(match["n"].iloc[0]):
             rows.append({**base, "current": np.nan, "gap": np.nan, "status": "no_data",
                          "share_achieved": np.nan, "ci_low": np.nan, "ci_high": np.nan,
@@ -494,12 +541,13 @@ def survey_goals(goals: pd.DataFrame, shares: pd.DataFrame, measured: pd.Timesta
         pop = match["population"].iloc[0] if "population" in match else pd.NA
         value = 100.0 * x / n
         if pd.notna(pop) and int(pop) == n:
-            low = high = value
+            low = high = np.nan
             method = f"census: all {n} answered, no sampling error"
         else:
             low, high = (100 * v for v in _wilson(x, n))
             method = "Wilson score interval 95 % (Wilson 1927)"
-        st = target_status(value, float(goal.target_value), goal.deadline, measured, direction)
+        st = target_status(value, float(goal.target_value), goal.deadline, measured, direction,
+                           date_known=known)
         rows.append({**base, "current": value, "gap": st["gap"], "status": st["status"],
                      "share_achieved": np.nan, "ci_low": low, "ci_high": high,
                      "detail": f"{x}/{n}", "method": method, "met_by_deadline": st["met_by_deadline"]})
@@ -749,3 +797,456 @@ def baseline_summary(
             "longest_run", "longest_run_max", "n_crossings", "n_crossings_min", "latest_period",
             "latest_value", "method"]
     return pd.DataFrame(rows, columns=cols)
+
+
+# --- report helpers: Dataset in, display frames out (labels through analysis.text) -----------
+
+#: Which surveys belong to a team's area, by words in the team's name (lower case). A codebook
+#: could say it itself one day; until then this is the one place that decides it.
+SURVEY_KEYWORDS = {
+    "parents": ("familjecentral", "föräldra"),
+    "coordinators": ("familjecentral",),
+    "pupils": ("skola", "skolan", "elev"),
+}
+
+
+def team_surveys(team: pd.Series | dict, surveys: Iterable[str]) -> list[str]:
+    """Survey ids (of ``surveys``) that belong to ``team``'s area, see :data:`SURVEY_KEYWORDS`."""
+    name = f"{team['team_name']} {team.get('aim', '') or ''}".lower()
+    return [s for s in surveys if any(word in name for word in SURVEY_KEYWORDS.get(s, ()))]
+
+
+def _muni_names(municipalities: pd.DataFrame) -> dict[str, str]:
+    from .text import t
+
+    names = dict(zip(municipalities["municipality_code"].astype(str),
+                     municipalities["municipality_name"].astype(str), strict=True))
+    names.setdefault("0006", t("county"))
+    return names
+
+
+def teams_table(teams: pd.DataFrame, municipalities: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """The teams with municipality, focus area, cohort and start date, for a report."""
+    from .text import t
+
+    names = _muni_names(municipalities)
+    frame = teams.sort_values(["cohort", "focus_area", "team_name"])
+    return pd.DataFrame({
+        t("team", lang): frame["team_name"].astype(str),
+        t("municipality", lang): [names.get(str(c), str(c)) for c in frame["municipality_code"]],
+        t("focus_area", lang): [t(str(a), lang) if str(a) in _known_labels() else str(a)
+                                for a in frame["focus_area"]],
+        t("cohort", lang): [str(int(c)) if pd.notna(c) else None for c in frame["cohort"]],
+        t("start_date", lang): list(frame["start_date"]),
+    })
+
+
+def _known_labels() -> set[str]:
+    from .text import LABELS
+
+    return set(LABELS)
+
+
+def teams_by_area(teams: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """Number of teams per focus area (rows) and cohort (columns), with totals."""
+    from .text import t
+
+    counts = pd.crosstab(teams["focus_area"].astype(str), teams["cohort"].astype("Int64"))
+    counts.columns = [str(c) for c in counts.columns]
+    counts["Σ"] = counts.sum(axis=1)
+    out = counts.reset_index().rename(columns={"focus_area": t("focus_area", lang)})
+    first = out.columns[0]
+    out[first] = [t(a, lang) if a in _known_labels() else a for a in out[first]]
+    return out.astype({c: "int64" for c in out.columns[1:]})
+
+
+def municipalities_table(municipalities: pd.DataFrame, teams: pd.DataFrame,
+                         lang: str | None = None) -> pd.DataFrame:
+    """Each municipality of the county: in the network or not, and its teams."""
+    from .text import t
+
+    rows = []
+    for m in municipalities.sort_values("municipality_name").itertuples(index=False):
+        own = teams.loc[teams["municipality_code"] == m.municipality_code, "team_name"]
+        rows.append({t("municipality", lang): m.municipality_name,
+                     t("goals_col_in_network", lang): bool(m.in_network),
+                     t("goals_col_teams", lang): ", ".join(own.astype(str)) or "–"})
+    return pd.DataFrame(rows)
+
+
+def network_count(municipalities: pd.DataFrame) -> tuple[int, int]:
+    """``(in the network, in the county)``: 11 of 13 in the programme."""
+    return int(municipalities["in_network"].astype(bool).sum()), len(municipalities)
+
+
+def _trend_text(slope: float, low: float, high: float, lang: str | None) -> str:
+    from .text import number
+
+    if not np.isfinite(slope):
+        return "–"
+    body = f"{'+' if slope > 0 else ''}{number(slope, 1, lang)}"
+    if np.isfinite(low) and np.isfinite(high):
+        body += f" ({number(low, 1, lang)} – {number(high, 1, lang)})"
+    return body
+
+
+def overview_table(overview: pd.DataFrame, kpi: str, lang: str | None = None) -> pd.DataFrame:
+    """One KPI of :func:`indicator_overview` for a report (women/men columns only when present)."""
+    from .text import number, t
+
+    part = overview[overview["kpi"] == kpi].sort_values(["position", "municipality_name"],
+                                                         na_position="last")
+    rows = []
+    for r in part.itertuples(index=False):
+        row = {t("municipality", lang): r.municipality_name,
+               t("goals_col_in_network", lang): bool(r.in_network),
+               t("goals_col_latest_year", lang): str(r.latest_year),
+               t("latest_value", lang): number(r.latest, 1, lang),
+               t("goals_col_trend", lang): _trend_text(r.slope_pp, r.ci_low, r.ci_high, lang),
+               t("goals_col_county", lang): number(r.county, 1, lang),
+               t("goals_col_position", lang): (f"{int(r.position)}/{r.n_ranked}"
+                                               if pd.notna(r.position) else "–")}
+        if part["women"].notna().any() or part["men"].notna().any():
+            row[t("goals_col_women", lang)] = number(r.women, 1, lang)
+            row[t("goals_col_men", lang)] = number(r.men, 1, lang)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def kpi_title(kpis: pd.DataFrame, kpi: str, lang: str | None = None) -> str:
+    """``"N17461 Gymnasieelever med examen inom 4 år (%)"`` in the report language."""
+    from .text import get_language
+
+    lang = lang or get_language()
+    info = kpis[kpis["kpi"] == kpi]
+    if info.empty:
+        return kpi
+    title = info[f"title_{lang}"].iloc[0] if f"title_{lang}" in info else info["title_sv"].iloc[0]
+    title = title if pd.notna(title) and str(title).strip() else info["title_sv"].iloc[0]
+    return f"{kpi} {title} ({info['unit'].iloc[0]})"
+
+
+def _value_text(value: float, unit: str, lang: str | None) -> str:
+    from .text import number
+
+    if value is None or not np.isfinite(value):
+        return "–"
+    return f"{number(value, 1, lang)} {unit}".strip() if unit == "%" else number(value, 1, lang)
+
+
+def _verdict_text(row: pd.Series | dict, lang: str | None, min_points: int = MIN_BASELINE_POINTS) -> str:
+    from .text import t
+
+    if row["verdict"] == "too_few":
+        return t("goals_verdict_too_few", lang, n=int(row["n_points"]), min=min_points)
+    return t(f"goals_verdict_{row['verdict']}", lang)
+
+
+def baseline_table(summary: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """:func:`baseline_summary` for a report: period, points, centre, verdict, completeness."""
+    from .text import percent, t
+
+    rows = []
+    for r in summary.to_dict("records"):
+        period = ("–" if pd.isna(r["baseline_start"]) else
+                  f"{r['baseline_start']:%Y-%m-%d} – {r['baseline_end']:%Y-%m-%d}")
+        complete = (r["n_points"] / r["n_expected"]) if r["n_expected"] else np.nan
+        missing = ", ".join(f"{p:%Y-%m-%d}" for p in r["missing_periods"][:6])
+        if len(r["missing_periods"]) > 6:
+            missing += f" … (+{len(r['missing_periods']) - 6})"
+        rows.append({
+            t("measure", lang): r["measure_name"],
+            t("measure_type", lang): t(r["measure_type"], lang) if r["measure_type"] in _known_labels() else r["measure_type"],
+            t("goals_col_chart", lang): str(r["chart"]).upper() if r["chart"] != "run" else "run",
+            t("goals_col_baseline_period", lang): period,
+            t("goals_col_n_points", lang): int(r["n_points"]),
+            t("goals_col_centre", lang): (f"{_value_text(r['centre'], r['unit'], lang)} "
+                                          f"({t('goals_centre_' + r['centre_kind'], lang)})"),
+            t("goals_col_verdict", lang): _verdict_text(r, lang),
+            t("goals_col_completeness", lang): percent(complete, 0, lang),
+            t("goals_col_missing", lang): missing or t("goals_none_missing", lang),
+        })
+    return pd.DataFrame(rows)
+
+
+def baseline_items(dataset, team_id: str, lang: str | None = None) -> list[dict]:
+    """What the baseline report shows per measure of ``team_id``, in measure order.
+
+    Each item: measure_id, title, chart (``spc.ChartResult`` of the baseline run chart, None with
+    fewer than two points), target (in the chart's unit), direction, verdict (text), note (the
+    "needs more points" text or the runs detail).
+    """
+    from .text import t
+    from .text.spc import verdict as spc_verdict
+
+    summary = baseline_summary(dataset.measures, dataset.observations, dataset.changes, team_id)
+    items = []
+    for r in summary.to_dict("records"):
+        measure = dataset.measures[(dataset.measures["team_id"] == team_id)
+                                   & (dataset.measures["measure_id"] == r["measure_id"])].iloc[0]
+        chart = baseline_chart(dataset.observations, measure, dataset.changes)
+        target = r["target"] * r["multiply"] if pd.notna(r["target"]) else None
+        if r["verdict"] == "too_few":
+            note = t("goals_too_few_note", lang, measure=r["measure_name"], n=int(r["n_points"]),
+                     min=MIN_BASELINE_POINTS)
+        else:
+            note = spc_verdict(chart.summary.iloc[0], lang)
+        items.append({"measure_id": r["measure_id"], "title": str(r["measure_name"]), "chart": chart,
+                      "target": target, "direction": r["direction"], "unit": str(r["unit"]),
+                      "verdict": f"{t('goals_col_verdict', lang)}: {_verdict_text(r, lang)}",
+                      "note": note})
+    return items
+
+
+def measures_overview(dataset, lang: str | None = None) -> pd.DataFrame:
+    """Every team's measures with the latest value and the baseline verdict (county report)."""
+    from .text import t
+
+    names = dict(zip(dataset.teams["team_id"], dataset.teams["team_name"], strict=True))
+    rows = []
+    for team_id in dataset.teams["team_id"]:
+        summary = baseline_summary(dataset.measures, dataset.observations, dataset.changes, team_id)
+        for r in summary.to_dict("records"):
+            rows.append({
+                t("team", lang): names[team_id], t("measure", lang): r["measure_name"],
+                t("measure_type", lang): t(r["measure_type"], lang) if r["measure_type"] in _known_labels() else r["measure_type"],
+                t("period", lang): r["latest_period"],
+                t("latest_value", lang): _value_text(r["latest_value"], r["unit"], lang),
+                t("goals_col_verdict", lang): _verdict_text(r, lang),
+            })
+    return pd.DataFrame(rows)
+
+
+def changes_table(changes: pd.DataFrame, team_id: str, measures: pd.DataFrame | None = None,
+                  lang: str | None = None) -> pd.DataFrame:
+    """The team's PDSA log for a report: number, date, change, step, measures."""
+    from .text import t
+
+    log = changes[changes["team_id"] == team_id].sort_values(["change_no", "date"])
+    names = {}
+    if measures is not None:
+        own = measures[measures["team_id"] == team_id]
+        names = dict(zip(own["measure_id"], own["measure_name"], strict=True))
+    return pd.DataFrame({
+        t("change_no", lang): [int(n) for n in log["change_no"]],
+        t("date", lang): list(log["date"]),
+        t("title", lang): log["title"].astype(str).tolist(),
+        t("pdsa_step", lang): [t(str(s), lang) for s in log["pdsa_step"]],
+        t("measures", lang): [", ".join(names.get(m.strip(), m.strip()) for m in str(v).split(",") if m.strip())
+                              for v in log["measures"].fillna("")],
+    })
+
+
+def survey_shares(goals: pd.DataFrame, data_dir) -> pd.DataFrame:
+    """Resolve every ``survey:`` goal source with :func:`analysis.surveys.resolve_source`.
+
+    Returns source, x, n, population (n for a census, else NA), share, method: the input of
+    :func:`survey_goals`.
+    """
+    from . import surveys
+
+    rows = []
+    src = goals["source"].astype("string")
+    for source in goals.loc[src.str.startswith("survey:").fillna(False), "source"].drop_duplicates():
+        res = surveys.resolve_source(str(source), data_dir)
+        census = res["method"] == surveys.CENSUS_METHOD
+        rows.append({"source": source, "x": res["x"], "n": res["n"],
+                     "population": res["n"] if census else pd.NA, "share": res["share"],
+                     "method": res["method"]})
+    return pd.DataFrame(rows, columns=["source", "x", "n", "population", "share", "method"])
+
+
+def gap_analysis(dataset, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every goal of ``dataset.goals`` against the data up to ``year`` (as of 31 December).
+
+    Returns ``(table, series)``: :func:`gap_table` of indicator and survey goals, and the
+    indicator series with their trajectories for :func:`analysis.plots.goal_chart`.
+    """
+    as_of = pd.Timestamp(year=int(year), month=12, day=31)
+    gap, series = indicator_goals(dataset.goals, dataset.indicators, dataset.kpis,
+                                  dataset.municipalities, int(year))
+    shares = survey_shares(dataset.goals, dataset.folder)
+    # Survey exports carry no date: judged as of the end of the analysis year.
+    surv = survey_goals(dataset.goals, shares, as_of=as_of)
+    return gap_table(gap, surv, as_of=as_of), series
+
+
+def gap_display(table: pd.DataFrame, municipalities: pd.DataFrame, lang: str | None = None,
+                with_goal: bool = True) -> pd.DataFrame:
+    """:func:`gap_table` for a report: goal, where, current, target, gap, deadline, status, trend."""
+    from .text import get_language, number, percent, t
+
+    lang = lang or get_language()
+    names = _muni_names(municipalities)
+    rows = []
+    for r in table.to_dict("records"):
+        where = names.get(str(r["municipality_code"]), "") if pd.notna(r["municipality_code"]) else ""
+        met = r.get("met_by_deadline")
+        if r["detail"]:
+            basis = r["detail"]
+        elif pd.notna(r["baseline_year"]) and np.isfinite(r["baseline"]):
+            basis = t("goals_detail_baseline", lang, year=int(r["baseline_year"]),
+                      value=number(r["baseline"], 1, lang))
+        else:
+            basis = "–"
+        pace = r.get("pace")
+        row = {t("goals_col_goal", lang): r[f"title_{lang}"] if pd.notna(r.get(f"title_{lang}")) else r["title_sv"]}
+        if not with_goal:
+            row = {}
+        row.update({
+            t("municipality", lang): where or "–",
+            t("goals_col_detail", lang): basis,
+            t("goals_col_current", lang): _value_text(r["current"], r["unit"], lang),
+            t("goals_col_current_period", lang): r["current_period"] if pd.notna(r["current_period"]) else "–",
+            t("goals_col_target", lang): _value_text(r["target"], r["unit"], lang),
+            t("goals_col_gap", lang): _gap_text(r["gap"], r["unit"], lang),
+            t("goals_col_deadline", lang): r["deadline"],
+            t("goals_col_status", lang): t(f"goals_status_{r['status']}", lang),
+            t("goals_col_share_achieved", lang): percent(r["share_achieved"], 0, lang),
+            t("goals_col_trend", lang): _trend_text(r["slope_pp"], r["ci_low"], r["ci_high"], lang)
+            if np.isfinite(r["slope_pp"]) else "–",
+            t("goals_col_pace_short", lang): t(f"goals_pace_{pace}", lang) if pd.notna(pace) else "–",
+            t("goals_col_met_by_deadline", lang): None if pd.isna(met) else bool(met),
+        })
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def gap_sections(table: pd.DataFrame, municipalities: pd.DataFrame,
+                 lang: str | None = None) -> list[tuple[str, pd.DataFrame]]:
+    """The gap table split per goal: ``[(goal title, display frame without the goal column)]``."""
+    from .text import get_language
+
+    lang = lang or get_language()
+    out = []
+    for goal_id in table["goal_id"].drop_duplicates():
+        part = table[table["goal_id"] == goal_id]
+        title = part[f"title_{lang}"].iloc[0]
+        title = title if pd.notna(title) else part["title_sv"].iloc[0]
+        frame = gap_display(part, municipalities, lang, with_goal=False)
+        empty = [c for c in frame.columns if (frame[c].isna() | (frame[c].astype(str) == "–")).all()]
+        frame = frame.drop(columns=empty)
+        out.append((str(title), frame))
+    return out
+
+
+def _gap_text(gap: float, unit: str, lang: str | None) -> str:
+    from .text import number, t
+
+    if gap is None or not np.isfinite(gap):
+        return "–"
+    return f"{number(gap, 1, lang)} {t('goals_unit_pp', lang) if unit == '%' else unit}"
+
+
+def status_counts(table: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """How many goal rows have each status, per goal."""
+    from .text import get_language, t
+
+    lang = lang or get_language()
+    counts = pd.crosstab(table["goal_id"], table["status"]).reindex(columns=list(STATUSES), fill_value=0)
+    counts = counts.loc[:, counts.sum() > 0]
+    titles = table.drop_duplicates("goal_id").set_index("goal_id")[f"title_{lang}"]
+    counts.index = [titles.get(g, g) for g in counts.index]
+    counts.columns = [t(f"goals_status_{s}", lang) for s in counts.columns]
+    return counts.reset_index(names=t("goals_col_goal", lang)).astype(
+        {t(f"goals_status_{s}", lang): "int64" for s in STATUSES if t(f"goals_status_{s}", lang) in counts.columns})
+
+
+def detect_display(table: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """:func:`detectability_table` for a report."""
+    from .text import number, t
+
+    return pd.DataFrame({t("goals_col_n_per_group", lang): [int(n) for n in table["n"]],
+                         t("goals_col_mdc", lang): [number(v, 1, lang) for v in table["mdc_pp"]]})
+
+
+def ideas_table(ideas: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """:func:`analysis.drivers.idea_status` for a report."""
+    from .text import t
+
+    return pd.DataFrame({
+        t("goals_col_idea", lang): [f"{i}: {x}" for i, x in zip(ideas["node_id"], ideas["text"], strict=True)],
+        t("goals_col_state", lang): [t(f"goals_idea_{s}", lang) for s in ideas["state"]],
+        t("goals_col_changes", lang): [", ".join(map(str, c)) or "–" for c in ideas["changes"]],
+        t("goals_col_measures", lang): [", ".join(m) or "–" for m in ideas["measures"]],
+    })
+
+
+def team_facts(team: pd.Series | dict, municipalities: pd.DataFrame, lang: str | None = None) -> list[str]:
+    """Short lines about a team for the top of its report: municipality, area, cohort, aim."""
+    from .text import t
+
+    names = _muni_names(municipalities)
+    area = str(team["focus_area"])
+    lines = [f"{t('municipality', lang)}: {names.get(str(team['municipality_code']), team['municipality_code'])}",
+             f"{t('focus_area', lang)}: {t(area, lang) if area in _known_labels() else area}",
+             f"{t('cohort', lang)}: {team['cohort']}"]
+    aim = team.get("aim")
+    if aim is not None and pd.notna(aim) and str(aim).strip():
+        lines.append(f"{t('goals_driver_aim', lang)}: {aim}")
+    return lines
+
+
+def baseline_intro(changes: pd.DataFrame, team_id: str, lang: str | None = None) -> str:
+    """The sentence that says where the team's baseline ends."""
+    from .text import t
+
+    first = first_change(changes, team_id)
+    if pd.isna(first):
+        return t("goals_baseline_intro_nochange", lang)
+    return t("goals_baseline_intro", lang, date=f"{first:%Y-%m-%d}")
+
+
+def survey_goal_notes(table: pd.DataFrame, lang: str | None = None) -> list[str]:
+    """One sentence per survey goal: "x av n", the target, the deadline and the status."""
+    from .text import get_language, number, t
+
+    lang = lang or get_language()
+    notes = []
+    for r in table[table["source"].astype(str).str.startswith("survey:")].to_dict("records"):
+        if r["status"] == "no_data":
+            continue
+        x, n = str(r["detail"]).split("/")
+        notes.append(t("goals_survey_x_of_n", lang, title=r[f"title_{lang}"], x=x, n=n,
+                       share=number(r["current"], 0, lang), target=number(r["target"], 0, lang),
+                       deadline=f"{pd.Timestamp(r['deadline']):%Y-%m-%d}",
+                       status=t(f"goals_status_{r['status']}", lang),
+                       met=t("goals_met_yes" if r["met_by_deadline"] is True else
+                             "goals_met_no" if r["met_by_deadline"] is False else "goals_met_open", lang)))
+    return notes
+
+
+def goal_chart_items(series: pd.DataFrame, dataset, lang: str | None = None) -> list[dict]:
+    """One item per indicator goal for :func:`analysis.plots.goal_chart`: series, names, title, unit."""
+    from .text import get_language
+
+    lang = lang or get_language()
+    names = _muni_names(dataset.municipalities)
+    items = []
+    for goal_id, part in series.groupby("goal_id", sort=False):
+        goal = dataset.goals[dataset.goals["goal_id"] == goal_id].iloc[0]
+        kpi = str(part["kpi"].iloc[0])
+        info = dataset.kpis[dataset.kpis["kpi"] == kpi]
+        # the county first, then the municipalities by name
+        order = sorted(part["municipality_code"].unique(),
+                       key=lambda c: (c != "0006", names.get(c, c)))
+        part = part.assign(_o=part["municipality_code"].map({c: i for i, c in enumerate(order)}))
+        items.append({"goal_id": goal_id, "series": part.sort_values(["_o", "year"]).drop(columns="_o"),
+                      "names": names, "title": goal[f"title_{lang}"],
+                      "unit": str(info["unit"].iloc[0]) if len(info) else "",
+                      "direction": str(goal["direction"]) if pd.notna(goal["direction"]) else (
+                          str(info["direction"].iloc[0]) if len(info) else "up")})
+    return items
+
+
+#: Respondents per year and group shown in the detectability table.
+DETECT_N = (100, 200, 500, 1_000, 1_500, 2_000, 5_000, 10_000, 12_000, 20_000)
+
+
+def detect_text(diff_pp: float = 2, p: float = 0.5, lang: str | None = None) -> str:
+    """The sentence on how many respondents a ``diff_pp`` change needs (alpha 0.05, power 80 %)."""
+    from .text import number, t
+
+    n = math.ceil(required_n(p, diff_pp / 100))
+    return t("goals_detect_intro", lang, p=number(p, 1, lang), n_needed=number(n, 0, lang),
+             pp=number(diff_pp, 0, lang))

@@ -101,7 +101,9 @@ def test_status_little_or_no_change():
 def test_status_getting_worse():
     row = _status([60, 59, 58.2, 57.1, 56])
     assert row["status"] == "getting_worse"
-    assert row["share_achieved"] == pytest.approx(-0.5)
+    # moving away from the target: Healthy People computes no share of targeted change
+    assert math.isnan(row["share_achieved"])
+    assert row["change_pp"] == pytest.approx(-4)
 
 
 def test_status_down_is_better_getting_worse_and_improving():

@@ -25,6 +25,7 @@ def goal_chart(
     names: dict[str, str] | None = None,
     title: str | None = None,
     unit: str = "%",
+    direction: str = "up",
     facet: str = "municipality_code",
     ncols: int = 4,
     lang: str | None = None,
@@ -33,9 +34,12 @@ def goal_chart(
 
     ``series`` is one goal's part of the second frame :func:`analysis.goals.indicator_goals`
     returns: [facet], year, value, goal. The gap is drawn from the latest observed value to the
-    goal of the same year and labelled in percentage points.
+    goal of the same year and written in the panel title (in percentage points for ``%``, else in
+    ``unit``); a value at or beyond the trajectory in the direction of improvement is "on track".
     """
     names = names or {}
+    sign = 1 if direction == "up" else -1
+    gap_unit = t("goals_unit_pp", lang) if unit == "%" else unit
     keys = list(dict.fromkeys(series[facet])) if facet in series else [None]
     ncols = max(1, min(ncols, len(keys)))
     nrows = math.ceil(len(keys) / ncols)
@@ -50,26 +54,31 @@ def goal_chart(
         goal = part.dropna(subset=["goal"])
         ax.plot(obs["year"], obs["value"], marker="o", ms=3, lw=1.4, color=PALETTE["data"])
         ax.plot(goal["year"], goal["goal"], ls="--", lw=1.3, color=PALETTE["target"])
+        name = names.get(key, key) if key is not None else ""
+        label = ""
         if len(obs):
             last = obs.iloc[-1]
             same = goal[goal["year"] == last["year"]]
             if len(same) and np.isfinite(same["goal"].iloc[0]):
                 g = float(same["goal"].iloc[0])
-                gap = g - float(last["value"])
-                ax.vlines(last["year"], min(g, last["value"]), max(g, last["value"]),
-                          color=PALETTE["signal"], lw=2.2)
-                ax.annotate(t("goals_chart_gap", lang, gap=number(abs(gap), 1, lang)),
-                            (last["year"], (g + float(last["value"])) / 2), xytext=(-4, 0),
-                            textcoords="offset points", ha="right", va="center", fontsize=7,
-                            color=PALETTE["signal"])
-        ax.set_title(names.get(key, key) if key is not None else "", fontsize=9, loc="left")
+                gap = sign * (g - float(last["value"]))
+                if gap > 0:
+                    ax.vlines(last["year"], min(g, last["value"]), max(g, last["value"]),
+                              color=PALETTE["signal"], lw=2.2)
+                    label = t("goals_chart_gap", lang, gap=f"{number(gap, 1, lang)} {gap_unit}")
+                else:
+                    label = t("goals_chart_on_track", lang)
+        ax.set_title(name, fontsize=9, loc="left")
+        if label:
+            ax.text(1.0, 1.02, label, transform=ax.transAxes, ha="right", va="bottom", fontsize=7.5,
+                    color=PALETTE["signal"] if gap > 0 else PALETTE["good"])
         ax.tick_params(labelsize=7)
         ax.xaxis.set_major_locator(plt.MaxNLocator(4, integer=True))
     for ax in axes[:, 0]:
         ax.set_ylabel(unit, fontsize=8)
     handles = [Line2D([], [], color=PALETTE["data"], marker="o", ms=3, label=t("goals_chart_observed", lang)),
                Line2D([], [], color=PALETTE["target"], ls="--", label=t("goals_chart_trajectory", lang)),
-               Line2D([], [], color=PALETTE["signal"], lw=2.2, label=t("goals_chart_gap", lang, gap="").strip())]
+               Line2D([], [], color=PALETTE["signal"], lw=2.2, label=t("goals_chart_gap_legend", lang))]
     fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8,
                bbox_to_anchor=(0.5, 0.0))
     if title:

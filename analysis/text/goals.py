@@ -43,11 +43,12 @@ LABELS = {
                          "en": "The team has no driver diagram in the data (drivers/{team}.yml)."},
     "goals_gap_section": {"sv": "Alla mål: nuläge, mål, gap och status", "en": "All goals: current value, target, gap and status"},
     "goals_gap_intro": {
-        "sv": "Gapet är det som återstår till målet i förbättringsriktningen (procentenheter); 0 eller "
-              "mindre betyder att målet är nått. Status enligt Healthy People 2030: målet nått; förbättras "
+        "sv": "Gapet är det som återstår till målet i förbättringsriktningen (procentenheter, eller "
+              "indikatorns enhet); 0 eller mindre betyder att målet är nått. Status enligt Healthy People 2030: målet nått; förbättras "
               "(hela 95 %-intervallet för trenden på förbättringssidan om 0); liten eller ingen påvisbar "
               "förändring; försämras. Med bara två värden gäller Healthy Peoples 10 %-regel.",
-        "en": "The gap is what remains to the target in the direction of improvement (percentage points); "
+        "en": "The gap is what remains to the target in the direction of improvement (percentage points, "
+              "or the indicator's unit); "
               "0 or less means the target is met. Status as in Healthy People 2030: target met; improving "
               "(the whole 95% interval of the trend on the improving side of 0); little or no detectable "
               "change; getting worse. With only two values Healthy People's 10% rule applies.",
@@ -80,11 +81,21 @@ LABELS = {
     "goals_col_current": {"sv": "Nuläge", "en": "Current value"},
     "goals_col_current_period": {"sv": "Mätt", "en": "Measured"},
     "goals_col_target": {"sv": "Målvärde", "en": "Target"},
-    "goals_col_gap": {"sv": "Gap (p.e.)", "en": "Gap (pp)"},
+    "goals_col_gap": {"sv": "Gap", "en": "Gap"},
+    "goals_unit_pp": {"sv": "p.e.", "en": "pp"},
+    "goals_survey_x_of_n": {
+        "sv": "{title}: {x} av {n} ({share} %). Mål {target} % senast {deadline}: {status}; nått i tid: {met}.",
+        "en": "{title}: {x} of {n} ({share}%). Target {target}% by {deadline}: {status}; met in time: {met}.",
+    },
+    "goals_met_yes": {"sv": "ja", "en": "yes"},
+    "goals_met_no": {"sv": "nej", "en": "no"},
+    "goals_met_open": {"sv": "ännu öppet", "en": "still open"},
     "goals_col_deadline": {"sv": "Senast", "en": "Deadline"},
     "goals_col_status": {"sv": "Status", "en": "Status"},
     "goals_col_share_achieved": {"sv": "Andel av målförändringen", "en": "Share of targeted change"},
-    "goals_col_trend": {"sv": "Trend (p.e./år, 95 % KI)", "en": "Trend (pp/year, 95% CI)"},
+    "goals_col_trend": {"sv": "Trend per år (95 % KI)", "en": "Trend per year (95% CI)"},
+    "goals_col_pace_short": {"sv": "Takt jämfört med målet", "en": "Pace compared with the goal"},
+    "goals_detail_baseline": {"sv": "baslinje {year}: {value}", "en": "baseline {year}: {value}"},
     "goals_col_pace": {"sv": "Takt mot målet (+{pp} p.e./år)", "en": "Pace vs goal (+{pp} pp/year)"},
     "goals_col_met_by_deadline": {"sv": "Nått i tid", "en": "Met by deadline"},
     "goals_col_detail": {"sv": "Underlag", "en": "Basis"},
@@ -141,7 +152,9 @@ LABELS = {
     "goals_chart_observed": {"sv": "utfall", "en": "observed"},
     "goals_chart_trajectory": {"sv": "målbana", "en": "goal trajectory"},
     "goals_chart_target": {"sv": "mål", "en": "target"},
-    "goals_chart_gap": {"sv": "gap {gap} p.e.", "en": "gap {gap} pp"},
+    "goals_chart_gap": {"sv": "gap {gap}", "en": "gap {gap}"},
+    "goals_chart_gap_legend": {"sv": "gap till målbanan (senaste året)", "en": "gap to the trajectory (latest year)"},
+    "goals_chart_on_track": {"sv": "i nivå med målbanan", "en": "on the trajectory"},
     "goals_chart_year": {"sv": "År", "en": "Year"},
     "goals_status_chart_title": {"sv": "Status per kommun och mål", "en": "Status per municipality and goal"},
     "goals_family_centre_note": {
