@@ -618,7 +618,7 @@ def load_dataset(folder: str | Path | None = None) -> Dataset:
     hashes = {name: sha256(path) for name, path in inputs.files.items()}
     key = (str(folder.resolve()), tuple(hashes.items()))
     if key in _CACHE:
-        return _CACHE[key]
+        return _fresh(_CACHE[key])
     is_sample = bool(config is not None and config.is_sample(folder))
     target = _processed_dir(folder, config, is_sample)
     manifest = _manifest(folder, hashes)
@@ -645,7 +645,14 @@ def load_dataset(folder: str | Path | None = None) -> Dataset:
                       surveys=inputs.surveys, drivers=inputs.drivers, processed=target,
                       **tables)
     _CACHE[key] = dataset
-    return dataset
+    return _fresh(dataset)
+
+
+def _fresh(dataset: Dataset) -> Dataset:
+    """Shallow copies of the cached frames: a caller adding a column cannot change the cache
+    (pandas copy-on-write keeps the shared data safe from in-place edits)."""
+    return replace(dataset, **{name: dataset.table(name).copy(deep=False)
+                               for name in TABLE_NAMES})
 
 
 def with_tables(dataset: Dataset, **tables: pd.DataFrame) -> Dataset:

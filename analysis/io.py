@@ -455,6 +455,8 @@ def _xlsx(path: Path, file: str) -> tuple[pd.DataFrame, list[Problem]]:
                                 hint="open it in Excel and save it again as .xlsx")) from None
     try:
         sheet = book.worksheets[0]
+        if hasattr(sheet, "reset_dimensions"):
+            sheet.reset_dimensions()  # some tools write a wrong size; read what is there
         rows = sheet.iter_rows(min_row=1, values_only=True)
         header = None
         records: list[tuple[int, list[object]]] = []

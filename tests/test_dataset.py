@@ -461,7 +461,12 @@ def test_sample_folder_is_flagged(tmp_path, monkeypatch):
 def test_cache_returns_same_dataset_until_a_file_changes(tmp_path):
     folder = write_folder(tmp_path / "d")
     first = dataset.load_dataset(folder)
-    assert dataset.load_dataset(folder) is first
+    again = dataset.load_dataset(folder)
+    pd.testing.assert_frame_equal(again.observations, first.observations)
+    again.observations["extra"] = 1  # a caller changing its frames does not change the cache
+    again.observations.loc[0, "value"] = -1.0
+    third = dataset.load_dataset(folder)
+    assert "extra" not in third.observations and third.observations.loc[0, "value"] == 91.5
     plant(folder, "observations.csv", 7, "attarp;sms;2020-01-13;13;;")
     second = dataset.load_dataset(folder)
     sms = second.observations[second.observations["measure_id"] == "sms"]
