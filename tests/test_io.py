@@ -10,6 +10,8 @@ import os
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis import io
 from analysis.io import DataError
@@ -317,3 +319,37 @@ def test_problem_text_names_file_row_column():
                             " (delete the row)")
     assert io.sort_problems([io.Problem("b", "x", 2), io.Problem("a", "y", 9),
                              io.Problem("a", "z")])[0].message == "z"
+
+
+# --------------------------------------------------------------------------- properties
+
+@settings(max_examples=60, deadline=None)
+@given(st.decimals(min_value=-10**9, max_value=10**9, places=2, allow_nan=False,
+                   allow_infinity=False))
+def test_parse_number_reads_swedish_formatting(number):
+    # Swedish style as Excel shows it: no-break space between thousands, decimal comma
+    text = f"{number:,.2f}".replace(",", "\u00a0").replace(".", ",")
+    assert io.parse_number(text) == pytest.approx(float(number), abs=1e-9)
+
+
+CELL = st.text(alphabet="abcåäöÅÄÖé 0123456789;,\"\n", min_size=1, max_size=12).map(
+    str.strip).filter(bool)
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=st.lists(st.tuples(CELL, CELL), min_size=1, max_size=6),
+       encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
+       sep=st.sampled_from([";", ","]))
+def test_read_table_round_trips_what_csv_writes(tmp_path_factory, rows, encoding, sep):
+    import csv as csv_module
+    import io as std_io
+
+    buffer = std_io.StringIO(newline="")
+    writer = csv_module.writer(buffer, delimiter=sep, lineterminator="\r\n")
+    writer.writerow(["Namn", "Ort"])
+    writer.writerows(rows)
+    path = tmp_path_factory.mktemp("rt") / "t.csv"
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    frame = io.read_table(path)
+    assert list(frame.columns) == ["namn", "ort", "_row"]
+    assert list(zip(frame["namn"], frame["ort"], strict=True)) == rows
