@@ -181,6 +181,7 @@ def spc_panel(results, *, titles: Mapping | Sequence | None = None, targets: Map
         else:
             sub_title = _key_title(key)
         chg = changes.get(key) if isinstance(changes, Mapping) else changes
+        sub_title = textwrap.fill(str(sub_title), 80 // ncols - 4)
         spc_chart(results[key], ax=ax, legend=False, title=sub_title, lang=lang,
                   target=(targets or {}).get(key), direction=(directions or {}).get(key),
                   changes=chg)
