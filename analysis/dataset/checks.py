@@ -1,0 +1,280 @@
+"""The checks across tables of a data folder (used by :mod:`analysis.dataset`).
+
+Duplicate ids and rows, unknown team / measure / municipality / kpi / survey ids, counts that
+do not fit the measure's chart, periods off the first day of the month or the Monday, goals
+lacking the fields of their kind. Every problem names file, Excel row and column.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+import pandas as pd
+
+from .. import schemas
+from ..io import ROW, Problem
+
+
+def _rows(frame: pd.DataFrame, mask: pd.Series) -> list[int]:
+    return [int(r) for r in frame.loc[mask, ROW]]
+
+
+def _duplicates(frame: pd.DataFrame, keys: list[str], file: str, what: str,
+                hint: str) -> list[Problem]:
+    """A problem for every row that repeats the key of an earlier row."""
+    if frame.empty:
+        return []
+    dup = frame.duplicated(keys, keep="first") & frame[keys].notna().all(axis=1)
+    if not dup.any():
+        return []
+    first = frame.groupby(keys, dropna=False, sort=False)[ROW].transform("min")
+    problems = []
+    for idx in frame.index[dup]:
+        key = ", ".join(f"{k} {_show(frame.at[idx, k])}" for k in keys)
+        problems.append(Problem(file, f"{what} ({key}) already on row {int(first[idx])}",
+                                row=int(frame.at[idx, ROW]), column=keys[-1], hint=hint))
+    return problems
+
+
+def _show(value: object) -> str:
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    return f"'{value}'"
+
+
+def _suggest(value: str, known: list[str]) -> str:
+    near = difflib.get_close_matches(str(value), known, n=1, cutoff=0.6)
+    if near:
+        return f"did you mean '{near[0]}'?"
+    shown = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
+    return f"known: {shown}" if known else "none are defined"
+
+
+def _unknown(frame: pd.DataFrame, column: str, known: set[str], file: str, what: str,
+             where: str) -> tuple[list[Problem], pd.Series]:
+    """Problems for values of ``column`` not in ``known``; returns also the mask of them."""
+    mask = frame[column].notna() & ~frame[column].isin(sorted(known))
+    problems = [
+        Problem(file, f"unknown {what} '{value}'", row=int(row), column=column,
+                hint=f"it must be in {where}; {_suggest(value, sorted(known))}")
+        for row, value in zip(frame.loc[mask, ROW], frame.loc[mask, column], strict=True)
+    ]
+    return problems, mask
+
+
+def cross_checks(t: dict[str, pd.DataFrame], inputs) -> list[Problem]:
+    """Problems across the typed tables ``t`` (with ``_row``) of one folder.
+
+    ``inputs`` has ``labels`` (table -> file name), ``tables`` (table -> path of the files
+    present) and ``surveys`` (survey ids). Tables missing from ``t`` (absent or unreadable)
+    are skipped, so that one broken file does not cascade into the others.
+    """
+    label = {name: inputs.labels.get(name, f"{name}.csv") for name in (schemas.REQUIRED_TABLES + schemas.OPTIONAL_TABLES)}
+    problems: list[Problem] = []
+    codes: set[str] | None = None
+    if "municipalities" in t:
+        m = t["municipalities"]
+        problems += _duplicates(m, ["municipality_code"], label["municipalities"],
+                                "the municipality code appears twice", "keep one row per code")
+        codes = set(m["municipality_code"].dropna())
+    code_source = f"{label['municipalities']} (or {schemas.REGION_CODE} for the region)"
+
+    team_ids: set[str] | None = None
+    if "teams" in t:
+        teams = t["teams"]
+        problems += _duplicates(teams, ["team_id"], label["teams"], "the team id appears twice",
+                                "team ids must be unique")
+        team_ids = set(teams["team_id"].dropna())
+        if codes is not None:
+            valid = teams["municipality_code"].str.fullmatch(r"\d{4}").fillna(False).astype(bool)
+            found, _ = _unknown(teams[valid], "municipality_code", codes | {schemas.REGION_CODE},
+                                label["teams"], "municipality code", code_source)
+            problems += found
+
+    measure_keys: set[tuple[str, str]] | None = None
+    charts: dict[tuple[str, str], str] = {}
+    frequencies: dict[tuple[str, str], str] = {}
+    if "measures" in t:
+        measures = t["measures"]
+        problems += _duplicates(measures, ["team_id", "measure_id"], label["measures"],
+                                "the measure id appears twice for the team",
+                                "measure ids must be unique within a team")
+        if team_ids is not None:
+            problems += _unknown(measures, "team_id", team_ids, label["measures"], "team id",
+                                 label["teams"])[0]
+        keys = list(zip(measures["team_id"], measures["measure_id"], strict=True))
+        measure_keys = set(keys)
+        charts = dict(zip(keys, measures["chart"], strict=True))
+        frequencies = dict(zip(keys, measures["frequency"], strict=True))
+
+    def measures_of(team: str) -> list[str]:
+        return sorted(m for tm, m in (measure_keys or set()) if tm == team)
+
+    if "observations" in t:
+        problems += _check_observations(t["observations"], label, team_ids, measure_keys,
+                                        charts, frequencies, measures_of)
+
+    if "changes" in t:
+        changes = t["changes"]
+        file = label["changes"]
+        problems += _duplicates(changes, ["team_id", "change_no"], file,
+                                "the change number appears twice for the team",
+                                "number each team's changes 1, 2, 3...")
+        bad_team = pd.Series(False, index=changes.index)
+        if team_ids is not None:
+            found, bad_team = _unknown(changes, "team_id", team_ids, file, "team id",
+                                       label["teams"])
+            problems += found
+        if measure_keys is not None:
+            for idx in changes.index[~bad_team & changes["measures"].notna()]:
+                team = changes.at[idx, "team_id"]
+                for measure in str(changes.at[idx, "measures"]).replace(";", ",").split(","):
+                    measure = measure.strip()
+                    if measure and (team, measure) not in measure_keys:
+                        problems.append(Problem(
+                            file, f"unknown measure id '{measure}' for team '{team}'",
+                            row=int(changes.at[idx, ROW]), column="measures",
+                            hint=f"list measure ids of the team from {label['measures']}, "
+                                 f"separated by ','; {_suggest(measure, measures_of(team))}"))
+
+    kpi_ids: set[str] | None = None
+    if "kpis" in t:
+        problems += _duplicates(t["kpis"], ["kpi"], label["kpis"], "the kpi appears twice",
+                                "keep one row per kpi")
+        kpi_ids = set(t["kpis"]["kpi"].dropna())
+    if "indicators" in t:
+        ind = t["indicators"]
+        file = label["indicators"]
+        problems += _duplicates(ind, ["kpi", "municipality_code", "period", "gender"], file,
+                                "the indicator value appears twice",
+                                "keep one row per kpi, municipality, year and gender")
+        if kpi_ids is not None:
+            problems += _unknown(ind, "kpi", kpi_ids, file, "kpi", label["kpis"])[0]
+        if codes is not None:
+            valid = ind["municipality_code"].str.fullmatch(r"\d{4}").fillna(False).astype(bool)
+            problems += _unknown(ind[valid], "municipality_code",
+                                 codes | {schemas.REGION_CODE, schemas.COUNTRY_CODE}, file,
+                                 "municipality code",
+                                 f"{label['municipalities']} (or 0006 region, 0000 country)")[0]
+    if "goals" in t and ("kpis" in t or "kpis" not in inputs.tables):  # else kpis unreadable
+        problems += _check_goals(t["goals"], label["goals"], codes, kpi_ids, inputs.surveys,
+                                 code_source)
+    return problems
+
+
+def _check_observations(obs: pd.DataFrame, label: dict[str, str], team_ids, measure_keys,
+                        charts, frequencies, measures_of) -> list[Problem]:
+    file = label["observations"]
+    problems: list[Problem] = []
+    bad = pd.Series(False, index=obs.index)
+    if team_ids is not None:
+        found, bad = _unknown(obs, "team_id", team_ids, file, "team id", label["teams"])
+        problems += found
+    if measure_keys is None:
+        return problems
+    keys = list(zip(obs["team_id"], obs["measure_id"], strict=True))
+    known = pd.Series([k in measure_keys for k in keys], index=obs.index)
+    for idx in obs.index[~bad & ~known & obs["measure_id"].notna()]:
+        team, measure = obs.at[idx, "team_id"], obs.at[idx, "measure_id"]
+        problems.append(Problem(
+            file, f"unknown measure id '{measure}' for team '{team}'",
+            row=int(obs.at[idx, ROW]), column="measure_id",
+            hint=f"it must be in {label['measures']}; {_suggest(measure, measures_of(team))}"))
+    chart = pd.Series([charts.get(k) for k in keys], index=obs.index, dtype="str")
+    freq = pd.Series([frequencies.get(k) for k in keys], index=obs.index, dtype="str")
+    ratio = chart.isin(schemas.RATIO_CHARTS)
+    single = known & ~ratio
+    rows = obs[ROW]
+    present = {c: obs[c].notna() for c in ("value", "numerator", "denominator")}
+    raw_cols = set(obs.attrs.get("file_columns", obs.columns))
+    for column, need in (("numerator", ratio), ("denominator", ratio), ("value", single)):
+        need = need & known
+        if not need.any():
+            continue
+        if column not in raw_cols:
+            which = sorted({f"{t}/{m}" for t, m in (keys[i] for i in range(len(keys))
+                                                      if need.iloc[i])})[:5]
+            problems.append(Problem(
+                file, f"column '{column}' is missing", row=1, column=column,
+                hint=f"the charts of {', '.join(which)} need it"))
+            continue
+        for idx in obs.index[need & ~present[column]]:
+            problems.append(Problem(
+                file, f"the {column} is empty for measure '{obs.at[idx, 'measure_id']}' "
+                f"({chart[idx]} chart)", row=int(rows[idx]), column=column,
+                hint="fill it in, or delete the row: a period without a measurement is "
+                     "simply left out"))
+    proportion = known & chart.isin(schemas.PROPORTION_CHARTS)
+    over = proportion & (obs["numerator"] > obs["denominator"]).fillna(False).astype(bool)
+    for idx in obs.index[over]:
+        problems.append(Problem(
+            file, f"numerator {obs.at[idx, 'numerator']:g} is larger than denominator "
+            f"{obs.at[idx, 'denominator']:g} for measure '{obs.at[idx, 'measure_id']}' "
+            f"({chart[idx]} chart)", row=int(rows[idx]), column="numerator",
+            hint="the numerator counts a part of the denominator; check both counts"))
+    period = obs["period"]
+    month_bad = known & (freq == "month") & period.notna() & (period.dt.day != 1)
+    week_bad = known & (freq == "week") & period.notna() & (period.dt.day_of_week != 0)
+    for idx in obs.index[month_bad]:
+        problems.append(Problem(
+            file, f"period {_show(period[idx])} is not the first day of a month",
+            row=int(rows[idx]), column="period",
+            hint=f"monthly measures use the month's first day "
+                 f"({period[idx].replace(day=1).date().isoformat()})"))
+    for idx in obs.index[week_bad]:
+        monday = period[idx] - pd.Timedelta(days=int(period[idx].day_of_week))
+        problems.append(Problem(
+            file, f"period {_show(period[idx])} is not a Monday", row=int(rows[idx]),
+            column="period", hint=f"weekly measures use the week's Monday "
+                                  f"({monday.date().isoformat()})"))
+    subgroup_chart = chart.isin(schemas.SUBGROUP_CHARTS)
+    plain = obs[known & ~subgroup_chart]
+    problems += _duplicates(plain, ["team_id", "measure_id", "period"], file,
+                            "duplicate row: the same team, measure and period",
+                            "keep one row per measure and period")
+    grouped = obs[known & subgroup_chart & obs["subgroup"].notna()]
+    problems += _duplicates(grouped, ["team_id", "measure_id", "period", "subgroup"], file,
+                            "duplicate row: the same team, measure, period and subgroup",
+                            "keep one row per subgroup and period")
+    return problems
+
+
+def _check_goals(goals: pd.DataFrame, file: str, codes, kpi_ids, surveys, code_source
+                 ) -> list[Problem]:
+    problems = _duplicates(goals, ["goal_id"], file, "the goal id appears twice",
+                           "goal ids must be unique")
+    needs = {"trajectory": ("baseline_year", "pp_per_year", "years"),
+             "target": ("target_value", "deadline")}
+    for kind, cols in needs.items():
+        of_kind = goals["kind"] == kind
+        for col in cols:
+            for row in _rows(goals, of_kind & goals[col].isna()):
+                problems.append(Problem(file, f"a {kind} goal needs {col}", row=row, column=col,
+                                        hint=f"fill in {', '.join(cols)} for {kind} goals"))
+    for idx in goals.index[goals["source"].notna()]:
+        source = str(goals.at[idx, "source"])
+        row = int(goals.at[idx, ROW])
+        parts = source.split(":")
+        if parts[0] == "indicator" and len(parts) == 2 and parts[1]:
+            if kpi_ids is not None and parts[1] not in kpi_ids:
+                problems.append(Problem(file, f"unknown kpi '{parts[1]}'", row=row,
+                                        column="source",
+                                        hint=f"it must be in kpis.csv; {_suggest(parts[1], sorted(kpi_ids))}"))
+            elif kpi_ids is None:
+                problems.append(Problem(file, f"the goal follows kpi '{parts[1]}' but there are "
+                                        "no indicators", row=row, column="source",
+                                        hint="add indicators.csv and kpis.csv"))
+        elif parts[0] == "survey" and len(parts) == 4 and all(parts[1:]):
+            if parts[1] not in surveys:
+                problems.append(Problem(file, f"unknown survey '{parts[1]}'", row=row,
+                                        column="source",
+                                        hint=f"it must be a folder in surveys/; {_suggest(parts[1], list(surveys))}"))
+        else:
+            problems.append(Problem(
+                file, f"'{source}' is not a goal source", row=row, column="source",
+                hint="write indicator:<kpi> or survey:<survey_id>:<question_id>:<option>"))
+    if codes is not None:
+        valid = goals["municipality_code"].str.fullmatch(r"\d{4}").fillna(False).astype(bool)
+        problems += _unknown(goals[valid], "municipality_code", codes | {schemas.REGION_CODE},
+                             file, "municipality code", code_source)[0]
+    return problems
