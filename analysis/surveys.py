@@ -38,6 +38,7 @@ __all__ = [
     "find_surveys",
     "free_text",
     "free_text_html",
+    "free_text_table",
     "load_codebook",
     "load_survey",
     "resolve_source",
@@ -277,12 +278,13 @@ def _read_codebook(path: Path, file: str) -> tuple[Codebook | None, list[Problem
             problems.append(Problem(file, f"question id {qid!r} appears twice", column=here))
         ids.add(qid)
         qtype = str(item.get("type", ""))
-        if qtype not in TYPES:
-            problems.append(Problem(file, f"type must be one of {', '.join(TYPES)}, not {qtype!r}",
-                                    column=here))
-            continue
         text = _labels(item.get("text"), fallback=qid)
         options = _parse_options(item.get("options"), f"{here}.options", file, problems)
+        if qtype not in TYPES:
+            near = difflib.get_close_matches(qtype, TYPES, n=1)
+            problems.append(Problem(file, f"type must be one of {', '.join(TYPES)}, not {qtype!r}",
+                                    column=here, hint=f"did you mean {near[0]!r}?" if near else ""))
+            continue
         if qtype in CHOICE_TYPES and not options:
             problems.append(Problem(file, f"a {qtype} question needs options", column=here))
         if qtype == "multi" and tool == "columns" and any(o.column is None for o in options):
@@ -388,7 +390,7 @@ def _find_column(frame: pd.DataFrame, name: str) -> str | None:
 
 
 def _missing_column(file: str, frame: pd.DataFrame, name: str, what: str) -> Problem:
-    near = difflib.get_close_matches(name, [str(c) for c in frame.columns], n=1, cutoff=0.6)
+    near = difflib.get_close_matches(name.casefold(), [str(c).casefold() for c in frame.columns], n=1, cutoff=0.6)
     return Problem(file, f"{what} is missing from the export", column=name,
                    hint=f"nearest column: {near[0]!r}" if near else "check the column title in codebook.yml")
 
@@ -1076,6 +1078,17 @@ def free_text(survey: Survey, question_id: str) -> FreeText:
     frame = survey.free_text
     answers = frame.loc[frame["question_id"] == question_id, "answer"].astype(str).tolist() if len(frame) else []
     return FreeText(question_id, len(answers), tuple(answers) if q.show_answers else None)
+
+
+def free_text_table(survey: Survey, question_id: str, lang: str | None = None) -> pd.DataFrame:
+    """The answers of an opted-in free-text question as a one-column frame (empty otherwise).
+
+    The text is raw: show it with ``report.table``, which escapes every cell.
+    """
+    from .text import t
+
+    ft = free_text(survey, question_id)
+    return pd.DataFrame({t("survey_free_text_answer", lang): list(ft.answers or ())})
 
 
 def free_text_html(survey: Survey, question_id: str) -> str:

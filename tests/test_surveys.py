@@ -1,0 +1,450 @@
+"""Tests of analysis.surveys: codebooks, the three export formats, summaries, bad input.
+
+Expected values are hand calculations on tiny hand-built surveys (written out in the tests)
+or published tables (the Wilson intervals).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+import yaml
+
+from analysis import surveys
+from analysis.io import DataError
+
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
+
+
+# ------------------------------------------------------------------------------ helpers
+
+
+def write_survey(folder: Path, codebook: dict, header: list[str], rows: list[list], name: str | None = None,
+                 delimiter: str = ";") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "codebook.yml").write_text(yaml.safe_dump(codebook, allow_unicode=True, sort_keys=False),
+                                         encoding="utf-8")
+    name = name or codebook["export"]["file"]
+    if name.endswith(".xlsx"):
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.append(header)
+        for row in rows:
+            ws.append(row)
+        wb.save(folder / name)
+    else:
+        buffer = io.StringIO()
+        csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerows([header, *rows])
+        (folder / name).write_text(buffer.getvalue(), encoding="utf-8")
+    return folder
+
+
+AGREE = [{"code": str(k), "sv": f"steg {k}", "en": f"step {k}"} for k in range(1, 6)]
+
+
+def forms_codebook(**extra) -> dict:
+    """A Microsoft Forms survey: a subgroup, a multi-select, a Likert item, a free-text question."""
+    cb = {
+        "survey": "forms",
+        "design": "sample",
+        "export": {"file": "export.xlsx", "tool": "microsoft_forms", "respondent_id": "ID",
+                   "drop": ["E-post", "Namn"]},
+        "subgroups": ["first"],
+        "questions": [
+            {"id": "first", "type": "single", "text": {"sv": "Förstagångsförälder?", "en": "First-time parent?"},
+             "options": [{"code": "yes", "sv": "Ja", "en": "Yes"}, {"code": "no", "sv": "Nej", "en": "No"}]},
+            {"id": "topics", "type": "multi", "text": {"sv": "Ämnen", "en": "Topics"},
+             "options": [{"code": "a", "sv": "Amning"}, {"code": "s", "sv": "Sömn"},
+                         {"code": "p", "sv": "Parrelationen"},
+                         {"code": "dk", "sv": "Vet ej", "dont_know": True}]},
+            {"id": "happy", "type": "likert", "text": {"sv": "Nöjd", "en": "Satisfied"},
+             "options": [{"code": str(k), "sv": f"steg {k}", "en": f"step {k}"} for k in range(1, 6)]
+             + [{"code": "dk", "sv": "Vet ej", "dont_know": True}], "top_box": ["4", "5"]},
+            {"id": "comments", "type": "text", "text": {"sv": "Kommentar", "en": "Comment"}},
+        ],
+    }
+    cb.update(extra)
+    return cb
+
+
+FORMS_HEADER = ["ID", "Starttid", "Sluttid", "E-post", "Namn", "Förstagångsförälder?", "Ämnen", "Nöjd", "Kommentar"]
+T0 = dt.datetime(2024, 3, 4, 9, 0)
+
+
+def forms_rows() -> list[list]:
+    """Eight respondents. By hand:
+    first: yes = 1,2,3,4,5 ; no = 6,7 ; blank = 8
+    topics: Amning 1,2,3,6 ; Sömn 1,4,6,7 ; Parrelationen 7 ; only 'Vet ej' 5 ; blank 8
+        -> base 6 (1,2,3,4,6,7), Amning 4/6, Sömn 4/6, Parrelationen 1/6, n_dont_know 1, n_blank 1
+    happy: 5,4,4,3,'Vet ej',2,5,blank -> base 6, top box (4-5) 4/6, n_dont_know 1, n_blank 1
+    """
+    answers = [
+        ("Ja", "Amning;Sömn;", "steg 5", "Bra"),
+        ("Ja", "Amning;", "steg 4", None),
+        ("Ja", "Amning;", "steg 4", "<script>alert('x')</script>"),
+        ("Ja", "Sömn;", "steg 3", None),
+        ("Ja", "Vet ej;", "Vet ej", None),
+        ("Nej", "Amning;Sömn;", "steg 2", None),
+        ("Nej", "Sömn;Parrelationen;", "steg 5", None),
+        (None, None, None, None),
+    ]
+    return [[i, T0, T0 + dt.timedelta(minutes=4), "anonymous", None, *a] for i, a in enumerate(answers, 1)]
+
+
+@pytest.fixture
+def forms(tmp_path) -> Path:
+    return write_survey(tmp_path / "surveys" / "forms", forms_codebook(), FORMS_HEADER, forms_rows())
+
+
+def row_of(frame: pd.DataFrame, **where) -> pd.Series:
+    mask = np.ones(len(frame), dtype=bool)
+    for k, v in where.items():
+        mask &= (frame[k] == v).to_numpy()
+    assert mask.sum() == 1, where
+    return frame[mask].iloc[0]
+
+
+# ------------------------------------------------------------------------------ Wilson
+
+
+@pytest.mark.parametrize(("x", "n", "low", "high"), [
+    # Newcombe RG (1998). Two-sided confidence intervals for the single proportion: comparison of
+    # seven methods. Stat Med 17:857-872, Table I, method 3 (Wilson score, no continuity correction).
+    (81, 263, 0.2553, 0.3662),
+    (15, 148, 0.0624, 0.1605),
+    (0, 20, 0.0000, 0.1611),
+    (1, 29, 0.0061, 0.1718),
+])
+def test_wilson_matches_newcombe_1998_table_1(x, n, low, high):
+    lo, hi = surveys.wilson(x, n)
+    assert float(lo) == pytest.approx(low, abs=5e-5)
+    assert float(hi) == pytest.approx(high, abs=5e-5)
+
+
+def test_wilson_is_vectorised_and_blank_for_empty_base():
+    lo, hi = surveys.wilson([0, 5, 3], [10, 5, 0])
+    assert lo[0] == 0.0 and hi[1] == 1.0
+    assert np.isnan(lo[2]) and np.isnan(hi[2])
+
+
+# ------------------------------------------------------------------------------ Microsoft Forms
+
+
+def test_forms_export_parses_into_tidy_long_rows(forms):
+    s = surveys.load_survey(forms)
+    r = s.responses
+    assert {"respondent_id", "first", "question_id", "option", "rank"} <= set(r.columns)
+    topics = r[r["question_id"] == "topics"]
+    # respondent 1 chose two topics: two rows; respondent 8 left it blank: one row, option missing
+    assert sorted(topics.loc[topics["respondent_id"] == "1", "option"].astype(str)) == ["a", "s"]
+    assert topics.loc[topics["respondent_id"] == "8", "option"].isna().all()
+    # personal columns are not read
+    assert not any("post" in c or "namn" in c for c in r.columns)
+    assert len(s.respondents) == 8
+
+
+def test_multi_select_shares_and_dont_know_left_out_of_base(forms):
+    out = surveys.summarise(surveys.load_survey(forms), questions=["topics"], min_count=1)
+    a = row_of(out, option="a")
+    assert (a["n"], a["base"]) == (4, 6)  # hand count in forms_rows()
+    assert a["share"] == pytest.approx(4 / 6)
+    assert a["n_dont_know"] == 1 and a["n_blank"] == 1
+    assert row_of(out, option="p")["n"] == 1
+    assert "dk" not in set(out["option"])  # counted in n_dont_know, not an option row
+    assert a["method"] == "wilson"
+    lo, hi = surveys.wilson(4, 6)
+    assert a["ci_low"] == pytest.approx(float(lo)) and a["ci_high"] == pytest.approx(float(hi))
+
+
+def test_dont_know_in_base_when_the_codebook_says_so(tmp_path):
+    cb = forms_codebook()
+    cb["questions"][1]["dont_know_in_base"] = True
+    folder = write_survey(tmp_path / "surveys" / "forms", cb, FORMS_HEADER, forms_rows())
+    out = surveys.summarise(surveys.load_survey(folder), questions=["topics"], min_count=1)
+    assert row_of(out, option="a")["base"] == 7  # 6 answering + 1 'vet ej'
+    assert row_of(out, option="dk")["n"] == 1
+
+
+def test_likert_order_top_box_and_bottom_box(forms):
+    out = surveys.summarise(surveys.load_survey(forms), questions=["happy"], min_count=1)
+    assert list(out["option"]) == ["1", "2", "3", "4", "5", "top_box", "bottom_box"]  # scale order
+    assert list(out["n"]) == [0, 1, 1, 2, 2, 4, 1]
+    top = row_of(out, option="top_box")
+    assert (top["n"], top["base"]) == (4, 6)
+    assert top["n_dont_know"] == 1 and top["n_blank"] == 1
+
+
+def test_subgroups_by_first_time_parent(forms):
+    out = surveys.summarise(surveys.load_survey(forms), questions=["topics"], by=["first"], min_count=1)
+    yes = row_of(out, option="a", first="yes")
+    no = row_of(out, option="a", first="no")
+    # yes: 1..5, respondent 5 only 'vet ej' -> base 4, Amning 1,2,3 ; no: 6,7 -> Amning 6
+    assert (yes["n"], yes["base"]) == (3, 4)
+    assert (no["n"], no["base"]) == (1, 2)
+    assert set(out["first"].dropna()) == {"yes", "no"}  # respondent 8 (blank subgroup) left out
+
+
+def test_breakdown_by_an_unknown_subgroup_is_an_error(forms):
+    with pytest.raises(ValueError, match="not a subgroup"):
+        surveys.summarise(surveys.load_survey(forms), by=["kommun"])
+
+
+# ------------------------------------------------------------------------------ suppression
+
+
+def test_suppression_at_the_threshold(forms):
+    s = surveys.load_survey(forms)
+    out = surveys.summarise(s, questions=["topics"], by=["first"], min_count=4)
+    yes_a = row_of(out, option="a", first="yes")  # n 3 < 4: hidden
+    assert yes_a["suppressed"] and pd.isna(yes_a["n"]) and pd.isna(yes_a["share"])
+    yes_s = row_of(out, option="s", first="yes")  # n 2 of base 4: hidden
+    assert yes_s["suppressed"]
+    no_s = row_of(out, option="s", first="no")  # base 2 < 4: share hidden
+    assert no_s["suppressed"] and pd.isna(no_s["ci_low"])
+    total = surveys.summarise(s, questions=["topics"], min_count=4)
+    assert not row_of(total, option="a")["suppressed"]  # 4 of 6: exactly at the threshold, shown
+    assert row_of(total, option="a")["n"] == 4
+
+
+def test_table_shows_suppressed_cells_as_two_dots(forms):
+    s = surveys.load_survey(forms)
+    out = surveys.summarise(s, questions=["topics"], min_count=5)
+    tab = surveys.table(out, s, lang="en")
+    assert (tab["Share"] == "..").all()  # every count is 1..4 or the base is 6 with n <= 4
+    assert list(tab["Answer"])[:3] == ["Amning", "Sömn", "Parrelationen"]
+
+
+# ------------------------------------------------------------------------------ free text
+
+
+def test_free_text_is_counted_but_not_shown_by_default(forms):
+    s = surveys.load_survey(forms)
+    ft = surveys.free_text(s, "comments")
+    assert ft.n_answered == 2 and ft.answers is None
+    html = surveys.free_text_html(s, "comments")
+    assert "script" not in html and "Bra" not in html
+
+
+def test_free_text_opt_in_escapes_every_answer(tmp_path):
+    cb = forms_codebook()
+    cb["questions"][3]["show_answers"] = True
+    folder = write_survey(tmp_path / "surveys" / "forms", cb, FORMS_HEADER, forms_rows())
+    s = surveys.load_survey(folder)
+    html = surveys.free_text_html(s, "comments")
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+    from analysis import report
+
+    table_html = report.table_html(surveys.free_text_table(s, "comments"))
+    assert "<script>" not in table_html and "&lt;script&gt;" in table_html
+
+
+# ------------------------------------------------------------------------------ Google Forms
+
+
+def test_google_forms_csv_with_comma_inside_an_option(tmp_path):
+    cb = {
+        "survey": "g", "export": {"file": "svar.csv", "tool": "google_forms"},
+        "waves": [{"code": "sep", "value": "September"}, {"code": "dec", "value": "December"}],
+        "questions": [
+            {"id": "fun", "type": "multi", "text": {"sv": "Fritid"},
+             "options": [{"code": "sport", "sv": "Idrott"}, {"code": "crafts", "sv": "Ritar, målar"},
+                         {"code": "games", "sv": "Spel"}]},
+            {"id": "sleep", "type": "likert", "text": {"sv": "Sömn"},
+             "options": [{"code": str(k), "value": str(k), "sv": f"{k}"} for k in range(1, 6)]},
+        ],
+    }
+    cb["export"]["wave_column"] = "Våg"
+    rows = [["September", "Idrott, Ritar, målar", "5"], ["September", "Ritar, målar, Spel", "4"],
+            ["December", "Spel", "1"], ["December", "", "5"]]
+    folder = write_survey(tmp_path / "surveys" / "g", cb, ["Våg", "Fritid", "Sömn"], rows, delimiter=",")
+    s = surveys.load_survey(folder)
+    out = surveys.summarise(s, by="wave", min_count=1)
+    crafts = row_of(out, question_id="fun", option="crafts", wave="sep")
+    assert (crafts["n"], crafts["base"]) == (2, 2)
+    games_dec = row_of(out, question_id="fun", option="games", wave="dec")
+    assert (games_dec["n"], games_dec["base"], games_dec["n_blank"]) == (1, 1, 1)
+    top = row_of(out, question_id="sleep", option="top_box", wave="sep")
+    assert (top["n"], top["base"]) == (2, 2)
+    assert list(out["wave"].cat.categories) == ["sep", "dec"]
+
+
+# ------------------------------------------------------------------------------ 0/1 columns, census
+
+
+def census_codebook() -> dict:
+    return {
+        "survey": "centres", "design": "census", "population": 6,
+        "export": {"file": "export.csv", "tool": "columns", "respondent_id": "Id", "drop": ["Namn"]},
+        "questions": [
+            {"id": "groups_offered", "type": "multi", "text": {"sv": "Grupper"},
+             "options": [{"code": "before", "sv": "Före", "column": "Q1_1"},
+                         {"code": "after", "sv": "Efter", "column": "Q1_2"},
+                         {"code": "none", "sv": "Inga", "column": "Q1_3", "exclusive": True}]},
+            {"id": "need", "type": "likert", "text": {"sv": "Behov"}, "column": "Q2",
+             "options": [*({"code": str(k), "value": str(k), "sv": f"{k}"} for k in range(1, 6)),
+                         {"code": "9", "value": "9", "sv": "Vet ej", "dont_know": True}]},
+        ],
+    }
+
+
+CENSUS_ROWS = [  # before/after/none: both x3, before only x1, none x2 -> any 4/6, all 3/6
+    [1, "A", 1, 1, 0, 5], [2, "B", 1, 1, 0, 4], [3, "C", 1, 1, 0, 9],
+    [4, "D", 1, 0, 0, 3], [5, "E", 0, 0, 1, 2], [6, "F", 0, 0, 1, 5],
+]
+
+
+@pytest.fixture
+def census(tmp_path) -> Path:
+    return write_survey(tmp_path / "surveys" / "centres", census_codebook(),
+                        ["Id", "Namn", "Q1_1", "Q1_2", "Q1_3", "Q2"], CENSUS_ROWS)
+
+
+def test_zero_one_columns_and_the_census_case(census):
+    s = surveys.load_survey(census)
+    out = surveys.summarise(s, min_count=1)
+    before = row_of(out, question_id="groups_offered", option="before")
+    assert (before["n"], before["base"]) == (4, 6)
+    assert before["method"] == "census (x av N)"
+    assert np.isnan(before["ci_low"]) and np.isnan(before["ci_high"])
+    need = row_of(out, question_id="need", option="top_box")
+    assert (need["n"], need["base"], need["n_dont_know"]) == (3, 5, 1)  # 5,4,5 of 5 (9 = vet ej)
+    tab = surveys.table(out[out["question_id"] == "groups_offered"], s, lang="sv")
+    assert tab.iloc[0]["95 % konfidensintervall"] == "4 av 6"
+
+
+def test_census_may_not_be_broken_down(census):
+    with pytest.raises(ValueError, match="census"):
+        surveys.summarise(surveys.load_survey(census), by=["Namn"])
+
+
+def test_share_of_any_and_all_for_goals(census, tmp_path):
+    s = surveys.load_survey(census)
+    assert surveys.share_of(s, "groups_offered", "any") == (4, 6)
+    assert surveys.share_of(s, "groups_offered", "all") == (3, 6)
+    assert surveys.share_of(s, "groups_offered", "before") == (4, 6)
+    assert surveys.share_of(s, "need", "top_box") == (3, 5)
+    res = surveys.resolve_source("survey:centres:groups_offered:any", tmp_path)
+    assert (res["x"], res["n"], res["method"]) == (4, 6, "census (x av N)")
+    with pytest.raises(KeyError, match="no option"):
+        surveys.share_of(s, "groups_offered", "sometimes")
+
+
+# ------------------------------------------------------------------------------ ranking and numbers
+
+
+def test_ranking_first_places_and_mean_rank(tmp_path):
+    cb = {"survey": "r", "export": {"file": "e.xlsx", "tool": "microsoft_forms"},
+          "questions": [{"id": "rank", "type": "ranking", "text": {"sv": "Rangordna"},
+                         "options": [{"code": "a", "sv": "A"}, {"code": "b", "sv": "B"}, {"code": "c", "sv": "C"}]},
+                        {"id": "kids", "type": "number", "text": {"sv": "Barn"}}]}
+    rows = [["A;B;C;", 1], ["B;A;C;", 2], ["A;C;B;", "3"], [None, None]]
+    s = surveys.load_survey(write_survey(tmp_path / "surveys" / "r", cb, ["Rangordna", "Barn"], rows))
+    out = surveys.summarise(s, min_count=1)
+    a = row_of(out, option="a")
+    assert (a["n"], a["base"]) == (2, 3) and a["mean_rank"] == pytest.approx((1 + 2 + 1) / 3)
+    assert row_of(out, option="c")["mean_rank"] == pytest.approx((3 + 3 + 2) / 3)
+    nums = surveys.summarise_numbers(s, min_count=1)
+    assert nums.iloc[0]["n"] == 3 and nums.iloc[0]["mean"] == pytest.approx(2.0)
+    assert nums.iloc[0]["median"] == pytest.approx(2.0)
+
+
+# ------------------------------------------------------------------------------ bad input
+
+
+def messages(folder: Path) -> list[str]:
+    return [str(p) for p in surveys.check_survey(folder)]
+
+
+def test_option_not_in_codebook_names_file_row_and_column(tmp_path):
+    rows = forms_rows()
+    rows[2][6] = "Amning;Tandhälsa;"  # respondent 3 = Excel row 4
+    found = messages(write_survey(tmp_path / "surveys" / "forms", forms_codebook(), FORMS_HEADER, rows))
+    assert len(found) == 1
+    assert "surveys/forms/export.xlsx row 4" in found[0] and "ämnen" in found[0].lower()
+    assert "'Tandhälsa' is not an option of question 'topics'" in found[0]
+
+
+def test_likert_code_out_of_range(census, tmp_path):
+    rows = [r.copy() for r in CENSUS_ROWS]
+    rows[1][5] = 7  # Excel row 3
+    folder = write_survey(tmp_path / "bad" / "surveys" / "centres", census_codebook(),
+                          ["Id", "Namn", "Q1_1", "Q1_2", "Q1_3", "Q2"], rows)
+    found = messages(folder)
+    assert len(found) == 1
+    assert "row 3" in found[0] and "'q2'" in found[0].lower() and "Likert code 7 is outside the scale 1–5" in found[0]
+
+
+def test_question_missing_from_export(tmp_path):
+    header = [h if h != "Nöjd" else "Nöjdhet" for h in FORMS_HEADER]
+    found = messages(write_survey(tmp_path / "surveys" / "forms", forms_codebook(), header, forms_rows()))
+    assert len(found) == 1
+    assert "question 'happy' is missing from the export" in found[0]
+    assert "nearest column: 'nöjdhet'" in found[0]
+
+
+def test_respondent_twice(tmp_path):
+    rows = forms_rows()
+    rows[5][0] = 2  # Excel row 7 repeats respondent 2 (row 3)
+    found = messages(write_survey(tmp_path / "surveys" / "forms", forms_codebook(), FORMS_HEADER, rows))
+    assert len(found) == 1
+    assert "row 7" in found[0] and "respondent '2' answers twice (also row 3)" in found[0]
+
+
+def test_unknown_wave_label(tmp_path):
+    cb = {"survey": "w", "export": {"file": "w.csv", "tool": "google_forms", "wave_column": "Våg"},
+          "waves": [{"code": "sep", "value": "September"}],
+          "questions": [{"id": "q", "type": "single", "text": {"sv": "Fråga"},
+                         "options": [{"code": "y", "sv": "Ja"}]}]}
+    folder = write_survey(tmp_path / "surveys" / "w", cb, ["Våg", "Fråga"], [["September", "Ja"], ["Oktober", "Ja"]])
+    found = messages(folder)
+    assert len(found) == 1 and "row 3" in found[0] and "wave 'Oktober' is not a wave" in found[0]
+    with pytest.raises(DataError, match="Oktober"):
+        surveys.load_survey(folder)
+
+
+def test_codebook_problems_are_named(tmp_path):
+    cb = forms_codebook()
+    cb["questions"][0]["type"] = "singel"
+    cb["questions"][0]["options"][0]["code"] = True  # 'yes' unquoted in YAML
+    cb["questions"][1]["top_box"] = ["x"]
+    found = messages(write_survey(tmp_path / "surveys" / "forms", cb, FORMS_HEADER, forms_rows()))
+    text = "\n".join(found)
+    assert "type must be one of" in text and "read as yes/no" in text
+    with pytest.raises(DataError):
+        surveys.load_codebook(tmp_path / "surveys" / "forms")
+
+
+# ------------------------------------------------------------------------------ the sample data
+
+
+@pytest.mark.parametrize("survey_id", ["parents", "coordinators", "pupils"])
+def test_sample_surveys_are_clean(survey_id):
+    assert surveys.check_survey(SAMPLE / "surveys" / survey_id) == []
+
+
+def test_sample_generator_reproduces_the_committed_files(tmp_path):
+    from analysis.sample.surveys import write_surveys
+
+    for path in write_surveys(tmp_path):
+        committed = SAMPLE / path.relative_to(tmp_path)
+        assert path.read_bytes() == committed.read_bytes(), f"{committed} differs: run the generator"
+
+
+def test_sample_matches_the_programme_brief():
+    parents = surveys.load_survey(SAMPLE / "surveys" / "parents")
+    pupils = surveys.load_survey(SAMPLE / "surveys" / "pupils")
+    coordinators = surveys.load_survey(SAMPLE / "surveys" / "coordinators")
+    assert len(parents.respondents) == 205 and len(coordinators.respondents) == 21
+    per_wave = surveys.respondents(pupils, by="wave", min_count=None)
+    assert dict(zip(per_wave["wave"], per_wave["n"], strict=True)) == {"sep": 1500, "dec": 1100}
+    assert surveys.share_of(coordinators, "groups_offered", "any") == (18, 21)
+    waves = surveys.summarise(pupils, questions=["moves_more"], by=["wave"])
+    assert set(waves.loc[waves["option"] == "top_box", "wave"]) == {"sep", "dec"}
