@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -70,6 +71,7 @@ __all__ = [
     "goal_chart_items",
     "DETECT_N",
     "detect_text",
+    "team_survey_tables",
 ]
 
 #: Status codes in report order (labels in analysis.text.goals as ``goals_status_<code>``).
@@ -568,7 +570,8 @@ def gap_table(*parts: pd.DataFrame, as_of: pd.Timestamp | str | None = None) -> 
 
     Concatenates the rows of :func:`indicator_goals` and :func:`survey_goals` and adds
     ``deadline_passed`` (``as_of`` after the deadline; the deadline day itself counts as in time)
-    and ``met_by_deadline`` (True / False, NA while the deadline is ahead and the target not met).
+    and ``met_by_deadline``: True when met with the deadline not passed, False when not met and
+    passed, NA otherwise (deadline ahead; or met, but only known after the deadline).
     """
     frames = [p for p in parts if p is not None and len(p)]
     if not frames:
@@ -580,8 +583,9 @@ def gap_table(*parts: pd.DataFrame, as_of: pd.Timestamp | str | None = None) -> 
     by_deadline = pd.Series(pd.NA, index=table.index, dtype="boolean")
     if "met_by_deadline" in table:
         by_deadline = table["met_by_deadline"].astype("boolean")
-    fill = by_deadline.isna()
-    by_deadline = by_deadline.mask(fill & met, True).mask(fill & ~met & passed, False)
+    # survey rows bring their own answer (NA = unknown); indicator rows are judged here
+    fill = by_deadline.isna() & ~table["source"].astype(str).str.startswith("survey:")
+    by_deadline = by_deadline.mask(fill & met & ~passed, True).mask(fill & ~met & passed, False)
     table = table.assign(deadline_passed=passed, met_by_deadline=by_deadline)
     order = {s: i for i, s in enumerate(STATUSES)}
     return (table.assign(_o=table["status"].map(order))
@@ -927,11 +931,13 @@ def kpi_title(kpis: pd.DataFrame, kpi: str, lang: str | None = None) -> str:
 
 
 def _value_text(value: float, unit: str, lang: str | None) -> str:
-    from .text import number
+    from .text import get_language, number
 
     if value is None or not np.isfinite(value):
         return "–"
-    return f"{number(value, 1, lang)} {unit}".strip() if unit == "%" else number(value, 1, lang)
+    if unit != "%":
+        return number(value, 1, lang)
+    return f"{number(value, 1, lang)}\u00a0%" if (lang or get_language()) == "sv" else f"{number(value, 1, lang)}%"
 
 
 def _verdict_text(row: pd.Series | dict, lang: str | None, min_points: int = MIN_BASELINE_POINTS) -> str:
@@ -1250,3 +1256,24 @@ def detect_text(diff_pp: float = 2, p: float = 0.5, lang: str | None = None) -> 
     n = math.ceil(required_n(p, diff_pp / 100))
     return t("goals_detect_intro", lang, p=number(p, 1, lang), n_needed=number(n, 0, lang),
              pp=number(diff_pp, 0, lang))
+
+
+def team_survey_tables(dataset, team_id: str, min_count: int | None = None,
+                       lang: str | None = None) -> list[tuple[str, pd.DataFrame]]:
+    """The survey results that belong to ``team_id``'s area: ``[(survey title, table)]``.
+
+    Choice questions only (free text is never shown here), by wave when the survey has waves,
+    small cells suppressed with ``min_count`` (default: workbook.yml privacy.min_count).
+    """
+    from . import surveys
+    from .config import load_config
+
+    min_count = load_config().min_count if min_count is None else min_count
+    team = dataset.teams[dataset.teams["team_id"] == team_id].iloc[0]
+    out = []
+    for survey_id in team_surveys(team, dataset.surveys):
+        survey = surveys.load_survey(Path(dataset.folder) / "surveys" / survey_id)
+        by = ["wave"] if survey.has_waves else None
+        summary = surveys.summarise(survey, by=by, min_count=min_count)
+        out.append((survey.codebook.label(lang), surveys.table(summary, survey, lang)))
+    return out

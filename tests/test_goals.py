@@ -345,3 +345,38 @@ def test_team_with_no_changes_uses_the_whole_series():
     assert p["n_points"] == 11 and p["baseline_end"] == pd.Timestamp("2020-12-01")
     # 11 months Jan-Dec without April: (73 + 12 + 13) / (11 * 15) = 98 / 165 = 59.4 %
     assert p["centre"] == pytest.approx(100 * 98 / 165)
+
+
+# --- report helpers ------------------------------------------------------------------------------
+
+
+def test_survey_goal_without_a_date_met_after_the_deadline_is_open_not_late():
+    # the export has no date: judged as of 2024-12-31, after the 2022 deadline. 21/21 met now, but
+    # whether it was met by 2022-12-31 is unknown (NA); 17/21 now is certainly missed (False).
+    met = pd.DataFrame({"source": ["survey:coordinators:groups_before_birth:any"],
+                        "x": [21], "n": [21], "population": [21]})
+    row = goals.gap_table(goals.survey_goals(GOALS, met, as_of="2024-12-31"), as_of="2024-12-31").iloc[0]
+    assert row["status"] == "target_met" and pd.isna(row["met_by_deadline"])
+    assert pd.isna(row["current_period"])
+
+
+def test_gap_display_says_the_baseline_in_the_report_language():
+    from analysis import text
+
+    gap, _ = goals.indicator_goals(GOALS, _indicators(), KPIS, MUNIS, year=2024)
+    frame = goals.gap_display(gap[gap["municipality_code"] == "0682"], MUNIS, lang="en")
+    assert frame[text.t("goals_col_detail", "en")].iloc[0] == "baseline 2020: 60.0"
+    assert frame[text.t("goals_col_status", "en")].iloc[0] == "target met or exceeded"
+    assert frame[text.t("goals_col_current", "en")].iloc[0] == "68.0%"
+    sv = goals.gap_display(gap[gap["municipality_code"] == "0682"], MUNIS, lang="sv")
+    assert sv[text.t("goals_col_detail", "sv")].iloc[0] == "baslinje 2020: 60,0"
+
+
+def test_surveys_belong_to_family_centre_and_school_teams():
+    surveys = ("parents", "coordinators", "pupils")
+    fam = {"team_name": "Familjecentralen i Mullsjö", "aim": None}
+    school = {"team_name": "Aneby rörelse i skolan", "aim": ""}
+    other = {"team_name": "Gnosjö tidiga samordnade insatser", "aim": "Första kontakt inom 14 dagar"}
+    assert goals.team_surveys(fam, surveys) == ["parents", "coordinators"]
+    assert goals.team_surveys(school, surveys) == ["pupils"]
+    assert goals.team_surveys(other, surveys) == []
