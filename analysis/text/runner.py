@@ -1,1 +1,39 @@
-LABELS: dict[str, dict[str, str]] = {}
+"""Labels of the report index (``outputs/index.html``) written by ``workbook run``."""
+
+LABELS = {
+    "runner_index_title": {"sv": "Rapporter", "en": "Reports"},
+    "runner_generated": {"sv": "Senaste körning {time}", "en": "Last run {time}"},
+    "runner_summary": {
+        "sv": "{total} rapporter: {ok} klara, {reused} oförändrade, {failed} misslyckade.",
+        "en": "{total} reports: {ok} built, {reused} unchanged, {failed} failed.",
+    },
+    "runner_status": {"sv": "Status", "en": "Status"},
+    "runner_status_ok": {"sv": "klar", "en": "built"},
+    "runner_status_reused": {"sv": "oförändrad", "en": "unchanged"},
+    "runner_status_failed": {"sv": "misslyckades", "en": "failed"},
+    "runner_status_pending": {"sv": "ej körd", "en": "not run"},
+    "runner_stale": {"sv": "inaktuell", "en": "out of date"},
+    "runner_stale_note": {
+        "sv": "Visar senaste lyckade version från {time}.",
+        "en": "Showing the last good version from {time}.",
+    },
+    "runner_no_report": {"sv": "Ingen lyckad version finns ännu.", "en": "No good version exists yet."},
+    "runner_last_success": {"sv": "Senast lyckad", "en": "Last success"},
+    "runner_last_run": {"sv": "Senast körd", "en": "Last run"},
+    "runner_duration": {"sv": "Körtid", "en": "Duration"},
+    "runner_seconds": {"sv": "{value} s", "en": "{value} s"},
+    "runner_parameters": {"sv": "Parametrar", "en": "Parameters"},
+    "runner_notebook": {"sv": "Notebook", "en": "Notebook"},
+    "runner_source": {"sv": "Datakälla", "en": "Data source"},
+    "runner_source_sample": {"sv": "exempeldata (syntetiska)", "en": "sample data (synthetic)"},
+    "runner_source_raw": {"sv": "verkliga data", "en": "real data"},
+    "runner_size": {"sv": "Storlek", "en": "Size"},
+    "runner_error": {"sv": "Fel", "en": "Error"},
+    "runner_executed": {"sv": "Körd notebook (med felspårning)", "en": "Executed notebook (with traceback)"},
+    "runner_open": {"sv": "Öppna rapporten", "en": "Open the report"},
+    "runner_none": {"sv": "inga", "en": "none"},
+    "runner_sample_banner": {
+        "sv": "Rapporterna bygger på syntetiska exempeldata (data/sample), inte på verkliga mätningar.",
+        "en": "The reports are built from synthetic sample data (data/sample), not real measurements.",
+    },
+}

@@ -1,0 +1,152 @@
+"""The ``workbook`` command: check the data, build the reports, list the plan, make the sample.
+
+Exit codes a scheduler can act on: 0 all good, 1 some report failed (or ``check`` found problems),
+2 bad configuration or data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .config import ConfigError, load_config
+
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="workbook",
+        description="The analysis workbook of the improvement network (Region Jönköpings län).",
+        epilog="Exit codes: 0 all good, 1 some report failed or data problems found, "
+               "2 bad configuration or data.")
+    parser.add_argument("--version", action="version", version=f"workbook {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = sub.add_parser("check", help="check a data folder and list every problem")
+    check.add_argument("folder", nargs="?", type=Path,
+                       help="data folder (default: data/raw when it holds data, else data/sample)")
+
+    run = sub.add_parser("run", help="build the HTML reports of the plan in workbook.yml",
+                         description="Build the reports: unchanged reports are reused, the others "
+                                     "run in parallel in fresh kernels; see outputs/index.html.")
+    run.add_argument("--only", action="append", metavar="NOTEBOOK", default=[],
+                     help="only this notebook or report name (repeatable)")
+    run.add_argument("--param", action="append", metavar="K=V", default=[],
+                     help="set a parameter, e.g. --param team=nassjo (repeatable)")
+    run.add_argument("--force", action="store_true", help="rebuild even unchanged reports")
+    run.add_argument("--workers", type=int, metavar="N",
+                     help="reports in parallel (default: run.workers in workbook.yml)")
+    run.add_argument("--scheduler", metavar="ADDRESS",
+                     help="run on a Dask distributed cluster, e.g. tcp://host:8786")
+    run.add_argument("--lang", choices=("sv", "en"), help="report language (default: workbook.yml)")
+    run.add_argument("--plain-kernels", action="store_true",
+                     help="start every kernel as a new program instead of forking a warm one")
+
+    lst = sub.add_parser("list", help="show the report plan and which reports are out of date")
+    lst.add_argument("--only", action="append", metavar="NOTEBOOK", default=[])
+    lst.add_argument("--param", action="append", metavar="K=V", default=[])
+    lst.add_argument("--lang", choices=("sv", "en"))
+
+    sub.add_parser("sample", help="regenerate the synthetic sample data in data/sample")
+
+    kolada = sub.add_parser("kolada", help="fetch county indicators from Kolada (see workbook kolada -h)",
+                            add_help=False)
+    kolada.add_argument("args", nargs=argparse.REMAINDER)
+    return parser
+
+
+def _options(args: argparse.Namespace):
+    from .runner import RunOptions, parse_param
+
+    params = dict(parse_param(p) for p in args.param)
+    return RunOptions(only=list(args.only), params=params, force=getattr(args, "force", False),
+                      workers=getattr(args, "workers", None),
+                      scheduler=getattr(args, "scheduler", None), lang=args.lang,
+                      fast=not getattr(args, "plain_kernels", False))
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .dataset import check_folder
+
+    folder = args.folder or load_config().data_dir()
+    if not Path(folder).is_dir():
+        raise ConfigError(f"{folder} is not a folder")
+    problems = check_folder(folder)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) in {folder}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"{folder}: no problems found")
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .runner import run
+
+    summary = run(_options(args))
+    return summary.exit_code
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from .runner import plan_status
+
+    rows = plan_status(_options(args))
+    width = max((len(r["name"]) for r in rows), default=10)
+    for r in rows:
+        params = ", ".join(f"{k}={v}" for k, v in r["params"].items()) or "-"
+        state = r["state"]
+        if r["reasons"]:
+            state += f" ({', '.join(r['reasons'])} changed)"
+        print(f"{r['name']:<{width}}  {state:<32} {params}")
+    stale = sum(1 for r in rows if r["state"] != "fresh")
+    print(f"{len(rows)} report(s), {stale} to build", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from .sample import write_sample
+
+    result = write_sample()
+    if result is not None:
+        print(result)
+    return EXIT_OK
+
+
+def cmd_kolada(args: argparse.Namespace) -> int:
+    from .kolada import main as kolada_main
+
+    return int(kolada_main(list(args.args)) or 0)
+
+
+COMMANDS = {"check": cmd_check, "run": cmd_run, "list": cmd_list, "sample": cmd_sample,
+            "kolada": cmd_kolada}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``workbook`` console script; returns the exit code."""
+    from .io import DataError
+
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return EXIT_CONFIG
+    try:
+        return COMMANDS[args.command](args)
+    except ConfigError as exc:
+        print(f"workbook {args.command}: configuration error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except DataError as exc:
+        print(f"workbook {args.command}: data error:\n{exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,217 @@
+"""Building one report: execute the notebook with papermill, convert it to lean HTML without code.
+
+:func:`build_report` is a plain function of plain data (it runs the same in a thread here or as a
+job on a Dask worker) and returns the executed notebook and the HTML as text; publishing them is
+the caller's business (``analysis.runner.core``).
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import os
+import re
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+STYLE_FILE = Path(__file__).with_name("report.css")
+START_ERRORS = ("didn't respond", "died before replying", "kernel_info", "Address already in use",
+                "could not fork", "zygote")
+START_ATTEMPTS = 3
+# Parallel kernels must not fight over IPython's history database (sqlite "database is locked").
+KERNEL_ARGS = ["--HistoryManager.hist_file=:memory:"]
+
+
+def _package_parent() -> str:
+    return str(Path(__file__).resolve().parent.parent.parent)
+
+
+def _ensure_importable() -> None:
+    """Kernels started the ordinary way must find ``analysis`` even when it is not pip-installed."""
+    parent = _package_parent()
+    current = os.environ.get("PYTHONPATH", "")
+    if parent not in current.split(os.pathsep):
+        os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (parent, current) if p)
+
+
+def execute(notebook: nbformat.NotebookNode, parameters: dict[str, Any], *, kernel: str,
+            cell_timeout: int, cwd: str | None, fast: bool = True, start_timeout: int = 60,
+            output_path: str | None = None) -> tuple[nbformat.NotebookNode | None, str | None, int]:
+    """Execute ``notebook`` with papermill in a fresh kernel.
+
+    Returns ``(executed notebook, error or None, attempts)``. A kernel that does not come up is
+    retried (``START_ATTEMPTS`` times); a dead kernel or a cell over ``cell_timeout`` seconds is an
+    error of this report only.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from .kernels import ForkKernelManager, IPCKernelManager
+
+    _ensure_importable()
+    manager = ForkKernelManager if fast else IPCKernelManager
+    error = None
+    attempts = 0
+    with tempfile.TemporaryDirectory(prefix="workbook-") as tmp:
+        out = output_path or os.path.join(tmp, "executed.ipynb")
+        while True:
+            attempts += 1
+            try:
+                executed = papermill.execute_notebook(
+                    copy.deepcopy(notebook), out, parameters=parameters, kernel_name=kernel,
+                    progress_bar=False, log_output=False, start_timeout=start_timeout,
+                    execution_timeout=cell_timeout, cwd=cwd, kernel_manager_class=manager,
+                    extra_arguments=KERNEL_ARGS, shutdown_kernel="immediate",
+                )
+                return executed, None, attempts
+            except PapermillExecutionError as exc:
+                error = f"{exc.ename}: {exc.evalue}" if exc.ename else str(exc)
+                cell = getattr(exc, "exec_count", None)
+                if cell is not None:
+                    error = f"cell [{cell}]: {error}"
+                break
+            except Exception as exc:
+                name = type(exc).__name__
+                message = str(exc).strip().splitlines()[-1] if str(exc).strip() else name
+                started = _any_cell_started(out)
+                if not started and attempts < START_ATTEMPTS and any(
+                        s in str(exc) for s in START_ERRORS):
+                    continue
+                if name == "DeadKernelError":
+                    error = f"the kernel died (out of memory or a crash): {message}"
+                elif name == "CellTimeoutError" or isinstance(exc, TimeoutError) and started:
+                    error = f"a cell ran longer than the {cell_timeout} s timeout (run.cell_timeout)"
+                else:
+                    error = f"{name}: {message}"
+                break
+        executed = _read(out)
+        if executed is not None and not any(
+                c.get("metadata", {}).get("tags") and "papermill-error-cell-tag" in c.metadata.tags
+                for c in executed.cells):
+            executed.cells.insert(0, nbformat.v4.new_markdown_cell(
+                f"**The report failed:** {error}\n\n```\n{traceback.format_exc()[-4000:]}\n```",
+                metadata={"tags": ["workbook-error"]}))
+        return executed, error, attempts
+
+
+def _read(path: str) -> nbformat.NotebookNode | None:
+    try:
+        return nbformat.read(path, as_version=4)
+    except Exception:
+        return None
+
+
+def _any_cell_started(path: str) -> bool:
+    nb = _read(path)
+    if nb is None:
+        return False
+    return any(c.get("metadata", {}).get("papermill", {}).get("start_time")
+               for c in nb.cells if c.cell_type == "code")
+
+
+# ---------------------------------------------------------------- HTML
+
+_exporter = None
+
+
+def _html_exporter():
+    global _exporter
+    if _exporter is None:
+        from nbconvert import HTMLExporter
+
+        _exporter = HTMLExporter(template_name="basic", exclude_input=True,
+                                 exclude_input_prompt=True, exclude_output_prompt=True,
+                                 embed_images=True)
+    return _exporter
+
+
+def _clean_for_report(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop what a reader must not see: code, stderr (warnings), empty cells, error banners."""
+    nb = copy.deepcopy(nb)
+    cells = []
+    for cell in nb.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if tags & {"remove_cell", "remove-cell", "papermill-error-cell-tag", "workbook-error",
+                   "injected-parameters", "parameters"}:
+            continue
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.get("outputs", [])
+                            if not (o.output_type == "stream" and o.get("name") == "stderr")
+                            and o.output_type != "error"]
+            if not cell.outputs:
+                continue
+        elif cell.cell_type == "raw":
+            continue
+        cells.append(cell)
+    nb.cells = cells
+    return nb
+
+
+def _title(body: str, fallback: str) -> str:
+    match = re.search(r"<h1[^>]*>(.*?)</h1>", body, flags=re.S | re.I)
+    if match:
+        text = html.unescape(re.sub(r"<[^>]+>", "", match.group(1))).replace("¶", "").strip()
+        if text:
+            return text
+    return fallback
+
+
+def to_html(nb: nbformat.NotebookNode, title: str, lang: str = "sv") -> str:
+    """A self-contained, lean HTML page of ``nb``'s outputs: no code, images embedded, small CSS."""
+    body, _ = _html_exporter().from_notebook_node(_clean_for_report(nb))
+    css = STYLE_FILE.read_text(encoding="utf-8")
+    page_title = html.escape(_title(body, title), quote=True)
+    return (
+        f'<!DOCTYPE html>\n<html lang="{html.escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{page_title}</title>\n<style>\n{css}</style>\n</head>\n"
+        f'<body>\n<main class="report">\n{body}\n</main>\n</body>\n</html>\n'
+    )
+
+
+# ---------------------------------------------------------------- one report
+
+
+def build_report(job: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
+    """Execute one report and return its result (plain data; also runs on a Dask worker).
+
+    ``job``: name, notebook, params, notebook_source (the .ipynb text). ``context``: data_dir,
+    lang, kernel, cell_timeout, cwd, fast. Returns name, ok, error, duration, attempts, html
+    (text or None), executed (notebook JSON text or None), host.
+    """
+    import socket
+
+    start = time.perf_counter()
+    result: dict[str, Any] = {"name": job["name"], "ok": False, "error": None, "html": None,
+                              "executed": None, "attempts": 0, "host": socket.gethostname(),
+                              "pid": os.getpid()}
+    try:
+        if job.get("notebook_source") is None:
+            raise FileNotFoundError(f"notebooks/{job['notebook']}.ipynb does not exist")
+        notebook = nbformat.reads(job["notebook_source"], as_version=4)
+        parameters = {**job["params"], "data_dir": context["data_dir"], "lang": context["lang"]}
+        cwd = context.get("cwd")
+        if cwd and not Path(cwd).is_dir():
+            cwd = None
+        executed, error, attempts = execute(
+            notebook, parameters, kernel=context["kernel"], cell_timeout=context["cell_timeout"],
+            cwd=cwd, fast=context.get("fast", True))
+        result["attempts"] = attempts
+        if executed is not None:
+            result["executed"] = nbformat.writes(executed)
+        if error is None:
+            result["html"] = to_html(executed, job["name"], context["lang"])
+            result["ok"] = True
+        else:
+            result["error"] = error
+    except Exception as exc:
+        result["error"] = f"{type(exc).__name__}: {exc}"
+        print(traceback.format_exc(), file=sys.stderr)
+    result["duration"] = round(time.perf_counter() - start, 3)
+    return result

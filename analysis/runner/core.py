@@ -1,0 +1,403 @@
+"""Running the report plan: cache, parallel or Dask execution, atomic publishing, index, logs."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..config import LANGUAGES, Config, ConfigError, has_data, load_config
+from ..io import DataError
+from . import plan as planmod
+from .build import STYLE_FILE, build_report
+from .index import atomic_write, read_index, write_index
+
+LOG_KEEP = 50
+EXECUTED_DIR = "_executed"
+LOG_DIR = "logs"
+
+
+@dataclass
+class RunOptions:
+    """What ``workbook run`` was asked to do."""
+
+    only: list[str] = field(default_factory=list)
+    params: dict[str, Any] = field(default_factory=dict)
+    force: bool = False
+    workers: int | None = None
+    scheduler: str | None = None
+    lang: str | None = None
+    fast: bool = True  # kernels forked from a warm zygote (False: ordinary kernel processes)
+
+
+@dataclass
+class RunSummary:
+    """The outcome of one run; ``exit_code`` is what ``workbook run`` returns."""
+
+    reports: list[dict[str, Any]]
+    duration: float
+    log_file: Path | None
+    index_file: Path
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.reports if r["status"] == status)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.count("failed") else 0
+
+
+@dataclass
+class Planned:
+    """One job of the expanded plan with its cache key and what the index knew of it."""
+
+    job: planmod.Job
+    parts: dict[str, str]
+    key: str
+    previous: dict[str, Any]
+    state: str  # fresh | new | stale | failed
+    reasons: list[str]
+
+
+def _now() -> str:
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _workers(config: Config, requested: int | None) -> int:
+    value = requested if requested is not None else config.workers
+    if value in (None, "auto"):
+        return max(1, os.cpu_count() or 1)
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"run.workers must be 'auto' or a whole number, not {value!r}") from None
+    if number < 1:
+        raise ConfigError(f"the number of workers must be at least 1, not {number}")
+    return number
+
+
+def _discover(data_dir: Path, data_fp: str, previous: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """Team and survey ids: from the index when the data are unchanged, else from the dataset."""
+    cached = previous.get("plan_cache") or {}
+    if cached.get("data") == data_fp and isinstance(cached.get("teams"), list):
+        return list(cached["teams"]), list(cached.get("surveys") or [])
+    from ..dataset import load_dataset
+
+    ds = load_dataset(data_dir)
+    teams = [str(v) for v in ds.teams["team_id"].tolist()]
+    return teams, [str(s) for s in ds.surveys]
+
+
+def make_plan(config: Config, options: RunOptions, previous: dict[str, Any] | None = None
+              ) -> tuple[list[Planned], dict[str, Any]]:
+    """Expand the plan and work out, for every report, whether it must be rebuilt.
+
+    Returns the planned reports and the run context (data_dir, lang, kernel, ...). Raises
+    ``ConfigError``/``DataError`` for a wrong configuration or unreadable data.
+    """
+    previous = previous if previous is not None else read_index(config.outputs_dir)
+    lang = options.lang or config.language
+    if lang not in LANGUAGES:
+        raise ConfigError(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    data_dir = Path(config.data_dir()).resolve()
+    if not data_dir.is_dir() or not has_data(data_dir):
+        raise DataError(f"{data_dir}: no data (teams.csv or teams.xlsx) found; put the exports in "
+                        f"data/raw or run `workbook sample`")
+    data_fp = planmod.data_hash(data_dir)
+    teams, surveys = _discover(data_dir, data_fp, previous)
+    jobs = planmod.expand_plan(config, teams, surveys, options.only, options.params)
+    code_fp = planmod.code_hash(config)
+    planned = []
+    for job in jobs:
+        nb_path = config.notebooks_dir / f"{job.notebook}.ipynb"
+        parts = {"notebook": planmod.notebook_hash(nb_path),
+                 "params": planmod.params_hash(job.params, lang), "data": data_fp, "code": code_fp}
+        key = planmod.cache_key(parts)
+        before = dict(previous.get("reports", {}).get(job.name) or {})
+        html_ok = bool(before.get("html")) and (config.outputs_dir / before["html"]).is_file()
+        if not before:
+            state, reasons = "new", []
+        elif before.get("key") == key and before.get("status") in ("ok", "reused") and html_ok:
+            state, reasons = "fresh", []
+        elif before.get("status") == "failed" and before.get("key") == key:
+            state, reasons = "failed", []
+        else:
+            old = before.get("parts") or {}
+            reasons = [p for p in parts if old.get(p) != parts[p]] or (["missing html"] if not html_ok else [])
+            state = "stale"
+        planned.append(Planned(job, parts, key, before, state, reasons))
+    context = {
+        "data_dir": str(data_dir), "lang": lang, "kernel": config.kernel,
+        "cell_timeout": config.cell_timeout, "cwd": str(config.notebooks_dir), "fast": options.fast,
+        "source": "sample" if config.is_sample(data_dir) else "raw",
+        "plan_cache": {"data": data_fp, "teams": teams, "surveys": surveys},
+    }
+    return planned, context
+
+
+# ---------------------------------------------------------------- logging and progress
+
+
+class _Reporter:
+    """Progress bar on a terminal, plain log lines otherwise; everything also goes to the log file."""
+
+    def __init__(self, log_file: Path | None, total: int, tty: bool | None = None):
+        self.logger = logging.getLogger(f"workbook.run.{id(self)}")
+        self.logger.propagate = False
+        self.logger.setLevel(logging.INFO)
+        self.handler = None
+        if log_file is not None:
+            self.handler = logging.FileHandler(log_file, encoding="utf-8")
+            self.handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+            self.logger.addHandler(self.handler)
+        # papermill and nbclient warn on stderr ("Passed unknown parameter"): into the log file only
+        self.quiet = [logging.getLogger(n) for n in ("papermill", "nbclient", "traitlets")]
+        for lib in self.quiet:
+            lib.propagate = False
+            if self.handler is not None:
+                lib.addHandler(self.handler)
+        self.tty = sys.stderr.isatty() if tty is None else tty
+        self.bar = None
+        if self.tty and total:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="report", file=sys.stderr, dynamic_ncols=True)
+
+    def info(self, message: str, echo: bool = True) -> None:
+        self.logger.info(message)
+        if not echo:
+            return
+        if self.bar is not None:
+            self.bar.write(message, file=sys.stderr)
+        else:
+            print(message, flush=True)
+
+    def error(self, message: str) -> None:
+        self.logger.error(message)
+        if self.bar is not None:
+            self.bar.write(message, file=sys.stderr)
+        else:
+            print(message, flush=True)
+
+    def step(self, name: str) -> None:
+        if self.bar is not None:
+            self.bar.set_postfix_str(name[:30])
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+        if self.handler is not None:
+            for lib in [self.logger, *self.quiet]:
+                lib.removeHandler(self.handler)
+            self.handler.close()
+            self.handler = None
+
+
+@contextlib.contextmanager
+def _run_lock(outputs: Path) -> Iterator[None]:
+    """One ``workbook run`` at a time per outputs folder (cron jobs may overlap)."""
+    import fcntl
+
+    handle = open(outputs / ".run.lock", "w")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise ConfigError(f"another `workbook run` is writing to {outputs}; try again when it "
+                              "has finished") from None
+        yield
+    finally:
+        handle.close()
+
+
+def _prune_logs(folder: Path, keep: int = LOG_KEEP) -> None:
+    logs = sorted(folder.glob("run-*.log"))
+    for old in logs[:-keep]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+
+
+# ---------------------------------------------------------------- execution backends
+
+
+def _local_results(jobs: list[dict], context: dict, workers: int) -> Iterator[dict]:
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    if workers == 1 or len(jobs) <= 1:
+        for job in jobs:
+            yield build_report(job, context)
+        return
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="report") as pool:
+        futures = [pool.submit(build_report, job, context) for job in jobs]
+        for future in as_completed(futures):
+            yield future.result()
+
+
+def _dask_results(jobs: list[dict], context: dict, scheduler: str) -> Iterator[dict]:
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise ConfigError("--scheduler needs dask.distributed: pip install 'dask[distributed]'") from None
+    try:
+        client = Client(scheduler, timeout="20s")
+    except OSError as exc:
+        raise ConfigError(f"--scheduler {scheduler}: cannot connect ({exc})") from None
+    try:
+        futures = {client.submit(build_report, job, context, pure=False,
+                                 key=f"workbook-{job['name']}-{os.getpid()}-{time.time_ns()}"): job
+                   for job in jobs}
+        for future in as_completed(futures):
+            job = futures[future]
+            try:
+                yield future.result()
+            except Exception as exc:
+                yield {"name": job["name"], "ok": False, "error": f"Dask: {type(exc).__name__}: {exc}",
+                       "html": None, "executed": None, "duration": None, "attempts": 0}
+    finally:
+        client.close()
+
+
+# ---------------------------------------------------------------- the run
+
+
+def run(options: RunOptions | None = None, root: Path | None = None,
+        tty: bool | None = None, on_result: Callable[[dict], None] | None = None) -> RunSummary:
+    """Build the report plan (``workbook run``).
+
+    Reports whose notebook, parameters, data and package code are unchanged are reused unless
+    ``options.force``. A report's HTML is replaced only by a successful run. Writes
+    ``outputs/<name>.html``, ``outputs/_executed/<name>.ipynb``, ``outputs/index.{html,json}`` and
+    ``outputs/logs/run-<time>.log``. Raises ``ConfigError``/``DataError`` (exit code 2).
+    """
+    options = options or RunOptions()
+    started = time.perf_counter()
+    config = load_config(root)
+    outputs = config.outputs_dir
+    outputs.mkdir(parents=True, exist_ok=True)
+    with _run_lock(outputs):
+        return _run_locked(config, options, started, tty, on_result)
+
+
+def _run_locked(config: Config, options: RunOptions, started: float, tty: bool | None,
+                on_result: Callable[[dict], None] | None) -> RunSummary:
+    outputs = config.outputs_dir
+    (outputs / EXECUTED_DIR).mkdir(exist_ok=True)
+    (outputs / LOG_DIR).mkdir(exist_ok=True)
+    previous = read_index(outputs)
+    planned, context = make_plan(config, options, previous)
+    todo = [p for p in planned if options.force or p.state != "fresh"]
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    log_file = outputs / LOG_DIR / f"run-{stamp}-{os.getpid()}.log"
+    reporter = _Reporter(log_file, len(todo), tty)
+    css = STYLE_FILE.read_text(encoding="utf-8")
+    index = {"reports": dict(previous.get("reports", {}))}
+    full_run = not options.only and not options.params
+    if full_run:  # reports no longer in the plan leave the index
+        names = {p.job.name for p in planned}
+        index["reports"] = {k: v for k, v in index["reports"].items() if k in names}
+    lang = context["lang"]
+    workers = _workers(config, options.workers)
+    try:
+        where = f"Dask scheduler {options.scheduler}" if options.scheduler else f"{workers} worker(s)"
+        reporter.info(f"workbook run: {len(planned)} report(s), {len(todo)} to build, "
+                      f"{len(planned) - len(todo)} unchanged; data {context['data_dir']} "
+                      f"({context['source']}); language {lang}; {where}")
+        now = _now()
+        for p in planned:
+            entry = {**p.previous, "name": p.job.name, "notebook": p.job.notebook,
+                     "params": p.job.params}
+            if p in todo:
+                entry.setdefault("status", "pending")
+            else:
+                entry.update(status="reused", stale=False, last_run=now, key=p.key,
+                             parts=p.parts, error=None)
+            index["reports"][p.job.name] = entry
+        # plan order first, then entries kept from earlier partial runs
+        order = [p.job.name for p in planned]
+        index["reports"] = {**{n: index["reports"][n] for n in order}, **index["reports"]}
+        index.update(started=now, finished=None, data_dir=context["data_dir"],
+                     source=context["source"], lang=lang, plan_cache=context["plan_cache"],
+                     log=str(log_file.relative_to(outputs)))
+        write_index(outputs, index, lang, css)
+
+        by_name = {p.job.name: p for p in todo}
+        jobs = []
+        for p in todo:
+            nb_path = config.notebooks_dir / f"{p.job.notebook}.ipynb"
+            source = nb_path.read_text(encoding="utf-8") if nb_path.is_file() else None
+            jobs.append({**p.job.to_dict(), "notebook_source": source})
+        results = (_dask_results(jobs, context, options.scheduler) if options.scheduler
+                   else _local_results(jobs, context, workers))
+        for result in results:
+            p = by_name[result["name"]]
+            entry = _publish(outputs, index["reports"][p.job.name], p, result, context)
+            index["reports"][p.job.name] = entry
+            duration = f"{result['duration']:.1f} s" if result.get("duration") is not None else ""
+            if result["ok"]:
+                reporter.info(f"ok      {p.job.name} {duration}", echo=reporter.bar is None)
+            else:
+                reporter.error(f"FAILED  {p.job.name} {duration}: {result['error']}")
+            reporter.step(p.job.name)
+            write_index(outputs, index, lang, css)
+            if on_result:
+                on_result(entry)
+        index["finished"] = _now()
+        index["duration"] = round(time.perf_counter() - started, 2)
+        write_index(outputs, index, lang, css)
+        reports = [index["reports"][p.job.name] for p in planned]
+        summary = RunSummary(reports, time.perf_counter() - started, log_file,
+                             outputs / "index.html")
+        reporter.close()
+        reporter.bar = None
+        reporter.info(f"done in {summary.duration:.1f} s: {summary.count('ok')} built, "
+                      f"{summary.count('reused')} unchanged, {summary.count('failed')} failed; "
+                      f"{outputs / 'index.html'}")
+        return summary
+    finally:
+        reporter.close()
+        _prune_logs(outputs / LOG_DIR)
+
+
+def _publish(outputs: Path, entry: dict, p: Planned, result: dict, context: dict) -> dict:
+    """Write one result: executed notebook always, HTML only on success (atomically)."""
+    name = p.job.name
+    now = _now()
+    entry = {**entry, "last_run": now, "source": context["source"], "lang": context["lang"],
+             "attempts": result.get("attempts"), "host": result.get("host")}
+    if result.get("executed"):
+        executed = f"{EXECUTED_DIR}/{name}.ipynb"
+        atomic_write(outputs / executed, result["executed"])
+        entry["executed"] = executed
+    if result["ok"]:
+        html_name = f"{name}.html"
+        data = result["html"].encode("utf-8")
+        atomic_write(outputs / html_name, data)
+        entry.update(status="ok", stale=False, error=None, html=html_name, size=len(data),
+                     last_success=now, duration=result.get("duration"), key=p.key, parts=p.parts)
+    else:
+        html_name = entry.get("html")
+        has_html = bool(html_name) and (outputs / html_name).is_file()
+        entry.update(status="failed", stale=has_html, error=result.get("error") or "unknown error",
+                     html=html_name if has_html else None, duration=result.get("duration"),
+                     key=p.key, parts=p.parts)
+        if not has_html:
+            entry["size"] = None
+    return entry
+
+
+def plan_status(options: RunOptions | None = None, root: Path | None = None) -> list[dict[str, Any]]:
+    """``workbook list``: every report of the plan with whether a run would rebuild it, and why."""
+    options = options or RunOptions()
+    config = load_config(root)
+    planned, _ = make_plan(config, options)
+    return [{"name": p.job.name, "notebook": p.job.notebook, "params": p.job.params,
+             "state": p.state, "reasons": p.reasons,
+             "last_success": p.previous.get("last_success")} for p in planned]

@@ -1,0 +1,188 @@
+"""The report plan: expanding ``workbook.yml`` into jobs, and the hashes the cache is keyed on."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..config import Config, ConfigError
+
+#: Bump when the runner's output format changes: every report is rebuilt once.
+RUNNER_VERSION = "1"
+FOR_EACH_PARAM = {"team": "team", "survey": "survey"}
+CODE_SUFFIXES = {".py", ".yml", ".yaml", ".css", ".json", ".j2"}
+
+
+@dataclass(frozen=True)
+class Job:
+    """One report to build: a notebook with its parameters (``data_dir`` and ``lang`` come later)."""
+
+    name: str
+    notebook: str
+    params: dict[str, Any] = field(default_factory=dict)
+    entry: int = 0  # position of its entry in workbook.yml (1-based; 0 = ad hoc)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "notebook": self.notebook, "params": dict(self.params),
+                "entry": self.entry}
+
+
+def slug(value: object) -> str:
+    """A file-name-safe form of a parameter value: ``'Nässjö 2'`` -> ``'nassjo-2'``."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode()
+    text = re.sub(r"[^A-Za-z0-9_]+", "-", text).strip("-").lower()
+    return text or "x"
+
+
+def parse_param(text: str) -> tuple[str, Any]:
+    """Parse ``k=v`` from the command line; ``v`` is read as YAML (``2024`` -> int, ``null`` -> None)."""
+    if "=" not in text:
+        raise ConfigError(f"--param {text!r}: write it as name=value, e.g. --param team=nassjo")
+    key, _, raw = text.partition("=")
+    key = key.strip()
+    if not key.isidentifier():
+        raise ConfigError(f"--param {text!r}: {key!r} is not a valid parameter name")
+    if key in ("data_dir", "lang"):
+        raise ConfigError(f"--param {key}: set by the runner (use --lang, or data: in workbook.yml)")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else None
+    except yaml.YAMLError:
+        value = raw
+    if isinstance(value, dict | list):
+        value = raw
+    return key, value
+
+
+def expand_plan(config: Config, teams: list[str], surveys: list[str],
+                only: list[str] | None = None, overrides: dict[str, Any] | None = None) -> list[Job]:
+    """Turn the ``reports:`` entries into one :class:`Job` per report.
+
+    ``for_each: team`` gives one report per team id (parameter ``team``), ``for_each: survey`` one
+    per survey id. ``only`` keeps the entries whose notebook or report name is listed. ``overrides``
+    (``--param``) set parameters; a ``team``/``survey`` override selects that one team or survey,
+    any other override changes the value and adds it to the report's name.
+    """
+    overrides = dict(overrides or {})
+    known = {"team": list(teams), "survey": list(surveys)}
+    for key in ("team", "survey"):
+        value = overrides.get(key)
+        if value is not None and str(value) not in known[key]:
+            listed = ", ".join(known[key]) or "none"
+            raise ConfigError(f"--param {key}={value}: no such {key} in the data (known: {listed})")
+    jobs: list[tuple[Job, bool]] = []
+    for number, entry in enumerate(config.reports, start=1):
+        notebook = str(entry["notebook"])
+        base_params = dict(entry.get("params") or {})
+        for_each = entry.get("for_each")
+        base_name = str(entry.get("name") or notebook)
+        if for_each:
+            param = FOR_EACH_PARAM[for_each]
+            values = known[for_each]
+            if param in overrides and overrides[param] is not None:
+                values = [v for v in values if v == str(overrides[param])]
+            expanded = [(f"{base_name}_{slug(v)}", {**base_params, param: v}) for v in values]
+        else:
+            expanded = [(base_name, base_params)]
+        for name, params in expanded:
+            changed = False
+            for key, value in overrides.items():
+                if for_each and key == FOR_EACH_PARAM[for_each]:
+                    continue
+                if params.get(key, object()) != value:
+                    params = {**params, key: value}
+                    if key not in ("team", "survey"):
+                        name = f"{name}_{slug(key)}-{slug(value)}"
+                    changed = True
+            jobs.append((Job(name, notebook, params, number), changed))
+    if only:
+        wanted = set(only)
+        matched = {j.notebook for j, _ in jobs} | {j.name for j, _ in jobs}
+        missing = sorted(wanted - matched)
+        if missing:
+            names = ", ".join(sorted({j.notebook for j, _ in jobs}))
+            raise ConfigError(f"--only {', '.join(missing)}: not in the report plan (notebooks: {names})")
+        jobs = [(j, c) for j, c in jobs if j.notebook in wanted or j.name in wanted]
+    # An overridden entry that became the same notebook with the same parameters as another
+    # report (baseline_county with --param team=x is baseline_x) is that report: keep it once.
+    def ident(job: Job) -> tuple[str, str]:
+        return job.notebook, json.dumps(job.params, sort_keys=True, default=str)
+
+    plain = {ident(j) for j, changed in jobs if not changed}
+    result, seen = [], set()
+    for job, changed in jobs:
+        if changed and (ident(job) in plain or ident(job) in seen):
+            continue
+        seen.add(ident(job))
+        result.append(job)
+    names = [j.name for j in result]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ConfigError(f"workbook.yml: two reports are called {', '.join(duplicates)}; give each a distinct name: in workbook.yml")
+    return result
+
+
+# ---------------------------------------------------------------- hashing
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _digest(parts: dict[str, str]) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def folder_files(folder: Path) -> dict[str, str]:
+    """``relative path -> sha256`` of every data file in ``folder`` (hidden and ``~$`` lock files skipped)."""
+    folder = Path(folder)
+    files = {}
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder)
+        if not path.is_file() or any(p.startswith((".", "~$")) for p in rel.parts):
+            continue
+        files[rel.as_posix()] = sha256_file(path)
+    return files
+
+
+def data_hash(folder: Path, files: dict[str, str] | None = None) -> str:
+    """One hash of the input data (``Dataset.files`` when given, else every file of ``folder``)."""
+    return _digest(files if files else folder_files(folder))
+
+
+def code_hash(config: Config) -> str:
+    """Hash of the ``analysis`` package source plus the report-relevant settings of workbook.yml."""
+    package = Path(__file__).resolve().parent.parent
+    parts = {}
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and path.suffix in CODE_SUFFIXES and "__pycache__" not in path.parts:
+            parts[path.relative_to(package).as_posix()] = sha256_file(path)
+    settings = {"language": config.language, "min_count": config.min_count,
+                "show_free_text": config.show_free_text, "kernel": config.kernel,
+                "kolada": config.kolada, "runner": RUNNER_VERSION}
+    parts["<workbook.yml>"] = json.dumps(settings, sort_keys=True, default=str)
+    return _digest(parts)
+
+
+def notebook_hash(path: Path) -> str:
+    return sha256_file(path) if Path(path).is_file() else "missing"
+
+
+def params_hash(params: dict[str, Any], lang: str) -> str:
+    return _digest({"params": json.dumps(params, sort_keys=True, default=str), "lang": lang})
+
+
+def cache_key(parts: dict[str, str]) -> str:
+    """The cache key of one report from its parts (notebook, params, data, code)."""
+    return _digest(parts)[:32]
