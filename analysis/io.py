@@ -328,6 +328,11 @@ def _decode(raw: bytes, file: str) -> tuple[str, str]:
     Returns (text, encoding). Raises DataError naming the line of the first byte that is
     neither.
     """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" is UTF-16
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            pass
     try:
         return raw.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as utf8_error:

@@ -54,6 +54,13 @@ def test_neither_utf8_nor_cp1252(tmp_path, byte):
     assert "UTF-8" in problem.hint
 
 
+def test_utf16_unicode_text_from_excel(tmp_path):
+    path = tmp_path / "teams.csv"
+    path.write_bytes("namn\tort\r\nÅsa\tNässjö\r\n".encode("utf-16"))  # with BOM, tabs
+    frame = io.read_table(path)
+    assert frame["ort"].tolist() == ["Nässjö"]
+
+
 def test_mixed_utf8_and_cp1252(tmp_path):
     path = tmp_path / "teams.csv"
     # line 2 saved as Windows-1252, line 3 pasted in as UTF-8
