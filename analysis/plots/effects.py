@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import numpy as np
@@ -12,7 +14,7 @@ import pandas as pd
 from ..text import get_language, number, percent, t
 from .style import FIGURE_WIDTH, PALETTE
 
-__all__ = ["its_chart", "effects_forest", "wave_comparison_chart"]
+__all__ = ["its_chart", "effects_forest", "wave_comparison_chart", "effects_poster"]
 
 
 def _percent_axis(ax) -> None:
@@ -46,6 +48,10 @@ def its_chart(its, title: str | None = None, *, as_percent: bool = False,
     x = fitted["time"]
     ax.plot(x, fitted["observed"], color=PALETTE["data"], marker="o", markersize=4, linewidth=1,
             label=t("effects_observed"), zorder=3)
+    if "excluded" in fitted.columns and fitted["excluded"].any():
+        out = fitted[fitted["excluded"]]
+        ax.plot(out["time"], out["observed"], linestyle="", marker="o", markersize=6, markerfacecolor="white",
+                markeredgecolor=PALETTE["data"], label=t("effects_phase_in"), zorder=4)
     first = True
     for _, seg in fitted.groupby("segment", sort=True):
         ax.plot(seg["time"], seg["fitted"], color=PALETTE["centre"], linewidth=2,
@@ -75,8 +81,11 @@ def its_chart(its, title: str | None = None, *, as_percent: bool = False,
         ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=8)
-    fig.autofmt_xdate() if pd.api.types.is_datetime64_any_dtype(x) else None
+    if pd.api.types.is_datetime64_any_dtype(x):
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=9)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.12), ncol=4, fontsize=8)
     fig.tight_layout()
     return fig
 
@@ -107,7 +116,8 @@ def effects_forest(table: pd.DataFrame, labels: Sequence[str] | None = None, tit
     rows = table.copy()
     changes = rows["changes"] if "changes" in rows.columns else rows["change_no"].astype(str)
     rows["label"] = list(labels) if labels is not None else [
-        f"{m} – {t('effects_change_marker', no=c)}" for m, c in zip(rows["measure_name"], changes, strict=True)]
+        textwrap.fill(f"{m} – {t('effects_change_marker', no=c)}", 38)
+        for m, c in zip(rows["measure_name"], changes, strict=True)]
     rows = rows[rows["estimate"].notna()]
     kinds = [k for k in ("ratio", "difference") if
              (rows["effect"].eq("difference") if k == "difference" else rows["effect"].ne("difference")).any()]
@@ -118,7 +128,7 @@ def effects_forest(table: pd.DataFrame, labels: Sequence[str] | None = None, tit
         return fig
     heights = [max(1, (rows["effect"].eq("difference") if k == "difference" else rows["effect"].ne("difference")).sum())
                for k in kinds]
-    fig, axes = plt.subplots(len(kinds), 1, figsize=(FIGURE_WIDTH, 1.0 + 0.45 * sum(heights)),
+    fig, axes = plt.subplots(len(kinds), 1, figsize=(FIGURE_WIDTH, 1.2 + 0.6 * sum(heights)),
                              gridspec_kw={"height_ratios": heights}, squeeze=False)
     for ax, kind in zip(axes[:, 0], kinds, strict=True):
         part = rows[rows["effect"].eq("difference")] if kind == "difference" else rows[rows["effect"].ne("difference")]
@@ -138,7 +148,10 @@ def effects_forest(table: pd.DataFrame, labels: Sequence[str] | None = None, tit
             low = min(part["ci_low"].min(), 1.0) / 1.05
             high = max(part["ci_high"].max(), 1.0) * 1.05
             ax.set_xlim(low, high)
-            ticks = [v for v in _RATIO_TICKS if low <= v <= high]
+            span = high / low
+            candidates = (_RATIO_TICKS if span < 1.8 else (0.5, 0.67, 0.8, 1.0, 1.25, 1.5, 2.0, 3.0)
+                          if span < 4 else (0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0))
+            ticks = [v for v in candidates if low <= v <= high]
             ax.xaxis.set_major_locator(mticker.FixedLocator(ticks))
             ax.xaxis.set_major_formatter(mticker.FuncFormatter(_ratio_label))
             ax.xaxis.set_minor_formatter(mticker.NullFormatter())
@@ -162,12 +175,13 @@ def wave_comparison_chart(frame: pd.DataFrame, labels: Sequence[str] | Mapping |
     """
     rows = frame.copy()
     if labels is None:
-        rows["label"] = (rows["item_label"] if "item_label" in rows.columns
-                         else rows["question_id"].astype(str) + ": " + rows["option"].astype(str))
+        raw = (rows["item_label"] if "item_label" in rows.columns
+               else rows["question_id"].astype(str) + ": " + rows["option"].astype(str))
+        rows["label"] = [textwrap.fill(str(v), 48) for v in raw]
     else:
         rows["label"] = list(labels)
     rows = rows[~rows["suppressed"]]
-    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 1.2 + 0.4 * max(1, len(rows))))
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 1.2 + 0.45 * max(1, len(rows))))
     ypos = np.arange(len(rows))[::-1]
     for yi, (_, r) in zip(ypos, rows.iterrows(), strict=True):
         if pd.notna(r["mdd_pp"]):
@@ -178,11 +192,78 @@ def wave_comparison_chart(frame: pd.DataFrame, labels: Sequence[str] | Mapping |
         ax.plot(r["diff_pp"], yi, "o", color=colour, markersize=6, markeredgecolor="white")
     ax.axvline(0, color=PALETTE["centre"], linewidth=1)
     ax.set_yticks(ypos)
-    ax.set_yticklabels(rows["label"], fontsize=9)
+    ax.set_yticklabels(rows["label"], fontsize=8.5)
+    ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: number(v, 0)))
     ax.set_ylim(-0.7, max(len(rows), 1) - 0.3)
     ax.grid(axis="y", visible=False)
     ax.set_xlabel(t("effects_axis_pp"))
     if title:
         ax.set_title(title)
     fig.tight_layout()
+    return fig
+
+
+def _wrap(lines: Sequence[str], width: int) -> list[str]:
+    out: list[str] = []
+    for line in lines:
+        out += textwrap.wrap(str(line), width, initial_indent="• ", subsequent_indent="  ") or ["•"]
+    return out
+
+
+def effects_poster(sections: Mapping[str, Sequence[str]], title: str, subtitle: str | None = None):
+    """A one-page summary in the shape of the network's poster template.
+
+    ``sections``: heading -> lines, in reading order (``effects.poster`` returns them: improvement
+    area, background, current state, its analysis, tested changes, results). The first four
+    sit two by two, the last ones span the page; box heights follow their text.
+    """
+    items = list(sections.items())
+    pairs, singles = items[:4], items[4:]
+    rows: list[list[tuple[str, list[str]]]] = []
+    for k in range(0, len(pairs), 2):
+        rows.append([(h, _wrap(lines, 48)) for h, lines in pairs[k:k + 2]])
+    for h, lines in singles:
+        rows.append([(h, _wrap(lines, 100))])
+    line_h = 0.165  # inches per text line
+    heights = [0.45 + line_h * max(len(w) for _, w in row) for row in rows]
+    head_h = 0.8
+    total = head_h + sum(heights) + 0.12 * (len(rows) + 1)
+    fig = plt.figure(figsize=(FIGURE_WIDTH, total))
+    fig.patch.set_facecolor("white")
+
+    def frac(inches: float) -> float:
+        return inches / total
+
+    head = fig.add_axes((0.02, 1 - frac(head_h), 0.96, frac(head_h - 0.1)))
+    head.axis("off")
+    head.add_patch(plt.Rectangle((0, 0), 1, 1, transform=head.transAxes, color=PALETTE["data"]))
+    head.text(0.02, 0.64, title, color="white", fontsize=14, fontweight="bold", va="center",
+              transform=head.transAxes)
+    if subtitle:
+        head.text(0.02, 0.24, subtitle, color="white", fontsize=9, va="center", transform=head.transAxes)
+    colours = [PALETTE["data"], PALETTE["light"], PALETTE["target"], PALETTE["highlight"],
+               PALETTE["accent"], PALETTE["signal"]]
+    top = total - head_h
+    k = 0
+    for row, h in zip(rows, heights, strict=True):
+        top -= 0.12
+        width = 0.96 / len(row)
+        for j, (heading, wrapped) in enumerate(row):
+            colour = colours[k % len(colours)]
+            k += 1
+            ax = fig.add_axes((0.02 + j * width + (0.01 if j else 0), frac(top - h),
+                               width - (0.01 if len(row) > 1 else 0), frac(h)))
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.grid(False)
+            for spine in ax.spines.values():
+                spine.set_visible(True)
+                spine.set_color(colour)
+                spine.set_linewidth(1.5)
+            ax.set_facecolor("#fbfbfb")
+            ax.text(0.015 * len(row), 1 - frac(0.1) * total / h, heading, transform=ax.transAxes,
+                    fontsize=10.5, fontweight="bold", color=colour, va="top")
+            ax.text(0.015 * len(row), 1 - frac(0.38) * total / h, "\n".join(wrapped), transform=ax.transAxes,
+                    fontsize=8.3, va="top", linespacing=1.4, color="#222222")
+        top -= h
     return fig

@@ -96,6 +96,8 @@ LABELS = {
     # figure labels
     "effects_observed": {"sv": "Observerat", "en": "Observed"},
     "effects_fitted": {"sv": "Modell", "en": "Model"},
+    "effects_phase_in": {"sv": "Inkörningsperiod (ingår inte i modellen)",
+                         "en": "Phase-in period (left out of the model)"},
     "effects_counterfactual": {"sv": "Utan förändring (förväntat)", "en": "Without the change (expected)"},
     "effects_change_marker": {"sv": "Förändring {no}", "en": "Change {no}"},
     "effects_axis_pp": {"sv": "Skillnad december − september (procentenheter)",
@@ -123,6 +125,22 @@ LABELS = {
               "mätpunkterna mellan dem räknas som en inkörningsperiod och ingår inte i modellen.",
         "en": "Changes started fewer than {min} data points apart are estimated together; the points "
               "between them are a phase-in period and are left out of the model.",
+    },
+    "effects_phase_baseline": {"sv": "Utgångsläge", "en": "Baseline"},
+    "effects_phase_after": {"sv": "Efter {nos}", "en": "After {nos}"},
+    "effects_no_linked_changes": {"sv": "Ingen förändring i PGSA-loggen är kopplad till måttet.",
+                                  "en": "No change in the PDSA log is linked to this measure."},
+    "effects_model_phases": {
+        "sv": "Utgångsläget är stabilt i ett seriediagram (Anhøjs regler), så nivån efter jämförs med nivån "
+              "före (fasjämförelse).",
+        "en": "The baseline is stable on a run chart (Anhøj rules), so the level after is compared with the "
+              "level before (phase comparison).",
+    },
+    "effects_model_its": {
+        "sv": "Utgångsläget visar en icke-slumpmässig variation, så en trend skattas (segmenterad regression, "
+              "avbruten tidsserie) och effekten jämförs med den förlängda trenden.",
+        "en": "The baseline shows non-random variation, so a trend is modelled (segmented regression, "
+              "interrupted time series) and the effect is compared with the extended trend.",
     },
     "effects_judgement_significant": {
         "sv": "skillnaden är statistiskt säkerställd",
@@ -230,6 +248,17 @@ def format_estimate(estimate: float, ci_low: float, ci_high: float, effect: str,
     est = t(key, lang, value=number(estimate, decimals, lang))
     ci = f"{number(ci_low, decimals, lang)} – {number(ci_high, decimals, lang)}"
     return est, ci
+
+
+def format_p(p: float | None, lang: str | None = None) -> str:
+    """A p-value for a table: 3 decimals, "< 0,001" below 0.001, "–" when missing."""
+    from . import number
+
+    if p is None or (isinstance(p, float) and math.isnan(p)):
+        return "–"
+    if p < 0.001:
+        return "< " + number(0.001, 3, lang)
+    return number(p, 3, lang)
 
 
 def short_verdict(row, lang: str | None = None) -> str:
