@@ -253,6 +253,10 @@ def test_gap_table_indicator_trajectory_met_exactly_at_deadline():
     shares = pd.DataFrame({"source": ["survey:coordinators:groups_before_birth:any"],
                            "x": [21], "n": [21], "population": [21]})
     surv = goals.survey_goals(GOALS, shares, measured="2022-12-31")
+    # judged on the deadline day itself (as of 2024-12-31, the trajectory's last year): in time
+    in_time = goals.gap_table(gap, as_of="2024-12-31")
+    row = in_time[in_time["municipality_code"] == "0682"].iloc[0]
+    assert not row["deadline_passed"] and row["met_by_deadline"] == True  # noqa: E712
     table = goals.gap_table(gap, surv, as_of="2022-12-31")
     fam = table[table["goal_id"] == "basprogram"].iloc[0]
     assert fam["status"] == "target_met" and fam["current"] == 100 and fam["gap"] == 0
