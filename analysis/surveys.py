@@ -856,11 +856,12 @@ def summarise(survey: Survey, questions: list[str] | None = None, by: list[str] 
         status_counts += np.bincount(idx, minlength=nq * ngroups * 3).reshape(nq, ngroups, 3)
     multi = keep & is_multi_q[qcode]
     if multi.any():
-        rcode, _ = _codes(r["respondent_id"])
+        rid = r["respondent_id"]
+        rcode = rid.cat.codes.to_numpy() if isinstance(rid.dtype, pd.CategoricalDtype) else pd.factorize(rid)[0]
         rkey = rcode.astype(np.int64)
         if "wave" in r.columns:
             wcode, wcats = _codes(r["wave"])
-            rkey = rkey * (len(wcats) + 1) + (wcode + 1)
+            rkey = rkey * (len(wcats) + 1) + (wcode.astype(np.int64) + 1)
         sel = np.flatnonzero(multi)
         status = np.where(slot[sel] < dk_slot, 0, np.where(slot[sel] == dk_slot, 1, 2))
         key = qcode[sel].astype(np.int64) * (int(rkey.max()) + 1) + rkey[sel]
@@ -872,8 +873,7 @@ def summarise(survey: Survey, questions: list[str] | None = None, by: list[str] 
         st = status[order[first]]
         idx = (qcode[pick].astype(np.int64) * ngroups + g[pick]) * 3 + st
         status_counts += np.bincount(idx, minlength=nq * ngroups * 3).reshape(nq, ngroups, 3)
-    # assemble
-    parts = []
+    # assemble: collect arrays, build one frame at the end (one frame per option is slow)
     present_groups = np.flatnonzero(status_counts.sum(axis=(0, 2)) > 0)
     if dropna and by:
         ok = np.ones(len(present_groups), dtype=bool)
@@ -881,6 +881,7 @@ def summarise(survey: Survey, questions: list[str] | None = None, by: list[str] 
             ok &= (present_groups // stride) % (len(cats) + 1) != 0
         present_groups = present_groups[ok]
     census = survey.is_census
+    acc: dict[str, list[np.ndarray]] = {k: [] for k in ("q", "option", "g", "n", "base", "dk", "blank", "rank")}
     for q in qs:
         if q.id not in qpos:
             continue
@@ -912,20 +913,33 @@ def summarise(survey: Survey, questions: list[str] | None = None, by: list[str] 
                 labels.append(box)
                 columns.append(mat[:, pos].sum(axis=1) if pos else np.zeros(len(gs), dtype=np.int64))
                 mean_rank.append(np.full(len(gs), np.nan))
-        for label, n, mr in zip(labels, columns, mean_rank, strict=True):
-            part = {"question_id": q.id, "option": label}
-            for b, stride, cats in zip(by, strides, group_cats, strict=True):
-                code = (gs // stride) % (len(cats) + 1) - 1
-                part[b] = [cats[c] if c >= 0 else None for c in code]
-            part.update({"n": n, "base": base, "n_dont_know": n_dk, "n_blank": n_blank, "mean_rank": mr})
-            parts.append(pd.DataFrame(part))
+        k = len(labels)
+        # rows: group-major within the question, options in codebook order
+        acc["q"].append(np.full(k * len(gs), q.id, dtype=object))
+        acc["option"].append(np.tile(np.asarray(labels, dtype=object), len(gs)))
+        acc["g"].append(np.repeat(gs, k))
+        acc["n"].append(np.stack(columns, axis=1).ravel())
+        acc["base"].append(np.repeat(base, k))
+        acc["dk"].append(np.repeat(n_dk, k))
+        acc["blank"].append(np.repeat(n_blank, k))
+        acc["rank"].append(np.stack(mean_rank, axis=1).ravel())
     columns = ["question_id", "option", *by, "n", "base", "share", "ci_low", "ci_high", "method",
                "suppressed", "n_dont_know", "n_blank", "mean_rank"]
-    if not parts:
+    if not acc["q"]:
         return pd.DataFrame(columns=columns)
-    out = pd.concat(parts, ignore_index=True)
-    n = out["n"].to_numpy(dtype=float)
-    base = out["base"].to_numpy(dtype=float)
+    cat = {k: np.concatenate(v) for k, v in acc.items()}
+    out = pd.DataFrame({"question_id": cat["q"], "option": cat["option"]})
+    out["question_id"] = out["question_id"].astype("str")
+    out["option"] = out["option"].astype("str")
+    for b, stride, cats in zip(by, strides, group_cats, strict=True):
+        codes = (cat["g"] // stride) % (len(cats) + 1) - 1
+        source = survey.responses[b]
+        ordered = bool(source.cat.ordered) if isinstance(source.dtype, pd.CategoricalDtype) else False
+        out[b] = pd.Categorical.from_codes(codes, categories=cats, ordered=ordered)
+    n = cat["n"].astype(float)
+    base = cat["base"].astype(float)
+    out["n"] = pd.array(cat["n"], dtype="Int64")
+    out["base"] = pd.array(cat["base"], dtype="Int64")
     with np.errstate(invalid="ignore", divide="ignore"):
         out["share"] = np.where(base > 0, n / base, np.nan)
     if census:
@@ -938,12 +952,9 @@ def summarise(survey: Survey, questions: list[str] | None = None, by: list[str] 
         out["ci_high"] = high
         out["method"] = WILSON_METHOD
     out["suppressed"] = False
-    for b in by:
-        source = survey.responses[b]
-        if isinstance(source.dtype, pd.CategoricalDtype):
-            out[b] = pd.Categorical(out[b], categories=source.cat.categories, ordered=source.cat.ordered)
-    for col in ("n", "base", "n_dont_know", "n_blank"):
-        out[col] = out[col].astype("Int64")
+    out["n_dont_know"] = pd.array(cat["dk"], dtype="Int64")
+    out["n_blank"] = pd.array(cat["blank"], dtype="Int64")
+    out["mean_rank"] = cat["rank"].astype(float)
     out = out[columns]
     if min_count is not None:
         out = privacy.suppress(out, min_count, extra_count_cols=("n_dont_know", "n_blank"))
