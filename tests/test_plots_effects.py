@@ -1,0 +1,109 @@
+"""Tests of analysis.plots.effects: the figures draw what the frames say, in the report language."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import effects, plots, text
+
+
+@pytest.fixture(autouse=True)
+def _close_and_reset_language():
+    yield
+    plt.close("all")
+    text.set_language("sv")
+
+
+def _its():
+    # a hand-built step of +3 at t = 13 with a phase-in point left out
+    t = np.arange(1, 25)
+    y = 10 + 3.0 * (t >= 13) + np.where(t % 2 == 0, 0.2, -0.2)
+    return effects.interrupted_time_series(pd.DataFrame({"t": t, "y": y}), y="y", time="t",
+                                           intervention=13, family="gaussian", trend=False, exclude=[12])
+
+
+def _labels(ax) -> list[str]:
+    return [h.get_label() for h in ax.get_legend().legend_handles]
+
+
+def test_its_chart_draws_observed_fitted_counterfactual_and_phase_in():
+    fig = plots.its_chart(_its(), "Titel", change_labels=["Sms samma dag"])
+    ax = fig.axes[0]
+    assert ax.get_title(loc="left") == "Titel"
+    assert _labels(ax) == ["Observerat", "Inkörningsperiod (ingår inte i modellen)", "Modell",
+                           "Utan förändring (förväntat)"]
+    dashed = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
+    assert len(dashed) == 1
+    # the counterfactual after the change stays at the level before it (10), the model at 13
+    assert np.allclose(dashed[0].get_ydata()[1:], 10.0, atol=0.05)
+    assert any(tx.get_text() == "Sms samma dag" for tx in ax.texts)
+
+
+def test_its_chart_in_english_and_percent_axis():
+    text.set_language("en")
+    t = np.arange(1, 21)
+    frame = pd.DataFrame({"t": t, "x": np.where(t >= 11, 60, 40) + np.where(t % 2 == 0, 3, -3), "n": 100})
+    res = effects.interrupted_time_series(frame, y="x", time="t", intervention=11, denominator="n",
+                                          family="binomial", trend=False)
+    fig = plots.its_chart(res, as_percent=True)
+    ax = fig.axes[0]
+    assert _labels(ax)[0] == "Observed"
+    fig.canvas.draw()
+    assert any(lbl.get_text().endswith("%") for lbl in ax.get_yticklabels())
+
+
+def _table() -> pd.DataFrame:
+    return pd.DataFrame([
+        dict(measure_name="Närvaro", changes="1, 2", change_no=2, estimate=1.8, ci_low=1.6, ci_high=2.0,
+             effect="odds ratio", detected=True, improved=True),
+        dict(measure_name="Frånvaro", changes="3", change_no=3, estimate=0.95, ci_low=0.8, ci_high=1.1,
+             effect="rate ratio", detected=False, improved=False),
+        dict(measure_name="Tid", changes="2", change_no=2, estimate=-2.0, ci_low=-3.0, ci_high=-1.0,
+             effect="difference", detected=True, improved=False),
+        dict(measure_name="Kort", changes="4", change_no=4, estimate=np.nan, ci_low=np.nan, ci_high=np.nan,
+             effect="", detected=False, improved=False),
+    ])
+
+
+def test_effects_forest_panels_colours_and_log_axis():
+    fig = plots.effects_forest(_table())
+    ratio_ax, diff_ax = fig.axes
+    assert ratio_ax.get_xscale() == "log" and diff_ax.get_xscale() == "linear"
+    ratio_labels = [tl.get_text() for tl in ratio_ax.get_yticklabels()]
+    assert ratio_labels == ["Närvaro – Förändring 1, 2", "Frånvaro – Förändring 3"]
+    assert [tl.get_text() for tl in diff_ax.get_yticklabels()] == ["Tid – Förändring 2"]
+    colours = {line.get_color() for line in ratio_ax.get_lines() if len(line.get_xdata()) == 2}
+    assert plots.PALETTE["good"] in colours and plots.PALETTE["neutral"] in colours
+    assert plots.PALETTE["bad"] in {line.get_color() for line in diff_ax.get_lines()}
+
+
+def test_effects_forest_without_estimates_says_so():
+    fig = plots.effects_forest(_table().iloc[[3]])
+    assert "för kort serie" in fig.axes[0].texts[0].get_text()
+
+
+def test_wave_comparison_chart_leaves_out_suppressed_rows():
+    frame = pd.DataFrame({
+        "item_label": ["Rör sig", "Sover bra", "Liten grupp"], "diff_pp": [12.2, 2.4, np.nan],
+        "ci_low_pp": [8.4, -1.4, np.nan], "ci_high_pp": [16.0, 6.1, np.nan], "mdd_pp": [5.6, 5.5, np.nan],
+        "significant": [True, False, False], "suppressed": [False, False, True],
+    })
+    fig = plots.wave_comparison_chart(frame, title="Enkät")
+    ax = fig.axes[0]
+    assert [tl.get_text() for tl in ax.get_yticklabels()] == ["Rör sig", "Sover bra"]
+    assert ax.get_xlabel() == "Skillnad december − september (procentenheter)"
+    assert plots.PALETTE["highlight"] in {line.get_color() for line in ax.get_lines()}
+
+
+def test_effects_poster_has_a_box_per_section_in_order():
+    sections = {"Förbättringsområde": ["fullföljda studier"], "Bakgrund": ["text"], "Nuläge": ["a", "b"],
+                "Analys av nuläge": ["c"], "Prioriterade förändringar som testats": ["1. x"],
+                "Resultat kopplat till det övergripande målet": ["Närvaron ökade från 88 % till 93 %."]}
+    fig = plots.effects_poster(sections, "Attarpskolan", "Nätverket")
+    headings = [ax.texts[0].get_text() for ax in fig.axes[1:]]
+    assert headings == list(sections)
+    assert fig.axes[0].texts[0].get_text() == "Attarpskolan"
+    assert "Närvaron ökade" in fig.axes[-1].texts[1].get_text()
