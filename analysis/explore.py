@@ -141,13 +141,16 @@ def build_view(dataset, selection: Selection, notes: pd.DataFrame | None = None)
 
 
 def _verdict(result: spc.ChartResult, lang: str) -> str:
+    """One verdict per phase, naming the rule that fired (``text.spc.verdict``)."""
+    from .text.spc import verdict
+
     summary = result.summary
-    parts = []
-    for record in summary.itertuples(index=False):
-        signal = bool(record.runs_signal) or int(getattr(record, "sigma_signals", 0) or 0) > 0
-        key = "explore_verdict_signal" if signal else "explore_verdict_random"
-        parts.append(t(key, lang, part=record.part))
-    return " ".join(parts)
+    if len(summary) == 1:
+        return verdict(summary.iloc[0], lang)
+    return " ".join(
+        t("explore_phase_verdict", lang, part=row["part"], verdict=verdict(row, lang))
+        for _, row in summary.iterrows()
+    )
 
 
 def _summary(result: spc.ChartResult, lang: str) -> pd.DataFrame:
@@ -176,19 +179,34 @@ def _effect(series: pd.DataFrame, chart: str, starts: list, changes: pd.DataFram
     if len(first) == 0:
         return None
     intervention = int(data.loc[first[0], "time"])
-    if chart in RATE_CHARTS:
-        kwargs = {"family": "binomial", "exposure": "n"} if chart in ("p", "pp") else {"family": "poisson", "exposure": "n", "scale": "X2"}
-    elif chart in ("c",):
+    # The model follows the chart: binomial for shares, (quasi-)Poisson for counts and rates,
+    # OLS with Newey-West errors for measured values.
+    if chart in ("p", "pp"):
+        kwargs = {"family": "binomial", "denominator": "n", "scale": "X2"}
+    elif chart in ("u", "up"):
+        kwargs = {"family": "poisson", "exposure": "n", "scale": "X2"}
+    elif chart == "c":
         kwargs = {"family": "poisson", "scale": "X2"}
     else:
         kwargs = {"family": "gaussian"}
     try:
-        its = effects.interrupted_time_series(data, y="y", time="time", intervention=intervention, **kwargs)
+        its = effects.interrupted_time_series(data, y="y", time="time", intervention=intervention,
+                                              label=str(series.attrs.get("measure", "")) or None, **kwargs)
     except (ValueError, DataError) as exc:
         return pd.DataFrame({t("explore_effect", lang): [str(exc)]})
-    table = its.table
-    level = table[table["term"] == "level_change"]
-    return level[["term", "estimate", "ci_low", "ci_high", "p_value", "method"]].reset_index(drop=True)
+    from .text import effects as effects_text
+
+    level = its.table[its.table["term"] == "level_change"].iloc[0]
+    kind = {"binomial": "odds ratio", "poisson": "rate ratio"}.get(kwargs["family"], "difference")
+    estimate, ci = effects_text.format_estimate(level["estimate"], level["ci_low"], level["ci_high"], kind, lang)
+    return pd.DataFrame(
+        {
+            t("effects_col_estimate", lang): [estimate],
+            t("effects_col_ci", lang): [ci],
+            t("effects_col_p", lang): [effects_text.format_p(level["p_value"], lang)],
+            t("explore_method", lang): [level["method"]],
+        }
+    )
 
 
 # --- coach notes -------------------------------------------------------------------------------

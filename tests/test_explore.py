@@ -66,7 +66,8 @@ def test_toggling_phases_changes_the_summary(project):
     assert len(with_phases.summary) == 2 and len(without.summary) == 1
     # Phase 2 (points 11..20) has its own median: of 20..24 and 12..16 = (16 + 20) / 2 = 18.
     assert with_phases.result.points["cl"].iloc[-1] == pytest.approx(18.0)
-    assert with_phases.effect is not None and "level_change" in set(with_phases.effect["term"])
+    assert with_phases.effect is not None
+    assert "OLS" in with_phases.effect["Metod"].iloc[0]  # a run chart of values: OLS with Newey-West errors
 
 
 def test_a_team_without_changes_is_all_baseline(project):

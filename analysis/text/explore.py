@@ -27,14 +27,8 @@ LABELS = {
     "explore_min": {"sv": "minst", "en": "min"},
     "explore_signal": {"sv": "Signal", "en": "Signal"},
     "explore_effect": {"sv": "Effekt", "en": "Effect"},
-    "explore_verdict_signal": {
-        "sv": "Fas {part}: signal om icke-slumpmässig variation.",
-        "en": "Phase {part}: signal of non-random variation.",
-    },
-    "explore_verdict_random": {
-        "sv": "Fas {part}: ingen signal om icke-slumpmässig variation.",
-        "en": "Phase {part}: no signal of non-random variation.",
-    },
+    "explore_method": {"sv": "Metod", "en": "Method"},
+    "explore_phase_verdict": {"sv": "Fas {part}: {verdict}.", "en": "Phase {part}: {verdict}."},
     "explore_effect_heading": {
         "sv": "Nivåförändring efter baslinjen (avbruten tidsserie)",
         "en": "Level change after the baseline (interrupted time series)",
