@@ -979,8 +979,9 @@ def baseline_items(dataset, team_id: str, lang: str | None = None) -> list[dict]
     """What the baseline report shows per measure of ``team_id``, in measure order.
 
     Each item: measure_id, title, chart (``spc.ChartResult`` of the baseline run chart, None with
-    fewer than two points), target (in the chart's unit), direction, verdict (text), note (the
-    "needs more points" text or the runs detail).
+    fewer than two points), target (in the chart's unit), direction, unit, too_few (fewer than
+    ``MIN_BASELINE_POINTS``: draw ``plots.baseline_points``, no verdict), verdict (text), note
+    (the "needs more points" text or the runs detail).
     """
     from .text import t
     from .text.spc import verdict as spc_verdict
@@ -999,6 +1000,7 @@ def baseline_items(dataset, team_id: str, lang: str | None = None) -> list[dict]
             note = spc_verdict(chart.summary.iloc[0], lang)
         items.append({"measure_id": r["measure_id"], "title": str(r["measure_name"]), "chart": chart,
                       "target": target, "direction": r["direction"], "unit": str(r["unit"]),
+                      "too_few": r["verdict"] == "too_few",
                       "verdict": f"{t('goals_col_verdict', lang)}: {_verdict_text(r, lang)}",
                       "note": note})
     return items

@@ -384,3 +384,17 @@ def test_surveys_belong_to_family_centre_and_school_teams():
     assert goals.team_surveys(fam, surveys) == ["parents", "coordinators"]
     assert goals.team_surveys(school, surveys) == ["pupils"]
     assert goals.team_surveys(other, surveys) == []
+
+
+def test_short_baseline_is_drawn_without_verdict():
+    import matplotlib.pyplot as plt
+
+    from analysis.plots.goals import baseline_points
+
+    measure = MEASURES.iloc[1]
+    res = goals.baseline_chart(_observations(), measure, CHANGES)
+    fig = baseline_points(res, ylabel="antal", lang="sv")
+    texts = [t.get_text() for t in fig.axes[0].texts] + [fig.axes[0].get_title()]
+    assert any("för få" in t for t in texts) and not any("signal" in t.lower() for t in texts)
+    assert not fig.axes[0].get_lines()[1:]  # no centre line
+    plt.close(fig)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import textwrap
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -14,7 +15,7 @@ from matplotlib.patches import FancyBboxPatch, Patch
 from ..text import number, t
 from .style import FIGURE_WIDTH, PALETTE
 
-__all__ = ["goal_chart", "driver_diagram"]
+__all__ = ["goal_chart", "driver_diagram", "baseline_points"]
 
 STATE_COLOURS = {"tested": PALETTE["good"], "planned": PALETTE["highlight"],
                  "not_started": PALETTE["neutral"]}
@@ -84,6 +85,27 @@ def goal_chart(
     if title:
         fig.suptitle(title, x=0.01, ha="left", fontsize=11, fontweight="bold")
     fig.tight_layout(rect=(0, 0.06, 1, 0.97 if title else 1))
+    return fig
+
+
+def baseline_points(result, ylabel: str | None = None, target: float | None = None,
+                    lang: str | None = None) -> plt.Figure:
+    """The points of a baseline too short to judge: no centre line, no verdict, a plain caption.
+
+    ``result`` is the ``spc.ChartResult`` of :func:`analysis.goals.baseline_chart`.
+    """
+    points = result.points
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 3.2))
+    ax.plot(points["x"], points["y"], marker="o", ms=4, lw=1.4, color=PALETTE["data"])
+    if target is not None and np.isfinite(target):
+        ax.axhline(target, color=PALETTE["target"], lw=1.4, ls=":")
+    ax.set_ylabel(ylabel or "")
+    ax.set_title(t("goals_chart_too_few", lang, n=len(points)), fontsize=10, fontweight="normal")
+    if np.issubdtype(np.asarray(points["x"]).dtype, np.datetime64):
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    fig.tight_layout()
     return fig
 
 

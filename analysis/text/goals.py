@@ -155,6 +155,8 @@ LABELS = {
     "goals_chart_gap": {"sv": "gap {gap}", "en": "gap {gap}"},
     "goals_chart_gap_legend": {"sv": "gap till målbanan (senaste året)", "en": "gap to the trajectory (latest year)"},
     "goals_chart_on_track": {"sv": "i nivå med målbanan", "en": "on the trajectory"},
+    "goals_chart_too_few": {"sv": "{n} punkter: för få för att bedöma nivån (ingen centrallinje, ingen bedömning)",
+                            "en": "{n} points: too few to judge the level (no centre line, no verdict)"},
     "goals_chart_year": {"sv": "År", "en": "Year"},
     "goals_status_chart_title": {"sv": "Status per kommun och mål", "en": "Status per municipality and goal"},
     "goals_family_centre_note": {
