@@ -394,7 +394,7 @@ def test_short_baseline_is_drawn_without_verdict():
     measure = MEASURES.iloc[1]
     res = goals.baseline_chart(_observations(), measure, CHANGES)
     fig = baseline_points(res, ylabel="antal", lang="sv")
-    texts = [t.get_text() for t in fig.axes[0].texts] + [fig.axes[0].get_title()]
+    texts = [t.get_text() for t in fig.axes[0].texts] + [fig.axes[0].get_title("left")]
     assert any("för få" in t for t in texts) and not any("signal" in t.lower() for t in texts)
     assert not fig.axes[0].get_lines()[1:]  # no centre line
     plt.close(fig)
