@@ -1,0 +1,188 @@
+"""Report helpers: what team_effects.ipynb shows (frames and dicts; texts via analysis.text)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from .its import MIN_POINTS
+from .team import TeamEffects, _level, _linked, change_groups
+
+# --------------------------------------------------------------------------------------------------
+# Report helpers: what team_effects.ipynb shows (frames and dicts; texts via analysis.text)
+# --------------------------------------------------------------------------------------------------
+
+RATIO_CHARTS = ("p", "pp", "u", "up")
+
+
+def measure_chart(ds, team: str, measure_id: str, result: TeamEffects | None = None):
+    """``spc.chart`` of one measure split into phases at the team's changes to it.
+
+    The phases start at each linked change (a group of close changes starts one phase at its
+    last change, see :func:`change_groups`). Returns None when the measure has no data.
+    """
+    from .. import spc
+    from ..text import t
+
+    m = ds.measures[(ds.measures["team_id"] == team) & (ds.measures["measure_id"] == measure_id)].iloc[0]
+    obs = ds.observations[(ds.observations["team_id"] == team) & (ds.observations["measure_id"] == measure_id)]
+    chart = str(m["chart"])
+    y = "numerator" if chart in RATIO_CHARTS else "value"
+    obs = obs.dropna(subset=[y]).sort_values("period")
+    if obs.empty:
+        return None
+    linked = _linked(ds.changes[ds.changes["team_id"] == team], measure_id).reset_index(drop=True)
+    dates = [pd.Timestamp(d) for d in linked["date"]]
+    groups = change_groups(obs["period"].drop_duplicates(), dates) if dates else []
+    part = pd.Series(t("effects_phase_baseline"), index=obs.index, dtype=object)
+    for g in groups:
+        nos = ", ".join(str(int(n)) for n in linked.iloc[g]["change_no"])
+        part[obs["period"] >= dates[g[-1]]] = t("effects_phase_after", nos=nos)
+    data = obs.assign(part=part.astype(str))
+    return spc.chart(data, y=y, n="denominator" if chart in RATIO_CHARTS else None, x="period",
+                     kind=chart, part="part", source="observations.csv")
+
+
+def report_items(ds, team: str, result: TeamEffects, lang: str | None = None) -> list[dict]:
+    """One dict per measure of ``team`` for the report.
+
+    Keys: measure_id, title, chart (spc ChartResult or None), changes (the PDSA rows linked to
+    the measure, for markers), target, direction, its (ITSResult or None), as_percent,
+    change_labels, verdicts (sentences), note (how the estimate was made).
+    """
+    from ..text import effects as text_effects
+    from ..text import t
+
+    items = []
+    for m in ds.measures[ds.measures["team_id"] == team].itertuples(index=False):
+        rows = result.table[result.table["measure_id"] == m.measure_id]
+        linked = _linked(ds.changes[ds.changes["team_id"] == team], m.measure_id)
+        its = result.its.get(m.measure_id)
+        labels = [t("effects_change_marker", no=c, lang=lang)
+                  for c in rows.loc[rows["note"] != "too_short", "changes"]]
+        note = ""
+        if not rows.empty:
+            model = rows["model"].iloc[0]
+            note = t("effects_model_phases" if model == "phases" else "effects_model_its", lang)
+            if (rows["note"] == "combined").any():
+                note += " " + t("effects_combined_note", lang, min=MIN_POINTS)
+        items.append({
+            "measure_id": m.measure_id,
+            "title": f"{m.measure_name} ({t(str(m.measure_type), lang)})",
+            "chart": measure_chart(ds, team, m.measure_id),
+            "changes": linked[["change_no", "date", "title"]].reset_index(drop=True),
+            "target": None if pd.isna(m.target) else float(m.target),
+            "direction": m.direction,
+            "its": its,
+            "as_percent": str(m.chart) in ("p", "pp"),
+            "change_labels": labels,
+            "verdicts": [text_effects.measure_verdict(r, lang) for r in rows.to_dict("records")]
+            or [t("effects_no_linked_changes", lang)],
+            "note": note,
+        })
+    return items
+
+
+def effects_table(table: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """``team_effects(...).table`` as a report table (localised columns, formatted values)."""
+    from ..text import effects as text_effects
+    from ..text import t
+
+    out = []
+    for r in table.to_dict("records"):
+        est, ci = text_effects.format_estimate(r["estimate"], r["ci_low"], r["ci_high"], r["effect"], lang)
+        p = r["p_value"]
+        out.append({
+            t("effects_col_measure", lang): r["measure_name"],
+            t("effects_col_change", lang): r["changes"],
+            t("effects_col_before", lang): text_effects.format_level(r["before"], r["chart"], r["unit"], lang),
+            t("effects_col_after", lang): text_effects.format_level(r["after"], r["chart"], r["unit"], lang),
+            t("effects_col_points", lang): f"{r['n_before']}/{r['n_after']}",
+            t("effects_col_estimate", lang): est,
+            t("effects_col_ci", lang): ci,
+            t("effects_col_p", lang): text_effects.format_p(p, lang),
+            t("effects_col_verdict", lang): text_effects.short_verdict(r, lang),
+        })
+    return pd.DataFrame(out)
+
+
+def waves_table(frame: pd.DataFrame, lang: str | None = None, by: Sequence[str] = ()) -> pd.DataFrame:
+    """``survey_waves(...)`` as a report table; suppressed rows show ``..``."""
+    from ..text import effects as text_effects
+    from ..text import number, percent, t
+
+    rows = []
+    for r in frame.to_dict("records"):
+        hidden = bool(r["suppressed"])
+        row = {t("effects_col_subgroup", lang): " / ".join(str(r[b]) for b in by)} if by else {}
+        row.update({
+            t("effects_col_item", lang): r["item_label"],
+            t("effects_col_before", lang): ".." if hidden else percent(r["p_before"], 0, lang),
+            t("effects_col_after", lang): ".." if hidden else percent(r["p_after"], 0, lang),
+            t("effects_col_diff", lang): ".." if hidden else number(r["diff_pp"], 1, lang),
+            t("effects_col_ci", lang): ".." if hidden else
+            f"{number(r['ci_low_pp'], 1, lang)} – {number(r['ci_high_pp'], 1, lang)}",
+            t("effects_col_p_adjusted", lang): ".." if hidden else text_effects.format_p(r["p_adjusted"], lang),
+            t("effects_col_mdd", lang): ".." if hidden else number(r["mdd_pp"], 1, lang),
+        })
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def poster(ds, team: str, result: TeamEffects, diagram=None, lang: str | None = None) -> dict[str, list[str]]:
+    """The one-page summary in the network's poster template: heading -> lines of text.
+
+    Headings (labels ``effects_poster_*``): förbättringsområde, bakgrund, nuläge, analys av nuläge,
+    prioriterade förändringar som testats, resultat kopplat till det övergripande målet.
+    """
+    from ..text import effects as text_effects
+    from ..text import t
+
+    info = ds.teams[ds.teams["team_id"] == team].iloc[0]
+    munis = dict(zip(ds.municipalities["municipality_code"].astype(str),
+                     ds.municipalities["municipality_name"].astype(str), strict=True))
+    area = str(info["focus_area"])
+    area_label = t(area, lang) if area in ("fullföljda studier", "psykisk hälsa", "fysisk aktivitet") else area
+    aim = info.get("aim")
+    start = pd.Timestamp(info["start_date"]).strftime("%Y-%m-%d") if pd.notna(info["start_date"]) else "–"
+    sections: dict[str, list[str]] = {
+        t("effects_poster_area", lang): [area_label]
+        + ([f"{t('effects_aim', lang)}: {aim}"] if isinstance(aim, str) and aim.strip() else []),
+        t("effects_poster_background", lang): [t(
+            "effects_poster_background_text", lang, team=info["team_name"],
+            municipality=munis.get(str(info["municipality_code"]), t("county", lang)),
+            area=area_label, start=start)],
+    }
+    baseline = []
+    for m in ds.measures[ds.measures["team_id"] == team].itertuples(index=False):
+        series = result.series.get(m.measure_id)
+        linked = _linked(ds.changes[ds.changes["team_id"] == team], m.measure_id)
+        if series is None or series.empty:
+            continue
+        cut = pd.Timestamp(linked["date"].min()) if len(linked) else None
+        pre = series if cut is None else series[series["period"] < cut]
+        baseline.append(t("effects_poster_baseline_text", lang, measure=m.measure_name,
+                          value=text_effects.format_level(_level(pre, str(m.chart)), str(m.chart), m.unit, lang),
+                          n=len(pre)))
+    sections[t("effects_poster_baseline", lang)] = baseline or [t("effects_no_measures", lang)]
+    if diagram is not None:
+        nodes = diagram.nodes
+        sections[t("effects_poster_analysis", lang)] = [t(
+            "effects_poster_drivers_text", lang, primary=int((nodes["level"] == "primary").sum()),
+            secondary=int((nodes["level"] == "secondary").sum()), ideas=int((nodes["level"] == "idea").sum()))]
+        sections[t("effects_poster_analysis", lang)] += [
+            f"{t('effects_primary_driver', lang)}: {x}" for x in nodes.loc[nodes["level"] == "primary", "text"]]
+    else:
+        sections[t("effects_poster_analysis", lang)] = [t("effects_poster_no_drivers", lang)]
+    log = ds.changes[ds.changes["team_id"] == team].sort_values(["change_no", "date"])
+    sections[t("effects_poster_changes", lang)] = [
+        t("effects_poster_change_text", lang, no=int(c.change_no), title=c.title,
+          date=pd.Timestamp(c.date).strftime("%Y-%m-%d"), step=t(str(c.pdsa_step), lang))
+        for c in log.itertuples(index=False)] or [t("no_changes", lang)]
+    results = [text_effects.measure_verdict(r, lang) for r in result.table.to_dict("records")
+               if r["note"] != "too_short"]
+    sections[t("effects_poster_results", lang)] = (results or [t("effects_verdict_none", lang)]) + [
+        t("effects_poster_county_aim", lang)]
+    return sections
+

@@ -1,0 +1,185 @@
+"""Two waves of a survey compared item by item, per subgroup, with Holm across the family."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .proportions import (
+    _MULTITEST,
+    adjust_pvalues,
+    compare_proportions,
+    minimum_detectable_difference,
+)
+
+# --------------------------------------------------------------------------------------------------
+# Two waves of a survey
+# --------------------------------------------------------------------------------------------------
+
+
+def compare_waves(
+    summary: pd.DataFrame,
+    before,
+    after,
+    *,
+    wave: str = "wave",
+    item: Sequence[str] = ("question_id", "option"),
+    by: Sequence[str] = (),
+    n: str = "n",
+    base: str = "base",
+    family: Sequence[str] | None = None,
+    correction: str = "holm",
+    alpha: float = 0.05,
+    power: float = 0.8,
+    min_count: int = 5,
+) -> pd.DataFrame:
+    """Per item (and subgroup) the change from wave ``before`` to wave ``after`` in percentage points.
+
+    Parameters
+    ----------
+    summary : one row per wave x item x subgroup with the count ``n`` choosing the option and the
+        ``base`` answering (the shape ``surveys.summarise(survey, by=["wave", ...])`` returns).
+    before, after : the two wave labels (e.g. "september", "december").
+    item : columns naming an item (question and option).
+    by : subgroup columns (school, grade, gender); estimates per subgroup.
+    family : columns defining a family for the multiple-testing correction (default: all items
+        within the same subgroup form one family).
+    correction : ``holm`` (default), ``fdr_bh`` or ``bonferroni`` (see :func:`adjust_pvalues`).
+    min_count : a row whose base in either wave is under ``min_count`` is suppressed: no estimate
+        is shown (``suppressed`` True), as the privacy rules require.
+
+    Returns
+    -------
+    DataFrame [by...], [item...], n_before, base_before, p_before, n_after, base_after, p_after,
+    diff_pp, ci_low_pp, ci_high_pp, p_value, p_adjusted, significant, mdd_pp, suppressed, method.
+    ``diff = p_after - p_before`` (Newcombe 1998 method 10); the two waves are treated as
+    independent samples.
+    """
+    by, item = list(by), list(item)
+    need = [wave, n, base, *item, *by]
+    missing = [c for c in need if c not in summary.columns]
+    if missing:
+        raise ValueError(f"compare_waves: column(s) {', '.join(missing)} missing; "
+                         f"columns are {', '.join(map(str, summary.columns))}")
+    keys = by + item
+    waves = summary[summary[wave].isin([before, after])]
+    found = set(waves[wave].unique())
+    for label in (before, after):
+        if label not in found:
+            raise ValueError(f"compare_waves: no rows for wave {label!r}; waves are "
+                             f"{', '.join(map(str, summary[wave].dropna().unique()))}")
+    left = waves[waves[wave] == before].set_index(keys)[[n, base]].rename(
+        columns={n: "n_before", base: "base_before"})
+    right = waves[waves[wave] == after].set_index(keys)[[n, base]].rename(
+        columns={n: "n_after", base: "base_after"})
+    out = left.join(right, how="inner").reset_index()
+    out = out.astype({c: float for c in ("n_before", "base_before", "n_after", "base_after")})
+    out["suppressed"] = ((out["base_before"] < min_count) | (out["base_after"] < min_count)
+                         | out[["base_before", "base_after"]].isna().any(axis=1))
+    out["p_before"] = out["n_before"] / out["base_before"]
+    out["p_after"] = out["n_after"] / out["base_after"]
+    cols = ["diff_pp", "ci_low_pp", "ci_high_pp", "p_value", "mdd_pp"]
+    for c in cols:
+        out[c] = np.nan
+    ok = ~out["suppressed"]
+    if ok.any():
+        res = compare_proportions(out.loc[ok, "n_after"].to_numpy(), out.loc[ok, "base_after"].to_numpy(),
+                                  out.loc[ok, "n_before"].to_numpy(), out.loc[ok, "base_before"].to_numpy(),
+                                  alpha=alpha)
+        out.loc[ok, "diff_pp"] = 100 * res["diff"].to_numpy()
+        out.loc[ok, "ci_low_pp"] = 100 * res["ci_low"].to_numpy()
+        out.loc[ok, "ci_high_pp"] = 100 * res["ci_high"].to_numpy()
+        out.loc[ok, "p_value"] = res["p_value"].to_numpy()
+        out.loc[ok, "mdd_pp"] = [
+            100 * minimum_detectable_difference(nb, na, p=min(max(pb, 0.01), 0.99), alpha=alpha, power=power)
+            for nb, na, pb in out.loc[ok, ["base_before", "base_after", "p_before"]].itertuples(index=False)]
+    out.loc[out["suppressed"], ["p_before", "p_after"]] = np.nan
+    out["p_adjusted"] = np.nan
+    fam = list(family) if family is not None else by
+    group_no = out.groupby(fam, dropna=False, sort=False).ngroup() if fam else pd.Series(0, index=out.index)
+    for g in group_no.unique():
+        index = group_no.index[group_no == g]
+        adj = adjust_pvalues(out.loc[index, "p_value"].to_numpy(), method=correction, alpha=alpha)
+        out.loc[index, "p_adjusted"] = adj["p_adjusted"].to_numpy()
+    out["significant"] = (out["p_adjusted"] < alpha).fillna(False).astype(bool)
+    out["method"] = (f"Newcombe hybrid score CI (1998, method 10); Pearson chi-square test; "
+                     f"{_MULTITEST[correction]} across {'items' if not fam else 'items per ' + ', '.join(fam)}; "
+                     f"MDD at alpha {alpha:g}, power {power:g} (Fleiss et al. 2003); independent samples")
+    return out[[*keys, "n_before", "base_before", "p_before", "n_after", "base_after", "p_after",
+                *cols[:4], "p_adjusted", "significant", "mdd_pp", "suppressed", "method"]]
+
+
+def survey_waves(survey, *, before: str | None = None, after: str | None = None,
+                 by: Sequence[str] = (), correction: str = "holm", alpha: float = 0.05,
+                 power: float = 0.8, min_count: int | None = None,
+                 lang: str | None = None) -> pd.DataFrame:
+    """Compare the first and last wave of a survey, item by item (and per subgroup).
+
+    Items: every option of single-choice and multi-select questions (not "vet ej") and the top
+    box of Likert questions; the subgroup questions themselves (school, grade, gender) are left
+    out. Uses ``surveys.summarise(survey, by=["wave", *by])`` and :func:`compare_waves`; one Holm
+    family per subgroup. Adds ``item_label`` ("question: option" in ``lang``).
+    """
+    from .. import privacy, surveys
+
+    if not survey.has_waves:
+        raise ValueError(f"survey {survey.id!r} has no waves to compare")
+    codes = [w.code for w in survey.codebook.waves]
+    before = before or codes[0]
+    after = after or codes[-1]
+    min_count = privacy.default_min_count() if min_count is None else min_count
+    by = list(by)
+    skip = set(survey.codebook.subgroups) | set(by)
+    questions = [q for q in survey.codebook.questions
+                 if q.type in ("single", "multi", "likert") and q.id not in skip]
+    summary = surveys.summarise(survey, questions=[q.id for q in questions], by=["wave", *by],
+                                min_count=None)
+    summary = summary.astype({"wave": str, "option": str, "question_id": str})
+    keep = []
+    for q in questions:
+        rows = summary["question_id"] == q.id
+        if q.type == "likert":
+            keep.append(rows & (summary["option"] == surveys.TOP_BOX))
+        else:
+            keep.append(rows & summary["option"].isin([o.code for o in q.answer_options]))
+    summary = summary[np.logical_or.reduce(keep)] if keep else summary.iloc[0:0]
+    out = compare_waves(summary, before, after, by=by, correction=correction, alpha=alpha,
+                        power=power, min_count=min_count)
+    labels = []
+    for qid, option in zip(out["question_id"], out["option"], strict=True):
+        q = survey.codebook.question(qid)
+        opt = ("top box" if lang == "en" else "topp") if option == surveys.TOP_BOX else q.option(option).label(lang)
+        labels.append(f"{q.label(lang)}: {opt}" if q.type != "likert" else q.label(lang))
+    out.insert(len(by) + 2, "item_label", labels)
+    out["wave_before"], out["wave_after"] = before, after
+    return out
+
+
+def for_whom(survey, overall: pd.DataFrame, by: str, **kwargs) -> pd.DataFrame:
+    """:func:`survey_waves` per subgroup ``by`` for the items that changed overall.
+
+    The items significant in ``overall`` (the result without subgroups); when none is, the item
+    with the largest absolute difference, so the report still shows how groups differ.
+    """
+    items = overall.loc[overall["significant"], ["question_id", "option"]]
+    if items.empty and overall["diff_pp"].notna().any():
+        items = overall.loc[[overall["diff_pp"].abs().idxmax()], ["question_id", "option"]]
+    per_group = survey_waves(survey, by=[by], **kwargs)
+    keys = per_group[["question_id", "option"]].apply(tuple, axis=1)
+    wanted = set(items.apply(tuple, axis=1))
+    return per_group[keys.isin(wanted)].sort_values(["question_id", "option", by]).reset_index(drop=True)
+
+
+def wave_verdicts(frame: pd.DataFrame, survey, lang: str | None = None) -> list[str]:
+    """One plain-language sentence per row of :func:`survey_waves` (suppressed rows say so)."""
+    from ..text import effects as text_effects
+
+    out = []
+    for r in frame.to_dict("records"):
+        out.append(text_effects.wave_verdict(
+            r, r["item_label"], lang, wave1=survey.codebook.wave_label(r["wave_before"], lang),
+            wave2=survey.codebook.wave_label(r["wave_after"], lang)))
+    return out
+
