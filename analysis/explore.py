@@ -21,6 +21,8 @@ from .text import t
 RATE_CHARTS = {"p", "pp", "u", "up"}
 CHART_KINDS = ("run", "i", "mr", "c", "g", "t", "p", "pp", "u", "up")  # xbar/s need subgroups
 NOTE_COLUMNS = ["team_id", "measure_id", "period", "note", "added"]
+OWN_CHART = "own"  # the chart-kind dropdown's "the measure's own" (ipywidgets treats None as no choice)
+WIDE = {"description_width": "initial"}
 
 
 @dataclass(frozen=True)
@@ -132,25 +134,28 @@ def build_view(dataset, selection: Selection, notes: pd.DataFrame | None = None)
     elif baseline_end < series["period"].iloc[-1]:
         kwargs["freeze"] = baseline_end
     result = spc.chart(series, y="y", n="n" if chart in RATE_CHARTS else None, x="period", kind=chart, **kwargs)
-    verdict = _verdict(result, selection.lang)
-    effect = _effect(series, chart, starts, changes, selection.lang)
+    verdict = _verdict(result, series, chart, baseline_end, selection.rules, selection.lang)
+    effect = _effect(dataset, selection)
     measure_notes = _notes_for(notes, selection)
     target = row["target"] if pd.notna(row["target"]) and chart == row["chart"] else None
     return View(selection, series, changes, result, verdict, _summary(result, selection.lang), effect,
                 measure_notes, str(row["measure_name"]), target, str(row["direction"]))
 
 
-def _verdict(result: spc.ChartResult, lang: str) -> str:
-    """One verdict per phase, naming the rule that fired (``text.spc.verdict``)."""
+def _verdict(result: spc.ChartResult, series: pd.DataFrame, chart: str, baseline_end, rules: str,
+             lang: str) -> str:
+    """Did the level move? The runs rules on all points against the frozen baseline centre line
+    (Anhøj: the rules apply to every point after a frozen baseline), then the current phase."""
     from .text.spc import verdict
 
-    summary = result.summary
-    if len(summary) == 1:
-        return verdict(summary.iloc[0], lang)
-    return " ".join(
-        t("explore_phase_verdict", lang, part=row["part"], verdict=verdict(row, lang))
-        for _, row in summary.iterrows()
-    )
+    if baseline_end >= series["period"].iloc[-1]:
+        return verdict(result.summary.iloc[0], lang)
+    frozen = spc.chart(series, y="y", n="n" if chart in RATE_CHARTS else None, x="period", kind=chart,
+                       freeze=baseline_end, rules=rules)
+    against = t("explore_against_baseline", lang, verdict=verdict(frozen.summary.iloc[0], lang))
+    if len(result.summary) == 1:
+        return against
+    return f"{against} {t('explore_current_phase', lang, verdict=verdict(result.summary.iloc[-1], lang))}"
 
 
 def _summary(result: spc.ChartResult, lang: str) -> pd.DataFrame:
@@ -160,7 +165,7 @@ def _summary(result: spc.ChartResult, lang: str) -> pd.DataFrame:
         {
             t("explore_part", lang): s["part"].astype(str),
             t("explore_points", lang): s["n_useful"].astype(int),
-            t("explore_centre", lang): s["part"].map(centre).astype(float).round(3),
+            t("explore_centre", lang): [_format_level(v, result.kind, lang) for v in s["part"].map(centre)],
             t("explore_longest_run", lang): [f"{a} ({t('explore_max', lang)} {b})" for a, b in zip(s["longest_run"], s["longest_run_max"], strict=True)],
             t("explore_crossings", lang): [f"{a} ({t('explore_min', lang)} {b})" for a, b in zip(s["n_crossings"], s["n_crossings_min"], strict=True)],
             t("explore_signal", lang): [t("yes", lang) if v else t("no", lang) for v in s["runs_signal"]],
@@ -168,45 +173,23 @@ def _summary(result: spc.ChartResult, lang: str) -> pd.DataFrame:
     )
 
 
-def _effect(series: pd.DataFrame, chart: str, starts: list, changes: pd.DataFrame, lang: str) -> pd.DataFrame | None:
-    """Level change at the first phase start, by interrupted time series; None when too short."""
-    if not starts:
-        return None
+def _format_level(value: float, kind: str, lang: str) -> str:
+    if kind in ("p", "pp"):
+        return text.percent(value, 1, lang)
+    return text.number(value, 2 if abs(value) < 10 else 1, lang)
+
+
+def _effect(dataset, selection: Selection) -> pd.DataFrame | None:
+    """The measure's effect estimates exactly as the team report shows them
+    (``effects.team_effects``: changes too close together estimated together, phases shorter than
+    8 points not estimated); None when the team has no change meant to move the measure."""
     from . import effects
 
-    data = series.dropna(subset=["y"]).reset_index(drop=True).assign(time=lambda d: range(1, len(d) + 1))
-    first = data.index[data["period"] >= starts[0]]
-    if len(first) == 0:
+    table = effects.team_effects(dataset, selection.team).table
+    rows = table[table["measure_id"] == selection.measure]
+    if rows.empty:
         return None
-    intervention = int(data.loc[first[0], "time"])
-    # The model follows the chart: binomial for shares, (quasi-)Poisson for counts and rates,
-    # OLS with Newey-West errors for measured values.
-    if chart in ("p", "pp"):
-        kwargs = {"family": "binomial", "denominator": "n", "scale": "X2"}
-    elif chart in ("u", "up"):
-        kwargs = {"family": "poisson", "exposure": "n", "scale": "X2"}
-    elif chart == "c":
-        kwargs = {"family": "poisson", "scale": "X2"}
-    else:
-        kwargs = {"family": "gaussian"}
-    try:
-        its = effects.interrupted_time_series(data, y="y", time="time", intervention=intervention,
-                                              label=str(series.attrs.get("measure", "")) or None, **kwargs)
-    except (ValueError, DataError) as exc:
-        return pd.DataFrame({t("explore_effect", lang): [str(exc)]})
-    from .text import effects as effects_text
-
-    level = its.table[its.table["term"] == "level_change"].iloc[0]
-    kind = {"binomial": "odds ratio", "poisson": "rate ratio"}.get(kwargs["family"], "difference")
-    estimate, ci = effects_text.format_estimate(level["estimate"], level["ci_low"], level["ci_high"], kind, lang)
-    return pd.DataFrame(
-        {
-            t("effects_col_estimate", lang): [estimate],
-            t("effects_col_ci", lang): [ci],
-            t("effects_col_p", lang): [effects_text.format_p(level["p_value"], lang)],
-            t("explore_method", lang): [level["method"]],
-        }
-    )
+    return effects.effects_table(rows, selection.lang)
 
 
 # --- coach notes -------------------------------------------------------------------------------
@@ -345,29 +328,34 @@ class ExploreApp:
         self.notes = load_notes(dataset, self.selection.team)
         lang = self.selection.lang
         self.w = w
-        self.team = w.Dropdown(options=self._team_options(), value=self.selection.team, description=t("explore_team", lang))
+        self.team = w.Dropdown(options=self._team_options(), value=self.selection.team,
+                               description=t("explore_team", lang), style=WIDE)
         self.measure = w.Dropdown(options=self._measure_options(self.selection.team), value=self.selection.measure,
-                                  description=t("explore_measure", lang))
-        self.chart = w.Dropdown(options=self._chart_options(), value=None, description=t("explore_chart", lang))
+                                  description=t("explore_measure", lang), style=WIDE)
+        self.chart = w.Dropdown(options=self._chart_options(), value=OWN_CHART, description=t("explore_chart", lang))
         self.baseline = w.SelectionSlider(options=self._period_options(), description=t("explore_baseline_end", lang),
-                                          continuous_update=False, layout=w.Layout(width="95%"))
+                                          continuous_update=False, layout=w.Layout(width="95%"), style=WIDE)
         self.phases = w.Checkbox(value=True, description=t("explore_phases", lang))
-        self.rules = w.ToggleButtons(options=[("Anhøj", "anhoej"), ("IHI", "ihi")], value="anhoej",
-                                     description=t("explore_rules", lang))
-        self.lang = w.ToggleButtons(options=[("Svenska", "sv"), ("English", "en")], value=lang,
-                                    description=t("explore_language", lang))
-        self.save_png_button = w.Button(description=t("explore_save_png", lang), icon="image")
-        self.save_csv_button = w.Button(description=t("explore_save_csv", lang), icon="table")
+        self.rules = w.RadioButtons(options=[("Anhøj", "anhoej"), ("IHI", "ihi")], value="anhoej",
+                                    description=t("explore_rules", lang), style=WIDE)
+        self.lang = w.RadioButtons(options=[("Svenska", "sv"), ("English", "en")], value=lang,
+                                   description=t("explore_language", lang), style=WIDE)
+        self.save_png_button = w.Button(description=t("explore_save_png", lang), icon="image",
+                                        layout=w.Layout(width="auto"))
+        self.save_csv_button = w.Button(description=t("explore_save_csv", lang), icon="table",
+                                        layout=w.Layout(width="auto"))
         self.note_period = w.Dropdown(options=self._period_options(), description=t("explore_note_period", lang))
         self.note_text = w.Text(placeholder="sjukdomsutbrott vecka 7", description=t("explore_note_text", lang))
-        self.note_button = w.Button(description=t("explore_note_add", lang), icon="comment")
+        self.note_button = w.Button(description=t("explore_note_add", lang), icon="comment",
+                                    layout=w.Layout(width="auto"))
         self.message = w.HTML()
         self.output = w.Output()
         self._reset_baseline()
         self.team.observe(self._on_team, names="value")
         self.measure.observe(self._on_measure, names="value")
-        for control in (self.chart, self.baseline, self.phases, self.rules, self.lang):
+        for control in (self.chart, self.baseline, self.phases, self.rules):
             control.observe(lambda _change: self.redraw(), names="value")
+        self.lang.observe(self._on_language, names="value")
         self.save_png_button.on_click(lambda _b: self._save(save_png))
         self.save_csv_button.on_click(lambda _b: self._save(save_csv))
         self.note_button.on_click(lambda _b: self._add_note())
@@ -386,7 +374,7 @@ class ExploreApp:
                           self.measure.value if hasattr(self, "measure") else self.selection.measure)
         own = row["chart"]
         kinds = [k for k in CHART_KINDS if k != own and (own in RATE_CHARTS or k not in RATE_CHARTS)]
-        return [(t("explore_chart_own", self.selection.lang, kind=own), None), *[(k, k) for k in kinds]]
+        return [(t("explore_chart_own", self.selection.lang, kind=own), OWN_CHART), *[(k, k) for k in kinds]]
 
     def _period_options(self):
         team = self.team.value if hasattr(self, "team") else self.selection.team
@@ -407,14 +395,31 @@ class ExploreApp:
         if self.measure.value is None:
             return
         self.chart.options = self._chart_options()
-        self.chart.value = None
+        self.chart.value = OWN_CHART
         self.baseline.options = self._period_options()
         self.note_period.options = self._period_options()
         self._reset_baseline()
         self.redraw()
 
+    def _on_language(self, change):
+        """Relabel every widget in the new language, then redraw."""
+        lang = change["new"]
+        self.selection = Selection(self.team.value, self.measure.value, lang=lang)
+        for control, key in [(self.team, "explore_team"), (self.measure, "explore_measure"),
+                             (self.chart, "explore_chart"), (self.baseline, "explore_baseline_end"),
+                             (self.phases, "explore_phases"), (self.rules, "explore_rules"),
+                             (self.lang, "explore_language"), (self.save_png_button, "explore_save_png"),
+                             (self.save_csv_button, "explore_save_csv"), (self.note_period, "explore_note_period"),
+                             (self.note_text, "explore_note_text"), (self.note_button, "explore_note_add")]:
+            control.description = t(key, lang)
+        value = self.chart.value
+        self.chart.options = self._chart_options()
+        self.chart.value = value
+        self.redraw()
+
     def current_selection(self) -> Selection:
-        return Selection(team=self.team.value, measure=self.measure.value, chart=self.chart.value,
+        chart = None if self.chart.value in (None, OWN_CHART) else self.chart.value
+        return Selection(team=self.team.value, measure=self.measure.value, chart=chart,
                          baseline_end=self.baseline.value, phases=self.phases.value, rules=self.rules.value,
                          lang=self.lang.value)
 

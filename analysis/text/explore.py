@@ -28,13 +28,17 @@ LABELS = {
     "explore_signal": {"sv": "Signal", "en": "Signal"},
     "explore_effect": {"sv": "Effekt", "en": "Effect"},
     "explore_method": {"sv": "Metod", "en": "Method"},
-    "explore_phase_verdict": {"sv": "Fas {part}: {verdict}.", "en": "Phase {part}: {verdict}."},
+    "explore_against_baseline": {
+        "sv": "Jämfört med baslinjens nivå: {verdict}.",
+        "en": "Against the baseline level: {verdict}.",
+    },
+    "explore_current_phase": {"sv": "Nuvarande fas: {verdict}.", "en": "Current phase: {verdict}."},
     "explore_effect_heading": {
-        "sv": "Nivåförändring efter baslinjen (avbruten tidsserie)",
-        "en": "Level change after the baseline (interrupted time series)",
+        "sv": "Effekt av förändringarna (samma skattning som i teamets effektrapport)",
+        "en": "Effect of the changes (the same estimate as in the team's effect report)",
     },
     "explore_no_effect": {
-        "sv": "Ingen förändring efter baslinjen att skatta.",
-        "en": "No change after the baseline to estimate.",
+        "sv": "Teamet har ännu ingen förändring som ska påverka detta mått.",
+        "en": "The team has no change meant to move this measure yet.",
     },
 }
