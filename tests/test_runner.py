@@ -174,7 +174,9 @@ def test_parameters_are_injected(built):
     injected = next(c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", []))
     assert f'data_dir = "{root / "data" / "sample"}"' in injected.source
     assert 'lang = "sv"' in injected.source and 'team = "a"' in injected.source
-    assert "team: a, lang: sv" in (root / "outputs" / "tiny_a.html").read_text(encoding="utf-8")
+    page = (root / "outputs" / "tiny_a.html").read_text(encoding="utf-8")
+    assert "team: a, lang: sv" in page
+    assert page.count('src="data:image/png;base64,') == 1  # plt.show() in a forked kernel still shows
 
 
 def test_every_report_gets_a_fresh_kernel_process(built):

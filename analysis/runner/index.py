@@ -68,7 +68,8 @@ def _params(params: dict[str, Any], lang: str) -> str:
 
 def render_index(index: dict[str, Any], lang: str, css: str) -> str:
     """The index page: one card per report (a list reads better than a wide table on a phone)."""
-    reports = list(index.get("reports", {}).values())
+    # failures first: they are what the reader must act on
+    reports = sorted(index.get("reports", {}).values(), key=lambda r: r.get("status") != "failed")
     counts = {s: sum(1 for r in reports if r.get("status") == s) for s in STATUSES}
     sample = any(r.get("source") == "sample" for r in reports)
     cards = []

@@ -32,12 +32,16 @@ PRELOAD = (
     "matplotlib", "matplotlib.pyplot", "seaborn", "pyarrow", "pyarrow.parquet", "yaml",
     "pandera.pandas", "openpyxl", "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel",
     "ipykernel.zmqshell", "ipykernel.debugger", "debugpy", "sqlite3", "psutil", "pdb",
-    "tornado.gen", "tornado.locks", "tornado.queues", "matplotlib_inline.backend_inline",
+    "tornado.gen", "tornado.locks", "tornado.queues",
     "ipywidgets", "analysis", "analysis.text", "analysis.config", "analysis.io",
     "analysis.dataset", "analysis.schemas", "analysis.report", "analysis.plots",
     "analysis.spc", "analysis.effects", "analysis.goals", "analysis.surveys",
     "analysis.privacy",
 )
+
+
+# Not preloaded on purpose: matplotlib_inline.backend_inline. It hooks itself into the IPython
+# shell when first imported; imported here (before any shell exists) figures would not show.
 
 
 def preload(names: tuple[str, ...] = PRELOAD) -> list[str]:

@@ -1,0 +1,124 @@
+"""Tests of the ``workbook`` command (analysis.cli): subcommands, delegation and exit codes
+(0 all good, 1 a report failed or data problems, 2 bad configuration or data)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import analysis.runner.core as core
+from analysis import cli
+from analysis.io import Problem
+
+from test_runner import make_project
+
+PLAN = """\
+run:
+  cell_timeout: 20
+reports:
+  - notebook: tiny
+    name: tiny_county
+  - notebook: fails
+    for_each: team
+"""
+
+
+@pytest.fixture()
+def project(tmp_path, monkeypatch):
+    root = make_project(tmp_path, PLAN)
+    monkeypatch.setenv("WORKBOOK_ROOT", str(root))
+    monkeypatch.setattr(core, "_discover", lambda data_dir, fp, previous: (["a", "bad"], []))
+    monkeypatch.setattr(core.planmod, "code_hash", lambda config: "code-1")
+    return root
+
+
+def test_run_exit_codes_and_selection(project, capsys):
+    # --only + --param team=a selects one report, which succeeds
+    assert cli.main(["run", "--only", "fails", "--param", "team=a", "--workers", "1"]) == 0
+    index = json.loads((project / "outputs" / "index.json").read_text(encoding="utf-8"))
+    assert list(index["reports"]) == ["fails_a"]
+    # the whole plan: fails_bad fails -> 1
+    assert cli.main(["run"]) == 1
+    out = capsys.readouterr().out
+    assert "FAILED  fails_bad" in out and "done in" in out  # plain log lines without a terminal
+    index = json.loads((project / "outputs" / "index.json").read_text(encoding="utf-8"))
+    assert index["reports"]["fails_a"]["status"] == "reused"
+    assert index["reports"]["tiny_county"]["status"] == "ok"
+    assert len(list((project / "outputs" / "logs").glob("run-*.log"))) == 2
+
+
+def test_list_shows_what_is_stale(project, capsys):
+    assert cli.main(["list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[:2] == ["tiny_county", "new"]
+    assert lines[2].split()[0] == "fails_bad" and lines[2].split()[-1] == "team=bad"
+    assert cli.main(["run", "--only", "tiny_county"]) == 0
+    capsys.readouterr()
+    assert cli.main(["list"]) == 0
+    assert capsys.readouterr().out.splitlines()[0].split()[:2] == ["tiny_county", "fresh"]
+
+
+@pytest.mark.parametrize("argv", [
+    ["run", "--param", "team=nobody"],          # unknown team
+    ["run", "--only", "no_such_notebook"],      # not in the plan
+    ["run", "--param", "team"],                 # not k=v
+    ["run", "--workers", "0"],
+])
+def test_bad_configuration_exits_2(project, argv, capsys):
+    assert cli.main(argv) == 2
+    assert "configuration error" in capsys.readouterr().err
+
+
+def test_bad_workbook_yml_exits_2(project, capsys):
+    (project / "workbook.yml").write_text("reprots: []\n", encoding="utf-8")
+    assert cli.main(["run"]) == 2
+    assert "unknown setting(s) reprots" in capsys.readouterr().err
+
+
+def test_missing_data_exits_2(project, capsys):
+    (project / "data" / "sample" / "teams.csv").unlink()
+    assert cli.main(["run"]) == 2
+    assert "data error" in capsys.readouterr().err
+
+
+def test_check_prints_every_problem(project, monkeypatch, capsys):
+    import analysis.dataset
+
+    seen = {}
+
+    def fake_check(folder):
+        seen["folder"] = folder
+        return [Problem("observations.csv", "denominator 0", row=14, column="denominator"),
+                Problem("teams.csv", "empty file")]
+
+    monkeypatch.setattr(analysis.dataset, "check_folder", fake_check)
+    assert cli.main(["check"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["observations.csv row 14, column 'denominator': denominator 0",
+                   "teams.csv: empty file"]
+    assert seen["folder"] == project / "data" / "sample"
+    monkeypatch.setattr(analysis.dataset, "check_folder", lambda folder: [])
+    assert cli.main(["check", str(project / "data" / "sample")]) == 0
+    assert cli.main(["check", str(project / "nowhere")]) == 2
+
+
+def test_kolada_and_sample_delegate(project, monkeypatch):
+    import sys
+    import types
+
+    calls = []
+    fake_kolada = types.ModuleType("analysis.kolada")
+    fake_kolada.main = lambda argv: calls.append(argv) or 3
+    monkeypatch.setitem(sys.modules, "analysis.kolada", fake_kolada)
+    assert cli.main(["kolada", "fetch", "--kpi", "N17461"]) == 3
+    assert calls == [["fetch", "--kpi", "N17461"]]
+    fake_sample = types.ModuleType("analysis.sample")
+    fake_sample.write_sample = lambda: calls.append("sample")
+    monkeypatch.setitem(sys.modules, "analysis.sample", fake_sample)
+    assert cli.main(["sample"]) == 0 and calls[-1] == "sample"
+
+
+def test_no_command_prints_help(capsys):
+    assert cli.main([]) == 2
+    assert "workbook" in capsys.readouterr().out
