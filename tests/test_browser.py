@@ -179,7 +179,7 @@ def test_real_reports_in_chromium(browser, tmp_path):
     project.mkdir()
     (project / "notebooks").symlink_to(config.notebooks_dir)
     yml = (ROOT / "workbook.yml").read_text(encoding="utf-8")
-    yml += f"\n# test overrides\n"
+    yml += "\n# test overrides\n"
     settings = {"data": "sample", "sample_dir": str(config.sample_dir),
                 "raw_dir": str(config.raw_dir), "processed_dir": str(tmp_path / "processed"),
                 "outputs_dir": str(project / "outputs")}

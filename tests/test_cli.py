@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from test_runner import make_project
 
 import analysis.runner.core as core
 from analysis import cli
 from analysis.io import Problem
-
-from test_runner import make_project
 
 PLAN = """\
 run:
