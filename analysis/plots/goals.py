@@ -77,8 +77,12 @@ def goal_chart(
         ax.xaxis.set_major_locator(plt.MaxNLocator(4, integer=True))
     for ax in axes[:, 0]:
         ax.set_ylabel(unit, fontsize=8)
+    # a fixed target (one value per panel) is a "target", a changing one a trajectory
+    fixed = bool((series.dropna(subset=["goal"]).groupby(facet)["goal"].nunique() <= 1).all()
+                 if facet in series else series["goal"].nunique() <= 1)
     handles = [Line2D([], [], color=PALETTE["data"], marker="o", ms=3, label=t("goals_chart_observed", lang)),
-               Line2D([], [], color=PALETTE["target"], ls="--", label=t("goals_chart_trajectory", lang)),
+               Line2D([], [], color=PALETTE["target"], ls="--",
+                      label=t("goals_chart_target" if fixed else "goals_chart_trajectory", lang)),
                Line2D([], [], color=PALETTE["signal"], lw=2.2, label=t("goals_chart_gap_legend", lang))]
     fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8,
                bbox_to_anchor=(0.5, 0.0))
