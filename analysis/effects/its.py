@@ -11,10 +11,11 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
-# Penfold & Zhang 2013 (Acad Pediatr 13:S38-44): "a minimum of 8 time periods before and 8 after an
-# intervention to evaluate changes statistically". Wagner et al. 2002 (J Clin Pharm Ther 27:299-309)
-# recommend more (12 before and 12 after, which also lets a seasonal pattern be estimated); we use
-# 8 as the hard minimum and one full seasonal period when seasonality is modelled.
+# Penfold & Zhang 2013 (Acad Pediatr 13:S38-44, abstract): ITS needs "a minimum of 8 time periods
+# before and 8 after an intervention to evaluate changes statistically". Wagner et al. 2002 (J Clin
+# Pharm Ther 27:299-309) is often cited for 12 before and 12 after, enough to see a seasonal pattern
+# (we could not check their wording). We use 8 as the hard minimum, and one full seasonal period
+# before the first change when seasonality is modelled.
 MIN_POINTS = 8
 
 # The ITS model that fits each chart kind of measures.csv.
