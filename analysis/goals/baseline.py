@@ -1,0 +1,218 @@
+"""Nuläge: the county indicators and each team's baseline (before its first PDSA change)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .progress import TREND_METHOD, _sign, trend
+
+__all__ = ["indicator_overview", "MIN_BASELINE_POINTS", "RATIO_KINDS", "CENTRE_KIND", "first_change", "expected_periods", "baseline_data", "baseline_chart", "baseline_summary"]
+
+
+
+def indicator_overview(
+    indicators: pd.DataFrame,
+    kpis: pd.DataFrame,
+    municipalities: pd.DataFrame,
+    county_code: str = "0006",
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Latest value, trend, county value and position of every KPI and municipality of the county.
+
+    Returns one row per kpi and municipality of ``municipalities``: kpi, municipality_code,
+    municipality_name, in_network, latest_year, latest (gender T), women, men (K and M in the
+    latest year, NaN when absent), slope_pp, ci_low, ci_high (OLS trend over all years, pp per
+    year, see :func:`trend`), n_points, county (the county's own value, code ``county_code``, in
+    the same year), position (1 = best among the municipalities in the direction of improvement,
+    ties share the better rank), n_ranked, direction, unit, method.
+    """
+    cols = ["kpi", "municipality_code", "municipality_name", "in_network", "latest_year", "latest",
+            "women", "men", "slope_pp", "ci_low", "ci_high", "n_points", "county", "position",
+            "n_ranked", "direction", "unit", "method"]
+    if indicators.empty:
+        return pd.DataFrame(columns=cols)
+    codes = municipalities["municipality_code"].astype(str)
+    data = indicators.assign(year=indicators["period"].astype("int64"))
+    rows = []
+    for kpi, part in data.groupby("kpi", sort=True):
+        info = kpis[kpis["kpi"] == kpi]
+        direction = str(info["direction"].iloc[0]) if len(info) else "up"
+        unit = str(info["unit"].iloc[0]) if len(info) else ""
+        total = part[part["gender"] == "T"]
+        muni = total[total["municipality_code"].isin(codes)]
+        if muni.empty:
+            continue
+        latest_year = int(muni["year"].max())
+        trends = trend(muni, x="year", y="value", by="municipality_code", level=level)
+        now = part[part["year"] == latest_year].pivot_table(
+            index="municipality_code", columns="gender", values="value", aggfunc="first")
+        county = now.at[county_code, "T"] if county_code in now.index and "T" in now else np.nan
+        values = now["T"].reindex(codes) if "T" in now else pd.Series(np.nan, index=codes)
+        ranks = (values * _sign(direction)).rank(ascending=False, method="min")
+        for m in municipalities.itertuples(index=False):
+            code = str(m.municipality_code)
+            tr = trends[trends["municipality_code"] == code]
+            tr = tr.iloc[0] if len(tr) else None
+            rows.append({
+                "kpi": kpi, "municipality_code": code, "municipality_name": m.municipality_name,
+                "in_network": bool(m.in_network), "latest_year": latest_year,
+                "latest": values.get(code, np.nan),
+                "women": now.at[code, "K"] if code in now.index and "K" in now else np.nan,
+                "men": now.at[code, "M"] if code in now.index and "M" in now else np.nan,
+                "slope_pp": tr["slope_pp"] if tr is not None else np.nan,
+                "ci_low": tr["ci_low"] if tr is not None else np.nan,
+                "ci_high": tr["ci_high"] if tr is not None else np.nan,
+                "n_points": int(tr["n_points"]) if tr is not None else 0,
+                "county": county, "position": ranks.get(code, np.nan),
+                "n_ranked": int(values.notna().sum()), "direction": direction, "unit": unit,
+                "method": TREND_METHOD.format(level=level),
+            })
+    out = pd.DataFrame(rows, columns=cols)
+    out["position"] = out["position"].astype("Int64")
+    return out
+
+
+# --- team baselines (nuläge per team) -------------------------------------------------------
+
+MIN_BASELINE_POINTS = 8  # fewer points: say the baseline needs more, draw no verdict
+RATIO_KINDS = ("p", "pp", "u", "up")
+CENTRE_KIND = {"run": "median", "g": "median", "i": "mean", "mr": "mean", "xbar": "mean",
+               "s": "mean", "c": "mean", "t": "mean", "p": "proportion", "pp": "proportion",
+               "u": "rate", "up": "rate"}
+
+
+def first_change(changes: pd.DataFrame, team_id: str) -> pd.Timestamp:
+    """Date of the team's first change in the PDSA log (NaT when it has none)."""
+    dates = changes.loc[changes["team_id"] == team_id, "date"]
+    return pd.Timestamp(dates.min()) if len(dates.dropna()) else pd.NaT
+
+
+def expected_periods(start: pd.Timestamp, end: pd.Timestamp, frequency: str) -> pd.DatetimeIndex:
+    """Every period from ``start`` to ``end`` at ``frequency`` (week: Mondays; month: 1st)."""
+    if pd.isna(start) or pd.isna(end):
+        return pd.DatetimeIndex([])
+    if frequency == "week":
+        start = start - pd.Timedelta(days=start.weekday())
+        return pd.date_range(start, end, freq="W-MON")
+    start = start.replace(day=1)
+    return pd.date_range(start, end, freq="MS")
+
+
+def baseline_data(observations: pd.DataFrame, measure: pd.Series | dict,
+                  changes: pd.DataFrame) -> pd.DataFrame:
+    """The observations of one measure before the team's first change (all of them without one).
+
+    Returns the measure's observation rows with a column ``y`` (numerator for ratio charts,
+    else value) and ``n`` (denominator or NaN).
+    """
+    team, mid = measure["team_id"], measure["measure_id"]
+    obs = observations[(observations["team_id"] == team) & (observations["measure_id"] == mid)]
+    start = first_change(changes, team)
+    if pd.notna(start):
+        obs = obs[obs["period"] < start]
+    if measure["chart"] in RATIO_KINDS:
+        obs = obs.assign(y=obs["numerator"], n=obs["denominator"])
+    else:
+        obs = obs.assign(y=obs["value"], n=np.nan)
+    return obs.dropna(subset=["y"]).sort_values("period").reset_index(drop=True)
+
+
+def _multiply(measure) -> float:
+    return 100.0 if measure["chart"] in ("p", "pp") and str(measure["unit"]).strip() == "%" else 1.0
+
+
+def baseline_chart(observations: pd.DataFrame, measure: pd.Series | dict, changes: pd.DataFrame,
+                   kind: str = "run"):
+    """The ``spc.chart`` result of one measure's baseline (a run chart by default).
+
+    Ratio measures chart numerator/denominator; p charts in % are multiplied by 100. Returns
+    None when the baseline has fewer than two points.
+    """
+    from .. import spc
+
+    data = baseline_data(observations, measure, changes)
+    if data["period"].nunique() < 2:
+        return None
+    n = "n" if measure["chart"] in RATIO_KINDS else None
+    return spc.chart(data, y="y", n=n, x="period", kind=kind, multiply=_multiply(measure),
+                     source="observations.csv")
+
+
+def baseline_summary(
+    measures: pd.DataFrame,
+    observations: pd.DataFrame,
+    changes: pd.DataFrame,
+    team_id: str,
+    min_points: int = MIN_BASELINE_POINTS,
+) -> pd.DataFrame:
+    """One row per measure of ``team_id``: its baseline period, centre, verdict and completeness.
+
+    The baseline is every period before the team's first change in the PDSA log (the whole
+    series when there is none). The centre is the centre line of the chart kind the measure
+    declares, computed on the baseline (``spc.chart``): median for run and G charts, mean for I,
+    X̄, S, C and T charts, the pooled proportion Σnumerator/Σdenominator for P charts, the pooled
+    rate for U charts. The verdict comes from a run chart of the baseline with Anhøj's rules
+    (Anhøj & Olesen 2014): ``stable`` without a runs signal, ``unstable`` with one, ``too_few``
+    with fewer than ``min_points`` periods (no verdict is drawn). Completeness counts the
+    periods (week or month) between the first and last baseline period without a value.
+
+    Returns measure_id, measure_name, measure_type, chart, unit, frequency, direction, target,
+    first_change, baseline_start, baseline_end, n_points, n_expected, n_missing,
+    missing_periods (tuple of Timestamps), centre, centre_kind, multiply, verdict, longest_run,
+    longest_run_max, n_crossings, n_crossings_min, latest_period, latest_value, method.
+    """
+    from .. import spc
+
+    start = first_change(changes, team_id)
+    rows = []
+    for m in measures[measures["team_id"] == team_id].to_dict("records"):
+        data = baseline_data(observations, m, changes)
+        all_obs = observations[(observations["team_id"] == team_id)
+                               & (observations["measure_id"] == m["measure_id"])]
+        periods = pd.DatetimeIndex(data["period"].drop_duplicates())
+        n_points = len(periods)
+        expected = expected_periods(periods.min() if n_points else pd.NaT,
+                                    periods.max() if n_points else pd.NaT, m["frequency"])
+        missing = tuple(p for p in expected if p not in set(periods))
+        mult = _multiply(m)
+        row = {k: m.get(k) for k in ("measure_id", "measure_name", "measure_type", "chart", "unit",
+                                     "frequency", "direction", "target")}
+        row.update(first_change=start, baseline_start=periods.min() if n_points else pd.NaT,
+                   baseline_end=periods.max() if n_points else pd.NaT, n_points=n_points,
+                   n_expected=len(expected), n_missing=len(missing), missing_periods=missing,
+                   centre=np.nan, centre_kind=CENTRE_KIND.get(m["chart"], "median"),
+                   multiply=mult, verdict="too_few", longest_run=pd.NA, longest_run_max=pd.NA,
+                   n_crossings=pd.NA, n_crossings_min=pd.NA, latest_period=pd.NaT,
+                   latest_value=np.nan,
+                   method="baseline run chart, Anhøj rules (Anhøj & Olesen 2014)")
+        if len(all_obs):
+            last = all_obs.sort_values("period")
+            last = last[last["period"] == last["period"].max()]
+            row["latest_period"] = last["period"].iloc[0]
+            if m["chart"] in RATIO_KINDS:
+                row["latest_value"] = mult * last["numerator"].sum() / last["denominator"].sum()
+            else:
+                row["latest_value"] = last["value"].mean()
+        if n_points >= 1:
+            n = "n" if m["chart"] in RATIO_KINDS else None
+            try:
+                centre = spc.chart(data, y="y", n=n, x="period", kind=m["chart"], multiply=mult,
+                                   source="observations.csv")
+                row["centre"] = float(centre.summary["cl"].iloc[0])
+            except (ValueError, KeyError):
+                row["centre"] = np.nan  # e.g. too few points for this chart kind
+        if n_points >= 2:
+            res = baseline_chart(observations, m, changes)
+            s = res.summary.iloc[0]
+            row.update(longest_run=s["longest_run"], longest_run_max=s["longest_run_max"],
+                       n_crossings=s["n_crossings"], n_crossings_min=s["n_crossings_min"])
+            if n_points >= min_points:
+                row["verdict"] = "unstable" if bool(s["runs_signal"]) else "stable"
+        rows.append(row)
+    cols = ["measure_id", "measure_name", "measure_type", "chart", "unit", "frequency", "direction",
+            "target", "first_change", "baseline_start", "baseline_end", "n_points", "n_expected",
+            "n_missing", "missing_periods", "centre", "centre_kind", "multiply", "verdict",
+            "longest_run", "longest_run_max", "n_crossings", "n_crossings_min", "latest_period",
+            "latest_value", "method"]
+    return pd.DataFrame(rows, columns=cols)
