@@ -222,6 +222,9 @@ def _summary() -> pd.DataFrame:
             rows.append({"school": school, "wave": wave, "question_id": "q2", "option": "ja", "n": x2, "base": base})
     rows.append({"school": "c", "wave": "september", "question_id": "q1", "option": "ja", "n": 2, "base": 3})
     rows.append({"school": "c", "wave": "december", "question_id": "q1", "option": "ja", "n": 3, "base": 4})
+    # a base of 100 but only 2 choosing the option: the count (and so the share) is hidden
+    rows.append({"school": "d", "wave": "september", "question_id": "q1", "option": "ja", "n": 2, "base": 100})
+    rows.append({"school": "d", "wave": "december", "question_id": "q1", "option": "ja", "n": 30, "base": 100})
     return pd.DataFrame(rows)
 
 
@@ -240,6 +243,8 @@ def test_compare_waves_per_item_and_subgroup():
     assert a1["mdd_pp"] == pytest.approx(100 * effects.minimum_detectable_difference(100, 100, p=0.4))
     c = out[out["school"] == "c"].iloc[0]
     assert bool(c["suppressed"]) and np.isnan(c["diff_pp"]) and np.isnan(c["p_before"])
+    d = out[out["school"] == "d"].iloc[0]
+    assert bool(d["suppressed"]) and np.isnan(d["diff_pp"])
     assert "Holm" in out["method"].iloc[0]
 
 

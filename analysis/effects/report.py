@@ -44,12 +44,28 @@ def measure_chart(ds, team: str, measure_id: str, result: TeamEffects | None = N
                      kind=chart, part="part", source="observations.csv")
 
 
+def _target_text(m, series: pd.DataFrame | None, linked: pd.DataFrame, lang: str | None) -> str:
+    """The level of the latest phase against the measure's target ("" without a target)."""
+    from ..text import effects as text_effects
+    from ..text import t
+
+    if pd.isna(m.target) or series is None or series.empty:
+        return ""
+    last = series if linked.empty else series[series["period"] >= pd.Timestamp(linked["date"].max())]
+    level = _level(last if len(last) else series, str(m.chart))
+    reached = level >= m.target if m.direction == "up" else level <= m.target
+    return t("effects_target_reached" if reached else "effects_target_not_reached", lang,
+             level=text_effects.format_level(level, str(m.chart), m.unit, lang),
+             target=text_effects.format_level(float(m.target), str(m.chart), m.unit, lang))
+
+
 def report_items(ds, team: str, result: TeamEffects, lang: str | None = None) -> list[dict]:
     """One dict per measure of ``team`` for the report.
 
     Keys: measure_id, title, chart (spc ChartResult or None), changes (the PDSA rows linked to
     the measure, for markers), target, direction, its (ITSResult or None), as_percent,
-    change_labels, verdicts (sentences), note (how the estimate was made).
+    change_labels, verdicts (sentences), target_text (latest phase against the target, "" without
+    a target), note (how the estimate was made).
     """
     from ..text import effects as text_effects
     from ..text import t
@@ -67,6 +83,7 @@ def report_items(ds, team: str, result: TeamEffects, lang: str | None = None) ->
             note = t("effects_model_phases" if model == "phases" else "effects_model_its", lang)
             if (rows["note"] == "combined").any():
                 note += " " + t("effects_combined_note", lang, min=MIN_POINTS)
+        target_text = _target_text(m, result.series.get(m.measure_id), linked, lang)
         items.append({
             "measure_id": m.measure_id,
             "title": f"{m.measure_name} ({t(str(m.measure_type), lang)})",
@@ -79,6 +96,7 @@ def report_items(ds, team: str, result: TeamEffects, lang: str | None = None) ->
             "change_labels": labels,
             "verdicts": [text_effects.measure_verdict(r, lang) for r in rows.to_dict("records")]
             or [t("effects_no_linked_changes", lang)],
+            "target_text": target_text,
             "note": note,
         })
     return items
@@ -182,7 +200,10 @@ def poster(ds, team: str, result: TeamEffects, diagram=None, lang: str | None = 
         for c in log.itertuples(index=False)] or [t("no_changes", lang)]
     results = [text_effects.measure_verdict(r, lang) for r in result.table.to_dict("records")
                if r["note"] != "too_short"]
+    targets = [_target_text(m, result.series.get(m.measure_id),
+                            _linked(ds.changes[ds.changes["team_id"] == team], m.measure_id), lang)
+               for m in ds.measures[ds.measures["team_id"] == team].itertuples(index=False)]
     sections[t("effects_poster_results", lang)] = (results or [t("effects_verdict_none", lang)]) + [
-        t("effects_poster_county_aim", lang)]
+        f"{m}" for m in targets if m] + [t("effects_poster_county_aim", lang)]
     return sections
 

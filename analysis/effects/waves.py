@@ -47,8 +47,9 @@ def compare_waves(
     family : columns defining a family for the multiple-testing correction (default: all items
         within the same subgroup form one family).
     correction : ``holm`` (default), ``fdr_bh`` or ``bonferroni`` (see :func:`adjust_pvalues`).
-    min_count : a row whose base in either wave is under ``min_count`` is suppressed: no estimate
-        is shown (``suppressed`` True), as the privacy rules require.
+    min_count : a row whose base in either wave is under ``min_count``, or whose count is
+        1..min_count-1, is suppressed: no estimate is shown (``suppressed`` True), as
+        ``analysis.privacy.suppress`` does for shares.
 
     Returns
     -------
@@ -76,7 +77,11 @@ def compare_waves(
         columns={n: "n_after", base: "base_after"})
     out = left.join(right, how="inner").reset_index()
     out = out.astype({c: float for c in ("n_before", "base_before", "n_after", "base_after")})
+    # the privacy rule of analysis.privacy.suppress: a base under min_count, or a count of
+    # 1..min_count-1, hides the share (and so the difference) in either wave
+    small = [(out[c] >= 1) & (out[c] < min_count) for c in ("n_before", "n_after")]
     out["suppressed"] = ((out["base_before"] < min_count) | (out["base_after"] < min_count)
+                         | small[0] | small[1]
                          | out[["base_before", "base_after"]].isna().any(axis=1))
     out["p_before"] = out["n_before"] / out["base_before"]
     out["p_after"] = out["n_after"] / out["base_after"]

@@ -142,6 +142,10 @@ LABELS = {
         "en": "The baseline shows non-random variation, so a trend is modelled (segmented regression, "
               "interrupted time series) and the effect is compared with the extended trend.",
     },
+    "effects_target_reached": {"sv": "Senaste fasen ligger på {level}: målet {target} är nått.",
+                               "en": "The latest phase is at {level}: the target {target} is reached."},
+    "effects_target_not_reached": {"sv": "Senaste fasen ligger på {level}: målet {target} är ännu inte nått.",
+                                   "en": "The latest phase is at {level}: the target {target} is not reached yet."},
     "effects_judgement_significant": {
         "sv": "skillnaden är statistiskt säkerställd",
         "en": "the difference is statistically significant",
