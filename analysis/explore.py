@@ -68,13 +68,11 @@ def measure_row(dataset, team: str, measure: str) -> pd.Series:
 
 
 def measure_series(dataset, team: str, measure: str) -> pd.DataFrame:
-    """The measure's data as ``period, y, n`` (``n`` = denominator for rate charts, else NaN)."""
-    row = measure_row(dataset, team, measure)
-    obs = dataset.observations
-    obs = obs[(obs["team_id"] == team) & (obs["measure_id"] == measure)].sort_values("period")
-    if row["chart"] in RATE_CHARTS:
-        return pd.DataFrame({"period": obs["period"], "y": obs["numerator"], "n": obs["denominator"]}).reset_index(drop=True)
-    return pd.DataFrame({"period": obs["period"], "y": obs["value"], "n": float("nan")}).reset_index(drop=True)
+    """The measure's data as ``period, y, n``, absent periods as gaps (``dataset.measure_series``)."""
+    from .dataset import measure_series as series_of
+
+    measure_row(dataset, team, measure)
+    return series_of(dataset, team, measure)
 
 
 def measure_changes(dataset, team: str, measure: str) -> pd.DataFrame:
@@ -87,7 +85,8 @@ def measure_changes(dataset, team: str, measure: str) -> pd.DataFrame:
 
 def periods(dataset, team: str, measure: str) -> list[pd.Timestamp]:
     """The measured periods, for the baseline slider."""
-    return list(measure_series(dataset, team, measure)["period"])
+    series = measure_series(dataset, team, measure)
+    return list(series.loc[series["y"].notna(), "period"])
 
 
 def default_baseline_end(series: pd.DataFrame, changes: pd.DataFrame) -> pd.Timestamp:

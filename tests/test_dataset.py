@@ -523,3 +523,15 @@ def test_sample_loads_without_problems():
     ds = dataset.load_dataset(sample)  # raises DataError listing any problem of the tables
     assert os.fspath(ds.folder) == os.fspath(sample.resolve())
     assert ds.is_sample and len(ds.teams) >= 9 and not ds.observations.empty
+
+
+def test_measure_series_keeps_the_absent_sample_period_as_a_gap():
+    from analysis.dataset import load_dataset, measure_series
+
+    ds = load_dataset(Path(__file__).resolve().parent.parent / "data" / "sample")
+    series = measure_series(ds, "nassjo", "hembesok")
+    # The sample's hembesok series has no July 2020 (sample generator); it must come back as NaN.
+    gap = series[series["period"] == pd.Timestamp("2020-07-01")]
+    assert len(gap) == 1 and gap["y"].isna().all() and gap["n"].isna().all()
+    assert series["period"].diff().dropna().dt.days.between(28, 31).all()  # a full monthly grid
+    assert len(measure_series(ds, "nassjo", "hembesok", complete=False)) == len(series) - 1

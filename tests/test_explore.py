@@ -34,6 +34,7 @@ def make_dataset(folder: Path, with_changes: bool = True):
             "target": [float("nan"), 0.1, float("nan")],
             "direction": ["up", "down", "up"],
             "unit": ["antal", "%", "antal"],
+            "frequency": ["week", "week", "week"],
         }
     )
     rows = []
@@ -134,3 +135,15 @@ def test_the_app_redraws_when_a_widget_changes(project):
     assert app.view is not first and len(app.view.summary) == 1
     app.team.value = "tom"
     assert app.view.selection.team == "tom" and app.view.selection.measure == "besok"
+
+
+def test_an_absent_period_is_a_gap_not_a_join(project):
+    ds = make_dataset(project)
+    ds.measures["frequency"] = "week"
+    ds.observations = ds.observations[ds.observations["period"] != PERIODS[5]]
+    series = explore.measure_series(ds, "skola", "narvaro")
+    assert len(series) == 20 and series["y"].isna().sum() == 1
+    assert series.loc[series["period"] == PERIODS[5], "y"].isna().all()
+    view = explore.build_view(ds, explore.Selection("skola", "narvaro", phases=False))
+    assert view.result.points["y"].isna().sum() == 1  # drawn as a gap
+    assert PERIODS[5] not in explore.periods(ds, "skola", "narvaro")  # nothing to note on

@@ -38,6 +38,7 @@ from ..io import (
     sort_problems,
 )
 from .checks import cross_checks
+from .series import measure_series  # noqa: F401  (public)
 
 TABLE_NAMES = schemas.REQUIRED_TABLES + schemas.OPTIONAL_TABLES
 KOLADA_DIR = Path("data/kolada")

@@ -10,7 +10,6 @@ import math
 import textwrap
 from collections.abc import Mapping, Sequence
 
-import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -20,7 +19,7 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 from .. import text
 from ..text import t
 from ..text.spc import chart_verdict
-from .style import PALETTE, apply_style
+from .style import PALETTE, apply_style, date_axis
 
 __all__ = ["spc_chart", "spc_panel"]
 
@@ -131,9 +130,7 @@ def spc_chart(result, *, changes: pd.DataFrame | None = None, target: float | No
     if title:
         ax.set_title(title, pad=16 if own else 12)
     if np.issubdtype(np.asarray(x).dtype, np.datetime64):
-        locator = mdates.AutoDateLocator(minticks=3, maxticks=9 if own else 7)
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        date_axis(ax, lang, maxticks=9 if own else 7)
     elif pd.api.types.is_integer_dtype(points["x"].dtype):
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     verdict = chart_verdict(summary, lang)

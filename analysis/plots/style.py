@@ -58,3 +58,31 @@ def save_png(fig: plt.Figure, path: str | Path) -> Path:
 
 
 apply_style()
+
+
+MONTHS = {
+    "sv": ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"],
+    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+}
+
+
+def date_axis(ax, lang: str | None = None, maxticks: int = 8) -> None:
+    """Date ticks with month names in the report language (strftime would follow the machine's
+    locale): ``sep, okt, nov, dec, jan 2020``; the first tick and every January carry the year."""
+    import matplotlib.dates as mdates
+    from matplotlib.ticker import FuncFormatter
+
+    from ..text import get_language
+
+    names = MONTHS.get(lang or get_language(), MONTHS["sv"])
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=maxticks)
+
+    def label(value, pos):
+        when = mdates.num2date(value)
+        text = names[when.month - 1] if when.day == 1 else f"{when.day} {names[when.month - 1]}"
+        if pos == 0 or (when.month == 1 and when.day == 1):
+            text += f"\n{when.year}"
+        return text
+
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(FuncFormatter(label))
