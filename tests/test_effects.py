@@ -112,6 +112,31 @@ def test_its_monthly_dates_and_several_changes():
     assert levels.iloc[1]["ci_low"] > 1  # the real step (odds ratio (.8/.2)/(.6/.4) = 2.67)
 
 
+def test_its_phase_comparison_and_phase_in_points():
+    # trend=False: the level change is the difference of the phase means (hand calculation:
+    # before 10, after 13); the excluded phase-in point 12 (value 50) does not move it
+    t = np.arange(1, 25)
+    y = np.where(t >= 13, 13.0, 10.0) + np.where(t % 2 == 0, 0.5, -0.5)
+    y[11] = 50.0
+    res = effects.interrupted_time_series(pd.DataFrame({"t": t, "y": y}), y="y", time="t", intervention=13,
+                                          family="gaussian", trend=False, exclude=[12])
+    assert list(res.table["term"]) == ["level_change"]
+    assert res.table["estimate"].iloc[0] == pytest.approx(3.0, abs=0.1)
+    assert res.fitted["excluded"].sum() == 1 and res.n_obs == 23
+    assert "phase-in" in res.method and "no trend" in res.method
+    with pytest.raises(ValueError, match="slope_change needs trend=True"):
+        effects.interrupted_time_series(pd.DataFrame({"t": t, "y": y}), y="y", time="t", intervention=13,
+                                        family="gaussian", trend=False, slope_change=True)
+
+
+def test_change_groups_joins_changes_closer_than_the_minimum():
+    # weekly periods; changes in weeks 10, 14 (4 points later) and 25 (11 points later)
+    periods = pd.date_range("2024-01-01", periods=30, freq="W-MON")
+    dates = [periods[10], periods[14], periods[25]]
+    assert effects.change_groups(periods, dates, min_points=8) == [[0, 1], [2]]
+    assert effects.change_groups(periods, dates, min_points=4) == [[0], [1], [2]]
+
+
 def test_its_refuses_short_phases():
     frame = pd.DataFrame({"t": range(1, 15), "y": range(1, 15)})
     with pytest.raises(effects.SeriesTooShort, match=r"5 point\(s\) before 6.*at least 8.*Penfold & Zhang"):

@@ -107,7 +107,8 @@ def baseline_stable(series: pd.DataFrame, until, chart: str) -> bool:
 
 
 def team_effects(ds, team: str, *, alpha: float = 0.05, min_points: int = MIN_POINTS,
-                 slope_change: bool = False, model: str = "auto") -> TeamEffects:
+                 slope_change: bool = False, model: str = "auto",
+                 seasonality: dict | None = None) -> TeamEffects:
     """Estimate, for each measure of ``team``, the level change at the changes meant to move it.
 
     One segmented regression per measure (family from the chart kind, see ``FAMILY_BY_CHART``;
@@ -121,6 +122,9 @@ def team_effects(ds, team: str, *, alpha: float = 0.05, min_points: int = MIN_PO
     the baseline before the first change is stable on a run chart (Anhøj rules, see
     :func:`baseline_stable`) and models the trend otherwise. On short series a trend estimated
     from a few stable baseline points mostly adds noise to the level change.
+
+    ``seasonality``: Fourier terms for every model (e.g. ``{"period": 12, "harmonics": 2}`` for
+    monthly measures with a school-year or summer pattern), see :func:`interrupted_time_series`.
 
     ``detected``: the CI excludes no effect; ``improved``:
     detected and in the measure's direction of improvement. ``before``/``after``: pooled level
@@ -160,7 +164,7 @@ def team_effects(ds, team: str, *, alpha: float = 0.05, min_points: int = MIN_PO
                     exposure="n" if family == "poisson" and chart != "c" else None,
                     denominator="n" if family == "binomial" else None, family=family,
                     slope_change=slope_change and with_trend, trend=with_trend,
-                    min_points=min_points, alpha=alpha,
+                    min_points=min_points, alpha=alpha, seasonality=seasonality,
                     exclude=phase_in, label=str(m.measure_id))
                 break
             except SeriesTooShort as exc:
