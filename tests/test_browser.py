@@ -1,6 +1,7 @@
 """The reports in a real browser: headless Chromium (Debian's ``chromium``) via the DevTools
 protocol. Checks: no console errors, every image loads, no code cells, nothing wider than a
-phone screen on the index; saves screenshots (phone and desktop) in outputs/_screenshots/.
+phone screen on the index; saves screenshots (phone and desktop) in outputs/_screenshots/
+(of the repository, so that a person can look at them after ``make test``).
 
 Skipped, with the reason, when Chromium is not installed (``apt-get install chromium``).
 """
@@ -137,8 +138,10 @@ def browser(tmp_path):
     b.close()
 
 
-def check_pages(browser: Browser, outputs: Path, pages: list[str]) -> None:
-    shots = outputs / "_screenshots"
+SHOTS = ROOT / "outputs" / "_screenshots"  # kept after the test (outputs/ is git-ignored)
+
+
+def check_pages(browser: Browser, outputs: Path, pages: list[str], shots: Path) -> None:
     for name in pages:
         for label, device in (("phone", PHONE), ("desktop", DESKTOP)):
             facts = browser.open(outputs / name, device)
@@ -160,10 +163,10 @@ def test_fixture_reports_in_chromium(browser, tmp_path, monkeypatch):
     summary = run(RunOptions(), root=root, tty=False)
     assert summary.count("failed") == 1
     outputs = root / "outputs"
-    check_pages(browser, outputs, ["index.html", "tiny_a.html", "fails_a.html"])
+    check_pages(browser, outputs, ["index.html", "tiny_a.html", "fails_a.html"], SHOTS / "fixture")
     facts = browser.open(outputs / "tiny_a.html", PHONE)
     assert len(facts["images"]) == 1 and facts["images"][0]["w"] > 100
-    assert (outputs / "_screenshots" / "index-phone.png").stat().st_size > 1000
+    assert (SHOTS / "fixture" / "index-phone.png").stat().st_size > 1000
 
 
 def test_real_reports_in_chromium(browser, tmp_path):
@@ -196,6 +199,7 @@ def test_real_reports_in_chromium(browser, tmp_path):
     failed = {r["name"]: r["error"] for r in summary.reports if r["status"] == "failed"}
     assert not failed, failed
     outputs = project / "outputs"
-    check_pages(browser, outputs, ["index.html", *[f"{n}.html" for n in sorted(first.values())]])
+    check_pages(browser, outputs, ["index.html", *[f"{n}.html" for n in sorted(first.values())]],
+                SHOTS / "reports")
     for name in first.values():
         assert (outputs / f"{name}.html").stat().st_size < 3_000_000, f"{name}.html is too big"
