@@ -13,7 +13,7 @@ from .baseline import MIN_BASELINE_POINTS, baseline_chart, baseline_summary, fir
 from .detect import required_n
 from .progress import STATUSES
 
-__all__ = ["SURVEY_KEYWORDS", "team_surveys", "teams_table", "teams_by_area", "municipalities_table", "network_count", "overview_table", "kpi_title", "baseline_table", "baseline_items", "measures_overview", "changes_table", "gap_display", "gap_sections", "status_counts", "detect_display", "ideas_table", "team_facts", "baseline_intro", "survey_goal_notes", "goal_chart_items", "DETECT_N", "detect_text", "team_survey_tables"]
+__all__ = ["indicator_chart_items", "SURVEY_KEYWORDS", "team_surveys", "teams_table", "teams_by_area", "municipalities_table", "network_count", "overview_table", "kpi_title", "baseline_table", "baseline_items", "measures_overview", "changes_table", "gap_display", "gap_sections", "status_counts", "detect_display", "ideas_table", "team_facts", "baseline_intro", "survey_goal_notes", "goal_chart_items", "DETECT_N", "detect_text", "team_survey_tables"]
 
 
 
@@ -127,6 +127,31 @@ def overview_table(overview: pd.DataFrame, kpi: str, lang: str | None = None) ->
             row[t("goals_col_men", lang)] = number(r.men, 1, lang)
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def indicator_chart_items(indicators: pd.DataFrame, kpis: pd.DataFrame, municipalities: pd.DataFrame,
+                          county_code: str = "0006", lang: str | None = None) -> list[dict]:
+    """One item per KPI for :func:`analysis.plots.indicator_panels`: series, names, title, unit.
+
+    The series holds the 13 municipalities (gender T) by name, each year with the county's value.
+    """
+    names = _muni_names(municipalities)
+    items = []
+    total = indicators[indicators["gender"] == "T"]
+    for kpi, part in total.groupby("kpi", sort=True):
+        county = part[part["municipality_code"] == county_code].set_index("period")["value"]
+        muni = part[part["municipality_code"].isin(municipalities["municipality_code"])]
+        if muni.empty:
+            continue
+        muni = muni.assign(year=muni["period"].astype("int64"),
+                           county=muni["period"].map(county).astype(float),
+                           _name=muni["municipality_code"].map(names))
+        muni = muni.sort_values(["_name", "year"]).drop(columns="_name")
+        info = kpis[kpis["kpi"] == kpi]
+        items.append({"kpi": kpi, "series": muni[["municipality_code", "year", "value", "county"]],
+                      "names": names, "title": kpi_title(kpis, kpi, lang),
+                      "unit": str(info["unit"].iloc[0]) if len(info) else ""})
+    return items
 
 
 def kpi_title(kpis: pd.DataFrame, kpi: str, lang: str | None = None) -> str:

@@ -15,7 +15,7 @@ from matplotlib.patches import FancyBboxPatch, Patch
 from ..text import number, t
 from .style import FIGURE_WIDTH, PALETTE
 
-__all__ = ["goal_chart", "driver_diagram", "baseline_points"]
+__all__ = ["goal_chart", "driver_diagram", "baseline_points", "indicator_panels"]
 
 STATE_COLOURS = {"tested": PALETTE["good"], "planned": PALETTE["highlight"],
                  "not_started": PALETTE["neutral"]}
@@ -89,6 +89,45 @@ def goal_chart(
     if title:
         fig.suptitle(title, x=0.01, ha="left", fontsize=11, fontweight="bold")
     fig.tight_layout(rect=(0, 0.06, 1, 0.97 if title else 1))
+    return fig
+
+
+def indicator_panels(
+    series: pd.DataFrame,
+    names: dict[str, str] | None = None,
+    title: str | None = None,
+    unit: str = "",
+    ncols: int = 5,
+    lang: str | None = None,
+) -> plt.Figure:
+    """One small panel per municipality: its yearly values against the county's.
+
+    ``series``: municipality_code, year, value, county (the county's value that year), in the
+    order the panels are drawn.
+    """
+    names = names or {}
+    keys = list(dict.fromkeys(series["municipality_code"]))
+    ncols = max(1, min(ncols, len(keys)))
+    nrows = math.ceil(len(keys) / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(FIGURE_WIDTH, 1.55 * nrows + 0.9),
+                             sharex=True, sharey=True, squeeze=False)
+    for ax in axes.flat[len(keys):]:
+        ax.set_visible(False)
+    for ax, key in zip(axes.flat, keys, strict=False):
+        part = series[series["municipality_code"] == key].sort_values("year")
+        ax.plot(part["year"], part["county"], ls="--", lw=1.1, color=PALETTE["centre"])
+        ax.plot(part["year"], part["value"], marker="o", ms=2.5, lw=1.4, color=PALETTE["data"])
+        ax.set_title(names.get(key, key), fontsize=8.5, loc="left")
+        ax.tick_params(labelsize=7)
+        ax.xaxis.set_major_locator(plt.MaxNLocator(3, integer=True))
+    for ax in axes[:, 0]:
+        ax.set_ylabel(unit, fontsize=8)
+    handles = [Line2D([], [], color=PALETTE["data"], marker="o", ms=3, label=t("municipality", lang)),
+               Line2D([], [], color=PALETTE["centre"], ls="--", label=t("goals_col_county", lang))]
+    fig.legend(handles=handles, loc="lower center", ncol=2, fontsize=8, bbox_to_anchor=(0.5, 0.0))
+    if title:
+        fig.suptitle(title, x=0.01, ha="left", fontsize=11, fontweight="bold")
+    fig.tight_layout(rect=(0, 0.05, 1, 0.96 if title else 1))
     return fig
 
 
