@@ -133,7 +133,7 @@ def waves_table(frame: pd.DataFrame, lang: str | None = None, by: Sequence[str] 
     rows = []
     for r in frame.to_dict("records"):
         hidden = bool(r["suppressed"])
-        row = {t("effects_col_subgroup", lang): " / ".join(str(r[b]) for b in by)} if by else {}
+        row = {t("effects_col_subgroup", lang): " / ".join(str(r.get(f"{b}_label", r[b])) for b in by)} if by else {}
         row.update({
             t("effects_col_item", lang): r["item_label"],
             t("effects_col_before", lang): ".." if hidden else percent(r["p_before"], 0, lang),

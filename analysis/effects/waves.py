@@ -125,7 +125,8 @@ def survey_waves(survey, *, before: str | None = None, after: str | None = None,
     Items: every option of single-choice and multi-select questions (not "vet ej") and the top
     box of Likert questions; the subgroup questions themselves (school, grade, gender) are left
     out. Uses ``surveys.summarise(survey, by=["wave", *by])`` and :func:`compare_waves`; one Holm
-    family per subgroup. Adds ``item_label`` ("question: option" in ``lang``).
+    family per subgroup. Adds ``item_label`` ("question: option" in ``lang``) and, per subgroup
+    column ``b``, ``b_label`` (the option's label).
     """
     from .. import privacy, surveys
 
@@ -159,6 +160,10 @@ def survey_waves(survey, *, before: str | None = None, after: str | None = None,
         labels.append(f"{q.label(lang)}: {opt}" if q.type != "likert" else q.label(lang))
     out.insert(len(by) + 2, "item_label", labels)
     out["wave_before"], out["wave_after"] = before, after
+    for b in by:  # subgroup labels from the codebook ("Flicka" for girl)
+        q = survey.codebook.question(b)
+        known = {o.code: o.label(lang) for o in q.options}
+        out[f"{b}_label"] = [known.get(str(code), str(code)) for code in out[b]]
     return out
 
 
