@@ -317,7 +317,7 @@ def test_zero_one_columns_and_the_census_case(census):
     need = row_of(out, question_id="need", option="top_box")
     assert (need["n"], need["base"], need["n_dont_know"]) == (3, 5, 1)  # 5,4,5 of 5 (9 = vet ej)
     tab = surveys.table(out[out["question_id"] == "groups_offered"], s, lang="sv")
-    assert tab.iloc[0]["95 % konfidensintervall"] == "4 av 6"
+    assert tab.iloc[0]["Antal av alla"] == "4 av 6"
 
 
 def test_census_may_not_be_broken_down(census):

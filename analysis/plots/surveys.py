@@ -64,9 +64,9 @@ def _rows(summary: pd.DataFrame, question_id: str, by: Sequence[str] = ()) -> pd
 
 
 def _group_title(survey, by: str, lang: str) -> str:
-    if by == "wave":
-        return t("survey_wave", lang)
-    return survey.codebook.question(by).label(lang)
+    from ..surveys import group_title
+
+    return group_title(survey, by, lang)
 
 
 def _title(ax, survey, question_id: str, lang: str) -> None:
@@ -238,8 +238,7 @@ def survey_likert(summary: pd.DataFrame, survey, questions: Sequence[str] | str,
         ax.text(-limit, yh, _wrap(label, 90), ha="left", va="center", fontsize=9, fontweight="bold")
     ax.set_yticks([b[0] for b in bars], [b[1] for b in bars])
     ax.set_ylim(y - 0.4, -0.6)
-    step = 0.25 if limit <= 0.5 else 0.5
-    ax.set_xticks(np.arange(-limit, limit + 1e-9, step))
+    ax.set_xticks(np.arange(-limit, limit + 1e-9, 0.25))
     ax.xaxis.set_major_formatter(lambda v, _pos: text.percent(abs(v), 0, lang))
     ax.set_xlim(-limit, limit)
     ax.axvline(0, color="#333333", linewidth=0.8)

@@ -112,9 +112,10 @@ def _parents_codebook() -> dict:
         "subgroups": ["first_time", "municipality"],
         "questions": [
             _q("first_time", "single", "Är du förstagångsförälder?", "Are you a first-time parent?",
-               _opts(("yes", "Ja", "Yes"), ("no", "Nej", "No"))),
+               _opts(("yes", "Ja", "Yes"), ("no", "Nej", "No")),
+               short={"sv": "Förstagångsförälder", "en": "First-time parent"}),
             _q("municipality", "single", "I vilken kommun bor du?", "Which municipality do you live in?",
-               municipalities),
+               municipalities, short={"sv": "Kommun", "en": "Municipality"}),
             _q("topics_before", "multi",
                "Vilka ämnen vill du att föräldragruppen tar upp före barnets födelse?",
                "Which topics do you want the parent group to cover before the birth?",
@@ -449,13 +450,16 @@ def _pupils_codebook() -> dict:
     scale = [{"code": o["code"], "value": o["code"], "sv": o["sv"], "en": o["en"]} for o in AGREE5]
     questions = [
         _q("school", "single", "Vilken skola går du i?", "Which school do you go to?",
-           [{"code": c, "value": name, "sv": name, "en": name} for c, name in SCHOOLS], column="Skola"),
+           [{"code": c, "value": name, "sv": name, "en": name} for c, name in SCHOOLS], column="Skola",
+           short={"sv": "Skola", "en": "School"}),
         _q("grade", "single", "Vilken årskurs går du i?", "Which grade are you in?",
            [{"code": g, "value": g, "sv": "Förskoleklass" if g == "F" else f"Årskurs {g}",
-             "en": "Preschool class" if g == "F" else f"Grade {g}"} for g in GRADES], column="Årskurs"),
+             "en": "Preschool class" if g == "F" else f"Grade {g}"} for g in GRADES], column="Årskurs",
+           short={"sv": "Årskurs", "en": "Grade"}),
         _q("gender", "single", "Jag är", "I am",
            _opts(("girl", "Flicka", "Girl"), ("boy", "Pojke", "Boy"),
-                 ("other", "Annat eller vill inte svara", "Other or prefer not to say")), column="Kön"),
+                 ("other", "Annat eller vill inte svara", "Other or prefer not to say")), column="Kön",
+           short={"sv": "Kön", "en": "Gender"}),
     ]
     for qid, sv, en, direction, *_ in PUPIL_ITEMS:
         q = _q(qid, "likert", sv, en, scale, top_box=["4", "5"])

@@ -7,6 +7,8 @@ LABELS: dict[str, dict[str, str]] = {
     "survey_base": {"sv": "Svarande (bas)", "en": "Respondents (base)"},
     "survey_ci": {"sv": "95 % konfidensintervall", "en": "95% confidence interval"},
     "survey_x_of_n": {"sv": "{x} av {n}", "en": "{x} of {n}"},
+    "survey_census_count": {"sv": "Antal av alla", "en": "Number of all"},
+    "survey_and": {"sv": "och", "en": "and"},
     "survey_wave": {"sv": "Mättillfälle", "en": "Wave"},
     "survey_top_box": {"sv": "Andel {options}", "en": "Share {options}"},
     "survey_top_box_short": {"sv": "Andel positiva svar", "en": "Share of positive answers"},
@@ -51,12 +53,16 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Ranking: the share who ranked the option first; mean rank in the table.",
     },
     "survey_dont_know_line": {
-        "sv": "Vet ej: {dk}. Obesvarad: {blank}.",
-        "en": "Don't know: {dk}. Blank: {blank}.",
+        "sv": "Vet ej: {dk} · Obesvarad: {blank}",
+        "en": "Don't know: {dk} · Blank: {blank}",
     },
     "survey_waves_note": {
         "sv": "Mättillfällena visas sida vid sida (beskrivande; se effektrapporten för test av skillnaden).",
         "en": "The waves are shown side by side (descriptive; see the effects report for a test of the difference).",
+    },
+    "survey_pooled_waves_note": {
+        "sv": "Mättillfällena är sammanslagna i redovisningen per grupp.",
+        "en": "The waves are pooled in the results by group.",
     },
     "survey_by_section": {"sv": "Per {group}", "en": "By {group}"},
     "survey_overview": {"sv": "Om enkäten", "en": "About the survey"},
