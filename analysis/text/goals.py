@@ -53,6 +53,8 @@ LABELS = {
               "(the whole 95% interval of the trend on the improving side of 0); little or no detectable "
               "change; getting worse. With only two values Healthy People's 10% rule applies.",
     },
+    "goals_no_goals": {"sv": "Det finns inga mål i data (goals.csv saknas eller är tom).",
+                       "en": "The data hold no goals (goals.csv is missing or empty)."},
     "goals_charts_section": {"sv": "Indikatorer: utfall, målbana och gap", "en": "Indicators: observed, goal trajectory and gap"},
     "goals_detect_section": {"sv": "Hur stor förändring kan data visa?", "en": "How large a change can the data show?"},
     "goals_detect_intro": {
