@@ -23,24 +23,24 @@ def measure_chart(ds, team: str, measure_id: str, result: TeamEffects | None = N
     last change, see :func:`change_groups`). Returns None when the measure has no data.
     """
     from .. import spc
+    from ..dataset import measure_series
     from ..text import t
 
     m = ds.measures[(ds.measures["team_id"] == team) & (ds.measures["measure_id"] == measure_id)].iloc[0]
-    obs = ds.observations[(ds.observations["team_id"] == team) & (ds.observations["measure_id"] == measure_id)]
     chart = str(m["chart"])
-    y = "numerator" if chart in RATIO_CHARTS else "value"
-    obs = obs.dropna(subset=[y]).sort_values("period")
-    if obs.empty:
+    series = measure_series(ds, team, measure_id)  # absent periods come back as gaps
+    if series["y"].notna().sum() == 0:
         return None
     linked = _linked(ds.changes[ds.changes["team_id"] == team], measure_id).reset_index(drop=True)
     dates = [pd.Timestamp(d) for d in linked["date"]]
-    groups = change_groups(obs["period"].drop_duplicates(), dates) if dates else []
-    part = pd.Series(t("effects_phase_baseline"), index=obs.index, dtype=object)
+    measured = series.loc[series["y"].notna(), "period"]
+    groups = change_groups(measured, dates) if dates else []
+    part = pd.Series(t("effects_phase_baseline"), index=series.index, dtype=object)
     for g in groups:
         nos = ", ".join(str(int(n)) for n in linked.iloc[g]["change_no"])
-        part[obs["period"] >= dates[g[-1]]] = t("effects_phase_after", nos=nos)
-    data = obs.assign(part=part.astype(str))
-    return spc.chart(data, y=y, n="denominator" if chart in RATIO_CHARTS else None, x="period",
+        part[series["period"] >= dates[g[-1]]] = t("effects_phase_after", nos=nos)
+    data = series.assign(part=part.astype(str))
+    return spc.chart(data, y="y", n="n" if chart in RATIO_CHARTS else None, x="period",
                      kind=chart, part="part", source="observations.csv")
 
 

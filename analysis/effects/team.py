@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..dataset.series import measure_series
 from .its import FAMILY_BY_CHART, MIN_POINTS, SeriesTooShort, interrupted_time_series
 
 # --------------------------------------------------------------------------------------------------
@@ -38,17 +39,6 @@ TEAM_COLUMNS = ["team_id", "measure_id", "measure_name", "change_no", "changes",
                 "change_date", "phase_in_from", "chart", "family", "direction", "unit", "before",
                 "after", "n_before", "n_after", "estimate", "ci_low", "ci_high", "p_value", "effect",
                 "detected", "improved", "note", "model", "method"]
-
-
-def _measure_series(obs: pd.DataFrame, chart: str) -> pd.DataFrame:
-    """One row per period: y (count, numerator or mean value) and n (denominator) for the model."""
-    if chart in ("p", "pp", "u", "up"):
-        s = obs.groupby("period", as_index=False)[["numerator", "denominator"]].sum(min_count=1)
-        s = s.rename(columns={"numerator": "y", "denominator": "n"})
-    else:
-        s = obs.groupby("period", as_index=False)["value"].mean().rename(columns={"value": "y"})
-        s["n"] = np.nan
-    return s.dropna(subset=["y"]).sort_values("period").reset_index(drop=True)
 
 
 def _linked(changes: pd.DataFrame, measure_id: str) -> pd.DataFrame:
@@ -135,12 +125,11 @@ def team_effects(ds, team: str, *, alpha: float = 0.05, min_points: int = MIN_PO
     changes = ds.changes[ds.changes["team_id"] == team]
     if changes.empty:
         return TeamEffects(table=pd.DataFrame(columns=TEAM_COLUMNS))
-    observations = ds.observations[ds.observations["team_id"] == team]
     rows, its_results, series_by = [], {}, {}
     for m in measures.itertuples(index=False):
         chart = str(m.chart)
         family = FAMILY_BY_CHART.get(chart, "gaussian")
-        series = _measure_series(observations[observations["measure_id"] == m.measure_id], chart)
+        series = measure_series(ds, team, m.measure_id, complete=False).dropna(subset=["y"]).reset_index(drop=True)
         series_by[m.measure_id] = series
         linked = _linked(changes, m.measure_id).reset_index(drop=True)
         if linked.empty:
