@@ -5,14 +5,13 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Mapping, Sequence
 
-import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 
 from ..text import get_language, number, percent, t
-from .style import FIGURE_WIDTH, PALETTE
+from .style import FIGURE_WIDTH, PALETTE, date_axis
 
 __all__ = ["its_chart", "effects_forest", "wave_comparison_chart", "effects_poster"]
 
@@ -82,9 +81,7 @@ def its_chart(its, title: str | None = None, *, as_percent: bool = False,
     if title:
         ax.set_title(title)
     if pd.api.types.is_datetime64_any_dtype(x):
-        locator = mdates.AutoDateLocator(minticks=3, maxticks=9)
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        date_axis(ax, maxticks=9)
     ax.legend(loc="upper left", bbox_to_anchor=(0, -0.12), ncol=4, fontsize=8)
     fig.tight_layout()
     return fig
