@@ -10,7 +10,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .config import load_config  # noqa: E402
+from .config import load_config
 
 
 def __getattr__(name: str):
@@ -20,10 +20,11 @@ def __getattr__(name: str):
     if name == "load_dataset":
         return importlib.import_module(".dataset", __name__).load_dataset
     if name in {"spc", "effects", "goals", "surveys", "plots", "text", "report", "privacy",
-                "dataset", "io", "schemas", "sample", "runner", "kolada", "explore", "config"}:
+                "dataset", "io", "schemas", "sample", "runner", "kolada", "explore", "config",
+                "drivers"}:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'analysis' has no attribute {name!r}")
 
 
 __all__ = ["__version__", "load_config", "load_dataset", "spc", "effects", "goals", "surveys",
-           "plots", "text", "report", "privacy"]
+           "plots", "text", "report", "privacy", "drivers", "explore"]

@@ -535,3 +535,20 @@ def test_measure_series_keeps_the_absent_sample_period_as_a_gap():
     assert len(gap) == 1 and gap["y"].isna().all() and gap["n"].isna().all()
     assert series["period"].diff().dropna().dt.days.between(28, 31).all()  # a full monthly grid
     assert len(measure_series(ds, "nassjo", "hembesok", complete=False)) == len(series) - 1
+
+
+def test_check_folder_reports_a_driver_idea_pointing_at_an_unknown_change(tmp_path):
+    import shutil
+
+    from analysis.dataset import check_folder
+
+    sample = Path(__file__).resolve().parent.parent / "data" / "sample"
+    copy = tmp_path / "data"
+    shutil.copytree(sample, copy)
+    path = copy / "drivers" / "nassjo.yml"
+    body = path.read_text(encoding="utf-8")
+    assert "changes: [1]" in body or "- 1" in body
+    path.write_text(body.replace("changes: [1]", "changes: [99]", 1), encoding="utf-8")
+    problems = [p for p in check_folder(copy) if p.file.endswith("nassjo.yml")]
+    assert problems, "a change idea linked to change 99 (not in the PDSA log) must be reported"
+    assert any("99" in p.message for p in problems) and all(p.row for p in problems)

@@ -236,9 +236,21 @@ def check_folder(folder: str | Path) -> list:
         return [Problem(str(folder), "the folder does not exist",
                         hint="give the folder holding teams.csv, e.g. data/raw")]
     inputs = _find_inputs(folder, _config())
-    _, problems = _read(inputs)
+    tables, problems = _read(inputs)
     problems += _survey_problems(folder, inputs.surveys)
+    problems += _driver_problems(folder, inputs.drivers, tables)
     return sort_problems(problems)
+
+
+def _driver_problems(folder: Path, drivers: tuple[str, ...], tables: dict[str, pd.DataFrame]) -> list[Problem]:
+    """Driver diagrams whose ideas point at unknown changes or measures (``drivers.check_drivers``)."""
+    from ..drivers import check_drivers
+
+    problems: list[Problem] = []
+    for team_id in drivers:
+        problems += check_drivers(folder / "drivers" / f"{team_id}.yml", tables.get("changes"),
+                                  tables.get("measures"), tables.get("teams"), root=folder)
+    return problems
 
 
 def _survey_problems(folder: Path, surveys: tuple[str, ...]) -> list[Problem]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import textwrap
 
-import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -13,7 +12,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch, Patch
 
 from ..text import number, t
-from .style import FIGURE_WIDTH, PALETTE
+from .style import FIGURE_WIDTH, PALETTE, date_axis
 
 __all__ = ["goal_chart", "driver_diagram", "baseline_points", "indicator_panels"]
 
@@ -145,9 +144,7 @@ def baseline_points(result, ylabel: str | None = None, target: float | None = No
     ax.set_ylabel(ylabel or "")
     ax.set_title(t("goals_chart_too_few", lang, n=len(points)), fontsize=10, fontweight="normal")
     if np.issubdtype(np.asarray(points["x"]).dtype, np.datetime64):
-        locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        date_axis(ax, lang, maxticks=8)
     fig.tight_layout()
     return fig
 
