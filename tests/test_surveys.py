@@ -448,3 +448,16 @@ def test_sample_matches_the_programme_brief():
     assert surveys.share_of(coordinators, "groups_offered", "any") == (18, 21)
     waves = surveys.summarise(pupils, questions=["moves_more"], by=["wave"])
     assert set(waves.loc[waves["option"] == "top_box", "wave"]) == {"sep", "dec"}
+
+
+def test_the_documented_example_codebook_loads(tmp_path):
+    import re
+
+    doc = (SAMPLE.parent.parent / "docs" / "surveys.md").read_text(encoding="utf-8")
+    block = re.search(r"## A minimal codebook\n\n```yaml\n(.*?)```", doc, re.S).group(1)
+    folder = tmp_path / "surveys" / "parents"
+    folder.mkdir(parents=True)
+    (folder / "codebook.yml").write_text(block, encoding="utf-8")
+    cb = surveys.load_codebook(folder)
+    assert [q.id for q in cb.questions] == ["first_time", "topics_before"]
+    assert cb.question("first_time").option("yes").label("en") == "Yes"

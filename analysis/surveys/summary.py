@@ -1,0 +1,398 @@
+"""Survey statistics: shares with Wilson intervals (or a census count), numbers, goal sources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.stats import norm
+
+from .. import privacy
+from .codebook import (
+    ALL,
+    ANY,
+    BOTTOM_BOX,
+    CENSUS_METHOD,
+    CHOICE_TYPES,
+    CODEBOOK,
+    TOP_BOX,
+    WILSON_METHOD,
+)
+from .reading import Survey, find_surveys, load_survey
+
+
+def wilson(x, n, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval for a proportion x/n (vectorised; NaN where n == 0).
+
+    # Wilson 1927; Newcombe 1998, method 3 (score interval without continuity correction).
+    """
+    x = np.asarray(x, dtype=float)
+    n = np.asarray(n, dtype=float)
+    z = norm.ppf(1 - (1 - level) / 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = x / n
+        denom = 1 + z * z / n
+        centre = (p + z * z / (2 * n)) / denom
+        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+        low = np.where(n > 0, np.clip(centre - half, 0, 1), np.nan)
+        high = np.where(n > 0, np.clip(centre + half, 0, 1), np.nan)
+    low = np.where(x == 0, 0.0, low)
+    high = np.where(x == n, 1.0, high)
+    return np.where(n > 0, low, np.nan), np.where(n > 0, high, np.nan)
+
+
+def _codes(series: pd.Series) -> tuple[np.ndarray, list]:
+    """Integer codes (-1 = missing) and categories of a column."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return series.cat.codes.to_numpy(), list(series.cat.categories)
+    codes, uniques = pd.factorize(series, sort=True)
+    return codes, list(uniques)
+
+
+def _check_by(survey: Survey, by: list[str]) -> None:
+    allowed = [*(["wave"] if survey.has_waves else []), *survey.codebook.subgroups]
+    for b in by:
+        if b not in allowed:
+            if survey.is_census:
+                raise ValueError(f"survey {survey.id!r} is a census of identifiable units and may not be "
+                                 f"broken down by {b!r}" + (f"; allowed: {', '.join(allowed)}" if allowed else ""))
+            raise ValueError(f"{b!r} is not a subgroup of survey {survey.id!r}; allowed: "
+                             f"{', '.join(allowed) or 'none'}")
+
+
+def summarise(survey: Survey, questions: list[str] | None = None, by: list[str] | str | None = None,
+              min_count: int | None = 5, *, level: float = 0.95, dropna: bool = True) -> pd.DataFrame:
+    """Summarise choice questions: one row per question x option (x subgroup).
+
+    Parameters
+    ----------
+    survey
+        From :func:`load_survey`.
+    questions
+        Question ids (default: every single, multi, Likert and ranking question).
+    by
+        Subgroup columns (codebook ``subgroups``, and ``wave`` for a survey with waves).
+    min_count
+        Small-cell threshold (:func:`analysis.privacy.suppress`); ``None`` = no suppression
+        (never in a report).
+    level
+        Confidence level of the Wilson intervals.
+    dropna
+        Leave out respondents whose subgroup answer is blank (they still count in the totals).
+
+    Returns
+    -------
+    DataFrame
+        ``question_id, option, [by...], n, base, share, ci_low, ci_high, method, suppressed,
+        n_dont_know, n_blank, mean_rank``. ``base`` = respondents who answered the question,
+        without "vet ej" (unless the question sets ``dont_know_in_base``); ``n`` = respondents
+        choosing the option. Multi-select: share of respondents choosing each option (shares
+        add up to more than 1). Likert: one row per scale step plus ``option == "top_box"``
+        (the codebook's top_box codes). Ranking: ``n`` = respondents ranking the option first,
+        ``mean_rank``. Samples get Wilson 95 % intervals (method ``wilson``); a census gets no
+        sampling interval (method ``census (x av N)``).
+    """
+    by = [by] if isinstance(by, str) else list(by or [])
+    _check_by(survey, by)
+    cb = survey.codebook
+    if questions is None:
+        qs = [q for q in cb.questions if q.type in CHOICE_TYPES]
+    else:
+        qs = [cb.question(q) for q in ([questions] if isinstance(questions, str) else questions)]
+        for q in qs:
+            if q.type not in CHOICE_TYPES:
+                raise ValueError(f"question {q.id!r} is {q.type}; summarise handles "
+                                 f"{', '.join(CHOICE_TYPES)} (numbers: summarise_numbers)")
+    r = survey.responses
+    qcode, qcats = _codes(r["question_id"])
+    ocode, ocats = _codes(r["option"])
+    # per question: slot of each global option code (0..K-1 answer options, K = vet ej, K+1 = blank)
+    kmax = max((len(q.options) for q in qs), default=0)
+    dk_slot, blank_slot = kmax, kmax + 1
+    nslots = kmax + 2
+    qpos = {q: i for i, q in enumerate(qcats)}
+    lut = np.full((len(qcats) + 1, len(ocats) + 1), -1, dtype=np.int64)  # last column: missing
+    opt_index = {c: j for j, c in enumerate(ocats)}
+    selected = np.zeros(len(qcats) + 1, dtype=bool)
+    for q in qs:
+        if q.id not in qpos:
+            continue
+        i = qpos[q.id]
+        selected[i] = True
+        lut[i, -1] = blank_slot
+        for k, o in enumerate(q.answer_options):
+            if o.code in opt_index:
+                lut[i, opt_index[o.code]] = k
+        for o in q.options:
+            if o.dont_know and o.code in opt_index:
+                lut[i, opt_index[o.code]] = dk_slot
+    slot = lut[qcode, ocode]  # ocode -1 -> last column (blank)
+    keep = selected[qcode] & (slot >= 0)
+    # group index of every row
+    group_codes, group_cats, strides = [], [], []
+    g = np.zeros(len(r), dtype=np.int64)
+    size = 1
+    for b in reversed(by):
+        codes, cats = _codes(r[b])
+        g += (codes.astype(np.int64) + 1) * size
+        group_codes.append(codes)
+        group_cats.insert(0, cats)
+        strides.insert(0, size)
+        size *= len(cats) + 1
+    ngroups = size
+    nq = len(qcats) + 1
+    flat = (qcode.astype(np.int64) * ngroups + g) * nslots + slot
+    counts = np.bincount(flat[keep], minlength=nq * ngroups * nslots).reshape(nq, ngroups, nslots)
+    # ranking: first places and rank sums
+    rank = r["rank"].to_numpy(dtype=float, na_value=np.nan) if "rank" in r.columns else np.full(len(r), np.nan)
+    is_rank_q = np.zeros(nq, dtype=bool)
+    is_multi_q = np.zeros(nq, dtype=bool)
+    for q in qs:
+        if q.id in qpos:
+            is_rank_q[qpos[q.id]] = q.type == "ranking"
+            is_multi_q[qpos[q.id]] = q.type in ("multi", "ranking")
+    firsts = rank_sum = None
+    if is_rank_q.any():
+        rmask = keep & is_rank_q[qcode] & ~np.isnan(rank)
+        firsts = np.bincount(flat[rmask & (rank == 1)], minlength=nq * ngroups * nslots).reshape(nq, ngroups, nslots)
+        rank_sum = np.bincount(flat[rmask], weights=rank[rmask], minlength=nq * ngroups * nslots).reshape(nq, ngroups, nslots)
+    # respondent status per question: 0 answered, 1 only "vet ej", 2 blank
+    status_counts = np.zeros((nq, ngroups, 3), dtype=np.int64)
+    single = keep & ~is_multi_q[qcode]
+    if single.any():
+        status = np.where(slot < dk_slot, 0, np.where(slot == dk_slot, 1, 2))
+        idx = (qcode[single].astype(np.int64) * ngroups + g[single]) * 3 + status[single]
+        status_counts += np.bincount(idx, minlength=nq * ngroups * 3).reshape(nq, ngroups, 3)
+    multi = keep & is_multi_q[qcode]
+    if multi.any():
+        rid = r["respondent_id"]
+        rcode = rid.cat.codes.to_numpy() if isinstance(rid.dtype, pd.CategoricalDtype) else pd.factorize(rid)[0]
+        rkey = rcode.astype(np.int64)
+        if "wave" in r.columns:
+            wcode, wcats = _codes(r["wave"])
+            rkey = rkey * (len(wcats) + 1) + (wcode.astype(np.int64) + 1)
+        sel = np.flatnonzero(multi)
+        status = np.where(slot[sel] < dk_slot, 0, np.where(slot[sel] == dk_slot, 1, 2))
+        key = qcode[sel].astype(np.int64) * (int(rkey.max()) + 1) + rkey[sel]
+        order = np.lexsort((status, key))
+        ks = key[order]
+        first = np.ones(len(ks), dtype=bool)
+        first[1:] = ks[1:] != ks[:-1]
+        pick = sel[order[first]]
+        st = status[order[first]]
+        idx = (qcode[pick].astype(np.int64) * ngroups + g[pick]) * 3 + st
+        status_counts += np.bincount(idx, minlength=nq * ngroups * 3).reshape(nq, ngroups, 3)
+    # assemble: collect arrays, build one frame at the end (one frame per option is slow)
+    present_groups = np.flatnonzero(status_counts.sum(axis=(0, 2)) > 0)
+    if dropna and by:
+        ok = np.ones(len(present_groups), dtype=bool)
+        for stride, cats in zip(strides, group_cats, strict=True):
+            ok &= (present_groups // stride) % (len(cats) + 1) != 0
+        present_groups = present_groups[ok]
+    census = survey.is_census
+    acc: dict[str, list[np.ndarray]] = {k: [] for k in ("q", "option", "g", "n", "base", "dk", "blank", "rank")}
+    for q in qs:
+        if q.id not in qpos:
+            continue
+        i = qpos[q.id]
+        gs = present_groups[status_counts[i, present_groups].sum(axis=1) > 0] if by else np.array([0])
+        answered = status_counts[i, gs, 0]
+        n_dk = status_counts[i, gs, 1]
+        n_blank = status_counts[i, gs, 2]
+        base = answered + (n_dk if q.dont_know_in_base else 0)
+        opts = list(q.answer_options)
+        mat = (firsts if q.type == "ranking" else counts)[i][np.ix_(gs, range(len(opts)))]
+        labels = [o.code for o in opts]
+        columns = [mat[:, k] for k in range(len(opts))]
+        mean_rank = [np.full(len(gs), np.nan) for _ in opts]
+        if q.type == "ranking":
+            tot = counts[i][np.ix_(gs, range(len(opts)))]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                mean_rank = [rank_sum[i][gs, k] / tot[:, k] for k in range(len(opts))]
+        if q.dont_know_in_base:
+            for o in q.options:
+                if o.dont_know:
+                    labels.append(o.code)
+                    columns.append(n_dk)
+                    mean_rank.append(np.full(len(gs), np.nan))
+                    break
+        if q.type == "likert" and q.top_box:
+            for box, codes in ((TOP_BOX, q.top_box), (BOTTOM_BOX, q.bottom_box)):
+                pos = [k for k, o in enumerate(opts) if o.code in codes]
+                labels.append(box)
+                columns.append(mat[:, pos].sum(axis=1) if pos else np.zeros(len(gs), dtype=np.int64))
+                mean_rank.append(np.full(len(gs), np.nan))
+        k = len(labels)
+        # rows: group-major within the question, options in codebook order
+        acc["q"].append(np.full(k * len(gs), q.id, dtype=object))
+        acc["option"].append(np.tile(np.asarray(labels, dtype=object), len(gs)))
+        acc["g"].append(np.repeat(gs, k))
+        acc["n"].append(np.stack(columns, axis=1).ravel())
+        acc["base"].append(np.repeat(base, k))
+        acc["dk"].append(np.repeat(n_dk, k))
+        acc["blank"].append(np.repeat(n_blank, k))
+        acc["rank"].append(np.stack(mean_rank, axis=1).ravel())
+    columns = ["question_id", "option", *by, "n", "base", "share", "ci_low", "ci_high", "method",
+               "suppressed", "n_dont_know", "n_blank", "mean_rank"]
+    if not acc["q"]:
+        return pd.DataFrame(columns=columns)
+    cat = {k: np.concatenate(v) for k, v in acc.items()}
+    out = pd.DataFrame({"question_id": cat["q"], "option": cat["option"]})
+    out["question_id"] = out["question_id"].astype("str")
+    out["option"] = out["option"].astype("str")
+    for b, stride, cats in zip(by, strides, group_cats, strict=True):
+        codes = (cat["g"] // stride) % (len(cats) + 1) - 1
+        source = survey.responses[b]
+        ordered = bool(source.cat.ordered) if isinstance(source.dtype, pd.CategoricalDtype) else False
+        out[b] = pd.Categorical.from_codes(codes, categories=cats, ordered=ordered)
+    n = cat["n"].astype(float)
+    base = cat["base"].astype(float)
+    out["n"] = pd.array(cat["n"], dtype="Int64")
+    out["base"] = pd.array(cat["base"], dtype="Int64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["share"] = np.where(base > 0, n / base, np.nan)
+    if census:
+        out["ci_low"] = np.nan
+        out["ci_high"] = np.nan
+        out["method"] = CENSUS_METHOD
+    else:
+        low, high = wilson(n, base, level)
+        out["ci_low"] = low
+        out["ci_high"] = high
+        out["method"] = WILSON_METHOD
+    out["suppressed"] = False
+    out["n_dont_know"] = pd.array(cat["dk"], dtype="Int64")
+    out["n_blank"] = pd.array(cat["blank"], dtype="Int64")
+    out["mean_rank"] = cat["rank"].astype(float)
+    out = out[columns]
+    if min_count is not None:
+        out = privacy.suppress(out, min_count, extra_count_cols=("n_dont_know", "n_blank"))
+    return out
+
+
+def summarise_numbers(survey: Survey, questions: list[str] | None = None, by: list[str] | str | None = None,
+                      min_count: int | None = 5, level: float = 0.95) -> pd.DataFrame:
+    """Number questions: n, mean (t interval), median and quartiles per question (x subgroup).
+
+    Groups with fewer than ``min_count`` answers are suppressed (every statistic blank).
+    """
+    from scipy.stats import t as t_dist
+
+    by = [by] if isinstance(by, str) else list(by or [])
+    _check_by(survey, by)
+    frame = survey.numbers
+    if questions is not None:
+        frame = frame[frame["question_id"].isin(questions)]
+    frame = frame.dropna(subset=["value"])
+    cols = ["question_id", *by, "n", "mean", "ci_low", "ci_high", "median", "q1", "q3", "method", "suppressed"]
+    if frame.empty:
+        return pd.DataFrame(columns=cols)
+    grouped = frame.groupby(["question_id", *by], observed=True, sort=True)["value"]
+    out = grouped.agg(n="count", mean="mean", sd="std", median="median",
+                      q1=lambda v: v.quantile(0.25), q3=lambda v: v.quantile(0.75)).reset_index()
+    tq = t_dist.ppf(1 - (1 - level) / 2, np.maximum(out["n"] - 1, 1))
+    half = tq * out["sd"] / np.sqrt(out["n"])
+    out["ci_low"] = out["mean"] - half
+    out["ci_high"] = out["mean"] + half
+    out["method"] = "t"
+    hide = out["n"] < (min_count or 0)
+    for col in ("mean", "ci_low", "ci_high", "median", "q1", "q3"):
+        out[col] = out[col].mask(hide)
+    out["n"] = out["n"].astype("Int64").mask(hide & (out["n"] > 0))
+    out["suppressed"] = hide.to_numpy()
+    return out[cols]
+
+
+def respondents(survey: Survey, by: list[str] | str | None = None, min_count: int | None = 5) -> pd.DataFrame:
+    """Number of respondents per subgroup (e.g. per school and wave); small counts suppressed."""
+    by = [by] if isinstance(by, str) else list(by or [])
+    _check_by(survey, by)
+    frame = survey.respondents
+    if by:
+        out = frame.groupby(by, observed=True, sort=True).size().rename("n").reset_index()
+    else:
+        out = pd.DataFrame({"n": [len(frame)]})
+    out["n"] = out["n"].astype("Int64")
+    if min_count is not None:
+        out = privacy.suppress(out, min_count, base_col=None, value_cols=())
+    return out
+
+
+def share_of(survey: Survey, question_id: str, option: str) -> tuple[int, int]:
+    """Return ``(x, n)``: how many respondents chose ``option`` of all who answered.
+
+    ``option`` is an option code, ``top_box`` (Likert), or for a multi-select question the
+    pseudo-options ``any`` (chose at least one option that is not "vet ej" and not an
+    ``exclusive`` "none" option) and ``all`` (chose every such option). Not suppressed:
+    for goal tracking, not for showing counts.
+    """
+    q = survey.codebook.question(question_id)
+    if q.type not in CHOICE_TYPES:
+        raise ValueError(f"question {question_id!r} is {q.type}, not a choice question")
+    if option in (ANY, ALL):
+        if q.type != "multi":
+            raise ValueError(f"'{option}' works for multi-select questions; {question_id!r} is {q.type}")
+        r = survey.responses
+        r = r[r["question_id"] == question_id]
+        keys = ["respondent_id", *(["wave"] if "wave" in r.columns else [])]
+        real = [o.code for o in q.answer_options if not o.exclusive]
+        answered = r[r["option"].isin([o.code for o in q.answer_options])]
+        n = len(answered[keys].drop_duplicates())
+        chosen = answered[answered["option"].isin(real)]
+        per = chosen.groupby(keys, observed=True)["option"].nunique()
+        x = int((per >= 1).sum()) if option == ANY else int((per == len(real)).sum())
+        return x, int(n)
+    if option != TOP_BOX:
+        q.option(option)  # raises a clear KeyError for an unknown option
+    s = summarise(survey, questions=[question_id], min_count=None)
+    row = s[s["option"] == option]
+    if row.empty:
+        raise KeyError(f"question {question_id!r} has no option {option!r}")
+    return int(row["n"].iloc[0]), int(row["base"].iloc[0])
+
+
+def resolve_source(source: str, data_dir: str | Path, level: float = 0.95) -> dict[str, Any]:
+    """Resolve a goal source ``survey:<survey_id>:<question_id>:<option>`` in ``data_dir``.
+
+    Returns ``{"x", "n", "share", "ci_low", "ci_high", "method"}`` (census: no interval).
+    """
+    parts = source.split(":")
+    if len(parts) != 4 or parts[0] != "survey":
+        raise ValueError(f"survey source must be 'survey:<survey_id>:<question_id>:<option>', not {source!r}")
+    _, survey_id, question_id, option = parts
+    folder = Path(data_dir) / "surveys" / survey_id
+    if not (folder / CODEBOOK).is_file():
+        raise ValueError(f"source {source!r}: no survey {survey_id!r} in {Path(data_dir) / 'surveys'} "
+                         f"(surveys: {', '.join(find_surveys(data_dir)) or 'none'})")
+    survey = load_survey(folder)
+    x, n = share_of(survey, question_id, option)
+    share = x / n if n else float("nan")
+    if survey.is_census:
+        low = high = float("nan")
+        method = CENSUS_METHOD
+    else:
+        lo, hi = wilson(x, n, level)
+        low, high, method = float(lo), float(hi), WILSON_METHOD
+    return {"x": x, "n": n, "share": share, "ci_low": low, "ci_high": high, "method": method}
+
+
+@dataclass(frozen=True)
+class FreeText:
+    """How many answered a free-text question; the answers only when the codebook opts in."""
+
+    question_id: str
+    n_answered: int
+    answers: tuple[str, ...] | None  # raw text: escape before showing (report.table does)
+
+
+def free_text(survey: Survey, question_id: str) -> FreeText:
+    """Count the answers of a free-text question; return them only if ``show_answers: true``."""
+    q = survey.codebook.question(question_id)
+    if q.type != "text":
+        raise ValueError(f"question {question_id!r} is {q.type}, not free text")
+    frame = survey.free_text
+    answers = frame.loc[frame["question_id"] == question_id, "answer"].astype(str).tolist() if len(frame) else []
+    return FreeText(question_id, len(answers), tuple(answers) if q.show_answers else None)
