@@ -42,8 +42,8 @@ CSS = """
  font-weight:700;margin:.5rem 0 1rem;border-radius:4px}
 .wb-meta{color:#444;margin:.2rem 0}
 .wb-table{border-collapse:collapse;margin:.4rem 0 1rem;font-size:.92rem;max-width:100%;display:block;overflow-x:auto}
-.wb-table th,.wb-table td{border-bottom:1px solid #ddd;padding:.25rem .6rem;text-align:left;vertical-align:top}
-.wb-table td.num,.wb-table th.num{text-align:right;font-variant-numeric:tabular-nums}
+table.wb-table th,table.wb-table td{border-bottom:1px solid #ddd;padding:.25rem .6rem;text-align:left;vertical-align:top}
+table.wb-table td.num,table.wb-table th.num{text-align:right;font-variant-numeric:tabular-nums}
 .wb-table caption{text-align:left;font-weight:600;padding:.2rem 0}
 .wb-note{color:#555;font-size:.9rem}
 .wb-fig img{max-width:100%;height:auto}
