@@ -44,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--lang", choices=("sv", "en"), help="report language (default: workbook.yml)")
     run.add_argument("--plain-kernels", action="store_true",
                      help="start every kernel as a new program instead of forking a warm one")
+    run.add_argument("--lossless-images", action="store_true",
+                     help="keep figures as drawn (default: 256-colour PNGs, about 3x smaller)")
 
     lst = sub.add_parser("list", help="show the report plan and which reports are out of date")
     lst.add_argument("--only", action="append", metavar="NOTEBOOK", default=[])
@@ -65,7 +67,8 @@ def _options(args: argparse.Namespace):
     return RunOptions(only=list(args.only), params=params, force=getattr(args, "force", False),
                       workers=getattr(args, "workers", None),
                       scheduler=getattr(args, "scheduler", None), lang=args.lang,
-                      fast=not getattr(args, "plain_kernels", False))
+                      fast=not getattr(args, "plain_kernels", False),
+                      compact_images=not getattr(args, "lossless_images", False))
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -128,8 +131,6 @@ COMMANDS = {"check": cmd_check, "run": cmd_run, "list": cmd_list, "sample": cmd_
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``workbook`` console script; returns the exit code."""
-    from .io import DataError
-
     parser = _parser()
     args = parser.parse_args(argv)
     if not args.command:
@@ -140,7 +141,11 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"workbook {args.command}: configuration error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
-    except DataError as exc:
+    except ValueError as exc:  # analysis.io.DataError; imported lazily (it imports pandas)
+        from .io import DataError
+
+        if not isinstance(exc, DataError):
+            raise
         print(f"workbook {args.command}: data error:\n{exc}", file=sys.stderr)
         return EXIT_CONFIG
     except KeyboardInterrupt:

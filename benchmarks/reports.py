@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -31,11 +32,15 @@ from analysis.runner import RunOptions, make_plan  # noqa: E402
 
 
 def project_copy(folder: Path) -> Path:
-    """workbook.yml of the repository, pointed at the sample data and a temporary outputs folder."""
+    """A snapshot of the project (package, notebooks, sample data) with workbook.yml pointed at the
+    sample and a temporary outputs folder, so that edits elsewhere cannot change the timings."""
     config = load_config(ROOT)
-    (folder / "notebooks").symlink_to(config.notebooks_dir)
-    settings = {"data": "sample", "sample_dir": str(config.sample_dir), "raw_dir": str(config.raw_dir),
-                "processed_dir": str(config.processed_dir), "outputs_dir": str(folder / "outputs")}
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
+    shutil.copytree(ROOT / "analysis", folder / "analysis", ignore=ignore)
+    shutil.copytree(config.notebooks_dir, folder / "notebooks", ignore=ignore)
+    shutil.copytree(config.sample_dir, folder / "data" / "sample", ignore=ignore)
+    settings = {"data": "sample", "sample_dir": "data/sample", "raw_dir": "data/raw",
+                "processed_dir": "data/processed", "outputs_dir": "outputs"}
     lines = [ln for ln in (ROOT / "workbook.yml").read_text(encoding="utf-8").splitlines()
              if ln.split(":")[0].strip() not in settings]
     lines += [f"{k}: {v}" for k, v in settings.items()]
@@ -44,8 +49,9 @@ def project_copy(folder: Path) -> Path:
 
 
 def env_for(project: Path) -> dict[str, str]:
+    """Commands run against the snapshot: its workbook.yml and its copy of ``analysis``."""
     env = dict(os.environ, WORKBOOK_ROOT=str(project))
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(project), env.get("PYTHONPATH", "")) if p)
     return env
 
 

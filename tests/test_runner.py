@@ -306,3 +306,31 @@ def test_dask_cluster_runs_the_plan(tmp_path):
     assert reports["tiny_a"]["status"] == "ok" and reports["fails_bad"]["status"] == "failed"
     assert (root / "outputs" / "tiny_a.html").is_file()
     assert reports["tiny_a"]["host"]
+
+
+def test_compact_png_shrinks_charts_and_keeps_transparency():
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    from analysis.runner.build import compact_png
+
+    fig, ax = plt.subplots(figsize=(6, 3), dpi=100)
+    ax.plot(range(50), [i % 7 for i in range(50)], marker="o")
+    ax.set_title("Ett diagram")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    original = buf.getvalue()
+    small = compact_png(original)
+    assert len(small) < 0.9 * len(original)
+    image = Image.open(io.BytesIO(small))
+    assert image.size == (600, 300) and image.mode == "P"  # same pixels wide and high, a palette
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", transparent=True)
+    plt.close(fig)
+    assert compact_png(buf.getvalue()) == buf.getvalue()  # real transparency is kept
+    assert compact_png(b"not a png") == b"not a png"

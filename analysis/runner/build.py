@@ -7,8 +7,10 @@ the caller's business (``analysis.runner.core``).
 
 from __future__ import annotations
 
+import base64
 import copy
 import html
+import io
 import os
 import re
 import sys
@@ -16,9 +18,10 @@ import tempfile
 import time
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import nbformat
+if TYPE_CHECKING:  # nbformat is imported lazily: with jsonschema it costs ~1.8 s to import
+    import nbformat
 
 STYLE_FILE = Path(__file__).with_name("report.css")
 START_ERRORS = ("didn't respond", "died before replying", "kernel_info", "Address already in use",
@@ -49,6 +52,7 @@ def execute(notebook: nbformat.NotebookNode, parameters: dict[str, Any], *, kern
     retried (``START_ATTEMPTS`` times); a dead kernel or a cell over ``cell_timeout`` seconds is an
     error of this report only.
     """
+    import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -101,6 +105,8 @@ def execute(notebook: nbformat.NotebookNode, parameters: dict[str, Any], *, kern
 
 
 def _read(path: str) -> nbformat.NotebookNode | None:
+    import nbformat
+
     try:
         return nbformat.read(path, as_version=4)
     except Exception:
@@ -162,9 +168,46 @@ def _title(body: str, fallback: str) -> str:
     return fallback
 
 
-def to_html(nb: nbformat.NotebookNode, title: str, lang: str = "sv") -> str:
-    """A self-contained, lean HTML page of ``nb``'s outputs: no code, images embedded, small CSS."""
+_PNG = re.compile(r"data:image/png;base64,([A-Za-z0-9+/=\s]+)")
+
+
+def compact_png(data: bytes) -> bytes:
+    """``data`` re-encoded with a 256-colour palette when that is smaller (charts: ~3.5x smaller,
+    no visible change); images with real transparency or that do not shrink are kept as they are."""
+    from PIL import Image
+
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+        if image.mode in ("RGBA", "LA") and image.getextrema()[-1][0] < 255:
+            return data  # real transparency: keep
+        if image.mode not in ("RGB", "RGBA", "L", "LA"):
+            return data
+        out = io.BytesIO()
+        image.convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE).save(
+            out, "PNG", compress_level=6)
+    except Exception:
+        return data
+    smaller = out.getvalue()
+    return smaller if len(smaller) < 0.9 * len(data) else data
+
+
+def _compact_images(body: str) -> str:
+    def replace(match: re.Match) -> str:
+        raw = base64.b64decode(re.sub(r"\s+", "", match.group(1)))
+        return "data:image/png;base64," + base64.b64encode(compact_png(raw)).decode("ascii")
+
+    return _PNG.sub(replace, body)
+
+
+def to_html(nb: nbformat.NotebookNode, title: str, lang: str = "sv", compact: bool = True) -> str:
+    """A self-contained, lean HTML page of ``nb``'s outputs: no code, images embedded, small CSS.
+
+    ``compact`` re-encodes embedded PNGs with a 256-colour palette where that makes them smaller.
+    """
     body, _ = _html_exporter().from_notebook_node(_clean_for_report(nb))
+    if compact:
+        body = _compact_images(body)
     css = STYLE_FILE.read_text(encoding="utf-8")
     page_title = html.escape(_title(body, title), quote=True)
     return (
@@ -182,10 +225,12 @@ def build_report(job: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]
     """Execute one report and return its result (plain data; also runs on a Dask worker).
 
     ``job``: name, notebook, params, notebook_source (the .ipynb text). ``context``: data_dir,
-    lang, kernel, cell_timeout, cwd, fast. Returns name, ok, error, duration, attempts, html
+    lang, kernel, cell_timeout, cwd, fast, compact_images. Returns name, ok, error, duration, attempts, html
     (text or None), executed (notebook JSON text or None), host.
     """
     import socket
+
+    import nbformat
 
     start = time.perf_counter()
     result: dict[str, Any] = {"name": job["name"], "ok": False, "error": None, "html": None,
@@ -206,7 +251,8 @@ def build_report(job: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]
         if executed is not None:
             result["executed"] = nbformat.writes(executed)
         if error is None:
-            result["html"] = to_html(executed, job["name"], context["lang"])
+            result["html"] = to_html(executed, job["name"], context["lang"],
+                                     compact=context.get("compact_images", True))
             result["ok"] = True
         else:
             result["error"] = error

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from ..config import LANGUAGES, Config, ConfigError, has_data, load_config
-from ..io import DataError
 from . import plan as planmod
 from .build import STYLE_FILE, build_report
 from .index import atomic_write, read_index, write_index
@@ -35,6 +34,7 @@ class RunOptions:
     scheduler: str | None = None
     lang: str | None = None
     fast: bool = True  # kernels forked from a warm zygote (False: ordinary kernel processes)
+    compact_images: bool = True  # 256-colour PNGs where that makes them smaller
 
 
 @dataclass
@@ -108,6 +108,8 @@ def make_plan(config: Config, options: RunOptions, previous: dict[str, Any] | No
         raise ConfigError(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
     data_dir = Path(config.data_dir()).resolve()
     if not data_dir.is_dir() or not has_data(data_dir):
+        from ..io import DataError
+
         raise DataError(f"{data_dir}: no data (teams.csv or teams.xlsx) found; put the exports in "
                         f"data/raw or run `workbook sample`")
     data_fp = planmod.data_hash(data_dir)
@@ -118,7 +120,8 @@ def make_plan(config: Config, options: RunOptions, previous: dict[str, Any] | No
     for job in jobs:
         nb_path = config.notebooks_dir / f"{job.notebook}.ipynb"
         parts = {"notebook": planmod.notebook_hash(nb_path),
-                 "params": planmod.params_hash(job.params, lang), "data": data_fp, "code": code_fp}
+                 "params": planmod.params_hash(job.params, lang), "data": data_fp,
+                 "code": code_fp + ("" if options.compact_images else "+lossless")}
         key = planmod.cache_key(parts)
         before = dict(previous.get("reports", {}).get(job.name) or {})
         html_ok = bool(before.get("html")) and (config.outputs_dir / before["html"]).is_file()
@@ -136,6 +139,7 @@ def make_plan(config: Config, options: RunOptions, previous: dict[str, Any] | No
     context = {
         "data_dir": str(data_dir), "lang": lang, "kernel": config.kernel,
         "cell_timeout": config.cell_timeout, "cwd": str(config.notebooks_dir), "fast": options.fast,
+        "compact_images": options.compact_images,
         "source": "sample" if config.is_sample(data_dir) else "raw",
         "plan_cache": {"data": data_fp, "teams": teams, "surveys": surveys},
     }
