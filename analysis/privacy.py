@@ -17,7 +17,8 @@ import pandas as pd
 
 SUPPRESSED = ".."
 
-__all__ = ["SUPPRESSED", "default_min_count", "display", "pseudonymise", "suppress"]
+__all__ = ["SUPPRESSED", "default_min_count", "display", "pseudonymise", "suppress",
+           "suppress_complements"]
 
 
 def default_min_count() -> int:
@@ -94,6 +95,38 @@ def suppress(
             out[col] = _blank(out[col], small(col))
     previous = out["suppressed"].to_numpy(dtype=bool) if "suppressed" in out.columns else False
     out["suppressed"] = hide | previous
+    return out
+
+
+def suppress_complements(frame: pd.DataFrame, groups: Sequence[str], partition: str, *,
+                         count_col: str = "n",
+                         value_cols: Sequence[str] = ("share", "ci_low", "ci_high")) -> pd.DataFrame:
+    """Secondary suppression: no hidden count may be recovered by subtraction.
+
+    Rows where ``partition`` is True split the group's base (single-choice options, Likert steps):
+    when exactly one of them is hidden and the base is shown, it equals base minus the others.
+    Then the smallest other non-zero count of the partition is hidden too. Input from
+    :func:`suppress`; returns a copy.
+    """
+    out = frame.copy()
+    part = out[partition].to_numpy(dtype=bool)
+    hidden = out["suppressed"].to_numpy(dtype=bool) & part
+    if not hidden.any():
+        return out
+    keys = out[list(groups)].astype("string").fillna("\x00").agg("\x01".join, axis=1) if groups else pd.Series(
+        "", index=out.index)
+    n_hidden = pd.Series(hidden, index=out.index).groupby(keys.to_numpy()).transform("sum").to_numpy()
+    counts = pd.to_numeric(out[count_col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    candidate = part & ~hidden & (n_hidden == 1) & (counts > 0)
+    if candidate.any():
+        cand = pd.Series(counts[candidate], index=out.index[candidate])
+        pick = cand.groupby(keys.to_numpy()[candidate]).idxmin()
+        extra = np.zeros(len(out), dtype=bool)
+        extra[out.index.get_indexer(pick.to_numpy())] = True
+        for col in [count_col, *value_cols]:
+            if col in out.columns:
+                out[col] = _blank(out[col], extra)
+        out["suppressed"] = out["suppressed"].to_numpy(dtype=bool) | extra
     return out
 
 

@@ -58,3 +58,16 @@ def test_pseudonymise_is_stable_keyed_and_not_the_id():
     assert "1234" not in a[0] and a[0].startswith("p") and len(a[0]) == 13
     with pytest.raises(ValueError, match="key"):
         privacy.pseudonymise(["x"], key="")
+
+
+def test_complementary_cell_is_hidden_too():
+    # One question, options a..d splitting a base of 20: b = 3 is hidden, and 20 - 8 - 5 - 4 = 3
+    # would give it back, so the smallest other non-zero count (d = 4) is hidden too; the 0 stays.
+    frame = pd.DataFrame({"q": ["x"] * 5, "option": list("abcde"), "n": [8, 3, 5, 4, 0],
+                          "base": [20] * 5, "share": [0.4, 0.15, 0.25, 0.2, 0.0]})
+    frame["part"] = True
+    once = privacy.suppress(frame, 4)
+    assert list(once["suppressed"]) == [False, True, False, False, False]
+    twice = privacy.suppress_complements(once, ["q"], "part")
+    assert list(twice["suppressed"]) == [False, True, False, True, False]
+    assert pd.isna(twice.loc[3, "share"]) and twice.loc[4, "n"] == 0

@@ -461,3 +461,23 @@ def test_the_documented_example_codebook_loads(tmp_path):
     cb = surveys.load_codebook(folder)
     assert [q.id for q in cb.questions] == ["first_time", "topics_before"]
     assert cb.question("first_time").option("yes").label("en") == "Yes"
+
+
+def test_secondary_suppression_no_hidden_count_by_subtraction(forms, tmp_path):
+    # 'first': yes 5, no 2 of base 7. With min_count 3, 'no' is hidden, and 7 - 5 would give it
+    # back: 'yes' must be hidden too.
+    out = surveys.summarise(surveys.load_survey(forms), questions=["first"], min_count=3)
+    assert out["suppressed"].all()
+    # Likert 1..5 answered 5, 5, 5, 2, 6 times (base 23), min_count 5: step 4 is hidden; the
+    # smallest other non-zero step (1) is hidden as well; both boxes would reveal a hidden step
+    # (top 4+5 with 5 shown, bottom 1+2 with 2 shown), so they are hidden too.
+    cb = {"survey": "l", "export": {"file": "l.csv", "tool": "google_forms"},
+          "questions": [{"id": "q", "type": "likert", "text": {"sv": "Q"},
+                         "options": [{"code": str(k), "value": str(k), "sv": str(k)} for k in range(1, 6)]}]}
+    rows = [[str(k)] for k, times in zip(range(1, 6), (5, 5, 5, 2, 6), strict=True) for _ in range(times)]
+    s = surveys.load_survey(write_survey(tmp_path / "surveys" / "l", cb, ["Q"], rows, delimiter=","))
+    out = surveys.summarise(s, min_count=5).set_index("option")
+    assert out.loc["4", "suppressed"] and out.loc["1", "suppressed"]
+    assert out.loc["top_box", "suppressed"] and out.loc["bottom_box", "suppressed"]
+    assert not out.loc[["2", "3", "5"], "suppressed"].any()
+    assert list(out.loc[["2", "3", "5"], "n"]) == [5, 5, 6]

@@ -270,6 +270,43 @@ def summarise(survey: Survey, questions: list[str] | None = None, by: list[str] 
     out = out[columns]
     if min_count is not None:
         out = privacy.suppress(out, min_count, extra_count_cols=("n_dont_know", "n_blank"))
+        out = _secondary(out, qs, by)
+    return out
+
+
+def _secondary(out: pd.DataFrame, qs: list, by: list[str]) -> pd.DataFrame:
+    """Hide what could be recovered by subtraction (``privacy.suppress_complements``).
+
+    Options of single-choice, Likert and ranking questions split the base; and a Likert box
+    (top_box/bottom_box) with exactly one hidden step would reveal it, so the box is hidden too.
+    """
+    if not out["suppressed"].any():
+        return out
+    split = {q.id for q in qs if q.type in ("single", "likert", "ranking")}
+    out["_part"] = out["question_id"].isin(list(split)) & ~out["option"].isin([TOP_BOX, BOTTOM_BOX])
+    out = privacy.suppress_complements(out, ["question_id", *by], "_part").drop(columns="_part")
+    likert = [q for q in qs if q.type == "likert" and q.top_box]
+    if not likert:
+        return out
+    keys = ["question_id", *by]
+    hidden = out["suppressed"].to_numpy(dtype=bool)
+    extra = np.zeros(len(out), dtype=bool)
+    grouped = out.groupby(keys, observed=True, sort=False).indices
+    option = out["option"].to_numpy(dtype=object)
+    boxes = {q.id: ((TOP_BOX, set(q.top_box)), (BOTTOM_BOX, set(q.bottom_box))) for q in likert}
+    for key, idx in grouped.items():
+        qid = key[0] if isinstance(key, tuple) else key
+        if qid not in boxes:
+            continue
+        for box, codes in boxes[qid]:
+            members = [i for i in idx if option[i] in codes]
+            box_rows = [i for i in idx if option[i] == box]
+            if box_rows and sum(hidden[i] for i in members) == 1:
+                extra[box_rows] = True
+    if extra.any():
+        for col in ("n", "share", "ci_low", "ci_high"):
+            out[col] = out[col].mask(extra)
+        out["suppressed"] = hidden | extra
     return out
 
 
