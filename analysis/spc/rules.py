@@ -125,6 +125,8 @@ def _trends(y: np.ndarray, seg: np.ndarray, n_seg: int, include: np.ndarray):
     # skip a point equal to the one before it (IHI: like values count once)
     keep = np.ones(len(v), dtype=bool)
     keep[1:] = (v[1:] != v[:-1]) | (s[1:] != s[:-1])
+    all_idx = idx
+    prev_kept = np.cumsum(keep) - 1  # the kept point each point repeats (itself when kept)
     idx, v, s = idx[keep], v[keep], s[keep]
     pt = np.zeros(len(y), dtype=bool)
     longest = np.minimum(np.bincount(s, minlength=n_seg), 1).astype(np.int64)
@@ -141,4 +143,10 @@ def _trends(y: np.ndarray, seg: np.ndarray, n_seg: int, include: np.ndarray):
     flag[1:] |= in_trend
     flag[:-1] |= in_trend
     pt[idx] = flag
+    # a skipped repeat lies on the step from its kept point to the next one: it is drawn as part
+    # of the trend when that step is (a repeat after the last point of a trend is not)
+    dropped = np.flatnonzero(~keep)
+    step = prev_kept[dropped]
+    inside = step < len(in_trend)
+    pt[all_idx[dropped[inside]]] = in_trend[step[inside]]
     return longest, pt
