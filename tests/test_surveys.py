@@ -481,3 +481,41 @@ def test_secondary_suppression_no_hidden_count_by_subtraction(forms, tmp_path):
     assert out.loc["top_box", "suppressed"] and out.loc["bottom_box", "suppressed"]
     assert not out.loc[["2", "3", "5"], "suppressed"].any()
     assert list(out.loc[["2", "3", "5"], "n"]) == [5, 5, 6]
+
+
+def test_missing_or_empty_export_is_named(tmp_path):
+    folder = tmp_path / "surveys" / "forms"
+    folder.mkdir(parents=True)
+    (folder / "codebook.yml").write_text(yaml.safe_dump(forms_codebook()), encoding="utf-8")
+    assert "surveys/forms/export.xlsx: the export file is missing" in messages(folder)[0]
+    cb = forms_codebook()
+    cb["export"]["file"] = "export.csv"
+    (folder / "codebook.yml").write_text(yaml.safe_dump(cb), encoding="utf-8")
+    (folder / "export.csv").write_bytes(b"")
+    assert "empty" in messages(folder)[0]
+
+
+# ------------------------------------------------------------------------------ charts (smoke)
+
+
+def test_charts_in_english_and_hidden_bars(forms):
+    import matplotlib.pyplot as plt
+
+    from analysis import plots
+
+    s = surveys.load_survey(forms)
+    summary = surveys.summarise(s, min_count=1)
+    fig = plots.survey_bars(summary, s, "topics", lang="en")
+    ax = fig.axes[0]
+    assert ax.get_title(loc="left") == "Topics" and ax.get_xlabel().startswith("Share of respondents (n = 6")
+    # ranked: Amning and Sömn (4 of 6) before Parrelationen (1 of 6)
+    assert [tick.get_text() for tick in ax.get_yticklabels()][-1] == "Parrelationen"
+    plt.close(fig)
+    hidden = surveys.summarise(s, by="first", min_count=5)
+    fig = plots.survey_likert(hidden, s, "happy", by="first", lang="en")
+    texts = [tx.get_text() for tx in fig.axes[0].texts]
+    assert texts.count("..") == 2  # both groups have cells of 1-4: not drawn
+    plt.close(fig)
+    fig = plots.survey_grouped_bars(surveys.summarise(s, by="first", min_count=1), s, "topics", "first", lang="en")
+    assert fig.axes[0].get_legend().get_title().get_text() == "First-time parent?"
+    plt.close(fig)
