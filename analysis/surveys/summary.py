@@ -76,8 +76,9 @@ def summarise(survey: Survey, questions: list[str] | None = None, by: list[str] 
     by
         Subgroup columns (codebook ``subgroups``, and ``wave`` for a survey with waves).
     min_count
-        Small-cell threshold (:func:`analysis.privacy.suppress`); ``None`` = no suppression
-        (never in a report).
+        Small-cell threshold (:func:`analysis.privacy.suppress`, then secondary suppression
+        so that no hidden count follows by subtraction); ``None`` = no suppression (never in
+        a report; for goal tracking and the effects tests).
     level
         Confidence level of the Wilson intervals.
     dropna
@@ -91,7 +92,7 @@ def summarise(survey: Survey, questions: list[str] | None = None, by: list[str] 
         without "vet ej" (unless the question sets ``dont_know_in_base``); ``n`` = respondents
         choosing the option. Multi-select: share of respondents choosing each option (shares
         add up to more than 1). Likert: one row per scale step plus ``option == "top_box"``
-        (the codebook's top_box codes). Ranking: ``n`` = respondents ranking the option first,
+        (the codebook's top_box codes) and ``"bottom_box"`` (their mirror image). Ranking: ``n`` = respondents ranking the option first,
         ``mean_rank``. Samples get Wilson 95 % intervals (method ``wilson``); a census gets no
         sampling interval (method ``census (x av N)``).
     """
