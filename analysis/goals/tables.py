@@ -479,6 +479,7 @@ def team_survey_tables(dataset, team_id: str, min_count: int | None = None,
     for survey_id in team_surveys(team, dataset.surveys):
         survey = surveys.load_survey(Path(dataset.folder) / "surveys" / survey_id)
         by = ["wave"] if survey.has_waves else None
-        summary = surveys.summarise(survey, by=by, min_count=min_count)
+        questions = surveys.question_ids(survey, subgroups=False)  # findings, not who answered
+        summary = surveys.summarise(survey, questions=questions, by=by, min_count=min_count)
         out.append((survey.codebook.label(lang), surveys.table(summary, survey, lang)))
     return out
