@@ -27,6 +27,36 @@ def only(res) -> pd.Series:
     return res.summary.iloc[0]
 
 
+# --- I and MR chart: the published example of screened moving ranges ------------------------------
+# Anhøj, "SPC for healthcare" (anhoej.github.io/spc4hc), chapter "Screened I Chart": 24 values,
+# AMR = 5, MR limit 3.267 · 5 = 16.335; the range |28 - 11| = 17 between observations 14 and 15
+# exceeds it; removing it gives AMR = 4.45 ("by default, qicharts2 applies this approach").
+SPC4HC = [18, 16, 8, 9, 10, 11, 26, 14, 15, 14, 18, 19, 18, 11, 28, 20, 16, 17, 12, 13, 24, 16, 15, 11]
+
+
+def test_mr_chart_of_the_published_example():
+    # MRs: 2 8 1 1 1 15 12 1 1 4 1 1 7 17 8 4 1 5 1 11 8 1 4 -> sum 115 / 23 = 5 (as published)
+    p = spc.chart(series(SPC4HC), y="y", x="x", kind="mr").points
+    assert p["cl"].iloc[1] == pytest.approx(5.0)
+    assert p["ucl"].iloc[1] == pytest.approx(16.335)
+    assert p.loc[p["sigma_signal"], "x"].tolist() == [15]  # |28 - 11| = 17 > 16.335
+
+
+def test_i_chart_of_the_published_example_screens_the_freak_range():
+    # mean = 379/24 = 15.791667; screened AMR = (115 - 17)/22 = 4.454545 (published: 4.45)
+    # limits 15.791667 ± 3 · 4.454545/1.128 = 15.791667 ± 11.847195 -> 27.638862 / 3.944472;
+    # observation 15 (28) lies above the UCL. Unscreened: ± 3 · 5/1.128 = ± 13.297872 ->
+    # 29.089539, and no point is outside.
+    p = spc.chart(series(SPC4HC), y="y", x="x", kind="i").points
+    assert p["cl"].iloc[0] == pytest.approx(15.791667, abs=1e-6)
+    assert p["ucl"].iloc[0] == pytest.approx(27.638862, abs=1e-6)
+    assert p["lcl"].iloc[0] == pytest.approx(3.944472, abs=1e-6)
+    assert p.loc[p["sigma_signal"], "x"].tolist() == [15]
+    raw = spc.chart(series(SPC4HC), y="y", x="x", kind="i", screen_mr=False).points
+    assert raw["ucl"].iloc[0] == pytest.approx(29.089539, abs=1e-6)
+    assert not raw["sigma_signal"].any()
+
+
 # --- Laney P′ (Laney 2002; qicharts2 qic.pp) ------------------------------------------------------
 # Eight subgroups with p̄ = 0.2 exactly, denominators chosen so that sigma_i = sqrt(0.16 / n_i)
 # is round: n = 100 -> 0.04, n = 400 -> 0.02, n = 25 -> 0.08.
