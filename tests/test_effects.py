@@ -264,6 +264,10 @@ def test_compare_waves_per_item_and_subgroup():
     a2 = out[(out["school"] == "a") & (out["question_id"] == "q2")].iloc[0]
     p_small = min(a1["p_value"], a2["p_value"])
     assert min(a1["p_adjusted"], a2["p_adjusted"]) == pytest.approx(min(1, 2 * p_small))
+    # by hand: q1 60/100 vs 40/100, pooled z = 0.2 / sqrt(0.5 · 0.5 · 0.02) = 2.83, p = 0.0047,
+    # Holm 2 · 0.0047 = 0.0093 < 0.05; q2 12/100 vs 10/100, z = 0.02 / sqrt(0.11 · 0.89 · 0.02)
+    # = 0.45, p = 0.65: not significant
+    assert a1["p_value"] == pytest.approx(0.0047, abs=1e-4)
     assert bool(a1["significant"]) is True and bool(a2["significant"]) is False
     assert a1["mdd_pp"] == pytest.approx(100 * effects.minimum_detectable_difference(100, 100, p=0.4))
     c = out[out["school"] == "c"].iloc[0]
@@ -340,6 +344,8 @@ def test_team_effects_table_shape_and_verdicts(sample_dataset):
     narvaro = res.table[res.table["measure_id"] == "narvaro"].iloc[0]
     # changes 1 (2019-11-11) and 2 (2019-12-09) are 4 weeks apart: estimated together
     assert narvaro["changes"] == "1, 2" and narvaro["note"] == "combined"
+    # 88 % -> 93 %: the sample generator's truth for this series (analysis.sample.programme,
+    # attarp/narvaro: level 0.88, effect +0.05 at change 2), rounded to whole percent
     sentence = effects_text.measure_verdict(narvaro, "sv")
     assert sentence.startswith("Andel närvarande elevdagar ökade från 88\u00a0% till 93\u00a0%")
     assert sentence.endswith("skillnaden är statistiskt säkerställd.")

@@ -45,7 +45,9 @@ def test_chart_has_verdict_changes_target_and_direction_in_swedish(shifted, chan
     res = spc.chart(shifted, y="y", x="month", kind="i", freeze="2023-12-01")
     fig = plots.spc_chart(res, changes=changes, target=15, direction="up", title="Mått")
     all_text = texts(fig)
-    assert "Signal: lång serie (12 > 7)" in all_text  # 12 useful points after the freeze above
+    # Baseline mean (11 values, one missing) = 110/11 = 10: 8 baseline points off the mean, then
+    # 12 points above it: 20 useful, longest run 12 > round(log2 20) + 3 = round(4.32) + 3 = 7
+    assert "Signal: lång serie (12 > 7)" in all_text
     assert "1: Sms-påminnelse (2023-12-15)" in all_text and "2: Nytt schema" in all_text
     assert "Mål" in all_text and "Bättre" in all_text and "Baslinje" in all_text
     ax = fig.axes[0]

@@ -95,11 +95,26 @@ def test_c4_based_constants_match_the_textbook_table(n, c4, a3, b3, b4):
 def test_xbar_s_montgomery_piston_rings_published_summary():
     # Montgomery Example 6.3 (piston rings, 25 samples of n = 5): x̿ = 74.001, s̄ = 0.0094 give
     # x̄ limits 74.014 / 73.988 and s limits 0.0196 / 0. (The raw table could not be verified
-    # digit by digit, so the engine is checked on its constants with the published summary.)
+    # digit by digit, so the constants are checked with the published summary, then the charts on
+    # subgroups built to have that summary.)
     assert 74.001 + spc.a3(5) * 0.0094 == pytest.approx(74.014, abs=5e-4)
     assert 74.001 - spc.a3(5) * 0.0094 == pytest.approx(73.988, abs=5e-4)
     assert spc.b4(5) * 0.0094 == pytest.approx(0.0196, abs=5e-5)
     assert spc.b3(5) * 0.0094 == 0
+    # The same through spc.chart: 25 subgroups of 5 built to have exactly x̄ = 74.001 and
+    # s = 0.0094 (74.001 + 0.0094 · k, k = (-2, -1, 0, 1, 2) / sqrt(2.5) has mean 0 and sd 1),
+    # so the charts must show the published limits.
+    k = np.array([-2, -1, 0, 1, 2]) / math.sqrt(2.5)
+    rings = pd.DataFrame({"sample": np.repeat(np.arange(1, 26), 5),
+                          "d": np.tile(74.001 + 0.0094 * k, 25)})
+    xbar = spc.chart(rings, y="d", x="sample", kind="xbar").points
+    assert xbar["cl"].iloc[0] == pytest.approx(74.001, abs=1e-9)
+    assert xbar["ucl"].iloc[0] == pytest.approx(74.014, abs=5e-4)
+    assert xbar["lcl"].iloc[0] == pytest.approx(73.988, abs=5e-4)
+    s = spc.chart(rings, y="d", x="sample", kind="s").points
+    assert s["cl"].iloc[0] == pytest.approx(0.0094, abs=1e-9)
+    assert s["ucl"].iloc[0] == pytest.approx(0.0196, abs=5e-5)
+    assert s["lcl"].iloc[0] == 0
 
 
 def test_xbar_and_s_hand_computed():
