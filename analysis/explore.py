@@ -445,6 +445,8 @@ class ExploreApp:
             display(HTML(report.table_html(view.summary)))
             if view.effect is not None:
                 display(HTML(report.table_html(view.effect, caption=t("explore_effect_heading", lang))))
+                # the estimates describe their method, as in the team report (DESIGN.md)
+                display(HTML(f"<p>{text.escape(t('effects_methods_note', lang))}</p>"))
             else:
                 display(HTML(f"<p>{text.escape(t('explore_no_effect', lang))}</p>"))
         return view
