@@ -102,8 +102,11 @@ def cmd_list(args: argparse.Namespace) -> int:
     for r in rows:
         params = ", ".join(f"{k}={v}" for k, v in r["params"].items()) or "-"
         state = r["state"]
-        if r["reasons"]:
-            state += f" ({', '.join(r['reasons'])} changed)"
+        changed = [x for x in r["reasons"] if x in ("notebook", "params", "data", "code")]
+        if changed:
+            state += f" ({', '.join(changed)} changed)"
+        elif r["reasons"]:
+            state += f" ({', '.join(r['reasons'])})"
         print(f"{r['name']:<{width}}  {state:<32} {params}")
     stale = sum(1 for r in rows if r["state"] != "fresh")
     print(f"{len(rows)} report(s), {stale} to build", file=sys.stderr)

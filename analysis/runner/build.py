@@ -75,12 +75,14 @@ def execute(notebook: nbformat.NotebookNode, parameters: dict[str, Any], *, kern
                 )
                 return executed, None, attempts
             except PapermillExecutionError as exc:
+                trace = traceback.format_exc()
                 error = f"{exc.ename}: {exc.evalue}" if exc.ename else str(exc)
                 cell = getattr(exc, "exec_count", None)
                 if cell is not None:
                     error = f"cell [{cell}]: {error}"
                 break
             except Exception as exc:
+                trace = traceback.format_exc()
                 name = type(exc).__name__
                 message = str(exc).strip().splitlines()[-1] if str(exc).strip() else name
                 started = _any_cell_started(out)
@@ -99,7 +101,7 @@ def execute(notebook: nbformat.NotebookNode, parameters: dict[str, Any], *, kern
                 c.get("metadata", {}).get("tags") and "papermill-error-cell-tag" in c.metadata.tags
                 for c in executed.cells):
             executed.cells.insert(0, nbformat.v4.new_markdown_cell(
-                f"**The report failed:** {error}\n\n```\n{traceback.format_exc()[-4000:]}\n```",
+                f"**The report failed:** {error}\n\n```\n{trace[-4000:]}\n```",
                 metadata={"tags": ["workbook-error"]}))
         return executed, error, attempts
 

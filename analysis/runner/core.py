@@ -133,7 +133,7 @@ def make_plan(config: Config, options: RunOptions, previous: dict[str, Any] | No
             state, reasons = "failed", []
         else:
             old = before.get("parts") or {}
-            reasons = [p for p in parts if old.get(p) != parts[p]] or (["missing html"] if not html_ok else [])
+            reasons = [p for p in parts if old.get(p) != parts[p]] or (["html missing"] if not html_ok else [])
             state = "stale"
         planned.append(Planned(job, parts, key, before, state, reasons))
     context = {
@@ -298,7 +298,7 @@ def _run_locked(config: Config, options: RunOptions, started: float, tty: bool |
     previous = read_index(outputs)
     planned, context = make_plan(config, options, previous)
     todo = [p for p in planned if options.force or p.state != "fresh"]
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")[:-3]  # ms: two runs in one second
     log_file = outputs / LOG_DIR / f"run-{stamp}-{os.getpid()}.log"
     reporter = _Reporter(log_file, len(todo), tty)
     css = STYLE_FILE.read_text(encoding="utf-8")
@@ -334,7 +334,8 @@ def _run_locked(config: Config, options: RunOptions, started: float, tty: bool |
 
         by_name = {p.job.name: p for p in todo}
         jobs = []
-        for p in todo:
+        # longest first (by the last run's duration; unknown = long): the batch ends sooner
+        for p in sorted(todo, key=lambda p: -(p.previous.get("duration") or float("inf"))):
             nb_path = config.notebooks_dir / f"{p.job.notebook}.ipynb"
             source = nb_path.read_text(encoding="utf-8") if nb_path.is_file() else None
             jobs.append({**p.job.to_dict(), "notebook_source": source})

@@ -11,6 +11,7 @@ Python, the manager falls back to an ordinary subprocess launch.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import signal
@@ -215,6 +216,8 @@ class ForkKernelManager(IPCKernelManager):
         for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
             env.setdefault(name, "1")
         cwd = kw.get("cwd")
+        # the kernel's own stdout/stderr (start-up errors); removed with the kernel unless
+        # $WORKBOOK_KEEP_KERNEL_LOGS is set
         log = os.path.join(ipc_dir(), f"kernel-{self.kernel_id}.log")
         self.kernel_log = log
         process = get_zygote().fork(kernel_cmd, env, str(cwd) if cwd else None, log=log)
@@ -224,3 +227,12 @@ class ForkKernelManager(IPCKernelManager):
         self._reconcile_connection_info(provisioner.connection_info)
 
     _launch_kernel = _async_launch_kernel
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        log = getattr(self, "kernel_log", None)
+        if log and not restart and not os.environ.get("WORKBOOK_KEEP_KERNEL_LOGS"):
+            with contextlib.suppress(OSError):
+                os.unlink(log)
+
+    cleanup_resources = _async_cleanup_resources

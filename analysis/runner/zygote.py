@@ -30,6 +30,7 @@ os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
 PRELOAD = (
     "numpy", "pandas", "scipy.stats", "statsmodels.api", "statsmodels.formula.api",
     "matplotlib", "matplotlib.pyplot", "seaborn", "pyarrow", "pyarrow.parquet", "yaml",
+    "pyarrow.dataset", "pyarrow.pandas_compat", "PIL.Image", "PIL.PngImagePlugin",
     "pandera.pandas", "openpyxl", "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel",
     "ipykernel.zmqshell", "ipykernel.debugger", "debugpy", "sqlite3", "psutil", "pdb",
     "tornado.gen", "tornado.locks", "tornado.queues",
@@ -44,9 +45,24 @@ PRELOAD = (
 # shell when first imported; imported here (before any shell exists) figures would not show.
 
 
+def analysis_modules() -> list[str]:
+    """Every module of the ``analysis`` package except the runner and the command line."""
+    import pkgutil
+
+    import analysis
+
+    return [m.name for m in pkgutil.walk_packages(analysis.__path__, "analysis.")
+            if not m.name.startswith(("analysis.runner", "analysis.cli"))]
+
+
 def preload(names: tuple[str, ...] = PRELOAD) -> list[str]:
-    """Import ``names``; return those that failed (a broken module must not stop the zygote)."""
+    """Import ``names`` and every ``analysis`` module; return those that failed (a broken module
+    must not stop the zygote: the kernel then imports it itself and reports the error)."""
     failed = []
+    try:
+        names = (*names, *analysis_modules())
+    except Exception:
+        failed.append("analysis")
     for name in names:
         try:
             importlib.import_module(name)
