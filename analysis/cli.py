@@ -52,7 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     lst.add_argument("--param", action="append", metavar="K=V", default=[])
     lst.add_argument("--lang", choices=("sv", "en"))
 
-    sub.add_parser("sample", help="regenerate the synthetic sample data in data/sample")
+    sample = sub.add_parser("sample", help="regenerate the synthetic sample data in data/sample")
+    sample.add_argument("folder", nargs="?", type=Path, help="another folder (default: data/sample)")
 
     kolada = sub.add_parser("kolada", help="fetch county indicators from Kolada (see workbook kolada -h)",
                             add_help=False)
@@ -116,9 +117,9 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_sample(args: argparse.Namespace) -> int:
     from .sample import write_sample
 
-    result = write_sample()
-    if result is not None:
-        print(result)
+    written = write_sample(args.folder) if args.folder else write_sample()
+    folder = args.folder or load_config().sample_dir
+    print(f"wrote {len(written or [])} file(s) of synthetic sample data to {folder}")
     return EXIT_OK
 
 
@@ -134,8 +135,12 @@ COMMANDS = {"check": cmd_check, "run": cmd_run, "list": cmd_list, "sample": cmd_
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``workbook`` console script; returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
     parser = _parser()
-    args = parser.parse_args(argv)
+    if argv[:1] == ["kolada"]:  # everything after `kolada` is the Kolada command's own
+        args = argparse.Namespace(command="kolada", args=argv[1:])
+    else:
+        args = parser.parse_args(argv)
     if not args.command:
         parser.print_help()
         return EXIT_CONFIG

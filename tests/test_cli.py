@@ -102,7 +102,7 @@ def test_check_prints_every_problem(project, monkeypatch, capsys):
     assert cli.main(["check", str(project / "nowhere")]) == 2
 
 
-def test_kolada_and_sample_delegate(project, monkeypatch):
+def test_kolada_and_sample_delegate(project, monkeypatch, capsys):
     import sys
     import types
 
@@ -111,11 +111,13 @@ def test_kolada_and_sample_delegate(project, monkeypatch):
     fake_kolada.main = lambda argv: calls.append(argv) or 3
     monkeypatch.setitem(sys.modules, "analysis.kolada", fake_kolada)
     assert cli.main(["kolada", "fetch", "--kpi", "N17461"]) == 3
-    assert calls == [["fetch", "--kpi", "N17461"]]
+    assert cli.main(["kolada", "--help"]) == 3
+    assert calls == [["fetch", "--kpi", "N17461"], ["--help"]]
     fake_sample = types.ModuleType("analysis.sample")
-    fake_sample.write_sample = lambda: calls.append("sample")
+    fake_sample.write_sample = lambda folder=None: calls.append(("sample", folder)) or ["a", "b"]
     monkeypatch.setitem(sys.modules, "analysis.sample", fake_sample)
-    assert cli.main(["sample"]) == 0 and calls[-1] == "sample"
+    assert cli.main(["sample"]) == 0 and calls[-1] == ("sample", None)
+    assert "wrote 2 file(s)" in capsys.readouterr().out
 
 
 def test_no_command_prints_help(capsys):

@@ -247,9 +247,11 @@ def test_unchanged_reports_are_reused_and_changes_rebuild(built, monkeypatch):
     assert "tiny_bad" in json.loads((out / "index.json").read_text())["reports"]  # partial run keeps others
 
 
-def test_force_rebuilds(tmp_path):
+def test_force_rebuilds(tmp_path, capsys):
     root = make_project(tmp_path, PLAN.split("  - notebook: fails")[0])
-    assert run(RunOptions(), root=root, tty=False).count("ok") == 4
+    assert run(RunOptions(), root=root, tty=True).count("ok") == 4
+    err = capsys.readouterr().err
+    assert "4/4" in err and "report" in err  # a progress bar on a terminal
     again = run(RunOptions(force=True, only=["tiny_bad"], lang="en"), root=root, tty=False)
     assert [r["status"] for r in again.reports] == ["ok"]
     assert "lang: en" in (root / "outputs" / "tiny_bad.html").read_text(encoding="utf-8")

@@ -208,8 +208,11 @@ class _Reporter:
 @contextlib.contextmanager
 def _run_lock(outputs: Path) -> Iterator[None]:
     """One ``workbook run`` at a time per outputs folder (cron jobs may overlap)."""
-    import fcntl
-
+    try:
+        import fcntl
+    except ImportError:  # Windows: no lock
+        yield
+        return
     handle = open(outputs / ".run.lock", "w")
     try:
         try:

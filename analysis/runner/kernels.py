@@ -144,7 +144,8 @@ def ipc_dir() -> str:
 
 def can_fork(argv: list[str]) -> bool:
     """True when ``argv`` starts an ipykernel of this very Python (so a fork is equivalent)."""
-    if os.name != "posix" or "ipykernel_launcher" not in argv or len(argv) < 3:
+    # Linux only: on macOS, forking after numpy/Accelerate or matplotlib is loaded is not safe.
+    if not sys.platform.startswith("linux") or "ipykernel_launcher" not in argv or len(argv) < 3:
         return False
     exe = argv[0]
     if exe in ("python", "python3"):
@@ -198,7 +199,7 @@ class IPCKernelManager(AsyncKernelManager):
     """An ordinary kernel manager on IPC transport: no TCP port races between parallel starts."""
 
     def __init__(self, **kwargs: Any):
-        kwargs.setdefault("transport", "ipc")
+        kwargs.setdefault("transport", "ipc" if os.name == "posix" else "tcp")
         super().__init__(**kwargs)
         self.client_factory = FastKernelClient
         if self.transport == "ipc":
