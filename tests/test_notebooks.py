@@ -75,6 +75,7 @@ def test_notebook_executes_on_the_sample_data(name, params, tmp_path):
     pm.execute_notebook(
         str(NOTEBOOKS / f"{name}.ipynb"), str(out), parameters={"data_dir": str(SAMPLE), **params},
         kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOKS),
+        execution_timeout=300, start_timeout=120,  # a stuck kernel fails the test instead of CI
     )
     executed = out.read_text(encoding="utf-8")
     if name != "explore":
