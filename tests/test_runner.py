@@ -336,3 +336,15 @@ def test_compact_png_shrinks_charts_and_keeps_transparency():
     plt.close(fig)
     assert compact_png(buf.getvalue()) == buf.getvalue()  # real transparency is kept
     assert compact_png(b"not a png") == b"not a png"
+
+
+def test_zygote_is_replaced_when_the_code_changes():
+    from analysis.runner import kernels
+
+    kernels.set_code_version("v1")
+    first = kernels.get_zygote()
+    assert kernels.get_zygote() is first
+    kernels.set_code_version("v2")
+    second = kernels.get_zygote()
+    assert second is not first and not first.alive() and second.version == "v2"
+    kernels.set_code_version(None)

@@ -15,6 +15,7 @@ import os
 import re
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -125,18 +126,19 @@ def _any_cell_started(path: str) -> bool:
 
 # ---------------------------------------------------------------- HTML
 
-_exporter = None
+_local = threading.local()
 
 
 def _html_exporter():
-    global _exporter
-    if _exporter is None:
+    """One HTMLExporter per thread (exporters and their preprocessors keep state)."""
+    exporter = getattr(_local, "exporter", None)
+    if exporter is None:
         from nbconvert import HTMLExporter
 
-        _exporter = HTMLExporter(template_name="basic", exclude_input=True,
-                                 exclude_input_prompt=True, exclude_output_prompt=True,
-                                 embed_images=True)
-    return _exporter
+        exporter = _local.exporter = HTMLExporter(
+            template_name="basic", exclude_input=True, exclude_input_prompt=True,
+            exclude_output_prompt=True, embed_images=True)
+    return exporter
 
 
 def _clean_for_report(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -242,6 +244,9 @@ def build_report(job: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]
         if job.get("notebook_source") is None:
             raise FileNotFoundError(f"notebooks/{job['notebook']}.ipynb does not exist")
         notebook = nbformat.reads(job["notebook_source"], as_version=4)
+        from .kernels import set_code_version
+
+        set_code_version(context.get("code"))
         parameters = {**job["params"], "data_dir": context["data_dir"], "lang": context["lang"]}
         cwd = context.get("cwd")
         if cwd and not Path(cwd).is_dir():

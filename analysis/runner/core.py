@@ -139,7 +139,7 @@ def make_plan(config: Config, options: RunOptions, previous: dict[str, Any] | No
     context = {
         "data_dir": str(data_dir), "lang": lang, "kernel": config.kernel,
         "cell_timeout": config.cell_timeout, "cwd": str(config.notebooks_dir), "fast": options.fast,
-        "compact_images": options.compact_images,
+        "compact_images": options.compact_images, "code": code_fp,
         "source": "sample" if config.is_sample(data_dir) else "raw",
         "plan_cache": {"data": data_fp, "teams": teams, "surveys": surveys},
     }
@@ -195,9 +195,13 @@ class _Reporter:
             self.bar.set_postfix_str(name[:30])
             self.bar.update(1)
 
-    def close(self) -> None:
+    def close_bar(self) -> None:
         if self.bar is not None:
             self.bar.close()
+            self.bar = None
+
+    def close(self) -> None:
+        self.close_bar()
         if self.handler is not None:
             for lib in [self.logger, *self.quiet]:
                 lib.removeHandler(self.handler)
@@ -363,8 +367,7 @@ def _run_locked(config: Config, options: RunOptions, started: float, tty: bool |
         reports = [index["reports"][p.job.name] for p in planned]
         summary = RunSummary(reports, time.perf_counter() - started, log_file,
                              outputs / "index.html")
-        reporter.close()
-        reporter.bar = None
+        reporter.close_bar()
         reporter.info(f"done in {summary.duration:.1f} s: {summary.count('ok')} built, "
                       f"{summary.count('reused')} unchanged, {summary.count('failed')} failed; "
                       f"{outputs / 'index.html'}")

@@ -74,6 +74,7 @@ class Zygote:
 
     def __init__(self, python: str | None = None, cwd: str | os.PathLike | None = None):
         self.python = python or sys.executable
+        self.version: str | None = None
         self._lock = threading.Lock()
         env = dict(os.environ)
         env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
@@ -115,14 +116,26 @@ class Zygote:
 
 _zygote: Zygote | None = None
 _zygote_lock = threading.Lock()
+_code_version: str | None = None
+
+
+def set_code_version(version: str | None) -> None:
+    """Say which version (hash) of the package code the next kernels must run: a zygote that
+    preloaded another version is replaced (long-lived processes such as Dask workers)."""
+    global _code_version
+    _code_version = version
 
 
 def get_zygote() -> Zygote:
     """The zygote of this process, started on first use (also inside Dask workers)."""
     global _zygote
     with _zygote_lock:
+        if _zygote is not None and _code_version and _zygote.version != _code_version:
+            _zygote.close()
+            _zygote = None
         if _zygote is None or not _zygote.alive():
             _zygote = Zygote()
+            _zygote.version = _code_version
             atexit.register(_zygote.close)
         return _zygote
 
