@@ -242,6 +242,15 @@ def _prune_logs(folder: Path, keep: int = LOG_KEEP) -> None:
 def _local_results(jobs: list[dict], context: dict, workers: int) -> Iterator[dict]:
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
+    if jobs and context.get("fast", True):
+        # boot the zygote (imports, ~2 s) while the workers import papermill and nbconvert
+        import threading
+
+        from . import kernels
+
+        kernels.set_code_version(context.get("code"))
+        threading.Thread(target=kernels.get_zygote, name="zygote-boot", daemon=True).start()
+
     if workers == 1 or len(jobs) <= 1:
         for job in jobs:
             yield build_report(job, context)
