@@ -12,7 +12,8 @@ from scipy import stats
 from analysis import effects
 from analysis.text import effects as effects_text
 
-SICILY = Path(__file__).resolve().parents[2] / "shared" / "reference" / "sicily_acs.csv"
+# A copy of ../shared/reference/sicily_acs.csv (public data of Lopez Bernal et al. 2017).
+SICILY = Path(__file__).resolve().parent / "fixtures" / "reference" / "sicily_acs.csv"
 
 
 # --- interrupted time series -------------------------------------------------------------------
@@ -20,8 +21,6 @@ SICILY = Path(__file__).resolve().parents[2] / "shared" / "reference" / "sicily_
 
 @pytest.fixture(scope="module")
 def sicily() -> pd.DataFrame:
-    if not SICILY.is_file():
-        pytest.skip(f"reference data {SICILY} not available")
     return pd.read_csv(SICILY)
 
 
