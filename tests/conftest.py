@@ -11,5 +11,4 @@ matplotlib.use("Agg")
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
-REFERENCE = ROOT.parent / "shared" / "reference"
 os.environ.setdefault("WORKBOOK_ROOT", str(ROOT))

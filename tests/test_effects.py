@@ -304,8 +304,6 @@ SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 
 @pytest.fixture(scope="module")
 def sample_dataset():
-    if not (SAMPLE / "teams.csv").is_file():
-        pytest.skip("data/sample has not been generated (analysis.sample.write_sample)")
     from analysis.dataset import load_dataset
 
     return load_dataset(SAMPLE)
@@ -361,8 +359,6 @@ def test_survey_waves_find_the_true_changes_of_the_sample_survey():
     from analysis.sample.surveys import PUPIL_ITEMS
 
     folder = SAMPLE / "surveys" / "pupils"
-    if not folder.is_dir():
-        pytest.skip("the sample pupil survey has not been generated")
     out = effects.survey_waves(surveys.load_survey(folder)).set_index("question_id")
     for qid, *_, change in PUPIL_ITEMS:
         row = out.loc[qid]

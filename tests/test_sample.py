@@ -351,10 +351,7 @@ def test_series_specs_are_consistent():
 def test_load_dataset_reads_the_sample():
     from analysis import dataset
 
-    try:
-        ds = dataset.load_dataset(SAMPLE)
-    except NotImplementedError:
-        pytest.skip("analysis.dataset.load_dataset is not written yet")
+    ds = dataset.load_dataset(SAMPLE)
     assert len(ds.municipalities) == 13 and int(ds.municipalities["in_network"].sum()) == 11
     assert len(ds.teams) == 9 and len(ds.measures) == len(SERIES)
     assert len(ds.observations) == sum(s.n_periods - len(s.missing) for s in SERIES)
