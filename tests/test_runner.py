@@ -338,13 +338,25 @@ def test_compact_png_shrinks_charts_and_keeps_transparency():
     assert compact_png(b"not a png") == b"not a png"
 
 
-def test_zygote_is_replaced_when_the_code_changes():
+def test_zygote_is_replaced_when_the_code_changes(monkeypatch):
     from analysis.runner import kernels
 
+    class FakeZygote:
+        def __init__(self):
+            self.open = True
+
+        def alive(self):
+            return self.open
+
+        def close(self):
+            self.open = False
+
+    monkeypatch.setattr(kernels, "Zygote", FakeZygote)
+    monkeypatch.setattr(kernels, "_zygote", None)
+    monkeypatch.setattr(kernels, "_code_version", None)
     kernels.set_code_version("v1")
     first = kernels.get_zygote()
     assert kernels.get_zygote() is first
     kernels.set_code_version("v2")
     second = kernels.get_zygote()
     assert second is not first and not first.alive() and second.version == "v2"
-    kernels.set_code_version(None)
