@@ -9,20 +9,13 @@ import pandas as pd
 from scipy import optimize, stats
 from statsmodels.stats.multitest import multipletests
 
+from ..surveys.summary import wilson
+
 _MULTITEST = {"holm": "Holm 1979", "fdr_bh": "Benjamini & Hochberg 1995", "bonferroni": "Bonferroni"}
 
 # --------------------------------------------------------------------------------------------------
 # Two proportions
 # --------------------------------------------------------------------------------------------------
-
-
-def _wilson(x: np.ndarray, n: np.ndarray, z: float) -> tuple[np.ndarray, np.ndarray]:
-    # Wilson 1927 score interval (Newcombe 1998, method 3)
-    p = x / n
-    centre = 2 * n * p + z**2
-    half = z * np.sqrt(z**2 + 4 * n * p * (1 - p))
-    denom = 2 * (n + z**2)
-    return (centre - half) / denom, (centre + half) / denom
 
 
 def compare_proportions(x1, n1, x2, n2, alpha: float = 0.05):
@@ -48,10 +41,9 @@ def compare_proportions(x1, n1, x2, n2, alpha: float = 0.05):
             raise ValueError(f"compare_proportions: every base (n) must be > 0; got {base.tolist()}")
         if np.any(count < 0) or np.any(count > base):
             raise ValueError(f"compare_proportions: {name} must be between 0 and its base; got {count.tolist()}")
-    z = stats.norm.ppf(1 - alpha / 2)
     p1, p2 = a / m, b / n
-    l1, u1 = _wilson(a, m, z)
-    l2, u2 = _wilson(b, n, z)
+    l1, u1 = wilson(a, m, 1 - alpha)  # Wilson 1927 score intervals (Newcombe 1998, method 3)
+    l2, u2 = wilson(b, n, 1 - alpha)
     diff = p1 - p2
     # Newcombe 1998, method 10
     low = diff - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
