@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from test_runner import make_project
@@ -123,3 +124,40 @@ def test_kolada_and_sample_delegate(project, monkeypatch, capsys):
 def test_no_command_prints_help(capsys):
     assert cli.main([]) == 2
     assert "workbook" in capsys.readouterr().out
+
+
+def test_check_on_a_copy_of_the_sample_with_planted_faults_names_each(tmp_path, capsys):
+    """Issue 2, "done when": every planted fault is listed with its file, Excel row and column."""
+    import csv
+    import shutil
+
+    sample = Path(__file__).resolve().parent.parent / "data" / "sample"
+    copy = tmp_path / "data"
+    shutil.copytree(sample, copy)
+
+    def edit(name: str, row: int, column: str, value: str, sep: str = ";", encoding: str = "utf-8-sig"):
+        path = copy / name
+        with path.open(encoding=encoding, newline="") as f:
+            rows = list(csv.reader(f, delimiter=sep))
+        rows[row - 1][rows[0].index(column)] = value  # row as Excel numbers it (header = 1)
+        with path.open("w", encoding=encoding, newline="") as f:
+            csv.writer(f, delimiter=sep, lineterminator="\r\n").writerows(rows)
+
+    edit("observations.csv", 3, "denominator", "0")
+    edit("observations.csv", 5, "numerator", "99999")
+    edit("changes.csv", 2, "date", "2019-13-45")
+    edit("measures.csv", 4, "team_id", "vaxjo")
+    edit("surveys/pupils/elevenkat.csv", 3, "Jag sover bra på nätterna", "9", sep=",", encoding="utf-8")
+
+    assert cli.main(["check", str(copy)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+
+    def listed(file: str, row: int, column: str) -> bool:
+        return any(line.startswith(f"{file} row {row}, column '{column}'") for line in lines)
+
+    assert listed("observations.csv", 3, "denominator"), lines
+    assert listed("observations.csv", 5, "numerator"), lines
+    assert listed("changes.csv", 2, "date"), lines
+    assert listed("measures.csv", 4, "team_id"), lines
+    assert any(line.startswith("surveys/pupils/elevenkat.csv row 3") and "jag sover bra" in line.lower()
+               and "outside the scale" in line for line in lines), lines
