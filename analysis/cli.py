@@ -7,6 +7,7 @@ Exit codes a scheduler can act on: 0 all good, 1 some report failed (or ``check`
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -156,6 +157,9 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"workbook {args.command}: data error:\n{exc}", file=sys.stderr)
         return EXIT_CONFIG
+    except BrokenPipeError:  # the output was piped into `head` or similar, which stopped reading
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

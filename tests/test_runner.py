@@ -254,7 +254,8 @@ def test_force_rebuilds(tmp_path, capsys):
     assert "4/4" in err and "report" in err  # a progress bar on a terminal
     again = run(RunOptions(force=True, only=["tiny_bad"], lang="en"), root=root, tty=False)
     assert [r["status"] for r in again.reports] == ["ok"]
-    assert "lang: en" in (root / "outputs" / "tiny_bad.html").read_text(encoding="utf-8")
+    assert "lang: en" in (root / "outputs" / "tiny_bad_en.html").read_text(encoding="utf-8")
+    assert "lang: en" not in (root / "outputs" / "tiny_bad.html").read_text(encoding="utf-8")
 
 
 def test_overlapping_runs_are_refused(tmp_path):
@@ -360,3 +361,11 @@ def test_zygote_is_replaced_when_the_code_changes(monkeypatch):
     kernels.set_code_version("v2")
     second = kernels.get_zygote()
     assert second is not first and not first.alive() and second.version == "v2"
+
+
+def test_another_language_builds_beside_the_default_reports(tmp_path):
+    root = make_project(tmp_path)
+    default = [r["name"] for r in plan_status(RunOptions(only=["tiny"]), root=root)]
+    english = [r["name"] for r in plan_status(RunOptions(only=["tiny"], lang="en"), root=root)]
+    assert "tiny_county" in default and len(default) > 1
+    assert english == [f"{name}_en" for name in default]  # never replaces the Swedish HTML

@@ -9,7 +9,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +115,8 @@ def make_plan(config: Config, options: RunOptions, previous: dict[str, Any] | No
     data_fp = planmod.data_hash(data_dir)
     teams, surveys = _discover(data_dir, data_fp, previous)
     jobs = planmod.expand_plan(config, teams, surveys, options.only, options.params)
+    if lang != config.language:  # a report in another language sits beside the default one
+        jobs = [replace(job, name=f"{job.name}_{lang}") for job in jobs]
     code_fp = planmod.code_hash(config)
     planned = []
     for job in jobs:
