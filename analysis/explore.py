@@ -15,7 +15,7 @@ import pandas as pd
 
 from . import spc, text
 from .config import ConfigError, load_config
-from .io import DataError, Problem
+from .io import DataError
 from .text import t
 
 RATE_CHARTS = {"p", "pp", "u", "up"}
@@ -293,10 +293,6 @@ def save_png(view: View, folder: Path | None = None) -> Path:
         return _save(fig, folder / f"{_stem(view)}.png")
     finally:
         plt.close(fig)
-
-
-def problems_as_text(problems: list[Problem]) -> str:
-    return "\n".join(str(p) for p in problems)
 
 
 def selection_for(dataset, team: str | None = None, measure: str | None = None, lang: str | None = None) -> Selection:
