@@ -5,6 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..dataset.series import complete_periods
+from ..dataset.series import (
+    period_grid as expected_periods,  # the one period grid (public name kept)
+)
 from .progress import TREND_METHOD, _sign, trend
 
 __all__ = ["indicator_overview", "MIN_BASELINE_POINTS", "RATIO_KINDS", "CENTRE_KIND", "first_change", "expected_periods", "baseline_data", "baseline_chart", "baseline_summary"]
@@ -88,17 +92,6 @@ def first_change(changes: pd.DataFrame, team_id: str) -> pd.Timestamp:
     return pd.Timestamp(dates.min()) if len(dates.dropna()) else pd.NaT
 
 
-def expected_periods(start: pd.Timestamp, end: pd.Timestamp, frequency: str) -> pd.DatetimeIndex:
-    """Every period from ``start`` to ``end`` at ``frequency`` (week: Mondays; month: 1st)."""
-    if pd.isna(start) or pd.isna(end):
-        return pd.DatetimeIndex([])
-    if frequency == "week":
-        start = start - pd.Timedelta(days=start.weekday())
-        return pd.date_range(start, end, freq="W-MON")
-    start = start.replace(day=1)
-    return pd.date_range(start, end, freq="MS")
-
-
 def baseline_data(observations: pd.DataFrame, measure: pd.Series | dict,
                   changes: pd.DataFrame) -> pd.DataFrame:
     """The observations of one measure before the team's first change (all of them without one).
@@ -134,6 +127,7 @@ def baseline_chart(observations: pd.DataFrame, measure: pd.Series | dict, change
     data = baseline_data(observations, measure, changes)
     if data["period"].nunique() < 2:
         return None
+    data = complete_periods(data, measure.get("frequency"))  # absent periods drawn as gaps
     n = "n" if measure["chart"] in RATIO_KINDS else None
     return spc.chart(data, y="y", n=n, x="period", kind=kind, multiply=_multiply(measure),
                      source="observations.csv")
