@@ -12,7 +12,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch, Patch
 
 from ..text import number, t
-from .style import FIGURE_WIDTH, PALETTE, date_axis
+from .style import FIGURE_WIDTH, PALETTE, date_axis, panel_grid
 
 __all__ = ["goal_chart", "driver_diagram", "baseline_points", "indicator_panels"]
 
@@ -41,13 +41,8 @@ def goal_chart(
     sign = 1 if direction == "up" else -1
     gap_unit = t("goals_unit_pp", lang) if unit == "%" else unit
     keys = list(dict.fromkeys(series[facet])) if facet in series else [None]
-    ncols = max(1, min(ncols, len(keys)))
-    nrows = math.ceil(len(keys) / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(FIGURE_WIDTH, 1.9 * nrows + 0.8),
-                             sharex=True, sharey=True, squeeze=False)
-    for ax in axes.flat[len(keys):]:
-        ax.set_visible(False)
-    for ax, key in zip(axes.flat, keys, strict=False):
+    fig, axes, ncols = panel_grid(len(keys), ncols, 1.9, 0.8, sharex=True, sharey=True)
+    for ax, key in zip(axes, keys, strict=True):
         part = series if key is None else series[series[facet] == key]
         part = part.sort_values("year")
         obs = part.dropna(subset=["value"])
@@ -74,7 +69,7 @@ def goal_chart(
                     color=PALETTE["signal"] if gap > 0 else PALETTE["good"])
         ax.tick_params(labelsize=7)
         ax.xaxis.set_major_locator(plt.MaxNLocator(4, integer=True))
-    for ax in axes[:, 0]:
+    for ax in axes[::ncols]:  # the first column
         ax.set_ylabel(unit, fontsize=8)
     # a fixed target (one value per panel) is a "target", a changing one a trajectory
     fixed = bool((series.dropna(subset=["goal"]).groupby(facet)["goal"].nunique() <= 1).all()
@@ -106,20 +101,15 @@ def indicator_panels(
     """
     names = names or {}
     keys = list(dict.fromkeys(series["municipality_code"]))
-    ncols = max(1, min(ncols, len(keys)))
-    nrows = math.ceil(len(keys) / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(FIGURE_WIDTH, 1.55 * nrows + 0.9),
-                             sharex=True, sharey=True, squeeze=False)
-    for ax in axes.flat[len(keys):]:
-        ax.set_visible(False)
-    for ax, key in zip(axes.flat, keys, strict=False):
+    fig, axes, ncols = panel_grid(len(keys), ncols, 1.55, 0.9, sharex=True, sharey=True)
+    for ax, key in zip(axes, keys, strict=True):
         part = series[series["municipality_code"] == key].sort_values("year")
         ax.plot(part["year"], part["county"], ls="--", lw=1.1, color=PALETTE["centre"])
         ax.plot(part["year"], part["value"], marker="o", ms=2.5, lw=1.4, color=PALETTE["data"])
         ax.set_title(names.get(key, key), fontsize=8.5, loc="left")
         ax.tick_params(labelsize=7)
         ax.xaxis.set_major_locator(plt.MaxNLocator(3, integer=True))
-    for ax in axes[:, 0]:
+    for ax in axes[::ncols]:  # the first column
         ax.set_ylabel(unit, fontsize=8)
     handles = [Line2D([], [], color=PALETTE["data"], marker="o", ms=3, label=t("municipality", lang)),
                Line2D([], [], color=PALETTE["centre"], ls="--", label=t("goals_col_county", lang))]

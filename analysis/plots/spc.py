@@ -19,7 +19,7 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 from .. import text
 from ..text import t
 from ..text.spc import chart_verdict
-from .style import PALETTE, apply_style, date_axis
+from .style import PALETTE, apply_style, date_axis, panel_grid
 
 __all__ = ["spc_chart", "spc_panel"]
 
@@ -167,10 +167,8 @@ def spc_panel(results, *, titles: Mapping | Sequence | None = None, targets: Map
     if not results:
         raise ValueError("spc_panel needs at least one chart result")
     keys = list(results)
-    ncols = max(1, min(ncols, len(keys)))
-    nrows = math.ceil(len(keys) / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(8.0, 2.9 * nrows), squeeze=False)
-    for ax, key in zip(axes.flat, keys, strict=False):
+    fig, axes, ncols = panel_grid(len(keys), ncols, 2.9)
+    for ax, key in zip(axes, keys, strict=True):
         if isinstance(titles, Mapping):
             sub_title = titles.get(key, str(key))
         elif titles is not None:
@@ -186,8 +184,6 @@ def spc_panel(results, *, titles: Mapping | Sequence | None = None, targets: Map
         ax.tick_params(labelsize=8)
         for label in ax.get_xticklabels():
             label.set_rotation(0)
-    for ax in axes.flat[len(keys):]:
-        ax.set_visible(False)
     if title:
         fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
     fig.tight_layout(h_pad=2.6)
