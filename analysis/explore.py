@@ -77,8 +77,10 @@ def measure_series(dataset, team: str, measure: str) -> pd.DataFrame:
 
 def measure_changes(dataset, team: str, measure: str) -> pd.DataFrame:
     """The team's changes meant to move ``measure`` (all the team's changes if none names it)."""
+    from .effects import linked_changes
+
     changes = dataset.changes[dataset.changes["team_id"] == team].sort_values("date")
-    targeted = changes[changes["measures"].fillna("").str.split(",").map(lambda ids: measure in [i.strip() for i in ids])]
+    targeted = linked_changes(changes, measure)
     chosen = targeted if not targeted.empty else changes
     return chosen[["change_no", "date", "title"]].reset_index(drop=True)
 

@@ -22,7 +22,14 @@ from __future__ import annotations
 from .its import FAMILY_BY_CHART, MIN_POINTS, ITSResult, SeriesTooShort, interrupted_time_series
 from .proportions import adjust_pvalues, compare_proportions, minimum_detectable_difference
 from .report import effects_table, measure_chart, poster, report_items, waves_table
-from .team import TEAM_COLUMNS, TeamEffects, baseline_stable, change_groups, team_effects
+from .team import (
+    TEAM_COLUMNS,
+    TeamEffects,
+    baseline_stable,
+    change_groups,
+    linked_changes,
+    team_effects,
+)
 from .waves import compare_waves, for_whom, survey_waves, wave_verdicts
 
 __all__ = [
@@ -38,6 +45,7 @@ __all__ = [
     "wave_verdicts",
     "for_whom",
     "TeamEffects",
+    "linked_changes",
     "team_effects",
     "change_groups",
     "baseline_stable",

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from .its import MIN_POINTS
-from .team import TeamEffects, _level, _linked, change_groups
+from .team import TeamEffects, _level, change_groups, linked_changes
 
 # --------------------------------------------------------------------------------------------------
 # Report helpers: what team_effects.ipynb shows (frames and dicts; texts via analysis.text)
@@ -31,7 +31,7 @@ def measure_chart(ds, team: str, measure_id: str, result: TeamEffects | None = N
     series = measure_series(ds, team, measure_id)  # absent periods come back as gaps
     if series["y"].notna().sum() == 0:
         return None
-    linked = _linked(ds.changes[ds.changes["team_id"] == team], measure_id).reset_index(drop=True)
+    linked = linked_changes(ds.changes[ds.changes["team_id"] == team], measure_id).reset_index(drop=True)
     dates = [pd.Timestamp(d) for d in linked["date"]]
     measured = series.loc[series["y"].notna(), "period"]
     groups = change_groups(measured, dates) if dates else []
@@ -73,7 +73,7 @@ def report_items(ds, team: str, result: TeamEffects, lang: str | None = None) ->
     items = []
     for m in ds.measures[ds.measures["team_id"] == team].itertuples(index=False):
         rows = result.table[result.table["measure_id"] == m.measure_id]
-        linked = _linked(ds.changes[ds.changes["team_id"] == team], m.measure_id)
+        linked = linked_changes(ds.changes[ds.changes["team_id"] == team], m.measure_id)
         its = result.its.get(m.measure_id)
         labels = [t("effects_change_marker", no=c, lang=lang)
                   for c in rows.loc[rows["note"] != "too_short", "changes"]]
@@ -175,7 +175,7 @@ def poster(ds, team: str, result: TeamEffects, diagram=None, lang: str | None = 
     baseline = []
     for m in ds.measures[ds.measures["team_id"] == team].itertuples(index=False):
         series = result.series.get(m.measure_id)
-        linked = _linked(ds.changes[ds.changes["team_id"] == team], m.measure_id)
+        linked = linked_changes(ds.changes[ds.changes["team_id"] == team], m.measure_id)
         if series is None or series.empty:
             continue
         cut = pd.Timestamp(linked["date"].min()) if len(linked) else None
@@ -201,7 +201,7 @@ def poster(ds, team: str, result: TeamEffects, diagram=None, lang: str | None = 
     results = [text_effects.measure_verdict(r, lang) for r in result.table.to_dict("records")
                if r["note"] != "too_short"]
     targets = [_target_text(m, result.series.get(m.measure_id),
-                            _linked(ds.changes[ds.changes["team_id"] == team], m.measure_id), lang)
+                            linked_changes(ds.changes[ds.changes["team_id"] == team], m.measure_id), lang)
                for m in ds.measures[ds.measures["team_id"] == team].itertuples(index=False)]
     sections[t("effects_poster_results", lang)] = (results or [t("effects_verdict_none", lang)]) + [
         f"{m}" for m in targets if m] + [t("effects_poster_county_aim", lang)]

@@ -41,7 +41,8 @@ TEAM_COLUMNS = ["team_id", "measure_id", "measure_name", "change_no", "changes",
                 "detected", "improved", "note", "model", "method"]
 
 
-def _linked(changes: pd.DataFrame, measure_id: str) -> pd.DataFrame:
+def linked_changes(changes: pd.DataFrame, measure_id: str) -> pd.DataFrame:
+    """The rows of ``changes`` (a PDSA log) whose ``measures`` list names ``measure_id``, by date."""
     if changes.empty:
         return changes
     ids = changes["measures"].fillna("").astype(str).str.split(",")
@@ -131,7 +132,7 @@ def team_effects(ds, team: str, *, alpha: float = 0.05, min_points: int = MIN_PO
         family = FAMILY_BY_CHART.get(chart, "gaussian")
         series = measure_series(ds, team, m.measure_id, complete=False).dropna(subset=["y"]).reset_index(drop=True)
         series_by[m.measure_id] = series
-        linked = _linked(changes, m.measure_id).reset_index(drop=True)
+        linked = linked_changes(changes, m.measure_id).reset_index(drop=True)
         if linked.empty:
             continue
         dates = [pd.Timestamp(d) for d in linked["date"]]
