@@ -69,6 +69,9 @@ def load(data_dir: str | Path | None = None):
 def validate_params(notebook: str, dataset, **params: Any) -> dict[str, Any]:
     """Check a notebook's parameters against the data; return them resolved, and set the language.
 
+    The result also holds the privacy settings of ``workbook.yml`` (``min_count``,
+    ``show_free_text``), for the notebook to pass explicitly to the computations.
+
     Raises ``ConfigError`` with a message naming the bad value and the valid ones (an unknown team
     is a clear error, not an empty report).
     """
@@ -131,6 +134,13 @@ def validate_params(notebook: str, dataset, **params: Any) -> dict[str, Any]:
         resolved[name] = value
     if params.get("data_dir"):
         resolved["data_dir"] = str(params["data_dir"])
+    # privacy settings, read here once and passed explicitly to the computations
+    config = load_config()
+    resolved["min_count"] = config.min_count
+    resolved["show_free_text"] = config.show_free_text
+    from .surveys.publication import use_cache
+
+    use_cache(config.processed_dir / "privacy")  # every report of a run shares each survey's pattern
     return resolved
 
 
@@ -162,14 +172,20 @@ def section(title: str, level: int = 2) -> None:
     _display_html(f'<h{level} class="wb-report">{escape(title)}</h{level}>')
 
 
+def _text_html(body: str) -> str:
+    """Escaped text; a :class:`analysis.privacy.marks.MarkedText` keeps the marks on its numbers."""
+    to_html = getattr(body, "to_html", None)
+    return to_html(escape) if to_html else escape(body)
+
+
 def paragraph(body: str) -> None:
     """A paragraph of plain text (escaped)."""
-    _display_html(f'<p class="wb-report">{escape(body)}</p>')
+    _display_html(f'<p class="wb-report">{_text_html(body)}</p>')
 
 
 def note(body: str) -> None:
     """A small explanatory note (escaped)."""
-    _display_html(f'<p class="wb-note wb-report">{escape(body)}</p>')
+    _display_html(f'<p class="wb-note wb-report">{_text_html(body)}</p>')
 
 
 def bullets(items: Iterable[str]) -> None:
@@ -192,17 +208,27 @@ def _cell(value: Any) -> tuple[str, bool]:
 
 
 def table_html(frame: pd.DataFrame, caption: str | None = None) -> str:
-    """Render ``frame`` as an escaped HTML table (numbers right-aligned, Swedish number format)."""
+    """Render ``frame`` as an escaped HTML table (numbers right-aligned, Swedish number format).
+
+    A survey table carries ``frame.attrs["marks"]`` (``{(row position, column): Mark}``): those
+    cells get the marks the privacy auditor reads (:mod:`analysis.privacy.marks`).
+    """
+    marks = frame.attrs.get("marks") or {}
     head = "".join(f"<th>{escape(c)}</th>" for c in frame.columns)
     rows = []
-    for record in frame.itertuples(index=False, name=None):
+    for i, record in enumerate(frame.itertuples(index=False, name=None)):
         cells = []
-        for value in record:
+        for column, value in zip(frame.columns, record, strict=True):
             body, numeric = _cell(value.item() if hasattr(value, "item") else value)
-            cells.append(f'<td class="num">{body}</td>' if numeric else f"<td>{body}</td>")
+            mark = marks.get((i, column))
+            attrs = f" {mark.attributes()}" if mark is not None else ""
+            cells.append(f'<td class="num"{attrs}>{body}</td>' if numeric or mark else f"<td{attrs}>{body}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
-    return f'<table class="wb-table">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    survey = frame.attrs.get("survey")
+    data = f' data-survey="{escape(survey)}"' if survey else ""
+    return (f'<table class="wb-table"{data}>{cap}<thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>')
 
 
 def table(frame: pd.DataFrame, caption: str | None = None) -> None:

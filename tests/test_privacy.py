@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from analysis import privacy
+from analysis.privacy import audit
 
 
 def frame() -> pd.DataFrame:
@@ -60,14 +61,170 @@ def test_pseudonymise_is_stable_keyed_and_not_the_id():
         privacy.pseudonymise(["x"], key="")
 
 
-def test_complementary_cell_is_hidden_too():
-    # One question, options a..d splitting a base of 20: b = 3 is hidden, and 20 - 8 - 5 - 4 = 3
-    # would give it back, so the smallest other non-zero count (d = 4) is hidden too; the 0 stays.
-    frame = pd.DataFrame({"q": ["x"] * 5, "option": list("abcde"), "n": [8, 3, 5, 4, 0],
-                          "base": [20] * 5, "share": [0.4, 0.15, 0.25, 0.2, 0.0]})
-    frame["part"] = True
-    once = privacy.suppress(frame, 4)
-    assert list(once["suppressed"]) == [False, True, False, False, False]
-    twice = privacy.suppress_complements(once, ["q"], "part")
-    assert list(twice["suppressed"]) == [False, True, False, True, False]
-    assert pd.isna(twice.loc[3, "share"]) and twice.loc[4, "n"] == 0
+# ------------------------------------------------------------------------------ intervals
+
+
+def row_system():
+    """Three cells a, b, c of one row (atoms 0, 1, 2), and their total."""
+    system = privacy.TableSystem()
+    atoms = system.new_atoms(3)
+    cells = {name: system.add_cell([a], name) for name, a in zip("abc", atoms, strict=True)}
+    cells["total"] = system.add_cell(atoms, "total")
+    return system, cells
+
+
+def test_interval_of_a_hidden_cell_by_subtraction():
+    # a + b + c = 10 with a = 7 shown: b + c = 3, so b is anything from 0 (c = 3) to 3 (c = 0)
+    system, cell = row_system()
+    solver = privacy.Solver(system, {cell["total"]: 10, cell["a"]: 7})
+    assert solver.interval(cell["b"]) == (0, 3)
+    # and with c = 2 shown as well, b = 10 - 7 - 2 = 1 exactly: a count of 1 worked out
+    solver = privacy.Solver(system, {cell["total"]: 10, cell["a"]: 7, cell["c"]: 2})
+    assert solver.interval(cell["b"]) == (1, 1)
+    findings = solver.check(5)
+    assert [(f.label, f.lo, f.hi) for f in findings] == [("b", 1, 1)]
+
+
+def test_a_hidden_rectangle_protects_its_corner():
+    # 2 x 2 table, by hand: x11 = 1, x12 = 6, x21 = 5, x22 = 8; rows 7, 13; columns 6, 14; total 20.
+    # With all four inner cells hidden and the margins shown: x12 = 7 - x11, x21 = 6 - x11,
+    # x22 = 7 + x11, so x11 runs from 0 to 6 (x21 >= 0): 0 is possible, nothing is singled out.
+    system = privacy.TableSystem()
+    x = system.new_atoms(4)
+    inner = [system.add_cell([a], f"x{a}") for a in x]
+    margins = {system.add_cell([x[0], x[1]], "row1"): 7, system.add_cell([x[2], x[3]], "row2"): 13,
+               system.add_cell([x[0], x[2]], "col1"): 6, system.add_cell([x[1], x[3]], "col2"): 14}
+    solver = privacy.Solver(system, margins)
+    assert solver.interval(inner[0]) == (0, 6)
+    assert solver.check(5) == []
+    # only x11 hidden: it is 7 - 6 = 1
+    shown = {**margins, inner[1]: 6, inner[2]: 5, inner[3]: 8}
+    assert privacy.Solver(system, shown).interval(inner[0]) == (1, 1)
+
+
+@pytest.mark.parametrize(("lo", "hi", "expected"), [
+    (1, 1, True),    # pinned to 1
+    (0, 1, False),   # could be nobody: says no more than a published 0
+    (5, 5, False),   # no small count
+    (3, 5, True),    # 3 or 4 or 5: small is not excluded and the interval is narrow
+    (3, 8, False),   # 5 wide
+    (4, 8, True),    # 4 wide
+    (2, np.inf, False),
+])
+def test_the_protection_rule(lo, hi, expected):
+    assert privacy.at_risk(lo, hi, 5) is expected
+
+
+def test_intervals_are_integer_optima_not_the_lp_relaxation():
+    # a + b <= 1, b + c <= 1, a + c <= 1: the LP maximum of a + b + c is 1.5 (all halves); whole
+    # people give at most 1. A fractional LP optimum is re-solved as an integer program.
+    system = privacy.TableSystem()
+    a, b, c = system.new_atoms(3)
+    for pair in ((a, b), (b, c), (a, c)):
+        system.add_row(list(pair), lo=0, hi=1)
+    total = system.add_cell([a, b, c], "a+b+c")
+    assert privacy.Solver(system, {}).interval(total) == (0, 1)
+
+
+def test_contradictory_numbers_are_an_error():
+    system, cell = row_system()
+    with pytest.raises(privacy.Infeasible):
+        privacy.Solver(system, {cell["total"]: 3, cell["a"]: 7}).interval(cell["b"])
+
+
+# ------------------------------------------------------------------------------ secondary suppression
+
+
+def test_secondary_suppression_hides_the_cheapest_complement():
+    # One row: a = 8, b = 3, c = 5, d = 4, e = 0, total 20 always shown (cost of the total: high).
+    # b = 3 is hidden by the primary rule, and 20 - 8 - 5 - 4 - 0 = 3 would give it back. The
+    # cells that pin b are a, c, d, e; e = 0 cannot help (b could then only be 3), the cheapest
+    # that can is d = 4: b + d = 7, so b runs 0..7.
+    system = privacy.TableSystem()
+    x = system.new_atoms(5)
+    cells = [system.add_cell([a], name) for a, name in zip(x, "abcde", strict=True)]
+    total = system.add_cell(x, "total")
+    values = np.array([8, 3, 5, 4, 0, 20], dtype=float)
+    cost = values + 20.0
+    cost[total] = 1e6
+    hidden, left = privacy.protect(system, values, [*cells, total], {cells[1]}, cells, 5, cost,
+                                   truth=values[:5])
+    assert left == [] and hidden == {cells[1], cells[3]}
+    solver = privacy.Solver(system, {i: values[i] for i in [*cells, total] if i not in hidden})
+    assert solver.interval(cells[1]) == (0, 7)
+
+
+# ------------------------------------------------------------------------------ the auditor
+
+
+def page(*cells: tuple[str, dict, str, int | None, str | None, int | None]) -> str:
+    """A rendered table: (question, group, category, shown value or None, base category, base)."""
+    from analysis.privacy.marks import Mark
+    from analysis.surveys.cells import CellKey
+
+    rows = []
+    for q, group, category, n, base_cat, base in cells:
+        key = CellKey("klass", q, category, tuple(group.items())).to_json()
+        base_key = CellKey("klass", q, base_cat, tuple(group.items())).to_json() if base_cat else None
+        text = ".." if n is None else (f"{round(100 * n / base)} %" if base_cat else str(n))
+        mark = Mark(key, n, "share" if base_cat else "n", base_key, base)
+        rows.append(f"<tr><td {mark.attributes()}>{text}</td></tr>")
+    return f'<table data-survey="klass">{"".join(rows)}</table>'
+
+
+def crafted_codebook():
+    """The issue's crafted survey: classes of 30, 12 and 2 pupils, one question about violence."""
+    from analysis.surveys.codebook import Codebook, Option, Question
+
+    def opt(code):
+        return Option(code, code, {"sv": code, "en": code})
+
+    klass = Question("klass", "single", {"sv": "Klass", "en": "Class"}, "Klass", (opt("a"), opt("b"), opt("c")))
+    hit = Question("hit", "single", {"sv": "Slagen hemma", "en": "Hit at home"}, "Slagen",
+                   (opt("no"), opt("once"), opt("several")))
+    return Codebook("klass", {"sv": "Klass", "en": "Class"}, "sample", None, "x.csv", "google_forms", None, (),
+                    None, (), ("klass",), (klass, hit))
+
+
+def test_the_auditor_catches_the_issues_differencing():
+    # Today's report of the crafted survey (issue 13): "Ja, flera gånger" 18 of 44 in all; class A
+    # 33 % of 30 (10), class B 50 % of 12 (6); class C (2 pupils) hidden as '..'. By hand:
+    # C = 18 - 10 - 6 = 2 (both pupils of class C), and its base 44 - 30 - 12 = 2.
+    html = page(
+        ("hit", {}, "several", 18, "_base", 44), ("hit", {}, "no", 21, "_base", 44),
+        ("hit", {}, "once", 5, "_base", 44),
+        ("hit", {"klass": "a"}, "several", 10, "_base", 30), ("hit", {"klass": "a"}, "no", 15, "_base", 30),
+        ("hit", {"klass": "a"}, "once", 5, "_base", 30),
+        ("hit", {"klass": "b"}, "several", 6, "_base", 12), ("hit", {"klass": "b"}, "no", 6, "_base", 12),
+        ("hit", {"klass": "b"}, "once", 0, "_base", 12),
+        ("hit", {"klass": "c"}, "several", None, "_base", None), ("hit", {"klass": "c"}, "no", None, "_base", None),
+        ("hit", {"klass": "c"}, "once", None, "_base", None),
+        ("klass", {}, "a", 30, None, None), ("klass", {}, "b", 12, None, None), ("klass", {}, "c", None, None, None),
+        ("klass", {}, "_blank", 0, None, None), ("_respondents", {}, "_n", 44, None, None),
+    )
+    result = audit.audit({"today.html": html}, {"klass": crafted_codebook()}, 5)
+    found = {(f.label, f.lo, f.hi) for f in result.findings}
+    assert ("klass: hit / several / klass=c", 2, 2) in found
+    assert ("klass: hit / _base / klass=c", 2, 2) in found
+    assert ("klass: klass / c / all", 2, 2) in found
+    assert not result.ok and "hit / several / klass=c" in str(result)
+
+
+def test_the_auditor_passes_a_protected_version_and_checks_the_printed_text():
+    # The same survey with class B's cells hidden as well: C's 'several' is 8 - B's, anything
+    # from 0 to 2 (C's base); the class sizes of B and C are hidden together (14), so C's base
+    # runs 0..14 and its 'several' 0..8.
+    html = page(
+        ("hit", {}, "several", 18, "_base", 44), ("hit", {}, "no", 21, "_base", 44),
+        ("hit", {}, "once", 5, "_base", 44),
+        ("hit", {"klass": "a"}, "several", 10, "_base", 30), ("hit", {"klass": "a"}, "no", 15, "_base", 30),
+        ("hit", {"klass": "a"}, "once", 5, "_base", 30),
+        *[("hit", {"klass": k}, c, None, "_base", None) for k in "bc" for c in ("several", "no", "once")],
+        ("klass", {}, "a", 30, None, None), ("klass", {}, "b", None, None, None), ("klass", {}, "c", None, None, None),
+        ("klass", {}, "_blank", 0, None, None), ("_respondents", {}, "_n", 44, None, None),
+    )
+    result = audit.audit({"ok.html": html}, {"klass": crafted_codebook()}, 5)
+    assert result.ok, str(result)
+    # a shown number whose text does not say what its mark says is reported
+    bad = html.replace(">33 %<", ">35 %<")
+    assert any("35 %" in p for p in audit.audit({"bad.html": bad}, {"klass": crafted_codebook()}, 5).problems)

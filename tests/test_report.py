@@ -52,7 +52,8 @@ def test_required_and_unknown_parameters(dataset):
 
 def test_valid_parameters_are_resolved_and_set_the_language(dataset, shown):
     params = report.validate_params("gap_analysis", dataset, year="2024", lang="en")
-    assert params == {"lang": "en", "year": 2024}
+    # the privacy settings of workbook.yml travel with the parameters, explicitly
+    assert params == {"lang": "en", "year": 2024, "min_count": 5, "show_free_text": False}
     assert text.get_language() == "en"
     assert report.validate_params("baseline", dataset, team=" Attarp ")["team"] == "attarp"
 

@@ -208,9 +208,13 @@ def test_suppression_at_the_threshold(forms):
     assert yes_s["suppressed"]
     no_s = row_of(out, option="s", first="no")  # base 2 < 4: share hidden
     assert no_s["suppressed"] and pd.isna(no_s["ci_low"])
+    # In all, Amning is 4 of 6, at the threshold: the primary rule would show it. But the one
+    # "vet ej" (a count of 1, hidden) would come back as 8 respondents - base 6 - 1 blank (the
+    # blank and the number of respondents are always shown), so the base is hidden, and with it
+    # every share of the question.
     total = surveys.summarise(s, questions=["topics"], min_count=4)
-    assert not row_of(total, option="a")["suppressed"]  # 4 of 6: exactly at the threshold, shown
-    assert row_of(total, option="a")["n"] == 4
+    assert pd.isna(row_of(total, option="a")["base"]) and total["suppressed"].all()
+    assert pd.isna(row_of(total, option="a")["n_dont_know"]) and row_of(total, option="a")["n_blank"] == 1
 
 
 def test_table_shows_suppressed_cells_as_two_dots(forms):
@@ -228,22 +232,29 @@ def test_free_text_is_counted_but_not_shown_by_default(forms):
     s = surveys.load_survey(forms)
     ft = surveys.free_text(s, "comments")
     assert ft.n_answered == 2 and ft.answers is None
-    html = surveys.free_text_html(s, "comments")
-    assert "script" not in html and "Bra" not in html
+    # workbook.yml allows it but the codebook does not (show_answers is false by default)
+    assert surveys.free_text(s, "comments", show_free_text=True).answers is None
+    assert surveys.free_text_table(s, "comments", show_free_text=True).empty
+    line = surveys.free_text_line(s, "comments", min_count=1, lang="en")
+    assert line == "2 people wrote a free-text answer. Free-text answers are not shown in the report."
+    # 2 answers is a count under 5: the line says '..'
+    assert surveys.free_text_line(s, "comments", min_count=5, lang="en").startswith(".. people")
 
 
-def test_free_text_opt_in_escapes_every_answer(tmp_path):
+def test_free_text_needs_both_switches_and_is_escaped(tmp_path):
     cb = forms_codebook()
     cb["questions"][3]["show_answers"] = True
     folder = write_survey(tmp_path / "surveys" / "forms", cb, FORMS_HEADER, forms_rows())
     s = surveys.load_survey(folder)
-    html = surveys.free_text_html(s, "comments")
-    assert "<script>" not in html
-    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+    # the codebook opts in, workbook.yml (show_free_text) does not: nothing shown
+    assert surveys.free_text(s, "comments").answers is None
+    assert surveys.free_text_table(s, "comments", show_free_text=False).empty
+    # both allow it: the answers, escaped when shown
+    assert surveys.free_text(s, "comments", show_free_text=True).answers == ("Bra", "<script>alert('x')</script>")
     from analysis import report
 
-    table_html = report.table_html(surveys.free_text_table(s, "comments"))
-    assert "<script>" not in table_html and "&lt;script&gt;" in table_html
+    table_html = report.table_html(surveys.free_text_table(s, "comments", show_free_text=True))
+    assert "<script>" not in table_html and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in table_html
 
 
 # ------------------------------------------------------------------------------ Google Forms
@@ -464,23 +475,110 @@ def test_the_documented_example_codebook_loads(tmp_path):
 
 
 def test_secondary_suppression_no_hidden_count_by_subtraction(forms, tmp_path):
-    # 'first': yes 5, no 2 of base 7. With min_count 3, 'no' is hidden, and 7 - 5 would give it
-    # back: 'yes' must be hidden too.
+    # 'first': yes 5, no 2 of base 7 (and 1 blank, always shown). With min_count 3, 'no' is
+    # hidden, and 7 - 5 would give it back: 'yes' must be hidden too (so must the base, which with
+    # the blank and the 8 respondents would give 'no' back as 8 - 1 - 5).
     out = surveys.summarise(surveys.load_survey(forms), questions=["first"], min_count=3)
     assert out["suppressed"].all()
-    # Likert 1..5 answered 5, 5, 5, 2, 6 times (base 23), min_count 5: step 4 is hidden; the
-    # smallest other non-zero step (1) is hidden as well; both boxes would reveal a hidden step
-    # (top 4+5 with 5 shown, bottom 1+2 with 2 shown), so they are hidden too.
+    # Likert 1..5 answered 5, 5, 5, 2, 6 times (base 23), min_count 5: step 4 is hidden and would
+    # come back as 23 - 5 - 5 - 5 - 6 (or as top box 8 - step 5 = 6). Hiding step 5 as well leaves
+    # 4 + 5 = 8, which is also the top box: step 4 runs 0..8, and both boxes may stay.
     cb = {"survey": "l", "export": {"file": "l.csv", "tool": "google_forms"},
           "questions": [{"id": "q", "type": "likert", "text": {"sv": "Q"},
                          "options": [{"code": str(k), "value": str(k), "sv": str(k)} for k in range(1, 6)]}]}
     rows = [[str(k)] for k, times in zip(range(1, 6), (5, 5, 5, 2, 6), strict=True) for _ in range(times)]
     s = surveys.load_survey(write_survey(tmp_path / "surveys" / "l", cb, ["Q"], rows, delimiter=","))
     out = surveys.summarise(s, min_count=5).set_index("option")
-    assert out.loc["4", "suppressed"] and out.loc["1", "suppressed"]
-    assert out.loc["top_box", "suppressed"] and out.loc["bottom_box", "suppressed"]
-    assert not out.loc[["2", "3", "5"], "suppressed"].any()
-    assert list(out.loc[["2", "3", "5"], "n"]) == [5, 5, 6]
+    assert set(out.index[out["suppressed"]]) == {"4", "5"}
+    assert list(out.loc[["1", "2", "3", "top_box", "bottom_box"], "n"]) == [5, 5, 5, 8, 10]
+
+
+# ------------------------------------------------------------------------------ differencing (issue 13)
+
+
+def recovered(overall: pd.DataFrame, by_group: pd.DataFrame, group: str, min_count: int = 5,
+              skipped: int | None = None) -> list[tuple]:
+    """Hidden group counts a reader gets back by subtraction, the way issue 13 describes it.
+
+    Per question and option: the overall count minus the shown groups leaves the hidden group
+    plus those who skipped the subgroup question. Their share is worked out the same way: their
+    base is the overall base minus the groups' bases, and every option where all groups are
+    shown gives their count there; what is left of their base bounds them elsewhere.
+    ``skipped``: how many skipped the subgroup question, when the report says so (then a hidden
+    group's base comes back as overall base - shown bases - skipped). Uses no linear programming.
+    """
+    out = []
+    for q, rows in by_group.groupby("question_id", sort=False):
+        total = overall[(overall["question_id"] == q) & ~overall["option"].isin(["top_box", "bottom_box"])]
+        rows = rows[~rows["option"].isin(["top_box", "bottom_box"])]
+        if total.empty or total["base"].isna().any():
+            continue
+        base_all = int(total["base"].iloc[0])
+        bases = rows.drop_duplicates(group).set_index(group)["base"]
+        missing_base = base_all - int(bases.sum()) if not bases.isna().any() else None
+        hidden_bases = list(bases.index[bases.isna()])
+        if len(hidden_bases) == 1 and skipped is not None:
+            value = base_all - int(bases.dropna().sum()) - skipped
+            if 1 <= value < min_count:
+                out.append((q, "_base", hidden_bases[0], value))
+        exact, columns = 0, {}
+        for option, part in rows.groupby("option", sort=False):
+            n_all = total.loc[total["option"] == option, "n"]
+            if n_all.empty or n_all.isna().any():
+                continue
+            shown = part["n"].dropna()
+            hidden = list(part.loc[part["n"].isna(), group])
+            rest = int(n_all.iloc[0]) - int(shown.sum())
+            if not hidden:
+                exact += rest  # the skippers' count for this option
+            columns[option] = (rest, hidden)
+        left = None if missing_base is None else missing_base - exact
+        for option, (rest, hidden) in columns.items():
+            if len(hidden) != 1:
+                continue
+            low = rest - (left if left is not None else rest)
+            if max(low, 0) == rest and 1 <= rest < min_count:
+                out.append((q, option, hidden[0], rest))
+    return out
+
+
+def klass_survey(folder: Path) -> Path:
+    """The issue's crafted survey. By hand: class A (30): no 15, once 5, several 10; class B (12):
+    no 6, once 0, several 6; class C (2): several 2. All 44: no 21, once 5, several 18."""
+    cb = {"survey": "klass", "export": {"file": "svar.csv", "tool": "google_forms"}, "subgroups": ["klass"],
+          "questions": [
+              {"id": "klass", "type": "single", "text": {"sv": "Klass"},
+               "options": [{"code": c, "sv": c.upper()} for c in "abc"]},
+              {"id": "hit", "type": "single", "text": {"sv": "Har någon vuxen hemma slagit dig?"},
+               "options": [{"code": "no", "sv": "Nej"}, {"code": "once", "sv": "Ja, en gång"},
+                           {"code": "several", "sv": "Ja, flera gånger"}]}]}
+    rows = ([["A", "Nej"]] * 15 + [["A", "Ja, en gång"]] * 5 + [["A", "Ja, flera gånger"]] * 10
+            + [["B", "Nej"]] * 6 + [["B", "Ja, flera gånger"]] * 6 + [["C", "Ja, flera gånger"]] * 2)
+    return write_survey(folder / "surveys" / "klass", cb, ["Klass", "Har någon vuxen hemma slagit dig?"], rows,
+                        delimiter=",")
+
+
+def test_hidden_class_is_not_given_away_by_the_other_classes(tmp_path):
+    # Before: 18 - 10 (33 % of 30) - 6 (50 % of 12) = 2: both pupils of class C were hit several
+    # times; and C's size 44 - 30 - 12 = 2. Now enough else is hidden that neither comes back.
+    s = surveys.load_survey(klass_survey(tmp_path))
+    overall = surveys.summarise(s, min_count=5)
+    by_class = surveys.summarise(s, by="klass", min_count=5)
+    assert recovered(overall, by_class, "klass", skipped=0) == []
+    # the overall table stays whole ("keep the overall totals where that is safe")
+    assert not overall.loc[overall["question_id"] == "hit", "suppressed"].any()
+
+
+def test_no_hidden_subgroup_count_of_the_sample_comes_back_by_subtraction():
+    # Issue 13: "Stämmer inte alls" to knows_support is 8 in all; first-time parents 6 % of 111
+    # (7); so "Nej" was 8 - 7 = 1 (the 3 who skipped first_time are worked out to 0 there).
+    parents = surveys.load_survey(SAMPLE / "surveys" / "parents")
+    questions = surveys.question_ids(parents, subgroups=False)
+    overall = surveys.summarise(parents, questions=questions, min_count=5)
+    found = []
+    for group in parents.codebook.subgroups:
+        found += recovered(overall, surveys.summarise(parents, questions=questions, by=group, min_count=5), group)
+    assert found == []
 
 
 def test_missing_or_empty_export_is_named(tmp_path):

@@ -125,19 +125,25 @@ def effects_table(table: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def waves_table(frame: pd.DataFrame, lang: str | None = None, by: Sequence[str] = ()) -> pd.DataFrame:
-    """``survey_waves(...)`` as a report table; suppressed rows show ``..``."""
+def waves_table(frame: pd.DataFrame, lang: str | None = None, by: Sequence[str] = (),
+                survey=None) -> pd.DataFrame:
+    """``survey_waves(...)`` as a report table; suppressed rows show ``..``.
+
+    With ``survey``, the shares carry the marks of their survey cells (count and base of each
+    wave) for the privacy auditor (:mod:`analysis.privacy.marks`).
+    """
     from ..text import effects as text_effects
     from ..text import number, percent, t
 
-    rows = []
-    for r in frame.to_dict("records"):
+    rows, marks = [], {}
+    col_before, col_after = t("effects_col_before", lang), t("effects_col_after", lang)
+    for i, r in enumerate(frame.to_dict("records")):
         hidden = bool(r["suppressed"])
         row = {t("effects_col_subgroup", lang): " / ".join(str(r.get(f"{b}_label", r[b])) for b in by)} if by else {}
         row.update({
             t("effects_col_item", lang): r["item_label"],
-            t("effects_col_before", lang): ".." if hidden else percent(r["p_before"], 0, lang),
-            t("effects_col_after", lang): ".." if hidden else percent(r["p_after"], 0, lang),
+            col_before: ".." if hidden else percent(r["p_before"], 0, lang),
+            col_after: ".." if hidden else percent(r["p_after"], 0, lang),
             t("effects_col_diff", lang): ".." if hidden else number(r["diff_pp"], 1, lang),
             t("effects_col_ci", lang): ".." if hidden else
             f"{number(r['ci_low_pp'], 1, lang)} – {number(r['ci_high_pp'], 1, lang)}",
@@ -145,7 +151,28 @@ def waves_table(frame: pd.DataFrame, lang: str | None = None, by: Sequence[str] 
             t("effects_col_mdd", lang): ".." if hidden else number(r["mdd_pp"], 1, lang),
         })
         rows.append(row)
-    return pd.DataFrame(rows)
+        if survey is not None:
+            for column, wave, which in ((col_before, r["wave_before"], "before"), (col_after, r["wave_after"], "after")):
+                marks[(i, column)] = _wave_mark(survey, r, by, wave, which, hidden)
+    out = pd.DataFrame(rows)
+    if survey is not None:
+        out.attrs["marks"] = marks
+        out.attrs["survey"] = survey.id
+    return out
+
+
+def _wave_mark(survey, r: dict, by: Sequence[str], wave: str, which: str, hidden: bool):
+    from ..privacy.marks import Mark
+    from ..surveys.cells import BASE, CellKey, group_of
+
+    group = group_of(survey.codebook, {"wave": wave, **{b: r[b] for b in by}})
+
+    def count(v):
+        return None if v is None or pd.isna(v) else int(v)
+
+    return Mark(CellKey(survey.id, r["question_id"], r["option"], group).to_json(),
+                None if hidden else count(r[f"n_{which}"]), "share",
+                CellKey(survey.id, r["question_id"], BASE, group).to_json(), count(r[f"base_{which}"]))
 
 
 def poster(ds, team: str, result: TeamEffects, diagram=None, lang: str | None = None) -> dict[str, list[str]]:

@@ -48,8 +48,8 @@ def compare_waves(
         within the same subgroup form one family).
     correction : ``holm`` (default), ``fdr_bh`` or ``bonferroni`` (see :func:`adjust_pvalues`).
     min_count : a row whose base in either wave is under ``min_count``, or whose count is
-        1..min_count-1, is suppressed: no estimate is shown (``suppressed`` True), as
-        ``analysis.privacy.suppress`` does for shares.
+        1..min_count-1, or whose count or base is missing (hidden by the survey's publication),
+        is suppressed: no estimate is shown (``suppressed`` True).
 
     Returns
     -------
@@ -82,7 +82,7 @@ def compare_waves(
     small = [(out[c] >= 1) & (out[c] < min_count) for c in ("n_before", "n_after")]
     out["suppressed"] = ((out["base_before"] < min_count) | (out["base_after"] < min_count)
                          | small[0] | small[1]
-                         | out[["base_before", "base_after"]].isna().any(axis=1))
+                         | out[["n_before", "n_after", "base_before", "base_after"]].isna().any(axis=1))
     out["p_before"] = out["n_before"] / out["base_before"]
     out["p_after"] = out["n_after"] / out["base_after"]
     cols = ["diff_pp", "ci_low_pp", "ci_high_pp", "p_value", "mdd_pp"]
@@ -126,22 +126,25 @@ def survey_waves(survey, *, before: str | None = None, after: str | None = None,
     box of Likert questions; the subgroup questions themselves (school, grade, gender) are left
     out. Uses ``surveys.summarise(survey, by=["wave", *by])`` and :func:`compare_waves`; one Holm
     family per subgroup. Adds ``item_label`` ("question: option" in ``lang``) and, per subgroup
-    column ``b``, ``b_label`` (the option's label).
+    column ``b``, ``b_label`` (the option's label). ``min_count``: the privacy threshold of the
+    report (``workbook.yml`` privacy.min_count); the counts are then those of the survey's
+    protected publication. ``None``: unsuppressed, never for a report.
     """
-    from .. import privacy, surveys
+    from .. import surveys
 
     if not survey.has_waves:
         raise ValueError(f"survey {survey.id!r} has no waves to compare")
     codes = [w.code for w in survey.codebook.waves]
     before = before or codes[0]
     after = after or codes[-1]
-    min_count = privacy.default_min_count() if min_count is None else min_count
     by = list(by)
     skip = set(survey.codebook.subgroups) | set(by)
     questions = [q for q in survey.codebook.questions
                  if q.type in ("single", "multi", "likert") and q.id not in skip]
+    # the counts the survey's publication shows (hidden ones missing): a hidden count is hidden
+    # here too, so the effect report cannot undo the suppression of the survey report
     summary = surveys.summarise(survey, questions=[q.id for q in questions], by=["wave", *by],
-                                min_count=None)
+                                min_count=min_count)
     summary = summary.astype({"wave": str, "option": str, "question_id": str})
     keep = []
     for q in questions:
@@ -152,7 +155,7 @@ def survey_waves(survey, *, before: str | None = None, after: str | None = None,
             keep.append(rows & summary["option"].isin([o.code for o in q.answer_options]))
     summary = summary[np.logical_or.reduce(keep)] if keep else summary.iloc[0:0]
     out = compare_waves(summary, before, after, by=by, correction=correction, alpha=alpha,
-                        power=power, min_count=min_count)
+                        power=power, min_count=1 if min_count is None else min_count)
     labels = []
     for qid, option in zip(out["question_id"], out["option"], strict=True):
         q = survey.codebook.question(qid)

@@ -463,17 +463,16 @@ def detect_text(diff_pp: float = 2, p: float = 0.5, lang: str | None = None) -> 
              pp=number(diff_pp, 0, lang))
 
 
-def team_survey_tables(dataset, team_id: str, min_count: int | None = None,
+def team_survey_tables(dataset, team_id: str, min_count: int,
                        lang: str | None = None) -> list[tuple[str, pd.DataFrame]]:
     """The survey results that belong to ``team_id``'s area: ``[(survey title, table)]``.
 
     Choice questions only (free text is never shown here), by wave when the survey has waves,
-    small cells suppressed with ``min_count`` (default: workbook.yml privacy.min_count).
+    from the survey's protected publication with threshold ``min_count`` (workbook.yml
+    privacy.min_count, passed by the report): the same cells hidden as in the survey report.
     """
     from .. import surveys
-    from ..config import load_config
 
-    min_count = load_config().min_count if min_count is None else min_count
     team = dataset.teams[dataset.teams["team_id"] == team_id].iloc[0]
     out = []
     for survey_id in team_surveys(team, dataset.surveys):

@@ -39,13 +39,14 @@ from .summary import (
     free_text,
     resolve_source,
     respondents,
+    respondents_key,
     share_of,
     summarise,
     summarise_numbers,
     wilson,
 )
 from .tables import (
-    free_text_html,
+    free_text_line,
     free_text_table,
     group_count,
     group_label,
@@ -65,9 +66,9 @@ from .tables import (
 __all__ = [
     "ALL", "ANY", "BOTTOM_BOX", "CENSUS_METHOD", "CHOICE_TYPES", "CODEBOOK", "TOOLS", "TOP_BOX",
     "TYPES", "WILSON_METHOD", "Codebook", "FreeText", "Option", "Question", "Survey",
-    "check_survey", "find_surveys", "free_text", "free_text_html", "free_text_table",
+    "check_survey", "find_surveys", "free_text", "free_text_line", "free_text_table",
     "group_count", "group_label", "group_title", "group_titles", "load_codebook", "load_survey",
     "numbers_table", "option_label", "overview", "question_ids", "question_note", "resolve_source",
-    "respondents", "share_of", "subgroup_sizes", "summarise", "summarise_numbers", "survey_folder",
+    "respondents", "respondents_key", "share_of", "subgroup_sizes", "summarise", "summarise_numbers", "survey_folder",
     "table", "top_box_table", "wide_table", "wilson",
 ]

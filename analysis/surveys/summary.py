@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from .. import privacy
 from .codebook import (
     ALL,
     ANY,
@@ -76,9 +75,11 @@ def summarise(survey: Survey, questions: list[str] | None = None, by: list[str] 
     by
         Subgroup columns (codebook ``subgroups``, and ``wave`` for a survey with waves).
     min_count
-        Small-cell threshold (:func:`analysis.privacy.suppress`, then secondary suppression
-        so that no hidden count follows by subtraction); ``None`` = no suppression (never in
-        a report; for goal tracking and the effects tests).
+        Small-cell threshold: the counts are those of the survey's protected publication
+        (:func:`analysis.surveys.publication.protected`: counts 1..min_count-1 and shares with a
+        base under ``min_count`` hidden, and enough other cells, over every report of the
+        survey, that no hidden count can be worked out); ``None`` = no suppression (never in a
+        report; for goal tracking and the effects tests).
     level
         Confidence level of the Wilson intervals.
     dropna
@@ -270,44 +271,45 @@ def summarise(survey: Survey, questions: list[str] | None = None, by: list[str] 
     out["mean_rank"] = cat["rank"].astype(float)
     out = out[columns]
     if min_count is not None:
-        out = privacy.suppress(out, min_count, extra_count_cols=("n_dont_know", "n_blank"))
-        out = _secondary(out, qs, by)
+        out = _published(out, survey, by, min_count)
     return out
 
 
-def _secondary(out: pd.DataFrame, qs: list, by: list[str]) -> pd.DataFrame:
-    """Hide what could be recovered by subtraction (``privacy.suppress_complements``).
+def _published(out: pd.DataFrame, survey: Survey, by: list[str], min_count: int) -> pd.DataFrame:
+    """Blank every count the survey's publication hides (primary and secondary suppression over
+    every report, :func:`analysis.surveys.publication.protected`); counts no report shows (a
+    group of respondents who skipped a subgroup question, "vet ej" per subgroup) are blank too."""
+    from .cells import BASE, BLANK, DK, CellKey, group_of
+    from .publication import protected
 
-    Options of single-choice, Likert and ranking questions split the base; and a Likert box
-    (top_box/bottom_box) with exactly one hidden step would reveal it, so the box is hidden too.
-    """
-    if not out["suppressed"].any():
-        return out
-    split = {q.id for q in qs if q.type in ("single", "likert", "ranking")}
-    out["_part"] = out["question_id"].isin(list(split)) & ~out["option"].isin([TOP_BOX, BOTTOM_BOX])
-    out = privacy.suppress_complements(out, ["question_id", *by], "_part").drop(columns="_part")
-    likert = [q for q in qs if q.type == "likert" and q.top_box]
-    if not likert:
-        return out
-    keys = ["question_id", *by]
-    hidden = out["suppressed"].to_numpy(dtype=bool)
-    extra = np.zeros(len(out), dtype=bool)
-    grouped = out.groupby(keys, observed=True, sort=False).indices
-    option = out["option"].to_numpy(dtype=object)
-    boxes = {q.id: ((TOP_BOX, set(q.top_box)), (BOTTOM_BOX, set(q.bottom_box))) for q in likert}
-    for key, idx in grouped.items():
-        qid = key[0] if isinstance(key, tuple) else key
-        if qid not in boxes:
+    pub = protected(survey, min_count)
+    sid = survey.id
+    n_hidden, base_hidden, dk_hidden, blank_hidden = [], [], [], []
+    for q, option, *groups in out[["question_id", "option", *by]].itertuples(index=False, name=None):
+        values = dict(zip(by, groups, strict=True))
+        if any(v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA for v in values.values()):
+            n_hidden.append(True)
+            base_hidden.append(True)
+            dk_hidden.append(True)
+            blank_hidden.append(True)
             continue
-        for box, codes in boxes[qid]:
-            members = [i for i in idx if option[i] in codes]
-            box_rows = [i for i in idx if option[i] == box]
-            if box_rows and sum(hidden[i] for i in members) == 1:
-                extra[box_rows] = True
-    if extra.any():
-        for col in ("n", "share", "ci_low", "ci_high"):
-            out[col] = out[col].mask(extra)
-        out["suppressed"] = hidden | extra
+        group = group_of(survey.codebook, values)
+        n_hidden.append(pub.is_hidden(CellKey(sid, q, option, group)))
+        base_hidden.append(pub.is_hidden(CellKey(sid, q, BASE, group)))
+        dk_hidden.append(pub.is_hidden(CellKey(sid, q, DK, group))
+                         and bool(survey.codebook.question(q).dont_know_codes))
+        blank_hidden.append(pub.is_hidden(CellKey(sid, q, BLANK, group)))
+    n_hidden = np.asarray(n_hidden, dtype=bool)
+    base_hidden = np.asarray(base_hidden, dtype=bool)
+    share_hidden = n_hidden | base_hidden
+    out = out.copy()
+    out["n"] = out["n"].mask(n_hidden)
+    out["base"] = out["base"].mask(base_hidden)
+    for col in ("share", "ci_low", "ci_high", "mean_rank"):
+        out[col] = out[col].mask(share_hidden)
+    out["n_dont_know"] = out["n_dont_know"].mask(np.asarray(dk_hidden, dtype=bool))
+    out["n_blank"] = out["n_blank"].mask(np.asarray(blank_hidden, dtype=bool))
+    out["suppressed"] = share_hidden
     return out
 
 
@@ -336,11 +338,19 @@ def summarise_numbers(survey: Survey, questions: list[str] | None = None, by: li
     out["ci_low"] = out["mean"] - half
     out["ci_high"] = out["mean"] + half
     out["method"] = "t"
-    hide = out["n"] < (min_count or 0)
+    hide = (out["n"] < (min_count or 0)).to_numpy()
+    if min_count is not None:
+        from .cells import ANSWERED, CellKey, group_of
+        from .publication import protected
+
+        pub = protected(survey, min_count)
+        hide = hide | np.array([pub.is_hidden(CellKey(survey.id, q, ANSWERED, group_of(
+            survey.codebook, dict(zip(by, g, strict=True))))) for q, *g in out[["question_id", *by]].itertuples(
+            index=False, name=None)], dtype=bool)
     for col in ("mean", "ci_low", "ci_high", "median", "q1", "q3"):
         out[col] = out[col].mask(hide)
-    out["n"] = out["n"].astype("Int64").mask(hide & (out["n"] > 0))
-    out["suppressed"] = hide.to_numpy()
+    out["n"] = out["n"].astype("Int64").mask(hide & (out["n"] > 0).to_numpy())
+    out["suppressed"] = hide
     return out[cols]
 
 
@@ -355,8 +365,25 @@ def respondents(survey: Survey, by: list[str] | str | None = None, min_count: in
         out = pd.DataFrame({"n": [len(frame)]})
     out["n"] = out["n"].astype("Int64")
     if min_count is not None:
-        out = privacy.suppress(out, min_count, base_col=None, value_cols=())
+        from .publication import protected
+
+        pub = protected(survey, min_count)
+        hidden = [pub.is_hidden(respondents_key(survey, values))
+                  for values in (out[by].to_dict("records") if by else [{}])]
+        out["n"] = out["n"].mask(np.asarray(hidden, dtype=bool))
+        out["suppressed"] = np.asarray(hidden, dtype=bool)
     return out
+
+
+def respondents_key(survey: Survey, values: dict[str, Any]):
+    """The cell of the respondents of a group (a subgroup's own answer count when the survey has
+    no waves and the group is one subgroup: that is how the reports show it)."""
+    from .cells import RESPONDENTS, CellKey, N, group_of
+
+    subgroups = [b for b in values if b != "wave"]
+    if not survey.has_waves and len(values) == 1 and len(subgroups) == 1:
+        return CellKey(survey.id, subgroups[0], str(values[subgroups[0]]), ())
+    return CellKey(survey.id, RESPONDENTS, N, group_of(survey.codebook, values))
 
 
 def share_of(survey: Survey, question_id: str, option: str) -> tuple[int, int]:
@@ -419,18 +446,21 @@ def resolve_source(source: str, data_dir: str | Path, level: float = 0.95) -> di
 
 @dataclass(frozen=True)
 class FreeText:
-    """How many answered a free-text question; the answers only when the codebook opts in."""
+    """How many answered a free-text question; the answers only when both switches allow it."""
 
     question_id: str
     n_answered: int
     answers: tuple[str, ...] | None  # raw text: escape before showing (report.table does)
 
 
-def free_text(survey: Survey, question_id: str) -> FreeText:
-    """Count the answers of a free-text question; return them only if ``show_answers: true``."""
+def free_text(survey: Survey, question_id: str, show_free_text: bool = False) -> FreeText:
+    """Count the answers of a free-text question; return them only when ``show_free_text``
+    (``privacy.show_free_text`` in workbook.yml, passed by the report) *and* the codebook's
+    ``show_answers: true`` allow it. Either one set to false keeps them out."""
     q = survey.codebook.question(question_id)
     if q.type != "text":
         raise ValueError(f"question {question_id!r} is {q.type}, not free text")
     frame = survey.free_text
     answers = frame.loc[frame["question_id"] == question_id, "answer"].astype(str).tolist() if len(frame) else []
-    return FreeText(question_id, len(answers), tuple(answers) if q.show_answers else None)
+    shown = bool(show_free_text) and q.show_answers
+    return FreeText(question_id, len(answers), tuple(answers) if shown else None)

@@ -1,4 +1,4 @@
-"""What may appear in a report: small-cell suppression and pseudonymous ids.
+"""The primary rule of small-cell suppression, its display, and pseudonymous ids.
 
 The rule (Statistics Sweden practice, threshold in ``workbook.yml`` ``privacy.min_count``):
 a count of 1..min_count-1 is never shown, and neither is a share (or its interval) resting on
@@ -17,23 +17,12 @@ import pandas as pd
 
 SUPPRESSED = ".."
 
-__all__ = ["SUPPRESSED", "default_min_count", "display", "pseudonymise", "suppress",
-           "suppress_complements"]
-
-
-def default_min_count() -> int:
-    """The threshold from ``workbook.yml`` (5 when there is no configuration)."""
-    try:
-        from .config import load_config
-
-        return load_config().min_count
-    except Exception:  # no workbook.yml (e.g. a test in a temporary folder)
-        return 5
+__all__ = ["SUPPRESSED", "display", "pseudonymise", "suppress"]
 
 
 def suppress(
     frame: pd.DataFrame,
-    min_count: int | None = None,
+    min_count: int,
     *,
     count_cols: Sequence[str] = ("n",),
     base_col: str | None = "base",
@@ -48,7 +37,7 @@ def suppress(
         Aggregates: one row per cell, counts in ``count_cols``, the base of the shares in
         ``base_col``.
     min_count
-        Smallest count that may be shown (default: ``workbook.yml`` privacy.min_count).
+        Smallest count that may be shown (``workbook.yml`` privacy.min_count, passed by the report).
     count_cols
         Counts whose value 1..min_count-1 suppresses the row's count *and* its share.
     base_col
@@ -66,8 +55,6 @@ def suppress(
         Same rows; suppressed numbers are missing (``<NA>``/NaN), ``suppressed`` is True where
         the row's share or count is hidden. Use :func:`display` to show them as ``..``.
     """
-    if min_count is None:
-        min_count = default_min_count()
     if min_count < 1:
         raise ValueError("min_count must be at least 1")
     out = frame.copy()
@@ -95,38 +82,6 @@ def suppress(
             out[col] = _blank(out[col], small(col))
     previous = out["suppressed"].to_numpy(dtype=bool) if "suppressed" in out.columns else False
     out["suppressed"] = hide | previous
-    return out
-
-
-def suppress_complements(frame: pd.DataFrame, groups: Sequence[str], partition: str, *,
-                         count_col: str = "n",
-                         value_cols: Sequence[str] = ("share", "ci_low", "ci_high")) -> pd.DataFrame:
-    """Secondary suppression: no hidden count may be recovered by subtraction.
-
-    Rows where ``partition`` is True split the group's base (single-choice options, Likert steps):
-    when exactly one of them is hidden and the base is shown, it equals base minus the others.
-    Then the smallest other non-zero count of the partition is hidden too. Input from
-    :func:`suppress`; returns a copy.
-    """
-    out = frame.copy()
-    part = out[partition].to_numpy(dtype=bool)
-    hidden = out["suppressed"].to_numpy(dtype=bool) & part
-    if not hidden.any():
-        return out
-    keys = out[list(groups)].astype("string").fillna("\x00").agg("\x01".join, axis=1) if groups else pd.Series(
-        "", index=out.index)
-    n_hidden = pd.Series(hidden, index=out.index).groupby(keys.to_numpy()).transform("sum").to_numpy()
-    counts = pd.to_numeric(out[count_col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    candidate = part & ~hidden & (n_hidden == 1) & (counts > 0)
-    if candidate.any():
-        cand = pd.Series(counts[candidate], index=out.index[candidate])
-        pick = cand.groupby(keys.to_numpy()[candidate]).idxmin()
-        extra = np.zeros(len(out), dtype=bool)
-        extra[out.index.get_indexer(pick.to_numpy())] = True
-        for col in [count_col, *value_cols]:
-            if col in out.columns:
-                out[col] = _blank(out[col], extra)
-        out["suppressed"] = out["suppressed"].to_numpy(dtype=bool) | extra
     return out
 
 

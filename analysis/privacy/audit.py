@@ -1,0 +1,220 @@
+"""The auditor: reads rendered reports and checks that no hidden survey count can be worked out.
+
+It is separate from the suppressor in what it trusts: it reads only the HTML the reports
+publish (every marked number, :mod:`analysis.privacy.marks`) and the codebooks (the
+questionnaires, which a reader has too), never the data or the suppressor's decisions. It
+
+1. collects every survey count the pages show or hide, across all the pages given (a number
+   hidden in one report and shown in another is shown), and checks that each shown number's text
+   says what its mark says (a count, a share of its base, "x av N");
+2. rebuilds each survey's system of cells from its codebook
+   (:class:`analysis.surveys.cells.SurveyModel`), fixes every shown count, and
+3. computes for every hidden or unshown count of every shown group the interval a reader can
+   narrow it to (exact integer optima, :mod:`analysis.privacy.intervals`), and reports the
+   counts at risk.
+
+It assumes a reader knows every shown count exactly (the strongest reader) and reads the charts
+through the tables: every number a chart or sentence prints is also in a marked table
+(``docs/privacy.md``). Not modelled: means, medians and mean ranks; the answers of one person to
+two questions jointly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+from .intervals import Finding, Infeasible, Solver
+from .rules import SUPPRESSED
+
+__all__ = ["AuditResult", "MarkedNumber", "audit", "audit_folder", "read_marks"]
+
+
+@dataclass(frozen=True)
+class MarkedNumber:
+    """One marked number as printed: where, its cell, its value (None: hidden), its text."""
+
+    page: str
+    cell: str
+    n: int | None
+    role: str
+    text: str
+    base_cell: str | None = None
+    base: int | None = None
+
+
+@dataclass
+class AuditResult:
+    """What the auditor found: counts at risk, and marks that contradict their text or each other."""
+
+    findings: list[Finding] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    cells_checked: int = 0
+    numbers_read: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings and not self.problems
+
+    def __str__(self) -> str:
+        if self.ok:
+            return f"privacy audit passed: {self.numbers_read} numbers read, {self.cells_checked} counts checked"
+        lines = [f"privacy audit FAILED: {len(self.findings)} count(s) at risk, {len(self.problems)} problem(s)"]
+        lines += [f"  {f}" for f in self.findings]
+        lines += [f"  {p}" for p in self.problems]
+        return "\n".join(lines)
+
+
+class _MarkParser(HTMLParser):
+    def __init__(self, page: str):
+        super().__init__(convert_charrefs=True)
+        self.page = page
+        self.stack: list[dict | None] = []
+        self.out: list[MarkedNumber] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("br", "img", "meta", "link", "input", "hr", "col", "source", "wbr"):
+            return
+        self.stack.append({"attrs": attrs, "text": []} if "data-cell" in attrs else None)
+
+    def handle_endtag(self, tag):
+        if tag in ("br", "img", "meta", "link", "input", "hr", "col", "source", "wbr") or not self.stack:
+            return
+        item = self.stack.pop()
+        if item is None:
+            return
+        a = item["attrs"]
+        self.out.append(MarkedNumber(
+            self.page, a["data-cell"], int(a["data-n"]) if a.get("data-n") not in (None, "") else None,
+            a.get("data-role", "n"), "".join(item["text"]).strip(), a.get("data-base-cell"),
+            int(a["data-base"]) if a.get("data-base") not in (None, "") else None))
+
+    def handle_data(self, data):
+        for item in self.stack:
+            if item is not None:
+                item["text"].append(data)
+
+
+def read_marks(html: str, page: str = "") -> list[MarkedNumber]:
+    """Every marked number of a page."""
+    parser = _MarkParser(page)
+    parser.feed(html)
+    parser.close()
+    return parser.out
+
+
+_NUMBER = re.compile(r"\d[\d\s\u00a0\u202f]*(?:[.,]\d+)?")
+
+
+def _numbers(text: str) -> list[float]:
+    return [float(m.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace(",", "."))
+            for m in _NUMBER.findall(text)]
+
+
+def _text_problem(m: MarkedNumber) -> str | None:
+    """Whether a shown number's text says what its mark says (None when it does)."""
+    where = f"{m.page}: {m.cell}"
+    if m.n is None:
+        hidden_text = m.text in (SUPPRESSED, "–", "") or m.role == "derived"
+        return None if hidden_text or m.base is None and m.role != "n" else (
+            f"{where}: hidden but printed as {m.text!r}")
+    if m.text == SUPPRESSED:
+        return f"{where}: printed '..' but its value {m.n} is in the page"
+    numbers = _numbers(m.text)
+    if m.role == "n":
+        return None if numbers[:1] == [m.n] else f"{where}: printed {m.text!r} for the count {m.n}"
+    if m.role in ("share", "share_ci"):
+        if m.base is None:
+            return f"{where}: a share without its base"
+        if not numbers:
+            return None if m.text in ("–",) else f"{where}: printed {m.text!r} for a share"
+        pct = 100.0 * m.n / m.base if m.base else float("nan")
+        if m.base and abs(numbers[0] - pct) > 0.5 + 1e-9:
+            return f"{where}: printed {m.text!r} for {m.n} of {m.base}"
+        if m.role == "share_ci" and len(numbers) >= 4 and numbers[-1] != m.base:
+            return f"{where}: printed n = {numbers[-1]:g} for the base {m.base}"
+        return None
+    if m.role == "x_of_n":
+        if numbers and numbers[0] != m.n or len(numbers) > 1 and m.base is not None and numbers[1] != m.base:
+            return f"{where}: printed {m.text!r} for {m.n} of {m.base}"
+    return None
+
+
+def audit(pages: Mapping[str, str], codebooks: Mapping[str, object], min_count: int) -> AuditResult:
+    """Audit the survey numbers of ``pages`` (name -> HTML) against ``codebooks`` (survey id ->
+    :class:`analysis.surveys.Codebook`) with the protection rule at ``min_count``."""
+    from ..surveys.cells import BLANK, MISSING, CellKey, SurveyModel
+
+    result = AuditResult()
+    marks: list[MarkedNumber] = []
+    for name, html in pages.items():
+        marks += read_marks(html, name)
+    result.numbers_read = len(marks)
+    shown: dict[str, dict[CellKey, int]] = {}
+    seen: dict[str, set[CellKey]] = {}
+    where: dict[CellKey, str] = {}
+    for m in marks:
+        problem = _text_problem(m)
+        if problem:
+            result.problems.append(problem)
+        for cell, value in ((m.cell, m.n), (m.base_cell, m.base)):
+            if cell is None:
+                continue
+            try:
+                key = CellKey.from_json(cell)
+            except (ValueError, KeyError, TypeError):
+                result.problems.append(f"{m.page}: unreadable mark {cell!r}")
+                continue
+            seen.setdefault(key.survey, set()).add(key)
+            where.setdefault(key, m.page)
+            if value is not None:
+                before = shown.setdefault(key.survey, {}).get(key)
+                if before is not None and before != value:
+                    result.problems.append(f"{key.label()}: shown as {before} and as {value} ({m.page})")
+                shown[key.survey][key] = value
+    for survey_id, keys in sorted(seen.items()):
+        codebook = codebooks.get(survey_id)
+        if codebook is None:
+            result.problems.append(f"no codebook for survey {survey_id!r}: its numbers cannot be audited")
+            continue
+        model = SurveyModel(codebook)
+        system = model.system
+        index: dict[CellKey, int] = {}
+        shown_here = shown.get(survey_id, {})
+        for key in [*sorted(keys), *model.structure_cells()]:
+            if key in index:
+                continue
+            try:
+                atoms = model.atoms(key)
+            except KeyError as exc:
+                result.problems.append(f"{where.get(key, survey_id)}: {key.label()} is outside the model ({exc})")
+                continue
+            index[key] = system.add_cell(atoms, key.label())
+        values = {index[k]: float(v) for k, v in shown_here.items() if k in index}
+        status = ["hidden" if k in keys else "not shown" for k in index]
+        check = [i for k, i in index.items()
+                 if k.category != BLANK and not any(v == MISSING for _, v in k.group) and len(system.cells[i])]
+        try:
+            solver = Solver(system, values)
+            result.findings += solver.check(min_count, cells=check, shown_as=status)
+        except Infeasible as exc:
+            result.problems.append(f"survey {survey_id!r}: the shown numbers contradict each other ({exc})")
+        result.cells_checked += len(check)
+    return result
+
+
+def audit_folder(folder: str | Path, data_dir: str | Path, min_count: int,
+                 pages: Iterable[str] | None = None) -> AuditResult:
+    """Audit the HTML reports of ``folder`` (default: every ``*.html``) with the codebooks of
+    ``data_dir``."""
+    from ..surveys import find_surveys, load_codebook
+
+    folder = Path(folder)
+    files = [folder / p for p in pages] if pages is not None else sorted(folder.glob("*.html"))
+    html = {f.name: f.read_text(encoding="utf-8") for f in files if f.is_file()}
+    codebooks = {s: load_codebook(Path(data_dir) / "surveys" / s) for s in find_surveys(data_dir)}
+    return audit(html, codebooks, min_count)
