@@ -46,6 +46,7 @@ class Config:
     sample_dir: Path = Path("data/sample")
     processed_dir: Path = Path("data/processed")
     outputs_dir: Path = Path("outputs")
+    private_dir: Path = Path("outputs-private")  # executed notebooks, run logs: the analyst's only
     language: str = "sv"
     min_count: int = 5
     show_free_text: bool = False
@@ -90,7 +91,7 @@ def load_config(root: Path | None = None) -> Config:
         raise ConfigError(f"{path} is not valid YAML: {exc}") from exc
     if not isinstance(raw, dict):
         raise ConfigError(f"{path} must be a mapping of settings")
-    known = {"data", "raw_dir", "sample_dir", "processed_dir", "outputs_dir", "language",
+    known = {"data", "raw_dir", "sample_dir", "processed_dir", "outputs_dir", "private_dir", "language",
              "privacy", "run", "kolada", "reports"}
     unknown = sorted(set(raw) - known)
     if unknown:
@@ -116,6 +117,7 @@ def load_config(root: Path | None = None) -> Config:
         sample_dir=(root / raw.get("sample_dir", "data/sample")).resolve(),
         processed_dir=(root / raw.get("processed_dir", "data/processed")).resolve(),
         outputs_dir=(root / raw.get("outputs_dir", "outputs")).resolve(),
+        private_dir=(root / raw.get("private_dir", "outputs-private")).resolve(),
         language=language,
         min_count=min_count,
         show_free_text=bool(privacy.get("show_free_text", False)),

@@ -45,7 +45,7 @@ def test_run_exit_codes_and_selection(project, capsys):
     index = json.loads((project / "outputs" / "index.json").read_text(encoding="utf-8"))
     assert index["reports"]["fails_a"]["status"] == "reused"
     assert index["reports"]["tiny_county"]["status"] == "ok"
-    assert len(list((project / "outputs" / "logs").glob("run-*.log"))) == 2
+    assert len(list((project / "outputs-private" / "logs").glob("run-*.log"))) == 2
 
 
 def test_list_shows_what_is_stale(project, capsys):

@@ -159,18 +159,25 @@ def test_run_builds_and_isolates_failures(built):
     assert {n for n, r in reports.items() if r["status"] == "failed"} == {"dies", "slow", "fails_bad"}
     assert "kernel died" in reports["dies"]["error"]
     assert "2 s timeout" in reports["slow"]["error"]
-    assert reports["fails_bad"]["error"] == "cell [3]: ValueError: this team fails on purpose"
-    out = root / "outputs"
+    # an error that is not the workbook's own may quote data: the published index names its type
+    # only; the message is in the run log and the executed notebook, outside the published folder
+    assert reports["fails_bad"]["error"] == ("cell [3]: ValueError (the message may quote data: see the "
+                                             "executed notebook, outside outputs/)")
+    out, private = root / "outputs", root / "outputs-private"
     for name in ok:
-        assert (out / f"{name}.html").is_file() and (out / "_executed" / f"{name}.ipynb").is_file()
+        assert (out / f"{name}.html").is_file() and (private / "_executed" / f"{name}.ipynb").is_file()
     assert not (out / "dies.html").exists()
-    assert (out / "_executed" / "dies.ipynb").is_file()
-    assert len(list((out / "logs").glob("run-*.log"))) == 1
+    assert (private / "_executed" / "dies.ipynb").is_file()
+    logs = list((private / "logs").glob("run-*.log"))
+    assert len(logs) == 1 and "cell [3]: ValueError: this team fails on purpose" in logs[0].read_text()
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == []  # only HTML and the index are published
+    assert not any("fails on purpose" in f.read_text(encoding="utf-8") for f in out.iterdir() if f.is_file()
+                   and f.suffix in (".html", ".json"))
 
 
 def test_parameters_are_injected(built):
     root, _ = built
-    executed = nbformat.read(root / "outputs" / "_executed" / "tiny_a.ipynb", as_version=4)
+    executed = nbformat.read(root / "outputs-private" / "_executed" / "tiny_a.ipynb", as_version=4)
     injected = next(c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", []))
     assert f'data_dir = "{root / "data" / "sample"}"' in injected.source
     assert 'lang = "sv"' in injected.source and 'team = "a"' in injected.source
@@ -183,21 +190,21 @@ def test_every_report_gets_a_fresh_kernel_process(built):
     root, _ = built
     pids = set()
     for name in ("tiny_county", "tiny_a", "tiny_bad"):
-        nb = nbformat.read(root / "outputs" / "_executed" / f"{name}.ipynb", as_version=4)
+        nb = nbformat.read(root / "outputs-private" / "_executed" / f"{name}.ipynb", as_version=4)
         text = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
         pids.add(text.split("pid ")[1].split()[0])
     assert len(pids) == 3
     for name in ("leak1", "leak2"):  # leak sets a flag in sys; the next report must not see it
-        nb = nbformat.read(root / "outputs" / "_executed" / f"{name}.ipynb", as_version=4)
+        nb = nbformat.read(root / "outputs-private" / "_executed" / f"{name}.ipynb", as_version=4)
         assert nb.cells[-1].outputs[0]["text"].strip() == "clean"
 
 
 def test_failed_notebook_keeps_traceback(built):
     root, _ = built
-    nb = nbformat.read(root / "outputs" / "_executed" / "fails_bad.ipynb", as_version=4)
+    nb = nbformat.read(root / "outputs-private" / "_executed" / "fails_bad.ipynb", as_version=4)
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert errors and errors[0]["ename"] == "ValueError" and errors[0]["traceback"]
-    nb = nbformat.read(root / "outputs" / "_executed" / "dies.ipynb", as_version=4)
+    nb = nbformat.read(root / "outputs-private" / "_executed" / "dies.ipynb", as_version=4)
     assert "kernel died" in nb.cells[0].source
 
 
@@ -209,10 +216,10 @@ def test_index_json_and_html(built):
     assert entry["status"] == "ok" and entry["source"] == "sample" and entry["params"] == {"team": "a"}
     assert entry["size"] == (out / "tiny_a.html").stat().st_size
     assert entry["last_success"] and entry["duration"] > 0
-    assert index["reports"]["dies"]["executed"] == "_executed/dies.ipynb"
+    assert index["reports"]["dies"]["executed"] == "../outputs-private/_executed/dies.ipynb"
     page = (out / "index.html").read_text(encoding="utf-8")
     assert "<i>x&y</i>" not in page and "&lt;i&gt;x&amp;y&lt;/i&gt;" in page  # escaped
-    assert 'href="_executed/dies.ipynb"' in page and 'href="tiny_a.html"' in page
+    assert 'href="../outputs-private/_executed/dies.ipynb"' in page and 'href="tiny_a.html"' in page
     assert 'name="viewport"' in page
     assert "EXEMPELDATA" not in page and "syntetiska exempeldata" in page
 
@@ -242,7 +249,7 @@ def test_unchanged_reports_are_reused_and_changes_rebuild(built, monkeypatch):
     entry = by_name(summary)["tiny_a"]
     assert summary.exit_code == 1
     assert entry["status"] == "failed" and entry["stale"] is True
-    assert entry["last_success"] == last_success and "broken on purpose" in entry["error"]
+    assert entry["last_success"] == last_success and entry["error"].startswith("cell [6]: RuntimeError")
     assert (out / "tiny_a.html").read_bytes() == before
     assert "tiny_bad" in json.loads((out / "index.json").read_text())["reports"]  # partial run keeps others
 

@@ -380,7 +380,30 @@ def test_option_not_in_codebook_names_file_row_and_column(tmp_path):
     found = messages(write_survey(tmp_path / "surveys" / "forms", forms_codebook(), FORMS_HEADER, rows))
     assert len(found) == 1
     assert "surveys/forms/export.xlsx row 4" in found[0] and "ämnen" in found[0].lower()
-    assert "'Tandhälsa' is not an option of question 'topics'" in found[0]
+    assert "1 of the answers in the cell are not among the codebook's options of question 'topics'" in found[0]
+    assert "Tandhälsa" not in found[0]  # the respondent's answer is never quoted
+
+
+SENSITIVE = "KÄNSLIGT: Jag heter Anna Andersson och min sambo slår mig"
+
+
+def test_problems_never_quote_what_a_respondent_wrote(tmp_path):
+    # A typed "Other" answer that ended up in a single-choice column (and in a Likert one): the
+    # problem names file, row, column and what is wrong, never the text.
+    rows = forms_rows()
+    rows[1][5] = SENSITIVE  # 'Förstagångsförälder?', Excel row 3
+    rows[3][7] = SENSITIVE  # 'Nöjd' (Likert), Excel row 5
+    folder = write_survey(tmp_path / "surveys" / "forms", forms_codebook(), FORMS_HEADER, rows)
+    found = messages(folder)
+    assert found == [
+        "surveys/forms/export.xlsx row 3, column 'förstagångsförälder?': not one of the codebook's options of "
+        "question 'first' (options: Ja; Nej)",
+        "surveys/forms/export.xlsx row 5, column 'nöjd': not one of the codebook's options of question 'happy' "
+        "(options: steg 1; steg 2; steg 3; steg 4; steg 5; Vet ej)",
+    ]
+    with pytest.raises(DataError) as caught:
+        surveys.load_survey(folder)
+    assert "KÄNSLIGT" not in str(caught.value) and "sambo" not in str(caught.value)
 
 
 def test_likert_code_out_of_range(census, tmp_path):
@@ -390,7 +413,7 @@ def test_likert_code_out_of_range(census, tmp_path):
                           ["Id", "Namn", "Q1_1", "Q1_2", "Q1_3", "Q2"], rows)
     found = messages(folder)
     assert len(found) == 1
-    assert "row 3" in found[0] and "'q2'" in found[0].lower() and "Likert code 7 is outside the scale 1–5" in found[0]
+    assert "row 3" in found[0] and "'q2'" in found[0].lower() and "a number outside the scale 1–5" in found[0]
 
 
 def test_question_missing_from_export(tmp_path):
@@ -406,7 +429,7 @@ def test_respondent_twice(tmp_path):
     rows[5][0] = 2  # Excel row 7 repeats respondent 2 (row 3)
     found = messages(write_survey(tmp_path / "surveys" / "forms", forms_codebook(), FORMS_HEADER, rows))
     assert len(found) == 1
-    assert "row 7" in found[0] and "respondent '2' answers twice (also row 3)" in found[0]
+    assert "row 7" in found[0] and "the same respondent id as row 3: a respondent answers twice" in found[0]
 
 
 def test_unknown_wave_label(tmp_path):
@@ -416,8 +439,9 @@ def test_unknown_wave_label(tmp_path):
                          "options": [{"code": "y", "sv": "Ja"}]}]}
     folder = write_survey(tmp_path / "surveys" / "w", cb, ["Våg", "Fråga"], [["September", "Ja"], ["Oktober", "Ja"]])
     found = messages(folder)
-    assert len(found) == 1 and "row 3" in found[0] and "wave 'Oktober' is not a wave" in found[0]
-    with pytest.raises(DataError, match="Oktober"):
+    assert len(found) == 1 and "row 3" in found[0] and "the wave is not one of the codebook's waves" in found[0]
+    assert "Oktober" not in found[0]
+    with pytest.raises(DataError, match="row 3"):
         surveys.load_survey(folder)
 
 

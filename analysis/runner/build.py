@@ -25,6 +25,25 @@ if TYPE_CHECKING:  # nbformat is imported lazily: with jsonschema it costs ~1.8 
     import nbformat
 
 STYLE_FILE = Path(__file__).with_name("report.css")
+# Errors whose message the workbook writes itself and keeps free of respondent data (a survey
+# problem names file, row and column, never the cell's text): published in full in the index.
+# Any other error may quote data (a KeyError of a value, a pandas message): the index shows its
+# type only; the message stays in the executed notebook and the run log, outside outputs/.
+PUBLIC_ERRORS = ("DataError", "ConfigError")
+_ERROR = re.compile(r"^(cell \[\d+\]: )?([A-Za-z_][\w.]*): (.*)$", re.S)
+
+
+def public_error(error: str | None) -> str | None:
+    """What the published index may say about a failed report (see ``PUBLIC_ERRORS``)."""
+    if error is None:
+        return None
+    match = _ERROR.match(error)
+    if match is None:  # the runner's own words (a dead kernel, a timeout)
+        return error
+    cell, name, _ = match.groups()
+    if name.rsplit(".", 1)[-1] in PUBLIC_ERRORS:
+        return error
+    return f"{cell or ''}{name} (the message may quote data: see the executed notebook, outside outputs/)"
 START_ERRORS = ("didn't respond", "died before replying", "kernel_info", "Address already in use",
                 "could not fork", "zygote")
 START_ATTEMPTS = 3
@@ -229,8 +248,9 @@ def build_report(job: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]
     """Execute one report and return its result (plain data; also runs on a Dask worker).
 
     ``job``: name, notebook, params, notebook_source (the .ipynb text). ``context``: data_dir,
-    lang, kernel, cell_timeout, cwd, fast, compact_images. Returns name, ok, error, duration, attempts, html
-    (text or None), executed (notebook JSON text or None), host.
+    lang, kernel, cell_timeout, cwd, fast, compact_images. Returns name, ok, error (what the published
+    index may show, :func:`public_error`), error_detail (the full message: private), duration,
+    attempts, html (text or None), executed (notebook JSON text or None), host.
     """
     import socket
 
@@ -262,9 +282,10 @@ def build_report(job: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]
                                      compact=context.get("compact_images", True))
             result["ok"] = True
         else:
-            result["error"] = error
+            result["error_detail"] = error
     except Exception as exc:
-        result["error"] = f"{type(exc).__name__}: {exc}"
+        result["error_detail"] = f"{type(exc).__name__}: {exc}"
         print(traceback.format_exc(), file=sys.stderr)
+    result["error"] = public_error(result.get("error_detail"))
     result["duration"] = round(time.perf_counter() - start, 3)
     return result

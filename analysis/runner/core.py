@@ -15,7 +15,7 @@ from typing import Any
 
 from ..config import LANGUAGES, Config, ConfigError, has_data, load_config
 from . import plan as planmod
-from .build import STYLE_FILE, build_report
+from .build import STYLE_FILE, build_report, public_error
 from .index import atomic_write, read_index, write_index
 
 LOG_KEEP = 50
@@ -231,6 +231,24 @@ def _run_lock(outputs: Path) -> Iterator[None]:
         handle.close()
 
 
+def _move_private(outputs: Path, private: Path) -> None:
+    """Executed notebooks and logs of older versions lived in ``outputs/``: move them out of the
+    published folder (nothing is deleted; a file already in ``private`` wins)."""
+    import shutil
+
+    for sub in (EXECUTED_DIR, LOG_DIR):
+        old = outputs / sub
+        if not old.is_dir():
+            continue
+        for item in old.iterdir():
+            target = private / sub / item.name
+            if target.exists():
+                continue
+            shutil.move(str(item), str(target))
+        with contextlib.suppress(OSError):
+            old.rmdir()
+
+
 def _prune_logs(folder: Path, keep: int = LOG_KEEP) -> None:
     logs = sorted(folder.glob("run-*.log"))
     for old in logs[:-keep]:
@@ -281,7 +299,9 @@ def _dask_results(jobs: list[dict], context: dict, scheduler: str) -> Iterator[d
             try:
                 yield future.result()
             except Exception as exc:
-                yield {"name": job["name"], "ok": False, "error": f"Dask: {type(exc).__name__}: {exc}",
+                detail = f"{type(exc).__name__}: {exc}"
+                yield {"name": job["name"], "ok": False, "error": f"Dask: {public_error(detail)}",
+                       "error_detail": f"Dask: {detail}",
                        "html": None, "executed": None, "duration": None, "attempts": 0}
     finally:
         client.close()
@@ -295,9 +315,10 @@ def run(options: RunOptions | None = None, root: Path | None = None,
     """Build the report plan (``workbook run``).
 
     Reports whose notebook, parameters, data and package code are unchanged are reused unless
-    ``options.force``. A report's HTML is replaced only by a successful run. Writes
-    ``outputs/<name>.html``, ``outputs/_executed/<name>.ipynb``, ``outputs/index.{html,json}`` and
-    ``outputs/logs/run-<time>.log``. Raises ``ConfigError``/``DataError`` (exit code 2).
+    ``options.force``. A report's HTML is replaced only by a successful run. Writes the published
+    ``outputs/<name>.html`` and ``outputs/index.{html,json}``, and, outside the published folder
+    (``private_dir``, default ``outputs-private/``), ``_executed/<name>.ipynb`` (code, tracebacks)
+    and ``logs/run-<time>.log``. Raises ``ConfigError``/``DataError`` (exit code 2).
     """
     options = options or RunOptions()
     started = time.perf_counter()
@@ -311,13 +332,15 @@ def run(options: RunOptions | None = None, root: Path | None = None,
 def _run_locked(config: Config, options: RunOptions, started: float, tty: bool | None,
                 on_result: Callable[[dict], None] | None) -> RunSummary:
     outputs = config.outputs_dir
-    (outputs / EXECUTED_DIR).mkdir(exist_ok=True)
-    (outputs / LOG_DIR).mkdir(exist_ok=True)
+    private = config.private_dir
+    (private / EXECUTED_DIR).mkdir(parents=True, exist_ok=True)
+    (private / LOG_DIR).mkdir(exist_ok=True)
+    _move_private(outputs, private)
     previous = read_index(outputs)
     planned, context = make_plan(config, options, previous)
     todo = [p for p in planned if options.force or p.state != "fresh"]
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")[:-3]  # ms: two runs in one second
-    log_file = outputs / LOG_DIR / f"run-{stamp}-{os.getpid()}.log"
+    log_file = private / LOG_DIR / f"run-{stamp}-{os.getpid()}.log"
     reporter = _Reporter(log_file, len(todo), tty)
     css = STYLE_FILE.read_text(encoding="utf-8")
     index = {"reports": dict(previous.get("reports", {}))}
@@ -347,7 +370,7 @@ def _run_locked(config: Config, options: RunOptions, started: float, tty: bool |
         index["reports"] = {**{n: index["reports"][n] for n in order}, **index["reports"]}
         index.update(started=now, finished=None, data_dir=context["data_dir"],
                      source=context["source"], lang=lang, plan_cache=context["plan_cache"],
-                     log=str(log_file.relative_to(outputs)))
+                     log=os.path.relpath(log_file, outputs))
         write_index(outputs, index, lang, css)
 
         by_name = {p.job.name: p for p in todo}
@@ -361,13 +384,15 @@ def _run_locked(config: Config, options: RunOptions, started: float, tty: bool |
                    else _local_results(jobs, context, workers))
         for result in results:
             p = by_name[result["name"]]
-            entry = _publish(outputs, index["reports"][p.job.name], p, result, context)
+            entry = _publish(outputs, index["reports"][p.job.name], p, result, context, private)
             index["reports"][p.job.name] = entry
             duration = f"{result['duration']:.1f} s" if result.get("duration") is not None else ""
             if result["ok"]:
                 reporter.info(f"ok      {p.job.name} {duration}", echo=reporter.bar is None)
             else:
                 reporter.error(f"FAILED  {p.job.name} {duration}: {result['error']}")
+                if result.get("error_detail") and result["error_detail"] != result["error"]:
+                    reporter.info(f"        {p.job.name}: {result['error_detail']}", echo=False)  # log only
             reporter.step(p.job.name)
             write_index(outputs, index, lang, css)
             if on_result:
@@ -385,19 +410,23 @@ def _run_locked(config: Config, options: RunOptions, started: float, tty: bool |
         return summary
     finally:
         reporter.close()
-        _prune_logs(outputs / LOG_DIR)
+        _prune_logs(private / LOG_DIR)
 
 
-def _publish(outputs: Path, entry: dict, p: Planned, result: dict, context: dict) -> dict:
-    """Write one result: executed notebook always, HTML only on success (atomically)."""
+def _publish(outputs: Path, entry: dict, p: Planned, result: dict, context: dict,
+             private: Path | None = None) -> dict:
+    """Write one result: executed notebook always (in the private folder: it holds code and
+    tracebacks), HTML only on success (atomically). The index links the executed notebook by a
+    path relative to ``outputs/`` (it opens on the analyst's computer only)."""
     name = p.job.name
     now = _now()
+    private = private if private is not None else outputs.parent / f"{outputs.name}-private"
     entry = {**entry, "last_run": now, "source": context["source"], "lang": context["lang"],
              "attempts": result.get("attempts"), "host": result.get("host")}
     if result.get("executed"):
-        executed = f"{EXECUTED_DIR}/{name}.ipynb"
-        atomic_write(outputs / executed, result["executed"])
-        entry["executed"] = executed
+        executed = private / EXECUTED_DIR / f"{name}.ipynb"
+        atomic_write(executed, result["executed"])
+        entry["executed"] = Path(os.path.relpath(executed, outputs)).as_posix()
     if result["ok"]:
         html_name = f"{name}.html"
         data = result["html"].encode("utf-8")

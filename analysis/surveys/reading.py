@@ -120,7 +120,7 @@ def _parse(folder: Path) -> tuple[Codebook | None, _Parsed | None, list[Problem]
             known = ", ".join(repr(w.value) for w in codebook.waves)
             for row in frame.index[wave.isna()]:
                 value = frame.at[row, col]
-                problems.append(Problem(file, f"wave {value!r} is not a wave of the codebook" if isinstance(value, str)
+                problems.append(Problem(file, "the wave is not one of the codebook's waves" if isinstance(value, str)
                                         else "wave is blank", row=int(row), column=col, hint=f"waves: {known}"))
     key = rid.astype(str) if wave is None else rid.astype(str) + "\x00" + wave.astype(str)
     dup = key.duplicated(keep=False) & rid.notna()
@@ -128,8 +128,8 @@ def _parse(folder: Path) -> tuple[Codebook | None, _Parsed | None, list[Problem]
         first_row: dict[str, int] = {}
         for row, k in zip(frame.index[dup], key[dup], strict=True):
             if k in first_row:
-                problems.append(Problem(file, f"respondent {rid[row]!r} answers twice (also row {first_row[k]})"
-                                        + ("" if wave is None else f" in wave {wave[row]!r}"),
+                problems.append(Problem(file, f"the same respondent id as row {first_row[k]}: a respondent "
+                                        "answers twice" + ("" if wave is None else f" in wave {wave[row]!r}"),
                                         row=int(row), column=codebook.respondent_id))
             else:
                 first_row[k] = int(row)
@@ -153,7 +153,7 @@ def _parse(folder: Path) -> tuple[Codebook | None, _Parsed | None, list[Problem]
                 numeric = pd.to_numeric(values.astype("string").str.replace(",", ".", regex=False), errors="coerce")
                 bad = values.notna() & ~numeric.isin([0, 1])
                 for row in frame.index[bad.to_numpy()]:
-                    problems.append(Problem(file, f"{values[row]!r} is not 0 or 1 (option {o.code!r} of question {q.id!r})",
+                    problems.append(Problem(file, f"not 0 or 1 (option {o.code!r} of question {q.id!r})",
                                             row=int(row), column=col))
                 hit = (numeric == 1).to_numpy(dtype=bool, na_value=False)
                 seen_any |= values.notna().to_numpy()
@@ -179,7 +179,7 @@ def _parse(folder: Path) -> tuple[Codebook | None, _Parsed | None, list[Problem]
                                     .str.replace("\u00a0", "", regex=False).str.replace(" ", "", regex=False),
                                     errors="coerce")
             for row in frame.index[(values.notna() & numeric.isna()).to_numpy()]:
-                problems.append(Problem(file, f"{values[row]!r} is not a number (question {q.id!r})",
+                problems.append(Problem(file, f"not a number (question {q.id!r})",
                                         row=int(row), column=col))
             numbers.append(pd.DataFrame({"_row": np.arange(n_rows), "question_id": q.id,
                                          "value": numeric.to_numpy(dtype=float, na_value=np.nan)}))
@@ -202,10 +202,9 @@ def _parse(folder: Path) -> tuple[Codebook | None, _Parsed | None, list[Problem]
                 for row in frame.index[bad]:
                     value = values[row]
                     if q.type == "likert" and numeric_scale and str(value).lstrip("-").replace(".", "", 1).isdigit():
-                        msg = (f"Likert code {value} is outside the scale {scale[0]}–{scale[-1]} "
-                               f"of question {q.id!r}")
+                        msg = f"a number outside the scale {scale[0]}–{scale[-1]} of question {q.id!r}"
                     else:
-                        msg = f"{value!r} is not an option of question {q.id!r}"
+                        msg = f"not one of the codebook's options of question {q.id!r}"
                     problems.append(Problem(file, msg, row=int(row), column=col, hint=f"options: {options_text}"))
             pos_rows.append(np.arange(n_rows))
             pos_q.append(np.full(n_rows, qi))
@@ -224,8 +223,9 @@ def _parse(folder: Path) -> tuple[Codebook | None, _Parsed | None, list[Problem]
             if value not in cache:
                 cache[value] = _split_joined(value, q.separator or ";", lookup)
             codes, unknown = cache[value]
-            for u in unknown:
-                problems.append(Problem(file, f"{u!r} is not an option of question {q.id!r}",
+            if unknown:
+                problems.append(Problem(file, f"{len(unknown)} of the answers in the cell are not among the "
+                                        f"codebook's options of question {q.id!r}",
                                         row=int(excel_rows[r]), column=col, hint=f"options: {options_text}"))
             seen: set[str] = set()
             for k, c in enumerate(codes, start=1):
