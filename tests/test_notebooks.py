@@ -66,19 +66,68 @@ RUNS = [
 ]
 
 
-@pytest.mark.notebooks
-@pytest.mark.parametrize(("name", "params"), RUNS, ids=[f"{n}-{'-'.join(map(str, p.values())) or 'default'}" for n, p in RUNS])
-def test_notebook_executes_on_the_sample_data(name, params, tmp_path):
+@pytest.fixture(scope="session")
+def executed(tmp_path_factory):
+    """Execute a notebook on the sample data once per test session (several tests read it)."""
     import papermill as pm
 
-    out = tmp_path / f"{name}.ipynb"
-    pm.execute_notebook(
-        str(NOTEBOOKS / f"{name}.ipynb"), str(out), parameters={"data_dir": str(SAMPLE), **params},
-        kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOKS),
-        execution_timeout=300, start_timeout=120,  # a stuck kernel fails the test instead of CI
-    )
-    executed = out.read_text(encoding="utf-8")
+    done: dict[tuple, Path] = {}
+
+    def run(name: str, params: dict) -> Path:
+        key = (name, tuple(sorted(params.items(), key=str)))
+        if key not in done:
+            out = tmp_path_factory.mktemp("executed") / f"{name}.ipynb"
+            pm.execute_notebook(
+                str(NOTEBOOKS / f"{name}.ipynb"), str(out), parameters={"data_dir": str(SAMPLE), **params},
+                kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOKS),
+                execution_timeout=300, start_timeout=120,  # a stuck kernel fails the test instead of CI
+            )
+            done[key] = out
+        return done[key]
+
+    return run
+
+
+def rendered(path: Path, name: str) -> str:
+    """The report page the runner would publish from an executed notebook."""
+    import nbformat
+
+    from analysis.runner import to_html
+
+    return to_html(nbformat.read(path, as_version=4), name)
+
+
+def sample_codebooks() -> dict:
+    from analysis import surveys
+
+    return {s: surveys.load_codebook(SAMPLE / "surveys" / s) for s in surveys.find_surveys(SAMPLE)}
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize(("name", "params"), RUNS, ids=[f"{n}-{'-'.join(map(str, p.values())) or 'default'}" for n, p in RUNS])
+def test_notebook_executes_on_the_sample_data(name, params, executed):
+    out = executed(name, params)
+    executed_text = out.read_text(encoding="utf-8")
     if name != "explore":
         banner = text.t("sample_banner", params.get("lang", "sv"))
-        assert banner in executed, "a report made from the sample must say so"
-        assert "Traceback" not in executed
+        assert banner in executed_text, "a report made from the sample must say so"
+        assert "Traceback" not in executed_text
+        # every report on its own passes the privacy audit (docs/privacy.md)
+        from analysis.privacy import audit
+
+        result = audit.audit({name: rendered(out, name)}, sample_codebooks(), 5)
+        assert result.ok, str(result)
+
+
+@pytest.mark.notebooks
+def test_the_sample_reports_together_pass_the_privacy_audit(executed):
+    # A reader has every report at once: the survey reports, the team reports' survey tables and
+    # the effect reports' wave and "for whom" tables are audited as one publication.
+    from analysis.privacy import audit
+
+    pages = {f"{n}-{i}": rendered(executed(n, p), n) for i, (n, p) in enumerate(RUNS) if n != "explore"}
+    result = audit.audit(pages, sample_codebooks(), 5)
+    assert result.ok, str(result)
+    surveyed = {name for name, html in pages.items() if "data-cell" in html}
+    assert {"survey-3", "survey-4", "survey-5", "team_effects-6", "baseline-1"} <= surveyed
+    assert result.numbers_read > 3000 and result.cells_checked > 4000

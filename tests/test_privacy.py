@@ -6,9 +6,16 @@ base under min_count are not shown; zero is shown. Expected values are by hand.
 
 from __future__ import annotations
 
+import csv
+import json
+import os
+import shutil
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from analysis import privacy
 from analysis.privacy import audit
@@ -228,3 +235,176 @@ def test_the_auditor_passes_a_protected_version_and_checks_the_printed_text():
     # a shown number whose text does not say what its mark says is reported
     bad = html.replace(">33 %<", ">35 %<")
     assert any("35 %" in p for p in audit.audit({"bad.html": bad}, {"klass": crafted_codebook()}, 5).problems)
+
+
+# ------------------------------------------------------------------------------ built reports
+
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "sample"
+NOTEBOOKS = ROOT / "notebooks"
+SENSITIVE = "KÄNSLIGT: Jag heter Anna Andersson och min sambo slår mig"
+
+
+def crafted_data(folder: Path) -> Path:
+    """The sample data plus two crafted surveys (written out below, values by construction).
+
+    ``klass`` (Google Forms, two waves): classes A, B and C of 30, 12 and 2 pupils in September
+    and 28, 11 and 2 in December; both pupils of class C answer "Ja, flera gånger"; a
+    multi-select question, a Likert item with "vet ej", and free text (``show_answers: true``)
+    with a script tag and a sensitive answer. ``centres`` (a census of 21, one 0/1 column per
+    option): one centre alone answers "Nej".
+    """
+    shutil.copytree(SAMPLE, folder)
+    rng = np.random.default_rng(13)
+    klass = folder / "surveys" / "klass"
+    klass.mkdir()
+    (klass / "codebook.yml").write_text(yaml.safe_dump({
+        "survey": "klass", "title": {"sv": "Klassenkät", "en": "Class survey"}, "design": "sample",
+        "export": {"file": "svar.csv", "tool": "google_forms", "respondent_id": "Elevkod",
+                   "wave_column": "Mättillfälle"},
+        "waves": [{"code": "sep", "value": "September"}, {"code": "dec", "value": "December"}],
+        "subgroups": ["klass"],
+        "questions": [
+            {"id": "klass", "type": "single", "text": {"sv": "Klass"}, "column": "Klass",
+             "options": [{"code": c, "value": c.upper(), "sv": f"Klass {c.upper()}"} for c in "abc"]},
+            {"id": "hit", "type": "single", "text": {"sv": "Har någon vuxen hemma slagit dig?"},
+             "options": [{"code": "no", "sv": "Nej"}, {"code": "once", "sv": "Ja, en gång"},
+                         {"code": "several", "sv": "Ja, flera gånger"}]},
+            {"id": "trivs", "type": "likert", "text": {"sv": "Jag trivs i skolan"}, "top_box": ["4", "5"],
+             "options": [{"code": str(k), "value": str(k), "sv": f"steg {k}"} for k in range(1, 6)]
+             + [{"code": "dk", "value": "Vet inte", "sv": "Vet inte", "dont_know": True}]},
+            {"id": "fritid", "type": "multi", "text": {"sv": "Vad gör du på fritiden?"},
+             "options": [{"code": "sport", "sv": "Idrott"}, {"code": "games", "sv": "Spel"},
+                         {"code": "friends", "sv": "Kompisar"}]},
+            {"id": "kommentar", "type": "text", "text": {"sv": "Något mer?"}, "show_answers": True},
+        ]}, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    rows = []
+    for wave, sizes in (("September", (30, 12, 2)), ("December", (28, 11, 2))):
+        for cls, size in zip("ABC", sizes, strict=True):
+            for i in range(size):
+                hit = "Ja, flera gånger" if cls == "C" else str(rng.choice(["Nej", "Nej", "Nej", "Ja, en gång"]))
+                trivs = str(rng.choice(["1", "2", "3", "4", "5", "4", "5", "Vet inte"]))
+                fritid = ", ".join(o for o in ("Idrott", "Spel", "Kompisar") if rng.random() < 0.6)
+                comment = (SENSITIVE if (cls, i, wave) == ("C", 0, "September") else
+                           "<script>alert('x')</script>" if (cls, i) == ("A", 0) else "")
+                rows.append([f"{cls}{i}", wave, cls, hit, trivs, fritid, comment])
+    with open(klass / "svar.csv", "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([["Elevkod", "Mättillfälle", "Klass", "Har någon vuxen hemma slagit dig?",
+                                       "Jag trivs i skolan", "Vad gör du på fritiden?", "Något mer?"], *rows])
+    centres = folder / "surveys" / "centres"
+    centres.mkdir()
+    (centres / "codebook.yml").write_text(yaml.safe_dump({
+        "survey": "centres", "title": {"sv": "Enkät till centrumen"}, "design": "census", "population": 21,
+        "export": {"file": "export.csv", "tool": "columns", "respondent_id": "Id", "drop": ["Namn"]},
+        "questions": [
+            {"id": "offers", "type": "multi", "text": {"sv": "Vad erbjuder ni?"},
+             "options": [{"code": "before", "sv": "Före", "column": "Q1_1"},
+                         {"code": "after", "sv": "Efter", "column": "Q1_2"}]},
+            {"id": "wants", "type": "single", "text": {"sv": "Vill ni ha riktlinjer?"}, "column": "Q2",
+             "options": [{"code": "1", "value": "1", "sv": "Ja"}, {"code": "2", "value": "2", "sv": "Nej"}]},
+        ]}, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    lines = ["Id;Namn;Q1_1;Q1_2;Q2"] + [f"{i};Centrum {i};{int(i % 3 != 0)};{int(i % 4 != 0)};{2 if i == 7 else 1}"
+                                        for i in range(1, 22)]
+    (centres / "export.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def execute_survey(data: Path, survey: str, out: Path) -> str:
+    import nbformat
+    import papermill as pm
+
+    from analysis.runner import to_html
+
+    pm.execute_notebook(str(NOTEBOOKS / "survey.ipynb"), str(out), parameters={"data_dir": str(data), "survey": survey},
+                        kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOKS), execution_timeout=300,
+                        start_timeout=120)
+    return to_html(nbformat.read(out, as_version=4), survey)
+
+
+@pytest.fixture(scope="module")
+def crafted(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("crafted")
+    data = crafted_data(folder / "data")
+    pages = {s: execute_survey(data, s, folder / f"{s}.ipynb") for s in ("klass", "centres")}
+    return data, pages
+
+
+def wave_pages(data: Path, min_count: int = 5) -> dict[str, str]:
+    """The effect report's wave and "for whom" tables of the crafted survey, as the notebook makes them."""
+    from analysis import effects, report, surveys
+
+    survey = surveys.load_survey(data / "surveys" / "klass")
+    waves = effects.survey_waves(survey, min_count=min_count)
+    html = report.table_html(effects.waves_table(waves, survey=survey))
+    html += report.table_html(effects.waves_table(effects.for_whom(survey, waves, "klass", min_count=min_count),
+                                                  by=["klass"], survey=survey))
+    return {"klass-waves": html}
+
+
+@pytest.mark.notebooks
+def test_crafted_surveys_pass_the_audit_in_their_reports(crafted):
+    from analysis import surveys
+
+    data, pages = crafted
+    codebooks = {s: surveys.load_codebook(data / "surveys" / s) for s in surveys.find_surveys(data)}
+    everything = {**pages, **wave_pages(data)}
+    result = audit.audit(everything, codebooks, 5)
+    assert result.ok, str(result)
+    # the class of 2 is hidden everywhere, and every class C count is hidden or never shown
+    marks = [m for html in everything.values() for m in audit.read_marks(html)]
+    class_c = [m for m in marks if '"klass":"c"' in m.cell]
+    assert class_c and all(m.n is None for m in class_c)
+    # the census: "Nej" (1 centre) is hidden and cannot come back as 21 - 20
+    wants = [m for m in marks if '"q":"wants"' in m.cell and '"c":"2"' in m.cell]
+    assert wants and all(m.n is None for m in wants)
+    assert "Ja, flera gånger" in pages["klass"]
+
+
+@pytest.mark.notebooks
+def test_free_text_appears_only_when_workbook_yml_and_the_codebook_allow_it(crafted, tmp_path, monkeypatch):
+    data, pages = crafted
+    # workbook.yml says show_free_text: false (the default): the codebook's show_answers is not enough
+    assert "alert(" not in pages["klass"] and "sambo" not in pages["klass"]
+    assert "personer skrev ett fritextsvar. Fritextsvar visas inte" in pages["klass"]
+    # a project whose workbook.yml allows it: the answers are shown, escaped
+    config = (ROOT / "workbook.yml").read_text(encoding="utf-8").replace("show_free_text: false", "show_free_text: true")
+    (tmp_path / "workbook.yml").write_text(config, encoding="utf-8")
+    monkeypatch.setenv("WORKBOOK_ROOT", str(tmp_path))
+    shown = execute_survey(data, "klass", tmp_path / "klass.ipynb")
+    assert "&lt;script&gt;alert('x')&lt;/script&gt;" in shown and "<script>alert" not in shown
+    assert SENSITIVE.split(":")[1].strip().split()[0] in shown  # the opted-in text itself
+    assert "svaren visas nedan som de skrevs" in shown
+
+
+@pytest.mark.notebooks
+def test_a_failed_run_leaves_no_respondent_text_in_the_published_folder(tmp_path):
+    # A sensitive typed answer in a single-choice column: the survey report fails with a problem
+    # that names file, row and column; the text is nowhere under outputs/ (index, logs, executed
+    # notebooks are outside it; the error messages never quote it).
+    from analysis import cli
+
+    project = tmp_path / "project"
+    shutil.copytree(NOTEBOOKS, project / "notebooks")
+    data = crafted_data(project / "data" / "sample")
+    export = data / "surveys" / "klass" / "svar.csv"
+    lines = export.read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].replace(",A,", f",\"{SENSITIVE}\",", 1)
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    config = (ROOT / "workbook.yml").read_text(encoding="utf-8")
+    (project / "workbook.yml").write_text(config.split("\nreports:")[0] + "\nreports:\n  - notebook: survey\n"
+                                          "    params: {survey: klass}\n", encoding="utf-8")
+    os.environ["WORKBOOK_ROOT"] = str(project)
+    try:
+        assert cli.main(["run"]) == 1
+    finally:
+        os.environ["WORKBOOK_ROOT"] = str(ROOT)
+    index = json.loads((project / "outputs" / "index.json").read_text(encoding="utf-8"))
+    error = index["reports"]["survey"]["error"]
+    assert "surveys/klass/svar.csv row 4, column 'klass'" in error and "not one of the codebook's options" in error
+    published = [p for p in (project / "outputs").rglob("*") if p.is_file()]
+    assert {p.name for p in published} <= {"index.html", "index.json", ".run.lock"}
+    for path in [*published, *(project / "outputs-private").rglob("*")]:
+        if path.is_file():
+            body = path.read_text(encoding="utf-8", errors="replace")
+            assert "KÄNSLIGT" not in body and "sambo" not in body, path
