@@ -48,6 +48,10 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--lossless-images", action="store_true",
                      help="keep figures as drawn (default: 256-colour PNGs, about 3x smaller)")
 
+    audit = sub.add_parser("audit", help="check that no hidden survey count can be worked out from the "
+                                         "published reports (docs/privacy.md)")
+    audit.add_argument("folder", nargs="?", type=Path, help="folder of HTML reports (default: outputs/)")
+
     lst = sub.add_parser("list", help="show the report plan and which reports are out of date")
     lst.add_argument("--only", action="append", metavar="NOTEBOOK", default=[])
     lst.add_argument("--param", action="append", metavar="K=V", default=[])
@@ -93,7 +97,27 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .runner import run
 
     summary = run(_options(args))
-    return summary.exit_code
+    audited = _audit(load_config().outputs_dir)
+    return summary.exit_code if audited == EXIT_OK else audited
+
+
+def _audit(folder: Path) -> int:
+    """Audit every published report of ``folder`` together (the privacy auditor)."""
+    from .privacy.audit import audit_folder
+
+    config = load_config()
+    if not any("data-cell=" in p.read_text(encoding="utf-8") for p in Path(folder).glob("*.html")):
+        return EXIT_OK  # no survey numbers published
+    result = audit_folder(folder, config.data_dir(), config.min_count)
+    print(result, flush=True)
+    if not result.ok:
+        print(f"do not publish {folder} until this is fixed (docs/privacy.md)", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    return _audit(args.folder or load_config().outputs_dir)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -130,7 +154,7 @@ def cmd_kolada(args: argparse.Namespace) -> int:
     return int(kolada_main(list(args.args)) or 0)
 
 
-COMMANDS = {"check": cmd_check, "run": cmd_run, "list": cmd_list, "sample": cmd_sample,
+COMMANDS = {"check": cmd_check, "run": cmd_run, "audit": cmd_audit, "list": cmd_list, "sample": cmd_sample,
             "kolada": cmd_kolada}
 
 

@@ -235,6 +235,12 @@ def test_the_auditor_passes_a_protected_version_and_checks_the_printed_text():
     # a shown number whose text does not say what its mark says is reported
     bad = html.replace(">33 %<", ">35 %<")
     assert any("35 %" in p for p in audit.audit({"bad.html": bad}, {"klass": crafted_codebook()}, 5).problems)
+    # and so is a number in a column of marked numbers that carries no mark of its own
+    # (one column of marked numbers: a row with a bare 8 in it is reported, a label column is not)
+    column = html.replace("<tr><td data-cell", "<tr><td>8</td></tr><tr><td data-cell", 1)
+    assert audit.unmarked_numbers(column, "c.html") == ["c.html: the number '8' in a survey table carries no mark"]
+    labelled = html.replace("<tr><td data-cell", "<tr><td>Klass 3</td><td data-cell")
+    assert audit.unmarked_numbers(labelled, "l.html") == []
 
 
 # ------------------------------------------------------------------------------ built reports

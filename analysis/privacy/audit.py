@@ -30,7 +30,7 @@ from pathlib import Path
 from .intervals import Finding, Infeasible, Solver
 from .rules import SUPPRESSED
 
-__all__ = ["AuditResult", "MarkedNumber", "audit", "audit_folder", "read_marks"]
+__all__ = ["AuditResult", "MarkedNumber", "audit", "audit_folder", "read_marks", "unmarked_numbers"]
 
 
 @dataclass(frozen=True)
@@ -68,35 +68,75 @@ class AuditResult:
         return "\n".join(lines)
 
 
+_VOID = ("br", "img", "meta", "link", "input", "hr", "col", "source", "wbr")
+
+
 class _MarkParser(HTMLParser):
+    """Collects marked numbers, and the cells of survey tables (``data-survey``) to check that
+    every number in a column of marked numbers is marked."""
+
     def __init__(self, page: str):
         super().__init__(convert_charrefs=True)
         self.page = page
-        self.stack: list[dict | None] = []
+        self.stack: list[dict] = []
         self.out: list[MarkedNumber] = []
+        self.tables: list[list[list[tuple[bool, str]]]] = []  # survey tables: rows of (marked, text)
+        self._table: list[list[tuple[bool, str]]] | None = None
+        self._depth = 0
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag in ("br", "img", "meta", "link", "input", "hr", "col", "source", "wbr"):
+        if tag in _VOID:
             return
-        self.stack.append({"attrs": attrs, "text": []} if "data-cell" in attrs else None)
+        if tag == "table":
+            self._depth += 1
+            if "data-survey" in attrs and self._table is None:
+                self._table, self._table_depth = [], self._depth
+        if tag == "tr" and self._table is not None:
+            self._table.append([])
+        self.stack.append({"tag": tag, "attrs": attrs, "text": []})
 
     def handle_endtag(self, tag):
-        if tag in ("br", "img", "meta", "link", "input", "hr", "col", "source", "wbr") or not self.stack:
+        if tag in _VOID or not self.stack:
             return
         item = self.stack.pop()
-        if item is None:
-            return
         a = item["attrs"]
+        text = "".join(item["text"]).strip()
+        if item["tag"] == "td" and self._table is not None and self._table:
+            self._table[-1].append(("data-cell" in a, text))
+        if item["tag"] == "table":
+            if self._table is not None and self._depth == self._table_depth:
+                self.tables.append(self._table)
+                self._table = None
+            self._depth -= 1
+        if "data-cell" not in a:
+            return
         self.out.append(MarkedNumber(
             self.page, a["data-cell"], int(a["data-n"]) if a.get("data-n") not in (None, "") else None,
-            a.get("data-role", "n"), "".join(item["text"]).strip(), a.get("data-base-cell"),
+            a.get("data-role", "n"), text, a.get("data-base-cell"),
             int(a["data-base"]) if a.get("data-base") not in (None, "") else None))
 
     def handle_data(self, data):
         for item in self.stack:
-            if item is not None:
-                item["text"].append(data)
+            item["text"].append(data)
+
+
+def unmarked_numbers(html: str, page: str = "") -> list[str]:
+    """Numbers in a survey table that carry no mark although their column does (a report that
+    would print a survey count the auditor cannot see)."""
+    parser = _MarkParser(page)
+    parser.feed(html)
+    parser.close()
+    out = []
+    for rows in parser.tables:
+        rows = [r for r in rows if r]  # the header row holds th, not td
+        width = max((len(r) for r in rows), default=0)
+        marked_columns = {j for r in rows for j, (marked, _) in enumerate(r) if marked}
+        for r in rows:
+            for j, (marked, text) in enumerate(r):
+                if j in marked_columns and not marked and len(r) == width and any(ch.isdigit() for ch in text):
+                    out.append(f"{page}: the number {text!r} in a survey table carries no mark")
+    return out
 
 
 def read_marks(html: str, page: str = "") -> list[MarkedNumber]:
@@ -153,6 +193,7 @@ def audit(pages: Mapping[str, str], codebooks: Mapping[str, object], min_count: 
     marks: list[MarkedNumber] = []
     for name, html in pages.items():
         marks += read_marks(html, name)
+        result.problems += unmarked_numbers(html, name)
     result.numbers_read = len(marks)
     shown: dict[str, dict[CellKey, int]] = {}
     seen: dict[str, set[CellKey]] = {}
