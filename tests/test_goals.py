@@ -277,6 +277,24 @@ def test_family_centre_target_x_of_21_short():
     assert row["met_by_deadline"] == False  # noqa: E712  (pandas boolean scalar)
 
 
+def test_a_survey_goal_resting_on_a_small_count_is_not_shown():
+    # 17 of 21: the 4 centres short of the goal are a count under 5, so with the report's
+    # threshold 5 neither 17, the current value nor the gap is shown (21 - 17 would give 4 back);
+    # the status still is. With threshold 4, 4 may be shown and so may 17.
+    shares = pd.DataFrame({"source": ["survey:coordinators:groups_before_birth:any"],
+                           "x": [17], "n": [21], "population": [21]})
+    row = goals.gap_table(goals.survey_goals(GOALS, shares, measured="2024-12-31", min_count=5),
+                          as_of="2024-12-31").iloc[0]
+    assert row["suppressed"] and row["detail"] == "../21" and np.isnan(row["current"]) and np.isnan(row["gap"])
+    assert row["met_by_deadline"] == False  # noqa: E712  (the status is kept)
+    note = goals.survey_goal_notes(goals.gap_table(goals.survey_goals(GOALS, shares, measured="2024-12-31",
+                                                                      min_count=5), as_of="2024-12-31"), lang="en")
+    assert ".. of 21" in note[0] and "17" not in note[0]
+    row = goals.gap_table(goals.survey_goals(GOALS, shares, measured="2024-12-31", min_count=4),
+                          as_of="2024-12-31").iloc[0]
+    assert not row["suppressed"] and row["detail"] == "17/21"
+
+
 def test_indicator_overview_position_and_gender():
     ind = _indicators()
     extra = pd.DataFrame([("N17461", "0682", 2024, "K", 71.0), ("N17461", "0682", 2024, "M", 65.0)],

@@ -126,7 +126,7 @@ def indicator_goals(
 
 
 def survey_goals(goals: pd.DataFrame, shares: pd.DataFrame, measured: pd.Timestamp | str | None = None,
-                 as_of: pd.Timestamp | str | None = None) -> pd.DataFrame:
+                 as_of: pd.Timestamp | str | None = None, min_count: int | None = None) -> pd.DataFrame:
     """Gap rows of every goal whose source is ``survey:<survey>:<question>:<option>``.
 
     ``shares`` holds one row per goal source: source, x (count meeting the criterion), n (those
@@ -134,7 +134,9 @@ def survey_goals(goals: pd.DataFrame, shares: pd.DataFrame, measured: pd.Timesta
     sample). The current value is ``100 * x / n``; when n equals the population it is a census
     and carries no sampling error (method says so), else a Wilson 95 % interval is given.
     ``measured`` is the survey date; when unknown (None) the status is judged as of ``as_of``
-    (see :func:`target_status`, ``date_known=False``).
+    (see :func:`target_status`, ``date_known=False``). With ``min_count`` (the report's privacy
+    threshold) a goal whose count x, or n - x, is 1..min_count-1 shows neither x, the current
+    value, the gap nor the interval (``suppressed``); the status still says where it stands.
     """
     rows = []
     src = goals["source"].astype("string")
@@ -153,7 +155,7 @@ def survey_goals(goals: pd.DataFrame, shares: pd.DataFrame, measured: pd.Timesta
                 "current_period": str(measured.date()) if known else pd.NA,
                 "baseline_year": pd.NA, "baseline": np.nan}
         if match.empty or not int(match["n"].iloc[0]):
-            rows.append({**base, "current": np.nan, "gap": np.nan, "status": "no_data",
+            rows.append({**base, "current": np.nan, "gap": np.nan, "status": "no_data", "suppressed": False,
                          "share_achieved": np.nan, "ci_low": np.nan, "ci_high": np.nan,
                          "detail": "", "method": ""})
             continue
@@ -168,10 +170,13 @@ def survey_goals(goals: pd.DataFrame, shares: pd.DataFrame, measured: pd.Timesta
             method = "Wilson score interval 95 % (Wilson 1927)"
         st = target_status(value, float(goal.target_value), goal.deadline, measured, direction,
                            date_known=known)
-        rows.append({**base, "current": value, "gap": st["gap"], "status": st["status"],
-                     "share_achieved": np.nan, "ci_low": low, "ci_high": high,
-                     "detail": f"{x}/{n}", "method": method, "met_by_deadline": st["met_by_deadline"]})
-    return pd.DataFrame(rows, columns=[*GAP_COLUMNS, "met_by_deadline"])
+        hidden = min_count is not None and any(1 <= c <= min_count - 1 for c in (x, n - x))
+        rows.append({**base, "current": np.nan if hidden else value, "gap": np.nan if hidden else st["gap"],
+                     "status": st["status"], "share_achieved": np.nan,
+                     "ci_low": np.nan if hidden else low, "ci_high": np.nan if hidden else high,
+                     "detail": f"../{n}" if hidden else f"{x}/{n}", "method": method,
+                     "met_by_deadline": st["met_by_deadline"], "suppressed": hidden})
+    return pd.DataFrame(rows, columns=[*GAP_COLUMNS, "met_by_deadline", "suppressed"])
 
 
 def _wilson(x: int, n: int, level: float = 0.95) -> tuple[float, float]:
@@ -230,7 +235,7 @@ def survey_shares(goals: pd.DataFrame, data_dir) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["source", "x", "n", "population", "share", "method"])
 
 
-def gap_analysis(dataset, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def gap_analysis(dataset, year: int, min_count: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every goal of ``dataset.goals`` against the data up to ``year`` (as of 31 December).
 
     Returns ``(table, series)``: :func:`gap_table` of indicator and survey goals, and the
@@ -241,5 +246,5 @@ def gap_analysis(dataset, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
                                   dataset.municipalities, int(year))
     shares = survey_shares(dataset.goals, dataset.folder)
     # Survey exports carry no date: judged as of the end of the analysis year.
-    surv = survey_goals(dataset.goals, shares, as_of=as_of)
+    surv = survey_goals(dataset.goals, shares, as_of=as_of, min_count=min_count)
     return gap_table(gap, surv, as_of=as_of), series

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..privacy.rules import SUPPRESSED
 from .baseline import MIN_BASELINE_POINTS, baseline_chart, baseline_summary, first_change
 from .detect import required_n
 from .progress import STATUSES
@@ -282,6 +283,11 @@ def changes_table(changes: pd.DataFrame, team_id: str, measures: pd.DataFrame | 
     })
 
 
+def _suppressed(row: dict) -> bool:
+    value = row.get("suppressed")
+    return bool(pd.notna(value) and value)
+
+
 def gap_display(table: pd.DataFrame, municipalities: pd.DataFrame, lang: str | None = None,
                 with_goal: bool = True) -> pd.DataFrame:
     """:func:`gap_table` for a report: goal, where, current, target, gap, deadline, status, trend."""
@@ -301,16 +307,17 @@ def gap_display(table: pd.DataFrame, municipalities: pd.DataFrame, lang: str | N
         else:
             basis = "–"
         pace = r.get("pace")
+        hidden = _suppressed(r)  # a survey goal resting on a count of 1..min_count-1
         row = {t("goals_col_goal", lang): r[f"title_{lang}"] if pd.notna(r.get(f"title_{lang}")) else r["title_sv"]}
         if not with_goal:
             row = {}
         row.update({
             t("municipality", lang): where or "–",
             t("goals_col_detail", lang): basis,
-            t("goals_col_current", lang): _value_text(r["current"], r["unit"], lang),
+            t("goals_col_current", lang): SUPPRESSED if hidden else _value_text(r["current"], r["unit"], lang),
             t("goals_col_current_period", lang): r["current_period"] if pd.notna(r["current_period"]) else "–",
             t("goals_col_target", lang): _value_text(r["target"], r["unit"], lang),
-            t("goals_col_gap", lang): _gap_text(r["gap"], r["unit"], lang),
+            t("goals_col_gap", lang): SUPPRESSED if hidden else _gap_text(r["gap"], r["unit"], lang),
             t("goals_col_deadline", lang): r["deadline"],
             t("goals_col_status", lang): t(f"goals_status_{r['status']}", lang),
             t("goals_col_share_achieved", lang): percent(r["share_achieved"], 0, lang),
@@ -418,8 +425,9 @@ def survey_goal_notes(table: pd.DataFrame, lang: str | None = None) -> list[str]
         if r["status"] == "no_data":
             continue
         x, n = str(r["detail"]).split("/")
+        share = SUPPRESSED if _suppressed(r) else number(r["current"], 0, lang)
         notes.append(t("goals_survey_x_of_n", lang, title=r[f"title_{lang}"], x=x, n=n,
-                       share=number(r["current"], 0, lang), target=number(r["target"], 0, lang),
+                       share=share, target=number(r["target"], 0, lang),
                        deadline=f"{pd.Timestamp(r['deadline']):%Y-%m-%d}",
                        status=t(f"goals_status_{r['status']}", lang),
                        met=t("goals_met_yes" if r["met_by_deadline"] is True else
