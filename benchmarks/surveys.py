@@ -2,7 +2,10 @@
 
 The scale of a county-wide youth health survey. 40 Likert items (1-5 plus "vet ej") and
 10 multi-select questions (8 options, about 2.4 chosen each) give a tidy long table of about
-6.4 million rows; the subgroups are municipality (13) and gender (3).
+6.4 million rows; the subgroups are municipality (13) and gender (3). Counting without
+suppression, the suppression over the whole publication (once per survey), and a suppressed
+summary from the cached publication are timed separately; ``benchmarks/privacy.py`` times the
+suppression and the audit on the sample surveys.
 
     .venv/bin/python benchmarks/surveys.py [respondents]
 """
@@ -66,7 +69,10 @@ def build(respondents: int = 100_000, likert: int = 40, multi: int = 10, seed: i
         "option": pd.Categorical.from_codes(o, categories=all_codes),
         "rank": pd.array(np.full(len(q), pd.NA), dtype="Int64"),
     })
-    respondents_frame = pd.DataFrame({"respondent_id": [f"r{i}" for i in range(respondents)]})
+    respondents_frame = pd.DataFrame({  # one row per respondent with the subgroups, as load_survey gives
+        "respondent_id": pd.Categorical([f"r{i}" for i in range(respondents)]),
+        "municipality": pd.Categorical.from_codes(mun, categories=[m.code for m in municipalities], ordered=True),
+        "gender": pd.Categorical.from_codes(gen, categories=[g.code for g in genders], ordered=True)})
     return Survey(codebook=codebook, responses=responses, respondents=respondents_frame)
 
 
@@ -80,9 +86,23 @@ def main(respondents: int = 100_000) -> None:
         times = []
         for _ in range(3):
             start = time.perf_counter()
-            out = surveys.summarise(survey, by=by)
+            out = surveys.summarise(survey, by=by, min_count=None)
             times.append(time.perf_counter() - start)
-        print(f"summarise(by={by}): best of 3 {min(times):.2f} s -> {len(out):,} rows")
+        print(f"summarise(by={by}) without suppression: best of 3 {min(times):.2f} s -> {len(out):,} rows")
+    from analysis.surveys import publication
+
+    start = time.perf_counter()
+    protected = publication._protect(survey, 5)
+    once = time.perf_counter() - start
+    print(f"suppression over the whole publication (once per survey and threshold): {once:.2f} s, "
+          f"{int(protected.cells['hidden'].sum()):,} of {len(protected.cells):,} cells hidden")
+    for by in ([], ["municipality"]):
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            out = surveys.summarise(survey, by=by, min_count=5)  # the publication is cached after the first
+            times.append(time.perf_counter() - start)
+        print(f"summarise(by={by}, min_count=5): best of 3 {min(times):.2f} s -> {len(out):,} rows")
 
 
 if __name__ == "__main__":

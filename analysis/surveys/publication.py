@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -121,13 +122,23 @@ def _load(file: Path, survey: Survey, min_count: int) -> Publication | None:
         {"key": published, "value": values, "hidden": [k in hidden for k in published]}))
 
 
+_FINGERPRINTS: dict[int, tuple[weakref.ref, str]] = {}
+
+
 def _fingerprint(survey: Survey) -> str:
+    """A hash of the survey's answers and codebook (computed once per loaded survey)."""
+    known = _FINGERPRINTS.get(id(survey))
+    if known is not None and known[0]() is survey:
+        return known[1]
     digest = hashlib.sha256()
     for frame in (survey.responses, survey.numbers, survey.free_text, survey.respondents):
         if len(frame):
-            digest.update(pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy().tobytes())
-    digest.update(repr(survey.codebook.questions).encode())
-    return digest.hexdigest()
+            digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+            digest.update(repr(list(frame.columns)).encode())
+    digest.update(repr(survey.codebook).encode())
+    value = digest.hexdigest()
+    _FINGERPRINTS[id(survey)] = (weakref.ref(survey), value)
+    return value
 
 
 def _cost(key: CellKey, value: float) -> float:
