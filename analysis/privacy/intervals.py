@@ -254,6 +254,51 @@ class Solver:
                           and self.system.labels[i] not in failed)
         return findings
 
+    def pinned(self, cells: Iterable[int], witnesses: Sequence[np.ndarray] = ()) -> list[int]:
+        """The cells whose value the shown cells determine exactly (a reader knows them anyway).
+
+        Two solutions with different values prove a cell is not pinned; a solution minimising and
+        one maximising the sum of the cells settle most, the rest get a solve of their own.
+        """
+        cells = [i for i in cells if i not in self.shown]
+        if not cells:
+            return []
+        seen_lo = np.full(len(self.system.cells), np.inf)
+        seen_hi = np.full(len(self.system.cells), -np.inf)
+
+        def record(x: np.ndarray | None) -> None:
+            if x is not None:
+                values = self.cell_matrix @ x
+                np.minimum(seen_lo, values, out=seen_lo)
+                np.maximum(seen_hi, values, out=seen_hi)
+
+        for w in witnesses:
+            record(w)
+        for sign in (1.0, -1.0):
+            weights = np.zeros(self.n)
+            for i in cells:
+                weights[self.system.cells[i]] += sign
+            record(self.minimise(weights))
+        out = []
+        for i in cells:
+            if seen_hi[i] - seen_lo[i] > 0.5:
+                continue
+            obj = np.zeros(self.n)
+            obj[self.system.cells[i]] = 1.0
+            low, high = self.minimise(obj), self.minimise(-obj)
+            record(low)
+            record(high)
+            if high is not None and seen_hi[i] - seen_lo[i] < 0.5:
+                out.append(i)
+        return out
+
+    def show(self, cell: int, value: float) -> None:
+        """Publish ``cell`` with ``value`` (its row becomes an equation)."""
+        self.shown[cell] = float(value)
+        row = self.first_cell_row + cell
+        self.row_lo[row] = self.row_hi[row] = float(value)
+        self.highs.changeRowBounds(row, float(value), float(value))
+
     def binding(self, cell: int, maximise: bool = False) -> dict[int, float]:
         """Which shown cells pin ``cell`` at its LP optimum: their non-zero dual values.
 

@@ -31,7 +31,8 @@ _DEBUG = False
 def protect(system: TableSystem, values: np.ndarray, published: Iterable[int], hidden: Iterable[int],
             sensitive: Iterable[int], min_count: int, cost: Sequence[float],
             coupled: Callable[[int], Iterable[int]] = lambda i: (), truth: np.ndarray | None = None,
-            fixed: Iterable[int] = (), max_rounds: int = 200) -> tuple[set[int], list[Finding]]:
+            fixed: Iterable[int] = (), may_show: Callable[[int, set[int]], bool] = lambda i, hidden: True,
+            max_rounds: int = 200) -> tuple[set[int], list[Finding]]:
     """Choose which published cells to hide so that no sensitive cell is at risk.
 
     Parameters
@@ -55,6 +56,10 @@ def protect(system: TableSystem, values: np.ndarray, published: Iterable[int], h
         settled without solving.
     fixed
         Published cells that are always shown (never chosen as complements).
+    may_show
+        Whether a hidden cell may be shown again given the others hidden (a share needs its base).
+        At the end, every hidden cell the shown cells determine exactly is shown again: hiding
+        a number a reader can work out protects nothing (the ``..`` of issue 13's "Obesvarad").
 
     Returns
     -------
@@ -74,7 +79,7 @@ def protect(system: TableSystem, values: np.ndarray, published: Iterable[int], h
         index = {system.labels[i]: i for i in check}
         findings = solver.check(min_count, cells=check, witnesses=witnesses, stable=passed)
         if not findings:
-            return hidden, []
+            return _show_pinned(solver, hidden, values, witnesses, may_show), []
         pins = {}
         for f in findings:
             i = index[f.label]
@@ -107,6 +112,16 @@ def protect(system: TableSystem, values: np.ndarray, published: Iterable[int], h
                 hidden.add(c)
                 solver.hide(c)
     return hidden, findings
+
+
+def _show_pinned(solver: Solver, hidden: set[int], values: np.ndarray, witnesses, may_show) -> set[int]:
+    """Show again the hidden cells whose value the rest determines (their value is known anyway:
+    adding it changes no interval)."""
+    for i in solver.pinned(sorted(hidden), witnesses):
+        if may_show(i, hidden):
+            hidden.discard(i)
+            solver.show(i, float(values[i]))
+    return hidden
 
 
 def _close(cells: set[int], coupled: Callable[[int], Iterable[int]]) -> set[int]:

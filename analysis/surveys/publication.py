@@ -142,11 +142,12 @@ def _fingerprint(survey: Survey) -> str:
 
 
 def _cost(key: CellKey, value: float) -> float:
-    """What hiding a cell loses: a tier (subgroup cells first, overall totals last; a "vet ej"
-    line is cheap), then the count itself (the smallest complementary cell first)."""
+    """What hiding a cell loses: a tier (subgroup cells first, overall totals last; a number of
+    the "vet ej / obesvarad" line is cheap), then the count itself (the smallest complementary
+    cell first)."""
     dims = {d for d, _ in key.group}
     tier = 0.0 if dims - {"wave"} else (2.0 if dims else 4.0)
-    if key.category == DK:
+    if key.category in (DK, BLANK):  # a number in a note, not a table cell
         tier = 0.5
     elif key.question == RESPONDENTS or key.category in (BASE, ANSWERED):
         tier += 1.0
@@ -179,6 +180,11 @@ def _protect(survey: Survey, min_count: int) -> Publication:
     def coupled(i: int):
         return base_of.get(i, ())
 
+    base_for = {c: b for b, cells in base_of.items() for c in cells}
+
+    def may_show(i: int, hidden: set[int]) -> bool:
+        return base_for.get(i) not in hidden  # a share needs its base
+
     hidden: set[int] = set()
     m = min_count
     if m > 1:
@@ -200,11 +206,10 @@ def _protect(survey: Survey, min_count: int) -> Publication:
         cost[index[k]] = _cost(k, values[index[k]])
     findings: list[Finding] = []
     if m > 1:
-        # always shown: blanks, and how many answered the survey (in all and per wave)
-        fixed = {index[k] for k in published if k.category == BLANK
-                 or (k.question == RESPONDENTS and all(d == "wave" for d, _ in k.group))}
+        # always shown: how many answered the survey (in all and per wave)
+        fixed = {index[k] for k in published if k.question == RESPONDENTS and all(d == "wave" for d, _ in k.group)}
         hidden, findings = protect(system, values, pub, hidden, [index[k] for k in structure if sensitive(k)],
-                                   m, cost, coupled=coupled, truth=truth, fixed=fixed)
+                                   m, cost, coupled=coupled, truth=truth, fixed=fixed, may_show=may_show)
     cells = pd.DataFrame({"key": published, "value": [int(round(values[index[k]])) for k in published],
                           "hidden": [index[k] in hidden for k in published]})
     return Publication(survey.id, m, cells, tuple(findings))
