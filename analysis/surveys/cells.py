@@ -36,6 +36,7 @@ from .codebook import BOTTOM_BOX, TOP_BOX, Codebook, Question
 RESPONDENTS = "_respondents"
 N, BASE, DK, BLANK, ANSWERED, ANSWERED_MULTI = "_n", "_base", "_dk", "_blank", "_answered", "_ans"
 NOT = "_not:"
+NOFIRST = "_nofirst"
 MISSING = "_missing"  # respondents who did not answer a subgroup question (never a published group)
 
 Group = tuple[tuple[str, str], ...]
@@ -80,7 +81,9 @@ def categories(q: Question) -> list[str]:
         return out
     if q.type in ("number", "text"):
         return [ANSWERED, BLANK]
-    return [*(o.code for o in q.answer_options), *([DK] if q.dont_know_codes else []), BLANK]
+    # ranking: who answered but ranked "vet ej" first is counted in no option's first places
+    nofirst = [NOFIRST] if q.type == "ranking" and q.dont_know_codes else []
+    return [*(o.code for o in q.answer_options), *nofirst, *([DK] if q.dont_know_codes else []), BLANK]
 
 
 def partition(q: Question) -> list[str]:
@@ -216,7 +219,8 @@ class SurveyModel:
             return [DK] if DK in cats else []  # no "vet ej" option: always 0
         if category == BASE:
             return [ANSWERED_MULTI, *with_dk] if q.type == "multi" else (
-                [ANSWERED] if q.type in ("number", "text") else [*answers, *with_dk])
+                [ANSWERED] if q.type in ("number", "text") else
+                [*answers, *([NOFIRST] if NOFIRST in cats else []), *with_dk])
         if category in (TOP_BOX, BOTTOM_BOX) and q.type == "likert":
             return list(q.top_box if category == TOP_BOX else q.bottom_box)
         if category.startswith(NOT) and q.type == "multi":
@@ -386,3 +390,5 @@ def _fill_group(x: np.ndarray, atoms: np.ndarray, cats: list[str], q: Question, 
         return
     for o in q.answer_options:
         x[atoms[cats.index(o.code)]] = n.get(o.code, 0.0)
+    if NOFIRST in cats:
+        x[atoms[cats.index(NOFIRST)]] = answered - sum(n.get(o.code, 0.0) for o in q.answer_options)

@@ -161,6 +161,10 @@ def _protect(survey: Survey, min_count: int) -> Publication:
     system = model.system
     index = {k: system.add_cell(model.atoms(k), k.label()) for k in structure}
     truth = model.true_atoms(survey)
+    broken = system.violated(truth)
+    if broken:  # the counts do not fit the model of the survey: a bug, never a reason to publish
+        raise RuntimeError(f"survey {survey.id!r}: the counts break {broken} equation(s) of the model of its "
+                           "cells (analysis/surveys/cells.py); no suppression pattern can be trusted")
     values = system.cell_values(truth)
     pub = [index[k] for k in published]
 
