@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -164,7 +165,11 @@ def kpi_title(kpis: pd.DataFrame, kpi: str, lang: str | None = None) -> str:
         return kpi
     title = info[f"title_{lang}"].iloc[0] if f"title_{lang}" in info else info["title_sv"].iloc[0]
     title = title if pd.notna(title) and str(title).strip() else info["title_sv"].iloc[0]
-    return f"{kpi} {title} ({info['unit'].iloc[0]})"
+    unit = str(info["unit"].iloc[0]) if pd.notna(info["unit"].iloc[0]) else ""
+    # Kolada's own titles end in their unit ("andel (%)", "antal/1000 inv"): not twice
+    said = (unit == "%" and str(title).rstrip().endswith("(%)")) or bool(
+        re.search(r"antal\s*/|kr\s*/\s*inv|per 1[ ,]?000|per resident", str(title)))
+    return f"{kpi} {title}" if said or not unit else f"{kpi} {title} ({unit})"
 
 
 def _value_text(value: float, unit: str, lang: str | None) -> str:

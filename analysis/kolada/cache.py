@@ -81,7 +81,8 @@ def _indicator_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def _kpi_bytes(frame: pd.DataFrame) -> bytes:
-    return _csv_bytes(KPI_COLUMNS, frame[list(KPI_COLUMNS)].itertuples(index=False))
+    cells = frame.reindex(columns=list(KPI_COLUMNS)).astype("string").fillna("")
+    return _csv_bytes(KPI_COLUMNS, cells.itertuples(index=False))
 
 
 def check_tables(indicators: pd.DataFrame, kpis: pd.DataFrame) -> list:
@@ -210,7 +211,8 @@ def read_cache(root: str | Path | None = None) -> FetchResult | None:
                                  encoding="utf-8-sig", dtype={"kpi": "str",
                                                               "municipality_code": "str",
                                                               "gender": "str"})
-        kpis = pd.read_csv(folder / KPIS_FILE, sep=";", encoding="utf-8-sig", dtype="str")
+        kpis = pd.read_csv(folder / KPIS_FILE, sep=";", encoding="utf-8-sig", dtype="str",
+                           keep_default_na=False)  # a blank focus_area stays "", not NaN
     except (OSError, ValueError, pd.errors.ParserError):
         return None
     indicators = indicators.astype({"period": "Int64", "value": "float64"})

@@ -14,12 +14,16 @@ LABELS = {
     },
     "goals_indicators_section": {"sv": "Länets indikatorer (Kolada)", "en": "County indicators (Kolada)"},
     "goals_indicators_intro": {
-        "sv": "Senaste värde per kommun, trend (procentenheter per år, minsta kvadratmetoden över alla år, "
-              "95 % konfidensintervall), länets värde och kommunens placering bland länets {n} kommuner "
-              "(1 = bäst i förbättringsriktningen).",
-        "en": "Latest value per municipality, trend (percentage points per year, least squares over all "
-              "years, 95% confidence interval), the county value and the municipality's position among "
-              "the county's {n} municipalities (1 = best in the direction of improvement).",
+        "sv": "Indikatorerna per fokusområde och, sist, sammanhanget. Senaste värde per kommun, trend "
+              "(per år: procentenheter för andelar, annars i indikatorns enhet; minsta kvadratmetoden "
+              "över alla år, 95 % konfidensintervall), länets värde och kommunens placering bland länets "
+              "{n} kommuner (1 = bäst i förbättringsriktningen). Under varje diagram står om länets värde "
+              "är Koladas eget, beräknat eller saknas.",
+        "en": "The indicators by focus area and, last, the context. Latest value per municipality, trend "
+              "(per year: percentage points for shares, else in the indicator's unit; least squares over "
+              "all years, 95% confidence interval), the county value and the municipality's position "
+              "among the county's {n} municipalities (1 = best in the direction of improvement). Under "
+              "each chart: whether the county value is Kolada's own, computed or missing.",
     },
     "goals_no_indicators": {"sv": "Det finns inga länsindikatorer i data.", "en": "The data hold no county indicators."},
     "goals_measures_section": {"sv": "Teamens mått och senaste värden", "en": "The teams' measures and latest values"},

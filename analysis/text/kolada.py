@@ -81,6 +81,10 @@ LABELS: dict[str, dict[str, str]] = {
     },
     # The county reports: sections and where the county value comes from
     "kolada_section_focus": {"sv": "{area}", "en": "{area}"},
+    "kolada_section_empty": {
+        "sv": "Data har ingen indikator för fokusområdet.",
+        "en": "The data hold no indicator for this focus area.",
+    },
     "kolada_section_other": {"sv": "Övriga indikatorer", "en": "Other indicators"},
     "kolada_section_context": {
         "sv": "Sammanhang (bestämningsfaktorer, inte utfall i ett fokusområde)",
@@ -92,21 +96,20 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "kolada_county_computed_exact": {
         "sv": "Länets värde är beräknat, inte Koladas: Kolada publicerar nyckeltalet bara för "
-              "kommuner. Det är kommunernas medelvärde vägt med {weights} ({first}–{last}); "
-              "vikten är nyckeltalets egen nämnare, så värdet är länets andel.",
+              "kommuner. Det är kommunernas medelvärde {first}–{last} vägt med {weights}; vikten "
+              "är nyckeltalets egen nämnare, så värdet är länets andel.",
         "en": "The county value is computed, not Kolada's: Kolada publishes this KPI for "
-              "municipalities only. It is the municipalities' mean weighted by {weights} "
-              "({first}–{last}); the weight is the KPI's own denominator, so this is the county's "
-              "ratio.",
+              "municipalities only. It is the municipalities' mean {first}–{last} weighted by "
+              "{weights}; the weight is the KPI's own denominator, so this is the county's ratio.",
     },
     "kolada_county_computed_approx": {
         "sv": "Länets värde är beräknat, inte Koladas: Kolada publicerar nyckeltalet bara för "
-              "kommuner. Det är kommunernas medelvärde vägt med {weights} ({first}–{last}), ett "
+              "kommuner. Det är kommunernas medelvärde {first}–{last} vägt med {weights}, ett "
               "närmevärde eftersom nyckeltalets nämnare inte är exakt den befolkningen.",
         "en": "The county value is computed, not Kolada's: Kolada publishes this KPI for "
-              "municipalities only. It is the municipalities' mean weighted by {weights} "
-              "({first}–{last}), an approximation because the KPI's denominator is not exactly "
-              "that population.",
+              "municipalities only. It is the municipalities' mean {first}–{last} weighted by "
+              "{weights}, an approximation because the KPI's denominator is not exactly that "
+              "population.",
     },
     "kolada_county_years_left_out": {
         "sv": "År där någon kommun saknar värde eller antal har inget länsvärde: {years}.",
