@@ -860,3 +860,27 @@ def test_fetch_step_never_raises(tmp_path, monkeypatch, server):
     assert kolada.fetch_step(load_config(project(root, monkeypatch, dead_port()))) is False
     (root / "workbook.yml").write_text("kolada: {kpis: [nonsense]}\n", encoding="utf-8")
     assert kolada.fetch_step(load_config(root)) is False
+
+
+def test_status_lists_the_catalogue_with_area_type_and_gender_split(tmp_path, monkeypatch, capsys):
+    import re
+
+    (tmp_path / "workbook.yml").write_text(
+        "language: sv\nkolada:\n  kpis: [N17461, N33820, N66077, U09800]\n  years: [2016, 2024]\n"
+        "  deadline: 120\n", encoding="utf-8")
+    monkeypatch.setenv("WORKBOOK_ROOT", str(tmp_path))
+    assert kolada.main(["status"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(t("kolada_status_none", "sv"))
+    lines = {line.split()[0]: line for line in out.splitlines() if re.match(r"^[NU]\d{5} ", line)}
+    # KPI, type (K/L/A), by sex, role, focus area, county value, Kolada's title
+    assert re.match(r"N17461\s+A\s+ja\s+utfall\s+fullföljda studier\s+Kolada\s+Gymnasieelever",
+                    lines["N17461"])
+    assert re.match(r"N33820\s+K\s+ja\s+utfall\s+psykisk hälsa\s+beräknat \(N01919\)",
+                    lines["N33820"])
+    assert re.match(r"N66077\s+A\s+nej\s+sammanhang\s+–\s+Kolada", lines["N66077"])
+    assert re.match(r"U09800\s+K\s+ja\s+utfall\s+fysisk aktivitet\s+beräknat \(N01824–N01837\)",
+                    lines["U09800"])
+    assert re.match(r"N01919\s+A\s+nej\s+vikt", lines["N01919"])  # the weights are listed too
+    assert len(lines) == 4 + 1 + 14
+    assert "K = Kolada publicerar bara kommunvärden" in out

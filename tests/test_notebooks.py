@@ -82,3 +82,7 @@ def test_notebook_executes_on_the_sample_data(name, params, tmp_path):
         banner = text.t("sample_banner", params.get("lang", "sv"))
         assert banner in executed, "a report made from the sample must say so"
         assert "Traceback" not in executed
+    if name == "baseline" and params.get("team") is None:  # an indicator for each focus area
+        for area in ("Fullföljda studier", "Psykisk hälsa", "Fysisk aktivitet"):
+            assert f'wb-report\\">{area}</h3>' in executed, area
+        assert "Länets värde är beräknat, inte Koladas" in executed  # and says which
