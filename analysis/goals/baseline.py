@@ -57,11 +57,7 @@ def indicator_overview(
         cells = part.pivot_table(index=["municipality_code", "year"], columns="gender",
                                  values="value", aggfunc="first")
 
-        def cell(code: str, year: int, gender: str) -> float:
-            key = (code, year)
-            return cells.at[key, gender] if key in cells.index and gender in cells else np.nan
-
-        values = pd.Series({c: cell(c, own_year[c], "T") for c in codes}, dtype=float)
+        values = pd.Series({c: _cell(cells, c, own_year[c], "T") for c in codes}, dtype=float)
         recent = own_year >= latest_year - 1
         ranks = (values.where(recent) * _sign(direction)).rank(ascending=False, method="min")
         for m in municipalities.itertuples(index=False):
@@ -73,18 +69,25 @@ def indicator_overview(
                 "kpi": kpi, "municipality_code": code, "municipality_name": m.municipality_name,
                 "in_network": bool(m.in_network), "latest_year": year,
                 "latest": values.get(code, np.nan),
-                "women": cell(code, year, "K"), "men": cell(code, year, "M"),
+                "women": _cell(cells, code, year, "K"), "men": _cell(cells, code, year, "M"),
                 "slope_pp": tr["slope_pp"] if tr is not None else np.nan,
                 "ci_low": tr["ci_low"] if tr is not None else np.nan,
                 "ci_high": tr["ci_high"] if tr is not None else np.nan,
                 "n_points": int(tr["n_points"]) if tr is not None else 0,
-                "county": cell(county_code, year, "T"), "position": ranks.get(code, np.nan),
+                "county": _cell(cells, county_code, year, "T"),
+                "position": ranks.get(code, np.nan),
                 "n_ranked": int(ranks.notna().sum()), "direction": direction, "unit": unit,
                 "method": TREND_METHOD.format(level=level),
             })
     out = pd.DataFrame(rows, columns=cols)
     out["position"] = out["position"].astype("Int64")
     return out
+
+
+def _cell(cells: pd.DataFrame, code: str, year: int, gender: str) -> float:
+    """One value of the (municipality_code, year) x gender table; NaN when absent."""
+    key = (code, year)
+    return cells.at[key, gender] if key in cells.index and gender in cells else np.nan
 
 
 # --- team baselines (nuläge per team) -------------------------------------------------------

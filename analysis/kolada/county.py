@@ -232,7 +232,7 @@ def indicator_sections(kpis: pd.DataFrame, present: Sequence[str] | None = None,
     sections = []
     for focus in FOCUS_AREAS:
         ids = [k for k in keep if role[k] == "outcome" and area[k] == focus]
-        sections.append((t("kolada_section_focus", lang, area=focus.capitalize()), ids))
+        sections.append((t("kolada_section_focus", lang, area=t(focus, lang).capitalize()), ids))
     other = [k for k in keep if role[k] == "outcome" and area[k] not in FOCUS_AREAS]
     if other:
         sections.append((t("kolada_section_other", lang), other))
