@@ -884,3 +884,15 @@ def test_status_lists_the_catalogue_with_area_type_and_gender_split(tmp_path, mo
     assert re.match(r"N01919\s+A\s+nej\s+vikt", lines["N01919"])  # the weights are listed too
     assert len(lines) == 4 + 1 + 14
     assert "K = Kolada publicerar bara kommunvärden" in out
+
+
+def test_the_kolada_docs_name_only_files_that_exist():
+    import re
+
+    root = Path(__file__).resolve().parent.parent
+    text = (root / "docs" / "kolada.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`((?:analysis|tests|docs|data)/[\w/.-]+)`", text))
+    assert "analysis/kolada/catalogue.py" in named  # issue 14: it named analysis/kolada.py
+    missing = sorted(p for p in named - {"data/kolada/"}  # the cache, made by the first fetch
+                     if not (root / p).exists())
+    assert missing == []
