@@ -122,6 +122,9 @@ TABLES: dict[str, tuple[Col, ...]] = {
         Col("period", "year", min=1990, max=2100, example="2023"),
         Col("gender", "choice", choices=GENDERS),
         Col("value", "float", nullable=True, example="68,4"),
+        # optional: how many people the value is about (the denominator of a share or rate);
+        # gives the standard error the goal status tests the change with (Healthy People 2030)
+        Col("n", "float", required=False, nullable=True, min=0, example="412"),
     ),
     "kpis": (
         Col("kpi", example="N66077"),

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .. import privacy
+from ..text.surveys import census_count, census_note
 from .codebook import (
     BOTTOM_BOX,
     CENSUS_METHOD,
@@ -16,7 +17,7 @@ from .codebook import (
     _lang,
 )
 from .reading import Survey
-from .summary import free_text, respondents
+from .summary import CENSUS_COLUMNS, free_text, respondents
 
 
 def free_text_table(survey: Survey, question_id: str, lang: str | None = None) -> pd.DataFrame:
@@ -73,7 +74,7 @@ def table(summary: pd.DataFrame, survey: Survey, lang: str | None = None) -> pd.
     lang = lang or _lang()
     by = [c for c in summary.columns if c not in {"question_id", "option", "n", "base", "share", "ci_low",
                                                   "ci_high", "method", "suppressed", "n_dont_know",
-                                                  "n_blank", "mean_rank"}]
+                                                  "n_blank", "mean_rank", *CENSUS_COLUMNS}]
     rows = []
     several = summary["question_id"].nunique() > 1
     ranking = any(survey.codebook.question(q).type == "ranking" for q in summary["question_id"].unique())
@@ -93,7 +94,7 @@ def table(summary: pd.DataFrame, survey: Survey, lang: str | None = None) -> pd.
             row[t(interval, lang)] = privacy.SUPPRESSED if hidden else "–"
         elif rec["method"] == CENSUS_METHOD:
             row[t("share", lang)] = percent(rec["share"], 0, lang)
-            row[t("survey_census_count", lang)] = t("survey_x_of_n", lang, x=int(n), n=int(base))
+            row[t("survey_census_count", lang)] = census_count(rec, lang)
         else:
             row[t("share", lang)] = percent(rec["share"], 0, lang)
             row[t("survey_ci", lang)] = f"{percent(rec['ci_low'], 0, lang)}–{percent(rec['ci_high'], 0, lang)}"
@@ -175,7 +176,7 @@ def overview(survey: Survey, min_count: int, lang: str | None = None) -> list[st
     n = len(survey.respondents)
     out = [t("survey_respondents_text", lang, n=number(n, 0, lang))]
     if survey.is_census:
-        out.append(t("survey_census_note", lang, n=survey.codebook.population or n))
+        out.append(census_note(survey.codebook.population or n, n, lang))
     else:
         out.append(t("survey_sample_note", lang))
     if survey.has_waves:
@@ -234,7 +235,7 @@ def wide_table(summary: pd.DataFrame, survey: Survey, question_id: str, by: str,
             if bool(rec["suppressed"]) or pd.isna(rec["share"]):
                 cells.append(privacy.SUPPRESSED if bool(rec["suppressed"]) else "–")
             elif rec["method"] == CENSUS_METHOD:
-                cells.append(t("survey_x_of_n", lang, x=int(rec["n"]), n=int(rec["base"])))
+                cells.append(census_count(rec, lang))
             else:
                 cells.append(percent(rec["share"], 0, lang))
         base = part["base"].iloc[0]
