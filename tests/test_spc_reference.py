@@ -407,10 +407,10 @@ def test_ihi_shift_on_a_control_chart_names_the_mean():
 ASTRO = [10, 11, 10, 12, 11, 10, 11, 40, 11, 10]
 
 
-def test_ihi_astronomical_point_beyond_3145_median_moving_ranges():
+def test_ihi_astronomical_point_beyond_four_sigma_from_the_median_moving_range():
     # sorted 10 10 10 10 11 11 11 11 12 40 -> median 11. Moving ranges 1 1 2 1 1 1 29 29 1 ->
-    # sorted 1 1 1 1 1 1 2 29 29 -> median 1; limit 3.145 · 1 = 3.145 (Wheeler: 3 / 0.954).
-    # |40 - 11| = 29 > 3.145 -> astronomical; the 12 (1 from the median) is not.
+    # sorted 1 1 1 1 1 1 2 29 29 -> median 1; sigma = 1 / 0.954 (Wheeler), limit 4 sigma = 4.193.
+    # |40 - 11| = 29 > 4.193 -> astronomical; the 12 (1 from the median) is not.
     res = spc.chart(series(ASTRO), y="y", x="x", rules="ihi")
     s = only(res)
     assert res.points["astronomical_signal"].tolist() == [False] * 7 + [True] + [False] * 2
@@ -421,9 +421,15 @@ def test_ihi_astronomical_point_beyond_3145_median_moving_ranges():
 
 def test_ihi_the_highest_point_is_not_astronomical_by_being_highest():
     # Perla et al.: "every data set will have a high and a low data point". 10 11 10 12 11 10 11
-    # 13 11 10: median 11, moving ranges 1 1 2 1 1 1 2 2 1 -> median 1; |13 - 11| = 2 < 3.145.
+    # 13 11 10: median 11, moving ranges 1 1 2 1 1 1 2 2 1 -> median 1; |13 - 11| = 2 < 4.193.
     res = spc.chart(series([10, 11, 10, 12, 11, 10, 11, 13, 11, 10]), y="y", x="x", rules="ihi")
     assert not res.points["astronomical_signal"].any()
+    # the boundary: 15 is 4 from the median 11 (< 4.193), 16 is 5 (> 4.193); moving ranges of
+    # 10 11 10 12 11 10 11 16 11 10: 1 1 2 1 1 1 5 5 1 -> median still 1
+    assert not spc.chart(series([10, 11, 10, 12, 11, 10, 11, 15, 11, 10]), y="y", x="x",
+                         rules="ihi").points["astronomical_signal"].any()
+    assert spc.chart(series([10, 11, 10, 12, 11, 10, 11, 16, 11, 10]), y="y", x="x",
+                     rules="ihi").points["astronomical_signal"].iloc[7]
 
 
 def test_astronomical_rule_needs_spread_and_is_only_for_ihi_run_charts():
