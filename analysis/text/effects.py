@@ -212,7 +212,7 @@ LABELS = {
     },
     "effects_caveat_multiple": {
         "sv": "Många frågor jämförs samtidigt, så varje fråga prövas på den nivå Holms metod ger den "
-              "(strängast för den minsta skillnaden i p-värde, 95 % för den sista). Konfidensintervallet, "
+              "(strängast för frågan med minst p-värde, 95 % för den sista). Konfidensintervallet, "
               "beslutet och den minsta upptäckbara skillnaden bygger på samma nivå, som står vid "
               "intervallet: en skillnad är säkerställd precis när intervallet inte omfattar 0.",
         "en": "Many questions are compared at once, so each question is tested at the level Holm's method "
