@@ -88,8 +88,9 @@ class CountyLine:
                                 "municipality_code": REGION_CODE,
                                 "period": computed["period"].astype("Int64"),
                                 "gender": "T", "value": computed["value"].astype("float64")})
-            indicators = pd.concat([indicators, add.astype(indicators.dtypes.to_dict())],
-                                   ignore_index=True)
+            # only the columns it has: optional ones (the denominator n) stay empty for computed rows
+            dtypes = {c: t for c, t in indicators.dtypes.items() if c in add.columns}
+            indicators = pd.concat([indicators, add.astype(dtypes)], ignore_index=True)
         kpis = dataset.kpis[dataset.kpis["kpi"].isin(keep)].reset_index(drop=True)
         return with_tables(dataset, indicators=indicators.reset_index(drop=True), kpis=kpis)
 
