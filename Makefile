@@ -55,6 +55,8 @@ bench: $(STAMP) ## Run the benchmarks (prints times and ratios)
 	$(BIN)/python benchmarks/spc_many.py
 	$(BIN)/python benchmarks/surveys.py
 	$(BIN)/python benchmarks/privacy.py
+	$(BIN)/python benchmarks/waves_calibration.py
+	$(BIN)/python benchmarks/ihi_rules.py
 	$(BIN)/python benchmarks/reports.py
 
 lock: ## Regenerate requirements.lock from pyproject.toml in a clean environment

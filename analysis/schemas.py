@@ -39,6 +39,8 @@ PDSA_STEPS = ("plan", "do", "study", "act")
 PDSA_ALIASES = {"planera": "plan", "göra": "do", "gora": "do", "studera": "study",
                 "agera": "act"}
 GENDERS = ("T", "K", "M")
+KPI_ROLES = ("outcome", "context", "weight")  # a weight only weighs municipalities together
+AREA_TYPES = ("K", "L", "A")  # Kolada's municipality_type
 GOAL_KINDS = ("trajectory", "target")
 REGION_CODE = "0006"  # Region Jönköpings län in Kolada
 COUNTRY_CODE = "0000"  # the whole country in Kolada
@@ -120,6 +122,9 @@ TABLES: dict[str, tuple[Col, ...]] = {
         Col("period", "year", min=1990, max=2100, example="2023"),
         Col("gender", "choice", choices=GENDERS),
         Col("value", "float", nullable=True, example="68,4"),
+        # optional: how many people the value is about (the denominator of a share or rate);
+        # gives the standard error the goal status tests the change with (Healthy People 2030)
+        Col("n", "float", required=False, nullable=True, min=0, example="412"),
     ),
     "kpis": (
         Col("kpi", example="N66077"),
@@ -128,6 +133,12 @@ TABLES: dict[str, tuple[Col, ...]] = {
         Col("unit", nullable=True),
         Col("direction", "choice", choices=DIRECTIONS),
         Col("focus_area", "choice", choices=FOCUS_AREAS, nullable=True),
+        # Kolada's facts and the workbook's reading of them (docs/kolada.md); optional, so a
+        # hand-made kpis.csv of six columns stays valid. Blank role = outcome.
+        Col("role", "choice", choices=KPI_ROLES, required=False, nullable=True),
+        Col("area_type", "choice", choices=AREA_TYPES, required=False, nullable=True),
+        Col("gender_split", "choice", choices=("1", "0"), required=False, nullable=True),
+        Col("county_weight", required=False, nullable=True, example="N01919"),
     ),
     "goals": (
         Col("goal_id"),
@@ -305,7 +316,8 @@ def _coerce_column(col: Col, raw: pd.Series, rows: pd.Series, file: str
         return text.where(~short, text.str.zfill(4)), problems
     if col.kind == "choice":
         text = raw.astype("str")
-        text = text.str.upper() if col.choices == GENDERS else text.str.lower()
+        upper = all(c.isupper() for c in col.choices)  # T/K/M, K/L/A
+        text = text.str.upper() if upper else text.str.lower()
         if col.aliases:
             text = text.replace(col.aliases)
         return text, problems

@@ -110,7 +110,7 @@ def test_valid_folder_loads_typed_tables(tmp_path):
     assert "_row" not in obs.columns
     assert ds.changes["pdsa_step"].tolist() == ["act", "do"]  # "göra" -> do
     assert ds.indicators.empty and list(ds.indicators.columns) == [
-        "kpi", "municipality_code", "period", "gender", "value"]
+        "kpi", "municipality_code", "period", "gender", "value", "n"]  # n: optional denominator
     assert ds.goals.empty
     assert set(ds.files) == set(FILES)
     assert all(len(h) == 64 for h in ds.files.values())

@@ -99,11 +99,58 @@ def test_status_little_or_no_change():
 
 
 def test_status_getting_worse():
-    row = _status([60, 59, 58.2, 57.1, 56])
-    assert row["status"] == "getting_worse"
+    # Healthy People 2030 without standard errors: away from the baseline by at least 10 % of the
+    # baseline. 60 -> 53: |53 - 60| / 60 = 11.7 % -> getting worse
+    row = _status([60, 59, 57, 55, 53])
+    assert row["status"] == "getting_worse" and row["status_rule"] == "ten_percent"
     # moving away from the target: Healthy People computes no share of targeted change
     assert math.isnan(row["share_achieved"])
-    assert row["change_pp"] == pytest.approx(-4)
+    assert row["change_pp"] == pytest.approx(-7)
+    assert row["change_from_baseline"] == pytest.approx(-7 / 60)
+
+
+def test_status_compares_baseline_with_latest_not_the_trend():
+    # 60 -> 56 falls steadily (the OLS trend is clearly negative), but Healthy People compares the
+    # baseline with the latest value: |56 - 60| / 60 = 6.7 % < 10 % -> little or no detectable
+    # change (without a standard error the 10 % rule is all the method has)
+    row = _status([60, 59, 58.2, 57.1, 56])
+    assert row["ci_high"] < 0  # the trend alone would have said "getting worse"
+    assert row["status"] == "little_or_no_change"
+    assert "baseline 2020 vs latest 2024" in row["method"] and "10 %" in row["method"]
+
+
+def _with_se(values, se, start=2020):
+    return pd.DataFrame({"year": range(start, start + len(values)), "value": values, "se": se})
+
+
+def test_status_with_a_standard_error_tests_the_change():
+    # baseline 60 (SE 1), latest 63 (SE 1): change 3, SE of the change sqrt(1 + 1) = 1.4142,
+    # 95 % CI 3 ± 1.959964 · 1.4142 = 3 ± 2.7718 = (0.228, 5.772): excludes 0 -> improving
+    row = goals.progress(_with_se([60, 63], [1, 1]), 2020, "up", pp_per_year=2, years=4, se="se").iloc[0]
+    assert row["status"] == "improving" and row["status_rule"] == "standard_error"
+    assert (row["change_low"], row["change_high"]) == (pytest.approx(0.2282, abs=1e-4), pytest.approx(5.7718, abs=1e-4))
+    assert "standard error" in row["method"]
+    # latest 62: 2 ± 2.7718 includes 0 -> little or no detectable change, although 2/8 = 25 % of
+    # the targeted change would pass the 10 % rule (the test, not the 10 % rule, decides)
+    row = goals.progress(_with_se([60, 62], [1, 1]), 2020, "up", pp_per_year=2, years=4, se="se").iloc[0]
+    assert row["status"] == "little_or_no_change"
+    # latest 57: -3 ± 2.7718 excludes 0 -> getting worse, although only 5 % from the baseline
+    row = goals.progress(_with_se([60, 57], [1, 1]), 2020, "up", pp_per_year=2, years=4, se="se").iloc[0]
+    assert row["status"] == "getting_worse"
+
+
+def test_a_missing_baseline_year_uses_the_nearest_earlier_year_and_says_so():
+    # goal baseline 2021, no value in 2021: the 2020 value (nearest earlier) is the baseline
+    data = pd.DataFrame({"year": [2018, 2020, 2022, 2023], "value": [50, 55, 57, 58]})
+    row = goals.progress(data, 2021, "up", pp_per_year=2, years=4).iloc[0]
+    assert (row["baseline_year_used"], row["baseline_note"], row["baseline"]) == (2020, "earlier", 55)
+    # target 55 + 8 = 63; 58 - 55 = 3 = 37.5 % of the targeted change -> improving
+    assert row["target"] == pytest.approx(63) and row["status"] == "improving"
+    assert "2021 missing: nearest earlier year" in row["method"]
+    # no earlier year either: the first year after the baseline year
+    later = goals.progress(data[data["year"] > 2021], 2021, "up", pp_per_year=2, years=4).iloc[0]
+    assert (later["baseline_year_used"], later["baseline_note"], later["baseline"]) == (2022, "first", 57)
+    assert "2021 missing: first year after it" in later["method"]
 
 
 def test_status_down_is_better_getting_worse_and_improving():
@@ -245,7 +292,9 @@ def test_gap_table_indicator_trajectory_met_exactly_at_deadline():
     assert aneby["status"] == "little_or_no_change"
     assert aneby["gap"] == pytest.approx(78 - 69.8)
     county = gap[gap["municipality_code"] == "0006"].iloc[0]
-    assert county["status"] == "improving"  # exactly +0.5 pp/year
+    # Healthy People 2030 without a standard error: 65 -> 67 is (67 - 65)/(73 - 65) = 25 % of
+    # the targeted change (>= 10 %) -> improving
+    assert county["status"] == "improving" and county["status_rule"] == "ten_percent"
     # the chart series carries the trajectory: Nässjö 2022 goal 64
     goal_2022 = series[(series["municipality_code"] == "0682") & (series["year"] == 2022)]["goal"]
     assert goal_2022.iloc[0] == pytest.approx(64)
@@ -293,6 +342,85 @@ def test_a_survey_goal_resting_on_a_small_count_is_not_shown():
     row = goals.gap_table(goals.survey_goals(GOALS, shares, measured="2024-12-31", min_count=4),
                           as_of="2024-12-31").iloc[0]
     assert not row["suppressed"] and row["detail"] == "17/21"
+
+
+def test_census_with_non_response_is_judged_on_its_worst_case():
+    # the sample's coordinator census: 16 of the 18 answering offer a group; 3 of the 21 centres
+    # did not answer. Among all 21: between 16 (none of the 3 does) and 19 (all do):
+    # 76.2 % to 90.5 %. Target 100 %: not met (a single measurement: "baseline only").
+    shares = pd.DataFrame({"source": ["survey:coordinators:groups_before_birth:any"],
+                           "x": [16], "n": [18], "population": [21]})
+    row = goals.survey_goals(GOALS, shares, measured="2022-09-15").iloc[0]
+    assert row["current"] == pytest.approx(100 * 16 / 18)
+    assert (row["bound_low"], row["bound_high"]) == (pytest.approx(100 * 16 / 21), pytest.approx(100 * 19 / 21))
+    assert row["status"] == "baseline_only" and row["population"] == 21
+    assert "16 of 21 answered" not in row["method"] and "18 of 21 answered" in row["method"]
+    notes = goals.survey_goal_notes(goals.gap_table(goals.survey_goals(GOALS, shares, measured="2022-09-15"),
+                                                    as_of="2022-12-31"), lang="sv")
+    assert notes[0].startswith("Basprogrammet: 16 av 18 svarande (16–19 av 21) (89 %).")
+    assert "Bara 18 av 21 svarade: bland alla 21 ligger andelen mellan 76 % och 90 %" in notes[0]
+    # all 18 answering offer it (100 % of those answering) but the worst case is 18/21 = 85.7 %:
+    # the target is not met (the 3 silent centres may offer none)
+    shares["x"] = 18
+    row = goals.survey_goals(GOALS, shares, measured="2022-09-15").iloc[0]
+    assert row["current"] == 100 and row["status"] == "baseline_only"
+    table = goals.gap_table(goals.survey_goals(GOALS, shares, measured="2023-03-01"), as_of="2023-03-01")
+    assert table.iloc[0]["met_by_deadline"] == False  # noqa: E712
+
+
+def test_survey_goal_with_two_waves_tests_the_change_with_newcombe():
+    # a sample survey in two waves: 250/500 (50 %) then 300/500 (60 %): +10 pp, Newcombe 95 %
+    # interval about 10 ± 1.96 · sqrt(.25/500 + .24/500) · 100 = 10 ± 6.1 pp -> excludes 0 ->
+    # improving (target 80 %, not met)
+    shares = pd.DataFrame({"source": ["survey:coordinators:groups_before_birth:any"], "x": [300],
+                           "n": [500], "population": [pd.NA], "baseline_x": [250], "baseline_n": [500],
+                           "wave": ["dec"], "baseline_wave": ["sep"]})
+    g = GOALS.assign(target_value=[80.0, np.nan])
+    row = goals.survey_goals(g, shares, measured="2022-12-01").iloc[0]
+    assert row["status"] == "improving" and row["status_rule"] == "standard_error"
+    assert row["baseline"] == 50 and row["change_pp"] == pytest.approx(10)
+    assert 3.5 < row["change_low"] < 4.5 and 15.5 < row["change_high"] < 16.5
+    assert row["share_achieved"] == pytest.approx(10 / 30)
+    assert "Newcombe" in row["method"] and "sep vs dec" in row["method"]
+    # 255/500: +1 pp, the interval holds 0 -> little or no detectable change (the 10 % rule,
+    # 1/30 = 3 %, is not what decides with a standard error)
+    shares["x"] = 255
+    assert goals.survey_goals(g, shares, measured="2022-12-01").iloc[0]["status"] == "little_or_no_change"
+
+
+def test_indicator_standard_errors_by_hand():
+    # 60 % of 400: sqrt(60 · 40 / 400) = sqrt(6) = 2.449; 4 per 1 000 of 10 000 people = 40
+    # cases, sqrt(40) / 10 000 · 1 000 = 0.632; a count of 25: sqrt(25) = 5; no n: none
+    assert goals.indicator_se([60], "%", [400])[0] == pytest.approx(math.sqrt(6))
+    assert goals.indicator_se([4], "per 1 000", [10_000])[0] == pytest.approx(math.sqrt(0.4))
+    assert goals.indicator_se([25], "antal")[0] == pytest.approx(5)
+    assert np.isnan(goals.indicator_se([60], "%")[0])
+    assert np.isnan(goals.indicator_se([60], "kr", [400])[0])
+
+
+def test_indicator_goal_with_denominators_tests_the_change():
+    # the county 65 % (2020) -> 67 % (2024). With 10 000 pupils a year: SE sqrt(65·35/10 000) =
+    # 0.4770 and sqrt(67·33/10 000) = 0.4702, SE of the change 0.6698, CI 2 ± 1.3128 -> improving.
+    # With 100 pupils: SE 4.770 and 4.702, CI 2 ± 13.13 -> little or no detectable change
+    # (although the 10 % rule, 25 % of the targeted change, would call it improving).
+    ind = _indicators()
+    for size, expected in ((10_000, "improving"), (100, "little_or_no_change")):
+        gap, _ = goals.indicator_goals(GOALS, ind.assign(n=float(size)), KPIS, MUNIS, year=2024)
+        county = gap[gap["municipality_code"] == "0006"].iloc[0]
+        assert county["status"] == expected and county["status_rule"] == "standard_error"
+    assert county["change_low"] == pytest.approx(2 - 1.959964 * math.sqrt(65 * 35 / 100 + 67 * 33 / 100), abs=1e-3)
+
+
+def test_gap_display_names_the_substituted_baseline_year():
+    ind = _indicators()
+    ind = ind[~((ind["municipality_code"] == "0604") & (ind["period"] == 2020))]
+    ind = pd.concat([ind, pd.DataFrame([("N17461", "0604", 2019, "T", 69.0)], columns=ind.columns)])
+    gap, _ = goals.indicator_goals(GOALS, ind, KPIS, MUNIS, year=2024)
+    aneby = gap[gap["municipality_code"] == "0604"]
+    assert aneby["baseline_year_used"].iloc[0] == 2019 and aneby["baseline_note"].iloc[0] == "earlier"
+    shown = goals.gap_display(aneby, MUNIS, lang="sv")
+    assert shown["Underlag"].iloc[0] == "baslinje 2019: 69,0 (2020 saknas: närmast tidigare år)"
+    assert shown["Metod"].iloc[0] == "10 %-regel"
 
 
 def test_indicator_overview_position_and_gender():

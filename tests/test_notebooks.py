@@ -117,6 +117,10 @@ def test_notebook_executes_on_the_sample_data(name, params, executed):
 
         result = audit.audit({name: rendered(out, name)}, sample_codebooks(), 5)
         assert result.ok, str(result)
+    if name == "baseline" and params.get("team") is None:  # an indicator for each focus area
+        for area in ("Fullföljda studier", "Psykisk hälsa", "Fysisk aktivitet"):
+            assert f'wb-report\\">{area}</h3>' in executed_text, area
+        assert "Länets värde är beräknat, inte Koladas" in executed_text  # and says which
 
 
 @pytest.mark.notebooks

@@ -111,3 +111,14 @@ def test_one_series_only_and_bad_arguments():
     with pytest.raises(ValueError, match="change_no, date, title"):
         plots.spc_chart(one, changes=pd.DataFrame({"date": [1]}))
     plt.close("all")
+
+
+def test_an_astronomical_point_is_marked_and_named():
+    # IHI rules on a run chart: the 40 is 29 median moving ranges from the median (see
+    # test_spc_reference); the chart marks it and the legend and verdict name it
+    d = pd.DataFrame({"month": MONTHS[:10], "y": [10, 11, 10, 12, 11, 10, 11, 40, 11, 10]})
+    res = spc.chart(d, y="y", x="month", rules="ihi")
+    fig = plots.spc_chart(res, lang="sv")
+    shown = texts(fig)
+    assert "Astronomisk punkt" in shown and "1 astronomisk punkt" in shown
+    plt.close(fig)

@@ -290,23 +290,48 @@ def test_seasonal_series_dips_in_summer(tables):
 
 
 def test_indicators_kolada_shape(tables):
+    from analysis.kolada import CATALOGUE, WEIGHTS
+
     kpis = {k["kpi"]: k for k in tables["kpis"]}
-    assert set(kpis) == {"N17461", "N66077", "N33818", "N33820"}
+    # the catalogue's KPIs and the population counts their county values are weighted with
+    assert set(kpis) == set(CATALOGUE) | set(WEIGHTS)
+    for kpi, spec in CATALOGUE.items():  # Kolada's titles, area types and gender splits
+        k = kpis[kpi]
+        assert (k["title_sv"], k["area_type"], k["gender_split"], k["role"]) == (
+            spec.title_sv, spec.area_type, "1" if spec.gender_split else "0", spec.role)
+    assert {k["focus_area"] for k in kpis.values() if k["role"] == "outcome"} == {
+        "fullföljda studier", "psykisk hälsa", "fysisk aktivitet"}
     assert kpis["N17461"]["direction"] == "up" and kpis["N66077"]["direction"] == "down"
     rows = tables["indicators"]
     totals = {(r["kpi"], r["municipality_code"], int(r["period"])): num(r["value"])
               for r in rows if r["gender"] == "T"}
-    areas = set(COUNTY) | {"0006", "0000"}
-    assert set(totals) == {(k, a, y) for k in kpis for a in areas for y in range(2016, 2025)}
-    assert {r["gender"] for r in rows} == {"T", "K", "M"}
-    assert all(len(r["value"].split(",")[-1]) == 1 for r in rows)  # one decimal
+    years = range(2016, 2025)
+    for kpi, spec in CATALOGUE.items():
+        areas = {a for k, a, _ in totals if k == kpi}
+        # Kolada has a region value of a KPI published for regions (A); none of a K KPI
+        assert ("0006" in areas) == (spec.area_type == "A"), kpi
+        assert set(COUNTY) | {"0000"} <= areas | ({"0604", "0642"} if kpi == "N17675" else set())
+        genders = {r["gender"] for r in rows if r["kpi"] == kpi}
+        assert genders == ({"T", "K", "M"} if spec.gender_split else {"T"}), kpi
+    # the pupil survey items: a municipality every other year (Skolinspektionen, half at a time)
+    for code in COUNTY:
+        assert len([y for y in years if ("N15645", code, y) in totals]) in (4, 5)
+    assert all(len(r["value"].split(",")[-1]) == 1 for r in rows if r["kpi"] in CATALOGUE)
     for (kpi, area, year), value in totals.items():
         if area == "0006":  # a weighted mean lies between the smallest and largest municipality
             values = [totals[(kpi, c, year)] for c in COUNTY]
             assert min(values) - 0.1 <= value <= max(values) + 0.1
+    # population counts: whole numbers, 0-20 = 0-19 + 20 year-olds, 7-20 within 0-20
+    for code in COUNTY:
+        for year in years:
+            assert totals[("N01948", code, year)] == totals[("N01919", code, year)] + totals[
+                ("N01837", code, year)]
+            ages = sum(totals[(w, code, year)] for w in CATALOGUE["U09800"].county_weight)
+            assert ages < totals[("N01948", code, year)]
+    assert all("," not in r["value"] for r in rows if r["kpi"] in WEIGHTS)
     # some municipalities improve and some do not (2016 -> 2024, in the KPI's direction)
-    for kpi, k in kpis.items():
-        sign = 1 if k["direction"] == "up" else -1
+    for kpi in ("N17461", "N33820", "U09800", "N66077"):
+        sign = 1 if kpis[kpi]["direction"] == "up" else -1
         better = sum(sign * (totals[(kpi, c, 2024)] - totals[(kpi, c, 2016)]) > 0 for c in COUNTY)
         assert 2 <= better <= 11, kpi
 
@@ -315,7 +340,9 @@ def test_goals(tables):
     goals = {g["goal_id"]: g for g in tables["goals"]}
     kpis = {k["kpi"]: k for k in tables["kpis"]}
     trajectories = [g for g in goals.values() if g["kind"] == "trajectory"]
-    assert {g["source"] for g in trajectories} == {f"indicator:{k}" for k in kpis}
+    # one headline KPI per focus area
+    assert {kpis[g["source"].split(":")[1]]["focus_area"] for g in trajectories} == {
+        "fullföljda studier", "psykisk hälsa", "fysisk aktivitet"}
     for g in trajectories:
         assert (g["baseline_year"], g["pp_per_year"], g["years"]) == ("2021", "2", "4")
         assert g["direction"] == kpis[g["source"].split(":")[1]]["direction"]

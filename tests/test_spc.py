@@ -302,14 +302,16 @@ def test_laney_p_prime_chart():
 # --- IHI rules --------------------------------------------------------------------------------------
 def test_ihi_shift_and_trend():
     # median of 1..11 is 6: 5 below, 5 above (6 on the median) -> no shift (needs 6);
-    # 1..11 is one rising trend of 11 points -> trend
+    # 1..11 is one rising trend of 11 points -> trend; 10 useful points in 2 runs, and Perla et
+    # al. 2011, Table 1 for 10 useful observations: fewer than 3 runs is too few -> signal
     res = spc.chart(series(list(range(1, 12))), y="y", x="x", rules="ihi")
     s = only(res)
     assert s["rules"] == "ihi"
     assert s["longest_run"] == 5 and not s["shift_signal"]
     assert s["longest_trend"] == 11 and s["trend_signal"]
     assert res.points["trend_signal"].all()
-    assert not s["crossings_signal"]
+    assert (s["n_runs_min"], s["n_runs_max"], s["n_crossings"]) == (3, 9, 1)
+    assert s["crossings_signal"]
 
 
 def test_ihi_trend_skips_equal_values_and_shift_needs_six():

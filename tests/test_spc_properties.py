@@ -43,8 +43,16 @@ def _consecutive_pairs(v):
 def test_i_limits_are_symmetric_around_the_mean(v):
     p = spc.chart(pd.DataFrame({"y": v}), y="y", kind="i").points
     ok = p["y"].notna()
-    assert np.allclose((p["ucl"] - p["cl"])[ok], (p["cl"] - p["lcl"])[ok])
+    assert np.allclose((p["ucl"] - p["cl"])[ok], (p["cl"] - p["lcl"])[ok], equal_nan=True)
     assert p["cl"].iloc[0] == np.nanmean(v)
+    # limits exist exactly when the screened average moving range is above 0 (ranges >= 3.267 ·
+    # MR̄ left out, Nelson 1982; no limits from an all-zero moving-range baseline)
+    ranges = [abs(a - b) for a, b in zip(v, v[1:], strict=False) if not (math.isnan(a) or math.isnan(b))]
+    mr_bar = sum(ranges) / len(ranges)
+    kept = [r for r in ranges if r < 3.267 * mr_bar]
+    has_limits = bool(kept) and sum(kept) > 0
+    assert p.loc[ok, "ucl"].notna().all() == has_limits
+    assert (p["ucl"].isna() == p["lcl"].isna()).all()
 
 
 @SETTINGS

@@ -326,3 +326,179 @@ def test_ihi_five_on_one_side_is_not_a_shift():
     # 1 1 1 1 1 9 9 9 9 9: median 5, runs of 5 and 5 -> no shift (IHI needs 6)
     s = only(spc.chart(series([1] * 5 + [9] * 5), y="y", x="x", rules="ihi"))
     assert s["longest_run"] == 5 and not s["shift_signal"]
+
+
+# --- IHI rules complete (Perla, Provost & Murray 2011, BMJ Qual Saf 20:46-51) ----------------------
+# Table 1 of the paper ("Table for checking for too many or too few runs on a run chart", adapted
+# from Swed & Eisenhart 1943): useful observations -> (lower limit: fewer runs are "too few",
+# upper limit: more runs are "too many"). Typed in from the published table, not from the code.
+PERLA_TABLE_1 = {
+    10: (3, 9), 11: (3, 10), 12: (3, 11), 13: (4, 11), 14: (4, 12), 15: (5, 12), 16: (5, 13),
+    17: (5, 13), 18: (6, 14), 19: (6, 15), 20: (6, 16), 21: (7, 16), 22: (7, 17), 23: (7, 17),
+    24: (8, 18), 25: (8, 18), 26: (9, 19), 27: (9, 20), 28: (10, 20), 29: (10, 21), 30: (11, 22),
+    31: (11, 22), 32: (11, 23), 33: (11, 24), 34: (12, 24), 35: (12, 25), 36: (13, 25),
+    37: (13, 26), 38: (14, 26), 39: (14, 27), 40: (15, 27),
+}
+
+
+@pytest.mark.parametrize("n", sorted(PERLA_TABLE_1))
+def test_ihi_runs_limits_reproduce_perla_table_1(n):
+    assert spc.ihi_runs_limits(n) == PERLA_TABLE_1[n]
+
+
+def test_ihi_runs_rule_does_not_apply_below_ten_useful_observations():
+    # the table starts at 10: with 8 useful points (1 9 1 9 1 9 1 9 5: median 5, 8 runs) the rule
+    # says nothing, however many runs there are
+    assert spc.ihi_runs_limits(9) == (-1, -1)
+    s = only(spc.chart(series([1, 9] * 4 + [5]), y="y", x="x", rules="ihi"))
+    assert s["n_useful"] == 8 and s["n_crossings"] == 7
+    assert pd.isna(s["n_runs_min"]) and not s["crossings_signal"]
+
+
+def test_swed_eisenhart_limits_match_the_published_critical_values():
+    # Swed & Eisenhart 1943 (two-sided 5 %, as reprinted in runs-test tables): n1 = n2 = 5 rejects
+    # r <= 2 or r >= 10; n1 = n2 = 10 rejects r <= 6 or r >= 16; n1 = n2 = 20 rejects r <= 14
+    # or r >= 28. In "fewer than / more than" form: (3, 9), (7, 15), (15, 27). By hand for 5 + 5:
+    # P(R = 2) = 2/252 = 0.008, P(R <= 3) = 10/252 = 0.040 > 0.025 -> fewer than 3 is too few.
+    assert spc.swed_eisenhart_limits(10) == (3, 9)
+    assert spc.swed_eisenhart_limits(20) == (7, 15)
+    assert spc.swed_eisenhart_limits(40) == (15, 27)  # = Perla's last row: the table joins up
+    assert spc.ihi_runs_limits(50) == spc.swed_eisenhart_limits(50)
+
+
+def test_ihi_too_many_runs():
+    # 1 3 1 3 ... (12 points): median 2, 12 useful points alternating -> 12 runs (11 crossings);
+    # Perla Table 1 for 12: more than 11 runs is too many
+    res = spc.chart(series([1, 3] * 6), y="y", x="x", rules="ihi")
+    s = only(res)
+    assert (s["n_useful"], s["n_crossings"]) == (12, 11)
+    assert (s["n_runs_min"], s["n_runs_max"]) == (3, 11)
+    assert s["crossings_signal"] and s["runs_signal"]
+    from analysis.text.spc import verdict
+    assert verdict(s, "sv") == "Signal: för många serier (12 > 11)"
+    assert verdict(s, "en") == "Signal: too many runs (12 > 11)"
+
+
+def test_ihi_too_few_runs_named_in_the_verdict():
+    # 1 1 1 1 1 9 9 9 9 9 9 1 (12 points): median (1 + 9)/2 = 5; runs 5 below, 6 above, 1 below
+    # = 3 runs; Perla 12 -> fewer than 3 is too few: 3 is not. Shift: the 6 above -> signal.
+    s = only(spc.chart(series([1] * 5 + [9] * 6 + [1]), y="y", x="x", rules="ihi"))
+    assert s["n_crossings"] == 2 and not s["crossings_signal"] and s["shift_signal"]
+    # 1 x 6 then 9 x 6 (12 points): 2 runs < 3 -> too few runs, and two shifts of 6
+    s = only(spc.chart(series([1] * 6 + [9] * 6), y="y", x="x", rules="ihi"))
+    assert s["n_crossings"] == 1 and s["crossings_signal"]
+    from analysis.text.spc import verdict
+    assert verdict(s, "sv") == ("Signal: skift (6 punkter på samma sida om medianen); "
+                                "för få serier (2 < 3)")
+
+
+def test_ihi_shift_on_a_control_chart_names_the_mean():
+    # I chart of 1 1 1 1 1 1 9 9 9 9 9 9 9 9 (14 points): mean = (6 + 72)/14 = 5.571; six below it,
+    # eight above -> shift, counted against the mean (an I chart is centred on the mean)
+    res = spc.chart(series([1] * 6 + [9] * 8), y="y", x="x", kind="i", rules="ihi")
+    s = only(res)
+    assert s["centre"] == "mean" and s["longest_run"] == 8 and s["shift_signal"]
+    from analysis.text.spc import verdict
+    assert "skift (8 punkter på samma sida om medelvärdet)" in verdict(s, "sv")
+    assert "shift (8 points on one side of the mean)" in verdict(s, "en")
+    assert only(spc.chart(series([1] * 6 + [9] * 8), y="y", x="x", rules="ihi"))["centre"] == "median"
+
+
+ASTRO = [10, 11, 10, 12, 11, 10, 11, 40, 11, 10]
+
+
+def test_ihi_astronomical_point_beyond_four_sigma_from_the_median_moving_range():
+    # sorted 10 10 10 10 11 11 11 11 12 40 -> median 11. Moving ranges 1 1 2 1 1 1 29 29 1 ->
+    # sorted 1 1 1 1 1 1 2 29 29 -> median 1; sigma = 1 / 0.954 (Wheeler), limit 4 sigma = 4.193.
+    # |40 - 11| = 29 > 4.193 -> astronomical; the 12 (1 from the median) is not.
+    res = spc.chart(series(ASTRO), y="y", x="x", rules="ihi")
+    s = only(res)
+    assert res.points["astronomical_signal"].tolist() == [False] * 7 + [True] + [False] * 2
+    assert s["astronomical_signals"] == 1 and s["runs_signal"]
+    from analysis.text.spc import verdict
+    assert verdict(s, "sv") == "Signal: 1 astronomisk punkt"
+
+
+def test_ihi_the_highest_point_is_not_astronomical_by_being_highest():
+    # Perla et al.: "every data set will have a high and a low data point". 10 11 10 12 11 10 11
+    # 13 11 10: median 11, moving ranges 1 1 2 1 1 1 2 2 1 -> median 1; |13 - 11| = 2 < 4.193.
+    res = spc.chart(series([10, 11, 10, 12, 11, 10, 11, 13, 11, 10]), y="y", x="x", rules="ihi")
+    assert not res.points["astronomical_signal"].any()
+    # the boundary: 15 is 4 from the median 11 (< 4.193), 16 is 5 (> 4.193); moving ranges of
+    # 10 11 10 12 11 10 11 16 11 10: 1 1 2 1 1 1 5 5 1 -> median still 1
+    assert not spc.chart(series([10, 11, 10, 12, 11, 10, 11, 15, 11, 10]), y="y", x="x",
+                         rules="ihi").points["astronomical_signal"].any()
+    assert spc.chart(series([10, 11, 10, 12, 11, 10, 11, 16, 11, 10]), y="y", x="x",
+                     rules="ihi").points["astronomical_signal"].iloc[7]
+
+
+def test_astronomical_rule_needs_spread_and_is_only_for_ihi_run_charts():
+    # 5 5 5 5 5 9 5 5: moving ranges 0 0 0 0 4 4 0 -> median 0: no judgement (no spread)
+    assert not spc.chart(series([5, 5, 5, 5, 5, 9, 5, 5]), y="y", x="x",
+                         rules="ihi").points["astronomical_signal"].any()
+    # Anhøj rules have no astronomical rule; a control chart has its 3-sigma limits instead
+    assert not spc.chart(series(ASTRO), y="y", x="x").points["astronomical_signal"].any()
+    i = spc.chart(series(ASTRO), y="y", x="x", kind="i", rules="ihi")
+    assert not i.points["astronomical_signal"].any() and i.points["sigma_signal"].iloc[7]
+
+
+# --- Edge cases to qicharts2 semantics ------------------------------------------------------------
+def test_mr_chart_has_limits_on_every_row_as_qicharts2_returns_them():
+    # qic.mr: lcl <- 0 and ucl <- 3.267 · cl on every row, the first (no moving range) too.
+    # |diff| of 1 3 2 6: 2 1 4 -> MR̄ 7/3; two parts (1 3 2 6 | 10 12 11): the second part's first
+    # row has no range but has the part's limits, MR̄ = (2 + 1)/2 = 1.5
+    d = series([1, 3, 2, 6, 10, 12, 11])
+    p = spc.chart(d, y="y", x="x", kind="mr", part=[5]).points
+    assert np.isnan(p["y"].iloc[0]) and np.isnan(p["y"].iloc[4])
+    assert p["lcl"].tolist() == [0.0] * 7
+    assert p["ucl"].tolist() == pytest.approx([3.267 * 7 / 3] * 4 + [3.267 * 1.5] * 3)
+
+
+def test_a_point_on_the_mean_up_to_rounding_error_is_on_the_centre_line():
+    # mean of 0.1, 0.2, 0.3 in binary floating point: (0.1 + 0.2 + 0.3)/3 = 0.20000000000000004,
+    # so an exact sign(y - cl) would put 0.2 "below" it: signs - - + (useful 3, longest 2).
+    # Within sqrt(machine epsilon) (R's all.equal tolerance) 0.2 is on the line: - 0 + ->
+    # useful 2, two runs of 1.
+    res = spc.chart(series([0.1, 0.2, 0.3]), y="y", x="x", kind="i")
+    s = only(res)
+    assert res.points["cl"].iloc[0] != 0.2  # the rounding error is real
+    assert (s["n_useful"], s["longest_run"], s["n_crossings"]) == (2, 1, 1)
+
+
+def test_a_rounding_error_does_not_break_a_run():
+    # I chart frozen after 0.1 0.2 0.3 (mean 0.20000000000000004), then 0.3 0.2 0.3 0.3 0.3 0.3
+    # 0.3. With both 0.2s on the centre line the signs are - 0 + + 0 + + + + + : one run of 7
+    # above (an IHI shift). An exact comparison would put the 0.2s below and leave runs of
+    # 2, 1, 1, 1, 5: no shift.
+    y = [0.1, 0.2, 0.3, 0.3, 0.2, 0.3, 0.3, 0.3, 0.3, 0.3]
+    s = only(spc.chart(series(y), y="y", x="x", kind="i", freeze=3, rules="ihi"))
+    assert (s["n_useful"], s["longest_run"]) == (8, 7) and s["shift_signal"]
+
+
+def test_no_limits_from_an_all_zero_moving_range_baseline():
+    # baseline 5 5 5 5 (moving ranges 0 0 0), then 9: an MR̄ of 0 would give limits 5 ± 0 and call
+    # the 9 a special cause; qicharts2 (screened: no range < 3.267 · 0, mean of none = NaN) gives
+    # none. No error either: the baseline has moving ranges, they are all 0.
+    i = spc.chart(series([5, 5, 5, 5, 9]), y="y", x="x", kind="i", freeze=4)
+    assert i.points["ucl"].isna().all() and i.points["lcl"].isna().all()
+    assert not i.points["sigma_signal"].any()
+    assert i.points["cl"].iloc[0] == 5
+    unscreened = spc.chart(series([5, 5, 5, 5, 9]), y="y", x="x", kind="i", freeze=4, screen_mr=False)
+    assert unscreened.points["ucl"].isna().all()
+    mr = spc.chart(series([5, 5, 5, 5, 9]), y="y", x="x", kind="mr", freeze=4)
+    assert mr.points["ucl"].isna().all() and not mr.points["sigma_signal"].any()
+    from analysis.text.spc import verdict
+    assert verdict(only(i), "sv") == ("Ingen signal om icke-slumpmässig variation (inga styrgränser: "
+                                      "baslinjens värden varierar inte)")
+
+
+def test_laney_chart_with_a_zero_baseline_share_has_no_limits_and_no_error():
+    # p̄ = 0 over the baseline: sigma_i = 0, z = 0/0 -> no sigma_z (qicharts2 qic.pp: NaN limits)
+    d = series([0, 0, 0, 0, 3], n=[50, 50, 50, 50, 50])
+    p = spc.chart(d, y="y", n="n", x="x", kind="pp", freeze=4).points
+    assert p["ucl"].isna().all() and not p["sigma_signal"].any()
+
+
+def test_one_point_in_a_part_of_an_i_chart_is_still_an_error():
+    with pytest.raises(ValueError, match="two consecutive baseline points"):
+        spc.chart(series([5, np.nan, 6]), y="y", x="x", kind="i")

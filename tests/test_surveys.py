@@ -330,6 +330,51 @@ def test_zero_one_columns_and_the_census_case(census):
     assert tab.iloc[0]["Antal av alla"] == "4 av 6"
 
 
+def test_census_with_non_response_shows_the_bounds_it_allows(tmp_path):
+    # population 8 in the codebook, the 6 centres of CENSUS_ROWS answered: 2 did not.
+    # groups_offered/before: 4 of the 6 answering; among all 8 between 4 (neither silent centre
+    # offers it) and 4 + 2 = 6 (both do): bounds 4/8 = 0.5 and 6/8 = 0.75.
+    # need/top_box: 3 of 5 (one "vet ej"): unknown 8 - 5 = 3 -> 3/8 to 6/8.
+    folder = write_survey(tmp_path / "surveys" / "centres", {**census_codebook(), "population": 8},
+                          ["Id", "Namn", "Q1_1", "Q1_2", "Q1_3", "Q2"], CENSUS_ROWS)
+    s = surveys.load_survey(folder)
+    out = surveys.summarise(s, min_count=1)
+    before = row_of(out, question_id="groups_offered", option="before")
+    assert (before["n"], before["base"], before["population"]) == (4, 6, 8)
+    assert (before["bound_low"], before["bound_high"]) == (0.5, 0.75)
+    need = row_of(out, question_id="need", option="top_box")
+    assert (need["bound_low"], need["bound_high"]) == (3 / 8, 6 / 8)
+    tab = surveys.table(out[out["question_id"] == "groups_offered"], s, lang="sv")
+    assert tab.iloc[0]["Antal av alla"] == "4 av 6 svarande (4–6 av 8)"
+    en = surveys.table(out[out["question_id"] == "groups_offered"], s, lang="en")
+    assert en.iloc[0]["Number of all"] == "4 of 6 answering (4–6 of 8)"
+    note = surveys.overview(s, 5, lang="sv")[1]
+    assert "totalundersökning av 8 enheter, men bara 6 av dem svarade" in note
+    res = surveys.resolve_source("survey:centres:groups_offered:any", tmp_path)
+    assert (res["x"], res["n"], res["population"]) == (4, 6, 8)
+    assert (res["bound_low"], res["bound_high"]) == (4 / 8, 6 / 8)
+
+
+def test_census_bounds_are_hidden_with_a_small_count(tmp_path):
+    # "after" is chosen by 3 (1-4: suppressed at min_count 5); its bounds 3/8 and 5/8 would give
+    # the count back, so they are hidden too
+    folder = write_survey(tmp_path / "surveys" / "centres", {**census_codebook(), "population": 8},
+                          ["Id", "Namn", "Q1_1", "Q1_2", "Q1_3", "Q2"], CENSUS_ROWS)
+    out = surveys.summarise(surveys.load_survey(folder), min_count=5)
+    after = row_of(out, question_id="groups_offered", option="after")
+    assert after["suppressed"] and np.isnan(after["bound_low"]) and np.isnan(after["bound_high"])
+
+
+def test_a_census_with_more_respondents_than_its_population_is_an_error(tmp_path):
+    folder = write_survey(tmp_path / "surveys" / "centres", {**census_codebook(), "population": 5},
+                          ["Id", "Namn", "Q1_1", "Q1_2", "Q1_3", "Q2"], CENSUS_ROWS)
+    problems = surveys.check_survey(folder)
+    assert any("population: 5, but the export has 6 respondents" in str(p) for p in problems)
+    assert any(p.file.endswith("codebook.yml") and p.column == "population" for p in problems)
+    with pytest.raises(DataError, match="population"):
+        surveys.load_survey(folder)
+
+
 def test_census_may_not_be_broken_down(census):
     with pytest.raises(ValueError, match="census"):
         surveys.summarise(surveys.load_survey(census), by=["Namn"])
@@ -476,10 +521,15 @@ def test_sample_matches_the_programme_brief():
     parents = surveys.load_survey(SAMPLE / "surveys" / "parents")
     pupils = surveys.load_survey(SAMPLE / "surveys" / "pupils")
     coordinators = surveys.load_survey(SAMPLE / "surveys" / "coordinators")
-    assert len(parents.respondents) == 205 and len(coordinators.respondents) == 21
+    # the coordinator census: 21 centres, 18 answered (analysis.sample.surveys: the first centre
+    # offering both groups, the first offering only the one before the birth and the first
+    # offering none stay silent)
+    assert len(parents.respondents) == 205 and len(coordinators.respondents) == 18
+    assert coordinators.codebook.population == 21
     per_wave = surveys.respondents(pupils, by="wave", min_count=None)
     assert dict(zip(per_wave["wave"], per_wave["n"], strict=True)) == {"sep": 1500, "dec": 1100}
-    assert surveys.share_of(coordinators, "groups_offered", "any") == (18, 21)
+    # 18 of 21 offer a group; the silent both + before centres leave 16 of the 18 answering
+    assert surveys.share_of(coordinators, "groups_offered", "any") == (16, 18)
     waves = surveys.summarise(pupils, questions=["moves_more"], by=["wave"])
     assert set(waves.loc[waves["option"] == "top_box", "wave"]) == {"sep", "dec"}
 

@@ -5,7 +5,9 @@ Public API::
     interrupted_time_series(data, y, time, intervention, ...) -> ITSResult(table, fitted, ...)
     compare_proportions(x1, n1, x2, n2)            -> Series p1, p2, diff, ci_low, ci_high, p_value, method
     adjust_pvalues(p_values, method="holm")        -> DataFrame p_value, p_adjusted, reject, method
-    minimum_detectable_difference(n1, n2, p=0.5)   -> float
+    adjusted_levels(p_values, method="holm")       -> the level each p-value is effectively tested at
+    minimum_detectable_difference(n1, n2, p=0.5)   -> float (normal approximation, Fleiss et al.)
+    newcombe_detectable_difference(n1, n2, p=0.5)  -> float (exact power of the Newcombe test)
     compare_waves(summary, before, after, ...)     -> DataFrame, one row per item (and subgroup)
     survey_waves(survey, by=[...])                 -> DataFrame: first vs last wave, per item (and subgroup)
     team_effects(ds, team)                         -> TeamEffects(table, its, series)
@@ -20,7 +22,15 @@ the same.
 from __future__ import annotations
 
 from .its import FAMILY_BY_CHART, MIN_POINTS, ITSResult, SeriesTooShort, interrupted_time_series
-from .proportions import adjust_pvalues, compare_proportions, minimum_detectable_difference
+from .proportions import (
+    adjust_pvalues,
+    adjusted_levels,
+    compare_proportions,
+    minimum_detectable_difference,
+    newcombe_detectable_difference,
+    newcombe_p_value,
+    newcombe_power,
+)
 from .report import effects_table, measure_chart, poster, report_items, waves_table
 from .team import (
     TEAM_COLUMNS,
@@ -40,6 +50,10 @@ __all__ = [
     "compare_proportions",
     "adjust_pvalues",
     "minimum_detectable_difference",
+    "adjusted_levels",
+    "newcombe_detectable_difference",
+    "newcombe_p_value",
+    "newcombe_power",
     "compare_waves",
     "survey_waves",
     "wave_verdicts",

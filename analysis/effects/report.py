@@ -145,8 +145,9 @@ def waves_table(frame: pd.DataFrame, lang: str | None = None, by: Sequence[str] 
             col_before: ".." if hidden else percent(r["p_before"], 0, lang),
             col_after: ".." if hidden else percent(r["p_after"], 0, lang),
             t("effects_col_diff", lang): ".." if hidden else number(r["diff_pp"], 1, lang),
-            t("effects_col_ci", lang): ".." if hidden else
-            f"{number(r['ci_low_pp'], 1, lang)} – {number(r['ci_high_pp'], 1, lang)}",
+            t("effects_col_ci_waves", lang): ".." if hidden else
+            f"{number(r['ci_low_pp'], 1, lang)} – {number(r['ci_high_pp'], 1, lang)}"
+            + (f" ({text_effects.ci_level(r['ci_level'], lang)})" if pd.notna(r.get("ci_level")) else ""),
             t("effects_col_p_adjusted", lang): ".." if hidden else text_effects.format_p(r["p_adjusted"], lang),
             t("effects_col_mdd", lang): ".." if hidden else number(r["mdd_pp"], 1, lang),
         })

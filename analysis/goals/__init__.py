@@ -4,16 +4,18 @@ The county aim is +2 percentage points per year for four years: an absolute targ
 years), in the direction of improvement of each indicator (for "children in households with low
 economic standard" improvement is down, so the goal subtracts).
 
-Progress status follows the four categories of US Healthy People 2030 (NCHS, "Healthy People 2030
-methods", https://www.cdc.gov/nchs/healthy-people/hp2030/methods.html; Talih et al. 2025, PMID
-40576483): *target met or exceeded*, *improving*, *little or no detectable change*, *getting worse*,
-plus *baseline only* when a single value exists. Healthy People judges the change from the baseline
-to the most recent value with its standard error; the network's indicators come without standard
-errors but as a yearly series, so here the change is judged by the linear trend (OLS slope in pp
-per year over the years from the baseline year on, t-based confidence interval with n - 2 degrees
-of freedom), see :func:`progress`. With only two values (no degrees of freedom left) the Healthy
-People rule for objectives without standard errors is used (10 % of the targeted change achieved,
-or 10 % change from baseline away from the target).
+Progress status follows US Healthy People 2030 (NCHS, "Healthy People 2030 methods",
+https://www.cdc.gov/nchs/healthy-people/hp2030/methods.html; Talih et al. 2025, PMID 40576483;
+the status definitions of the Healthy People 2020 Final Progress Table, which 2030 kept):
+*target met or exceeded*, *improving*, *little or no detectable change*, *getting worse*, plus
+*baseline only* when a single value exists. As Healthy People does, the baseline value is compared
+with the most recent one: with a standard error (survey shares; Kolada values with their
+denominator ``n``; counts) the change must be statistically significant (two-sided 5 %); without
+one the 10 % rules apply (at least 10 % of the targeted change achieved: improving; at least 10 %
+from the baseline away from the target: getting worse). A missing baseline year is replaced by
+the nearest earlier year (else the first year after it), and the result says so. The OLS trend
+in pp per year is given beside the status (and the pace against the goal's rate) but does not
+decide it. See :func:`progress` and docs/methods.md.
 """
 
 from __future__ import annotations

@@ -25,11 +25,14 @@ def indicator_overview(
     """Latest value, trend, county value and position of every KPI and municipality of the county.
 
     Returns one row per kpi and municipality of ``municipalities``: kpi, municipality_code,
-    municipality_name, in_network, latest_year, latest (gender T), women, men (K and M in the
-    latest year, NaN when absent), slope_pp, ci_low, ci_high (OLS trend over all years, pp per
+    municipality_name, in_network, latest_year (the municipality's own latest year with a
+    value; the KPI's latest year when it has none), latest (gender T), women, men (K and M in
+    that year, NaN when absent), slope_pp, ci_low, ci_high (OLS trend over all years, pp per
     year, see :func:`trend`), n_points, county (the county's own value, code ``county_code``, in
     the same year), position (1 = best among the municipalities in the direction of improvement,
-    ties share the better rank), n_ranked, direction, unit, method.
+    ties share the better rank; only municipalities whose latest value is from the KPI's last two
+    years are ranked, so that a survey run every other year in half of the municipalities ranks
+    the latest round), n_ranked, direction, unit, method.
     """
     cols = ["kpi", "municipality_code", "municipality_name", "in_network", "latest_year", "latest",
             "women", "men", "slope_pp", "ci_low", "ci_high", "n_points", "county", "position",
@@ -44,37 +47,47 @@ def indicator_overview(
         direction = str(info["direction"].iloc[0]) if len(info) else "up"
         unit = str(info["unit"].iloc[0]) if len(info) else ""
         total = part[part["gender"] == "T"]
-        muni = total[total["municipality_code"].isin(codes)]
+        muni = total[total["municipality_code"].isin(codes)].dropna(subset=["value"])
         if muni.empty:
             continue
         latest_year = int(muni["year"].max())
+        own_year = muni.groupby("municipality_code")["year"].max().reindex(codes).fillna(
+            latest_year).astype(int)
         trends = trend(muni, x="year", y="value", by="municipality_code", level=level)
-        now = part[part["year"] == latest_year].pivot_table(
-            index="municipality_code", columns="gender", values="value", aggfunc="first")
-        county = now.at[county_code, "T"] if county_code in now.index and "T" in now else np.nan
-        values = now["T"].reindex(codes) if "T" in now else pd.Series(np.nan, index=codes)
-        ranks = (values * _sign(direction)).rank(ascending=False, method="min")
+        cells = part.pivot_table(index=["municipality_code", "year"], columns="gender",
+                                 values="value", aggfunc="first")
+
+        values = pd.Series({c: _cell(cells, c, own_year[c], "T") for c in codes}, dtype=float)
+        recent = own_year >= latest_year - 1
+        ranks = (values.where(recent) * _sign(direction)).rank(ascending=False, method="min")
         for m in municipalities.itertuples(index=False):
             code = str(m.municipality_code)
+            year = int(own_year[code])
             tr = trends[trends["municipality_code"] == code]
             tr = tr.iloc[0] if len(tr) else None
             rows.append({
                 "kpi": kpi, "municipality_code": code, "municipality_name": m.municipality_name,
-                "in_network": bool(m.in_network), "latest_year": latest_year,
+                "in_network": bool(m.in_network), "latest_year": year,
                 "latest": values.get(code, np.nan),
-                "women": now.at[code, "K"] if code in now.index and "K" in now else np.nan,
-                "men": now.at[code, "M"] if code in now.index and "M" in now else np.nan,
+                "women": _cell(cells, code, year, "K"), "men": _cell(cells, code, year, "M"),
                 "slope_pp": tr["slope_pp"] if tr is not None else np.nan,
                 "ci_low": tr["ci_low"] if tr is not None else np.nan,
                 "ci_high": tr["ci_high"] if tr is not None else np.nan,
                 "n_points": int(tr["n_points"]) if tr is not None else 0,
-                "county": county, "position": ranks.get(code, np.nan),
-                "n_ranked": int(values.notna().sum()), "direction": direction, "unit": unit,
+                "county": _cell(cells, county_code, year, "T"),
+                "position": ranks.get(code, np.nan),
+                "n_ranked": int(ranks.notna().sum()), "direction": direction, "unit": unit,
                 "method": TREND_METHOD.format(level=level),
             })
     out = pd.DataFrame(rows, columns=cols)
     out["position"] = out["position"].astype("Int64")
     return out
+
+
+def _cell(cells: pd.DataFrame, code: str, year: int, gender: str) -> float:
+    """One value of the (municipality_code, year) x gender table; NaN when absent."""
+    key = (code, year)
+    return cells.at[key, gender] if key in cells.index and gender in cells else np.nan
 
 
 # --- team baselines (nuläge per team) -------------------------------------------------------

@@ -10,7 +10,8 @@ from scipy import stats
 
 from .progress import STATUSES, _sign, progress, trajectory
 
-__all__ = ["target_status", "GAP_COLUMNS", "indicator_goals", "survey_goals", "gap_table", "survey_shares", "gap_analysis"]
+__all__ = ["target_status", "GAP_COLUMNS", "SURVEY_COLUMNS", "indicator_goals", "indicator_se", "survey_goals",
+           "gap_table", "survey_shares", "gap_analysis"]
 
 
 
@@ -49,7 +50,34 @@ def target_status(
 GAP_COLUMNS = ["goal_id", "title_sv", "title_en", "kind", "source", "municipality_code",
                "baseline_year", "baseline", "current", "current_period", "target", "gap", "unit",
                "deadline", "status",
-               "share_achieved", "slope_pp", "ci_low", "ci_high", "pace", "detail", "method"]
+               "share_achieved", "slope_pp", "ci_low", "ci_high", "pace", "detail", "method",
+               "baseline_year_used", "baseline_note", "baseline_period", "status_rule",
+               "change_pp", "change_low", "change_high", "change_from_baseline"]
+#: Extra columns of survey goal rows: the counts behind the value and, for a census with
+#: non-response, the population and the bounds (percent) the non-response allows.
+SURVEY_COLUMNS = ["count", "base", "population", "bound_low", "bound_high", "met_by_deadline"]
+
+
+def indicator_se(values, unit: str, n=None) -> np.ndarray:
+    """Standard error of Kolada values in their unit, where one exists; NaN otherwise.
+
+    * ``%`` with ``n`` (the people the share is of): binomial, ``sqrt(p (100 - p) / n)``;
+    * ``per 1 000`` with ``n``: Poisson count ``r n / 1000``, so ``sqrt(1000 r / n)``;
+    * a count (``antal``): Poisson, ``sqrt(value)``.
+    """
+    v = np.asarray(values, dtype=float)
+    size = np.full(v.shape, np.nan) if n is None else np.asarray(n, dtype=float)
+    kind = str(unit).lower().replace(" ", "").replace("\u00a0", "")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if kind in ("antal", "count", "st"):
+            se = np.sqrt(v)
+        elif kind == "%":
+            se = np.where(size > 0, np.sqrt(v * (100 - v) / size), np.nan)
+        elif kind == "per1000":
+            se = np.where(size > 0, np.sqrt(1000 * v / size), np.nan)
+        else:
+            se = np.full(v.shape, np.nan)
+    return np.where(np.isfinite(se), se, np.nan)
 
 
 def indicator_goals(
@@ -81,8 +109,10 @@ def indicator_goals(
                  and str(goal.municipality_code).strip() else [*network.astype(str), "0006"])
         data = indicators[(indicators["kpi"] == kpi) & (indicators["gender"] == gender)
                           & indicators["municipality_code"].isin(codes)]
-        data = data[["municipality_code", "period", "value"]].rename(columns={"period": "year"})
-        data = data.astype({"year": "int64"})
+        cols = ["municipality_code", "period", "value", *(["n"] if "n" in data.columns else [])]
+        data = data[cols].rename(columns={"period": "year"}).astype({"year": "int64"})
+        data = data.assign(se=indicator_se(data["value"], unit, data["n"] if "n" in data.columns else None))
+        se = "se" if data["se"].notna().any() else None
         present = [c for c in codes if c in set(data["municipality_code"])]
         if not present:
             continue
@@ -91,13 +121,14 @@ def indicator_goals(
             years = int(goal.years)
             prog = progress(data, int(goal.baseline_year), direction,
                             pp_per_year=float(goal.pp_per_year), years=years,
-                            by="municipality_code", as_of=year, clip=unit == "%")
+                            by="municipality_code", as_of=year, clip=unit == "%", se=se)
             deadline = pd.Timestamp(year=int(goal.baseline_year) + years, month=12, day=31)
         else:
             deadline = pd.Timestamp(goal.deadline)
             prog = progress(data, int(goal.baseline_year) if pd.notna(goal.baseline_year)
                             else int(data["year"].min()), direction,
-                            target=float(goal.target_value), by="municipality_code", as_of=year)
+                            target=float(goal.target_value), by="municipality_code", as_of=year,
+                            se=se)
         for p in prog.itertuples(index=False):
             rows.append({
                 "goal_id": goal.goal_id, "title_sv": goal.title_sv, "title_en": goal.title_en,
@@ -107,7 +138,11 @@ def indicator_goals(
                 "status": p.status, "share_achieved": p.share_achieved, "slope_pp": p.slope_pp,
                 "ci_low": p.ci_low, "ci_high": p.ci_high, "pace": p.pace,
                 "baseline_year": p.baseline_year, "baseline": p.baseline, "detail": "",
-                "method": p.method,
+                "method": p.method, "baseline_year_used": p.baseline_year_used,
+                "baseline_note": p.baseline_note,
+                "baseline_period": str(p.baseline_year_used) if pd.notna(p.baseline_year_used) else pd.NA,
+                "status_rule": p.status_rule, "change_pp": p.change_pp, "change_low": p.change_low,
+                "change_high": p.change_high, "change_from_baseline": p.change_from_baseline,
             })
             own = data[data["municipality_code"] == p.municipality_code].sort_values("year")
             if goal.kind == "trajectory" and np.isfinite(p.baseline):
@@ -130,14 +165,27 @@ def survey_goals(goals: pd.DataFrame, shares: pd.DataFrame, measured: pd.Timesta
     """Gap rows of every goal whose source is ``survey:<survey>:<question>:<option>``.
 
     ``shares`` holds one row per goal source: source, x (count meeting the criterion), n (those
-    who answered), population (how many were asked, e.g. the 21 family centres; NA when a
-    sample). The current value is ``100 * x / n``; when n equals the population it is a census
-    and carries no sampling error (method says so), else a Wilson 95 % interval is given.
+    who answered), population (a census: the number of units in its codebook, e.g. the 21 family
+    centres; NA for a sample) and, for a survey with waves, baseline_x, baseline_n and the wave
+    labels (``wave``, ``baseline_wave``). The current value is ``100 * x / n``.
+
+    * A sample gets a Wilson 95 % interval. With waves its status compares the first wave with
+      the last as Healthy People 2030 does, testing the change with the Newcombe interval
+      (the test of the effect report); with one measurement it is ``target_met`` or
+      ``baseline_only``.
+    * A census has no sampling error. When some units did not answer (``n < population``) the
+      value among all is only known to lie between ``x / population`` and ``(x + population -
+      n) / population`` (``bound_low``/``bound_high``, percent), and the target counts as met only
+      when the worst case meets it.
+
     ``measured`` is the survey date; when unknown (None) the status is judged as of ``as_of``
     (see :func:`target_status`, ``date_known=False``). With ``min_count`` (the report's privacy
     threshold) a goal whose count x, or n - x, is 1..min_count-1 shows neither x, the current
     value, the gap nor the interval (``suppressed``); the status still says where it stands.
     """
+    from ..effects.proportions import compare_proportions
+    from .progress import HP_METHOD, TEN_PERCENT_RULE, classify
+
     rows = []
     src = goals["source"].astype("string")
     picked = goals[src.str.startswith("survey:").fillna(False)]
@@ -145,38 +193,108 @@ def survey_goals(goals: pd.DataFrame, shares: pd.DataFrame, measured: pd.Timesta
         raise ValueError("survey_goals needs the survey date (measured) or the analysis date (as_of)")
     known = measured is not None
     measured = pd.Timestamp(measured if known else as_of)
+
+    def get(match, col):
+        return match[col].iloc[0] if col in match.columns else pd.NA
+
     for goal in picked.itertuples(index=False):
         match = shares[shares["source"] == goal.source]
         direction = str(goal.direction) if pd.notna(goal.direction) else "up"
+        target = float(goal.target_value)
         base = {"goal_id": goal.goal_id, "title_sv": goal.title_sv, "title_en": goal.title_en,
                 "kind": goal.kind, "source": goal.source, "municipality_code": pd.NA,
-                "target": float(goal.target_value), "unit": "%",
+                "target": target, "unit": "%",
                 "deadline": pd.Timestamp(goal.deadline), "slope_pp": np.nan, "pace": pd.NA,
                 "current_period": str(measured.date()) if known else pd.NA,
-                "baseline_year": pd.NA, "baseline": np.nan}
+                "baseline_year": pd.NA, "baseline": np.nan, "baseline_year_used": pd.NA,
+                "baseline_note": "", "baseline_period": pd.NA, "status_rule": pd.NA,
+                "change_pp": np.nan, "change_low": np.nan, "change_high": np.nan,
+                "change_from_baseline": np.nan, "population": pd.NA, "bound_low": np.nan,
+                "bound_high": np.nan}
         if match.empty or not int(match["n"].iloc[0]):
             rows.append({**base, "current": np.nan, "gap": np.nan, "status": "no_data", "suppressed": False,
                          "share_achieved": np.nan, "ci_low": np.nan, "ci_high": np.nan,
-                         "detail": "", "method": ""})
+                         "detail": "", "method": "", "count": pd.NA, "base": pd.NA})
             continue
         x, n = int(match["x"].iloc[0]), int(match["n"].iloc[0])
-        pop = match["population"].iloc[0] if "population" in match else pd.NA
+        pop = get(match, "population")
         value = 100.0 * x / n
-        if pd.notna(pop) and int(pop) == n:
+        judged = value  # the value the target is judged on
+        row = {**base, "count": x, "base": n}
+        if pd.notna(pop):
+            pop = int(pop)
             low = high = np.nan
-            method = f"census: all {n} answered, no sampling error"
+            if pop > n:
+                # non-response: the worst case (none of the pop - n units has it) must meet it
+                row.update(population=pop, bound_low=100.0 * x / pop,
+                           bound_high=100.0 * (x + pop - n) / pop)
+                judged = row["bound_low"] if direction == "up" else row["bound_high"]
+                method = (f"census: {n} of {pop} answered, no sampling error; non-response bounds "
+                          f"{x}-{x + pop - n} of {pop}; target judged on the worst case")
+            else:
+                row.update(population=pop)
+                method = f"census: all {n} answered, no sampling error"
         else:
             low, high = (100 * v for v in _wilson(x, n))
             method = "Wilson score interval 95 % (Wilson 1927)"
-        st = target_status(value, float(goal.target_value), goal.deadline, measured, direction,
-                           date_known=known)
-        hidden = min_count is not None and any(1 <= c <= min_count - 1 for c in (x, n - x))
-        rows.append({**base, "current": np.nan if hidden else value, "gap": np.nan if hidden else st["gap"],
-                     "status": st["status"], "share_achieved": np.nan,
-                     "ci_low": np.nan if hidden else low, "ci_high": np.nan if hidden else high,
-                     "detail": f"../{n}" if hidden else f"{x}/{n}", "method": method,
-                     "met_by_deadline": st["met_by_deadline"], "suppressed": hidden})
-    return pd.DataFrame(rows, columns=[*GAP_COLUMNS, "met_by_deadline", "suppressed"])
+        st = target_status(judged, target, goal.deadline, measured, direction, date_known=known)
+        status = st["status"]
+        bx, bn = get(match, "baseline_x"), get(match, "baseline_n")
+        if pd.notna(bx) and pd.notna(bn) and int(bn) > 0:
+            # two waves: Healthy People 2030, the first wave (baseline) against the last
+            bx, bn = int(bx), int(bn)
+            baseline = 100.0 * bx / bn
+            change_ci = None
+            if pd.isna(pop):
+                diff = compare_proportions(x, n, bx, bn)  # Newcombe 1998, method 10, 95 %
+                change_ci = (100 * diff["ci_low"], 100 * diff["ci_high"])
+            status = classify(baseline, value, target, direction, 2, change_ci,
+                              target_met=status == "target_met")
+            rule = "standard_error" if change_ci else "ten_percent"
+            waves = f"{get(match, 'baseline_wave')} vs {get(match, 'wave')}"
+            targeted = target - baseline
+            share = (value - baseline) / targeted if targeted != 0 else np.nan
+            row.update(baseline=baseline, baseline_period=str(get(match, "baseline_wave")),
+                       current_period=str(get(match, "wave")),
+                       status_rule=rule if status not in ("target_met",) else pd.NA,
+                       change_pp=(1 if direction == "up" else -1) * (value - baseline),
+                       change_low=change_ci[0] if change_ci else np.nan,
+                       change_high=change_ci[1] if change_ci else np.nan,
+                       change_from_baseline=(value - baseline) / baseline if baseline else np.nan,
+                       share_achieved=share if np.isfinite(share) and share >= 0 else np.nan)
+            method += (f"; {HP_METHOD}: waves {waves}; "
+                       + ("change tested with the Newcombe interval (1998, method 10), two-sided 5 %"
+                          if change_ci else TEN_PERCENT_RULE))
+        # the gap is to the value shown (the respondents' share); the status and "met in time"
+        # follow the judged value (a census's worst case)
+        gap = target_status(value, target, goal.deadline, measured, direction, date_known=known)["gap"]
+        row = {"share_achieved": np.nan, **row, "current": value, "gap": gap, "status": status,
+               "ci_low": low, "ci_high": high, "detail": f"{x}/{n}", "method": method,
+               "met_by_deadline": st["met_by_deadline"], "suppressed": False}
+        rows.append(_protect_goal(row, x, n, bx, bn, min_count))
+    return pd.DataFrame(rows, columns=[*GAP_COLUMNS, *SURVEY_COLUMNS, "suppressed"])
+
+
+def _protect_goal(row: dict, x: int, n: int, bx, bn, min_count: int | None) -> dict:
+    """The primary rule on a survey goal: a count x, or n - x, of 1..min_count-1 hides every
+    number that gives it (the value, the gap, the interval, the census bounds, the change from
+    the first wave); the same for the first wave's counts. The status stays."""
+    if min_count is None:
+        return row
+
+    def small(*counts) -> bool:
+        return any(1 <= c <= min_count - 1 for c in counts)
+
+    out = dict(row)
+    if small(x, n - x, n):
+        out.update(current=np.nan, gap=np.nan, ci_low=np.nan, ci_high=np.nan, bound_low=np.nan,
+                   bound_high=np.nan, count=pd.NA, share_achieved=np.nan, change_pp=np.nan,
+                   change_low=np.nan, change_high=np.nan, change_from_baseline=np.nan, suppressed=True,
+                   detail=f"../{'..' if small(n) else n}", base=pd.NA if small(n) else n)
+    if pd.notna(bx) and pd.notna(bn) and small(int(bx), int(bn) - int(bx), int(bn)):
+        out.update(baseline=np.nan, change_pp=np.nan, change_low=np.nan, change_high=np.nan,
+                   change_from_baseline=np.nan, share_achieved=np.nan)
+    return out
 
 
 def _wilson(x: int, n: int, level: float = 0.95) -> tuple[float, float]:
@@ -219,20 +337,20 @@ def gap_table(*parts: pd.DataFrame, as_of: pd.Timestamp | str | None = None) -> 
 def survey_shares(goals: pd.DataFrame, data_dir) -> pd.DataFrame:
     """Resolve every ``survey:`` goal source with :func:`analysis.surveys.resolve_source`.
 
-    Returns source, x, n, population (n for a census, else NA), share, method: the input of
-    :func:`survey_goals`.
+    Returns source, x, n, population (a census: N from its codebook; NA for a sample), share,
+    method, and for a survey with waves baseline_x, baseline_n, wave, baseline_wave: the input
+    of :func:`survey_goals`.
     """
     from .. import surveys
 
+    cols = ["source", "x", "n", "population", "share", "method", "baseline_x", "baseline_n",
+            "wave", "baseline_wave"]
     rows = []
     src = goals["source"].astype("string")
     for source in goals.loc[src.str.startswith("survey:").fillna(False), "source"].drop_duplicates():
         res = surveys.resolve_source(str(source), data_dir)
-        census = res["method"] == surveys.CENSUS_METHOD
-        rows.append({"source": source, "x": res["x"], "n": res["n"],
-                     "population": res["n"] if census else pd.NA, "share": res["share"],
-                     "method": res["method"]})
-    return pd.DataFrame(rows, columns=["source", "x", "n", "population", "share", "method"])
+        rows.append({"source": source, **{c: res.get(c, pd.NA) for c in cols[1:]}})
+    return pd.DataFrame(rows, columns=cols)
 
 
 def gap_analysis(dataset, year: int, min_count: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:

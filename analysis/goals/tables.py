@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -165,7 +166,11 @@ def kpi_title(kpis: pd.DataFrame, kpi: str, lang: str | None = None) -> str:
         return kpi
     title = info[f"title_{lang}"].iloc[0] if f"title_{lang}" in info else info["title_sv"].iloc[0]
     title = title if pd.notna(title) and str(title).strip() else info["title_sv"].iloc[0]
-    return f"{kpi} {title} ({info['unit'].iloc[0]})"
+    unit = str(info["unit"].iloc[0]) if pd.notna(info["unit"].iloc[0]) else ""
+    # Kolada's own titles end in their unit ("andel (%)", "antal/1000 inv"): not twice
+    said = (unit == "%" and str(title).rstrip().endswith("(%)")) or bool(
+        re.search(r"antal\s*/|kr\s*/\s*inv|per 1[ ,]?000|per resident", str(title)))
+    return f"{kpi} {title}" if said or not unit else f"{kpi} {title} ({unit})"
 
 
 def _value_text(value: float, unit: str, lang: str | None) -> str:
@@ -291,7 +296,7 @@ def _suppressed(row: dict) -> bool:
 def gap_display(table: pd.DataFrame, municipalities: pd.DataFrame, lang: str | None = None,
                 with_goal: bool = True) -> pd.DataFrame:
     """:func:`gap_table` for a report: goal, where, current, target, gap, deadline, status, trend."""
-    from ..text import get_language, number, percent, t
+    from ..text import get_language, percent, t
 
     lang = lang or get_language()
     names = _muni_names(municipalities)
@@ -299,13 +304,7 @@ def gap_display(table: pd.DataFrame, municipalities: pd.DataFrame, lang: str | N
     for r in table.to_dict("records"):
         where = names.get(str(r["municipality_code"]), "") if pd.notna(r["municipality_code"]) else ""
         met = r.get("met_by_deadline")
-        if r["detail"]:
-            basis = r["detail"]
-        elif pd.notna(r["baseline_year"]) and np.isfinite(r["baseline"]):
-            basis = t("goals_detail_baseline", lang, year=int(r["baseline_year"]),
-                      value=number(r["baseline"], 1, lang))
-        else:
-            basis = "–"
+        basis = _basis_text(r, lang)
         pace = r.get("pace")
         hidden = _suppressed(r)  # a survey goal resting on a count of 1..min_count-1
         row = {t("goals_col_goal", lang): r[f"title_{lang}"] if pd.notna(r.get(f"title_{lang}")) else r["title_sv"]}
@@ -320,6 +319,8 @@ def gap_display(table: pd.DataFrame, municipalities: pd.DataFrame, lang: str | N
             t("goals_col_gap", lang): SUPPRESSED if hidden else _gap_text(r["gap"], r["unit"], lang),
             t("goals_col_deadline", lang): r["deadline"],
             t("goals_col_status", lang): t(f"goals_status_{r['status']}", lang),
+            t("goals_col_method", lang): t(f"goals_rule_{r['status_rule']}", lang)
+            if isinstance(r.get("status_rule"), str) else "–",
             t("goals_col_share_achieved", lang): percent(r["share_achieved"], 0, lang),
             t("goals_col_trend", lang): _trend_text(r["slope_pp"], r["ci_low"], r["ci_high"], lang)
             if np.isfinite(r["slope_pp"]) else "–",
@@ -328,6 +329,32 @@ def gap_display(table: pd.DataFrame, municipalities: pd.DataFrame, lang: str | N
         })
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _basis_text(r: dict, lang: str | None) -> str:
+    """What a gap row stands on: the counts of a survey, the baseline of an indicator (and which
+    year stood in for a missing baseline year)."""
+    from ..text import number, t
+    from ..text.goals import survey_count
+
+    if pd.notna(r.get("count")) and pd.notna(r.get("base")):
+        text = survey_count(r, lang)
+        if np.isfinite(r.get("baseline", np.nan)) and pd.notna(r.get("baseline_period")):
+            text += "; " + t("goals_detail_baseline", lang, year=r["baseline_period"],
+                             value=number(r["baseline"], 1, lang))
+        return text
+    if r.get("detail"):
+        return str(r["detail"])
+    year = r.get("baseline_year_used")
+    if pd.isna(year):
+        year = r.get("baseline_year")
+    if pd.notna(year) and np.isfinite(r["baseline"]):
+        text = t("goals_detail_baseline", lang, year=int(year), value=number(r["baseline"], 1, lang))
+        note = r.get("baseline_note") or ""
+        if note:
+            text += " " + t(f"goals_baseline_{note}", lang, year=int(r["baseline_year"]))
+        return text
+    return "–"
 
 
 def gap_sections(table: pd.DataFrame, municipalities: pd.DataFrame,
@@ -416,22 +443,35 @@ def baseline_intro(changes: pd.DataFrame, team_id: str, lang: str | None = None)
 
 
 def survey_goal_notes(table: pd.DataFrame, lang: str | None = None) -> list[str]:
-    """One sentence per survey goal: "x av n", the target, the deadline and the status."""
+    """One sentence per survey goal: "x av n" (with a census's non-response bounds), the target,
+    the deadline and the status."""
     from ..text import get_language, number, t
+    from ..text.goals import survey_count
 
     lang = lang or get_language()
     notes = []
     for r in table[table["source"].astype(str).str.startswith("survey:")].to_dict("records"):
         if r["status"] == "no_data":
             continue
-        x, n = str(r["detail"]).split("/")
-        share = SUPPRESSED if _suppressed(r) else number(r["current"], 0, lang)
-        notes.append(t("goals_survey_x_of_n", lang, title=r[f"title_{lang}"], x=x, n=n,
+        if _suppressed(r):  # a goal resting on a count of 1..min_count-1 (goals.survey_goals)
+            base = r.get("base")
+            counts = t("goals_x_of_n", lang, x=SUPPRESSED, n=SUPPRESSED if pd.isna(base) else int(base))
+            share = SUPPRESSED
+        else:
+            if pd.isna(r.get("count")):  # rows made before the counts were columns: "x/n"
+                x, n = str(r["detail"]).split("/")
+                r = {**r, "count": int(x), "base": int(n)}
+            counts, share = survey_count(r, lang), number(r["current"], 0, lang)
+        notes.append(t("goals_survey_x_of_n", lang, title=r[f"title_{lang}"], counts=counts,
                        share=share, target=number(r["target"], 0, lang),
                        deadline=f"{pd.Timestamp(r['deadline']):%Y-%m-%d}",
                        status=t(f"goals_status_{r['status']}", lang),
                        met=t("goals_met_yes" if r["met_by_deadline"] is True else
                              "goals_met_no" if r["met_by_deadline"] is False else "goals_met_open", lang)))
+        if pd.notna(r.get("population")) and pd.notna(r.get("bound_low")):
+            notes[-1] += " " + t("goals_census_bounds_note", lang, n=int(r["base"]),
+                                 population=int(r["population"]),
+                                 low=number(r["bound_low"], 0, lang), high=number(r["bound_high"], 0, lang))
     return notes
 
 

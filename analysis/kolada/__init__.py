@@ -50,12 +50,14 @@ from .cache import (
     KPIS_FILE,
     FetchResult,
     cache_dir,
+    check_tables,
     last_fetch,
     provenance_line,
     read_cache,
     write_cache,
 )
 from .catalogue import (
+    AREA_TYPES,
     CATALOGUE,
     COUNTRY_CODE,
     COUNTY_MUNICIPALITIES,
@@ -63,17 +65,22 @@ from .catalogue import (
     INDICATOR_COLUMNS,
     KPI_COLUMNS,
     REGION_CODE,
+    ROLES,
+    WEIGHTS,
     KpiSpec,
     county_municipalities,
     parse_years,
     resolve_kpis,
     resolve_municipalities,
     settings,
+    with_weights,
 )
 from .client import (
     API_VERSION,
     BASE_URL,
     GENDERS,
+    KPI_FIELDS,
+    MAX_BYTES,
     MAX_IDS,
     PER_PAGE,
     USER_AGENT,
@@ -85,17 +92,21 @@ from .client import (
     parse_kpi_page,
     unit_from_title,
 )
+from .county import CountyLine, catalogue_table, county_line, indicator_sections
 
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "API_VERSION", "BASE_URL", "CACHE_DIR", "CATALOGUE", "COUNTRY_CODE", "COUNTY_MUNICIPALITIES",
-    "FETCH_FILE", "FOCUS_AREAS", "GENDERS", "INDICATORS_FILE", "INDICATOR_COLUMNS", "KPIS_FILE",
-    "KPI_COLUMNS", "MAX_IDS", "PER_PAGE", "REGION_CODE", "USER_AGENT", "FetchResult", "KoladaClient",
-    "KoladaError", "KoladaResponseError", "KoladaUnavailable", "KpiSpec", "cache_dir",
-    "county_municipalities", "fetch", "fetch_step", "last_fetch", "main", "parse_data_page",
-    "parse_kpi_page", "parse_years", "provenance_line", "read_cache", "resolve_kpis",
-    "resolve_municipalities", "settings", "unit_from_title", "write_cache",
+    "API_VERSION", "AREA_TYPES", "BASE_URL", "CACHE_DIR", "CATALOGUE", "COUNTRY_CODE",
+    "COUNTY_MUNICIPALITIES", "CountyLine", "FETCH_FILE", "FOCUS_AREAS", "GENDERS",
+    "INDICATORS_FILE", "INDICATOR_COLUMNS", "KPIS_FILE", "KPI_COLUMNS", "KPI_FIELDS", "MAX_BYTES",
+    "MAX_IDS", "PER_PAGE", "REGION_CODE", "ROLES", "USER_AGENT", "WEIGHTS", "FetchResult",
+    "KoladaClient", "KoladaError", "KoladaResponseError", "KoladaUnavailable", "KpiSpec",
+    "cache_dir", "catalogue_table", "check_tables", "county_line", "county_municipalities",
+    "fetch", "fetch_step", "indicator_sections", "last_fetch", "main", "metadata_changes",
+    "parse_data_page", "parse_kpi_page", "parse_years", "provenance_line", "read_cache",
+    "resolve_kpis", "resolve_municipalities", "settings", "unit_from_title", "with_weights",
+    "write_cache",
 ]
 
 
@@ -119,8 +130,11 @@ def fetch(kpis: Iterable[str | dict[str, Any]], municipalities: str | Iterable[s
           years: str | int | Sequence[int] | None = None, *,
           client: KoladaClient | httpx.Client | None = None, out_dir: str | Path | None = None,
           write: bool = True, base_url: str = BASE_URL, retries: int = 3,
-          timeout: float = 30.0) -> FetchResult:
+          timeout: float = 30.0, deadline: float | None = 600.0) -> FetchResult:
     """Fetch KPIs for municipalities and years from Kolada v3 and write the cache atomically.
+
+    The population KPIs that weigh a municipal-only KPI into a county value
+    (:attr:`KpiSpec.county_weight`) are fetched with it, marked ``role = weight``.
 
     Parameters
     ----------
@@ -136,18 +150,21 @@ def fetch(kpis: Iterable[str | dict[str, Any]], municipalities: str | Iterable[s
         Cache folder, default ``<project root>/data/kolada``. Never inside data/raw.
     write : bool
         False returns the frames without touching the cache.
+    timeout, deadline : float
+        Seconds for one request (body included) and for the whole fetch.
 
     Raises
     ------
     KoladaError
-        :class:`KoladaUnavailable` (no network, 429/5xx after the retries) or
-        :class:`KoladaResponseError` (4xx, unknown KPI, unexpected body). The previous cache
-        files are untouched; ``error.cache`` is their ``fetch.json`` (or ``None``) and the
+        :class:`KoladaUnavailable` (no network, 429/5xx after the retries, too slow) or
+        :class:`KoladaResponseError` (4xx, unknown KPI, unexpected body, a value that is not a
+        finite number or outside its unit, tables the data checks would refuse). The previous
+        cache files are untouched; ``error.cache`` is their ``fetch.json`` (or ``None``) and the
         message says which data the reports now use.
     ConfigError
         Bad arguments (before any request).
     """
-    specs = resolve_kpis(kpis)
+    specs = with_weights(resolve_kpis(kpis))
     codes = resolve_municipalities(municipalities)
     year_list = parse_years(years)
     out = Path(out_dir) if out_dir is not None else cache_dir()
@@ -157,7 +174,8 @@ def fetch(kpis: Iterable[str | dict[str, Any]], municipalities: str | Iterable[s
     if isinstance(client, KoladaClient):
         kc, close = client, False
     else:
-        kc = KoladaClient(client, base_url=base_url, retries=retries, timeout=timeout)
+        kc = KoladaClient(client, base_url=base_url, retries=retries, timeout=timeout,
+                          deadline=deadline)
         close = True
     base = kc.base_url
     fetched_at = datetime.now(UTC).replace(microsecond=0)
@@ -168,9 +186,11 @@ def fetch(kpis: Iterable[str | dict[str, Any]], municipalities: str | Iterable[s
                 meta.update(parse_kpi_page(page, source=f"{base}/kpi"))
         missing = [k for k in ids if k not in meta]
         if missing:
-            raise KoladaResponseError(f"Kolada has no KPI {', '.join(missing)} ({base}/kpi)")
+            raise KoladaResponseError(
+                f"Kolada has no KPI {', '.join(missing)} ({base}/kpi answered without it); "
+                "check the id on kolada.se")
         rows: list[dict[str, Any]] = []
-        nulls = 0
+        stats: dict[str, int] = {}
         for kpi_chunk in _chunks(ids):
             for code_chunk in _chunks(codes):
                 for year_chunk in _chunks(year_list):
@@ -178,13 +198,20 @@ def fetch(kpis: Iterable[str | dict[str, Any]], municipalities: str | Iterable[s
                            f"/municipality/{','.join(code_chunk)}"
                            f"/year/{','.join(str(y) for y in year_chunk)}")
                     for page in kc.pages_of(url, {"per_page": PER_PAGE}):
-                        page_rows = parse_data_page(page, source=url)
-                        rows.extend(page_rows)
-                        nulls += sum(len(v.get("values") or []) for v in page["values"]
-                                     if isinstance(v, dict)) - len(page_rows)
+                        rows.extend(parse_data_page(page, source=url, stats=stats))
         if not rows:  # never replace a good cache with an empty table
             raise KoladaResponseError(
-                f"Kolada has no values for {', '.join(ids)} in {year_list[0]}–{year_list[-1]}")
+                f"Kolada has no values for {', '.join(ids)} in {year_list[0]}–{year_list[-1]} "
+                "(an unknown KPI is answered with an empty list)")
+        indicators = _indicator_frame(rows, ids, codes, year_list)
+        kpi_frame = _kpi_frame(specs, meta)
+        _check_plausible(indicators, kpi_frame)
+        problems = check_tables(indicators, kpi_frame)
+        if problems:
+            raise KoladaResponseError(
+                "the answer would make tables the data checks refuse: "
+                + "; ".join(str(p) for p in problems[:3])
+                + (f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""))
     except KoladaError as exc:
         exc.cache = last_fetch(out)
         log.debug("%s", exc)  # the caller says it: main prints it, fetch_step logs it
@@ -193,15 +220,24 @@ def fetch(kpis: Iterable[str | dict[str, Any]], municipalities: str | Iterable[s
         if close:
             kc.close()
 
-    indicators = _indicator_frame(rows, ids, codes, year_list)
-    kpi_frame = _kpi_frame(specs, meta)
+    by_kpi = {k: int((indicators["kpi"] == k).sum()) for k in ids}
+    empty = [k for k, n in by_kpi.items() if n == 0]
+    if empty:
+        log.warning("%s", t("kolada_no_values", kpis=", ".join(empty), first=year_list[0],
+                            last=year_list[-1]))
+    changes = metadata_changes(specs, meta)
+    for change in changes:
+        log.warning("Kolada: %s", change)
     counts = {
         "rows": len(indicators),
-        "rows_by_kpi": {k: int((indicators["kpi"] == k).sum()) for k in ids},
-        "missing_values": int(nulls),
+        "rows_by_kpi": by_kpi,
+        "kpis_without_values": empty,
+        "missing_values": int(stats.get("missing", 0)),
+        "deleted_values": int(stats.get("deleted", 0)),
         "requests": kc.requests,
         "pages": kc.pages,
         "retries": kc.retried,
+        "metadata_changes": changes,
     }
     result = FetchResult(indicators=indicators, kpis=kpi_frame, fetched_at=fetched_at,
                          api_version=API_VERSION, base_url=base, kpi_ids=tuple(ids),
@@ -228,18 +264,56 @@ def _indicator_frame(rows: list[dict[str, Any]], ids: Sequence[str], codes: Sequ
 
 
 def _kpi_frame(specs: Sequence[KpiSpec], meta: dict[str, dict[str, Any]]) -> pd.DataFrame:
+    """kpis.csv: Kolada's title, area type and gender split as it answered; the rest the spec's."""
     rows = []
     for spec in specs:
-        title = (meta.get(spec.kpi, {}).get("title") or "").strip()
-        rows.append({
-            "kpi": spec.kpi,
+        info = meta.get(spec.kpi, {})
+        title = (info.get("title") or "").strip()
+        area_type = str(info.get("municipality_type") or spec.area_type or "").strip().upper()
+        split = info.get("is_divided_by_gender", spec.gender_split)
+        row = spec.row() | {
             "title_sv": title or spec.title_sv,
             "title_en": spec.title_en or title or spec.title_sv,
             "unit": unit_from_title(title) or spec.unit,
-            "direction": spec.direction,
-            "focus_area": spec.focus_area,
-        })
+            "area_type": area_type if area_type in AREA_TYPES else "",
+            "gender_split": "" if split is None else str(int(bool(split))),
+        }
+        rows.append(row)
     return pd.DataFrame(rows, columns=list(KPI_COLUMNS)).astype("str")
+
+
+def _check_plausible(indicators: pd.DataFrame, kpis: pd.DataFrame) -> None:
+    """A share (unit %) outside 0-100 or a negative count is a broken answer, not data."""
+    units = dict(zip(kpis["kpi"], kpis["unit"], strict=True))
+    unit = indicators["kpi"].map(units)
+    share = unit.eq("%") & ~indicators["value"].between(0, 100)
+    negative = indicators["value"] < 0
+    bad = indicators[share | negative]
+    if not bad.empty:
+        r = bad.iloc[0]
+        raise KoladaResponseError(
+            f"{len(bad)} value(s) outside their unit, e.g. {r.kpi} {r.municipality_code} "
+            f"{r.period} {r.gender}: {r.value:g} ({units.get(r.kpi) or 'no unit'})")
+
+
+def metadata_changes(specs: Sequence[KpiSpec], meta: dict[str, dict[str, Any]]) -> list[str]:
+    """Where Kolada's answer differs from the catalogue's recorded facts (title, area type,
+    gender split): the first real fetch verifies the catalogue, and says so here."""
+    changes = []
+    for spec in specs:
+        info = meta.get(spec.kpi, {})
+        title = (info.get("title") or "").strip()
+        if title and spec.title_sv != spec.kpi and title != spec.title_sv:
+            changes.append(f"{spec.kpi}: title is now {title!r} (catalogue: {spec.title_sv!r})")
+        area = str(info.get("municipality_type") or "").upper()
+        if area and spec.area_type and area != spec.area_type:
+            changes.append(f"{spec.kpi}: municipality_type is now {area} "
+                           f"(catalogue: {spec.area_type})")
+        split = info.get("is_divided_by_gender")
+        if split is not None and spec.gender_split is not None and bool(split) != spec.gender_split:
+            changes.append(f"{spec.kpi}: is_divided_by_gender is now {bool(split)} "
+                           f"(catalogue: {spec.gender_split})")
+    return changes
 
 
 # --------------------------------------------------------------------------------------------
@@ -257,7 +331,8 @@ def fetch_step(config: Config | None = None) -> bool:
         opts = settings(config)
         result = fetch(opts["kpis"], opts["municipalities"], opts["years"],
                        out_dir=config.root / CACHE_DIR, base_url=opts["base_url"],
-                       retries=opts["retries"], timeout=opts["timeout"])
+                       retries=opts["retries"], timeout=opts["timeout"],
+                       deadline=opts["deadline"])
     except Exception as exc:  # the step must never stop the reports
         log.warning("Kolada fetch step failed: %s", exc)
         return False
@@ -290,6 +365,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _text_table(frame: pd.DataFrame, width: int = 72) -> str:
+    """A frame as left-aligned plain text for the terminal; long cells end in an ellipsis."""
+    cells = [[str(c) for c in frame.columns]]
+    cells += [[str(v) if len(str(v)) <= width else str(v)[:width - 1] + "…" for v in row]
+              for row in frame.itertuples(index=False, name=None)]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+                     for row in cells)
+
+
 def main(argv: list[str] | None = None) -> int:
     """``workbook kolada fetch|status``; ``argv`` are the words after ``kolada``.
 
@@ -316,11 +401,27 @@ def main(argv: list[str] | None = None) -> int:
         info = last_fetch(out)
         if info is None:
             print(t("kolada_status_none"))
-            return 0
-        print(t("kolada_status", api=info.get("api_version"), date=info.get("fetched_at"),
-                rows=info.get("counts", {}).get("rows", "?"), kpis=", ".join(info.get("kpis", []))))
-        if not info["verified"]:
-            print(t("kolada_status_changed", path=out), file=sys.stderr)
+        else:
+            print(t("kolada_status", api=info.get("api_version"), date=info.get("fetched_at"),
+                    rows=info.get("counts", {}).get("rows", "?"),
+                    kpis=", ".join(info.get("kpis", []))))
+            if not info["verified"]:
+                print(t("kolada_status_changed", path=out), file=sys.stderr)
+            changes = info.get("counts", {}).get("metadata_changes") or []
+            if changes:
+                print(t("kolada_status_changes"))
+                for change in changes:
+                    print(f"  {change}")
+        try:
+            specs = with_weights(resolve_kpis(opts["kpis"]))
+        except ConfigError as exc:
+            print(f"workbook kolada: {exc}", file=sys.stderr)
+            return 2
+        print()
+        print(t("kolada_status_catalogue"))
+        table = catalogue_table(specs, (info or {}).get("kpi_meta"))
+        print(_text_table(table))
+        print(t("kolada_status_legend"))
         return 0
 
     kpis: list[Any] = opts["kpis"]
@@ -331,7 +432,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = fetch(kpis, args.municipalities or opts["municipalities"],
                        args.years or opts["years"], out_dir=out, base_url=opts["base_url"],
-                       retries=opts["retries"], timeout=opts["timeout"])
+                       retries=opts["retries"], timeout=opts["timeout"],
+                       deadline=opts["deadline"])
     except ConfigError as exc:
         print(f"workbook kolada: {exc}", file=sys.stderr)
         return 2

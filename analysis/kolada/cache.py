@@ -81,7 +81,35 @@ def _indicator_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def _kpi_bytes(frame: pd.DataFrame) -> bytes:
-    return _csv_bytes(KPI_COLUMNS, frame[list(KPI_COLUMNS)].itertuples(index=False))
+    cells = frame.reindex(columns=list(KPI_COLUMNS)).astype("string").fillna("")
+    return _csv_bytes(KPI_COLUMNS, cells.itertuples(index=False))
+
+
+def check_tables(indicators: pd.DataFrame, kpis: pd.DataFrame) -> list:
+    """Problems ``workbook check`` would find in the two files a fetch is about to write.
+
+    The bytes that would be written are read back and validated with the data contracts
+    (:func:`analysis.schemas.validate`), so a fetch never replaces a good cache with files that
+    make every check and report stop. Returns ``analysis.io.Problem`` items (empty: fine).
+    """
+    from .. import schemas
+    from ..io import DataError, Problem, read_csv_text
+
+    problems = []
+    for name, data in ((INDICATORS_FILE, _indicator_bytes(indicators)),
+                       (KPIS_FILE, _kpi_bytes(kpis))):
+        table = name.removesuffix(".csv")
+        try:
+            frame = read_csv_text(data.decode("utf-8-sig"), name, sep=";")
+        except DataError as exc:
+            problems += exc.problems
+            continue
+        problems += schemas.validate(table, frame, name)[1]
+    unknown = sorted(set(indicators["kpi"]) - set(kpis["kpi"]))
+    if unknown:
+        problems.append(Problem(INDICATORS_FILE, f"unknown kpi {', '.join(unknown)}",
+                                column="kpi", hint="it must be in kpis.csv"))
+    return problems
 
 
 def _atomic_write_all(out_dir: Path, files: list[tuple[str, bytes]]) -> None:
@@ -183,7 +211,8 @@ def read_cache(root: str | Path | None = None) -> FetchResult | None:
                                  encoding="utf-8-sig", dtype={"kpi": "str",
                                                               "municipality_code": "str",
                                                               "gender": "str"})
-        kpis = pd.read_csv(folder / KPIS_FILE, sep=";", encoding="utf-8-sig", dtype="str")
+        kpis = pd.read_csv(folder / KPIS_FILE, sep=";", encoding="utf-8-sig", dtype="str",
+                           keep_default_na=False)  # a blank focus_area stays "", not NaN
     except (OSError, ValueError, pd.errors.ParserError):
         return None
     indicators = indicators.astype({"period": "Int64", "value": "float64"})

@@ -111,8 +111,10 @@ def indicator_panels(
         ax.xaxis.set_major_locator(plt.MaxNLocator(3, integer=True))
     for ax in axes[::ncols]:  # the first column
         ax.set_ylabel(unit, fontsize=8)
-    handles = [Line2D([], [], color=PALETTE["data"], marker="o", ms=3, label=t("municipality", lang)),
-               Line2D([], [], color=PALETTE["centre"], ls="--", label=t("goals_col_county", lang))]
+    handles = [Line2D([], [], color=PALETTE["data"], marker="o", ms=3, label=t("municipality", lang))]
+    if series["county"].notna().any():  # no county line (none in Kolada, none computed): no key
+        handles.append(Line2D([], [], color=PALETTE["centre"], ls="--",
+                              label=t("goals_col_county", lang)))
     fig.legend(handles=handles, loc="lower center", ncol=2, fontsize=8, bbox_to_anchor=(0.5, 0.0))
     if title:
         fig.suptitle(title, x=0.01, ha="left", fontsize=11, fontweight="bold")

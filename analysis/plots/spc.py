@@ -97,6 +97,13 @@ def spc_chart(result, *, changes: pd.DataFrame | None = None, target: float | No
                    edgecolor=PALETTE["highlight"], zorder=4)
         handles.append(Line2D([], [], ls="", marker="o", ms=7, color=PALETTE["highlight"],
                               label=t("spc_in_run", lang)))
+    astro = (points["astronomical_signal"].to_numpy(bool) if "astronomical_signal" in points
+             else np.zeros(len(points), dtype=bool))
+    if astro.any():
+        ax.scatter(x[astro], y[astro], s=90, facecolor="none", edgecolor=PALETTE["signal"],
+                   linewidth=1.6, zorder=5, marker="D")
+        handles.append(Line2D([], [], ls="", marker="D", ms=8, mfc="none", mec=PALETTE["signal"],
+                              label=t("spc_astronomical", lang)))
     sigma = points["sigma_signal"].to_numpy(bool)
     if sigma.any():
         ax.scatter(x[sigma], y[sigma], s=70, facecolor=PALETTE["signal"], edgecolor="white",

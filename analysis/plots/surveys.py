@@ -22,6 +22,7 @@ from matplotlib.patches import Patch
 
 from .. import text
 from ..text import t
+from ..text.surveys import census_count
 from .style import FIGURE_WIDTH, PALETTE, apply_style
 
 __all__ = ["survey_bars", "survey_grouped_bars", "survey_likert", "survey_top_box_bars"]
@@ -55,7 +56,7 @@ def _rows(summary: pd.DataFrame, question_id: str, by: Sequence[str] = ()) -> pd
     rows = summary[summary["question_id"] == question_id]
     others = [c for c in ("wave", *summary.columns) if c in summary.columns and c not in by and c not in {
         "question_id", "option", "n", "base", "share", "ci_low", "ci_high", "method", "suppressed",
-        "n_dont_know", "n_blank", "mean_rank"}]
+        "n_dont_know", "n_blank", "mean_rank", "population", "bound_low", "bound_high"}]
     if others:
         raise ValueError(f"the summary is broken down by {others}; pass by={others} or summarise without it")
     if rows.empty:
@@ -103,23 +104,36 @@ def survey_bars(summary: pd.DataFrame, survey, question_id: str, lang: str | Non
         ok = ~np.isnan(low)
         ax.errorbar(share[ok] * 100, y[ok], xerr=[(share[ok] - low[ok]) * 100, (high[ok] - share[ok]) * 100],
                     fmt="none", ecolor="#333333", elinewidth=1.2, capsize=3)
+    bounds = census and "bound_low" in rows.columns and bool(
+        (rows["population"].fillna(0).astype(float) > rows["base"].astype(float)).any())
+    if bounds:
+        # the range non-response allows, as a share of the whole population (worst to best case)
+        blow = rows["bound_low"].to_numpy(dtype=float) * 100
+        bhigh = rows["bound_high"].to_numpy(dtype=float) * 100
+        ok = ~np.isnan(blow)
+        ax.hlines(y[ok], blow[ok], bhigh[ok], color="#333333", linewidth=1.4, zorder=3)
+        ax.plot(blow[ok], y[ok], "|", color="#333333", markersize=9, zorder=3)
+        ax.plot(bhigh[ok], y[ok], "|", color="#333333", markersize=9, zorder=3)
     for yi, rec, s, h in zip(y, rows.to_dict("records"), share, high, strict=True):
         if np.isnan(s):
             label, x = "..", 1
         elif census:
-            label, x = t("survey_x_of_n", lang, x=int(rec["n"]), n=int(rec["base"])), s * 100 + 1
+            top = max(s, rec.get("bound_high", np.nan)) if bounds and pd.notna(rec.get("bound_high")) else s
+            label, x = census_count(rec, lang), top * 100 + 1.5
         else:
             label, x = _pct(s, lang), (h if not np.isnan(h) else s) * 100 + 1.5
         ax.text(x, yi, label, va="center", fontsize=9)
     ax.set_yticks(y, labels)
     ax.invert_yaxis()
-    ax.set_xlim(0, 110)
+    ax.set_xlim(0, 150 if bounds else 110)
     _percent_axis(ax, lang)
     axis = t("survey_ranked_first_axis" if q.type == "ranking" else "survey_share_axis", lang)
     bases = rows["base"].dropna()
     if len(bases):
         axis += f" ({t('survey_n_bar', lang, n=text.number(int(bases.max()), 0, lang))}"
         axis += (", " + t("survey_multi_note", lang).split(":")[0].lower() + ")") if q.type == "multi" else ")"
+    if bounds:
+        axis += "\n" + t("survey_bounds_legend", lang)
     ax.set_xlabel(axis)
     ax.grid(axis="y", visible=False)
     if title:

@@ -25,6 +25,9 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from ..kolada.catalogue import KPI_COLUMNS
+from . import indicators
+
 SEED = 20190901
 
 # ---------------------------------------------------------------------------------------------
@@ -310,40 +313,6 @@ TRUE_EFFECTS: dict[tuple[str, str], dict] = {
 }
 
 # ---------------------------------------------------------------------------------------------
-# County indicators (Kolada's shape)
-# ---------------------------------------------------------------------------------------------
-
-KPIS: tuple[dict, ...] = (
-    dict(kpi="N17461", title_sv="Gymnasieelever med examen inom 4 år",
-         title_en="Upper-secondary students with a degree within 4 years", unit="%",
-         direction="up", focus_area="fullföljda studier"),
-    dict(kpi="N66077", title_sv="Barn i ekonomiskt utsatta hushåll",
-         title_en="Children in households with low economic standard", unit="%",
-         direction="down", focus_area="psykisk hälsa"),
-    dict(kpi="N33818", title_sv="Barn och unga 0–20 år i heldygnsinsatser",
-         title_en="Children and young people aged 0–20 in out-of-home care",
-         unit="per 1 000", direction="down", focus_area="psykisk hälsa"),
-    dict(kpi="N33820", title_sv="Barn och unga med psykisk ohälsa",
-         title_en="Children and young people with mental ill-health", unit="%",
-         direction="down", focus_area="psykisk hälsa"),
-)
-
-# Per KPI: national level in 2016, national slope per year, spread of municipal levels, spread
-# of municipal slopes, women-men gap (K minus M), noise sd for a municipality of 20,000.
-_KPI_MODEL = {
-    "N17461": dict(level=71.0, slope=0.20, spread=4.0, slope_sd=0.6, gap=5.0, noise=3.0),
-    "N66077": dict(level=12.5, slope=-0.25, spread=3.0, slope_sd=0.2, gap=0.2, noise=0.5),
-    "N33818": dict(level=11.0, slope=-0.15, spread=2.5, slope_sd=0.2, gap=-2.0, noise=1.0),
-    "N33820": dict(level=9.5, slope=0.30, spread=1.3, slope_sd=0.25, gap=3.0, noise=0.4),
-}
-YEARS = tuple(range(2016, 2025))
-# Kolada publishes no sex-split value when the numbers are small: these rows are simply absent.
-SUPPRESSED_GENDER = {("N33818", "0604"), ("N33818", "0642")}
-
-GOALS_HEADER = ("goal_id", "title_sv", "title_en", "kind", "source", "municipality_code",
-                "baseline_year", "pp_per_year", "years", "target_value", "deadline", "direction")
-
-# ---------------------------------------------------------------------------------------------
 # Driver diagrams (påverkansanalys)
 # ---------------------------------------------------------------------------------------------
 
@@ -522,44 +491,6 @@ def _series_rows(s: Series, generated: dict[tuple[str, str], dict[date, int]]) -
     return rows
 
 
-def _indicator_values() -> list[tuple[str, str, int, str, float]]:
-    """(kpi, municipality_code, year, gender, value) rounded to one decimal, Kolada's order."""
-    out: list[tuple[str, str, int, str, float]] = []
-    years = np.array(YEARS, dtype=float)
-    t = years - YEARS[0]
-    pops = np.array([m[2] for m in MUNICIPALITIES], dtype=float)
-    for kpi in (k["kpi"] for k in KPIS):
-        model = _KPI_MODEL[kpi]
-        rng = _rng(f"kolada/{kpi}")
-        national = model["level"] + model["slope"] * t
-        # K and M series per municipality: level + slope + binomial-like noise shrinking with size
-        by_gender: dict[str, np.ndarray] = {}
-        offsets = rng.normal(0.0, model["spread"], len(MUNICIPALITIES))
-        slopes = model["slope"] + rng.normal(0.0, model["slope_sd"], len(MUNICIPALITIES))
-        noise_sd = model["noise"] * np.sqrt(20000.0 / pops)
-        for gender, sign in (("K", 0.5), ("M", -0.5)):
-            base = (model["level"] + offsets[:, None] + slopes[:, None] * t[None, :]
-                    + sign * model["gap"])
-            noise = rng.normal(0.0, 1.0, base.shape) * noise_sd[:, None] * np.sqrt(2.0)
-            by_gender[gender] = np.clip(base + noise, 0.1, 99.9)
-        by_gender["T"] = (by_gender["K"] + by_gender["M"]) / 2
-        region = {g: (pops[:, None] * v).sum(axis=0) / pops.sum() for g, v in by_gender.items()}
-        country_noise = rng.normal(0.0, 0.15, (2, len(YEARS)))
-        country = {"K": national + model["gap"] / 2 + country_noise[0],
-                   "M": national - model["gap"] / 2 + country_noise[1]}
-        country["T"] = (country["K"] + country["M"]) / 2
-        areas = [(COUNTRY_CODE, country), (REGION_CODE, region)]
-        areas += [(m[0], {g: v[j] for g, v in by_gender.items()})
-                  for j, m in enumerate(MUNICIPALITIES)]
-        for code, values in areas:
-            for y, year in enumerate(YEARS):
-                for gender in ("T", "K", "M"):
-                    if gender != "T" and (kpi, code) in SUPPRESSED_GENDER:
-                        continue
-                    out.append((kpi, code, year, gender, round(float(values[gender][y]), 1)))
-    return out
-
-
 # ---------------------------------------------------------------------------------------------
 # Formatting: the raw format (Excel-Swedish CSV)
 # ---------------------------------------------------------------------------------------------
@@ -650,15 +581,13 @@ def programme_files() -> dict[str, bytes]:
         ("team_id", "change_no", "date", "title", "pdsa_step", "measures", "description"),
         [[c["team_id"], str(c["change_no"]), c["date"], c["title"], c["pdsa_step"],
           c["measures"], c["description"]] for c in CHANGES])
-    files["kpis.csv"] = csv_bytes(
-        ("kpi", "title_sv", "title_en", "unit", "direction", "focus_area"),
-        [[k["kpi"], k["title_sv"], k["title_en"], k["unit"], k["direction"], k["focus_area"]]
-         for k in KPIS])
+    specs = indicators.kpi_specs()
+    files["kpis.csv"] = csv_bytes(KPI_COLUMNS, [list(s.row().values()) for s in specs])
     files["indicators.csv"] = csv_bytes(
         ("kpi", "municipality_code", "period", "gender", "value"),
-        [[kpi, code, str(year), gender, _num(value, 1)]
-         for kpi, code, year, gender, value in _indicator_values()])
-    files["goals.csv"] = csv_bytes(GOALS_HEADER, _goal_rows())
+        [[kpi, code, str(year), gender, _num(value, None if isinstance(value, int) else 1)]
+         for kpi, code, year, gender, value in indicators.indicator_values(MUNICIPALITIES, _rng)])
+    files["goals.csv"] = csv_bytes(indicators.GOALS_HEADER, indicators.goal_rows())
     for team_id in DRIVERS:
         files[f"drivers/{team_id}.yml"] = driver_yml_checked(team_id)
     files["README.md"] = README.encode("utf-8")
@@ -688,8 +617,12 @@ What is built in (the ground truth is `analysis.sample.TRUE_EFFECTS`):
   Attarpskolan rises from 88 % to 93 % after change 2 ("sms samma dag").
 * `varnamo/fysisk_aktivitet` is seasonal (a summer dip); `nassjo/hembesok` has no value for
   July 2020 (a period simply absent).
-* County indicators in Kolada's shape for 2016-2024 (values invented, not Kolada's); some
-  sex-split values of small municipalities are absent, as in Kolada.
+* County indicators in Kolada's shape for 2016-2024: the workbook's KPI catalogue (one to three
+  per focus area, and context) with Kolada's real titles, area types and gender splits, but
+  invented values. As in Kolada: no region row (0006) for a KPI published for municipalities only,
+  no sex split for N66077, the pupil survey items every other year per municipality, some
+  sex-split values of small municipalities absent; the population counts that weigh
+  municipal-only KPIs into a county value are included (whole numbers).
 """
 
 
@@ -704,22 +637,3 @@ def driver_yml_checked(team_id: str) -> bytes:
                     raise ValueError(f"drivers/{team_id}.yml: idea {text!r} links unknown "
                                      f"changes {changes} or measures {measures}")
     return driver_yaml(team_id)
-
-
-def _goal_rows() -> list[list[str]]:
-    rows = []
-    for k in KPIS:
-        sv_unit, en_unit = (("procentenheter", "percentage points") if k["unit"] == "%"
-                            else (f"enheter ({k['unit']})", f"units ({k['unit']})"))
-        rows.append([f"{k['kpi'].lower()}_2pp", f"{k['title_sv']}: 2 {sv_unit} bättre per år",
-                     f"{k['title_en']}: 2 {en_unit} better per year", "trajectory",
-                     f"indicator:{k['kpi']}", "", "2021", "2", "4", "", "", k["direction"]])
-    rows.append(["basprogram",
-                 "100 % av familjecentralerna erbjuder basprogrammet för föräldragrupper",
-                 "100 % of the family centres offer the base programme of parent groups",
-                 "target", "survey:coordinators:groups_offered:any", "", "", "", "", "100",
-                 "2022-12-31", "up"])
-    rows.append(["examen_nassjo", "Minst 75 % av gymnasieeleverna i Nässjö tar examen inom 4 år",
-                 "At least 75 % of upper-secondary students in Nässjö graduate within 4 years",
-                 "target", "indicator:N17461", "0682", "", "", "", "75", "2024-12-31", "up"])
-    return rows

@@ -4,7 +4,7 @@
 
 * ``parents``: 205 parents, Microsoft Forms ``.xlsx`` (ID, Starttid, Sluttid, E-post, Namn, one
   column per question titled with the question text, multi-select and ranking as ``A;B;``);
-* ``coordinators``: a census of all 21 family centres, an Esmaker/Netigate-style ``;`` CSV with
+* ``coordinators``: a census of the 21 family centres (18 answered), an Esmaker/Netigate-style ``;`` CSV with
   UTF-8 BOM (one 0/1 column per option, coded single choice, 9 = vet ej);
 * ``pupils``: two waves (September 1,500 and December 1,100 pupils in 5 schools, F-6), a Google
   Forms ``,`` CSV (linear-scale items as 1-5, multi-select joined with ``", "``).
@@ -363,7 +363,8 @@ def _coordinators_codebook() -> dict:
 
 
 COORDINATORS_HEADER = """
-# Codebook of the coordinator survey: a census of all 21 family centres (Esmaker export, ';' CSV).
+# Codebook of the coordinator survey: a census of the 21 family centres (Esmaker export, ';' CSV);
+# 18 answered: population: 21 keeps the 3 that did not in every "x av N" and its bounds.
 # One 0/1 column per option of a multi-select question (Q1_1, Q1_2, ...); single choice and Likert
 # as codes (9 = vet ej). Familjecentral and Kommun identify the respondent: `drop` keeps them out,
 # and `subgroups: []` means no breakdown is allowed (one coordinator per centre).
@@ -387,9 +388,13 @@ def _coordinators(rng: np.random.Generator) -> tuple[list[str], list[list]]:
             header += [o["column"] for o in q["options"]]
         else:
             header.append(q["column"])
-    # 12 centres offer both, 4 only before, 2 only after, 3 none: any = 18 of 21, all = 12 of 21
+    # 12 centres offer both, 4 only before, 2 only after, 3 none: any = 18 of 21, all = 12 of 21.
+    # Three do not answer: the first (in CENTRES order) that offers both, the first that offers
+    # only before and the first that offers none. Among the 18 answering: any = 16 (bounds 16-19
+    # of 21), all = 11 (bounds 11-14 of 21).
     offer = ["both"] * 12 + ["before"] * 4 + ["after"] * 2 + ["none"] * 3
     offer = [offer[k] for k in rng.permutation(len(offer))]
+    silent = {offer.index(kind) for kind in ("both", "before", "none")}
     rows = []
     for i, (name, kommun) in enumerate(CENTRES):
         kind = offer[i]
@@ -415,7 +420,8 @@ def _coordinators(rng: np.random.Generator) -> tuple[list[str], list[list]]:
         row.append(int(rng.choice([1, 2, 3, 4, 5, 9], p=[0.05, 0.1, 0.3, 0.35, 0.15, 0.05])))
         row.append(int(rng.choice([1, 2, 9], p=[0.8, 0.1, 0.1])))
         row.append(str(rng.choice(COORD_COMMENTS)) if rng.random() < 0.3 else "")
-        rows.append(row)
+        if i not in silent:  # drawn for every centre, so the answers do not depend on who is silent
+            rows.append(row)
     return header, rows
 
 

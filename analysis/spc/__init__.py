@@ -13,8 +13,17 @@ from __future__ import annotations
 
 from .core import KINDS, MIN_POINTS, POINT_COLUMNS, SUMMARY_COLUMNS, ChartResult, chart
 from .limits import a3, b3, b4, c4
-from .rules import IHI_SHIFT, IHI_TREND, RULES, anhoej_limits, runs_analysis
+from .rules import (
+    IHI_SHIFT,
+    IHI_TREND,
+    RULES,
+    anhoej_limits,
+    ihi_runs_limits,
+    runs_analysis,
+    side_of_centre,
+    swed_eisenhart_limits,
+)
 
 __all__ = ["IHI_SHIFT", "IHI_TREND", "KINDS", "MIN_POINTS", "POINT_COLUMNS", "RULES",
            "SUMMARY_COLUMNS", "ChartResult", "a3", "anhoej_limits", "b3", "b4", "c4", "chart",
-           "runs_analysis"]
+           "ihi_runs_limits", "runs_analysis", "side_of_centre", "swed_eisenhart_limits"]

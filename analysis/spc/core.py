@@ -18,6 +18,7 @@ KINDS = ("run", "i", "mr", "xbar", "s", "p", "pp", "c", "u", "up", "g", "t")
 KINDS_WITH_N = ("p", "pp", "u", "up")  # a denominator is required
 COUNT_KINDS = ("p", "pp", "c", "u", "up", "g")  # y is a count (or count of cases between events)
 SUBGROUP_KINDS = ("xbar", "s")  # several rows per x: the individual measurements
+MR_KINDS = ("i", "t", "pp", "up", "mr")  # limits from moving ranges
 
 # Fewest points with a value a part's baseline needs, and why (said in the error message).
 MIN_POINTS = {
@@ -33,11 +34,16 @@ MAX_PROBLEMS = 20
 
 POINT_COLUMNS = ["x", "y", "n", "cl", "lcl", "ucl", "part", "baseline", "excluded",
                  "sigma_signal", "runs_signal", "shift_signal", "crossings_signal",
-                 "trend_signal", "note"]
+                 "trend_signal", "note", "astronomical_signal"]
 SUMMARY_COLUMNS = ["part", "kind", "rules", "n_obs", "n_useful", "longest_run",
                    "longest_run_max", "n_crossings", "n_crossings_min", "longest_trend",
                    "runs_signal", "shift_signal", "crossings_signal", "trend_signal",
-                   "sigma_signals", "cl", "lcl_mean", "ucl_mean", "x_start", "x_end", "baseline_end"]
+                   "sigma_signals", "cl", "lcl_mean", "ucl_mean", "x_start", "x_end", "baseline_end",
+                   "n_runs_min", "n_runs_max", "astronomical_signals", "centre"]
+# Charts whose centre line is a median (run chart; G chart, drawn at the median as qicharts2
+# does); every other kind is centred on a mean (I, X̄, S, MR, P, P′, C, U, U′; T on the mean of
+# the transformed times).
+MEDIAN_CENTRED = ("run", "g")
 
 
 @dataclass(frozen=True)
@@ -246,20 +252,28 @@ def chart(data: pd.DataFrame, y: str, n: str | None = None, x: str | None = None
     # --- limits and rules -----------------------------------------------------------------------
     pts = _limits.Points(y=agg["y"], n=agg["n"], y_sum=agg["y_sum"], y_sd=agg["y_sd"],
                          seg=seg, n_seg=n_seg, base=base, screen_mr=screen_mr)
-    cl, lcl, ucl, yplot = _limits.KIND_FUNCTIONS[kind](pts)
-    missing = np.isnan(yplot)
-    lcl = np.where(missing | ~np.isfinite(lcl), np.nan, lcl)
-    ucl = np.where(missing | ~np.isfinite(ucl), np.nan, ucl)
-    if kind in ("i", "t", "pp", "up", "mr"):
-        bad = np.unique(seg[np.flatnonzero(np.isnan(ucl) & ~missing)])
+    if kind in MR_KINDS:
+        # limits need at least one baseline moving range (two consecutive points with a value)
+        ranges = _limits.moving_range_count(agg["y"], pts)
+        bad = np.flatnonzero(ranges == 0)
         if len(bad):
             raise ValueError(_too_few_message(kind, need, bad, count, series_p, seg_first,
                                               part_label, by_first, first, by_cols,
                                               consecutive=True))
+    cl, lcl, ucl, yplot = _limits.KIND_FUNCTIONS[kind](pts)
+    missing = np.isnan(yplot)
+    # qicharts2 returns the limits of an MR chart on every row (the first row of a part has no
+    # moving range but has limits); other charts show no limits where a value is missing (a gap)
+    blank = ~np.isfinite(lcl) if kind == "mr" else missing | ~np.isfinite(lcl)
+    lcl = np.where(blank, np.nan, lcl)
+    blank = ~np.isfinite(ucl) if kind == "mr" else missing | ~np.isfinite(ucl)
+    ucl = np.where(blank, np.nan, ucl)
 
-    ra = runs_analysis(yplot, cl, seg, n_seg, include, rules)
+    ra = runs_analysis(yplot, cl, seg, n_seg, include, rules, base=base,
+                       astronomical=kind == "run")
     runs_ok = kind != "mr"  # qicharts2: no runs analysis on an MR chart
-    for key in ("shift_signal", "crossings_signal", "trend_signal", "runs_signal"):
+    for key in ("shift_signal", "crossings_signal", "trend_signal", "astronomical_signal",
+                "runs_signal"):
         if not runs_ok:
             ra[key] = np.zeros(n_seg, dtype=bool)
     if not runs_ok:
@@ -285,6 +299,7 @@ def chart(data: pd.DataFrame, y: str, n: str | None = None, x: str | None = None
         "crossings_signal": ra["crossings_signal"][seg],
         "trend_signal": ra["pt_trend"],
         "note": pd.array(note_p, dtype="string"),
+        "astronomical_signal": ra["pt_astronomical"],
     })
     if kind not in KINDS_WITH_N + SUBGROUP_KINDS and n is None:
         points["n"] = np.nan
@@ -311,6 +326,10 @@ def chart(data: pd.DataFrame, y: str, n: str | None = None, x: str | None = None
         "x_start": x_p[seg_first],
         "x_end": x_p[np.r_[seg_first[1:] - 1, n_pts - 1]] if n_seg else x_p[:0],
         "baseline_end": x_p[last_base] if n_seg else x_p[:0],
+        "n_runs_min": _na_int(ra["n_runs_min"]),
+        "n_runs_max": _na_int(ra["n_runs_max"]),
+        "astronomical_signals": ra["astronomical_signals"],
+        "centre": "median" if kind in MEDIAN_CENTRED else "mean",
     })
     if by_cols:
         by_pts = by_first.iloc[first].reset_index(drop=True)

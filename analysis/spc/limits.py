@@ -73,10 +73,17 @@ def _amr(values: np.ndarray, p: Points) -> np.ndarray:
     amr = gmean(mr, mseg, p.n_seg)
     if p.screen_mr:
         limit = D4 * amr[mseg]
-        # a flat baseline (all ranges 0) keeps its zero ranges rather than losing them all
-        keep = (mr < limit) | (limit == 0)
-        amr = gmean(mr, mseg, p.n_seg, keep)
-    return amr
+        amr = gmean(mr, mseg, p.n_seg, mr < limit)
+    # An all-zero moving-range baseline gives no limits (qicharts2 with screening: no range is
+    # below 3.267 · 0, the mean of none is NaN), whether screened or not: limits of zero width
+    # would call every later change a special cause. See docs/methods.md.
+    return np.where(amr > 0, amr, np.nan)
+
+
+def moving_range_count(values: np.ndarray, p: Points) -> np.ndarray:
+    """Number of baseline moving ranges (pairs of consecutive baseline values) per segment."""
+    mr, mseg = gdiff(values, p.seg, p.base)
+    return np.bincount(mseg[~np.isnan(mr)], minlength=p.n_seg)
 
 
 def _expand(per_seg: np.ndarray, p: Points) -> np.ndarray:
@@ -104,7 +111,9 @@ def mr(p: Points):
     same = p.seg[1:] == p.seg[:-1]
     y[1:] = np.where(same, np.abs(np.diff(p.y)), np.nan)
     cl = _expand(gmean(y, p.seg, p.n_seg, p.base), p)
-    return cl, np.zeros_like(cl), D4 * cl, y
+    # all baseline ranges 0: no limits (see _amr); qicharts2 would draw both at 0
+    has_spread = cl > 0
+    return cl, np.where(has_spread, 0.0, np.nan), np.where(has_spread, D4 * cl, np.nan), y
 
 
 def t(p: Points):

@@ -133,6 +133,18 @@ def _parse(folder: Path) -> tuple[Codebook | None, _Parsed | None, list[Problem]
                                         row=int(row), column=codebook.respondent_id))
             else:
                 first_row[k] = int(row)
+    # a census cannot have more respondents than units (per wave): the population in the
+    # codebook is then wrong, and every "x av N" and non-response bound with it
+    if codebook.design == "census" and codebook.population:
+        answered = rid.notna() if wave is None else rid.notna() & wave.notna()
+        per_wave = (pd.Series(1, index=frame.index)[answered].groupby(wave[answered]).sum()
+                    if wave is not None else pd.Series({"": int(answered.sum())}))
+        for w, count in per_wave.items():
+            if count > codebook.population:
+                problems.append(Problem(
+                    cb_file, f"population: {codebook.population}, but the export has {count} respondents"
+                    + (f" in wave {w!r}" if w else "") + " (a census cannot have more respondents than units)",
+                    column="population", hint="set population to the number of units asked"))
 
     # questions
     pos_rows: list[np.ndarray] = []

@@ -22,6 +22,9 @@ from .codebook import (
 )
 from .reading import Survey, find_surveys, load_survey
 
+#: Columns a census adds to a summary (NA/NaN for a sample): N and the non-response bounds.
+CENSUS_COLUMNS = ("population", "bound_low", "bound_high")
+
 
 def wilson(x, n, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval for a proportion x/n (vectorised; NaN where n == 0).
@@ -89,13 +92,16 @@ def summarise(survey: Survey, questions: list[str] | None = None, by: list[str] 
     -------
     DataFrame
         ``question_id, option, [by...], n, base, share, ci_low, ci_high, method, suppressed,
-        n_dont_know, n_blank, mean_rank``. ``base`` = respondents who answered the question,
+        n_dont_know, n_blank, mean_rank, population, bound_low, bound_high``. ``base`` = respondents who answered the question,
         without "vet ej" (unless the question sets ``dont_know_in_base``); ``n`` = respondents
         choosing the option. Multi-select: share of respondents choosing each option (shares
         add up to more than 1). Likert: one row per scale step plus ``option == "top_box"``
         (the codebook's top_box codes) and ``"bottom_box"`` (their mirror image). Ranking: ``n`` = respondents ranking the option first,
         ``mean_rank``. Samples get Wilson 95 % intervals (method ``wilson``); a census gets no
-        sampling interval (method ``census (x av N)``).
+        sampling interval (method ``census (x av N)``) but ``population`` (N, from the codebook)
+        and the bounds non-response allows, ``bound_low = n / N`` (none of the ``N - base``
+        units without an answer has the option) and ``bound_high = (n + N - base) / N`` (all
+        have it); hidden with the count when suppressed. NA/NaN for samples.
     """
     by = [by] if isinstance(by, str) else list(by or [])
     _check_by(survey, by)
@@ -238,7 +244,8 @@ def summarise(survey: Survey, questions: list[str] | None = None, by: list[str] 
         acc["blank"].append(np.repeat(n_blank, k))
         acc["rank"].append(np.stack(mean_rank, axis=1).ravel())
     columns = ["question_id", "option", *by, "n", "base", "share", "ci_low", "ci_high", "method",
-               "suppressed", "n_dont_know", "n_blank", "mean_rank"]
+               "suppressed", "n_dont_know", "n_blank", "mean_rank", "population", "bound_low",
+               "bound_high"]
     if not acc["q"]:
         return pd.DataFrame(columns=columns)
     cat = {k: np.concatenate(v) for k, v in acc.items()}
@@ -260,11 +267,22 @@ def summarise(survey: Survey, questions: list[str] | None = None, by: list[str] 
         out["ci_low"] = np.nan
         out["ci_high"] = np.nan
         out["method"] = CENSUS_METHOD
+        # non-response bounds: the population - base units that gave no usable answer could all
+        # lack (worst case) or all have (best case) the option: n/N to (n + N - base)/N
+        population = float(survey.codebook.population or np.nan)
+        unknown = np.maximum(population - base, 0)
+        out["population"] = pd.array(np.full(len(out), survey.codebook.population), dtype="Int64")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out["bound_low"] = n / population
+            out["bound_high"] = (n + unknown) / population
     else:
         low, high = wilson(n, base, level)
         out["ci_low"] = low
         out["ci_high"] = high
         out["method"] = WILSON_METHOD
+        out["population"] = pd.array([pd.NA] * len(out), dtype="Int64")
+        out["bound_low"] = np.nan
+        out["bound_high"] = np.nan
     out["suppressed"] = False
     out["n_dont_know"] = pd.array(cat["dk"], dtype="Int64")
     out["n_blank"] = pd.array(cat["blank"], dtype="Int64")
@@ -272,6 +290,10 @@ def summarise(survey: Survey, questions: list[str] | None = None, by: list[str] 
     out = out[columns]
     if min_count is not None:
         out = _published(out, survey, by, min_count)
+        # the bounds hold the count and the base (n/N, (n + N - base)/N): hidden with either
+        hidden = out["suppressed"].to_numpy(dtype=bool)
+        out["bound_low"] = out["bound_low"].mask(hidden)
+        out["bound_high"] = out["bound_high"].mask(hidden)
     return out
 
 
@@ -422,8 +444,14 @@ def share_of(survey: Survey, question_id: str, option: str) -> tuple[int, int]:
 def resolve_source(source: str, data_dir: str | Path, level: float = 0.95) -> dict[str, Any]:
     """Resolve a goal source ``survey:<survey_id>:<question_id>:<option>`` in ``data_dir``.
 
-    Returns ``{"x", "n", "share", "ci_low", "ci_high", "method"}`` (census: no interval).
+    Returns ``{"x", "n", "share", "ci_low", "ci_high", "method", "population", "bound_low",
+    "bound_high", "wave", "baseline_x", "baseline_n", "baseline_wave"}``. A sample gets a Wilson
+    interval; a census none, but its population (from the codebook) and the bounds non-response
+    allows (``x / N`` to ``(x + N - n) / N``). A survey with waves is resolved in its last wave,
+    and its first wave is the baseline (``baseline_*``; NA without waves).
     """
+    import dataclasses
+
     parts = source.split(":")
     if len(parts) != 4 or parts[0] != "survey":
         raise ValueError(f"survey source must be 'survey:<survey_id>:<question_id>:<option>', not {source!r}")
@@ -433,15 +461,33 @@ def resolve_source(source: str, data_dir: str | Path, level: float = 0.95) -> di
         raise ValueError(f"source {source!r}: no survey {survey_id!r} in {Path(data_dir) / 'surveys'} "
                          f"(surveys: {', '.join(find_surveys(data_dir)) or 'none'})")
     survey = load_survey(folder)
-    x, n = share_of(survey, question_id, option)
+    baseline = {"baseline_x": pd.NA, "baseline_n": pd.NA, "baseline_wave": pd.NA, "wave": pd.NA}
+    if survey.has_waves and len(survey.codebook.waves) > 1:
+        first, last = survey.codebook.waves[0].code, survey.codebook.waves[-1].code
+
+        def in_wave(code):
+            r = survey.responses
+            return dataclasses.replace(survey, responses=r[r["wave"].astype(str) == code])
+
+        bx, bn = share_of(in_wave(first), question_id, option)
+        x, n = share_of(in_wave(last), question_id, option)
+        baseline = {"baseline_x": bx, "baseline_n": bn, "baseline_wave": first, "wave": last}
+    else:
+        x, n = share_of(survey, question_id, option)
     share = x / n if n else float("nan")
+    population = survey.codebook.population if survey.is_census else None
     if survey.is_census:
         low = high = float("nan")
         method = CENSUS_METHOD
+        bound_low = x / population if population else float("nan")
+        bound_high = (x + max(population - n, 0)) / population if population else float("nan")
     else:
         lo, hi = wilson(x, n, level)
         low, high, method = float(lo), float(hi), WILSON_METHOD
-    return {"x": x, "n": n, "share": share, "ci_low": low, "ci_high": high, "method": method}
+        bound_low = bound_high = float("nan")
+    return {"x": x, "n": n, "share": share, "ci_low": low, "ci_high": high, "method": method,
+            "population": population if population else pd.NA, "bound_low": bound_low,
+            "bound_high": bound_high, **baseline}
 
 
 @dataclass(frozen=True)

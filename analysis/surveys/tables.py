@@ -9,6 +9,7 @@ import pandas as pd
 
 from .. import privacy
 from ..privacy.marks import Mark, MarkedText, marked
+from ..text.surveys import census_count, census_note
 from .cells import ANSWERED, BASE, BLANK, DK, RESPONDENTS, CellKey, N, group_of
 from .codebook import (
     BOTTOM_BOX,
@@ -18,10 +19,10 @@ from .codebook import (
     _lang,
 )
 from .reading import Survey
-from .summary import free_text, respondents, respondents_key
+from .summary import CENSUS_COLUMNS, free_text, respondents, respondents_key
 
 _VALUE_COLUMNS = {"question_id", "option", "n", "base", "share", "ci_low", "ci_high", "method", "suppressed",
-                  "n_dont_know", "n_blank", "mean_rank"}
+                  "n_dont_know", "n_blank", "mean_rank", *CENSUS_COLUMNS}
 
 
 def _by(summary: pd.DataFrame) -> list[str]:
@@ -139,7 +140,7 @@ def table(summary: pd.DataFrame, survey: Survey, lang: str | None = None) -> pd.
             row[interval] = privacy.SUPPRESSED if hidden else "–"
         elif rec["method"] == CENSUS_METHOD:
             row[col_share] = percent(rec["share"], 0, lang)
-            row[interval] = t("survey_x_of_n", lang, x=int(n), n=int(base))
+            row[interval] = census_count(rec, lang)
         else:
             row[col_share] = percent(rec["share"], 0, lang)
             row[interval] = f"{percent(rec['ci_low'], 0, lang)}–{percent(rec['ci_high'], 0, lang)}"
@@ -233,7 +234,7 @@ def overview(survey: Survey, min_count: int, lang: str | None = None) -> list[st
                              n=(privacy.SUPPRESSED if shown is None else number(shown, 0, lang),
                                 Mark(key.to_json(), shown)))]
     if survey.is_census:
-        out.append(t("survey_census_note", lang, n=survey.codebook.population or n))
+        out.append(census_note(survey.codebook.population or n, n, lang))
     else:
         out.append(t("survey_sample_note", lang))
     if survey.has_waves:
@@ -304,7 +305,7 @@ def wide_table(summary: pd.DataFrame, survey: Survey, question_id: str, by: str,
             if bool(rec["suppressed"]) or pd.isna(rec["share"]):
                 cells.append(privacy.SUPPRESSED if bool(rec["suppressed"]) else "–")
             elif rec["method"] == CENSUS_METHOD:
-                cells.append(t("survey_x_of_n", lang, x=int(rec["n"]), n=int(rec["base"])))
+                cells.append(census_count(rec, lang))
             else:
                 cells.append(percent(rec["share"], 0, lang))
         base = part["base"].iloc[0]

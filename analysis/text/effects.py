@@ -162,11 +162,12 @@ LABELS = {
               "effect (at least {min} before and {min} after are needed).",
     },
     "effects_wave_verdict": {
-        "sv": "{item}: {before} i {wave1} och {after} i {wave2} ({diff} procentenheter, 95 % KI "
+        "sv": "{item}: {before} i {wave1} och {after} i {wave2} ({diff} procentenheter, {level} KI "
               "{low} till {high}); {judgement}.",
-        "en": "{item}: {before} in {wave1} and {after} in {wave2} ({diff} percentage points, 95% CI "
+        "en": "{item}: {before} in {wave1} and {after} in {wave2} ({diff} percentage points, {level} CI "
               "{low} to {high}); {judgement}.",
     },
+    "effects_col_ci_waves": {"sv": "KI (nivå enligt Holm)", "en": "CI (level by Holm)"},
     "effects_wave_september": {"sv": "september", "en": "September"},
     "effects_wave_december": {"sv": "december", "en": "December"},
     "effects_wave_none_mdd": {
@@ -210,8 +211,14 @@ LABELS = {
               "changes caused it.",
     },
     "effects_caveat_multiple": {
-        "sv": "Många frågor jämförs samtidigt; p-värdena är därför justerade med Holms metod.",
-        "en": "Many questions are compared at once; the p-values are therefore adjusted with Holm's method.",
+        "sv": "Många frågor jämförs samtidigt, så varje fråga prövas på den nivå Holms metod ger den "
+              "(strängast för frågan med minst p-värde, 95 % för den sista). Konfidensintervallet, "
+              "beslutet och den minsta upptäckbara skillnaden bygger på samma nivå, som står vid "
+              "intervallet: en skillnad är säkerställd precis när intervallet inte omfattar 0.",
+        "en": "Many questions are compared at once, so each question is tested at the level Holm's method "
+              "gives it (strictest for the smallest p-value, 95% for the last). The confidence interval, the "
+              "decision and the minimum detectable difference all use that level, shown with the interval: "
+              "a difference is established exactly when the interval does not include 0.",
     },
     "effects_methods_note": {
         "sv": "Metod: segmenterad regression (kvasi-Poisson för antal och takter, kvasi-binomial för andelar, "
@@ -343,7 +350,17 @@ def wave_verdict(row, item: str, lang: str | None = None, wave1: str | None = No
                      if mdd is not None and not math.isnan(mdd) else t("effects_judgement_none", lang))
     diff = _get(row, "diff_pp")
     sign = "+" if diff > 0 else ""
+    level = _get(row, "ci_level")
+    level = 0.95 if level is None or (isinstance(level, float) and math.isnan(level)) else level
     return t("effects_wave_verdict", lang, item=item, wave1=wave1, wave2=wave2, before=percent(_get(row, "p_before"), 0, lang),
              after=percent(_get(row, "p_after"), 0, lang), diff=sign + number(diff, 1, lang),
-             low=number(_get(row, "ci_low_pp"), 1, lang), high=number(_get(row, "ci_high_pp"), 1, lang),
-             judgement=judgement)
+             level=ci_level(level, lang), low=number(_get(row, "ci_low_pp"), 1, lang),
+             high=number(_get(row, "ci_high_pp"), 1, lang), judgement=judgement)
+
+
+def ci_level(level: float, lang: str | None = None) -> str:
+    """A confidence level as the report writes it: ``95 %``, ``99,7 %`` (one decimal when needed)."""
+    from . import percent
+
+    decimals = 0 if abs(round(100 * level) - 100 * level) < 0.05 else 1
+    return percent(level, decimals, lang)

@@ -14,12 +14,16 @@ LABELS = {
     },
     "goals_indicators_section": {"sv": "Länets indikatorer (Kolada)", "en": "County indicators (Kolada)"},
     "goals_indicators_intro": {
-        "sv": "Senaste värde per kommun, trend (procentenheter per år, minsta kvadratmetoden över alla år, "
-              "95 % konfidensintervall), länets värde och kommunens placering bland länets {n} kommuner "
-              "(1 = bäst i förbättringsriktningen).",
-        "en": "Latest value per municipality, trend (percentage points per year, least squares over all "
-              "years, 95% confidence interval), the county value and the municipality's position among "
-              "the county's {n} municipalities (1 = best in the direction of improvement).",
+        "sv": "Indikatorerna per fokusområde och, sist, sammanhanget. Senaste värde per kommun, trend "
+              "(per år: procentenheter för andelar, annars i indikatorns enhet; minsta kvadratmetoden "
+              "över alla år, 95 % konfidensintervall), länets värde och kommunens placering bland länets "
+              "{n} kommuner (1 = bäst i förbättringsriktningen). Under varje diagram står om länets värde "
+              "är Koladas eget, beräknat eller saknas.",
+        "en": "The indicators by focus area and, last, the context. Latest value per municipality, trend "
+              "(per year: percentage points for shares, else in the indicator's unit; least squares over "
+              "all years, 95% confidence interval), the county value and the municipality's position "
+              "among the county's {n} municipalities (1 = best in the direction of improvement). Under "
+              "each chart: whether the county value is Kolada's own, computed or missing.",
     },
     "goals_no_indicators": {"sv": "Det finns inga länsindikatorer i data.", "en": "The data hold no county indicators."},
     "goals_measures_section": {"sv": "Teamens mått och senaste värden", "en": "The teams' measures and latest values"},
@@ -44,15 +48,27 @@ LABELS = {
     "goals_gap_section": {"sv": "Alla mål: nuläge, mål, gap och status", "en": "All goals: current value, target, gap and status"},
     "goals_gap_intro": {
         "sv": "Gapet är det som återstår till målet i förbättringsriktningen (procentenheter, eller "
-              "indikatorns enhet); 0 eller mindre betyder att målet är nått. Status enligt Healthy People 2030: målet nått; förbättras "
-              "(hela 95 %-intervallet för trenden på förbättringssidan om 0); liten eller ingen påvisbar "
-              "förändring; försämras. Med bara två värden gäller Healthy Peoples 10 %-regel.",
+              "indikatorns enhet); 0 eller mindre betyder att målet är nått. Status som i Healthy People 2030: "
+              "baslinjens värde jämförs med det senaste. Målet nått; förbättras (rör sig mot målet och "
+              "förändringen är statistiskt säkerställd, eller – när det inte finns något medelfel – minst 10 % av "
+              "den eftersträvade förändringen är uppnådd); försämras (rör sig bort från målet och förändringen "
+              "är säkerställd, eller utan medelfel minst 10 % från baslinjen); annars liten eller ingen "
+              "påvisbar förändring. Kolumnen Metod säger vilken regel som gäller. Saknas baslinjeåret används "
+              "närmast tidigare år (annars första året efter), och det står i Underlag. Trenden per år visas "
+              "som bakgrund men avgör inte statusen.",
         "en": "The gap is what remains to the target in the direction of improvement (percentage points, "
-              "or the indicator's unit); "
-              "0 or less means the target is met. Status as in Healthy People 2030: target met; improving "
-              "(the whole 95% interval of the trend on the improving side of 0); little or no detectable "
-              "change; getting worse. With only two values Healthy People's 10% rule applies.",
+              "or the indicator's unit); 0 or less means the target is met. Status as in Healthy People 2030: "
+              "the baseline value is compared with the latest. Target met; improving (moving toward the target "
+              "and the change is statistically significant or, when there is no standard error, at least 10% "
+              "of the targeted change is achieved); getting worse (moving away and the change is significant "
+              "or, without a standard error, at least 10% from the baseline); otherwise little or no "
+              "detectable change. The Method column says which rule applies. When the baseline year is "
+              "missing the nearest earlier year is used (else the first year after it), and Basis says so. "
+              "The trend per year is shown as background but does not decide the status.",
     },
+    "goals_col_method": {"sv": "Metod", "en": "Method"},
+    "goals_rule_standard_error": {"sv": "test (medelfel)", "en": "test (standard error)"},
+    "goals_rule_ten_percent": {"sv": "10 %-regel", "en": "10% rule"},
     "goals_no_goals": {"sv": "Det finns inga mål i data (goals.csv saknas eller är tom).",
                        "en": "The data hold no goals (goals.csv is missing or empty)."},
     "goals_charts_section": {"sv": "Indikatorer: utfall, målbana och gap", "en": "Indicators: observed, goal trajectory and gap"},
@@ -73,7 +89,7 @@ LABELS = {
     "goals_status_improving": {"sv": "förbättras", "en": "improving"},
     "goals_status_little_or_no_change": {"sv": "liten eller ingen påvisbar förändring", "en": "little or no detectable change"},
     "goals_status_getting_worse": {"sv": "försämras", "en": "getting worse"},
-    "goals_status_baseline_only": {"sv": "endast ett värde (ingen trend)", "en": "baseline only (no trend)"},
+    "goals_status_baseline_only": {"sv": "endast baslinje (ett värde)", "en": "baseline only (one value)"},
     "goals_status_no_data": {"sv": "inga data", "en": "no data"},
     "goals_pace_on_pace": {"sv": "i målets takt eller snabbare", "en": "at or above the goal's pace"},
     "goals_pace_behind": {"sv": "långsammare än målets takt", "en": "slower than the goal's pace"},
@@ -86,9 +102,22 @@ LABELS = {
     "goals_col_gap": {"sv": "Gap", "en": "Gap"},
     "goals_unit_pp": {"sv": "p.e.", "en": "pp"},
     "goals_survey_x_of_n": {
-        "sv": "{title}: {x} av {n} ({share} %). Mål {target} % senast {deadline}: {status}; nått i tid: {met}.",
-        "en": "{title}: {x} of {n} ({share}%). Target {target}% by {deadline}: {status}; met in time: {met}.",
+        "sv": "{title}: {counts} ({share} %). Mål {target} % senast {deadline}: {status}; nått i tid: {met}.",
+        "en": "{title}: {counts} ({share}%). Target {target}% by {deadline}: {status}; met in time: {met}.",
     },
+    "goals_x_of_n": {"sv": "{x} av {n}", "en": "{x} of {n}"},
+    "goals_x_of_n_bounds": {"sv": "{x} av {n} svarande ({low}–{high} av {population})",
+                            "en": "{x} of {n} answering ({low}–{high} of {population})"},
+    "goals_census_bounds_note": {
+        "sv": "Bara {n} av {population} svarade: bland alla {population} ligger andelen mellan {low} % och "
+              "{high} %, och målet räknas som nått först när det nås även i det sämsta fallet.",
+        "en": "Only {n} of {population} answered: among all {population} the share lies between {low}% and "
+              "{high}%, and the target counts as met only when it is met in the worst case too.",
+    },
+    "goals_baseline_earlier": {"sv": "({year} saknas: närmast tidigare år)",
+                               "en": "({year} missing: nearest earlier year)"},
+    "goals_baseline_first": {"sv": "({year} saknas: första året efter)",
+                             "en": "({year} missing: first year after it)"},
     "goals_met_yes": {"sv": "ja", "en": "yes"},
     "goals_met_no": {"sv": "nej", "en": "no"},
     "goals_met_open": {"sv": "ännu öppet", "en": "still open"},
@@ -161,8 +190,19 @@ LABELS = {
                             "en": "{n} points: too few to judge the level (no centre line, no verdict)"},
     "goals_chart_year": {"sv": "År", "en": "Year"},
     "goals_status_chart_title": {"sv": "Status per kommun och mål", "en": "Status per municipality and goal"},
-    "goals_family_centre_note": {
-        "sv": "Familjecentralerna: {x} av {n} erbjuder basprogrammet (samordnarenkäten, alla {n} svarade).",
-        "en": "Family centres: {x} of {n} offer the base programme (coordinator survey, all {n} answered).",
-    },
 }
+
+
+def survey_count(row, lang: str | None = None) -> str:
+    """The counts behind a survey goal: "16 av 18", or for a census with non-response
+    "16 av 18 svarande (16–19 av 21)"."""
+    import pandas as pd
+
+    from . import t
+
+    x, n = int(row["count"]), int(row["base"])
+    population = row.get("population")
+    if population is None or pd.isna(population) or int(population) <= n:
+        return t("goals_x_of_n", lang, x=x, n=n)
+    population = int(population)
+    return t("goals_x_of_n_bounds", lang, x=x, n=n, low=x, high=x + population - n, population=population)

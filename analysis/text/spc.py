@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 LABELS = {
     "spc_run_chart": {"sv": "Seriediagram", "en": "Run chart"},
     "spc_control_chart": {"sv": "Styrdiagram", "en": "Control chart"},
@@ -39,8 +41,20 @@ LABELS = {
     "spc_signal": {"sv": "Signal: {reasons}", "en": "Signal: {reasons}"},
     "spc_signal_shift_anhoej": {"sv": "lång serie ({longest} > {limit})",
                                 "en": "long run ({longest} > {limit})"},
-    "spc_signal_shift_ihi": {"sv": "skift ({longest} punkter på samma sida om medianen)",
-                             "en": "shift ({longest} points on one side of the median)"},
+    "spc_signal_shift_ihi": {"sv": "skift ({longest} punkter på samma sida om {centre})",
+                             "en": "shift ({longest} points on one side of the {centre})"},
+    "spc_centre_of_median": {"sv": "medianen", "en": "median"},
+    "spc_centre_of_mean": {"sv": "medelvärdet", "en": "mean"},
+    "spc_signal_runs_few": {"sv": "för få serier ({runs} < {limit})",
+                            "en": "too few runs ({runs} < {limit})"},
+    "spc_signal_runs_many": {"sv": "för många serier ({runs} > {limit})",
+                             "en": "too many runs ({runs} > {limit})"},
+    "spc_signal_astronomical_one": {"sv": "1 astronomisk punkt", "en": "1 astronomical data point"},
+    "spc_signal_astronomical_many": {"sv": "{count} astronomiska punkter",
+                                     "en": "{count} astronomical data points"},
+    "spc_astronomical": {"sv": "Astronomisk punkt", "en": "Astronomical data point"},
+    "spc_no_limits": {"sv": "inga styrgränser: baslinjens värden varierar inte",
+                      "en": "no control limits: the baseline values do not vary"},
     "spc_signal_crossings": {"sv": "för få korsningar ({crossings} < {limit})",
                              "en": "too few crossings ({crossings} < {limit})"},
     "spc_signal_trend": {"sv": "trend ({longest} punkter i rad åt samma håll)",
@@ -66,22 +80,49 @@ def verdict(summary_row, lang: str | None = None) -> str:
 
     reasons = []
     row = summary_row
+    ihi = row["rules"] == "ihi"
     if bool(row["shift_signal"]):
-        key = "spc_signal_shift_ihi" if row["rules"] == "ihi" else "spc_signal_shift_anhoej"
-        reasons.append(t(key, lang, longest=int(row["longest_run"]), limit=int(row["longest_run_max"])))
+        if ihi:
+            # the centre line the points are counted against: the median of a run chart (and of
+            # a G chart), the mean of every other control chart
+            centre = t("spc_centre_of_median" if row.get("centre", "median") == "median"
+                       else "spc_centre_of_mean", lang)
+            reasons.append(t("spc_signal_shift_ihi", lang, longest=int(row["longest_run"]),
+                             centre=centre))
+        else:
+            reasons.append(t("spc_signal_shift_anhoej", lang, longest=int(row["longest_run"]),
+                             limit=int(row["longest_run_max"])))
     if bool(row["crossings_signal"]):
-        reasons.append(t("spc_signal_crossings", lang, crossings=int(row["n_crossings"]),
-                         limit=int(row["n_crossings_min"])))
+        if ihi:
+            runs = int(row["n_crossings"]) + 1
+            if runs < int(row["n_runs_min"]):
+                reasons.append(t("spc_signal_runs_few", lang, runs=runs, limit=int(row["n_runs_min"])))
+            else:
+                reasons.append(t("spc_signal_runs_many", lang, runs=runs, limit=int(row["n_runs_max"])))
+        else:
+            reasons.append(t("spc_signal_crossings", lang, crossings=int(row["n_crossings"]),
+                             limit=int(row["n_crossings_min"])))
     if bool(row["trend_signal"]):
         reasons.append(t("spc_signal_trend", lang, longest=int(row["longest_trend"])))
+    astro = int(row.get("astronomical_signals", 0))
+    if astro == 1:
+        reasons.append(t("spc_signal_astronomical_one", lang))
+    elif astro > 1:
+        reasons.append(t("spc_signal_astronomical_many", lang, count=astro))
     count = int(row["sigma_signals"])
     if count == 1:
         reasons.append(t("spc_signal_sigma_one", lang))
     elif count > 1:
         reasons.append(t("spc_signal_sigma_many", lang, count=count))
+    no_limits = (row.get("kind", "run") not in ("run",) and pd.isna(row.get("ucl_mean"))
+                 and not pd.isna(row.get("cl")))
     if not reasons:
-        return t("spc_no_signal", lang)
-    return t("spc_signal", lang, reasons="; ".join(reasons))
+        text = t("spc_no_signal", lang)
+    else:
+        text = t("spc_signal", lang, reasons="; ".join(reasons))
+    if no_limits:
+        text += " (" + t("spc_no_limits", lang) + ")"
+    return text
 
 
 def chart_verdict(summary, lang: str | None = None) -> str:

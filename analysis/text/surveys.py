@@ -36,6 +36,26 @@ LABELS: dict[str, dict[str, str]] = {
               "confidence intervals: there is no sampling error. Answers are never shown per unit, "
               "since a single respondent would then be identifiable.",
     },
+    "survey_census_nonresponse_note": {
+        "sv": "Enkäten är en totalundersökning av {n} enheter, men bara {answered} av dem svarade. "
+              "Resultaten redovisas som \"x av de svarande\" och med det spann bortfallet tillåter: "
+              "\"12–15 av {n}\" betyder att det verkliga antalet bland alla {n} ligger mellan 12 (om "
+              "ingen av dem som inte svarat har det) och 15 (om alla har det). Det finns ingen "
+              "urvalsosäkerhet, men bortfallet gör resultatet osäkert. Svaren redovisas aldrig per "
+              "enhet, eftersom en enskild svarande då skulle gå att känna igen.",
+        "en": "The survey is a census of {n} units, but only {answered} of them answered. Results are "
+              "shown as \"x of those answering\" and with the range the non-response allows: \"12–15 of "
+              "{n}\" means that the true number among all {n} lies between 12 (if none of those who did "
+              "not answer has it) and 15 (if all of them have it). There is no sampling error, but the "
+              "non-response makes the result uncertain. Answers are never shown per unit, since a "
+              "single respondent would then be identifiable.",
+    },
+    "survey_bounds_legend": {"sv": "Stapel: andel av de svarande. Linje: andel av alla, om ingen resp. alla "
+                                   "som inte svarat har det.",
+                             "en": "Bar: share of those answering. Line: share of all, if none or all of "
+                                   "those not answering have it."},
+    "survey_x_of_n_bounds": {"sv": "{x} av {n} svarande ({low}–{high} av {population})",
+                             "en": "{x} of {n} answering ({low}–{high} of {population})"},
     "survey_sample_note": {
         "sv": "Andelar räknas bland dem som besvarat frågan; \"vet ej\" och obesvarade räknas och visas "
               "men ingår inte i basen. Intervallen är 95 % konfidensintervall enligt Wilson.",
@@ -85,3 +105,30 @@ LABELS: dict[str, dict[str, str]] = {
     "survey_unknown": {"sv": "Okänd enkät {survey}; enkäter: {known}",
                        "en": "Unknown survey {survey}; surveys: {known}"},
 }
+
+
+def census_count(rec, lang: str | None = None) -> str:
+    """One census cell: "12 av 21", or with non-response "12 av 18 svarande (12–15 av 21)".
+
+    ``rec`` is a row of ``surveys.summarise`` (``n``, ``base``, ``population``).
+    """
+    import pandas as pd
+
+    from . import t
+
+    n, base = int(rec["n"]), int(rec["base"])
+    population = rec.get("population")
+    if population is None or pd.isna(population) or int(population) <= base:
+        return t("survey_x_of_n", lang, x=n, n=base)
+    population = int(population)
+    return t("survey_x_of_n_bounds", lang, x=n, n=base, low=n, high=n + population - base,
+             population=population)
+
+
+def census_note(population: int, answered: int, lang: str | None = None) -> str:
+    """The paragraph on a census: all answered, or how many did and what the bounds mean."""
+    from . import t
+
+    if answered >= population:
+        return t("survey_census_note", lang, n=population)
+    return t("survey_census_nonresponse_note", lang, n=population, answered=answered)
