@@ -75,10 +75,10 @@ def use_cache(folder: str | Path | None) -> None:
 
 
 def _code_version() -> str:
+    """A hash of the code a pattern depends on (reading, counting, the model, the suppressor)."""
     digest = hashlib.sha256()
     here = Path(__file__).resolve().parent
-    for path in (here / "publication.py", here / "cells.py", here.parent / "privacy" / "secondary.py",
-                 here.parent / "privacy" / "intervals.py"):
+    for path in sorted([*here.glob("*.py"), *(here.parent / "privacy").glob("*.py")]):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
