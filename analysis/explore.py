@@ -346,7 +346,10 @@ class ExploreApp:
         self.note_button = w.Button(description=t("explore_note_add", lang), icon="comment",
                                     layout=w.Layout(width="auto"))
         self.message = w.HTML()
-        self.output = w.Output()
+        # The chart and tables are one HTML widget whose value is replaced, not an ``Output``
+        # widget: nbclient's stand-in for ``Output`` answers on the shell socket while it waits
+        # for the execute reply there, and headless runs (papermill, nbval) then hang (nbclient #312).
+        self.output = w.HTML()
         self._reset_baseline()
         self.team.observe(self._on_team, names="value")
         self.measure.observe(self._on_measure, names="value")
@@ -422,8 +425,6 @@ class ExploreApp:
 
     def redraw(self) -> View | None:
         """Recompute and redraw everything for the current widget values."""
-        from IPython.display import HTML, display
-
         from . import report
 
         if self.measure.value is None or self.baseline.value is None:
@@ -431,22 +432,19 @@ class ExploreApp:
         try:
             self.view = build_view(self.dataset, self.current_selection(), self.notes)
         except (ConfigError, DataError, ValueError) as exc:
-            self.output.clear_output(wait=True)
-            with self.output:
-                display(HTML(f"<p style='color:#D55E00'>{text.escape(exc)}</p>"))
+            self.output.value = f"<p style='color:#D55E00'>{text.escape(exc)}</p>"
             return None
         view, lang = self.view, self.view.selection.lang
-        self.output.clear_output(wait=True)
-        with self.output:
-            display(HTML(report.figure_html(figure(view), alt=view.measure_name)))
-            display(HTML(f"<p><b>{text.escape(view.verdict)}</b></p>"))
-            display(HTML(report.table_html(view.summary)))
-            if view.effect is not None:
-                display(HTML(report.table_html(view.effect, caption=t("explore_effect_heading", lang))))
-                # the estimates describe their method, as in the team report (DESIGN.md)
-                display(HTML(f"<p>{text.escape(t('effects_methods_note', lang))}</p>"))
-            else:
-                display(HTML(f"<p>{text.escape(t('explore_no_effect', lang))}</p>"))
+        parts = [report.figure_html(figure(view), alt=view.measure_name),
+                 f"<p><b>{text.escape(view.verdict)}</b></p>",
+                 report.table_html(view.summary)]
+        if view.effect is not None:
+            parts.append(report.table_html(view.effect, caption=t("explore_effect_heading", lang)))
+            # the estimates describe their method, as in the team report (DESIGN.md)
+            parts.append(f"<p>{text.escape(t('effects_methods_note', lang))}</p>")
+        else:
+            parts.append(f"<p>{text.escape(t('explore_no_effect', lang))}</p>")
+        self.output.value = "\n".join(parts)
         return view
 
     def _save(self, saver):

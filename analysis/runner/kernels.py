@@ -23,7 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.channels import AsyncZMQSocketChannel
 from jupyter_client.manager import AsyncKernelManager
+from traitlets import Type
+
+#: How long one wait on a kernel socket trusts the socket's wake-up signal before it looks itself.
+LEVEL_CHECK_SECONDS = 0.2
 
 
 class ForkedProcess:
@@ -169,9 +174,42 @@ def can_fork(argv: list[str]) -> bool:
         return False
 
 
+class LevelCheckedChannel(AsyncZMQSocketChannel):
+    """A kernel channel whose wait for a message cannot miss one that has already arrived.
+
+    pyzmq's asyncio sockets learn of incoming messages from ZeroMQ's edge-triggered file
+    descriptor. When something else sends on the same socket while a wait is pending (nbclient's
+    stand-in for the ipywidgets ``Output`` widget sends ``comm_msg`` on the shell socket while
+    nbclient waits there for the ``execute_reply``: nbclient issue #312), ZeroMQ can consume the
+    edge inside that send; the reply then sits in the socket and the wait never wakes (with no
+    cell timeout: forever). Here a wait is cut into slices of ``LEVEL_CHECK_SECONDS``; each slice
+    ends with a non-blocking ``zmq_poll`` (pyzmq does one when a poll times out), which sees a
+    message that is there whether or not its edge was seen. The timeout keeps its meaning.
+    """
+
+    async def get_msg(self, timeout: float | None = None) -> dict[str, Any]:  # type: ignore[override]
+        import time
+        from queue import Empty
+
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = LEVEL_CHECK_SECONDS if deadline is None else deadline - time.monotonic()
+            step = max(0.0, min(LEVEL_CHECK_SECONDS, left))
+            if await self.socket.poll(int(step * 1000)):
+                return await self._recv()
+            if deadline is not None and time.monotonic() >= deadline:
+                raise Empty
+
+
 class FastKernelClient(AsyncKernelClient):
     """jupyter_client's client, but ``wait_for_ready`` ends its IOPub flush after 20 ms idle
-    instead of 200 ms (stale messages are filtered by parent id anyway): 0.18 s per report."""
+    instead of 200 ms (stale messages are filtered by parent id anyway): 0.18 s per report.
+    Its channels never miss a message that has arrived (:class:`LevelCheckedChannel`)."""
+
+    shell_channel_class = Type(LevelCheckedChannel)
+    iopub_channel_class = Type(LevelCheckedChannel)
+    stdin_channel_class = Type(LevelCheckedChannel)
+    control_channel_class = Type(LevelCheckedChannel)
 
     async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
         import asyncio
