@@ -57,6 +57,7 @@ bench: $(STAMP) ## Run the benchmarks (prints times and ratios)
 	$(BIN)/python benchmarks/waves_calibration.py
 	$(BIN)/python benchmarks/ihi_rules.py
 	$(BIN)/python benchmarks/reports.py
+	$(BIN)/python benchmarks/baseline_scale.py
 	$(BIN)/python benchmarks/explore_headless.py
 
 lock: ## Regenerate requirements.lock from pyproject.toml in a clean environment
