@@ -569,3 +569,18 @@ def test_charts_in_english_and_hidden_bars(forms):
     fig = plots.survey_grouped_bars(surveys.summarise(s, by="first", min_count=1), s, "topics", "first", lang="en")
     assert fig.axes[0].get_legend().get_title().get_text() == "First-time parent?"
     plt.close(fig)
+
+
+def test_a_billion_laughs_codebook_is_a_named_problem_not_a_memory_error(tmp_path):
+    """Issue 19: a codebook whose aliases expand exponentially ended in a bare MemoryError."""
+    folder = tmp_path / "surveys" / "forms"
+    folder.mkdir(parents=True)
+    levels = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    levels += [f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]" for p, n in zip("abcdefgh", "bcdefghi", strict=True)]
+    (folder / "codebook.yml").write_text("survey: forms\n" + "\n".join(levels) + "\nquestions: *i\n",
+                                         encoding="utf-8")
+    found = messages(folder)
+    assert len(found) == 1 and found[0].startswith("surveys/forms/codebook.yml row 3")
+    assert "alias" in found[0]
+    with pytest.raises(DataError, match="codebook.yml"):
+        surveys.load_codebook(folder)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..config import LANGUAGES, Config, ConfigError, has_data, load_config
+from ..config import LANGUAGES, PLAIN_NAME, Config, ConfigError, has_data, load_config
 from . import plan as planmod
 from .build import STYLE_FILE, build_report
 from .index import atomic_write, read_index, write_index
@@ -158,6 +158,9 @@ def make_plan(config: Config, options: RunOptions, previous: dict[str, Any] | No
     jobs = planmod.expand_plan(config, teams, surveys, options.only, options.params)
     if lang != config.language:  # a report in another language sits beside the default one
         jobs = [replace(job, name=f"{job.name}_{lang}") for job in jobs]
+    for job in jobs:  # the name becomes outputs/<name>.html: it must stay inside outputs/
+        if not PLAIN_NAME.fullmatch(job.name):
+            raise ConfigError(f"report name {job.name[:80]!r} is not a plain file name")
     code_fp = planmod.code_hash(config)
     planned = []
     for job in jobs:

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from ..config import Config, ConfigError
+from ..config import Config, ConfigError, load_yaml
 
 #: Bump when the runner's output format changes: every report is rebuilt once.
 RUNNER_VERSION = "1"
@@ -53,7 +53,7 @@ def parse_param(text: str) -> tuple[str, Any]:
     if key in ("data_dir", "lang"):
         raise ConfigError(f"--param {key}: set by the runner (use --lang, or data: in workbook.yml)")
     try:
-        value = yaml.safe_load(raw) if raw.strip() else None
+        value = load_yaml(raw) if raw.strip() else None
     except yaml.YAMLError:
         value = raw
     if isinstance(value, dict | list):

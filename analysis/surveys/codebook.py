@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from ..config import load_yaml
 from ..io import DataError, Problem
 
 TYPES = ("single", "multi", "likert", "ranking", "number", "text")
@@ -195,7 +196,7 @@ def _parse_options(raw: Any, where: str, file: str, problems: list[Problem]) -> 
 def _read_codebook(path: Path, file: str) -> tuple[Codebook | None, list[Problem]]:
     problems: list[Problem] = []
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))  # no aliases ("billion laughs")
     except FileNotFoundError:
         return None, [Problem(file, "the codebook is missing", hint="see docs/surveys.md")]
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
