@@ -63,6 +63,8 @@ def test_list_shows_what_is_stale(project, capsys):
     ["run", "--param", "team=nobody"],          # unknown team
     ["run", "--only", "no_such_notebook"],      # not in the plan
     ["run", "--param", "team"],                 # not k=v
+    ["run", "--param", "tem=a"],                # no notebook has this parameter (a typo)
+    ["list", "--param", "__class__=x"],
     ["run", "--workers", "0"],
 ])
 def test_bad_configuration_exits_2(project, argv, capsys):
