@@ -15,7 +15,7 @@ import pandas as pd
 
 from . import spc, text
 from .config import ConfigError, load_config
-from .io import DataError
+from .io import DataError, excel_safe, restore_formula
 from .text import t
 
 RATE_CHARTS = {"p", "pp", "u", "up"}
@@ -207,7 +207,7 @@ def load_notes(dataset, team: str) -> pd.DataFrame:
     if not path.is_file():
         return pd.DataFrame({c: pd.Series(dtype="str") for c in NOTE_COLUMNS}).assign(period=pd.Series(dtype="datetime64[ns]"))
     frame = pd.read_csv(path, sep=";", encoding="utf-8-sig", dtype=str)
-    return frame.assign(period=pd.to_datetime(frame["period"]))
+    return frame.assign(period=pd.to_datetime(frame["period"]), note=frame["note"].map(restore_formula))
 
 
 def add_note(dataset, team: str, measure: str, period, note: str) -> pd.DataFrame:
@@ -228,7 +228,9 @@ def add_note(dataset, team: str, measure: str, period, note: str) -> pd.DataFram
     path = notes_path(dataset, team)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    frame.assign(period=frame["period"].dt.strftime("%Y-%m-%d")).to_csv(tmp, sep=";", index=False, encoding="utf-8-sig")
+    # a CSV for Excel too: a note such as =HYPERLINK(...) is written as text, not as a formula
+    excel_safe(frame.assign(period=frame["period"].dt.strftime("%Y-%m-%d"))).to_csv(
+        tmp, sep=";", index=False, encoding="utf-8-sig")
     tmp.replace(path)
     return frame
 
@@ -271,7 +273,7 @@ def save_csv(view: View, folder: Path | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{_stem(view)}.csv"
     tmp = path.with_suffix(".tmp")
-    export_table(view).to_csv(tmp, sep=";", decimal=",", index=False, encoding="utf-8-sig")
+    excel_safe(export_table(view)).to_csv(tmp, sep=";", decimal=",", index=False, encoding="utf-8-sig")
     tmp.replace(path)
     return path
 

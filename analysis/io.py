@@ -200,6 +200,38 @@ def atomic_dir(path: str | Path) -> Iterator[Path]:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+# --------------------------------------------------------------------------- CSV for Excel
+
+#: What Excel (and LibreOffice) take as the start of a formula in a CSV cell (OWASP, "CSV
+#: Injection"): ``=HYPERLINK(...)``, ``+1+cmd|...``, ``-2+3``, ``@SUM(...)``, and a tab or a carriage
+#: return before one of them.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+([.,]\d+)?")
+
+
+def neutralise_formula(value: object) -> object:
+    """A text cell as it may go into a CSV that people open in Excel: one that would start a
+    formula gets a leading ``'`` (OWASP's rule: shown as text, never run). Numbers, and texts that
+    are plain numbers such as ``-3,5``, are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def restore_formula(value: object) -> object:
+    """The text :func:`neutralise_formula` was given (for CSV files the workbook reads back)."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_START):
+        return value[1:]
+    return value
+
+
+def excel_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells cannot run as formulas in Excel (:func:`neutralise_formula`)."""
+    text_columns = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])
+                    and not pd.api.types.is_datetime64_any_dtype(frame[c])]
+    return frame.assign(**{str(c): frame[c].map(neutralise_formula) for c in text_columns})
+
+
 # --------------------------------------------------------------------------- numbers
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")

