@@ -447,6 +447,40 @@ def test_second_process_reads_processed_parquet(tmp_path, monkeypatch):
     assert 16 in third.observations["numerator"].tolist()
 
 
+def test_an_edited_processed_parquet_is_not_used_and_is_rewritten(tmp_path, monkeypatch):
+    """Issue 19: a processed parquet edited by hand (manifest untouched) changed the reports
+    (hembesök 30.8 % -> 100 %) and `workbook check` passed."""
+    raw = _project(tmp_path, monkeypatch)
+    first = dataset.load_dataset(raw)
+    target = tmp_path / "processed" / "raw"
+    tampered = first.observations.assign(numerator=first.observations["denominator"])
+    tampered.to_parquet(target / "observations.parquet", index=False)
+    assert dataset.processed_state(target, dataset._manifest(raw, first.files)) == "changed"
+    dataset.clear_cache()
+    second = dataset.load_dataset(raw)
+    pd.testing.assert_frame_equal(second.observations, first.observations)  # from the CSVs
+    assert dataset.processed_state(target, dataset._manifest(raw, first.files)) == "current"
+    pd.testing.assert_frame_equal(pd.read_parquet(target / "observations.parquet"), first.observations)
+
+
+def test_a_truncated_processed_parquet_is_rewritten_not_reread_forever(tmp_path, monkeypatch):
+    raw = _project(tmp_path, monkeypatch)
+    first = dataset.load_dataset(raw)
+    target = tmp_path / "processed" / "raw"
+    path = target / "teams.parquet"
+    path.write_bytes(path.read_bytes()[:100])
+    dataset.clear_cache()
+    dataset.load_dataset(raw)  # validates the CSVs again and writes the parquet anew
+    dataset.clear_cache()
+
+    def must_not_validate(*args, **kwargs):
+        raise AssertionError("the rewritten parquet should have been used")
+
+    monkeypatch.setattr(dataset, "_read", must_not_validate)
+    third = dataset.load_dataset(raw)
+    pd.testing.assert_frame_equal(third.teams, first.teams)
+
+
 def test_scratch_folder_is_not_written_to_processed(tmp_path, monkeypatch):
     _project(tmp_path, monkeypatch)
     ds = dataset.load_dataset(write_folder(tmp_path / "scratch"))

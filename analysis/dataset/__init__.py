@@ -319,11 +319,35 @@ def _manifest(folder: Path, files: dict[str, str]) -> dict:
             "code": _code_hash()}
 
 
-def _read_processed(target: Path, manifest: dict) -> dict[str, pd.DataFrame] | None:
-    """The tables of ``target`` when its manifest matches (same inputs, same code), else None."""
+def processed_state(target: Path, manifest: dict) -> str:
+    """``"current"`` when ``target`` holds the tables of exactly these inputs and this code, as
+    they were written (the manifest also records the sha256 of every parquet file: an edited or
+    truncated file is noticed); ``"changed"`` when a parquet file differs from what was written;
+    ``"stale"`` when it was written from other inputs or code, or is missing or unreadable."""
     try:
-        if json.loads((target / MANIFEST).read_text(encoding="utf-8")) != manifest:
-            return None
+        written = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "stale"
+    if not isinstance(written, dict):
+        return "stale"
+    hashes = written.pop("processed", None)
+    if written != manifest or not isinstance(hashes, dict) or set(hashes) != set(TABLE_NAMES):
+        return "stale"
+    for name in TABLE_NAMES:
+        try:
+            if sha256(target / f"{name}.parquet") != hashes[name]:
+                return "changed"
+        except OSError:
+            return "changed"
+    return "current"
+
+
+def _read_processed(target: Path, manifest: dict) -> dict[str, pd.DataFrame] | None:
+    """The tables of ``target`` when :func:`processed_state` says they are current, else None
+    (then the inputs are validated again and the folder rewritten)."""
+    if processed_state(target, manifest) != "current":
+        return None
+    try:
         return {name: pd.read_parquet(target / f"{name}.parquet", engine="pyarrow")
                 for name in TABLE_NAMES}
     except (OSError, ValueError, ImportError):
@@ -331,19 +355,14 @@ def _read_processed(target: Path, manifest: dict) -> dict[str, pd.DataFrame] | N
 
 
 def _write_processed(target: Path, tables: dict[str, pd.DataFrame], manifest: dict) -> None:
-    current = target / MANIFEST
-    if current.is_file():
-        try:
-            if json.loads(current.read_text(encoding="utf-8")) == manifest and all(
-                    (target / f"{name}.parquet").is_file() for name in tables):
-                return  # the same inputs were already written
-        except (OSError, ValueError):
-            pass
+    if processed_state(target, manifest) == "current":
+        return  # the same inputs were already written, and nothing has touched them since
     with atomic_dir(target) as tmp:
         for name, frame in tables.items():
             frame.to_parquet(tmp / f"{name}.parquet", index=False, engine="pyarrow")
-        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False),
-                                    encoding="utf-8")
+        hashes = {name: sha256(tmp / f"{name}.parquet") for name in tables}
+        (tmp / MANIFEST).write_text(json.dumps({**manifest, "processed": hashes}, indent=2,
+                                               ensure_ascii=False), encoding="utf-8")
 
 
 def load_dataset(folder: str | Path | None = None) -> Dataset:
