@@ -82,10 +82,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     problems = check_folder(folder)
     for problem in problems:
         print(problem)
-    if problems:
-        print(f"{len(problems)} problem(s) in {folder}", file=sys.stderr)
+    errors = [p for p in problems if not p.is_warning]
+    warnings = len(problems) - len(errors)
+    also = f" and {warnings} warning(s)" if warnings else ""
+    if errors:
+        print(f"{len(errors)} problem(s){also} in {folder}", file=sys.stderr)
         return EXIT_FAILED
-    print(f"{folder}: no problems found")
+    print(f"{folder}: no problems found" + (f"; {warnings} warning(s) to look at" if warnings else ""))
     return EXIT_OK
 
 

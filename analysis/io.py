@@ -49,6 +49,11 @@ class Problem:
     row: int | None = None
     column: str | None = None
     hint: str = ""
+    severity: str = "error"  # "warning": implausible but usable; reported, never blocks a run
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity == "warning"
 
     def __str__(self) -> str:
         where = self.file
@@ -56,7 +61,7 @@ class Problem:
             where += f" row {self.row}"
         if self.column:
             where += f", column '{self.column}'"
-        text = f"{where}: {self.message}"
+        text = f"{where}: {'warning: ' if self.is_warning else ''}{self.message}"
         return f"{text} ({self.hint})" if self.hint else text
 
 
@@ -270,7 +275,10 @@ def parse_number(value: object) -> float:
         text = text.replace(".", "")
     if not _NUMBER.fullmatch(text):
         raise ValueError(f"{value!r} is not a number")
-    return float(text)
+    number = float(text)
+    if not math.isfinite(number):  # 1e309: beyond what a float holds, it would be infinite
+        raise ValueError(f"{value!r} is too large to be a number")
+    return number
 
 
 def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -327,7 +327,7 @@ def _coerce_column(col: Col, raw: pd.Series, rows: pd.Series, file: str
             "a year" if col.kind == "year" else "a whole number")
         example = f" (e.g. {col.example})" if col.example else ""
         bad_cells(bad, "'{value}' is not " + what,
-                  f"write {what}{example}, without units or letters")
+                  f"write {what}{example}, without units or letters (and smaller than 1e308)")
         if col.kind == "float":
             return numbers, problems
         fraction = numbers.notna() & (numbers % 1 != 0)

@@ -584,3 +584,43 @@ def test_check_folder_reports_a_driver_idea_pointing_at_an_unknown_change(tmp_pa
     problems = [p for p in check_folder(copy) if p.file.endswith("nassjo.yml")]
     assert problems, "a change idea linked to change 99 (not in the PDSA log) must be reported"
     assert any("99" in p.message for p in problems) and all(p.row for p in problems)
+
+
+# ------------------------------------------------------------------ implausible values (issue 19)
+
+def test_implausible_values_are_warnings_and_infinity_is_an_error(tmp_path, capsys):
+    """A period in 2031, a value of 1e308 (its mean was called a "stable level"), counts of
+    1e300/1e300 and a percentage of 130 passed silently; 1e309 (infinite) was read as inf."""
+    from analysis import cli
+
+    folder = write_folder(tmp_path / "d")
+    plant(folder, "observations.csv", 8, "nassjo;hembesok;2031-01-01;;14;22")  # row 8: future
+    plant(folder, "observations.csv", 9, "attarp;sms;2020-01-20;1e308;;")  # row 9: huge count
+    plant(folder, "observations.csv", 10, "nassjo;hembesok;2020-04-01;;1e300;1e300")  # row 10
+    plant(folder, "observations.csv", 11, "attarp;narvaro;2020-01-20;130;;")  # row 11: 130 %
+    found = {(p.row, p.column): p for p in dataset.check_folder(folder)}
+    assert all(p.is_warning for p in found.values())
+    assert set(found) == {(8, "period"), (9, "value"), (10, "numerator"), (10, "denominator"),
+                          (11, "value")}
+    assert "2031-01-01 is after today" in found[(8, "period")].message
+    assert "1e+308 is implausibly large" in found[(9, "value")].message
+    assert "130 is outside 0-100, the range of the measure's unit '%'" in found[(11, "value")].message
+    assert str(found[(8, "period")]).startswith("observations.csv row 8, column 'period': warning:")
+    dataset.load_dataset(folder)  # warnings never block the reports
+    assert cli.main(["check", str(folder)]) == 0  # warnings only: exit 0, listed
+    assert "5 warning(s)" in capsys.readouterr().out
+    plant(folder, "observations.csv", 9, "attarp;sms;2020-01-20;1e309;;")
+    problems = dataset.check_folder(folder)
+    errors = [p for p in problems if not p.is_warning]
+    assert [(p.row, p.column) for p in errors] == [(9, "value")]
+    assert "'1e309' is not a number" in errors[0].message
+    assert cli.main(["check", str(folder)]) == 1
+
+
+def test_many_implausible_rows_are_one_warning(tmp_path):
+    folder = write_folder(tmp_path / "d")
+    for k in range(12):
+        plant(folder, "observations.csv", 8 + k, f"attarp;sms;2040-01-{2 + k:02d};3;;")
+    warnings = [p for p in dataset.check_folder(folder) if p.is_warning]
+    assert len(warnings) == 1 and warnings[0].row == 8
+    assert warnings[0].message.startswith("12 rows: the period 2040-01-02 is after today")

@@ -37,7 +37,7 @@ from ..io import (
     sha256,
     sort_problems,
 )
-from .checks import cross_checks
+from .checks import cross_checks, plausibility
 from .series import measure_series  # noqa: F401  (public)
 
 TABLE_NAMES = schemas.REQUIRED_TABLES + schemas.OPTIONAL_TABLES
@@ -228,8 +228,10 @@ def _finish(name: str, frame: pd.DataFrame) -> pd.DataFrame:
 def check_folder(folder: str | Path) -> list:
     """Return every problem of ``folder`` as ``analysis.io.Problem`` (empty when all is well).
 
-    Used by ``workbook check``. Includes the survey folders (``analysis.surveys.check_survey``).
-    Problems are sorted by file, then row. Nothing is written.
+    Used by ``workbook check``. Includes the survey folders (``analysis.surveys.check_survey``)
+    and warnings (``Problem.is_warning``) for values that parse but cannot be right: periods
+    after today, values outside the range of the measure's unit, counts of ten million or more
+    (``checks.plausibility``). Problems are sorted by file, then row. Nothing is written.
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -237,6 +239,7 @@ def check_folder(folder: str | Path) -> list:
                         hint="give the folder holding teams.csv, e.g. data/raw")]
     inputs = _find_inputs(folder, _config())
     tables, problems = _read(inputs)
+    problems += plausibility(tables, inputs.labels)  # warnings: implausible, not invalid
     problems += _survey_problems(folder, inputs.surveys)
     problems += _driver_problems(folder, inputs.drivers, tables)
     return sort_problems(problems)
