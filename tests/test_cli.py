@@ -163,3 +163,41 @@ def test_check_on_a_copy_of_the_sample_with_planted_faults_names_each(tmp_path, 
     assert listed("measures.csv", 4, "team_id"), lines
     assert any(line.startswith("surveys/pupils/elevenkat.csv row 3") and "jag sover bra" in line.lower()
                and "outside the scale" in line for line in lines), lines
+
+
+# ------------------------------------------------------------------ a full disk, a read-only folder
+
+def test_an_unwritable_outputs_folder_is_a_clear_error_and_exit_2(project, capsys):
+    """Issue 19: a read-only outputs/ ended in a raw traceback with exit 1 ("a report failed").
+    /sys cannot be written even by root: a real read-only place."""
+    with open(project / "workbook.yml", "a", encoding="utf-8") as handle:
+        handle.write("outputs_dir: /sys/workbook-outputs\n")
+    assert cli.main(["run", "--only", "tiny_county"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("workbook run: /sys/workbook-outputs: ") and "outputs_dir" in err
+    assert "Traceback" not in err
+
+
+def test_a_full_disk_while_publishing_stops_the_run_with_exit_2(project, capsys, monkeypatch):
+    """A disk that fills up half-way: exit 2 with a sentence, the other reports' kernels are
+    ended instead of waited for (slow sleeps 30 s), nothing is left half-written."""
+    import errno
+
+    from analysis.runner import kernels
+
+    with open(project / "workbook.yml", "a", encoding="utf-8") as handle:
+        handle.write("  - notebook: slow\n")
+    (project / "workbook.yml").write_text((project / "workbook.yml").read_text(encoding="utf-8")
+                                          .replace("cell_timeout: 20", "cell_timeout: 60\n  workers: 2"),
+                                          encoding="utf-8")
+
+    def full(outputs, entry, p, result, context):
+        raise OSError(errno.ENOSPC, "No space left on device", str(outputs / f"{p.job.name}.html"))
+
+    monkeypatch.setattr(core, "_publish", full)
+    assert cli.main(["run", "--only", "tiny_county", "--only", "slow"]) == 2
+    err = capsys.readouterr().err
+    assert "No space left on device (the disk is full: free some space and run again)" in err
+    assert kernels.live_kernels() == {}  # slow's kernel was ended, not waited for
+    assert [p.name for p in (project / "outputs").glob("*.html")] == ["index.html"]
+    assert not list((project / "outputs").glob(".*.tmp"))

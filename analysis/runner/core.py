@@ -278,6 +278,8 @@ def _run_lock(outputs: Path) -> Iterator[None]:
 
 
 def _prune_logs(folder: Path, keep: int = LOG_KEEP) -> None:
+    if not folder.is_dir():
+        return
     logs = sorted(folder.glob("run-*.log"))
     for old in logs[:-keep]:
         with contextlib.suppress(OSError):
@@ -306,6 +308,7 @@ def _local_results(jobs: list[dict], context: dict, workers: int,
     stopped = stop.is_set if stop is not None else (lambda: False)
     pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(jobs) or 1)),
                               thread_name_prefix="report")
+    completed = False
     try:
         pending = {pool.submit(build_report, job, context) for job in jobs}
         while pending and not stopped():
@@ -317,11 +320,15 @@ def _local_results(jobs: list[dict], context: dict, workers: int,
             kernels.kill_kernels()
             for future in finished:
                 yield future.result()
+        completed = True
     finally:
-        if stopped():
+        # stopped, or abandoned by the caller (outputs/ unwritable, a disk full): end the
+        # kernels instead of waiting for every report still running or queued
+        abandon = stopped() or not completed
+        if abandon:
             kernels.kill_kernels()
             kernels.shutdown_zygote()
-        pool.shutdown(wait=not stopped(), cancel_futures=True)
+        pool.shutdown(wait=not abandon, cancel_futures=True)
 
 
 def _dask_results(jobs: list[dict], context: dict, scheduler: str,
