@@ -201,3 +201,25 @@ def test_a_full_disk_while_publishing_stops_the_run_with_exit_2(project, capsys,
     assert kernels.live_kernels() == {}  # slow's kernel was ended, not waited for
     assert [p.name for p in (project / "outputs").glob("*.html")] == ["index.html"]
     assert not list((project / "outputs").glob(".*.tmp"))
+
+
+def test_survey_problems_and_table_problems_exit_alike(tmp_path, monkeypatch, capsys):
+    """Issue 19: a broken survey made its report fail (exit 1) while a broken table stopped the
+    run (exit 2). One rule now: bad data is found before any report runs, listed, exit 2."""
+    import shutil
+
+    root = tmp_path / "project"
+    (root / "notebooks").mkdir(parents=True)
+    shutil.copytree(Path(__file__).resolve().parent.parent / "data" / "sample", root / "data" / "sample")
+    (root / "workbook.yml").write_text("data: data/sample\nreports:\n  - notebook: survey\n"
+                                       "    for_each: survey\n", encoding="utf-8")
+    monkeypatch.setenv("WORKBOOK_ROOT", str(root))
+    codebook = root / "data" / "sample" / "surveys" / "pupils" / "codebook.yml"
+    codebook.write_text(codebook.read_text(encoding="utf-8").replace("questions:", "questionz:", 1),
+                        encoding="utf-8")
+    assert cli.main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert "data error" in err and "surveys/pupils/codebook.yml" in err and "questionz" in err
+    assert not (root / "outputs" / "index.json").exists()  # nothing was started
+    assert cli.main(["check"]) == 1  # check lists the same problem (check's own exit code)
+    assert "surveys/pupils/codebook.yml" in capsys.readouterr().out

@@ -624,3 +624,15 @@ def test_many_implausible_rows_are_one_warning(tmp_path):
     warnings = [p for p in dataset.check_folder(folder) if p.is_warning]
     assert len(warnings) == 1 and warnings[0].row == 8
     assert warnings[0].message.startswith("12 rows: the period 2040-01-02 is after today")
+
+
+@pytest.mark.parametrize("name", ["Föräldrar 2024", "pupils-2", "enkät.2024", "Elever"])
+def test_a_survey_folder_name_must_be_an_id(tmp_path, name):
+    """Issue 19: survey folder names were not checked against [a-z0-9_]+ (the name becomes the
+    survey id, a parameter and the report's file name)."""
+    folder = write_folder(tmp_path / "d")
+    (folder / "surveys" / name).mkdir(parents=True)
+    problems = [p for p in dataset.check_folder(folder) if "survey folder name" in p.message]
+    assert len(problems) == 1 and "rename the folder with a-z, 0-9 and _ only" in problems[0].hint
+    with pytest.raises(DataError, match="not a valid survey id"):
+        dataset.load_dataset(folder)

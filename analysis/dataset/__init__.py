@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -163,6 +164,12 @@ def _find_inputs(folder: Path, config) -> _Inputs:
     if survey_root.is_dir():
         for sub in sorted(survey_root.iterdir()):
             if sub.is_dir() and _visible(sub):
+                if not re.fullmatch(schemas.ID_PATTERN.strip("^$"), sub.name):
+                    problems.append(Problem(
+                        f"surveys/{sub.name}", f"the survey folder name '{sub.name}' is not a "
+                        "valid survey id", hint="rename the folder with a-z, 0-9 and _ only, "
+                        "e.g. foraldrar_2024: it becomes the survey id and the report's name"))
+                    continue
                 surveys.append(sub.name)
                 for path in sorted(sub.rglob("*")):
                     if path.is_file() and _visible(path):

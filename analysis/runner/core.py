@@ -125,14 +125,26 @@ def _workers(config: Config, requested: int | None) -> int:
 
 
 def _discover(data_dir: Path, data_fp: str, previous: dict[str, Any]) -> tuple[list[str], list[str]]:
-    """Team and survey ids: from the index when the data are unchanged, else from the dataset."""
+    """Team and survey ids: from the index when the data are unchanged, else from the dataset.
+
+    One rule for bad data (exit 2, nothing built, every problem listed as ``workbook check``
+    lists it): the tables are checked by ``load_dataset`` and the survey folders here, so that a
+    broken survey is not a report that fails (exit 1) half-way through the run.
+    """
     cached = previous.get("plan_cache") or {}
-    if cached.get("data") == data_fp and isinstance(cached.get("teams"), list):
+    if (cached.get("data") == data_fp and isinstance(cached.get("teams"), list)
+            and cached.get("surveys_checked")):
         return list(cached["teams"]), list(cached.get("surveys") or [])
     from ..dataset import load_dataset
+    from ..io import DataError, sort_problems
+    from ..surveys import check_survey
 
     ds = load_dataset(data_dir)
     teams = [str(v) for v in ds.teams["team_id"].tolist()]
+    problems = [p for survey in ds.surveys for p in check_survey(ds.survey_dir(survey))
+                if not p.is_warning]
+    if problems:
+        raise DataError(sort_problems(problems))
     return teams, [str(s) for s in ds.surveys]
 
 
@@ -189,7 +201,7 @@ def make_plan(config: Config, options: RunOptions, previous: dict[str, Any] | No
         "cell_timeout": config.cell_timeout, "cwd": str(config.notebooks_dir), "fast": options.fast,
         "compact_images": options.compact_images, "code": code_fp,
         "source": "sample" if config.is_sample(data_dir) else "raw",
-        "plan_cache": {"data": data_fp, "teams": teams, "surveys": surveys},
+        "plan_cache": {"data": data_fp, "teams": teams, "surveys": surveys, "surveys_checked": True},
     }
     return planned, context
 
