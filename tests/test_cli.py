@@ -195,7 +195,11 @@ def test_a_full_disk_while_publishing_stops_the_run_with_exit_2(project, capsys,
         raise OSError(errno.ENOSPC, "No space left on device", str(outputs / f"{p.job.name}.html"))
 
     monkeypatch.setattr(core, "_publish", full)
-    assert cli.main(["run", "--only", "tiny_county", "--only", "slow"]) == 2
+    try:
+        code = cli.main(["run", "--only", "tiny_county", "--only", "slow"])
+    finally:
+        kernels.allow_kernels()  # the abandoned run refused new kernels; other tests start some
+    assert code == 2
     err = capsys.readouterr().err
     assert "No space left on device (the disk is full: free some space and run again)" in err
     assert kernels.live_kernels() == {}  # slow's kernel was ended, not waited for
