@@ -267,6 +267,9 @@ class _Reporter:
                 lib.removeHandler(self.handler)
             self.handler.close()
             self.handler = None
+        for lib in self.quiet:  # reports abandoned by a stopped run end after this: their
+            if not lib.handlers:  # "kernel died" belongs to no one (not to stderr)
+                lib.addHandler(logging.NullHandler())
 
 
 @contextlib.contextmanager
