@@ -30,8 +30,8 @@ reports: $(STAMP) ## Build every HTML report into outputs/ (real data in data/ra
 test: $(STAMP) ## Run all tests, including every notebook on the sample data
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
-test-fast: $(STAMP) ## Run the tests except notebooks, browser and cluster
-	$(BIN)/python -m pytest -m "not notebooks and not browser and not cluster"
+test-fast: $(STAMP) ## Run the tests except notebooks, browser, cluster and fault injection
+	$(BIN)/python -m pytest -m "not notebooks and not browser and not cluster and not faults"
 
 check: $(STAMP) ## Check the data folder (data/raw, else the sample) and list every problem
 	$(BIN)/workbook check
@@ -58,6 +58,8 @@ bench: $(STAMP) ## Run the benchmarks (prints times and ratios)
 	$(BIN)/python benchmarks/waves_calibration.py
 	$(BIN)/python benchmarks/ihi_rules.py
 	$(BIN)/python benchmarks/reports.py
+	$(BIN)/python benchmarks/baseline_scale.py
+	$(BIN)/python benchmarks/explore_headless.py
 
 lock: ## Regenerate requirements.lock from pyproject.toml in a clean environment
 	rm -rf .lockenv && $(PYTHON) -m venv .lockenv

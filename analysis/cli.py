@@ -7,6 +7,7 @@ Exit codes a scheduler can act on: 0 all good, 1 some report failed (or ``check`
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from pathlib import Path
@@ -15,6 +16,19 @@ from . import __version__
 from .config import ConfigError, load_config
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+# A full disk or a folder the workbook may not write is a problem of the set-up (exit 2, a
+# sentence), not "a report failed" (exit 1) and not a traceback.
+FILE_SYSTEM_ADVICE = {
+    errno.ENOSPC: "the disk is full: free some space and run again",
+    errno.EDQUOT: "the disk quota is used up: free some space and run again",
+    errno.EFBIG: "a file grew beyond what the file system allows",
+    errno.EROFS: "the file system is read-only: make the folder writable, or set another "
+                 "outputs_dir in workbook.yml",
+    errno.EACCES: "permission denied: make the folder readable and writable for this user, or "
+                  "set another outputs_dir in workbook.yml",
+    errno.EPERM: "not permitted: make the folder writable for this user, or set another "
+                 "outputs_dir in workbook.yml",
+}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -86,10 +100,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     problems = check_folder(folder)
     for problem in problems:
         print(problem)
-    if problems:
-        print(f"{len(problems)} problem(s) in {folder}", file=sys.stderr)
+    errors = [p for p in problems if not p.is_warning]
+    warnings = len(problems) - len(errors)
+    also = f" and {warnings} warning(s)" if warnings else ""
+    if errors:
+        print(f"{len(errors)} problem(s){also} in {folder}", file=sys.stderr)
         return EXIT_FAILED
-    print(f"{folder}: no problems found")
+    print(f"{folder}: no problems found" + (f"; {warnings} warning(s) to look at" if warnings else ""))
     return EXIT_OK
 
 
@@ -184,6 +201,14 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the output was piped into `head` or similar, which stopped reading
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except OSError as exc:
+        advice = FILE_SYSTEM_ADVICE.get(exc.errno)
+        if advice is None:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"workbook {args.command}: {where}{exc.strerror or exc} ({advice}); files are "
+              "written whole or not at all, so no report was left half-written", file=sys.stderr)
+        return EXIT_CONFIG
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

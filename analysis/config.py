@@ -1,8 +1,13 @@
-"""Paths and ``workbook.yml``: the one place that knows where things are."""
+"""Paths and ``workbook.yml``: the one place that knows where things are.
+
+:func:`read_yaml` / :func:`load_yaml` parse every YAML file of the workbook (workbook.yml,
+codebooks, driver diagrams, ``--param`` values) safely: no aliases, so no "billion laughs".
+"""
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +18,44 @@ CONFIG_FILE = "workbook.yml"
 ENV_ROOT = "WORKBOOK_ROOT"
 LANGUAGES = ("sv", "en")
 DATA_MARKERS = ("teams.csv", "teams.xlsx")
+# a report's name and notebook become file names (outputs/<name>.html, notebooks/<notebook>.ipynb)
+PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """PyYAML's safe loader without aliases (``*name``, a reference to an ``&name`` anchor).
+
+    A "billion laughs" file nests anchors that each repeat the previous one ten times: a few
+    hundred bytes that grow to gigabytes when the data are walked (a driver file made
+    ``workbook check`` use 8.7 GB). The workbook's files never need aliases, so any alias is a
+    YAML error at its line."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, f"'*{event.anchor}' repeats another part of the file (a YAML alias); "
+                "aliases are not allowed here, write the value out in full", event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def read_yaml(text: str) -> tuple[object, yaml.Node | None]:
+    """Parse one YAML document without aliases: ``(data, node)``, the node for line numbers.
+
+    Raises ``yaml.YAMLError`` (with ``problem_mark``) for invalid YAML and for any alias.
+    """
+    loader = _NoAliasLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    return data, node
+
+
+def load_yaml(text: str) -> object:
+    """The data of one YAML document, parsed as :func:`read_yaml` does."""
+    return read_yaml(text)[0]
 
 
 class ConfigError(ValueError):
@@ -84,7 +127,7 @@ def load_config(root: Path | None = None) -> Config:
     root = Path(root).resolve() if root else find_root()
     path = root / CONFIG_FILE
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = load_yaml(path.read_text(encoding="utf-8")) or {}
     except FileNotFoundError as exc:
         raise ConfigError(f"{path} is missing; copy it from the repository") from exc
     except yaml.YAMLError as exc:
@@ -110,6 +153,11 @@ def load_config(root: Path | None = None) -> Config:
             raise ConfigError(f"{path}: reports entry {i} needs a 'notebook'")
         if entry.get("for_each") not in (None, "team", "survey"):
             raise ConfigError(f"{path}: reports entry {i}: for_each must be 'team' or 'survey'")
+        for key, becomes in (("notebook", "notebooks/<notebook>.ipynb"), ("name", "outputs/<name>.html")):
+            value = entry.get(key)
+            if value is not None and not PLAIN_NAME.fullmatch(str(value)):
+                raise ConfigError(f"{path}: reports entry {i}: {key} {str(value)[:80]!r} must be a "
+                                  f"plain name of letters, digits, '_' and '-' (it becomes {becomes})")
     return Config(
         root=root,
         data=str(raw.get("data", "auto")),

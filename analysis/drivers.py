@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from .config import read_yaml
 from .io import DataError, Problem
 
 __all__ = ["DriverDiagram", "read_drivers", "check_drivers", "load_drivers", "idea_status",
@@ -91,8 +92,7 @@ def _parse(path: Path, name: str) -> tuple[dict | None, dict[str, int], list[Pro
     except OSError as exc:
         return None, {}, [Problem(name, f"cannot read the file: {exc}")]
     try:
-        data = yaml.safe_load(text)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data, node = read_yaml(text)  # no aliases: a "billion laughs" file is an error
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         return None, {}, [Problem(name, f"not valid YAML: {getattr(exc, 'problem', exc)}",

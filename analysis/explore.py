@@ -15,7 +15,7 @@ import pandas as pd
 
 from . import spc, text
 from .config import ConfigError, load_config
-from .io import DataError
+from .io import DataError, excel_safe, restore_formula
 from .text import t
 
 RATE_CHARTS = {"p", "pp", "u", "up"}
@@ -207,7 +207,7 @@ def load_notes(dataset, team: str) -> pd.DataFrame:
     if not path.is_file():
         return pd.DataFrame({c: pd.Series(dtype="str") for c in NOTE_COLUMNS}).assign(period=pd.Series(dtype="datetime64[ns]"))
     frame = pd.read_csv(path, sep=";", encoding="utf-8-sig", dtype=str)
-    return frame.assign(period=pd.to_datetime(frame["period"]))
+    return frame.assign(period=pd.to_datetime(frame["period"]), note=frame["note"].map(restore_formula))
 
 
 def add_note(dataset, team: str, measure: str, period, note: str) -> pd.DataFrame:
@@ -228,7 +228,9 @@ def add_note(dataset, team: str, measure: str, period, note: str) -> pd.DataFram
     path = notes_path(dataset, team)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    frame.assign(period=frame["period"].dt.strftime("%Y-%m-%d")).to_csv(tmp, sep=";", index=False, encoding="utf-8-sig")
+    # a CSV for Excel too: a note such as =HYPERLINK(...) is written as text, not as a formula
+    excel_safe(frame.assign(period=frame["period"].dt.strftime("%Y-%m-%d"))).to_csv(
+        tmp, sep=";", index=False, encoding="utf-8-sig")
     tmp.replace(path)
     return frame
 
@@ -271,7 +273,7 @@ def save_csv(view: View, folder: Path | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{_stem(view)}.csv"
     tmp = path.with_suffix(".tmp")
-    export_table(view).to_csv(tmp, sep=";", decimal=",", index=False, encoding="utf-8-sig")
+    excel_safe(export_table(view)).to_csv(tmp, sep=";", decimal=",", index=False, encoding="utf-8-sig")
     tmp.replace(path)
     return path
 
@@ -346,7 +348,10 @@ class ExploreApp:
         self.note_button = w.Button(description=t("explore_note_add", lang), icon="comment",
                                     layout=w.Layout(width="auto"))
         self.message = w.HTML()
-        self.output = w.Output()
+        # The chart and tables are one HTML widget whose value is replaced, not an ``Output``
+        # widget: nbclient's stand-in for ``Output`` answers on the shell socket while it waits
+        # for the execute reply there, and headless runs (papermill, nbval) then hang (nbclient #312).
+        self.output = w.HTML()
         self._reset_baseline()
         self.team.observe(self._on_team, names="value")
         self.measure.observe(self._on_measure, names="value")
@@ -422,8 +427,6 @@ class ExploreApp:
 
     def redraw(self) -> View | None:
         """Recompute and redraw everything for the current widget values."""
-        from IPython.display import HTML, display
-
         from . import report
 
         if self.measure.value is None or self.baseline.value is None:
@@ -431,22 +434,19 @@ class ExploreApp:
         try:
             self.view = build_view(self.dataset, self.current_selection(), self.notes)
         except (ConfigError, DataError, ValueError) as exc:
-            self.output.clear_output(wait=True)
-            with self.output:
-                display(HTML(f"<p style='color:#D55E00'>{text.escape(exc)}</p>"))
+            self.output.value = f"<p style='color:#D55E00'>{text.escape(exc)}</p>"
             return None
         view, lang = self.view, self.view.selection.lang
-        self.output.clear_output(wait=True)
-        with self.output:
-            display(HTML(report.figure_html(figure(view), alt=view.measure_name)))
-            display(HTML(f"<p><b>{text.escape(view.verdict)}</b></p>"))
-            display(HTML(report.table_html(view.summary)))
-            if view.effect is not None:
-                display(HTML(report.table_html(view.effect, caption=t("explore_effect_heading", lang))))
-                # the estimates describe their method, as in the team report (DESIGN.md)
-                display(HTML(f"<p>{text.escape(t('effects_methods_note', lang))}</p>"))
-            else:
-                display(HTML(f"<p>{text.escape(t('explore_no_effect', lang))}</p>"))
+        parts = [report.figure_html(figure(view), alt=view.measure_name),
+                 f"<p><b>{text.escape(view.verdict)}</b></p>",
+                 report.table_html(view.summary)]
+        if view.effect is not None:
+            parts.append(report.table_html(view.effect, caption=t("explore_effect_heading", lang)))
+            # the estimates describe their method, as in the team report (DESIGN.md)
+            parts.append(f"<p>{text.escape(t('effects_methods_note', lang))}</p>")
+        else:
+            parts.append(f"<p>{text.escape(t('explore_no_effect', lang))}</p>")
+        self.output.value = "\n".join(parts)
         return view
 
     def _save(self, saver):

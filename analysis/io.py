@@ -49,6 +49,11 @@ class Problem:
     row: int | None = None
     column: str | None = None
     hint: str = ""
+    severity: str = "error"  # "warning": implausible but usable; reported, never blocks a run
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity == "warning"
 
     def __str__(self) -> str:
         where = self.file
@@ -56,7 +61,7 @@ class Problem:
             where += f" row {self.row}"
         if self.column:
             where += f", column '{self.column}'"
-        text = f"{where}: {self.message}"
+        text = f"{where}: {'warning: ' if self.is_warning else ''}{self.message}"
         return f"{text} ({self.hint})" if self.hint else text
 
 
@@ -200,6 +205,38 @@ def atomic_dir(path: str | Path) -> Iterator[Path]:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+# --------------------------------------------------------------------------- CSV for Excel
+
+#: What Excel (and LibreOffice) take as the start of a formula in a CSV cell (OWASP, "CSV
+#: Injection"): ``=HYPERLINK(...)``, ``+1+cmd|...``, ``-2+3``, ``@SUM(...)``, and a tab or a carriage
+#: return before one of them.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+([.,]\d+)?")
+
+
+def neutralise_formula(value: object) -> object:
+    """A text cell as it may go into a CSV that people open in Excel: one that would start a
+    formula gets a leading ``'`` (OWASP's rule: shown as text, never run). Numbers, and texts that
+    are plain numbers such as ``-3,5``, are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def restore_formula(value: object) -> object:
+    """The text :func:`neutralise_formula` was given (for CSV files the workbook reads back)."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_START):
+        return value[1:]
+    return value
+
+
+def excel_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells cannot run as formulas in Excel (:func:`neutralise_formula`)."""
+    text_columns = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])
+                    and not pd.api.types.is_datetime64_any_dtype(frame[c])]
+    return frame.assign(**{str(c): frame[c].map(neutralise_formula) for c in text_columns})
+
+
 # --------------------------------------------------------------------------- numbers
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
@@ -238,7 +275,10 @@ def parse_number(value: object) -> float:
         text = text.replace(".", "")
     if not _NUMBER.fullmatch(text):
         raise ValueError(f"{value!r} is not a number")
-    return float(text)
+    number = float(text)
+    if not math.isfinite(number):  # 1e309: beyond what a float holds, it would be infinite
+        raise ValueError(f"{value!r} is too large to be a number")
+    return number
 
 
 def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -451,6 +491,8 @@ def read_xlsx(path: str | Path, file: str | None = None) -> pd.DataFrame:
 
 
 def _xlsx(path: Path, file: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """The first sheet of a workbook, and what Excel files really hold: a hidden first sheet,
+    the data on another sheet, formulas whose result was never saved, merged cells."""
     import openpyxl  # imported here: only needed for .xlsx inputs
 
     try:
@@ -460,21 +502,26 @@ def _xlsx(path: Path, file: str) -> tuple[pd.DataFrame, list[Problem]]:
                                 hint="open it in Excel and save it again as .xlsx")) from None
     try:
         sheet = book.worksheets[0]
-        if hasattr(sheet, "reset_dimensions"):
-            sheet.reset_dimensions()  # some tools write a wrong size; read what is there
-        rows = sheet.iter_rows(min_row=1, values_only=True)
-        header = None
-        records: list[tuple[int, list[object]]] = []
-        for number, values in enumerate(rows, start=1):
-            cells = [_excel_cell(v) for v in values]
-            if header is None:
-                if number == 1:
-                    header = cells
-                continue
-            records.append((number, cells))
+        others = {ws.title: _sheet_header(ws) for ws in book.worksheets[1:]}
+        if sheet.sheet_state != "visible":
+            visible = [ws.title for ws in book.worksheets[1:] if ws.sheet_state == "visible"]
+            raise DataError(Problem(
+                file, f"the first sheet '{sheet.title}' is hidden; the workbook reads the first "
+                "sheet only, so it would read a sheet you cannot see",
+                hint="show it (right-click a sheet tab, Unhide) if it holds the data; otherwise "
+                     + (f"drag the sheet '{visible[0]}' to the first place" if visible
+                        else "move the data to the first sheet")))
+        header, records = _sheet_rows(sheet)
+        sheet_path = getattr(sheet, "_worksheet_path", None)
     finally:
         book.close()
     if header is None or not any(normalise_column(h) for h in header if h is not None):
+        filled = [title for title, cells in others.items() if any(cells)]
+        if filled:
+            raise DataError(Problem(
+                file, f"the first sheet '{sheet.title}' is empty; only the first sheet is read, "
+                f"and the data seem to be on the sheet '{filled[0]}'",
+                hint=f"drag the sheet '{filled[0]}' to the first place, or delete the empty sheet"))
         if not records:
             raise DataError(Problem(file, "the file is empty",
                                     hint="the first row must hold the column names"))
@@ -482,6 +529,12 @@ def _xlsx(path: Path, file: str) -> tuple[pd.DataFrame, list[Problem]]:
                                 hint="put the column names in the first row"))
     problems: list[Problem] = []
     frame = _frame(header, records, file, problems)
+    frame.attrs["sheet"] = sheet.title
+    frame.attrs["other_sheets"] = others
+    names = [normalise_column(h) for h in header]
+    xml = _sheet_xml(path, sheet_path)
+    problems += _unsaved_formulas(path, xml, header, records, names, file)
+    problems += _merged_cells(xml, names, file)
     for column in frame.columns.drop(ROW):
         failed = frame[column].isin(EXCEL_ERRORS)
         problems += [Problem(file, f"the cell holds the Excel error {value}", row=int(row),
@@ -489,6 +542,109 @@ def _xlsx(path: Path, file: str) -> tuple[pd.DataFrame, list[Problem]]:
                      for row, value in zip(frame.loc[failed, ROW], frame.loc[failed, column],
                                            strict=True)]
     return frame, problems
+
+
+def _sheet_rows(sheet) -> tuple[list[object] | None, list[tuple[int, list[object]]]]:
+    if hasattr(sheet, "reset_dimensions"):
+        sheet.reset_dimensions()  # some tools write a wrong size; read what is there
+    header = None
+    records: list[tuple[int, list[object]]] = []
+    for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
+        cells = [_excel_cell(v) for v in values]
+        if number == 1:
+            header = cells
+            continue
+        records.append((number, cells))
+    return header, records
+
+
+def _sheet_header(sheet) -> list[str]:
+    """The column names (first row) of another sheet, to say where data went astray."""
+    if hasattr(sheet, "reset_dimensions"):
+        sheet.reset_dimensions()
+    for values in sheet.iter_rows(min_row=1, max_row=1, values_only=True):
+        return [normalise_column(_excel_cell(v)) for v in values if v is not None]
+    return []
+
+
+def _sheet_xml(path: Path, sheet_path: str | None) -> bytes:
+    import zipfile
+
+    if not sheet_path:
+        return b""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return archive.read(sheet_path.lstrip("/"))
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return b""
+
+
+def _unsaved_formulas(path: Path, xml: bytes, header: list[object],
+                      records: list[tuple[int, list[object]]], names: list[str],
+                      file: str) -> list[Problem]:
+    """Cells that hold a formula whose result the file does not hold (written by a program, not
+    saved by Excel): read as values they are empty, which is not what they are."""
+    if b"<f>" not in xml and b"<f " not in xml:
+        return []
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        formulas = list(book.worksheets[0].iter_rows(min_row=1, values_only=True))
+    finally:
+        book.close()
+    problems = []
+    rows = dict(records)
+    rows[1] = header
+    for number, values in enumerate(formulas, start=1):
+        shown = rows.get(number, [])
+        for index, formula in enumerate(values):
+            if isinstance(formula, str) and formula.startswith("=") and (
+                    index >= len(shown) or shown[index] is None):
+                column = names[index] if index < len(names) and names[index] else None
+                problems.append(Problem(
+                    file, f"the cell holds the formula {formula[:60]} but not its result (the "
+                    "file was written by a program and never saved in Excel)", row=number,
+                    column=column, hint="open the file in Excel and save it (Excel then stores "
+                                        "the results), or type the value"))
+    return problems
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+
+
+def _merged_cells(xml: bytes, names: list[str], file: str) -> list[Problem]:
+    """Merged cells in the data: only the first cell of a merge holds the value, the others are
+    read as empty (a team merged over four rows is a team on one row and three blanks)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    problems = []
+    for match in _MERGE.finditer(xml):
+        ref = match.group(1).decode("ascii")
+        min_col, min_row, max_col, max_row = range_boundaries(ref)
+        if max_row < 2:
+            continue  # merged column titles are reported as columns without a name
+        first = ref.split(":")[0]
+        column = names[min_col - 1] if min_col - 1 < len(names) and names[min_col - 1] else None
+        problems.append(Problem(
+            file, f"the cells {ref} are merged: only {first} holds the value, the other cells "
+            "are read as empty", row=max(min_row, 2), column=column,
+            hint="unmerge them (Excel: Merge & Center off) and fill the value into every cell"))
+    return problems
+
+
+def sheet_hint(frame: pd.DataFrame | None, column: str) -> str:
+    """For a column missing from a frame read from ``.xlsx``: where it is, if on another sheet
+    (only the first sheet is read); empty for CSV files and single-sheet workbooks."""
+    if frame is None or not frame.attrs.get("other_sheets"):
+        return ""
+    wanted = normalise_column(column)
+    for title, names in frame.attrs["other_sheets"].items():
+        if wanted in names:
+            return (f"; only the first sheet ('{frame.attrs.get('sheet')}') is read, and "
+                    f"'{column}' is on the sheet '{title}': drag that sheet to the first place")
+    listed = ", ".join(f"'{t}'" for t in frame.attrs["other_sheets"])
+    return f"; only the first sheet ('{frame.attrs.get('sheet')}') is read (the file also has {listed})"
 
 
 def read_table(path: str | Path, file: str | None = None, sep: str | None = None) -> pd.DataFrame:
@@ -553,11 +709,37 @@ def _read_any(path: Path, file: str, sep: str | None) -> tuple[pd.DataFrame, lis
     if encoding == "cp1252":
         match = _MOJIBAKE.search(text)
         if match:
-            line = text.count("\n", 0, match.start()) + 1
+            # Rows as Excel numbers them (a quoted cell may span lines), for both parts: the text
+            # decoded as Windows-1252 has one character per byte, so offsets are byte offsets.
+            separator = sep or _sniff_separator(text)
+            row, cells = _row_at(text, match.start(), separator)
+            header = _row_at(text, 0, separator)[1] or []
+            column = next((normalise_column(header[i]) for i, c in enumerate(cells or [])
+                           if match.group() in c and i < len(header)), None)
+            try:
+                raw.decode("utf-8-sig")
+                other = ""
+            except UnicodeDecodeError as exc:
+                cp_row = _row_at(text, exc.start, separator)[0]
+                other = f"; row {cp_row} is Windows-1252 (it has a byte that is not UTF-8)"
             raise DataError(Problem(
-                file, f"the file mixes UTF-8 and Windows-1252: '{match.group()}' on line {line} "
-                "is a UTF-8 'å', 'ä' or 'ö' read as Windows-1252",
-                row=line, hint=SAVE_AS_UTF8 + " and check the Swedish letters"))
+                file, f"the file mixes UTF-8 and Windows-1252: '{match.group()}' in row {row} "
+                f"is a UTF-8 'å', 'ä' or 'ö' read as Windows-1252{other}",
+                row=row, column=column, hint=SAVE_AS_UTF8 + " and check the Swedish letters"))
     return _csv(text, file, sep)
+
+
+def _row_at(text: str, offset: int, sep: str) -> tuple[int, list[str] | None]:
+    """The row (as Excel numbers it, header = 1) holding character ``offset`` of CSV ``text``,
+    with its cells; quoted cells spanning several lines are one row."""
+    line = text.count("\n", 0, offset) + 1
+    reader = csv.reader(_io.StringIO(text, newline=""), delimiter=sep, quotechar='"', strict=False)
+    try:
+        for number, cells in enumerate(reader, start=1):
+            if reader.line_num >= line:
+                return number, cells
+    except csv.Error:
+        pass
+    return line, None
 
 

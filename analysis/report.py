@@ -236,6 +236,9 @@ def table(frame: pd.DataFrame, caption: str | None = None) -> None:
     _display_html(table_html(frame, caption))
 
 
+ALT_CHARS = 300  # a figure's alt text: a summary, not a copy of a 100,000-character name
+
+
 def figure_html(fig, alt: str = "") -> str:
     """The figure as an ``<img>`` with the PNG embedded (the report stays one self-contained file)."""
     import matplotlib.pyplot as plt
@@ -244,6 +247,7 @@ def figure_html(fig, alt: str = "") -> str:
     fig.savefig(buffer, format="png", bbox_inches="tight")
     plt.close(fig)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    alt = alt if len(alt) <= ALT_CHARS else alt[: ALT_CHARS - 1] + "\u2026"  # a name can be huge
     return f'<div class="wb-fig"><img alt="{escape(alt)}" src="data:image/png;base64,{data}"></div>'
 
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .io import ROW, Problem, parse_numbers
+from .io import ROW, Problem, parse_numbers, sheet_hint
 
 if TYPE_CHECKING:  # pandera is imported when a table is validated (keeps imports fast)
     import pandera.pandas as pa
@@ -247,6 +247,7 @@ def check_columns(table: str, frame: pd.DataFrame, file: str
     """
     spec = TABLES[table]
     wanted = [c.name for c in spec]
+    read_from = frame  # its attrs say which sheet of a workbook was read
     present = [c for c in frame.columns if c != ROW]
     rename = {c: _simple(c) for c in present if c not in wanted and _simple(c) in wanted
               and _simple(c) not in present}
@@ -269,7 +270,8 @@ def check_columns(table: str, frame: pd.DataFrame, file: str
             listed = ", ".join(c for c in wanted)
             problems.append(Problem(
                 file, f"column '{col.name}' is missing", row=1, column=col.name,
-                hint=f"add a column '{col.name}' (the columns of {table} are: {listed})"))
+                hint=f"add a column '{col.name}' (the columns of {table} are: {listed})"
+                     + sheet_hint(read_from, col.name)))
     # read a misspelt column as the column it was meant to be, so that the checks go on
     return frame.rename(columns=used), problems
 
@@ -327,7 +329,7 @@ def _coerce_column(col: Col, raw: pd.Series, rows: pd.Series, file: str
             "a year" if col.kind == "year" else "a whole number")
         example = f" (e.g. {col.example})" if col.example else ""
         bad_cells(bad, "'{value}' is not " + what,
-                  f"write {what}{example}, without units or letters")
+                  f"write {what}{example}, without units or letters (and smaller than 1e308)")
         if col.kind == "float":
             return numbers, problems
         fraction = numbers.notna() & (numbers % 1 != 0)

@@ -63,6 +63,8 @@ def test_list_shows_what_is_stale(project, capsys):
     ["run", "--param", "team=nobody"],          # unknown team
     ["run", "--only", "no_such_notebook"],      # not in the plan
     ["run", "--param", "team"],                 # not k=v
+    ["run", "--param", "tem=a"],                # no notebook has this parameter (a typo)
+    ["list", "--param", "__class__=x"],
     ["run", "--workers", "0"],
 ])
 def test_bad_configuration_exits_2(project, argv, capsys):
@@ -161,3 +163,67 @@ def test_check_on_a_copy_of_the_sample_with_planted_faults_names_each(tmp_path, 
     assert listed("measures.csv", 4, "team_id"), lines
     assert any(line.startswith("surveys/pupils/elevenkat.csv row 3") and "jag sover bra" in line.lower()
                and "outside the scale" in line for line in lines), lines
+
+
+# ------------------------------------------------------------------ a full disk, a read-only folder
+
+def test_an_unwritable_outputs_folder_is_a_clear_error_and_exit_2(project, capsys):
+    """Issue 19: a read-only outputs/ ended in a raw traceback with exit 1 ("a report failed").
+    /sys cannot be written even by root: a real read-only place."""
+    with open(project / "workbook.yml", "a", encoding="utf-8") as handle:
+        handle.write("outputs_dir: /sys/workbook-outputs\n")
+    assert cli.main(["run", "--only", "tiny_county"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("workbook run: /sys/workbook-outputs: ") and "outputs_dir" in err
+    assert "Traceback" not in err
+
+
+def test_a_full_disk_while_publishing_stops_the_run_with_exit_2(project, capsys, monkeypatch):
+    """A disk that fills up half-way: exit 2 with a sentence, the other reports' kernels are
+    ended instead of waited for (slow sleeps 30 s), nothing is left half-written."""
+    import errno
+
+    from analysis.runner import kernels
+
+    with open(project / "workbook.yml", "a", encoding="utf-8") as handle:
+        handle.write("  - notebook: slow\n")
+    (project / "workbook.yml").write_text((project / "workbook.yml").read_text(encoding="utf-8")
+                                          .replace("cell_timeout: 20", "cell_timeout: 60\n  workers: 2"),
+                                          encoding="utf-8")
+
+    def full(outputs, entry, p, result, context):
+        raise OSError(errno.ENOSPC, "No space left on device", str(outputs / f"{p.job.name}.html"))
+
+    monkeypatch.setattr(core, "_publish", full)
+    try:
+        code = cli.main(["run", "--only", "tiny_county", "--only", "slow"])
+    finally:
+        kernels.allow_kernels()  # the abandoned run refused new kernels; other tests start some
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "No space left on device (the disk is full: free some space and run again)" in err
+    assert kernels.live_kernels() == {}  # slow's kernel was ended, not waited for
+    assert [p.name for p in (project / "outputs").glob("*.html")] == ["index.html"]
+    assert not list((project / "outputs").glob(".*.tmp"))
+
+
+def test_survey_problems_and_table_problems_exit_alike(tmp_path, monkeypatch, capsys):
+    """Issue 19: a broken survey made its report fail (exit 1) while a broken table stopped the
+    run (exit 2). One rule now: bad data is found before any report runs, listed, exit 2."""
+    import shutil
+
+    root = tmp_path / "project"
+    (root / "notebooks").mkdir(parents=True)
+    shutil.copytree(Path(__file__).resolve().parent.parent / "data" / "sample", root / "data" / "sample")
+    (root / "workbook.yml").write_text("data: data/sample\nreports:\n  - notebook: survey\n"
+                                       "    for_each: survey\n", encoding="utf-8")
+    monkeypatch.setenv("WORKBOOK_ROOT", str(root))
+    codebook = root / "data" / "sample" / "surveys" / "pupils" / "codebook.yml"
+    codebook.write_text(codebook.read_text(encoding="utf-8").replace("questions:", "questionz:", 1),
+                        encoding="utf-8")
+    assert cli.main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert "data error" in err and "surveys/pupils/codebook.yml" in err and "questionz" in err
+    assert not (root / "outputs" / "index.json").exists()  # nothing was started
+    assert cli.main(["check"]) == 1  # check lists the same problem (check's own exit code)
+    assert "surveys/pupils/codebook.yml" in capsys.readouterr().out

@@ -37,6 +37,10 @@ def test_raw_folder_is_used_once_it_holds_a_teams_table(tmp_path):
         ("reports: [{name: x}]\n", "reports entry 1 needs a 'notebook'"),
         ("reports: [{notebook: survey, for_each: school}]\n", "for_each must be 'team' or 'survey'"),
         ("data: [\n", "not valid YAML"),
+        ("x: &x [1, 2]\ndata: *x\n", "not valid YAML.*alias"),
+        ("reports: [{notebook: baseline, name: ../../../tmp/x}]\n", "name '../../../tmp/x' must be a plain name"),
+        ("reports: [{notebook: baseline, name: /etc/cron.d/x}]\n", "name '/etc/cron.d/x' must be a plain name"),
+        ("reports: [{notebook: ../../secret}]\n", "notebook '../../secret' must be a plain name"),
     ],
 )
 def test_bad_configuration_says_what_to_change(tmp_path, body, message):

@@ -447,6 +447,40 @@ def test_second_process_reads_processed_parquet(tmp_path, monkeypatch):
     assert 16 in third.observations["numerator"].tolist()
 
 
+def test_an_edited_processed_parquet_is_not_used_and_is_rewritten(tmp_path, monkeypatch):
+    """Issue 19: a processed parquet edited by hand (manifest untouched) changed the reports
+    (hembesök 30.8 % -> 100 %) and `workbook check` passed."""
+    raw = _project(tmp_path, monkeypatch)
+    first = dataset.load_dataset(raw)
+    target = tmp_path / "processed" / "raw"
+    tampered = first.observations.assign(numerator=first.observations["denominator"])
+    tampered.to_parquet(target / "observations.parquet", index=False)
+    assert dataset.processed_state(target, dataset._manifest(raw, first.files)) == "changed"
+    dataset.clear_cache()
+    second = dataset.load_dataset(raw)
+    pd.testing.assert_frame_equal(second.observations, first.observations)  # from the CSVs
+    assert dataset.processed_state(target, dataset._manifest(raw, first.files)) == "current"
+    pd.testing.assert_frame_equal(pd.read_parquet(target / "observations.parquet"), first.observations)
+
+
+def test_a_truncated_processed_parquet_is_rewritten_not_reread_forever(tmp_path, monkeypatch):
+    raw = _project(tmp_path, monkeypatch)
+    first = dataset.load_dataset(raw)
+    target = tmp_path / "processed" / "raw"
+    path = target / "teams.parquet"
+    path.write_bytes(path.read_bytes()[:100])
+    dataset.clear_cache()
+    dataset.load_dataset(raw)  # validates the CSVs again and writes the parquet anew
+    dataset.clear_cache()
+
+    def must_not_validate(*args, **kwargs):
+        raise AssertionError("the rewritten parquet should have been used")
+
+    monkeypatch.setattr(dataset, "_read", must_not_validate)
+    third = dataset.load_dataset(raw)
+    pd.testing.assert_frame_equal(third.teams, first.teams)
+
+
 def test_scratch_folder_is_not_written_to_processed(tmp_path, monkeypatch):
     _project(tmp_path, monkeypatch)
     ds = dataset.load_dataset(write_folder(tmp_path / "scratch"))
@@ -550,3 +584,55 @@ def test_check_folder_reports_a_driver_idea_pointing_at_an_unknown_change(tmp_pa
     problems = [p for p in check_folder(copy) if p.file.endswith("nassjo.yml")]
     assert problems, "a change idea linked to change 99 (not in the PDSA log) must be reported"
     assert any("99" in p.message for p in problems) and all(p.row for p in problems)
+
+
+# ------------------------------------------------------------------ implausible values (issue 19)
+
+def test_implausible_values_are_warnings_and_infinity_is_an_error(tmp_path, capsys):
+    """A period in 2031, a value of 1e308 (its mean was called a "stable level"), counts of
+    1e300/1e300 and a percentage of 130 passed silently; 1e309 (infinite) was read as inf."""
+    from analysis import cli
+
+    folder = write_folder(tmp_path / "d")
+    plant(folder, "observations.csv", 8, "nassjo;hembesok;2031-01-01;;14;22")  # row 8: future
+    plant(folder, "observations.csv", 9, "attarp;sms;2020-01-20;1e308;;")  # row 9: huge count
+    plant(folder, "observations.csv", 10, "nassjo;hembesok;2020-04-01;;1e300;1e300")  # row 10
+    plant(folder, "observations.csv", 11, "attarp;narvaro;2020-01-20;130;;")  # row 11: 130 %
+    found = {(p.row, p.column): p for p in dataset.check_folder(folder)}
+    assert all(p.is_warning for p in found.values())
+    assert set(found) == {(8, "period"), (9, "value"), (10, "numerator"), (10, "denominator"),
+                          (11, "value")}
+    assert "2031-01-01 is after today" in found[(8, "period")].message
+    assert "1e+308 is implausibly large" in found[(9, "value")].message
+    assert "130 is outside 0-100, the range of the measure's unit '%'" in found[(11, "value")].message
+    assert str(found[(8, "period")]).startswith("observations.csv row 8, column 'period': warning:")
+    dataset.load_dataset(folder)  # warnings never block the reports
+    assert cli.main(["check", str(folder)]) == 0  # warnings only: exit 0, listed
+    assert "5 warning(s)" in capsys.readouterr().out
+    plant(folder, "observations.csv", 9, "attarp;sms;2020-01-20;1e309;;")
+    problems = dataset.check_folder(folder)
+    errors = [p for p in problems if not p.is_warning]
+    assert [(p.row, p.column) for p in errors] == [(9, "value")]
+    assert "'1e309' is not a number" in errors[0].message
+    assert cli.main(["check", str(folder)]) == 1
+
+
+def test_many_implausible_rows_are_one_warning(tmp_path):
+    folder = write_folder(tmp_path / "d")
+    for k in range(12):
+        plant(folder, "observations.csv", 8 + k, f"attarp;sms;2040-01-{2 + k:02d};3;;")
+    warnings = [p for p in dataset.check_folder(folder) if p.is_warning]
+    assert len(warnings) == 1 and warnings[0].row == 8
+    assert warnings[0].message.startswith("12 rows: the period 2040-01-02 is after today")
+
+
+@pytest.mark.parametrize("name", ["Föräldrar 2024", "pupils-2", "enkät.2024", "Elever"])
+def test_a_survey_folder_name_must_be_an_id(tmp_path, name):
+    """Issue 19: survey folder names were not checked against [a-z0-9_]+ (the name becomes the
+    survey id, a parameter and the report's file name)."""
+    folder = write_folder(tmp_path / "d")
+    (folder / "surveys" / name).mkdir(parents=True)
+    problems = [p for p in dataset.check_folder(folder) if "survey folder name" in p.message]
+    assert len(problems) == 1 and "rename the folder with a-z, 0-9 and _ only" in problems[0].hint
+    with pytest.raises(DataError, match="not a valid survey id"):
+        dataset.load_dataset(folder)

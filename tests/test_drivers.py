@@ -161,3 +161,28 @@ def test_driver_diagram_figure(tmp_path):
     assert any(t.startswith("\u2713 C1") for t in texts)  # tested ideas are marked, not only by colour
     assert not any(t.startswith("\u2713 C2") for t in texts)
     plt.close(fig)
+
+
+LAUGHS = textwrap.dedent("""\
+    team_id: nassjo
+    a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
+    b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+    c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+    d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+    e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
+    f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]
+    g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]
+    h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g, *g]
+    i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h, *h]
+    aim: *i
+    primary_drivers: []
+""")
+
+
+def test_a_billion_laughs_is_refused_with_the_file_and_line(tmp_path):
+    """Issue 19: the aliases of this file expand to 10^9 strings (8.7 GB in `workbook check`)."""
+    path = write(tmp_path, LAUGHS)
+    problems = drivers.check_drivers(path, root=tmp_path)
+    assert len(problems) == 1
+    assert problems[0].file == "drivers/nassjo.yml" and problems[0].row == 3  # the first alias
+    assert "alias" in problems[0].message and "not valid YAML" in problems[0].message

@@ -147,3 +147,86 @@ def test_an_absent_period_is_a_gap_not_a_join(project):
     view = explore.build_view(ds, explore.Selection("skola", "narvaro", phases=False))
     assert view.result.points["y"].isna().sum() == 1  # drawn as a gap
     assert PERIODS[5] not in explore.periods(ds, "skola", "narvaro")  # nothing to note on
+
+
+def _all_widgets(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _all_widgets(child)
+
+
+def test_the_app_draws_into_an_html_widget_not_an_output_widget(project, monkeypatch):
+    """nbclient answers an ``Output`` widget on the shell socket while it waits there for the
+    execute reply, and headless runs hang (issue 19, nbclient #312): the app must not use one."""
+    import ipywidgets as w
+
+    ds = make_dataset(project)
+    app = explore.ExploreApp(ds, team="skola", measure="narvaro", lang="sv")
+    assert not any(isinstance(x, w.Output) for x in _all_widgets(app.widget()))
+    app.redraw()
+    assert app.output.value.count("<img") == 1 and "<table" in app.output.value
+    before = app.output.value
+    app.rules.value = "ihi"  # a change redraws the same widget
+    assert app.output.value != before and app.output.value.count("<img") == 1
+
+    def fails(*_args):
+        raise ConfigError("unknown measure <b>x</b>")
+
+    monkeypatch.setattr(explore, "build_view", fails)
+    app.redraw()  # an error is shown in the same place, escaped
+    assert "unknown measure &lt;b&gt;x&lt;/b&gt;" in app.output.value and "<img" not in app.output.value
+
+
+@pytest.mark.notebooks
+def test_the_explorer_runs_headless_again_and_again(tmp_path):
+    """The explore notebook executed 5 times in a row by the stock nbclient (as papermill and
+    nbval do) with no cell timeout: a hang makes the bounded subprocess fail, it cannot stall the
+    suite. ``benchmarks/explore_headless.py`` does 50 fresh-kernel runs."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    script = f"""
+from jupyter_client.manager import AsyncKernelManager
+from nbclient import NotebookClient
+from papermill.iorw import load_notebook_node
+from papermill.parameterize import parameterize_notebook
+
+nb = load_notebook_node({str(root / "notebooks" / "explore.ipynb")!r})
+nb = parameterize_notebook(nb, {{"data_dir": {str(root / "data" / "sample")!r}}})
+km = AsyncKernelManager(kernel_name="python3")
+km.start_kernel(cwd={str(root / "notebooks")!r})
+try:
+    for run in range(5):
+        client = NotebookClient(nb, km=km, timeout=None, kernel_name="python3")
+        executed = client.execute()
+        assert any(o.get("output_type") == "display_data" for c in executed.cells for o in c.get("outputs", []))
+        print("run", run, "ok", flush=True)
+finally:
+    km.shutdown_kernel(now=True)
+"""
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        out, _ = process.communicate(timeout=180)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        out, _ = process.communicate()
+        pytest.fail(f"the explorer hung in a headless run:\n{out[-2000:]}")
+    assert process.returncode == 0, out[-2000:]
+    assert out.count(" ok") == 5
+
+
+def test_a_note_that_looks_like_a_formula_is_text_in_the_csv_and_itself_in_the_chart(project):
+    """Issue 19: notes such as =HYPERLINK(...) went unchanged into an Excel-shaped CSV."""
+    ds = make_dataset(project / "data" / "sample")
+    hostile = '=HYPERLINK("http://evil.example";"Klicka")'
+    explore.add_note(ds, "skola", "narvaro", PERIODS[3], hostile)
+    explore.add_note(ds, "skola", "narvaro", PERIODS[4], "@SUM(1+1)")
+    cells = explore.notes_path(ds, "skola").read_text(encoding="utf-8-sig").splitlines()
+    assert any(line.split(";")[3].startswith("\"'=HYPERLINK") for line in cells[1:])
+    assert any(line.split(";")[3] == "'@SUM(1+1)" for line in cells[1:])
+    notes = explore.load_notes(ds, "skola")
+    assert list(notes["note"]) == [hostile, "@SUM(1+1)"]

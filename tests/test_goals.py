@@ -463,6 +463,21 @@ CHANGES = pd.DataFrame({"team_id": ["t1"], "change_no": pd.array([1], dtype="Int
                         "pdsa_step": ["do"], "measures": ["narvaro"], "description": [pd.NA]})
 
 
+def test_baseline_of_many_measures_is_each_measure_on_its_own():
+    """Issue 19: the summary groups the observations once instead of filtering all of them per
+    measure (and finds absent periods in linear time); each row must still be exactly what the
+    measure alone gives, with other teams' rows of the same measure id ignored."""
+    obs = _observations()
+    other_team = obs.assign(team_id="t2", value=obs["value"] * 10, numerator=obs["numerator"] + 1)
+    together = goals.baseline_summary(MEASURES, pd.concat([other_team, obs]), CHANGES, "t1")
+    for row in together.itertuples():
+        alone = goals.baseline_summary(MEASURES[MEASURES["measure_id"] == row.measure_id],
+                                       obs[obs["measure_id"] == row.measure_id], CHANGES, "t1")
+        pd.testing.assert_frame_equal(together[together["measure_id"] == row.measure_id]
+                                      .reset_index(drop=True), alone)
+    assert together.set_index("measure_id").loc["kort", "n_missing"] == 0  # 5 weeks in a row
+
+
 def test_baseline_before_the_first_change_with_missing_month():
     summ = goals.baseline_summary(MEASURES, _observations(), CHANGES, "t1").set_index("measure_id")
     p = summ.loc["narvaro"]

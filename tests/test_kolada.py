@@ -896,3 +896,16 @@ def test_the_kolada_docs_name_only_files_that_exist():
     missing = sorted(p for p in named - {"data/kolada/"}  # the cache, made by the first fetch
                      if not (root / p).exists())
     assert missing == []
+
+
+def test_kpi_titles_that_look_like_formulas_are_written_as_text():
+    """Issue 19: Kolada titles went unchanged into an Excel-shaped CSV (OWASP CSV injection)."""
+    import pandas as pd
+
+    from analysis.kolada import cache
+
+    frame = pd.DataFrame([{"kpi": "N1", "title_sv": "=HYPERLINK(\"http://evil.example\")",
+                           "title_en": "@SUM(1)", "unit": "%", "direction": "up",
+                           "focus_area": "psykisk hälsa"}])
+    line = cache._kpi_bytes(frame).decode("utf-8-sig").splitlines()[1]
+    assert line.split(";")[1].startswith("\"'=HYPERLINK") and line.split(";")[2] == "'@SUM(1)"

@@ -107,10 +107,30 @@ def test_expand_plan_selection_and_overrides(tmp_path):
     assert [(j.name, j.params) for j in jobs] == [("tiny_b", {"team": "b"})]
     jobs = expand_plan(config, ["a", "b"], [], only=["slow"], overrides={"year": 2023})
     assert [(j.name, j.params) for j in jobs] == [("slow_year-2023", {"year": 2023})]
+    # a parameter only some notebooks declare changes only their reports (issue 19: it was
+    # added to every report, each under a new name)
+    jobs = expand_plan(config, ["a", "b"], [], overrides={"year": 2023})
+    assert [j.name for j in jobs if j.params.get("year")] == ["slow_year-2023"]
+    assert len(jobs) == 9 and not any("year" in j.params for j in jobs if j.notebook != "slow")
     with pytest.raises(ConfigError, match="no such team"):
         expand_plan(config, ["a", "b"], [], overrides={"team": "zz"})
     with pytest.raises(ConfigError, match="not in the report plan"):
         expand_plan(config, ["a", "b"], [], only=["nope"])
+
+
+@pytest.mark.parametrize(("overrides", "only", "message"), [
+    ({"tem": "a"}, None, r"--param tem: no notebook .* has such a parameter; their parameters are "
+                         r"tiny: team; fails: team; dies: \(none\); slow: year; leak: \(none\)\. "
+                         r"Did you mean team\?"),
+    ({"__class__": "x"}, None, "--param __class__: no notebook"),
+    ({"year": 2023}, ["tiny"], "their parameters are tiny: team"),
+])
+def test_an_unknown_parameter_is_an_error_listing_the_parameters(tmp_path, overrides, only, message):
+    """Issue 19: --param tem=nassjo (a typo) built an extra report and exited 0; --param
+    __class__=x built 23 duplicates."""
+    config = load_config(make_project(tmp_path))
+    with pytest.raises(ConfigError, match=message):
+        expand_plan(config, ["a", "b"], [], only=only, overrides=overrides)
 
 
 def test_parse_param_reads_yaml_values():

@@ -710,3 +710,45 @@ def test_the_cell_model_fits_every_question_type(forms, tmp_path):
         assert model.system.violated(model.true_atoms(survey)) == 0
     out = surveys.summarise(ranked, min_count=1).set_index("option")
     assert (out.loc["a", "n"], out.loc["b", "n"], out.loc["a", "base"]) == (2, 1, 4)  # 1 put "vet ej" first
+
+
+def test_a_billion_laughs_codebook_is_a_named_problem_not_a_memory_error(tmp_path):
+    """Issue 19: a codebook whose aliases expand exponentially ended in a bare MemoryError."""
+    folder = tmp_path / "surveys" / "forms"
+    folder.mkdir(parents=True)
+    levels = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    levels += [f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]" for p, n in zip("abcdefgh", "bcdefghi", strict=True)]
+    (folder / "codebook.yml").write_text("survey: forms\n" + "\n".join(levels) + "\nquestions: *i\n",
+                                         encoding="utf-8")
+    found = messages(folder)
+    assert len(found) == 1 and found[0].startswith("surveys/forms/codebook.yml row 3")
+    assert "alias" in found[0]
+    with pytest.raises(DataError, match="codebook.yml"):
+        surveys.load_codebook(folder)
+
+
+@pytest.mark.parametrize("name", ["/etc/passwd", "../../other/survey.xlsx", "..\\\\x.csv", "link.csv"])
+def test_the_export_must_live_in_the_survey_folder(tmp_path, name):
+    """Issue 19: export.file could point anywhere (a system file, another folder) and such files
+    were never in the input hash. A symbolic link leading out counts as outside too."""
+    outside = tmp_path / "elsewhere.csv"
+    outside.write_text("a;b\n1;2\n", encoding="utf-8")
+    folder = write_survey(tmp_path / "surveys" / "forms", forms_codebook(), FORMS_HEADER, forms_rows())
+    (folder / "link.csv").symlink_to(outside)
+    cb = forms_codebook()
+    cb["export"]["file"] = name
+    (folder / "codebook.yml").write_text(yaml.safe_dump(cb), encoding="utf-8")
+    found = messages(folder)
+    assert len(found) == 1 and "column 'export.file'" in found[0] and "outside the survey's folder" in found[0]
+    with pytest.raises(DataError, match="outside"):
+        surveys.load_survey(folder)
+
+
+def test_an_export_in_a_subfolder_of_the_survey_is_fine(tmp_path):
+    folder = write_survey(tmp_path / "surveys" / "forms", forms_codebook(), FORMS_HEADER, forms_rows())
+    (folder / "exports").mkdir()
+    cb = forms_codebook()
+    (folder / cb["export"]["file"]).rename(folder / "exports" / cb["export"]["file"])
+    cb["export"]["file"] = f"exports/{cb['export']['file']}"
+    (folder / "codebook.yml").write_text(yaml.safe_dump(cb), encoding="utf-8")
+    assert messages(folder) == []

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -37,7 +38,7 @@ from ..io import (
     sha256,
     sort_problems,
 )
-from .checks import cross_checks
+from .checks import cross_checks, plausibility
 from .series import measure_series  # noqa: F401  (public)
 
 TABLE_NAMES = schemas.REQUIRED_TABLES + schemas.OPTIONAL_TABLES
@@ -163,6 +164,12 @@ def _find_inputs(folder: Path, config) -> _Inputs:
     if survey_root.is_dir():
         for sub in sorted(survey_root.iterdir()):
             if sub.is_dir() and _visible(sub):
+                if not re.fullmatch(schemas.ID_PATTERN.strip("^$"), sub.name):
+                    problems.append(Problem(
+                        f"surveys/{sub.name}", f"the survey folder name '{sub.name}' is not a "
+                        "valid survey id", hint="rename the folder with a-z, 0-9 and _ only, "
+                        "e.g. foraldrar_2024: it becomes the survey id and the report's name"))
+                    continue
                 surveys.append(sub.name)
                 for path in sorted(sub.rglob("*")):
                     if path.is_file() and _visible(path):
@@ -228,8 +235,10 @@ def _finish(name: str, frame: pd.DataFrame) -> pd.DataFrame:
 def check_folder(folder: str | Path) -> list:
     """Return every problem of ``folder`` as ``analysis.io.Problem`` (empty when all is well).
 
-    Used by ``workbook check``. Includes the survey folders (``analysis.surveys.check_survey``).
-    Problems are sorted by file, then row. Nothing is written.
+    Used by ``workbook check``. Includes the survey folders (``analysis.surveys.check_survey``)
+    and warnings (``Problem.is_warning``) for values that parse but cannot be right: periods
+    after today, values outside the range of the measure's unit, counts of ten million or more
+    (``checks.plausibility``). Problems are sorted by file, then row. Nothing is written.
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -237,6 +246,7 @@ def check_folder(folder: str | Path) -> list:
                         hint="give the folder holding teams.csv, e.g. data/raw")]
     inputs = _find_inputs(folder, _config())
     tables, problems = _read(inputs)
+    problems += plausibility(tables, inputs.labels)  # warnings: implausible, not invalid
     problems += _survey_problems(folder, inputs.surveys)
     problems += _driver_problems(folder, inputs.drivers, tables)
     return sort_problems(problems)
@@ -319,11 +329,35 @@ def _manifest(folder: Path, files: dict[str, str]) -> dict:
             "code": _code_hash()}
 
 
-def _read_processed(target: Path, manifest: dict) -> dict[str, pd.DataFrame] | None:
-    """The tables of ``target`` when its manifest matches (same inputs, same code), else None."""
+def processed_state(target: Path, manifest: dict) -> str:
+    """``"current"`` when ``target`` holds the tables of exactly these inputs and this code, as
+    they were written (the manifest also records the sha256 of every parquet file: an edited or
+    truncated file is noticed); ``"changed"`` when a parquet file differs from what was written;
+    ``"stale"`` when it was written from other inputs or code, or is missing or unreadable."""
     try:
-        if json.loads((target / MANIFEST).read_text(encoding="utf-8")) != manifest:
-            return None
+        written = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "stale"
+    if not isinstance(written, dict):
+        return "stale"
+    hashes = written.pop("processed", None)
+    if written != manifest or not isinstance(hashes, dict) or set(hashes) != set(TABLE_NAMES):
+        return "stale"
+    for name in TABLE_NAMES:
+        try:
+            if sha256(target / f"{name}.parquet") != hashes[name]:
+                return "changed"
+        except OSError:
+            return "changed"
+    return "current"
+
+
+def _read_processed(target: Path, manifest: dict) -> dict[str, pd.DataFrame] | None:
+    """The tables of ``target`` when :func:`processed_state` says they are current, else None
+    (then the inputs are validated again and the folder rewritten)."""
+    if processed_state(target, manifest) != "current":
+        return None
+    try:
         return {name: pd.read_parquet(target / f"{name}.parquet", engine="pyarrow")
                 for name in TABLE_NAMES}
     except (OSError, ValueError, ImportError):
@@ -331,19 +365,14 @@ def _read_processed(target: Path, manifest: dict) -> dict[str, pd.DataFrame] | N
 
 
 def _write_processed(target: Path, tables: dict[str, pd.DataFrame], manifest: dict) -> None:
-    current = target / MANIFEST
-    if current.is_file():
-        try:
-            if json.loads(current.read_text(encoding="utf-8")) == manifest and all(
-                    (target / f"{name}.parquet").is_file() for name in tables):
-                return  # the same inputs were already written
-        except (OSError, ValueError):
-            pass
+    if processed_state(target, manifest) == "current":
+        return  # the same inputs were already written, and nothing has touched them since
     with atomic_dir(target) as tmp:
         for name, frame in tables.items():
             frame.to_parquet(tmp / f"{name}.parquet", index=False, engine="pyarrow")
-        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False),
-                                    encoding="utf-8")
+        hashes = {name: sha256(tmp / f"{name}.parquet") for name in tables}
+        (tmp / MANIFEST).write_text(json.dumps({**manifest, "processed": hashes}, indent=2,
+                                               ensure_ascii=False), encoding="utf-8")
 
 
 def load_dataset(folder: str | Path | None = None) -> Dataset:

@@ -8,6 +8,7 @@ lacking the fields of their kind. Every problem names file, Excel row and column
 from __future__ import annotations
 
 import difflib
+import re
 
 import pandas as pd
 
@@ -277,4 +278,101 @@ def _check_goals(goals: pd.DataFrame, file: str, codes, kpi_ids, surveys, code_s
         valid = goals["municipality_code"].str.fullmatch(r"\d{4}").fillna(False).astype(bool)
         problems += _unknown(goals[valid], "municipality_code", codes | {schemas.REGION_CODE},
                              file, "municipality code", code_source)[0]
+    return problems
+
+
+# --------------------------------------------------------------------------- plausibility
+
+#: No count or value of one team in one period comes near this; a larger one is a typing or
+#: export error (1e308 was summarised as a "stable level" with 309 digits).
+LARGEST_PLAUSIBLE = 10_000_000
+_SCALE = re.compile(r"(-?\d+(?:[.,]\d+)?)\s*[-–—]\s*(-?\d+(?:[.,]\d+)?)")  # "skala 1–5"
+
+
+def _warnings(frame: pd.DataFrame, mask: pd.Series, file: str, column: str, message: str,
+              hint: str, show: int = 5) -> list[Problem]:
+    """Warnings for the rows of ``mask``; more than ``show`` rows become one warning listing them."""
+    if not mask.any():
+        return []
+    rows = _rows(frame, mask)
+    values = list(frame.loc[mask, column])
+    if len(rows) <= show:
+        return [Problem(file, message.format(value=_plain(v)), row=r, column=column, hint=hint,
+                        severity="warning") for r, v in zip(rows, values, strict=True)]
+    listed = ", ".join(map(str, rows[:show]))
+    return [Problem(file, f"{len(rows)} rows: " + message.format(value=_plain(values[0]))
+                    + f" (rows {listed}, ...)", row=rows[0], column=column, hint=hint,
+                    severity="warning")]
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _unit_range(unit: object) -> tuple[float, float] | None:
+    """The range a measure's unit allows: 0-100 for ``%``, 1-5 for ``skala 1–5``, else None."""
+    text = "" if unit is None or unit is pd.NA else str(unit).strip()
+    if text in ("%", "procent", "percent"):
+        return 0.0, 100.0
+    match = _SCALE.search(text)
+    if match and ("skala" in text.lower() or "scale" in text.lower()):
+        low, high = (float(g.replace(",", ".")) for g in match.groups())
+        return min(low, high), max(low, high)
+    return None
+
+
+def plausibility(t: dict[str, pd.DataFrame], labels: dict[str, str],
+                 today: pd.Timestamp | None = None) -> list[Problem]:
+    """Warnings (not errors) for values that parse but cannot be right: observation periods and
+    indicator years after ``today``, values outside the range of the measure's unit (``%``:
+    0-100, ``skala 1–5``: 1-5) and counts or values of ``LARGEST_PLAUSIBLE`` or more."""
+    today = pd.Timestamp(today if today is not None else pd.Timestamp.now()).normalize()
+    problems: list[Problem] = []
+    obs = t.get("observations")
+    if obs is not None and not obs.empty:
+        file = labels.get("observations", "observations.csv")
+        problems += _warnings(obs, obs["period"] > today, file, "period",
+                              f"the period {{value}} is after today ({today.date().isoformat()})",
+                              "a measurement cannot come from the future: check the year")
+        for column in ("value", "numerator", "denominator"):
+            if column in obs:
+                huge = obs[column].abs() >= LARGEST_PLAUSIBLE
+                problems += _warnings(obs, huge, file, column,
+                                      "{value} is implausibly large for one team and period",
+                                      "check the cell (a typing error or a wrong export?)")
+        measures = t.get("measures")
+        if measures is not None and "value" in obs and not measures.empty:
+            units = measures.set_index(["team_id", "measure_id"])["unit"]
+            units = units[~units.index.duplicated()]
+            unit_of = pd.Series(list(zip(obs["team_id"], obs["measure_id"], strict=True)),
+                                index=obs.index).map(units.to_dict())
+            for unit, part in obs.groupby(unit_of, dropna=True, sort=False):
+                limits = _unit_range(unit)
+                if limits is None:
+                    continue
+                outside = part["value"].notna() & ~part["value"].between(*limits)
+                outside &= part["value"].abs() < LARGEST_PLAUSIBLE  # already warned
+                problems += _warnings(part, outside, file, "value",
+                                      f"{{value}} is outside {limits[0]:g}-{limits[1]:g}, the range "
+                                      f"of the measure's unit '{unit}'",
+                                      "check the cell, or the unit in measures.csv")
+    ind = t.get("indicators")
+    if ind is not None and not ind.empty:
+        file = labels.get("indicators", "indicators.csv")
+        problems += _warnings(ind, ind["period"].astype("Float64") > today.year, file, "period",
+                              f"the year {{value}} is after this year ({today.year})",
+                              "check the year")
+        huge = ind["value"].abs() >= LARGEST_PLAUSIBLE
+        problems += _warnings(ind, huge, file, "value", "{value} is implausibly large",
+                              "check the cell")
+        kpis = t.get("kpis")
+        if kpis is not None and not kpis.empty:
+            percent = ind["kpi"].isin(set(kpis.loc[kpis["unit"].astype("str").str.strip() == "%", "kpi"]))
+            outside = percent & ind["value"].notna() & ~ind["value"].between(0, 100) & ~huge
+            problems += _warnings(ind, outside.fillna(False).astype(bool), file, "value",
+                                  "{value} is outside 0-100 for a KPI in %", "check the cell")
     return problems

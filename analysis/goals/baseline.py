@@ -173,15 +173,18 @@ def baseline_summary(
 
     start = first_change(changes, team_id)
     rows = []
+    # each measure's rows once (filtering all observations per measure was quadratic)
+    own = observations[observations["team_id"] == team_id]
+    by_measure = dict(tuple(own.groupby("measure_id", sort=False)))
     for m in measures[measures["team_id"] == team_id].to_dict("records"):
-        data = baseline_data(observations, m, changes)
-        all_obs = observations[(observations["team_id"] == team_id)
-                               & (observations["measure_id"] == m["measure_id"])]
+        all_obs = by_measure.get(m["measure_id"], own.iloc[0:0])
+        data = baseline_data(all_obs, m, changes)
         periods = pd.DatetimeIndex(data["period"].drop_duplicates())
         n_points = len(periods)
         expected = expected_periods(periods.min() if n_points else pd.NaT,
                                     periods.max() if n_points else pd.NaT, m["frequency"])
-        missing = tuple(p for p in expected if p not in set(periods))
+        present = set(periods)  # once: built inside the comprehension it made this quadratic
+        missing = tuple(p for p in expected if p not in present)
         mult = _multiply(m)
         row = {k: m.get(k) for k in ("measure_id", "measure_name", "measure_type", "chart", "unit",
                                      "frequency", "direction", "target")}
@@ -210,7 +213,7 @@ def baseline_summary(
             except (ValueError, KeyError):
                 row["centre"] = np.nan  # e.g. too few points for this chart kind
         if n_points >= 2:
-            res = baseline_chart(observations, m, changes)
+            res = baseline_chart(all_obs, m, changes)
             s = res.summary.iloc[0]
             row.update(longest_run=s["longest_run"], longest_run_max=s["longest_run_max"],
                        n_crossings=s["n_crossings"], n_crossings_min=s["n_crossings_min"])

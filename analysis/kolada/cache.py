@@ -19,6 +19,7 @@ import pandas as pd
 
 from .. import __version__
 from ..config import find_root
+from ..io import neutralise_formula
 from ..text import t
 from .catalogue import INDICATOR_COLUMNS, KPI_COLUMNS, county_municipalities
 
@@ -70,7 +71,8 @@ def _csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    # people open these in Excel: a title such as =HYPERLINK(...) is written as text (OWASP)
+    writer.writerows([neutralise_formula(cell) for cell in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..text import get_language, number, percent, t
-from .style import FIGURE_WIDTH, PALETTE, date_axis
+from .style import FIGURE_WIDTH, PALETTE, TEXT_CHARS, TITLE_CHARS, date_axis, plain
 
 __all__ = ["its_chart", "effects_forest", "wave_comparison_chart", "effects_poster"]
 
@@ -70,16 +70,16 @@ def its_chart(its, title: str | None = None, *, as_percent: bool = False,
             continue
         at = seg["time"].iloc[0]
         ax.axvline(at, color=PALETTE["accent"], linewidth=1, linestyle=":")
-        ax.annotate(label, (at, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -2),
+        ax.annotate(plain(label), (at, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -2),
                     textcoords="offset points", va="top", fontsize=8, color=PALETTE["accent"])
     if as_percent:
         _percent_axis(ax)
     else:
         _number_axis(ax)
     if ylabel:
-        ax.set_ylabel(ylabel)
+        ax.set_ylabel(plain(ylabel))
     if title:
-        ax.set_title(title)
+        ax.set_title(plain(title, TITLE_CHARS))
     if pd.api.types.is_datetime64_any_dtype(x):
         date_axis(ax, maxticks=9)
     ax.legend(loc="upper left", bbox_to_anchor=(0, -0.12), ncol=4, fontsize=8)
@@ -112,8 +112,8 @@ def effects_forest(table: pd.DataFrame, labels: Sequence[str] | None = None, tit
     """
     rows = table.copy()
     changes = rows["changes"] if "changes" in rows.columns else rows["change_no"].astype(str)
-    rows["label"] = list(labels) if labels is not None else [
-        textwrap.fill(f"{m} – {t('effects_change_marker', no=c)}", 38)
+    rows["label"] = [textwrap.fill(plain(v), 38) for v in labels] if labels is not None else [
+        textwrap.fill(f"{plain(m)} – {t('effects_change_marker', no=c)}", 38)
         for m, c in zip(rows["measure_name"], changes, strict=True)]
     rows = rows[rows["estimate"].notna()]
     kinds = [k for k in ("ratio", "difference") if
@@ -158,7 +158,7 @@ def effects_forest(table: pd.DataFrame, labels: Sequence[str] | None = None, tit
             ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: number(v, 1)))
             ax.set_xlabel(t("effects_axis_difference"))
     if title:
-        axes[0, 0].set_title(title)
+        axes[0, 0].set_title(plain(title, TITLE_CHARS))
     fig.tight_layout()
     return fig
 
@@ -174,9 +174,9 @@ def wave_comparison_chart(frame: pd.DataFrame, labels: Sequence[str] | Mapping |
     if labels is None:
         raw = (rows["item_label"] if "item_label" in rows.columns
                else rows["question_id"].astype(str) + ": " + rows["option"].astype(str))
-        rows["label"] = [textwrap.fill(str(v), 48) for v in raw]
+        rows["label"] = [textwrap.fill(plain(v), 48) for v in raw]
     else:
-        rows["label"] = list(labels)
+        rows["label"] = [textwrap.fill(plain(v), 48) for v in labels]
     rows = rows[~rows["suppressed"]]
     fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 1.2 + 0.45 * max(1, len(rows))))
     ypos = np.arange(len(rows))[::-1]
@@ -195,7 +195,7 @@ def wave_comparison_chart(frame: pd.DataFrame, labels: Sequence[str] | Mapping |
     ax.grid(axis="y", visible=False)
     ax.set_xlabel(t("effects_axis_pp"))
     if title:
-        ax.set_title(title)
+        ax.set_title(plain(title, TITLE_CHARS))
     fig.tight_layout()
     return fig
 
@@ -203,7 +203,8 @@ def wave_comparison_chart(frame: pd.DataFrame, labels: Sequence[str] | Mapping |
 def _wrap(lines: Sequence[str], width: int) -> list[str]:
     out: list[str] = []
     for line in lines:
-        out += textwrap.wrap(str(line), width, initial_indent="• ", subsequent_indent="  ") or ["•"]
+        out += textwrap.wrap(plain(line, TEXT_CHARS), width, initial_indent="• ",
+                             subsequent_indent="  ") or ["•"]
     return out
 
 
@@ -218,9 +219,9 @@ def effects_poster(sections: Mapping[str, Sequence[str]], title: str, subtitle: 
     pairs, singles = items[:4], items[4:]
     rows: list[list[tuple[str, list[str]]]] = []
     for k in range(0, len(pairs), 2):
-        rows.append([(h, _wrap(lines, 48)) for h, lines in pairs[k:k + 2]])
+        rows.append([(plain(h), _wrap(lines, 48)) for h, lines in pairs[k:k + 2]])
     for h, lines in singles:
-        rows.append([(h, _wrap(lines, 100))])
+        rows.append([(plain(h), _wrap(lines, 100))])
     line_h = 0.165  # inches per text line
     heights = [0.45 + line_h * max(len(w) for _, w in row) for row in rows]
     head_h = 0.8
@@ -234,10 +235,10 @@ def effects_poster(sections: Mapping[str, Sequence[str]], title: str, subtitle: 
     head = fig.add_axes((0.02, 1 - frac(head_h), 0.96, frac(head_h - 0.1)))
     head.axis("off")
     head.add_patch(plt.Rectangle((0, 0), 1, 1, transform=head.transAxes, color=PALETTE["data"]))
-    head.text(0.02, 0.64, title, color="white", fontsize=14, fontweight="bold", va="center",
+    head.text(0.02, 0.64, plain(title, TITLE_CHARS // 2), color="white", fontsize=14, fontweight="bold", va="center",
               transform=head.transAxes)
     if subtitle:
-        head.text(0.02, 0.24, subtitle, color="white", fontsize=9, va="center", transform=head.transAxes)
+        head.text(0.02, 0.24, plain(subtitle, TITLE_CHARS), color="white", fontsize=9, va="center", transform=head.transAxes)
     colours = [PALETTE["data"], PALETTE["light"], PALETTE["target"], PALETTE["highlight"],
                PALETTE["accent"], PALETTE["signal"]]
     top = total - head_h

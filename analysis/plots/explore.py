@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .spc import spc_chart
-from .style import PALETTE
+from .style import PALETTE, plain
 
 __all__ = ["explore_chart"]
 
@@ -27,7 +27,7 @@ def explore_chart(view):
         if hit.empty or pd.isna(hit["y"].iloc[0]):
             continue
         ax.annotate(
-            note.note,
+            plain(note.note),
             xy=(hit["x"].iloc[0], hit["y"].iloc[0]),
             xytext=(0, 28 + 14 * (i % 3)),
             textcoords="offset points",

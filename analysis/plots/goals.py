@@ -12,7 +12,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch, Patch
 
 from ..text import number, t
-from .style import FIGURE_WIDTH, PALETTE, date_axis, panel_grid
+from .style import FIGURE_WIDTH, PALETTE, TEXT_CHARS, TITLE_CHARS, date_axis, panel_grid, plain
 
 __all__ = ["goal_chart", "driver_diagram", "baseline_points", "indicator_panels"]
 
@@ -39,7 +39,7 @@ def goal_chart(
     """
     names = names or {}
     sign = 1 if direction == "up" else -1
-    gap_unit = t("goals_unit_pp", lang) if unit == "%" else unit
+    gap_unit = t("goals_unit_pp", lang) if unit == "%" else plain(unit, 30)
     keys = list(dict.fromkeys(series[facet])) if facet in series else [None]
     fig, axes, ncols = panel_grid(len(keys), ncols, 1.9, 0.8, sharex=True, sharey=True)
     for ax, key in zip(axes, keys, strict=True):
@@ -63,14 +63,14 @@ def goal_chart(
                     label = t("goals_chart_gap", lang, gap=f"{number(gap, 1, lang)} {gap_unit}")
                 else:
                     label = t("goals_chart_on_track", lang)
-        ax.set_title(name, fontsize=9, loc="left")
+        ax.set_title(plain(name, 40), fontsize=9, loc="left")
         if label:
             ax.text(1.0, 1.02, label, transform=ax.transAxes, ha="right", va="bottom", fontsize=7.5,
                     color=PALETTE["signal"] if gap > 0 else PALETTE["good"])
         ax.tick_params(labelsize=7)
         ax.xaxis.set_major_locator(plt.MaxNLocator(4, integer=True))
     for ax in axes[::ncols]:  # the first column
-        ax.set_ylabel(unit, fontsize=8)
+        ax.set_ylabel(plain(unit, 30), fontsize=8)
     # a fixed target (one value per panel) is a "target", a changing one a trajectory
     fixed = bool((series.dropna(subset=["goal"]).groupby(facet)["goal"].nunique() <= 1).all()
                  if facet in series else series["goal"].nunique() <= 1)
@@ -81,7 +81,7 @@ def goal_chart(
     fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8,
                bbox_to_anchor=(0.5, 0.0))
     if title:
-        fig.suptitle(title, x=0.01, ha="left", fontsize=11, fontweight="bold")
+        fig.suptitle(plain(title, TITLE_CHARS), x=0.01, ha="left", fontsize=11, fontweight="bold")
     fig.tight_layout(rect=(0, 0.06, 1, 0.97 if title else 1))
     return fig
 
@@ -106,18 +106,18 @@ def indicator_panels(
         part = series[series["municipality_code"] == key].sort_values("year")
         ax.plot(part["year"], part["county"], ls="--", lw=1.1, color=PALETTE["centre"])
         ax.plot(part["year"], part["value"], marker="o", ms=2.5, lw=1.4, color=PALETTE["data"])
-        ax.set_title(names.get(key, key), fontsize=8.5, loc="left")
+        ax.set_title(plain(names.get(key, key), 30), fontsize=8.5, loc="left")
         ax.tick_params(labelsize=7)
         ax.xaxis.set_major_locator(plt.MaxNLocator(3, integer=True))
     for ax in axes[::ncols]:  # the first column
-        ax.set_ylabel(unit, fontsize=8)
+        ax.set_ylabel(plain(unit, 30), fontsize=8)
     handles = [Line2D([], [], color=PALETTE["data"], marker="o", ms=3, label=t("municipality", lang))]
     if series["county"].notna().any():  # no county line (none in Kolada, none computed): no key
         handles.append(Line2D([], [], color=PALETTE["centre"], ls="--",
                               label=t("goals_col_county", lang)))
     fig.legend(handles=handles, loc="lower center", ncol=2, fontsize=8, bbox_to_anchor=(0.5, 0.0))
     if title:
-        fig.suptitle(title, x=0.01, ha="left", fontsize=11, fontweight="bold")
+        fig.suptitle(plain(title, TITLE_CHARS), x=0.01, ha="left", fontsize=11, fontweight="bold")
     fig.tight_layout(rect=(0, 0.05, 1, 0.96 if title else 1))
     return fig
 
@@ -133,7 +133,7 @@ def baseline_points(result, ylabel: str | None = None, target: float | None = No
     ax.plot(points["x"], points["y"], marker="o", ms=4, lw=1.4, color=PALETTE["data"])
     if target is not None and np.isfinite(target):
         ax.axhline(target, color=PALETTE["target"], lw=1.4, ls=":")
-    ax.set_ylabel(ylabel or "")
+    ax.set_ylabel(plain(ylabel or ""))
     ax.set_title(t("goals_chart_too_few", lang, n=len(points)), fontsize=10, fontweight="normal")
     if np.issubdtype(np.asarray(points["x"]).dtype, np.datetime64):
         date_axis(ax, lang, maxticks=8)
@@ -142,7 +142,7 @@ def baseline_points(result, ylabel: str | None = None, target: float | None = No
 
 
 def _wrap(text: str, width: int) -> str:
-    return "\n".join(textwrap.wrap(str(text), width)) or " "
+    return "\n".join(textwrap.wrap(plain(text, TEXT_CHARS), width)) or " "
 
 
 def driver_diagram(
@@ -163,11 +163,12 @@ def driver_diagram(
     for row in nodes.itertuples(index=False):
         body = _wrap(row.text, width)
         if row.level == "idea":
-            changes = ", ".join(map(str, row.changes)) or "–"
-            measures = ", ".join(row.measures) or "–"
+            changes = plain(", ".join(map(str, row.changes)), TEXT_CHARS) or "–"
+            measures = plain(", ".join(row.measures), TEXT_CHARS) or "–"
             body += "\n" + _wrap(t("goals_idea_links", lang, changes=changes, measures=measures), width + 4)
         mark = "\u2713 " if state.get(row.node_id) == "tested" else ""  # not by colour alone
-        label[row.node_id] = f"{mark}{row.node_id}: {body}" if row.level != "aim" else _wrap(row.text, 26)
+        label[row.node_id] = (f"{mark}{plain(row.node_id, 20)}: {body}" if row.level != "aim"
+                              else _wrap(row.text, 26))
     children: dict[str, list[str]] = {}
     for row in nodes.itertuples(index=False):
         if row.parent_id is not None and not (isinstance(row.parent_id, float) and math.isnan(row.parent_id)):
@@ -260,6 +261,6 @@ def driver_diagram(
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.0), ncol=3, fontsize=8,
               frameon=False)
     if title:
-        ax.set_title(title)
+        ax.set_title(plain(title, TITLE_CHARS))
     fig.tight_layout()
     return fig

@@ -19,7 +19,7 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 from .. import text
 from ..text import t
 from ..text.spc import chart_verdict
-from .style import PALETTE, apply_style, date_axis, panel_grid
+from .style import LABEL_CHARS, PALETTE, TITLE_CHARS, apply_style, date_axis, panel_grid, plain
 
 __all__ = ["spc_chart", "spc_panel"]
 
@@ -133,9 +133,9 @@ def spc_chart(result, *, changes: pd.DataFrame | None = None, target: float | No
         handles += _changes(ax, changes, points["x"], lang)
 
     ax.set_xlabel("")
-    ax.set_ylabel(ylabel or "")
+    ax.set_ylabel(plain(ylabel or ""))
     if title:
-        ax.set_title(title, pad=16 if own else 12)
+        ax.set_title(plain(title, TITLE_CHARS), pad=16 if own else 12)
     if np.issubdtype(np.asarray(x).dtype, np.datetime64):
         date_axis(ax, lang, maxticks=9 if own else 7)
     elif pd.api.types.is_integer_dtype(points["x"].dtype):
@@ -183,7 +183,7 @@ def spc_panel(results, *, titles: Mapping | Sequence | None = None, targets: Map
         else:
             sub_title = _key_title(key)
         chg = changes.get(key) if isinstance(changes, Mapping) else changes
-        sub_title = textwrap.fill(str(sub_title), 80 // ncols - 4)
+        sub_title = textwrap.fill(plain(sub_title, TITLE_CHARS), 80 // ncols - 4)
         spc_chart(results[key], ax=ax, legend=False, title=sub_title, lang=lang,
                   target=(targets or {}).get(key), direction=(directions or {}).get(key),
                   changes=chg)
@@ -192,7 +192,7 @@ def spc_panel(results, *, titles: Mapping | Sequence | None = None, targets: Map
         for label in ax.get_xticklabels():
             label.set_rotation(0)
     if title:
-        fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+        fig.suptitle(plain(title, TITLE_CHARS), x=0.01, ha="left", fontweight="bold")
     fig.tight_layout(h_pad=2.6)
     return fig
 
@@ -237,7 +237,7 @@ def _phases(ax, x, part_codes, points, lang) -> None:
             ax.axvline(boundary, color=PALETTE["centre"], lw=1.0, ls=":", zorder=0)
         from ..text.spc import _part_name
 
-        ax.annotate(_part_name(labels[first], lang), xy=(x[first], 1.0),
+        ax.annotate(plain(_part_name(labels[first], lang), LABEL_CHARS // 2), xy=(x[first], 1.0),
                     xycoords=("data", "axes fraction"), xytext=(2, 2), textcoords="offset points",
                     ha="left", va="bottom", fontsize=8.5, color=PALETTE["centre"])
         del last
@@ -300,5 +300,5 @@ def _changes(ax, changes: pd.DataFrame, x: pd.Series, lang: str) -> list:
                                 "shrinkA": 0, "shrinkB": 0}, zorder=8)
         when = pd.Timestamp(date).strftime("%Y-%m-%d") if not isinstance(date, (int, float)) else str(date)
         handles.append(Line2D([], [], ls="", marker=f"${no}$", ms=7, color=PALETTE["accent"],
-                              label=t("spc_change_item", lang, no=no, title=title, date=when)))
+                              label=t("spc_change_item", lang, no=no, title=plain(title), date=when)))
     return handles

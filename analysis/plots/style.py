@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import matplotlib as mpl
@@ -25,6 +26,31 @@ PALETTE = {
 
 FIGURE_WIDTH = 8.0  # inches; at 100 dpi this is 800 px, sharp and small in an HTML report
 DPI = 100
+
+# How much of a text from the data a figure shows (the tables show it in full): a chart title, a
+# label (axis, tick, legend entry, a note on a point) and a line of running text (the poster, a
+# box of the driver diagram). A 100,000-character measure name made 138-megapixel images.
+TITLE_CHARS = 150
+LABEL_CHARS = 100
+TEXT_CHARS = 400
+
+_UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
+
+
+def plain(value: object, limit: int | None = LABEL_CHARS) -> str:
+    """``value`` as text a figure draws literally: never as matplotlib mathtext, never huge.
+
+    Every text that comes from the data (a measure's or a team's name, a change's title, a coach's
+    note, a question, an option) passes through here on its way into matplotlib. ``$`` is
+    escaped: matplotlib reads a text with two ``$`` as mathtext (``Pris $5 och $10`` was drawn
+    as maths, ``Kostnad $\\foo{ per $`` failed the report). Text longer than ``limit``
+    characters ends in an ellipsis (None: no limit). Applying it twice changes nothing.
+    """
+    text = _UNESCAPED_DOLLAR.sub(r"\\$", "" if value is None else str(value))
+    if limit is not None and len(text) > limit:
+        text = text[: max(1, limit - 1)].rstrip()
+        text = text.rstrip("\\") + "\u2026"  # never end in half of an escaped "\\$"
+    return text
 
 
 def apply_style() -> None:

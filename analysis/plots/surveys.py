@@ -23,7 +23,7 @@ from matplotlib.patches import Patch
 from .. import text
 from ..text import t
 from ..text.surveys import census_count
-from .style import FIGURE_WIDTH, PALETTE, apply_style
+from .style import FIGURE_WIDTH, LABEL_CHARS, PALETTE, TITLE_CHARS, apply_style, plain
 
 __all__ = ["survey_bars", "survey_grouped_bars", "survey_likert", "survey_top_box_bars"]
 
@@ -31,8 +31,11 @@ CENSUS = "census (x av N)"
 GROUP_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
 
 
-def _wrap(label: str, width: int = 38) -> str:
-    return "\n".join(textwrap.wrap(str(label), width)) or str(label)
+def _wrap(label: str, width: int = 38, limit: int | None = LABEL_CHARS) -> str:
+    """A label from the codebook as a figure draws it: literal (``plain``), at most ``limit``
+    characters, wrapped at ``width``."""
+    text = plain(label, limit)
+    return "\n".join(textwrap.wrap(text, width)) or text
 
 
 def _pct(value: float, lang: str) -> str:
@@ -49,7 +52,8 @@ def _legend_below(ax, fig, handles=None, ncol: int = 5, gap_in: float = 0.6, tit
     height_in = ax.get_position().height * fig.get_figheight()
     kwargs = {"handles": handles} if handles is not None else {}
     ax.legend(**kwargs, loc="upper center", bbox_to_anchor=(0.5, -gap_in / max(height_in, 0.5)),
-              ncol=ncol, fontsize=8, frameon=False, title=title, title_fontsize=8)
+              ncol=ncol, fontsize=8, frameon=False, title=None if title is None else plain(title),
+              title_fontsize=8)
 
 
 def _rows(summary: pd.DataFrame, question_id: str, by: Sequence[str] = ()) -> pd.DataFrame:
@@ -71,7 +75,7 @@ def _group_title(survey, by: str, lang: str) -> str:
 
 
 def _title(ax, survey, question_id: str, lang: str) -> None:
-    ax.set_title(_wrap(survey.codebook.question(question_id).label(lang), 70), loc="left")
+    ax.set_title(_wrap(survey.codebook.question(question_id).label(lang), 70, TITLE_CHARS), loc="left")
 
 
 def survey_bars(summary: pd.DataFrame, survey, question_id: str, lang: str | None = None,
@@ -249,7 +253,8 @@ def survey_likert(summary: pd.DataFrame, survey, questions: Sequence[str] | str,
             ax.text(1.01, yi, t("survey_n_bar", lang, n=text.number(base, 0, lang)), va="center",
                     fontsize=8, color="#333333", transform=ax.get_yaxis_transform())
     for yh, label in headers:
-        ax.text(-limit, yh, _wrap(label, 90), ha="left", va="center", fontsize=9, fontweight="bold")
+        ax.text(-limit, yh, _wrap(label, 90, TITLE_CHARS), ha="left", va="center", fontsize=9,
+                fontweight="bold")
     ax.set_yticks([b[0] for b in bars], [b[1] for b in bars])
     ax.set_ylim(y - 0.4, -0.6)
     ax.set_xticks(np.arange(-limit, limit + 1e-9, 0.25))
@@ -259,19 +264,19 @@ def survey_likert(summary: pd.DataFrame, survey, questions: Sequence[str] | str,
     ax.grid(axis="y", visible=False)
     xlabel = f"{t('survey_negative', lang)}    {t('survey_positive', lang)}"
     if collapsed_any:
-        xlabel += "\n" + _wrap(t("survey_collapsed_note", lang), 110)
+        xlabel += "\n" + _wrap(t("survey_collapsed_note", lang), 110, limit=None)
     ax.set_xlabel(xlabel)
     if title:
-        ax.set_title(_wrap(title, 70), loc="left")
+        ax.set_title(_wrap(title, 70, TITLE_CHARS), loc="left")
     elif len(questions) == 1 and by:
         _title(ax, survey, questions[0], lang)
     if by and len(questions) == 1:
         ax.set_ylabel(_wrap(_group_title(survey, by, lang), 30), fontsize=9)
     fig.tight_layout()
-    handles = [Patch(facecolor=colour_of[o.code], label=o.label(lang)) for o in scale]
+    handles = [Patch(facecolor=colour_of[o.code], label=plain(o.label(lang))) for o in scale]
     if collapsed_any:
         for code, box in ((neg_codes[-1], q0.bottom_box), (pos_codes[0], q0.top_box)):
-            label = " + ".join(q0.option(c).label(lang) for c in box)
+            label = plain(" + ".join(q0.option(c).label(lang) for c in box))
             handles.append(Patch(facecolor=colour_of[code], hatch="///", edgecolor="white", label=label))
     _legend_below(ax, fig, handles, ncol=min(len(handles), 4 if collapsed_any else 5),
                   gap_in=0.75 if collapsed_any else 0.55)
@@ -288,7 +293,7 @@ def _grouped(ax, labels: list[str], groups: list[str], values: np.ndarray, low: 
         pos = y - 0.4 + width * (j + 0.5)
         v = values[:, j]
         ax.barh(pos, np.nan_to_num(v) * 100, height=width * 0.92, color=GROUP_COLOURS[j % len(GROUP_COLOURS)],
-                label=g)
+                label=plain(g))
         ok = ~np.isnan(low[:, j]) & ~np.isnan(v)
         if not census and ok.any():
             ax.errorbar(v[ok] * 100, pos[ok], xerr=[(v[ok] - low[ok, j]) * 100, (high[ok, j] - v[ok]) * 100],
@@ -363,7 +368,7 @@ def survey_top_box_bars(summary: pd.DataFrame, survey, questions: Sequence[str],
              [group_label(survey, by, g, lang) for g in groups], share, low, high,
              bool((rows["method"] == CENSUS).all()), lang)
     ax.set_xlabel(t("survey_top_box_short", lang))
-    ax.set_title(_wrap(title or t("survey_top_box_short", lang), 70), loc="left")
+    ax.set_title(_wrap(title or t("survey_top_box_short", lang), 70, TITLE_CHARS), loc="left")
     fig.tight_layout()
     _legend_below(ax, fig, ncol=min(len(groups), 4), title=_group_title(survey, by, lang))
     return fig

@@ -76,13 +76,15 @@ def execute(notebook: nbformat.NotebookNode, parameters: dict[str, Any], *, kern
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from .kernels import ForkKernelManager, IPCKernelManager
+    from .kernels import ForkKernelManager, IPCKernelManager, stopping
 
     _ensure_importable()
     manager = ForkKernelManager if fast else IPCKernelManager
     error = None
     attempts = 0
-    with tempfile.TemporaryDirectory(prefix="workbook-") as tmp:
+    # named by this process: a run killed with -9 leaves it behind, the next run removes it
+    # (kernels.remove_leftovers)
+    with tempfile.TemporaryDirectory(prefix=f"workbook-{os.getpid()}-") as tmp:
         out = output_path or os.path.join(tmp, "executed.ipynb")
         while True:
             attempts += 1
@@ -106,7 +108,7 @@ def execute(notebook: nbformat.NotebookNode, parameters: dict[str, Any], *, kern
                 name = type(exc).__name__
                 message = str(exc).strip().splitlines()[-1] if str(exc).strip() else name
                 started = _any_cell_started(out)
-                if not started and attempts < START_ATTEMPTS and any(
+                if not started and attempts < START_ATTEMPTS and not stopping() and any(
                         s in str(exc) for s in START_ERRORS):
                     continue
                 if name == "DeadKernelError":

@@ -6,14 +6,16 @@ import contextlib
 import datetime as dt
 import logging
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..config import LANGUAGES, Config, ConfigError, has_data, load_config
+from ..config import LANGUAGES, PLAIN_NAME, Config, ConfigError, has_data, load_config
 from . import plan as planmod
 from .build import STYLE_FILE, build_report, public_error
 from .index import atomic_write, read_index, write_index
@@ -45,13 +47,52 @@ class RunSummary:
     duration: float
     log_file: Path | None
     index_file: Path
+    interrupted: int | None = None  # the signal that stopped the run (SIGINT, SIGTERM)
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.reports if r["status"] == status)
 
     @property
     def exit_code(self) -> int:
+        """0 all good, 1 some report failed, 128 + the signal when the run was stopped (130 for
+        Ctrl-C, 143 for SIGTERM: the shell's convention)."""
+        if self.interrupted:
+            return 128 + int(self.interrupted)
         return 1 if self.count("failed") else 0
+
+
+class StopRequest:
+    """Ctrl-C (SIGINT) and SIGTERM stop a run at once instead of killing it half-way.
+
+    While installed (main thread only), the first signal only sets :attr:`event`; the run then
+    kills its kernels, drops the reports still queued, publishes what had finished and writes an
+    index that claims no more than that. A second signal raises ``KeyboardInterrupt``.
+    """
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self.signal: int | None = None
+        self._previous: dict[int, Any] = {}
+
+    def is_set(self) -> bool:
+        return self.event.is_set()
+
+    def _handle(self, signum: int, _frame: Any) -> None:
+        if self.event.is_set():
+            raise KeyboardInterrupt
+        self.signal = signum
+        self.event.set()
+
+    def __enter__(self) -> StopRequest:
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                self._previous[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+        self._previous.clear()
 
 
 @dataclass
@@ -84,14 +125,26 @@ def _workers(config: Config, requested: int | None) -> int:
 
 
 def _discover(data_dir: Path, data_fp: str, previous: dict[str, Any]) -> tuple[list[str], list[str]]:
-    """Team and survey ids: from the index when the data are unchanged, else from the dataset."""
+    """Team and survey ids: from the index when the data are unchanged, else from the dataset.
+
+    One rule for bad data (exit 2, nothing built, every problem listed as ``workbook check``
+    lists it): the tables are checked by ``load_dataset`` and the survey folders here, so that a
+    broken survey is not a report that fails (exit 1) half-way through the run.
+    """
     cached = previous.get("plan_cache") or {}
-    if cached.get("data") == data_fp and isinstance(cached.get("teams"), list):
+    if (cached.get("data") == data_fp and isinstance(cached.get("teams"), list)
+            and cached.get("surveys_checked")):
         return list(cached["teams"]), list(cached.get("surveys") or [])
     from ..dataset import load_dataset
+    from ..io import DataError, sort_problems
+    from ..surveys import check_survey
 
     ds = load_dataset(data_dir)
     teams = [str(v) for v in ds.teams["team_id"].tolist()]
+    problems = [p for survey in ds.surveys for p in check_survey(ds.survey_dir(survey))
+                if not p.is_warning]
+    if problems:
+        raise DataError(sort_problems(problems))
     return teams, [str(s) for s in ds.surveys]
 
 
@@ -117,6 +170,9 @@ def make_plan(config: Config, options: RunOptions, previous: dict[str, Any] | No
     jobs = planmod.expand_plan(config, teams, surveys, options.only, options.params)
     if lang != config.language:  # a report in another language sits beside the default one
         jobs = [replace(job, name=f"{job.name}_{lang}") for job in jobs]
+    for job in jobs:  # the name becomes outputs/<name>.html: it must stay inside outputs/
+        if not PLAIN_NAME.fullmatch(job.name):
+            raise ConfigError(f"report name {job.name[:80]!r} is not a plain file name")
     code_fp = planmod.code_hash(config)
     planned = []
     for job in jobs:
@@ -135,7 +191,9 @@ def make_plan(config: Config, options: RunOptions, previous: dict[str, Any] | No
             state, reasons = "failed", []
         else:
             old = before.get("parts") or {}
-            reasons = [p for p in parts if old.get(p) != parts[p]] or (["html missing"] if not html_ok else [])
+            reasons = ([p for p in parts if old.get(p) != parts[p]]
+                       or (["html missing"] if not html_ok else [])
+                       or (["not finished"] if before.get("status") == "pending" else []))
             state = "stale"
         planned.append(Planned(job, parts, key, before, state, reasons))
     context = {
@@ -143,7 +201,7 @@ def make_plan(config: Config, options: RunOptions, previous: dict[str, Any] | No
         "cell_timeout": config.cell_timeout, "cwd": str(config.notebooks_dir), "fast": options.fast,
         "compact_images": options.compact_images, "code": code_fp,
         "source": "sample" if config.is_sample(data_dir) else "raw",
-        "plan_cache": {"data": data_fp, "teams": teams, "surveys": surveys},
+        "plan_cache": {"data": data_fp, "teams": teams, "surveys": surveys, "surveys_checked": True},
     }
     return planned, context
 
@@ -209,6 +267,9 @@ class _Reporter:
                 lib.removeHandler(self.handler)
             self.handler.close()
             self.handler = None
+        for lib in self.quiet:  # reports abandoned by a stopped run end after this: their
+            if not lib.handlers:  # "kernel died" belongs to no one (not to stderr)
+                lib.addHandler(logging.NullHandler())
 
 
 @contextlib.contextmanager
@@ -250,6 +311,8 @@ def _move_private(outputs: Path, private: Path) -> None:
 
 
 def _prune_logs(folder: Path, keep: int = LOG_KEEP) -> None:
+    if not folder.is_dir():
+        return
     logs = sorted(folder.glob("run-*.log"))
     for old in logs[:-keep]:
         with contextlib.suppress(OSError):
@@ -259,29 +322,50 @@ def _prune_logs(folder: Path, keep: int = LOG_KEEP) -> None:
 # ---------------------------------------------------------------- execution backends
 
 
-def _local_results(jobs: list[dict], context: dict, workers: int) -> Iterator[dict]:
-    from concurrent.futures import ThreadPoolExecutor, as_completed
+def _local_results(jobs: list[dict], context: dict, workers: int,
+                   stop: StopRequest | None = None) -> Iterator[dict]:
+    """Build ``jobs`` in a pool of threads and yield each result as it finishes.
+
+    The main thread only waits (in slices of 0.2 s), so a stop request is seen at once: the
+    reports that had finished are still yielded, the kernels are killed, the queue is dropped.
+    """
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+    from . import kernels
 
     if jobs and context.get("fast", True):
         # boot the zygote (imports, ~2 s) while the workers import papermill and nbconvert
-        import threading
-
-        from . import kernels
-
         kernels.set_code_version(context.get("code"))
         threading.Thread(target=kernels.get_zygote, name="zygote-boot", daemon=True).start()
 
-    if workers == 1 or len(jobs) <= 1:
-        for job in jobs:
-            yield build_report(job, context)
-        return
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="report") as pool:
-        futures = [pool.submit(build_report, job, context) for job in jobs]
-        for future in as_completed(futures):
-            yield future.result()
+    stopped = stop.is_set if stop is not None else (lambda: False)
+    pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(jobs) or 1)),
+                              thread_name_prefix="report")
+    completed = False
+    try:
+        pending = {pool.submit(build_report, job, context) for job in jobs}
+        while pending and not stopped():
+            done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield future.result()
+        if pending:  # stopped: what finished before the stop is kept, the rest is not waited for
+            finished = [f for f in pending if f.done()]
+            kernels.kill_kernels()
+            for future in finished:
+                yield future.result()
+        completed = True
+    finally:
+        # stopped, or abandoned by the caller (outputs/ unwritable, a disk full): end the
+        # kernels instead of waiting for every report still running or queued
+        abandon = stopped() or not completed
+        if abandon:
+            kernels.kill_kernels()
+            kernels.shutdown_zygote()
+        pool.shutdown(wait=not abandon, cancel_futures=True)
 
 
-def _dask_results(jobs: list[dict], context: dict, scheduler: str) -> Iterator[dict]:
+def _dask_results(jobs: list[dict], context: dict, scheduler: str,
+                  stop: StopRequest | None = None) -> Iterator[dict]:
     try:
         from distributed import Client, as_completed
     except ImportError:
@@ -294,15 +378,24 @@ def _dask_results(jobs: list[dict], context: dict, scheduler: str) -> Iterator[d
         futures = {client.submit(build_report, job, context, pure=False,
                                  key=f"workbook-{job['name']}-{os.getpid()}-{time.time_ns()}"): job
                    for job in jobs}
-        for future in as_completed(futures):
-            job = futures[future]
-            try:
-                yield future.result()
-            except Exception as exc:
-                detail = f"{type(exc).__name__}: {exc}"
-                yield {"name": job["name"], "ok": False, "error": f"Dask: {public_error(detail)}",
-                       "error_detail": f"Dask: {detail}",
-                       "html": None, "executed": None, "duration": None, "attempts": 0}
+        finished = as_completed(futures)
+        while not finished.is_empty():
+            if stop is not None and stop.is_set():
+                client.cancel(list(futures))  # queued reports are dropped; running ones end on
+                return                        # their worker
+            batch = finished.next_batch(block=False)
+            if not batch:
+                time.sleep(0.2)
+                continue
+            for future in batch:
+                job = futures[future]
+                try:
+                    yield future.result()
+                except Exception as exc:
+                    detail = f"{type(exc).__name__}: {exc}"
+                    yield {"name": job["name"], "ok": False, "error": f"Dask: {public_error(detail)}",
+                           "error_detail": f"Dask: {detail}", "html": None,
+                           "executed": None, "duration": None, "attempts": 0}
     finally:
         client.close()
 
@@ -325,17 +418,21 @@ def run(options: RunOptions | None = None, root: Path | None = None,
     config = load_config(root)
     outputs = config.outputs_dir
     outputs.mkdir(parents=True, exist_ok=True)
-    with _run_lock(outputs):
-        return _run_locked(config, options, started, tty, on_result)
+    with _run_lock(outputs), StopRequest() as stop:
+        return _run_locked(config, options, started, tty, on_result, stop)
 
 
 def _run_locked(config: Config, options: RunOptions, started: float, tty: bool | None,
-                on_result: Callable[[dict], None] | None) -> RunSummary:
+                on_result: Callable[[dict], None] | None, stop: StopRequest) -> RunSummary:
+    from . import kernels
+
     outputs = config.outputs_dir
     private = config.private_dir
     (private / EXECUTED_DIR).mkdir(parents=True, exist_ok=True)
     (private / LOG_DIR).mkdir(exist_ok=True)
     _move_private(outputs, private)
+    kernels.allow_kernels()
+    leftovers = kernels.remove_leftovers()  # of runs killed with -9: temp folders, sockets
     previous = read_index(outputs)
     planned, context = make_plan(config, options, previous)
     todo = [p for p in planned if options.force or p.state != "fresh"]
@@ -355,12 +452,22 @@ def _run_locked(config: Config, options: RunOptions, started: float, tty: bool |
         reporter.info(f"workbook run: {len(planned)} report(s), {len(todo)} to build, "
                       f"{len(planned) - len(todo)} unchanged; data {context['data_dir']} "
                       f"({context['source']}); language {lang}; {where}")
+        if previous.get("started") and not previous.get("finished"):
+            reporter.info(f"the previous run (started {previous['started']}) did not finish; "
+                          f"its unfinished reports are rebuilt", echo=False)
+        if leftovers:
+            reporter.info(f"removed {len(leftovers)} temporary file(s) of killed runs: "
+                          + ", ".join(str(p) for p in leftovers[:5]), echo=False)
         now = _now()
         for p in planned:
             entry = {**p.previous, "name": p.job.name, "notebook": p.job.notebook,
                      "params": p.job.params}
             if p in todo:
-                entry.setdefault("status", "pending")
+                # until it is rebuilt the index claims nothing for it: its HTML (if any) is
+                # that of an older state
+                html = entry.get("html")
+                entry.update(status="pending", error=None,
+                             stale=bool(html) and (outputs / html).is_file())
             else:
                 entry.update(status="reused", stale=False, last_run=now, key=p.key,
                              parts=p.parts, error=None)
@@ -368,7 +475,7 @@ def _run_locked(config: Config, options: RunOptions, started: float, tty: bool |
         # plan order first, then entries kept from earlier partial runs
         order = [p.job.name for p in planned]
         index["reports"] = {**{n: index["reports"][n] for n in order}, **index["reports"]}
-        index.update(started=now, finished=None, data_dir=context["data_dir"],
+        index.update(started=now, finished=None, interrupted=None, data_dir=context["data_dir"],
                      source=context["source"], lang=lang, plan_cache=context["plan_cache"],
                      log=os.path.relpath(log_file, outputs))
         write_index(outputs, index, lang, css)
@@ -380,8 +487,8 @@ def _run_locked(config: Config, options: RunOptions, started: float, tty: bool |
             nb_path = config.notebooks_dir / f"{p.job.notebook}.ipynb"
             source = nb_path.read_text(encoding="utf-8") if nb_path.is_file() else None
             jobs.append({**p.job.to_dict(), "notebook_source": source})
-        results = (_dask_results(jobs, context, options.scheduler) if options.scheduler
-                   else _local_results(jobs, context, workers))
+        results = (_dask_results(jobs, context, options.scheduler, stop) if options.scheduler
+                   else _local_results(jobs, context, workers, stop))
         for result in results:
             p = by_name[result["name"]]
             entry = _publish(outputs, index["reports"][p.job.name], p, result, context, private)
@@ -398,12 +505,20 @@ def _run_locked(config: Config, options: RunOptions, started: float, tty: bool |
             if on_result:
                 on_result(entry)
         index["finished"] = _now()
+        if stop.is_set():
+            index["interrupted"] = index["finished"]
         index["duration"] = round(time.perf_counter() - started, 2)
         write_index(outputs, index, lang, css)
         reports = [index["reports"][p.job.name] for p in planned]
         summary = RunSummary(reports, time.perf_counter() - started, log_file,
-                             outputs / "index.html")
+                             outputs / "index.html", interrupted=stop.signal if stop.is_set() else None)
         reporter.close_bar()
+        if summary.interrupted:
+            reporter.error(f"stopped ({signal.Signals(summary.interrupted).name}) after "
+                           f"{summary.duration:.1f} s: {summary.count('ok')} built and published, "
+                           f"{summary.count('pending')} not built (they keep their last good "
+                           f"version, marked out of date); {outputs / 'index.html'}")
+            return summary
         reporter.info(f"done in {summary.duration:.1f} s: {summary.count('ok')} built, "
                       f"{summary.count('reused')} unchanged, {summary.count('failed')} failed; "
                       f"{outputs / 'index.html'}")

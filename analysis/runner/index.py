@@ -105,7 +105,16 @@ def render_index(index: dict[str, Any], lang: str, css: str) -> str:
         cards.append(f'<li class="card {escape(status)}"><h2>{title}</h2><dl>{dl}</dl></li>')
     summary = t("runner_summary", lang, total=len(reports), ok=counts["ok"],
                 reused=counts["reused"], failed=counts["failed"])
+    if counts["pending"]:
+        summary += " " + t("runner_summary_pending", lang, pending=counts["pending"])
     banner = f'<p class="sample-banner">{escape(t("runner_sample_banner", lang))}</p>' if sample else ""
+    # the index never claims more than the last finished state
+    if index.get("interrupted"):
+        stopped = t("runner_interrupted", lang, time=_time(index["interrupted"]))
+        banner += f'<p class="run-warning">{escape(stopped)}</p>'
+    elif index.get("started") and not index.get("finished"):
+        unfinished = t("runner_unfinished", lang, time=_time(index["started"]))
+        banner += f'<p class="run-warning">{escape(unfinished)}</p>'
     title = escape(t("runner_index_title", lang))
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'

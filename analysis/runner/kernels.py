@@ -14,6 +14,8 @@ import atexit
 import contextlib
 import json
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -23,7 +25,12 @@ from pathlib import Path
 from typing import Any
 
 from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.channels import AsyncZMQSocketChannel
 from jupyter_client.manager import AsyncKernelManager
+from traitlets import Type
+
+#: How long one wait on a kernel socket trusts the socket's wake-up signal before it looks itself.
+LEVEL_CHECK_SECONDS = 0.2
 
 
 class ForkedProcess:
@@ -67,6 +74,100 @@ class ForkedProcess:
 
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)
+
+
+# ---------------------------------------------------------------- kernels die with the run
+
+_live_kernels: dict[int, int] = {}  # pid -> process group of every kernel this process started
+_live_lock = threading.Lock()
+_stopping = threading.Event()
+
+
+class RunStopping(RuntimeError):
+    """The run is being stopped (Ctrl-C, SIGTERM): no new kernel is started."""
+
+
+def register_kernel(pid: int, pgid: int | None = None) -> None:
+    """Remember a kernel so that :func:`kill_kernels` can stop it; a kernel started after the
+    run began to stop is killed at once."""
+    with _live_lock:
+        _live_kernels[pid] = pgid or pid
+    if _stopping.is_set():
+        kill_kernels()
+        raise RunStopping("the run is stopping; no new kernel is started")
+
+
+def forget_kernel(pid: int | None) -> None:
+    with _live_lock:
+        _live_kernels.pop(pid, None)
+
+
+def live_kernels() -> dict[int, int]:
+    with _live_lock:
+        return dict(_live_kernels)
+
+
+def kill_kernels() -> int:
+    """Stop every kernel of this process at once (SIGKILL to its process group, which also ends
+    what the notebook started) and refuse new ones until :func:`allow_kernels`; returns how many
+    were signalled. Reports running in them end with an error a moment later."""
+    _stopping.set()
+    with _live_lock:
+        targets = list(_live_kernels.items())
+        _live_kernels.clear()
+    count = 0
+    for pid, pgid in targets:
+        for kill, target in ((os.killpg, pgid), (os.kill, pid)):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                kill(target, signal.SIGKILL)
+                count += 1
+                break
+    return count
+
+
+def stopping() -> bool:
+    return _stopping.is_set()
+
+
+def allow_kernels() -> None:
+    """Start of a run: kernels may be started again."""
+    _stopping.clear()
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+_OWNED = re.compile(r"^(?:workbook|k|kernel)-(\d+)-")
+
+
+def remove_leftovers() -> list[Path]:
+    """Remove what runs that were killed (``kill -9``, power loss) left behind: their temporary
+    folders (``$TMPDIR/workbook-<pid>-*``, the executed notebooks) and, in the IPC folder, their
+    kernels' sockets, connection files and logs (``k-<pid>-*``, ``kernel-<pid>-*``). Only what
+    belongs to a process that no longer exists is touched, so concurrent runs are safe."""
+    removed = []
+    candidates = [p for p in Path(tempfile.gettempdir()).glob("workbook-*-*") if p.is_dir()]
+    candidates += list(Path(ipc_dir()).iterdir())
+    for path in candidates:
+        match = _OWNED.match(path.name)
+        if not match or _pid_alive(int(match.group(1))):
+            continue
+        try:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+        except OSError:
+            continue
+        removed.append(path)
+    return removed
 
 
 class Zygote:
@@ -169,9 +270,42 @@ def can_fork(argv: list[str]) -> bool:
         return False
 
 
+class LevelCheckedChannel(AsyncZMQSocketChannel):
+    """A kernel channel whose wait for a message cannot miss one that has already arrived.
+
+    pyzmq's asyncio sockets learn of incoming messages from ZeroMQ's edge-triggered file
+    descriptor. When something else sends on the same socket while a wait is pending (nbclient's
+    stand-in for the ipywidgets ``Output`` widget sends ``comm_msg`` on the shell socket while
+    nbclient waits there for the ``execute_reply``: nbclient issue #312), ZeroMQ can consume the
+    edge inside that send; the reply then sits in the socket and the wait never wakes (with no
+    cell timeout: forever). Here a wait is cut into slices of ``LEVEL_CHECK_SECONDS``; each slice
+    ends with a non-blocking ``zmq_poll`` (pyzmq does one when a poll times out), which sees a
+    message that is there whether or not its edge was seen. The timeout keeps its meaning.
+    """
+
+    async def get_msg(self, timeout: float | None = None) -> dict[str, Any]:  # type: ignore[override]
+        import time
+        from queue import Empty
+
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = LEVEL_CHECK_SECONDS if deadline is None else deadline - time.monotonic()
+            step = max(0.0, min(LEVEL_CHECK_SECONDS, left))
+            if await self.socket.poll(int(step * 1000)):
+                return await self._recv()
+            if deadline is not None and time.monotonic() >= deadline:
+                raise Empty
+
+
 class FastKernelClient(AsyncKernelClient):
     """jupyter_client's client, but ``wait_for_ready`` ends its IOPub flush after 20 ms idle
-    instead of 200 ms (stale messages are filtered by parent id anyway): 0.18 s per report."""
+    instead of 200 ms (stale messages are filtered by parent id anyway): 0.18 s per report.
+    Its channels never miss a message that has arrived (:class:`LevelCheckedChannel`)."""
+
+    shell_channel_class = Type(LevelCheckedChannel)
+    iopub_channel_class = Type(LevelCheckedChannel)
+    stdin_channel_class = Type(LevelCheckedChannel)
+    control_channel_class = Type(LevelCheckedChannel)
 
     async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
         import asyncio
@@ -217,6 +351,27 @@ class IPCKernelManager(AsyncKernelManager):
         self.client_factory = FastKernelClient
         if self.transport == "ipc":
             self.ip = os.path.join(ipc_dir(), f"k-{os.getpid()}-{id(self):x}")
+        if not self.connection_file:  # beside the sockets, named by this process: removable
+            import uuid  # by remove_leftovers() after a kill -9
+
+            self.connection_file = os.path.join(ipc_dir(), f"kernel-{os.getpid()}-{uuid.uuid4()}.json")
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        if stopping():
+            raise RunStopping("the run is stopping; no new kernel is started")
+        await super()._async_launch_kernel(kernel_cmd, **kw)
+        # an ordinary kernel also ends by itself within a second of this process (ipykernel's
+        # parent poller, JPY_PARENT_PID); the registry lets a stopping run end it at once
+        self._registered_pid = self.provisioner.pid
+        register_kernel(self.provisioner.pid, getattr(self.provisioner, "pgid", None))
+
+    _launch_kernel = _async_launch_kernel
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        forget_kernel(getattr(self, "_registered_pid", None))
+        await super()._async_cleanup_resources(restart=restart)
+
+    cleanup_resources = _async_cleanup_resources
 
 
 class ForkKernelManager(IPCKernelManager):
@@ -225,6 +380,8 @@ class ForkKernelManager(IPCKernelManager):
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
         if not can_fork(kernel_cmd):
             return await super()._async_launch_kernel(kernel_cmd, **kw)
+        if stopping():
+            raise RunStopping("the run is stopping; no new kernel is started")
         provisioner = self.provisioner
         env = {k: str(v) for k, v in (kw.get("env") or os.environ).items()}
         for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -232,12 +389,14 @@ class ForkKernelManager(IPCKernelManager):
         cwd = kw.get("cwd")
         # the kernel's own stdout/stderr (start-up errors); removed with the kernel unless
         # $WORKBOOK_KEEP_KERNEL_LOGS is set
-        log = os.path.join(ipc_dir(), f"kernel-{self.kernel_id}.log")
+        log = os.path.join(ipc_dir(), f"kernel-{os.getpid()}-{self.kernel_id}.log")
         self.kernel_log = log
         process = get_zygote().fork(kernel_cmd, env, str(cwd) if cwd else None, log=log)
         provisioner.process = process
         provisioner.pid = process.pid
         provisioner.pgid = process.pid  # the child calls setsid()
+        self._registered_pid = process.pid
+        register_kernel(process.pid, process.pid)
         self._reconcile_connection_info(provisioner.connection_info)
 
     _launch_kernel = _async_launch_kernel

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from ..config import Config, ConfigError
+from ..config import Config, ConfigError, load_yaml
 
 #: Bump when the runner's output format changes: every report is rebuilt once.
 RUNNER_VERSION = "1"
@@ -53,12 +53,56 @@ def parse_param(text: str) -> tuple[str, Any]:
     if key in ("data_dir", "lang"):
         raise ConfigError(f"--param {key}: set by the runner (use --lang, or data: in workbook.yml)")
     try:
-        value = yaml.safe_load(raw) if raw.strip() else None
+        value = load_yaml(raw) if raw.strip() else None
     except yaml.YAMLError:
         value = raw
     if isinstance(value, dict | list):
         value = raw
     return key, value
+
+
+#: Parameters every notebook has and the runner sets (``--param`` may not).
+RUNNER_PARAMS = ("data_dir", "lang")
+
+
+def notebook_parameters(path: Path) -> tuple[str, ...] | None:
+    """The names the ``parameters`` cell of the notebook at ``path`` assigns, without the ones
+    the runner sets; None when the notebook or its parameters cell cannot be read."""
+    import ast
+
+    try:
+        cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    for cell in cells:
+        if "parameters" not in (cell.get("metadata", {}).get("tags") or []):
+            continue
+        source = cell.get("source", "")
+        try:
+            tree = ast.parse("".join(source) if isinstance(source, list) else source)
+        except SyntaxError:
+            return None
+        names = [target.id for node in tree.body if isinstance(node, ast.Assign | ast.AnnAssign)
+                 for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+                 if isinstance(target, ast.Name)]
+        return tuple(dict.fromkeys(n for n in names if n not in RUNNER_PARAMS))
+    return None
+
+
+def _check_overrides(overrides: dict[str, Any], declared: dict[str, tuple[str, ...] | None]) -> None:
+    """Every ``--param`` name must be a parameter of a notebook of the selected reports."""
+    known = {name for names in declared.values() if names for name in names}
+    unknown = [key for key in overrides if key not in known]
+    if not unknown:
+        return
+    listing = "; ".join(f"{nb}: {', '.join(names) if names else '(none)'}"
+                        for nb, names in declared.items() if names is not None)
+    import difflib
+
+    near = difflib.get_close_matches(unknown[0], sorted(known), n=1)
+    hint = f" Did you mean {near[0]}?" if near else ""
+    raise ConfigError(f"--param {', '.join(unknown)}: no notebook of the selected reports has "
+                      f"such a parameter; their parameters are {listing or 'none'}.{hint}")
 
 
 def expand_plan(config: Config, teams: list[str], surveys: list[str],
@@ -67,10 +111,14 @@ def expand_plan(config: Config, teams: list[str], surveys: list[str],
 
     ``for_each: team`` gives one report per team id (parameter ``team``), ``for_each: survey`` one
     per survey id. ``only`` keeps the entries whose notebook or report name is listed. ``overrides``
-    (``--param``) set parameters; a ``team``/``survey`` override selects that one team or survey,
-    any other override changes the value and adds it to the report's name.
+    (``--param``) set parameters of the notebooks that declare them (in their ``parameters``
+    cell); a name no selected notebook declares is an error listing their parameters. A
+    ``team``/``survey`` override selects that one team or survey, any other override changes the
+    value and adds it to the report's name.
     """
     overrides = dict(overrides or {})
+    declared = {nb: notebook_parameters(config.notebooks_dir / f"{nb}.ipynb")
+                for nb in dict.fromkeys(str(e["notebook"]) for e in config.reports)}
     known = {"team": list(teams), "survey": list(surveys)}
     for key in ("team", "survey"):
         value = overrides.get(key)
@@ -91,11 +139,14 @@ def expand_plan(config: Config, teams: list[str], surveys: list[str],
             expanded = [(f"{base_name}_{slug(v)}", {**base_params, param: v}) for v in values]
         else:
             expanded = [(base_name, base_params)]
+        accepts = declared.get(notebook)
         for name, params in expanded:
             changed = False
             for key, value in overrides.items():
                 if for_each and key == FOR_EACH_PARAM[for_each]:
                     continue
+                if accepts is not None and key not in accepts:
+                    continue  # not a parameter of this notebook: the report stays as it is
                 if params.get(key, object()) != value:
                     params = {**params, key: value}
                     if key not in ("team", "survey"):
@@ -122,6 +173,8 @@ def expand_plan(config: Config, teams: list[str], surveys: list[str],
             continue
         seen.add(ident(job))
         result.append(job)
+    if overrides:  # checked on the reports selected, once --only has been applied
+        _check_overrides(overrides, {nb: declared.get(nb) for nb in dict.fromkeys(j.notebook for j in result)})
     names = [j.name for j in result]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:

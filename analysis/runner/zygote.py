@@ -11,6 +11,13 @@ Protocol (one JSON object per line): the parent writes
 ``{"argv": [...], "env": {...}, "cwd": "..."}`` to stdin and reads ``{"pid": N}`` (or
 ``{"error": "..."}``) from stdout. The zygote sets SIGCHLD to SIG_IGN, so the kernel reaps its
 children and a finished kernel disappears at once (``os.kill(pid, 0)`` then fails).
+
+Kernels die with the run: the parent (``workbook run``) holds the only write end of the zygote's
+stdin, so when the run ends in any way, ``kill -9`` included, the zygote reads end-of-file, kills
+the process group of every kernel it forked and exits; and every kernel asks Linux to SIGKILL it
+when the zygote dies (``PR_SET_PDEATHSIG``), so a zygote killed on its own takes its kernels with
+it too. Ctrl-C in a terminal reaches the zygote as well (same process group); it ignores it and
+leaves the decision to the run.
 """
 
 from __future__ import annotations
@@ -72,10 +79,28 @@ def preload(names: tuple[str, ...] = PRELOAD) -> list[str]:
     return failed
 
 
-def _kernel_child(request: dict, stdin_fd: int, stdout_fd: int) -> None:
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def die_with_parent(parent: int, sig: int = signal.SIGKILL) -> None:
+    """Ask Linux to send ``sig`` to this process when the thread that forked it ends (here: the
+    zygote's only thread, so when the zygote ends); exit at once if it already has."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the zygote kills its kernels on exit anyway
+        pass
+    if os.getppid() != parent:  # the zygote died between fork() and prctl()
+        os._exit(1)
+
+
+def _kernel_child(request: dict, stdin_fd: int, stdout_fd: int, parent: int) -> None:
     """Become the kernel (never returns)."""
     code = 1
     try:
+        die_with_parent(parent)
         os.setsid()
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -128,8 +153,42 @@ def serve() -> None:
     failed = preload()
     gc.freeze()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps finished kernels
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's to handle
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # end through the finally below
+    me = os.getpid()
+    kernels: set[int] = set()
     os.write(stdout_fd, (json.dumps({"ready": True, "not_preloaded": failed}) + "\n").encode())
     reader = os.fdopen(os.dup(stdin_fd), "r", encoding="utf-8")
+    try:
+        _serve_requests(reader, stdin_fd, stdout_fd, me, kernels)
+    finally:
+        kill_kernels(kernels, me)
+
+
+def kill_kernels(kernels: set[int], me: int) -> None:
+    """SIGKILL the process group of every kernel forked here that is still running."""
+    for pid in kernels:
+        if _parent_of(pid) != me:  # finished (and the pid perhaps reused): not ours any more
+            continue
+        for kill, target in ((os.killpg, pid), (os.kill, pid)):
+            try:
+                kill(target, signal.SIGKILL)
+                break
+            except (ProcessLookupError, PermissionError):
+                continue
+
+
+def _parent_of(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            stat = handle.read()
+    except OSError:
+        return None
+    # pid (comm) state ppid ...; comm may contain spaces and parentheses
+    return int(stat[stat.rindex(b")") + 2:].split()[1])
+
+
+def _serve_requests(reader, stdin_fd: int, stdout_fd: int, me: int, kernels: set[int]) -> None:
     for line in reader:
         if not line.strip():
             continue
@@ -143,7 +202,9 @@ def serve() -> None:
         else:
             if pid == 0:
                 reader.close()
-                _kernel_child(request, stdin_fd, stdout_fd)
+                _kernel_child(request, stdin_fd, stdout_fd, me)
+            kernels.difference_update([k for k in kernels if _parent_of(k) != me])  # finished
+            kernels.add(pid)
             reply = {"pid": pid}
         os.write(stdout_fd, (json.dumps(reply) + "\n").encode())
 

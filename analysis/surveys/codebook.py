@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from ..config import load_yaml
 from ..io import DataError, Problem
 
 TYPES = ("single", "multi", "likert", "ranking", "number", "text")
@@ -192,10 +193,19 @@ def _parse_options(raw: Any, where: str, file: str, problems: list[Problem]) -> 
     return tuple(out)
 
 
+def _inside(folder: Path, name: str) -> bool:
+    """True when ``name`` is a relative path that stays inside ``folder`` (symbolic links
+    followed): no absolute path, no ``..``."""
+    relative = Path(name)
+    if relative.is_absolute() or relative.drive or ".." in relative.parts or "\\" in name:
+        return False
+    return (folder / relative).resolve().is_relative_to(folder.resolve())
+
+
 def _read_codebook(path: Path, file: str) -> tuple[Codebook | None, list[Problem]]:
     problems: list[Problem] = []
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))  # no aliases ("billion laughs")
     except FileNotFoundError:
         return None, [Problem(file, "the codebook is missing", hint="see docs/surveys.md")]
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -220,6 +230,12 @@ def _read_codebook(path: Path, file: str) -> tuple[Codebook | None, list[Problem
     if not isinstance(export, dict) or not export.get("file"):
         problems.append(Problem(file, "export.file is missing (the export's file name)", column="export.file"))
         export = export if isinstance(export, dict) else {}
+    if export.get("file") and not _inside(path.parent, str(export["file"])):
+        problems.append(Problem(
+            file, f"export.file {str(export['file'])[:200]!r} is outside the survey's folder",
+            column="export.file",
+            hint=f"put the export in {path.parent.name}/ beside codebook.yml and give its name "
+                 "only, e.g. export.xlsx (only files in the data folder are checked and tracked)"))
     tool = str(export.get("tool", "microsoft_forms"))
     if tool not in TOOLS:
         problems.append(Problem(file, f"export.tool must be one of {', '.join(TOOLS)}, not {tool!r}",

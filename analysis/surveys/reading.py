@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..io import ROW, DataError, Problem, read_table_problems
+from ..io import ROW, DataError, Problem, read_table_problems, sheet_hint
 from .codebook import (
     CODEBOOK,
     Codebook,
@@ -41,8 +41,9 @@ def _find_column(frame: pd.DataFrame, name: str) -> str | None:
 
 def _missing_column(file: str, frame: pd.DataFrame, name: str, what: str) -> Problem:
     near = difflib.get_close_matches(name.casefold(), [str(c).casefold() for c in frame.columns], n=1, cutoff=0.6)
+    hint = f"nearest column: {near[0]!r}" if near else "check the column title in codebook.yml"
     return Problem(file, f"{what} is missing from the export", column=name,
-                   hint=f"nearest column: {near[0]!r}" if near else "check the column title in codebook.yml")
+                   hint=hint + sheet_hint(frame, name))
 
 
 def _norm(value: str) -> str:

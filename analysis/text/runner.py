@@ -7,6 +7,19 @@ LABELS = {
         "sv": "{total} rapporter: {ok} klara, {reused} oförändrade, {failed} misslyckade.",
         "en": "{total} reports: {ok} built, {reused} unchanged, {failed} failed.",
     },
+    "runner_summary_pending": {"sv": "{pending} ej körda.", "en": "{pending} not run."},
+    "runner_interrupted": {
+        "sv": "Körningen stoppades {time} innan alla rapporter var byggda. De som inte hann byggas "
+              "visar sin senaste lyckade version, markerad som inaktuell, eller saknas.",
+        "en": "The run was stopped at {time} before every report was built. Those not built show "
+              "their last good version, marked out of date, or are missing.",
+    },
+    "runner_unfinished": {
+        "sv": "Körningen som startade {time} har inte avslutats: den pågår eller avbröts. Rapporter "
+              "markerade ”ej körd” är inte byggda från aktuella data.",
+        "en": "The run that started at {time} has not finished: it is still going or was killed. "
+              "Reports marked “not run” are not built from the current data.",
+    },
     "runner_status": {"sv": "Status", "en": "Status"},
     "runner_status_ok": {"sv": "klar", "en": "built"},
     "runner_status_reused": {"sv": "oförändrad", "en": "unchanged"},

@@ -85,7 +85,7 @@ const [url, out, profile, exe, team, measure, bottom] = process.argv.slice(2);
       window.jupyterapp.shell.collapseRight();
     });
     await page.evaluate(() => window.jupyterapp.commands.execute('notebook:run-all-cells'));
-    const img = '.widget-output img, .jupyter-widgets-output-area img';
+    const img = '.widget-html img';  // the explorer draws into an HTML widget
     await page.waitForSelector(img, { timeout: 120000 });
 
     // Pick team and measure in the dropdowns (by option value) when they differ from the default.
