@@ -202,6 +202,7 @@ def make_plan(config: Config, options: RunOptions, previous: dict[str, Any] | No
         "compact_images": options.compact_images, "code": code_fp,
         "source": "sample" if config.is_sample(data_dir) else "raw",
         "plan_cache": {"data": data_fp, "teams": teams, "surveys": surveys, "surveys_checked": True},
+        "private_dir": str(config.private_dir),
     }
     return planned, context
 
@@ -491,7 +492,7 @@ def _run_locked(config: Config, options: RunOptions, started: float, tty: bool |
                    else _local_results(jobs, context, workers, stop))
         for result in results:
             p = by_name[result["name"]]
-            entry = _publish(outputs, index["reports"][p.job.name], p, result, context, private)
+            entry = _publish(outputs, index["reports"][p.job.name], p, result, context)
             index["reports"][p.job.name] = entry
             duration = f"{result['duration']:.1f} s" if result.get("duration") is not None else ""
             if result["ok"]:
@@ -528,14 +529,13 @@ def _run_locked(config: Config, options: RunOptions, started: float, tty: bool |
         _prune_logs(private / LOG_DIR)
 
 
-def _publish(outputs: Path, entry: dict, p: Planned, result: dict, context: dict,
-             private: Path | None = None) -> dict:
-    """Write one result: executed notebook always (in the private folder: it holds code and
-    tracebacks), HTML only on success (atomically). The index links the executed notebook by a
-    path relative to ``outputs/`` (it opens on the analyst's computer only)."""
+def _publish(outputs: Path, entry: dict, p: Planned, result: dict, context: dict) -> dict:
+    """Write one result: executed notebook always (in ``context["private_dir"]``: it holds code
+    and tracebacks), HTML only on success (atomically). The index links the executed notebook by
+    a path relative to ``outputs/`` (it opens on the analyst's computer only)."""
     name = p.job.name
     now = _now()
-    private = private if private is not None else outputs.parent / f"{outputs.name}-private"
+    private = Path(context.get("private_dir") or outputs.parent / f"{outputs.name}-private")
     entry = {**entry, "last_run": now, "source": context["source"], "lang": context["lang"],
              "attempts": result.get("attempts"), "host": result.get("host")}
     if result.get("executed"):
