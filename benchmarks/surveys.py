@@ -54,9 +54,12 @@ def build(respondents: int = 100_000, likert: int = 40, multi: int = 10, seed: i
     for k in range(multi):
         chosen = rng.random((respondents, 8)) < 0.3
         r, o = np.nonzero(chosen)
+        none = np.flatnonzero(~chosen.any(axis=1))  # chose nothing: one row without an option, as
+        r = np.concatenate([r, none])                # load_survey gives a blank answer
+        o = np.concatenate([o + code_index["t0"], np.full(len(none), -1)])
         parts_q.append(np.full(len(r), 2 + likert + k, dtype=np.int32))
         parts_r.append(r)
-        parts_o.append(o + code_index["t0"])
+        parts_o.append(o)
     q = np.concatenate(parts_q)
     r = np.concatenate(parts_r)
     o = np.concatenate(parts_o)

@@ -7,7 +7,6 @@ base under min_count are not shown; zero is shown. Expected values are by hand.
 from __future__ import annotations
 
 import csv
-import json
 import os
 import shutil
 from pathlib import Path
