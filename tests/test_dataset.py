@@ -378,7 +378,7 @@ def test_optional_tables_and_goals(tmp_path):
     assert ds.indicators["period"].dtype == "Int64"
     assert ds.goals["pp_per_year"].iloc[0] == 2.0
     assert ds.goals["deadline"].iloc[1] == pd.Timestamp("2022-12-31")
-    assert ds.surveys == ("coordinators",) and ds.drivers == ("nassjo",)
+    assert ds.surveys == ("coordinators",) and ds.driver_teams == ("nassjo",)
     assert {"surveys/coordinators/codebook.yml", "drivers/nassjo.yml"} <= set(ds.files)
     # a goal of an unknown kpi, a target goal without deadline
     (folder / "goals.csv").write_text(
