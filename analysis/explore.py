@@ -437,11 +437,14 @@ class ExploreApp:
             self.output.value = f"<p style='color:#D55E00'>{text.escape(exc)}</p>"
             return None
         view, lang = self.view, self.view.selection.lang
-        parts = [report.figure_html(figure(view), alt=view.measure_name),
-                 f"<p><b>{text.escape(view.verdict)}</b></p>",
-                 report.table_html(view.summary)]
-        if view.effect is not None:
-            parts.append(report.table_html(view.effect, caption=t("explore_effect_heading", lang)))
+        with text.language(lang):  # the tables' numbers and yes/no in the chosen language
+            parts = [report.figure_html(figure(view), alt=view.measure_name),
+                     f"<p><b>{text.escape(view.verdict)}</b></p>",
+                     report.table_html(view.summary)]
+            effect = (report.table_html(view.effect, caption=t("explore_effect_heading", lang))
+                      if view.effect is not None else None)
+        if effect is not None:
+            parts.append(effect)
             # the estimates describe their method, as in the team report (DESIGN.md)
             parts.append(f"<p>{text.escape(t('effects_methods_note', lang))}</p>")
         else:
