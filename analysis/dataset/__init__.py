@@ -125,10 +125,6 @@ class Dataset:
             self._surveys[survey_id] = load_survey(self.survey_dir(survey_id))
         return self._surveys[survey_id]
 
-    def driver_file(self, team_id: str) -> Path:
-        """The driver diagram file of a team: ``<folder>/drivers/<team_id>.yml``."""
-        return Path(self.folder) / "drivers" / f"{team_id}.yml"
-
     def drivers(self, team_id: str):
         """The team's driver diagram (``analysis.drivers.DriverDiagram``), validated against
         this dataset's changes, measures and teams; None when the team has none. Raises
