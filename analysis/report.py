@@ -302,9 +302,10 @@ def _git_commit(root: Path) -> str:
     return out.stdout.strip() + (" (+ local changes)" if dirty.stdout.strip() else "")
 
 
-def provenance_info(dataset, params: Mapping[str, Any]) -> dict[str, Any]:
-    """What the provenance footer shows, as data (tested without a notebook)."""
-    config = load_config()
+def provenance_info(dataset, params: Mapping[str, Any], config=None) -> dict[str, Any]:
+    """What the provenance footer shows, as data (tested without a notebook). ``config``: the
+    ``workbook.yml`` the report ran under (default: read it)."""
+    config = config or load_config()
     info: dict[str, Any] = {
         "generated": datetime.now(STOCKHOLM).strftime("%Y-%m-%d %H:%M %Z"),
         "git_commit": _git_commit(config.root),
@@ -322,9 +323,9 @@ def provenance_info(dataset, params: Mapping[str, Any]) -> dict[str, Any]:
     return info
 
 
-def provenance(dataset, params: Mapping[str, Any]) -> None:
+def provenance(dataset, params: Mapping[str, Any], config=None) -> None:
     """Show the provenance footer: time, code version, data files and their hashes, parameters."""
-    info = provenance_info(dataset, params)
+    info = provenance_info(dataset, params, config)
     params_text = ", ".join(f"{k}={v}" for k, v in info["parameters"].items()) or "–"
     files = "".join(
         f"<li><code>{escape(name)}</code> {escape(digest[:12])}</li>" for name, digest in info["files"].items()
@@ -356,7 +357,7 @@ def render(page: Page, ctx: ReportContext) -> None:
         for block in page.sections:
             _render_block(block)
         if page.provenance:
-            provenance(ctx.dataset, ctx.footer_params())
+            provenance(ctx.dataset, ctx.footer_params(), ctx.config)
 
 
 def _render_block(block) -> None:
