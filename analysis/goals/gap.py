@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..schemas import REGION_CODE
 from .progress import STATUSES, _sign, progress, trajectory
 
 __all__ = ["target_status", "GAP_COLUMNS", "SURVEY_COLUMNS", "indicator_goals", "indicator_se", "survey_goals",
@@ -106,7 +107,7 @@ def indicator_goals(
             str(info["direction"].iloc[0]) if len(info) else "up")
         unit = str(info["unit"].iloc[0]) if len(info) else "%"
         codes = ([str(goal.municipality_code)] if pd.notna(goal.municipality_code)
-                 and str(goal.municipality_code).strip() else [*network.astype(str), "0006"])
+                 and str(goal.municipality_code).strip() else [*network.astype(str), REGION_CODE])
         data = indicators[(indicators["kpi"] == kpi) & (indicators["gender"] == gender)
                           & indicators["municipality_code"].isin(codes)]
         cols = ["municipality_code", "period", "value", *(["n"] if "n" in data.columns else [])]

@@ -23,7 +23,7 @@ __all__ = ["build", "indicator_section", "kpi_title", "measures_table", "municip
 def build(ctx: ReportContext) -> Page:
     """The county overview, section by section."""
     ds = ctx.dataset
-    n_in, n_all = goals.network_count(ds.municipalities)
+    n_in, n_all = int(ds.municipalities["in_network"].astype(bool).sum()), len(ds.municipalities)
     return Page(f"{ctx.t('goals_baseline_title')}: {ctx.t('county_overview')}", (
         Section(ctx.t("goals_teams_section"), (
             Table(teams_table(ds.teams, ds.municipalities, ctx.lang)),
