@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import functools
 
+import numpy as np
 import pandas as pd
 
 from .. import plots
 from ..schemas import REGION_CODE
-from ..text import level, t
+from ..text import level, number, t
 from .context import ReportContext
 from .sections import Figure, Paragraph, Section, Table
 
@@ -94,3 +95,13 @@ def team_surveys(team, surveys) -> list[str]:
     see :data:`SURVEY_KEYWORDS`."""
     words = f"{team.name} {team.aim or ''}".lower()
     return [s for s in surveys if any(word in words for word in SURVEY_KEYWORDS.get(s, ()))]
+
+
+def trend_text(slope: float, low: float, high: float, lang: str) -> str:
+    """A trend in pp per year with its interval: ``+1,2 (0,4 – 2,0)``; ``–`` without one."""
+    if not np.isfinite(slope):
+        return "–"
+    body = f"{'+' if slope > 0 else ''}{number(slope, 1, lang)}"
+    if np.isfinite(low) and np.isfinite(high):
+        body += f" ({number(low, 1, lang)} – {number(high, 1, lang)})"
+    return body

@@ -6,13 +6,12 @@ from __future__ import annotations
 import functools
 import re
 
-import numpy as np
 import pandas as pd
 
 from .. import goals, kolada, plots
 from ..schemas import REGION_CODE
 from ..text import label, localized, number, t
-from .common import baseline_level_text, baseline_verdict_text, municipality_names
+from .common import baseline_level_text, baseline_verdict_text, municipality_names, trend_text
 from .context import ReportContext
 from .sections import Figure, Note, Page, Paragraph, Section, Table
 
@@ -131,16 +130,6 @@ def municipalities_table(municipalities: pd.DataFrame, teams: pd.DataFrame, lang
                      t("goals_col_in_network", lang): bool(m.in_network),
                      t("goals_col_teams", lang): ", ".join(own.astype(str)) or "–"})
     return pd.DataFrame(rows)
-
-
-def trend_text(slope: float, low: float, high: float, lang: str) -> str:
-    """A trend in pp per year with its interval: ``+1,2 (0,4 – 2,0)``; ``–`` without one."""
-    if not np.isfinite(slope):
-        return "–"
-    body = f"{'+' if slope > 0 else ''}{number(slope, 1, lang)}"
-    if np.isfinite(low) and np.isfinite(high):
-        body += f" ({number(low, 1, lang)} – {number(high, 1, lang)})"
-    return body
 
 
 def overview_table(overview: pd.DataFrame, kpi: str, lang: str) -> pd.DataFrame:

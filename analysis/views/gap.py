@@ -15,9 +15,8 @@ from ..privacy.rules import SUPPRESSED
 from ..schemas import REGION_CODE
 from ..text import localized, number, percent, t
 from ..text.goals import survey_count
-from .common import driver_blocks, municipality_names
+from .common import driver_blocks, municipality_names, trend_text
 from .context import ReportContext
-from .county import trend_text
 from .sections import Bullets, Figure, Page, Paragraph, Section, Table
 
 __all__ = ["DETECT_N", "build", "detect_table", "detect_text", "gap_table", "goal_tables",
