@@ -15,8 +15,8 @@ Public API::
 Computations only: figures are in ``analysis.plots.effects`` and texts in ``analysis.text.effects``.
 When this grew past 500 lines it became a subpackage (DESIGN.md): ``its`` (interrupted time
 series), ``proportions`` (two proportions, multiple testing, MDD), ``waves`` (two survey waves),
-``team`` (per-team estimates), ``report`` (what the team report shows). The public names are
-the same.
+``team`` (per-team estimates), ``report`` (what the team report shows), ``calibration`` (the
+simulation study of the verdicts, docs/methods.md). The public names are the same.
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ from .proportions import (
 )
 from .report import effects_table, measure_chart, poster, report_items, waves_table
 from .team import (
+    MDE_POWER,
+    MODEL_POLICY,
     TEAM_COLUMNS,
     TeamEffects,
     baseline_stable,
@@ -64,6 +66,8 @@ __all__ = [
     "change_groups",
     "baseline_stable",
     "TEAM_COLUMNS",
+    "MODEL_POLICY",
+    "MDE_POWER",
     "FAMILY_BY_CHART",
     "measure_chart",
     "report_items",

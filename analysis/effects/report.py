@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from ..measures import baseline_mask, change_period, first_change_period
 from .its import MIN_POINTS
 from .team import TeamEffects, _level, change_groups, linked_changes
 
@@ -19,8 +20,10 @@ RATIO_CHARTS = ("p", "pp", "u", "up")
 def measure_chart(ds, team: str, measure_id: str, result: TeamEffects | None = None):
     """``spc.chart`` of one measure split into phases at the team's changes to it.
 
-    The phases start at each linked change (a group of close changes starts one phase at its
-    last change, see :func:`change_groups`). Returns None when the measure has no data.
+    The phases start in the period each linked change starts in (``analysis.measures``: the
+    period containing the change date belongs to the change); a group of close changes starts
+    one phase at its last change, see :func:`change_groups`. Returns None when the measure has
+    no data.
     """
     from .. import spc
     from ..dataset import measure_series
@@ -32,13 +35,13 @@ def measure_chart(ds, team: str, measure_id: str, result: TeamEffects | None = N
     if series["y"].notna().sum() == 0:
         return None
     linked = linked_changes(ds.changes[ds.changes["team_id"] == team], measure_id).reset_index(drop=True)
-    dates = [pd.Timestamp(d) for d in linked["date"]]
+    starts = [change_period(d, m["frequency"]) for d in linked["date"]]
     measured = series.loc[series["y"].notna(), "period"]
-    groups = change_groups(measured, dates) if dates else []
+    groups = change_groups(measured, starts) if starts else []
     part = pd.Series(t("effects_phase_baseline"), index=series.index, dtype=object)
     for g in groups:
         nos = ", ".join(str(int(n)) for n in linked.iloc[g]["change_no"])
-        part[series["period"] >= dates[g[-1]]] = t("effects_phase_after", nos=nos)
+        part[series["period"] >= starts[g[-1]]] = t("effects_phase_after", nos=nos)
     data = series.assign(part=part.astype(str))
     return spc.chart(data, y="y", n="n" if chart in RATIO_CHARTS else None, x="period",
                      kind=chart, part="part", source="observations.csv")
@@ -51,7 +54,7 @@ def _target_text(m, series: pd.DataFrame | None, linked: pd.DataFrame, lang: str
 
     if pd.isna(m.target) or series is None or series.empty:
         return ""
-    last = series if linked.empty else series[series["period"] >= pd.Timestamp(linked["date"].max())]
+    last = series if linked.empty else series[series["period"] >= change_period(linked["date"].max(), m.frequency)]
     level = _level(last if len(last) else series, str(m.chart))
     reached = level >= m.target if m.direction == "up" else level <= m.target
     return t("effects_target_reached" if reached else "effects_target_not_reached", lang,
@@ -76,11 +79,10 @@ def report_items(ds, team: str, result: TeamEffects, lang: str | None = None) ->
         linked = linked_changes(ds.changes[ds.changes["team_id"] == team], m.measure_id)
         its = result.its.get(m.measure_id)
         labels = [t("effects_change_marker", no=c, lang=lang)
-                  for c in rows.loc[rows["note"] != "too_short", "changes"]]
+                  for c in rows.loc[~rows["note"].isin(["too_short", "too_early"]), "changes"]]
         note = ""
         if not rows.empty:
-            model = rows["model"].iloc[0]
-            note = t("effects_model_phases" if model == "phases" else "effects_model_its", lang)
+            note = t(f"effects_model_{rows['model'].iloc[0]}", lang)
             if (rows["note"] == "combined").any():
                 note += " " + t("effects_combined_note", lang, min=MIN_POINTS)
         target_text = _target_text(m, result.series.get(m.measure_id), linked, lang)
@@ -103,23 +105,29 @@ def report_items(ds, team: str, result: TeamEffects, lang: str | None = None) ->
 
 
 def effects_table(table: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
-    """``team_effects(...).table`` as a report table (localised columns, formatted values)."""
+    """``team_effects(...).table`` as a report table (localised columns, formatted values).
+
+    The levels are those the estimate is about (the change's own phase and the one before), the
+    expected level is the model's without the change, and the difference is shown on the
+    measure's scale (percentage points, percent, or the measure's unit) with its 95 % CI.
+    """
     from ..text import effects as text_effects
     from ..text import t
 
     out = []
     for r in table.to_dict("records"):
-        est, ci = text_effects.format_estimate(r["estimate"], r["ci_low"], r["ci_high"], r["effect"], lang)
-        p = r["p_value"]
+        kind = r.get("diff_kind") or "difference"
         out.append({
             t("effects_col_measure", lang): r["measure_name"],
             t("effects_col_change", lang): r["changes"],
+            t("effects_col_points", lang): f"{r['n_before']}/{r['n_after']}",
             t("effects_col_before", lang): text_effects.format_level(r["before"], r["chart"], r["unit"], lang),
             t("effects_col_after", lang): text_effects.format_level(r["after"], r["chart"], r["unit"], lang),
-            t("effects_col_points", lang): f"{r['n_before']}/{r['n_after']}",
-            t("effects_col_estimate", lang): est,
-            t("effects_col_ci", lang): ci,
-            t("effects_col_p", lang): text_effects.format_p(p, lang),
+            t("effects_col_expected", lang): text_effects.format_level(r.get("expected"), r["chart"], r["unit"], lang),
+            t("effects_col_effect", lang): text_effects.format_effect(r.get("difference"), kind, r["unit"], lang),
+            t("effects_col_ci", lang): text_effects.format_interval(r.get("diff_low"), r.get("diff_high"), kind, lang),
+            t("effects_col_p", lang): text_effects.format_p(r["p_value"], lang),
+            t("effects_col_mde", lang): text_effects.format_effect(r.get("mde"), kind, r["unit"], lang, signed=False),
             t("effects_col_verdict", lang): text_effects.short_verdict(r, lang),
         })
     return pd.DataFrame(out)
@@ -203,11 +211,10 @@ def poster(ds, team: str, result: TeamEffects, diagram=None, lang: str | None = 
     baseline = []
     for m in ds.measures[ds.measures["team_id"] == team].itertuples(index=False):
         series = result.series.get(m.measure_id)
-        linked = linked_changes(ds.changes[ds.changes["team_id"] == team], m.measure_id)
         if series is None or series.empty:
             continue
-        cut = pd.Timestamp(linked["date"].min()) if len(linked) else None
-        pre = series if cut is None else series[series["period"] < cut]
+        start = first_change_period(ds.changes, team, m.measure_id, m.frequency)
+        pre = series[baseline_mask(series["period"], start).to_numpy()]
         baseline.append(t("effects_poster_baseline_text", lang, measure=m.measure_name,
                           value=text_effects.format_level(_level(pre, str(m.chart)), str(m.chart), m.unit, lang),
                           n=len(pre)))
@@ -227,7 +234,7 @@ def poster(ds, team: str, result: TeamEffects, diagram=None, lang: str | None = 
           date=pd.Timestamp(c.date).strftime("%Y-%m-%d"), step=t(str(c.pdsa_step), lang))
         for c in log.itertuples(index=False)] or [t("no_changes", lang)]
     results = [text_effects.measure_verdict(r, lang) for r in result.table.to_dict("records")
-               if r["note"] != "too_short"]
+               if r["note"] not in ("too_short", "too_early")]
     targets = [_target_text(m, result.series.get(m.measure_id),
                             linked_changes(ds.changes[ds.changes["team_id"] == team], m.measure_id), lang)
                for m in ds.measures[ds.measures["team_id"] == team].itertuples(index=False)]
