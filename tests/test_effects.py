@@ -682,3 +682,21 @@ def test_survey_waves_find_the_true_changes_of_the_sample_survey():
             assert row["significant"] and np.sign(row["diff_pp"]) == np.sign(change), qid
     assert (out["mdd_pp"].between(3, 8)).all()
     assert (out["ci_level"].between(0.95, 1 - 0.05 / len(out) + 1e-12)).all()
+
+
+def test_effects_table_puts_the_verdict_first_and_the_difference_with_its_interval():
+    row = {"measure_name": "Närvaron", "changes": "2", "chart": "p", "unit": "%", "direction": "up",
+           "before": 0.88, "after": 0.93, "expected": 0.89, "n_before": 12, "n_after": 10,
+           "difference": 0.042, "diff_low": 0.020, "diff_high": 0.063, "diff_kind": "pp", "mde": 0.025,
+           "p_value": 0.0004, "detected": True, "improved": True, "worse": False, "note": "", "model": "agree"}
+    table = effects.effects_table(pd.DataFrame([row]), "sv")
+    assert list(table.columns) == ["Mått", "Förändring", "Bedömning", "Före (mätpunkter)", "Efter (mätpunkter)",
+                                   "Förväntat utan förändringen", "Skillnad mot förväntat (95 % KI)",
+                                   "Minsta upptäckbara förbättring"]
+    first = table.iloc[0]
+    assert first["Bedömning"] == "förbättring"
+    assert first["Före (mätpunkter)"] == "88\u00a0% (12)" and first["Efter (mätpunkter)"] == "93\u00a0% (10)"
+    assert first["Skillnad mot förväntat (95 % KI)"] == "+4,2 procentenheter (2,0 till 6,3)"
+    assert first["Minsta upptäckbara förbättring"] == "2,5 procentenheter"
+    english = effects.effects_table(pd.DataFrame([row]), "en").iloc[0]
+    assert english["Difference from expected (95% CI)"] == "+4.2 percentage points (2.0 to 6.3)"

@@ -127,3 +127,18 @@ def test_effects_poster_has_a_box_per_section_in_order():
     assert headings == list(sections)
     assert fig.axes[0].texts[0].get_text() == "Attarpskolan"
     assert "Närvaron ökade" in fig.axes[-1].texts[1].get_text()
+
+
+def test_its_chart_compares_each_later_phase_with_its_own_expected_level():
+    # steps of +3 at t = 13 and +2 at t = 25 without a trend: the dashed line of the second
+    # phase is the level without the second step (13), not the level without any change (10)
+    t = np.arange(1, 37)
+    y = 10 + 3.0 * (t >= 13) + 2.0 * (t >= 25) + np.where(t % 2 == 0, 0.1, -0.1)
+    res = effects.interrupted_time_series(pd.DataFrame({"t": t, "y": y}), y="y", time="t",
+                                          intervention=[13, 25], family="gaussian", trend=False)
+    fig = plots.its_chart(res)
+    dashed = [line for line in fig.axes[0].get_lines() if line.get_linestyle() == "--"]
+    assert len(dashed) == 2
+    assert np.allclose(dashed[0].get_ydata()[1:], 10.0, atol=0.05)
+    assert np.allclose(dashed[1].get_ydata()[1:], 13.0, atol=0.05)
+    assert _labels(fig.axes[0]).count("Utan förändring (förväntat)") == 1

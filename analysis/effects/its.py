@@ -48,9 +48,10 @@ class ITSResult:
     ``table`` also has se (standard error on the link scale), df (residual degrees of freedom of
     the interval, ``inf`` for normal quantiles) and mde (the minimum detectable effect on the
     scale of ``estimate`` for an increase, Bloom 1995: ``(t_{1-alpha/2} + t_{power}) * se``).
-    ``fitted``: time, observed, fitted, counterfactual, segment (0 before the first intervention,
-    k after the k-th), excluded (left out of the fit), on the scale of the measure (rate per
-    exposure, share, or value).
+    ``fitted``: time, observed, fitted, counterfactual (no intervention at all), segment (0 before
+    the first intervention, k after the k-th), excluded (left out of the fit), expected (without
+    the step of the point's own phase: what each change is judged against), on the scale of the
+    measure (rate per exposure, share, or value).
     ``steps``: one row per intervention, on the scale of the measure (see :func:`step_effects`):
     intervention, n_before, before, n_after, after, expected, difference, diff_low, diff_high,
     mde_up, mde_down.
@@ -376,9 +377,13 @@ def interrupted_time_series(
     no_change = np.array([0.0 if n.startswith(("level_", "slope_")) else 1.0 for n in names])
     linear = X @ params.to_numpy()
     fitted, counterfactual = inverse(linear), inverse(X @ (params.to_numpy() * no_change))
+    # expected: each point without the step of its own phase (earlier steps and the trend stay),
+    # the level each change is judged against (see step_effects)
+    own_step = np.array([0.0] + [float(params[f"level_{j}"]) for j in range(len(cuts))])[segment]
     fitted_frame = pd.DataFrame({
         "time": frame[time].to_numpy(), "observed": observed, "fitted": fitted,
         "counterfactual": counterfactual, "segment": segment, "excluded": ~use,
+        "expected": inverse(linear - own_step),
     })
     steps = step_effects(linear, observed, segment, use, weights, inverse,
                          [float(params[f"level_{j}"]) for j in range(len(cuts))],

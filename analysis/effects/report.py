@@ -107,9 +107,11 @@ def report_items(ds, team: str, result: TeamEffects, lang: str | None = None) ->
 def effects_table(table: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
     """``team_effects(...).table`` as a report table (localised columns, formatted values).
 
-    The levels are those the estimate is about (the change's own phase and the one before), the
-    expected level is the model's without the change, and the difference is shown on the
-    measure's scale (percentage points, percent, or the measure's unit) with its 95 % CI.
+    The verdict comes first (narrow screens). The levels are those the estimate is about (the
+    change's own phase and the one before; the number of points in brackets), the expected level
+    is the model's without the change, and the difference is shown on the measure's scale
+    (percentage points, percent, or the measure's unit) with its 95 % CI in brackets. The
+    p-value stays in ``team_effects(...).table``: the interval says the same.
     """
     from ..text import effects as text_effects
     from ..text import t
@@ -117,18 +119,19 @@ def effects_table(table: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
     out = []
     for r in table.to_dict("records"):
         kind = r.get("diff_kind") or "difference"
+        difference = text_effects.format_effect(r.get("difference"), kind, r["unit"], lang)
+        interval = text_effects.format_interval(r.get("diff_low"), r.get("diff_high"), kind, lang)
         out.append({
             t("effects_col_measure", lang): r["measure_name"],
             t("effects_col_change", lang): r["changes"],
-            t("effects_col_points", lang): f"{r['n_before']}/{r['n_after']}",
-            t("effects_col_before", lang): text_effects.format_level(r["before"], r["chart"], r["unit"], lang),
-            t("effects_col_after", lang): text_effects.format_level(r["after"], r["chart"], r["unit"], lang),
-            t("effects_col_expected", lang): text_effects.format_level(r.get("expected"), r["chart"], r["unit"], lang),
-            t("effects_col_effect", lang): text_effects.format_effect(r.get("difference"), kind, r["unit"], lang),
-            t("effects_col_ci", lang): text_effects.format_interval(r.get("diff_low"), r.get("diff_high"), kind, lang),
-            t("effects_col_p", lang): text_effects.format_p(r["p_value"], lang),
-            t("effects_col_mde", lang): text_effects.format_effect(r.get("mde"), kind, r["unit"], lang, signed=False),
             t("effects_col_verdict", lang): text_effects.short_verdict(r, lang),
+            t("effects_col_before_points", lang):
+            text_effects.format_level(r["before"], r["chart"], r["unit"], lang) + f" ({r['n_before']})",
+            t("effects_col_after_points", lang):
+            text_effects.format_level(r["after"], r["chart"], r["unit"], lang) + f" ({r['n_after']})",
+            t("effects_col_expected", lang): text_effects.format_level(r.get("expected"), r["chart"], r["unit"], lang),
+            t("effects_col_effect", lang): difference if interval == "–" else f"{difference} ({interval})",
+            t("effects_col_mde", lang): text_effects.format_effect(r.get("mde"), kind, r["unit"], lang, signed=False),
         })
     return pd.DataFrame(out)
 

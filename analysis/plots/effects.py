@@ -27,7 +27,8 @@ def _number_axis(ax) -> None:
 def its_chart(its, title: str | None = None, *, as_percent: bool = False,
               change_labels: Sequence[str] | None = None, ylabel: str | None = None,
               multiply: float = 1.0, ax=None):
-    """Observed points, the fitted segmented model and the counterfactual (dashed) of an ITS.
+    """Observed points, the fitted segmented model and, dashed, each phase's expected level without
+    its change (the level the verdict compares with) of an ITS.
 
     Parameters
     ----------
@@ -38,8 +39,9 @@ def its_chart(its, title: str | None = None, *, as_percent: bool = False,
     change_labels : one label per intervention (default "Förändring 1", ...).
     """
     fitted = its.fitted.copy()
-    for column in ("observed", "fitted", "counterfactual"):
-        fitted[column] = fitted[column] * multiply
+    for column in ("observed", "fitted", "counterfactual", "expected"):
+        if column in fitted.columns:
+            fitted[column] = fitted[column] * multiply
     if ax is None:
         fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 3.8))
     else:
@@ -56,12 +58,16 @@ def its_chart(its, title: str | None = None, *, as_percent: bool = False,
         ax.plot(seg["time"], seg["fitted"], color=PALETTE["centre"], linewidth=2,
                 label=t("effects_fitted") if first else None)
         first = False
-    after = fitted[fitted["segment"] > 0]
-    if not after.empty:
-        start = fitted[fitted["segment"] == 0].tail(1)
-        cf = pd.concat([start, after])
-        ax.plot(cf["time"], cf["counterfactual"], color=PALETTE["highlight"], linewidth=2,
-                linestyle="--", label=t("effects_counterfactual"))
+    # each phase after a change against the level expected without that change (dashed), drawn
+    # on from the model at the end of the phase before: what the verdict compares with
+    expected = "expected" if "expected" in fitted.columns else "counterfactual"
+    label = t("effects_counterfactual")
+    for k in sorted(k for k in fitted["segment"].unique() if k > 0):
+        own = fitted[fitted["segment"] == k]
+        start = fitted[fitted["segment"] == k - 1].tail(1)
+        ax.plot(list(start["time"]) + list(own["time"]), list(start["fitted"]) + list(own[expected]),
+                color=PALETTE["highlight"], linewidth=2, linestyle="--", label=label)
+        label = None
     labels = list(change_labels) if change_labels else [
         t("effects_change_marker", no=i + 1) for i in range(len(its.interventions))]
     for k, label in enumerate(labels, start=1):

@@ -75,6 +75,8 @@ LABELS = {
     "effects_col_change": {"sv": "Förändring", "en": "Change"},
     "effects_col_before": {"sv": "Före", "en": "Before"},
     "effects_col_after": {"sv": "Efter", "en": "After"},
+    "effects_col_before_points": {"sv": "Före (mätpunkter)", "en": "Before (points)"},
+    "effects_col_after_points": {"sv": "Efter (mätpunkter)", "en": "After (points)"},
     "effects_col_points": {"sv": "Mätpunkter före/efter", "en": "Points before/after"},
     "effects_col_estimate": {"sv": "Skattad effekt", "en": "Estimated effect"},
     "effects_col_ci": {"sv": "95 % KI", "en": "95% CI"},
@@ -87,7 +89,7 @@ LABELS = {
     "effects_col_mdd": {"sv": "Minsta upptäckbara skillnad", "en": "Minimum detectable difference"},
     "effects_col_subgroup": {"sv": "Grupp", "en": "Group"},
     "effects_col_expected": {"sv": "Förväntat utan förändringen", "en": "Expected without the change"},
-    "effects_col_effect": {"sv": "Skillnad mot förväntat", "en": "Difference from expected"},
+    "effects_col_effect": {"sv": "Skillnad mot förväntat (95 % KI)", "en": "Difference from expected (95% CI)"},
     "effects_col_mde": {"sv": "Minsta upptäckbara förbättring", "en": "Smallest detectable improvement"},
     "effects_pp": {"sv": "{value} procentenheter", "en": "{value} percentage points"},
     "effects_interval": {"sv": "{low} till {high}", "en": "{low} to {high}"},
@@ -166,19 +168,10 @@ LABELS = {
     "effects_model_agree": {
         "sv": "Modell: segmenterad regression med trend (avbruten tidsserie): nivån efter förändringen "
               "jämförs med den nivå som trenden före förändringen pekade mot. En förbättring påstås bara "
-              "när också nivån efter är säkert bättre än nivån före (fasjämförelse). Varför: i simulerade "
-              "serier där sanningen är känd påstod en jämförelse utan trend förbättring i nästan alla "
-              "serier som bara fortsatte en pågående förbättring, och trendmodellen ensam gjorde det i "
-              "de flesta serier med en säsongsdipp i slutet av utgångsläget; med båda kraven blev det "
-              "högst några procent (metodbeskrivningen, docs/methods.md).",
+              "när nivån efter också är säkert bättre än nivån före.",
         "en": "Model: segmented regression with a trend (interrupted time series): the level after the "
               "change is compared with the level the trend before the change pointed to. An improvement "
-              "is only claimed when the level after is also clearly better than the level before (phase "
-              "comparison). Why: in simulated series whose truth is known, a comparison without a trend "
-              "claimed an improvement in nearly every series that merely continued an improvement under "
-              "way, and the trend model alone did so in most series with a seasonal dip at the end of the "
-              "baseline; with both required it was at most a few percent (methods description, "
-              "docs/methods.md).",
+              "is only claimed when the level after is also clearly better than the level before.",
     },
     "effects_target_reached": {"sv": "Senaste fasen ligger på {level}: målet {target} är nått.",
                                "en": "The latest phase is at {level}: the target {target} is reached."},
@@ -289,15 +282,27 @@ LABELS = {
         "sv": "Metod: segmenterad regression med trend (kvasi-binomial för andelar, kvasi-Poisson för antal "
               "och takter, minsta kvadrat för mätvärden), 95 % konfidensintervall från t-fördelningen. "
               "Skillnaden visas mot den nivå modellen förväntar utan förändringen: i procentenheter för "
-              "andelar, i procent för antal och takter, i måttets enhet för mätvärden. Minsta upptäckbara "
-              "förbättring: den förbättring som upptäcks i 4 fall av 5 (Bloom 1995). Enkätens andelar "
-              "jämförs med Newcombes hybrida score-intervall.",
+              "andelar, i procent för antal och takter, i måttets enhet för mätvärden. En förbättring "
+              "påstås bara när både trendmodellen och jämförelsen av nivån före och efter visar den. "
+              "Varför: i simulerade team där sanningen är känd påstod en jämförelse utan trend en "
+              "förbättring i nästan alla serier som bara fortsatte en förbättring som redan pågick, och "
+              "trendmodellen ensam gjorde det i de flesta serier med en säsongsdipp i slutet av "
+              "utgångsläget; med båda kraven blev det högst några procent (metodbeskrivningen, "
+              "docs/methods.md). Minsta upptäckbara förbättring: den förbättring som upptäcks minst 4 "
+              "gånger av 5 (Bloom 1995, beräknad för 85 % styrka). Enkätens andelar jämförs med "
+              "Newcombes hybrida score-intervall.",
         "en": "Method: segmented regression with a trend (quasi-binomial for shares, quasi-Poisson for counts "
               "and rates, least squares for measured values), 95% confidence intervals from the t "
               "distribution. The difference is shown against the level the model expects without the "
               "change: in percentage points for shares, in percent for counts and rates, in the measure's "
-              "unit for measured values. Smallest detectable improvement: the improvement found 4 times in "
-              "5 (Bloom 1995). The survey's shares are compared with Newcombe's hybrid score interval.",
+              "unit for measured values. An improvement is only claimed when both the trend model and the "
+              "comparison of the levels before and after show it. Why: in simulated teams whose truth is "
+              "known, a comparison without a trend claimed an improvement in nearly every series that "
+              "merely continued an improvement already under way, and the trend model alone did so in most "
+              "series with a seasonal dip at the end of the baseline; with both required it was at most a "
+              "few percent (methods description, docs/methods.md). Smallest detectable improvement: the "
+              "improvement found at least 4 times in 5 (Bloom 1995, computed for 85% power). The survey's "
+              "shares are compared with Newcombe's hybrid score interval.",
     },
 }
 
