@@ -162,8 +162,9 @@ def baseline_summary(
     centre is the centre line of the chart kind the measure declares, computed on the baseline
     (``spc.chart``): median for run and G charts, mean for I, X̄, S, C and T charts, the pooled
     proportion Σnumerator/Σdenominator for P charts, the pooled rate for U charts. The verdict
-    comes from a run chart of the baseline with Anhøj's rules (Anhøj & Olesen 2014): ``stable`` without a runs signal, ``unstable`` with one, ``too_few``
-    with fewer than ``min_points`` periods (no verdict is drawn). Completeness counts the
+    comes from a run chart of the baseline with Anhøj's rules (Anhøj & Olesen 2014): ``stable``
+    without a runs signal, ``unstable`` with one, ``too_few`` with fewer than ``min_points``
+    periods (no verdict is drawn). Completeness counts the
     periods (week or month) between the first and last baseline period without a value.
 
     Returns measure_id, measure_name, measure_type, chart, unit, frequency, direction, target,
