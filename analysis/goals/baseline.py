@@ -156,15 +156,13 @@ def baseline_summary(
 ) -> pd.DataFrame:
     """One row per measure of ``team_id``: its baseline period, centre, verdict and completeness.
 
-    The baseline is every period before the period in which the first change meant to move the
-    measure starts (``analysis.measures``; a measure no change names counts from the team's first
-    change; the whole series without a change); ``first_change`` is that change's date. The
-    centre is the centre line of the chart kind the measure declares, computed on the baseline
-    (``spc.chart``): median for run and G charts, mean for I, X̄, S, C and T charts, the pooled
-    proportion Σnumerator/Σdenominator for P charts, the pooled rate for U charts. The verdict
-    comes from a run chart of the baseline with Anhøj's rules (Anhøj & Olesen 2014): ``stable``
-    without a runs signal, ``unstable`` with one, ``too_few`` with fewer than ``min_points``
-    periods (no verdict is drawn). Completeness counts the
+    The baseline is the rule of ``analysis.measures``: every period before the one the first change
+    meant to move the measure starts in. The centre is the centre line of the chart kind the measure
+    declares, computed on the baseline (``spc.chart``): median for run and G charts, mean for I,
+    X̄, S, C and T charts, the pooled proportion Σnumerator/Σdenominator for P charts, the pooled
+    rate for U charts. The verdict comes from a run chart of the baseline with Anhøj's rules
+    (Anhøj & Olesen 2014): ``stable`` without a runs signal, ``unstable`` with one, ``too_few``
+    with fewer than ``min_points`` periods (no verdict is drawn). Completeness counts the
     periods (week or month) between the first and last baseline period without a value.
 
     Returns measure_id, measure_name, measure_type, chart, unit, frequency, direction, target,
