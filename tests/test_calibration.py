@@ -1,9 +1,9 @@
 """A seeded slice of the calibration study of the effect verdicts (analysis.effects.calibration).
 
 The full study (benchmarks/calibration.py, ``make bench``; the table in docs/methods.md) runs
-every scenario 1,000 times. Here a few scenarios run 50-80 times per chart family through the
-same public path (raw CSV files -> load_dataset -> team_effects) and must hold the acceptance
-thresholds of issue 12:
+every scenario 200-500 times (the steps of the stated MDE 1,000 times). Here a few scenarios run
+50-80 times per chart family through the same public path (raw CSV files -> load_dataset ->
+team_effects) and must hold the acceptance thresholds of issue 12:
 
 * every null scenario at most 10 % "förbättring". The full study measures 0-5 % for these
   scenarios with the default policy, so with 50 replicates a true rate of 5 % exceeds 10 %

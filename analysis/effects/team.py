@@ -29,7 +29,7 @@ MODEL_POLICY = "agree"
 # formula is exact for the t test (noncentral t) with a known SE, but the report states it with
 # the SE estimated from the team's own residuals, and the median estimate is below the truth
 # (sqrt(chi2_{0.5, df} / df): 0.984 at df 21, 0.974 at df 13). Computed for 85 % power, the step
-# of the median stated MDE of an i chart is found only 83.9 % (12 + 12) and 83.1 % (8 + 8) of the
+# of the median stated MDE of an i chart is found only 83.8 % (12 + 12) and 83.1 % (8 + 8) of the
 # time in theory, and was found 79.6 +/- 1.8 % in the calibration study. Computed for 90 % power
 # (the higher of Cohen's two conventional levels) it is found 89.1 % and 88.5 % in theory, so
 # "found at least 4 times in 5" holds at the stated MDE (docs/methods.md, "Effect verdicts").
