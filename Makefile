@@ -53,6 +53,7 @@ format: $(STAMP) ## Format the code with ruff
 
 bench: $(STAMP) ## Run the benchmarks (prints times and ratios) and the effect-verdict calibration study (~50 min)
 	$(BIN)/python benchmarks/spc_many.py
+	$(BIN)/python benchmarks/dataset_load.py
 	$(BIN)/python benchmarks/surveys.py
 	$(BIN)/python benchmarks/privacy.py
 	$(BIN)/python benchmarks/waves_calibration.py
