@@ -97,7 +97,7 @@ def survey_ties_texts(ctx: ReportContext, team_id: str, waves: bool = False) -> 
     ds, lang = ctx.dataset, ctx.lang
     ties = ds.team_surveys(team_id)
     if waves:
-        ties = ties[[bool(ds.codebook(s).waves) for s in ties["survey_id"]]]
+        ties = ties[ties["survey_id"].map(lambda s: bool(ds.codebook(s).waves)).astype(bool)]
     out = []
     for r in ties.to_dict("records"):
         title = ds.codebook(r["survey_id"]).label(lang)

@@ -188,6 +188,7 @@ def overview_texts(survey: Survey, min_count: int, lang: str | None = None) -> l
     design, how shares are counted."""
 
     out: list = respondents_texts(survey, min_count, lang)
+    n = len(survey.respondents)
     if survey.is_census:
         out.append(census_note(survey.codebook.population or n, n, lang))
     else:
