@@ -23,10 +23,10 @@ from .codebook import (
     ALL,
     ANY,
     BOTTOM_BOX,
-    POSITIVE,
     CENSUS_METHOD,
     CHOICE_TYPES,
     CODEBOOK,
+    POSITIVE,
     TOOLS,
     TOP_BOX,
     TYPES,
@@ -36,7 +36,15 @@ from .codebook import (
     Question,
     load_codebook,
 )
-from .labels import group_count, group_label, group_title, group_titles, item_label, option_label, question_ids
+from .labels import (
+    group_count,
+    group_label,
+    group_title,
+    group_titles,
+    item_label,
+    option_label,
+    question_ids,
+)
 from .reading import Survey, check_survey, find_surveys, load_survey, survey_folder
 from .summary import (
     FreeText,

@@ -17,7 +17,13 @@ from .. import effects, plots
 from ..measures import SHARE_KINDS, pooled_level
 from ..text import effects as text_effects
 from ..text import label, level, number, percent, t
-from .common import changes_section, driver_blocks, municipality_names, survey_ties_texts, team_survey_ids
+from .common import (
+    changes_section,
+    driver_blocks,
+    municipality_names,
+    survey_ties_texts,
+    team_survey_ids,
+)
 from .context import ReportContext
 from .sections import Bullets, Figure, Note, Page, Paragraph, Section, Table
 from .survey_tables import respondents_texts
