@@ -10,6 +10,8 @@ coverage of the level change's 95 % CI for each interval method on flat series.
     python benchmarks/calibration.py --reps 100 --power-reps 100 --compare-reps 50 --coverage-reps 100
     python benchmarks/calibration.py --write docs/methods.md   # also rewrite the tables there
     python benchmarks/calibration.py --jobs 4             # families in parallel processes
+    python benchmarks/calibration.py --families i --scenarios step_100 short_step --compare-reps 0 \
+        --coverage-reps 0                                 # re-run only some cells (prints, never --write)
 
 Prints markdown tables, the acceptance check (exit status 1 when a threshold fails) and timings
 (seconds per verdict, and against one plain segmented regression fitted in the same run).
@@ -40,14 +42,14 @@ POLICY_NAMES = {"agree": "trend model and phase comparison agree (the reports' p
 
 
 def _family(args: tuple) -> tuple[pd.DataFrame, dict, float, int]:
-    family, reps, compare_reps, power_reps, seed = args
+    family, reps, compare_reps, power_reps, seed, scenarios = args
     start = time.perf_counter()
-    summary, verdicts, mdes = cal.study([family], reps=reps, seed=seed, policies=(MODEL_POLICY,),
+    summary, verdicts, mdes = cal.study([family], scenarios, reps=reps, seed=seed, policies=(MODEL_POLICY,),
                                         power_reps=power_reps)
     frames = [verdicts]
     if compare_reps:
         others = tuple(p for p in POLICY_NAMES if p != MODEL_POLICY)
-        for scenario in cal.SCENARIOS:
+        for scenario in [cal.BY_NAME[s] for s in scenarios] if scenarios else cal.SCENARIOS:
             mde = mdes[(family, scenario.phases[:2])]
             frames.append(cal.judge(family, scenario, mde, reps=compare_reps, seed=seed + 1, policies=others))
     verdicts = pd.concat(frames, ignore_index=True)
@@ -130,11 +132,17 @@ def main() -> int:
     parser.add_argument("--coverage-reps", type=int, default=400, help="replicates per interval cell (0: skip)")
     parser.add_argument("--seed", type=int, default=20240601)
     parser.add_argument("--jobs", type=int, default=1, help="families in parallel processes")
+    parser.add_argument("--families", nargs="+", choices=cal.FAMILIES, default=list(cal.FAMILIES),
+                        help="only these chart families")
+    parser.add_argument("--scenarios", nargs="+", choices=list(cal.BY_NAME),
+                        help="only these scenarios (a partial run: the tables are printed, --write refused)")
     parser.add_argument("--write", type=Path, help=f"rewrite the block between {BEGIN} and {END} of this file")
     args = parser.parse_args()
+    if args.write and (args.scenarios or set(args.families) != set(cal.FAMILIES)):
+        parser.error("--write rewrites the whole documented study; run every family and scenario for it")
 
     start = time.perf_counter()
-    jobs = [(f, args.reps, args.compare_reps, args.power_reps, args.seed) for f in cal.FAMILIES]
+    jobs = [(f, args.reps, args.compare_reps, args.power_reps, args.seed, args.scenarios) for f in args.families]
     if args.jobs > 1:
         with ProcessPoolExecutor(args.jobs) as pool:
             results = list(pool.map(_family, jobs))

@@ -290,7 +290,7 @@ LABELS = {
               "trendmodellen ensam gjorde det i de flesta serier med en säsongsdipp i slutet av "
               "utgångsläget; med båda kraven blev det högst några procent (metodbeskrivningen, "
               "docs/methods.md). Minsta upptäckbara förbättring: den förbättring som upptäcks minst 4 "
-              "gånger av 5 (Bloom 1995, beräknad för 85 % styrka). Enkätens andelar jämförs med "
+              "gånger av 5 (Bloom 1995, beräknad för 90 % styrka eftersom brusets storlek skattas ur teamets egna data). Enkätens andelar jämförs med "
               "Newcombes hybrida score-intervall.",
         "en": "Method: segmented regression with a trend (quasi-binomial for shares, quasi-Poisson for counts "
               "and rates, least squares for measured values), 95% confidence intervals from the t "
@@ -302,7 +302,7 @@ LABELS = {
               "merely continued an improvement already under way, and the trend model alone did so in most "
               "series with a seasonal dip at the end of the baseline; with both required it was at most a "
               "few percent (methods description, docs/methods.md). Smallest detectable improvement: the "
-              "improvement found at least 4 times in 5 (Bloom 1995, computed for 85% power). The survey's "
+              "improvement found at least 4 times in 5 (Bloom 1995, computed for 90% power because the noise is estimated from the team's own data). The survey's "
               "shares are compared with Newcombe's hybrid score interval.",
     },
 }
