@@ -75,7 +75,9 @@ def _group_title(survey, by: str, lang: str) -> str:
 
 
 def _title(ax, survey, question_id: str, lang: str) -> None:
-    ax.set_title(_wrap(survey.codebook.question(question_id).label(lang), 70, TITLE_CHARS), loc="left")
+    from ..surveys import item_label  # a down item says which answers count as positive
+
+    ax.set_title(_wrap(item_label(survey, question_id, lang), 70, TITLE_CHARS), loc="left")
 
 
 def survey_bars(summary: pd.DataFrame, survey, question_id: str, lang: str | None = None,
@@ -273,7 +275,7 @@ def survey_likert(summary: pd.DataFrame, survey, questions: Sequence[str] | str,
         xlabel += "\n" + _wrap(t("survey_collapsed_note", lang), 110, limit=None)
     all_reversed = len(reversed_items) == len(questions)
     if reversed_items and not all_reversed:
-        xlabel += "\n" + _wrap(t("survey_reversed_chart_note", lang), 110, limit=None)
+        xlabel += "\n" + _wrap(t("survey_reversed_chart_note", lang), 90, limit=None)
     ax.set_xlabel(xlabel)
     if title:
         ax.set_title(_wrap(title, 70, TITLE_CHARS), loc="left")
@@ -292,8 +294,9 @@ def survey_likert(summary: pd.DataFrame, survey, questions: Sequence[str] | str,
         for code, box in boxes:
             label = plain(" + ".join(q0.option(c).label(lang) for c in box))
             handles.append(Patch(facecolor=colour_of[code], hatch="///", edgecolor="white", label=label))
+    extra_lines = xlabel.count("\n")  # the axis label grows downwards; the legend goes under it
     _legend_below(ax, fig, handles, ncol=min(len(handles), 4 if collapsed_any else 5),
-                  gap_in=0.75 if collapsed_any else 0.55)
+                  gap_in=0.55 + 0.2 * extra_lines)
     return fig
 
 
