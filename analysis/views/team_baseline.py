@@ -86,8 +86,11 @@ def baseline_table(summary: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("goals_col_chart", lang): str(r["chart"]).upper() if r["chart"] != "run" else "run",
             t("goals_col_baseline_period", lang): period,
             t("goals_col_n_points", lang): int(r["n_points"]),
+            # the centre line of the chart drawn below (its median), then the pooled level
             t("goals_col_centre", lang): (f"{baseline_level_text(r['centre'], r, lang)} "
                                           f"({t('goals_centre_' + r['centre_kind'], lang)})"),
+            t("goals_col_level", lang): (f"{baseline_level_text(r['level'], r, lang)} "
+                                         f"({t('goals_centre_' + r['level_kind'], lang)})"),
             t("goals_col_verdict", lang): baseline_verdict_text(r, lang),
             t("goals_col_completeness", lang): percent(complete, 0, lang),
             t("goals_col_missing", lang): missing or t("goals_none_missing", lang),
