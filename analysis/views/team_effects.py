@@ -103,15 +103,16 @@ def waves_section(ctx: ReportContext, survey_id: str) -> Section:
     """A survey with waves: the first wave against the last, item by item (Newcombe interval at
     each item's Holm level), and for whom (by each subgroup)."""
     lang, survey = ctx.lang, ctx.dataset.survey(survey_id)
+    codebook = survey.codebook
+    first, last = codebook.waves[0].label(lang), codebook.waves[-1].label(lang)
     waves = effects.survey_waves(survey, min_count=ctx.min_count, lang=lang)
     for_whom = Section(ctx.t("effects_for_whom_section"), (
         *(Table(waves_table(effects.for_whom(survey, waves, group, min_count=ctx.min_count, lang=lang), lang,
-                            by=[group], survey=survey), caption=survey.codebook.question(group).label(lang))
-          for group in survey.codebook.subgroups),
-        Note(ctx.t("suppressed_note", n=ctx.min_count)), Note(ctx.t("effects_caveat_waves"))), level=3)
-    codebook = survey.codebook
-    title = ctx.t("effects_waves_section", survey=codebook.label(lang),
-                  first=codebook.waves[0].label(lang), last=codebook.waves[-1].label(lang))
+                            by=[group], survey=survey), caption=codebook.question(group).label(lang))
+          for group in codebook.subgroups),
+        Note(ctx.t("suppressed_note", n=ctx.min_count)),
+        Note(ctx.t("effects_caveat_waves", first=first, last=last))), level=3)
+    title = ctx.t("effects_waves_section", survey=codebook.label(lang), first=first, last=last)
     return Section(title, (
         *(Paragraph(text) for text in respondents_texts(survey, ctx.min_count, lang)),
         Table(waves_table(waves, lang, survey=survey)),
