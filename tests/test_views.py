@@ -92,7 +92,8 @@ def test_the_view_shows_what_the_report_showed_before_the_views(view, notebook, 
     # CI, smallest detectable improvement), as branch i12-effects' team_effects_attarp.html has;
     # issue 16 named the effect report's wave section after the survey and its own waves (it said
     # "september jämfört med december" whatever the waves); the baseline table's centre line is
-    # its chart's median, beside the pooled level (issue 16: one centre line per chart).
+    # its chart's median, beside the pooled level (issue 16: one centre line per chart); the
+    # survey section is "Teamets enkäter" (the surveys tied to the team, not "its area").
     before = json.loads((FIXTURES / f"{published}.json").read_text(encoding="utf-8"))
     assert outline(view.build(contexts(notebook, **params))) == before
 
