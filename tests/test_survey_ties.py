@@ -327,3 +327,10 @@ def test_a_survey_without_waves_still_says_how_many_answered(tmp_path):
                                           forms_rows()))
     # eight respondents (forms_rows)
     assert [str(x) for x in survey_tables.respondents_texts(sv, 5, "sv")] == ["8 personer besvarade enkäten."]
+
+
+def test_the_survey_report_says_when_a_survey_without_waves_was_answered():
+    # the sample's parent codebook: fielded: [2022-03-07, 2022-03-28]
+    sv = report.context("survey", survey="parents", data_dir=SAMPLE).dataset.survey("parents")
+    texts = [str(x) for x in survey_tables.overview_texts(sv, 5, "sv")]
+    assert texts[:2] == ["205 personer besvarade enkäten.", "Enkäten besvarades 2022-03-07 – 2022-03-28."]

@@ -54,6 +54,7 @@ LABELS: dict[str, dict[str, str]] = {
         "sv": "{n} personer besvarade enkäten.",
         "en": "{n} people answered the survey.",
     },
+    "survey_fielded_text": {"sv": "Enkäten besvarades {period}.", "en": "The survey was answered {period}."},
     "survey_respondents_waves": {"sv": "Svarande per mättillfälle:", "en": "Respondents per wave:"},
     "survey_respondents_waves_not_added": {
         "sv": "Samma personer kan ha svarat vid flera mättillfällen; antalen läggs därför inte ihop.",

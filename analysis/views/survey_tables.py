@@ -188,6 +188,9 @@ def overview_texts(survey: Survey, min_count: int, lang: str | None = None) -> l
     design, how shares are counted."""
 
     out: list = respondents_texts(survey, min_count, lang)
+    if survey.codebook.fielded is not None and not survey.has_waves:  # when (the waves name theirs)
+        first, last = (f"{d:%Y-%m-%d}" for d in survey.codebook.fielded)
+        out.append(t("survey_fielded_text", lang, period=first if first == last else f"{first} – {last}"))
     n = len(survey.respondents)
     if survey.is_census:
         out.append(census_note(survey.codebook.population or n, n, lang))
