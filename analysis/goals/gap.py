@@ -200,7 +200,10 @@ def survey_goals(goals: pd.DataFrame, shares: pd.DataFrame, measured: pd.Timesta
 
     for goal in picked.itertuples(index=False):
         match = shares[shares["source"] == goal.source]
-        direction = str(goal.direction) if pd.notna(goal.direction) else "up"
+        # a goal without a direction follows its survey item's (direction: down in the codebook)
+        item_direction = get(match, "direction") if not match.empty else pd.NA
+        direction = (str(goal.direction) if pd.notna(goal.direction)
+                     else str(item_direction) if pd.notna(item_direction) else "up")
         target = float(goal.target_value)
         base = {"goal_id": goal.goal_id, "title_sv": goal.title_sv, "title_en": goal.title_en,
                 "kind": goal.kind, "source": goal.source, "municipality_code": pd.NA,
@@ -340,12 +343,13 @@ def survey_shares(goals: pd.DataFrame, data_dir, load=None) -> pd.DataFrame:
 
     Returns source, x, n, population (a census: N from its codebook; NA for a sample), share,
     method, and for a survey with waves baseline_x, baseline_n, wave, baseline_wave: the input
-    of :func:`survey_goals`. ``load``: how to read a survey by id (``Dataset.survey``).
+    of :func:`survey_goals`, and ``direction`` (which way is better for a Likert item's share,
+    from its codebook; NA otherwise). ``load``: how to read a survey by id (``Dataset.survey``).
     """
     from .. import surveys
 
     cols = ["source", "x", "n", "population", "share", "method", "baseline_x", "baseline_n",
-            "wave", "baseline_wave"]
+            "wave", "baseline_wave", "direction"]
     rows = []
     src = goals["source"].astype("string")
     for source in goals.loc[src.str.startswith("survey:").fillna(False), "source"].drop_duplicates():

@@ -18,6 +18,7 @@ from .codebook import (
     CENSUS_METHOD,
     CHOICE_TYPES,
     CODEBOOK,
+    POSITIVE,
     TOP_BOX,
     WILSON_METHOD,
 )
@@ -433,7 +434,11 @@ def share_of(survey: Survey, question_id: str, option: str) -> tuple[int, int]:
         per = chosen.groupby(keys, observed=True)["option"].nunique()
         x = int((per >= 1).sum()) if option == ANY else int((per == len(real)).sum())
         return x, int(n)
-    if option != TOP_BOX:
+    if option == POSITIVE:
+        if q.type != "likert":
+            raise ValueError(f"'{POSITIVE}' works for Likert items; {question_id!r} is {q.type}")
+        option = q.positive_box
+    if option not in (TOP_BOX, BOTTOM_BOX):
         q.option(option)  # raises a clear KeyError for an unknown option
     s = summarise(survey, questions=[question_id], min_count=None)
     row = s[s["option"] == option]
@@ -490,7 +495,25 @@ def resolve_source(source: str, data_dir: str | Path, level: float = 0.95, *,
         bound_low = bound_high = float("nan")
     return {"x": x, "n": n, "share": share, "ci_low": low, "ci_high": high, "method": method,
             "population": population if population else pd.NA, "bound_low": bound_low,
-            "bound_high": bound_high, **baseline}
+            "bound_high": bound_high, "direction": source_direction(survey.codebook.question(question_id), option),
+            **baseline}
+
+
+def source_direction(question, option: str):
+    """Which way is better for the share of ``option`` of a Likert item: ``positive`` is
+    always "up"; the top box (and an agreeing step) follows the item's ``direction``, the bottom
+    box (a disagreeing step) the opposite. NA for other questions (the goal must say)."""
+    if question.type != "likert":
+        return pd.NA
+    if option == POSITIVE:
+        return "up"
+    flip = {"up": "down", "down": "up"}
+    codes = [o.code for o in question.answer_options]
+    low_end = option == BOTTOM_BOX or (option in codes and codes.index(option) < (len(codes) - 1) / 2)
+    middle = option in codes and codes.index(option) == (len(codes) - 1) / 2
+    if middle:
+        return pd.NA
+    return flip[question.direction] if low_end else question.direction
 
 
 @dataclass(frozen=True)
