@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
-from . import spc, text
+from . import clock, spc, text
 from .config import ConfigError, load_config
 from .io import DataError, atomic_path, excel_safe, restore_formula
 from .measures import RATIO_KINDS, is_ratio, is_share
@@ -227,7 +226,7 @@ def add_note(dataset, team: str, measure: str, period, note: str) -> pd.DataFram
         raise ValueError(f"{period:%Y-%m-%d} is not a measured period of {measure!r}")
     existing = load_notes(dataset, team)
     new = pd.DataFrame([{"team_id": team, "measure_id": measure, "period": period, "note": note,
-                         "added": datetime.now().strftime("%Y-%m-%d %H:%M")}])
+                         "added": clock.now().strftime("%Y-%m-%d %H:%M")}])
     frame = pd.concat([existing, new], ignore_index=True) if not existing.empty else new
     path = notes_path(dataset, team)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -249,7 +248,7 @@ def _notes_for(notes: pd.DataFrame | None, selection: Selection) -> pd.DataFrame
 
 def _stem(view: View) -> str:
     s = view.selection
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     return re.sub(r"[^a-z0-9_-]+", "-", f"{s.team}_{s.measure}_{stamp}".lower())
 
 

@@ -21,20 +21,18 @@ import base64
 import io as _io
 import subprocess
 from collections.abc import Iterable, Mapping
-from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from . import __version__, text
+from . import __version__, clock, text
 from .config import ConfigError, load_config
 from .text import escape, t
 from .views.context import ReportContext
 from .views.sections import Bullets, Figure, Note, Page, Paragraph, Section, Table
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
+STOCKHOLM = clock.STOCKHOLM
 
 # Which parameters each notebook takes; `lang` and `data_dir` are common to all.
 NOTEBOOK_PARAMS: dict[str, dict[str, str]] = {
@@ -307,7 +305,7 @@ def provenance_info(dataset, params: Mapping[str, Any], config=None) -> dict[str
     ``workbook.yml`` the report ran under (default: read it)."""
     config = config or load_config()
     info: dict[str, Any] = {
-        "generated": datetime.now(STOCKHOLM).strftime("%Y-%m-%d %H:%M %Z"),
+        "generated": clock.shown(clock.now()),
         "git_commit": _git_commit(config.root),
         "package_version": __version__,
         "data_source": f"{dataset.source}: {dataset.folder}",
