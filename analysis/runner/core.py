@@ -18,7 +18,7 @@ from .. import clock
 from ..config import LANGUAGES, PLAIN_NAME, Config, ConfigError, has_data, load_config
 from . import plan as planmod
 from .build import STYLE_FILE, build_report, public_error
-from .index import atomic_write, entry_base, entry_lang, read_index, report_base, write_index
+from .index import atomic_write, entry_lang, kept_entries, read_index, report_base, write_index
 
 LOG_KEEP = 50
 EXECUTED_DIR = "_executed"
@@ -489,11 +489,8 @@ def _run_locked(config: Config, options: RunOptions, started: float, tty: bool |
         # reports no longer in the plan leave the index; a report in another language (built by
         # an earlier --lang run) stays while its report is in the plan, marked out of date when
         # the data or the code have changed since
-        bases = {report_base(p.job.name, lang, default_lang) for p in planned}
-        index["reports"] = {k: v for k, v in index["reports"].items()
-                            if entry_base(k, v, default_lang) in bases
-                            and (entry_lang(k, v, default_lang) != lang
-                                 or k in {p.job.name for p in planned})}
+        index["reports"] = kept_entries(index["reports"], [p.job.name for p in planned], lang,
+                                        default_lang)
         current = {"data": context["plan_cache"]["data"], "code": context["code"]}
         for name, entry in index["reports"].items():
             if entry_lang(name, entry, default_lang) != lang and entry.get("html"):

@@ -26,6 +26,7 @@ KINDS = ("county", "team_baseline", "team_effects", "survey", "gap_analysis")
 #: The order of the reports about the whole network (before the teams).
 NETWORK_ORDER = ("county", "survey", "gap_analysis")
 TEAM_ORDER = ("team_baseline", "team_effects")
+REGION_CODE = "0006"  # Region Jönköpings län (schemas.REGION_CODE; not imported: pandas)
 
 
 def read_index(outputs: Path) -> dict[str, Any]:
@@ -70,6 +71,17 @@ def entry_base(name: str, entry: dict[str, Any], default_lang: str) -> str:
     return entry.get("base") or report_base(name, entry_lang(name, entry, default_lang), default_lang)
 
 
+def kept_entries(reports: dict[str, dict[str, Any]], planned: list[str], lang: str,
+                 default_lang: str) -> dict[str, dict[str, Any]]:
+    """The index entries a full run in ``lang`` keeps: its own reports (``planned``) and the
+    other languages' versions of them (built by an earlier ``--lang`` run). A report no longer
+    in the plan leaves the index in every language."""
+    bases = {report_base(name, lang, default_lang) for name in planned}
+    return {name: entry for name, entry in reports.items()
+            if entry_base(name, entry, default_lang) in bases
+            and (entry_lang(name, entry, default_lang) != lang or name in planned)}
+
+
 # ---------------------------------------------------------------- formatting
 
 
@@ -109,11 +121,13 @@ def _badge(entry: dict[str, Any], lang: str) -> str:
     return out
 
 
-def _versions(versions: dict[str, dict[str, Any]], title: str, lang: str) -> str:
-    """The report's title linked to its version in ``lang``, its other languages beside it."""
+def _versions(versions: dict[str, dict[str, Any]], title: str, lang: str, context: str = "") -> str:
+    """The report's title linked to its version in ``lang``, its other languages beside it.
+    ``context`` (the team's name) is read out by screen readers, not shown."""
     main = versions.get(lang)
+    hidden = f'<span class="visually-hidden"> – {escape(context)}</span>' if context else ""
     if main is not None and main.get("html"):
-        head = f'<a href="{escape(main["html"])}">{title}</a>'
+        head = f'<a href="{escape(main["html"])}">{title}{hidden}</a>'
     else:
         head = f'<span class="unlinked">{title}</span>'
     if main is not None:
@@ -127,15 +141,16 @@ def _versions(versions: dict[str, dict[str, Any]], title: str, lang: str) -> str
             continue
         word = t(f"index_language_{other}", other)
         others.append(f'<a href="{escape(entry["html"])}" hreflang="{other}" lang="{other}">'
-                      f"{escape(word)}</a>{_badge(entry, lang)}")
+                      f"{escape(word)}{hidden}</a>{_badge(entry, lang)}")
     if others:
         head += f' <span class="versions">{" ".join(others)}</span>'
     return head
 
 
-def _item(notebook: str, title: str, versions: dict[str, dict[str, Any]], lang: str) -> str:
+def _item(notebook: str, title: str, versions: dict[str, dict[str, Any]], lang: str,
+          context: str = "") -> str:
     return (f'<li><span class="kind">{escape(_kind(notebook, lang))}</span> '
-            f"{_versions(versions, escape(title), lang)}</li>")
+            f'<span class="title">{_versions(versions, escape(title), lang, context)}</span></li>')
 
 
 def _grouped(index: dict[str, Any], lang: str) -> dict[str, dict[str, Any]]:
@@ -174,9 +189,10 @@ def _team_meta(team: str, catalogue: dict[str, Any], lang: str) -> tuple[str, st
     """A team's heading (its name; the id when the data do not say) and its facts line."""
     info = (catalogue.get("teams") or {}).get(team) or {}
     facts = []
-    if info.get("municipality"):
-        facts.append(info["municipality"] if info.get("municipality_code") != "0006"
-                     else t("index_region", lang))
+    if info.get("municipality_code") == REGION_CODE:  # a county-wide team
+        facts.append(t("index_region", lang))
+    elif info.get("municipality"):
+        facts.append(info["municipality"])
     if info.get("focus_area"):
         facts.append(label(info["focus_area"], lang))
     if info.get("cohort"):
@@ -197,8 +213,9 @@ def _toc(index: dict[str, Any], lang: str) -> str:
             extra = _extra_params(params, lang)
             title = t(f"index_title_{notebook}", lang) if notebook in TEAM_ORDER else notebook
             title = f"{title} ({extra})" if extra else title
+            name = _team_meta(str(team), catalogue, lang)[0]
             teams.setdefault(str(team), []).append(
-                ((rank, base), _item(notebook, title, group["versions"], lang)))
+                ((rank, base), _item(notebook, title, group["versions"], lang, name)))
         else:
             kind = "survey" if params.get("survey") is not None else notebook
             rank = NETWORK_ORDER.index(kind) if kind in NETWORK_ORDER else len(NETWORK_ORDER)
@@ -261,7 +278,8 @@ def _details(reports: list[dict[str, Any]], lang: str, summary: str) -> str:
                  escape(shown(r.get("last_run"))), escape(duration), escape(_size(r.get("size"))),
                  escape(source), escape(_params(r.get("params") or {}, lang)), error]
         rows.append(f'<tr class="{escape(status)}"><th scope="row">{cells[0]}</th>'
-                    + "".join(f"<td>{c}</td>" for c in cells[1:]) + "</tr>")
+                    + "".join(f"<td>{c}</td>" for c in cells[1:-1])
+                    + f'<td class="problem">{cells[-1]}</td></tr>')
     head = "".join(f'<th scope="col">{escape(t(h, lang))}</th>' for h in heads)
     caption = escape(t("runner_details_caption", lang))
     return (f'<details class="run-details"><summary>{escape(t("runner_details", lang))}: '
@@ -290,8 +308,10 @@ def render_index(index: dict[str, Any], lang: str, css: str) -> str:
         unfinished = t("runner_unfinished", lang, time=shown(index["started"]))
         banner += f'<p class="run-warning">{escape(unfinished)}</p>'
     if counts["failed"]:
-        banner += (f'<p class="run-warning">{escape(t("index_failed", lang, failed=counts["failed"]))}'
-                   "</p>")
+        failed = t("index_failed_one" if counts["failed"] == 1 else "index_failed", lang,
+                   failed=counts["failed"])
+        banner += f'<p class="run-warning">{escape(failed)}</p>'
+
     title = escape(t("runner_index_title", lang))
     updated = t("runner_generated", lang, time=shown(index.get("finished") or index.get("started")))
     return (

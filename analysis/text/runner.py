@@ -32,6 +32,10 @@ LABELS = {
         "sv": "{failed} rapporter kunde inte byggas i senaste körningen; se Körningsdetaljer längst ned.",
         "en": "{failed} reports could not be built in the last run; see Run details at the bottom.",
     },
+    "index_failed_one": {
+        "sv": "1 rapport kunde inte byggas i senaste körningen; se Körningsdetaljer längst ned.",
+        "en": "1 report could not be built in the last run; see Run details at the bottom.",
+    },
     "runner_details": {"sv": "Körningsdetaljer", "en": "Run details"},
     "runner_details_caption": {"sv": "Varje rapport i senaste körningen",
                                "en": "Every report in the last run"},
