@@ -52,19 +52,36 @@ class Problem:
     column: str | None = None
     hint: str = ""
     severity: str = "error"  # "warning": implausible but usable; reported, never blocks a run
+    # the message and hint as label keys of analysis.text with their values, so that
+    # ``workbook check`` can say them in the language of workbook.yml (message/hint: English)
+    key: str = ""
+    hint_key: str = ""
+    values: tuple[tuple[str, object], ...] = ()
 
     @property
     def is_warning(self) -> bool:
         return self.severity == "warning"
 
     def __str__(self) -> str:
+        return self.text("en")
+
+    def text(self, lang: str = "en") -> str:
+        """The problem as one line in ``lang``: file, row, column, what is wrong (what to do).
+
+        A message made without a label key is said in English in either language."""
+        from .text import t
+
         where = self.file
         if self.row is not None:
-            where += f" row {self.row}"
+            where += f" {t('check_row', lang)} {self.row}"
         if self.column:
-            where += f", column '{self.column}'"
-        text = f"{where}: {'warning: ' if self.is_warning else ''}{self.message}"
-        return f"{text} ({self.hint})" if self.hint else text
+            where += f", {t('check_column', lang)} '{self.column}'"
+        values = dict(self.values)
+        message = t(self.key, lang, **values) if self.key and lang != "en" else self.message
+        hint = t(self.hint_key, lang, **values) if self.hint_key and lang != "en" else self.hint
+        warning = f"{t('check_warning', lang)}: " if self.is_warning else ""
+        text = f"{where}: {warning}{message}"
+        return f"{text} ({hint})" if hint else text
 
 
 class DataError(ValueError):

@@ -97,7 +97,8 @@ def test_check_prints_every_problem(project, monkeypatch, capsys):
     monkeypatch.setattr(analysis.dataset, "check_folder", fake_check)
     assert cli.main(["check"]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert out == ["observations.csv row 14, column 'denominator': denominator 0",
+    # workbook.yml says language: sv, so the frame of every line is Swedish
+    assert out == ["observations.csv rad 14, kolumn 'denominator': denominator 0",
                    "teams.csv: empty file"]
     assert seen["folder"] == project / "data" / "sample"
     monkeypatch.setattr(analysis.dataset, "check_folder", lambda folder: [])
@@ -155,13 +156,13 @@ def test_check_on_a_copy_of_the_sample_with_planted_faults_names_each(tmp_path, 
     lines = capsys.readouterr().out.splitlines()
 
     def listed(file: str, row: int, column: str) -> bool:
-        return any(line.startswith(f"{file} row {row}, column '{column}'") for line in lines)
+        return any(line.startswith(f"{file} rad {row}, kolumn '{column}'") for line in lines)
 
     assert listed("observations.csv", 3, "denominator"), lines
     assert listed("observations.csv", 5, "numerator"), lines
     assert listed("changes.csv", 2, "date"), lines
     assert listed("measures.csv", 4, "team_id"), lines
-    assert any(line.startswith("surveys/pupils/elevenkat.csv row 3") and "jag sover bra" in line.lower()
+    assert any(line.startswith("surveys/pupils/elevenkat.csv rad 3") and "jag sover bra" in line.lower()
                and "outside the scale" in line for line in lines), lines
 
 
