@@ -156,6 +156,35 @@ def code_hash(folder: str | Path = PACKAGE) -> str:
     return hashlib.sha256(json.dumps(code_files(folder), sort_keys=True).encode()).hexdigest()
 
 
+def notebook_content(text: str | bytes) -> str | None:
+    """What a notebook *is*, without what an editor rewrites: each cell's type, source and tags
+    (the ``parameters`` tag), as canonical JSON. JupyterLab rewrites the metadata of a notebook
+    it opens (kernel, language version, widths, ids); that changes no report. None when the
+    text is not a notebook."""
+    import json
+
+    try:
+        cells = json.loads(text)["cells"]
+        content = [[cell.get("cell_type"),
+                    "".join(cell["source"]) if isinstance(cell.get("source"), list)
+                    else cell.get("source", ""),
+                    sorted((cell.get("metadata") or {}).get("tags") or [])]
+                   for cell in cells]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return json.dumps(content, sort_keys=True, ensure_ascii=False)
+
+
+def notebook_hash(path: str | Path) -> str:
+    """SHA-256 of :func:`notebook_content` (of the bytes when the file is not a notebook);
+    ``"missing"`` when there is no file."""
+    path = Path(path)
+    if not path.is_file():
+        return "missing"
+    content = notebook_content(path.read_bytes())
+    return hashlib.sha256(content.encode()).hexdigest() if content is not None else sha256(path)
+
+
 # --------------------------------------------------------------------------- writing files
 
 def _umask() -> int:
