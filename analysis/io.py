@@ -457,6 +457,10 @@ def _frame(header: list[object], rows: list[tuple[int, list[object]]], file: str
     frame[ROW] = pd.Series(row_numbers, dtype="int64")
     if len(too_long) >= 3:
         frame.attrs["misaligned"] = True  # the values do not sit under their column names
+    # the headers as the file writes them (``Täljare``), for messages: the frame's are lower case
+    frame.attrs["headers"] = {column: str(original).replace("\ufeff", "").strip()
+                              for column, original in zip(columns, header, strict=False)
+                              if original is not None and str(original).strip()}
     return frame
 
 

@@ -327,6 +327,11 @@ def check_columns(table: str, frame: pd.DataFrame, file: str
     names = column_names(table)
     spelled = _spelling(table)
     present = [c for c in frame.columns if c != ROW]
+    headers = frame.attrs.get("headers") or {}  # lower-case name -> as the file writes it
+
+    def header(column: object) -> str:
+        return headers.get(str(column), str(column))
+
     problems: list[Problem] = []
     rename: dict[str, str] = {}
     claimed: dict[str, str] = {}
@@ -335,11 +340,12 @@ def check_columns(table: str, frame: pd.DataFrame, file: str
         if target is None:
             continue
         if target in claimed:
+            first, second = header(claimed[target]), header(column)
             problems.append(Problem(
-                file, f"columns '{claimed[target]}' and '{column}' both mean '{target}'",
-                row=1, column=str(column), hint="keep one of them (delete or rename the other)",
+                file, f"columns '{first}' and '{second}' both mean '{target}'",
+                row=1, column=second, hint="keep one of them (delete or rename the other)",
                 key="check_same_column", hint_key="check_same_column_hint",
-                values=(("first", claimed[target]), ("second", column), ("name", target))))
+                values=(("first", first), ("second", second), ("name", target))))
             continue
         claimed[target] = str(column)
         if column != target:
@@ -362,7 +368,7 @@ def check_columns(table: str, frame: pd.DataFrame, file: str
         if best is not None:
             _, near, meant = best
             used.add(near)
-            original = str(folded_unknown[near])
+            original = header(folded_unknown[near])
             rename_to = f"'{meant}'" + ("" if meant == col.name else f" ({col.name})")
             problems.append(Problem(
                 file, f"column '{original}' is not a known column; did you mean {rename_to}?",
@@ -381,7 +387,7 @@ def check_columns(table: str, frame: pd.DataFrame, file: str
                         ("sheet", sheet))))
     # read a misspelt column as the column it was meant to be, so that the checks go on
     frame = frame.rename(columns={k: v for k, v in rename.items() if k in frame.columns})
-    frame.attrs["renamed"] = {v: str(k) for k, v in rename.items()}
+    frame.attrs["renamed"] = {v: header(k) for k, v in rename.items()}
     return frame, problems
 
 

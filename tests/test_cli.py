@@ -228,3 +228,41 @@ def test_survey_problems_and_table_problems_exit_alike(tmp_path, monkeypatch, ca
     assert not (root / "outputs" / "index.json").exists()  # nothing was started
     assert cli.main(["check"]) == 1  # check lists the same problem (check's own exit code)
     assert "surveys/pupils/codebook.yml" in capsys.readouterr().out
+
+
+def test_check_speaks_the_language_of_workbook_yml(tmp_path, monkeypatch, capsys):
+    """Issue 16: `Syfte` passed with "no problems found", a misspelt `Syftet` too, and `workbook
+    check` spoke English to Swedish analysts. Swedish headers are read; the misspelt one is an
+    error naming the nearest name; the messages follow `language:` in workbook.yml."""
+    import shutil
+
+    sample = Path(__file__).resolve().parent.parent / "data" / "sample"
+    copy = tmp_path / "data"
+    shutil.copytree(sample, copy)
+    teams = copy / "teams.csv"
+    lines = teams.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "team_id;team_name;municipality_code;focus_area;cohort;start_date;aim"
+    teams.write_text("\n".join(["team_id;Teamnamn;Kommunkod;Fokusområde;Kohort;Startdatum;Syfte",
+                                *lines[1:]]) + "\n", encoding="utf-8-sig")
+    monkeypatch.setenv("WORKBOOK_ROOT", str(tmp_path))
+    (tmp_path / "workbook.yml").write_text("language: sv\n", encoding="utf-8")
+    assert cli.main(["check", str(copy)]) == 0
+    assert capsys.readouterr().out.strip().endswith(f"{copy}: inga problem hittades")
+    from analysis.dataset import load_dataset
+
+    aims = load_dataset(copy).teams["aim"]
+    assert aims.notna().all() and aims.iloc[0].startswith("Närvaron på Attarpskolan")
+
+    teams.write_text("\n".join(["team_id;Teamnamn;Kommunkod;Fokusområde;Kohort;Startdatum;Syftet",
+                                *lines[1:]]) + "\n", encoding="utf-8-sig")
+    assert cli.main(["check", str(copy)]) == 1
+    out, err = capsys.readouterr()
+    assert ("teams.csv rad 1, kolumn 'Syftet': kolumnen 'Syftet' är ingen känd kolumn; menar du "
+            "'syfte' (aim)? (byt namn på kolumnen till 'syfte')") in out.splitlines()
+    assert err.strip() == f"1 problem i {copy}"
+    (tmp_path / "workbook.yml").write_text("language: en\n", encoding="utf-8")
+    assert cli.main(["check", str(copy)]) == 1
+    out, err = capsys.readouterr()
+    assert ("teams.csv row 1, column 'Syftet': column 'Syftet' is not a known column; did you "
+            "mean 'syfte' (aim)? (rename the column to 'syfte')") in out.splitlines()
+    assert err.strip() == f"1 problem(s) in {copy}"

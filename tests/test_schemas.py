@@ -257,3 +257,14 @@ def test_every_swedish_name_maps_to_a_column_of_its_table_and_no_two_collide():
             own = schemas._fold(name)
             assert all(schemas._fold(w) != own for w in wanted - {target}), (table, name)
         assert len(folded) >= len(wanted)
+
+
+def test_the_swedish_names_are_documented_in_the_raw_data_readme():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "data" / "raw" / "README.md").read_text(
+        encoding="utf-8")
+    for table, names in schemas.SWEDISH_COLUMNS.items():
+        line = next(row for row in readme.splitlines() if row.startswith(f"| `{table}` |"))
+        for swedish, name in names.items():
+            assert f"`{swedish}`" in line and f"`{name}`" in line, (table, swedish)
