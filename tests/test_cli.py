@@ -164,6 +164,23 @@ def test_check_on_a_copy_of_the_sample_with_planted_faults_names_each(tmp_path, 
     assert listed("measures.csv", 4, "team_id"), lines
     assert any(line.startswith("surveys/pupils/elevenkat.csv rad 3") and "jag sover bra" in line.lower()
                and "outside the scale" in line for line in lines), lines
+    # the cross-table checks speak Swedish too (workbook.yml: language sv)
+    assert any(line.startswith("observations.csv rad 5, kolumn 'numerator': täljaren 99999 är "
+                               "större än nämnaren") for line in lines), lines
+    assert any(line.startswith("measures.csv rad 4, kolumn 'team_id': team-id:t 'vaxjo' finns "
+                               "inte (det måste finnas i teams.csv; ") for line in lines), lines
+    # each keyed message says in English exactly what its English template says
+    from analysis.dataset import check_folder
+    from analysis.text import t
+
+    keyed = [p for p in check_folder(copy) if p.key]
+    assert len(keyed) >= 4
+    for problem in keyed:
+        values = dict(problem.values)
+        assert t(problem.key, "en", **values) == problem.message
+        if problem.hint_key:
+            assert t(problem.hint_key, "en", **values) == problem.hint
+        assert problem.text("sv") != problem.text("en")
 
 
 # ------------------------------------------------------------------ a full disk, a read-only folder
