@@ -20,7 +20,7 @@ from __future__ import annotations
 import base64
 import io as _io
 import subprocess
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from . import __version__, clock, text
 from .config import ConfigError, load_config
 from .text import escape, t
 from .views.context import ReportContext
-from .views.sections import Bullets, Figure, Note, Page, Paragraph, Section, Table
+from .views.sections import Bullets, Figure, Glossary, Note, Page, Paragraph, Section, Table
 
 STOCKHOLM = clock.STOCKHOLM
 
@@ -52,7 +52,14 @@ CSS = """
 .wb-banner{border:3px solid #D55E00;background:#fff3e8;color:#7a2e00;padding:.6rem .9rem;
  font-weight:700;margin:.5rem 0 1rem;border-radius:4px}
 .wb-meta{color:#444;margin:.2rem 0}
-.wb-table{border-collapse:collapse;margin:.4rem 0 1rem;font-size:.92rem;max-width:100%;display:block;overflow-x:auto}
+.wb-scroll{overflow-x:auto;max-width:100%;margin:.4rem 0 1rem}
+.wb-scroll:focus-visible{outline:2px solid #0072B2;outline-offset:2px}
+.wb-table{border-collapse:collapse;margin:0;font-size:.92rem}
+.wb-scroll table.wb-table{display:table;max-width:none}
+a.wb-term{color:inherit;text-decoration:underline dotted;text-underline-offset:.15em}
+.wb-glossary dt{font-weight:600;margin-top:.5rem}
+.wb-glossary dd{margin:0 0 .3rem 0}
+.wb-glossary dt:target{background:#fff3c4}
 table.wb-table th,table.wb-table td{border-bottom:1px solid #ddd;padding:.25rem .6rem;text-align:left;vertical-align:top}
 table.wb-table td.num,table.wb-table th.num{text-align:right;font-variant-numeric:tabular-nums}
 .wb-table caption{text-align:left;font-weight:600;padding:.2rem 0}
@@ -200,25 +207,66 @@ def section(title: str, level: int = 2) -> None:
     _display_html(f'<h{level} class="wb-report">{escape(title)}</h{level}>')
 
 
-def _text_html(body: str) -> str:
-    """Escaped text; a :class:`analysis.privacy.marks.MarkedText` keeps the marks on its numbers."""
+def _text_html(body: str, esc: Callable[[str], str] = escape) -> str:
+    """Escaped text; a :class:`analysis.privacy.marks.MarkedText` keeps the marks on its numbers.
+    ``esc``: the escaping function (:meth:`TermLinker.html` also links glossary terms)."""
     to_html = getattr(body, "to_html", None)
-    return to_html(escape) if to_html else escape(body)
+    return to_html(esc) if to_html else esc(body)
 
 
-def paragraph(body: str) -> None:
+class TermLinker:
+    """Escapes text and links the first use of each glossary term to its entry (once per page).
+
+    ``entries``: the keys of the terms the page's glossary lists; ``lang``: the language whose
+    patterns find them (:mod:`analysis.text.glossary`). Text is escaped piece by piece, so a
+    link never splits an escape and nothing unescaped gets through.
+    """
+
+    def __init__(self, keys: Iterable[str] = (), lang: str = "sv"):
+        from .text import glossary
+
+        self._patterns = {key: glossary.pattern(key, lang) for key in keys}
+        self._anchor = glossary.anchor
+
+    def html(self, body: str) -> str:
+        body = str(body)
+        out, pos = [], 0
+        while self._patterns:
+            found = [(m.start(), -len(m.group()), key, m) for key, p in self._patterns.items()
+                     if (m := p.search(body, pos))]
+            if not found:
+                break
+            _, _, key, match = min(found)
+            out.append(escape(body[pos:match.start()]))
+            out.append(f'<a class="wb-term" href="#{self._anchor(key)}">{escape(match.group())}</a>')
+            del self._patterns[key]
+            pos = match.end()
+        out.append(escape(body[pos:]))
+        return "".join(out)
+
+
+def paragraph(body: str, esc: Callable[[str], str] = escape) -> None:
     """A paragraph of plain text (escaped)."""
-    _display_html(f'<p class="wb-report">{_text_html(body)}</p>')
+    _display_html(f'<p class="wb-report">{_text_html(body, esc)}</p>')
 
 
-def note(body: str) -> None:
+def note(body: str, esc: Callable[[str], str] = escape) -> None:
     """A small explanatory note (escaped)."""
-    _display_html(f'<p class="wb-note wb-report">{_text_html(body)}</p>')
+    _display_html(f'<p class="wb-note wb-report">{_text_html(body, esc)}</p>')
 
 
-def bullets(items: Iterable[str]) -> None:
+def bullets(items: Iterable[str], esc: Callable[[str], str] = escape) -> None:
     """A bulleted list of plain-text items (escaped)."""
-    _display_html('<ul class="wb-report">' + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>")
+    _display_html('<ul class="wb-report">' + "".join(f"<li>{_text_html(i, esc)}</li>" for i in items) + "</ul>")
+
+
+def glossary_html(block: Glossary) -> str:
+    """The glossary as a definition list, each term with its anchor (escaped)."""
+    from .text import glossary
+
+    items = "".join(f'<dt id="{glossary.anchor(key)}">{escape(term)}</dt><dd>{escape(definition)}</dd>'
+                    for key, term, definition in block.entries)
+    return f'<dl class="wb-glossary wb-report">{items}</dl>'
 
 
 def _cell(value: Any) -> tuple[str, bool]:
@@ -235,14 +283,17 @@ def _cell(value: Any) -> tuple[str, bool]:
     return escape(value), False
 
 
-def table_html(frame: pd.DataFrame, caption: str | None = None) -> str:
+def table_html(frame: pd.DataFrame, caption: str | None = None, esc: Callable[[str], str] = escape) -> str:
     """Render ``frame`` as an escaped HTML table (numbers right-aligned, Swedish number format).
 
     A survey table carries ``frame.attrs["marks"]`` (``{(row position, column): Mark}``): those
-    cells get the marks the privacy auditor reads (:mod:`analysis.privacy.marks`).
+    cells get the marks the privacy auditor reads (:mod:`analysis.privacy.marks`). The table sits
+    in a region that scrolls sideways when the table is wider than the screen; the region can be
+    reached and scrolled with the keyboard (``tabindex="0"``) and is named by the caption.
+    ``esc`` escapes the caption and the column names (and may link glossary terms in them).
     """
     marks = frame.attrs.get("marks") or {}
-    head = "".join(f"<th>{escape(c)}</th>" for c in frame.columns)
+    head = "".join(f'<th scope="col">{esc(str(c))}</th>' for c in frame.columns)
     rows = []
     for i, record in enumerate(frame.itertuples(index=False, name=None)):
         cells = []
@@ -252,16 +303,18 @@ def table_html(frame: pd.DataFrame, caption: str | None = None) -> str:
             attrs = f" {mark.attributes()}" if mark is not None else ""
             cells.append(f'<td class="num"{attrs}>{body}</td>' if numeric or mark else f"<td{attrs}>{body}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    cap = f"<caption>{escape(caption)}</caption>" if caption else ""
+    cap = f"<caption>{_text_html(caption, esc)}</caption>" if caption else ""
     survey = frame.attrs.get("survey")
     data = f' data-survey="{escape(survey)}"' if survey else ""
-    return (f'<table class="wb-table"{data}>{cap}<thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>')
+    name = f' aria-label="{escape(str(caption))}"' if caption else ""
+    return (f'<div class="wb-scroll" role="region" tabindex="0"{name}>'
+            f'<table class="wb-table"{data}>{cap}<thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
 
 
-def table(frame: pd.DataFrame, caption: str | None = None) -> None:
+def table(frame: pd.DataFrame, caption: str | None = None, esc: Callable[[str], str] = escape) -> None:
     """Show an aggregate table. Format numbers/labels before calling; every cell is escaped here."""
-    _display_html(table_html(frame, caption))
+    _display_html(table_html(frame, caption, esc))
 
 
 ALT_CHARS = 300  # a figure's alt text: a summary, not a copy of a 100,000-character name
@@ -380,28 +433,35 @@ def render(page: Page, ctx: ReportContext) -> None:
     section in order, and the provenance footer. Texts are in ``ctx.lang`` (the view made
     them so); the figures are drawn in it (``text.language``), and the language is what it was
     afterwards."""
+    glossary = page.glossary()
+    linker = TermLinker(*((tuple(k for k, _, _ in glossary.entries), glossary.lang) if glossary else ()))
     with text.language(ctx.lang):
         header(page.title, ctx.dataset, ctx.params)
         for block in page.sections:
-            _render_block(block)
+            _render_block(block, linker, None)
         if page.provenance:
             provenance(ctx.dataset, ctx.footer_params(), ctx.config)
 
 
-def _render_block(block) -> None:
+def _render_block(block, linker: TermLinker | None = None, heading: str | None = None) -> None:
+    """Draw ``block``; ``linker`` links the first use of each glossary term, ``heading`` (the
+    nearest section title) captions a table the view gave no caption."""
+    esc = linker.html if linker is not None else escape
     if isinstance(block, Section):
         if block.title:
             section(block.title, level=block.level)
         for inner in block.blocks:
-            _render_block(inner)
+            _render_block(inner, linker, block.title or heading)
     elif isinstance(block, Paragraph):
-        paragraph(block.text)
+        paragraph(block.text, esc)
     elif isinstance(block, Note):
-        note(block.text)
+        note(block.text, esc)
     elif isinstance(block, Bullets):
-        bullets(block.items)
+        bullets(block.items, esc)
+    elif isinstance(block, Glossary):
+        _display_html(glossary_html(block))
     elif isinstance(block, Table):
-        table(block.frame, caption=block.caption)
+        table(block.frame, caption=block.caption or heading, esc=esc)
     elif isinstance(block, Figure):
         figure(block.draw(), alt=block.alt)
     else:

@@ -12,7 +12,20 @@ from .. import plots
 from ..schemas import REGION_CODE
 from ..text import level, number, t
 from .context import ReportContext
-from .sections import Figure, Paragraph, Section, Table
+from .sections import Figure, Glossary, Page, Paragraph, Section, Table
+
+
+def with_glossary(page: Page, lang: str) -> Page:
+    """``page`` with a glossary section at its end listing the terms its text uses
+    (:func:`analysis.text.glossary.terms_used`); unchanged when it uses none."""
+    from ..text import glossary
+
+    used = glossary.terms_used(page.texts(), lang)
+    if not used:
+        return page
+    entries = tuple((key, *glossary.entry(key, lang)) for key in used)
+    section = Section(t("glossary_title", lang), (Paragraph(t("glossary_intro", lang)), Glossary(entries, lang)))
+    return Page(page.title, (*page.sections, section), provenance=page.provenance)
 
 
 def municipality_names(municipalities: pd.DataFrame, lang: str) -> dict[str, str]:

@@ -11,7 +11,13 @@ import pandas as pd
 from .. import goals, kolada, plots
 from ..schemas import REGION_CODE
 from ..text import label, localized, number, t
-from .common import baseline_level_text, baseline_verdict_text, municipality_names, trend_text
+from .common import (
+    baseline_level_text,
+    baseline_verdict_text,
+    municipality_names,
+    trend_text,
+    with_glossary,
+)
 from .context import ReportContext
 from .sections import Figure, Note, Page, Paragraph, Section, Table
 
@@ -23,7 +29,7 @@ def build(ctx: ReportContext) -> Page:
     """The county overview, section by section."""
     ds = ctx.dataset
     n_in, n_all = int(ds.municipalities["in_network"].astype(bool).sum()), len(ds.municipalities)
-    return Page(f"{ctx.t('goals_baseline_title')}: {ctx.t('county_overview')}", (
+    page = Page(f"{ctx.t('goals_baseline_title')}: {ctx.t('county_overview')}", (
         Section(ctx.t("goals_teams_section"), (
             Table(teams_table(ds.teams, ds.municipalities, ctx.lang)),
             Table(teams_by_area_table(ds.teams, ctx.lang), caption=ctx.t("goals_teams_by_area")))),
@@ -33,6 +39,7 @@ def build(ctx: ReportContext) -> Page:
         indicator_section(ctx),
         Section(ctx.t("goals_measures_section"), (Table(measures_table(ds, ctx.lang)),)),
     ))
+    return with_glossary(page, ctx.lang)
 
 
 def indicator_section(ctx: ReportContext) -> Section:

@@ -15,7 +15,7 @@ from ..privacy.rules import SUPPRESSED
 from ..schemas import REGION_CODE
 from ..text import localized, number, percent, t
 from ..text.goals import survey_count
-from .common import driver_blocks, municipality_names, trend_text
+from .common import driver_blocks, municipality_names, trend_text, with_glossary
 from .context import ReportContext
 from .sections import Bullets, Figure, Page, Paragraph, Section, Table
 
@@ -32,7 +32,7 @@ def build(ctx: ReportContext) -> Page:
     line = kolada.county_line(ds.indicators, ds.kpis, ds.municipalities)
     county = line.apply(ds)  # the county line: Kolada's where it has one, else weighted or none
     table, series = goals.gap_analysis(county, ctx.year, ctx.min_count)
-    return Page(ctx.t("goals_gap_title", year=ctx.year), (
+    page = Page(ctx.t("goals_gap_title", year=ctx.year), (
         goals_section(ctx, table),
         charts_section(ctx, county, series, line),
         Section(ctx.t("goals_detect_section"), (
@@ -40,6 +40,7 @@ def build(ctx: ReportContext) -> Page:
             Table(detect_table(goals.detectability_table(DETECT_N), ctx.lang)))),
         drivers_section(ctx),
     ))
+    return with_glossary(page, ctx.lang)
 
 
 def goals_section(ctx: ReportContext, table: pd.DataFrame) -> Section:

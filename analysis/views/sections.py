@@ -11,6 +11,8 @@ built a page, nothing changes it.
   survey table carries its marks in ``frame.attrs`` (:mod:`analysis.privacy.marks`).
 * :class:`Figure`: how to draw it (a function of no arguments returning a matplotlib figure,
   usually ``functools.partial(plots.<chart>, ...)``) and its alt text. It is drawn when rendered.
+* :class:`Glossary`: the terms a report uses and their definitions; the renderer gives each an
+  anchor and links the first use of each term in the page's text to it.
 * :class:`Section`: a heading (or none) and its blocks, which may be sections one level down.
 * :class:`Page`: the report's title and its sections in reading order.
 
@@ -26,7 +28,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["Block", "Bullets", "Figure", "Note", "Page", "Paragraph", "Section", "Table"]
+__all__ = ["Block", "Bullets", "Figure", "Glossary", "Note", "Page", "Paragraph", "Section", "Table"]
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,15 @@ class Figure:
     alt: str
 
 
+@dataclass(frozen=True)
+class Glossary:
+    """Terms and their definitions: ``entries`` are ``(key, term, definition)``; ``lang`` is the
+    language whose patterns (:data:`analysis.text.glossary.PATTERNS`) find their uses."""
+
+    entries: tuple[tuple[str, str, str], ...]
+    lang: str
+
+
 @dataclass(frozen=True, eq=False)
 class Section:
     """A heading (level 2 to 4; ``title`` None: no heading) and its blocks in order."""
@@ -80,7 +91,7 @@ class Section:
         return Section(title, tuple(blocks), min(self.level + 1, 4))
 
 
-Block = Paragraph | Note | Bullets | Table | Figure | Section
+Block = Paragraph | Note | Bullets | Table | Figure | Glossary | Section
 
 
 @dataclass(frozen=True, eq=False)
@@ -110,6 +121,24 @@ class Page:
     def tables(self) -> list[Table]:
         """Every table, in reading order."""
         return [b for b in self.blocks() if isinstance(b, Table)]
+
+    def texts(self) -> Iterator[str]:
+        """The running text a glossary term can be used (and linked) in, in reading order:
+        paragraphs, notes, bullets, table captions and column names (not headings, cells or
+        figures)."""
+        for block in self.blocks():
+            if isinstance(block, Paragraph | Note):
+                yield block.text
+            elif isinstance(block, Bullets):
+                yield from block.items
+            elif isinstance(block, Table):
+                if block.caption:
+                    yield block.caption
+                yield from (str(c) for c in block.frame.columns)
+
+    def glossary(self) -> Glossary | None:
+        """The page's glossary block, if it has one."""
+        return next((b for b in self.blocks() if isinstance(b, Glossary)), None)
 
     def figures(self) -> list[Figure]:
         """Every figure, in reading order."""

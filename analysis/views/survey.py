@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 
 from .. import plots, surveys
+from .common import with_glossary
 from .context import ReportContext
 from .sections import Figure, Note, Page, Paragraph, Section, Table
 from .survey_tables import (
@@ -31,12 +32,13 @@ def build(ctx: ReportContext) -> Page:
     """The survey report, section by section."""
     survey = ctx.dataset.survey(ctx.survey)
     summary = surveys.summarise(survey, by=_waves(survey), min_count=ctx.min_count)
-    return Page(ctx.t("survey_report_title", title=survey.codebook.label(ctx.lang)), (
+    page = Page(ctx.t("survey_report_title", title=survey.codebook.label(ctx.lang)), (
         overview_section(ctx, survey),
         *([waves_section(ctx, survey, summary)] if survey.has_waves and _likert(survey) else []),
         questions_section(ctx, survey, summary),
         *(subgroup_section(ctx, survey, group) for group in survey.codebook.subgroups),
     ))
+    return with_glossary(page, ctx.lang)
 
 
 def _waves(survey) -> list[str]:

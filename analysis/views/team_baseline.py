@@ -20,6 +20,7 @@ from .common import (
     municipality_names,
     survey_ties_texts,
     team_survey_ids,
+    with_glossary,
 )
 from .context import ReportContext
 from .sections import Bullets, Figure, Note, Page, Paragraph, Section, Table
@@ -40,13 +41,14 @@ def build(ctx: ReportContext) -> Page:
     drivers = Section(ctx.t("goals_drivers_section"), (
         (Paragraph(ctx.t("goals_no_drivers", team=team.id)),) if diagram is None else
         driver_blocks(ctx, diagram, alt=ctx.t("goals_drivers_section"), caption=ctx.t("goals_ideas_table"))))
-    return Page(ctx.t("goals_baseline_team_title", team=team.name), (
+    page = Page(ctx.t("goals_baseline_team_title", team=team.name), (
         Section(None, (Bullets(tuple(facts_texts(team, ds.municipalities, ctx.lang))),)),
         measures,
         survey_section(ctx),
         changes_section(ctx, team.id),
         drivers,
     ))
+    return with_glossary(page, ctx.lang)
 
 
 def facts_texts(team, municipalities: pd.DataFrame, lang: str) -> list[str]:

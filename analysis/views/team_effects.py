@@ -23,6 +23,7 @@ from .common import (
     municipality_names,
     survey_ties_texts,
     team_survey_ids,
+    with_glossary,
 )
 from .context import ReportContext
 from .sections import Bullets, Figure, Note, Page, Paragraph, Section, Table
@@ -37,7 +38,7 @@ def build(ctx: ReportContext) -> Page:
     result = effects.team_effects(ds, team.id)
     diagram = ds.drivers(team.id)
     survey_notes = survey_ties_texts(ctx, team.id, waves=True)
-    return Page(f"{ctx.t('effects_title')}: {team.name}", (
+    page = Page(f"{ctx.t('effects_title')}: {team.name}", (
         Section(ctx.t("effects_aim"), (Paragraph(team.aim or ctx.t("effects_no_aim")),)),
         Section(ctx.t("effects_drivers"), (Paragraph(ctx.t("effects_poster_no_drivers")),) if diagram is None
                 else driver_blocks(ctx, diagram, alt=ctx.t("effects_drivers"), caption=None)),
@@ -56,6 +57,7 @@ def build(ctx: ReportContext) -> Page:
             plots.effects_poster, poster_lines(ctx, team, result, diagram), team.name, ctx.t("network_name")),
             alt=ctx.t("effects_poster_section")),)),
     ))
+    return with_glossary(page, ctx.lang)
 
 
 def measure_section(ctx: ReportContext, team, m, result) -> Section:
