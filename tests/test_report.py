@@ -160,3 +160,94 @@ def test_the_footer_time_is_stockholm_time(dataset, monkeypatch):
     info = report.provenance_info(dataset, {"team": "attarp"})
     assert info["generated"] == "2026-11-26 00:14 CET"  # 23:14 UTC + 1 h (CET, winter)
     assert clock.shown("2026-11-25T23:14:00+00:00") == info["generated"]  # what the index shows
+
+
+# --------------------------------------------------------------------------- glossary and tables
+
+
+def _glossary_page(lang: str, paragraph: str, column: str):
+    from analysis.views.common import with_glossary
+    from analysis.views.sections import Page, Paragraph, Section, Table
+
+    page = Page("T", (Section("Resultat", (Paragraph(paragraph), Table(pd.DataFrame({column: [0.04]})))),),
+                provenance=False)
+    return with_glossary(page, lang)
+
+
+def _render(page, lang, shown):
+    ctx = SimpleNamespace(lang=lang, dataset=SimpleNamespace(is_sample=False, teams=None), params={},
+                          footer_params=lambda: {}, config=None)
+    report.render(page, ctx)
+    return "".join(shown)
+
+
+def test_glossary_lists_only_the_terms_used_and_links_their_first_use_escaped(shown):
+    from analysis.views.sections import Glossary
+
+    page = _glossary_page("sv", "Ett styrdiagram <b>visar</b> mer än ett styrdiagrammet utan gränser.", "p-värde")
+    glossary = page.glossary()
+    assert isinstance(glossary, Glossary) and page.sections[-1].title == "Ordlista"
+    assert [key for key, _, _ in glossary.entries] == ["control_chart", "p_value"]  # no oddskvot: not used
+    html = _render(page, "sv", shown)
+    # the first use links to the entry; the second use of the same term is plain text
+    assert html.count('href="#term-control-chart"') == 1 and html.count('href="#term-p-value"') == 1
+    assert '<a class="wb-term" href="#term-control-chart">styrdiagram</a> &lt;b&gt;visar&lt;/b&gt;' in html
+    assert "ett styrdiagrammet utan" in html and "<b>visar" not in html
+    assert '<th scope="col"><a class="wb-term" href="#term-p-value">p-värde</a></th>' in html
+    assert '<dt id="term-control-chart">Styrdiagram</dt>' in html and 'id="term-p-value"' in html
+    assert html.index('href="#term-control-chart"') < html.index('id="term-control-chart"')
+    assert "oddskvot" not in html.lower() and "Glossary" not in html
+
+
+def test_glossary_in_english_uses_english_terms_and_definitions(shown):
+    page = _glossary_page("en", "The odds ratio and its 95 % CI; another odds ratio.", "Difference")
+    assert [key for key, _, _ in page.glossary().entries] == ["confidence_interval", "odds_ratio"]
+    html = _render(page, "en", shown)
+    assert page.sections[-1].title == "Glossary" and "Ordlista" not in html
+    assert '<a class="wb-term" href="#term-odds-ratio">odds ratio</a>' in html
+    assert '<a class="wb-term" href="#term-confidence-interval">CI</a>' in html
+    assert html.count('href="#term-odds-ratio"') == 1
+    assert text.t("glossary_def_odds_ratio", "en") in html
+
+
+def test_a_page_without_terms_gets_no_glossary_and_words_inside_words_are_not_terms():
+    page = _glossary_page("sv", "Skidor, kiosk och en seriebok.", "Antal")  # "ki" in "kiosk", "serie"
+    assert page.glossary() is None and len(page.sections) == 1
+
+
+def test_every_glossary_term_has_both_languages_and_its_pattern_finds_its_own_name():
+    from analysis.text import glossary
+
+    assert set(glossary.TERMS) == set(glossary.PATTERNS)
+    for key in glossary.TERMS:
+        for lang in text.LANGUAGES:
+            term, definition = glossary.entry(key, lang)
+            assert term and len(definition) > 40, (key, lang)
+            name = term.split(" (")[0]  # "Konfidensintervall (KI)" -> its name
+            assert key in glossary.terms_used([name], lang), (key, lang, name)
+
+
+def test_glossary_linking_keeps_the_privacy_marks_of_marked_text(shown):
+    from analysis.privacy.marks import MarkedText
+
+    class Mark:
+        def attributes(self):
+            return 'data-n="12"'
+
+    linker = report.TermLinker(["confidence_interval"], "sv")
+    html = MarkedText(["Andelen ", ("40 %", Mark()), " med konfidensintervall <x>"]).to_html(linker.html)
+    assert html == ('Andelen <span data-n="12">40 %</span> med '
+                    '<a class="wb-term" href="#term-confidence-interval">konfidensintervall</a> &lt;x&gt;')
+
+
+def test_a_table_scrolls_in_a_named_keyboard_reachable_region_with_a_caption(shown):
+    from analysis.views.sections import Page, Section, Table
+
+    html = report.table_html(pd.DataFrame({"a": [1]}), caption='Andel "ja" <per år>')
+    assert html.startswith('<div class="wb-scroll" role="region" tabindex="0" '
+                           'aria-label="Andel &quot;ja&quot; &lt;per år&gt;">')
+    assert "<caption>Andel &quot;ja&quot; &lt;per år&gt;</caption>" in html and html.endswith("</table></div>")
+    # a table the view gave no caption is captioned (and named) by its section's heading
+    page = Page("T", (Section("Mått <1>", (Table(pd.DataFrame({"a": [1]})),)),), provenance=False)
+    html = _render(page, "sv", shown)
+    assert 'aria-label="Mått &lt;1&gt;"' in html and "<caption>Mått &lt;1&gt;</caption>" in html

@@ -30,9 +30,9 @@ PATTERNS: dict[str, dict[str, str]] = {
     "signal": {"sv": r"signal(?:en|er|erna)?", "en": r"signals?"},
     "pooled_level": {"sv": r"sammanvägda? (?:nivå|nivån|andel|andelen|kvot|kvoten)",
                      "en": r"pooled (?:levels?|proportions?|rates?)"},
-    "its": {"sv": r"avbrutn(?:a|en) tidsserie(?:n|r|rna)?", "en": r"interrupted time series"},
+    "its": {"sv": r"avbrut(?:en|na) tidsserie(?:n|r|rna)?", "en": r"interrupted time series"},
     "percentage_points": {"sv": r"procentenhet(?:er|erna)?", "en": r"percentage points?"},
-    "confidence_interval": {"sv": r"konfidensintervall(?:et|en)?|KI", "en": r"confidence intervals?|CI"},
+    "confidence_interval": {"sv": r"konfidensintervall(?:et|en)?", "en": r"confidence intervals?"},
     "p_value": {"sv": r"p-värde(?:t|n|na)?", "en": r"p-values?"},
     "holm": {"sv": r"Holms?(?: metod)?", "en": r"Holm(?:'s)?(?: method)?"},
     "significant": {"sv": r"(?:statistiskt )?säkerställda?",
@@ -41,17 +41,17 @@ PATTERNS: dict[str, dict[str, str]] = {
                    "en": r"(?:minimum|smallest) detectable (?:improvement|difference|change)"},
     "odds_ratio": {"sv": r"oddskvot(?:en|er|erna)?", "en": r"odds ratios?"},
 }
-# Abbreviations (KI, CI) are matched in capitals only: "ki" is not a term.
-_CASE_SENSITIVE = {"KI", "CI"}
+# Abbreviations, matched in capitals only ("ki" in a word or "ci" is not a term).
+ABBREVIATIONS: dict[str, dict[str, str]] = {"confidence_interval": {"sv": "KI", "en": "CI"}}
 
 
-def _compile(pattern: str) -> re.Pattern:
-    alternatives = pattern.split("|") if "KI" in pattern or "CI" in pattern else [pattern]
-    parts = [f"(?-i:{_W}{a}{_E})" if a in _CASE_SENSITIVE else f"{_W}(?:{a}){_E}" for a in alternatives]
-    return re.compile("|".join(parts), re.IGNORECASE)
+def _compile(key: str, lang: str) -> re.Pattern:
+    words = f"{_W}(?:{PATTERNS[key][lang]}){_E}"
+    short = ABBREVIATIONS.get(key, {}).get(lang)
+    return re.compile(words + (f"|(?-i:{_W}{short}{_E})" if short else ""), re.IGNORECASE)
 
 
-_COMPILED = {lang: {key: _compile(p[lang]) for key, p in PATTERNS.items()} for lang in ("sv", "en")}
+_COMPILED = {lang: {key: _compile(key, lang) for key in PATTERNS} for lang in ("sv", "en")}
 
 
 def pattern(key: str, lang: str) -> re.Pattern:
