@@ -93,9 +93,27 @@ def test_the_view_shows_what_the_report_showed_before_the_views(view, notebook, 
     # issue 16 named the effect report's wave section after the survey and its own waves (it said
     # "september jämfört med december" whatever the waves); the baseline table's centre line is
     # its chart's median, beside the pooled level (issue 16: one centre line per chart); the
-    # survey section is "Teamets enkäter" (the surveys tied to the team, not "its area").
+    # survey section is "Teamets enkäter" (the surveys tied to the team, not "its area"); a
+    # report that uses statistical terms ends with their glossary ("Ordlista", issue 16).
     before = json.loads((FIXTURES / f"{published}.json").read_text(encoding="utf-8"))
-    assert outline(view.build(contexts(notebook, **params))) == before
+    page = view.build(contexts(notebook, **params))
+    if page.glossary() is not None:
+        before["headings"].append([2, "Ordlista"])
+    assert outline(page) == before
+
+
+@pytest.mark.parametrize(("view", "notebook", "params", "published"), VIEWS, ids=[v[3] for v in VIEWS])
+def test_a_report_explains_the_terms_it_uses_in_its_language(view, notebook, params, published, contexts):
+    from analysis.text import glossary
+
+    for lang in text.LANGUAGES:
+        page = view.build(contexts(notebook, lang=lang, **params))
+        used = glossary.terms_used(page.texts(), lang)
+        entries = page.glossary().entries if page.glossary() else ()
+        assert [key for key, _, _ in entries] == list(used)  # exactly the terms its text uses
+        assert all((term, definition) == glossary.entry(key, lang) for key, term, definition in entries)
+        if published in ("team_effects_attarp", "survey_parents", "baseline_attarp"):
+            assert used, (published, lang)  # these reports speak statistics: they have a glossary
 
 
 @pytest.mark.parametrize(("view", "notebook", "params", "published"), VIEWS, ids=[v[3] for v in VIEWS])
