@@ -56,6 +56,7 @@ CSS = """
 .wb-scroll:focus-visible{outline:2px solid #0072B2;outline-offset:2px}
 .wb-table{border-collapse:collapse;margin:0;font-size:.92rem}
 .wb-scroll table.wb-table{display:table;max-width:none}
+.wb-scroll caption{position:sticky;left:0;max-width:calc(100vw - 2.5rem)}
 a.wb-term{color:inherit;text-decoration:underline dotted;text-underline-offset:.15em}
 .wb-glossary dt{font-weight:600;margin-top:.5rem}
 .wb-glossary dd{margin:0 0 .3rem 0}
