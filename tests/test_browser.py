@@ -1,6 +1,7 @@
 """The reports in a real browser: headless Chromium (Debian's ``chromium``) via the DevTools
 protocol. Checks: no console errors, every image loads, no code cells, nothing wider than a
-phone screen on the index; saves screenshots (phone and desktop) in outputs/_screenshots/
+phone screen on the index; no WCAG 2.1 AA violation found by axe-core (when it is installed:
+``npm install axe-core`` in the repository, or ``AXE_CORE=/path/to/axe.min.js``); saves screenshots (phone and desktop) in outputs/_screenshots/
 (of the repository, so that a person can look at them after ``make test``).
 
 Skipped, with the reason, when Chromium is not installed (``apt-get install chromium``).
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import shutil
 import subprocess
 import time
@@ -36,6 +38,19 @@ PAGE_FACTS = """JSON.stringify({
   code: document.querySelectorAll('.input_area, .jp-InputArea, .input, .jp-Editor, .CodeMirror').length,
   scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth,
   text: document.body.innerText.length})"""
+
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]  # WCAG 2.1 AA, as Swedish public bodies must meet
+AXE_RUN = """axe.run(document, {runOnly: {type: 'tag', values: %s}, resultTypes: ['violations']})
+  .then(r => JSON.stringify(r.violations.map(v => ({id: v.id, impact: v.impact,
+        nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))))"""
+
+
+def axe_source() -> str | None:
+    """axe-core's script, from ``AXE_CORE`` or the repository's node_modules (None: not installed)."""
+    candidates = [os.environ.get("AXE_CORE", ""), str(ROOT / "node_modules" / "axe-core" / "axe.min.js")]
+    found = next((Path(c) for c in candidates if c and Path(c).is_file()), None)
+    return found.read_text(encoding="utf-8") if found else None
 
 
 def chromium() -> str | None:
@@ -98,6 +113,13 @@ class Browser:
         facts["errors"] = self.errors()
         return facts
 
+    def axe(self, source: str) -> list[dict]:
+        """axe-core's WCAG 2.1 AA violations on the open page."""
+        self.call("Runtime.evaluate", expression=source)
+        reply = self.call("Runtime.evaluate", expression=AXE_RUN % json.dumps(AXE_TAGS),
+                          awaitPromise=True, returnByValue=True)
+        return json.loads(reply["result"]["value"])
+
     def errors(self) -> list[str]:
         found = []
         for event in self.events:
@@ -142,6 +164,7 @@ SHOTS = ROOT / "outputs" / "_screenshots"  # kept after the test (outputs/ is gi
 
 
 def check_pages(browser: Browser, outputs: Path, pages: list[str], shots: Path) -> None:
+    axe = axe_source()
     for name in pages:
         for label, device in (("phone", PHONE), ("desktop", DESKTOP)):
             facts = browser.open(outputs / name, device)
@@ -152,6 +175,9 @@ def check_pages(browser: Browser, outputs: Path, pages: list[str], shots: Path) 
             assert facts["text"] > 0, f"{name} is empty"
             if name == "index.html":
                 assert facts["scrollWidth"] <= facts["innerWidth"] + 1, "index wider than the screen"
+            if axe is not None:
+                violations = browser.axe(axe)
+                assert violations == [], f"{name} at {device['width']} px: axe-core finds {violations}"
 
 
 def test_fixture_reports_in_chromium(browser, tmp_path, monkeypatch):
