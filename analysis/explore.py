@@ -472,7 +472,7 @@ class ExploreApp:
         with text.language(lang):  # the tables' numbers and yes/no in the chosen language
             parts = [report.figure_html(figure(view), alt=view.measure_name),
                      f"<p><b>{text.escape(view.verdict)}</b></p>",
-                     report.table_html(view.summary)]
+                     report.table_html(view.summary, caption=view.measure_name)]
             effect = (report.table_html(view.effect, caption=t("explore_effect_heading", lang))
                       if view.effect is not None else None)
         if effect is not None:

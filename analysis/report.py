@@ -307,8 +307,9 @@ def table_html(frame: pd.DataFrame, caption: str | None = None, esc: Callable[[s
     cap = f"<caption>{_text_html(caption, esc)}</caption>" if caption else ""
     survey = frame.attrs.get("survey")
     data = f' data-survey="{escape(survey)}"' if survey else ""
-    name = f' aria-label="{escape(str(caption))}"' if caption else ""
-    return (f'<div class="wb-scroll" role="region" tabindex="0"{name}>'
+    # a region needs a name; without a caption the wrapper is only reachable, not a landmark
+    name = f' role="region" tabindex="0" aria-label="{escape(str(caption))}"' if caption else ' tabindex="0"'
+    return (f'<div class="wb-scroll"{name}>'
             f'<table class="wb-table"{data}>{cap}<thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
 
