@@ -247,6 +247,8 @@ def test_a_table_scrolls_in_a_named_keyboard_reachable_region_with_a_caption(sho
     assert html.startswith('<div class="wb-scroll" role="region" tabindex="0" '
                            'aria-label="Andel &quot;ja&quot; &lt;per år&gt;">')
     assert "<caption>Andel &quot;ja&quot; &lt;per år&gt;</caption>" in html and html.endswith("</table></div>")
+    # without a caption (the renderer always gives one) it is reachable but not an unnamed region
+    assert report.table_html(pd.DataFrame({"a": [1]})).startswith('<div class="wb-scroll" tabindex="0"><table')
     # a table the view gave no caption is captioned (and named) by its section's heading
     page = Page("T", (Section("Mått <1>", (Table(pd.DataFrame({"a": [1]})),)),), provenance=False)
     html = _render(page, "sv", shown)
