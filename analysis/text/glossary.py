@@ -189,7 +189,7 @@ LABELS = {
               "limit, the confidence interval excluding zero). It says the difference exists, not that it "
               "is large.",
     },
-    "glossary_term_detectable": {"sv": "Minsta upptäckbara förbättring", "en": "Minimum detectable improvement"},
+    "glossary_term_detectable": {"sv": "Minsta upptäckbara förbättring", "en": "Smallest detectable improvement"},
     "glossary_def_detectable": {
         "sv": "Den minsta förändring som mätningarna med god sannolikhet kan visa. Är den verkliga "
               "förändringen mindre betyder \u201dingen säkerställd skillnad\u201d inte att inget hänt.",
