@@ -334,7 +334,7 @@ def _local_results(jobs: list[dict], context: dict, workers: int,
 
     from . import kernels
 
-    if jobs and context.get("fast", True):
+    if jobs and context.get("fast", True) and kernels.private_api_problem() is None:
         # boot the zygote (imports, ~2 s) while the workers import papermill and nbconvert
         kernels.set_code_version(context.get("code"))
         threading.Thread(target=kernels.get_zygote, name="zygote-boot", daemon=True).start()
@@ -459,6 +459,9 @@ def _run_locked(config: Config, options: RunOptions, started: float, tty: bool |
         if leftovers:
             reporter.info(f"removed {len(leftovers)} temporary file(s) of killed runs: "
                           + ", ".join(str(p) for p in leftovers[:5]), echo=False)
+        fallback = kernels.private_api_problem() if todo else None
+        if fallback:
+            reporter.info(kernels.fallback_message(fallback))
         now = _now()
         for p in planned:
             entry = {**p.previous, "name": p.job.name, "notebook": p.job.notebook,
