@@ -8,11 +8,21 @@ import textwrap
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+import seaborn as sns
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch, Patch
 
 from ..text import number, t
-from .style import FIGURE_WIDTH, PALETTE, TEXT_CHARS, TITLE_CHARS, date_axis, panel_grid, plain
+from .style import (
+    FIGURE_WIDTH,
+    PALETTE,
+    TEXT_CHARS,
+    TITLE_CHARS,
+    date_axis,
+    facets,
+    label_outer,
+    plain,
+)
 
 __all__ = ["goal_chart", "driver_diagram", "baseline_points", "indicator_panels"]
 
@@ -40,16 +50,21 @@ def goal_chart(
     names = names or {}
     sign = 1 if direction == "up" else -1
     gap_unit = t("goals_unit_pp", lang) if unit == "%" else plain(unit, 30)
-    keys = list(dict.fromkeys(series[facet])) if facet in series else [None]
-    fig, axes, ncols = panel_grid(len(keys), ncols, 1.9, 0.8, sharex=True, sharey=True)
-    for ax, key in zip(axes, keys, strict=True):
-        part = series if key is None else series[series[facet] == key]
-        part = part.sort_values("year")
+    data = series if facet in series else series.assign(**{facet: ""})  # one panel
+    keys = list(dict.fromkeys(data[facet]))
+    data = data.sort_values("year", kind="stable")
+    grid = facets(data, facet, ncols, 1.9, 0.8, order=keys, sharex=True, sharey=True)
+    line = {"estimator": None, "errorbar": None, "legend": False}  # the values as they are
+    grid.map_dataframe(sns.lineplot, x="year", y="value", marker="o", markersize=3, linewidth=1.4,
+                       color=PALETTE["data"], markeredgecolor=PALETTE["data"], **line)
+    grid.map_dataframe(sns.lineplot, x="year", y="goal", linestyle="--", linewidth=1.3,
+                       color=PALETTE["target"], **line)
+    grid.set_axis_labels("", plain(unit, 30), fontsize=8)
+    for key, ax in grid.axes_dict.items():
+        part = data[data[facet] == key]
         obs = part.dropna(subset=["value"])
         goal = part.dropna(subset=["goal"])
-        ax.plot(obs["year"], obs["value"], marker="o", ms=3, lw=1.4, color=PALETTE["data"])
-        ax.plot(goal["year"], goal["goal"], ls="--", lw=1.3, color=PALETTE["target"])
-        name = names.get(key, key) if key is not None else ""
+        name = names.get(key, key)
         label = ""
         if len(obs):
             last = obs.iloc[-1]
@@ -69,8 +84,8 @@ def goal_chart(
                     color=PALETTE["signal"] if gap > 0 else PALETTE["good"])
         ax.tick_params(labelsize=7)
         ax.xaxis.set_major_locator(plt.MaxNLocator(4, integer=True))
-    for ax in axes[::ncols]:  # the first column
-        ax.set_ylabel(plain(unit, 30), fontsize=8)
+    label_outer(grid)
+    fig = grid.figure
     # a fixed target (one value per panel) is a "target", a changing one a trajectory
     fixed = bool((series.dropna(subset=["goal"]).groupby(facet)["goal"].nunique() <= 1).all()
                  if facet in series else series["goal"].nunique() <= 1)
@@ -101,16 +116,18 @@ def indicator_panels(
     """
     names = names or {}
     keys = list(dict.fromkeys(series["municipality_code"]))
-    fig, axes, ncols = panel_grid(len(keys), ncols, 1.55, 0.9, sharex=True, sharey=True)
-    for ax, key in zip(axes, keys, strict=True):
-        part = series[series["municipality_code"] == key].sort_values("year")
-        ax.plot(part["year"], part["county"], ls="--", lw=1.1, color=PALETTE["centre"])
-        ax.plot(part["year"], part["value"], marker="o", ms=2.5, lw=1.4, color=PALETTE["data"])
+    data = series.sort_values("year", kind="stable")
+    grid = facets(data, "municipality_code", ncols, 1.55, 0.9, order=keys, sharex=True, sharey=True)
+    # plain lines: a year without a value is a gap, not bridged
+    grid.map(plt.plot, "year", "county", ls="--", lw=1.1, color=PALETTE["centre"])
+    grid.map(plt.plot, "year", "value", marker="o", ms=2.5, lw=1.4, color=PALETTE["data"])
+    grid.set_axis_labels("", plain(unit, 30), fontsize=8)
+    for key, ax in grid.axes_dict.items():
         ax.set_title(plain(names.get(key, key), 30), fontsize=8.5, loc="left")
         ax.tick_params(labelsize=7)
         ax.xaxis.set_major_locator(plt.MaxNLocator(3, integer=True))
-    for ax in axes[::ncols]:  # the first column
-        ax.set_ylabel(plain(unit, 30), fontsize=8)
+    label_outer(grid)
+    fig = grid.figure
     handles = [Line2D([], [], color=PALETTE["data"], marker="o", ms=3, label=t("municipality", lang))]
     if series["county"].notna().any():  # no county line (none in Kolada, none computed): no key
         handles.append(Line2D([], [], color=PALETTE["centre"], ls="--",

@@ -19,7 +19,7 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 from .. import text
 from ..text import t
 from ..text.spc import chart_verdict
-from .style import LABEL_CHARS, PALETTE, TITLE_CHARS, apply_style, date_axis, panel_grid, plain
+from .style import LABEL_CHARS, PALETTE, TITLE_CHARS, apply_style, date_axis, facets, plain
 
 __all__ = ["spc_chart", "spc_panel"]
 
@@ -174,8 +174,12 @@ def spc_panel(results, *, titles: Mapping | Sequence | None = None, targets: Map
     if not results:
         raise ValueError("spc_panel needs at least one chart result")
     keys = list(results)
-    fig, axes, ncols = panel_grid(len(keys), ncols, 2.9)
-    for ax, key in zip(axes, keys, strict=True):
+    ncols = max(1, min(ncols, len(keys)))
+    # the grid of panels only; each panel is a run or control chart drawn with matplotlib
+    grid = facets(pd.DataFrame({"panel": range(len(keys))}), "panel", ncols, 2.9,
+                  sharex=False, sharey=False)
+    fig = grid.figure
+    for ax, key in zip(grid.axes.flat, keys, strict=True):
         if isinstance(titles, Mapping):
             sub_title = titles.get(key, str(key))
         elif titles is not None:
