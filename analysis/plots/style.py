@@ -134,9 +134,10 @@ def facets(data, col: str, ncols: int, row_height: float, extra_height: float = 
 
 def label_outer(grid: sns.FacetGrid, x: bool = True, y: bool = True) -> None:
     """Tick labels of shared axes only on the outer panels: y on the left column (``y``), x on
-    the lowest panel of each column (``x``). Call it after the panels' own tick settings:
-    ``FacetGrid`` hides the labels that exist when it is made, and a new locator makes new ones."""
+    the last row (``x``). Call it after the panels' own tick settings: ``FacetGrid`` hides the
+    labels that exist when it is made, and a new locator makes new ones."""
     axes = list(grid.axes.flat)
     ncols = axes[0].get_subplotspec().get_gridspec().ncols if axes else 1
+    last_row = (len(axes) - 1) // ncols
     for i, ax in enumerate(axes):
-        ax.tick_params(labelleft=not y or i % ncols == 0, labelbottom=not x or i + ncols >= len(axes))
+        ax.tick_params(labelleft=not y or i % ncols == 0, labelbottom=not x or i // ncols == last_row)

@@ -80,8 +80,9 @@ def _interval_bars(ax, rows: pd.DataFrame, *, low: str | None, high: str | None,
                 palette=[colours[j % len(colours)] for j in range(len(hue_order))] if grouped else None,
                 color=None if grouped else colours[0], saturation=1, width=width, gap=gap,
                 estimator="median", errorbar=_given_interval if ends else None, capsize=capsize,
-                err_kws={"color": "#333333", "linewidth": linewidth}, legend=False, ax=ax)
+                err_kws={"color": "#333333", "linewidth": linewidth}, linewidth=0, legend=False, ax=ax)
     ax.set_ylabel("")
+    ax.autoscale(axis="y")  # the usual margins around the bars, not seaborn's tight category limits
 
 
 def _bar_centres(n_keys: int, n_groups: int, width: float = BAR_WIDTH) -> np.ndarray:
@@ -332,7 +333,7 @@ def _grouped(ax, labels: list[str], groups: list[str], values: np.ndarray, low: 
                          "share": values.ravel(), "ci_low": low.ravel(), "ci_high": high.ravel()})
     _interval_bars(ax, rows, low=None if census else "ci_low", high=None if census else "ci_high",
                    order=keys, hue_order=[str(j) for j in range(k)], colours=GROUP_COLOURS,
-                   gap=0.08, capsize=0.2, linewidth=1)
+                   gap=0.08, capsize=0.12, linewidth=1)
     centres = _bar_centres(len(labels), k)
     for (i, j), s in np.ndenumerate(values):
         if np.isnan(s):
