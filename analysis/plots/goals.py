@@ -8,7 +8,6 @@ import textwrap
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch, Patch
 
@@ -19,6 +18,7 @@ from .style import (
     TEXT_CHARS,
     TITLE_CHARS,
     date_axis,
+    each_facet,
     facets,
     label_outer,
     plain,
@@ -54,16 +54,12 @@ def goal_chart(
     keys = list(dict.fromkeys(data[facet]))
     data = data.sort_values("year", kind="stable")
     grid = facets(data, facet, ncols, 1.9, 0.8, order=keys, sharex=True, sharey=True)
-    line = {"estimator": None, "errorbar": None, "legend": False}  # the values as they are
-    grid.map_dataframe(sns.lineplot, x="year", y="value", marker="o", markersize=3, linewidth=1.4,
-                       color=PALETTE["data"], markeredgecolor=PALETTE["data"], **line)
-    grid.map_dataframe(sns.lineplot, x="year", y="goal", linestyle="--", linewidth=1.3,
-                       color=PALETTE["target"], **line)
     grid.set_axis_labels("", plain(unit, 30), fontsize=8)
-    for key, ax in grid.axes_dict.items():
-        part = data[data[facet] == key]
-        obs = part.dropna(subset=["value"])
+    for key, ax, part in each_facet(grid):
+        obs = part.dropna(subset=["value"])  # a year without a value is bridged
         goal = part.dropna(subset=["goal"])
+        ax.plot(obs["year"], obs["value"], marker="o", ms=3, mew=0.75, lw=1.4, color=PALETTE["data"])
+        ax.plot(goal["year"], goal["goal"], ls="--", lw=1.3, color=PALETTE["target"])
         name = names.get(key, key)
         label = ""
         if len(obs):
@@ -118,11 +114,11 @@ def indicator_panels(
     keys = list(dict.fromkeys(series["municipality_code"]))
     data = series.sort_values("year", kind="stable")
     grid = facets(data, "municipality_code", ncols, 1.55, 0.9, order=keys, sharex=True, sharey=True)
-    # plain lines: a year without a value is a gap, not bridged
-    grid.map(plt.plot, "year", "county", ls="--", lw=1.1, color=PALETTE["centre"])
-    grid.map(plt.plot, "year", "value", marker="o", ms=2.5, lw=1.4, color=PALETTE["data"])
     grid.set_axis_labels("", plain(unit, 30), fontsize=8)
-    for key, ax in grid.axes_dict.items():
+    for key, ax, part in each_facet(grid):
+        # a year without a value is a gap, not bridged
+        ax.plot(part["year"], part["county"], ls="--", lw=1.1, color=PALETTE["centre"])
+        ax.plot(part["year"], part["value"], marker="o", ms=2.5, lw=1.4, color=PALETTE["data"])
         ax.set_title(plain(names.get(key, key), 30), fontsize=8.5, loc="left")
         ax.tick_params(labelsize=7)
         ax.xaxis.set_major_locator(plt.MaxNLocator(3, integer=True))
