@@ -55,6 +55,7 @@ format: $(STAMP) ## Format the code with ruff
 
 bench: $(STAMP) ## Run the benchmarks (prints times and ratios)
 	$(BIN)/python benchmarks/spc_many.py
+	$(BIN)/python benchmarks/figures.py
 	$(BIN)/python benchmarks/surveys.py
 	$(BIN)/python benchmarks/privacy.py
 	$(BIN)/python benchmarks/waves_calibration.py
