@@ -540,14 +540,6 @@ def test_survey_problems_are_included(tmp_path, monkeypatch):
         ("surveys/parents/export.csv", 5, "q1")]
 
 
-def test_load_time_of_small_folder(tmp_path):
-    folder = write_folder(tmp_path / "d")
-    dataset.clear_cache()
-    start = time.perf_counter()
-    dataset.load_dataset(folder)
-    assert time.perf_counter() - start < 1.0
-
-
 def test_sample_loads_without_problems():
     from analysis.config import load_config
 
