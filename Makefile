@@ -53,9 +53,10 @@ format: $(STAMP) ## Format the code with ruff
 	$(BIN)/ruff format analysis tests benchmarks
 	$(BIN)/ruff check --fix analysis tests benchmarks
 
-bench: $(STAMP) ## Run the benchmarks (prints times and ratios)
+bench: $(STAMP) ## Run the benchmarks (prints times and ratios) and the effect-verdict calibration study (~50 min)
 	$(BIN)/python benchmarks/spc_many.py
 	$(BIN)/python benchmarks/figures.py
+	$(BIN)/python benchmarks/dataset_load.py
 	$(BIN)/python benchmarks/surveys.py
 	$(BIN)/python benchmarks/privacy.py
 	$(BIN)/python benchmarks/waves_calibration.py
@@ -63,6 +64,7 @@ bench: $(STAMP) ## Run the benchmarks (prints times and ratios)
 	$(BIN)/python benchmarks/reports.py
 	$(BIN)/python benchmarks/baseline_scale.py
 	$(BIN)/python benchmarks/explore_headless.py
+	$(BIN)/python benchmarks/calibration.py
 
 lock: ## Regenerate requirements.lock from pyproject.toml in a clean environment
 	rm -rf .lockenv && $(PYTHON) -m venv .lockenv

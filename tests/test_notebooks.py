@@ -12,7 +12,7 @@ from analysis import text
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-EXPECTED = ["baseline", "survey", "team_effects", "gap_analysis", "explore"]
+EXPECTED = ["county", "team_baseline", "survey", "team_effects", "gap_analysis", "explore"]
 SAMPLE = ROOT / "data" / "sample"
 
 
@@ -51,22 +51,38 @@ def test_no_definitions_no_outputs(name):
         assert cell.get("execution_count") is None
 
 
+@pytest.mark.parametrize("name", EXPECTED)
+def test_a_notebook_decides_nothing(name):
+    # What a report shows is decided in its view (analysis/views/): a notebook has no branches,
+    # no loops, no filtering; it makes the context, builds the view and renders it.
+    for cell in cells(name):
+        if cell["cell_type"] != "code":
+            continue
+        tree = ast.parse(source(cell))
+        decided = [type(n).__name__ for n in ast.walk(tree)
+                   if isinstance(n, ast.If | ast.IfExp | ast.For | ast.While | ast.comprehension | ast.Subscript)]
+        assert not decided, f"{name}.ipynb decides something ({', '.join(decided)}); move it into its view"
+    if name != "explore":
+        body = "".join(source(c) for c in cells(name) if c["cell_type"] == "code")
+        assert "report.context(" in body and "view.build(ctx)" in body and "report.render(page, ctx)" in body
+
+
 # Every notebook also runs once as a user opens it (its own kernel, default parameters, no injected
 # cell) under nbval: `make test` passes `--nbval-lax tests notebooks`. Here papermill runs them with
 # the parameters of the reports and checks what they publish; the default-parameter runs below stay
 # because the privacy audit of the whole publication needs their pages. The explorer publishes
 # nothing: nbval runs it (benchmarks/explore_headless.py runs it 20 times in a row that way).
 RUNS = [
-    ("baseline", {"team": None}),
-    ("baseline", {"team": "attarp"}),
-    ("baseline", {"team": "aneby"}),
+    ("county", {}),
+    ("team_baseline", {"team": "attarp"}),
+    ("team_baseline", {"team": "aneby"}),
     ("survey", {"survey": "parents"}),
     ("survey", {"survey": "coordinators"}),
     ("survey", {"survey": "pupils"}),
     ("team_effects", {"team": "attarp"}),
     ("team_effects", {"team": "aneby"}),
     ("gap_analysis", {"year": 2024}),
-    ("baseline", {"team": "nassjo", "lang": "en"}),
+    ("team_baseline", {"team": "rydaholm", "lang": "en"}),  # the parent and coordinator surveys
 ]
 
 
@@ -120,7 +136,7 @@ def test_notebook_executes_on_the_sample_data(name, params, executed):
 
     result = audit.audit({name: rendered(out, name)}, sample_codebooks(), 5)
     assert result.ok, str(result)
-    if name == "baseline" and params.get("team") is None:  # an indicator for each focus area
+    if name == "county":  # an indicator for each focus area
         for area in ("Fullföljda studier", "Psykisk hälsa", "Fysisk aktivitet"):
             assert f'wb-report\\">{area}</h3>' in executed_text, area
         assert "Länets värde är beräknat, inte Koladas" in executed_text  # and says which
@@ -136,5 +152,8 @@ def test_the_sample_reports_together_pass_the_privacy_audit(executed):
     result = audit.audit(pages, sample_codebooks(), 5)
     assert result.ok, str(result)
     surveyed = {name for name, html in pages.items() if "data-cell" in html}
-    assert {"survey-3", "survey-4", "survey-5", "team_effects-6", "baseline-1"} <= surveyed
+    assert {"survey-3", "survey-4", "survey-5", "team_effects-6", "team_baseline-1", "team_baseline-9"} <= surveyed
+    # Aneby's codebooks tie no survey to it (issue 16: it used to get the pupil survey of five
+    # other schools because its name says "skolan")
+    assert "team_baseline-2" not in surveyed and "team_effects-7" not in surveyed
     assert result.numbers_read > 3000 and result.cells_checked > 4000

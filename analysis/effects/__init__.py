@@ -15,8 +15,9 @@ Public API::
 Computations only: figures are in ``analysis.plots.effects`` and texts in ``analysis.text.effects``.
 When this grew past 500 lines it became a subpackage (DESIGN.md): ``its`` (interrupted time
 series), ``proportions`` (two proportions, multiple testing, MDD), ``waves`` (two survey waves),
-``team`` (per-team estimates), ``report`` (what the team report shows). The public names are
-the same.
+``team`` (per-team estimates and the measure's chart split at its changes), ``calibration`` (the
+simulation study of the verdicts, docs/methods.md). The public names are the same; what the team
+report shows is decided in ``analysis.views.team_effects``.
 """
 
 from __future__ import annotations
@@ -31,13 +32,15 @@ from .proportions import (
     newcombe_p_value,
     newcombe_power,
 )
-from .report import effects_table, measure_chart, poster, report_items, waves_table
 from .team import (
+    MDE_POWER,
+    MODEL_POLICY,
     TEAM_COLUMNS,
     TeamEffects,
     baseline_stable,
     change_groups,
     linked_changes,
+    measure_chart,
     team_effects,
 )
 from .waves import compare_waves, for_whom, survey_waves, wave_verdicts
@@ -64,10 +67,8 @@ __all__ = [
     "change_groups",
     "baseline_stable",
     "TEAM_COLUMNS",
+    "MODEL_POLICY",
+    "MDE_POWER",
     "FAMILY_BY_CHART",
     "measure_chart",
-    "report_items",
-    "effects_table",
-    "waves_table",
-    "poster",
 ]

@@ -9,6 +9,17 @@ from ..dataset.series import complete_periods
 from ..dataset.series import (
     period_grid as expected_periods,  # the one period grid (public name kept)
 )
+from ..measures import (
+    CENTRE_KIND,
+    RATIO_KINDS,
+    baseline_mask,
+    first_change_period,
+    is_ratio,
+    measure_changes,
+    percent_scale,
+    pooled_level,
+)
+from ..schemas import REGION_CODE
 from .progress import TREND_METHOD, _sign, trend
 
 __all__ = ["indicator_overview", "MIN_BASELINE_POINTS", "RATIO_KINDS", "CENTRE_KIND", "first_change", "expected_periods", "baseline_data", "baseline_chart", "baseline_summary"]
@@ -19,7 +30,7 @@ def indicator_overview(
     indicators: pd.DataFrame,
     kpis: pd.DataFrame,
     municipalities: pd.DataFrame,
-    county_code: str = "0006",
+    county_code: str = REGION_CODE,
     level: float = 0.95,
 ) -> pd.DataFrame:
     """Latest value, trend, county value and position of every KPI and municipality of the county.
@@ -93,10 +104,6 @@ def _cell(cells: pd.DataFrame, code: str, year: int, gender: str) -> float:
 # --- team baselines (nuläge per team) -------------------------------------------------------
 
 MIN_BASELINE_POINTS = 8  # fewer points: say the baseline needs more, draw no verdict
-RATIO_KINDS = ("p", "pp", "u", "up")
-CENTRE_KIND = {"run": "median", "g": "median", "i": "mean", "mr": "mean", "xbar": "mean",
-               "s": "mean", "c": "mean", "t": "mean", "p": "proportion", "pp": "proportion",
-               "u": "rate", "up": "rate"}
 
 
 def first_change(changes: pd.DataFrame, team_id: str) -> pd.Timestamp:
@@ -107,17 +114,17 @@ def first_change(changes: pd.DataFrame, team_id: str) -> pd.Timestamp:
 
 def baseline_data(observations: pd.DataFrame, measure: pd.Series | dict,
                   changes: pd.DataFrame) -> pd.DataFrame:
-    """The observations of one measure before the team's first change (all of them without one).
+    """The observations of one measure's baseline (``analysis.measures``: before the period in
+    which the first change meant to move it starts; all of them without a change).
 
     Returns the measure's observation rows with a column ``y`` (numerator for ratio charts,
     else value) and ``n`` (denominator or NaN).
     """
     team, mid = measure["team_id"], measure["measure_id"]
     obs = observations[(observations["team_id"] == team) & (observations["measure_id"] == mid)]
-    start = first_change(changes, team)
-    if pd.notna(start):
-        obs = obs[obs["period"] < start]
-    if measure["chart"] in RATIO_KINDS:
+    start = first_change_period(changes, team, mid, measure.get("frequency"))
+    obs = obs[baseline_mask(obs["period"], start).to_numpy()]
+    if is_ratio(measure["chart"]):
         obs = obs.assign(y=obs["numerator"], n=obs["denominator"])
     else:
         obs = obs.assign(y=obs["value"], n=np.nan)
@@ -125,7 +132,7 @@ def baseline_data(observations: pd.DataFrame, measure: pd.Series | dict,
 
 
 def _multiply(measure) -> float:
-    return 100.0 if measure["chart"] in ("p", "pp") and str(measure["unit"]).strip() == "%" else 1.0
+    return percent_scale(measure["chart"], measure["unit"])
 
 
 def baseline_chart(observations: pd.DataFrame, measure: pd.Series | dict, changes: pd.DataFrame,
@@ -141,7 +148,7 @@ def baseline_chart(observations: pd.DataFrame, measure: pd.Series | dict, change
     if data["period"].nunique() < 2:
         return None
     data = complete_periods(data, measure.get("frequency"))  # absent periods drawn as gaps
-    n = "n" if measure["chart"] in RATIO_KINDS else None
+    n = "n" if is_ratio(measure["chart"]) else None
     return spc.chart(data, y="y", n=n, x="period", kind=kind, multiply=_multiply(measure),
                      source="observations.csv")
 
@@ -155,28 +162,29 @@ def baseline_summary(
 ) -> pd.DataFrame:
     """One row per measure of ``team_id``: its baseline period, centre, verdict and completeness.
 
-    The baseline is every period before the team's first change in the PDSA log (the whole
-    series when there is none). The centre is the centre line of the chart kind the measure
-    declares, computed on the baseline (``spc.chart``): median for run and G charts, mean for I,
-    X̄, S, C and T charts, the pooled proportion Σnumerator/Σdenominator for P charts, the pooled
-    rate for U charts. The verdict comes from a run chart of the baseline with Anhøj's rules
+    The baseline is the rule of ``analysis.measures``: every period before the one the first change
+    meant to move the measure starts in. ``centre`` is the centre line of the baseline chart the
+    report draws (:func:`baseline_chart`, a run chart: the median; ``centre_kind`` "median"), so
+    that a chart and its table show one centre. ``level`` is the baseline's pooled level
+    (``measures.pooled_level``: Σnumerator/Σdenominator for P and U charts, the mean otherwise;
+    ``level_kind`` as ``CENTRE_KIND``), the level the effect report compares with. The verdict comes from a run chart of the baseline with Anhøj's rules
     (Anhøj & Olesen 2014): ``stable`` without a runs signal, ``unstable`` with one, ``too_few``
     with fewer than ``min_points`` periods (no verdict is drawn). Completeness counts the
     periods (week or month) between the first and last baseline period without a value.
 
     Returns measure_id, measure_name, measure_type, chart, unit, frequency, direction, target,
     first_change, baseline_start, baseline_end, n_points, n_expected, n_missing,
-    missing_periods (tuple of Timestamps), centre, centre_kind, multiply, verdict, longest_run,
+    missing_periods (tuple of Timestamps), centre, centre_kind, level, level_kind, multiply, verdict, longest_run,
     longest_run_max, n_crossings, n_crossings_min, latest_period, latest_value, method.
     """
-    from .. import spc
 
-    start = first_change(changes, team_id)
     rows = []
     # each measure's rows once (filtering all observations per measure was quadratic)
     own = observations[observations["team_id"] == team_id]
     by_measure = dict(tuple(own.groupby("measure_id", sort=False)))
     for m in measures[measures["team_id"] == team_id].to_dict("records"):
+        counted = measure_changes(changes, team_id, m["measure_id"])["date"]
+        start = pd.Timestamp(counted.min()) if len(counted.dropna()) else pd.NaT
         all_obs = by_measure.get(m["measure_id"], own.iloc[0:0])
         data = baseline_data(all_obs, m, changes)
         periods = pd.DatetimeIndex(data["period"].drop_duplicates())
@@ -191,7 +199,8 @@ def baseline_summary(
         row.update(first_change=start, baseline_start=periods.min() if n_points else pd.NaT,
                    baseline_end=periods.max() if n_points else pd.NaT, n_points=n_points,
                    n_expected=len(expected), n_missing=len(missing), missing_periods=missing,
-                   centre=np.nan, centre_kind=CENTRE_KIND.get(m["chart"], "median"),
+                   centre=np.nan, centre_kind="median", level=np.nan,
+                   level_kind=CENTRE_KIND.get(m["chart"], "median"),
                    multiply=mult, verdict="too_few", longest_run=pd.NA, longest_run_max=pd.NA,
                    n_crossings=pd.NA, n_crossings_min=pd.NA, latest_period=pd.NaT,
                    latest_value=np.nan,
@@ -200,21 +209,17 @@ def baseline_summary(
             last = all_obs.sort_values("period")
             last = last[last["period"] == last["period"].max()]
             row["latest_period"] = last["period"].iloc[0]
-            if m["chart"] in RATIO_KINDS:
+            if is_ratio(m["chart"]):
                 row["latest_value"] = mult * last["numerator"].sum() / last["denominator"].sum()
             else:
                 row["latest_value"] = last["value"].mean()
         if n_points >= 1:
-            n = "n" if m["chart"] in RATIO_KINDS else None
-            try:
-                centre = spc.chart(data, y="y", n=n, x="period", kind=m["chart"], multiply=mult,
-                                   source="observations.csv")
-                row["centre"] = float(centre.summary["cl"].iloc[0])
-            except (ValueError, KeyError):
-                row["centre"] = np.nan  # e.g. too few points for this chart kind
+            row["level"] = mult * pooled_level(data, m["chart"])
+            row["centre"] = row["level"]  # one point: the run chart's median is that point
         if n_points >= 2:
             res = baseline_chart(all_obs, m, changes)
             s = res.summary.iloc[0]
+            row["centre"] = float(s["cl"])  # the centre line of the chart the report draws
             row.update(longest_run=s["longest_run"], longest_run_max=s["longest_run_max"],
                        n_crossings=s["n_crossings"], n_crossings_min=s["n_crossings_min"])
             if n_points >= min_points:
@@ -222,7 +227,7 @@ def baseline_summary(
         rows.append(row)
     cols = ["measure_id", "measure_name", "measure_type", "chart", "unit", "frequency", "direction",
             "target", "first_change", "baseline_start", "baseline_end", "n_points", "n_expected",
-            "n_missing", "missing_periods", "centre", "centre_kind", "multiply", "verdict",
+            "n_missing", "missing_periods", "centre", "centre_kind", "level", "level_kind", "multiply", "verdict",
             "longest_run", "longest_run_max", "n_crossings", "n_crossings_min", "latest_period",
             "latest_value", "method"]
     return pd.DataFrame(rows, columns=cols)

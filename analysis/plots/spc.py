@@ -18,7 +18,7 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from .. import text
 from ..text import t
-from ..text.spc import chart_verdict
+from ..text.spc import chart_verdict, phase_verdicts
 from .style import LABEL_CHARS, PALETTE, TITLE_CHARS, apply_style, date_axis, facets, plain
 
 __all__ = ["spc_chart", "spc_panel"]
@@ -140,19 +140,27 @@ def spc_chart(result, *, changes: pd.DataFrame | None = None, target: float | No
         date_axis(ax, lang, maxticks=9 if own else 7)
     elif pd.api.types.is_integer_dtype(points["x"].dtype):
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    verdict = chart_verdict(summary, lang)
-    signal = bool(summary["runs_signal"].any() or (summary["sigma_signals"] > 0).any())
-    colour = PALETTE["signal"] if signal else "#222222"
     if own:
-        # the verdict right under the axis, the legend under the verdict
-        ax.text(0, -0.17, verdict, transform=ax.transAxes, ha="left", va="top", fontsize=10.5,
-                fontweight="bold", color=colour)
+        # the verdicts right under the axis (one line per phase, each in its own colour: a signal
+        # in one phase does not colour another), the legend under them
+        height_in = max(ax.get_position().height * fig.get_figheight(), 0.5)
+        step = 10.5 * 1.45 / 72 / height_in  # one line of 10.5 pt text, in axes fractions
+        y0 = -0.17
+        for i, (line, signal) in enumerate(phase_verdicts(summary, lang)):
+            note = i > 0 and i == len(summary) and len(summary) > 1  # the closing note: plain
+            ax.text(0, y0 - i * step, line, transform=ax.transAxes, ha="left", va="top",
+                    fontsize=9 if note else 10.5, fontweight="normal" if note else "bold",
+                    color=PALETTE["signal"] if signal else "#222222")
+        lines = len(phase_verdicts(summary, lang))
         if legend:
-            ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, -0.26), ncol=3,
-                      fontsize=8.5, handlelength=1.8, columnspacing=1.2)
+            ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, y0 - 0.09 - (lines - 1) * step),
+                      ncol=3, fontsize=8.5, handlelength=1.8, columnspacing=1.2)
     else:
+        verdict = chart_verdict(summary, lang)
+        signal = bool(summary["runs_signal"].iloc[-1]) or int(summary["sigma_signals"].iloc[-1]) > 0 \
+            if len(summary) else False
         ax.text(0, -0.2, textwrap.fill(verdict, 62), transform=ax.transAxes, ha="left", va="top", fontsize=8.5,
-                fontweight="bold", color=colour)
+                fontweight="bold", color=PALETTE["signal"] if signal else "#222222")
     return fig
 
 

@@ -124,7 +124,9 @@ def _group_title(survey, by: str, lang: str) -> str:
 
 
 def _title(ax, survey, question_id: str, lang: str) -> None:
-    ax.set_title(_wrap(survey.codebook.question(question_id).label(lang), 70, TITLE_CHARS), loc="left")
+    from ..surveys import item_label  # a down item says which answers count as positive
+
+    ax.set_title(_wrap(item_label(survey, question_id, lang), 70, TITLE_CHARS), loc="left")
 
 
 def survey_bars(summary: pd.DataFrame, survey, question_id: str, lang: str | None = None,
@@ -206,7 +208,7 @@ def survey_likert(summary: pd.DataFrame, survey, questions: Sequence[str] | str,
     subgroup column of the summary, e.g. ``wave``) one bar per subgroup, grouped under each
     item. A bar with any suppressed cell is not drawn (marked ``..``).
     """
-    from ..surveys import BOTTOM_BOX, TOP_BOX, group_label
+    from ..surveys import BOTTOM_BOX, TOP_BOX, group_label, item_label
 
     lang = lang or text.get_language()
     apply_style()
@@ -218,6 +220,10 @@ def survey_likert(summary: pd.DataFrame, survey, questions: Sequence[str] | str,
     neutral = q0.neutral if q0.neutral in codes else None
     mid = codes.index(neutral) if neutral else len(codes) // 2
     neg_codes, pos_codes = codes[:mid], codes[mid + (1 if neutral else 0):]
+    # an item with direction: down is drawn mirrored: agreeing (its negative answers) on the left,
+    # so that the colours and the side of 0 always say negative / positive
+    mirror = dict(zip(codes, reversed(codes), strict=True))
+    reversed_items = [qid for qid in questions if survey.codebook.question(qid).direction == "down"]
     bars = []  # (y, label, {code: share}, base, hidden)
     headers = []  # (y, label) of an item heading when several items are split by a subgroup
     y = 0.0
@@ -225,7 +231,7 @@ def survey_likert(summary: pd.DataFrame, survey, questions: Sequence[str] | str,
         rows = _rows(summary, qid, [by] if by else [])
         groups = [None] if not by else list(dict.fromkeys(rows[by].dropna()))
         if by and len(questions) > 1:
-            headers.append((y, survey.codebook.question(qid).label(lang)))
+            headers.append((y, item_label(survey, qid, lang)))
             y += 0.9
         q = survey.codebook.question(qid)
         collapsible = neutral is not None and set(q.top_box) | set(q.bottom_box) | {neutral} == set(codes)
@@ -244,7 +250,9 @@ def survey_likert(summary: pd.DataFrame, survey, questions: Sequence[str] | str,
                     shares = {neutral: b[neutral], neg_codes[-1]: b[BOTTOM_BOX], pos_codes[0]: b[TOP_BOX]}
                     hidden = False
                     collapsed_any = collapsed_here = True
-            label = survey.codebook.question(qid).label(lang) if g is None else group_label(survey, by, g, lang)
+            if qid in reversed_items:
+                shares = {mirror[c]: v for c, v in shares.items()}
+            label = item_label(survey, qid, lang) if g is None else group_label(survey, by, g, lang)
             bars.append((y, _wrap(label, 40), shares, int(base.iloc[0]) if len(base) else None, hidden,
                          collapsed_here))
             y += 1
@@ -252,7 +260,7 @@ def survey_likert(summary: pd.DataFrame, survey, questions: Sequence[str] | str,
             y += 0.3
     height = max(2.6, 0.42 * y + 2.0)
     fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, height))
-    colours, neutral_colour = _likert_colours(len(neg_codes), len(pos_codes), bool(neutral), q0.direction)
+    colours, neutral_colour = _likert_colours(len(neg_codes), len(pos_codes), bool(neutral), "up")
     colour_of = dict(zip(neg_codes + pos_codes, colours, strict=True))
     if neutral:
         colour_of[neutral] = neutral_colour
@@ -305,6 +313,9 @@ def survey_likert(summary: pd.DataFrame, survey, questions: Sequence[str] | str,
     xlabel = f"{t('survey_negative', lang)}    {t('survey_positive', lang)}"
     if collapsed_any:
         xlabel += "\n" + _wrap(t("survey_collapsed_note", lang), 110, limit=None)
+    all_reversed = len(reversed_items) == len(questions)
+    if reversed_items and not all_reversed:
+        xlabel += "\n" + _wrap(t("survey_reversed_chart_note", lang), 90, limit=None)
     ax.set_xlabel(xlabel)
     if title:
         ax.set_title(_wrap(title, 70, TITLE_CHARS), loc="left")
@@ -313,13 +324,19 @@ def survey_likert(summary: pd.DataFrame, survey, questions: Sequence[str] | str,
     if by and len(questions) == 1:
         ax.set_ylabel(_wrap(_group_title(survey, by, lang), 30), fontsize=9)
     fig.tight_layout()
-    handles = [Patch(facecolor=colour_of[o.code], label=plain(o.label(lang))) for o in scale]
+    # the legend names the answers at each place of the scale (mirrored when every item is)
+    handles = [Patch(facecolor=colour_of[o.code],
+                     label=plain(q0.option(mirror[o.code]).label(lang) if all_reversed else o.label(lang)))
+               for o in scale]
     if collapsed_any:
-        for code, box in ((neg_codes[-1], q0.bottom_box), (pos_codes[0], q0.top_box)):
+        boxes = ((neg_codes[-1], q0.top_box), (pos_codes[0], q0.bottom_box)) if all_reversed else (
+            (neg_codes[-1], q0.bottom_box), (pos_codes[0], q0.top_box))
+        for code, box in boxes:
             label = plain(" + ".join(q0.option(c).label(lang) for c in box))
             handles.append(Patch(facecolor=colour_of[code], hatch="///", edgecolor="white", label=label))
+    extra_lines = xlabel.count("\n")  # the axis label grows downwards; the legend goes under it
     _legend_below(ax, fig, handles, ncol=min(len(handles), 4 if collapsed_any else 5),
-                  gap_in=0.75 if collapsed_any else 0.55)
+                  gap_in=0.55 + 0.2 * extra_lines)
     return fig
 
 
@@ -390,20 +407,23 @@ def survey_grouped_bars(summary: pd.DataFrame, survey, question_id: str, by: str
 
 def survey_top_box_bars(summary: pd.DataFrame, survey, questions: Sequence[str], by: str,
                         lang: str | None = None, title: str | None = None):
-    """Top-box shares (the codebook's ``top_box`` steps) of several Likert items by a subgroup,
-    e.g. ``by="wave"``: the pupil survey's two waves side by side. Returns the Figure."""
-    from ..surveys import TOP_BOX, group_label
+    """Positive shares (the codebook's ``top_box`` steps, or the bottom box of an item with
+    ``direction: down``) of several Likert items by a subgroup, e.g. ``by="wave"``: the pupil
+    survey's two waves side by side. Returns the Figure."""
+    from ..surveys import group_label, item_label
 
     lang = lang or text.get_language()
     apply_style()
-    rows = summary[(summary["option"] == TOP_BOX) & summary["question_id"].isin(list(questions))]
+    positive = {q: survey.codebook.question(q).positive_box for q in questions}
+    rows = summary[summary["question_id"].isin(list(questions))
+                   & (summary["option"].astype(str) == summary["question_id"].astype(str).map(positive))]
     if rows.empty:
-        raise ValueError("the summary has no top_box rows for these questions")
+        raise ValueError("the summary has no positive-share rows for these questions")
     groups = list(dict.fromkeys(rows[by].dropna()))
     share, low, high = _matrix(rows, "question_id", list(questions), by, groups)
     height = max(2.6, 0.28 * len(questions) * len(groups) + 0.35 * len(questions) + 1.4)
     fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, height))
-    handles = _grouped(ax, [_wrap(survey.codebook.question(q).label(lang), 40) for q in questions],
+    handles = _grouped(ax, [_wrap(item_label(survey, q, lang), 40) for q in questions],
              [group_label(survey, by, g, lang) for g in groups], share, low, high,
              bool((rows["method"] == CENSUS).all()), lang)
     ax.set_xlabel(t("survey_top_box_short", lang))

@@ -82,6 +82,10 @@ def validate_values(frame, kind, y, n, yv, nv, source) -> None:
         raise DataError(problems)
 
 
+class TooFewPoints(ValueError):
+    """A part's baseline has too few points (or no moving range) for this chart kind."""
+
+
 def too_few_message(kind, need, segs, count, seg_first, part_label, by_points,
                     consecutive=False) -> str:
     """The error for parts whose baseline is too short: which parts (series and part), how many

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from . import steps
-from .checks import check_args
+from .checks import TooFewPoints, check_args  # noqa: F401  (spc.TooFewPoints)
 from .kinds import (  # noqa: F401  (the kinds' facts, also importable from here)
     COUNT_KINDS,
     KIND_NAMES,

@@ -27,7 +27,7 @@ import pandas as pd
 from ..io import DataError, Problem
 from . import limits as _limits
 from ._groups import gmean
-from .checks import numeric, row_problems, too_few_message, validate_values
+from .checks import TooFewPoints, numeric, row_problems, too_few_message, validate_values
 from .kinds import KINDS_WITH_N, MEDIAN_CENTRED, MIN_POINTS, MR_KINDS, SUBGROUP_KINDS
 from .rules import runs_analysis
 
@@ -304,9 +304,9 @@ def compute_limits(points: Prepared, segments: Segments, baseline: np.ndarray, k
 
     The formulas are the kind's function in ``spc.limits`` (qicharts2's ``qic.<kind>``). A part
     whose baseline has fewer points with a value than ``MIN_POINTS[kind]`` (for moving-range
-    charts: no two consecutive ones) is a ``ValueError`` naming the series and part. Where a
-    value is missing the limits are NaN (a gap), except on an MR chart, whose limits qicharts2
-    returns on every row.
+    charts: no two consecutive ones) is a ``TooFewPoints`` (a ``ValueError``) naming the series
+    and part. Where a value is missing the limits are NaN (a gap), except on an MR chart, whose
+    limits qicharts2 returns on every row.
     """
     seg, n_seg = segments.code, segments.count
     base = baseline & ~points.excluded
@@ -315,16 +315,16 @@ def compute_limits(points: Prepared, segments: Segments, baseline: np.ndarray, k
     need = MIN_POINTS[kind]
     short = np.flatnonzero(count < need)
     if len(short):
-        raise ValueError(too_few_message(kind, need, short, count, segments.first, segments.label,
-                                         points.by))
+        raise TooFewPoints(too_few_message(kind, need, short, count, segments.first,
+                                           segments.label, points.by))
     pts = _limits.Points(y=points.y, n=points.n, y_sum=points.y_sum, y_sd=points.y_sd,
                          seg=seg, n_seg=n_seg, base=base, screen_mr=screen_mr)
     if kind in MR_KINDS:
         # limits need at least one baseline moving range (two consecutive points with a value)
         no_range = np.flatnonzero(_limits.moving_range_count(points.y, pts) == 0)
         if len(no_range):
-            raise ValueError(too_few_message(kind, need, no_range, count, segments.first,
-                                             segments.label, points.by, consecutive=True))
+            raise TooFewPoints(too_few_message(kind, need, no_range, count, segments.first,
+                                               segments.label, points.by, consecutive=True))
     cl, lcl, ucl, y = _limits.KIND_FUNCTIONS[kind](pts)
     gap = np.zeros(len(y), dtype=bool) if kind == "mr" else np.isnan(y)
     lcl = np.where(gap | ~np.isfinite(lcl), np.nan, lcl)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from .codebook import (
     CENSUS_METHOD,
     CHOICE_TYPES,
     CODEBOOK,
+    POSITIVE,
     TOP_BOX,
     WILSON_METHOD,
 )
@@ -509,7 +511,11 @@ def share_of(survey: Survey, question_id: str, option: str) -> tuple[int, int]:
         per = chosen.groupby(keys, observed=True)["option"].nunique()
         x = int((per >= 1).sum()) if option == ANY else int((per == len(real)).sum())
         return x, int(n)
-    if option != TOP_BOX:
+    if option == POSITIVE:
+        if q.type != "likert":
+            raise ValueError(f"'{POSITIVE}' works for Likert items; {question_id!r} is {q.type}")
+        option = q.positive_box
+    if option not in (TOP_BOX, BOTTOM_BOX):
         q.option(option)  # raises a clear KeyError for an unknown option
     s = summarise(survey, questions=[question_id], min_count=None)
     row = s[s["option"] == option]
@@ -518,14 +524,16 @@ def share_of(survey: Survey, question_id: str, option: str) -> tuple[int, int]:
     return int(row["n"].iloc[0]), int(row["base"].iloc[0])
 
 
-def resolve_source(source: str, data_dir: str | Path, level: float = 0.95) -> dict[str, Any]:
+def resolve_source(source: str, data_dir: str | Path, level: float = 0.95, *,
+                   load: Callable[[str], Survey] | None = None) -> dict[str, Any]:
     """Resolve a goal source ``survey:<survey_id>:<question_id>:<option>`` in ``data_dir``.
 
     Returns ``{"x", "n", "share", "ci_low", "ci_high", "method", "population", "bound_low",
     "bound_high", "wave", "baseline_x", "baseline_n", "baseline_wave"}``. A sample gets a Wilson
     interval; a census none, but its population (from the codebook) and the bounds non-response
     allows (``x / N`` to ``(x + N - n) / N``). A survey with waves is resolved in its last wave,
-    and its first wave is the baseline (``baseline_*``; NA without waves).
+    and its first wave is the baseline (``baseline_*``; NA without waves). ``load``: how to
+    read the survey by id (a report passes ``Dataset.survey``); default: from ``data_dir``.
     """
     import dataclasses
 
@@ -537,7 +545,7 @@ def resolve_source(source: str, data_dir: str | Path, level: float = 0.95) -> di
     if not (folder / CODEBOOK).is_file():
         raise ValueError(f"source {source!r}: no survey {survey_id!r} in {Path(data_dir) / 'surveys'} "
                          f"(surveys: {', '.join(find_surveys(data_dir)) or 'none'})")
-    survey = load_survey(folder)
+    survey = load(survey_id) if load is not None else load_survey(folder)
     baseline = {"baseline_x": pd.NA, "baseline_n": pd.NA, "baseline_wave": pd.NA, "wave": pd.NA}
     if survey.has_waves and len(survey.codebook.waves) > 1:
         first, last = survey.codebook.waves[0].code, survey.codebook.waves[-1].code
@@ -564,7 +572,25 @@ def resolve_source(source: str, data_dir: str | Path, level: float = 0.95) -> di
         bound_low = bound_high = float("nan")
     return {"x": x, "n": n, "share": share, "ci_low": low, "ci_high": high, "method": method,
             "population": population if population else pd.NA, "bound_low": bound_low,
-            "bound_high": bound_high, **baseline}
+            "bound_high": bound_high, "direction": source_direction(survey.codebook.question(question_id), option),
+            **baseline}
+
+
+def source_direction(question, option: str):
+    """Which way is better for the share of ``option`` of a Likert item: ``positive`` is
+    always "up"; the top box (and an agreeing step) follows the item's ``direction``, the bottom
+    box (a disagreeing step) the opposite. NA for other questions (the goal must say)."""
+    if question.type != "likert":
+        return pd.NA
+    if option == POSITIVE:
+        return "up"
+    flip = {"up": "down", "down": "up"}
+    codes = [o.code for o in question.answer_options]
+    low_end = option == BOTTOM_BOX or (option in codes and codes.index(option) < (len(codes) - 1) / 2)
+    middle = option in codes and codes.index(option) == (len(codes) - 1) / 2
+    if middle:
+        return pd.NA
+    return flip[question.direction] if low_end else question.direction
 
 
 @dataclass(frozen=True)

@@ -29,19 +29,26 @@ LABELS = {
     "goals_measures_section": {"sv": "Teamens mått och senaste värden", "en": "The teams' measures and latest values"},
     "goals_team_measures_section": {"sv": "Mått och baslinje", "en": "Measures and baseline"},
     "goals_baseline_intro": {
-        "sv": "Baslinjen är perioden före teamets första förändring i PGSA-loggen ({date}). "
-              "Centrallinjen följer den diagramtyp måttet är valt att bedömas med. Ett seriediagram "
-              "bedöms med Anhøjs regler (långa serier, för få korsningar av medianen).",
-        "en": "The baseline is the period before the team's first change in the PDSA log ({date}). "
-              "The centre line follows the chart kind the measure is judged with. A run chart is "
-              "judged by Anhøj's rules (long runs, too few crossings of the median).",
+        "sv": "Ett måtts baslinje är perioderna före den vecka eller månad då den första förändringen "
+              "som ska påverka måttet startar (i PGSA-loggen); perioden då en förändring startar räknas "
+              "till förändringen. Mått som ingen förändring pekar ut räknas från teamets första "
+              "förändring ({date}). Baslinjen visas i ett seriediagram och bedöms med Anhøjs regler (långa "
+              "serier, för få korsningar av medianen); tabellens centrallinje är diagrammets median. "
+              "Den sammanvägda nivån (för en andel: summan av täljarna delad med summan av nämnarna) är "
+              "den som effektrapporten jämför med.",
+        "en": "A measure's baseline is the periods before the week or month in which the first change "
+              "meant to move it starts (in the PDSA log); the period a change starts in counts as the "
+              "change's. Measures no change names count from the team's first change ({date}). The "
+              "baseline is drawn as a run chart and judged by Anhøj's rules (long runs, too few "
+              "crossings of the median); the table's centre line is the chart's median. The pooled level "
+              "(for a share: the sum of the numerators over the sum of the denominators) is the one the "
+              "effect report compares with.",
     },
     "goals_baseline_intro_nochange": {
         "sv": "Teamet har ännu inte testat någon förändring: hela serien är baslinje.",
         "en": "The team has not tested any change yet: the whole series is baseline.",
     },
-    "goals_survey_section": {"sv": "Enkätresultat för teamets område", "en": "Survey results for the team's area"},
-    "goals_no_survey": {"sv": "Det finns ingen enkät som hör till teamets område.", "en": "No survey belongs to the team's area."},
+    "goals_survey_section": {"sv": "Teamets enkäter", "en": "The team's surveys"},
     "goals_drivers_section": {"sv": "Påverkansanalys (drivkraftsdiagram)", "en": "Driver diagram"},
     "goals_no_drivers": {"sv": "Teamet har ingen påverkansanalys i data (drivers/{team}.yml).",
                          "en": "The team has no driver diagram in the data (drivers/{team}.yml)."},
@@ -144,6 +151,7 @@ LABELS = {
     "goals_col_baseline_period": {"sv": "Baslinjeperiod", "en": "Baseline period"},
     "goals_col_n_points": {"sv": "Punkter", "en": "Points"},
     "goals_col_centre": {"sv": "Centrallinje", "en": "Centre line"},
+    "goals_col_level": {"sv": "Sammanvägd nivå", "en": "Pooled level"},
     "goals_col_chart": {"sv": "Diagramtyp", "en": "Chart kind"},
     "goals_col_verdict": {"sv": "Baslinjens nivå", "en": "Baseline level"},
     "goals_col_missing": {"sv": "Saknade perioder", "en": "Missing periods"},
