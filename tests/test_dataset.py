@@ -600,7 +600,7 @@ def test_implausible_values_are_warnings_and_infinity_is_an_error(tmp_path, caps
     assert str(found[(8, "period")]).startswith("observations.csv row 8, column 'period': warning:")
     dataset.load_dataset(folder)  # warnings never block the reports
     assert cli.main(["check", str(folder)]) == 0  # warnings only: exit 0, listed
-    assert "5 warning(s)" in capsys.readouterr().out
+    assert "5 varning(ar)" in capsys.readouterr().out  # workbook.yml: language sv
     plant(folder, "observations.csv", 9, "attarp;sms;2020-01-20;1e309;;")
     problems = dataset.check_folder(folder)
     errors = [p for p in problems if not p.is_warning]

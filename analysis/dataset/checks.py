@@ -21,8 +21,9 @@ def _rows(frame: pd.DataFrame, mask: pd.Series) -> list[int]:
 
 
 def _duplicates(frame: pd.DataFrame, keys: list[str], file: str, what: str,
-                hint: str) -> list[Problem]:
-    """A problem for every row that repeats the key of an earlier row."""
+                hint: str, label: str = "") -> list[Problem]:
+    """A problem for every row that repeats the key of an earlier row. ``label``: the stem of
+    the label keys (``check_dup_<label>`` and ``..._hint``) saying it in another language."""
     if frame.empty:
         return []
     dup = frame.duplicated(keys, keep="first") & frame[keys].notna().all(axis=1)
@@ -33,7 +34,10 @@ def _duplicates(frame: pd.DataFrame, keys: list[str], file: str, what: str,
     for idx in frame.index[dup]:
         key = ", ".join(f"{k} {_show(frame.at[idx, k])}" for k in keys)
         problems.append(Problem(file, f"{what} ({key}) already on row {int(first[idx])}",
-                                row=int(frame.at[idx, ROW]), column=keys[-1], hint=hint))
+                                row=int(frame.at[idx, ROW]), column=keys[-1], hint=hint,
+                                key=f"check_dup_{label}" if label else "",
+                                hint_key=f"check_dup_{label}_hint" if label else "",
+                                values=(("key", key), ("first", int(first[idx])))))
     return problems
 
 
@@ -43,12 +47,23 @@ def _show(value: object) -> str:
     return f"'{value}'"
 
 
-def _suggest(value: str, known: list[str]) -> str:
+def _suggest(value: str, known: list[str], lang: str = "en") -> str:
     near = difflib.get_close_matches(str(value), known, n=1, cutoff=0.6)
     if near:
-        return f"did you mean '{near[0]}'?"
+        return f"did you mean '{near[0]}'?" if lang == "en" else f"menar du '{near[0]}'?"
     shown = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
-    return f"known: {shown}" if known else "none are defined"
+    if lang == "en":
+        return f"known: {shown}" if known else "none are defined"
+    return f"kända: {shown}" if known else "inga finns"
+
+
+def _suggestions(value: str, known: list[str]) -> tuple[tuple[str, str], ...]:
+    """The nearest known value in both languages, as Problem values."""
+    return (("suggest", _suggest(value, known)), ("forslag", _suggest(value, known, "sv")))
+
+
+#: What an unknown value is, in Swedish (the English word is the key).
+WHAT_SV = {"municipality code": "kommunkoden", "team id": "team-id:t", "kpi": "nyckeltalet"}
 
 
 def _unknown(frame: pd.DataFrame, column: str, known: set[str], file: str, what: str,
@@ -57,7 +72,13 @@ def _unknown(frame: pd.DataFrame, column: str, known: set[str], file: str, what:
     mask = frame[column].notna() & ~frame[column].isin(sorted(known))
     problems = [
         Problem(file, f"unknown {what} '{value}'", row=int(row), column=column,
-                hint=f"it must be in {where}; {_suggest(value, sorted(known))}")
+                hint=f"it must be in {where}; {_suggest(value, sorted(known))}",
+                key="check_unknown", hint_key="check_unknown_hint",
+                values=(("what", what), ("vad", WHAT_SV.get(what, what)), ("value", value),
+                        ("where", where),
+                        ("var", where.replace(" (or ", " (eller ").replace(" for the region)", " för regionen)")
+                         .replace(" region, ", " regionen, ").replace(" country)", " riket)")),
+                        *_suggestions(value, sorted(known))))
         for row, value in zip(frame.loc[mask, ROW], frame.loc[mask, column], strict=True)
     ]
     return problems, mask
@@ -76,7 +97,8 @@ def cross_checks(t: dict[str, pd.DataFrame], inputs) -> list[Problem]:
     if "municipalities" in t:
         m = t["municipalities"]
         problems += _duplicates(m, ["municipality_code"], label["municipalities"],
-                                "the municipality code appears twice", "keep one row per code")
+                                "the municipality code appears twice", "keep one row per code",
+                                "municipality")
         codes = set(m["municipality_code"].dropna())
     code_source = f"{label['municipalities']} (or {schemas.REGION_CODE} for the region)"
 
@@ -84,7 +106,7 @@ def cross_checks(t: dict[str, pd.DataFrame], inputs) -> list[Problem]:
     if "teams" in t:
         teams = t["teams"]
         problems += _duplicates(teams, ["team_id"], label["teams"], "the team id appears twice",
-                                "team ids must be unique")
+                                "team ids must be unique", "team")
         team_ids = set(teams["team_id"].dropna())
         if codes is not None:
             valid = teams["municipality_code"].str.fullmatch(r"\d{4}").fillna(False).astype(bool)
@@ -99,7 +121,7 @@ def cross_checks(t: dict[str, pd.DataFrame], inputs) -> list[Problem]:
         measures = t["measures"]
         problems += _duplicates(measures, ["team_id", "measure_id"], label["measures"],
                                 "the measure id appears twice for the team",
-                                "measure ids must be unique within a team")
+                                "measure ids must be unique within a team", "measure")
         if team_ids is not None:
             problems += _unknown(measures, "team_id", team_ids, label["measures"], "team id",
                                  label["teams"])[0]
@@ -120,7 +142,7 @@ def cross_checks(t: dict[str, pd.DataFrame], inputs) -> list[Problem]:
         file = label["changes"]
         problems += _duplicates(changes, ["team_id", "change_no"], file,
                                 "the change number appears twice for the team",
-                                "number each team's changes 1, 2, 3...")
+                                "number each team's changes 1, 2, 3...", "change")
         bad_team = pd.Series(False, index=changes.index)
         if team_ids is not None:
             found, bad_team = _unknown(changes, "team_id", team_ids, file, "team id",
@@ -136,19 +158,23 @@ def cross_checks(t: dict[str, pd.DataFrame], inputs) -> list[Problem]:
                             file, f"unknown measure id '{measure}' for team '{team}'",
                             row=int(changes.at[idx, ROW]), column="measures",
                             hint=f"list measure ids of the team from {label['measures']}, "
-                                 f"separated by ','; {_suggest(measure, measures_of(team))}"))
+                                 f"separated by ','; {_suggest(measure, measures_of(team))}",
+                            key="check_unknown_measure", hint_key="check_list_measures_hint",
+                            values=(("measure", measure), ("team", team),
+                                    ("where", label["measures"]),
+                                    *_suggestions(measure, measures_of(team)))))
 
     kpi_ids: set[str] | None = None
     if "kpis" in t:
         problems += _duplicates(t["kpis"], ["kpi"], label["kpis"], "the kpi appears twice",
-                                "keep one row per kpi")
+                                "keep one row per kpi", "kpi")
         kpi_ids = set(t["kpis"]["kpi"].dropna())
     if "indicators" in t:
         ind = t["indicators"]
         file = label["indicators"]
         problems += _duplicates(ind, ["kpi", "municipality_code", "period", "gender"], file,
                                 "the indicator value appears twice",
-                                "keep one row per kpi, municipality, year and gender")
+                                "keep one row per kpi, municipality, year and gender", "indicator")
         if kpi_ids is not None:
             problems += _unknown(ind, "kpi", kpi_ids, file, "kpi", label["kpis"])[0]
         if codes is not None:
@@ -180,7 +206,10 @@ def _check_observations(obs: pd.DataFrame, label: dict[str, str], team_ids, meas
         problems.append(Problem(
             file, f"unknown measure id '{measure}' for team '{team}'",
             row=int(obs.at[idx, ROW]), column="measure_id",
-            hint=f"it must be in {label['measures']}; {_suggest(measure, measures_of(team))}"))
+            hint=f"it must be in {label['measures']}; {_suggest(measure, measures_of(team))}",
+            key="check_unknown_measure", hint_key="check_unknown_hint",
+            values=(("measure", measure), ("team", team), ("where", label["measures"]),
+                    ("var", label["measures"]), *_suggestions(measure, measures_of(team)))))
     chart = pd.Series([charts.get(k) for k in keys], index=obs.index, dtype="str")
     freq = pd.Series([frequencies.get(k) for k in keys], index=obs.index, dtype="str")
     ratio = chart.isin(schemas.RATIO_CHARTS)
@@ -197,14 +226,17 @@ def _check_observations(obs: pd.DataFrame, label: dict[str, str], team_ids, meas
                                                       if need.iloc[i])})[:5]
             problems.append(Problem(
                 file, f"column '{column}' is missing", row=1, column=column,
-                hint=f"the charts of {', '.join(which)} need it"))
+                hint=f"the charts of {', '.join(which)} need it", key="check_missing_column",
+                hint_key="check_charts_need_hint",
+                values=(("name", column), ("which", ", ".join(which)))))
             continue
         for idx in obs.index[need & ~present[column]]:
             problems.append(Problem(
                 file, f"the {column} is empty for measure '{obs.at[idx, 'measure_id']}' "
                 f"({chart[idx]} chart)", row=int(rows[idx]), column=column,
                 hint="fill it in, or delete the row: a period without a measurement is "
-                     "simply left out"))
+                     "simply left out", key=f"check_empty_{column}", hint_key="check_empty_hint",
+                values=(("measure", obs.at[idx, "measure_id"]), ("chart", chart[idx]))))
     proportion = known & chart.isin(schemas.PROPORTION_CHARTS)
     over = proportion & (obs["numerator"] > obs["denominator"]).fillna(False).astype(bool)
     for idx in obs.index[over]:
@@ -212,7 +244,11 @@ def _check_observations(obs: pd.DataFrame, label: dict[str, str], team_ids, meas
             file, f"numerator {obs.at[idx, 'numerator']:g} is larger than denominator "
             f"{obs.at[idx, 'denominator']:g} for measure '{obs.at[idx, 'measure_id']}' "
             f"({chart[idx]} chart)", row=int(rows[idx]), column="numerator",
-            hint="the numerator counts a part of the denominator; check both counts"))
+            hint="the numerator counts a part of the denominator; check both counts",
+            key="check_numerator_over", hint_key="check_numerator_over_hint",
+            values=(("numerator", f"{obs.at[idx, 'numerator']:g}"),
+                    ("denominator", f"{obs.at[idx, 'denominator']:g}"),
+                    ("measure", obs.at[idx, "measure_id"]), ("chart", chart[idx]))))
     period = obs["period"]
     month_bad = known & (freq == "month") & period.notna() & (period.dt.day != 1)
     week_bad = known & (freq == "week") & period.notna() & (period.dt.day_of_week != 0)
@@ -221,29 +257,34 @@ def _check_observations(obs: pd.DataFrame, label: dict[str, str], team_ids, meas
             file, f"period {_show(period[idx])} is not the first day of a month",
             row=int(rows[idx]), column="period",
             hint=f"monthly measures use the month's first day "
-                 f"({period[idx].replace(day=1).date().isoformat()})"))
+                 f"({period[idx].replace(day=1).date().isoformat()})",
+            key="check_not_month_start", hint_key="check_not_month_start_hint",
+            values=(("period", _show(period[idx])),
+                    ("first", period[idx].replace(day=1).date().isoformat()))))
     for idx in obs.index[week_bad]:
         monday = period[idx] - pd.Timedelta(days=int(period[idx].day_of_week))
         problems.append(Problem(
             file, f"period {_show(period[idx])} is not a Monday", row=int(rows[idx]),
             column="period", hint=f"weekly measures use the week's Monday "
-                                  f"({monday.date().isoformat()})"))
+                                  f"({monday.date().isoformat()})",
+            key="check_not_monday", hint_key="check_not_monday_hint",
+            values=(("period", _show(period[idx])), ("monday", monday.date().isoformat()))))
     subgroup_chart = chart.isin(schemas.SUBGROUP_CHARTS)
     plain = obs[known & ~subgroup_chart]
     problems += _duplicates(plain, ["team_id", "measure_id", "period"], file,
                             "duplicate row: the same team, measure and period",
-                            "keep one row per measure and period")
+                            "keep one row per measure and period", "observation")
     grouped = obs[known & subgroup_chart & obs["subgroup"].notna()]
     problems += _duplicates(grouped, ["team_id", "measure_id", "period", "subgroup"], file,
                             "duplicate row: the same team, measure, period and subgroup",
-                            "keep one row per subgroup and period")
+                            "keep one row per subgroup and period", "subgroup")
     return problems
 
 
 def _check_goals(goals: pd.DataFrame, file: str, codes, kpi_ids, surveys, code_source
                  ) -> list[Problem]:
     problems = _duplicates(goals, ["goal_id"], file, "the goal id appears twice",
-                           "goal ids must be unique")
+                           "goal ids must be unique", "goal")
     needs = {"trajectory": ("baseline_year", "pp_per_year", "years"),
              "target": ("target_value", "deadline")}
     for kind, cols in needs.items():
@@ -251,7 +292,10 @@ def _check_goals(goals: pd.DataFrame, file: str, codes, kpi_ids, surveys, code_s
         for col in cols:
             for row in _rows(goals, of_kind & goals[col].isna()):
                 problems.append(Problem(file, f"a {kind} goal needs {col}", row=row, column=col,
-                                        hint=f"fill in {', '.join(cols)} for {kind} goals"))
+                                        hint=f"fill in {', '.join(cols)} for {kind} goals",
+                                        key="check_goal_needs", hint_key="check_goal_needs_hint",
+                                        values=(("kind", kind), ("column", col),
+                                                ("columns", ", ".join(cols)))))
     for idx in goals.index[goals["source"].notna()]:
         source = str(goals.at[idx, "source"])
         row = int(goals.at[idx, ROW])
@@ -260,7 +304,12 @@ def _check_goals(goals: pd.DataFrame, file: str, codes, kpi_ids, surveys, code_s
             if kpi_ids is not None and parts[1] not in kpi_ids:
                 problems.append(Problem(file, f"unknown kpi '{parts[1]}'", row=row,
                                         column="source",
-                                        hint=f"it must be in kpis.csv; {_suggest(parts[1], sorted(kpi_ids))}"))
+                                        hint=f"it must be in kpis.csv; {_suggest(parts[1], sorted(kpi_ids))}",
+                                        key="check_unknown", hint_key="check_unknown_hint",
+                                        values=(("what", "kpi"), ("vad", WHAT_SV["kpi"]),
+                                                ("value", parts[1]), ("where", "kpis.csv"),
+                                                ("var", "kpis.csv"),
+                                                *_suggestions(parts[1], sorted(kpi_ids)))))
             elif kpi_ids is None:
                 problems.append(Problem(file, f"the goal follows kpi '{parts[1]}' but there are "
                                         "no indicators", row=row, column="source",
@@ -269,11 +318,17 @@ def _check_goals(goals: pd.DataFrame, file: str, codes, kpi_ids, surveys, code_s
             if parts[1] not in surveys:
                 problems.append(Problem(file, f"unknown survey '{parts[1]}'", row=row,
                                         column="source",
-                                        hint=f"it must be a folder in surveys/; {_suggest(parts[1], list(surveys))}"))
+                                        hint=f"it must be a folder in surveys/; {_suggest(parts[1], list(surveys))}",
+                                        key="check_unknown", hint_key="check_unknown_survey_hint",
+                                        values=(("what", "survey"), ("vad", "enkäten"),
+                                                ("value", parts[1]),
+                                                *_suggestions(parts[1], list(surveys)))))
         else:
             problems.append(Problem(
                 file, f"'{source}' is not a goal source", row=row, column="source",
-                hint="write indicator:<kpi> or survey:<survey_id>:<question_id>:<option>"))
+                hint="write indicator:<kpi> or survey:<survey_id>:<question_id>:<option>",
+                key="check_goal_source", hint_key="check_goal_source_hint",
+                values=(("source", source),)))
     if codes is not None:
         valid = goals["municipality_code"].str.fullmatch(r"\d{4}").fillna(False).astype(bool)
         problems += _unknown(goals[valid], "municipality_code", codes | {schemas.REGION_CODE},

@@ -28,7 +28,8 @@ MEDIAN_CENTRE = ("run", "g")  # kinds whose centre line is a median
 
 def spc_chart(result, *, changes: pd.DataFrame | None = None, target: float | None = None,
               direction: str | None = None, title: str | None = None, lang: str | None = None,
-              ax: plt.Axes | None = None, legend: bool = True, ylabel: str | None = None):
+              ax: plt.Axes | None = None, legend: bool = True, ylabel: str | None = None,
+              share: bool | None = None):
     """Draw one run or control chart; returns the ``Figure``.
 
     Parameters
@@ -41,8 +42,12 @@ def spc_chart(result, *, changes: pd.DataFrame | None = None, target: float | No
     direction : ``"up"`` or ``"down"``: the direction of improvement, drawn as an arrow.
     title, lang : chart title; ``"sv"`` (default language) or ``"en"``.
     ax : draw into this axes (used by ``spc_panel``); ``legend`` and ``ylabel`` as named.
+    share : the values are shares 0-1, drawn in percent (default: for a p or pp chart); True for
+        the share of a p measure the explorer draws on another chart kind (a run chart).
     """
     lang = lang or text.get_language()
+    if share is None:
+        share = result.kind in ("p", "pp") and result.multiply == 1
     apply_style()
     points = result.points
     if result.by and points[list(result.by)].drop_duplicates().shape[0] > 1:
@@ -121,11 +126,11 @@ def spc_chart(result, *, changes: pd.DataFrame | None = None, target: float | No
     if target is not None and not (isinstance(target, float) and math.isnan(target)):
         ax.axhline(target, color=PALETTE["target"], lw=1.4, ls=":", zorder=1)
         handles.append(Line2D([], [], color=PALETTE["target"], lw=1.4, ls=":",
-                              label=f"{t('spc_target', lang)}: {_fmt(target, result, lang)}"))
+                              label=f"{t('spc_target', lang)}: {_fmt(target, share, lang)}"))
 
     _phases(ax, x, part_codes, points, lang)
     _freeze(ax, x, points, part_codes, lang)
-    if result.kind in ("p", "pp") and result.multiply == 1:
+    if share:
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     if direction:
         _direction_arrow(ax, direction, lang)
@@ -229,8 +234,8 @@ def _part_codes(part: pd.Series) -> np.ndarray:
     return np.cumsum(change)
 
 
-def _fmt(value: float, result, lang: str) -> str:
-    if result.kind in ("p", "pp") and result.multiply == 1:
+def _fmt(value: float, share: bool, lang: str) -> str:
+    if share:
         return text.percent(value, 0, lang)
     return text.number(value, 1 if abs(value) < 100 else 0, lang)
 
