@@ -37,13 +37,21 @@ def figures() -> dict:
     rng = np.random.default_rng(15)
     codes = [f"06{i:02d}" for i in range(13)]
     years = list(range(2010, 2025))
-    series = pd.DataFrame([(c, y, rng.uniform(40, 80), 60.0) for c in codes for y in years],
-                          columns=["municipality_code", "year", "value", "county"])
+    series = pd.DataFrame(
+        [(c, y, rng.uniform(40, 80), 60.0) for c in codes for y in years],
+        columns=["municipality_code", "year", "value", "county"],
+    )
     goals = series.drop(columns="county").assign(
-        goal=np.where(series["year"] >= 2020, 70.0, np.nan))
+        goal=np.where(series["year"] >= 2020, 70.0, np.nan)
+    )
     months = pd.date_range("2022-01-01", periods=30, freq="MS")
-    points = pd.DataFrame({"series": np.repeat(np.arange(8), 30), "month": np.tile(months, 8),
-                           "value": rng.normal(50, 8, 240)})
+    points = pd.DataFrame(
+        {
+            "series": np.repeat(np.arange(8), 30),
+            "month": np.tile(months, 8),
+            "value": rng.normal(50, 8, 240),
+        }
+    )
     charts = spc.chart(points, y="value", x="month", kind="i", by="series", rules="anhoej")
     parents = surveys.load_survey(SURVEYS / "parents")
     pupils = surveys.load_survey(SURVEYS / "pupils")
@@ -54,10 +62,12 @@ def figures() -> dict:
         "goal_chart (13 panels)": lambda: plots.goal_chart(goals, title="Mål"),
         "indicator_panels (13 panels)": lambda: plots.indicator_panels(series, title="Indikator"),
         "spc_panel (8 charts)": lambda: plots.spc_panel(charts, title="Panel"),
-        "survey_bars (ranked)": lambda: plots.survey_bars(by_municipality, parents, "municipality",
-                                                          lang="sv"),
-        "survey_top_box_bars (2 waves)": lambda: plots.survey_top_box_bars(by_wave, pupils, likert,
-                                                                           "wave", lang="sv"),
+        "survey_bars (ranked)": lambda: plots.survey_bars(
+            by_municipality, parents, "municipality", lang="sv"
+        ),
+        "survey_top_box_bars (2 waves)": lambda: plots.survey_top_box_bars(
+            by_wave, pupils, likert, "wave", lang="sv"
+        ),
     }
 
 
@@ -84,17 +94,29 @@ def measure(repeat: int) -> dict[str, float]:
 
 def measure_at(package_root: Path, repeat: int) -> dict[str, float]:
     """:func:`measure` in a fresh process importing ``analysis`` from ``package_root``."""
-    out = subprocess.run([sys.executable, __file__, "--only-measure", "--repeat", str(repeat)],
-                         env={"PYTHONPATH": str(package_root), "PATH": "/usr/bin:/bin",
-                              "OPENBLAS_NUM_THREADS": "1", "MPLBACKEND": "Agg"},
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--only-measure", "--repeat", str(repeat)],
+        env={
+            "PYTHONPATH": str(package_root),
+            "PATH": "/usr/bin:/bin",
+            "OPENBLAS_NUM_THREADS": "1",
+            "MPLBACKEND": "Agg",
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(out.stdout)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--against", metavar="REV", default="main",
-                        help="the git revision to compare with (default main)")
+    parser.add_argument(
+        "--against",
+        metavar="REV",
+        default="main",
+        help="the git revision to compare with (default main)",
+    )
     parser.add_argument("--rounds", type=int, default=2, help="alternating rounds")
     parser.add_argument("--repeat", type=int, default=3, help="draws per figure and round")
     parser.add_argument("--only-measure", action="store_true", help=argparse.SUPPRESS)
@@ -103,15 +125,20 @@ def main() -> None:
         print(json.dumps(measure(args.repeat)))
         return
     with tempfile.TemporaryDirectory() as tmp:
-        archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.against, "analysis"],
-                                 capture_output=True, check=True).stdout
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", args.against, "analysis"],
+            capture_output=True,
+            check=True,
+        ).stdout
         subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
         before, after = [], []
         for _ in range(args.rounds):  # alternate, so both meet the same load
             before.append(measure_at(Path(tmp), args.repeat))
             after.append(measure_at(ROOT, args.repeat))
-    print(f"figures: drawn and written as PNG, CPU seconds, best of {args.rounds} rounds x "
-          f"{args.repeat}")
+    print(
+        f"figures: drawn and written as PNG, CPU seconds, best of {args.rounds} rounds x "
+        f"{args.repeat}"
+    )
     print(f"{'figure':32}{args.against:>10}{'this tree':>11}{'ratio':>8}")
     for name in before[0]:
         old = min(r[name] for r in before)

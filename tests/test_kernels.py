@@ -85,9 +85,11 @@ def test_a_level_checked_wait_keeps_its_timeout():
 
 # ---------------------------------------------------------------- the private jupyter_client API
 
-FALLBACK = ("the runner falls back to plain kernels (kernels.kernel_manager() returns None; the run "
-            "log says 'Fast kernels off'): pin jupyter_client to kernels.WRITTEN_FOR "
-            "(requirements.lock) or adapt analysis/runner/kernels.py to the new version")
+FALLBACK = (
+    "the runner falls back to plain kernels (kernels.kernel_manager() returns None; the run "
+    "log says 'Fast kernels off'): pin jupyter_client to kernels.WRITTEN_FOR "
+    "(requirements.lock) or adapt analysis/runner/kernels.py to the new version"
+)
 
 
 def test_the_installed_jupyter_client_has_the_private_api_the_fast_kernels_override():
@@ -96,8 +98,10 @@ def test_the_installed_jupyter_client_has_the_private_api_the_fast_kernels_overr
     from analysis.runner import kernels
 
     problems = kernels.private_api_problems()
-    assert not problems, (f"jupyter_client {jupyter_client.__version__} changed what the fast "
-                          f"kernels override: {'; '.join(problems)}. {FALLBACK}")
+    assert not problems, (
+        f"jupyter_client {jupyter_client.__version__} changed what the fast "
+        f"kernels override: {'; '.join(problems)}. {FALLBACK}"
+    )
     assert kernels.kernel_manager(True) is kernels.ForkKernelManager
     assert kernels.kernel_manager(False) is kernels.IPCKernelManager
 
@@ -137,9 +141,11 @@ def test_a_changed_private_method_is_named_and_turns_the_fast_kernels_off(monkey
     problems = kernels.private_api_problems()
     assert len(problems) == 2
     assert problems[1] == "jupyter_client.client:KernelClient._handle_kernel_info_reply is gone"
-    assert problems[0] == ("jupyter_client.manager:KernelManager._async_launch_kernel changed: "
-                           "async (self, kernel_cmd, provisioner, **kw) "
-                           "(written for async (self, kernel_cmd, **kw))")
+    assert problems[0] == (
+        "jupyter_client.manager:KernelManager._async_launch_kernel changed: "
+        "async (self, kernel_cmd, provisioner, **kw) "
+        "(written for async (self, kernel_cmd, **kw))"
+    )
     assert kernels.kernel_manager(True) is None
     message = kernels.fallback_message(kernels.private_api_problem())
     assert message.startswith("Fast kernels off: the installed jupyter_client ")
@@ -159,7 +165,9 @@ def test_a_run_with_a_changed_jupyter_client_uses_plain_kernels_and_says_so(tmp_
     (tmp_path / "data" / "sample" / "teams.csv").write_text("team_id\na\n", encoding="utf-8")
     (tmp_path / "workbook.yml").write_text(
         "language: sv\nrun:\n  kernel: python3\n  cell_timeout: 20\nreports:\n"
-        "  - notebook: tiny\n    params: {team: a}\n", encoding="utf-8")
+        "  - notebook: tiny\n    params: {team: a}\n",
+        encoding="utf-8",
+    )
     monkeypatch.setattr(core, "_discover", lambda data_dir, fp, previous: (["a"], []))
     monkeypatch.setattr(kernels, "_checked", ["KernelManager._async_launch_kernel is gone"])
     forks = []
@@ -167,6 +175,8 @@ def test_a_run_with_a_changed_jupyter_client_uses_plain_kernels_and_says_so(tmp_
     summary = run(RunOptions(), root=tmp_path, tty=False)
     assert [r["status"] for r in summary.reports] == ["ok"]
     assert not forks  # no kernel was forked: jupyter_client started it
-    log = next((tmp_path / "outputs-private" / core.LOG_DIR).glob("run-*.log")).read_text(encoding="utf-8")
+    log = next((tmp_path / "outputs-private" / core.LOG_DIR).glob("run-*.log")).read_text(
+        encoding="utf-8"
+    )
     assert "Fast kernels off: the installed jupyter_client " in log
     assert "_async_launch_kernel is gone" in log

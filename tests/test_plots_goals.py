@@ -42,9 +42,13 @@ def test_indicator_panels_one_panel_each_in_the_given_order_and_a_missing_year_i
     assert y[0] == 60 and np.isnan(y[1]) and y[2] == 62  # not bridged
     # y tick labels on the left column only, x tick labels on the last row
     fig.canvas.draw()
-    shown = {name: (any(t.get_visible() and t.get_text() for t in ax.get_yticklabels()),
-                    any(t.get_visible() and t.get_text() for t in ax.get_xticklabels()))
-             for name, ax in axes.items()}
+    shown = {
+        name: (
+            any(t.get_visible() and t.get_text() for t in ax.get_yticklabels()),
+            any(t.get_visible() and t.get_text() for t in ax.get_xticklabels()),
+        )
+        for name, ax in axes.items()
+    }
     assert shown == {"Gnosjö": (True, False), "Aneby": (False, False), "Mullsjö": (True, True)}
     assert axes["Gnosjö"].get_ylabel() == "%" and axes["Aneby"].get_ylabel() == ""
 
@@ -52,13 +56,17 @@ def test_indicator_panels_one_panel_each_in_the_given_order_and_a_missing_year_i
 def test_goal_chart_draws_observed_goal_and_the_gap_of_the_latest_year():
     # 0604: latest 2023 value 72 against the 2023 goal 75: gap 3.0 pp, a red line from 72 to 75.
     # 0617: 2023 value 80 above its goal 78: on track, no gap line.
-    series = pd.DataFrame({
-        "municipality_code": ["0604"] * 3 + ["0617"] * 3,
-        "year": [2021, 2022, 2023] * 2,
-        "value": [71.0, 70.0, 72.0, 76.0, 77.0, 80.0],
-        "goal": [71.0, 73.0, 75.0, 74.0, 76.0, 78.0],
-    })
-    fig = plots.goal_chart(series, names={"0604": "Aneby", "0617": "Gnosjö"}, title="Mål", lang="sv")
+    series = pd.DataFrame(
+        {
+            "municipality_code": ["0604"] * 3 + ["0617"] * 3,
+            "year": [2021, 2022, 2023] * 2,
+            "value": [71.0, 70.0, 72.0, 76.0, 77.0, 80.0],
+            "goal": [71.0, 73.0, 75.0, 74.0, 76.0, 78.0],
+        }
+    )
+    fig = plots.goal_chart(
+        series, names={"0604": "Aneby", "0617": "Gnosjö"}, title="Mål", lang="sv"
+    )
     axes = panels(fig)
     assert list(axes) == ["Aneby", "Gnosjö"]
     aneby = axes["Aneby"]

@@ -53,7 +53,9 @@ def test_ranked_bars_draw_the_wilson_intervals_as_given_and_no_hidden_bar():
     fig = plots.survey_bars(summary, sv, "municipality", lang="sv")
     ax = fig.axes[0]
     rows = summary[summary["question_id"] == "municipality"]
-    rows = rows.assign(key=rows["share"].fillna(-1)).sort_values("key", ascending=False, kind="stable")
+    rows = rows.assign(key=rows["share"].fillna(-1)).sort_values(
+        "key", ascending=False, kind="stable"
+    )
     shown = rows[rows["share"].notna()]
     assert len(shown) < len(rows)  # the sample hides some municipalities: the test needs both
     y = np.arange(len(shown))
@@ -62,8 +64,9 @@ def test_ranked_bars_draw_the_wilson_intervals_as_given_and_no_hidden_bar():
     same(error_bars(ax), expected)
     labels = [t.get_text() for t in ax.texts]
     assert labels.count("..") == len(rows) - len(shown)  # a hidden share is marked, never drawn
-    assert [t.get_text() for t in ax.get_yticklabels()][len(shown):] == [
-        surveys.option_label(sv, "municipality", o, "sv") for o in rows["option"][len(shown):]]
+    assert [t.get_text() for t in ax.get_yticklabels()][len(shown) :] == [
+        surveys.option_label(sv, "municipality", o, "sv") for o in rows["option"][len(shown) :]
+    ]
 
 
 def test_a_census_draws_its_non_response_bounds_and_no_sampling_interval():
@@ -75,8 +78,10 @@ def test_a_census_draws_its_non_response_bounds_and_no_sampling_interval():
     rows = summary[(summary["question_id"] == qid) & summary["share"].notna()]
     assert (rows["method"] == "census (x av N)").all() and rows["ci_low"].isna().all()
     assert len(rows) and (rows["bound_high"] > rows["bound_low"]).all()  # 3 of 21 did not answer
-    same([(lo, hi) for _, lo, hi in error_bars(ax)],
-         list(zip(rows["bound_low"] * 100, rows["bound_high"] * 100, strict=True)))
+    same(
+        [(lo, hi) for _, lo, hi in error_bars(ax)],
+        list(zip(rows["bound_low"] * 100, rows["bound_high"] * 100, strict=True)),
+    )
 
 
 def test_grouped_bars_put_each_interval_on_its_own_bar_and_label():
@@ -103,4 +108,5 @@ def test_grouped_bars_put_each_interval_on_its_own_bar_and_label():
         matches = [hi for c, _, hi in expected_bars_ci if abs(c - y) < 1e-9]
         assert len(matches) == 1 and x == pytest.approx(matches[0] + 1.2)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
-        surveys.group_label(sv, "wave", w, "sv") for w in waves]
+        surveys.group_label(sv, "wave", w, "sv") for w in waves
+    ]

@@ -15,8 +15,12 @@ def dataset():
         folder=Path("/data/sample"),
         is_sample=True,
         source="sample",
-        teams=pd.DataFrame({"team_id": ["attarp", "nassjo"], "team_name": ["Attarpskolan", "Nässjö <b>"]}),
-        measures=pd.DataFrame({"team_id": ["attarp", "nassjo"], "measure_id": ["narvaro", "hembesok"]}),
+        teams=pd.DataFrame(
+            {"team_id": ["attarp", "nassjo"], "team_name": ["Attarpskolan", "Nässjö <b>"]}
+        ),
+        measures=pd.DataFrame(
+            {"team_id": ["attarp", "nassjo"], "measure_id": ["narvaro", "hembesok"]}
+        ),
         surveys=("parents", "pupils"),
         files={"teams.csv": "a" * 64},
     )
@@ -54,7 +58,9 @@ def test_valid_parameters_are_resolved_and_nothing_global_is_set(dataset, shown)
     params = report.validate_params("gap_analysis", dataset, year="2024", lang="en")
     # the privacy settings of workbook.yml and the language travel with the parameters, explicitly
     assert params == {"lang": "en", "year": 2024, "min_count": 5, "show_free_text": False}
-    assert text.get_language() == "sv"  # no side effect: the language is the report's, not the process's
+    assert (
+        text.get_language() == "sv"
+    )  # no side effect: the language is the report's, not the process's
     assert report.validate_params("team_baseline", dataset, team=" Attarp ")["team"] == "attarp"
     with pytest.raises(ConfigError, match="'team' is required"):
         report.validate_params("team_baseline", dataset)
@@ -103,8 +109,12 @@ def test_provenance_lists_files_parameters_and_code_version(dataset):
 def _git(folder, *args):
     import subprocess
 
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
-                   cwd=folder, check=True, capture_output=True)
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+        cwd=folder,
+        check=True,
+        capture_output=True,
+    )
 
 
 def test_jupyterlab_metadata_is_no_local_change_but_an_edited_cell_is(tmp_path):
@@ -112,9 +122,20 @@ def test_jupyterlab_metadata_is_no_local_change_but_an_edited_cell_is(tmp_path):
     report footer said "(+ local changes)". The footer compares the notebooks' cells."""
     import json
 
-    nb = {"cells": [{"cell_type": "code", "metadata": {"tags": ["parameters"]}, "outputs": [],
-                     "execution_count": None, "source": ["team = None\n", "lang = 'sv'"]}],
-          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "metadata": {"tags": ["parameters"]},
+                "outputs": [],
+                "execution_count": None,
+                "source": ["team = None\n", "lang = 'sv'"],
+            }
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
     (tmp_path / "notebooks").mkdir()
     (tmp_path / "analysis").mkdir()
     (tmp_path / "analysis" / "x.py").write_text("X = 1\n", encoding="utf-8")
@@ -127,8 +148,10 @@ def test_jupyterlab_metadata_is_no_local_change_but_an_edited_cell_is(tmp_path):
     assert len(clean) == 12 and "local changes" not in clean
     # what JupyterLab writes on opening: kernelspec, language_info, cell ids, another indent
     opened = json.loads(json.dumps(nb))
-    opened["metadata"] = {"kernelspec": {"name": "workbook", "display_name": "Workbook"},
-                          "language_info": {"name": "python", "version": "3.11.2"}}
+    opened["metadata"] = {
+        "kernelspec": {"name": "workbook", "display_name": "Workbook"},
+        "language_info": {"name": "python", "version": "3.11.2"},
+    }
     opened["cells"][0]["id"] = "3f2a9c1e"
     opened["cells"][0]["metadata"]["jupyter"] = {"source_hidden": False}
     path.write_text(json.dumps(opened, indent=2), encoding="utf-8")

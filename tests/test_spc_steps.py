@@ -54,8 +54,12 @@ def test_prepare_takes_mean_and_standard_deviation_of_a_subgroup():
 
 
 def test_prepare_joins_notes_and_excludes_a_point_when_any_of_its_rows_is_out():
-    d = frame(x=[1, 1, 2, 3], y=[1, 2, 3, 4], note=["flu", "flu", None, "move"],
-              out=[False, True, False, False])
+    d = frame(
+        x=[1, 1, 2, 3],
+        y=[1, 2, 3, 4],
+        note=["flu", "flu", None, "move"],
+        out=[False, True, False, False],
+    )
     p = steps.prepare(d, y="y", x="x", kind="c", notes="note", exclude="out")
     assert list(p.note) == ["flu", None, "move"]  # the same note twice is said once
     assert p.excluded.tolist() == [True, False, False]
@@ -81,8 +85,12 @@ def test_prepare_leaves_its_input_unchanged():
 
 # ---------------------------------------------------------------------------------- 2 segment
 def test_segment_by_a_label_column_starts_a_part_at_each_change_within_a_series():
-    d = frame(s=["a"] * 5 + ["b"] * 2, x=[1, 2, 3, 4, 5, 1, 2],
-              phase=["före", "före", "efter", "efter", "före", "efter", "efter"], y=range(7))
+    d = frame(
+        s=["a"] * 5 + ["b"] * 2,
+        x=[1, 2, 3, 4, 5, 1, 2],
+        phase=["före", "före", "efter", "efter", "före", "efter", "efter"],
+        y=range(7),
+    )
     _, seg = run_to(d, "segment", y="y", x="x", by=["s"], part="phase")
     assert seg.code.tolist() == [0, 0, 1, 1, 2, 3, 3]
     assert seg.count == 4
@@ -145,7 +153,9 @@ def test_limits_of_a_p_chart_vary_with_the_denominator():
 
 def test_limits_need_enough_baseline_points_and_say_how_many():
     d = frame(x=range(1, 6), y=[1.0, 2.0, 3.0, 4.0, 5.0])
-    with pytest.raises(ValueError, match="needs at least 2 points with a value in the baseline.*has 1"):
+    with pytest.raises(
+        ValueError, match="needs at least 2 points with a value in the baseline.*has 1"
+    ):
         run_to(d, "limits", y="y", x="x", freeze=1)
     gappy = frame(x=range(1, 5), y=[1.0, np.nan, 3.0, np.nan])  # two values, no moving range
     with pytest.raises(ValueError, match="two consecutive baseline points"):
@@ -155,8 +165,13 @@ def test_limits_need_enough_baseline_points_and_say_how_many():
 # ---------------------------------------------------------------------------------- 5 rules
 def _limits(y, cl=0.0, lcl=-2.0, ucl=2.0) -> steps.Limits:
     y = np.asarray(y, dtype=float)
-    return steps.Limits(cl=np.full(len(y), cl), lcl=np.full(len(y), lcl),
-                        ucl=np.full(len(y), ucl), y=y, base=np.ones(len(y), dtype=bool))
+    return steps.Limits(
+        cl=np.full(len(y), cl),
+        lcl=np.full(len(y), lcl),
+        ucl=np.full(len(y), ucl),
+        y=y,
+        base=np.ones(len(y), dtype=bool),
+    )
 
 
 def test_rules_find_a_too_long_run_and_points_outside_the_limits():
@@ -187,11 +202,13 @@ def test_rules_leave_excluded_points_out_and_an_mr_chart_has_no_runs_analysis():
 # ---------------------------------------------------------------------------------- 6 assemble
 def test_assemble_scales_values_not_counts_and_leads_with_the_by_columns():
     d = frame(s=["a"] * 3 + ["b"] * 3, x=[1, 2, 3] * 2, y=[1, 2, 1, 3, 3, 3], n=[10] * 6)
-    points, segments, baseline, lim = run_to(d, "limits", kind="p", y="y", n="n", x="x",
-                                             by=["s"], freeze=2)
+    points, segments, baseline, lim = run_to(
+        d, "limits", kind="p", y="y", n="n", x="x", by=["s"], freeze=2
+    )
     signals = steps.apply_rules(points, segments, lim, "p", "anhoej")
-    table, summary = steps.assemble(points, segments, baseline, lim, signals, kind="p",
-                                    rules="anhoej", multiply=100)
+    table, summary = steps.assemble(
+        points, segments, baseline, lim, signals, kind="p", rules="anhoej", multiply=100
+    )
     assert list(table.columns) == ["s", *spc.POINT_COLUMNS]
     assert list(summary.columns) == ["s", *spc.SUMMARY_COLUMNS]
     # series a: baseline 1/10, 2/10 -> p-bar 3/20 = 15 %; y in percent, n as counted
@@ -208,20 +225,23 @@ def test_assemble_leaves_out_a_denominator_the_kind_does_not_use():
     d = frame(x=[1, 2, 3], y=[1.0, 2.0, 4.0])
     points, segments, baseline, lim = run_to(d, "limits", kind="run", y="y", x="x")
     signals = steps.apply_rules(points, segments, lim, "run", "anhoej")
-    table, summary = steps.assemble(points, segments, baseline, lim, signals, kind="run",
-                                    rules="anhoej", n_given=False)
+    table, summary = steps.assemble(
+        points, segments, baseline, lim, signals, kind="run", rules="anhoej", n_given=False
+    )
     assert table["n"].isna().all()
     assert summary["centre"].tolist() == ["median"]
     assert summary["cl"].tolist() == [2.0]  # the median of 1, 2, 4
 
 
 def test_chart_is_the_six_steps_in_a_row():
-    d = frame(s=["a"] * 12 + ["b"] * 12, x=list(range(12)) * 2,
-              y=[5, 6, 5, 7, 6, 5, 9, 9, 9, 9, 9, 9] * 2)
+    d = frame(
+        s=["a"] * 12 + ["b"] * 12, x=list(range(12)) * 2, y=[5, 6, 5, 7, 6, 5, 9, 9, 9, 9, 9, 9] * 2
+    )
     res = spc.chart(d, y="y", x="x", kind="i", by="s", freeze=5, rules="ihi")
     points, segments, baseline, lim = run_to(d, "limits", y="y", x="x", by=["s"], freeze=5)
     signals = steps.apply_rules(points, segments, lim, "i", "ihi")
-    table, summary = steps.assemble(points, segments, baseline, lim, signals, kind="i",
-                                    rules="ihi", n_given=False)
+    table, summary = steps.assemble(
+        points, segments, baseline, lim, signals, kind="i", rules="ihi", n_given=False
+    )
     pd.testing.assert_frame_equal(res.points, table)
     pd.testing.assert_frame_equal(res.summary, summary)

@@ -18,18 +18,44 @@ def tiny() -> Survey:
     r1 (girl): single a; multi x and y      r2 (girl): single vet ej; multi blank
     r3 (boy):  single b; multi y            r4 (gender blank): single a; multi x
     """
-    single = Question("q1", "single", {"sv": "Q1", "en": "Q1"}, "Q1",
-                      (opt("a"), opt("b"), opt("dk", dont_know=True)))
-    multi = Question("q2", "multi", {"sv": "Q2", "en": "Q2"}, "Q2", (opt("x"), opt("y")),
-                     separator=";")
-    gender = Question("gender", "single", {"sv": "Kön", "en": "Gender"}, "Kön",
-                      (opt("girl"), opt("boy")))
-    codebook = Codebook("tiny", {"sv": "t", "en": "t"}, "sample", None, "x.csv", "google_forms",
-                        None, (), None, (), ("gender",), (gender, single, multi))
-    rows = [("r1", "girl", "q1", "a"), ("r1", "girl", "q2", "x"), ("r1", "girl", "q2", "y"),
-            ("r2", "girl", "q1", "dk"), ("r2", "girl", "q2", None),
-            ("r3", "boy", "q1", "b"), ("r3", "boy", "q2", "y"),
-            ("r4", None, "q1", "a"), ("r4", None, "q2", "x")]
+    single = Question(
+        "q1",
+        "single",
+        {"sv": "Q1", "en": "Q1"},
+        "Q1",
+        (opt("a"), opt("b"), opt("dk", dont_know=True)),
+    )
+    multi = Question(
+        "q2", "multi", {"sv": "Q2", "en": "Q2"}, "Q2", (opt("x"), opt("y")), separator=";"
+    )
+    gender = Question(
+        "gender", "single", {"sv": "Kön", "en": "Gender"}, "Kön", (opt("girl"), opt("boy"))
+    )
+    codebook = Codebook(
+        "tiny",
+        {"sv": "t", "en": "t"},
+        "sample",
+        None,
+        "x.csv",
+        "google_forms",
+        None,
+        (),
+        None,
+        (),
+        ("gender",),
+        (gender, single, multi),
+    )
+    rows = [
+        ("r1", "girl", "q1", "a"),
+        ("r1", "girl", "q2", "x"),
+        ("r1", "girl", "q2", "y"),
+        ("r2", "girl", "q1", "dk"),
+        ("r2", "girl", "q2", None),
+        ("r3", "boy", "q1", "b"),
+        ("r3", "boy", "q2", "y"),
+        ("r4", None, "q1", "a"),
+        ("r4", None, "q2", "x"),
+    ]
     responses = pd.DataFrame(rows, columns=["respondent_id", "gender", "question_id", "option"])
     responses["gender"] = pd.Categorical(responses["gender"], categories=["girl", "boy"])
     return Survey(codebook, responses)

@@ -123,8 +123,17 @@ class _Facets(sns.FacetGrid):
         return self
 
 
-def facets(data, col: str, ncols: int, row_height: float, extra_height: float = 0.0, *,
-           order: list | None = None, sharex: bool = True, sharey: bool = True) -> sns.FacetGrid:
+def facets(
+    data,
+    col: str,
+    ncols: int,
+    row_height: float,
+    extra_height: float = 0.0,
+    *,
+    order: list | None = None,
+    sharex: bool = True,
+    sharey: bool = True,
+) -> sns.FacetGrid:
     """Small multiples: a ``seaborn.FacetGrid`` with one panel per value of ``col`` (in ``order``,
     default the order they first appear), in rows of ``ncols`` (fewer when there are fewer
     panels), as wide as every figure, ``row_height`` inches a row plus ``extra_height`` (room for
@@ -135,9 +144,19 @@ def facets(data, col: str, ncols: int, row_height: float, extra_height: float = 
 
     keys = list(dict.fromkeys(data[col])) if order is None else list(order)
     ncols = max(1, min(ncols, len(keys)))
-    grid = _Facets(data, col=col, col_order=keys, col_wrap=ncols, height=row_height,
-                   aspect=FIGURE_WIDTH / ncols / row_height, sharex=sharex, sharey=sharey)
-    grid.figure.set_size_inches(FIGURE_WIDTH, row_height * math.ceil(len(keys) / ncols) + extra_height)
+    grid = _Facets(
+        data,
+        col=col,
+        col_order=keys,
+        col_wrap=ncols,
+        height=row_height,
+        aspect=FIGURE_WIDTH / ncols / row_height,
+        sharex=sharex,
+        sharey=sharey,
+    )
+    grid.figure.set_size_inches(
+        FIGURE_WIDTH, row_height * math.ceil(len(keys) / ncols) + extra_height
+    )
     grid.set_titles("")
     return grid
 
@@ -156,4 +175,6 @@ def label_outer(grid: sns.FacetGrid, x: bool = True, y: bool = True) -> None:
     ncols = axes[0].get_subplotspec().get_gridspec().ncols if axes else 1
     last_row = (len(axes) - 1) // ncols
     for i, ax in enumerate(axes):
-        ax.tick_params(labelleft=not y or i % ncols == 0, labelbottom=not x or i // ncols == last_row)
+        ax.tick_params(
+            labelleft=not y or i % ncols == 0, labelbottom=not x or i // ncols == last_row
+        )

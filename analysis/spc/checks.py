@@ -29,8 +29,10 @@ def check_args(data, y, n, x, kind, rules, by, part, exclude, notes) -> str:
         cols.append(exclude)
     missing = [c for c in cols if c is not None and c not in data.columns]
     if missing:
-        raise ValueError(f"column(s) {', '.join(map(repr, missing))} not in the data "
-                         f"(columns: {', '.join(map(str, data.columns))})")
+        raise ValueError(
+            f"column(s) {', '.join(map(repr, missing))} not in the data "
+            f"(columns: {', '.join(map(str, data.columns))})"
+        )
     if kind in KINDS_WITH_N and n is None:
         raise ValueError(f"{KIND_NAMES[kind]} needs a denominator: pass n='<column>'")
     if len(data) == 0:
@@ -57,8 +59,9 @@ def row_problems(frame, bad, col, source, message) -> list[Problem]:
         value = frame[col].iloc[p]
         problems.append(Problem(source, f"{message} (value {value!r})", row=row, column=col))
     if len(pos) > MAX_PROBLEMS:
-        problems.append(Problem(source, f"... and {len(pos) - MAX_PROBLEMS} more rows like these",
-                                column=col))
+        problems.append(
+            Problem(source, f"... and {len(pos) - MAX_PROBLEMS} more rows like these", column=col)
+        )
     return problems
 
 
@@ -71,13 +74,20 @@ def validate_values(frame, kind, y, n, yv, nv, source) -> None:
     if n is not None:
         problems += row_problems(frame, nv < 0, n, source, "negative denominator")
         if kind in ("p", "pp"):
-            problems += row_problems(frame, yv > nv, y, source,
-                                     f"numerator larger than the denominator '{n}'")
-        problems += row_problems(frame, (nv == 0) & ~np.isnan(yv), n, source,
-                                 "denominator 0 (leave the row empty if nothing was measured)")
+            problems += row_problems(
+                frame, yv > nv, y, source, f"numerator larger than the denominator '{n}'"
+            )
+        problems += row_problems(
+            frame,
+            (nv == 0) & ~np.isnan(yv),
+            n,
+            source,
+            "denominator 0 (leave the row empty if nothing was measured)",
+        )
     if kind == "t":
-        problems += row_problems(frame, yv <= 0, y, source,
-                                 "a T chart needs times between events greater than 0")
+        problems += row_problems(
+            frame, yv <= 0, y, source, "a T chart needs times between events greater than 0"
+        )
     if problems:
         raise DataError(problems)
 
@@ -86,8 +96,9 @@ class TooFewPoints(ValueError):
     """A part's baseline has too few points (or no moving range) for this chart kind."""
 
 
-def too_few_message(kind, need, segs, count, seg_first, part_label, by_points,
-                    consecutive=False) -> str:
+def too_few_message(
+    kind, need, segs, count, seg_first, part_label, by_points, consecutive=False
+) -> str:
     """The error for parts whose baseline is too short: which parts (series and part), how many
     points each has and how many the kind needs."""
     where = []
@@ -99,9 +110,15 @@ def too_few_message(kind, need, segs, count, seg_first, part_label, by_points,
         where.append(f"{desc} has {count[s]}")
     more = f" (and {len(segs) - 5} more)" if len(segs) > 5 else ""
     what = {"xbar": "subgroups of at least 2 values", "s": "subgroups of at least 2 values"}.get(
-        kind, "points with a value")
+        kind, "points with a value"
+    )
     if consecutive:
-        return (f"{KIND_NAMES[kind]} needs at least two consecutive baseline points with a value "
-                f"(one moving range) in each part; " + "; ".join(where) + more)
-    return (f"{KIND_NAMES[kind]} needs at least {need} {what} in the baseline of each part; "
-            + "; ".join(where) + more)
+        return (
+            f"{KIND_NAMES[kind]} needs at least two consecutive baseline points with a value "
+            f"(one moving range) in each part; " + "; ".join(where) + more
+        )
+    return (
+        f"{KIND_NAMES[kind]} needs at least {need} {what} in the baseline of each part; "
+        + "; ".join(where)
+        + more
+    )

@@ -57,17 +57,38 @@ class ChartResult:
         for key, pts in self.points.groupby(keys, sort=False, dropna=False):
             summ = sgroups[key]
             key = key[0] if len(keys) == 1 else key
-            out[key] = ChartResult(pts.reset_index(drop=True), summ.reset_index(drop=True),
-                                   self.kind, self.rules, self.by, self.y, self.x, self.n,
-                                   self.freeze, self.multiply)
+            out[key] = ChartResult(
+                pts.reset_index(drop=True),
+                summ.reset_index(drop=True),
+                self.kind,
+                self.rules,
+                self.by,
+                self.y,
+                self.x,
+                self.n,
+                self.freeze,
+                self.multiply,
+            )
         return out
 
 
-def chart(data: pd.DataFrame, y: str, n: str | None = None, x: str | None = None, kind: str = "run",
-          *, freeze: Any = None, part: str | Sequence | None = None,
-          exclude: str | Sequence | None = None, by: str | Sequence[str] | None = None,
-          rules: str = "anhoej", notes: str | None = None, multiply: float = 1.0,
-          screen_mr: bool = True, source: str = "data") -> ChartResult:
+def chart(
+    data: pd.DataFrame,
+    y: str,
+    n: str | None = None,
+    x: str | None = None,
+    kind: str = "run",
+    *,
+    freeze: Any = None,
+    part: str | Sequence | None = None,
+    exclude: str | Sequence | None = None,
+    by: str | Sequence[str] | None = None,
+    rules: str = "anhoej",
+    notes: str | None = None,
+    multiply: float = 1.0,
+    screen_mr: bool = True,
+    source: str = "data",
+) -> ChartResult:
     """Compute a run or control chart with the semantics of qicharts2 (Anhøj).
 
     A pipe of six steps (``spc.steps``): prepare -> segment -> freeze -> limits -> rules ->
@@ -111,13 +132,42 @@ def chart(data: pd.DataFrame, y: str, n: str | None = None, x: str | None = None
     """
     kind = check_args(data, y, n, x, kind, rules, by, part, exclude, notes)
     by_cols = [by] if isinstance(by, str) else list(by or [])
-    prepared = steps.prepare(data, y=y, n=n, x=x, kind=kind, by=by_cols, part=part,
-                             exclude=exclude, notes=notes, source=source)
+    prepared = steps.prepare(
+        data,
+        y=y,
+        n=n,
+        x=x,
+        kind=kind,
+        by=by_cols,
+        part=part,
+        exclude=exclude,
+        notes=notes,
+        source=source,
+    )
     segments = steps.segment(prepared, part)
     baseline = steps.freeze(prepared, segments, freeze)
     limits = steps.compute_limits(prepared, segments, baseline, kind, screen_mr)
     signals = steps.apply_rules(prepared, segments, limits, kind, rules)
-    points, summary = steps.assemble(prepared, segments, baseline, limits, signals, kind=kind,
-                                     rules=rules, multiply=multiply, n_given=n is not None)
-    return ChartResult(points=points, summary=summary, kind=kind, rules=rules, by=tuple(by_cols),
-                       y=y, x=x or "x", n=n, freeze=freeze, multiply=float(multiply))
+    points, summary = steps.assemble(
+        prepared,
+        segments,
+        baseline,
+        limits,
+        signals,
+        kind=kind,
+        rules=rules,
+        multiply=multiply,
+        n_given=n is not None,
+    )
+    return ChartResult(
+        points=points,
+        summary=summary,
+        kind=kind,
+        rules=rules,
+        by=tuple(by_cols),
+        y=y,
+        x=x or "x",
+        n=n,
+        freeze=freeze,
+        multiply=float(multiply),
+    )

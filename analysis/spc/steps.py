@@ -82,9 +82,19 @@ class Signals:
 
 
 # ---------------------------------------------------------------------------------- 1 prepare
-def prepare(data: pd.DataFrame, *, y: str, n: str | None = None, x: str | None = None,
-            kind: str = "run", by: Sequence[str] = (), part: Any = None, exclude: Any = None,
-            notes: str | None = None, source: str = "data") -> Prepared:
+def prepare(
+    data: pd.DataFrame,
+    *,
+    y: str,
+    n: str | None = None,
+    x: str | None = None,
+    kind: str = "run",
+    by: Sequence[str] = (),
+    part: Any = None,
+    exclude: Any = None,
+    notes: str | None = None,
+    source: str = "data",
+) -> Prepared:
     """Step 1: the validated points, one per series and x, sorted by series then x.
 
     ``y`` and ``n`` are read as numbers (a ``DataError`` names each bad row, as do a missing or
@@ -99,8 +109,11 @@ def prepare(data: pd.DataFrame, *, y: str, n: str | None = None, x: str | None =
     yv = numeric(frame, y, source)
     nv = numeric(frame, n, source) if n is not None else np.full(len(frame), np.nan)
     validate_values(frame, kind, y, n, yv, nv, source)
-    series = (frame.groupby(by, sort=True, dropna=False).ngroup().to_numpy() if by
-              else np.zeros(len(frame), dtype=np.int64))
+    series = (
+        frame.groupby(by, sort=True, dropna=False).ngroup().to_numpy()
+        if by
+        else np.zeros(len(frame), dtype=np.int64)
+    )
     xcode, x_uniques = _x_codes(frame, x, source)
 
     order = np.lexsort((xcode, series))
@@ -112,11 +125,17 @@ def prepare(data: pd.DataFrame, *, y: str, n: str | None = None, x: str | None =
     agg = _aggregate(kind, yv, nv, grp, n_pts, n is not None)
     first = np.flatnonzero(new)
     xcode_p = xcode[first]
-    x_p = pd.Index(x_uniques.take(xcode_p) if isinstance(x_uniques, pd.Index)
-                   else np.asarray(x_uniques)[xcode_p])
+    x_p = pd.Index(
+        x_uniques.take(xcode_p)
+        if isinstance(x_uniques, pd.Index)
+        else np.asarray(x_uniques)[xcode_p]
+    )
 
-    note = (_join_notes(frame[notes].to_numpy(dtype=object)[order], grp, n_pts) if notes
-            else np.full(n_pts, None, dtype=object))
+    note = (
+        _join_notes(frame[notes].to_numpy(dtype=object)[order], grp, n_pts)
+        if notes
+        else np.full(n_pts, None, dtype=object)
+    )
     phase = None
     if isinstance(part, str):
         phase = frame[part].to_numpy(dtype=object)[order][first]
@@ -130,8 +149,18 @@ def prepare(data: pd.DataFrame, *, y: str, n: str | None = None, x: str | None =
     if exclude is not None and not isinstance(exclude, str):
         excluded = excluded | _in_x(x_p, exclude)
     by_points = frame[by].iloc[order[first]].reset_index(drop=True) if by else None
-    return Prepared(series=series[first], x=x_p, y=agg["y"], n=agg["n"], y_sum=agg["y_sum"],
-                    y_sd=agg["y_sd"], note=note, excluded=excluded, phase=phase, by=by_points)
+    return Prepared(
+        series=series[first],
+        x=x_p,
+        y=agg["y"],
+        n=agg["n"],
+        y_sum=agg["y_sum"],
+        y_sd=agg["y_sd"],
+        note=note,
+        excluded=excluded,
+        phase=phase,
+        by=by_points,
+    )
 
 
 def _x_codes(frame: pd.DataFrame, x: str | None, source: str) -> tuple[np.ndarray, Any]:
@@ -142,17 +171,29 @@ def _x_codes(frame: pd.DataFrame, x: str | None, source: str) -> tuple[np.ndarra
         x_values = frame[x]
         bad = x_values.isna().to_numpy()
         if bad.any():
-            raise DataError(row_problems(frame, bad, x, source,
-                                         "x value is missing; every point needs one"))
+            raise DataError(
+                row_problems(frame, bad, x, source, "x value is missing; every point needs one")
+            )
     inferred = pd.api.types.infer_dtype(x_values, skipna=True)
     if inferred in ("mixed", "mixed-integer"):
-        raise DataError(Problem(source, f"the x values cannot be sorted (they mix types: {inferred}); "
-                                        "use numbers, dates or text of one type", column=x))
+        raise DataError(
+            Problem(
+                source,
+                f"the x values cannot be sorted (they mix types: {inferred}); "
+                "use numbers, dates or text of one type",
+                column=x,
+            )
+        )
     try:
         return pd.factorize(x_values, sort=True)
     except TypeError as err:
-        raise DataError(Problem(source, f"the x values cannot be sorted ({err}); use numbers, "
-                                        "dates or text of one type", column=x)) from None
+        raise DataError(
+            Problem(
+                source,
+                f"the x values cannot be sorted ({err}); use numbers, dates or text of one type",
+                column=x,
+            )
+        ) from None
 
 
 def _aggregate(kind, yv, nv, grp, n_pts, got_n) -> dict[str, np.ndarray]:
@@ -165,8 +206,12 @@ def _aggregate(kind, yv, nv, grp, n_pts, got_n) -> dict[str, np.ndarray]:
             with np.errstate(invalid="ignore", divide="ignore"):
                 y = y_sum / n_out
             return {"y": y, "n": n_out, "y_sum": y_sum, "y_sd": np.full(n_pts, np.nan)}
-        return {"y": yv.copy(), "n": np.full(n_pts, np.nan), "y_sum": yv.copy(),
-                "y_sd": np.full(n_pts, np.nan)}
+        return {
+            "y": yv.copy(),
+            "n": np.full(n_pts, np.nan),
+            "y_sum": yv.copy(),
+            "y_sd": np.full(n_pts, np.nan),
+        }
     ok = ~np.isnan(yv)
     if got_n:
         ok &= ~np.isnan(nv)
@@ -192,8 +237,12 @@ def _join_notes(notes_v, grp, n_pts) -> np.ndarray:
     if n_pts == len(grp):
         return np.array([None if pd.isna(v) or v == "" else str(v) for v in notes_v], dtype=object)
     s = pd.Series(notes_v).where(pd.notna(notes_v))
-    joined = s.dropna().astype(str).groupby(grp[s.notna().to_numpy()]).agg(
-        lambda v: " | ".join(dict.fromkeys(v)))
+    joined = (
+        s.dropna()
+        .astype(str)
+        .groupby(grp[s.notna().to_numpy()])
+        .agg(lambda v: " | ".join(dict.fromkeys(v)))
+    )
     out = np.full(n_pts, None, dtype=object)
     out[joined.index.to_numpy()] = joined.to_numpy()
     return out
@@ -209,7 +258,11 @@ def _coerce_like(x_p: pd.Index, values: list) -> list:
 
 
 def _in_x(x_p: pd.Index, values) -> np.ndarray:
-    vals = [values] if np.isscalar(values) or isinstance(values, (pd.Timestamp, pd.Period)) else list(values)
+    vals = (
+        [values]
+        if np.isscalar(values) or isinstance(values, (pd.Timestamp, pd.Period))
+        else list(values)
+    )
     return np.asarray(x_p.isin(_coerce_like(x_p, vals)))
 
 
@@ -278,10 +331,11 @@ def freeze(points: Prepared, segments: Segments, at: Any = None) -> np.ndarray:
         early = early[frozen[series[segments.first[early]]]]
     if len(early):
         s0 = segments.first[early[0]]
-        raise ValueError(f"freeze is before the first x value ({x_p[s0]!s})"
-                         + (f" of series {_series_keys(points)[series[s0]]!r}"
-                            if points.by is not None else "")
-                         + ": nothing would be left for the baseline")
+        raise ValueError(
+            f"freeze is before the first x value ({x_p[s0]!s})"
+            + (f" of series {_series_keys(points)[series[s0]]!r}" if points.by is not None else "")
+            + ": nothing would be left for the baseline"
+        )
     return baseline | ~has_base[segments.code]
 
 
@@ -298,8 +352,9 @@ def _series_keys(points: Prepared) -> list:
 
 
 # ---------------------------------------------------------------------------------- 4 limits
-def compute_limits(points: Prepared, segments: Segments, baseline: np.ndarray, kind: str,
-                   screen_mr: bool = True) -> Limits:
+def compute_limits(
+    points: Prepared, segments: Segments, baseline: np.ndarray, kind: str, screen_mr: bool = True
+) -> Limits:
     """Step 4: centre line and control limits of each part, from its baseline points.
 
     The formulas are the kind's function in ``spc.limits`` (qicharts2's ``qic.<kind>``). A part
@@ -315,16 +370,35 @@ def compute_limits(points: Prepared, segments: Segments, baseline: np.ndarray, k
     need = MIN_POINTS[kind]
     short = np.flatnonzero(count < need)
     if len(short):
-        raise TooFewPoints(too_few_message(kind, need, short, count, segments.first,
-                                           segments.label, points.by))
-    pts = _limits.Points(y=points.y, n=points.n, y_sum=points.y_sum, y_sd=points.y_sd,
-                         seg=seg, n_seg=n_seg, base=base, screen_mr=screen_mr)
+        raise TooFewPoints(
+            too_few_message(kind, need, short, count, segments.first, segments.label, points.by)
+        )
+    pts = _limits.Points(
+        y=points.y,
+        n=points.n,
+        y_sum=points.y_sum,
+        y_sd=points.y_sd,
+        seg=seg,
+        n_seg=n_seg,
+        base=base,
+        screen_mr=screen_mr,
+    )
     if kind in MR_KINDS:
         # limits need at least one baseline moving range (two consecutive points with a value)
         no_range = np.flatnonzero(_limits.moving_range_count(points.y, pts) == 0)
         if len(no_range):
-            raise TooFewPoints(too_few_message(kind, need, no_range, count, segments.first,
-                                               segments.label, points.by, consecutive=True))
+            raise TooFewPoints(
+                too_few_message(
+                    kind,
+                    need,
+                    no_range,
+                    count,
+                    segments.first,
+                    segments.label,
+                    points.by,
+                    consecutive=True,
+                )
+            )
     cl, lcl, ucl, y = _limits.KIND_FUNCTIONS[kind](pts)
     gap = np.zeros(len(y), dtype=bool) if kind == "mr" else np.isnan(y)
     lcl = np.where(gap | ~np.isfinite(lcl), np.nan, lcl)
@@ -333,32 +407,58 @@ def compute_limits(points: Prepared, segments: Segments, baseline: np.ndarray, k
 
 
 # ---------------------------------------------------------------------------------- 5 rules
-RUNS_SEGMENT_SIGNALS = ("shift_signal", "crossings_signal", "trend_signal", "astronomical_signal",
-                        "runs_signal")
+RUNS_SEGMENT_SIGNALS = (
+    "shift_signal",
+    "crossings_signal",
+    "trend_signal",
+    "astronomical_signal",
+    "runs_signal",
+)
 
 
-def apply_rules(points: Prepared, segments: Segments, limits: Limits, kind: str,
-                rules: str = "anhoej") -> Signals:
+def apply_rules(
+    points: Prepared, segments: Segments, limits: Limits, kind: str, rules: str = "anhoej"
+) -> Signals:
     """Step 5: the runs rules of each part (``rules.runs_analysis``: Anhøj or IHI; the IHI
     astronomical point on run charts only) and the points outside the control limits.
 
     Excluded points are left out of the runs. An MR chart has no runs analysis (qicharts2).
     """
-    runs = runs_analysis(limits.y, limits.cl, segments.code, segments.count, ~points.excluded,
-                         rules, base=limits.base, astronomical=kind == "run")
+    runs = runs_analysis(
+        limits.y,
+        limits.cl,
+        segments.code,
+        segments.count,
+        ~points.excluded,
+        rules,
+        base=limits.base,
+        astronomical=kind == "run",
+    )
     if kind == "mr":
-        runs = {**runs, **{k: np.zeros(segments.count, dtype=bool) for k in RUNS_SEGMENT_SIGNALS},
-                "pt_shift": np.zeros(len(points), dtype=bool),
-                "pt_trend": np.zeros(len(points), dtype=bool)}
+        runs = {
+            **runs,
+            **{k: np.zeros(segments.count, dtype=bool) for k in RUNS_SEGMENT_SIGNALS},
+            "pt_shift": np.zeros(len(points), dtype=bool),
+            "pt_trend": np.zeros(len(points), dtype=bool),
+        }
     with np.errstate(invalid="ignore"):
         sigma = (limits.y > limits.ucl) | (limits.y < limits.lcl)
     return Signals(runs=runs, sigma=sigma)
 
 
 # ---------------------------------------------------------------------------------- 6 assemble
-def assemble(points: Prepared, segments: Segments, baseline: np.ndarray, limits: Limits,
-             signals: Signals, *, kind: str, rules: str, multiply: float = 1.0,
-             n_given: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+def assemble(
+    points: Prepared,
+    segments: Segments,
+    baseline: np.ndarray,
+    limits: Limits,
+    signals: Signals,
+    *,
+    kind: str,
+    rules: str,
+    multiply: float = 1.0,
+    n_given: bool = True,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Step 6: the result frames ``(points, summary)`` of ``ChartResult``.
 
     ``points``: one row per point (``kinds.POINT_COLUMNS``), ``summary``: one row per segment
@@ -372,52 +472,59 @@ def assemble(points: Prepared, segments: Segments, baseline: np.ndarray, limits:
     x_p = points.x
     m = float(multiply)
     keep_n = n_given or kind in KINDS_WITH_N + SUBGROUP_KINDS
-    table = pd.DataFrame({
-        "x": x_p,
-        "y": limits.y * m,
-        "n": points.n if keep_n else np.full(n_pts, np.nan),
-        "cl": limits.cl * m,
-        "lcl": limits.lcl * m,
-        "ucl": limits.ucl * m,
-        "part": segments.label[seg],
-        "baseline": baseline,
-        "excluded": points.excluded,
-        "sigma_signal": sigma,
-        "runs_signal": runs["runs_signal"][seg],
-        "shift_signal": runs["pt_shift"],
-        "crossings_signal": runs["crossings_signal"][seg],
-        "trend_signal": runs["pt_trend"],
-        "note": pd.array(points.note, dtype="string"),
-        "astronomical_signal": runs["pt_astronomical"],
-    })
+    table = pd.DataFrame(
+        {
+            "x": x_p,
+            "y": limits.y * m,
+            "n": points.n if keep_n else np.full(n_pts, np.nan),
+            "cl": limits.cl * m,
+            "lcl": limits.lcl * m,
+            "ucl": limits.ucl * m,
+            "part": segments.label[seg],
+            "baseline": baseline,
+            "excluded": points.excluded,
+            "sigma_signal": sigma,
+            "runs_signal": runs["runs_signal"][seg],
+            "shift_signal": runs["pt_shift"],
+            "crossings_signal": runs["crossings_signal"][seg],
+            "trend_signal": runs["pt_trend"],
+            "note": pd.array(points.note, dtype="string"),
+            "astronomical_signal": runs["pt_astronomical"],
+        }
+    )
     last_base = _last_true(baseline, seg, n_seg)
-    summary = pd.DataFrame({
-        "part": segments.label,
-        "kind": kind,
-        "rules": rules,
-        "n_obs": np.bincount(seg, minlength=n_seg) - np.bincount(seg[points.excluded], minlength=n_seg),
-        "n_useful": runs["n_useful"],
-        "longest_run": _na_int(runs["longest_run"]),
-        "longest_run_max": _na_int(runs["longest_run_max"]),
-        "n_crossings": _na_int(runs["n_crossings"]),
-        "n_crossings_min": _na_int(runs["n_crossings_min"]),
-        "longest_trend": _na_int(runs["longest_trend"] if rules == "ihi" else np.full(n_seg, -1)),
-        "runs_signal": runs["runs_signal"],
-        "shift_signal": runs["shift_signal"],
-        "crossings_signal": runs["crossings_signal"],
-        "trend_signal": runs["trend_signal"],
-        "sigma_signals": np.bincount(seg[sigma], minlength=n_seg),
-        "cl": limits.cl[first] * m,
-        "lcl_mean": gmean(limits.lcl, seg, n_seg) * m,  # qicharts2 summary aLCL / aUCL
-        "ucl_mean": gmean(limits.ucl, seg, n_seg) * m,
-        "x_start": x_p[first],
-        "x_end": x_p[np.r_[first[1:] - 1, n_pts - 1]] if n_seg else x_p[:0],
-        "baseline_end": x_p[last_base] if n_seg else x_p[:0],
-        "n_runs_min": _na_int(runs["n_runs_min"]),
-        "n_runs_max": _na_int(runs["n_runs_max"]),
-        "astronomical_signals": runs["astronomical_signals"],
-        "centre": "median" if kind in MEDIAN_CENTRED else "mean",
-    })
+    summary = pd.DataFrame(
+        {
+            "part": segments.label,
+            "kind": kind,
+            "rules": rules,
+            "n_obs": np.bincount(seg, minlength=n_seg)
+            - np.bincount(seg[points.excluded], minlength=n_seg),
+            "n_useful": runs["n_useful"],
+            "longest_run": _na_int(runs["longest_run"]),
+            "longest_run_max": _na_int(runs["longest_run_max"]),
+            "n_crossings": _na_int(runs["n_crossings"]),
+            "n_crossings_min": _na_int(runs["n_crossings_min"]),
+            "longest_trend": _na_int(
+                runs["longest_trend"] if rules == "ihi" else np.full(n_seg, -1)
+            ),
+            "runs_signal": runs["runs_signal"],
+            "shift_signal": runs["shift_signal"],
+            "crossings_signal": runs["crossings_signal"],
+            "trend_signal": runs["trend_signal"],
+            "sigma_signals": np.bincount(seg[sigma], minlength=n_seg),
+            "cl": limits.cl[first] * m,
+            "lcl_mean": gmean(limits.lcl, seg, n_seg) * m,  # qicharts2 summary aLCL / aUCL
+            "ucl_mean": gmean(limits.ucl, seg, n_seg) * m,
+            "x_start": x_p[first],
+            "x_end": x_p[np.r_[first[1:] - 1, n_pts - 1]] if n_seg else x_p[:0],
+            "baseline_end": x_p[last_base] if n_seg else x_p[:0],
+            "n_runs_min": _na_int(runs["n_runs_min"]),
+            "n_runs_max": _na_int(runs["n_runs_max"]),
+            "astronomical_signals": runs["astronomical_signals"],
+            "centre": "median" if kind in MEDIAN_CENTRED else "mean",
+        }
+    )
     if points.by is not None:
         table = pd.concat([points.by, table], axis=1)
         summary = pd.concat([points.by.iloc[first].reset_index(drop=True), summary], axis=1)
