@@ -15,7 +15,6 @@ import numpy as np
 import pytest
 
 from analysis import plots, surveys
-from analysis.surveys import TOP_BOX
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample" / "surveys"
 
@@ -92,7 +91,9 @@ def test_grouped_bars_put_each_interval_on_its_own_bar_and_label():
     ax = fig.axes[0]
     waves = list(dict.fromkeys(summary["wave"].dropna()))
     assert len(waves) == 2
-    top = summary[summary["option"] == TOP_BOX].set_index(["question_id", "wave"])
+    # each item's positive share: its top box, the bottom box of a `direction: down` item (issue 16)
+    positive = summary["question_id"].map({q: sv.codebook.question(q).positive_box for q in likert})
+    top = summary[summary["option"] == positive].set_index(["question_id", "wave"])
     expected_bars, expected_bars_ci = [], []
     for i, qid in enumerate(likert):
         for j, wave in enumerate(waves):
