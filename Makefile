@@ -27,8 +27,10 @@ reports: $(STAMP) ## Build every HTML report into outputs/ (real data in data/ra
 	$(BIN)/workbook run
 	@echo "Open outputs/index.html"
 
-test: $(STAMP) ## Run all tests, including every notebook on the sample data
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+# Lint first (formatting is held); then the tests and, with nbval, every notebook as a user opens it
+# (its own kernel, default parameters); tests/test_notebooks.py runs them with other parameters.
+test: $(STAMP) lint ## Lint, then run all tests, including every notebook on the sample data
+	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax tests notebooks
 
 test-fast: $(STAMP) ## Run the tests except notebooks, browser, cluster and fault injection
 	$(BIN)/python -m pytest -m "not notebooks and not browser and not cluster and not faults"
@@ -55,7 +57,7 @@ lab: lab-user $(STAMP) ## Open JupyterLab in notebooks/ with the project's kerne
 
 lint: $(STAMP) ## ruff on the package, tests and notebooks
 	$(BIN)/ruff check analysis tests benchmarks notebooks
-	$(BIN)/ruff format --check analysis tests benchmarks || true
+	$(BIN)/ruff format --check analysis tests benchmarks
 
 format: $(STAMP) ## Format the code with ruff
 	$(BIN)/ruff format analysis tests benchmarks
@@ -63,6 +65,7 @@ format: $(STAMP) ## Format the code with ruff
 
 bench: $(STAMP) ## Run the benchmarks (prints times and ratios) and the effect-verdict calibration study (~50 min)
 	$(BIN)/python benchmarks/spc_many.py
+	$(BIN)/python benchmarks/figures.py
 	$(BIN)/python benchmarks/dataset_load.py
 	$(BIN)/python benchmarks/surveys.py
 	$(BIN)/python benchmarks/privacy.py

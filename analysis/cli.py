@@ -23,11 +23,11 @@ FILE_SYSTEM_ADVICE = {
     errno.EDQUOT: "the disk quota is used up: free some space and run again",
     errno.EFBIG: "a file grew beyond what the file system allows",
     errno.EROFS: "the file system is read-only: make the folder writable, or set another "
-                 "outputs_dir in workbook.yml",
+    "outputs_dir in workbook.yml",
     errno.EACCES: "permission denied: make the folder readable and writable for this user, or "
-                  "set another outputs_dir in workbook.yml",
+    "set another outputs_dir in workbook.yml",
     errno.EPERM: "not permitted: make the folder writable for this user, or set another "
-                 "outputs_dir in workbook.yml",
+    "outputs_dir in workbook.yml",
 }
 
 
@@ -36,35 +36,71 @@ def _parser() -> argparse.ArgumentParser:
         prog="workbook",
         description="The analysis workbook of the improvement network (Region Jönköpings län).",
         epilog="Exit codes: 0 all good, 1 some report failed or data problems found, "
-               "2 bad configuration or data.")
+        "2 bad configuration or data.",
+    )
     parser.add_argument("--version", action="version", version=f"workbook {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = sub.add_parser("check", help="check a data folder and list every problem")
-    check.add_argument("folder", nargs="?", type=Path,
-                       help="data folder (default: data/raw when it holds data, else data/sample)")
+    check.add_argument(
+        "folder",
+        nargs="?",
+        type=Path,
+        help="data folder (default: data/raw when it holds data, else data/sample)",
+    )
 
-    run = sub.add_parser("run", help="build the HTML reports of the plan in workbook.yml",
-                         description="Build the reports: unchanged reports are reused, the others "
-                                     "run in parallel in fresh kernels; see outputs/index.html.")
-    run.add_argument("--only", action="append", metavar="NOTEBOOK", default=[],
-                     help="only this notebook or report name (repeatable)")
-    run.add_argument("--param", action="append", metavar="K=V", default=[],
-                     help="set a parameter, e.g. --param team=nassjo (repeatable)")
+    run = sub.add_parser(
+        "run",
+        help="build the HTML reports of the plan in workbook.yml",
+        description="Build the reports: unchanged reports are reused, the others "
+        "run in parallel in fresh kernels; see outputs/index.html.",
+    )
+    run.add_argument(
+        "--only",
+        action="append",
+        metavar="NOTEBOOK",
+        default=[],
+        help="only this notebook or report name (repeatable)",
+    )
+    run.add_argument(
+        "--param",
+        action="append",
+        metavar="K=V",
+        default=[],
+        help="set a parameter, e.g. --param team=nassjo (repeatable)",
+    )
     run.add_argument("--force", action="store_true", help="rebuild even unchanged reports")
-    run.add_argument("--workers", type=int, metavar="N",
-                     help="reports in parallel (default: run.workers in workbook.yml)")
-    run.add_argument("--scheduler", metavar="ADDRESS",
-                     help="run on a Dask distributed cluster, e.g. tcp://host:8786")
+    run.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="reports in parallel (default: run.workers in workbook.yml)",
+    )
+    run.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on a Dask distributed cluster, e.g. tcp://host:8786",
+    )
     run.add_argument("--lang", choices=("sv", "en"), help="report language (default: workbook.yml)")
-    run.add_argument("--plain-kernels", action="store_true",
-                     help="start every kernel as a new program instead of forking a warm one")
-    run.add_argument("--lossless-images", action="store_true",
-                     help="keep figures as drawn (default: 256-colour PNGs, about 3x smaller)")
+    run.add_argument(
+        "--plain-kernels",
+        action="store_true",
+        help="start every kernel as a new program instead of forking a warm one",
+    )
+    run.add_argument(
+        "--lossless-images",
+        action="store_true",
+        help="keep figures as drawn (default: 256-colour PNGs, about 3x smaller)",
+    )
 
-    audit = sub.add_parser("audit", help="check that no hidden survey count can be worked out from the "
-                                         "published reports (docs/privacy.md)")
-    audit.add_argument("folder", nargs="?", type=Path, help="folder of HTML reports (default: outputs/)")
+    audit = sub.add_parser(
+        "audit",
+        help="check that no hidden survey count can be worked out from the "
+        "published reports (docs/privacy.md)",
+    )
+    audit.add_argument(
+        "folder", nargs="?", type=Path, help="folder of HTML reports (default: outputs/)"
+    )
 
     lst = sub.add_parser("list", help="show the report plan and which reports are out of date")
     lst.add_argument("--only", action="append", metavar="NOTEBOOK", default=[])
@@ -72,10 +108,15 @@ def _parser() -> argparse.ArgumentParser:
     lst.add_argument("--lang", choices=("sv", "en"))
 
     sample = sub.add_parser("sample", help="regenerate the synthetic sample data in data/sample")
-    sample.add_argument("folder", nargs="?", type=Path, help="another folder (default: data/sample)")
+    sample.add_argument(
+        "folder", nargs="?", type=Path, help="another folder (default: data/sample)"
+    )
 
-    kolada = sub.add_parser("kolada", help="fetch county indicators from Kolada (see workbook kolada -h)",
-                            add_help=False)
+    kolada = sub.add_parser(
+        "kolada",
+        help="fetch county indicators from Kolada (see workbook kolada -h)",
+        add_help=False,
+    )
     kolada.add_argument("args", nargs=argparse.REMAINDER)
     return parser
 
@@ -84,11 +125,16 @@ def _options(args: argparse.Namespace):
     from .runner import RunOptions, parse_param
 
     params = dict(parse_param(p) for p in args.param)
-    return RunOptions(only=list(args.only), params=params, force=getattr(args, "force", False),
-                      workers=getattr(args, "workers", None),
-                      scheduler=getattr(args, "scheduler", None), lang=args.lang,
-                      fast=not getattr(args, "plain_kernels", False),
-                      compact_images=not getattr(args, "lossless_images", False))
+    return RunOptions(
+        only=list(args.only),
+        params=params,
+        force=getattr(args, "force", False),
+        workers=getattr(args, "workers", None),
+        scheduler=getattr(args, "scheduler", None),
+        lang=args.lang,
+        fast=not getattr(args, "plain_kernels", False),
+        compact_images=not getattr(args, "lossless_images", False),
+    )
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -107,11 +153,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     warnings = len(problems) - len(errors)
     also = t("check_and_warnings", lang, warnings=warnings) if warnings else ""
     if errors:
-        print(t("check_errors_found", lang, errors=len(errors), also=also, folder=folder),
-              file=sys.stderr)
+        print(
+            t("check_errors_found", lang, errors=len(errors), also=also, folder=folder),
+            file=sys.stderr,
+        )
         return EXIT_FAILED
-    print(t("check_none_found", lang, folder=folder)
-          + (t("check_warnings_to_look_at", lang, warnings=warnings) if warnings else ""))
+    print(
+        t("check_none_found", lang, folder=folder)
+        + (t("check_warnings_to_look_at", lang, warnings=warnings) if warnings else "")
+    )
     return EXIT_OK
 
 
@@ -176,8 +226,14 @@ def cmd_kolada(args: argparse.Namespace) -> int:
     return int(kolada_main(list(args.args)) or 0)
 
 
-COMMANDS = {"check": cmd_check, "run": cmd_run, "audit": cmd_audit, "list": cmd_list, "sample": cmd_sample,
-            "kolada": cmd_kolada}
+COMMANDS = {
+    "check": cmd_check,
+    "run": cmd_run,
+    "audit": cmd_audit,
+    "list": cmd_list,
+    "sample": cmd_sample,
+    "kolada": cmd_kolada,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -211,8 +267,11 @@ def main(argv: list[str] | None = None) -> int:
         if advice is None:
             raise
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"workbook {args.command}: {where}{exc.strerror or exc} ({advice}); files are "
-              "written whole or not at all, so no report was left half-written", file=sys.stderr)
+        print(
+            f"workbook {args.command}: {where}{exc.strerror or exc} ({advice}); files are "
+            "written whole or not at all, so no report was left half-written",
+            file=sys.stderr,
+        )
         return EXIT_CONFIG
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

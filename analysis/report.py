@@ -85,8 +85,9 @@ def load(data_dir: str | Path | None = None):
     return load_dataset(data_dir)
 
 
-def context(notebook: str, data_dir: str | Path | None = None, lang: str | None = None,
-            **params: Any) -> ReportContext:
+def context(
+    notebook: str, data_dir: str | Path | None = None, lang: str | None = None, **params: Any
+) -> ReportContext:
     """The context of one report: the dataset of ``data_dir`` (default: the folder workbook.yml
     selects), the parameters validated against it, the language (``lang`` or workbook.yml's) and
     the privacy settings of workbook.yml.
@@ -97,9 +98,15 @@ def context(notebook: str, data_dir: str | Path | None = None, lang: str | None 
     dataset = load(data_dir)
     resolved = validate_params(notebook, dataset, lang=lang, data_dir=data_dir, **params)
     own = {name: resolved[name] for name in NOTEBOOK_PARAMS[notebook]}
-    return ReportContext(dataset=dataset, notebook=notebook, lang=resolved["lang"],
-                         min_count=resolved["min_count"], show_free_text=resolved["show_free_text"],
-                         params=own, config=load_config())
+    return ReportContext(
+        dataset=dataset,
+        notebook=notebook,
+        lang=resolved["lang"],
+        min_count=resolved["min_count"],
+        show_free_text=resolved["show_free_text"],
+        params=own,
+        config=load_config(),
+    )
 
 
 def validate_params(notebook: str, dataset, **params: Any) -> dict[str, Any]:
@@ -164,7 +171,9 @@ def validate_params(notebook: str, dataset, **params: Any) -> dict[str, Any]:
             try:
                 value = int(value)
             except (TypeError, ValueError):
-                raise ConfigError(f"{notebook}: year must be a whole number, not {value!r}") from None
+                raise ConfigError(
+                    f"{notebook}: year must be a whole number, not {value!r}"
+                ) from None
             if not 2000 <= value <= 2100:
                 raise ConfigError(f"{notebook}: year {value} is outside 2000-2100")
         resolved[name] = value
@@ -176,7 +185,9 @@ def validate_params(notebook: str, dataset, **params: Any) -> dict[str, Any]:
     resolved["show_free_text"] = config.show_free_text
     from .surveys.publication import use_cache
 
-    use_cache(config.processed_dir / "privacy")  # every report of a run shares each survey's pattern
+    use_cache(
+        config.processed_dir / "privacy"
+    )  # every report of a run shares each survey's pattern
     return resolved
 
 
@@ -193,7 +204,9 @@ def header(title: str, dataset, params: Mapping[str, Any], subtitle: str | None 
     team = params.get("team")
     if team:
         row = team_row(dataset, team)
-        parts.append(f'<p class="wb-meta"><b>{escape(t("team"))}:</b> {escape(row["team_name"])}</p>')
+        parts.append(
+            f'<p class="wb-meta"><b>{escape(t("team"))}:</b> {escape(row["team_name"])}</p>'
+        )
     source = t("data_sample") if dataset.is_sample else t("data_real")
     parts.append(f'<p class="wb-meta"><b>{escape(t("data_source"))}:</b> {escape(source)}</p>')
     if dataset.is_sample:
@@ -233,13 +246,18 @@ class TermLinker:
         body = str(body)
         out, pos = [], 0
         while self._patterns:
-            found = [(m.start(), -len(m.group()), key, m) for key, p in self._patterns.items()
-                     if (m := p.search(body, pos))]
+            found = [
+                (m.start(), -len(m.group()), key, m)
+                for key, p in self._patterns.items()
+                if (m := p.search(body, pos))
+            ]
             if not found:
                 break
             _, _, key, match = min(found)
-            out.append(escape(body[pos:match.start()]))
-            out.append(f'<a class="wb-term" href="#{self._anchor(key)}">{escape(match.group())}</a>')
+            out.append(escape(body[pos : match.start()]))
+            out.append(
+                f'<a class="wb-term" href="#{self._anchor(key)}">{escape(match.group())}</a>'
+            )
             del self._patterns[key]
             pos = match.end()
         out.append(escape(body[pos:]))
@@ -258,15 +276,21 @@ def note(body: str, esc: Callable[[str], str] = escape) -> None:
 
 def bullets(items: Iterable[str], esc: Callable[[str], str] = escape) -> None:
     """A bulleted list of plain-text items (escaped)."""
-    _display_html('<ul class="wb-report">' + "".join(f"<li>{_text_html(i, esc)}</li>" for i in items) + "</ul>")
+    _display_html(
+        '<ul class="wb-report">'
+        + "".join(f"<li>{_text_html(i, esc)}</li>" for i in items)
+        + "</ul>"
+    )
 
 
 def glossary_html(block: Glossary) -> str:
     """The glossary as a definition list, each term with its anchor (escaped)."""
     from .text import glossary
 
-    items = "".join(f'<dt id="{glossary.anchor(key)}">{escape(term)}</dt><dd>{escape(definition)}</dd>'
-                    for key, term, definition in block.entries)
+    items = "".join(
+        f'<dt id="{glossary.anchor(key)}">{escape(term)}</dt><dd>{escape(definition)}</dd>'
+        for key, term, definition in block.entries
+    )
     return f'<dl class="wb-glossary wb-report">{items}</dl>'
 
 
@@ -278,13 +302,17 @@ def _cell(value: Any) -> tuple[str, bool]:
     if isinstance(value, int):
         return escape(text.number(value, 0)), True
     if isinstance(value, float):
-        return escape(text.number(value, 0 if value.is_integer() and abs(value) >= 100 else 1)), True
+        return escape(
+            text.number(value, 0 if value.is_integer() and abs(value) >= 100 else 1)
+        ), True
     if isinstance(value, pd.Timestamp):
         return escape(value.strftime("%Y-%m-%d")), False
     return escape(value), False
 
 
-def table_html(frame: pd.DataFrame, caption: str | None = None, esc: Callable[[str], str] = escape) -> str:
+def table_html(
+    frame: pd.DataFrame, caption: str | None = None, esc: Callable[[str], str] = escape
+) -> str:
     """Render ``frame`` as an escaped HTML table (numbers right-aligned, Swedish number format).
 
     A survey table carries ``frame.attrs["marks"]`` (``{(row position, column): Mark}``): those
@@ -302,19 +330,31 @@ def table_html(frame: pd.DataFrame, caption: str | None = None, esc: Callable[[s
             body, numeric = _cell(value.item() if hasattr(value, "item") else value)
             mark = marks.get((i, column))
             attrs = f" {mark.attributes()}" if mark is not None else ""
-            cells.append(f'<td class="num"{attrs}>{body}</td>' if numeric or mark else f"<td{attrs}>{body}</td>")
+            cells.append(
+                f'<td class="num"{attrs}>{body}</td>'
+                if numeric or mark
+                else f"<td{attrs}>{body}</td>"
+            )
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{_text_html(caption, esc)}</caption>" if caption else ""
     survey = frame.attrs.get("survey")
     data = f' data-survey="{escape(survey)}"' if survey else ""
     # a region needs a name; without a caption the wrapper is only reachable, not a landmark
-    name = f' role="region" tabindex="0" aria-label="{escape(str(caption))}"' if caption else ' tabindex="0"'
-    return (f'<div class="wb-scroll"{name}>'
-            f'<table class="wb-table"{data}>{cap}<thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table></div>')
+    name = (
+        f' role="region" tabindex="0" aria-label="{escape(str(caption))}"'
+        if caption
+        else ' tabindex="0"'
+    )
+    return (
+        f'<div class="wb-scroll"{name}>'
+        f'<table class="wb-table"{data}>{cap}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
 
 
-def table(frame: pd.DataFrame, caption: str | None = None, esc: Callable[[str], str] = escape) -> None:
+def table(
+    frame: pd.DataFrame, caption: str | None = None, esc: Callable[[str], str] = escape
+) -> None:
     """Show an aggregate table. Format numbers/labels before calling; every cell is escaped here."""
     _display_html(table_html(frame, caption, esc))
 
@@ -342,17 +382,33 @@ def figure(fig, alt: str = "") -> None:
 def _git_commit(root: Path) -> str:
     try:
         out = subprocess.run(
-            ["git", "rev-parse", "--short=12", "HEAD"], cwd=root, capture_output=True, text=True, timeout=5
+            ["git", "rev-parse", "--short=12", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=5,
         )
         dirty = subprocess.run(
             ["git", "status", "--porcelain", "--untracked-files=no", "--", "analysis", "notebooks"],
-            cwd=root, capture_output=True, text=True, timeout=5,
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=5,
         )
-        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=root,
-                             capture_output=True, text=True, timeout=5).stdout.strip() or root
+        top = (
+            subprocess.run(
+                ["git", "rev-parse", "--show-toplevel"],
+                cwd=root,
+                capture_output=True,
+                text=True,
+                timeout=5,
+            ).stdout.strip()
+            or root
+        )
         # porcelain paths are relative to the repository's top folder
-        changed = [path for path in _changed_paths(dirty.stdout)
-                   if not _same_notebook(Path(top), path)]
+        changed = [
+            path for path in _changed_paths(dirty.stdout) if not _same_notebook(Path(top), path)
+        ]
     except (OSError, subprocess.SubprocessError):
         return "unknown"
     if out.returncode != 0:
@@ -377,8 +433,9 @@ def _same_notebook(top: Path, path: str) -> bool:
     if not path.endswith(".ipynb"):
         return False
     file = top / path
-    committed = subprocess.run(["git", "show", f"HEAD:{path}"], cwd=top, capture_output=True,
-                               timeout=5)
+    committed = subprocess.run(
+        ["git", "show", f"HEAD:{path}"], cwd=top, capture_output=True, timeout=5
+    )
     if committed.returncode != 0 or not file.is_file():
         return False
     now = notebook_content(file.read_bytes())
@@ -411,7 +468,8 @@ def provenance(dataset, params: Mapping[str, Any], config=None) -> None:
     info = provenance_info(dataset, params, config)
     params_text = ", ".join(f"{k}={v}" for k, v in info["parameters"].items()) or "–"
     files = "".join(
-        f"<li><code>{escape(name)}</code> {escape(digest[:12])}</li>" for name, digest in info["files"].items()
+        f"<li><code>{escape(name)}</code> {escape(digest[:12])}</li>"
+        for name, digest in info["files"].items()
     )
     lines = [
         f"<h2>{escape(t('provenance'))}</h2>",
@@ -423,7 +481,9 @@ def provenance(dataset, params: Mapping[str, Any], config=None) -> None:
     ]
     if "kolada" in info:
         lines.append(f"<p>{escape(info['kolada'])}</p>")
-    lines.append(f"<details><summary>{escape(t('input_files'))}</summary><ul>{files}</ul></details>")
+    lines.append(
+        f"<details><summary>{escape(t('input_files'))}</summary><ul>{files}</ul></details>"
+    )
     _display_html('<div class="wb-prov wb-report">' + "".join(lines) + "</div>")
 
 
@@ -436,7 +496,9 @@ def render(page: Page, ctx: ReportContext) -> None:
     them so); the figures are drawn in it (``text.language``), and the language is what it was
     afterwards."""
     glossary = page.glossary()
-    linker = TermLinker(*((tuple(k for k, _, _ in glossary.entries), glossary.lang) if glossary else ()))
+    linker = TermLinker(
+        *((tuple(k for k, _, _ in glossary.entries), glossary.lang) if glossary else ())
+    )
     with text.language(ctx.lang):
         header(page.title, ctx.dataset, ctx.params)
         for block in page.sections:
@@ -467,4 +529,6 @@ def _render_block(block, linker: TermLinker | None = None, heading: str | None =
     elif isinstance(block, Figure):
         figure(block.draw(), alt=block.alt)
     else:
-        raise TypeError(f"cannot render {type(block).__name__}: not a block of analysis.views.sections")
+        raise TypeError(
+            f"cannot render {type(block).__name__}: not a block of analysis.views.sections"
+        )

@@ -37,11 +37,16 @@ SUBGROUP_CHARTS = ("xbar", "s")  # several values per period
 FREQUENCIES = ("week", "month")
 DIRECTIONS = ("up", "down")
 PDSA_STEPS = ("plan", "do", "study", "act")
-PDSA_ALIASES = {"planera": "plan", "göra": "do", "gora": "do", "studera": "study",
-                "agera": "act"}
+PDSA_ALIASES = {"planera": "plan", "göra": "do", "gora": "do", "studera": "study", "agera": "act"}
 # the Swedish words an analyst would type for the choice values
-MEASURE_TYPE_ALIASES = {"processmått": "process", "resultatmått": "outcome", "resultat": "outcome",
-                        "utfallsmått": "outcome", "balansmått": "balancing", "balans": "balancing"}
+MEASURE_TYPE_ALIASES = {
+    "processmått": "process",
+    "resultatmått": "outcome",
+    "resultat": "outcome",
+    "utfallsmått": "outcome",
+    "balansmått": "balancing",
+    "balans": "balancing",
+}
 FREQUENCY_ALIASES = {"vecka": "week", "veckovis": "week", "månad": "month", "månadsvis": "month"}
 DIRECTION_ALIASES = {"upp": "up", "uppåt": "up", "ner": "down", "ned": "down", "nedåt": "down"}
 GENDERS = ("T", "K", "M")
@@ -55,8 +60,17 @@ FALSE_WORDS = frozenset({"0", "nej", "n", "no", "false", "falskt"})
 ID_PATTERN = r"^[a-z0-9_]+$"
 CODE_PATTERN = r"^\d{4}$"
 
-DTYPES = {"text": "str", "id": "str", "code": "str", "choice": "str", "int": "Int64",
-          "year": "Int64", "float": "float64", "date": "datetime64[us]", "bool": "bool"}
+DTYPES = {
+    "text": "str",
+    "id": "str",
+    "code": "str",
+    "choice": "str",
+    "int": "Int64",
+    "year": "Int64",
+    "float": "float64",
+    "date": "datetime64[us]",
+    "bool": "bool",
+}
 
 
 @dataclass(frozen=True)
@@ -180,16 +194,22 @@ def empty_frame(table: str) -> pd.DataFrame:
 # error key -> (message, hint); {value} is the failing cell. The key is the Check's `error`.
 MESSAGES: dict[str, tuple[str, str]] = {
     "not_nullable": ("the cell is empty", "fill it in"),
-    "id_pattern": ("'{value}' is not a valid id",
-                   "use only lower-case letters a-z, digits and _ (no å, ä, ö or spaces)"),
-    "code_pattern": ("'{value}' is not a 4-digit municipality code",
-                     "use the Kolada/SCB code with its leading zero, e.g. 0682"),
+    "id_pattern": (
+        "'{value}' is not a valid id",
+        "use only lower-case letters a-z, digits and _ (no å, ä, ö or spaces)",
+    ),
+    "code_pattern": (
+        "'{value}' is not a 4-digit municipality code",
+        "use the Kolada/SCB code with its leading zero, e.g. 0682",
+    ),
     "min": ("{value} is below the smallest allowed value", ""),
     "max": ("{value} is above the largest allowed value", ""),
     "negative": ("{value} is negative", "counts are whole numbers 0 or more"),
-    "denominator_zero": ("the denominator is 0",
-                         "a period with no cases is left out (it is drawn as a gap); "
-                         "delete the row or correct the count"),
+    "denominator_zero": (
+        "the denominator is 0",
+        "a period with no cases is left out (it is drawn as a gap); "
+        "delete the row or correct the count",
+    ),
     "whole": ("{value} is not a whole number", "counts are whole numbers"),
 }
 
@@ -231,8 +251,8 @@ def schema(table: str) -> pa.DataFrameSchema:
 
     if table not in _SCHEMAS:
         _SCHEMAS[table] = pa.DataFrameSchema(
-            {c.name: _pa_column(c) for c in TABLES[table]}, name=table, strict=False,
-            coerce=False)
+            {c.name: _pa_column(c) for c in TABLES[table]}, name=table, strict=False, coerce=False
+        )
     return _SCHEMAS[table]
 
 
@@ -242,38 +262,107 @@ def schema(table: str) -> pa.DataFrameSchema:
 #: Case, spaces, hyphens and å/ä/ö are ignored when matching (``Fokusområde``, ``fokusomrade``
 #: and ``FOKUS-OMRÅDE`` are all ``focus_area``). Documented in data/raw/README.md.
 SWEDISH_COLUMNS: dict[str, dict[str, str]] = {
-    "municipalities": {"kommunkod": "municipality_code", "kommunnamn": "municipality_name",
-                       "kommun": "municipality_name", "i_nätverket": "in_network",
-                       "ingår_i_nätverket": "in_network", "nätverk": "in_network"},
-    "teams": {"teamnamn": "team_name", "namn": "team_name", "kommunkod": "municipality_code",
-              "fokusområde": "focus_area", "kohort": "cohort", "omgång": "cohort",
-              "startdatum": "start_date", "start": "start_date", "syfte": "aim",
-              "målformulering": "aim"},
-    "measures": {"mått_id": "measure_id", "måttnamn": "measure_name", "mått": "measure_name",
-                 "måttyp": "measure_type", "måttstyp": "measure_type", "typ_av_mått": "measure_type",
-                 "diagram": "chart", "diagramtyp": "chart", "styrdiagram": "chart",
-                 "enhet": "unit", "frekvens": "frequency", "riktning": "direction",
-                 "förbättringsriktning": "direction", "målvärde": "target", "mål": "target"},
-    "observations": {"mått_id": "measure_id", "mått": "measure_id", "värde": "value",
-                     "täljare": "numerator", "nämnare": "denominator",
-                     "undergrupp": "subgroup", "delgrupp": "subgroup"},
-    "changes": {"förändring_nr": "change_no", "förändringsnummer": "change_no", "nr": "change_no",
-                "nummer": "change_no", "datum": "date", "startdatum": "date", "titel": "title",
-                "förändring": "title", "förändringsidé": "title", "pdsa_steg": "pdsa_step",
-                "pgsa_steg": "pdsa_step", "steg": "pdsa_step", "mått": "measures",
-                "beskrivning": "description"},
-    "indicators": {"nyckeltal": "kpi", "kommunkod": "municipality_code", "år": "period",
-                   "kön": "gender", "värde": "value", "antal": "n"},
-    "kpis": {"nyckeltal": "kpi", "titel_sv": "title_sv", "titel": "title_sv",
-             "titel_en": "title_en", "enhet": "unit", "riktning": "direction",
-             "fokusområde": "focus_area", "roll": "role", "områdestyp": "area_type",
-             "könsuppdelad": "gender_split", "länsvikt": "county_weight"},
-    "goals": {"mål_id": "goal_id", "titel_sv": "title_sv", "titel": "title_sv",
-              "titel_en": "title_en", "typ": "kind", "källa": "source",
-              "kommunkod": "municipality_code", "basår": "baseline_year",
-              "utgångsår": "baseline_year", "procentenheter_per_år": "pp_per_year",
-              "pe_per_år": "pp_per_year", "antal_år": "years", "målvärde": "target_value",
-              "slutdatum": "deadline", "senast": "deadline", "riktning": "direction"},
+    "municipalities": {
+        "kommunkod": "municipality_code",
+        "kommunnamn": "municipality_name",
+        "kommun": "municipality_name",
+        "i_nätverket": "in_network",
+        "ingår_i_nätverket": "in_network",
+        "nätverk": "in_network",
+    },
+    "teams": {
+        "teamnamn": "team_name",
+        "namn": "team_name",
+        "kommunkod": "municipality_code",
+        "fokusområde": "focus_area",
+        "kohort": "cohort",
+        "omgång": "cohort",
+        "startdatum": "start_date",
+        "start": "start_date",
+        "syfte": "aim",
+        "målformulering": "aim",
+    },
+    "measures": {
+        "mått_id": "measure_id",
+        "måttnamn": "measure_name",
+        "mått": "measure_name",
+        "måttyp": "measure_type",
+        "måttstyp": "measure_type",
+        "typ_av_mått": "measure_type",
+        "diagram": "chart",
+        "diagramtyp": "chart",
+        "styrdiagram": "chart",
+        "enhet": "unit",
+        "frekvens": "frequency",
+        "riktning": "direction",
+        "förbättringsriktning": "direction",
+        "målvärde": "target",
+        "mål": "target",
+    },
+    "observations": {
+        "mått_id": "measure_id",
+        "mått": "measure_id",
+        "värde": "value",
+        "täljare": "numerator",
+        "nämnare": "denominator",
+        "undergrupp": "subgroup",
+        "delgrupp": "subgroup",
+    },
+    "changes": {
+        "förändring_nr": "change_no",
+        "förändringsnummer": "change_no",
+        "nr": "change_no",
+        "nummer": "change_no",
+        "datum": "date",
+        "startdatum": "date",
+        "titel": "title",
+        "förändring": "title",
+        "förändringsidé": "title",
+        "pdsa_steg": "pdsa_step",
+        "pgsa_steg": "pdsa_step",
+        "steg": "pdsa_step",
+        "mått": "measures",
+        "beskrivning": "description",
+    },
+    "indicators": {
+        "nyckeltal": "kpi",
+        "kommunkod": "municipality_code",
+        "år": "period",
+        "kön": "gender",
+        "värde": "value",
+        "antal": "n",
+    },
+    "kpis": {
+        "nyckeltal": "kpi",
+        "titel_sv": "title_sv",
+        "titel": "title_sv",
+        "titel_en": "title_en",
+        "enhet": "unit",
+        "riktning": "direction",
+        "fokusområde": "focus_area",
+        "roll": "role",
+        "områdestyp": "area_type",
+        "könsuppdelad": "gender_split",
+        "länsvikt": "county_weight",
+    },
+    "goals": {
+        "mål_id": "goal_id",
+        "titel_sv": "title_sv",
+        "titel": "title_sv",
+        "titel_en": "title_en",
+        "typ": "kind",
+        "källa": "source",
+        "kommunkod": "municipality_code",
+        "basår": "baseline_year",
+        "utgångsår": "baseline_year",
+        "procentenheter_per_år": "pp_per_year",
+        "pe_per_år": "pp_per_year",
+        "antal_år": "years",
+        "målvärde": "target_value",
+        "slutdatum": "deadline",
+        "senast": "deadline",
+        "riktning": "direction",
+    },
 }
 #: An unknown column this close to a known name (difflib ratio, after folding) is reported.
 NEAR_CUTOFF = 0.75
@@ -309,8 +398,7 @@ def _spelling(table: str) -> dict[str, str]:
     return spelled
 
 
-def check_columns(table: str, frame: pd.DataFrame, file: str
-                  ) -> tuple[pd.DataFrame, list[Problem]]:
+def check_columns(table: str, frame: pd.DataFrame, file: str) -> tuple[pd.DataFrame, list[Problem]]:
     """Match the file's columns with the contract.
 
     A column is recognised by its contract name or its Swedish name (:data:`SWEDISH_COLUMNS`),
@@ -341,11 +429,18 @@ def check_columns(table: str, frame: pd.DataFrame, file: str
             continue
         if target in claimed:
             first, second = header(claimed[target]), header(column)
-            problems.append(Problem(
-                file, f"columns '{first}' and '{second}' both mean '{target}'",
-                row=1, column=second, hint="keep one of them (delete or rename the other)",
-                key="check_same_column", hint_key="check_same_column_hint",
-                values=(("first", first), ("second", second), ("name", target))))
+            problems.append(
+                Problem(
+                    file,
+                    f"columns '{first}' and '{second}' both mean '{target}'",
+                    row=1,
+                    column=second,
+                    hint="keep one of them (delete or rename the other)",
+                    key="check_same_column",
+                    hint_key="check_same_column_hint",
+                    values=(("first", first), ("second", second), ("name", target)),
+                )
+            )
             continue
         claimed[target] = str(column)
         if column != target:
@@ -360,8 +455,12 @@ def check_columns(table: str, frame: pd.DataFrame, file: str
         own = [f for f, n in names.items() if n == col.name]
         best = None
         for f in own:
-            for near in difflib.get_close_matches(f, [u for u in folded_unknown if u not in used],
-                                                  n=1, cutoff=0.6 if f == _fold(col.name) else NEAR_CUTOFF):
+            for near in difflib.get_close_matches(
+                f,
+                [u for u in folded_unknown if u not in used],
+                n=1,
+                cutoff=0.6 if f == _fold(col.name) else NEAR_CUTOFF,
+            ):
                 ratio = difflib.SequenceMatcher(None, f, near).ratio()
                 if best is None or ratio > best[0]:
                     best = (ratio, near, spelled[f])
@@ -370,21 +469,40 @@ def check_columns(table: str, frame: pd.DataFrame, file: str
             used.add(near)
             original = header(folded_unknown[near])
             rename_to = f"'{meant}'" + ("" if meant == col.name else f" ({col.name})")
-            problems.append(Problem(
-                file, f"column '{original}' is not a known column; did you mean {rename_to}?",
-                row=1, column=original, hint=f"rename the column to '{meant}'",
-                key="check_misspelt", hint_key="check_misspelt_hint",
-                values=(("column", original), ("meant", rename_to), ("name", meant))))
+            problems.append(
+                Problem(
+                    file,
+                    f"column '{original}' is not a known column; did you mean {rename_to}?",
+                    row=1,
+                    column=original,
+                    hint=f"rename the column to '{meant}'",
+                    key="check_misspelt",
+                    hint_key="check_misspelt_hint",
+                    values=(("column", original), ("meant", rename_to), ("name", meant)),
+                )
+            )
             rename[folded_unknown[near]] = col.name
         elif col.required:
             listed = ", ".join(c for c in wanted)
             sheet = sheet_hint(read_from, col.name)
-            problems.append(Problem(
-                file, f"column '{col.name}' is missing", row=1, column=col.name,
-                hint=f"add a column '{col.name}' (the columns of {table} are: {listed})" + sheet,
-                key="check_missing_column", hint_key="check_missing_column_hint",
-                values=(("name", col.name), ("table", table), ("listed", listed),
-                        ("sheet", sheet))))
+            problems.append(
+                Problem(
+                    file,
+                    f"column '{col.name}' is missing",
+                    row=1,
+                    column=col.name,
+                    hint=f"add a column '{col.name}' (the columns of {table} are: {listed})"
+                    + sheet,
+                    key="check_missing_column",
+                    hint_key="check_missing_column_hint",
+                    values=(
+                        ("name", col.name),
+                        ("table", table),
+                        ("listed", listed),
+                        ("sheet", sheet),
+                    ),
+                )
+            )
     # read a misspelt column as the column it was meant to be, so that the checks go on
     frame = frame.rename(columns={k: v for k, v in rename.items() if k in frame.columns})
     frame.attrs["renamed"] = {v: header(k) for k, v in rename.items()}
@@ -407,24 +525,39 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         missing = out.isna() & text.notna()
         if not missing.any():
             break
-        out = out.where(~missing, pd.to_datetime(text.where(missing), format=fmt,
-                                                 errors="coerce"))
+        out = out.where(~missing, pd.to_datetime(text.where(missing), format=fmt, errors="coerce"))
     if getattr(out.dt, "tz", None) is not None:
         out = out.dt.tz_localize(None)
     out = out.dt.normalize().astype("datetime64[us]")
     return out, out.isna() & text.notna()
 
 
-def _coerce_column(col: Col, raw: pd.Series, rows: pd.Series, file: str
-                   ) -> tuple[pd.Series, list[Problem]]:
+def _coerce_column(
+    col: Col, raw: pd.Series, rows: pd.Series, file: str
+) -> tuple[pd.Series, list[Problem]]:
     problems: list[Problem] = []
 
-    def bad_cells(mask: pd.Series, message: str, hint: str, key: str = "", hint_key: str = "",
-                  **values: object) -> None:
+    def bad_cells(
+        mask: pd.Series,
+        message: str,
+        hint: str,
+        key: str = "",
+        hint_key: str = "",
+        **values: object,
+    ) -> None:
         for row, value in zip(rows[mask], raw[mask], strict=True):
-            problems.append(Problem(file, message.format(value=value), row=int(row),
-                                    column=col.name, hint=hint, key=key, hint_key=hint_key,
-                                    values=(("value", value), *values.items())))
+            problems.append(
+                Problem(
+                    file,
+                    message.format(value=value),
+                    row=int(row),
+                    column=col.name,
+                    hint=hint,
+                    key=key,
+                    hint_key=hint_key,
+                    values=(("value", value), *values.items()),
+                )
+            )
 
     if col.kind in ("text", "id"):
         return raw.astype("str"), problems
@@ -442,35 +575,64 @@ def _coerce_column(col: Col, raw: pd.Series, rows: pd.Series, file: str
         return text, problems
     if col.kind in ("int", "year", "float"):
         numbers, bad = parse_numbers(raw)
-        what = "a number" if col.kind == "float" else (
-            "a year" if col.kind == "year" else "a whole number")
+        what = (
+            "a number"
+            if col.kind == "float"
+            else ("a year" if col.kind == "year" else "a whole number")
+        )
         example = f" (e.g. {col.example})" if col.example else ""
-        bad_cells(bad, "'{value}' is not " + what,
-                  f"write {what}{example}, without units or letters (and smaller than 1e308)",
-                  f"check_not_{col.kind}", f"check_number_hint_{col.kind}", example=example,
-                  exempel=f" (t.ex. {col.example})" if col.example else "")
+        bad_cells(
+            bad,
+            "'{value}' is not " + what,
+            f"write {what}{example}, without units or letters (and smaller than 1e308)",
+            f"check_not_{col.kind}",
+            f"check_number_hint_{col.kind}",
+            example=example,
+            exempel=f" (t.ex. {col.example})" if col.example else "",
+        )
         if col.kind == "float":
             return numbers, problems
         fraction = numbers.notna() & (numbers % 1 != 0)
-        bad_cells(fraction, "'{value}' is not " + what, f"write {what}{example}",
-                  f"check_not_{col.kind}", f"check_write_{col.kind}", example=example,
-                  exempel=f" (t.ex. {col.example})" if col.example else "")
+        bad_cells(
+            fraction,
+            "'{value}' is not " + what,
+            f"write {what}{example}",
+            f"check_not_{col.kind}",
+            f"check_write_{col.kind}",
+            example=example,
+            exempel=f" (t.ex. {col.example})" if col.example else "",
+        )
         numbers = numbers.where(~fraction)
         return numbers.round().astype("Int64"), problems
     if col.kind == "date":
         dates, bad = parse_dates(raw)
-        bad_cells(bad, "'{value}' is not a date", "write dates as 2024-03-18 (year-month-day)",
-                  "check_not_date", "check_date_hint")
+        bad_cells(
+            bad,
+            "'{value}' is not a date",
+            "write dates as 2024-03-18 (year-month-day)",
+            "check_not_date",
+            "check_date_hint",
+        )
         return dates, problems
     if col.kind == "bool":
         text = raw.astype("str").str.lower()
         truth = text.isin(TRUE_WORDS)
         falsity = text.isin(FALSE_WORDS)
-        bad_cells(raw.notna() & ~truth & ~falsity, "'{value}' is not 1 or 0",
-                  "write 1 (ja) or 0 (nej)", "check_not_bool", "check_bool_hint")
+        bad_cells(
+            raw.notna() & ~truth & ~falsity,
+            "'{value}' is not 1 or 0",
+            "write 1 (ja) or 0 (nej)",
+            "check_not_bool",
+            "check_bool_hint",
+        )
         missing = raw.isna()
-        bad_cells(missing, "the cell is empty", "write 1 (ja) or 0 (nej)", "check_not_nullable",
-                  "check_bool_hint")
+        bad_cells(
+            missing,
+            "the cell is empty",
+            "write 1 (ja) or 0 (nej)",
+            "check_not_nullable",
+            "check_bool_hint",
+        )
         return pd.Series(truth.to_numpy(dtype=bool), index=raw.index), problems
     raise ValueError(f"unknown column kind {col.kind!r}")
 
@@ -480,8 +642,9 @@ def coerce(table: str, frame: pd.DataFrame, file: str) -> tuple[pd.DataFrame, li
 
     Returns a frame with every contract column (absent optional ones all NA) plus ``_row``.
     """
-    rows = frame[ROW] if ROW in frame else pd.Series(
-        np.arange(2, len(frame) + 2), index=frame.index)
+    rows = (
+        frame[ROW] if ROW in frame else pd.Series(np.arange(2, len(frame) + 2), index=frame.index)
+    )
     out: dict[str, pd.Series] = {}
     problems: list[Problem] = []
     for col in TABLES[table]:
@@ -489,8 +652,11 @@ def coerce(table: str, frame: pd.DataFrame, file: str) -> tuple[pd.DataFrame, li
             series, found = _coerce_column(col, frame[col.name], rows, file)
             problems += found
         else:
-            series = pd.Series(None, index=frame.index, dtype=DTYPES[col.kind]) \
-                if col.kind != "bool" else pd.Series(False, index=frame.index)
+            series = (
+                pd.Series(None, index=frame.index, dtype=DTYPES[col.kind])
+                if col.kind != "bool"
+                else pd.Series(False, index=frame.index)
+            )
         out[col.name] = series
     typed = pd.DataFrame(out, index=frame.index)
     typed[ROW] = rows.astype("int64")
@@ -499,8 +665,10 @@ def coerce(table: str, frame: pd.DataFrame, file: str) -> tuple[pd.DataFrame, li
 
 # --------------------------------------------------------------------------- validation
 
-def failure_problems(error: pa.errors.SchemaErrors, typed: pd.DataFrame, table: str,
-                     file: str) -> list[Problem]:
+
+def failure_problems(
+    error: pa.errors.SchemaErrors, typed: pd.DataFrame, table: str, file: str
+) -> list[Problem]:
     """Turn pandera's failure cases into :class:`Problem`\\ s (file, Excel row, column, hint)."""
     specs = {c.name: c for c in TABLES[table]}
     problems: list[Problem] = []
@@ -552,8 +720,18 @@ def failure_problems(error: pa.errors.SchemaErrors, typed: pd.DataFrame, table: 
             message, hint = f"column '{value}' is missing", "add the column"
         else:  # a dtype or other schema-level failure: say what pandera said
             message, hint = f"{check}: {value}", ""
-        problems.append(Problem(file, message, row=row, column=column, hint=hint, key=key,
-                                hint_key=hint_key if hint else "", values=tuple(values.items())))
+        problems.append(
+            Problem(
+                file,
+                message,
+                row=row,
+                column=column,
+                hint=hint,
+                key=key,
+                hint_key=hint_key if hint else "",
+                values=tuple(values.items()),
+            )
+        )
     return problems
 
 
@@ -582,7 +760,9 @@ def validate(table: str, frame: pd.DataFrame, file: str) -> tuple[pd.DataFrame, 
             problems.append(problem)
     renamed = frame.attrs.get("renamed") or {}
     # a cell's problem names the column as the file's header says it (``täljare``, not numerator)
-    problems = [replace(p, column=renamed[p.column]) if p.column in renamed and p.row != 1 else p
-                for p in problems]
+    problems = [
+        replace(p, column=renamed[p.column]) if p.column in renamed and p.row != 1 else p
+        for p in problems
+    ]
     typed.attrs["renamed"] = dict(renamed)
     return typed, problems

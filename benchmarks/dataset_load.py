@@ -49,7 +49,9 @@ def main() -> None:
         csvs = sorted(folder.glob("*.csv"))
         plain, first, cached = [], [], []
         for _ in range(args.repeat):
-            plain.append(_time(lambda: [pd.read_csv(f, sep=";", encoding="utf-8-sig") for f in csvs]))
+            plain.append(
+                _time(lambda: [pd.read_csv(f, sep=";", encoding="utf-8-sig") for f in csvs])
+            )
             shutil.rmtree(folder / "processed", ignore_errors=True)
             dataset.clear_cache()
             first.append(_time(lambda: dataset.load_dataset(folder)))
@@ -57,7 +59,9 @@ def main() -> None:
             cached.append(_time(lambda: dataset.load_dataset(folder)))
 
     base = statistics.median(plain)
-    print(f"sample folder, {len(csvs)} CSV files, {args.repeat} repeats (median s, ratio to pandas.read_csv)")
+    print(
+        f"sample folder, {len(csvs)} CSV files, {args.repeat} repeats (median s, ratio to pandas.read_csv)"
+    )
     print(f"  pandas.read_csv of every file   {base:7.3f}   1.0x")
     for name, values in (("load_dataset, validated", first), ("load_dataset, re-load", cached)):
         med = statistics.median(values)
@@ -65,7 +69,9 @@ def main() -> None:
 
     bare = statistics.median(_process("pass") for _ in range(args.repeat))
     imp = statistics.median(_process("import analysis.dataset") for _ in range(args.repeat))
-    print(f"import analysis.dataset in a fresh interpreter: {imp:.2f} s ({imp / bare:.1f}x python -c pass, {bare:.2f} s)")
+    print(
+        f"import analysis.dataset in a fresh interpreter: {imp:.2f} s ({imp / bare:.1f}x python -c pass, {bare:.2f} s)"
+    )
 
 
 if __name__ == "__main__":

@@ -59,14 +59,17 @@ def test_list_shows_what_is_stale(project, capsys):
     assert capsys.readouterr().out.splitlines()[0].split()[:2] == ["tiny_county", "fresh"]
 
 
-@pytest.mark.parametrize("argv", [
-    ["run", "--param", "team=nobody"],          # unknown team
-    ["run", "--only", "no_such_notebook"],      # not in the plan
-    ["run", "--param", "team"],                 # not k=v
-    ["run", "--param", "tem=a"],                # no notebook has this parameter (a typo)
-    ["list", "--param", "__class__=x"],
-    ["run", "--workers", "0"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["run", "--param", "team=nobody"],  # unknown team
+        ["run", "--only", "no_such_notebook"],  # not in the plan
+        ["run", "--param", "team"],  # not k=v
+        ["run", "--param", "tem=a"],  # no notebook has this parameter (a typo)
+        ["list", "--param", "__class__=x"],
+        ["run", "--workers", "0"],
+    ],
+)
 def test_bad_configuration_exits_2(project, argv, capsys):
     assert cli.main(argv) == 2
     assert "configuration error" in capsys.readouterr().err
@@ -91,15 +94,19 @@ def test_check_prints_every_problem(project, monkeypatch, capsys):
 
     def fake_check(folder):
         seen["folder"] = folder
-        return [Problem("observations.csv", "denominator 0", row=14, column="denominator"),
-                Problem("teams.csv", "empty file")]
+        return [
+            Problem("observations.csv", "denominator 0", row=14, column="denominator"),
+            Problem("teams.csv", "empty file"),
+        ]
 
     monkeypatch.setattr(analysis.dataset, "check_folder", fake_check)
     assert cli.main(["check"]) == 1
     out = capsys.readouterr().out.splitlines()
     # workbook.yml says language: sv, so the frame of every line is Swedish
-    assert out == ["observations.csv rad 14, kolumn 'denominator': denominator 0",
-                   "teams.csv: empty file"]
+    assert out == [
+        "observations.csv rad 14, kolumn 'denominator': denominator 0",
+        "teams.csv: empty file",
+    ]
     assert seen["folder"] == project / "data" / "sample"
     monkeypatch.setattr(analysis.dataset, "check_folder", lambda folder: [])
     assert cli.main(["check", str(project / "data" / "sample")]) == 0
@@ -138,7 +145,9 @@ def test_check_on_a_copy_of_the_sample_with_planted_faults_names_each(tmp_path, 
     copy = tmp_path / "data"
     shutil.copytree(sample, copy)
 
-    def edit(name: str, row: int, column: str, value: str, sep: str = ";", encoding: str = "utf-8-sig"):
+    def edit(
+        name: str, row: int, column: str, value: str, sep: str = ";", encoding: str = "utf-8-sig"
+    ):
         path = copy / name
         with path.open(encoding=encoding, newline="") as f:
             rows = list(csv.reader(f, delimiter=sep))
@@ -150,7 +159,14 @@ def test_check_on_a_copy_of_the_sample_with_planted_faults_names_each(tmp_path, 
     edit("observations.csv", 5, "numerator", "99999")
     edit("changes.csv", 2, "date", "2019-13-45")
     edit("measures.csv", 4, "team_id", "vaxjo")
-    edit("surveys/pupils/elevenkat.csv", 3, "Jag sover bra på nätterna", "9", sep=",", encoding="utf-8")
+    edit(
+        "surveys/pupils/elevenkat.csv",
+        3,
+        "Jag sover bra på nätterna",
+        "9",
+        sep=",",
+        encoding="utf-8",
+    )
 
     assert cli.main(["check", str(copy)]) == 1
     lines = capsys.readouterr().out.splitlines()
@@ -162,13 +178,26 @@ def test_check_on_a_copy_of_the_sample_with_planted_faults_names_each(tmp_path, 
     assert listed("observations.csv", 5, "numerator"), lines
     assert listed("changes.csv", 2, "date"), lines
     assert listed("measures.csv", 4, "team_id"), lines
-    assert any(line.startswith("surveys/pupils/elevenkat.csv rad 3") and "jag sover bra" in line.lower()
-               and "outside the scale" in line for line in lines), lines
+    assert any(
+        line.startswith("surveys/pupils/elevenkat.csv rad 3")
+        and "jag sover bra" in line.lower()
+        and "outside the scale" in line
+        for line in lines
+    ), lines
     # the cross-table checks speak Swedish too (workbook.yml: language sv)
-    assert any(line.startswith("observations.csv rad 5, kolumn 'numerator': täljaren 99999 är "
-                               "större än nämnaren") for line in lines), lines
-    assert any(line.startswith("measures.csv rad 4, kolumn 'team_id': team-id:t 'vaxjo' finns "
-                               "inte (det måste finnas i teams.csv; ") for line in lines), lines
+    assert any(
+        line.startswith(
+            "observations.csv rad 5, kolumn 'numerator': täljaren 99999 är större än nämnaren"
+        )
+        for line in lines
+    ), lines
+    assert any(
+        line.startswith(
+            "measures.csv rad 4, kolumn 'team_id': team-id:t 'vaxjo' finns "
+            "inte (det måste finnas i teams.csv; "
+        )
+        for line in lines
+    ), lines
     # each keyed message says in English exactly what its English template says
     from analysis.dataset import check_folder
     from analysis.text import t
@@ -184,6 +213,7 @@ def test_check_on_a_copy_of_the_sample_with_planted_faults_names_each(tmp_path, 
 
 
 # ------------------------------------------------------------------ a full disk, a read-only folder
+
 
 def test_an_unwritable_outputs_folder_is_a_clear_error_and_exit_2(project, capsys):
     """Issue 19: a read-only outputs/ ended in a raw traceback with exit 1 ("a report failed").
@@ -205,9 +235,12 @@ def test_a_full_disk_while_publishing_stops_the_run_with_exit_2(project, capsys,
 
     with open(project / "workbook.yml", "a", encoding="utf-8") as handle:
         handle.write("  - notebook: slow\n")
-    (project / "workbook.yml").write_text((project / "workbook.yml").read_text(encoding="utf-8")
-                                          .replace("cell_timeout: 20", "cell_timeout: 60\n  workers: 2"),
-                                          encoding="utf-8")
+    (project / "workbook.yml").write_text(
+        (project / "workbook.yml")
+        .read_text(encoding="utf-8")
+        .replace("cell_timeout: 20", "cell_timeout: 60\n  workers: 2"),
+        encoding="utf-8",
+    )
 
     def full(outputs, entry, p, result, context):
         raise OSError(errno.ENOSPC, "No space left on device", str(outputs / f"{p.job.name}.html"))
@@ -232,13 +265,19 @@ def test_survey_problems_and_table_problems_exit_alike(tmp_path, monkeypatch, ca
 
     root = tmp_path / "project"
     (root / "notebooks").mkdir(parents=True)
-    shutil.copytree(Path(__file__).resolve().parent.parent / "data" / "sample", root / "data" / "sample")
-    (root / "workbook.yml").write_text("data: data/sample\nreports:\n  - notebook: survey\n"
-                                       "    for_each: survey\n", encoding="utf-8")
+    shutil.copytree(
+        Path(__file__).resolve().parent.parent / "data" / "sample", root / "data" / "sample"
+    )
+    (root / "workbook.yml").write_text(
+        "data: data/sample\nreports:\n  - notebook: survey\n    for_each: survey\n",
+        encoding="utf-8",
+    )
     monkeypatch.setenv("WORKBOOK_ROOT", str(root))
     codebook = root / "data" / "sample" / "surveys" / "pupils" / "codebook.yml"
-    codebook.write_text(codebook.read_text(encoding="utf-8").replace("questions:", "questionz:", 1),
-                        encoding="utf-8")
+    codebook.write_text(
+        codebook.read_text(encoding="utf-8").replace("questions:", "questionz:", 1),
+        encoding="utf-8",
+    )
     assert cli.main(["run"]) == 2
     err = capsys.readouterr().err
     assert "data error" in err and "surveys/pupils/codebook.yml" in err and "questionz" in err
@@ -259,8 +298,11 @@ def test_check_speaks_the_language_of_workbook_yml(tmp_path, monkeypatch, capsys
     teams = copy / "teams.csv"
     lines = teams.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "team_id;team_name;municipality_code;focus_area;cohort;start_date;aim"
-    teams.write_text("\n".join(["team_id;Teamnamn;Kommunkod;Fokusområde;Kohort;Startdatum;Syfte",
-                                *lines[1:]]) + "\n", encoding="utf-8-sig")
+    teams.write_text(
+        "\n".join(["team_id;Teamnamn;Kommunkod;Fokusområde;Kohort;Startdatum;Syfte", *lines[1:]])
+        + "\n",
+        encoding="utf-8-sig",
+    )
     monkeypatch.setenv("WORKBOOK_ROOT", str(tmp_path))
     (tmp_path / "workbook.yml").write_text("language: sv\n", encoding="utf-8")
     assert cli.main(["check", str(copy)]) == 0
@@ -270,16 +312,23 @@ def test_check_speaks_the_language_of_workbook_yml(tmp_path, monkeypatch, capsys
     aims = load_dataset(copy).teams["aim"]
     assert aims.notna().all() and aims.iloc[0].startswith("Närvaron på Attarpskolan")
 
-    teams.write_text("\n".join(["team_id;Teamnamn;Kommunkod;Fokusområde;Kohort;Startdatum;Syftet",
-                                *lines[1:]]) + "\n", encoding="utf-8-sig")
+    teams.write_text(
+        "\n".join(["team_id;Teamnamn;Kommunkod;Fokusområde;Kohort;Startdatum;Syftet", *lines[1:]])
+        + "\n",
+        encoding="utf-8-sig",
+    )
     assert cli.main(["check", str(copy)]) == 1
     out, err = capsys.readouterr()
-    assert ("teams.csv rad 1, kolumn 'Syftet': kolumnen 'Syftet' är ingen känd kolumn; menar du "
-            "'syfte' (aim)? (byt namn på kolumnen till 'syfte')") in out.splitlines()
+    assert (
+        "teams.csv rad 1, kolumn 'Syftet': kolumnen 'Syftet' är ingen känd kolumn; menar du "
+        "'syfte' (aim)? (byt namn på kolumnen till 'syfte')"
+    ) in out.splitlines()
     assert err.strip() == f"1 problem i {copy}"
     (tmp_path / "workbook.yml").write_text("language: en\n", encoding="utf-8")
     assert cli.main(["check", str(copy)]) == 1
     out, err = capsys.readouterr()
-    assert ("teams.csv row 1, column 'Syftet': column 'Syftet' is not a known column; did you "
-            "mean 'syfte' (aim)? (rename the column to 'syfte')") in out.splitlines()
+    assert (
+        "teams.csv row 1, column 'Syftet': column 'Syftet' is not a known column; did you "
+        "mean 'syfte' (aim)? (rename the column to 'syfte')"
+    ) in out.splitlines()
     assert err.strip() == f"1 problem(s) in {copy}"

@@ -21,38 +21,69 @@ from analysis.runner.index import kept_entries, render_index, report_base
 
 
 def entry(name, notebook, params, lang="sv", status="ok", **extra):
-    return {"name": name, "notebook": notebook, "params": params, "lang": lang, "status": status,
-            "html": f"{name}.html" if status != "pending" else None, "size": 120_000,
-            "source": "sample", "last_success": "2026-11-25T23:14:03+00:00",
-            "last_run": "2026-11-25T23:14:03+00:00", "duration": 4.2, **extra}
+    return {
+        "name": name,
+        "notebook": notebook,
+        "params": params,
+        "lang": lang,
+        "status": status,
+        "html": f"{name}.html" if status != "pending" else None,
+        "size": 120_000,
+        "source": "sample",
+        "last_success": "2026-11-25T23:14:03+00:00",
+        "last_run": "2026-11-25T23:14:03+00:00",
+        "duration": 4.2,
+        **extra,
+    }
 
 
 INDEX = {
-    "started": "2026-11-25T23:10:00+00:00", "finished": "2026-11-25T23:14:03+00:00",
+    "started": "2026-11-25T23:10:00+00:00",
+    "finished": "2026-11-25T23:14:03+00:00",
     "catalogue": {
         "teams": {
-            "nassjo": {"name": "Nässjö föräldraskapsstöd", "municipality_code": "0682",
-                       "municipality": "Nässjö", "focus_area": "psykisk hälsa", "cohort": 2019},
-            "attarp": {"name": "Attarpskolan", "municipality_code": "0680",
-                       "municipality": "Jönköping", "focus_area": "fullföljda studier",
-                       "cohort": 2019},
-            "jamlikt": {"name": "Jämlikt <föräldraskap>", "municipality_code": "0006",
-                        "municipality": None, "focus_area": "psykisk hälsa", "cohort": 2021},
+            "nassjo": {
+                "name": "Nässjö föräldraskapsstöd",
+                "municipality_code": "0682",
+                "municipality": "Nässjö",
+                "focus_area": "psykisk hälsa",
+                "cohort": 2019,
+            },
+            "attarp": {
+                "name": "Attarpskolan",
+                "municipality_code": "0680",
+                "municipality": "Jönköping",
+                "focus_area": "fullföljda studier",
+                "cohort": 2019,
+            },
+            "jamlikt": {
+                "name": "Jämlikt <föräldraskap>",
+                "municipality_code": "0006",
+                "municipality": None,
+                "focus_area": "psykisk hälsa",
+                "cohort": 2021,
+            },
         },
         "surveys": {"pupils": {"sv": "Elevenkät om hälsa", "en": "Pupil survey on health"}},
     },
     "reports": {
         "team_effects_nassjo": entry("team_effects_nassjo", "team_effects", {"team": "nassjo"}),
         "baseline_nassjo": entry("baseline_nassjo", "team_baseline", {"team": "nassjo"}),
-        "baseline_attarp": entry("baseline_attarp", "team_baseline", {"team": "attarp"},
-                                 status="failed", error="cell [3]: ValueError: x",
-                                 executed="../outputs-private/_executed/baseline_attarp.ipynb"),
+        "baseline_attarp": entry(
+            "baseline_attarp",
+            "team_baseline",
+            {"team": "attarp"},
+            status="failed",
+            error="cell [3]: ValueError: x",
+            executed="../outputs-private/_executed/baseline_attarp.ipynb",
+        ),
         "baseline_jamlikt": entry("baseline_jamlikt", "team_baseline", {"team": "jamlikt"}),
         "gap_analysis": entry("gap_analysis", "gap_analysis", {"year": 2024}),
         "survey_pupils": entry("survey_pupils", "survey", {"survey": "pupils"}),
         "baseline_county": entry("baseline_county", "county", {}),
-        "team_effects_nassjo_en": entry("team_effects_nassjo_en", "team_effects",
-                                        {"team": "nassjo"}, lang="en"),
+        "team_effects_nassjo_en": entry(
+            "team_effects_nassjo_en", "team_effects", {"team": "nassjo"}, lang="en"
+        ),
     },
 }
 
@@ -66,9 +97,18 @@ def test_the_index_is_a_table_of_contents_grouped_by_team():
     words = text_of(page)
     # the network's reports first, in the order county, survey, goals; then the teams
     toc = page[: page.index("<details")]
-    order = [toc.index(f'href="{n}.html"') for n in
-             ("baseline_county", "survey_pupils", "gap_analysis", "baseline_attarp",
-              "baseline_nassjo", "team_effects_nassjo", "baseline_jamlikt")]
+    order = [
+        toc.index(f'href="{n}.html"')
+        for n in (
+            "baseline_county",
+            "survey_pupils",
+            "gap_analysis",
+            "baseline_attarp",
+            "baseline_nassjo",
+            "team_effects_nassjo",
+            "baseline_jamlikt",
+        )
+    ]
     assert order == sorted(order)  # teams by municipality (Jönköping, Nässjö), the region last
     # real names, municipality, focus area and cohort; no report ids in the contents
     assert "Nässjö föräldraskapsstöd" in words and "Nässjö · psykisk hälsa · kohort 2019" in words
@@ -79,18 +119,18 @@ def test_the_index_is_a_table_of_contents_grouped_by_team():
     for word in ("Nuläge", "Effekter", "Enkät", "Målanalys", "Elevenkät om hälsa", "år 2024"):
         assert word in text_of(toc), word
     # the English version beside the Swedish one, marked as English for screen readers
-    item = toc[toc.index('href="team_effects_nassjo.html"'):]
+    item = toc[toc.index('href="team_effects_nassjo.html"') :]
     item = item[: item.index("</li>")]
     assert 'href="team_effects_nassjo_en.html" hreflang="en" lang="en">English' in item
     # a failure is visible in the contents and said once above it
     assert "1 rapport kunde inte byggas" in words
-    attarp = toc[toc.index('href="baseline_attarp.html"'):]
+    attarp = toc[toc.index('href="baseline_attarp.html"') :]
     assert "misslyckades" in attarp[: attarp.index("</li>")]
 
 
 def test_run_details_are_collapsed_and_say_everything_in_stockholm_time():
     page = render_index(INDEX, "sv", "")
-    details = page[page.index("<details"): page.index("</details>")]
+    details = page[page.index("<details") : page.index("</details>")]
     assert "<details " in page and " open" not in details.split(">")[0]
     # 23:14 UTC on 25 November is 00:14 CET on the 26th (UTC+1 in winter): the footer's zone
     assert "2026-11-26 00:14 CET" in details and "23:14" not in page
@@ -124,8 +164,16 @@ def test_clock_shows_stockholm_time_summer_and_winter():
 
 
 def test_which_entries_a_full_run_keeps():
-    reports = {name: {"lang": lang} for name, lang in
-               [("a", "sv"), ("a_en", "en"), ("gone", "sv"), ("gone_en", "en"), ("b", "sv")]}
+    reports = {
+        name: {"lang": lang}
+        for name, lang in [
+            ("a", "sv"),
+            ("a_en", "en"),
+            ("gone", "sv"),
+            ("gone_en", "en"),
+            ("b", "sv"),
+        ]
+    }
     # a Swedish run of a and b keeps the English a, drops the report no longer planned
     assert set(kept_entries(reports, ["a", "b"], "sv", "sv")) == {"a", "a_en", "b"}
     # an English run of the whole plan keeps every Swedish report of the plan

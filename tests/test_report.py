@@ -15,8 +15,12 @@ def dataset():
         folder=Path("/data/sample"),
         is_sample=True,
         source="sample",
-        teams=pd.DataFrame({"team_id": ["attarp", "nassjo"], "team_name": ["Attarpskolan", "Nässjö <b>"]}),
-        measures=pd.DataFrame({"team_id": ["attarp", "nassjo"], "measure_id": ["narvaro", "hembesok"]}),
+        teams=pd.DataFrame(
+            {"team_id": ["attarp", "nassjo"], "team_name": ["Attarpskolan", "Nässjö <b>"]}
+        ),
+        measures=pd.DataFrame(
+            {"team_id": ["attarp", "nassjo"], "measure_id": ["narvaro", "hembesok"]}
+        ),
         surveys=("parents", "pupils"),
         files={"teams.csv": "a" * 64},
     )
@@ -54,7 +58,9 @@ def test_valid_parameters_are_resolved_and_nothing_global_is_set(dataset, shown)
     params = report.validate_params("gap_analysis", dataset, year="2024", lang="en")
     # the privacy settings of workbook.yml and the language travel with the parameters, explicitly
     assert params == {"lang": "en", "year": 2024, "min_count": 5, "show_free_text": False}
-    assert text.get_language() == "sv"  # no side effect: the language is the report's, not the process's
+    assert (
+        text.get_language() == "sv"
+    )  # no side effect: the language is the report's, not the process's
     assert report.validate_params("team_baseline", dataset, team=" Attarp ")["team"] == "attarp"
     with pytest.raises(ConfigError, match="'team' is required"):
         report.validate_params("team_baseline", dataset)
@@ -103,8 +109,12 @@ def test_provenance_lists_files_parameters_and_code_version(dataset):
 def _git(folder, *args):
     import subprocess
 
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
-                   cwd=folder, check=True, capture_output=True)
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+        cwd=folder,
+        check=True,
+        capture_output=True,
+    )
 
 
 def test_jupyterlab_metadata_is_no_local_change_but_an_edited_cell_is(tmp_path):
@@ -112,9 +122,20 @@ def test_jupyterlab_metadata_is_no_local_change_but_an_edited_cell_is(tmp_path):
     report footer said "(+ local changes)". The footer compares the notebooks' cells."""
     import json
 
-    nb = {"cells": [{"cell_type": "code", "metadata": {"tags": ["parameters"]}, "outputs": [],
-                     "execution_count": None, "source": ["team = None\n", "lang = 'sv'"]}],
-          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "metadata": {"tags": ["parameters"]},
+                "outputs": [],
+                "execution_count": None,
+                "source": ["team = None\n", "lang = 'sv'"],
+            }
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
     (tmp_path / "notebooks").mkdir()
     (tmp_path / "analysis").mkdir()
     (tmp_path / "analysis" / "x.py").write_text("X = 1\n", encoding="utf-8")
@@ -127,8 +148,10 @@ def test_jupyterlab_metadata_is_no_local_change_but_an_edited_cell_is(tmp_path):
     assert len(clean) == 12 and "local changes" not in clean
     # what JupyterLab writes on opening: kernelspec, language_info, cell ids, another indent
     opened = json.loads(json.dumps(nb))
-    opened["metadata"] = {"kernelspec": {"name": "workbook", "display_name": "Workbook"},
-                          "language_info": {"name": "python", "version": "3.11.2"}}
+    opened["metadata"] = {
+        "kernelspec": {"name": "workbook", "display_name": "Workbook"},
+        "language_info": {"name": "python", "version": "3.11.2"},
+    }
     opened["cells"][0]["id"] = "3f2a9c1e"
     opened["cells"][0]["metadata"]["jupyter"] = {"source_hidden": False}
     path.write_text(json.dumps(opened, indent=2), encoding="utf-8")
@@ -169,14 +192,22 @@ def _glossary_page(lang: str, paragraph: str, column: str):
     from analysis.views.common import with_glossary
     from analysis.views.sections import Page, Paragraph, Section, Table
 
-    page = Page("T", (Section("Resultat", (Paragraph(paragraph), Table(pd.DataFrame({column: [0.04]})))),),
-                provenance=False)
+    page = Page(
+        "T",
+        (Section("Resultat", (Paragraph(paragraph), Table(pd.DataFrame({column: [0.04]})))),),
+        provenance=False,
+    )
     return with_glossary(page, lang)
 
 
 def _render(page, lang, shown):
-    ctx = SimpleNamespace(lang=lang, dataset=SimpleNamespace(is_sample=False, teams=None), params={},
-                          footer_params=lambda: {}, config=None)
+    ctx = SimpleNamespace(
+        lang=lang,
+        dataset=SimpleNamespace(is_sample=False, teams=None),
+        params={},
+        footer_params=lambda: {},
+        config=None,
+    )
     report.render(page, ctx)
     return "".join(shown)
 
@@ -184,14 +215,22 @@ def _render(page, lang, shown):
 def test_glossary_lists_only_the_terms_used_and_links_their_first_use_escaped(shown):
     from analysis.views.sections import Glossary
 
-    page = _glossary_page("sv", "Ett styrdiagram <b>visar</b> mer än ett styrdiagrammet utan gränser.", "p-värde")
+    page = _glossary_page(
+        "sv", "Ett styrdiagram <b>visar</b> mer än ett styrdiagrammet utan gränser.", "p-värde"
+    )
     glossary = page.glossary()
     assert isinstance(glossary, Glossary) and page.sections[-1].title == "Ordlista"
-    assert [key for key, _, _ in glossary.entries] == ["control_chart", "p_value"]  # no oddskvot: not used
+    assert [key for key, _, _ in glossary.entries] == [
+        "control_chart",
+        "p_value",
+    ]  # no oddskvot: not used
     html = _render(page, "sv", shown)
     # the first use links to the entry; the second use of the same term is plain text
     assert html.count('href="#term-control-chart"') == 1 and html.count('href="#term-p-value"') == 1
-    assert '<a class="wb-term" href="#term-control-chart">styrdiagram</a> &lt;b&gt;visar&lt;/b&gt;' in html
+    assert (
+        '<a class="wb-term" href="#term-control-chart">styrdiagram</a> &lt;b&gt;visar&lt;/b&gt;'
+        in html
+    )
     assert "ett styrdiagrammet utan" in html and "<b>visar" not in html
     assert '<th scope="col"><a class="wb-term" href="#term-p-value">p-värde</a></th>' in html
     assert '<dt id="term-control-chart">Styrdiagram</dt>' in html and 'id="term-p-value"' in html
@@ -211,7 +250,9 @@ def test_glossary_in_english_uses_english_terms_and_definitions(shown):
 
 
 def test_a_page_without_terms_gets_no_glossary_and_words_inside_words_are_not_terms():
-    page = _glossary_page("sv", "Skidor, kiosk och en seriebok.", "Antal")  # "ki" in "kiosk", "serie"
+    page = _glossary_page(
+        "sv", "Skidor, kiosk och en seriebok.", "Antal"
+    )  # "ki" in "kiosk", "serie"
     assert page.glossary() is None and len(page.sections) == 1
 
 
@@ -235,20 +276,30 @@ def test_glossary_linking_keeps_the_privacy_marks_of_marked_text(shown):
             return 'data-n="12"'
 
     linker = report.TermLinker(["confidence_interval"], "sv")
-    html = MarkedText(["Andelen ", ("40 %", Mark()), " med konfidensintervall <x>"]).to_html(linker.html)
-    assert html == ('Andelen <span data-n="12">40 %</span> med '
-                    '<a class="wb-term" href="#term-confidence-interval">konfidensintervall</a> &lt;x&gt;')
+    html = MarkedText(["Andelen ", ("40 %", Mark()), " med konfidensintervall <x>"]).to_html(
+        linker.html
+    )
+    assert html == (
+        'Andelen <span data-n="12">40 %</span> med '
+        '<a class="wb-term" href="#term-confidence-interval">konfidensintervall</a> &lt;x&gt;'
+    )
 
 
 def test_a_table_scrolls_in_a_named_keyboard_reachable_region_with_a_caption(shown):
     from analysis.views.sections import Page, Section, Table
 
     html = report.table_html(pd.DataFrame({"a": [1]}), caption='Andel "ja" <per år>')
-    assert html.startswith('<div class="wb-scroll" role="region" tabindex="0" '
-                           'aria-label="Andel &quot;ja&quot; &lt;per år&gt;">')
-    assert "<caption>Andel &quot;ja&quot; &lt;per år&gt;</caption>" in html and html.endswith("</table></div>")
+    assert html.startswith(
+        '<div class="wb-scroll" role="region" tabindex="0" '
+        'aria-label="Andel &quot;ja&quot; &lt;per år&gt;">'
+    )
+    assert "<caption>Andel &quot;ja&quot; &lt;per år&gt;</caption>" in html and html.endswith(
+        "</table></div>"
+    )
     # without a caption (the renderer always gives one) it is reachable but not an unnamed region
-    assert report.table_html(pd.DataFrame({"a": [1]})).startswith('<div class="wb-scroll" tabindex="0"><table')
+    assert report.table_html(pd.DataFrame({"a": [1]})).startswith(
+        '<div class="wb-scroll" tabindex="0"><table'
+    )
     # a table the view gave no caption is captioned (and named) by its section's heading
     page = Page("T", (Section("Mått <1>", (Table(pd.DataFrame({"a": [1]})),)),), provenance=False)
     html = _render(page, "sv", shown)

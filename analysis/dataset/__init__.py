@@ -79,7 +79,9 @@ class Dataset:
     indicators: pd.DataFrame
     kpis: pd.DataFrame
     goals: pd.DataFrame
-    files: dict[str, str] = field(default_factory=dict)  # relative path -> sha256 of every input file
+    files: dict[str, str] = field(
+        default_factory=dict
+    )  # relative path -> sha256 of every input file
     surveys: tuple[str, ...] = ()  # survey ids: the folders under surveys/
     driver_teams: tuple[str, ...] = ()  # team ids with a drivers/<team_id>.yml
     processed: Path | None = None  # folder of the typed parquet files (None: not written)
@@ -155,6 +157,7 @@ class Dataset:
 
 # --------------------------------------------------------------------------- finding the inputs
 
+
 @dataclass
 class _Inputs:
     folder: Path
@@ -212,10 +215,14 @@ def _find_inputs(folder: Path, config) -> _Inputs:
         for sub in sorted(survey_root.iterdir()):
             if sub.is_dir() and _visible(sub):
                 if not re.fullmatch(schemas.ID_PATTERN.strip("^$"), sub.name):
-                    problems.append(Problem(
-                        f"surveys/{sub.name}", f"the survey folder name '{sub.name}' is not a "
-                        "valid survey id", hint="rename the folder with a-z, 0-9 and _ only, "
-                        "e.g. foraldrar_2024: it becomes the survey id and the report's name"))
+                    problems.append(
+                        Problem(
+                            f"surveys/{sub.name}",
+                            f"the survey folder name '{sub.name}' is not a valid survey id",
+                            hint="rename the folder with a-z, 0-9 and _ only, "
+                            "e.g. foraldrar_2024: it becomes the survey id and the report's name",
+                        )
+                    )
                     continue
                 surveys.append(sub.name)
                 for path in sorted(sub.rglob("*")):
@@ -228,11 +235,19 @@ def _find_inputs(folder: Path, config) -> _Inputs:
             if path.is_file() and _visible(path) and path.suffix.lower() in (".yml", ".yaml"):
                 drivers.append(path.stem)
                 files[_label(path, folder)] = path
-    return _Inputs(folder, tables, labels, dict(sorted(files.items())), tuple(surveys),
-                   tuple(drivers), problems)
+    return _Inputs(
+        folder,
+        tables,
+        labels,
+        dict(sorted(files.items())),
+        tuple(surveys),
+        tuple(drivers),
+        problems,
+    )
 
 
 # --------------------------------------------------------------------------- reading and checks
+
 
 def _read(inputs: _Inputs) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     """Read and validate every table; returns typed frames (with ``_row``) and problems."""
@@ -241,12 +256,17 @@ def _read(inputs: _Inputs) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     for name in TABLE_NAMES:
         label = inputs.labels.get(name, f"{name}.csv")
         if name not in inputs.tables:
-            if name in schemas.REQUIRED_TABLES and not any(p.file.startswith(name + ".")
-                                                           for p in problems):
-                problems.append(Problem(
-                    label, "the file is missing",
-                    hint=f"put {name}.csv (or {name}.xlsx) in {inputs.folder}; see "
-                         "data/raw/README.md"))
+            if name in schemas.REQUIRED_TABLES and not any(
+                p.file.startswith(name + ".") for p in problems
+            ):
+                problems.append(
+                    Problem(
+                        label,
+                        "the file is missing",
+                        hint=f"put {name}.csv (or {name}.xlsx) in {inputs.folder}; see "
+                        "data/raw/README.md",
+                    )
+                )
             continue
         raw, found = read_table_problems(inputs.tables[name], label)
         problems += found
@@ -259,11 +279,19 @@ def _read(inputs: _Inputs) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
         problems += found
         typed[name] = frame
     if "indicators" in typed and "kpis" not in inputs.tables:
-        problems.append(Problem("kpis.csv", "the file is missing: indicators.csv needs it",
-                                hint="add kpis.csv describing every kpi of indicators.csv"))
+        problems.append(
+            Problem(
+                "kpis.csv",
+                "the file is missing: indicators.csv needs it",
+                hint="add kpis.csv describing every kpi of indicators.csv",
+            )
+        )
     reported = {(p.file, p.row, p.column) for p in problems}
-    problems += [p for p in cross_checks(typed, inputs)
-                 if p.row is None or (p.file, p.row, p.column) not in reported]  # one per cell
+    problems += [
+        p
+        for p in cross_checks(typed, inputs)
+        if p.row is None or (p.file, p.row, p.column) not in reported
+    ]  # one per cell
     return typed, problems
 
 
@@ -272,12 +300,14 @@ def _finish(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     out = frame[schemas.columns(name)]
     out.attrs = {}
     if name == "observations":
-        out = out.sort_values(["team_id", "measure_id", "period", "subgroup"],
-                              na_position="first", kind="stable")
+        out = out.sort_values(
+            ["team_id", "measure_id", "period", "subgroup"], na_position="first", kind="stable"
+        )
     return out.reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- public API
+
 
 def check_folder(folder: str | Path) -> list:
     """Return every problem of ``folder`` as ``analysis.io.Problem`` (empty when all is well).
@@ -289,8 +319,13 @@ def check_folder(folder: str | Path) -> list:
     """
     folder = Path(folder)
     if not folder.is_dir():
-        return [Problem(str(folder), "the folder does not exist",
-                        hint="give the folder holding teams.csv, e.g. data/raw")]
+        return [
+            Problem(
+                str(folder),
+                "the folder does not exist",
+                hint="give the folder holding teams.csv, e.g. data/raw",
+            )
+        ]
     inputs = _find_inputs(folder, _config())
     tables, problems = _read(inputs)
     problems += plausibility(tables, inputs.labels)  # warnings: implausible, not invalid
@@ -300,8 +335,9 @@ def check_folder(folder: str | Path) -> list:
     return sort_problems(problems)
 
 
-def _survey_tie_problems(folder: Path, surveys: tuple[str, ...],
-                         tables: dict[str, pd.DataFrame]) -> list[Problem]:
+def _survey_tie_problems(
+    folder: Path, surveys: tuple[str, ...], tables: dict[str, pd.DataFrame]
+) -> list[Problem]:
     """The teams and municipalities a codebook ties its survey to, checked against teams.csv
     and municipalities.csv; a warning for a survey tied to nothing (it then appears in its own
     survey report only) or without fielding dates (no team report can check its period)."""
@@ -311,8 +347,11 @@ def _survey_tie_problems(folder: Path, surveys: tuple[str, ...],
     if load_codebook is None:  # a stand-in module without codebooks (tests of the checks alone)
         return []
     teams = set(tables["teams"]["team_id"].dropna().astype(str)) if "teams" in tables else None
-    codes = (set(tables["municipalities"]["municipality_code"].dropna().astype(str))
-             if "municipalities" in tables else None)
+    codes = (
+        set(tables["municipalities"]["municipality_code"].dropna().astype(str))
+        if "municipalities" in tables
+        else None
+    )
     problems: list[Problem] = []
     for survey in surveys:
         file = f"surveys/{survey}/codebook.yml"
@@ -322,36 +361,65 @@ def _survey_tie_problems(folder: Path, surveys: tuple[str, ...],
             continue  # _survey_problems has reported it
         for team in codebook.teams if teams is not None else ():
             if team not in teams:
-                problems.append(Problem(file, f"teams: unknown team '{team}'", column="teams",
-                                        hint=f"it must be a team_id of teams.csv; {_suggest(team, sorted(teams))}"))
+                problems.append(
+                    Problem(
+                        file,
+                        f"teams: unknown team '{team}'",
+                        column="teams",
+                        hint=f"it must be a team_id of teams.csv; {_suggest(team, sorted(teams))}",
+                    )
+                )
         for code in codebook.municipality_codes if codes is not None else ():
             if code not in codes and code != schemas.REGION_CODE:
-                problems.append(Problem(file, f"municipality_code: unknown municipality '{code}'",
-                                        column="municipality_code",
-                                        hint=f"it must be in municipalities.csv (or {schemas.REGION_CODE}, "
-                                             f"the region); {_suggest(code, sorted(codes))}"))
+                problems.append(
+                    Problem(
+                        file,
+                        f"municipality_code: unknown municipality '{code}'",
+                        column="municipality_code",
+                        hint=f"it must be in municipalities.csv (or {schemas.REGION_CODE}, "
+                        f"the region); {_suggest(code, sorted(codes))}",
+                    )
+                )
         if not codebook.is_tied:
-            problems.append(Problem(
-                file, "the survey is tied to no team: it is shown in its own survey report only",
-                column="teams", severity="warning",
-                hint="add teams: [team_id, ...] and/or municipality_code: ['0680'] to show it in "
-                     "those teams' reports"))
+            problems.append(
+                Problem(
+                    file,
+                    "the survey is tied to no team: it is shown in its own survey report only",
+                    column="teams",
+                    severity="warning",
+                    hint="add teams: [team_id, ...] and/or municipality_code: ['0680'] to show it in "
+                    "those teams' reports",
+                )
+            )
         elif codebook.fielded is None:
-            problems.append(Problem(
-                file, "the survey has no fielding dates: team reports cannot check that it is from "
-                "the team's period", column="fielded", severity="warning",
-                hint="add fielded: 2023-09 (or [from, to]) to the survey, or to each wave"))
+            problems.append(
+                Problem(
+                    file,
+                    "the survey has no fielding dates: team reports cannot check that it is from "
+                    "the team's period",
+                    column="fielded",
+                    severity="warning",
+                    hint="add fielded: 2023-09 (or [from, to]) to the survey, or to each wave",
+                )
+            )
     return problems
 
 
-def _driver_problems(folder: Path, drivers: tuple[str, ...], tables: dict[str, pd.DataFrame]) -> list[Problem]:
+def _driver_problems(
+    folder: Path, drivers: tuple[str, ...], tables: dict[str, pd.DataFrame]
+) -> list[Problem]:
     """Driver diagrams whose ideas point at unknown changes or measures (``drivers.check_drivers``)."""
     from ..drivers import check_drivers
 
     problems: list[Problem] = []
     for team_id in drivers:
-        problems += check_drivers(folder / "drivers" / f"{team_id}.yml", tables.get("changes"),
-                                  tables.get("measures"), tables.get("teams"), root=folder)
+        problems += check_drivers(
+            folder / "drivers" / f"{team_id}.yml",
+            tables.get("changes"),
+            tables.get("measures"),
+            tables.get("teams"),
+            root=folder,
+        )
     return problems
 
 
@@ -373,8 +441,12 @@ def _survey_problems(folder: Path, surveys: tuple[str, ...]) -> list[Problem]:
         except DataError as exc:
             problems += exc.problems
         except Exception as exc:  # a bug in a check must not hide the other problems
-            problems.append(Problem(f"surveys/{survey}", f"the survey could not be checked: "
-                                    f"{type(exc).__name__}: {exc}"))
+            problems.append(
+                Problem(
+                    f"surveys/{survey}",
+                    f"the survey could not be checked: {type(exc).__name__}: {exc}",
+                )
+            )
     return problems
 
 
@@ -414,8 +486,12 @@ def _code_hash() -> str:
 
 
 def _manifest(folder: Path, files: dict[str, str]) -> dict:
-    return {"folder": str(folder.resolve()), "files": files, "tables": sorted(TABLE_NAMES),
-            "code": _code_hash()}
+    return {
+        "folder": str(folder.resolve()),
+        "files": files,
+        "tables": sorted(TABLE_NAMES),
+        "code": _code_hash(),
+    }
 
 
 def processed_state(target: Path, manifest: dict) -> str:
@@ -447,8 +523,10 @@ def _read_processed(target: Path, manifest: dict) -> dict[str, pd.DataFrame] | N
     if processed_state(target, manifest) != "current":
         return None
     try:
-        return {name: pd.read_parquet(target / f"{name}.parquet", engine="pyarrow")
-                for name in TABLE_NAMES}
+        return {
+            name: pd.read_parquet(target / f"{name}.parquet", engine="pyarrow")
+            for name in TABLE_NAMES
+        }
     except (OSError, ValueError, ImportError):
         return None
 
@@ -460,8 +538,10 @@ def _write_processed(target: Path, tables: dict[str, pd.DataFrame], manifest: di
         for name, frame in tables.items():
             frame.to_parquet(tmp / f"{name}.parquet", index=False, engine="pyarrow")
         hashes = {name: sha256(tmp / f"{name}.parquet") for name in tables}
-        (tmp / MANIFEST).write_text(json.dumps({**manifest, "processed": hashes}, indent=2,
-                                               ensure_ascii=False), encoding="utf-8")
+        (tmp / MANIFEST).write_text(
+            json.dumps({**manifest, "processed": hashes}, indent=2, ensure_ascii=False),
+            encoding="utf-8",
+        )
 
 
 def load_dataset(folder: str | Path | None = None) -> Dataset:
@@ -483,8 +563,13 @@ def load_dataset(folder: str | Path | None = None) -> Dataset:
         folder = config.data_dir()
     folder = Path(folder)
     if not folder.is_dir():
-        raise DataError(Problem(str(folder), "the data folder does not exist",
-                                hint="give the folder holding teams.csv, e.g. data/raw"))
+        raise DataError(
+            Problem(
+                str(folder),
+                "the data folder does not exist",
+                hint="give the folder holding teams.csv, e.g. data/raw",
+            )
+        )
     inputs = _find_inputs(folder, config)
     hashes = {name: sha256(path) for name, path in inputs.files.items()}
     key = (str(folder.resolve()), tuple(hashes.items()))
@@ -501,8 +586,10 @@ def load_dataset(folder: str | Path | None = None) -> Dataset:
         typed, problems = _read(inputs)
         if problems:
             raise DataError(sort_problems(problems))
-        tables = {name: _finish(name, typed[name]) if name in typed
-                  else schemas.empty_frame(name) for name in TABLE_NAMES}
+        tables = {
+            name: _finish(name, typed[name]) if name in typed else schemas.empty_frame(name)
+            for name in TABLE_NAMES
+        }
         if target is not None:
             try:
                 _write_processed(target, tables, manifest)
@@ -510,11 +597,16 @@ def load_dataset(folder: str | Path | None = None) -> Dataset:
                 # reports running in parallel may write the same folder at the same moment;
                 # the processed parquet is a by-product, so a failed write must not fail a load
                 if _read_processed(target, manifest) is None:
-                    warnings.warn(f"could not write {target}: {exc}", RuntimeWarning,
-                                  stacklevel=2)
-    dataset = Dataset(folder=folder.resolve(), is_sample=is_sample, files=hashes,
-                      surveys=inputs.surveys, driver_teams=inputs.drivers, processed=target,
-                      **tables)
+                    warnings.warn(f"could not write {target}: {exc}", RuntimeWarning, stacklevel=2)
+    dataset = Dataset(
+        folder=folder.resolve(),
+        is_sample=is_sample,
+        files=hashes,
+        surveys=inputs.surveys,
+        driver_teams=inputs.drivers,
+        processed=target,
+        **tables,
+    )
     _CACHE[key] = dataset
     return _fresh(dataset)
 
@@ -522,8 +614,7 @@ def load_dataset(folder: str | Path | None = None) -> Dataset:
 def _fresh(dataset: Dataset) -> Dataset:
     """Shallow copies of the cached frames: a caller adding a column cannot change the cache
     (pandas copy-on-write keeps the shared data safe from in-place edits)."""
-    return replace(dataset, **{name: dataset.table(name).copy(deep=False)
-                               for name in TABLE_NAMES})
+    return replace(dataset, **{name: dataset.table(name).copy(deep=False) for name in TABLE_NAMES})
 
 
 def with_tables(dataset: Dataset, **tables: pd.DataFrame) -> Dataset:

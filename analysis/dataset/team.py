@@ -32,10 +32,14 @@ class Team:
 
         aim = row.get("aim")
         return cls(
-            id=team_id, name=str(row["team_name"]), municipality_code=str(row["municipality_code"]),
+            id=team_id,
+            name=str(row["team_name"]),
+            municipality_code=str(row["municipality_code"]),
             focus_area=str(row["focus_area"]),
             cohort=None if pd.isna(row["cohort"]) else int(row["cohort"]),
             start_date=None if pd.isna(row["start_date"]) else pd.Timestamp(row["start_date"]),
             aim=aim.strip() if isinstance(aim, str) and aim.strip() else None,
-            measures=own(dataset.measures), observations=own(dataset.observations),
-            changes=own(dataset.changes))
+            measures=own(dataset.measures),
+            observations=own(dataset.observations),
+            changes=own(dataset.changes),
+        )

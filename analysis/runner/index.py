@@ -42,8 +42,10 @@ def read_index(outputs: Path) -> dict[str, Any]:
 
 def write_index(outputs: Path, index: dict[str, Any], lang: str, css: str) -> None:
     """Write ``index.json`` and ``index.html`` (in ``lang``: the language of workbook.yml)."""
-    atomic_write(Path(outputs) / INDEX_JSON,
-                 json.dumps(index, indent=1, ensure_ascii=False, sort_keys=False, default=str))
+    atomic_write(
+        Path(outputs) / INDEX_JSON,
+        json.dumps(index, indent=1, ensure_ascii=False, sort_keys=False, default=str),
+    )
     atomic_write(Path(outputs) / INDEX_HTML, render_index(index, lang, css))
 
 
@@ -68,18 +70,24 @@ def entry_lang(name: str, entry: dict[str, Any], default_lang: str) -> str:
 
 
 def entry_base(name: str, entry: dict[str, Any], default_lang: str) -> str:
-    return entry.get("base") or report_base(name, entry_lang(name, entry, default_lang), default_lang)
+    return entry.get("base") or report_base(
+        name, entry_lang(name, entry, default_lang), default_lang
+    )
 
 
-def kept_entries(reports: dict[str, dict[str, Any]], planned: list[str], lang: str,
-                 default_lang: str) -> dict[str, dict[str, Any]]:
+def kept_entries(
+    reports: dict[str, dict[str, Any]], planned: list[str], lang: str, default_lang: str
+) -> dict[str, dict[str, Any]]:
     """The index entries a full run in ``lang`` keeps: its own reports (``planned``) and the
     other languages' versions of them (built by an earlier ``--lang`` run). A report no longer
     in the plan leaves the index in every language."""
     bases = {report_base(name, lang, default_lang) for name in planned}
-    return {name: entry for name, entry in reports.items()
-            if entry_base(name, entry, default_lang) in bases
-            and (entry_lang(name, entry, default_lang) != lang or name in planned)}
+    return {
+        name: entry
+        for name, entry in reports.items()
+        if entry_base(name, entry, default_lang) in bases
+        and (entry_lang(name, entry, default_lang) != lang or name in planned)
+    }
 
 
 # ---------------------------------------------------------------- formatting
@@ -140,17 +148,22 @@ def _versions(versions: dict[str, dict[str, Any]], title: str, lang: str, contex
         if other == lang or entry is None or not entry.get("html"):
             continue
         word = t(f"index_language_{other}", other)
-        others.append(f'<a href="{escape(entry["html"])}" hreflang="{other}" lang="{other}">'
-                      f"{escape(word)}{hidden}</a>{_badge(entry, lang)}")
+        others.append(
+            f'<a href="{escape(entry["html"])}" hreflang="{other}" lang="{other}">'
+            f"{escape(word)}{hidden}</a>{_badge(entry, lang)}"
+        )
     if others:
         head += f' <span class="versions">{" ".join(others)}</span>'
     return head
 
 
-def _item(notebook: str, title: str, versions: dict[str, dict[str, Any]], lang: str,
-          context: str = "") -> str:
-    return (f'<li><span class="kind">{escape(_kind(notebook, lang))}</span> '
-            f'<span class="title">{_versions(versions, escape(title), lang, context)}</span></li>')
+def _item(
+    notebook: str, title: str, versions: dict[str, dict[str, Any]], lang: str, context: str = ""
+) -> str:
+    return (
+        f'<li><span class="kind">{escape(_kind(notebook, lang))}</span> '
+        f'<span class="title">{_versions(versions, escape(title), lang, context)}</span></li>'
+    )
 
 
 def _grouped(index: dict[str, Any], lang: str) -> dict[str, dict[str, Any]]:
@@ -158,8 +171,14 @@ def _grouped(index: dict[str, Any], lang: str) -> dict[str, dict[str, Any]]:
     groups: dict[str, dict[str, Any]] = {}
     for name, entry in index.get("reports", {}).items():
         base = entry_base(name, entry, lang)
-        group = groups.setdefault(base, {"notebook": entry.get("notebook") or name,
-                                         "params": entry.get("params") or {}, "versions": {}})
+        group = groups.setdefault(
+            base,
+            {
+                "notebook": entry.get("notebook") or name,
+                "params": entry.get("params") or {},
+                "versions": {},
+            },
+        )
         version = entry_lang(name, entry, lang)
         group["versions"][version] = entry
         if version == lang:  # the default language's entry says what the report is
@@ -215,43 +234,62 @@ def _toc(index: dict[str, Any], lang: str) -> str:
             title = f"{title} ({extra})" if extra else title
             name = _team_meta(str(team), catalogue, lang)[0]
             teams.setdefault(str(team), []).append(
-                ((rank, base), _item(notebook, title, group["versions"], lang, name)))
+                ((rank, base), _item(notebook, title, group["versions"], lang, name))
+            )
         else:
             kind = "survey" if params.get("survey") is not None else notebook
             rank = NETWORK_ORDER.index(kind) if kind in NETWORK_ORDER else len(NETWORK_ORDER)
             title = _network_title(group, catalogue, lang)
-            network.append(((rank, title.casefold(), base),
-                            _item(notebook, title, group["versions"], lang)))
+            network.append(
+                ((rank, title.casefold(), base), _item(notebook, title, group["versions"], lang))
+            )
     parts = []
     if network:
         items = "\n".join(html for _, html in sorted(network))
-        parts.append(f'<section aria-labelledby="network"><h2 id="network">'
-                     f'{escape(t("index_network", lang))}</h2>\n<ul class="toc">\n{items}\n</ul>\n'
-                     "</section>")
+        parts.append(
+            f'<section aria-labelledby="network"><h2 id="network">'
+            f'{escape(t("index_network", lang))}</h2>\n<ul class="toc">\n{items}\n</ul>\n'
+            "</section>"
+        )
     if teams:
         blocks = []
 
         def order(team: str) -> tuple[str, str]:
             info = (catalogue.get("teams") or {}).get(team) or {}
-            return (str(info.get("municipality") or "~").casefold(),
-                    str(info.get("name") or team).casefold())
+            return (
+                str(info.get("municipality") or "~").casefold(),
+                str(info.get("name") or team).casefold(),
+            )
 
         for number, team in enumerate(sorted(teams, key=order), start=1):
             name, facts = _team_meta(team, catalogue, lang)
             items = "\n".join(html for _, html in sorted(teams[team]))
             meta = f'<p class="team-facts">{escape(facts)}</p>' if facts else ""
-            blocks.append(f'<li class="team"><h3 id="team-{number}">{escape(name)}</h3>{meta}\n'
-                          f'<ul class="toc">\n{items}\n</ul></li>')
-        parts.append(f'<section aria-labelledby="teams"><h2 id="teams">{escape(t("index_teams", lang))}'
-                     f'</h2>\n<ul class="teams">\n{chr(10).join(blocks)}\n</ul>\n</section>')
+            blocks.append(
+                f'<li class="team"><h3 id="team-{number}">{escape(name)}</h3>{meta}\n'
+                f'<ul class="toc">\n{items}\n</ul></li>'
+            )
+        parts.append(
+            f'<section aria-labelledby="teams"><h2 id="teams">{escape(t("index_teams", lang))}'
+            f'</h2>\n<ul class="teams">\n{chr(10).join(blocks)}\n</ul>\n</section>'
+        )
     return "\n".join(parts)
 
 
 def _details(reports: list[dict[str, Any]], lang: str, summary: str) -> str:
     """What the run did, for the analyst: one row per report (failures first)."""
-    heads = ["runner_report", "runner_language", "runner_status", "runner_last_success",
-             "runner_last_run", "runner_duration", "runner_size", "runner_source",
-             "runner_parameters", "runner_error"]
+    heads = [
+        "runner_report",
+        "runner_language",
+        "runner_status",
+        "runner_last_success",
+        "runner_last_run",
+        "runner_duration",
+        "runner_size",
+        "runner_source",
+        "runner_parameters",
+        "runner_error",
+    ]
     rows = []
     for r in reports:
         status = r.get("status", "pending")
@@ -265,28 +303,48 @@ def _details(reports: list[dict[str, Any]], lang: str, summary: str) -> str:
         if r.get("error"):
             error = f'<span class="error">{escape(r["error"])}</span>'
             if r.get("stale") and r.get("html"):
-                error += "<br>" + escape(t("runner_stale_note", lang, time=shown(r.get("last_success"))))
+                error += "<br>" + escape(
+                    t("runner_stale_note", lang, time=shown(r.get("last_success")))
+                )
             elif not r.get("html"):
                 error += "<br>" + escape(t("runner_no_report", lang))
             if r.get("executed"):
                 error += f'<br><a href="{escape(r["executed"])}">{escape(t("runner_executed", lang))}</a>'
-        duration = (t("runner_seconds", lang, value=f"{r['duration']:.1f}")
-                    if r.get("duration") is not None else "–")
-        source = (t("runner_source_" + r["source"], lang) if r.get("source") in ("sample", "raw")
-                  else "–")
-        cells = [name, escape(r.get("lang") or "–"), badge, escape(shown(r.get("last_success"))),
-                 escape(shown(r.get("last_run"))), escape(duration), escape(_size(r.get("size"))),
-                 escape(source), escape(_params(r.get("params") or {}, lang)), error]
-        rows.append(f'<tr class="{escape(status)}"><th scope="row">{cells[0]}</th>'
-                    + "".join(f"<td>{c}</td>" for c in cells[1:-1])
-                    + f'<td class="problem">{cells[-1]}</td></tr>')
+        duration = (
+            t("runner_seconds", lang, value=f"{r['duration']:.1f}")
+            if r.get("duration") is not None
+            else "–"
+        )
+        source = (
+            t("runner_source_" + r["source"], lang) if r.get("source") in ("sample", "raw") else "–"
+        )
+        cells = [
+            name,
+            escape(r.get("lang") or "–"),
+            badge,
+            escape(shown(r.get("last_success"))),
+            escape(shown(r.get("last_run"))),
+            escape(duration),
+            escape(_size(r.get("size"))),
+            escape(source),
+            escape(_params(r.get("params") or {}, lang)),
+            error,
+        ]
+        rows.append(
+            f'<tr class="{escape(status)}"><th scope="row">{cells[0]}</th>'
+            + "".join(f"<td>{c}</td>" for c in cells[1:-1])
+            + f'<td class="problem">{cells[-1]}</td></tr>'
+        )
     head = "".join(f'<th scope="col">{escape(t(h, lang))}</th>' for h in heads)
     caption = escape(t("runner_details_caption", lang))
-    return (f'<details class="run-details"><summary>{escape(t("runner_details", lang))}: '
-            f"{escape(summary)}</summary>\n"
-            f'<div class="scroll" tabindex="0" role="region" aria-label="{caption}">'
-            f"<table><caption>{caption}</caption><thead><tr>{head}</tr></thead>\n<tbody>\n"
-            + "\n".join(rows) + "\n</tbody></table></div>\n</details>")
+    return (
+        f'<details class="run-details"><summary>{escape(t("runner_details", lang))}: '
+        f"{escape(summary)}</summary>\n"
+        f'<div class="scroll" tabindex="0" role="region" aria-label="{caption}">'
+        f"<table><caption>{caption}</caption><thead><tr>{head}</tr></thead>\n<tbody>\n"
+        + "\n".join(rows)
+        + "\n</tbody></table></div>\n</details>"
+    )
 
 
 def render_index(index: dict[str, Any], lang: str, css: str) -> str:
@@ -295,11 +353,19 @@ def render_index(index: dict[str, Any], lang: str, css: str) -> str:
     reports = sorted(index.get("reports", {}).values(), key=lambda r: r.get("status") != "failed")
     counts = {s: sum(1 for r in reports if r.get("status") == s) for s in STATUSES}
     sample = any(r.get("source") == "sample" for r in reports) or index.get("source") == "sample"
-    summary = t("runner_summary", lang, total=len(reports), ok=counts["ok"],
-                reused=counts["reused"], failed=counts["failed"])
+    summary = t(
+        "runner_summary",
+        lang,
+        total=len(reports),
+        ok=counts["ok"],
+        reused=counts["reused"],
+        failed=counts["failed"],
+    )
     if counts["pending"]:
         summary += " " + t("runner_summary_pending", lang, pending=counts["pending"])
-    banner = f'<p class="sample-banner">{escape(t("runner_sample_banner", lang))}</p>' if sample else ""
+    banner = (
+        f'<p class="sample-banner">{escape(t("runner_sample_banner", lang))}</p>' if sample else ""
+    )
     # the index never claims more than the last finished state
     if index.get("interrupted"):
         stopped = t("runner_interrupted", lang, time=shown(index["interrupted"]))
@@ -308,8 +374,11 @@ def render_index(index: dict[str, Any], lang: str, css: str) -> str:
         unfinished = t("runner_unfinished", lang, time=shown(index["started"]))
         banner += f'<p class="run-warning">{escape(unfinished)}</p>'
     if counts["failed"]:
-        failed = t("index_failed_one" if counts["failed"] == 1 else "index_failed", lang,
-                   failed=counts["failed"])
+        failed = t(
+            "index_failed_one" if counts["failed"] == 1 else "index_failed",
+            lang,
+            failed=counts["failed"],
+        )
         banner += f'<p class="run-warning">{escape(failed)}</p>'
 
     title = escape(t("runner_index_title", lang))

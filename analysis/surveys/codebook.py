@@ -123,8 +123,10 @@ class Question:
         for o in self.options:
             if o.code == str(code):
                 return o
-        raise KeyError(f"question {self.id!r} has no option {code!r}; options: "
-                       f"{', '.join(o.code for o in self.options)}")
+        raise KeyError(
+            f"question {self.id!r} has no option {code!r}; options: "
+            f"{', '.join(o.code for o in self.options)}"
+        )
 
 
 @dataclass(frozen=True)
@@ -158,8 +160,10 @@ class Codebook:
         for q in self.questions:
             if q.id == question_id:
                 return q
-        raise KeyError(f"survey {self.survey_id!r} has no question {question_id!r}; questions: "
-                       f"{', '.join(q.id for q in self.questions)}")
+        raise KeyError(
+            f"survey {self.survey_id!r} has no question {question_id!r}; questions: "
+            f"{', '.join(q.id for q in self.questions)}"
+        )
 
     def label(self, lang: str | None = None) -> str:
         return self.title.get(lang or _lang()) or self.title["sv"]
@@ -179,8 +183,14 @@ def _lang() -> str:
 
 def _code(value: Any, where: str, problems: list[Problem], file: str) -> str | None:
     if isinstance(value, bool):
-        problems.append(Problem(file, f"code {value!r} was read as yes/no; put it in quotes",
-                                column=where, hint='write code: "yes" rather than code: yes'))
+        problems.append(
+            Problem(
+                file,
+                f"code {value!r} was read as yes/no; put it in quotes",
+                column=where,
+                hint='write code: "yes" rather than code: yes',
+            )
+        )
         return None
     if value is None or str(value).strip() == "":
         problems.append(Problem(file, "an option needs a code", column=where))
@@ -208,29 +218,46 @@ def _parse_day(value: Any, end: bool) -> dt.date | None:
         return None
 
 
-def _parse_fielded(value: Any, where: str, file: str,
-                   problems: list[Problem]) -> tuple[dt.date, dt.date] | None:
+def _parse_fielded(
+    value: Any, where: str, file: str, problems: list[Problem]
+) -> tuple[dt.date, dt.date] | None:
     """``fielded``: when a survey or a wave was answered: a day, a month (``2023-09``) or
     ``[from, to]``."""
     if value is None:
         return None
     ends = list(value) if isinstance(value, list) else [value, value]
     if len(ends) != 2:
-        problems.append(Problem(file, "fielded must be one date or month, or [from, to]", column=where,
-                                hint="e.g. fielded: 2023-09 or fielded: [2023-09-04, 2023-09-29]"))
+        problems.append(
+            Problem(
+                file,
+                "fielded must be one date or month, or [from, to]",
+                column=where,
+                hint="e.g. fielded: 2023-09 or fielded: [2023-09-04, 2023-09-29]",
+            )
+        )
         return None
     start, stop = _parse_day(ends[0], end=False), _parse_day(ends[1], end=True)
     if start is None or stop is None:
-        problems.append(Problem(file, f"fielded {value!r} is not a date (YYYY-MM-DD) or a month (YYYY-MM)",
-                                column=where, hint="e.g. fielded: 2023-09 or fielded: [2023-09-04, 2023-09-29]"))
+        problems.append(
+            Problem(
+                file,
+                f"fielded {value!r} is not a date (YYYY-MM-DD) or a month (YYYY-MM)",
+                column=where,
+                hint="e.g. fielded: 2023-09 or fielded: [2023-09-04, 2023-09-29]",
+            )
+        )
         return None
     if stop < start:
-        problems.append(Problem(file, f"fielded ends ({stop}) before it starts ({start})", column=where))
+        problems.append(
+            Problem(file, f"fielded ends ({stop}) before it starts ({start})", column=where)
+        )
         return None
     return start, stop
 
 
-def _parse_codes(value: Any, where: str, file: str, problems: list[Problem], what: str) -> tuple[str, ...]:
+def _parse_codes(
+    value: Any, where: str, file: str, problems: list[Problem], what: str
+) -> tuple[str, ...]:
     """A list of ids (or one id) as strings; a number is refused (YAML reads 0604 as 388)."""
     if value is None:
         return ()
@@ -238,15 +265,22 @@ def _parse_codes(value: Any, where: str, file: str, problems: list[Problem], wha
     out = []
     for item in items:
         if isinstance(item, bool) or not isinstance(item, str) or not item.strip():
-            problems.append(Problem(file, f"{what} {item!r} must be written in quotes", column=where,
-                                    hint=f"e.g. {where}: ['0680'] (YAML reads an unquoted 0604 as the number 388)"))
+            problems.append(
+                Problem(
+                    file,
+                    f"{what} {item!r} must be written in quotes",
+                    column=where,
+                    hint=f"e.g. {where}: ['0680'] (YAML reads an unquoted 0604 as the number 388)",
+                )
+            )
             continue
         out.append(item.strip())
     return tuple(out)
 
 
-def _parse_options(raw: Any, where: str, file: str, problems: list[Problem],
-                   waves: bool = False) -> tuple[Option, ...]:
+def _parse_options(
+    raw: Any, where: str, file: str, problems: list[Problem], waves: bool = False
+) -> tuple[Option, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
@@ -258,11 +292,19 @@ def _parse_options(raw: Any, where: str, file: str, problems: list[Problem],
         here = f"{where}[{i}]"
         if not isinstance(item, dict):
             item = {"code": item}
-        keys = {"code", "value", "sv", "en"} | ({"fielded"} if waves else {"dont_know", "exclusive", "column"})
+        keys = {"code", "value", "sv", "en"} | (
+            {"fielded"} if waves else {"dont_know", "exclusive", "column"}
+        )
         unknown = set(item) - keys
         if unknown:
-            problems.append(Problem(file, f"unknown key(s) {', '.join(sorted(map(str, unknown)))}",
-                                    column=here, hint=f"known: {', '.join(sorted(keys))}"))
+            problems.append(
+                Problem(
+                    file,
+                    f"unknown key(s) {', '.join(sorted(map(str, unknown)))}",
+                    column=here,
+                    hint=f"known: {', '.join(sorted(keys))}",
+                )
+            )
         code = _code(item.get("code"), here, problems, file)
         if code is None:
             continue
@@ -271,12 +313,19 @@ def _parse_options(raw: Any, where: str, file: str, problems: list[Problem],
         seen.add(code)
         text = _labels({"sv": item.get("sv"), "en": item.get("en")}, fallback=code)
         value = item.get("value", text["sv"] if item.get("sv") is not None else code)
-        out.append(Option(code=code, value=str(value).strip(), text=text,
-                          dont_know=bool(item.get("dont_know", False)),
-                          exclusive=bool(item.get("exclusive", False)),
-                          column=None if item.get("column") is None else str(item["column"]).strip(),
-                          fielded=_parse_fielded(item.get("fielded"), f"{here}.fielded", file, problems)
-                          if waves else None))
+        out.append(
+            Option(
+                code=code,
+                value=str(value).strip(),
+                text=text,
+                dont_know=bool(item.get("dont_know", False)),
+                exclusive=bool(item.get("exclusive", False)),
+                column=None if item.get("column") is None else str(item["column"]).strip(),
+                fielded=_parse_fielded(item.get("fielded"), f"{here}.fielded", file, problems)
+                if waves
+                else None,
+            )
+        )
     return tuple(out)
 
 
@@ -297,64 +346,132 @@ def _read_codebook(path: Path, file: str) -> tuple[Codebook | None, list[Problem
         return None, [Problem(file, "the codebook is missing", hint="see docs/surveys.md")]
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        return None, [Problem(file, f"not valid YAML: {exc}", row=None if line is None else line + 1)]
+        return None, [
+            Problem(file, f"not valid YAML: {exc}", row=None if line is None else line + 1)
+        ]
     if not isinstance(raw, dict):
         return None, [Problem(file, "the codebook must be a mapping (survey, export, questions)")]
-    known = {"survey", "title", "design", "population", "export", "waves", "subgroups", "questions",
-             "teams", "municipality_code", "fielded"}
+    known = {
+        "survey",
+        "title",
+        "design",
+        "population",
+        "export",
+        "waves",
+        "subgroups",
+        "questions",
+        "teams",
+        "municipality_code",
+        "fielded",
+    }
     for key in sorted(set(map(str, raw)) - known):
         near = difflib.get_close_matches(key, known, n=1)
-        problems.append(Problem(file, f"unknown key {key!r}", column=key,
-                                hint=f"did you mean {near[0]!r}?" if near else f"known: {', '.join(sorted(known))}"))
+        problems.append(
+            Problem(
+                file,
+                f"unknown key {key!r}",
+                column=key,
+                hint=f"did you mean {near[0]!r}?" if near else f"known: {', '.join(sorted(known))}",
+            )
+        )
     survey_id = str(raw.get("survey") or path.parent.name)
     design = str(raw.get("design", "sample"))
     if design not in ("sample", "census"):
-        problems.append(Problem(file, f"design must be 'sample' or 'census', not {design!r}", column="design"))
+        problems.append(
+            Problem(file, f"design must be 'sample' or 'census', not {design!r}", column="design")
+        )
     population = raw.get("population")
     if design == "census" and not isinstance(population, int):
-        problems.append(Problem(file, "a census needs population: the number of units (e.g. 21)",
-                                column="population"))
+        problems.append(
+            Problem(
+                file,
+                "a census needs population: the number of units (e.g. 21)",
+                column="population",
+            )
+        )
     export = raw.get("export") or {}
     if not isinstance(export, dict) or not export.get("file"):
-        problems.append(Problem(file, "export.file is missing (the export's file name)", column="export.file"))
+        problems.append(
+            Problem(file, "export.file is missing (the export's file name)", column="export.file")
+        )
         export = export if isinstance(export, dict) else {}
     if export.get("file") and not _inside(path.parent, str(export["file"])):
-        problems.append(Problem(
-            file, f"export.file {str(export['file'])[:200]!r} is outside the survey's folder",
-            column="export.file",
-            hint=f"put the export in {path.parent.name}/ beside codebook.yml and give its name "
-                 "only, e.g. export.xlsx (only files in the data folder are checked and tracked)"))
+        problems.append(
+            Problem(
+                file,
+                f"export.file {str(export['file'])[:200]!r} is outside the survey's folder",
+                column="export.file",
+                hint=f"put the export in {path.parent.name}/ beside codebook.yml and give its name "
+                "only, e.g. export.xlsx (only files in the data folder are checked and tracked)",
+            )
+        )
     tool = str(export.get("tool", "microsoft_forms"))
     if tool not in TOOLS:
-        problems.append(Problem(file, f"export.tool must be one of {', '.join(TOOLS)}, not {tool!r}",
-                                column="export.tool"))
+        problems.append(
+            Problem(
+                file,
+                f"export.tool must be one of {', '.join(TOOLS)}, not {tool!r}",
+                column="export.tool",
+            )
+        )
         tool = "microsoft_forms"
     waves = _parse_options(raw.get("waves"), "waves", file, problems, waves=True)
     teams = _parse_codes(raw.get("teams"), "teams", file, problems, "team id")
-    municipality_codes = _parse_codes(raw.get("municipality_code"), "municipality_code", file, problems,
-                                      "municipality code")
+    municipality_codes = _parse_codes(
+        raw.get("municipality_code"), "municipality_code", file, problems, "municipality code"
+    )
     fielded = _parse_fielded(raw.get("fielded"), "fielded", file, problems)
     if waves and raw.get("fielded") is not None:
-        problems.append(Problem(file, "a survey with waves gives fielded per wave, not for the survey",
-                                column="fielded", hint="write fielded: 2023-09 under each wave"))
+        problems.append(
+            Problem(
+                file,
+                "a survey with waves gives fielded per wave, not for the survey",
+                column="fielded",
+                hint="write fielded: 2023-09 under each wave",
+            )
+        )
     wave_dates = [w.fielded for w in waves if w.fielded is not None]
     if waves and wave_dates and len(wave_dates) < len(waves):
-        problems.append(Problem(file, "fielded is given for some waves but not all", column="waves",
-                                hint="give every wave its month, e.g. fielded: 2023-09"))
+        problems.append(
+            Problem(
+                file,
+                "fielded is given for some waves but not all",
+                column="waves",
+                hint="give every wave its month, e.g. fielded: 2023-09",
+            )
+        )
     if wave_dates:
         fielded = (min(d[0] for d in wave_dates), max(d[1] for d in wave_dates))
     wave_column = export.get("wave_column")
     if waves and not wave_column:
-        problems.append(Problem(file, "waves are listed but export.wave_column is missing",
-                                column="export.wave_column"))
+        problems.append(
+            Problem(
+                file,
+                "waves are listed but export.wave_column is missing",
+                column="export.wave_column",
+            )
+        )
     questions: list[Question] = []
     raw_questions = raw.get("questions")
     if not isinstance(raw_questions, list) or not raw_questions:
         problems.append(Problem(file, "questions must be a non-empty list", column="questions"))
         raw_questions = []
     ids: set[str] = set()
-    qkeys = {"id", "type", "text", "column", "options", "separator", "top_box", "neutral",
-             "dont_know_in_base", "direction", "show_answers", "ordered", "short"}
+    qkeys = {
+        "id",
+        "type",
+        "text",
+        "column",
+        "options",
+        "separator",
+        "top_box",
+        "neutral",
+        "dont_know_in_base",
+        "direction",
+        "show_answers",
+        "ordered",
+        "short",
+    }
     for i, item in enumerate(raw_questions):
         here = f"questions[{i}]"
         if not isinstance(item, dict) or not item.get("id"):
@@ -364,8 +481,14 @@ def _read_codebook(path: Path, file: str) -> tuple[Codebook | None, list[Problem
         here = f"questions[{i}] ({qid})"
         for key in sorted(set(map(str, item)) - qkeys):
             near = difflib.get_close_matches(key, qkeys, n=1)
-            problems.append(Problem(file, f"unknown key {key!r}", column=here,
-                                    hint=f"did you mean {near[0]!r}?" if near else ""))
+            problems.append(
+                Problem(
+                    file,
+                    f"unknown key {key!r}",
+                    column=here,
+                    hint=f"did you mean {near[0]!r}?" if near else "",
+                )
+            )
         if qid in ids:
             problems.append(Problem(file, f"question id {qid!r} appears twice", column=here))
         ids.add(qid)
@@ -374,14 +497,26 @@ def _read_codebook(path: Path, file: str) -> tuple[Codebook | None, list[Problem
         options = _parse_options(item.get("options"), f"{here}.options", file, problems)
         if qtype not in TYPES:
             near = difflib.get_close_matches(qtype, TYPES, n=1)
-            problems.append(Problem(file, f"type must be one of {', '.join(TYPES)}, not {qtype!r}",
-                                    column=here, hint=f"did you mean {near[0]!r}?" if near else ""))
+            problems.append(
+                Problem(
+                    file,
+                    f"type must be one of {', '.join(TYPES)}, not {qtype!r}",
+                    column=here,
+                    hint=f"did you mean {near[0]!r}?" if near else "",
+                )
+            )
             continue
         if qtype in CHOICE_TYPES and not options:
             problems.append(Problem(file, f"a {qtype} question needs options", column=here))
         if qtype == "multi" and tool == "columns" and any(o.column is None for o in options):
-            problems.append(Problem(file, "with tool 'columns' every option of a multi-select "
-                                    "question needs its 0/1 column", column=here))
+            problems.append(
+                Problem(
+                    file,
+                    "with tool 'columns' every option of a multi-select "
+                    "question needs its 0/1 column",
+                    column=here,
+                )
+            )
         codes = {o.code for o in options}
         top_box = tuple(str(c) for c in (item.get("top_box") or ()))
         for c in top_box:
@@ -400,41 +535,68 @@ def _read_codebook(path: Path, file: str) -> tuple[Codebook | None, list[Problem
         if qtype == "likert" and direction == "down" and item.get("top_box"):
             answer = [o.code for o in options if not o.dont_know]
             if all(c in answer and answer.index(c) < len(answer) / 2 for c in top_box):
-                problems.append(Problem(
-                    file, f"top_box {list(top_box)} is the low end of the scale, but with direction: down "
-                    "top_box names the agreeing (high) end and the positive share is its mirror image",
-                    column=here, hint=f"write top_box: {answer[-len(top_box):]} or leave top_box out"))
-        questions.append(Question(
-            id=qid, type=qtype, text=text,
-            column=str(item.get("column") or text["sv"]).strip(),
-            options=options,
-            separator=item.get("separator", DEFAULT_SEPARATOR[tool] if qtype in ("multi", "ranking") else None),
-            top_box=top_box,
-            neutral=None if neutral is None else str(neutral),
-            dont_know_in_base=bool(item.get("dont_know_in_base", False)),
-            direction=direction,
-            show_answers=bool(item.get("show_answers", False)),
-            ordered=bool(item.get("ordered", qtype == "likert")),
-            short=_labels(item["short"]) if item.get("short") else None,
-        ))
+                problems.append(
+                    Problem(
+                        file,
+                        f"top_box {list(top_box)} is the low end of the scale, but with direction: down "
+                        "top_box names the agreeing (high) end and the positive share is its mirror image",
+                        column=here,
+                        hint=f"write top_box: {answer[-len(top_box) :]} or leave top_box out",
+                    )
+                )
+        questions.append(
+            Question(
+                id=qid,
+                type=qtype,
+                text=text,
+                column=str(item.get("column") or text["sv"]).strip(),
+                options=options,
+                separator=item.get(
+                    "separator", DEFAULT_SEPARATOR[tool] if qtype in ("multi", "ranking") else None
+                ),
+                top_box=top_box,
+                neutral=None if neutral is None else str(neutral),
+                dont_know_in_base=bool(item.get("dont_know_in_base", False)),
+                direction=direction,
+                show_answers=bool(item.get("show_answers", False)),
+                ordered=bool(item.get("ordered", qtype == "likert")),
+                short=_labels(item["short"]) if item.get("short") else None,
+            )
+        )
     subgroups = tuple(str(s) for s in (raw.get("subgroups") or ()))
     by_id = {q.id: q for q in questions}
     for s in subgroups:
         if s not in by_id:
-            problems.append(Problem(file, f"subgroup {s!r} is not a question id", column="subgroups"))
+            problems.append(
+                Problem(file, f"subgroup {s!r} is not a question id", column="subgroups")
+            )
         elif by_id[s].type not in ("single", "likert"):
-            problems.append(Problem(file, f"subgroup {s!r} must be a single-choice question", column="subgroups"))
+            problems.append(
+                Problem(
+                    file, f"subgroup {s!r} must be a single-choice question", column="subgroups"
+                )
+            )
         elif s == "wave":
-            problems.append(Problem(file, "'wave' is reserved for the survey waves", column="subgroups"))
+            problems.append(
+                Problem(file, "'wave' is reserved for the survey waves", column="subgroups")
+            )
     codebook = Codebook(
-        survey_id=survey_id, title=_labels(raw.get("title"), fallback=survey_id), design=design,
+        survey_id=survey_id,
+        title=_labels(raw.get("title"), fallback=survey_id),
+        design=design,
         population=population if isinstance(population, int) else None,
-        file=str(export.get("file", "")), tool=tool,
+        file=str(export.get("file", "")),
+        tool=tool,
         respondent_id=None if export.get("respondent_id") is None else str(export["respondent_id"]),
         drop=tuple(str(c) for c in (export.get("drop") or ())),
         wave_column=None if wave_column is None else str(wave_column),
-        waves=waves, subgroups=subgroups, questions=tuple(questions), path=path,
-        teams=teams, municipality_codes=municipality_codes, fielded=fielded,
+        waves=waves,
+        subgroups=subgroups,
+        questions=tuple(questions),
+        path=path,
+        teams=teams,
+        municipality_codes=municipality_codes,
+        fielded=fielded,
     )
     return codebook, problems
 
@@ -459,5 +621,5 @@ def load_codebook(path: str | Path) -> Codebook:
 def _rel(path: Path) -> str:
     parts = path.parts
     if "surveys" in parts:
-        return "/".join(parts[parts.index("surveys"):])
+        return "/".join(parts[parts.index("surveys") :])
     return path.name

@@ -61,15 +61,31 @@ def _check_by(survey: Survey, by: list[str]) -> None:
     for b in by:
         if b not in allowed:
             if survey.is_census:
-                raise ValueError(f"survey {survey.id!r} is a census of identifiable units and may not be "
-                                 f"broken down by {b!r}" + (f"; allowed: {', '.join(allowed)}" if allowed else ""))
-            raise ValueError(f"{b!r} is not a subgroup of survey {survey.id!r}; allowed: "
-                             f"{', '.join(allowed) or 'none'}")
+                raise ValueError(
+                    f"survey {survey.id!r} is a census of identifiable units and may not be "
+                    f"broken down by {b!r}"
+                    + (f"; allowed: {', '.join(allowed)}" if allowed else "")
+                )
+            raise ValueError(
+                f"{b!r} is not a subgroup of survey {survey.id!r}; allowed: "
+                f"{', '.join(allowed) or 'none'}"
+            )
 
 
-def summarise(survey: Survey, questions: list[str] | None = None, by: list[str] | str | None = None,
-              min_count: int | None = 5, *, level: float = 0.95, dropna: bool = True) -> pd.DataFrame:
+def summarise(
+    survey: Survey,
+    questions: list[str] | None = None,
+    by: list[str] | str | None = None,
+    min_count: int | None = 5,
+    *,
+    level: float = 0.95,
+    dropna: bool = True,
+) -> pd.DataFrame:
     """Summarise choice questions: one row per question x option (x subgroup).
+
+    Vectorised over every question and subgroup at once, in steps: code the answers (question,
+    answer slot, subgroup cell), tally them, keep the cells present, lay out the rows, estimate
+    (Wilson or census bounds), then blank what the publication hides.
 
     Parameters
     ----------
@@ -107,22 +123,83 @@ def summarise(survey: Survey, questions: list[str] | None = None, by: list[str] 
     """
     by = [by] if isinstance(by, str) else list(by or [])
     _check_by(survey, by)
-    cb = survey.codebook
+    qs = _choice_questions(survey.codebook, questions)
+    coded = _code_answers(survey.responses, qs, by)
+    tally = _tally(survey.responses, coded)
+    groups = _groups_present(tally, coded, by, dropna)
+    rows = _option_rows(qs, coded, tally, groups, by)
+    if rows is None:
+        return pd.DataFrame(columns=["question_id", "option", *by, *SUMMARY_COLUMNS])
+    out = _estimates(_frame(rows, survey, coded, by), survey, by, level)
+    if min_count is not None:
+        out = _published(out, survey, by, min_count)
+        # the bounds hold the count and the base (n/N, (n + N - base)/N): hidden with either
+        hidden = out["suppressed"].to_numpy(dtype=bool)
+        out["bound_low"] = out["bound_low"].mask(hidden)
+        out["bound_high"] = out["bound_high"].mask(hidden)
+    return out
+
+
+#: The columns of a summary after ``question_id, option`` and the subgroups.
+SUMMARY_COLUMNS = (
+    "n",
+    "base",
+    "share",
+    "ci_low",
+    "ci_high",
+    "method",
+    "suppressed",
+    "n_dont_know",
+    "n_blank",
+    "mean_rank",
+    "population",
+    "bound_low",
+    "bound_high",
+)
+
+
+def _choice_questions(cb, questions) -> list:
+    """The questions to summarise (default: every choice question), each checked to be one."""
     if questions is None:
-        qs = [q for q in cb.questions if q.type in CHOICE_TYPES]
-    else:
-        qs = [cb.question(q) for q in ([questions] if isinstance(questions, str) else questions)]
-        for q in qs:
-            if q.type not in CHOICE_TYPES:
-                raise ValueError(f"question {q.id!r} is {q.type}; summarise handles "
-                                 f"{', '.join(CHOICE_TYPES)} (numbers: summarise_numbers)")
-    r = survey.responses
+        return [q for q in cb.questions if q.type in CHOICE_TYPES]
+    qs = [cb.question(q) for q in ([questions] if isinstance(questions, str) else questions)]
+    for q in qs:
+        if q.type not in CHOICE_TYPES:
+            raise ValueError(
+                f"question {q.id!r} is {q.type}; summarise handles "
+                f"{', '.join(CHOICE_TYPES)} (numbers: summarise_numbers)"
+            )
+    return qs
+
+
+@dataclass(frozen=True)
+class _Coded:
+    """Every answer row as integer codes: question, answer slot and subgroup cell."""
+
+    questions: list  # the questions summarised
+    qpos: dict  # question id -> question code
+    qcode: np.ndarray  # question code of each row
+    slot: np.ndarray  # 0..K-1 the answer option, K "vet ej", K+1 blank (K: most options)
+    keep: np.ndarray  # the row answers a question summarised
+    group: np.ndarray  # subgroup cell of each row (0 when there are no subgroups)
+    strides: list  # per subgroup column: its stride in the cell number
+    group_cats: list  # per subgroup column: its categories (code 0 of a column is "missing")
+    n_groups: int
+    n_questions: int  # question codes + 1 (the last: unused)
+    n_slots: int
+
+    @property
+    def dk_slot(self) -> int:
+        return self.n_slots - 2
+
+
+def _code_answers(r: pd.DataFrame, qs: list, by: list[str]) -> _Coded:
+    """Step 1: code each answer row by question, answer slot and subgroup cell."""
     qcode, qcats = _codes(r["question_id"])
     ocode, ocats = _codes(r["option"])
     # per question: slot of each global option code (0..K-1 answer options, K = vet ej, K+1 = blank)
     kmax = max((len(q.options) for q in qs), default=0)
     dk_slot, blank_slot = kmax, kmax + 1
-    nslots = kmax + 2
     qpos = {q: i for i, q in enumerate(qcats)}
     lut = np.full((len(qcats) + 1, len(ocats) + 1), -1, dtype=np.int64)  # last column: missing
     opt_index = {c: j for j, c in enumerate(ocats)}
@@ -141,87 +218,139 @@ def summarise(survey: Survey, questions: list[str] | None = None, by: list[str] 
                 lut[i, opt_index[o.code]] = dk_slot
     slot = lut[qcode, ocode]  # ocode -1 -> last column (blank)
     keep = selected[qcode] & (slot >= 0)
-    # group index of every row
-    group_codes, group_cats, strides = [], [], []
+    # the subgroup cell of every row: mixed radix, code 0 of each column = missing
+    group_cats, strides = [], []
     g = np.zeros(len(r), dtype=np.int64)
     size = 1
     for b in reversed(by):
         codes, cats = _codes(r[b])
         g += (codes.astype(np.int64) + 1) * size
-        group_codes.append(codes)
         group_cats.insert(0, cats)
         strides.insert(0, size)
         size *= len(cats) + 1
-    ngroups = size
-    nq = len(qcats) + 1
-    flat = (qcode.astype(np.int64) * ngroups + g) * nslots + slot
-    counts = np.bincount(flat[keep], minlength=nq * ngroups * nslots).reshape(nq, ngroups, nslots)
+    return _Coded(
+        questions=qs,
+        qpos=qpos,
+        qcode=qcode,
+        slot=slot,
+        keep=keep,
+        group=g,
+        strides=strides,
+        group_cats=group_cats,
+        n_groups=size,
+        n_questions=len(qcats) + 1,
+        n_slots=kmax + 2,
+    )
+
+
+@dataclass(frozen=True)
+class _Tally:
+    """Counts per question x subgroup cell x answer slot, and each respondent's status."""
+
+    counts: np.ndarray  # rows per (question, cell, slot)
+    firsts: np.ndarray | None  # ranking: first places per (question, cell, slot)
+    rank_sum: np.ndarray | None  # ranking: sum of the ranks given
+    status: np.ndarray  # respondents per (question, cell, 0 answered | 1 only "vet ej" | 2 blank)
+
+
+def _tally(r: pd.DataFrame, c: _Coded) -> _Tally:
+    """Step 2: count the answers of every question and cell at once (bincount over the codes)."""
+    nq, ngroups, nslots, dk_slot = c.n_questions, c.n_groups, c.n_slots, c.dk_slot
+    shape = (nq, ngroups, nslots)
+    flat = (c.qcode.astype(np.int64) * ngroups + c.group) * nslots + c.slot
+    counts = np.bincount(flat[c.keep], minlength=nq * ngroups * nslots).reshape(shape)
     # ranking: first places and rank sums
-    rank = r["rank"].to_numpy(dtype=float, na_value=np.nan) if "rank" in r.columns else np.full(len(r), np.nan)
+    rank = (
+        r["rank"].to_numpy(dtype=float, na_value=np.nan)
+        if "rank" in r.columns
+        else np.full(len(r), np.nan)
+    )
     is_rank_q = np.zeros(nq, dtype=bool)
     is_multi_q = np.zeros(nq, dtype=bool)
-    for q in qs:
-        if q.id in qpos:
-            is_rank_q[qpos[q.id]] = q.type == "ranking"
-            is_multi_q[qpos[q.id]] = q.type in ("multi", "ranking")
+    for q in c.questions:
+        if q.id in c.qpos:
+            is_rank_q[c.qpos[q.id]] = q.type == "ranking"
+            is_multi_q[c.qpos[q.id]] = q.type in ("multi", "ranking")
     firsts = rank_sum = None
     if is_rank_q.any():
-        rmask = keep & is_rank_q[qcode] & ~np.isnan(rank)
-        firsts = np.bincount(flat[rmask & (rank == 1)], minlength=nq * ngroups * nslots).reshape(nq, ngroups, nslots)
-        rank_sum = np.bincount(flat[rmask], weights=rank[rmask], minlength=nq * ngroups * nslots).reshape(nq, ngroups, nslots)
+        rmask = c.keep & is_rank_q[c.qcode] & ~np.isnan(rank)
+        firsts = np.bincount(flat[rmask & (rank == 1)], minlength=nq * ngroups * nslots).reshape(
+            shape
+        )
+        rank_sum = np.bincount(
+            flat[rmask], weights=rank[rmask], minlength=nq * ngroups * nslots
+        ).reshape(shape)
     # respondent status per question: 0 answered, 1 only "vet ej", 2 blank
     status_counts = np.zeros((nq, ngroups, 3), dtype=np.int64)
-    single = keep & ~is_multi_q[qcode]
+    single = c.keep & ~is_multi_q[c.qcode]
     if single.any():
-        status = np.where(slot < dk_slot, 0, np.where(slot == dk_slot, 1, 2))
-        idx = (qcode[single].astype(np.int64) * ngroups + g[single]) * 3 + status[single]
+        status = np.where(c.slot < dk_slot, 0, np.where(c.slot == dk_slot, 1, 2))
+        idx = (c.qcode[single].astype(np.int64) * ngroups + c.group[single]) * 3 + status[single]
         status_counts += np.bincount(idx, minlength=nq * ngroups * 3).reshape(nq, ngroups, 3)
-    multi = keep & is_multi_q[qcode]
+    multi = c.keep & is_multi_q[c.qcode]
     if multi.any():
+        # several rows per respondent: the respondent counts once, by their best status
         rid = r["respondent_id"]
-        rcode = rid.cat.codes.to_numpy() if isinstance(rid.dtype, pd.CategoricalDtype) else pd.factorize(rid)[0]
+        rcode = (
+            rid.cat.codes.to_numpy()
+            if isinstance(rid.dtype, pd.CategoricalDtype)
+            else pd.factorize(rid)[0]
+        )
         rkey = rcode.astype(np.int64)
         if "wave" in r.columns:
             wcode, wcats = _codes(r["wave"])
             rkey = rkey * (len(wcats) + 1) + (wcode.astype(np.int64) + 1)
         sel = np.flatnonzero(multi)
-        status = np.where(slot[sel] < dk_slot, 0, np.where(slot[sel] == dk_slot, 1, 2))
-        key = qcode[sel].astype(np.int64) * (int(rkey.max()) + 1) + rkey[sel]
+        status = np.where(c.slot[sel] < dk_slot, 0, np.where(c.slot[sel] == dk_slot, 1, 2))
+        key = c.qcode[sel].astype(np.int64) * (int(rkey.max()) + 1) + rkey[sel]
         order = np.lexsort((status, key))
         ks = key[order]
         first = np.ones(len(ks), dtype=bool)
         first[1:] = ks[1:] != ks[:-1]
         pick = sel[order[first]]
         st = status[order[first]]
-        idx = (qcode[pick].astype(np.int64) * ngroups + g[pick]) * 3 + st
+        idx = (c.qcode[pick].astype(np.int64) * ngroups + c.group[pick]) * 3 + st
         status_counts += np.bincount(idx, minlength=nq * ngroups * 3).reshape(nq, ngroups, 3)
-    # assemble: collect arrays, build one frame at the end (one frame per option is slow)
-    present_groups = np.flatnonzero(status_counts.sum(axis=(0, 2)) > 0)
+    return _Tally(counts=counts, firsts=firsts, rank_sum=rank_sum, status=status_counts)
+
+
+def _groups_present(t: _Tally, c: _Coded, by: list[str], dropna: bool) -> np.ndarray:
+    """Step 3: the subgroup cells with any respondent (without a blank subgroup if ``dropna``)."""
+    present = np.flatnonzero(t.status.sum(axis=(0, 2)) > 0)
     if dropna and by:
-        ok = np.ones(len(present_groups), dtype=bool)
-        for stride, cats in zip(strides, group_cats, strict=True):
-            ok &= (present_groups // stride) % (len(cats) + 1) != 0
-        present_groups = present_groups[ok]
-    census = survey.is_census
-    acc: dict[str, list[np.ndarray]] = {k: [] for k in ("q", "option", "g", "n", "base", "dk", "blank", "rank")}
+        ok = np.ones(len(present), dtype=bool)
+        for stride, cats in zip(c.strides, c.group_cats, strict=True):
+            ok &= (present // stride) % (len(cats) + 1) != 0
+        present = present[ok]
+    return present
+
+
+def _option_rows(
+    qs: list, c: _Coded, t: _Tally, present: np.ndarray, by: list[str]
+) -> dict[str, np.ndarray] | None:
+    """Step 4: the rows of the summary as arrays: per question, per cell, per option in codebook
+    order (then "vet ej" when it is in the base, then the top and bottom boxes); None if none."""
+    acc: dict[str, list[np.ndarray]] = {
+        k: [] for k in ("q", "option", "g", "n", "base", "dk", "blank", "rank")
+    }
     for q in qs:
-        if q.id not in qpos:
+        if q.id not in c.qpos:
             continue
-        i = qpos[q.id]
-        gs = present_groups[status_counts[i, present_groups].sum(axis=1) > 0] if by else np.array([0])
-        answered = status_counts[i, gs, 0]
-        n_dk = status_counts[i, gs, 1]
-        n_blank = status_counts[i, gs, 2]
+        i = c.qpos[q.id]
+        gs = present[t.status[i, present].sum(axis=1) > 0] if by else np.array([0])
+        answered = t.status[i, gs, 0]
+        n_dk = t.status[i, gs, 1]
+        n_blank = t.status[i, gs, 2]
         base = answered + (n_dk if q.dont_know_in_base else 0)
         opts = list(q.answer_options)
-        mat = (firsts if q.type == "ranking" else counts)[i][np.ix_(gs, range(len(opts)))]
+        mat = (t.firsts if q.type == "ranking" else t.counts)[i][np.ix_(gs, range(len(opts)))]
         labels = [o.code for o in opts]
         columns = [mat[:, k] for k in range(len(opts))]
         mean_rank = [np.full(len(gs), np.nan) for _ in opts]
         if q.type == "ranking":
-            tot = counts[i][np.ix_(gs, range(len(opts)))]
+            tot = t.counts[i][np.ix_(gs, range(len(opts)))]
             with np.errstate(invalid="ignore", divide="ignore"):
-                mean_rank = [rank_sum[i][gs, k] / tot[:, k] for k in range(len(opts))]
+                mean_rank = [t.rank_sum[i][gs, k] / tot[:, k] for k in range(len(opts))]
         if q.dont_know_in_base:
             for o in q.options:
                 if o.dont_know:
@@ -233,7 +362,9 @@ def summarise(survey: Survey, questions: list[str] | None = None, by: list[str] 
             for box, codes in ((TOP_BOX, q.top_box), (BOTTOM_BOX, q.bottom_box)):
                 pos = [k for k, o in enumerate(opts) if o.code in codes]
                 labels.append(box)
-                columns.append(mat[:, pos].sum(axis=1) if pos else np.zeros(len(gs), dtype=np.int64))
+                columns.append(
+                    mat[:, pos].sum(axis=1) if pos else np.zeros(len(gs), dtype=np.int64)
+                )
                 mean_rank.append(np.full(len(gs), np.nan))
         k = len(labels)
         # rows: group-major within the question, options in codebook order
@@ -245,27 +376,39 @@ def summarise(survey: Survey, questions: list[str] | None = None, by: list[str] 
         acc["dk"].append(np.repeat(n_dk, k))
         acc["blank"].append(np.repeat(n_blank, k))
         acc["rank"].append(np.stack(mean_rank, axis=1).ravel())
-    columns = ["question_id", "option", *by, "n", "base", "share", "ci_low", "ci_high", "method",
-               "suppressed", "n_dont_know", "n_blank", "mean_rank", "population", "bound_low",
-               "bound_high"]
     if not acc["q"]:
-        return pd.DataFrame(columns=columns)
-    cat = {k: np.concatenate(v) for k, v in acc.items()}
-    out = pd.DataFrame({"question_id": cat["q"], "option": cat["option"]})
+        return None
+    return {k: np.concatenate(v) for k, v in acc.items()}
+
+
+def _frame(rows: dict[str, np.ndarray], survey: Survey, c: _Coded, by: list[str]) -> pd.DataFrame:
+    """Step 5: the rows as a frame with the subgroups as categories (as in the responses)."""
+    out = pd.DataFrame({"question_id": rows["q"], "option": rows["option"]})
     out["question_id"] = out["question_id"].astype("str")
     out["option"] = out["option"].astype("str")
-    for b, stride, cats in zip(by, strides, group_cats, strict=True):
-        codes = (cat["g"] // stride) % (len(cats) + 1) - 1
+    for b, stride, cats in zip(by, c.strides, c.group_cats, strict=True):
+        codes = (rows["g"] // stride) % (len(cats) + 1) - 1
         source = survey.responses[b]
-        ordered = bool(source.cat.ordered) if isinstance(source.dtype, pd.CategoricalDtype) else False
+        ordered = (
+            bool(source.cat.ordered) if isinstance(source.dtype, pd.CategoricalDtype) else False
+        )
         out[b] = pd.Categorical.from_codes(codes, categories=cats, ordered=ordered)
-    n = cat["n"].astype(float)
-    base = cat["base"].astype(float)
-    out["n"] = pd.array(cat["n"], dtype="Int64")
-    out["base"] = pd.array(cat["base"], dtype="Int64")
+    out["n"] = pd.array(rows["n"], dtype="Int64")
+    out["base"] = pd.array(rows["base"], dtype="Int64")
+    out["n_dont_know"] = pd.array(rows["dk"], dtype="Int64")
+    out["n_blank"] = pd.array(rows["blank"], dtype="Int64")
+    out["mean_rank"] = rows["rank"].astype(float)
+    return out
+
+
+def _estimates(out: pd.DataFrame, survey: Survey, by: list[str], level: float) -> pd.DataFrame:
+    """Step 6: share with its Wilson interval (a sample), or with the bounds non-response allows
+    (a census); the columns in the order of the summary."""
+    n = out["n"].to_numpy(dtype=float)
+    base = out["base"].to_numpy(dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
         out["share"] = np.where(base > 0, n / base, np.nan)
-    if census:
+    if survey.is_census:
         out["ci_low"] = np.nan
         out["ci_high"] = np.nan
         out["method"] = CENSUS_METHOD
@@ -286,17 +429,7 @@ def summarise(survey: Survey, questions: list[str] | None = None, by: list[str] 
         out["bound_low"] = np.nan
         out["bound_high"] = np.nan
     out["suppressed"] = False
-    out["n_dont_know"] = pd.array(cat["dk"], dtype="Int64")
-    out["n_blank"] = pd.array(cat["blank"], dtype="Int64")
-    out["mean_rank"] = cat["rank"].astype(float)
-    out = out[columns]
-    if min_count is not None:
-        out = _published(out, survey, by, min_count)
-        # the bounds hold the count and the base (n/N, (n + N - base)/N): hidden with either
-        hidden = out["suppressed"].to_numpy(dtype=bool)
-        out["bound_low"] = out["bound_low"].mask(hidden)
-        out["bound_high"] = out["bound_high"].mask(hidden)
-    return out
+    return out[["question_id", "option", *by, *SUMMARY_COLUMNS]]
 
 
 def _published(out: pd.DataFrame, survey: Survey, by: list[str], min_count: int) -> pd.DataFrame:
@@ -309,9 +442,14 @@ def _published(out: pd.DataFrame, survey: Survey, by: list[str], min_count: int)
     pub = protected(survey, min_count)
     sid = survey.id
     n_hidden, base_hidden, dk_hidden, blank_hidden = [], [], [], []
-    for q, option, *groups in out[["question_id", "option", *by]].itertuples(index=False, name=None):
+    for q, option, *groups in out[["question_id", "option", *by]].itertuples(
+        index=False, name=None
+    ):
         values = dict(zip(by, groups, strict=True))
-        if any(v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA for v in values.values()):
+        if any(
+            v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA
+            for v in values.values()
+        ):
             n_hidden.append(True)
             base_hidden.append(True)
             dk_hidden.append(True)
@@ -320,8 +458,10 @@ def _published(out: pd.DataFrame, survey: Survey, by: list[str], min_count: int)
         group = group_of(survey.codebook, values)
         n_hidden.append(pub.is_hidden(CellKey(sid, q, option, group)))
         base_hidden.append(pub.is_hidden(CellKey(sid, q, BASE, group)))
-        dk_hidden.append(pub.is_hidden(CellKey(sid, q, DK, group))
-                         and bool(survey.codebook.question(q).dont_know_codes))
+        dk_hidden.append(
+            pub.is_hidden(CellKey(sid, q, DK, group))
+            and bool(survey.codebook.question(q).dont_know_codes)
+        )
         blank_hidden.append(pub.is_hidden(CellKey(sid, q, BLANK, group)))
     n_hidden = np.asarray(n_hidden, dtype=bool)
     base_hidden = np.asarray(base_hidden, dtype=bool)
@@ -337,8 +477,13 @@ def _published(out: pd.DataFrame, survey: Survey, by: list[str], min_count: int)
     return out
 
 
-def summarise_numbers(survey: Survey, questions: list[str] | None = None, by: list[str] | str | None = None,
-                      min_count: int | None = 5, level: float = 0.95) -> pd.DataFrame:
+def summarise_numbers(
+    survey: Survey,
+    questions: list[str] | None = None,
+    by: list[str] | str | None = None,
+    min_count: int | None = 5,
+    level: float = 0.95,
+) -> pd.DataFrame:
     """Number questions: n, mean (t interval), median and quartiles per question (x subgroup).
 
     Groups with fewer than ``min_count`` answers are suppressed (every statistic blank).
@@ -351,12 +496,30 @@ def summarise_numbers(survey: Survey, questions: list[str] | None = None, by: li
     if questions is not None:
         frame = frame[frame["question_id"].isin(questions)]
     frame = frame.dropna(subset=["value"])
-    cols = ["question_id", *by, "n", "mean", "ci_low", "ci_high", "median", "q1", "q3", "method", "suppressed"]
+    cols = [
+        "question_id",
+        *by,
+        "n",
+        "mean",
+        "ci_low",
+        "ci_high",
+        "median",
+        "q1",
+        "q3",
+        "method",
+        "suppressed",
+    ]
     if frame.empty:
         return pd.DataFrame(columns=cols)
     grouped = frame.groupby(["question_id", *by], observed=True, sort=True)["value"]
-    out = grouped.agg(n="count", mean="mean", sd="std", median="median",
-                      q1=lambda v: v.quantile(0.25), q3=lambda v: v.quantile(0.75)).reset_index()
+    out = grouped.agg(
+        n="count",
+        mean="mean",
+        sd="std",
+        median="median",
+        q1=lambda v: v.quantile(0.25),
+        q3=lambda v: v.quantile(0.75),
+    ).reset_index()
     tq = t_dist.ppf(1 - (1 - level) / 2, np.maximum(out["n"] - 1, 1))
     half = tq * out["sd"] / np.sqrt(out["n"])
     out["ci_low"] = out["mean"] - half
@@ -368,9 +531,20 @@ def summarise_numbers(survey: Survey, questions: list[str] | None = None, by: li
         from .publication import protected
 
         pub = protected(survey, min_count)
-        hide = hide | np.array([pub.is_hidden(CellKey(survey.id, q, ANSWERED, group_of(
-            survey.codebook, dict(zip(by, g, strict=True))))) for q, *g in out[["question_id", *by]].itertuples(
-            index=False, name=None)], dtype=bool)
+        hide = hide | np.array(
+            [
+                pub.is_hidden(
+                    CellKey(
+                        survey.id,
+                        q,
+                        ANSWERED,
+                        group_of(survey.codebook, dict(zip(by, g, strict=True))),
+                    )
+                )
+                for q, *g in out[["question_id", *by]].itertuples(index=False, name=None)
+            ],
+            dtype=bool,
+        )
     for col in ("mean", "ci_low", "ci_high", "median", "q1", "q3"):
         out[col] = out[col].mask(hide)
     out["n"] = out["n"].astype("Int64").mask(hide & (out["n"] > 0).to_numpy())
@@ -378,7 +552,9 @@ def summarise_numbers(survey: Survey, questions: list[str] | None = None, by: li
     return out[cols]
 
 
-def respondents(survey: Survey, by: list[str] | str | None = None, min_count: int | None = 5) -> pd.DataFrame:
+def respondents(
+    survey: Survey, by: list[str] | str | None = None, min_count: int | None = 5
+) -> pd.DataFrame:
     """Number of respondents per subgroup (e.g. per school and wave); small counts suppressed."""
     by = [by] if isinstance(by, str) else list(by or [])
     _check_by(survey, by)
@@ -392,8 +568,10 @@ def respondents(survey: Survey, by: list[str] | str | None = None, min_count: in
         from .publication import protected
 
         pub = protected(survey, min_count)
-        hidden = [pub.is_hidden(respondents_key(survey, values))
-                  for values in (out[by].to_dict("records") if by else [{}])]
+        hidden = [
+            pub.is_hidden(respondents_key(survey, values))
+            for values in (out[by].to_dict("records") if by else [{}])
+        ]
         out["n"] = out["n"].mask(np.asarray(hidden, dtype=bool))
         out["suppressed"] = np.asarray(hidden, dtype=bool)
     return out
@@ -423,7 +601,9 @@ def share_of(survey: Survey, question_id: str, option: str) -> tuple[int, int]:
         raise ValueError(f"question {question_id!r} is {q.type}, not a choice question")
     if option in (ANY, ALL):
         if q.type != "multi":
-            raise ValueError(f"'{option}' works for multi-select questions; {question_id!r} is {q.type}")
+            raise ValueError(
+                f"'{option}' works for multi-select questions; {question_id!r} is {q.type}"
+            )
         r = survey.responses
         r = r[r["question_id"] == question_id]
         keys = ["respondent_id", *(["wave"] if "wave" in r.columns else [])]
@@ -447,8 +627,13 @@ def share_of(survey: Survey, question_id: str, option: str) -> tuple[int, int]:
     return int(row["n"].iloc[0]), int(row["base"].iloc[0])
 
 
-def resolve_source(source: str, data_dir: str | Path, level: float = 0.95, *,
-                   load: Callable[[str], Survey] | None = None) -> dict[str, Any]:
+def resolve_source(
+    source: str,
+    data_dir: str | Path,
+    level: float = 0.95,
+    *,
+    load: Callable[[str], Survey] | None = None,
+) -> dict[str, Any]:
     """Resolve a goal source ``survey:<survey_id>:<question_id>:<option>`` in ``data_dir``.
 
     Returns ``{"x", "n", "share", "ci_low", "ci_high", "method", "population", "bound_low",
@@ -462,12 +647,16 @@ def resolve_source(source: str, data_dir: str | Path, level: float = 0.95, *,
 
     parts = source.split(":")
     if len(parts) != 4 or parts[0] != "survey":
-        raise ValueError(f"survey source must be 'survey:<survey_id>:<question_id>:<option>', not {source!r}")
+        raise ValueError(
+            f"survey source must be 'survey:<survey_id>:<question_id>:<option>', not {source!r}"
+        )
     _, survey_id, question_id, option = parts
     folder = Path(data_dir) / "surveys" / survey_id
     if not (folder / CODEBOOK).is_file():
-        raise ValueError(f"source {source!r}: no survey {survey_id!r} in {Path(data_dir) / 'surveys'} "
-                         f"(surveys: {', '.join(find_surveys(data_dir)) or 'none'})")
+        raise ValueError(
+            f"source {source!r}: no survey {survey_id!r} in {Path(data_dir) / 'surveys'} "
+            f"(surveys: {', '.join(find_surveys(data_dir)) or 'none'})"
+        )
     survey = load(survey_id) if load is not None else load_survey(folder)
     baseline = {"baseline_x": pd.NA, "baseline_n": pd.NA, "baseline_wave": pd.NA, "wave": pd.NA}
     if survey.has_waves and len(survey.codebook.waves) > 1:
@@ -493,10 +682,19 @@ def resolve_source(source: str, data_dir: str | Path, level: float = 0.95, *,
         lo, hi = wilson(x, n, level)
         low, high, method = float(lo), float(hi), WILSON_METHOD
         bound_low = bound_high = float("nan")
-    return {"x": x, "n": n, "share": share, "ci_low": low, "ci_high": high, "method": method,
-            "population": population if population else pd.NA, "bound_low": bound_low,
-            "bound_high": bound_high, "direction": source_direction(survey.codebook.question(question_id), option),
-            **baseline}
+    return {
+        "x": x,
+        "n": n,
+        "share": share,
+        "ci_low": low,
+        "ci_high": high,
+        "method": method,
+        "population": population if population else pd.NA,
+        "bound_low": bound_low,
+        "bound_high": bound_high,
+        "direction": source_direction(survey.codebook.question(question_id), option),
+        **baseline,
+    }
 
 
 def source_direction(question, option: str):
@@ -509,7 +707,9 @@ def source_direction(question, option: str):
         return "up"
     flip = {"up": "down", "down": "up"}
     codes = [o.code for o in question.answer_options]
-    low_end = option == BOTTOM_BOX or (option in codes and codes.index(option) < (len(codes) - 1) / 2)
+    low_end = option == BOTTOM_BOX or (
+        option in codes and codes.index(option) < (len(codes) - 1) / 2
+    )
     middle = option in codes and codes.index(option) == (len(codes) - 1) / 2
     if middle:
         return pd.NA
@@ -533,6 +733,10 @@ def free_text(survey: Survey, question_id: str, show_free_text: bool = False) ->
     if q.type != "text":
         raise ValueError(f"question {question_id!r} is {q.type}, not free text")
     frame = survey.free_text
-    answers = frame.loc[frame["question_id"] == question_id, "answer"].astype(str).tolist() if len(frame) else []
+    answers = (
+        frame.loc[frame["question_id"] == question_id, "answer"].astype(str).tolist()
+        if len(frame)
+        else []
+    )
     shown = bool(show_free_text) and q.show_answers
     return FreeText(question_id, len(answers), tuple(answers) if shown else None)

@@ -22,16 +22,30 @@ from .codebook import Codebook
 
 __all__ = ["TIE_COLUMNS", "team_period", "team_surveys"]
 
-TIE_COLUMNS = ["survey_id", "tie", "fielded_from", "fielded_to", "period_from", "period_to", "status", "shown"]
+TIE_COLUMNS = [
+    "survey_id",
+    "tie",
+    "fielded_from",
+    "fielded_to",
+    "period_from",
+    "period_to",
+    "status",
+    "shown",
+]
 
 
 def team_period(team) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
     """The first and last day of a team's period (a ``Dataset.team``): from the earliest of its
     start date, first observation and first change, to its last observation or change (None:
     open, no data yet)."""
-    dates = [pd.Timestamp(d) for d in (*team.observations.get("period", pd.Series(dtype="datetime64[ns]")),
-                                        *team.changes.get("date", pd.Series(dtype="datetime64[ns]")))
-             if pd.notna(d)]
+    dates = [
+        pd.Timestamp(d)
+        for d in (
+            *team.observations.get("period", pd.Series(dtype="datetime64[ns]")),
+            *team.changes.get("date", pd.Series(dtype="datetime64[ns]")),
+        )
+        if pd.notna(d)
+    ]
     starts = dates + ([team.start_date] if team.start_date is not None else [])
     return (min(starts) if starts else None), (max(dates) if dates else None)
 
@@ -51,7 +65,11 @@ def team_surveys(team, codebooks: Mapping[str, Codebook]) -> pd.DataFrame:
         else:
             continue
         fielded = codebook.fielded
-        first, last = (None, None) if fielded is None else (pd.Timestamp(fielded[0]), pd.Timestamp(fielded[1]))
+        first, last = (
+            (None, None)
+            if fielded is None
+            else (pd.Timestamp(fielded[0]), pd.Timestamp(fielded[1]))
+        )
         if fielded is None:
             status = "undated"
         elif start is not None and last < start:
@@ -60,7 +78,16 @@ def team_surveys(team, codebooks: Mapping[str, Codebook]) -> pd.DataFrame:
             status = "after"
         else:
             status = "in_period"
-        rows.append({"survey_id": survey_id, "tie": tie, "fielded_from": first, "fielded_to": last,
-                     "period_from": start, "period_to": end, "status": status,
-                     "shown": status in ("in_period", "undated")})
+        rows.append(
+            {
+                "survey_id": survey_id,
+                "tie": tie,
+                "fielded_from": first,
+                "fielded_to": last,
+                "period_from": start,
+                "period_to": end,
+                "status": status,
+                "shown": status in ("in_period", "undated"),
+            }
+        )
     return pd.DataFrame(rows, columns=TIE_COLUMNS)

@@ -43,7 +43,10 @@ LABELS = {
     "do": {"sv": "göra", "en": "do"},
     "study": {"sv": "studera", "en": "study"},
     "act": {"sv": "agera", "en": "act"},
-    "no_changes": {"sv": "Inga förändringar är testade ännu.", "en": "No changes have been tested yet."},
+    "no_changes": {
+        "sv": "Inga förändringar är testade ännu.",
+        "en": "No changes have been tested yet.",
+    },
     "suppressed_note": {
         "sv": "'..' betyder att värdet döljs eftersom underlaget är mindre än {n} personer.",
         "en": "'..' means the value is hidden because it rests on fewer than {n} people.",

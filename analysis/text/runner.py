@@ -14,14 +14,23 @@ LABELS = {
     "index_kind_team_effects": {"sv": "Effekter", "en": "Effects"},
     "index_kind_survey": {"sv": "Enkät", "en": "Survey"},
     "index_kind_gap_analysis": {"sv": "Målanalys", "en": "Goal analysis"},
-    "index_title_county": {"sv": "Nuläge i länet: alla team och indikatorer",
-                           "en": "Baseline of the county: every team and indicator"},
-    "index_title_team_baseline": {"sv": "Var teamet står i dag", "en": "Where the team stands today"},
-    "index_title_team_effects": {"sv": "Har förändringarna gett effekt?",
-                                 "en": "Have the changes made a difference?"},
+    "index_title_county": {
+        "sv": "Nuläge i länet: alla team och indikatorer",
+        "en": "Baseline of the county: every team and indicator",
+    },
+    "index_title_team_baseline": {
+        "sv": "Var teamet står i dag",
+        "en": "Where the team stands today",
+    },
+    "index_title_team_effects": {
+        "sv": "Har förändringarna gett effekt?",
+        "en": "Have the changes made a difference?",
+    },
     "index_title_survey": {"sv": "Enkät", "en": "Survey"},
-    "index_title_gap_analysis": {"sv": "Målen för länet: var vi står och vad som återstår",
-                                 "en": "The county's goals: where we stand and what remains"},
+    "index_title_gap_analysis": {
+        "sv": "Målen för länet: var vi står och vad som återstår",
+        "en": "The county's goals: where we stand and what remains",
+    },
     "index_param_year": {"sv": "år {year}", "en": "year {year}"},
     "index_cohort": {"sv": "kohort {cohort}", "en": "cohort {cohort}"},
     "index_region": {"sv": "Region Jönköpings län", "en": "Region Jönköping County"},
@@ -37,8 +46,10 @@ LABELS = {
         "en": "1 report could not be built in the last run; see Run details at the bottom.",
     },
     "runner_details": {"sv": "Körningsdetaljer", "en": "Run details"},
-    "runner_details_caption": {"sv": "Varje rapport i senaste körningen",
-                               "en": "Every report in the last run"},
+    "runner_details_caption": {
+        "sv": "Varje rapport i senaste körningen",
+        "en": "Every report in the last run",
+    },
     "runner_report": {"sv": "Rapport", "en": "Report"},
     "runner_language": {"sv": "Språk", "en": "Language"},
     "runner_summary": {
@@ -48,15 +59,15 @@ LABELS = {
     "runner_summary_pending": {"sv": "{pending} ej körda.", "en": "{pending} not run."},
     "runner_interrupted": {
         "sv": "Körningen stoppades {time} innan alla rapporter var byggda. De som inte hann byggas "
-              "visar sin senaste lyckade version, markerad som inaktuell, eller saknas.",
+        "visar sin senaste lyckade version, markerad som inaktuell, eller saknas.",
         "en": "The run was stopped at {time} before every report was built. Those not built show "
-              "their last good version, marked out of date, or are missing.",
+        "their last good version, marked out of date, or are missing.",
     },
     "runner_unfinished": {
         "sv": "Körningen som startade {time} har inte avslutats: den pågår eller avbröts. Rapporter "
-              "markerade ”ej körd” är inte byggda från aktuella data.",
+        "markerade ”ej körd” är inte byggda från aktuella data.",
         "en": "The run that started at {time} has not finished: it is still going or was killed. "
-              "Reports marked “not run” are not built from the current data.",
+        "Reports marked “not run” are not built from the current data.",
     },
     "runner_status": {"sv": "Status", "en": "Status"},
     "runner_status_ok": {"sv": "klar", "en": "built"},
@@ -68,7 +79,10 @@ LABELS = {
         "sv": "Visar senaste lyckade version från {time}.",
         "en": "Showing the last good version from {time}.",
     },
-    "runner_no_report": {"sv": "Ingen lyckad version finns ännu.", "en": "No good version exists yet."},
+    "runner_no_report": {
+        "sv": "Ingen lyckad version finns ännu.",
+        "en": "No good version exists yet.",
+    },
     "runner_last_success": {"sv": "Senast lyckad", "en": "Last success"},
     "runner_last_run": {"sv": "Senast körd", "en": "Last run"},
     "runner_duration": {"sv": "Körtid", "en": "Duration"},
@@ -80,7 +94,10 @@ LABELS = {
     "runner_source_raw": {"sv": "verkliga data", "en": "real data"},
     "runner_size": {"sv": "Storlek", "en": "Size"},
     "runner_error": {"sv": "Fel", "en": "Error"},
-    "runner_executed": {"sv": "Körd notebook (med felspårning)", "en": "Executed notebook (with traceback)"},
+    "runner_executed": {
+        "sv": "Körd notebook (med felspårning)",
+        "en": "Executed notebook (with traceback)",
+    },
     "runner_open": {"sv": "Öppna rapporten", "en": "Open the report"},
     "runner_none": {"sv": "inga", "en": "none"},
     "runner_sample_banner": {

@@ -28,7 +28,17 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["Block", "Bullets", "Figure", "Glossary", "Note", "Page", "Paragraph", "Section", "Table"]
+__all__ = [
+    "Block",
+    "Bullets",
+    "Figure",
+    "Glossary",
+    "Note",
+    "Page",
+    "Paragraph",
+    "Section",
+    "Table",
+]
 
 
 @dataclass(frozen=True)
