@@ -180,3 +180,19 @@ def test_a_run_with_a_changed_jupyter_client_uses_plain_kernels_and_says_so(tmp_
     )
     assert "Fast kernels off: the installed jupyter_client " in log
     assert "_async_launch_kernel is gone" in log
+
+
+def test_a_stopped_run_removes_its_own_ipc_files_and_no_one_elses(tmp_path, monkeypatch):
+    import os
+
+    from analysis.runner import kernels
+
+    monkeypatch.setattr(kernels, "ipc_dir", lambda: str(tmp_path))
+    pid = os.getpid()
+    own = [tmp_path / f"k-{pid}-abc-shell", tmp_path / f"kernel-{pid}-abc.log"]
+    other = [tmp_path / f"k-{pid + 1}-abc-shell", tmp_path / f"kernel-{pid + 1}-abc.log"]
+    for path in own + other:
+        path.write_text("x")
+    removed = kernels.remove_own_ipc_files()
+    assert sorted(removed) == sorted(own)
+    assert [p for p in own + other if p.exists()] == other

@@ -438,6 +438,8 @@ def _local_results(
             kernels.kill_kernels()
             kernels.shutdown_zygote()
         pool.shutdown(wait=not abandon, cancel_futures=True)
+        if abandon:
+            kernels.remove_own_ipc_files()
 
 
 def _dask_results(

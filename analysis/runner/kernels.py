@@ -177,6 +177,25 @@ def remove_leftovers() -> list[Path]:
     return removed
 
 
+def remove_own_ipc_files() -> list[Path]:
+    """A stopped run's last step: remove the sockets, connection files and kernel logs of this
+    process's kernels (``k-<pid>-*``, ``kernel-<pid>-*``), which are all dead by then. Their
+    managers would remove them on shutdown, but a stopped run does not wait for its report
+    threads, so without this a log could outlive the run until the next run's
+    :func:`remove_leftovers`."""
+    removed = []
+    pid = os.getpid()
+    for pattern in (f"k-{pid}-*", f"kernel-{pid}-*"):
+        for path in Path(ipc_dir()).glob(pattern):
+            with contextlib.suppress(OSError):
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
+                removed.append(path)
+    return removed
+
+
 class Zygote:
     """A warm process that forks kernels on request (see ``analysis.runner.zygote``)."""
 
@@ -411,7 +430,12 @@ class ForkKernelManager(IPCKernelManager):
         provisioner.pid = process.pid
         provisioner.pgid = process.pid  # the child calls setsid()
         self._registered_pid = process.pid
-        register_kernel(process.pid, process.pid)
+        try:
+            register_kernel(process.pid, process.pid)
+        except RunStopping:  # the run began to stop while this kernel was being forked
+            with contextlib.suppress(OSError):
+                os.unlink(log)
+            raise
         self._reconcile_connection_info(provisioner.connection_info)
 
     _launch_kernel = _async_launch_kernel
