@@ -14,11 +14,13 @@ help: ## Show this list of commands
 
 # The installer of the lock: uv (from the package registry, pinned here, installed into .venv by
 # pip) when it installs, pip otherwise. `make venv INSTALLER=pip` uses pip only. Both read the
-# same requirements.lock and install the same versions.
+# same requirements.lock and install the same versions. uv compiles the bytecode at install, as
+# pip does (without it every process compiles the modules it imports when PYTHONDONTWRITEBYTECODE
+# is set: 8-11 s instead of 4 s to import what a report kernel needs).
 UV_VERSION := 0.13.9
 INSTALLER ?= auto
 PIP := $(BIN)/python -m pip --disable-pip-version-check
-UV := $(BIN)/uv pip install --quiet --python $(BIN)/python
+UV := $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python
 
 # The environment is (re)built from the lock file whenever the lock or pyproject.toml is newer.
 $(STAMP): requirements.lock pyproject.toml

@@ -16,6 +16,9 @@ import yaml
 
 CONFIG_FILE = "workbook.yml"
 ENV_ROOT = "WORKBOOK_ROOT"
+# The data folder of this run, over workbook.yml's `data:` (set by `workbook run --data DIR`; the
+# runner's kernels inherit it).
+ENV_DATA = "WORKBOOK_DATA"
 LANGUAGES = ("sv", "en")
 DATA_MARKERS = ("teams.csv", "teams.xlsx")
 # a report's name and notebook become file names (outputs/<name>.html, notebooks/<notebook>.ipynb)
@@ -104,7 +107,8 @@ class Config:
         return self.root / "notebooks"
 
     def data_dir(self) -> Path:
-        """The data folder reports use: data/raw when it holds data, else data/sample."""
+        """The data folder reports use: ``$WORKBOOK_DATA`` or ``data:`` of workbook.yml when it
+        names a folder, else data/raw when it holds data, else data/sample."""
         if self.data not in ("auto", "raw", "sample"):
             return (self.root / self.data).resolve()
         if self.data == "sample":
@@ -160,7 +164,7 @@ def load_config(root: Path | None = None) -> Config:
                                   f"plain name of letters, digits, '_' and '-' (it becomes {becomes})")
     return Config(
         root=root,
-        data=str(raw.get("data", "auto")),
+        data=str(os.environ.get(ENV_DATA) or raw.get("data", "auto")),
         raw_dir=(root / raw.get("raw_dir", "data/raw")).resolve(),
         sample_dir=(root / raw.get("sample_dir", "data/sample")).resolve(),
         processed_dir=(root / raw.get("processed_dir", "data/processed")).resolve(),

@@ -117,6 +117,7 @@ class _Inputs:
     surveys: tuple[str, ...]
     drivers: tuple[str, ...]
     problems: list[Problem]
+    templates: tuple[Path, ...] = ()  # teams/*.xlsx: the teams' filled data-entry templates
 
 
 def _label(path: Path, folder: Path) -> str:
@@ -181,8 +182,41 @@ def _find_inputs(folder: Path, config) -> _Inputs:
             if path.is_file() and _visible(path) and path.suffix.lower() in (".yml", ".yaml"):
                 drivers.append(path.stem)
                 files[_label(path, folder)] = path
+    templates = _find_templates(folder, files, problems)
     return _Inputs(folder, tables, labels, dict(sorted(files.items())), tuple(surveys),
-                   tuple(drivers), problems)
+                   tuple(drivers), problems, templates)
+
+
+def _find_templates(folder: Path, files: dict[str, Path], problems: list[Problem]) -> tuple[Path, ...]:
+    """The filled data-entry templates in ``teams/`` (``analysis.templates``); adds them to
+    ``files`` (so that they are hashed like every input) and a problem for any other file."""
+    root = folder / "teams"
+    if not root.is_dir():
+        return ()
+    found = []
+    for path in sorted(root.rglob("*")):
+        if not path.is_file() or not _visible(path):
+            continue
+        label = _label(path, folder)
+        if path.suffix.lower() == ".xlsx":
+            found.append(path)
+            files[label] = path
+        else:
+            problems.append(Problem(label, "only data-entry templates (.xlsx) are read from teams/",
+                                    hint="save it as an Excel workbook (.xlsx), or move it out "
+                                         "of teams/"))
+    return tuple(found)
+
+
+def _with_templates(typed: dict[str, pd.DataFrame], inputs: _Inputs, warnings: bool = False
+                    ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """The main tables with the teams' templates merged in (one separate step, see
+    :func:`analysis.templates.merge_team_templates`)."""
+    if not inputs.templates:
+        return typed, []
+    from ..templates import merge_team_templates
+
+    return merge_team_templates(typed, inputs.templates, inputs.folder, inputs.labels, warnings)
 
 
 # --------------------------------------------------------------------------- reading and checks
@@ -247,6 +281,8 @@ def check_folder(folder: str | Path) -> list:
     inputs = _find_inputs(folder, _config())
     tables, problems = _read(inputs)
     problems += plausibility(tables, inputs.labels)  # warnings: implausible, not invalid
+    tables, found = _with_templates(tables, inputs, warnings=True)
+    problems += found
     problems += _survey_problems(folder, inputs.surveys)
     problems += _driver_problems(folder, inputs.drivers, tables)
     return sort_problems(problems)
@@ -318,7 +354,8 @@ def _code_hash() -> str:
     if not _CODE_HASH:
         package = Path(__file__).resolve().parent.parent
         digest = hashlib.sha256()
-        for name in ("io.py", "schemas.py", "dataset/__init__.py", "dataset/checks.py"):
+        for name in ("io.py", "schemas.py", "dataset/__init__.py", "dataset/checks.py",
+                     "templates/layout.py", "templates/read.py"):
             digest.update((package / name).read_bytes())
         _CODE_HASH.append(digest.hexdigest())
     return _CODE_HASH[0]
@@ -410,6 +447,8 @@ def load_dataset(folder: str | Path | None = None) -> Dataset:
         tables = _read_processed(target, manifest)
     if tables is None:
         typed, problems = _read(inputs)
+        typed, found = _with_templates(typed, inputs)
+        problems += found
         if problems:
             raise DataError(sort_problems(problems))
         tables = {name: _finish(name, typed[name]) if name in typed
