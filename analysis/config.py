@@ -21,6 +21,9 @@ ENV_ROOT = "WORKBOOK_ROOT"
 ENV_DATA = "WORKBOOK_DATA"
 LANGUAGES = ("sv", "en")
 DATA_MARKERS = ("teams.csv", "teams.xlsx")
+# A generated synthetic data folder other than sample_dir (`workbook sample --teams N`) holds this
+# file, so that its reports carry the SAMPLE DATA banner too.
+SAMPLE_MARKER = ".workbook-sample"
 # a report's name and notebook become file names (outputs/<name>.html, notebooks/<notebook>.ipynb)
 PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
@@ -118,7 +121,9 @@ class Config:
         return self.sample_dir
 
     def is_sample(self, folder: Path) -> bool:
-        return Path(folder).resolve() == self.sample_dir.resolve()
+        """True for the sample folder and for any generated synthetic folder (``SAMPLE_MARKER``)."""
+        folder = Path(folder)
+        return folder.resolve() == self.sample_dir.resolve() or (folder / SAMPLE_MARKER).is_file()
 
 
 def has_data(folder: Path) -> bool:

@@ -334,15 +334,17 @@ def _processed_dir(folder: Path, config, is_sample: bool) -> Path | None:
     """Where the typed parquet of ``folder`` goes: processed/sample or processed/raw.
 
     Only the configured sample and raw (or data) folders are written, so that loading a test
-    or scratch folder never replaces the processed tables of the real data.
+    or scratch folder never replaces the processed tables of the real data. A generated
+    synthetic folder used as the data folder (``--data``, ``workbook sample --teams N``) has its
+    own, ``processed/sample-<folder name>``.
     """
     if config is None:
         return None
     resolved = folder.resolve()
-    if is_sample:
+    if resolved == Path(config.sample_dir).resolve():
         return Path(config.processed_dir) / "sample"
     if resolved in (Path(config.raw_dir).resolve(), Path(config.data_dir()).resolve()):
-        return Path(config.processed_dir) / "raw"
+        return Path(config.processed_dir) / (f"sample-{resolved.name}" if is_sample else "raw")
     return None
 
 

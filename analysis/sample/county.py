@@ -13,8 +13,11 @@ What it holds (all invented, shaped like a network that has spread to the whole 
 * a PDSA log of 2-4 changes per team, some with a true level step (:func:`county_true_effects`),
   and a driver diagram for three teams in four;
 * the county indicators and goals of the small sample (the same generator), the parent survey
-  ten times larger (2,050 parents), the census of the 21 family centres, and the county's pupil
-  survey with ``respondents`` answers (100,000 by default: 52 % in September, 48 % in December).
+  ten times larger (2,050 parents), the census of the 21 family centres, the network schools'
+  two-wave pupil survey of the sample (read by the school teams' reports), and the county-wide
+  pupil survey ``pupils_county`` with ``respondents`` answers (100,000 by default: 52 % in
+  September, 48 % in December; 13 municipalities, preschool class to upper secondary), a county
+  survey that only its own report reads.
 
 Deterministic: team ``k`` is drawn from its own seeded generator, so team 7 of a 100-team county
 is team 7 of a 5-team county; the same arguments always give the same bytes.
@@ -276,7 +279,7 @@ def county_true_effects(n_teams: int = 100) -> dict[tuple[str, str], dict]:
     return true_effects(county_programme(n_teams).series)
 
 
-def _readme(n_teams: int) -> str:
+def _readme(n_teams: int, respondents: int = 100_000) -> str:
     return f"""\
 # A county-scale SYNTHETIC sample (påhittade data): {n_teams} teams
 
@@ -293,12 +296,16 @@ Alla filer i den här mappen är påhittade exempeldata i samma format som de ri
 * 2-4 PDSA changes per team, some with a true level step (`analysis.sample.county.county_true_effects`);
   a driver diagram for three teams in four;
 * the county indicators and goals of `data/sample`, the parent survey (2,050 parents), the census
-  of the 21 family centres and the county's pupil survey (two waves).
+  of the 21 family centres, the network schools' pupil survey of `data/sample` and the
+  county-wide pupil survey `pupils_county` ({respondents:,} answers in two waves).
 """
 
 
 # ----------------------------------------------------------------------------- surveys
 
+# The county-wide pupil survey: a county's survey, so no team's report reads it (the words that
+# link a survey to teams, analysis.goals.SURVEY_KEYWORDS, know only the network's surveys).
+COUNTY_SURVEY = "pupils_county"
 GRADES = ("F", "1", "2", "3", "4", "5", "6", "7", "8", "9", "G1", "G2", "G3")
 PUPILS_HEADER = """
 # Codebook of the county's pupil survey (Google Forms, "Ladda ned svar (.csv)"), both waves in one
@@ -329,6 +336,7 @@ def _county_pupils_codebook() -> dict:
         "grade", "single", "Vilken årskurs går du i?", "Which grade are you in?",
         [{"code": g, "value": g, "sv": _grade_label(g, "sv"), "en": _grade_label(g, "en")}
          for g in GRADES], column="Årskurs", short={"sv": "Årskurs", "en": "Grade"})
+    codebook["survey"] = COUNTY_SURVEY
     codebook["title"] = {"sv": "Elevenkät om hälsa och välmående, hela länet",
                          "en": "Pupil survey on health and well-being, the whole county"}
     codebook["subgroups"] = ["municipality", "grade", "gender"]
@@ -409,10 +417,15 @@ def _survey_files(respondents: int) -> dict[str, bytes]:
     header, rows = sample_surveys._coordinators(np.random.default_rng(20220915))
     files[f"surveys/coordinators/{coordinators['export']['file']}"] = \
         sample_surveys.export_csv_bytes(header, rows, ";", bom=True)
-    pupils = _county_pupils_codebook()
-    files["surveys/pupils/codebook.yml"] = dump(PUPILS_HEADER, pupils).encode()
-    header, rows = _county_pupils(np.random.default_rng(20230911), respondents)
+    pupils = sample_surveys._pupils_codebook()
+    files["surveys/pupils/codebook.yml"] = dump(sample_surveys.PUPILS_HEADER, pupils).encode()
+    header, rows = sample_surveys._pupils(np.random.default_rng(20230911))
     files[f"surveys/pupils/{pupils['export']['file']}"] = \
+        sample_surveys.export_csv_bytes(header, rows, ",", bom=False)
+    county = _county_pupils_codebook()
+    files[f"surveys/{COUNTY_SURVEY}/codebook.yml"] = dump(PUPILS_HEADER, county).encode()
+    header, rows = _county_pupils(np.random.default_rng(20230912), respondents)
+    files[f"surveys/{COUNTY_SURVEY}/{county['export']['file']}"] = \
         sample_surveys.export_csv_bytes(header, rows, ",", bom=False)
     return files
 
@@ -421,8 +434,13 @@ def county_files(n_teams: int = 100, respondents: int = 100_000) -> dict[str, by
     """Every file of a county-scale data folder as ``{relative path: bytes}``."""
     if respondents < 2:
         raise ValueError(f"the pupil survey needs at least 2 respondents, not {respondents}")
+    from ..config import SAMPLE_MARKER
+
     files = programme_files(county_programme(n_teams))
     files.update(_survey_files(respondents))
+    files["README.md"] = _readme(n_teams, respondents).encode("utf-8")
+    # the reports of this folder carry the SAMPLE DATA banner (Config.is_sample)
+    files[SAMPLE_MARKER] = b"synthetic: workbook sample --teams %d\n" % n_teams
     return files
 
 
