@@ -75,6 +75,8 @@ bench: $(STAMP) ## Run the benchmarks (prints times and ratios)
 	$(BIN)/python benchmarks/reports.py
 	$(BIN)/python benchmarks/baseline_scale.py
 	$(BIN)/python benchmarks/explore_headless.py
+	$(BIN)/python benchmarks/county_sample.py
+	bash benchmarks/setup.sh
 
 lock: ## Regenerate requirements.lock from pyproject.toml in a clean environment
 	rm -rf .lockenv && $(PYTHON) -m venv .lockenv

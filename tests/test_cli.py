@@ -119,7 +119,8 @@ def test_kolada_and_sample_delegate(project, monkeypatch, capsys):
     fake_sample = types.ModuleType("analysis.sample")
     fake_sample.write_sample = lambda folder=None: calls.append(("sample", folder)) or ["a", "b"]
     monkeypatch.setitem(sys.modules, "analysis.sample", fake_sample)
-    assert cli.main(["sample"]) == 0 and calls[-1] == ("sample", None)
+    assert cli.main(["sample"]) == 0  # the built-in sample goes to sample_dir of workbook.yml
+    assert calls[-1] == ("sample", (project / "data" / "sample").resolve())
     assert "wrote 2 file(s)" in capsys.readouterr().out
 
 

@@ -3,7 +3,7 @@
 A template is an ``.xlsx`` with these sheets (names in the template's language):
 
 * ``Instruktioner``: what to do, in Swedish (English with ``lang="en"``);
-* ``Team``: the team's row of teams.csv, one field per row (label in A, value in B, help in C);
+* ``Team``: the team's row of teams.csv, one field per row (label in A, value in B, help in E);
 * one sheet per measure: its row of measures.csv at the top (rows 3-10, as on Team), then the
   observations: a header on row 13 (Period, Värde, Täljare, Nämnare) and one row per period;
 * ``PDSA-logg``: the changes, a header on row 3 and one change per row;
@@ -26,7 +26,7 @@ TEAM_FIELDS = ("team_id", "team_name", "municipality_code", "focus_area", "cohor
 MEASURE_FIELDS = ("measure_id", "measure_name", "measure_type", "chart", "unit", "frequency",
                   "direction", "target")
 FIRST_FIELD_ROW = 3  # the first field of the Team sheet and of a measure sheet
-LABEL_COL, VALUE_COL, HELP_COL = 1, 2, 3
+LABEL_COL, VALUE_COL, HELP_COL = 1, 2, 5  # help in E: C and D are the count columns below
 
 NOTE_ROW = 12
 TABLE_HEADER_ROW = 13

@@ -113,6 +113,13 @@ class _Styles:
 
 
 def _protect(ws) -> None:
+    """Lock the sheet (no password: locked cells are a signpost, not a wall) and print it
+    landscape, as wide as one page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
     ws.protection.sheet = True
     ws.protection.formatColumns = False  # widening a column stays allowed
     ws.protection.formatRows = False
@@ -243,7 +250,7 @@ def build_template(dataset, team_id: str | None = None, *, lang: str = "sv",
                        error_key="tpl_err_date")
     team_sheet.add_data_validation(date)
     date.add(f"B{field_row(TEAM_FIELDS, 'start_date')}")
-    _widths(team_sheet, {"A": 28, "B": 44, "C": 70})
+    _widths(team_sheet, {"A": 28, "B": 44, "C": 14, "D": 14, "E": 70})
     _protect(team_sheet)
 
     # -------------------------------------------------------------------- the measures
@@ -418,7 +425,7 @@ def _measure_sheet(ws, measure, observations: pd.DataFrame, team: dict, until: d
     ws.cell(row=NOTE_ROW, column=1,
             value=t("tpl_table_note_ratio" if ratio else "tpl_table_note_value", lang)).font = styles.help
     _observation_table(ws, rows, uses, lang, styles, chart in schemas.PROPORTION_CHARTS)
-    _widths(ws, {"A": 28, "B": 44, "C": 70, "D": 16})
+    _widths(ws, {"A": 28, "B": 44, "C": 14, "D": 14, "E": 70})
     ws.freeze_panes = f"A{FIRST_DATA_ROW}"
     _protect(ws)
 
@@ -434,7 +441,7 @@ def _new_measure_sheet(ws, number: int, frequency: str, first: dt.date, until: d
     rows = [(p, {}) for p in expected_periods(frequency, first, until)]
     chart_cell = f"$B${field_row(MEASURE_FIELDS, 'chart')}"
     _observation_table(ws, rows, None, lang, styles, chart_cell)
-    _widths(ws, {"A": 28, "B": 44, "C": 70, "D": 16})
+    _widths(ws, {"A": 28, "B": 44, "C": 14, "D": 14, "E": 70})
     ws.freeze_panes = f"A{FIRST_DATA_ROW}"
     _protect(ws)
 
@@ -529,16 +536,19 @@ def _instructions(ws, team: dict | None, lang: str, today: dt.date, until: dt.da
     lines += [("", None), ("bold", t("tpl_for_analyst", lang)), ("text", t("tpl_analyst", lang)),
               ("", None), ("help", t("tpl_made", lang, date=today.isoformat(),
                                      until=until.isoformat()))]
+    width = 100
     for r, (kind, text) in enumerate(lines, start=1):
         cell = ws.cell(row=r, column=1, value=text)
         cell.alignment = styles.wrap
+        if text and len(text) > width * 0.9:  # wrapped lines need the height (no tool adds it)
+            ws.row_dimensions[r].height = 15 * (len(text) // int(width * 0.9) + 1)
         if kind == "title":
             cell.font = styles.title
         elif kind == "bold":
             cell.font = styles.bold
         elif kind == "help":
             cell.font = styles.help
-    ws.column_dimensions["A"].width = 110
+    ws.column_dimensions["A"].width = width
     _protect(ws)
 
 
