@@ -77,7 +77,7 @@ NAMES = {
     "psykisk hälsa": ("Familjecentralen {place}", "Föräldraskapsstöd {place}",
                       "Familjecentralen i {place}"),
     "fysisk aktivitet": ("Rörelse i skolan, {place}", "Aktiv rast på {place}skolan",
-                         "Elevhälsan i {place} skola"),
+                         "Elevhälsan på {place}skolan"),
 }
 MEASURES = {
     "fullföljda studier": (
