@@ -21,7 +21,7 @@ def __getattr__(name: str):
         return importlib.import_module(".dataset", __name__).load_dataset
     if name in {"spc", "effects", "goals", "surveys", "plots", "text", "report", "privacy",
                 "dataset", "io", "schemas", "sample", "runner", "kolada", "explore", "config",
-                "drivers"}:
+                "drivers", "templates"}:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'analysis' has no attribute {name!r}")
 
