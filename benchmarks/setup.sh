@@ -5,6 +5,8 @@
 # cache state (cold: an empty cache; warm: the cache the cold run just filled), in a new clone:
 #
 #   setup   `make venv`       creates .venv from requirements.lock (the install)
+#   cpu     the processor time of `make venv` (user + system): on a busy shared machine the wall
+#           times above grow with the load, this much less
 #   first   the first report's HTML appears in outputs/ (from the start of the clone)
 #   total   `make reports` has finished: every report of the plan built (from the start)
 #
@@ -22,9 +24,9 @@ trap 'rm -rf "$SCRATCH"' EXIT
 
 now() { date +%s.%N; }
 
-# run INSTALLER CACHE: prints "setup first total" in seconds
+# run INSTALLER CACHE: prints "setup first total cpu" in seconds
 run() {
-  local installer=$1 cache=$2 dir="$SCRATCH/clone-$1-$2" start t_setup t_first="" t_total
+  local installer=$1 cache=$2 dir="$SCRATCH/clone-$1-$2" start t_setup t_first="" t_total t_cpu
   export UV_CACHE_DIR="$SCRATCH/cache-$installer/uv" PIP_CACHE_DIR="$SCRATCH/cache-$installer/pip"
   if [[ $cache == cold ]]; then rm -rf "$SCRATCH/cache-$installer"; fi
   mkdir -p "$UV_CACHE_DIR" "$PIP_CACHE_DIR"
@@ -32,8 +34,10 @@ run() {
   git clone --quiet "$REPO" "$dir"
   local make_installer=auto
   [[ $installer == pip ]] && make_installer=pip
-  make -C "$dir" --no-print-directory venv INSTALLER=$make_installer > "$SCRATCH/$installer-$cache.log" 2>&1
+  /usr/bin/time -f '%U + %S' -o "$SCRATCH/cpu" \
+    make -C "$dir" --no-print-directory venv INSTALLER=$make_installer > "$SCRATCH/$installer-$cache.log" 2>&1
   t_setup=$(echo "$(now) - $start" | bc)
+  t_cpu=$(bc < "$SCRATCH/cpu")
   make -C "$dir" --no-print-directory reports >> "$SCRATCH/$installer-$cache.log" 2>&1 &
   local pid=$!
   while kill -0 "$pid" 2>/dev/null; do
@@ -52,7 +56,7 @@ run() {
   [[ -n $t_first ]] || t_first=$t_total
   grep -E "^installed|^installing" "$SCRATCH/$installer-$cache.log" | head -1 >&2
   rm -rf "$dir"
-  printf '%s %s %s\n' "$t_setup" "$t_first" "$t_total"
+  printf '%s %s %s %s\n' "$t_setup" "$t_first" "$t_total" "$t_cpu"
 }
 
 declare -A result
@@ -65,19 +69,20 @@ for cache in cold warm; do
 done
 
 echo
-echo "Fresh clone of $REPO to reports, $(nproc) cores ($(date -I))"
-printf '%-6s %-5s %10s %14s %14s\n' installer cache "setup s" "first report s" "all reports s"
+echo "Fresh clone of $REPO to reports, $(nproc) cores ($(date -I)), load $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-6s %-5s %10s %14s %14s %12s\n' installer cache "setup s" "first report s" "all reports s" "setup cpu s"
 for cache in cold warm; do
   for installer in pip uv; do
     [[ -n ${result[$installer-$cache]:-} ]] || continue
-    read -r s f t <<< "${result[$installer-$cache]}"
-    printf '%-6s %-5s %10.1f %14.1f %14.1f\n' "$installer" "$cache" "$s" "$f" "$t"
+    read -r s f t c <<< "${result[$installer-$cache]}"
+    printf '%-6s %-5s %10.1f %14.1f %14.1f %12.1f\n' "$installer" "$cache" "$s" "$f" "$t" "$c"
   done
 done
 for cache in cold warm; do
   [[ -n ${result[pip-$cache]:-} && -n ${result[uv-$cache]:-} ]] || continue
-  read -r ps pf pt <<< "${result[pip-$cache]}"
-  read -r us uf ut <<< "${result[uv-$cache]}"
-  printf 'pip/uv, %s cache: setup %.1fx, first report %.1fx, all reports %.1fx\n' "$cache" \
-    "$(echo "$ps / $us" | bc -l)" "$(echo "$pf / $uf" | bc -l)" "$(echo "$pt / $ut" | bc -l)"
+  read -r ps pf pt pc <<< "${result[pip-$cache]}"
+  read -r us uf ut uc <<< "${result[uv-$cache]}"
+  printf 'pip/uv, %s cache: setup %.1fx, first report %.1fx, all reports %.1fx, setup cpu %.1fx\n' \
+    "$cache" "$(echo "$ps / $us" | bc -l)" "$(echo "$pf / $uf" | bc -l)" "$(echo "$pt / $ut" | bc -l)" \
+    "$(echo "$pc / $uc" | bc -l)"
 done
