@@ -15,10 +15,10 @@ import pandas as pd
 
 from . import spc, text
 from .config import ConfigError, load_config
-from .io import DataError, excel_safe, restore_formula
+from .io import DataError, atomic_path, excel_safe, restore_formula
+from .measures import RATIO_KINDS, is_ratio, is_share
 from .text import t
 
-RATE_CHARTS = {"p", "pp", "u", "up"}
 CHART_KINDS = ("run", "i", "mr", "c", "g", "t", "p", "pp", "u", "up")  # xbar/s need subgroups
 NOTE_COLUMNS = ["team_id", "measure_id", "period", "note", "added"]
 OWN_CHART = "own"  # the chart-kind dropdown's "the measure's own" (ipywidgets treats None as no choice)
@@ -118,13 +118,13 @@ def build_view(dataset, selection: Selection, notes: pd.DataFrame | None = None)
     chart = selection.chart or row["chart"]
     if chart not in CHART_KINDS:
         raise ConfigError(f"chart kind {chart!r} cannot be explored; choose one of {', '.join(CHART_KINDS)}")
-    if chart in RATE_CHARTS and row["chart"] not in RATE_CHARTS:
+    if is_ratio(chart) and not is_ratio(row["chart"]):
         raise ConfigError(
             f"measure {selection.measure!r} has single values, not numerator and denominator; "
             f"a {chart!r} chart needs both"
         )
     series = measure_series(dataset, selection.team, selection.measure)
-    if chart not in RATE_CHARTS and row["chart"] in RATE_CHARTS:
+    if not is_ratio(chart) and is_ratio(row["chart"]):
         series = series.assign(y=series["y"] / series["n"], n=float("nan"))  # explore the share itself
     changes = measure_changes(dataset, selection.team, selection.measure)
     baseline_end = selection.baseline_end if selection.baseline_end is not None else default_baseline_end(series, changes)
@@ -134,7 +134,7 @@ def build_view(dataset, selection: Selection, notes: pd.DataFrame | None = None)
         kwargs["part"] = starts
     elif baseline_end < series["period"].iloc[-1]:
         kwargs["freeze"] = baseline_end
-    result = spc.chart(series, y="y", n="n" if chart in RATE_CHARTS else None, x="period", kind=chart, **kwargs)
+    result = spc.chart(series, y="y", n="n" if is_ratio(chart) else None, x="period", kind=chart, **kwargs)
     verdict = _verdict(result, series, chart, baseline_end, selection.rules, selection.lang)
     effect = _effect(dataset, selection)
     measure_notes = _notes_for(notes, selection)
@@ -151,7 +151,7 @@ def _verdict(result: spc.ChartResult, series: pd.DataFrame, chart: str, baseline
 
     if baseline_end >= series["period"].iloc[-1]:
         return verdict(result.summary.iloc[0], lang)
-    frozen = spc.chart(series, y="y", n="n" if chart in RATE_CHARTS else None, x="period", kind=chart,
+    frozen = spc.chart(series, y="y", n="n" if is_ratio(chart) else None, x="period", kind=chart,
                        freeze=baseline_end, rules=rules)
     against = t("explore_against_baseline", lang, verdict=verdict(frozen.summary.iloc[0], lang))
     if len(result.summary) == 1:
@@ -175,7 +175,10 @@ def _summary(result: spc.ChartResult, lang: str) -> pd.DataFrame:
 
 
 def _format_level(value: float, kind: str, lang: str) -> str:
-    if kind in ("p", "pp"):
+    """The centre line of whatever chart the coach chose (a share, a mean, a moving range, days
+    between events): a share in percent, else the number with two decimals below 10. Not a
+    measure's level, which every report writes with ``text.level``."""
+    if is_share(kind):
         return text.percent(value, 1, lang)
     return text.number(value, 2 if abs(value) < 10 else 1, lang)
 
@@ -185,12 +188,13 @@ def _effect(dataset, selection: Selection) -> pd.DataFrame | None:
     (``effects.team_effects``: changes too close together estimated together, phases shorter than
     8 points not estimated); None when the team has no change meant to move the measure."""
     from . import effects
+    from .views.team_effects import effects_table
 
     table = effects.team_effects(dataset, selection.team).table
     rows = table[table["measure_id"] == selection.measure]
     if rows.empty:
         return None
-    return effects.effects_table(rows, selection.lang)
+    return effects_table(rows, selection.lang)
 
 
 # --- coach notes -------------------------------------------------------------------------------
@@ -227,11 +231,10 @@ def add_note(dataset, team: str, measure: str, period, note: str) -> pd.DataFram
     frame = pd.concat([existing, new], ignore_index=True) if not existing.empty else new
     path = notes_path(dataset, team)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
     # a CSV for Excel too: a note such as =HYPERLINK(...) is written as text, not as a formula
-    excel_safe(frame.assign(period=frame["period"].dt.strftime("%Y-%m-%d"))).to_csv(
-        tmp, sep=";", index=False, encoding="utf-8-sig")
-    tmp.replace(path)
+    with atomic_path(path) as tmp:
+        excel_safe(frame.assign(period=frame["period"].dt.strftime("%Y-%m-%d"))).to_csv(
+            tmp, sep=";", index=False, encoding="utf-8-sig")
     return frame
 
 
@@ -272,9 +275,8 @@ def save_csv(view: View, folder: Path | None = None) -> Path:
     folder = Path(folder) if folder else load_config().outputs_dir / "explore"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{_stem(view)}.csv"
-    tmp = path.with_suffix(".tmp")
-    excel_safe(export_table(view)).to_csv(tmp, sep=";", decimal=",", index=False, encoding="utf-8-sig")
-    tmp.replace(path)
+    with atomic_path(path) as tmp:
+        excel_safe(export_table(view)).to_csv(tmp, sep=";", decimal=",", index=False, encoding="utf-8-sig")
     return path
 
 
@@ -375,7 +377,7 @@ class ExploreApp:
         row = measure_row(self.dataset, self.team.value if hasattr(self, "team") else self.selection.team,
                           self.measure.value if hasattr(self, "measure") else self.selection.measure)
         own = row["chart"]
-        kinds = [k for k in CHART_KINDS if k != own and (own in RATE_CHARTS or k not in RATE_CHARTS)]
+        kinds = [k for k in CHART_KINDS if k != own and (own in RATIO_KINDS or k not in RATIO_KINDS)]
         return [(t("explore_chart_own", self.selection.lang, kind=own), OWN_CHART), *[(k, k) for k in kinds]]
 
     def _period_options(self):
@@ -437,11 +439,14 @@ class ExploreApp:
             self.output.value = f"<p style='color:#D55E00'>{text.escape(exc)}</p>"
             return None
         view, lang = self.view, self.view.selection.lang
-        parts = [report.figure_html(figure(view), alt=view.measure_name),
-                 f"<p><b>{text.escape(view.verdict)}</b></p>",
-                 report.table_html(view.summary)]
-        if view.effect is not None:
-            parts.append(report.table_html(view.effect, caption=t("explore_effect_heading", lang)))
+        with text.language(lang):  # the tables' numbers and yes/no in the chosen language
+            parts = [report.figure_html(figure(view), alt=view.measure_name),
+                     f"<p><b>{text.escape(view.verdict)}</b></p>",
+                     report.table_html(view.summary)]
+            effect = (report.table_html(view.effect, caption=t("explore_effect_heading", lang))
+                      if view.effect is not None else None)
+        if effect is not None:
+            parts.append(effect)
             # the estimates describe their method, as in the team report (DESIGN.md)
             parts.append(f"<p>{text.escape(t('effects_methods_note', lang))}</p>")
         else:

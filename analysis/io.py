@@ -4,8 +4,10 @@
   Windows-1252) or the first sheet of an ``.xlsx`` into a frame of strings, with the row
   number Excel shows in the column ``_row``.
 * :func:`parse_number` / :func:`parse_numbers` read Swedish numbers (``1 234,5``).
-* :func:`find_table`, :func:`sha256` and the ``write_*_atomic`` helpers (temporary file, then
-  ``os.replace``) are for everyone who reads or writes files.
+* :func:`find_table`, :func:`sha256` (the one file hash), :func:`code_hash` (the package's
+  source) and the atomic writes (:func:`atomic_path`: temporary file, then ``os.replace``;
+  :func:`write_files_atomic` for a set of files, :func:`atomic_dir` for a folder) are for
+  everyone who reads or writes files.
 """
 
 from __future__ import annotations
@@ -115,6 +117,28 @@ def sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+#: What counts as the package's code: a change to any such file changes :func:`code_hash`.
+CODE_SUFFIXES = frozenset({".py", ".yml", ".yaml", ".css", ".json", ".j2"})
+PACKAGE = Path(__file__).resolve().parent
+
+
+def code_files(folder: str | Path = PACKAGE) -> dict[str, str]:
+    """``relative path -> sha256`` of every source file under ``folder`` (default: the whole
+    ``analysis`` package; caches such as ``__pycache__`` left out)."""
+    folder = Path(folder)
+    return {path.relative_to(folder).as_posix(): sha256(path)
+            for path in sorted(folder.rglob("*"))
+            if path.is_file() and path.suffix in CODE_SUFFIXES and "__pycache__" not in path.parts}
+
+
+def code_hash(folder: str | Path = PACKAGE) -> str:
+    """One SHA-256 of every source file under ``folder`` (names and contents): what keys the
+    caches built by this code (``data/processed``, the runner's reports)."""
+    import json
+
+    return hashlib.sha256(json.dumps(code_files(folder), sort_keys=True).encode()).hexdigest()
+
+
 # --------------------------------------------------------------------------- writing files
 
 def _umask() -> int:
@@ -169,6 +193,34 @@ def write_atomic(path: str | Path, data: str | bytes, encoding: str = "utf-8") -
     if isinstance(data, str):
         return write_text_atomic(path, data, encoding=encoding)
     return write_bytes_atomic(path, data)
+
+
+def write_files_atomic(folder: str | Path, files: dict[str, bytes], *, fsync: bool = False) -> list[Path]:
+    """Write ``{relative path: bytes}`` under ``folder``: every file first to a temporary name
+    beside its target, then, only when all are written, each renamed into place in the given
+    order (a failure leaves no half-written file and replaces nothing). ``fsync``: flush each
+    file to disk before the renames (a cache a crash must not leave empty)."""
+    folder = Path(folder)
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for rel, content in files.items():
+            target = folder / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            staged.append((Path(name), target))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(content)
+                if fsync:
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            _usual_mode(Path(name))
+        for tmp, target in staged:
+            os.replace(tmp, target)
+    finally:
+        for tmp, _ in staged:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+    return [target for _, target in staged]
 
 
 def write_parquet_atomic(frame: pd.DataFrame, path: str | Path) -> Path:

@@ -1,8 +1,18 @@
-"""What a notebook needs: parameter validation, the header with its sample banner, escaped tables,
-embedded figures and the provenance footer.
+"""What a notebook needs: its context (validated parameters), and the renderer that shows a view.
 
-Every function displays HTML in the notebook (and so in the report nbconvert makes); every value
-shown is HTML-escaped here, so a notebook cannot forget it.
+A report notebook is three calls::
+
+    ctx = report.context("team_effects", team=team, lang=lang, data_dir=data_dir)
+    page = team_effects.build(ctx)          # analysis.views: what the report shows, in order
+    report.render(page, ctx)                # header, sections, provenance footer
+
+:func:`render` shows a :class:`analysis.views.Page` as HTML in the notebook (and so in the
+report nbconvert makes): the header with its sample banner, every block, the provenance footer.
+Every value shown is HTML-escaped here, so a view cannot forget it. The report's language is
+explicit: views pass ``ctx.lang`` to every text; the figures, whose plot functions read the
+language themselves, are drawn inside ``text.language(ctx.lang)``, which ends with the page.
+The smaller functions (:func:`header`, :func:`section`, :func:`table`, ...) are the renderer's
+parts, also usable on their own.
 """
 
 from __future__ import annotations
@@ -21,12 +31,15 @@ import pandas as pd
 from . import __version__, text
 from .config import ConfigError, load_config
 from .text import escape, t
+from .views.context import ReportContext
+from .views.sections import Bullets, Figure, Note, Page, Paragraph, Section, Table
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 # Which parameters each notebook takes; `lang` and `data_dir` are common to all.
 NOTEBOOK_PARAMS: dict[str, dict[str, str]] = {
-    "baseline": {"team": "optional team"},
+    "county": {},
+    "team_baseline": {"team": "team"},
     "survey": {"survey": "survey"},
     "team_effects": {"team": "team"},
     "gap_analysis": {"year": "year"},
@@ -66,11 +79,29 @@ def load(data_dir: str | Path | None = None):
     return load_dataset(data_dir)
 
 
-def validate_params(notebook: str, dataset, **params: Any) -> dict[str, Any]:
-    """Check a notebook's parameters against the data; return them resolved, and set the language.
+def context(notebook: str, data_dir: str | Path | None = None, lang: str | None = None,
+            **params: Any) -> ReportContext:
+    """The context of one report: the dataset of ``data_dir`` (default: the folder workbook.yml
+    selects), the parameters validated against it, the language (``lang`` or workbook.yml's) and
+    the privacy settings of workbook.yml.
 
-    The result also holds the privacy settings of ``workbook.yml`` (``min_count``,
-    ``show_free_text``), for the notebook to pass explicitly to the computations.
+    Raises ``ConfigError`` naming a bad parameter and the valid values, and
+    ``analysis.io.DataError`` listing every problem of the data.
+    """
+    dataset = load(data_dir)
+    resolved = validate_params(notebook, dataset, lang=lang, data_dir=data_dir, **params)
+    own = {name: resolved[name] for name in NOTEBOOK_PARAMS[notebook]}
+    return ReportContext(dataset=dataset, notebook=notebook, lang=resolved["lang"],
+                         min_count=resolved["min_count"], show_free_text=resolved["show_free_text"],
+                         params=own, config=load_config())
+
+
+def validate_params(notebook: str, dataset, **params: Any) -> dict[str, Any]:
+    """Check a notebook's parameters against the data; return them resolved.
+
+    The result also holds the language (``lang``, else workbook.yml's) and the privacy settings of
+    ``workbook.yml`` (``min_count``, ``show_free_text``). Nothing global is set: the language
+    travels in the result (and in :class:`ReportContext`).
 
     Raises ``ConfigError`` with a message naming the bad value and the valid ones (an unknown team
     is a clear error, not an empty report).
@@ -88,7 +119,6 @@ def validate_params(notebook: str, dataset, **params: Any) -> dict[str, Any]:
     lang = params.get("lang") or load_config().language
     if lang not in text.LANGUAGES:
         raise ConfigError(f"lang must be one of {', '.join(text.LANGUAGES)}, not {lang!r}")
-    text.set_language(lang)
     resolved["lang"] = lang
     team_ids = list(dataset.teams["team_id"])
     for name, kind in allowed.items():
@@ -272,9 +302,10 @@ def _git_commit(root: Path) -> str:
     return out.stdout.strip() + (" (+ local changes)" if dirty.stdout.strip() else "")
 
 
-def provenance_info(dataset, params: Mapping[str, Any]) -> dict[str, Any]:
-    """What the provenance footer shows, as data (tested without a notebook)."""
-    config = load_config()
+def provenance_info(dataset, params: Mapping[str, Any], config=None) -> dict[str, Any]:
+    """What the provenance footer shows, as data (tested without a notebook). ``config``: the
+    ``workbook.yml`` the report ran under (default: read it)."""
+    config = config or load_config()
     info: dict[str, Any] = {
         "generated": datetime.now(STOCKHOLM).strftime("%Y-%m-%d %H:%M %Z"),
         "git_commit": _git_commit(config.root),
@@ -292,9 +323,9 @@ def provenance_info(dataset, params: Mapping[str, Any]) -> dict[str, Any]:
     return info
 
 
-def provenance(dataset, params: Mapping[str, Any]) -> None:
+def provenance(dataset, params: Mapping[str, Any], config=None) -> None:
     """Show the provenance footer: time, code version, data files and their hashes, parameters."""
-    info = provenance_info(dataset, params)
+    info = provenance_info(dataset, params, config)
     params_text = ", ".join(f"{k}={v}" for k, v in info["parameters"].items()) or "–"
     files = "".join(
         f"<li><code>{escape(name)}</code> {escape(digest[:12])}</li>" for name, digest in info["files"].items()
@@ -311,3 +342,39 @@ def provenance(dataset, params: Mapping[str, Any]) -> None:
         lines.append(f"<p>{escape(info['kolada'])}</p>")
     lines.append(f"<details><summary>{escape(t('input_files'))}</summary><ul>{files}</ul></details>")
     _display_html('<div class="wb-prov wb-report">' + "".join(lines) + "</div>")
+
+
+# --------------------------------------------------------------------------- rendering a view
+
+
+def render(page: Page, ctx: ReportContext) -> None:
+    """Show a view's page: the header (title, team, data source, the sample banner), every
+    section in order, and the provenance footer. Texts are in ``ctx.lang`` (the view made
+    them so); the figures are drawn in it (``text.language``), and the language is what it was
+    afterwards."""
+    with text.language(ctx.lang):
+        header(page.title, ctx.dataset, ctx.params)
+        for block in page.sections:
+            _render_block(block)
+        if page.provenance:
+            provenance(ctx.dataset, ctx.footer_params(), ctx.config)
+
+
+def _render_block(block) -> None:
+    if isinstance(block, Section):
+        if block.title:
+            section(block.title, level=block.level)
+        for inner in block.blocks:
+            _render_block(inner)
+    elif isinstance(block, Paragraph):
+        paragraph(block.text)
+    elif isinstance(block, Note):
+        note(block.text)
+    elif isinstance(block, Bullets):
+        bullets(block.items)
+    elif isinstance(block, Table):
+        table(block.frame, caption=block.caption)
+    elif isinstance(block, Figure):
+        figure(block.draw(), alt=block.alt)
+    else:
+        raise TypeError(f"cannot render {type(block).__name__}: not a block of analysis.views.sections")

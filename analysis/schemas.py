@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .io import ROW, Problem, parse_numbers, sheet_hint
+from .measures import RATIO_KINDS, SHARE_KINDS
 
 if TYPE_CHECKING:  # pandera is imported when a table is validated (keeps imports fast)
     import pandera.pandas as pa
@@ -30,8 +31,8 @@ if TYPE_CHECKING:  # pandera is imported when a table is validated (keeps import
 FOCUS_AREAS = ("fullföljda studier", "psykisk hälsa", "fysisk aktivitet")
 MEASURE_TYPES = ("process", "outcome", "balancing")
 CHARTS = ("run", "i", "mr", "xbar", "s", "p", "pp", "c", "u", "up", "g", "t")
-RATIO_CHARTS = ("p", "pp", "u", "up")  # need numerator and denominator
-PROPORTION_CHARTS = ("p", "pp")  # numerator <= denominator
+RATIO_CHARTS = tuple(c for c in CHARTS if c in RATIO_KINDS)  # need numerator and denominator
+PROPORTION_CHARTS = tuple(c for c in CHARTS if c in SHARE_KINDS)  # numerator <= denominator
 SUBGROUP_CHARTS = ("xbar", "s")  # several values per period
 FREQUENCIES = ("week", "month")
 DIRECTIONS = ("up", "down")

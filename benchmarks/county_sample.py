@@ -56,7 +56,7 @@ def main() -> None:
               f"{t_county / t_small:.1f}x the built-in sample)")
         print(f"  {len(dataset.teams)} teams, {len(dataset.measures)} measures, "
               f"{len(dataset.observations):,} observations, {len(dataset.changes)} changes, "
-              f"{len(dataset.drivers)} driver diagrams, surveys {', '.join(dataset.surveys)}")
+              f"{len(dataset.driver_teams)} driver diagrams, surveys {', '.join(dataset.surveys)}")
         print(f"workbook check of it:                         {t_check:7.2f} s  "
               f"({len(errors)} problems, {len(problems) - len(errors)} warnings)")
         print(f"load_dataset of it (validate and type):       {t_load:7.2f} s")

@@ -24,18 +24,19 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 def pages(survey, min_count: int = 5) -> dict[str, str]:
     """The survey's tables as the survey report renders them (overall, by wave, by subgroup)."""
     from analysis import report, surveys
+    from analysis.views import survey_tables
 
     waves = ["wave"] if survey.has_waves else []
     summary = surveys.summarise(survey, by=waves, min_count=min_count)
     html = []
     for qid in surveys.question_ids(survey, subgroups=not survey.has_waves):
-        frame = (surveys.wide_table(summary, survey, qid, "wave") if survey.has_waves
-                 else surveys.table(summary[summary["question_id"] == qid], survey))
+        frame = (survey_tables.wide_table(summary, survey, qid, "wave") if survey.has_waves
+                 else survey_tables.summary_table(summary[summary["question_id"] == qid], survey))
         html.append(report.table_html(frame))
     for group in survey.codebook.subgroups:
         by_group = surveys.summarise(survey, by=group, min_count=min_count)
         for qid in surveys.question_ids(survey, subgroups=False):
-            html.append(report.table_html(surveys.wide_table(by_group, survey, qid, group)))
+            html.append(report.table_html(survey_tables.wide_table(by_group, survey, qid, group)))
     return {survey.id: "".join(html)}
 
 

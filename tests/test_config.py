@@ -57,4 +57,4 @@ def test_missing_configuration_file_is_a_clear_error(tmp_path):
 def test_the_committed_configuration_is_valid():
     config = load_config(Path(__file__).resolve().parent.parent)
     assert config.language in ("sv", "en")
-    assert {r["notebook"] for r in config.reports} >= {"baseline", "survey", "team_effects", "gap_analysis"}
+    assert {r["notebook"] for r in config.reports} >= {"county", "team_baseline", "survey", "team_effects", "gap_analysis"}

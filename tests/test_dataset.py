@@ -378,7 +378,7 @@ def test_optional_tables_and_goals(tmp_path):
     assert ds.indicators["period"].dtype == "Int64"
     assert ds.goals["pp_per_year"].iloc[0] == 2.0
     assert ds.goals["deadline"].iloc[1] == pd.Timestamp("2022-12-31")
-    assert ds.surveys == ("coordinators",) and ds.drivers == ("nassjo",)
+    assert ds.surveys == ("coordinators",) and ds.driver_teams == ("nassjo",)
     assert {"surveys/coordinators/codebook.yml", "drivers/nassjo.yml"} <= set(ds.files)
     # a goal of an unknown kpi, a target goal without deadline
     (folder / "goals.csv").write_text(
@@ -636,3 +636,23 @@ def test_a_survey_folder_name_must_be_an_id(tmp_path, name):
     assert len(problems) == 1 and "rename the folder with a-z, 0-9 and _ only" in problems[0].hint
     with pytest.raises(DataError, match="not a valid survey id"):
         dataset.load_dataset(folder)
+
+
+def test_the_accessors_read_a_team_a_survey_and_a_driver_diagram_through_the_dataset():
+    # every read of data by a report goes through the dataset (a later change records which)
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parent.parent / "data" / "sample"
+    ds = dataset.load_dataset(sample)
+    team = ds.team("attarp")
+    assert (team.id, team.name, team.focus_area, team.cohort) == ("attarp", "Attarpskolan", "fullföljda studier", 2019)
+    assert set(team.measures["team_id"]) == set(team.observations["team_id"]) == set(team.changes["team_id"]) == {"attarp"}
+    assert len(team.measures) == int((ds.measures["team_id"] == "attarp").sum())
+    with pytest.raises(KeyError, match="no team 'vaxjo'.*known teams: .*attarp"):
+        ds.team("vaxjo")
+    survey = ds.survey("parents")
+    assert survey.id == "parents" and ds.survey("parents") is survey  # read once
+    with pytest.raises(KeyError, match="no survey 'staff'.*surveys: coordinators, parents, pupils"):
+        ds.survey("staff")
+    assert ds.drivers("attarp").team_id == "attarp"
+    assert "aneby" not in ds.driver_teams and ds.drivers("aneby") is None

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from analysis import goals
+from analysis.views import gap as gap_view
 
 # --- trajectory -------------------------------------------------------------------------------
 
@@ -336,8 +337,8 @@ def test_a_survey_goal_resting_on_a_small_count_is_not_shown():
                           as_of="2024-12-31").iloc[0]
     assert row["suppressed"] and row["detail"] == "../21" and np.isnan(row["current"]) and np.isnan(row["gap"])
     assert row["met_by_deadline"] == False  # noqa: E712  (the status is kept)
-    note = goals.survey_goal_notes(goals.gap_table(goals.survey_goals(GOALS, shares, measured="2024-12-31",
-                                                                      min_count=5), as_of="2024-12-31"), lang="en")
+    note = gap_view.survey_goal_texts(goals.gap_table(goals.survey_goals(GOALS, shares, measured="2024-12-31",
+                                                                      min_count=5), as_of="2024-12-31"), "en")
     assert ".. of 21" in note[0] and "17" not in note[0]
     row = goals.gap_table(goals.survey_goals(GOALS, shares, measured="2024-12-31", min_count=4),
                           as_of="2024-12-31").iloc[0]
@@ -355,8 +356,8 @@ def test_census_with_non_response_is_judged_on_its_worst_case():
     assert (row["bound_low"], row["bound_high"]) == (pytest.approx(100 * 16 / 21), pytest.approx(100 * 19 / 21))
     assert row["status"] == "baseline_only" and row["population"] == 21
     assert "16 of 21 answered" not in row["method"] and "18 of 21 answered" in row["method"]
-    notes = goals.survey_goal_notes(goals.gap_table(goals.survey_goals(GOALS, shares, measured="2022-09-15"),
-                                                    as_of="2022-12-31"), lang="sv")
+    notes = gap_view.survey_goal_texts(goals.gap_table(goals.survey_goals(GOALS, shares, measured="2022-09-15"),
+                                                    as_of="2022-12-31"), "sv")
     assert notes[0].startswith("Basprogrammet: 16 av 18 svarande (16–19 av 21) (89 %).")
     assert "Bara 18 av 21 svarade: bland alla 21 ligger andelen mellan 76 % och 90 %" in notes[0]
     # all 18 answering offer it (100 % of those answering) but the worst case is 18/21 = 85.7 %:
@@ -418,7 +419,7 @@ def test_gap_display_names_the_substituted_baseline_year():
     gap, _ = goals.indicator_goals(GOALS, ind, KPIS, MUNIS, year=2024)
     aneby = gap[gap["municipality_code"] == "0604"]
     assert aneby["baseline_year_used"].iloc[0] == 2019 and aneby["baseline_note"].iloc[0] == "earlier"
-    shown = goals.gap_display(aneby, MUNIS, lang="sv")
+    shown = gap_view.gap_table(aneby, MUNIS, "sv")
     assert shown["Underlag"].iloc[0] == "baslinje 2019: 69,0 (2020 saknas: närmast tidigare år)"
     assert shown["Metod"].iloc[0] == "10 %-regel"
 
@@ -529,22 +530,12 @@ def test_gap_display_says_the_baseline_in_the_report_language():
     from analysis import text
 
     gap, _ = goals.indicator_goals(GOALS, _indicators(), KPIS, MUNIS, year=2024)
-    frame = goals.gap_display(gap[gap["municipality_code"] == "0682"], MUNIS, lang="en")
+    frame = gap_view.gap_table(gap[gap["municipality_code"] == "0682"], MUNIS, "en")
     assert frame[text.t("goals_col_detail", "en")].iloc[0] == "baseline 2020: 60.0"
     assert frame[text.t("goals_col_status", "en")].iloc[0] == "target met or exceeded"
     assert frame[text.t("goals_col_current", "en")].iloc[0] == "68.0%"
-    sv = goals.gap_display(gap[gap["municipality_code"] == "0682"], MUNIS, lang="sv")
+    sv = gap_view.gap_table(gap[gap["municipality_code"] == "0682"], MUNIS, "sv")
     assert sv[text.t("goals_col_detail", "sv")].iloc[0] == "baslinje 2020: 60,0"
-
-
-def test_surveys_belong_to_family_centre_and_school_teams():
-    surveys = ("parents", "coordinators", "pupils")
-    fam = {"team_name": "Familjecentralen i Mullsjö", "aim": None}
-    school = {"team_name": "Aneby rörelse i skolan", "aim": ""}
-    other = {"team_name": "Gnosjö tidiga samordnade insatser", "aim": "Första kontakt inom 14 dagar"}
-    assert goals.team_surveys(fam, surveys) == ["parents", "coordinators"]
-    assert goals.team_surveys(school, surveys) == ["pupils"]
-    assert goals.team_surveys(other, surveys) == []
 
 
 def test_short_baseline_is_drawn_without_verdict():

@@ -450,3 +450,32 @@ def test_data_on_the_second_sheet_is_pointed_at(tmp_path):
     missing = {p.column: p for p in problems}
     assert "'measure_id' is on the sheet 'other': drag that sheet to the first place" in missing["measure_id"].hint
     assert "only the first sheet ('Sheet') is read (the file also has 'other')" in missing["chart"].hint
+
+
+def test_code_hash_changes_with_any_source_file_and_ignores_caches(tmp_path):
+    from analysis.io import code_files, code_hash
+
+    (tmp_path / "pkg" / "sub").mkdir(parents=True)
+    (tmp_path / "pkg" / "a.py").write_text("x = 1\n")
+    (tmp_path / "pkg" / "sub" / "b.yml").write_text("k: v\n")
+    (tmp_path / "pkg" / "__pycache__").mkdir()
+    before = code_hash(tmp_path / "pkg")
+    (tmp_path / "pkg" / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"\0")
+    (tmp_path / "pkg" / "notes.txt").write_text("not code")
+    assert code_hash(tmp_path / "pkg") == before
+    assert set(code_files(tmp_path / "pkg")) == {"a.py", "sub/b.yml"}
+    (tmp_path / "pkg" / "sub" / "b.yml").write_text("k: w\n")  # any module, not a list named by hand
+    assert code_hash(tmp_path / "pkg") != before
+
+
+def test_write_files_atomic_writes_all_or_nothing(tmp_path):
+    from analysis.io import write_files_atomic
+
+    (tmp_path / "a.csv").write_bytes(b"old")
+    with pytest.raises(TypeError):
+        write_files_atomic(tmp_path, {"a.csv": b"new", "sub/b.csv": None})  # the second cannot be written
+    assert (tmp_path / "a.csv").read_bytes() == b"old" and not (tmp_path / "sub" / "b.csv").exists()
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["a.csv"]  # no temporary left
+    written = write_files_atomic(tmp_path, {"a.csv": b"new", "sub/b.csv": b"b"}, fsync=True)
+    assert written == [tmp_path / "a.csv", tmp_path / "sub" / "b.csv"]
+    assert (tmp_path / "a.csv").read_bytes() == b"new" and (tmp_path / "sub" / "b.csv").read_bytes() == b"b"

@@ -12,6 +12,7 @@ import hashlib
 import http.server
 import json
 import logging
+import os
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -673,7 +674,7 @@ def test_a_disk_failure_while_writing_leaves_old_files_and_no_temp_files(tmp_pat
     fetch_paged(tmp_path)
     before = snapshot(tmp_path)
     calls = {"n": 0}
-    real_fsync = kolada.cache.os.fsync
+    real_fsync = os.fsync  # the cache is written by analysis.io.write_files_atomic
 
     def failing_fsync(fd):
         calls["n"] += 1
@@ -681,14 +682,14 @@ def test_a_disk_failure_while_writing_leaves_old_files_and_no_temp_files(tmp_pat
             raise OSError(28, "No space left on device")
         real_fsync(fd)
 
-    monkeypatch.setattr(kolada.cache.os, "fsync", failing_fsync)
+    monkeypatch.setattr(os, "fsync", failing_fsync)
     newer = body("data_page1.json")
     newer["values"][1]["values"][0]["value"] = 99.9  # Kolada revised a figure: new files differ
     api = Api({urlsplit(PAGED).path: [httpx.Response(200, json=newer)]})
     with pytest.raises(OSError, match="No space left"):
         fetch_paged(tmp_path, api)
     assert snapshot(tmp_path) == before
-    monkeypatch.setattr(kolada.cache.os, "fsync", real_fsync)
+    monkeypatch.setattr(os, "fsync", real_fsync)
     fetch_paged(tmp_path, Api({urlsplit(PAGED).path: [httpx.Response(200, json=newer)]}))
     assert "N17461;0682;2023;T;99,9" in (tmp_path / "indicators.csv").read_text("utf-8-sig")
 

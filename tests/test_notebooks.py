@@ -12,7 +12,7 @@ from analysis import text
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-EXPECTED = ["baseline", "survey", "team_effects", "gap_analysis", "explore"]
+EXPECTED = ["county", "team_baseline", "survey", "team_effects", "gap_analysis", "explore"]
 SAMPLE = ROOT / "data" / "sample"
 
 
@@ -51,10 +51,26 @@ def test_no_definitions_no_outputs(name):
         assert cell.get("execution_count") is None
 
 
+@pytest.mark.parametrize("name", EXPECTED)
+def test_a_notebook_decides_nothing(name):
+    # What a report shows is decided in its view (analysis/views/): a notebook has no branches,
+    # no loops, no filtering; it makes the context, builds the view and renders it.
+    for cell in cells(name):
+        if cell["cell_type"] != "code":
+            continue
+        tree = ast.parse(source(cell))
+        decided = [type(n).__name__ for n in ast.walk(tree)
+                   if isinstance(n, ast.If | ast.IfExp | ast.For | ast.While | ast.comprehension | ast.Subscript)]
+        assert not decided, f"{name}.ipynb decides something ({', '.join(decided)}); move it into its view"
+    if name != "explore":
+        body = "".join(source(c) for c in cells(name) if c["cell_type"] == "code")
+        assert "report.context(" in body and "view.build(ctx)" in body and "report.render(page, ctx)" in body
+
+
 RUNS = [
-    ("baseline", {"team": None}),
-    ("baseline", {"team": "attarp"}),
-    ("baseline", {"team": "aneby"}),
+    ("county", {}),
+    ("team_baseline", {"team": "attarp"}),
+    ("team_baseline", {"team": "aneby"}),
     ("survey", {"survey": "parents"}),
     ("survey", {"survey": "coordinators"}),
     ("survey", {"survey": "pupils"}),
@@ -62,7 +78,7 @@ RUNS = [
     ("team_effects", {"team": "aneby"}),
     ("gap_analysis", {"year": 2024}),
     ("explore", {}),
-    ("baseline", {"team": "nassjo", "lang": "en"}),
+    ("team_baseline", {"team": "nassjo", "lang": "en"}),
 ]
 
 
@@ -117,7 +133,7 @@ def test_notebook_executes_on_the_sample_data(name, params, executed):
 
         result = audit.audit({name: rendered(out, name)}, sample_codebooks(), 5)
         assert result.ok, str(result)
-    if name == "baseline" and params.get("team") is None:  # an indicator for each focus area
+    if name == "county":  # an indicator for each focus area
         for area in ("Fullföljda studier", "Psykisk hälsa", "Fysisk aktivitet"):
             assert f'wb-report\\">{area}</h3>' in executed_text, area
         assert "Länets värde är beräknat, inte Koladas" in executed_text  # and says which
@@ -133,5 +149,5 @@ def test_the_sample_reports_together_pass_the_privacy_audit(executed):
     result = audit.audit(pages, sample_codebooks(), 5)
     assert result.ok, str(result)
     surveyed = {name for name, html in pages.items() if "data-cell" in html}
-    assert {"survey-3", "survey-4", "survey-5", "team_effects-6", "baseline-1"} <= surveyed
+    assert {"survey-3", "survey-4", "survey-5", "team_effects-6", "team_baseline-1"} <= surveyed
     assert result.numbers_read > 3000 and result.cells_checked > 4000

@@ -336,14 +336,15 @@ def crafted(tmp_path_factory):
 
 
 def wave_pages(data: Path, min_count: int = 5) -> dict[str, str]:
-    """The effect report's wave and "for whom" tables of the crafted survey, as the notebook makes them."""
+    """The effect report's wave and "for whom" tables of the crafted survey, as its view makes them."""
     from analysis import effects, report, surveys
+    from analysis.views.team_effects import waves_table
 
     survey = surveys.load_survey(data / "surveys" / "klass")
     waves = effects.survey_waves(survey, min_count=min_count)
-    html = report.table_html(effects.waves_table(waves, survey=survey))
-    html += report.table_html(effects.waves_table(effects.for_whom(survey, waves, "klass", min_count=min_count),
-                                                  by=["klass"], survey=survey))
+    html = report.table_html(waves_table(waves, "sv", survey=survey))
+    html += report.table_html(waves_table(effects.for_whom(survey, waves, "klass", min_count=min_count), "sv",
+                                          by=["klass"], survey=survey))
     return {"klass-waves": html}
 
 

@@ -39,7 +39,7 @@ def test_required_and_unknown_parameters(dataset):
     with pytest.raises(ConfigError, match="'team' is required"):
         report.validate_params("team_effects", dataset, team=None)
     with pytest.raises(ConfigError, match="unknown parameter\\(s\\) colour"):
-        report.validate_params("baseline", dataset, colour="red")
+        report.validate_params("county", dataset, colour="red")
     with pytest.raises(ConfigError, match="unknown survey 'staff'.*parents, pupils"):
         report.validate_params("survey", dataset, survey="staff")
     with pytest.raises(ConfigError, match="year must be a whole number"):
@@ -47,15 +47,19 @@ def test_required_and_unknown_parameters(dataset):
     with pytest.raises(ConfigError, match="unknown measure 'narvaro' for team 'nassjo'"):
         report.validate_params("explore", dataset, team="nassjo", measure="narvaro")
     with pytest.raises(ConfigError, match="lang must be one of"):
-        report.validate_params("baseline", dataset, lang="fi")
+        report.validate_params("county", dataset, lang="fi")
 
 
-def test_valid_parameters_are_resolved_and_set_the_language(dataset, shown):
+def test_valid_parameters_are_resolved_and_nothing_global_is_set(dataset, shown):
     params = report.validate_params("gap_analysis", dataset, year="2024", lang="en")
-    # the privacy settings of workbook.yml travel with the parameters, explicitly
+    # the privacy settings of workbook.yml and the language travel with the parameters, explicitly
     assert params == {"lang": "en", "year": 2024, "min_count": 5, "show_free_text": False}
-    assert text.get_language() == "en"
-    assert report.validate_params("baseline", dataset, team=" Attarp ")["team"] == "attarp"
+    assert text.get_language() == "sv"  # no side effect: the language is the report's, not the process's
+    assert report.validate_params("team_baseline", dataset, team=" Attarp ")["team"] == "attarp"
+    with pytest.raises(ConfigError, match="'team' is required"):
+        report.validate_params("team_baseline", dataset)
+    with pytest.raises(ConfigError, match="unknown parameter\\(s\\) team"):
+        report.validate_params("county", dataset, team="attarp")
 
 
 def test_header_shows_the_sample_banner_and_escapes_names(dataset, shown):

@@ -118,6 +118,18 @@ def test_expand_plan_selection_and_overrides(tmp_path):
         expand_plan(config, ["a", "b"], [], only=["nope"])
 
 
+def test_only_selects_by_notebook_report_or_entry_name(tmp_path):
+    # the published names stayed when baseline.ipynb was split (issue 15): `--only baseline`
+    # still means every team's baseline, the entry's name, and not the county overview
+    plan = ("reports:\n  - notebook: tiny\n    name: baseline_county\n"
+            "  - notebook: tiny\n    name: baseline\n    for_each: team\n  - notebook: slow\n")
+    config = load_config(make_project(tmp_path, plan))
+    assert [j.name for j in expand_plan(config, ["a", "b"], [], only=["baseline"])] == ["baseline_a", "baseline_b"]
+    assert [j.name for j in expand_plan(config, ["a", "b"], [], only=["baseline_county"])] == ["baseline_county"]
+    assert [j.name for j in expand_plan(config, ["a", "b"], [], only=["tiny"])] == [
+        "baseline_county", "baseline_a", "baseline_b"]
+
+
 @pytest.mark.parametrize(("overrides", "only", "message"), [
     ({"tem": "a"}, None, r"--param tem: no notebook .* has such a parameter; their parameters are "
                          r"tiny: team; fails: team; dies: \(none\); slow: year; leak: \(none\)\. "

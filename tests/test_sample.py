@@ -383,4 +383,4 @@ def test_load_dataset_reads_the_sample():
     assert len(ds.teams) == 9 and len(ds.measures) == len(SERIES)
     assert len(ds.observations) == sum(s.n_periods - len(s.missing) for s in SERIES)
     assert ds.is_sample
-    assert set(ds.drivers) >= {"attarp", "nassjo", "rydaholm", "varnamo"}
+    assert set(ds.driver_teams) >= {"attarp", "nassjo", "rydaholm", "varnamo"}

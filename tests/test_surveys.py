@@ -19,6 +19,7 @@ import yaml
 
 from analysis import surveys
 from analysis.io import DataError
+from analysis.views import survey_tables
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 
@@ -219,7 +220,7 @@ def test_suppression_at_the_threshold(forms):
 def test_table_shows_suppressed_cells_as_two_dots(forms):
     s = surveys.load_survey(forms)
     out = surveys.summarise(s, questions=["topics"], min_count=5)
-    tab = surveys.table(out, s, lang="en")
+    tab = survey_tables.summary_table(out, s, lang="en")
     assert (tab["Share"] == "..").all()  # every count is 1..4 or the base is 6 with n <= 4
     assert list(tab["Answer"])[:3] == ["Amning", "Sömn", "Parrelationen"]
 
@@ -233,11 +234,11 @@ def test_free_text_is_counted_but_not_shown_by_default(forms):
     assert ft.n_answered == 2 and ft.answers is None
     # workbook.yml allows it but the codebook does not (show_answers is false by default)
     assert surveys.free_text(s, "comments", show_free_text=True).answers is None
-    assert surveys.free_text_table(s, "comments", show_free_text=True).empty
-    line = surveys.free_text_line(s, "comments", min_count=1, lang="en")
+    assert survey_tables.free_text_table(s, "comments", show_free_text=True).empty
+    line = survey_tables.free_text_count_text(s, "comments", min_count=1, lang="en")
     assert line == "2 people wrote a free-text answer. Free-text answers are not shown in the report."
     # 2 answers is a count under 5: the line says '..'
-    assert surveys.free_text_line(s, "comments", min_count=5, lang="en").startswith(".. people")
+    assert survey_tables.free_text_count_text(s, "comments", min_count=5, lang="en").startswith(".. people")
 
 
 def test_free_text_needs_both_switches_and_is_escaped(tmp_path):
@@ -247,12 +248,12 @@ def test_free_text_needs_both_switches_and_is_escaped(tmp_path):
     s = surveys.load_survey(folder)
     # the codebook opts in, workbook.yml (show_free_text) does not: nothing shown
     assert surveys.free_text(s, "comments").answers is None
-    assert surveys.free_text_table(s, "comments", show_free_text=False).empty
+    assert survey_tables.free_text_table(s, "comments", show_free_text=False).empty
     # both allow it: the answers, escaped when shown
     assert surveys.free_text(s, "comments", show_free_text=True).answers == ("Bra", "<script>alert('x')</script>")
     from analysis import report
 
-    table_html = report.table_html(surveys.free_text_table(s, "comments", show_free_text=True))
+    table_html = report.table_html(survey_tables.free_text_table(s, "comments", show_free_text=True))
     assert "<script>" not in table_html and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in table_html
 
 
@@ -326,7 +327,7 @@ def test_zero_one_columns_and_the_census_case(census):
     assert np.isnan(before["ci_low"]) and np.isnan(before["ci_high"])
     need = row_of(out, question_id="need", option="top_box")
     assert (need["n"], need["base"], need["n_dont_know"]) == (3, 5, 1)  # 5,4,5 of 5 (9 = vet ej)
-    tab = surveys.table(out[out["question_id"] == "groups_offered"], s, lang="sv")
+    tab = survey_tables.summary_table(out[out["question_id"] == "groups_offered"], s, lang="sv")
     assert tab.iloc[0]["Antal av alla"] == "4 av 6"
 
 
@@ -344,11 +345,11 @@ def test_census_with_non_response_shows_the_bounds_it_allows(tmp_path):
     assert (before["bound_low"], before["bound_high"]) == (0.5, 0.75)
     need = row_of(out, question_id="need", option="top_box")
     assert (need["bound_low"], need["bound_high"]) == (3 / 8, 6 / 8)
-    tab = surveys.table(out[out["question_id"] == "groups_offered"], s, lang="sv")
+    tab = survey_tables.summary_table(out[out["question_id"] == "groups_offered"], s, lang="sv")
     assert tab.iloc[0]["Antal av alla"] == "4 av 6 svarande (4–6 av 8)"
-    en = surveys.table(out[out["question_id"] == "groups_offered"], s, lang="en")
+    en = survey_tables.summary_table(out[out["question_id"] == "groups_offered"], s, lang="en")
     assert en.iloc[0]["Number of all"] == "4 of 6 answering (4–6 of 8)"
-    note = surveys.overview(s, 5, lang="sv")[1]
+    note = survey_tables.overview_texts(s, 5, lang="sv")[1]
     assert "totalundersökning av 8 enheter, men bara 6 av dem svarade" in note
     res = surveys.resolve_source("survey:centres:groups_offered:any", tmp_path)
     assert (res["x"], res["n"], res["population"]) == (4, 6, 8)

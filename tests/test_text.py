@@ -38,3 +38,31 @@ def test_swedish_number_format_uses_decimal_comma_and_space_for_thousands():
 def test_escape_neutralises_markup():
     assert text.escape('<script>alert("x")</script>') == "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
     assert text.escape(None) == ""
+
+
+def test_language_is_scoped_and_restored_even_after_an_error():
+    assert text.get_language() == "sv"
+    with pytest.raises(RuntimeError), text.language("en"):
+        assert text.t("measure") == "Measure"
+        raise RuntimeError("a figure failed")
+    assert text.get_language() == "sv"
+    with pytest.raises(ValueError, match="language must be one of"), text.language("fi"):
+        pass
+
+
+def test_label_translates_known_words_and_keeps_the_datas_own():
+    assert text.label("psykisk hälsa", "en") == "mental health"
+    assert text.label("outcome", "sv") == "resultatmått"
+    assert text.label("läsfrämjande", "en") == "läsfrämjande"  # a focus area the programme has not named
+    assert text.label(None, "sv") == ""
+
+
+def test_localized_falls_back_to_swedish_when_the_translation_is_missing_or_blank():
+    import pandas as pd
+
+    row = pd.Series({"title_sv": "Närvaro", "title_en": "Attendance"})
+    assert text.localized(row, "title", "en") == "Attendance"
+    assert text.localized(row.replace("Attendance", pd.NA), "title", "en") == "Närvaro"
+    assert text.localized({"title_sv": "Närvaro", "title_en": "  "}, "title", "en") == "Närvaro"
+    assert text.localized({"title_sv": "Närvaro"}, "title", "en") == "Närvaro"  # no English column
+    assert text.localized({"title_sv": float("nan")}, "title", "sv") == ""

@@ -18,7 +18,6 @@ Checks, all reported at once (``DataError.problems``), each with file, Excel row
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -33,6 +32,7 @@ from ..io import (
     DataError,
     Problem,
     atomic_dir,
+    code_hash,
     find_table,
     read_table_problems,
     sha256,
@@ -40,6 +40,7 @@ from ..io import (
 )
 from .checks import cross_checks, plausibility
 from .series import measure_series  # noqa: F401  (public)
+from .team import Team
 
 TABLE_NAMES = schemas.REQUIRED_TABLES + schemas.OPTIONAL_TABLES
 KOLADA_DIR = Path("data/kolada")
@@ -80,8 +81,10 @@ class Dataset:
     goals: pd.DataFrame
     files: dict[str, str] = field(default_factory=dict)  # relative path -> sha256 of every input file
     surveys: tuple[str, ...] = ()  # survey ids: the folders under surveys/
-    drivers: tuple[str, ...] = ()  # team ids with a drivers/<team_id>.yml
+    driver_teams: tuple[str, ...] = ()  # team ids with a drivers/<team_id>.yml
     processed: Path | None = None  # folder of the typed parquet files (None: not written)
+    # surveys read once per dataset (and its copies): survey id -> analysis.surveys.Survey
+    _surveys: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def source(self) -> str:
@@ -97,13 +100,38 @@ class Dataset:
         """The measures of one team (a new frame)."""
         return self.measures[self.measures["team_id"] == team_id].reset_index(drop=True)
 
+    def team(self, team_id: str) -> Team:
+        """One team: its row of teams.csv as typed fields, and its measures, observations and
+        changes. An unknown id is a ``KeyError`` naming the known ones."""
+        rows = self.teams[self.teams["team_id"] == team_id]
+        if rows.empty:
+            known = ", ".join(self.teams["team_id"].astype(str)) or "none"
+            raise KeyError(f"no team {team_id!r} in {self.folder}; known teams: {known}")
+        return Team.of(rows.iloc[0], self)
+
     def survey_dir(self, survey_id: str) -> Path:
         """The folder of a survey: ``<folder>/surveys/<survey_id>``."""
         return Path(self.folder) / "surveys" / survey_id
 
-    def driver_file(self, team_id: str) -> Path:
-        """The driver diagram file of a team: ``<folder>/drivers/<team_id>.yml``."""
-        return Path(self.folder) / "drivers" / f"{team_id}.yml"
+    def survey(self, survey_id: str):
+        """The survey ``survey_id`` read and validated (``analysis.surveys.load_survey``), once
+        per dataset. An id that is not a folder under ``surveys/`` is a ``KeyError``."""
+        if survey_id not in self.surveys:
+            known = ", ".join(self.surveys) or "none"
+            raise KeyError(f"no survey {survey_id!r} in {self.folder}/surveys; surveys: {known}")
+        if survey_id not in self._surveys:
+            from ..surveys import load_survey
+
+            self._surveys[survey_id] = load_survey(self.survey_dir(survey_id))
+        return self._surveys[survey_id]
+
+    def drivers(self, team_id: str):
+        """The team's driver diagram (``analysis.drivers.DriverDiagram``), validated against
+        this dataset's changes, measures and teams; None when the team has none. Raises
+        ``analysis.io.DataError`` listing every problem of the file."""
+        from ..drivers import load_drivers
+
+        return load_drivers(self.folder, team_id, self.changes, self.measures, self.teams)
 
 
 # --------------------------------------------------------------------------- finding the inputs
@@ -352,14 +380,10 @@ _CODE_HASH: list[str] = []
 
 
 def _code_hash() -> str:
-    """Hash of the code that reads and validates (a change invalidates processed/)."""
+    """Hash of the whole package's code (``analysis.io.code_hash``), once per process: a change
+    to any module the loading may use invalidates processed/."""
     if not _CODE_HASH:
-        package = Path(__file__).resolve().parent.parent
-        digest = hashlib.sha256()
-        for name in ("io.py", "schemas.py", "dataset/__init__.py", "dataset/checks.py",
-                     "templates/layout.py", "templates/read.py"):
-            digest.update((package / name).read_bytes())
-        _CODE_HASH.append(digest.hexdigest())
+        _CODE_HASH.append(code_hash())
     return _CODE_HASH[0]
 
 
@@ -465,7 +489,7 @@ def load_dataset(folder: str | Path | None = None) -> Dataset:
                     warnings.warn(f"could not write {target}: {exc}", RuntimeWarning,
                                   stacklevel=2)
     dataset = Dataset(folder=folder.resolve(), is_sample=is_sample, files=hashes,
-                      surveys=inputs.surveys, drivers=inputs.drivers, processed=target,
+                      surveys=inputs.surveys, driver_teams=inputs.drivers, processed=target,
                       **tables)
     _CACHE[key] = dataset
     return _fresh(dataset)

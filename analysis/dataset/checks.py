@@ -156,7 +156,7 @@ def cross_checks(t: dict[str, pd.DataFrame], inputs) -> list[Problem]:
             problems += _unknown(ind[valid], "municipality_code",
                                  codes | {schemas.REGION_CODE, schemas.COUNTRY_CODE}, file,
                                  "municipality code",
-                                 f"{label['municipalities']} (or 0006 region, 0000 country)")[0]
+                                 f"{label['municipalities']} (or {schemas.REGION_CODE} region, {schemas.COUNTRY_CODE} country)")[0]
     if "goals" in t and ("kpis" in t or "kpis" not in inputs.tables):  # else kpis unreadable
         problems += _check_goals(t["goals"], label["goals"], codes, kpi_ids, inputs.surveys,
                                  code_source)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-RATE_CHARTS = frozenset({"p", "pp", "u", "up"})
+from ..measures import is_ratio
+
 FREQUENCIES = {"week": "W-MON", "month": "MS"}
 
 
@@ -47,7 +48,7 @@ def measure_series(dataset, team_id: str, measure_id: str, *, complete: bool = T
     frequency = row["frequency"].iloc[0] if "frequency" in row else None
     obs = dataset.observations
     obs = obs[(obs["team_id"] == team_id) & (obs["measure_id"] == measure_id)]
-    if chart in RATE_CHARTS:
+    if is_ratio(chart):
         series = obs.groupby("period", as_index=False)[["numerator", "denominator"]].sum(min_count=1)
         series = series.rename(columns={"numerator": "y", "denominator": "n"})
     else:

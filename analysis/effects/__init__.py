@@ -15,8 +15,8 @@ Public API::
 Computations only: figures are in ``analysis.plots.effects`` and texts in ``analysis.text.effects``.
 When this grew past 500 lines it became a subpackage (DESIGN.md): ``its`` (interrupted time
 series), ``proportions`` (two proportions, multiple testing, MDD), ``waves`` (two survey waves),
-``team`` (per-team estimates), ``report`` (what the team report shows). The public names are
-the same.
+``team`` (per-team estimates and the measure's chart split at its changes). The public names
+are the same; what the team report shows is decided in ``analysis.views.team_effects``.
 """
 
 from __future__ import annotations
@@ -31,13 +31,13 @@ from .proportions import (
     newcombe_p_value,
     newcombe_power,
 )
-from .report import effects_table, measure_chart, poster, report_items, waves_table
 from .team import (
     TEAM_COLUMNS,
     TeamEffects,
     baseline_stable,
     change_groups,
     linked_changes,
+    measure_chart,
     team_effects,
 )
 from .waves import compare_waves, for_whom, survey_waves, wave_verdicts
@@ -66,8 +66,4 @@ __all__ = [
     "TEAM_COLUMNS",
     "FAMILY_BY_CHART",
     "measure_chart",
-    "report_items",
-    "effects_table",
-    "waves_table",
-    "poster",
 ]

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..dataset.series import measure_series
+from ..measures import is_ratio, pooled_level
 from .its import FAMILY_BY_CHART, MIN_POINTS, SeriesTooShort, interrupted_time_series
 
 # --------------------------------------------------------------------------------------------------
@@ -50,14 +51,6 @@ def linked_changes(changes: pd.DataFrame, measure_id: str) -> pd.DataFrame:
     return changes[mask].sort_values(["date", "change_no"])
 
 
-def _level(series: pd.DataFrame, chart: str) -> float:
-    if series.empty:
-        return float("nan")
-    if chart in ("p", "pp", "u", "up"):
-        return float(series["y"].sum() / series["n"].sum())
-    return float(series["y"].mean())
-
-
 def change_groups(periods: pd.Series, dates: Sequence, min_points: int = MIN_POINTS) -> list[list[int]]:
     """Group changes (indices into ``dates``, sorted) that are too close to be told apart.
 
@@ -90,7 +83,7 @@ def baseline_stable(series: pd.DataFrame, until, chart: str) -> bool:
     if len(pre) < 2:
         return True
     try:
-        res = spc.chart(pre, y="y", n="n" if chart in ("p", "pp", "u", "up") else None, x="period",
+        res = spc.chart(pre, y="y", n="n" if is_ratio(chart) else None, x="period",
                         kind="run", rules="anhoej")
     except (ValueError, KeyError):
         return True
@@ -178,7 +171,7 @@ def team_effects(ds, team: str, *, alpha: float = 0.05, min_points: int = MIN_PO
                    "change_title": " / ".join(str(x) for x in sub["title"]),
                    "change_date": last, "phase_in_from": first if len(g) > 1 else pd.NaT,
                    "chart": chart, "family": family, "direction": m.direction, "unit": m.unit,
-                   "before": _level(pre, chart), "after": _level(post, chart),
+                   "before": pooled_level(pre, chart), "after": pooled_level(post, chart),
                    "n_before": len(pre), "n_after": len(post),
                    "estimate": np.nan, "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan,
                    "effect": "", "detected": False, "improved": False,
@@ -197,3 +190,31 @@ def team_effects(ds, team: str, *, alpha: float = 0.05, min_points: int = MIN_PO
     table = pd.DataFrame(rows, columns=TEAM_COLUMNS)
     return TeamEffects(table=table, its=its_results, series=series_by)
 
+
+
+def measure_chart(ds, team: str, measure_id: str, lang: str | None = None):
+    """``spc.chart`` of one measure split into phases at the team's changes to it.
+
+    The phases start at each linked change (a group of close changes starts one phase at its
+    last change, see :func:`change_groups`); they are named in ``lang`` ("baslinje", "efter 1").
+    Returns None when the measure has no data.
+    """
+    from .. import spc
+    from ..text import t
+
+    m = ds.measures[(ds.measures["team_id"] == team) & (ds.measures["measure_id"] == measure_id)].iloc[0]
+    chart = str(m["chart"])
+    series = measure_series(ds, team, measure_id)  # absent periods come back as gaps
+    if series["y"].notna().sum() == 0:
+        return None
+    linked = linked_changes(ds.changes[ds.changes["team_id"] == team], measure_id).reset_index(drop=True)
+    dates = [pd.Timestamp(d) for d in linked["date"]]
+    measured = series.loc[series["y"].notna(), "period"]
+    groups = change_groups(measured, dates) if dates else []
+    part = pd.Series(t("effects_phase_baseline", lang), index=series.index, dtype=object)
+    for g in groups:
+        nos = ", ".join(str(int(n)) for n in linked.iloc[g]["change_no"])
+        part[series["period"] >= dates[g[-1]]] = t("effects_phase_after", lang, nos=nos)
+    data = series.assign(part=part.astype(str))
+    return spc.chart(data, y="y", n="n" if is_ratio(chart) else None, x="period",
+                     kind=chart, part="part", source="observations.csv")

@@ -28,7 +28,5 @@ from .gap import *  # noqa: F403
 from .gap import __all__ as _g
 from .progress import *  # noqa: F403
 from .progress import __all__ as _p
-from .tables import *  # noqa: F403
-from .tables import __all__ as _t
 
-__all__ = [*_p, *_d, *_g, *_b, *_t]
+__all__ = [*_p, *_d, *_g, *_b]

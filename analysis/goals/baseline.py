@@ -9,6 +9,8 @@ from ..dataset.series import complete_periods
 from ..dataset.series import (
     period_grid as expected_periods,  # the one period grid (public name kept)
 )
+from ..measures import CENTRE_KIND, RATIO_KINDS, is_ratio, percent_scale
+from ..schemas import REGION_CODE
 from .progress import TREND_METHOD, _sign, trend
 
 __all__ = ["indicator_overview", "MIN_BASELINE_POINTS", "RATIO_KINDS", "CENTRE_KIND", "first_change", "expected_periods", "baseline_data", "baseline_chart", "baseline_summary"]
@@ -19,7 +21,7 @@ def indicator_overview(
     indicators: pd.DataFrame,
     kpis: pd.DataFrame,
     municipalities: pd.DataFrame,
-    county_code: str = "0006",
+    county_code: str = REGION_CODE,
     level: float = 0.95,
 ) -> pd.DataFrame:
     """Latest value, trend, county value and position of every KPI and municipality of the county.
@@ -93,10 +95,6 @@ def _cell(cells: pd.DataFrame, code: str, year: int, gender: str) -> float:
 # --- team baselines (nuläge per team) -------------------------------------------------------
 
 MIN_BASELINE_POINTS = 8  # fewer points: say the baseline needs more, draw no verdict
-RATIO_KINDS = ("p", "pp", "u", "up")
-CENTRE_KIND = {"run": "median", "g": "median", "i": "mean", "mr": "mean", "xbar": "mean",
-               "s": "mean", "c": "mean", "t": "mean", "p": "proportion", "pp": "proportion",
-               "u": "rate", "up": "rate"}
 
 
 def first_change(changes: pd.DataFrame, team_id: str) -> pd.Timestamp:
@@ -117,7 +115,7 @@ def baseline_data(observations: pd.DataFrame, measure: pd.Series | dict,
     start = first_change(changes, team)
     if pd.notna(start):
         obs = obs[obs["period"] < start]
-    if measure["chart"] in RATIO_KINDS:
+    if is_ratio(measure["chart"]):
         obs = obs.assign(y=obs["numerator"], n=obs["denominator"])
     else:
         obs = obs.assign(y=obs["value"], n=np.nan)
@@ -125,7 +123,7 @@ def baseline_data(observations: pd.DataFrame, measure: pd.Series | dict,
 
 
 def _multiply(measure) -> float:
-    return 100.0 if measure["chart"] in ("p", "pp") and str(measure["unit"]).strip() == "%" else 1.0
+    return percent_scale(measure["chart"], measure["unit"])
 
 
 def baseline_chart(observations: pd.DataFrame, measure: pd.Series | dict, changes: pd.DataFrame,
@@ -141,7 +139,7 @@ def baseline_chart(observations: pd.DataFrame, measure: pd.Series | dict, change
     if data["period"].nunique() < 2:
         return None
     data = complete_periods(data, measure.get("frequency"))  # absent periods drawn as gaps
-    n = "n" if measure["chart"] in RATIO_KINDS else None
+    n = "n" if is_ratio(measure["chart"]) else None
     return spc.chart(data, y="y", n=n, x="period", kind=kind, multiply=_multiply(measure),
                      source="observations.csv")
 
@@ -200,12 +198,12 @@ def baseline_summary(
             last = all_obs.sort_values("period")
             last = last[last["period"] == last["period"].max()]
             row["latest_period"] = last["period"].iloc[0]
-            if m["chart"] in RATIO_KINDS:
+            if is_ratio(m["chart"]):
                 row["latest_value"] = mult * last["numerator"].sum() / last["denominator"].sum()
             else:
                 row["latest_value"] = last["value"].mean()
         if n_points >= 1:
-            n = "n" if m["chart"] in RATIO_KINDS else None
+            n = "n" if is_ratio(m["chart"]) else None
             try:
                 centre = spc.chart(data, y="y", n=n, x="period", kind=m["chart"], multiply=mult,
                                    source="observations.csv")

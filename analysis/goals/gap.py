@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..schemas import REGION_CODE
 from .progress import STATUSES, _sign, progress, trajectory
 
 __all__ = ["target_status", "GAP_COLUMNS", "SURVEY_COLUMNS", "indicator_goals", "indicator_se", "survey_goals",
@@ -106,7 +107,7 @@ def indicator_goals(
             str(info["direction"].iloc[0]) if len(info) else "up")
         unit = str(info["unit"].iloc[0]) if len(info) else "%"
         codes = ([str(goal.municipality_code)] if pd.notna(goal.municipality_code)
-                 and str(goal.municipality_code).strip() else [*network.astype(str), "0006"])
+                 and str(goal.municipality_code).strip() else [*network.astype(str), REGION_CODE])
         data = indicators[(indicators["kpi"] == kpi) & (indicators["gender"] == gender)
                           & indicators["municipality_code"].isin(codes)]
         cols = ["municipality_code", "period", "value", *(["n"] if "n" in data.columns else [])]
@@ -334,12 +335,12 @@ def gap_table(*parts: pd.DataFrame, as_of: pd.Timestamp | str | None = None) -> 
             .drop(columns="_o").reset_index(drop=True))
 
 
-def survey_shares(goals: pd.DataFrame, data_dir) -> pd.DataFrame:
+def survey_shares(goals: pd.DataFrame, data_dir, load=None) -> pd.DataFrame:
     """Resolve every ``survey:`` goal source with :func:`analysis.surveys.resolve_source`.
 
     Returns source, x, n, population (a census: N from its codebook; NA for a sample), share,
     method, and for a survey with waves baseline_x, baseline_n, wave, baseline_wave: the input
-    of :func:`survey_goals`.
+    of :func:`survey_goals`. ``load``: how to read a survey by id (``Dataset.survey``).
     """
     from .. import surveys
 
@@ -348,7 +349,7 @@ def survey_shares(goals: pd.DataFrame, data_dir) -> pd.DataFrame:
     rows = []
     src = goals["source"].astype("string")
     for source in goals.loc[src.str.startswith("survey:").fillna(False), "source"].drop_duplicates():
-        res = surveys.resolve_source(str(source), data_dir)
+        res = surveys.resolve_source(str(source), data_dir, load=load)
         rows.append({"source": source, **{c: res.get(c, pd.NA) for c in cols[1:]}})
     return pd.DataFrame(rows, columns=cols)
 
@@ -362,7 +363,7 @@ def gap_analysis(dataset, year: int, min_count: int | None = None) -> tuple[pd.D
     as_of = pd.Timestamp(year=int(year), month=12, day=31)
     gap, series = indicator_goals(dataset.goals, dataset.indicators, dataset.kpis,
                                   dataset.municipalities, int(year))
-    shares = survey_shares(dataset.goals, dataset.folder)
+    shares = survey_shares(dataset.goals, dataset.folder, load=dataset.survey)
     # Survey exports carry no date: judged as of the end of the analysis year.
     surv = survey_goals(dataset.goals, shares, as_of=as_of, min_count=min_count)
     return gap_table(gap, surv, as_of=as_of), series

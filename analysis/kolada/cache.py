@@ -6,8 +6,6 @@ import csv
 import hashlib
 import io
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,7 +17,7 @@ import pandas as pd
 
 from .. import __version__
 from ..config import find_root
-from ..io import neutralise_formula
+from ..io import neutralise_formula, sha256, write_files_atomic
 from ..text import t
 from .catalogue import INDICATOR_COLUMNS, KPI_COLUMNS, county_municipalities
 
@@ -114,30 +112,6 @@ def check_tables(indicators: pd.DataFrame, kpis: pd.DataFrame) -> list:
     return problems
 
 
-def _atomic_write_all(out_dir: Path, files: list[tuple[str, bytes]]) -> None:
-    """Write every file to a temporary file in ``out_dir`` first; only then ``os.replace`` them.
-
-    The replaces happen in the given order with ``fetch.json`` last, so fetch.json always
-    describes files at least as new as itself; its hashes tell a reader whether the set matches.
-    """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    temps: list[tuple[str, str]] = []
-    try:
-        for name, data in files:
-            handle, temp = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=".tmp")
-            temps.append((temp, name))
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
-        for temp, name in temps:
-            os.replace(temp, out_dir / name)
-    finally:
-        for temp, _ in temps:
-            if os.path.exists(temp):
-                os.unlink(temp)
-
-
 def write_cache(result: FetchResult, out_dir: str | Path) -> dict[str, Any]:
     """Write ``indicators.csv``, ``kpis.csv`` and ``fetch.json`` atomically; return fetch.json."""
     out = Path(out_dir)
@@ -160,7 +134,9 @@ def write_cache(result: FetchResult, out_dir: str | Path) -> dict[str, Any]:
         "kpi_meta": result.kpi_meta,
     }
     body = json.dumps(info, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
-    _atomic_write_all(out, [(INDICATORS_FILE, indicators), (KPIS_FILE, kpis), (FETCH_FILE, body)])
+    # fetch.json last: it always describes files at least as new as itself, and its hashes tell
+    # a reader whether the set matches
+    write_files_atomic(out, {INDICATORS_FILE: indicators, KPIS_FILE: kpis, FETCH_FILE: body}, fsync=True)
     return info
 
 
@@ -185,7 +161,7 @@ def last_fetch(root: str | Path | None = None) -> dict[str, Any] | None:
     verified = True
     for name, digest in (info.get("files") or {}).items():
         try:
-            verified &= hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
+            verified &= sha256(folder / name) == digest
         except OSError:
             verified = False
     info["verified"] = verified

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from ..config import Config, ConfigError
+from ..schemas import COUNTRY_CODE, REGION_CODE
 from .client import BASE_URL
 
 INDICATOR_COLUMNS = ("kpi", "municipality_code", "period", "gender", "value")
@@ -40,8 +41,8 @@ COUNTY_MUNICIPALITIES: dict[str, str] = {
     "0686": "Eksjö",
     "0687": "Tranås",
 }
-REGION_CODE, REGION_NAME = "0006", "Region Jönköpings län"
-COUNTRY_CODE, COUNTRY_NAME = "0000", "Riket"
+REGION_NAME = "Region Jönköpings län"
+COUNTRY_NAME = "Riket"
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,11 @@ from typing import Any
 import yaml
 
 from ..config import Config, ConfigError, load_yaml
+from ..io import code_files, sha256
 
 #: Bump when the runner's output format changes: every report is rebuilt once.
 RUNNER_VERSION = "1"
 FOR_EACH_PARAM = {"team": "team", "survey": "survey"}
-CODE_SUFFIXES = {".py", ".yml", ".yaml", ".css", ".json", ".j2"}
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ def expand_plan(config: Config, teams: list[str], surveys: list[str],
     """Turn the ``reports:`` entries into one :class:`Job` per report.
 
     ``for_each: team`` gives one report per team id (parameter ``team``), ``for_each: survey`` one
-    per survey id. ``only`` keeps the entries whose notebook or report name is listed. ``overrides``
+    per survey id. ``only`` keeps the reports whose notebook, report name or entry name is listed. ``overrides``
     (``--param``) set parameters of the notebooks that declare them (in their ``parameters``
     cell); a name no selected notebook declares is an error listing their parameters. A
     ``team``/``survey`` override selects that one team or survey, any other override changes the
@@ -155,14 +155,19 @@ def expand_plan(config: Config, teams: list[str], surveys: list[str],
             jobs.append((Job(name, notebook, params, number), changed))
     if only:
         wanted = set(only)
-        matched = {j.notebook for j, _ in jobs} | {j.name for j, _ in jobs}
+        # a notebook, a report, or an entry's name (``baseline``: every baseline_<team>)
+        entries = {number: str(entry.get("name") or entry["notebook"])
+                   for number, entry in enumerate(config.reports, start=1)}
+        matched = {j.notebook for j, _ in jobs} | {j.name for j, _ in jobs} | set(entries.values())
         missing = sorted(wanted - matched)
         if missing:
             names = ", ".join(sorted({j.notebook for j, _ in jobs}))
             raise ConfigError(f"--only {', '.join(missing)}: not in the report plan (notebooks: {names})")
-        jobs = [(j, c) for j, c in jobs if j.notebook in wanted or j.name in wanted]
+        jobs = [(j, c) for j, c in jobs
+                if j.notebook in wanted or j.name in wanted or entries.get(j.entry) in wanted]
     # An overridden entry that became the same notebook with the same parameters as another
-    # report (baseline_county with --param team=x is baseline_x) is that report: keep it once.
+    # report (an entry with team: x and --param team=y, beside the for_each entry) is that
+    # report: keep it once.
     def ident(job: Job) -> tuple[str, str]:
         return job.notebook, json.dumps(job.params, sort_keys=True, default=str)
 
@@ -185,14 +190,6 @@ def expand_plan(config: Config, teams: list[str], surveys: list[str],
 # ---------------------------------------------------------------- hashing
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _digest(parts: dict[str, str]) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
@@ -205,7 +202,7 @@ def folder_files(folder: Path) -> dict[str, str]:
         rel = path.relative_to(folder)
         if not path.is_file() or any(p.startswith((".", "~$")) for p in rel.parts):
             continue
-        files[rel.as_posix()] = sha256_file(path)
+        files[rel.as_posix()] = sha256(path)
     return files
 
 
@@ -216,11 +213,7 @@ def data_hash(folder: Path, files: dict[str, str] | None = None) -> str:
 
 def code_hash(config: Config) -> str:
     """Hash of the ``analysis`` package source plus the report-relevant settings of workbook.yml."""
-    package = Path(__file__).resolve().parent.parent
-    parts = {}
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and path.suffix in CODE_SUFFIXES and "__pycache__" not in path.parts:
-            parts[path.relative_to(package).as_posix()] = sha256_file(path)
+    parts = code_files()
     settings = {"language": config.language, "min_count": config.min_count,
                 "show_free_text": config.show_free_text, "kernel": config.kernel,
                 "kolada": config.kolada, "runner": RUNNER_VERSION}
@@ -229,7 +222,7 @@ def code_hash(config: Config) -> str:
 
 
 def notebook_hash(path: Path) -> str:
-    return sha256_file(path) if Path(path).is_file() else "missing"
+    return sha256(path) if Path(path).is_file() else "missing"
 
 
 def params_hash(params: dict[str, Any], lang: str) -> str:

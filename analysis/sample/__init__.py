@@ -9,37 +9,18 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import os
 from pathlib import Path
 
+from ..io import write_files_atomic
 from .programme import TRUE_EFFECTS, programme_files
 
 __all__ = ["TRUE_EFFECTS", "programme_files", "write_files", "write_sample"]
 
 
 def write_files(folder: Path, files: dict[str, bytes]) -> list[Path]:
-    """Write ``{relative path: bytes}`` under ``folder`` atomically.
-
-    Every file is first written to a temporary name next to its target; only when all of them
-    are written are they renamed into place (``os.replace``), so a failure never leaves a
-    half-written table behind.
-    """
-    folder = Path(folder)
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for rel, content in files.items():
-            target = folder / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
-            tmp.write_bytes(content)
-            staged.append((tmp, target))
-    except BaseException:
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
-        raise
-    for tmp, target in staged:
-        os.replace(tmp, target)
-    return [target for _, target in staged]
+    """Write ``{relative path: bytes}`` under ``folder`` atomically
+    (:func:`analysis.io.write_files_atomic`: a failure never leaves a half-written table)."""
+    return write_files_atomic(folder, files)
 
 
 def write_sample(folder: Path | None = None) -> list[Path]:

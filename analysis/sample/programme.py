@@ -26,6 +26,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from ..kolada.catalogue import KPI_COLUMNS
+from ..schemas import REGION_CODE
 from . import indicators
 
 SEED = 20190901
@@ -50,8 +51,6 @@ MUNICIPALITIES: tuple[tuple[str, str, int, bool], ...] = (
     ("0686", "Eksjö", 17600, True),
     ("0687", "Tranås", 19300, True),
 )
-REGION_CODE = "0006"
-COUNTRY_CODE = "0000"
 
 # ---------------------------------------------------------------------------------------------
 # Teams

@@ -9,10 +9,12 @@ turns the export into one tidy long table and summarises it:
   (x subgroup), small cells suppressed (:mod:`analysis.privacy`);
 * :func:`share_of` and :func:`resolve_source` answer goals such as
   ``survey:coordinators:groups_offered:any``;
-* :func:`table` formats a summary for a report (labels in the report language, ``..``).
+* :func:`option_label`, :func:`group_label`, ... name codebook values in the report language.
 
 Modules: ``codebook`` (the codebook format), ``reading`` (export -> tidy long table, checks),
-``summary`` (statistics), ``tables`` (formatting for reports). Import from ``analysis.surveys``.
+``summary`` (statistics), ``labels`` (codebook labels, which questions a report shows),
+``cells`` and ``publication`` (the cells a report may show, suppression). Import from
+``analysis.surveys``. The report tables are formatted in ``analysis.views.survey_tables``.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from .codebook import (
     Question,
     load_codebook,
 )
+from .labels import group_count, group_label, group_title, group_titles, option_label, question_ids
 from .reading import Survey, check_survey, find_surveys, load_survey, survey_folder
 from .summary import (
     FreeText,
@@ -45,30 +48,13 @@ from .summary import (
     summarise_numbers,
     wilson,
 )
-from .tables import (
-    free_text_line,
-    free_text_table,
-    group_count,
-    group_label,
-    group_title,
-    group_titles,
-    numbers_table,
-    option_label,
-    overview,
-    question_ids,
-    question_note,
-    subgroup_sizes,
-    table,
-    top_box_table,
-    wide_table,
-)
 
 __all__ = [
     "ALL", "ANY", "BOTTOM_BOX", "CENSUS_METHOD", "CHOICE_TYPES", "CODEBOOK", "TOOLS", "TOP_BOX",
     "TYPES", "WILSON_METHOD", "Codebook", "FreeText", "Option", "Question", "Survey",
-    "check_survey", "find_surveys", "free_text", "free_text_line", "free_text_table",
+    "check_survey", "find_surveys", "free_text",
     "group_count", "group_label", "group_title", "group_titles", "load_codebook", "load_survey",
-    "numbers_table", "option_label", "overview", "question_ids", "question_note", "resolve_source",
-    "respondents", "respondents_key", "share_of", "subgroup_sizes", "summarise", "summarise_numbers", "survey_folder",
-    "table", "top_box_table", "wide_table", "wilson",
+    "option_label", "question_ids", "resolve_source",
+    "respondents", "respondents_key", "share_of", "summarise", "summarise_numbers", "survey_folder",
+    "wilson",
 ]

@@ -75,12 +75,12 @@ def use_cache(folder: str | Path | None) -> None:
 
 
 def _code_version() -> str:
-    """A hash of the code a pattern depends on (reading, counting, the model, the suppressor)."""
-    digest = hashlib.sha256()
+    """A hash of the code a pattern depends on (reading, counting, the model, the suppressor:
+    ``analysis/surveys`` and ``analysis/privacy``; a report's layout does not change it)."""
+    from ..io import code_hash
+
     here = Path(__file__).resolve().parent
-    for path in sorted([*here.glob("*.py"), *(here.parent / "privacy").glob("*.py")]):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
+    return hashlib.sha256((code_hash(here) + code_hash(here.parent / "privacy")).encode()).hexdigest()[:12]
 
 
 def protected(survey: Survey, min_count: int) -> Publication:

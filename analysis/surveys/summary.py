@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -441,14 +442,16 @@ def share_of(survey: Survey, question_id: str, option: str) -> tuple[int, int]:
     return int(row["n"].iloc[0]), int(row["base"].iloc[0])
 
 
-def resolve_source(source: str, data_dir: str | Path, level: float = 0.95) -> dict[str, Any]:
+def resolve_source(source: str, data_dir: str | Path, level: float = 0.95, *,
+                   load: Callable[[str], Survey] | None = None) -> dict[str, Any]:
     """Resolve a goal source ``survey:<survey_id>:<question_id>:<option>`` in ``data_dir``.
 
     Returns ``{"x", "n", "share", "ci_low", "ci_high", "method", "population", "bound_low",
     "bound_high", "wave", "baseline_x", "baseline_n", "baseline_wave"}``. A sample gets a Wilson
     interval; a census none, but its population (from the codebook) and the bounds non-response
     allows (``x / N`` to ``(x + N - n) / N``). A survey with waves is resolved in its last wave,
-    and its first wave is the baseline (``baseline_*``; NA without waves).
+    and its first wave is the baseline (``baseline_*``; NA without waves). ``load``: how to
+    read the survey by id (a report passes ``Dataset.survey``); default: from ``data_dir``.
     """
     import dataclasses
 
@@ -460,7 +463,7 @@ def resolve_source(source: str, data_dir: str | Path, level: float = 0.95) -> di
     if not (folder / CODEBOOK).is_file():
         raise ValueError(f"source {source!r}: no survey {survey_id!r} in {Path(data_dir) / 'surveys'} "
                          f"(surveys: {', '.join(find_surveys(data_dir)) or 'none'})")
-    survey = load_survey(folder)
+    survey = load(survey_id) if load is not None else load_survey(folder)
     baseline = {"baseline_x": pd.NA, "baseline_n": pd.NA, "baseline_wave": pd.NA, "wave": pd.NA}
     if survey.has_waves and len(survey.codebook.waves) > 1:
         first, last = survey.codebook.waves[0].code, survey.codebook.waves[-1].code

@@ -9,6 +9,8 @@ from __future__ import annotations
 import html
 import importlib
 import pkgutil
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 LANGUAGES = ("sv", "en")
@@ -29,15 +31,37 @@ def _collect() -> dict[str, dict[str, str]]:
 LABELS = _collect()
 
 
-def set_language(lang: str) -> None:
-    """Set the report language for this process (``sv`` or ``en``)."""
+def _checked(lang: str) -> str:
     if lang not in LANGUAGES:
         raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {lang!r}")
-    _language.set(lang)
+    return lang
+
+
+def set_language(lang: str) -> None:
+    """Set the default language of this context (``sv`` or ``en``): the coaches' explorer and
+    interactive use. Reports pass ``lang`` explicitly and draw inside :func:`language`."""
+    _language.set(_checked(lang))
 
 
 def get_language() -> str:
+    """The language a text or figure gets when it is not given one (default ``sv``)."""
     return _language.get()
+
+
+@contextmanager
+def language(lang: str) -> Iterator[str]:
+    """Within the block, texts and figures not given a language get ``lang``; afterwards the
+    language is what it was. The report renderer draws a report's figures in it (the plot
+    functions read the language themselves)::
+
+        with text.language("en"):
+            fig = plots.effects_forest(table)
+    """
+    token = _language.set(_checked(lang))
+    try:
+        yield lang
+    finally:
+        _language.reset(token)
 
 
 def t(key: str, lang: str | None = None, **values: object) -> str:
@@ -78,3 +102,40 @@ def percent(share: float | None, decimals: int = 0, lang: str | None = None) -> 
     lang = lang or _language.get()
     body = number(share * 100, decimals, lang)
     return f"{body}\u00a0%" if lang == "sv" else f"{body}%"
+
+
+def label(value: object, lang: str | None = None) -> str:
+    """``value`` translated when it is a label key (a focus area, a measure type, a PDSA step:
+    ``"psykisk hälsa"`` -> ``"mental health"``), else ``value`` as text: the data's own words
+    (a focus area the programme has not named) are shown as they are."""
+    key = "" if value is None else str(value)
+    return t(key, lang) if key in LABELS else key
+
+
+def localized(row: Mapping, field: str, lang: str | None = None) -> str:
+    """The ``<field>_<lang>`` value of a table row (``title_en`` of a goal or a KPI), falling back
+    to ``<field>_sv`` when the column is absent or the cell blank; ``""`` when neither has text."""
+    import pandas as pd
+
+    for column in (f"{field}_{lang or _language.get()}", f"{field}_sv"):
+        value = row.get(column)
+        if value is not None and not (pd.api.types.is_scalar(value) and pd.isna(value)) and str(value).strip():
+            return str(value)
+    return ""
+
+
+def level(value: float | None, chart: str, unit: str | None = None, lang: str | None = None) -> str:
+    """A measure's level as every report writes it (:mod:`analysis.measures`): a share (p and pp
+    charts, 0-1) in percent with one decimal, anything else with one decimal and its unit (a
+    count without one); ``–`` when missing."""
+    import pandas as pd
+
+    from ..measures import COUNT_UNITS, is_share
+
+    if value is None or pd.isna(value):
+        return "–"
+    if is_share(chart):
+        return percent(value, 1, lang)
+    body = number(value, 1, lang)
+    unit = "" if unit is None or pd.isna(unit) else str(unit).strip()
+    return f"{body} {unit}" if unit and unit not in COUNT_UNITS else body

@@ -231,22 +231,6 @@ LABELS = {
 }
 
 
-def _share_chart(chart: str) -> bool:
-    return chart in ("p", "pp")
-
-
-def format_level(value: float, chart: str, unit: str | None = None, lang: str | None = None) -> str:
-    """A level of a measure as the report shows it: a share as percent, else number and unit."""
-    from . import number, percent
-
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if _share_chart(chart):
-        return percent(value, 0, lang)
-    text = number(value, 1, lang)
-    return f"{text} {unit}" if unit and unit not in ("antal", "count") else text
-
-
 def format_estimate(estimate: float, ci_low: float, ci_high: float, effect: str,
                     lang: str | None = None) -> tuple[str, str]:
     """The estimate and its CI as two short strings (ratio with 2 decimals, differences with 1)."""
@@ -307,7 +291,7 @@ def measure_verdict(row, lang: str | None = None, min_points: int = 8) -> str:
     E.g. "Närvaron ökade från 88 % till 93 % efter förändring 2 (sms samma dag); skillnaden är
     statistiskt säkerställd."
     """
-    from . import t
+    from . import level, t
 
     measure, title = _get(row, "measure_name"), _get(row, "change_title")
     which = which_changes(row, lang)
@@ -315,7 +299,7 @@ def measure_verdict(row, lang: str | None = None, min_points: int = 8) -> str:
         return t("effects_verdict_too_short", lang, measure=measure, which=which, title=title, min=min_points)
     chart, unit = str(_get(row, "chart")), _get(row, "unit")
     before, after = _get(row, "before"), _get(row, "after")
-    b, a = format_level(before, chart, unit, lang), format_level(after, chart, unit, lang)
+    b, a = level(before, chart, unit, lang), level(after, chart, unit, lang)
     if _get(row, "improved"):
         judgement = t("effects_judgement_significant", lang)
     elif _get(row, "detected"):

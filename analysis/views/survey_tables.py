@@ -1,25 +1,28 @@
-"""Formatting survey results for a report: labels in the report language, '..' for hidden cells."""
+"""Survey summaries as report tables: labels in the report language, ``..`` for hidden cells,
+and on every number the privacy mark the auditor reads (:mod:`analysis.privacy.marks`).
+
+Used by the survey report (``views.survey``), the team baseline's survey tables
+(``views.team_baseline``) and, for the marks of the wave comparison, the effect report. The
+counts come from :mod:`analysis.surveys` (``summarise``, the protected publication); nothing is
+computed here but the formatting.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
-import numpy as np
 import pandas as pd
 
 from .. import privacy
 from ..privacy.marks import Mark, MarkedText, marked
+from ..surveys.cells import ANSWERED, BASE, BLANK, DK, RESPONDENTS, CellKey, N, group_of
+from ..surveys.codebook import CENSUS_METHOD, TOP_BOX, _lang
+from ..surveys.labels import group_label, group_title, option_label
+from ..surveys.reading import Survey
+from ..surveys.summary import CENSUS_COLUMNS, free_text, respondents, respondents_key
+from ..text import number, percent, t
 from ..text.surveys import census_count, census_note
-from .cells import ANSWERED, BASE, BLANK, DK, RESPONDENTS, CellKey, N, group_of
-from .codebook import (
-    BOTTOM_BOX,
-    CENSUS_METHOD,
-    CHOICE_TYPES,
-    TOP_BOX,
-    _lang,
-)
-from .reading import Survey
-from .summary import CENSUS_COLUMNS, free_text, respondents, respondents_key
+
+__all__ = ["free_text_count_text", "free_text_table", "numbers_table", "overview_texts",
+           "question_note_text", "respondents_table", "summary_table", "top_box_table", "wide_table"]
 
 _VALUE_COLUMNS = {"question_id", "option", "n", "base", "share", "ci_low", "ci_high", "method", "suppressed",
                   "n_dont_know", "n_blank", "mean_rank", *CENSUS_COLUMNS}
@@ -57,17 +60,15 @@ def free_text_table(survey: Survey, question_id: str, show_free_text: bool = Fal
     """The answers of a free-text question as a one-column frame, only when both
     ``privacy.show_free_text`` (``show_free_text``) and the codebook (``show_answers``) allow it;
     empty otherwise. The text is raw: show it with ``report.table``, which escapes every cell."""
-    from ..text import t
 
     ft = free_text(survey, question_id, show_free_text)
     return pd.DataFrame({t("survey_free_text_answer", lang): list(ft.answers or ())})
 
 
-def free_text_line(survey: Survey, question_id: str, min_count: int, show_free_text: bool = False,
+def free_text_count_text(survey: Survey, question_id: str, min_count: int, show_free_text: bool = False,
                    lang: str | None = None) -> MarkedText:
     """"12 personer skrev ett fritextsvar" (``..`` when the count is hidden), and whether the
     answers are shown."""
-    from ..text import number, t
 
     ft = free_text(survey, question_id, show_free_text)
     key = CellKey(survey.id, question_id, ANSWERED, ())
@@ -80,41 +81,17 @@ def free_text_line(survey: Survey, question_id: str, min_count: int, show_free_t
 def _publication_value(survey: Survey, key: CellKey, min_count: int | None, value: int) -> int | None:
     if min_count is None:
         return value
-    from .publication import protected
+    from ..surveys.publication import protected
 
     return protected(survey, min_count).value(key)
 
 
-def option_label(survey: Survey, question_id: str, code: str, lang: str | None = None) -> str:
-    """Label of an option code in the report language (``top_box`` gets its own label)."""
-    from ..text import t
-
-    q = survey.codebook.question(question_id)
-    if code in (TOP_BOX, BOTTOM_BOX):
-        labels = [q.option(c).label(lang) for c in (q.top_box if code == TOP_BOX else q.bottom_box)]
-        return t("survey_top_box", lang, options=" / ".join(labels))
-    return q.option(code).label(lang)
-
-
-def group_label(survey: Survey, column: str, code: Any, lang: str | None = None) -> str:
-    """Label of a subgroup value (a wave code or a subgroup option code)."""
-    if code is None or code is pd.NA or (isinstance(code, float) and np.isnan(code)):
-        from ..text import t
-
-        return t("survey_missing_group", lang)
-    if column == "wave":
-        return survey.codebook.wave_label(str(code), lang)
-    return survey.codebook.question(column).option(str(code)).label(lang)
-
-
-def table(summary: pd.DataFrame, survey: Survey, lang: str | None = None) -> pd.DataFrame:
+def summary_table(summary: pd.DataFrame, survey: Survey, lang: str | None = None) -> pd.DataFrame:
     """Format a :func:`summarise` frame for a report: labels, percentages, ``..`` for hidden cells.
 
     A census shows "x av N" instead of a share with an interval. Every count carries its mark
     (:mod:`analysis.privacy.marks`) for the auditor.
     """
-    from ..text import number, percent, t
-
     lang = lang or _lang()
     by = _by(summary)
     rows, marks = [], {}
@@ -125,7 +102,7 @@ def table(summary: pd.DataFrame, survey: Survey, lang: str | None = None) -> pd.
         row = {t("survey_question", lang): survey.codebook.question(rec["question_id"]).label(lang)} if several else {}
         row[t("survey_option", lang)] = option_label(survey, rec["question_id"], rec["option"], lang)
         for b in by:
-            row[_by_title(survey, b, lang)] = group_label(survey, b, rec[b], lang)
+            row[group_title(survey, b, lang)] = group_label(survey, b, rec[b], lang)
         hidden = bool(rec["suppressed"])
         n = rec["n"]
         base = rec["base"]
@@ -156,41 +133,8 @@ def table(summary: pd.DataFrame, survey: Survey, lang: str | None = None) -> pd.
     return _marked_frame(rows, marks, survey)
 
 
-def _by_title(survey: Survey, column: str, lang: str | None) -> str:
-    return group_title(survey, column, lang)
-
-
-def group_title(survey: Survey, column: str, lang: str | None = None) -> str:
-    """Name of a subgroup variable: the question's ``short`` label (else its text), or "wave"."""
-    from ..text import t
-
-    if column == "wave":
-        return t("survey_wave", lang)
-    q = survey.codebook.question(column)
-    if q.short:
-        return q.short.get(lang or _lang()) or q.short["sv"]
-    return q.label(lang)
-
-
-def group_titles(survey: Survey, columns: list[str], lang: str | None = None) -> str:
-    """Names of several subgroup variables for a caption: "mättillfälle och skola"."""
-    from ..text import t
-
-    names = [group_title(survey, c, lang).lower() for c in columns]
-    if len(names) < 2:
-        return "".join(names)
-    return ", ".join(names[:-1]) + f" {t('survey_and', lang)} " + names[-1]
-
-
-def group_count(summary: pd.DataFrame, by: str) -> int:
-    """How many groups of ``by`` a summary holds."""
-    return int(summary[by].dropna().nunique())
-
-
 def numbers_table(numbers: pd.DataFrame, survey: Survey, lang: str | None = None) -> pd.DataFrame:
     """Format a :func:`summarise_numbers` frame for a report."""
-    from ..text import number, t
-
     lang = lang or _lang()
     by = [c for c in numbers.columns if c not in {"question_id", "n", "mean", "ci_low", "ci_high", "median",
                                                   "q1", "q3", "method", "suppressed"}]
@@ -215,17 +159,8 @@ def numbers_table(numbers: pd.DataFrame, survey: Survey, lang: str | None = None
     return _marked_frame(rows, marks, survey)
 
 
-def question_ids(survey: Survey, types: tuple[str, ...] | str = CHOICE_TYPES, subgroups: bool = True) -> list[str]:
-    """Question ids of the given type(s) in codebook order (``subgroups=False`` leaves out the
-    subgroup questions, e.g. school and grade)."""
-    types = (types,) if isinstance(types, str) else tuple(types)
-    return [q.id for q in survey.codebook.questions
-            if q.type in types and (subgroups or q.id not in survey.codebook.subgroups)]
-
-
-def overview(survey: Survey, min_count: int, lang: str | None = None) -> list[str]:
+def overview_texts(survey: Survey, min_count: int, lang: str | None = None) -> list[str]:
     """Plain-language paragraphs about a survey: respondents, design, how shares are counted."""
-    from ..text import number, t
 
     n = len(survey.respondents)
     key = CellKey(survey.id, RESPONDENTS, N, ())
@@ -243,10 +178,9 @@ def overview(survey: Survey, min_count: int, lang: str | None = None) -> list[st
     return out
 
 
-def question_note(summary: pd.DataFrame, survey: Survey, question_id: str, lang: str | None = None) -> str:
+def question_note_text(summary: pd.DataFrame, survey: Survey, question_id: str, lang: str | None = None) -> str:
     """A note under a question: how many said "vet ej" or left it blank (per wave when the
     summary is by wave), and how to read it. The numbers carry their marks."""
-    from ..text import number, t
 
     q = survey.codebook.question(question_id)
     rows = summary[summary["question_id"] == question_id]
@@ -283,8 +217,6 @@ def wide_table(summary: pd.DataFrame, survey: Survey, question_id: str, by: str,
     """One question by a subgroup as a compact table: options down, groups across, shares (``..``
     when hidden; a census shows "x av N"), and a last row with the base of each group. A Likert
     item shows its top and bottom box (the charts show them when steps are hidden)."""
-    from ..text import number, percent, t
-
     lang = lang or _lang()
     rows = summary[summary["question_id"] == question_id]
     others = [b for b in _by(summary) if b != by]
@@ -323,8 +255,6 @@ def wide_table(summary: pd.DataFrame, survey: Survey, question_id: str, by: str,
 def top_box_table(summary: pd.DataFrame, survey: Survey, by: str, lang: str | None = None) -> pd.DataFrame:
     """Top-box share (95 % interval; n = the base) of every Likert item by a subgroup, e.g. the
     two waves."""
-    from ..text import number, percent, t
-
     lang = lang or _lang()
     rows = summary[summary["option"] == TOP_BOX]
     others = [b for b in _by(summary) if b != by]
@@ -360,14 +290,13 @@ def top_box_table(summary: pd.DataFrame, survey: Survey, by: str, lang: str | No
     return frame
 
 
-def subgroup_sizes(survey: Survey, by: list[str] | str, min_count: int | None = 5,
+def respondents_table(survey: Survey, by: list[str] | str, min_count: int | None = 5,
                    lang: str | None = None) -> pd.DataFrame:
     """Respondents per subgroup (e.g. per school and wave) as a formatted table."""
-    from ..text import number, t
 
     by = [by] if isinstance(by, str) else list(by)
     counts = respondents(survey, by=by, min_count=min_count)
-    out = {_by_title(survey, b, lang): [group_label(survey, b, v, lang) for v in counts[b]] for b in by}
+    out = {group_title(survey, b, lang): [group_label(survey, b, v, lang) for v in counts[b]] for b in by}
     column = t("survey_respondents", lang)
     out[column] = [privacy.SUPPRESSED if pd.isna(v) else number(float(v), 0, lang) for v in counts["n"]]
     marks = {}

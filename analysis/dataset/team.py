@@ -1,0 +1,41 @@
+"""One team's slice of a dataset: ``Dataset.team(team_id) -> Team``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Team:
+    """A team's row of teams.csv as typed fields, with its own measures, observations and
+    changes (new frames, in the dataset's order)."""
+
+    id: str
+    name: str
+    municipality_code: str
+    focus_area: str
+    cohort: int | None
+    start_date: pd.Timestamp | None
+    aim: str | None  # None when the team has not stated one
+    measures: pd.DataFrame
+    observations: pd.DataFrame
+    changes: pd.DataFrame
+
+    @classmethod
+    def of(cls, row: pd.Series, dataset) -> Team:
+        team_id = str(row["team_id"])
+
+        def own(frame: pd.DataFrame) -> pd.DataFrame:
+            return frame[frame["team_id"] == team_id].reset_index(drop=True)
+
+        aim = row.get("aim")
+        return cls(
+            id=team_id, name=str(row["team_name"]), municipality_code=str(row["municipality_code"]),
+            focus_area=str(row["focus_area"]),
+            cohort=None if pd.isna(row["cohort"]) else int(row["cohort"]),
+            start_date=None if pd.isna(row["start_date"]) else pd.Timestamp(row["start_date"]),
+            aim=aim.strip() if isinstance(aim, str) and aim.strip() else None,
+            measures=own(dataset.measures), observations=own(dataset.observations),
+            changes=own(dataset.changes))

@@ -1,0 +1,107 @@
+"""Blocks more than one report shows: municipality names, the PDSA log, the driver diagram."""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import pandas as pd
+
+from .. import plots
+from ..schemas import REGION_CODE
+from ..text import level, number, t
+from .context import ReportContext
+from .sections import Figure, Paragraph, Section, Table
+
+
+def municipality_names(municipalities: pd.DataFrame, lang: str) -> dict[str, str]:
+    """``code -> name`` of the county's municipalities, and the region (0006) as "Länet"."""
+    names = dict(zip(municipalities["municipality_code"].astype(str),
+                     municipalities["municipality_name"].astype(str), strict=True))
+    names.setdefault(REGION_CODE, t("county", lang))
+    return names
+
+
+def changes_table(changes: pd.DataFrame, team_id: str, measures: pd.DataFrame | None,
+                  lang: str) -> pd.DataFrame:
+    """The team's PDSA log for a report: number, date, change, step, measures (by name)."""
+    log = changes[changes["team_id"] == team_id].sort_values(["change_no", "date"])
+    names = {}
+    if measures is not None:
+        own = measures[measures["team_id"] == team_id]
+        names = dict(zip(own["measure_id"], own["measure_name"], strict=True))
+    return pd.DataFrame({
+        t("change_no", lang): [int(n) for n in log["change_no"]],
+        t("date", lang): list(log["date"]),
+        t("title", lang): log["title"].astype(str).tolist(),
+        t("pdsa_step", lang): [t(str(s), lang) for s in log["pdsa_step"]],
+        t("measures", lang): [", ".join(names.get(m.strip(), m.strip()) for m in str(v).split(",") if m.strip())
+                              for v in log["measures"].fillna("")],
+    })
+
+
+def changes_section(ctx: ReportContext, team_id: str) -> Section:
+    """"Testade förändringar (PGSA-logg)": the log, or a sentence that there is none yet."""
+    log = changes_table(ctx.dataset.changes, team_id, ctx.dataset.measures, ctx.lang)
+    return Section(ctx.t("changes"), (Paragraph(ctx.t("no_changes")),) if log.empty else (Table(log),))
+
+
+def ideas_table(ideas: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """:func:`analysis.drivers.idea_status` for a report: idea, state, PDSA numbers, measures."""
+    return pd.DataFrame({
+        t("goals_col_idea", lang): [f"{i}: {x}" for i, x in zip(ideas["node_id"], ideas["text"], strict=True)],
+        t("goals_col_state", lang): [t(f"goals_idea_{s}", lang) for s in ideas["state"]],
+        t("goals_col_changes", lang): [", ".join(map(str, c)) or "–" for c in ideas["changes"]],
+        t("goals_col_measures", lang): [", ".join(m) or "–" for m in ideas["measures"]],
+    })
+
+
+def driver_blocks(ctx: ReportContext, diagram, alt: str, caption: str | None) -> tuple:
+    """The driver diagram drawn with each idea's test state, and the ideas as a table."""
+    from ..drivers import idea_status
+
+    ideas = idea_status(diagram, ctx.dataset.changes)
+    return (Figure(functools.partial(plots.driver_diagram, diagram.nodes, ideas), alt=alt),
+            Table(ideas_table(ideas, ctx.lang), caption=caption))
+
+
+def baseline_verdict_text(row, lang: str) -> str:
+    """The baseline verdict of a :func:`analysis.goals.baseline_summary` row: stable / unstable
+    level, or too few points (how many, and how many are needed)."""
+    from ..goals import MIN_BASELINE_POINTS
+
+    if row["verdict"] == "too_few":
+        return t("goals_verdict_too_few", lang, n=int(row["n_points"]), min=MIN_BASELINE_POINTS)
+    return t(f"goals_verdict_{row['verdict']}", lang)
+
+
+def baseline_level_text(value: float, row, lang: str) -> str:
+    """A level of a :func:`analysis.goals.baseline_summary` row (drawn ×``multiply``) as every
+    report writes a measure's level (:func:`analysis.text.level`)."""
+    return level(value / row["multiply"], str(row["chart"]), row["unit"], lang)
+
+
+#: Which surveys belong to a team's area, by words in the team's name or aim (lower case). A
+#: codebook could say it itself one day; until then this is the one place that decides it.
+SURVEY_KEYWORDS = {
+    "parents": ("familjecentral", "föräldra"),
+    "coordinators": ("familjecentral",),
+    "pupils": ("skola", "skolan", "elev"),
+}
+
+
+def team_surveys(team, surveys) -> list[str]:
+    """The survey ids of ``surveys`` that belong to the area of ``team`` (a ``Dataset.team``),
+    see :data:`SURVEY_KEYWORDS`."""
+    words = f"{team.name} {team.aim or ''}".lower()
+    return [s for s in surveys if any(word in words for word in SURVEY_KEYWORDS.get(s, ()))]
+
+
+def trend_text(slope: float, low: float, high: float, lang: str) -> str:
+    """A trend in pp per year with its interval: ``+1,2 (0,4 – 2,0)``; ``–`` without one."""
+    if not np.isfinite(slope):
+        return "–"
+    body = f"{'+' if slope > 0 else ''}{number(slope, 1, lang)}"
+    if np.isfinite(low) and np.isfinite(high):
+        body += f" ({number(low, 1, lang)} – {number(high, 1, lang)})"
+    return body

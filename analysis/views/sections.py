@@ -1,0 +1,116 @@
+"""The typed blocks a report is made of; a view returns a :class:`Page` of them.
+
+A view (``analysis.views.<report>``) decides what a report shows, in order; it draws nothing and
+writes no HTML. :func:`analysis.report.render` turns a page into HTML (every text escaped, every
+figure drawn in the report's language and embedded). The blocks are frozen: once a view has
+built a page, nothing changes it.
+
+* :class:`Paragraph`, :class:`Note` (small print), :class:`Bullets`: text. A text may be a
+  :class:`analysis.privacy.marks.MarkedText`, whose survey numbers keep their privacy marks.
+* :class:`Table`: a display frame (localised column names, formatted cells) and a caption; a
+  survey table carries its marks in ``frame.attrs`` (:mod:`analysis.privacy.marks`).
+* :class:`Figure`: how to draw it (a function of no arguments returning a matplotlib figure,
+  usually ``functools.partial(plots.<chart>, ...)``) and its alt text. It is drawn when rendered.
+* :class:`Section`: a heading (or none) and its blocks, which may be sections one level down.
+* :class:`Page`: the report's title and its sections in reading order.
+
+A new kind of block is a new frozen dataclass here, a case in ``analysis.report._render_block``
+and a line in the ``Block`` union.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["Block", "Bullets", "Figure", "Note", "Page", "Paragraph", "Section", "Table"]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of plain text (escaped when rendered)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """A small explanatory note (escaped when rendered)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Bullets:
+    """A bulleted list of plain-text items."""
+
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Table:
+    """An aggregate table: a display frame (format numbers and labels before) and a caption."""
+
+    frame: pd.DataFrame
+    caption: str | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Figure:
+    """A figure: ``draw()`` returns a matplotlib figure (drawn when the page is rendered, in the
+    report's language); ``alt`` says what it shows, for a screen reader."""
+
+    draw: Callable[[], Any]
+    alt: str
+
+
+@dataclass(frozen=True, eq=False)
+class Section:
+    """A heading (level 2 to 4; ``title`` None: no heading) and its blocks in order."""
+
+    title: str | None
+    blocks: tuple[Block, ...] = ()
+    level: int = 2
+
+    def sub(self, title: str | None, *blocks: Block) -> Section:
+        """A section one level below this one (for building nested sections)."""
+        return Section(title, tuple(blocks), min(self.level + 1, 4))
+
+
+Block = Paragraph | Note | Bullets | Table | Figure | Section
+
+
+@dataclass(frozen=True, eq=False)
+class Page:
+    """A whole report: its title and its sections in reading order. ``provenance``: end the
+    rendered page with the provenance footer (every published report does)."""
+
+    title: str
+    sections: tuple[Section, ...]
+    provenance: bool = True
+
+    def blocks(self) -> Iterator[Block]:
+        """Every block, depth first, in reading order (sections before their contents)."""
+
+        def walk(blocks):
+            for block in blocks:
+                yield block
+                if isinstance(block, Section):
+                    yield from walk(block.blocks)
+
+        yield from walk(self.sections)
+
+    def headings(self) -> list[tuple[int, str]]:
+        """``(level, title)`` of every section with a heading, in reading order."""
+        return [(b.level, b.title) for b in self.blocks() if isinstance(b, Section) and b.title]
+
+    def tables(self) -> list[Table]:
+        """Every table, in reading order."""
+        return [b for b in self.blocks() if isinstance(b, Table)]
+
+    def figures(self) -> list[Figure]:
+        """Every figure, in reading order."""
+        return [b for b in self.blocks() if isinstance(b, Figure)]

@@ -1,0 +1,136 @@
+"""One team's nuläge (baseline): its measures before the first PDSA change, the surveys of its
+area, its PDSA log and driver diagram. Notebook: ``team_baseline.ipynb``; reports
+``baseline_<team>``."""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import pandas as pd
+
+from .. import goals, plots, surveys
+from ..text import label, percent, t
+from ..text.spc import verdict as spc_verdict
+from .common import (
+    baseline_level_text,
+    baseline_verdict_text,
+    changes_section,
+    driver_blocks,
+    municipality_names,
+    team_surveys,
+)
+from .context import ReportContext
+from .sections import Bullets, Figure, Note, Page, Paragraph, Section, Table
+from .survey_tables import summary_table
+
+__all__ = ["baseline_table", "build", "facts_texts", "intro_text", "measure_section", "survey_section"]
+
+
+def build(ctx: ReportContext) -> Page:
+    """The team's baseline report, section by section."""
+    ds, team = ctx.dataset, ctx.dataset.team(ctx.team)
+    summary = goals.baseline_summary(ds.measures, ds.observations, ds.changes, team.id)
+    measures = Section(ctx.t("goals_team_measures_section"), (
+        Paragraph(intro_text(ds.changes, team.id, ctx.lang)),
+        Table(baseline_table(summary, ctx.lang)),
+        *(measure_section(ctx, row) for row in summary.to_dict("records"))))
+    diagram = ds.drivers(team.id)
+    drivers = Section(ctx.t("goals_drivers_section"), (
+        (Paragraph(ctx.t("goals_no_drivers", team=team.id)),) if diagram is None else
+        driver_blocks(ctx, diagram, alt=ctx.t("goals_drivers_section"), caption=ctx.t("goals_ideas_table"))))
+    return Page(ctx.t("goals_baseline_team_title", team=team.name), (
+        Section(None, (Bullets(tuple(facts_texts(team, ds.municipalities, ctx.lang))),)),
+        measures,
+        survey_section(ctx),
+        changes_section(ctx, team.id),
+        drivers,
+    ))
+
+
+def facts_texts(team, municipalities: pd.DataFrame, lang: str) -> list[str]:
+    """Short lines about a team (a ``Dataset.team``) for the top of its report: municipality,
+    focus area, cohort, aim."""
+    names = municipality_names(municipalities, lang)
+    lines = [f"{t('municipality', lang)}: {names.get(team.municipality_code, team.municipality_code)}",
+             f"{t('focus_area', lang)}: {label(team.focus_area, lang)}",
+             f"{t('cohort', lang)}: {team.cohort if team.cohort is not None else pd.NA}"]
+    if team.aim:
+        lines.append(f"{t('goals_driver_aim', lang)}: {team.aim}")
+    return lines
+
+
+def intro_text(changes: pd.DataFrame, team_id: str, lang: str) -> str:
+    """The sentence that says where the team's baseline ends."""
+    first = goals.first_change(changes, team_id)
+    if pd.isna(first):
+        return t("goals_baseline_intro_nochange", lang)
+    return t("goals_baseline_intro", lang, date=f"{first:%Y-%m-%d}")
+
+
+def baseline_table(summary: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """:func:`analysis.goals.baseline_summary` for a report: period, points, centre, verdict,
+    completeness, absent periods."""
+    rows = []
+    for r in summary.to_dict("records"):
+        period = ("–" if pd.isna(r["baseline_start"]) else
+                  f"{r['baseline_start']:%Y-%m-%d} – {r['baseline_end']:%Y-%m-%d}")
+        complete = (r["n_points"] / r["n_expected"]) if r["n_expected"] else np.nan
+        missing = ", ".join(f"{p:%Y-%m-%d}" for p in r["missing_periods"][:6])
+        if len(r["missing_periods"]) > 6:
+            missing += f" … (+{len(r['missing_periods']) - 6})"
+        rows.append({
+            t("measure", lang): r["measure_name"],
+            t("measure_type", lang): label(r["measure_type"], lang),
+            t("goals_col_chart", lang): str(r["chart"]).upper() if r["chart"] != "run" else "run",
+            t("goals_col_baseline_period", lang): period,
+            t("goals_col_n_points", lang): int(r["n_points"]),
+            t("goals_col_centre", lang): (f"{baseline_level_text(r['centre'], r, lang)} "
+                                          f"({t('goals_centre_' + r['centre_kind'], lang)})"),
+            t("goals_col_verdict", lang): baseline_verdict_text(r, lang),
+            t("goals_col_completeness", lang): percent(complete, 0, lang),
+            t("goals_col_missing", lang): missing or t("goals_none_missing", lang),
+        })
+    return pd.DataFrame(rows)
+
+
+def measure_section(ctx: ReportContext, row: dict) -> Section:
+    """One measure (a :func:`analysis.goals.baseline_summary` row): its baseline run chart (or
+    only its points when too few to judge), the verdict, and the runs detail or what is missing."""
+    ds = ctx.dataset
+    measures = ds.measures
+    measure = measures[(measures["team_id"] == ctx.team) & (measures["measure_id"] == row["measure_id"])].iloc[0]
+    chart = goals.baseline_chart(ds.observations, measure, ds.changes)
+    target = row["target"] * row["multiply"] if pd.notna(row["target"]) else None
+    title, unit = str(row["measure_name"]), str(row["unit"])
+    too_few = row["verdict"] == "too_few"
+    blocks: list = []
+    if chart is not None and too_few:
+        blocks.append(Figure(functools.partial(plots.baseline_points, chart, ylabel=unit, target=target),
+                             alt=title))
+    elif chart is not None:
+        blocks.append(Figure(functools.partial(plots.spc_chart, chart, target=target, ylabel=unit,
+                                               direction=row["direction"]), alt=title))
+    blocks.append(Paragraph(f"{ctx.t('goals_col_verdict')}: {baseline_verdict_text(row, ctx.lang)}"))
+    if too_few:
+        blocks.append(Note(ctx.t("goals_too_few_note", measure=row["measure_name"], n=int(row["n_points"]),
+                                 min=goals.MIN_BASELINE_POINTS)))
+    else:
+        blocks.append(Note(spc_verdict(chart.summary.iloc[0], ctx.lang)))
+    return Section(title, tuple(blocks), level=3)
+
+
+def survey_section(ctx: ReportContext) -> Section:
+    """The results of the surveys of the team's area (:func:`team_surveys`): the choice
+    questions (free text never), by wave when the survey has waves, from the survey's protected
+    publication (the same cells hidden as in the survey report)."""
+    ds, team = ctx.dataset, ctx.dataset.team(ctx.team)
+    blocks: list = []
+    for survey_id in team_surveys(team, ds.surveys):
+        survey = ds.survey(survey_id)
+        questions = surveys.question_ids(survey, subgroups=False)  # findings, not who answered
+        summary = surveys.summarise(survey, questions=questions, by=["wave"] if survey.has_waves else None,
+                                    min_count=ctx.min_count)
+        blocks.append(Section(survey.codebook.label(ctx.lang), (Table(summary_table(summary, survey, ctx.lang)),),
+                              level=3))
+    return Section(ctx.t("goals_survey_section"), tuple(blocks) or (Paragraph(ctx.t("goals_no_survey")),))
