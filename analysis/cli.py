@@ -197,7 +197,9 @@ def cmd_list(args: argparse.Namespace) -> int:
     for r in rows:
         params = ", ".join(f"{k}={v}" for k, v in r["params"].items()) or "-"
         state = r["state"]
-        changed = [x for x in r["reasons"] if x in ("notebook", "params", "data", "code")]
+        # the reasons name what changed: notebook, params, code, data (a report that recorded no
+        # reads), or each input the report read (team nassjo's data, survey pupils, ...)
+        changed = [x for x in r["reasons"] if x not in ("html missing", "not finished")]
         if changed:
             state += f" ({', '.join(changed)} changed)"
         elif r["reasons"]:

@@ -95,6 +95,10 @@ def team_effects(ds, team: str, *, alpha: float = 0.05, min_points: int = MIN_PO
                  seasonality: dict | None = None) -> TeamEffects:
     """Estimate, for each measure of ``team``, the level change at the changes meant to move it.
 
+    ``ds``: a ``Dataset``, or the team's own slice (``Dataset.team``: it has the same
+    ``measures``, ``observations`` and ``changes``), which is what a report passes so that it
+    depends on this team's rows only.
+
     One segmented regression per measure (family from the chart kind, see ``FAMILY_BY_CHART``;
     c charts without exposure, u charts with the denominator as exposure) with a level change at
     the first period on or after each linked change. Changes closer than ``min_points`` periods
@@ -193,7 +197,8 @@ def team_effects(ds, team: str, *, alpha: float = 0.05, min_points: int = MIN_PO
 
 
 def measure_chart(ds, team: str, measure_id: str, lang: str | None = None):
-    """``spc.chart`` of one measure split into phases at the team's changes to it.
+    """``spc.chart`` of one measure split into phases at the team's changes to it (``ds``: a
+    ``Dataset`` or the team's slice, ``Dataset.team``).
 
     The phases start at each linked change (a group of close changes starts one phase at its
     last change, see :func:`change_groups`); they are named in ``lang`` ("baslinje", "efter 1").

@@ -54,6 +54,7 @@ LABELS = {
     "package_version": {"sv": "Paketversion", "en": "Package version"},
     "parameters": {"sv": "Parametrar", "en": "Parameters"},
     "input_files": {"sv": "Indatafiler (SHA-256)", "en": "Input files (SHA-256)"},
+    "inputs_read": {"sv": "Indata som rapporten läste (SHA-256)", "en": "Inputs this report read (SHA-256)"},
     "language": {"sv": "Språk", "en": "Language"},
     "yes": {"sv": "ja", "en": "yes"},
     "no": {"sv": "nej", "en": "no"},

@@ -27,7 +27,7 @@ __all__ = ["build", "effects_table", "measure_section", "poster_lines", "target_
 def build(ctx: ReportContext) -> Page:
     """The team's effect report, section by section."""
     ds, team = ctx.dataset, ctx.dataset.team(ctx.team)
-    result = effects.team_effects(ds, team.id)
+    result = effects.team_effects(team, team.id)  # the team's own rows (see analysis.dataset.reads)
     diagram = ds.drivers(team.id)
     return Page(f"{ctx.t('effects_title')}: {team.name}", (
         Section(ctx.t("effects_aim"), (Paragraph(team.aim or ctx.t("effects_no_aim")),)),
@@ -57,7 +57,7 @@ def measure_section(ctx: ReportContext, team, m, result) -> Section:
     linked = effects.linked_changes(team.changes, m.measure_id)
     title = f"{m.measure_name} ({label(m.measure_type, lang)})"
     blocks: list = []
-    chart = effects.measure_chart(ctx.dataset, team.id, m.measure_id, lang)
+    chart = effects.measure_chart(team, team.id, m.measure_id, lang)
     if chart is not None:
         blocks.append(Figure(functools.partial(
             plots.spc_chart, chart, changes=linked[["change_no", "date", "title"]].reset_index(drop=True),
