@@ -76,6 +76,7 @@ bench: $(STAMP) ## Run the benchmarks (prints times and ratios)
 	$(BIN)/python benchmarks/baseline_scale.py
 	$(BIN)/python benchmarks/explore_headless.py
 	$(BIN)/python benchmarks/county_sample.py
+	$(BIN)/python benchmarks/county_scale.py
 	bash benchmarks/setup.sh
 
 lock: ## Regenerate requirements.lock from pyproject.toml in a clean environment
