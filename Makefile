@@ -66,7 +66,7 @@ format: $(STAMP) ## Format the code with ruff
 	$(BIN)/ruff format analysis tests benchmarks
 	$(BIN)/ruff check --fix analysis tests benchmarks
 
-bench: $(STAMP) ## Run the benchmarks (prints times and ratios)
+bench: $(STAMP) ## Run the benchmarks (prints times and ratios) and the effect-verdict calibration study (~50 min)
 	$(BIN)/python benchmarks/spc_many.py
 	$(BIN)/python benchmarks/surveys.py
 	$(BIN)/python benchmarks/privacy.py
@@ -75,6 +75,7 @@ bench: $(STAMP) ## Run the benchmarks (prints times and ratios)
 	$(BIN)/python benchmarks/reports.py
 	$(BIN)/python benchmarks/baseline_scale.py
 	$(BIN)/python benchmarks/explore_headless.py
+	$(BIN)/python benchmarks/calibration.py
 	$(BIN)/python benchmarks/county_sample.py
 	$(BIN)/python benchmarks/county_scale.py
 	bash benchmarks/setup.sh

@@ -76,13 +76,11 @@ def measure_series(dataset, team: str, measure: str) -> pd.DataFrame:
 
 
 def measure_changes(dataset, team: str, measure: str) -> pd.DataFrame:
-    """The team's changes meant to move ``measure`` (all the team's changes if none names it)."""
-    from .effects import linked_changes
+    """The team's changes that count for ``measure`` (``analysis.measures.measure_changes``: those
+    meant to move it, or all the team's changes if none names it)."""
+    from .measures import measure_changes as counted
 
-    changes = dataset.changes[dataset.changes["team_id"] == team].sort_values("date")
-    targeted = linked_changes(changes, measure)
-    chosen = targeted if not targeted.empty else changes
-    return chosen[["change_no", "date", "title"]].reset_index(drop=True)
+    return counted(dataset.changes, team, measure)[["change_no", "date", "title"]].reset_index(drop=True)
 
 
 def periods(dataset, team: str, measure: str) -> list[pd.Timestamp]:
@@ -91,22 +89,31 @@ def periods(dataset, team: str, measure: str) -> list[pd.Timestamp]:
     return list(series.loc[series["y"].notna(), "period"])
 
 
-def default_baseline_end(series: pd.DataFrame, changes: pd.DataFrame) -> pd.Timestamp:
-    """The last period before the first change (the whole series when there is no change)."""
-    if changes.empty:
-        return series["period"].iloc[-1]
-    before = series.loc[series["period"] < changes["date"].min(), "period"]
-    return before.iloc[-1] if not before.empty else series["period"].iloc[0]
+def default_baseline_end(series: pd.DataFrame, changes: pd.DataFrame,
+                         frequency: str | None = None) -> pd.Timestamp:
+    """The last baseline period (``analysis.measures``: the last measured period before the period
+    the first change starts in; the last one without a change). When no measured period comes
+    before the first change, the first period (the slider needs a value)."""
+    from .measures import last_baseline_period
+
+    measured = series.loc[series["y"].notna(), "period"]
+    first = changes["date"].min() if not changes.empty else pd.NaT
+    end = last_baseline_period(measured, first, frequency)
+    return end if pd.notna(end) else measured.iloc[0]
 
 
-def phase_starts(series: pd.DataFrame, changes: pd.DataFrame, baseline_end: pd.Timestamp) -> list[pd.Timestamp]:
-    """x values where a new phase starts: right after the baseline, then at each later change."""
+def phase_starts(series: pd.DataFrame, changes: pd.DataFrame, baseline_end: pd.Timestamp,
+                 frequency: str | None = None) -> list[pd.Timestamp]:
+    """x values where a new phase starts: right after the baseline, then in the period each later
+    change starts in (``analysis.measures.change_period``)."""
+    from .measures import change_period
+
     after = series.loc[series["period"] > baseline_end, "period"]
     if after.empty:
         return []
     starts = [after.iloc[0]]
     for date in changes["date"]:
-        first = after[after >= date]
+        first = after[after >= change_period(date, frequency)]
         if not first.empty and first.iloc[0] > starts[-1]:
             starts.append(first.iloc[0])
     return starts
@@ -127,8 +134,10 @@ def build_view(dataset, selection: Selection, notes: pd.DataFrame | None = None)
     if not is_ratio(chart) and is_ratio(row["chart"]):
         series = series.assign(y=series["y"] / series["n"], n=float("nan"))  # explore the share itself
     changes = measure_changes(dataset, selection.team, selection.measure)
-    baseline_end = selection.baseline_end if selection.baseline_end is not None else default_baseline_end(series, changes)
-    starts = phase_starts(series, changes, baseline_end)
+    frequency = row["frequency"]
+    baseline_end = (selection.baseline_end if selection.baseline_end is not None
+                    else default_baseline_end(series, changes, frequency))
+    starts = phase_starts(series, changes, baseline_end, frequency)
     kwargs: dict = {"rules": selection.rules}
     if selection.phases and starts:
         kwargs["part"] = starts
@@ -388,7 +397,8 @@ class ExploreApp:
     def _reset_baseline(self):
         series = measure_series(self.dataset, self.team.value, self.measure.value)
         changes = measure_changes(self.dataset, self.team.value, self.measure.value)
-        self.baseline.value = default_baseline_end(series, changes)
+        frequency = measure_row(self.dataset, self.team.value, self.measure.value)["frequency"]
+        self.baseline.value = default_baseline_end(series, changes, frequency)
 
     # events ------------------------------------------------------------------------------------
     def _on_team(self, change):

@@ -31,15 +31,17 @@ def test_its_reproduces_lopez_bernal_2017(sicily):
     # Lopez Bernal, Cummins & Gasparrini 2017 (Int J Epidemiol 46:348-355), model with seasonality:
     # quasi-Poisson, offset log(stdpop), two Fourier pairs of period 12 -> level change
     # RR 0.885 (95% CI 0.839 to 0.933).
+    # The paper's interval is a Wald interval (normal quantiles, R's ci.lin): ci="normal".
     res = effects.interrupted_time_series(
         sicily, y="aces", time="time", intervention=37, exposure="stdpop", family="poisson",
-        scale="X2", seasonality={"period": 12, "harmonics": 2}, slope_change=False)
+        scale="X2", seasonality={"period": 12, "harmonics": 2}, slope_change=False, ci="normal")
     level = res.table.set_index("term").loc["level_change"]
     assert level["estimate"] == pytest.approx(0.885, abs=5e-4)
     assert level["ci_low"] == pytest.approx(0.839, abs=5e-4)
     assert level["ci_high"] == pytest.approx(0.933, abs=5e-4)
     assert level["effect"] == "rate ratio"
     assert "quasi-Poisson" in level["method"] and "stdpop" in level["method"]
+    assert "Wald" in level["method"] and "normal" in level["method"]
     assert list(res.fitted.columns[:4]) == ["time", "observed", "fitted", "counterfactual"]
     assert len(res.fitted) == 59
     # before the ban the counterfactual is the fitted line; after it, it lies above (RR < 1)
@@ -47,6 +49,22 @@ def test_its_reproduces_lopez_bernal_2017(sicily):
     after = res.fitted[res.fitted["time"] >= 37]
     assert np.allclose(before["fitted"], before["counterfactual"])
     assert np.allclose(after["fitted"] / after["counterfactual"], level["estimate"])
+
+
+def test_its_sicily_t_interval_by_default(sicily):
+    # The default interval uses t quantiles with the residual df: 59 points - 7 parameters
+    # (intercept, trend, level change, two Fourier pairs) = 52. By hand from the published
+    # interval: se = (log 0.933 - log 0.839) / (2 * 1.96) = 0.02709; t_{0.975, 52} = 2.0066, so
+    # exp(log 0.885 -/+ 2.0066 * 0.02709) = 0.838 to 0.934.
+    res = effects.interrupted_time_series(
+        sicily, y="aces", time="time", intervention=37, exposure="stdpop", family="poisson",
+        scale="X2", seasonality={"period": 12, "harmonics": 2})
+    level = res.table.set_index("term").loc["level_change"]
+    assert level["estimate"] == pytest.approx(0.885, abs=5e-4)
+    assert level["ci_low"] == pytest.approx(0.838, abs=1e-3)
+    assert level["ci_high"] == pytest.approx(0.934, abs=1e-3)
+    assert level["df"] == 52
+    assert "t-based 95 % CI (52 residual df)" in level["method"]
 
 
 def test_its_does_not_mutate_input(sicily):
@@ -65,7 +83,10 @@ def test_its_gaussian_recovers_a_known_step():
     assert table.loc["level_change", "estimate"] == pytest.approx(3.0, abs=0.05)
     assert table.loc["trend", "estimate"] == pytest.approx(0.5, abs=0.01)
     assert table.loc["level_change", "effect"] == "difference"
-    assert "Newey-West" in table.loc["level_change", "method"]
+    assert table.loc["level_change", "method"].startswith("OLS;")
+    hac = effects.interrupted_time_series(pd.DataFrame({"t": t, "y": y}), y="y", time="t",
+                                          intervention=13, family="gaussian", hac=True)
+    assert "Newey-West" in hac.table["method"].iloc[0]
 
 
 @pytest.mark.filterwarnings("ignore::statsmodels.tools.sm_exceptions.PerfectSeparationWarning")
@@ -108,10 +129,26 @@ def test_its_monthly_dates_and_several_changes():
                                           denominator="n", family="binomial")
     levels = res.table[res.table["term"] == "level_change"]
     assert len(levels) == 2
-    # the change dated 12 April takes effect from the first period starting on or after it (May)
-    assert res.fitted.loc[res.fitted["time"] == pd.Timestamp("2022-04-01"), "segment"].item() == 0
-    assert res.fitted.loc[res.fitted["time"] == pd.Timestamp("2022-05-01"), "segment"].item() == 1
+    # the change dated 12 April starts in the April period: April is its first period, March the
+    # last one before it (the period rule of analysis.measures, data/raw/README.md)
+    assert res.fitted.loc[res.fitted["time"] == pd.Timestamp("2022-03-01"), "segment"].item() == 0
+    assert res.fitted.loc[res.fitted["time"] == pd.Timestamp("2022-04-01"), "segment"].item() == 1
     assert levels.iloc[1]["ci_low"] > 1  # the real step (odds ratio (.8/.2)/(.6/.4) = 2.67)
+
+
+def test_its_weekly_change_inside_a_week_starts_in_that_week():
+    # weekly periods on Mondays; a change on Wednesday 10 January 2024 falls in the week of
+    # Monday 8 January, which is the first week with the change; 1 January is the last before it
+    weeks = pd.date_range("2023-10-02", periods=30, freq="W-MON")
+    frame = pd.DataFrame({"week": weeks, "y": np.arange(30.0) % 3})
+    res = effects.interrupted_time_series(frame, y="y", time="week", intervention=pd.Timestamp("2024-01-10"),
+                                          family="gaussian", trend=False)
+    seg = res.fitted.set_index("time")["segment"]
+    assert seg[pd.Timestamp("2024-01-01")] == 0 and seg[pd.Timestamp("2024-01-08")] == 1
+    # a change on the first day of a period starts in that period, as before
+    on_monday = effects.interrupted_time_series(frame, y="y", time="week", intervention=pd.Timestamp("2024-01-08"),
+                                                family="gaussian", trend=False)
+    assert on_monday.fitted.set_index("time")["segment"][pd.Timestamp("2024-01-08")] == 1
 
 
 def test_its_phase_comparison_and_phase_in_points():
@@ -440,17 +477,132 @@ def test_wave_verdict_names_the_level_of_its_interval():
         "differences of about 8 percentage points)" in effects_text.wave_verdict(row, "Moves", "en")
 
 
-def test_measure_verdict_swedish_and_english():
+def test_measure_verdict_says_what_the_trend_model_says():
+    # a trend model: the level after against the level expected had the trend continued, the
+    # difference in percentage points with its CI, then the judgement (hand-built row)
     row = {"measure_name": "Närvaron", "change_no": 2, "change_title": "sms samma dag", "chart": "p",
-           "unit": "%", "before": 0.88, "after": 0.93, "detected": True, "improved": True, "note": ""}
+           "unit": "%", "direction": "up", "before": 0.88, "after": 0.93, "expected": 0.89,
+           "difference": 0.042, "diff_low": 0.020, "diff_high": 0.063, "diff_kind": "pp", "mde": 0.025,
+           "detected": True, "improved": True, "worse": False, "note": "", "model": "agree"}
     assert effects_text.measure_verdict(row, "sv") == (
-        "Närvaron ökade från 88,0\u00a0% till 93,0\u00a0% efter förändring 2 (sms samma dag); "
-        "skillnaden är statistiskt säkerställd.")  # a level is written one way: text.level
-    assert "increased from 88.0% to 93.0% after change 2" in effects_text.measure_verdict(row, "en")
-    row.update(detected=False, improved=False)
-    assert effects_text.measure_verdict(row, "sv").endswith("ingen säkerställd skillnad.")
-    row.update(note="too_short")
-    assert "minst 8 före och 8 efter" in effects_text.measure_verdict(row, "sv")
+        "Närvaron: 93,0\u00a0% efter förändring 2 (sms samma dag), jämfört med förväntad nivå 89,0\u00a0% "  # text.level
+        "om trenden fortsatt: skillnad +4,2 procentenheter (95 % KI 2,0 till 6,3). "
+        "Förbättringen är statistiskt säkerställd.")
+    assert effects_text.measure_verdict(row, "en") == (
+        "Närvaron: 93.0% after change 2 (sms samma dag), against 89.0% expected had the earlier trend "
+        "continued: difference +4.2 percentage points (95% CI 2.0 to 6.3). "
+        "The improvement is statistically significant.")
+
+
+def test_measure_verdict_never_says_significant_in_the_wrong_direction():
+    # a significant fall of a measure that should rise is a deterioration, said as such
+    row = {"measure_name": "Närvaron", "change_no": 2, "change_title": "x", "chart": "p", "unit": "%",
+           "direction": "up", "before": 0.90, "after": 0.86, "expected": 0.90, "difference": -0.04,
+           "diff_low": -0.06, "diff_high": -0.02, "diff_kind": "pp", "mde": 0.02, "detected": True,
+           "improved": False, "worse": True, "note": "", "model": "phases"}
+    sv = effects_text.measure_verdict(row, "sv")
+    assert sv.startswith("Närvaron: 90,0\u00a0% före och 86,0\u00a0% efter förändring 2 (x): skillnad −4,0 procentenheter")
+    assert sv.endswith("Försämringen är statistiskt säkerställd.")
+    en = effects_text.measure_verdict(row, "en")
+    assert en.endswith("The deterioration is statistically significant.")
+    assert "wrong direction" not in en and "increased" not in en and "decreased" not in en
+    # none: the smallest improvement the data could have shown (a rate: in percent)
+    row.update(chart="u", unit="per barn", diff_kind="relative", difference=0.05, diff_low=-0.1,
+               diff_high=0.2, mde=0.25, detected=False, worse=False)
+    assert effects_text.measure_verdict(row, "sv").endswith(
+        "Ingen säkerställd skillnad; en förbättring på 25\u00a0% eller mer hade upptäckts minst 4 gånger av 5.")
+
+
+def test_measure_verdict_when_the_phase_comparison_does_not_agree():
+    # the trend model says better than expected, but the level is not better than before: with
+    # the "agree" policy no improvement is claimed, and the sentence says why
+    row = {"measure_name": "Aktivitet", "change_no": 1, "change_title": "x", "chart": "p", "unit": "%",
+           "direction": "up", "before": 0.40, "after": 0.41, "expected": 0.33, "difference": 0.08,
+           "diff_low": 0.02, "diff_high": 0.14, "diff_kind": "pp", "mde": 0.07, "detected": False,
+           "improved": False, "worse": False, "note": "", "model": "agree"}
+    assert effects_text.measure_verdict(row, "sv").endswith(
+        "Nivån är bättre än trenden före förändringen pekade mot, men inte säkert bättre än nivån före "
+        "förändringen (40,0\u00a0%); därför påstås ingen förbättring.")
+    assert effects_text.short_verdict(row, "sv") == "ingen säkerställd skillnad"
+
+
+def test_measure_verdict_too_early_and_too_short():
+    row = {"measure_name": "Närvaron", "change_no": 3, "changes": "3", "change_title": "x", "note": "too_early",
+           "n_before": 12, "n_after": 6}
+    assert effects_text.measure_verdict(row, "sv") == (
+        "Närvaron: för tidigt att bedöma förändring 3 (x): 6 mätpunkter efter förändringen, minst 8 behövs. "
+        "Tidigare förändringar bedöms bara på sina egna mätpunkter.")
+    assert effects_text.short_verdict(row, "sv") == "för tidigt att bedöma"
+    row.update(note="too_short", n_before=5)
+    assert "för få mätpunkter före förändring 3 (x) för att skatta en effekt (5 finns, minst 8 behövs)" in \
+        effects_text.measure_verdict(row, "sv")
+
+
+def _team_dataset(series_by_measure, change_dates, measures=("m",), charts=None, frequency="month"):
+    """A Dataset of one team: monthly values per measure and the PDSA log (all changes name all
+    measures), through with_tables on the sample's Dataset (only these tables are read)."""
+    from analysis.dataset import load_dataset, with_tables
+
+    base = load_dataset(SAMPLE)
+    charts = charts or {m: "i" for m in measures}
+    obs = []
+    for m, (periods, values) in series_by_measure.items():
+        for p, v in zip(periods, values, strict=True):
+            obs.append({"team_id": "t", "measure_id": m, "period": p, "value": float(v),
+                        "numerator": np.nan, "denominator": np.nan, "subgroup": pd.NA})
+    return with_tables(
+        base,
+        teams=base.teams.iloc[:1].assign(team_id="t"),
+        measures=pd.DataFrame({"measure_id": list(measures), "team_id": "t", "measure_name": list(measures),
+                               "measure_type": "outcome", "chart": [charts[m] for m in measures], "unit": "poäng",
+                               "frequency": frequency, "direction": "up", "target": np.nan}),
+        observations=pd.DataFrame(obs),
+        changes=pd.DataFrame({"team_id": "t", "change_no": pd.array(range(1, len(change_dates) + 1), dtype="Int64"),
+                              "date": pd.to_datetime(change_dates), "title": [f"c{k}" for k in range(1, len(change_dates) + 1)],
+                              "pdsa_step": "do", "measures": ",".join(measures), "description": pd.NA}),
+    )
+
+
+def test_a_change_is_never_credited_with_a_later_changes_effect():
+    # 12 flat months, change 1 (no effect), 12 flat months, change 2 with a +5 step, 6 months:
+    # change 2 is too early to judge; change 1 is estimated on its own 12 + 12 months only, so its
+    # difference is about 0 (the +5 months are left out), and its "after" level is its own phase's
+    months = pd.date_range("2020-01-01", periods=30, freq="MS")
+    wiggle = np.tile([-0.3, 0.2, 0.1, -0.1, 0.3, -0.2], 5)
+    values = 10 + wiggle + np.where(np.arange(30) >= 24, 5.0, 0.0)
+    ds = _team_dataset({"m": (months, values)}, ["2021-01-01", "2022-01-01"])
+    table = effects.team_effects(ds, "t").table.set_index("change_no")
+    assert table.loc[2, "note"] == "too_early" and table.loc[2, "n_after"] == 6
+    assert not table.loc[2, "improved"] and np.isnan(table.loc[2, "estimate"])
+    assert table.loc[1, "note"] == "" and table.loc[1, "n_before"] == 12 and table.loc[1, "n_after"] == 12
+    assert abs(table.loc[1, "difference"]) < 0.5 and not table.loc[1, "improved"]
+    # the levels shown are those of the estimate: 10 + mean wiggle (0) before and after
+    assert table.loc[1, "before"] == pytest.approx(10.0) and table.loc[1, "after"] == pytest.approx(10.0)
+
+
+def test_the_period_a_change_starts_in_belongs_to_the_change():
+    # change dated 8 January 2021: January 2021 is the change's first month (already at the new
+    # level) and December 2020 the last baseline month, in the estimate and on the chart
+    months = pd.date_range("2020-01-01", periods=24, freq="MS")
+    wiggle = np.tile([-0.3, 0.2, 0.1, -0.1, 0.3, -0.2], 4)
+    values = 10 + wiggle + np.where(months >= "2021-01-01", 3.0, 0.0)
+    ds = _team_dataset({"m": (months, values)}, ["2021-01-08"])
+    row = effects.team_effects(ds, "t").table.iloc[0]
+    assert row["n_before"] == 12 and row["n_after"] == 12
+    assert row["difference"] == pytest.approx(3.0, abs=0.3) and row["improved"]
+    chart = effects.measure_chart(ds, "t", "m")
+    parts = chart.points.set_index("x")["part"]
+    assert parts[pd.Timestamp("2020-12-01")] == "Utgångsläge"
+    assert parts[pd.Timestamp("2021-01-01")] == "Efter 1"
+
+
+def test_baseline_stable_catches_only_too_few_points():
+    months = pd.date_range("2020-01-01", periods=12, freq="MS")
+    one = pd.DataFrame({"period": months[:1], "y": [1.0], "n": [np.nan]})
+    assert effects.baseline_stable(one, months[5], "i")  # one point: no runs rule can signal
+    # a renamed column is a bug, not a stable baseline
+    with pytest.raises(ValueError):
+        effects.baseline_stable(one.rename(columns={"y": "value"}), months[5], "i")
 
 
 # --- ground truth of the sample data -----------------------------------------------------------
@@ -499,13 +651,17 @@ def test_team_effects_table_shape_and_verdicts(sample_dataset):
     assert narvaro["changes"] == "1, 2" and narvaro["note"] == "combined"
     # 88 % -> 93 %: the sample generator's truth for this series (analysis.sample.programme,
     # attarp/narvaro: level 0.88, effect +0.05 at change 2), within half a percentage point
+    assert abs(narvaro["before"] - 0.88) < 0.005 and abs(narvaro["after"] - 0.93) < 0.005
     sentence = effects_text.measure_verdict(narvaro, "sv")
-    found = re.match(r"Andel närvarande elevdagar ökade från (\d+,\d)\u00a0% till (\d+,\d)\u00a0%", sentence)
+    # the level after is written as every level is (text.level: a share with one decimal)
+    found = re.match(r"Andel närvarande elevdagar: (\d+,\d)\u00a0% efter förändringarna 1 och 2 \(", sentence)
     assert found, sentence
-    before, after = (float(v.replace(",", ".")) for v in found.groups())
-    assert abs(before - 88) < 0.5 and abs(after - 93) < 0.5
-    assert sentence.endswith("skillnaden är statistiskt säkerställd.")
-    assert "efter förändringarna 1 och 2 (" in sentence
+    assert abs(float(found.group(1).replace(",", ".")) - 93) < 0.5
+    assert "jämfört med förväntad nivå" in sentence and "om trenden fortsatt: skillnad +" in sentence
+    assert sentence.endswith("Förbättringen är statistiskt säkerställd.")
+    assert narvaro["model"] == effects.MODEL_POLICY and narvaro["diff_kind"] == "pp"
+    # the true step (+5 pp) is inside the interval of the difference from the expected level
+    assert narvaro["diff_low"] < 0.05 < narvaro["diff_high"]
     assert effects.team_effects(sample_dataset, "aneby").table.empty  # no changes tested yet
 
 
@@ -530,3 +686,23 @@ def test_survey_waves_find_the_true_changes_of_the_sample_survey():
             assert row["significant"] and np.sign(row["diff_pp"]) == np.sign(change), qid
     assert (out["mdd_pp"].between(3, 8)).all()
     assert (out["ci_level"].between(0.95, 1 - 0.05 / len(out) + 1e-12)).all()
+
+
+def test_effects_table_puts_the_verdict_first_and_the_difference_with_its_interval():
+    row = {"measure_name": "Närvaron", "changes": "2", "chart": "p", "unit": "%", "direction": "up",
+           "before": 0.88, "after": 0.93, "expected": 0.89, "n_before": 12, "n_after": 10,
+           "difference": 0.042, "diff_low": 0.020, "diff_high": 0.063, "diff_kind": "pp", "mde": 0.025,
+           "p_value": 0.0004, "detected": True, "improved": True, "worse": False, "note": "", "model": "agree"}
+    from analysis.views.team_effects import effects_table
+
+    table = effects_table(pd.DataFrame([row]), "sv")
+    assert list(table.columns) == ["Mått", "Förändring", "Bedömning", "Före (mätpunkter)", "Efter (mätpunkter)",
+                                   "Förväntat utan förändringen", "Skillnad mot förväntat (95 % KI)",
+                                   "Minsta upptäckbara förbättring"]
+    first = table.iloc[0]
+    assert first["Bedömning"] == "förbättring"
+    assert first["Före (mätpunkter)"] == "88,0\u00a0% (12)" and first["Efter (mätpunkter)"] == "93,0\u00a0% (10)"
+    assert first["Skillnad mot förväntat (95 % KI)"] == "+4,2 procentenheter (2,0 till 6,3)"
+    assert first["Minsta upptäckbara förbättring"] == "2,5 procentenheter"
+    english = effects_table(pd.DataFrame([row]), "en").iloc[0]
+    assert english["Difference from expected (95% CI)"] == "+4.2 percentage points (2.0 to 6.3)"

@@ -56,33 +56,53 @@ def test_its_chart_in_english_and_percent_axis():
 
 
 def _table() -> pd.DataFrame:
+    # differences on the readers' scale: share points as fractions (pp), relative changes as
+    # fractions (rate ratio 0.95 -> -5 %), and differences in the measure's own unit
     return pd.DataFrame([
-        dict(measure_name="Närvaro", changes="1, 2", change_no=2, estimate=1.8, ci_low=1.6, ci_high=2.0,
-             effect="odds ratio", detected=True, improved=True),
-        dict(measure_name="Frånvaro", changes="3", change_no=3, estimate=0.95, ci_low=0.8, ci_high=1.1,
-             effect="rate ratio", detected=False, improved=False),
-        dict(measure_name="Tid", changes="2", change_no=2, estimate=-2.0, ci_low=-3.0, ci_high=-1.0,
-             effect="difference", detected=True, improved=False),
-        dict(measure_name="Kort", changes="4", change_no=4, estimate=np.nan, ci_low=np.nan, ci_high=np.nan,
-             effect="", detected=False, improved=False),
+        dict(measure_name="Närvaro", changes="1, 2", change_no=2, difference=0.048, diff_low=0.029,
+             diff_high=0.067, diff_kind="pp", unit="%", detected=True, improved=True, worse=False),
+        dict(measure_name="Besök", changes="3", change_no=3, difference=-0.05, diff_low=-0.2, diff_high=0.1,
+             diff_kind="relative", unit="antal", detected=False, improved=False, worse=False),
+        dict(measure_name="Tid", changes="2", change_no=2, difference=-2.0, diff_low=-3.0, diff_high=-1.0,
+             diff_kind="difference", unit="timmar", detected=True, improved=False, worse=True),
+        dict(measure_name="Väntetid", changes="2", change_no=2, difference=1.5, diff_low=0.5, diff_high=2.5,
+             diff_kind="difference", unit="dagar", detected=True, improved=False, worse=True),
+        dict(measure_name="Kort", changes="4", change_no=4, difference=np.nan, diff_low=np.nan,
+             diff_high=np.nan, diff_kind="pp", unit="%", detected=False, improved=False, worse=False),
     ])
 
 
-def test_effects_forest_panels_colours_and_log_axis():
+def test_effects_forest_one_axis_per_scale_never_a_ratio_axis():
     fig = plots.effects_forest(_table())
-    ratio_ax, diff_ax = fig.axes
-    assert ratio_ax.get_xscale() == "log" and diff_ax.get_xscale() == "linear"
-    ratio_labels = [tl.get_text() for tl in ratio_ax.get_yticklabels()]
-    assert ratio_labels == ["Närvaro – Förändring 1, 2", "Frånvaro – Förändring 3"]
-    assert [tl.get_text() for tl in diff_ax.get_yticklabels()] == ["Tid – Förändring 2"]
-    colours = {line.get_color() for line in ratio_ax.get_lines() if len(line.get_xdata()) == 2}
-    assert plots.PALETTE["good"] in colours and plots.PALETTE["neutral"] in colours
-    assert plots.PALETTE["bad"] in {line.get_color() for line in diff_ax.get_lines()}
+    pp_ax, rel_ax, hours_ax, days_ax = fig.axes
+    # shares in percentage points, counts in percent, each unit on its own axis: no "ratio" axis
+    assert pp_ax.get_xlabel() == "Skillnad mot förväntad nivå (procentenheter)"
+    assert rel_ax.get_xlabel() == "Förändring mot förväntad nivå (%)"
+    assert hours_ax.get_xlabel() == "Skillnad mot förväntad nivå (timmar)"
+    assert days_ax.get_xlabel() == "Skillnad mot förväntad nivå (dagar)"
+    assert all(ax.get_xscale() == "linear" for ax in fig.axes)
+    assert not any("kvot" in ax.get_xlabel() or "ratio" in ax.get_xlabel() for ax in fig.axes)
+    assert [tl.get_text() for tl in pp_ax.get_yticklabels()] == ["Närvaro – Förändring 1, 2"]
+    # +4.8 pp drawn at 4.8 with its interval 2.9 to 6.7; -5 % drawn at -5
+    ci = [line for line in pp_ax.get_lines() if len(line.get_xdata()) == 2][0]
+    assert np.allclose(ci.get_xdata(), [2.9, 6.7])
+    dots = [line for line in rel_ax.get_lines() if line.get_marker() == "o"]
+    assert np.allclose(dots[0].get_xdata(), [-5.0])
+    assert pp_ax.get_lines()[0].get_color() == plots.PALETTE["good"]
+    assert rel_ax.get_lines()[0].get_color() == plots.PALETTE["neutral"]
+    assert hours_ax.get_lines()[0].get_color() == plots.PALETTE["bad"]
+
+
+def test_effects_forest_in_english():
+    text.set_language("en")
+    fig = plots.effects_forest(_table().iloc[[0, 1]])
+    assert [ax.get_xlabel() for ax in fig.axes] == ["Difference from the expected level (percentage points)",
+                                                     "Change from the expected level (%)"]
 
 
 def test_effects_forest_without_estimates_says_so():
-    fig = plots.effects_forest(_table().iloc[[3]])
-    assert "för kort serie" in fig.axes[0].texts[0].get_text()
+    fig = plots.effects_forest(_table().iloc[[4]])
+    assert "tillräckligt många mätpunkter" in fig.axes[0].texts[0].get_text()
 
 
 def test_wave_comparison_chart_leaves_out_suppressed_rows():
@@ -107,3 +127,18 @@ def test_effects_poster_has_a_box_per_section_in_order():
     assert headings == list(sections)
     assert fig.axes[0].texts[0].get_text() == "Attarpskolan"
     assert "Närvaron ökade" in fig.axes[-1].texts[1].get_text()
+
+
+def test_its_chart_compares_each_later_phase_with_its_own_expected_level():
+    # steps of +3 at t = 13 and +2 at t = 25 without a trend: the dashed line of the second
+    # phase is the level without the second step (13), not the level without any change (10)
+    t = np.arange(1, 37)
+    y = 10 + 3.0 * (t >= 13) + 2.0 * (t >= 25) + np.where(t % 2 == 0, 0.1, -0.1)
+    res = effects.interrupted_time_series(pd.DataFrame({"t": t, "y": y}), y="y", time="t",
+                                          intervention=[13, 25], family="gaussian", trend=False)
+    fig = plots.its_chart(res)
+    dashed = [line for line in fig.axes[0].get_lines() if line.get_linestyle() == "--"]
+    assert len(dashed) == 2
+    assert np.allclose(dashed[0].get_ydata()[1:], 10.0, atol=0.05)
+    assert np.allclose(dashed[1].get_ydata()[1:], 13.0, atol=0.05)
+    assert _labels(fig.axes[0]).count("Utan förändring (förväntat)") == 1

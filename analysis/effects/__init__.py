@@ -15,8 +15,9 @@ Public API::
 Computations only: figures are in ``analysis.plots.effects`` and texts in ``analysis.text.effects``.
 When this grew past 500 lines it became a subpackage (DESIGN.md): ``its`` (interrupted time
 series), ``proportions`` (two proportions, multiple testing, MDD), ``waves`` (two survey waves),
-``team`` (per-team estimates and the measure's chart split at its changes). The public names
-are the same; what the team report shows is decided in ``analysis.views.team_effects``.
+``team`` (per-team estimates and the measure's chart split at its changes), ``calibration`` (the
+simulation study of the verdicts, docs/methods.md). The public names are the same; what the team
+report shows is decided in ``analysis.views.team_effects``.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ from .proportions import (
     newcombe_power,
 )
 from .team import (
+    MDE_POWER,
+    MODEL_POLICY,
     TEAM_COLUMNS,
     TeamEffects,
     baseline_stable,
@@ -64,6 +67,8 @@ __all__ = [
     "change_groups",
     "baseline_stable",
     "TEAM_COLUMNS",
+    "MODEL_POLICY",
+    "MDE_POWER",
     "FAMILY_BY_CHART",
     "measure_chart",
 ]

@@ -45,9 +45,16 @@ class ITSResult:
 
     ``table``: term (level_change, slope_change, trend), intervention, estimate, ci_low, ci_high,
     p_value, effect (rate ratio / odds ratio / difference), method.
-    ``fitted``: time, observed, fitted, counterfactual, segment (0 before the first intervention,
-    k after the k-th), excluded (left out of the fit), on the scale of the measure (rate per
-    exposure, share, or value).
+    ``table`` also has se (standard error on the link scale), df (residual degrees of freedom of
+    the interval, ``inf`` for normal quantiles) and mde (the minimum detectable effect on the
+    scale of ``estimate`` for an increase, Bloom 1995: ``(t_{1-alpha/2} + t_{power}) * se``).
+    ``fitted``: time, observed, fitted, counterfactual (no intervention at all), segment (0 before
+    the first intervention, k after the k-th), excluded (left out of the fit), expected (without
+    the step of the point's own phase: what each change is judged against), on the scale of the
+    measure (rate per exposure, share, or value).
+    ``steps``: one row per intervention, on the scale of the measure (see :func:`step_effects`):
+    intervention, n_before, before, n_after, after, expected, difference, diff_low, diff_high,
+    mde_up, mde_down.
     """
 
     table: pd.DataFrame
@@ -57,6 +64,7 @@ class ITSResult:
     dispersion: float
     n_obs: int
     interventions: tuple = ()
+    steps: pd.DataFrame | None = None
 
 
 def _as_list(value) -> list:
@@ -71,10 +79,12 @@ def _time_units(times: pd.Series) -> tuple[np.ndarray, str]:
     """Time as numbers: itself when numeric, else months (first-of-month dates) or weeks."""
     if pd.api.types.is_numeric_dtype(times):
         return times.to_numpy(dtype=float), "unit"
-    ts = pd.to_datetime(times)
-    if (ts.dt.day == 1).all():
-        return (ts.dt.year * 12 + ts.dt.month).to_numpy(dtype=float), "month"
-    return ((ts - pd.Timestamp("1970-01-05")).dt.days / 7.0).to_numpy(dtype=float), "week"
+    days = pd.to_datetime(times).to_numpy().astype("datetime64[D]")
+    months = days.astype("datetime64[M]")
+    if (months.astype("datetime64[D]") == days).all():
+        # year * 12 + month (January = 1), with numpy's month count since 1970-01
+        return months.astype(np.int64).astype(float) + 1970 * 12 + 1, "month"
+    return (days - np.datetime64("1970-01-05", "D")).astype(np.int64) / 7.0, "week"
 
 
 def _season_position(frame: pd.DataFrame, time: str, t_num: np.ndarray, unit: str,
@@ -87,6 +97,34 @@ def _season_position(frame: pd.DataFrame, time: str, t_num: np.ndarray, unit: st
     if unit == "week":
         return pd.to_datetime(frame[time]).dt.isocalendar().week.to_numpy(dtype=float)
     return t_num
+
+
+def _change_positions(cuts: Sequence, unit: str) -> np.ndarray:
+    """Where change dates fall on the time axis of :func:`_time_units`, as fractions of a period.
+
+    A change on 8 January 2024 is at month 2024·12 + 1 + 7/31: inside the January period.
+    """
+    stamps = pd.to_datetime(pd.Series(list(cuts))).to_numpy().astype("datetime64[s]")
+    if unit == "month":
+        start = stamps.astype("datetime64[M]")
+        length = ((start + 1).astype("datetime64[s]") - start.astype("datetime64[s]")).astype(float)
+        within = (stamps - start.astype("datetime64[s]")).astype(float) / length
+        return start.astype(np.int64) + 1970 * 12 + 1 + within
+    return (stamps - np.datetime64("1970-01-05T00:00:00", "s")).astype(float) / (7 * 86400.0)
+
+
+def first_period_with(t_num: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """For each change position, the time of the first period that contains it or starts after it.
+
+    The period rule of the workbook (``analysis.measures``): the period in which a change starts is
+    the first period of the change, never a baseline period (a period covers ``[t, t + 1)``).
+    ``inf`` when no period reaches the change.
+    """
+    out = []
+    for pos in positions:
+        reach = np.flatnonzero(t_num + 1 > pos + 1e-9)
+        out.append(t_num[reach[0]] if reach.size else np.inf)
+    return np.asarray(out, dtype=float)
 
 
 def interrupted_time_series(
@@ -104,7 +142,10 @@ def interrupted_time_series(
     trend: bool = True,
     min_points: int = MIN_POINTS,
     alpha: float = 0.05,
+    ci: str = "t",
+    hac: bool = False,
     hac_lags: int | None = None,
+    power: float = 0.8,
     exclude: Sequence | None = None,
     label: str | None = None,
 ) -> ITSResult:
@@ -116,12 +157,15 @@ def interrupted_time_series(
     y : the outcome column: counts (poisson), numerator (binomial, with ``denominator``) or values
         (gaussian).
     time : period column (numbers, or dates: first-of-month dates count in months, else in weeks).
-    intervention : time value (or a list of them) from which the intervention is in place
-        (inclusive). Each adds a level change (and a slope change when ``slope_change``).
+    intervention : time value (or a list of them) from which the intervention is in place. With
+        numbers, the first time ``>=`` it. With dates, the period that contains the date (a
+        change on 8 January puts January in the changed phase, as ``analysis.measures`` rules),
+        or the first period after it. Each adds a level change (and a slope change when
+        ``slope_change``).
     exposure : Poisson only: offset ``log(exposure)`` (population, pupils, days).
     denominator : binomial only: number of trials per period.
     family : ``poisson`` (log link; quasi-Poisson with ``scale="X2"``), ``binomial`` (logit link;
-        quasi-binomial with ``scale="X2"``) or ``gaussian`` (OLS with Newey-West HAC errors).
+        quasi-binomial with ``scale="X2"``) or ``gaussian`` (ordinary least squares).
     scale : GLM dispersion: ``"X2"`` (Pearson chi-square / df) or ``None``/1.0 (fixed at 1).
     seasonality : e.g. ``{"period": 12, "harmonics": 2}`` adds Fourier sine/cosine pairs; the
         position in the season is the month (monthly dates), ISO week (weekly dates), the numeric
@@ -131,7 +175,15 @@ def interrupted_time_series(
         after against the level before, assuming a stable baseline (check it on the SPC chart).
     min_points : least number of non-missing points in every segment (default 8, Penfold & Zhang
         2013); with seasonality also at least one full period before the first intervention.
-    hac_lags : gaussian only; default ``floor(4 (n/100)^(2/9))`` (Newey & West 1994).
+    ci : ``"t"`` (default): intervals and p-values from the t distribution with the residual
+        degrees of freedom whenever a scale is estimated (quasi families, OLS), as the
+        calibration study in ``docs/methods.md`` chose; ``"normal"``: Wald intervals with normal
+        quantiles, as R's ``ci.lin`` and Lopez Bernal et al. 2017 report them.
+    hac : gaussian only: Newey-West (HAC) standard errors instead of the ordinary ones. Off by
+        default: on 16-40 points they reject a true null far too often (13-20 % at nominal 5 %
+        in ``docs/methods.md``; Turner et al. 2021 prefer OLS for short series).
+    hac_lags : with ``hac``; default ``floor(4 (n/100)^(2/9))`` (Newey & West 1994).
+    power : for the minimum detectable effect (``mde`` and ``steps``), default 0.8.
     exclude : time values left out of the fit (e.g. a phase-in period between two changes,
         Wagner et al. 2002); they are still in ``fitted`` with ``excluded`` True.
     label : name used in error messages (e.g. the measure id).
@@ -139,7 +191,8 @@ def interrupted_time_series(
     Returns
     -------
     ITSResult; estimates are ratios (exp of the coefficient) for log/logit links, differences for
-    gaussian. CIs are Wald intervals on the link scale (normal quantiles), as R's ``ci.lin``.
+    gaussian; ``steps`` gives each level change on the measure's own scale against the level
+    expected without it.
 
     Raises
     ------
@@ -147,6 +200,10 @@ def interrupted_time_series(
     """
     if family not in _FAMILIES:
         raise ValueError(f"family must be one of {', '.join(_FAMILIES)}, not {family!r}")
+    if ci not in ("t", "normal"):
+        raise ValueError(f"ci must be 't' or 'normal', not {ci!r}")
+    if hac and family != "gaussian":
+        raise ValueError("hac=True is for family='gaussian'")
     name = label or y
     needed = [y, time] + [c for c in (exposure, denominator) if c]
     if seasonality and seasonality.get("column"):
@@ -181,17 +238,10 @@ def interrupted_time_series(
     shown = [c.date() if isinstance(c, pd.Timestamp) and c == c.normalize() else c for c in cuts]
     if not cuts:
         raise ValueError(f"{name}: give at least one intervention time")
-    cut_num = (_time_units(pd.Series(pd.to_datetime(cuts)))[0] if is_dates
-               else np.asarray(cuts, dtype=float))
     if is_dates:
-        # dates of a change need not be the first of a period: the first period starting on or after
-        # the change date is the first period with the change in place
-        stamps = pd.to_datetime(frame[time]).to_numpy()
-        firsts = []
-        for c in pd.to_datetime(cuts):
-            after = np.flatnonzero(stamps >= np.datetime64(c))
-            firsts.append(t_num[after[0]] if after.size else np.inf)
-        cut_num = np.asarray(firsts, dtype=float)
+        cut_num = first_period_with(t_num, _change_positions(cuts, unit))
+    else:
+        cut_num = np.asarray(cuts, dtype=float)
 
     # segment k = number of interventions in place
     segment = np.searchsorted(cut_num, t_num, side="right")
@@ -220,41 +270,50 @@ def interrupted_time_series(
     # design matrix: intercept, trend, a step (and slope) per intervention, Fourier pairs
     if slope_change and not trend:
         raise ValueError(f"{name}: slope_change needs trend=True")
-    X = pd.DataFrame({"const": 1.0, "trend": t_num - t_num[0]})
-    if not trend:
-        X = X.drop(columns="trend")
+    columns = {"const": np.ones(len(t_num))}
+    if trend:
+        columns["trend"] = t_num - t_num[0]
     for j, c in enumerate(cut_num):
-        X[f"level_{j}"] = (t_num >= c).astype(float)
+        columns[f"level_{j}"] = (t_num >= c).astype(float)
         if slope_change:
-            X[f"slope_{j}"] = np.where(t_num >= c, t_num - c, 0.0)
+            columns[f"slope_{j}"] = np.where(t_num >= c, t_num - c, 0.0)
     if seasonality:
         pos = _season_position(frame, time, t_num, unit, seasonality)
         for k in range(1, int(seasonality.get("harmonics", 2)) + 1):
-            X[f"sin{k}"] = np.sin(2 * np.pi * k * pos / period)
-            X[f"cos{k}"] = np.cos(2 * np.pi * k * pos / period)
+            columns[f"sin{k}"] = np.sin(2 * np.pi * k * pos / period)
+            columns[f"cos{k}"] = np.cos(2 * np.pi * k * pos / period)
+    names = list(columns)
+    X = np.column_stack(list(columns.values()))
     if use.sum() <= X.shape[1] + 1:
         raise SeriesTooShort(f"{name}: {int(use.sum())} points cannot estimate {X.shape[1]} parameters")
     Xf = X[use]
 
-    z = stats.norm.ppf(1 - alpha / 2)
     parts = []
+    weights = np.ones(len(frame))  # for the levels of a phase: pooled over trials or exposure
     if family == "gaussian":
-        lags = hac_lags if hac_lags is not None else int(math.floor(4 * (len(Xf) / 100) ** (2 / 9)))
         model = sm.OLS(frame[y].to_numpy(dtype=float)[use], Xf)
-        fit = model.fit(cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True})
+        if hac:
+            lags = hac_lags if hac_lags is not None else int(math.floor(4 * (len(Xf) / 100) ** (2 / 9)))
+            fit = model.fit(cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True})
+            parts.append(f"OLS with Newey-West (HAC) standard errors, {lags} lag(s)")
+        else:
+            fit = model.fit()
+            parts.append("OLS")
         dispersion = float(fit.scale)
-        parts.append(f"OLS with Newey-West (HAC) standard errors, {lags} lag(s)")
         transform, effect = (lambda v: v), "difference"
         observed = frame[y].to_numpy(dtype=float)
+        estimated_scale = True
     else:
         fit_scale = scale if scale not in (None, 1, 1.0) else 1.0
+        estimated_scale = fit_scale == "X2"
         if family == "poisson":
             offset = np.log(frame[exposure].to_numpy(dtype=float))[use] if exposure else None
             model = sm.GLM(frame[y].to_numpy(dtype=float)[use], Xf, family=sm.families.Poisson(), offset=offset)
             effect = "rate ratio"
-            parts.append("quasi-Poisson GLM" if fit_scale == "X2" else "Poisson GLM")
+            parts.append("quasi-Poisson GLM" if estimated_scale else "Poisson GLM")
             if exposure:
                 parts.append(f"offset log({exposure})")
+                weights = frame[exposure].to_numpy(dtype=float)
             observed = frame[y].to_numpy(dtype=float) / (frame[exposure].to_numpy(dtype=float) if exposure else 1.0)
         else:
             trials = frame[denominator].to_numpy(dtype=float)
@@ -264,11 +323,12 @@ def interrupted_time_series(
             model = sm.GLM((successes / trials)[use], Xf, family=sm.families.Binomial(),
                            var_weights=trials[use])
             effect = "odds ratio"
-            parts.append("quasi-binomial GLM (logit)" if fit_scale == "X2" else "binomial GLM (logit)")
+            parts.append("quasi-binomial GLM (logit)" if estimated_scale else "binomial GLM (logit)")
             observed = successes / trials
+            weights = trials
         fit = model.fit(scale=fit_scale)
         dispersion = float(fit.scale)
-        if fit_scale == "X2":
+        if estimated_scale:
             parts.append(f"dispersion Pearson X2/df = {dispersion:.2f}")
         transform = np.exp
     if seasonality:
@@ -279,17 +339,29 @@ def interrupted_time_series(
         parts.append("no trend (phase comparison)")
     if not use.all():
         parts.append(f"{int((~use).sum())} phase-in point(s) left out")
-    parts.append("Wald CI")
+    # t quantiles with the residual df whenever the scale is estimated (quasi families, OLS): the
+    # Wald z interval is too narrow on 16-40 points (docs/methods.md); a known scale keeps z
+    df = float(fit.df_resid) if (ci == "t" and estimated_scale) else math.inf
+    quantile = stats.t.ppf(1 - alpha / 2, df) if math.isfinite(df) else stats.norm.ppf(1 - alpha / 2)
+    # Bloom 1995 (Evaluation Review 19:547-556): MDE = (t_{1-alpha/2} + t_{power}) * SE
+    multiplier = quantile + (stats.t.ppf(power, df) if math.isfinite(df) else stats.norm.ppf(power))
+    parts.append(f"t-based {100 * (1 - alpha):g} % CI ({df:g} residual df)" if math.isfinite(df)
+                 else f"Wald {100 * (1 - alpha):g} % CI (normal quantiles)")
     method = "; ".join(parts)
 
-    params, bse, pvalues = fit.params, fit.bse, fit.pvalues
+    params = pd.Series(np.asarray(fit.params), index=names)
+    bse = pd.Series(np.asarray(fit.bse), index=names)
     rows = []
 
     def add(term: str, column: str, at) -> None:
         est, se = float(params[column]), float(bse[column])
+        stat = est / se if se > 0 else math.inf
+        p_value = float(2 * (stats.t.sf(abs(stat), df) if math.isfinite(df) else stats.norm.sf(abs(stat))))
         rows.append({"term": term, "intervention": at, "estimate": float(transform(est)),
-                     "ci_low": float(transform(est - z * se)), "ci_high": float(transform(est + z * se)),
-                     "p_value": float(pvalues[column]), "effect": effect, "method": method})
+                     "ci_low": float(transform(est - quantile * se)),
+                     "ci_high": float(transform(est + quantile * se)),
+                     "p_value": p_value, "effect": effect, "method": method,
+                     "se": se, "df": df, "mde": float(transform(multiplier * se))})
 
     for j, c in enumerate(cuts):
         add("level_change", f"level_{j}", c)
@@ -301,22 +373,65 @@ def interrupted_time_series(
     table["per"] = np.where(table["term"] == "level_change", "", unit)
 
     # fitted and counterfactual (no intervention), on the scale of the measure
-    X_cf = X.copy()
-    for column in X.columns:
-        if column.startswith(("level_", "slope_")):
-            X_cf[column] = 0.0
-    linear = X.to_numpy() @ params.to_numpy()
-    linear_cf = X_cf.to_numpy() @ params.to_numpy()
-    if family == "binomial":
-        fitted, counterfactual = 1 / (1 + np.exp(-linear)), 1 / (1 + np.exp(-linear_cf))
-    elif family == "poisson":
-        fitted, counterfactual = np.exp(linear), np.exp(linear_cf)
-    else:
-        fitted, counterfactual = linear, linear_cf
+    inverse = {"binomial": lambda v: 1 / (1 + np.exp(-v)), "poisson": np.exp}.get(family, lambda v: v)
+    no_change = np.array([0.0 if n.startswith(("level_", "slope_")) else 1.0 for n in names])
+    linear = X @ params.to_numpy()
+    fitted, counterfactual = inverse(linear), inverse(X @ (params.to_numpy() * no_change))
+    # expected: each point without the step of its own phase (earlier steps and the trend stay),
+    # the level each change is judged against (see step_effects)
+    own_step = np.array([0.0] + [float(params[f"level_{j}"]) for j in range(len(cuts))])[segment]
     fitted_frame = pd.DataFrame({
         "time": frame[time].to_numpy(), "observed": observed, "fitted": fitted,
         "counterfactual": counterfactual, "segment": segment, "excluded": ~use,
+        "expected": inverse(linear - own_step),
     })
+    steps = step_effects(linear, observed, segment, use, weights, inverse,
+                         [float(params[f"level_{j}"]) for j in range(len(cuts))],
+                         [float(bse[f"level_{j}"]) for j in range(len(cuts))], quantile, multiplier)
+    steps.insert(0, "intervention", cuts)
     return ITSResult(table=table, fitted=fitted_frame, family=family, method=method,
-                     dispersion=dispersion, n_obs=int(use.sum()), interventions=tuple(cuts))
+                     dispersion=dispersion, n_obs=int(use.sum()), interventions=tuple(cuts),
+                     steps=steps)
 
+
+def step_effects(linear: np.ndarray, observed: np.ndarray, segment: np.ndarray, use: np.ndarray,
+                 weights: np.ndarray, inverse, betas: Sequence[float], ses: Sequence[float],
+                 quantile: float, multiplier: float) -> pd.DataFrame:
+    """Each level change on the measure's scale, against the level expected without it.
+
+    For the k-th change and the fitted points of its own phase (segment k, phase-in points left
+    out): ``after`` is the observed level (pooled over trials or exposure: Σy/Σn), ``expected``
+    the model without this step (its linear predictor minus the step, so earlier steps and the
+    trend stay: "had the earlier trend continued"), ``difference = fitted - expected`` averaged
+    with the same weights. For OLS and canonical-link GLMs with the step in the model the
+    fitted level of a phase equals its observed level, so ``after - expected = difference``.
+    ``diff_low``/``diff_high`` map the step's CI through the same average: a monotone map, so
+    the interval excludes 0 exactly when the step's interval excludes no effect (the
+    counterfactual's own uncertainty is left out, which is second order for the share or rate).
+    ``mde_up``/``mde_down``: the difference a step of ``±multiplier·se`` would make (Bloom 1995),
+    ``before``: the observed level of the previous phase's fitted points.
+    """
+    rows = []
+    for k, (beta, se) in enumerate(zip(betas, ses, strict=True), start=1):
+        own = use & (segment == k)
+        prev = use & (segment == k - 1)
+        w = weights[own] / weights[own].sum()
+        base = linear[own] - beta
+
+        def shift(delta: float, base=base, w=w) -> float:
+            return float(np.sum(w * (inverse(base + delta) - inverse(base))))
+
+        expected = float(np.sum(w * inverse(base)))
+        rows.append({
+            "n_before": int(prev.sum()),
+            "before": float(np.sum(weights[prev] * observed[prev]) / weights[prev].sum()),
+            "n_after": int(own.sum()),
+            "after": float(np.sum(weights[own] * observed[own]) / weights[own].sum()),
+            "expected": expected,
+            "difference": shift(beta),
+            "diff_low": shift(beta - quantile * se),
+            "diff_high": shift(beta + quantile * se),
+            "mde_up": shift(multiplier * se),
+            "mde_down": shift(-multiplier * se),
+        })
+    return pd.DataFrame(rows)

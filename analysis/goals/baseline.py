@@ -9,7 +9,15 @@ from ..dataset.series import complete_periods
 from ..dataset.series import (
     period_grid as expected_periods,  # the one period grid (public name kept)
 )
-from ..measures import CENTRE_KIND, RATIO_KINDS, is_ratio, percent_scale
+from ..measures import (
+    CENTRE_KIND,
+    RATIO_KINDS,
+    baseline_mask,
+    first_change_period,
+    is_ratio,
+    measure_changes,
+    percent_scale,
+)
 from ..schemas import REGION_CODE
 from .progress import TREND_METHOD, _sign, trend
 
@@ -105,16 +113,16 @@ def first_change(changes: pd.DataFrame, team_id: str) -> pd.Timestamp:
 
 def baseline_data(observations: pd.DataFrame, measure: pd.Series | dict,
                   changes: pd.DataFrame) -> pd.DataFrame:
-    """The observations of one measure before the team's first change (all of them without one).
+    """The observations of one measure's baseline (``analysis.measures``: before the period in
+    which the first change meant to move it starts; all of them without a change).
 
     Returns the measure's observation rows with a column ``y`` (numerator for ratio charts,
     else value) and ``n`` (denominator or NaN).
     """
     team, mid = measure["team_id"], measure["measure_id"]
     obs = observations[(observations["team_id"] == team) & (observations["measure_id"] == mid)]
-    start = first_change(changes, team)
-    if pd.notna(start):
-        obs = obs[obs["period"] < start]
+    start = first_change_period(changes, team, mid, measure.get("frequency"))
+    obs = obs[baseline_mask(obs["period"], start).to_numpy()]
     if is_ratio(measure["chart"]):
         obs = obs.assign(y=obs["numerator"], n=obs["denominator"])
     else:
@@ -153,8 +161,8 @@ def baseline_summary(
 ) -> pd.DataFrame:
     """One row per measure of ``team_id``: its baseline period, centre, verdict and completeness.
 
-    The baseline is every period before the team's first change in the PDSA log (the whole
-    series when there is none). The centre is the centre line of the chart kind the measure
+    The baseline is the rule of ``analysis.measures``: every period before the one the first change
+    meant to move the measure starts in. The centre is the centre line of the chart kind the measure
     declares, computed on the baseline (``spc.chart``): median for run and G charts, mean for I,
     X̄, S, C and T charts, the pooled proportion Σnumerator/Σdenominator for P charts, the pooled
     rate for U charts. The verdict comes from a run chart of the baseline with Anhøj's rules
@@ -169,12 +177,13 @@ def baseline_summary(
     """
     from .. import spc
 
-    start = first_change(changes, team_id)
     rows = []
     # each measure's rows once (filtering all observations per measure was quadratic)
     own = observations[observations["team_id"] == team_id]
     by_measure = dict(tuple(own.groupby("measure_id", sort=False)))
     for m in measures[measures["team_id"] == team_id].to_dict("records"):
+        counted = measure_changes(changes, team_id, m["measure_id"])["date"]
+        start = pd.Timestamp(counted.min()) if len(counted.dropna()) else pd.NaT
         all_obs = by_measure.get(m["measure_id"], own.iloc[0:0])
         data = baseline_data(all_obs, m, changes)
         periods = pd.DatetimeIndex(data["period"].drop_duplicates())
@@ -208,8 +217,8 @@ def baseline_summary(
                 centre = spc.chart(data, y="y", n=n, x="period", kind=m["chart"], multiply=mult,
                                    source="observations.csv")
                 row["centre"] = float(centre.summary["cl"].iloc[0])
-            except (ValueError, KeyError):
-                row["centre"] = np.nan  # e.g. too few points for this chart kind
+            except spc.TooFewPoints:
+                row["centre"] = np.nan  # too few points (or no moving range) for this chart kind
         if n_points >= 2:
             res = baseline_chart(all_obs, m, changes)
             s = res.summary.iloc[0]

@@ -10,7 +10,7 @@ import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 
-from ..text import get_language, number, percent, t
+from ..text import number, percent, t
 from .style import FIGURE_WIDTH, PALETTE, TEXT_CHARS, TITLE_CHARS, date_axis, plain
 
 __all__ = ["its_chart", "effects_forest", "wave_comparison_chart", "effects_poster"]
@@ -27,7 +27,8 @@ def _number_axis(ax) -> None:
 def its_chart(its, title: str | None = None, *, as_percent: bool = False,
               change_labels: Sequence[str] | None = None, ylabel: str | None = None,
               multiply: float = 1.0, ax=None):
-    """Observed points, the fitted segmented model and the counterfactual (dashed) of an ITS.
+    """Observed points, the fitted segmented model and, dashed, each phase's expected level without
+    its change (the level the verdict compares with) of an ITS.
 
     Parameters
     ----------
@@ -38,8 +39,9 @@ def its_chart(its, title: str | None = None, *, as_percent: bool = False,
     change_labels : one label per intervention (default "Förändring 1", ...).
     """
     fitted = its.fitted.copy()
-    for column in ("observed", "fitted", "counterfactual"):
-        fitted[column] = fitted[column] * multiply
+    for column in ("observed", "fitted", "counterfactual", "expected"):
+        if column in fitted.columns:
+            fitted[column] = fitted[column] * multiply
     if ax is None:
         fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 3.8))
     else:
@@ -56,12 +58,16 @@ def its_chart(its, title: str | None = None, *, as_percent: bool = False,
         ax.plot(seg["time"], seg["fitted"], color=PALETTE["centre"], linewidth=2,
                 label=t("effects_fitted") if first else None)
         first = False
-    after = fitted[fitted["segment"] > 0]
-    if not after.empty:
-        start = fitted[fitted["segment"] == 0].tail(1)
-        cf = pd.concat([start, after])
-        ax.plot(cf["time"], cf["counterfactual"], color=PALETTE["highlight"], linewidth=2,
-                linestyle="--", label=t("effects_counterfactual"))
+    # each phase after a change against the level expected without that change (dashed), drawn
+    # on from the model at the end of the phase before: what the verdict compares with
+    expected = "expected" if "expected" in fitted.columns else "counterfactual"
+    label = t("effects_counterfactual")
+    for k in sorted(k for k in fitted["segment"].unique() if k > 0):
+        own = fitted[fitted["segment"] == k]
+        start = fitted[fitted["segment"] == k - 1].tail(1)
+        ax.plot(list(start["time"]) + list(own["time"]), list(start["fitted"]) + list(own[expected]),
+                color=PALETTE["highlight"], linewidth=2, linestyle="--", label=label)
+        label = None
     labels = list(change_labels) if change_labels else [
         t("effects_change_marker", no=i + 1) for i in range(len(its.interventions))]
     for k, label in enumerate(labels, start=1):
@@ -87,76 +93,74 @@ def its_chart(its, title: str | None = None, *, as_percent: bool = False,
     return fig
 
 
-_RATIO_TICKS = (0.1, 0.2, 0.25, 0.33, 0.5, 0.67, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 2.0, 3.0, 4.0, 5.0, 10.0)
-
-
-def _ratio_label(value, _pos=None) -> str:
-    text = f"{value:g}"
-    return text.replace(".", ",") if get_language() == "sv" else text
-
-
 def _colour(row) -> str:
     if row["improved"]:
         return PALETTE["good"]
-    if row["detected"]:
+    if row.get("worse", False) or (row["detected"] and not row["improved"]):
         return PALETTE["bad"]
     return PALETTE["neutral"]
 
 
-def effects_forest(table: pd.DataFrame, labels: Sequence[str] | None = None, title: str | None = None):
-    """Estimates with 95 % CI of ``effects.team_effects(...).table`` (rows with an estimate).
+def _panel_key(row) -> tuple[str, str]:
+    kind = row.get("diff_kind") or "difference"
+    return (kind, "" if kind in ("pp", "relative") else str(row.get("unit") or ""))
 
-    Ratios (rate ratio, odds ratio) on a log axis in one panel, differences in another. Green:
-    improvement; orange: significant in the wrong direction; grey: no established difference.
-    ``labels``: one text per row of ``table`` (default "measure – change no").
+
+def _panel_label(key: tuple[str, str]) -> str:
+    kind, unit = key
+    if kind == "pp":
+        return t("effects_axis_pp_expected")
+    if kind == "relative":
+        return t("effects_axis_relative")
+    if unit and unit not in ("antal", "count"):
+        return t("effects_axis_unit", unit=plain(unit, TEXT_CHARS))
+    return t("effects_axis_units")
+
+
+def effects_forest(table: pd.DataFrame, labels: Sequence[str] | None = None, title: str | None = None):
+    """Effects with 95 % CI of ``effects.team_effects(...).table`` on the scale readers know.
+
+    Each estimate is the difference from the level expected without the change: percentage points
+    for shares, percent for counts and rates, the measure's own unit for measured values. Only
+    effects on the same scale share an axis: one panel per scale (and per unit), each axis named by
+    its scale, so odds ratios, rate ratios and differences are never mixed. Green: improvement;
+    orange: deterioration; grey: no established difference. Rows without an estimate (too early,
+    too short) are left out. ``labels``: one text per row of ``table`` (default "measure – change").
     """
     rows = table.copy()
     changes = rows["changes"] if "changes" in rows.columns else rows["change_no"].astype(str)
     rows["label"] = [textwrap.fill(plain(v), 38) for v in labels] if labels is not None else [
         textwrap.fill(f"{plain(m)} – {t('effects_change_marker', no=c)}", 38)
         for m, c in zip(rows["measure_name"], changes, strict=True)]
-    rows = rows[rows["estimate"].notna()]
-    kinds = [k for k in ("ratio", "difference") if
-             (rows["effect"].eq("difference") if k == "difference" else rows["effect"].ne("difference")).any()]
+    rows = rows[rows["difference"].notna()] if "difference" in rows.columns else rows.iloc[0:0]
     if rows.empty:
         fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 1.2))
         ax.axis("off")
-        ax.text(0, 0.5, t("effects_verdict_short"), fontsize=10)
+        ax.text(0, 0.5, t("effects_forest_none"), fontsize=10)
         return fig
-    heights = [max(1, (rows["effect"].eq("difference") if k == "difference" else rows["effect"].ne("difference")).sum())
-               for k in kinds]
-    fig, axes = plt.subplots(len(kinds), 1, figsize=(FIGURE_WIDTH, 1.2 + 0.6 * sum(heights)),
-                             gridspec_kw={"height_ratios": heights}, squeeze=False)
-    for ax, kind in zip(axes[:, 0], kinds, strict=True):
-        part = rows[rows["effect"].eq("difference")] if kind == "difference" else rows[rows["effect"].ne("difference")]
+    rows = rows.assign(panel=[_panel_key(r) for r in rows.to_dict("records")])
+    keys = list(dict.fromkeys(rows["panel"]))
+    heights = [int((rows["panel"] == k).sum()) for k in keys]
+    fig, axes = plt.subplots(len(keys), 1, figsize=(FIGURE_WIDTH, 0.9 + 0.9 * len(keys) + 0.5 * sum(heights)),
+                             gridspec_kw={"height_ratios": [h + 1.2 for h in heights]}, squeeze=False)
+    for ax, key in zip(axes[:, 0], keys, strict=True):
+        part = rows[rows["panel"] == key]
+        scale = 100.0 if key[0] in ("pp", "relative") else 1.0
         ypos = np.arange(len(part))[::-1]
-        for yi, (_, r) in zip(ypos, part.iterrows(), strict=True):
+        for yi, r in zip(ypos, part.to_dict("records"), strict=True):
             colour = _colour(r)
-            ax.plot([r["ci_low"], r["ci_high"]], [yi, yi], color=colour, linewidth=2.5)
-            ax.plot(r["estimate"], yi, "o", color=colour, markersize=7, markeredgecolor="white")
-        null = 0.0 if kind == "difference" else 1.0
-        ax.axvline(null, color=PALETTE["centre"], linewidth=1)
+            ax.plot([scale * r["diff_low"], scale * r["diff_high"]], [yi, yi], color=colour, linewidth=2.5)
+            ax.plot(scale * r["difference"], yi, "o", color=colour, markersize=7, markeredgecolor="white")
+        ax.axvline(0.0, color=PALETTE["centre"], linewidth=1)
         ax.set_yticks(ypos)
         ax.set_yticklabels(part["label"], fontsize=9)
         ax.set_ylim(-0.7, len(part) - 0.3)
         ax.grid(axis="y", visible=False)
-        if kind == "ratio":
-            ax.set_xscale("log")
-            low = min(part["ci_low"].min(), 1.0) / 1.05
-            high = max(part["ci_high"].max(), 1.0) * 1.05
-            ax.set_xlim(low, high)
-            span = high / low
-            candidates = (_RATIO_TICKS if span < 1.8 else (0.5, 0.67, 0.8, 1.0, 1.25, 1.5, 2.0, 3.0)
-                          if span < 4 else (0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0))
-            ticks = [v for v in candidates if low <= v <= high]
-            ax.xaxis.set_major_locator(mticker.FixedLocator(ticks))
-            ax.xaxis.set_major_formatter(mticker.FuncFormatter(_ratio_label))
-            ax.xaxis.set_minor_formatter(mticker.NullFormatter())
-            ax.xaxis.set_minor_locator(mticker.NullLocator())
-            ax.set_xlabel(t("effects_axis_ratio"))
-        else:
-            ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: number(v, 1)))
-            ax.set_xlabel(t("effects_axis_difference"))
+        span = max(abs(scale * part["diff_low"]).max(), abs(scale * part["diff_high"]).max())
+        decimals = 0 if key[0] == "relative" or span >= 10 else 1
+        ax.xaxis.set_major_formatter(mticker.FuncFormatter(
+            lambda v, _, d=decimals: ("+" if v > 0 else "") + number(v, d)))
+        ax.set_xlabel(_panel_label(key))
     if title:
         axes[0, 0].set_title(plain(title, TITLE_CHARS))
     fig.tight_layout()

@@ -11,7 +11,15 @@ Semantics follow the R package qicharts2 (Anhøj), the reference users compare a
 
 from __future__ import annotations
 
-from .core import KINDS, MIN_POINTS, POINT_COLUMNS, SUMMARY_COLUMNS, ChartResult, chart
+from .core import (
+    KINDS,
+    MIN_POINTS,
+    POINT_COLUMNS,
+    SUMMARY_COLUMNS,
+    ChartResult,
+    TooFewPoints,
+    chart,
+)
 from .limits import a3, b3, b4, c4
 from .rules import (
     IHI_SHIFT,
@@ -24,6 +32,6 @@ from .rules import (
     swed_eisenhart_limits,
 )
 
-__all__ = ["IHI_SHIFT", "IHI_TREND", "KINDS", "MIN_POINTS", "POINT_COLUMNS", "RULES",
+__all__ = ["IHI_SHIFT", "IHI_TREND", "KINDS", "MIN_POINTS", "POINT_COLUMNS", "RULES", "TooFewPoints",
            "SUMMARY_COLUMNS", "ChartResult", "a3", "anhoej_limits", "b3", "b4", "c4", "chart",
            "ihi_runs_limits", "runs_analysis", "side_of_centre", "swed_eisenhart_limits"]

@@ -32,6 +32,10 @@ KIND_NAMES = {
 }
 MAX_PROBLEMS = 20
 
+
+class TooFewPoints(ValueError):
+    """A part's baseline has too few points (or no moving range) for this chart kind."""
+
 POINT_COLUMNS = ["x", "y", "n", "cl", "lcl", "ucl", "part", "baseline", "excluded",
                  "sigma_signal", "runs_signal", "shift_signal", "crossings_signal",
                  "trend_signal", "note", "astronomical_signal"]
@@ -246,7 +250,7 @@ def chart(data: pd.DataFrame, y: str, n: str | None = None, x: str | None = None
     need = MIN_POINTS[kind]
     short = np.flatnonzero(count < need)
     if len(short):
-        raise ValueError(_too_few_message(kind, need, short, count, series_p, seg_first,
+        raise TooFewPoints(_too_few_message(kind, need, short, count, series_p, seg_first,
                                           part_label, by_first, first, by_cols))
 
     # --- limits and rules -----------------------------------------------------------------------
@@ -257,7 +261,7 @@ def chart(data: pd.DataFrame, y: str, n: str | None = None, x: str | None = None
         ranges = _limits.moving_range_count(agg["y"], pts)
         bad = np.flatnonzero(ranges == 0)
         if len(bad):
-            raise ValueError(_too_few_message(kind, need, bad, count, series_p, seg_first,
+            raise TooFewPoints(_too_few_message(kind, need, bad, count, series_p, seg_first,
                                               part_label, by_first, first, by_cols,
                                               consecutive=True))
     cl, lcl, ucl, yplot = _limits.KIND_FUNCTIONS[kind](pts)

@@ -29,12 +29,16 @@ LABELS = {
     "goals_measures_section": {"sv": "Teamens mått och senaste värden", "en": "The teams' measures and latest values"},
     "goals_team_measures_section": {"sv": "Mått och baslinje", "en": "Measures and baseline"},
     "goals_baseline_intro": {
-        "sv": "Baslinjen är perioden före teamets första förändring i PGSA-loggen ({date}). "
-              "Centrallinjen följer den diagramtyp måttet är valt att bedömas med. Ett seriediagram "
-              "bedöms med Anhøjs regler (långa serier, för få korsningar av medianen).",
-        "en": "The baseline is the period before the team's first change in the PDSA log ({date}). "
-              "The centre line follows the chart kind the measure is judged with. A run chart is "
-              "judged by Anhøj's rules (long runs, too few crossings of the median).",
+        "sv": "Ett måtts baslinje är perioderna före den vecka eller månad då den första förändringen "
+              "som ska påverka måttet startar (i PGSA-loggen); perioden då en förändring startar räknas "
+              "till förändringen. Mått som ingen förändring pekar ut räknas från teamets första "
+              "förändring ({date}). Centrallinjen följer den diagramtyp måttet är valt att bedömas med. "
+              "Ett seriediagram bedöms med Anhøjs regler (långa serier, för få korsningar av medianen).",
+        "en": "A measure's baseline is the periods before the week or month in which the first change "
+              "meant to move it starts (in the PDSA log); the period a change starts in counts as the "
+              "change's. Measures no change names count from the team's first change ({date}). The "
+              "centre line follows the chart kind the measure is judged with. A run chart is judged by "
+              "Anhøj's rules (long runs, too few crossings of the median).",
     },
     "goals_baseline_intro_nochange": {
         "sv": "Teamet har ännu inte testat någon förändring: hela serien är baslinje.",

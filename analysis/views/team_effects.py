@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from .. import effects, plots
-from ..measures import SHARE_KINDS, pooled_level
+from ..measures import SHARE_KINDS, baseline_mask, change_period, first_change_period, pooled_level
 from ..text import effects as text_effects
 from ..text import label, level, number, percent, t
 from .common import changes_section, driver_blocks, municipality_names, team_surveys
@@ -66,14 +66,14 @@ def measure_section(ctx: ReportContext, team, m, result) -> Section:
     its = result.its.get(m.measure_id)
     if its is not None:
         labels = [t("effects_change_marker", lang, no=c)
-                  for c in rows.loc[rows["note"] != "too_short", "changes"]]
+                  for c in rows.loc[~rows["note"].isin(["too_short", "too_early"]), "changes"]]
         caption = t("effects_its_caption", lang, measure=title)
         blocks += [Figure(functools.partial(plots.its_chart, its, as_percent=str(m.chart) in SHARE_KINDS,
                                             change_labels=labels), alt=caption), Note(caption)]
     blocks.append(Bullets(tuple(text_effects.measure_verdict(r, lang) for r in rows.to_dict("records"))
                           or (t("effects_no_linked_changes", lang),)))
     if not rows.empty:
-        note = t("effects_model_phases" if rows["model"].iloc[0] == "phases" else "effects_model_its", lang)
+        note = t(f"effects_model_{rows['model'].iloc[0]}", lang)
         if (rows["note"] == "combined").any():
             note += " " + t("effects_combined_note", lang, min=effects.MIN_POINTS)
         blocks.append(Note(note))
@@ -109,21 +109,28 @@ def waves_section(ctx: ReportContext, survey_id: str) -> Section:
 
 
 def effects_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """``team_effects(...).table`` for a report (and the coaches' explorer): measure, change,
-    levels before and after (points in each), the estimate with its CI and p-value, the verdict."""
+    """``team_effects(...).table`` for a report (and the coaches' explorer).
+
+    The verdict comes first (narrow screens). The levels are those the estimate is about (the
+    change's own phase and the one before; the number of points in brackets), the expected level
+    is the model's without the change, and the difference is shown on the measure's scale
+    (percentage points, percent, or the measure's unit) with its 95 % CI in brackets. The
+    p-value stays in ``team_effects(...).table``: the interval says the same.
+    """
     out = []
     for r in table.to_dict("records"):
-        est, ci = text_effects.format_estimate(r["estimate"], r["ci_low"], r["ci_high"], r["effect"], lang)
+        kind = r.get("diff_kind") or "difference"
+        difference = text_effects.format_effect(r.get("difference"), kind, r["unit"], lang)
+        interval = text_effects.format_interval(r.get("diff_low"), r.get("diff_high"), kind, lang)
         out.append({
             t("effects_col_measure", lang): r["measure_name"],
             t("effects_col_change", lang): r["changes"],
-            t("effects_col_before", lang): level(r["before"], r["chart"], r["unit"], lang),
-            t("effects_col_after", lang): level(r["after"], r["chart"], r["unit"], lang),
-            t("effects_col_points", lang): f"{r['n_before']}/{r['n_after']}",
-            t("effects_col_estimate", lang): est,
-            t("effects_col_ci", lang): ci,
-            t("effects_col_p", lang): text_effects.format_p(r["p_value"], lang),
             t("effects_col_verdict", lang): text_effects.short_verdict(r, lang),
+            t("effects_col_before_points", lang): f"{level(r['before'], r['chart'], r['unit'], lang)} ({r['n_before']})",
+            t("effects_col_after_points", lang): f"{level(r['after'], r['chart'], r['unit'], lang)} ({r['n_after']})",
+            t("effects_col_expected", lang): level(r.get("expected"), r["chart"], r["unit"], lang),
+            t("effects_col_effect", lang): difference if interval == "–" else f"{difference} ({interval})",
+            t("effects_col_mde", lang): text_effects.format_effect(r.get("mde"), kind, r["unit"], lang, signed=False),
         })
     return pd.DataFrame(out)
 
@@ -177,7 +184,7 @@ def target_text(m, series: pd.DataFrame | None, linked: pd.DataFrame, lang: str)
     """The level of the latest phase against the measure's target ("" without a target)."""
     if pd.isna(m.target) or series is None or series.empty:
         return ""
-    last = series if linked.empty else series[series["period"] >= pd.Timestamp(linked["date"].max())]
+    last = series if linked.empty else series[series["period"] >= change_period(linked["date"].max(), m.frequency)]
     reached_level = pooled_level(last if len(last) else series, str(m.chart))
     reached = reached_level >= m.target if m.direction == "up" else reached_level <= m.target
     return t("effects_target_reached" if reached else "effects_target_not_reached", lang,
@@ -204,8 +211,8 @@ def poster_lines(ctx: ReportContext, team, result, diagram=None) -> dict[str, li
         series = result.series.get(m.measure_id)
         if series is None or series.empty:
             continue
-        linked = effects.linked_changes(team.changes, m.measure_id)
-        pre = series if linked.empty else series[series["period"] < pd.Timestamp(linked["date"].min())]
+        start = first_change_period(team.changes, team.id, m.measure_id, m.frequency)
+        pre = series[baseline_mask(series["period"], start).to_numpy()]
         baseline.append(t("effects_poster_baseline_text", lang, measure=m.measure_name,
                           value=level(pooled_level(pre, str(m.chart)), str(m.chart), m.unit, lang), n=len(pre)))
     sections[t("effects_poster_baseline", lang)] = baseline or [t("effects_no_measures", lang)]
@@ -223,7 +230,7 @@ def poster_lines(ctx: ReportContext, team, result, diagram=None) -> dict[str, li
           date=pd.Timestamp(c.date).strftime("%Y-%m-%d"), step=t(str(c.pdsa_step), lang))
         for c in log.itertuples(index=False)] or [t("no_changes", lang)]
     results = [text_effects.measure_verdict(r, lang) for r in result.table.to_dict("records")
-               if r["note"] != "too_short"]
+               if r["note"] not in ("too_short", "too_early")]
     targets = [target_text(m, result.series.get(m.measure_id), effects.linked_changes(team.changes, m.measure_id), lang)
                for m in team.measures.itertuples(index=False)]
     sections[t("effects_poster_results", lang)] = ((results or [t("effects_verdict_none", lang)])
