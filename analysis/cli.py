@@ -166,22 +166,60 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .runner import run
 
     summary = run(_options(args))
-    audited = _audit(load_config().outputs_dir)
+    audited = _audit(load_config().outputs_dir, reuse=True)
     return summary.exit_code if audited == EXIT_OK else audited
 
 
-def _audit(folder: Path) -> int:
-    """Audit every published report of ``folder`` together (the privacy auditor)."""
+def _audit_key(folder: Path, config) -> str:
+    """What an audit's verdict depends on: every published page (name, size, time), the data
+    files, the threshold and the package code."""
+    import hashlib
+    import json
+
+    from .io import code_hash
+    from .runner.plan import data_hash
+
+    pages = [(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(Path(folder).glob("*.html"))]
+    state = {"pages": pages, "data": data_hash(config.data_dir()), "min_count": config.min_count,
+             "code": code_hash()}
+    return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
+
+
+def _audit(folder: Path, reuse: bool = False) -> int:
+    """Audit every published report of ``folder`` together (the privacy auditor).
+
+    ``reuse`` (after ``workbook run``): when the pages, the data and the code are those of the
+    last audit that passed (``<private_dir>/audit.json``), it is not repeated: at county scale the
+    audit reads every page and the 100,000-answer survey (a run with nothing changed would spend
+    its time there). A failed audit is always repeated."""
     from .privacy.audit import audit_folder
 
     config = load_config()
     if not any("data-cell=" in p.read_text(encoding="utf-8") for p in Path(folder).glob("*.html")):
         return EXIT_OK  # no survey numbers published
+    memo = Path(config.private_dir) / "audit.json"
+    key = _audit_key(folder, config) if reuse else None
+    if key is not None:
+        import json
+
+        try:
+            if json.loads(memo.read_text(encoding="utf-8")).get("passed") == key:
+                return EXIT_OK
+        except (OSError, ValueError, AttributeError):
+            pass
     result = audit_folder(folder, config.data_dir(), config.min_count)
     print(result, flush=True)
     if not result.ok:
         print(f"do not publish {folder} until this is fixed (docs/privacy.md)", file=sys.stderr)
         return EXIT_FAILED
+    if key is not None:
+        import json
+
+        from .io import atomic_path
+
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(memo) as tmp:
+            Path(tmp).write_text(json.dumps({"passed": key}), encoding="utf-8")
     return EXIT_OK
 
 

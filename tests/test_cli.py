@@ -228,3 +228,31 @@ def test_survey_problems_and_table_problems_exit_alike(tmp_path, monkeypatch, ca
     assert not (root / "outputs" / "index.json").exists()  # nothing was started
     assert cli.main(["check"]) == 1  # check lists the same problem (check's own exit code)
     assert "surveys/pupils/codebook.yml" in capsys.readouterr().out
+
+
+def test_an_unchanged_folder_that_passed_the_audit_is_not_audited_again(project, monkeypatch, capsys):
+    """After ``workbook run`` the audit is skipped only when the pages, data and code are those of
+    the last audit that passed; a changed page, or a failed audit, is audited (again)."""
+    import analysis.privacy.audit as audit
+
+    calls = []
+
+    class Result:
+        def __init__(self, ok):
+            self.ok = ok
+
+        def __str__(self):
+            return "audit"
+
+    verdicts = iter([True, True, False, False])
+    monkeypatch.setattr(audit, "audit_folder", lambda *a: calls.append(a) or Result(next(verdicts)))
+    out = project / "outputs"
+    out.mkdir(exist_ok=True)
+    page = out / "survey_x.html"
+    page.write_text('<td data-cell="1">12</td>', encoding="utf-8")
+    assert cli._audit(out, reuse=True) == cli.EXIT_OK and len(calls) == 1
+    assert cli._audit(out, reuse=True) == cli.EXIT_OK and len(calls) == 1  # nothing changed
+    assert cli._audit(out) == cli.EXIT_OK and len(calls) == 2  # `workbook audit` always audits
+    page.write_text('<td data-cell="1">13</td>', encoding="utf-8")
+    assert cli._audit(out, reuse=True) == cli.EXIT_FAILED and len(calls) == 3  # a changed page
+    assert cli._audit(out, reuse=True) == cli.EXIT_FAILED and len(calls) == 4  # failed: again

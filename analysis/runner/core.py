@@ -165,9 +165,9 @@ def report_parts(base: dict[str, str], data_fp: str, read: list[str] | None,
     file (``data``)."""
     from ..dataset.reads import hash_of
 
-    if read is None:
-        return {**base, "data": data_fp}
-    return {**base, **{f"input:{name}": hash_of(inputs, name) for name in read}}
+    data = ({"data": data_fp} if read is None
+            else {f"input:{name}": hash_of(inputs, name) for name in read})
+    return {"notebook": base["notebook"], "params": base["params"], **data, "code": base["code"]}
 
 
 def _reason(part: str) -> str:
