@@ -542,6 +542,7 @@ def test_survey_problems_are_included(tmp_path, monkeypatch):
 
 def test_load_time_of_small_folder(tmp_path):
     folder = write_folder(tmp_path / "d")
+    dataset.load_dataset(folder)  # the first load imports pandera (lazily, 1-15 s): not timed
     dataset.clear_cache()
     start = time.perf_counter()
     dataset.load_dataset(folder)
