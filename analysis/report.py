@@ -337,7 +337,7 @@ def provenance_info(dataset, params: Mapping[str, Any], config=None) -> dict[str
         "parameters": {k: v for k, v in params.items() if k != "data_dir"},
         "files": dict(sorted(dataset.files.items())),
     }
-    if reads.active():  # a report: what it read, each input's hash (analysis.dataset.reads)
+    if reads.active() and hasattr(dataset, "table_names"):  # a report: what it read, hashed
         hashes = reads.input_hashes(dataset)
         info["inputs"] = {name: reads.hash_of(hashes, name) for name in reads.reads()}
     if any("kolada/indicators.csv" in name for name in dataset.files):
