@@ -19,12 +19,42 @@ def __getattr__(name: str):
 
     if name == "load_dataset":
         return importlib.import_module(".dataset", __name__).load_dataset
-    if name in {"spc", "effects", "goals", "surveys", "plots", "text", "report", "privacy",
-                "dataset", "io", "schemas", "sample", "runner", "kolada", "explore", "config",
-                "drivers", "templates"}:
+    if name in {
+        "spc",
+        "effects",
+        "goals",
+        "surveys",
+        "plots",
+        "text",
+        "report",
+        "privacy",
+        "dataset",
+        "io",
+        "schemas",
+        "sample",
+        "runner",
+        "kolada",
+        "explore",
+        "config",
+        "drivers",
+        "templates",
+    }:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'analysis' has no attribute {name!r}")
 
 
-__all__ = ["__version__", "load_config", "load_dataset", "spc", "effects", "goals", "surveys",
-           "plots", "text", "report", "privacy", "drivers", "explore"]
+__all__ = [
+    "__version__",
+    "load_config",
+    "load_dataset",
+    "spc",
+    "effects",
+    "goals",
+    "surveys",
+    "plots",
+    "text",
+    "report",
+    "privacy",
+    "drivers",
+    "explore",
+]

@@ -23,11 +23,11 @@ FILE_SYSTEM_ADVICE = {
     errno.EDQUOT: "the disk quota is used up: free some space and run again",
     errno.EFBIG: "a file grew beyond what the file system allows",
     errno.EROFS: "the file system is read-only: make the folder writable, or set another "
-                 "outputs_dir in workbook.yml",
+    "outputs_dir in workbook.yml",
     errno.EACCES: "permission denied: make the folder readable and writable for this user, or "
-                  "set another outputs_dir in workbook.yml",
+    "set another outputs_dir in workbook.yml",
     errno.EPERM: "not permitted: make the folder writable for this user, or set another "
-                 "outputs_dir in workbook.yml",
+    "outputs_dir in workbook.yml",
 }
 
 
@@ -36,37 +36,73 @@ def _parser() -> argparse.ArgumentParser:
         prog="workbook",
         description="The analysis workbook of the improvement network (Region Jönköpings län).",
         epilog="Exit codes: 0 all good, 1 some report failed or data problems found, "
-               "2 bad configuration or data.")
+        "2 bad configuration or data.",
+    )
     parser.add_argument("--version", action="version", version=f"workbook {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = sub.add_parser("check", help="check a data folder and list every problem")
-    check.add_argument("folder", nargs="?", type=Path,
-                       help="data folder (default: data/raw when it holds data, else data/sample)")
+    check.add_argument(
+        "folder",
+        nargs="?",
+        type=Path,
+        help="data folder (default: data/raw when it holds data, else data/sample)",
+    )
     _data_option(check)
 
-    run = sub.add_parser("run", help="build the HTML reports of the plan in workbook.yml",
-                         description="Build the reports: unchanged reports are reused, the others "
-                                     "run in parallel in fresh kernels; see outputs/index.html.")
-    run.add_argument("--only", action="append", metavar="NOTEBOOK", default=[],
-                     help="only this notebook or report name (repeatable)")
-    run.add_argument("--param", action="append", metavar="K=V", default=[],
-                     help="set a parameter, e.g. --param team=nassjo (repeatable)")
+    run = sub.add_parser(
+        "run",
+        help="build the HTML reports of the plan in workbook.yml",
+        description="Build the reports: unchanged reports are reused, the others "
+        "run in parallel in fresh kernels; see outputs/index.html.",
+    )
+    run.add_argument(
+        "--only",
+        action="append",
+        metavar="NOTEBOOK",
+        default=[],
+        help="only this notebook or report name (repeatable)",
+    )
+    run.add_argument(
+        "--param",
+        action="append",
+        metavar="K=V",
+        default=[],
+        help="set a parameter, e.g. --param team=nassjo (repeatable)",
+    )
     run.add_argument("--force", action="store_true", help="rebuild even unchanged reports")
-    run.add_argument("--workers", type=int, metavar="N",
-                     help="reports in parallel (default: run.workers in workbook.yml)")
-    run.add_argument("--scheduler", metavar="ADDRESS",
-                     help="run on a Dask distributed cluster, e.g. tcp://host:8786")
+    run.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="reports in parallel (default: run.workers in workbook.yml)",
+    )
+    run.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on a Dask distributed cluster, e.g. tcp://host:8786",
+    )
     run.add_argument("--lang", choices=("sv", "en"), help="report language (default: workbook.yml)")
-    run.add_argument("--plain-kernels", action="store_true",
-                     help="start every kernel as a new program instead of forking a warm one")
-    run.add_argument("--lossless-images", action="store_true",
-                     help="keep figures as drawn (default: 256-colour PNGs, about 3x smaller)")
+    run.add_argument(
+        "--plain-kernels",
+        action="store_true",
+        help="start every kernel as a new program instead of forking a warm one",
+    )
+    run.add_argument(
+        "--lossless-images",
+        action="store_true",
+        help="keep figures as drawn (default: 256-colour PNGs, about 3x smaller)",
+    )
     _data_option(run)
 
-    audit = sub.add_parser("audit", help="check that no hidden survey count can be worked out from the "
-                                         "published reports (docs/privacy.md)")
-    audit.add_argument("folder", nargs="?", type=Path, help="folder of HTML reports (default: outputs/)")
+    audit = sub.add_parser(
+        "audit",
+        help="check that no hidden survey count can be worked out from the "
+        "published reports (docs/privacy.md)",
+    )
+    audit.add_argument(
+        "folder", nargs="?", type=Path, help="folder of HTML reports (default: outputs/)"
+    )
 
     lst = sub.add_parser("list", help="show the report plan and which reports are out of date")
     lst.add_argument("--only", action="append", metavar="NOTEBOOK", default=[])
@@ -75,51 +111,90 @@ def _parser() -> argparse.ArgumentParser:
     _data_option(lst)
 
     sample = sub.add_parser(
-        "sample", help="regenerate the synthetic sample data in data/sample, or write a "
-                       "county-scale one (--teams N)",
+        "sample",
+        help="regenerate the synthetic sample data in data/sample, or write a "
+        "county-scale one (--teams N)",
         description="Without --teams: the built-in sample (9 teams) in data/sample. With --teams N: "
-                    "a county-scale synthetic data folder of N teams over the 13 municipalities "
-                    "(default folder data/county<N>), for trying the workbook at that size.")
-    sample.add_argument("folder", nargs="?", type=Path, help="another folder (default: data/sample)")
+        "a county-scale synthetic data folder of N teams over the 13 municipalities "
+        "(default folder data/county<N>), for trying the workbook at that size.",
+    )
+    sample.add_argument(
+        "folder", nargs="?", type=Path, help="another folder (default: data/sample)"
+    )
     sample.add_argument("--out", type=Path, metavar="DIR", help="the folder to write (as FOLDER)")
-    sample.add_argument("--teams", type=int, metavar="N",
-                        help="a county-scale sample of N teams (e.g. 100), not the built-in one")
-    sample.add_argument("--respondents", type=int, metavar="N", default=100_000,
-                        help="answers to the county's pupil survey with --teams (default 100000)")
+    sample.add_argument(
+        "--teams",
+        type=int,
+        metavar="N",
+        help="a county-scale sample of N teams (e.g. 100), not the built-in one",
+    )
+    sample.add_argument(
+        "--respondents",
+        type=int,
+        metavar="N",
+        default=100_000,
+        help="answers to the county's pupil survey with --teams (default 100000)",
+    )
 
     template = sub.add_parser(
-        "template", help="write a team's data-entry template (.xlsx) to fill in",
+        "template",
+        help="write a team's data-entry template (.xlsx) to fill in",
         description="Write an Excel template a team fills in: its measures with one dated row per "
-                    "period, data validation, the PDSA log with drop-downs, instructions (Swedish "
-                    "by default). A filled template in the data folder's teams/ is read beside "
-                    "the main tables (data/raw/README.md).")
+        "period, data validation, the PDSA log with drop-downs, instructions (Swedish "
+        "by default). A filled template in the data folder's teams/ is read beside "
+        "the main tables (data/raw/README.md).",
+    )
     which = template.add_mutually_exclusive_group(required=True)
     which.add_argument("--team", metavar="ID", help="an existing team: its data come along")
     which.add_argument("--new", action="store_true", help="a new team: empty measure sheets")
-    template.add_argument("--out", type=Path, metavar="FILE",
-                          help="where to write it (default: <private_dir>/templates/<team>.xlsx)")
+    template.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="where to write it (default: <private_dir>/templates/<team>.xlsx)",
+    )
     template.add_argument("--force", action="store_true", help="replace FILE if it exists")
     template.add_argument("--lang", choices=("sv", "en"), help="language (default: workbook.yml)")
-    template.add_argument("--until", metavar="YYYY-MM-DD",
-                          help="the last period with a dated row (default: 31 December next year)")
-    template.add_argument("--measures", type=int, default=3, metavar="N",
-                          help="--new: how many measure sheets (default 3)")
-    template.add_argument("--frequency", choices=("month", "week"), default="month",
-                          help="--new: how often the measures are measured (default month)")
-    template.add_argument("--start", metavar="YYYY-MM-DD",
-                          help="--new: the first period (default: twelve months ago)")
+    template.add_argument(
+        "--until",
+        metavar="YYYY-MM-DD",
+        help="the last period with a dated row (default: 31 December next year)",
+    )
+    template.add_argument(
+        "--measures",
+        type=int,
+        default=3,
+        metavar="N",
+        help="--new: how many measure sheets (default 3)",
+    )
+    template.add_argument(
+        "--frequency",
+        choices=("month", "week"),
+        default="month",
+        help="--new: how often the measures are measured (default month)",
+    )
+    template.add_argument(
+        "--start", metavar="YYYY-MM-DD", help="--new: the first period (default: twelve months ago)"
+    )
     _data_option(template)
 
-    kolada = sub.add_parser("kolada", help="fetch county indicators from Kolada (see workbook kolada -h)",
-                            add_help=False)
+    kolada = sub.add_parser(
+        "kolada",
+        help="fetch county indicators from Kolada (see workbook kolada -h)",
+        add_help=False,
+    )
     kolada.add_argument("args", nargs=argparse.REMAINDER)
     return parser
 
 
 def _data_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", type=Path, metavar="DIR",
-                        help="the data folder to use (default: data: in workbook.yml, i.e. data/raw "
-                             f"when it holds data, else data/sample; or ${ENV_DATA})")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        metavar="DIR",
+        help="the data folder to use (default: data: in workbook.yml, i.e. data/raw "
+        f"when it holds data, else data/sample; or ${ENV_DATA})",
+    )
 
 
 def _use_data(folder: Path) -> None:
@@ -134,11 +209,16 @@ def _options(args: argparse.Namespace):
     from .runner import RunOptions, parse_param
 
     params = dict(parse_param(p) for p in args.param)
-    return RunOptions(only=list(args.only), params=params, force=getattr(args, "force", False),
-                      workers=getattr(args, "workers", None),
-                      scheduler=getattr(args, "scheduler", None), lang=args.lang,
-                      fast=not getattr(args, "plain_kernels", False),
-                      compact_images=not getattr(args, "lossless_images", False))
+    return RunOptions(
+        only=list(args.only),
+        params=params,
+        force=getattr(args, "force", False),
+        workers=getattr(args, "workers", None),
+        scheduler=getattr(args, "scheduler", None),
+        lang=args.lang,
+        fast=not getattr(args, "plain_kernels", False),
+        compact_images=not getattr(args, "lossless_images", False),
+    )
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -158,7 +238,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     if errors:
         print(f"{len(errors)} problem(s){also} in {folder}", file=sys.stderr)
         return EXIT_FAILED
-    print(f"{folder}: no problems found" + (f"; {warnings} warning(s) to look at" if warnings else ""))
+    print(
+        f"{folder}: no problems found" + (f"; {warnings} warning(s) to look at" if warnings else "")
+    )
     return EXIT_OK
 
 
@@ -179,9 +261,16 @@ def _audit_key(folder: Path, config) -> str:
     from .io import code_hash
     from .runner.plan import data_hash
 
-    pages = [(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(Path(folder).glob("*.html"))]
-    state = {"pages": pages, "data": data_hash(config.data_dir()), "min_count": config.min_count,
-             "code": code_hash()}
+    pages = [
+        (p.name, p.stat().st_size, p.stat().st_mtime_ns)
+        for p in sorted(Path(folder).glob("*.html"))
+    ]
+    state = {
+        "pages": pages,
+        "data": data_hash(config.data_dir()),
+        "min_count": config.min_count,
+        "code": code_hash(),
+    }
     return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
 
 
@@ -263,23 +352,30 @@ def cmd_sample(args: argparse.Namespace) -> int:
         folder = folder or config.root / "data" / f"county{args.teams}"
     target = Path(folder or config.sample_dir).resolve()
     if target == Path(config.raw_dir).resolve() or Path(config.raw_dir).resolve() in target.parents:
-        raise ConfigError(f"{target} is the raw data folder: the workbook never writes there; "
-                          "give another folder")
+        raise ConfigError(
+            f"{target} is the raw data folder: the workbook never writes there; give another folder"
+        )
     if args.teams is not None and target == Path(config.sample_dir).resolve():
-        raise ConfigError(f"{target} holds the built-in sample (committed, checked byte for byte); "
-                          "write the county-scale sample to another folder, e.g. --out /tmp/county")
+        raise ConfigError(
+            f"{target} holds the built-in sample (committed, checked byte for byte); "
+            "write the county-scale sample to another folder, e.g. --out /tmp/county"
+        )
     start = time.perf_counter()
     if args.teams is not None:
         from .sample.county import write_county_sample
 
         written = write_county_sample(target, args.teams, args.respondents)
-        what = (f"a county-scale synthetic sample ({args.teams} teams, {args.respondents} pupil "
-                "survey answers)")
+        what = (
+            f"a county-scale synthetic sample ({args.teams} teams, {args.respondents} pupil "
+            "survey answers)"
+        )
     else:
         written = write_sample(target)
         what = "synthetic sample data"
-    print(f"wrote {len(written or [])} file(s) of {what} to {target} "
-          f"in {time.perf_counter() - start:.1f} s")
+    print(
+        f"wrote {len(written or [])} file(s) of {what} to {target} "
+        f"in {time.perf_counter() - start:.1f} s"
+    )
     if args.teams is not None:
         print(f"check it: workbook check {target}; build its reports: workbook run --data {target}")
     return EXIT_OK
@@ -302,28 +398,41 @@ def cmd_template(args: argparse.Namespace) -> int:
 
     config = load_config()
     name = args.team or "new_team"
-    out = (args.out or Path(config.private_dir) / "templates" / f"{name}.xlsx").expanduser().resolve()
+    out = (
+        (args.out or Path(config.private_dir) / "templates" / f"{name}.xlsx").expanduser().resolve()
+    )
     raw = Path(config.raw_dir).resolve()
     if out == raw or raw in out.parents:
-        raise ConfigError(f"{out} is inside {raw}: the workbook never writes there; write the "
-                          "template elsewhere and let the analyst copy the filled one into teams/")
+        raise ConfigError(
+            f"{out} is inside {raw}: the workbook never writes there; write the "
+            "template elsewhere and let the analyst copy the filled one into teams/"
+        )
     if out.suffix.lower() != ".xlsx":
         raise ConfigError(f"{out}: a template is an Excel workbook; give a name ending in .xlsx")
     if out.exists() and not args.force:
-        raise ConfigError(f"{out} exists (perhaps a filled template); give another --out, or "
-                          "--force to replace it")
+        raise ConfigError(
+            f"{out} exists (perhaps a filled template); give another --out, or "
+            "--force to replace it"
+        )
     dataset = load_dataset(config.data_dir())
     try:
-        path = write_template(dataset, out, None if args.new else args.team,
-                              lang=args.lang or config.language,
-                              until=_date_option(args.until, "--until"),
-                              new_measures=args.measures, frequency=args.frequency,
-                              start=_date_option(args.start, "--start"))
+        path = write_template(
+            dataset,
+            out,
+            None if args.new else args.team,
+            lang=args.lang or config.language,
+            until=_date_option(args.until, "--until"),
+            new_measures=args.measures,
+            frequency=args.frequency,
+            start=_date_option(args.start, "--start"),
+        )
     except TemplateError as exc:
         raise ConfigError(str(exc)) from None
     print(f"wrote {path}")
-    print("send it to the team; put the filled file in the data folder's teams/ (e.g. "
-          "data/raw/teams/) and check it with `workbook check`")
+    print(
+        "send it to the team; put the filled file in the data folder's teams/ (e.g. "
+        "data/raw/teams/) and check it with `workbook check`"
+    )
     return EXIT_OK
 
 
@@ -333,8 +442,15 @@ def cmd_kolada(args: argparse.Namespace) -> int:
     return int(kolada_main(list(args.args)) or 0)
 
 
-COMMANDS = {"check": cmd_check, "run": cmd_run, "audit": cmd_audit, "list": cmd_list, "sample": cmd_sample,
-            "template": cmd_template, "kolada": cmd_kolada}
+COMMANDS = {
+    "check": cmd_check,
+    "run": cmd_run,
+    "audit": cmd_audit,
+    "list": cmd_list,
+    "sample": cmd_sample,
+    "template": cmd_template,
+    "kolada": cmd_kolada,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -371,8 +487,11 @@ def main(argv: list[str] | None = None) -> int:
         if advice is None:
             raise
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"workbook {args.command}: {where}{exc.strerror or exc} ({advice}); files are "
-              "written whole or not at all, so no report was left half-written", file=sys.stderr)
+        print(
+            f"workbook {args.command}: {where}{exc.strerror or exc} ({advice}); files are "
+            "written whole or not at all, so no report was left half-written",
+            file=sys.stderr,
+        )
         return EXIT_CONFIG
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -40,8 +40,12 @@ class _NoAliasLoader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.composer.ComposerError(
-                None, None, f"'*{event.anchor}' repeats another part of the file (a YAML alias); "
-                "aliases are not allowed here, write the value out in full", event.start_mark)
+                None,
+                None,
+                f"'*{event.anchor}' repeats another part of the file (a YAML alias); "
+                "aliases are not allowed here, write the value out in full",
+                event.start_mark,
+            )
         return super().compose_node(parent, index)
 
 
@@ -143,14 +147,29 @@ def load_config(root: Path | None = None) -> Config:
         raise ConfigError(f"{path} is not valid YAML: {exc}") from exc
     if not isinstance(raw, dict):
         raise ConfigError(f"{path} must be a mapping of settings")
-    known = {"data", "raw_dir", "sample_dir", "processed_dir", "outputs_dir", "private_dir", "language",
-             "privacy", "run", "kolada", "reports"}
+    known = {
+        "data",
+        "raw_dir",
+        "sample_dir",
+        "processed_dir",
+        "outputs_dir",
+        "private_dir",
+        "language",
+        "privacy",
+        "run",
+        "kolada",
+        "reports",
+    }
     unknown = sorted(set(raw) - known)
     if unknown:
-        raise ConfigError(f"{path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        raise ConfigError(
+            f"{path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+        )
     language = str(raw.get("language", "sv"))
     if language not in LANGUAGES:
-        raise ConfigError(f"{path}: language must be one of {', '.join(LANGUAGES)}, not {language!r}")
+        raise ConfigError(
+            f"{path}: language must be one of {', '.join(LANGUAGES)}, not {language!r}"
+        )
     privacy = raw.get("privacy") or {}
     run = raw.get("run") or {}
     min_count = int(privacy.get("min_count", 5))
@@ -162,11 +181,16 @@ def load_config(root: Path | None = None) -> Config:
             raise ConfigError(f"{path}: reports entry {i} needs a 'notebook'")
         if entry.get("for_each") not in (None, "team", "survey"):
             raise ConfigError(f"{path}: reports entry {i}: for_each must be 'team' or 'survey'")
-        for key, becomes in (("notebook", "notebooks/<notebook>.ipynb"), ("name", "outputs/<name>.html")):
+        for key, becomes in (
+            ("notebook", "notebooks/<notebook>.ipynb"),
+            ("name", "outputs/<name>.html"),
+        ):
             value = entry.get(key)
             if value is not None and not PLAIN_NAME.fullmatch(str(value)):
-                raise ConfigError(f"{path}: reports entry {i}: {key} {str(value)[:80]!r} must be a "
-                                  f"plain name of letters, digits, '_' and '-' (it becomes {becomes})")
+                raise ConfigError(
+                    f"{path}: reports entry {i}: {key} {str(value)[:80]!r} must be a "
+                    f"plain name of letters, digits, '_' and '-' (it becomes {becomes})"
+                )
     return Config(
         root=root,
         data=str(os.environ.get(ENV_DATA) or raw.get("data", "auto")),

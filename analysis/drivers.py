@@ -31,8 +31,15 @@ import yaml
 from .config import read_yaml
 from .io import DataError, Problem
 
-__all__ = ["DriverDiagram", "read_drivers", "check_drivers", "load_drivers", "idea_status",
-           "NODE_COLUMNS", "IDEA_STATES"]
+__all__ = [
+    "DriverDiagram",
+    "read_drivers",
+    "check_drivers",
+    "load_drivers",
+    "idea_status",
+    "NODE_COLUMNS",
+    "IDEA_STATES",
+]
 
 NODE_COLUMNS = ["node_id", "level", "text", "parent_id", "changes", "measures", "path", "line"]
 LEVELS = ("aim", "primary", "secondary", "idea")
@@ -95,15 +102,30 @@ def _parse(path: Path, name: str) -> tuple[dict | None, dict[str, int], list[Pro
         data, node = read_yaml(text)  # no aliases: a "billion laughs" file is an error
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        return None, {}, [Problem(name, f"not valid YAML: {getattr(exc, 'problem', exc)}",
-                                  row=mark.line + 1 if mark else None,
-                                  hint="check indentation and that texts with ':' are quoted")]
+        return (
+            None,
+            {},
+            [
+                Problem(
+                    name,
+                    f"not valid YAML: {getattr(exc, 'problem', exc)}",
+                    row=mark.line + 1 if mark else None,
+                    hint="check indentation and that texts with ':' are quoted",
+                )
+            ],
+        )
     if not isinstance(data, dict):
-        return None, {}, [Problem(name, "the file must be a mapping with team_id, aim and primary_drivers")]
+        return (
+            None,
+            {},
+            [Problem(name, "the file must be a mapping with team_id, aim and primary_drivers")],
+        )
     return data, _lines(node) if node is not None else {}, []
 
 
-def read_drivers(path: str | Path, root: str | Path | None = None) -> tuple[DriverDiagram | None, list[Problem]]:
+def read_drivers(
+    path: str | Path, root: str | Path | None = None
+) -> tuple[DriverDiagram | None, list[Problem]]:
     """Read and check the structure of one driver-diagram file.
 
     Returns ``(diagram, problems)``; ``diagram`` is None when the file cannot be used at all.
@@ -134,8 +156,11 @@ def read_drivers(path: str | Path, root: str | Path | None = None) -> tuple[Driv
 
     def unknown_keys(obj: dict, where: str, level: str) -> None:
         for key in sorted(set(map(str, obj)) - _KEYS[level]):
-            problem(f"{where}.{key}" if where else key,
-                    f"unknown key '{key}'", hint=f"known keys: {', '.join(sorted(_KEYS[level]))}")
+            problem(
+                f"{where}.{key}" if where else key,
+                f"unknown key '{key}'",
+                hint=f"known keys: {', '.join(sorted(_KEYS[level]))}",
+            )
 
     def items(obj: dict, where: str, key: str) -> list:
         value = obj.get(key)
@@ -153,11 +178,24 @@ def read_drivers(path: str | Path, root: str | Path | None = None) -> tuple[Driv
     if not team_id:
         problem("team_id", "'team_id' is missing")
     elif team_id != path.stem:
-        problem("team_id", f"team_id '{team_id}' does not match the file name '{path.name}'",
-                hint=f"name the file drivers/{team_id}.yml")
+        problem(
+            "team_id",
+            f"team_id '{team_id}' does not match the file name '{path.name}'",
+            hint=f"name the file drivers/{team_id}.yml",
+        )
     aim = text_of(data, "", "aim")
-    rows = [{"node_id": "AIM", "level": "aim", "text": aim, "parent_id": None,
-             "changes": (), "measures": (), "path": "aim", "line": lines.get("aim")}]
+    rows = [
+        {
+            "node_id": "AIM",
+            "level": "aim",
+            "text": aim,
+            "parent_id": None,
+            "changes": (),
+            "measures": (),
+            "path": "aim",
+            "line": lines.get("aim"),
+        }
+    ]
     seen: dict[str, str] = {}
 
     def add(node: object, where: str, level: str, parent: str) -> str | None:
@@ -170,13 +208,23 @@ def read_drivers(path: str | Path, root: str | Path | None = None) -> tuple[Driv
             problem(f"{where}.id", "'id' is missing")
             return None
         if node_id in seen or node_id == "AIM":
-            problem(f"{where}.id", f"id '{node_id}' is used twice (also at {seen.get(node_id, 'the aim')})",
-                    hint="give every driver and idea its own id")
+            problem(
+                f"{where}.id",
+                f"id '{node_id}' is used twice (also at {seen.get(node_id, 'the aim')})",
+                hint="give every driver and idea its own id",
+            )
             node_id = f"{node_id}@{where}"  # keep checking what lies below it
         seen[node_id] = where
-        row = {"node_id": node_id, "level": level, "text": text_of(node, where),
-               "parent_id": parent, "changes": (), "measures": (), "path": where,
-               "line": lines.get(where)}
+        row = {
+            "node_id": node_id,
+            "level": level,
+            "text": text_of(node, where),
+            "parent_id": parent,
+            "changes": (),
+            "measures": (),
+            "path": where,
+            "line": lines.get(where),
+        }
         if level == "idea":
             changes, measures = [], []
             for key, store in (("changes", changes), ("measures", measures)):
@@ -187,9 +235,16 @@ def read_drivers(path: str | Path, root: str | Path | None = None) -> tuple[Driv
                     value = [value]
                 for i, item in enumerate(value):
                     if key == "changes":
-                        if isinstance(item, bool) or not isinstance(item, int) and not str(item).isdigit():
-                            problem(f"{where}.changes[{i}]", f"change number {item!r} is not a whole number",
-                                    hint="use change_no from changes.csv")
+                        if (
+                            isinstance(item, bool)
+                            or not isinstance(item, int)
+                            and not str(item).isdigit()
+                        ):
+                            problem(
+                                f"{where}.changes[{i}]",
+                                f"change number {item!r} is not a whole number",
+                                hint="use change_no from changes.csv",
+                            )
                             continue
                         store.append(int(item))
                     else:
@@ -215,8 +270,9 @@ def read_drivers(path: str | Path, root: str | Path | None = None) -> tuple[Driv
     nodes["level"] = nodes["level"].astype("string")
     nodes["text"] = nodes["text"].astype("string")
     nodes["line"] = nodes["line"].astype("Int64")
-    diagram = DriverDiagram(team_id=team_id or path.stem, aim=aim, nodes=nodes, file=name,
-                            lines=lines)
+    diagram = DriverDiagram(
+        team_id=team_id or path.stem, aim=aim, nodes=nodes, file=name, lines=lines
+    )
     return diagram, problems
 
 
@@ -245,11 +301,20 @@ def _link_problems(diagram: DriverDiagram, changes, measures, teams) -> list[Pro
     lines = diagram.lines
     team = diagram.team_id
     if teams is not None and team not in set(teams["team_id"].astype(str)):
-        problems.append(Problem(diagram.file, f"team '{team}' is not in teams.csv", row=lines.get("team_id"),
-                                column="team_id", hint="use a team_id from teams.csv"))
+        problems.append(
+            Problem(
+                diagram.file,
+                f"team '{team}' is not in teams.csv",
+                row=lines.get("team_id"),
+                column="team_id",
+                hint="use a team_id from teams.csv",
+            )
+        )
     known_changes = known_measures = None
     if changes is not None:
-        known_changes = set(changes.loc[changes["team_id"] == team, "change_no"].dropna().astype(int))
+        known_changes = set(
+            changes.loc[changes["team_id"] == team, "change_no"].dropna().astype(int)
+        )
     if measures is not None:
         known_measures = set(measures.loc[measures["team_id"] == team, "measure_id"].astype(str))
     for idea in diagram.ideas().itertuples(index=False):
@@ -258,18 +323,28 @@ def _link_problems(diagram: DriverDiagram, changes, measures, teams) -> list[Pro
             for i, no in enumerate(idea.changes):
                 if no not in known_changes:
                     sub = f"{where}.changes[{i}]"
-                    problems.append(Problem(
-                        diagram.file, f"change {no} of idea '{idea.node_id}' is not in changes.csv for team '{team}'",
-                        row=lines.get(sub, lines.get(where)), column=sub,
-                        hint=f"known change numbers: {', '.join(map(str, sorted(known_changes))) or 'none yet'}"))
+                    problems.append(
+                        Problem(
+                            diagram.file,
+                            f"change {no} of idea '{idea.node_id}' is not in changes.csv for team '{team}'",
+                            row=lines.get(sub, lines.get(where)),
+                            column=sub,
+                            hint=f"known change numbers: {', '.join(map(str, sorted(known_changes))) or 'none yet'}",
+                        )
+                    )
         if known_measures is not None:
             for i, mid in enumerate(idea.measures):
                 if mid not in known_measures:
                     sub = f"{where}.measures[{i}]"
-                    problems.append(Problem(
-                        diagram.file, f"measure '{mid}' of idea '{idea.node_id}' is not in measures.csv for team '{team}'",
-                        row=lines.get(sub, lines.get(where)), column=sub,
-                        hint=f"known measures: {', '.join(sorted(known_measures)) or 'none'}"))
+                    problems.append(
+                        Problem(
+                            diagram.file,
+                            f"measure '{mid}' of idea '{idea.node_id}' is not in measures.csv for team '{team}'",
+                            row=lines.get(sub, lines.get(where)),
+                            column=sub,
+                            hint=f"known measures: {', '.join(sorted(known_measures)) or 'none'}",
+                        )
+                    )
     return problems
 
 
@@ -311,12 +386,34 @@ def idea_status(diagram: DriverDiagram, changes: pd.DataFrame) -> pd.DataFrame:
     for idea in diagram.ideas().itertuples(index=False):
         linked = log[log["change_no"].isin(list(idea.changes))]
         steps = set(linked["pdsa_step"].astype(str))
-        state = ("tested" if steps & {"do", "study", "act"} else
-                 "planned" if steps else "not_started")
-        latest = (linked.sort_values("date")["pdsa_step"].iloc[-1] if len(linked) else pd.NA)
-        rows.append({"node_id": idea.node_id, "text": idea.text, "parent_id": idea.parent_id,
-                     "changes": idea.changes, "measures": idea.measures, "n_changes": len(linked),
-                     "first_date": linked["date"].min() if len(linked) else pd.NaT,
-                     "latest_step": latest, "state": state})
-    return pd.DataFrame(rows, columns=["node_id", "text", "parent_id", "changes", "measures",
-                                       "n_changes", "first_date", "latest_step", "state"])
+        state = (
+            "tested" if steps & {"do", "study", "act"} else "planned" if steps else "not_started"
+        )
+        latest = linked.sort_values("date")["pdsa_step"].iloc[-1] if len(linked) else pd.NA
+        rows.append(
+            {
+                "node_id": idea.node_id,
+                "text": idea.text,
+                "parent_id": idea.parent_id,
+                "changes": idea.changes,
+                "measures": idea.measures,
+                "n_changes": len(linked),
+                "first_date": linked["date"].min() if len(linked) else pd.NaT,
+                "latest_step": latest,
+                "state": state,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "node_id",
+            "text",
+            "parent_id",
+            "changes",
+            "measures",
+            "n_changes",
+            "first_date",
+            "latest_step",
+            "state",
+        ],
+    )

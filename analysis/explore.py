@@ -21,7 +21,9 @@ from .text import t
 
 CHART_KINDS = ("run", "i", "mr", "c", "g", "t", "p", "pp", "u", "up")  # xbar/s need subgroups
 NOTE_COLUMNS = ["team_id", "measure_id", "period", "note", "added"]
-OWN_CHART = "own"  # the chart-kind dropdown's "the measure's own" (ipywidgets treats None as no choice)
+OWN_CHART = (
+    "own"  # the chart-kind dropdown's "the measure's own" (ipywidgets treats None as no choice)
+)
 WIDE = {"description_width": "initial"}
 
 
@@ -60,10 +62,14 @@ def measure_row(dataset, team: str, measure: str) -> pd.Series:
     teams = list(dataset.teams["team_id"])
     if team not in teams:
         raise ConfigError(f"unknown team {team!r}; known teams: {', '.join(teams)}")
-    rows = dataset.measures[(dataset.measures["team_id"] == team) & (dataset.measures["measure_id"] == measure)]
+    rows = dataset.measures[
+        (dataset.measures["team_id"] == team) & (dataset.measures["measure_id"] == measure)
+    ]
     if rows.empty:
         known = dataset.measures.loc[dataset.measures["team_id"] == team, "measure_id"]
-        raise ConfigError(f"unknown measure {measure!r} for team {team!r}; known measures: {', '.join(known)}")
+        raise ConfigError(
+            f"unknown measure {measure!r} for team {team!r}; known measures: {', '.join(known)}"
+        )
     return rows.iloc[0]
 
 
@@ -80,7 +86,9 @@ def measure_changes(dataset, team: str, measure: str) -> pd.DataFrame:
     meant to move it, or all the team's changes if none names it)."""
     from .measures import measure_changes as counted
 
-    return counted(dataset.changes, team, measure)[["change_no", "date", "title"]].reset_index(drop=True)
+    return counted(dataset.changes, team, measure)[["change_no", "date", "title"]].reset_index(
+        drop=True
+    )
 
 
 def periods(dataset, team: str, measure: str) -> list[pd.Timestamp]:
@@ -89,8 +97,9 @@ def periods(dataset, team: str, measure: str) -> list[pd.Timestamp]:
     return list(series.loc[series["y"].notna(), "period"])
 
 
-def default_baseline_end(series: pd.DataFrame, changes: pd.DataFrame,
-                         frequency: str | None = None) -> pd.Timestamp:
+def default_baseline_end(
+    series: pd.DataFrame, changes: pd.DataFrame, frequency: str | None = None
+) -> pd.Timestamp:
     """The last baseline period (``analysis.measures``: the last measured period before the period
     the first change starts in; the last one without a change). When no measured period comes
     before the first change, the first period (the slider needs a value)."""
@@ -102,8 +111,12 @@ def default_baseline_end(series: pd.DataFrame, changes: pd.DataFrame,
     return end if pd.notna(end) else measured.iloc[0]
 
 
-def phase_starts(series: pd.DataFrame, changes: pd.DataFrame, baseline_end: pd.Timestamp,
-                 frequency: str | None = None) -> list[pd.Timestamp]:
+def phase_starts(
+    series: pd.DataFrame,
+    changes: pd.DataFrame,
+    baseline_end: pd.Timestamp,
+    frequency: str | None = None,
+) -> list[pd.Timestamp]:
     """x values where a new phase starts: right after the baseline, then in the period each later
     change starts in (``analysis.measures.change_period``)."""
     from .measures import change_period
@@ -124,7 +137,9 @@ def build_view(dataset, selection: Selection, notes: pd.DataFrame | None = None)
     row = measure_row(dataset, selection.team, selection.measure)
     chart = selection.chart or row["chart"]
     if chart not in CHART_KINDS:
-        raise ConfigError(f"chart kind {chart!r} cannot be explored; choose one of {', '.join(CHART_KINDS)}")
+        raise ConfigError(
+            f"chart kind {chart!r} cannot be explored; choose one of {', '.join(CHART_KINDS)}"
+        )
     if is_ratio(chart) and not is_ratio(row["chart"]):
         raise ConfigError(
             f"measure {selection.measure!r} has single values, not numerator and denominator; "
@@ -132,36 +147,62 @@ def build_view(dataset, selection: Selection, notes: pd.DataFrame | None = None)
         )
     series = measure_series(dataset, selection.team, selection.measure)
     if not is_ratio(chart) and is_ratio(row["chart"]):
-        series = series.assign(y=series["y"] / series["n"], n=float("nan"))  # explore the share itself
+        series = series.assign(
+            y=series["y"] / series["n"], n=float("nan")
+        )  # explore the share itself
     changes = measure_changes(dataset, selection.team, selection.measure)
     frequency = row["frequency"]
-    baseline_end = (selection.baseline_end if selection.baseline_end is not None
-                    else default_baseline_end(series, changes, frequency))
+    baseline_end = (
+        selection.baseline_end
+        if selection.baseline_end is not None
+        else default_baseline_end(series, changes, frequency)
+    )
     starts = phase_starts(series, changes, baseline_end, frequency)
     kwargs: dict = {"rules": selection.rules}
     if selection.phases and starts:
         kwargs["part"] = starts
     elif baseline_end < series["period"].iloc[-1]:
         kwargs["freeze"] = baseline_end
-    result = spc.chart(series, y="y", n="n" if is_ratio(chart) else None, x="period", kind=chart, **kwargs)
+    result = spc.chart(
+        series, y="y", n="n" if is_ratio(chart) else None, x="period", kind=chart, **kwargs
+    )
     verdict = _verdict(result, series, chart, baseline_end, selection.rules, selection.lang)
     effect = _effect(dataset, selection)
     measure_notes = _notes_for(notes, selection)
     target = row["target"] if pd.notna(row["target"]) and chart == row["chart"] else None
-    return View(selection, series, changes, result, verdict, _summary(result, selection.lang), effect,
-                measure_notes, str(row["measure_name"]), target, str(row["direction"]))
+    return View(
+        selection,
+        series,
+        changes,
+        result,
+        verdict,
+        _summary(result, selection.lang),
+        effect,
+        measure_notes,
+        str(row["measure_name"]),
+        target,
+        str(row["direction"]),
+    )
 
 
-def _verdict(result: spc.ChartResult, series: pd.DataFrame, chart: str, baseline_end, rules: str,
-             lang: str) -> str:
+def _verdict(
+    result: spc.ChartResult, series: pd.DataFrame, chart: str, baseline_end, rules: str, lang: str
+) -> str:
     """Did the level move? The runs rules on all points against the frozen baseline centre line
     (Anhøj: the rules apply to every point after a frozen baseline), then the current phase."""
     from .text.spc import verdict
 
     if baseline_end >= series["period"].iloc[-1]:
         return verdict(result.summary.iloc[0], lang)
-    frozen = spc.chart(series, y="y", n="n" if is_ratio(chart) else None, x="period", kind=chart,
-                       freeze=baseline_end, rules=rules)
+    frozen = spc.chart(
+        series,
+        y="y",
+        n="n" if is_ratio(chart) else None,
+        x="period",
+        kind=chart,
+        freeze=baseline_end,
+        rules=rules,
+    )
     against = t("explore_against_baseline", lang, verdict=verdict(frozen.summary.iloc[0], lang))
     if len(result.summary) == 1:
         return against
@@ -175,10 +216,20 @@ def _summary(result: spc.ChartResult, lang: str) -> pd.DataFrame:
         {
             t("explore_part", lang): s["part"].astype(str),
             t("explore_points", lang): s["n_useful"].astype(int),
-            t("explore_centre", lang): [_format_level(v, result.kind, lang) for v in s["part"].map(centre)],
-            t("explore_longest_run", lang): [f"{a} ({t('explore_max', lang)} {b})" for a, b in zip(s["longest_run"], s["longest_run_max"], strict=True)],
-            t("explore_crossings", lang): [f"{a} ({t('explore_min', lang)} {b})" for a, b in zip(s["n_crossings"], s["n_crossings_min"], strict=True)],
-            t("explore_signal", lang): [t("yes", lang) if v else t("no", lang) for v in s["runs_signal"]],
+            t("explore_centre", lang): [
+                _format_level(v, result.kind, lang) for v in s["part"].map(centre)
+            ],
+            t("explore_longest_run", lang): [
+                f"{a} ({t('explore_max', lang)} {b})"
+                for a, b in zip(s["longest_run"], s["longest_run_max"], strict=True)
+            ],
+            t("explore_crossings", lang): [
+                f"{a} ({t('explore_min', lang)} {b})"
+                for a, b in zip(s["n_crossings"], s["n_crossings_min"], strict=True)
+            ],
+            t("explore_signal", lang): [
+                t("yes", lang) if v else t("no", lang) for v in s["runs_signal"]
+            ],
         }
     )
 
@@ -208,6 +259,7 @@ def _effect(dataset, selection: Selection) -> pd.DataFrame | None:
 
 # --- coach notes -------------------------------------------------------------------------------
 
+
 def notes_path(dataset, team: str) -> Path:
     """Where a team's notes live: ``data/notes/<sample|raw>/<team>.csv``, never inside data/raw."""
     config = load_config()
@@ -218,9 +270,13 @@ def load_notes(dataset, team: str) -> pd.DataFrame:
     """The coach notes saved for ``team`` (an empty frame when there are none)."""
     path = notes_path(dataset, team)
     if not path.is_file():
-        return pd.DataFrame({c: pd.Series(dtype="str") for c in NOTE_COLUMNS}).assign(period=pd.Series(dtype="datetime64[ns]"))
+        return pd.DataFrame({c: pd.Series(dtype="str") for c in NOTE_COLUMNS}).assign(
+            period=pd.Series(dtype="datetime64[ns]")
+        )
     frame = pd.read_csv(path, sep=";", encoding="utf-8-sig", dtype=str)
-    return frame.assign(period=pd.to_datetime(frame["period"]), note=frame["note"].map(restore_formula))
+    return frame.assign(
+        period=pd.to_datetime(frame["period"]), note=frame["note"].map(restore_formula)
+    )
 
 
 def add_note(dataset, team: str, measure: str, period, note: str) -> pd.DataFrame:
@@ -235,26 +291,41 @@ def add_note(dataset, team: str, measure: str, period, note: str) -> pd.DataFram
     if period not in set(periods(dataset, team, measure)):
         raise ValueError(f"{period:%Y-%m-%d} is not a measured period of {measure!r}")
     existing = load_notes(dataset, team)
-    new = pd.DataFrame([{"team_id": team, "measure_id": measure, "period": period, "note": note,
-                         "added": datetime.now().strftime("%Y-%m-%d %H:%M")}])
+    new = pd.DataFrame(
+        [
+            {
+                "team_id": team,
+                "measure_id": measure,
+                "period": period,
+                "note": note,
+                "added": datetime.now().strftime("%Y-%m-%d %H:%M"),
+            }
+        ]
+    )
     frame = pd.concat([existing, new], ignore_index=True) if not existing.empty else new
     path = notes_path(dataset, team)
     path.parent.mkdir(parents=True, exist_ok=True)
     # a CSV for Excel too: a note such as =HYPERLINK(...) is written as text, not as a formula
     with atomic_path(path) as tmp:
         excel_safe(frame.assign(period=frame["period"].dt.strftime("%Y-%m-%d"))).to_csv(
-            tmp, sep=";", index=False, encoding="utf-8-sig")
+            tmp, sep=";", index=False, encoding="utf-8-sig"
+        )
     return frame
 
 
 def _notes_for(notes: pd.DataFrame | None, selection: Selection) -> pd.DataFrame:
     if notes is None or notes.empty:
-        return pd.DataFrame({"period": pd.Series(dtype="datetime64[ns]"), "note": pd.Series(dtype="str")})
-    chosen = notes[(notes["team_id"] == selection.team) & (notes["measure_id"] == selection.measure)]
+        return pd.DataFrame(
+            {"period": pd.Series(dtype="datetime64[ns]"), "note": pd.Series(dtype="str")}
+        )
+    chosen = notes[
+        (notes["team_id"] == selection.team) & (notes["measure_id"] == selection.measure)
+    ]
     return chosen[["period", "note"]].reset_index(drop=True)
 
 
 # --- saving ------------------------------------------------------------------------------------
+
 
 def _stem(view: View) -> str:
     s = view.selection
@@ -274,7 +345,10 @@ def export_table(view: View) -> pd.DataFrame:
             t("explore_lcl", lang): p["lcl"].round(4),
             t("explore_ucl", lang): p["ucl"].round(4),
             t("explore_part", lang): p["part"].astype(str),
-            t("explore_signal", lang): [t("yes", lang) if (a or b) else t("no", lang) for a, b in zip(p["sigma_signal"], p["runs_signal"], strict=True)],
+            t("explore_signal", lang): [
+                t("yes", lang) if (a or b) else t("no", lang)
+                for a, b in zip(p["sigma_signal"], p["runs_signal"], strict=True)
+            ],
         }
     )
 
@@ -285,7 +359,9 @@ def save_csv(view: View, folder: Path | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{_stem(view)}.csv"
     with atomic_path(path) as tmp:
-        excel_safe(export_table(view)).to_csv(tmp, sep=";", decimal=",", index=False, encoding="utf-8-sig")
+        excel_safe(export_table(view)).to_csv(
+            tmp, sep=";", decimal=",", index=False, encoding="utf-8-sig"
+        )
     return path
 
 
@@ -310,7 +386,9 @@ def save_png(view: View, folder: Path | None = None) -> Path:
         plt.close(fig)
 
 
-def selection_for(dataset, team: str | None = None, measure: str | None = None, lang: str | None = None) -> Selection:
+def selection_for(
+    dataset, team: str | None = None, measure: str | None = None, lang: str | None = None
+) -> Selection:
     """The starting selection: the given (or first) team and its first measure, default settings."""
     team = team or str(dataset.teams["team_id"].iloc[0])
     measures = dataset.measures.loc[dataset.measures["team_id"] == team, "measure_id"]
@@ -321,16 +399,32 @@ def selection_for(dataset, team: str | None = None, measure: str | None = None, 
     return Selection(team=team, measure=measure, lang=lang or text.get_language())
 
 
-__all__ = ["ExploreApp", "Selection", "View", "build_view", "selection_for", "measure_series", "measure_changes",
-           "periods", "add_note", "load_notes", "save_csv", "save_png", "export_table"]
+__all__ = [
+    "ExploreApp",
+    "Selection",
+    "View",
+    "build_view",
+    "selection_for",
+    "measure_series",
+    "measure_changes",
+    "periods",
+    "add_note",
+    "load_notes",
+    "save_csv",
+    "save_png",
+    "export_table",
+]
 
 
 # --- the widgets ---------------------------------------------------------------------------------
 
+
 class ExploreApp:
     """ipywidgets wired to :func:`build_view`; every change redraws chart, verdict and tables."""
 
-    def __init__(self, dataset, team: str | None = None, measure: str | None = None, lang: str | None = None):
+    def __init__(
+        self, dataset, team: str | None = None, measure: str | None = None, lang: str | None = None
+    ):
         import ipywidgets as w
 
         self.dataset = dataset
@@ -338,26 +432,56 @@ class ExploreApp:
         self.notes = load_notes(dataset, self.selection.team)
         lang = self.selection.lang
         self.w = w
-        self.team = w.Dropdown(options=self._team_options(), value=self.selection.team,
-                               description=t("explore_team", lang), style=WIDE)
-        self.measure = w.Dropdown(options=self._measure_options(self.selection.team), value=self.selection.measure,
-                                  description=t("explore_measure", lang), style=WIDE)
-        self.chart = w.Dropdown(options=self._chart_options(), value=OWN_CHART, description=t("explore_chart", lang))
-        self.baseline = w.SelectionSlider(options=self._period_options(), description=t("explore_baseline_end", lang),
-                                          continuous_update=False, layout=w.Layout(width="95%"), style=WIDE)
+        self.team = w.Dropdown(
+            options=self._team_options(),
+            value=self.selection.team,
+            description=t("explore_team", lang),
+            style=WIDE,
+        )
+        self.measure = w.Dropdown(
+            options=self._measure_options(self.selection.team),
+            value=self.selection.measure,
+            description=t("explore_measure", lang),
+            style=WIDE,
+        )
+        self.chart = w.Dropdown(
+            options=self._chart_options(), value=OWN_CHART, description=t("explore_chart", lang)
+        )
+        self.baseline = w.SelectionSlider(
+            options=self._period_options(),
+            description=t("explore_baseline_end", lang),
+            continuous_update=False,
+            layout=w.Layout(width="95%"),
+            style=WIDE,
+        )
         self.phases = w.Checkbox(value=True, description=t("explore_phases", lang))
-        self.rules = w.RadioButtons(options=[("Anhøj", "anhoej"), ("IHI", "ihi")], value="anhoej",
-                                    description=t("explore_rules", lang), style=WIDE)
-        self.lang = w.RadioButtons(options=[("Svenska", "sv"), ("English", "en")], value=lang,
-                                   description=t("explore_language", lang), style=WIDE)
-        self.save_png_button = w.Button(description=t("explore_save_png", lang), icon="image",
-                                        layout=w.Layout(width="auto"))
-        self.save_csv_button = w.Button(description=t("explore_save_csv", lang), icon="table",
-                                        layout=w.Layout(width="auto"))
-        self.note_period = w.Dropdown(options=self._period_options(), description=t("explore_note_period", lang))
-        self.note_text = w.Text(placeholder="sjukdomsutbrott vecka 7", description=t("explore_note_text", lang))
-        self.note_button = w.Button(description=t("explore_note_add", lang), icon="comment",
-                                    layout=w.Layout(width="auto"))
+        self.rules = w.RadioButtons(
+            options=[("Anhøj", "anhoej"), ("IHI", "ihi")],
+            value="anhoej",
+            description=t("explore_rules", lang),
+            style=WIDE,
+        )
+        self.lang = w.RadioButtons(
+            options=[("Svenska", "sv"), ("English", "en")],
+            value=lang,
+            description=t("explore_language", lang),
+            style=WIDE,
+        )
+        self.save_png_button = w.Button(
+            description=t("explore_save_png", lang), icon="image", layout=w.Layout(width="auto")
+        )
+        self.save_csv_button = w.Button(
+            description=t("explore_save_csv", lang), icon="table", layout=w.Layout(width="auto")
+        )
+        self.note_period = w.Dropdown(
+            options=self._period_options(), description=t("explore_note_period", lang)
+        )
+        self.note_text = w.Text(
+            placeholder="sjukdomsutbrott vecka 7", description=t("explore_note_text", lang)
+        )
+        self.note_button = w.Button(
+            description=t("explore_note_add", lang), icon="comment", layout=w.Layout(width="auto")
+        )
         self.message = w.HTML()
         # The chart and tables are one HTML widget whose value is replaced, not an ``Output``
         # widget: nbclient's stand-in for ``Output`` answers on the shell socket while it waits
@@ -376,18 +500,28 @@ class ExploreApp:
 
     # options -----------------------------------------------------------------------------------
     def _team_options(self):
-        return [(f"{r.team_name} ({r.team_id})", r.team_id) for r in self.dataset.teams.itertuples()]
+        return [
+            (f"{r.team_name} ({r.team_id})", r.team_id) for r in self.dataset.teams.itertuples()
+        ]
 
     def _measure_options(self, team):
         m = self.dataset.measures[self.dataset.measures["team_id"] == team]
         return [(r.measure_name, r.measure_id) for r in m.itertuples()]
 
     def _chart_options(self):
-        row = measure_row(self.dataset, self.team.value if hasattr(self, "team") else self.selection.team,
-                          self.measure.value if hasattr(self, "measure") else self.selection.measure)
+        row = measure_row(
+            self.dataset,
+            self.team.value if hasattr(self, "team") else self.selection.team,
+            self.measure.value if hasattr(self, "measure") else self.selection.measure,
+        )
         own = row["chart"]
-        kinds = [k for k in CHART_KINDS if k != own and (own in RATIO_KINDS or k not in RATIO_KINDS)]
-        return [(t("explore_chart_own", self.selection.lang, kind=own), OWN_CHART), *[(k, k) for k in kinds]]
+        kinds = [
+            k for k in CHART_KINDS if k != own and (own in RATIO_KINDS or k not in RATIO_KINDS)
+        ]
+        return [
+            (t("explore_chart_own", self.selection.lang, kind=own), OWN_CHART),
+            *[(k, k) for k in kinds],
+        ]
 
     def _period_options(self):
         team = self.team.value if hasattr(self, "team") else self.selection.team
@@ -419,12 +553,20 @@ class ExploreApp:
         """Relabel every widget in the new language, then redraw."""
         lang = change["new"]
         self.selection = Selection(self.team.value, self.measure.value, lang=lang)
-        for control, key in [(self.team, "explore_team"), (self.measure, "explore_measure"),
-                             (self.chart, "explore_chart"), (self.baseline, "explore_baseline_end"),
-                             (self.phases, "explore_phases"), (self.rules, "explore_rules"),
-                             (self.lang, "explore_language"), (self.save_png_button, "explore_save_png"),
-                             (self.save_csv_button, "explore_save_csv"), (self.note_period, "explore_note_period"),
-                             (self.note_text, "explore_note_text"), (self.note_button, "explore_note_add")]:
+        for control, key in [
+            (self.team, "explore_team"),
+            (self.measure, "explore_measure"),
+            (self.chart, "explore_chart"),
+            (self.baseline, "explore_baseline_end"),
+            (self.phases, "explore_phases"),
+            (self.rules, "explore_rules"),
+            (self.lang, "explore_language"),
+            (self.save_png_button, "explore_save_png"),
+            (self.save_csv_button, "explore_save_csv"),
+            (self.note_period, "explore_note_period"),
+            (self.note_text, "explore_note_text"),
+            (self.note_button, "explore_note_add"),
+        ]:
             control.description = t(key, lang)
         value = self.chart.value
         self.chart.options = self._chart_options()
@@ -433,9 +575,15 @@ class ExploreApp:
 
     def current_selection(self) -> Selection:
         chart = None if self.chart.value in (None, OWN_CHART) else self.chart.value
-        return Selection(team=self.team.value, measure=self.measure.value, chart=chart,
-                         baseline_end=self.baseline.value, phases=self.phases.value, rules=self.rules.value,
-                         lang=self.lang.value)
+        return Selection(
+            team=self.team.value,
+            measure=self.measure.value,
+            chart=chart,
+            baseline_end=self.baseline.value,
+            phases=self.phases.value,
+            rules=self.rules.value,
+            lang=self.lang.value,
+        )
 
     def redraw(self) -> View | None:
         """Recompute and redraw everything for the current widget values."""
@@ -450,11 +598,16 @@ class ExploreApp:
             return None
         view, lang = self.view, self.view.selection.lang
         with text.language(lang):  # the tables' numbers and yes/no in the chosen language
-            parts = [report.figure_html(figure(view), alt=view.measure_name),
-                     f"<p><b>{text.escape(view.verdict)}</b></p>",
-                     report.table_html(view.summary)]
-            effect = (report.table_html(view.effect, caption=t("explore_effect_heading", lang))
-                      if view.effect is not None else None)
+            parts = [
+                report.figure_html(figure(view), alt=view.measure_name),
+                f"<p><b>{text.escape(view.verdict)}</b></p>",
+                report.table_html(view.summary),
+            ]
+            effect = (
+                report.table_html(view.effect, caption=t("explore_effect_heading", lang))
+                if view.effect is not None
+                else None
+            )
         if effect is not None:
             parts.append(effect)
             # the estimates describe their method, as in the team report (DESIGN.md)
@@ -472,8 +625,13 @@ class ExploreApp:
 
     def _add_note(self):
         try:
-            self.notes = add_note(self.dataset, self.team.value, self.measure.value, self.note_period.value,
-                                  self.note_text.value)
+            self.notes = add_note(
+                self.dataset,
+                self.team.value,
+                self.measure.value,
+                self.note_period.value,
+                self.note_text.value,
+            )
         except (ValueError, ConfigError) as exc:
             self.message.value = f"<span style='color:#D55E00'>{text.escape(exc)}</span>"
             return
@@ -482,15 +640,17 @@ class ExploreApp:
 
     def widget(self):
         w = self.w
-        return w.VBox([
-            w.HBox([self.team, self.measure, self.chart]),
-            self.baseline,
-            w.HBox([self.phases, self.rules, self.lang]),
-            self.output,
-            w.HBox([self.save_png_button, self.save_csv_button]),
-            w.HBox([self.note_period, self.note_text, self.note_button]),
-            self.message,
-        ])
+        return w.VBox(
+            [
+                w.HBox([self.team, self.measure, self.chart]),
+                self.baseline,
+                w.HBox([self.phases, self.rules, self.lang]),
+                self.output,
+                w.HBox([self.save_png_button, self.save_csv_button]),
+                w.HBox([self.note_period, self.note_text, self.note_button]),
+                self.message,
+            ]
+        )
 
     def show(self):
         """Display the widgets and draw the first chart."""

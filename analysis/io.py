@@ -81,11 +81,13 @@ class DataError(ValueError):
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:
     """Problems ordered by file, then row (whole-file problems first), then column."""
-    return sorted(problems, key=lambda p: (p.file, -1 if p.row is None else p.row,
-                                           p.column or "", p.message))
+    return sorted(
+        problems, key=lambda p: (p.file, -1 if p.row is None else p.row, p.column or "", p.message)
+    )
 
 
 # --------------------------------------------------------------------------- finding files
+
 
 def find_table(folder: str | Path, stem: str) -> Path | None:
     """Return ``folder/stem.csv`` or ``folder/stem.xlsx`` (name case-insensitive), or None.
@@ -97,14 +99,22 @@ def find_table(folder: str | Path, stem: str) -> Path | None:
     if not folder.is_dir():
         return None
     found = sorted(
-        p for p in folder.iterdir()
-        if p.is_file() and p.stem.lower() == stem.lower() and p.suffix.lower() in TABLE_SUFFIXES
+        p
+        for p in folder.iterdir()
+        if p.is_file()
+        and p.stem.lower() == stem.lower()
+        and p.suffix.lower() in TABLE_SUFFIXES
         and not p.name.startswith("~$")
     )
     if len(found) > 1:
         names = " and ".join(p.name for p in found)
-        raise DataError(Problem(file=found[0].name, message=f"both {names} exist",
-                                hint="keep only the one that is up to date"))
+        raise DataError(
+            Problem(
+                file=found[0].name,
+                message=f"both {names} exist",
+                hint="keep only the one that is up to date",
+            )
+        )
     return found[0] if found else None
 
 
@@ -126,9 +136,11 @@ def code_files(folder: str | Path = PACKAGE) -> dict[str, str]:
     """``relative path -> sha256`` of every source file under ``folder`` (default: the whole
     ``analysis`` package; caches such as ``__pycache__`` left out)."""
     folder = Path(folder)
-    return {path.relative_to(folder).as_posix(): sha256(path)
-            for path in sorted(folder.rglob("*"))
-            if path.is_file() and path.suffix in CODE_SUFFIXES and "__pycache__" not in path.parts}
+    return {
+        path.relative_to(folder).as_posix(): sha256(path)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and path.suffix in CODE_SUFFIXES and "__pycache__" not in path.parts
+    }
 
 
 def code_hash(folder: str | Path = PACKAGE) -> str:
@@ -140,6 +152,7 @@ def code_hash(folder: str | Path = PACKAGE) -> str:
 
 
 # --------------------------------------------------------------------------- writing files
+
 
 def _umask() -> int:
     mask = os.umask(0)
@@ -195,7 +208,9 @@ def write_atomic(path: str | Path, data: str | bytes, encoding: str = "utf-8") -
     return write_bytes_atomic(path, data)
 
 
-def write_files_atomic(folder: str | Path, files: dict[str, bytes], *, fsync: bool = False) -> list[Path]:
+def write_files_atomic(
+    folder: str | Path, files: dict[str, bytes], *, fsync: bool = False
+) -> list[Path]:
     """Write ``{relative path: bytes}`` under ``folder``: every file first to a temporary name
     beside its target, then, only when all are written, each renamed into place in the given
     order (a failure leaves no half-written file and replaces nothing). ``fsync``: flush each
@@ -270,7 +285,11 @@ def neutralise_formula(value: object) -> object:
     """A text cell as it may go into a CSV that people open in Excel: one that would start a
     formula gets a leading ``'`` (OWASP's rule: shown as text, never run). Numbers, and texts that
     are plain numbers such as ``-3,5``, are left as they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_START)
+        and not _PLAIN_NUMBER.fullmatch(value)
+    ):
         return "'" + value
     return value
 
@@ -284,8 +303,12 @@ def restore_formula(value: object) -> object:
 
 def excel_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` whose text cells cannot run as formulas in Excel (:func:`neutralise_formula`)."""
-    text_columns = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])
-                    and not pd.api.types.is_datetime64_any_dtype(frame[c])]
+    text_columns = [
+        c
+        for c in frame.columns
+        if not pd.api.types.is_numeric_dtype(frame[c])
+        and not pd.api.types.is_datetime64_any_dtype(frame[c])
+    ]
     return frame.assign(**{str(c): frame[c].map(neutralise_formula) for c in text_columns})
 
 
@@ -345,19 +368,23 @@ def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
             out[i] = parse_number(value)
         except ValueError:
             bad[i] = True
-    return (pd.Series(out, index=values.index, name=values.name),
-            pd.Series(bad, index=values.index, name=values.name))
+    return (
+        pd.Series(out, index=values.index, name=values.name),
+        pd.Series(bad, index=values.index, name=values.name),
+    )
 
 
 # --------------------------------------------------------------------------- reading tables
+
 
 def normalise_column(name: object) -> str:
     """Column name as the workbook compares it: stripped, lower-case, no BOM."""
     return str(name if name is not None else "").replace("\ufeff", "").strip().lower()
 
 
-def _frame(header: list[object], rows: list[tuple[int, list[object]]], file: str,
-           problems: list[Problem]) -> pd.DataFrame:
+def _frame(
+    header: list[object], rows: list[tuple[int, list[object]]], file: str, problems: list[Problem]
+) -> pd.DataFrame:
     """Build the string frame from a header and (excel_row, cells) pairs."""
     columns = [normalise_column(c) for c in header]
     width = len(columns)
@@ -368,12 +395,24 @@ def _frame(header: list[object], rows: list[tuple[int, list[object]]], file: str
     for i, col in enumerate(columns):
         if not col:
             columns[i] = f"column_{i + 1}"
-            problems.append(Problem(file, f"column {i + 1} has no name", row=1,
-                                    hint="give it a name in the first row, or delete the column"))
+            problems.append(
+                Problem(
+                    file,
+                    f"column {i + 1} has no name",
+                    row=1,
+                    hint="give it a name in the first row, or delete the column",
+                )
+            )
         elif col in seen:
-            problems.append(Problem(file, f"two columns are called '{col}' "
-                                    f"(columns {seen[col] + 1} and {i + 1})", row=1, column=col,
-                                    hint="rename or delete one of them"))
+            problems.append(
+                Problem(
+                    file,
+                    f"two columns are called '{col}' (columns {seen[col] + 1} and {i + 1})",
+                    row=1,
+                    column=col,
+                    hint="rename or delete one of them",
+                )
+            )
             columns[i] = f"{col}_{i + 1}"
         else:
             seen[col] = i
@@ -381,8 +420,7 @@ def _frame(header: list[object], rows: list[tuple[int, list[object]]], file: str
     row_numbers: list[int] = []
     too_long: list[tuple[int, int]] = []
     for excel_row, cells in rows:
-        cells = [None if c is None or (isinstance(c, str) and not c.strip()) else c
-                 for c in cells]
+        cells = [None if c is None or (isinstance(c, str) and not c.strip()) else c for c in cells]
         if all(c is None for c in cells):
             continue  # blank line: skipped, but it still counts in the row numbers
         if len(cells) > width:
@@ -394,20 +432,35 @@ def _frame(header: list[object], rows: list[tuple[int, list[object]]], file: str
             cells = cells + [None] * (width - len(cells))
         data.append([c.strip() if isinstance(c, str) else c for c in cells])
         row_numbers.append(excel_row)
-    hint = ("a decimal comma in a ','-separated file? Quote such numbers, or save the file "
-            "with ';' as separator; otherwise remove the extra values")
+    hint = (
+        "a decimal comma in a ','-separated file? Quote such numbers, or save the file "
+        "with ';' as separator; otherwise remove the extra values"
+    )
     if len(too_long) >= 3:  # one problem, not one per row: a column name is probably missing
-        shown = ", ".join(str(r) for r, _ in too_long[:10]) + (", ..." if len(too_long) > 10
-                                                                else "")
-        problems.append(Problem(
-            file, f"{len(too_long)} rows have more values than the header has columns "
-            f"({width}): rows {shown}", row=too_long[0][0],
-            hint="is a column name missing in row 1? Otherwise " + hint))
+        shown = ", ".join(str(r) for r, _ in too_long[:10]) + (
+            ", ..." if len(too_long) > 10 else ""
+        )
+        problems.append(
+            Problem(
+                file,
+                f"{len(too_long)} rows have more values than the header has columns "
+                f"({width}): rows {shown}",
+                row=too_long[0][0],
+                hint="is a column name missing in row 1? Otherwise " + hint,
+            )
+        )
     else:
-        problems += [Problem(file, f"the row has {n} values but the header has {width} columns",
-                             row=r, hint=hint) for r, n in too_long]
-    frame = pd.DataFrame(data, columns=columns, dtype="str") if data else pd.DataFrame(
-        {c: pd.Series([], dtype="str") for c in columns})
+        problems += [
+            Problem(
+                file, f"the row has {n} values but the header has {width} columns", row=r, hint=hint
+            )
+            for r, n in too_long
+        ]
+    frame = (
+        pd.DataFrame(data, columns=columns, dtype="str")
+        if data
+        else pd.DataFrame({c: pd.Series([], dtype="str") for c in columns})
+    )
     frame[ROW] = pd.Series(row_numbers, dtype="int64")
     if len(too_long) >= 3:
         frame.attrs["misaligned"] = True  # the values do not sit under their column names
@@ -435,14 +488,22 @@ def _decode(raw: bytes, file: str) -> tuple[str, str]:
             line = raw.count(b"\n", 0, position) + 1
             byte = raw[position]
             utf8_line = raw.count(b"\n", 0, utf8_error.start) + 1
-            extra = (f"; the first byte that is not UTF-8 is on line {utf8_line}"
-                     if utf8_line != line else "")
+            extra = (
+                f"; the first byte that is not UTF-8 is on line {utf8_line}"
+                if utf8_line != line
+                else ""
+            )
             row, column = _locate_bad_byte(raw, line)
-            raise DataError(Problem(
-                file,
-                f"the file is neither valid UTF-8 nor Windows-1252: byte 0x{byte:02X} on line "
-                f"{line} means nothing in either{extra}",
-                row=row, column=column, hint=SAVE_AS_UTF8)) from None
+            raise DataError(
+                Problem(
+                    file,
+                    f"the file is neither valid UTF-8 nor Windows-1252: byte 0x{byte:02X} on line "
+                    f"{line} means nothing in either{extra}",
+                    row=row,
+                    column=column,
+                    hint=SAVE_AS_UTF8,
+                )
+            ) from None
 
 
 def _locate_bad_byte(raw: bytes, line: int) -> tuple[int, str | None]:
@@ -491,8 +552,13 @@ def read_csv_text(text: str, file: str, sep: str | None = None) -> pd.DataFrame:
 def _csv(text: str, file: str, sep: str | None) -> tuple[pd.DataFrame, list[Problem]]:
     problems: list[Problem] = []
     sep = sep or _sniff_separator(text)
-    reader = csv.reader(_io.StringIO(text, newline=""), delimiter=sep, quotechar='"',
-                        skipinitialspace=False, strict=False)
+    reader = csv.reader(
+        _io.StringIO(text, newline=""),
+        delimiter=sep,
+        quotechar='"',
+        skipinitialspace=False,
+        strict=False,
+    )
     records: list[tuple[int, list[object]]] = []
     header: list[object] | None = None
     try:
@@ -502,12 +568,23 @@ def _csv(text: str, file: str, sep: str | None) -> tuple[pd.DataFrame, list[Prob
                 continue
             records.append((number, list(cells)))
     except csv.Error as exc:
-        raise DataError(Problem(file, f"the file cannot be read as CSV: {exc}",
-                                row=reader.line_num,
-                                hint="check for an unclosed quote (\") on or before this line")) from None
+        raise DataError(
+            Problem(
+                file,
+                f"the file cannot be read as CSV: {exc}",
+                row=reader.line_num,
+                hint='check for an unclosed quote (") on or before this line',
+            )
+        ) from None
     if header is None or not any(normalise_column(h) for h in header):
-        raise DataError(Problem(file, "the first row (the column names) is empty",
-                                row=1, hint="put the column names in the first row"))
+        raise DataError(
+            Problem(
+                file,
+                "the first row (the column names) is empty",
+                row=1,
+                hint="put the column names in the first row",
+            )
+        )
     return _frame(header, records, file, problems), problems
 
 
@@ -550,19 +627,31 @@ def _xlsx(path: Path, file: str) -> tuple[pd.DataFrame, list[Problem]]:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException...
-        raise DataError(Problem(file, f"the file cannot be opened as an Excel workbook ({exc})",
-                                hint="open it in Excel and save it again as .xlsx")) from None
+        raise DataError(
+            Problem(
+                file,
+                f"the file cannot be opened as an Excel workbook ({exc})",
+                hint="open it in Excel and save it again as .xlsx",
+            )
+        ) from None
     try:
         sheet = book.worksheets[0]
         others = {ws.title: _sheet_header(ws) for ws in book.worksheets[1:]}
         if sheet.sheet_state != "visible":
             visible = [ws.title for ws in book.worksheets[1:] if ws.sheet_state == "visible"]
-            raise DataError(Problem(
-                file, f"the first sheet '{sheet.title}' is hidden; the workbook reads the first "
-                "sheet only, so it would read a sheet you cannot see",
-                hint="show it (right-click a sheet tab, Unhide) if it holds the data; otherwise "
-                     + (f"drag the sheet '{visible[0]}' to the first place" if visible
-                        else "move the data to the first sheet")))
+            raise DataError(
+                Problem(
+                    file,
+                    f"the first sheet '{sheet.title}' is hidden; the workbook reads the first "
+                    "sheet only, so it would read a sheet you cannot see",
+                    hint="show it (right-click a sheet tab, Unhide) if it holds the data; otherwise "
+                    + (
+                        f"drag the sheet '{visible[0]}' to the first place"
+                        if visible
+                        else "move the data to the first sheet"
+                    ),
+                )
+            )
         header, records = _sheet_rows(sheet)
         sheet_path = getattr(sheet, "_worksheet_path", None)
     finally:
@@ -570,15 +659,26 @@ def _xlsx(path: Path, file: str) -> tuple[pd.DataFrame, list[Problem]]:
     if header is None or not any(normalise_column(h) for h in header if h is not None):
         filled = [title for title, cells in others.items() if any(cells)]
         if filled:
-            raise DataError(Problem(
-                file, f"the first sheet '{sheet.title}' is empty; only the first sheet is read, "
-                f"and the data seem to be on the sheet '{filled[0]}'",
-                hint=f"drag the sheet '{filled[0]}' to the first place, or delete the empty sheet"))
+            raise DataError(
+                Problem(
+                    file,
+                    f"the first sheet '{sheet.title}' is empty; only the first sheet is read, "
+                    f"and the data seem to be on the sheet '{filled[0]}'",
+                    hint=f"drag the sheet '{filled[0]}' to the first place, or delete the empty sheet",
+                )
+            )
         if not records:
-            raise DataError(Problem(file, "the file is empty",
-                                    hint="the first row must hold the column names"))
-        raise DataError(Problem(file, "the first row (the column names) is empty", row=1,
-                                hint="put the column names in the first row"))
+            raise DataError(
+                Problem(file, "the file is empty", hint="the first row must hold the column names")
+            )
+        raise DataError(
+            Problem(
+                file,
+                "the first row (the column names) is empty",
+                row=1,
+                hint="put the column names in the first row",
+            )
+        )
     problems: list[Problem] = []
     frame = _frame(header, records, file, problems)
     frame.attrs["sheet"] = sheet.title
@@ -589,10 +689,16 @@ def _xlsx(path: Path, file: str) -> tuple[pd.DataFrame, list[Problem]]:
     problems += _merged_cells(xml, names, file)
     for column in frame.columns.drop(ROW):
         failed = frame[column].isin(EXCEL_ERRORS)
-        problems += [Problem(file, f"the cell holds the Excel error {value}", row=int(row),
-                             column=column, hint="correct the formula or type the value")
-                     for row, value in zip(frame.loc[failed, ROW], frame.loc[failed, column],
-                                           strict=True)]
+        problems += [
+            Problem(
+                file,
+                f"the cell holds the Excel error {value}",
+                row=int(row),
+                column=column,
+                hint="correct the formula or type the value",
+            )
+            for row, value in zip(frame.loc[failed, ROW], frame.loc[failed, column], strict=True)
+        ]
     return frame, problems
 
 
@@ -631,9 +737,14 @@ def _sheet_xml(path: Path, sheet_path: str | None) -> bytes:
         return b""
 
 
-def _unsaved_formulas(path: Path, xml: bytes, header: list[object],
-                      records: list[tuple[int, list[object]]], names: list[str],
-                      file: str) -> list[Problem]:
+def _unsaved_formulas(
+    path: Path,
+    xml: bytes,
+    header: list[object],
+    records: list[tuple[int, list[object]]],
+    names: list[str],
+    file: str,
+) -> list[Problem]:
     """Cells that hold a formula whose result the file does not hold (written by a program, not
     saved by Excel): read as values they are empty, which is not what they are."""
     if b"<f>" not in xml and b"<f " not in xml:
@@ -651,14 +762,23 @@ def _unsaved_formulas(path: Path, xml: bytes, header: list[object],
     for number, values in enumerate(formulas, start=1):
         shown = rows.get(number, [])
         for index, formula in enumerate(values):
-            if isinstance(formula, str) and formula.startswith("=") and (
-                    index >= len(shown) or shown[index] is None):
+            if (
+                isinstance(formula, str)
+                and formula.startswith("=")
+                and (index >= len(shown) or shown[index] is None)
+            ):
                 column = names[index] if index < len(names) and names[index] else None
-                problems.append(Problem(
-                    file, f"the cell holds the formula {formula[:60]} but not its result (the "
-                    "file was written by a program and never saved in Excel)", row=number,
-                    column=column, hint="open the file in Excel and save it (Excel then stores "
-                                        "the results), or type the value"))
+                problems.append(
+                    Problem(
+                        file,
+                        f"the cell holds the formula {formula[:60]} but not its result (the "
+                        "file was written by a program and never saved in Excel)",
+                        row=number,
+                        column=column,
+                        hint="open the file in Excel and save it (Excel then stores "
+                        "the results), or type the value",
+                    )
+                )
     return problems
 
 
@@ -678,10 +798,16 @@ def _merged_cells(xml: bytes, names: list[str], file: str) -> list[Problem]:
             continue  # merged column titles are reported as columns without a name
         first = ref.split(":")[0]
         column = names[min_col - 1] if min_col - 1 < len(names) and names[min_col - 1] else None
-        problems.append(Problem(
-            file, f"the cells {ref} are merged: only {first} holds the value, the other cells "
-            "are read as empty", row=max(min_row, 2), column=column,
-            hint="unmerge them (Excel: Merge & Center off) and fill the value into every cell"))
+        problems.append(
+            Problem(
+                file,
+                f"the cells {ref} are merged: only {first} holds the value, the other cells "
+                "are read as empty",
+                row=max(min_row, 2),
+                column=column,
+                hint="unmerge them (Excel: Merge & Center off) and fill the value into every cell",
+            )
+        )
     return problems
 
 
@@ -693,8 +819,10 @@ def sheet_hint(frame: pd.DataFrame | None, column: str) -> str:
     wanted = normalise_column(column)
     for title, names in frame.attrs["other_sheets"].items():
         if wanted in names:
-            return (f"; only the first sheet ('{frame.attrs.get('sheet')}') is read, and "
-                    f"'{column}' is on the sheet '{title}': drag that sheet to the first place")
+            return (
+                f"; only the first sheet ('{frame.attrs.get('sheet')}') is read, and "
+                f"'{column}' is on the sheet '{title}': drag that sheet to the first place"
+            )
     listed = ", ".join(f"'{t}'" for t in frame.attrs["other_sheets"])
     return f"; only the first sheet ('{frame.attrs.get('sheet')}') is read (the file also has {listed})"
 
@@ -725,8 +853,9 @@ def read_table(path: str | Path, file: str | None = None, sep: str | None = None
     return frame
 
 
-def read_table_problems(path: str | Path, file: str | None = None, sep: str | None = None
-                        ) -> tuple[pd.DataFrame | None, list[Problem]]:
+def read_table_problems(
+    path: str | Path, file: str | None = None, sep: str | None = None
+) -> tuple[pd.DataFrame | None, list[Problem]]:
     """:func:`read_table` that returns (frame or None, problems) instead of raising.
 
     The frame is None when the file cannot be read at all (missing, empty, wrong encoding);
@@ -743,21 +872,31 @@ def _read_any(path: Path, file: str, sep: str | None) -> tuple[pd.DataFrame, lis
     if not path.is_file():
         raise DataError(Problem(file, "the file does not exist"))
     if path.stat().st_size == 0:
-        raise DataError(Problem(file, "the file is empty",
-                                hint="the first row must hold the column names"))
+        raise DataError(
+            Problem(file, "the file is empty", hint="the first row must hold the column names")
+        )
     if path.suffix.lower() == ".xlsx":
         return _xlsx(path, file)
     if path.suffix.lower() == ".xls":
-        raise DataError(Problem(file, "old Excel files (.xls) are not read",
-                                hint="save it as .xlsx or as CSV UTF-8"))
+        raise DataError(
+            Problem(
+                file, "old Excel files (.xls) are not read", hint="save it as .xlsx or as CSV UTF-8"
+            )
+        )
     raw = path.read_bytes()
     if raw.startswith(b"PK\x03\x04"):
-        raise DataError(Problem(file, "the file is an Excel workbook with a .csv name",
-                                hint="rename it to .xlsx, or save it from Excel as CSV UTF-8"))
+        raise DataError(
+            Problem(
+                file,
+                "the file is an Excel workbook with a .csv name",
+                hint="rename it to .xlsx, or save it from Excel as CSV UTF-8",
+            )
+        )
     text, encoding = _decode(raw, file)
     if not text.strip():
-        raise DataError(Problem(file, "the file is empty",
-                                hint="the first row must hold the column names"))
+        raise DataError(
+            Problem(file, "the file is empty", hint="the first row must hold the column names")
+        )
     if encoding == "cp1252":
         match = _MOJIBAKE.search(text)
         if match:
@@ -766,18 +905,30 @@ def _read_any(path: Path, file: str, sep: str | None) -> tuple[pd.DataFrame, lis
             separator = sep or _sniff_separator(text)
             row, cells = _row_at(text, match.start(), separator)
             header = _row_at(text, 0, separator)[1] or []
-            column = next((normalise_column(header[i]) for i, c in enumerate(cells or [])
-                           if match.group() in c and i < len(header)), None)
+            column = next(
+                (
+                    normalise_column(header[i])
+                    for i, c in enumerate(cells or [])
+                    if match.group() in c and i < len(header)
+                ),
+                None,
+            )
             try:
                 raw.decode("utf-8-sig")
                 other = ""
             except UnicodeDecodeError as exc:
                 cp_row = _row_at(text, exc.start, separator)[0]
                 other = f"; row {cp_row} is Windows-1252 (it has a byte that is not UTF-8)"
-            raise DataError(Problem(
-                file, f"the file mixes UTF-8 and Windows-1252: '{match.group()}' in row {row} "
-                f"is a UTF-8 'å', 'ä' or 'ö' read as Windows-1252{other}",
-                row=row, column=column, hint=SAVE_AS_UTF8 + " and check the Swedish letters"))
+            raise DataError(
+                Problem(
+                    file,
+                    f"the file mixes UTF-8 and Windows-1252: '{match.group()}' in row {row} "
+                    f"is a UTF-8 'å', 'ä' or 'ö' read as Windows-1252{other}",
+                    row=row,
+                    column=column,
+                    hint=SAVE_AS_UTF8 + " and check the Swedish letters",
+                )
+            )
     return _csv(text, file, sep)
 
 
@@ -793,5 +944,3 @@ def _row_at(text: str, offset: int, sep: str) -> tuple[int, list[str] | None]:
     except csv.Error:
         pass
     return line, None
-
-

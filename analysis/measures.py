@@ -38,18 +38,43 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["RATIO_KINDS", "SHARE_KINDS", "CENTRE_KIND", "COUNT_UNITS", "is_ratio", "is_share",
-           "percent_scale", "pooled_level", "linked_changes", "change_period", "measure_changes",
-           "first_change_period", "baseline_mask", "last_baseline_period", "baseline_end"]
+__all__ = [
+    "RATIO_KINDS",
+    "SHARE_KINDS",
+    "CENTRE_KIND",
+    "COUNT_UNITS",
+    "is_ratio",
+    "is_share",
+    "percent_scale",
+    "pooled_level",
+    "linked_changes",
+    "change_period",
+    "measure_changes",
+    "first_change_period",
+    "baseline_mask",
+    "last_baseline_period",
+    "baseline_end",
+]
 
 #: Chart kinds recorded as numerator/denominator.
 RATIO_KINDS = frozenset({"p", "pp", "u", "up"})
 #: Chart kinds whose level is a share 0-1 (numerator <= denominator), shown in percent.
 SHARE_KINDS = frozenset({"p", "pp"})
 #: The centre line each chart kind draws (as ``analysis.spc``: a median for run and G charts).
-CENTRE_KIND = {"run": "median", "g": "median", "i": "mean", "mr": "mean", "xbar": "mean",
-               "s": "mean", "c": "mean", "t": "mean", "p": "proportion", "pp": "proportion",
-               "u": "rate", "up": "rate"}
+CENTRE_KIND = {
+    "run": "median",
+    "g": "median",
+    "i": "mean",
+    "mr": "mean",
+    "xbar": "mean",
+    "s": "mean",
+    "c": "mean",
+    "t": "mean",
+    "p": "proportion",
+    "pp": "proportion",
+    "u": "rate",
+    "up": "rate",
+}
 #: Units that are plain counts: a level in them is written without the unit.
 COUNT_UNITS = ("antal", "count")
 
@@ -80,6 +105,7 @@ def pooled_level(series: pd.DataFrame, chart: str) -> float:
 
 
 # --- where a measure's baseline ends ---------------------------------------------------------------
+
 
 def linked_changes(changes: pd.DataFrame, measure_id: str) -> pd.DataFrame:
     """The rows of ``changes`` (a PDSA log) whose ``measures`` list names ``measure_id``, by date."""
@@ -115,8 +141,9 @@ def measure_changes(changes: pd.DataFrame, team_id: str, measure_id: str) -> pd.
     return chosen.sort_values(["date", "change_no"])
 
 
-def first_change_period(changes: pd.DataFrame, team_id: str, measure_id: str,
-                        frequency: str | None) -> pd.Timestamp:
+def first_change_period(
+    changes: pd.DataFrame, team_id: str, measure_id: str, frequency: str | None
+) -> pd.Timestamp:
     """The period in which the first change counting for the measure starts (NaT without one)."""
     dates = measure_changes(changes, team_id, measure_id)["date"].dropna()
     if dates.empty:
@@ -142,8 +169,9 @@ def last_baseline_period(periods: pd.Series, first_change, frequency: str | None
     return before.iloc[-1] if not before.empty else pd.NaT
 
 
-def baseline_end(periods: pd.Series, changes: pd.DataFrame, team_id: str, measure_id: str,
-                 frequency: str | None) -> pd.Timestamp:
+def baseline_end(
+    periods: pd.Series, changes: pd.DataFrame, team_id: str, measure_id: str, frequency: str | None
+) -> pd.Timestamp:
     """The last baseline period of a measure: the last of ``periods`` (its measured periods)
     before the period its first change starts in; the last period without a change; NaT when no
     measured period lies before the first change (the measure has no baseline)."""

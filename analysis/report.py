@@ -80,8 +80,9 @@ def load(data_dir: str | Path | None = None):
     return load_dataset(data_dir)
 
 
-def context(notebook: str, data_dir: str | Path | None = None, lang: str | None = None,
-            **params: Any) -> ReportContext:
+def context(
+    notebook: str, data_dir: str | Path | None = None, lang: str | None = None, **params: Any
+) -> ReportContext:
     """The context of one report: the dataset of ``data_dir`` (default: the folder workbook.yml
     selects), the parameters validated against it, the language (``lang`` or workbook.yml's) and
     the privacy settings of workbook.yml.
@@ -93,9 +94,15 @@ def context(notebook: str, data_dir: str | Path | None = None, lang: str | None 
     reads.start()  # from here on the dataset's accessors record what this report reads
     resolved = validate_params(notebook, dataset, lang=lang, data_dir=data_dir, **params)
     own = {name: resolved[name] for name in NOTEBOOK_PARAMS[notebook]}
-    return ReportContext(dataset=dataset, notebook=notebook, lang=resolved["lang"],
-                         min_count=resolved["min_count"], show_free_text=resolved["show_free_text"],
-                         params=own, config=load_config())
+    return ReportContext(
+        dataset=dataset,
+        notebook=notebook,
+        lang=resolved["lang"],
+        min_count=resolved["min_count"],
+        show_free_text=resolved["show_free_text"],
+        params=own,
+        config=load_config(),
+    )
 
 
 def validate_params(notebook: str, dataset, **params: Any) -> dict[str, Any]:
@@ -165,7 +172,9 @@ def validate_params(notebook: str, dataset, **params: Any) -> dict[str, Any]:
             try:
                 value = int(value)
             except (TypeError, ValueError):
-                raise ConfigError(f"{notebook}: year must be a whole number, not {value!r}") from None
+                raise ConfigError(
+                    f"{notebook}: year must be a whole number, not {value!r}"
+                ) from None
             if not 2000 <= value <= 2100:
                 raise ConfigError(f"{notebook}: year {value} is outside 2000-2100")
         resolved[name] = value
@@ -177,7 +186,9 @@ def validate_params(notebook: str, dataset, **params: Any) -> dict[str, Any]:
     resolved["show_free_text"] = config.show_free_text
     from .surveys.publication import use_cache
 
-    use_cache(config.processed_dir / "privacy")  # every report of a run shares each survey's pattern
+    use_cache(
+        config.processed_dir / "privacy"
+    )  # every report of a run shares each survey's pattern
     return resolved
 
 
@@ -210,7 +221,9 @@ def header(title: str, dataset, params: Mapping[str, Any], subtitle: str | None 
         parts.append(f'<p class="wb-meta">{escape(subtitle)}</p>')
     team = params.get("team")
     if team:
-        parts.append(f'<p class="wb-meta"><b>{escape(t("team"))}:</b> {escape(_team_name(dataset, team))}</p>')
+        parts.append(
+            f'<p class="wb-meta"><b>{escape(t("team"))}:</b> {escape(_team_name(dataset, team))}</p>'
+        )
     source = t("data_sample") if dataset.is_sample else t("data_real")
     parts.append(f'<p class="wb-meta"><b>{escape(t("data_source"))}:</b> {escape(source)}</p>')
     if dataset.is_sample:
@@ -243,7 +256,9 @@ def note(body: str) -> None:
 
 def bullets(items: Iterable[str]) -> None:
     """A bulleted list of plain-text items (escaped)."""
-    _display_html('<ul class="wb-report">' + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>")
+    _display_html(
+        '<ul class="wb-report">' + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>"
+    )
 
 
 def _cell(value: Any) -> tuple[str, bool]:
@@ -254,7 +269,9 @@ def _cell(value: Any) -> tuple[str, bool]:
     if isinstance(value, int):
         return escape(text.number(value, 0)), True
     if isinstance(value, float):
-        return escape(text.number(value, 0 if value.is_integer() and abs(value) >= 100 else 1)), True
+        return escape(
+            text.number(value, 0 if value.is_integer() and abs(value) >= 100 else 1)
+        ), True
     if isinstance(value, pd.Timestamp):
         return escape(value.strftime("%Y-%m-%d")), False
     return escape(value), False
@@ -275,13 +292,19 @@ def table_html(frame: pd.DataFrame, caption: str | None = None) -> str:
             body, numeric = _cell(value.item() if hasattr(value, "item") else value)
             mark = marks.get((i, column))
             attrs = f" {mark.attributes()}" if mark is not None else ""
-            cells.append(f'<td class="num"{attrs}>{body}</td>' if numeric or mark else f"<td{attrs}>{body}</td>")
+            cells.append(
+                f'<td class="num"{attrs}>{body}</td>'
+                if numeric or mark
+                else f"<td{attrs}>{body}</td>"
+            )
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
     survey = frame.attrs.get("survey")
     data = f' data-survey="{escape(survey)}"' if survey else ""
-    return (f'<table class="wb-table"{data}>{cap}<thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>')
+    return (
+        f'<table class="wb-table"{data}>{cap}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def table(frame: pd.DataFrame, caption: str | None = None) -> None:
@@ -312,11 +335,18 @@ def figure(fig, alt: str = "") -> None:
 def _git_commit(root: Path) -> str:
     try:
         out = subprocess.run(
-            ["git", "rev-parse", "--short=12", "HEAD"], cwd=root, capture_output=True, text=True, timeout=5
+            ["git", "rev-parse", "--short=12", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=5,
         )
         dirty = subprocess.run(
             ["git", "status", "--porcelain", "--untracked-files=no", "--", "analysis", "notebooks"],
-            cwd=root, capture_output=True, text=True, timeout=5,
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=5,
         )
     except (OSError, subprocess.SubprocessError):
         return "unknown"
@@ -355,10 +385,12 @@ def provenance(dataset, params: Mapping[str, Any], config=None) -> None:
     params_text = ", ".join(f"{k}={v}" for k, v in info["parameters"].items()) or "–"
     # a report lists the inputs it read (a team's rows, a survey...): what its cache is keyed on,
     # so a report reused after another team's data changed still lists what it was built from
-    listed, heading = ((info["inputs"], "inputs_read") if "inputs" in info
-                       else (info["files"], "input_files"))
+    listed, heading = (
+        (info["inputs"], "inputs_read") if "inputs" in info else (info["files"], "input_files")
+    )
     files = "".join(
-        f"<li><code>{escape(name)}</code> {escape(digest[:12])}</li>" for name, digest in listed.items()
+        f"<li><code>{escape(name)}</code> {escape(digest[:12])}</li>"
+        for name, digest in listed.items()
     )
     lines = [
         f"<h2>{escape(t('provenance'))}</h2>",
@@ -423,4 +455,6 @@ def _render_block(block) -> None:
     elif isinstance(block, Figure):
         figure(block.draw(), alt=block.alt)
     else:
-        raise TypeError(f"cannot render {type(block).__name__}: not a block of analysis.views.sections")
+        raise TypeError(
+            f"cannot render {type(block).__name__}: not a block of analysis.views.sections"
+        )

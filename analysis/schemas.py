@@ -37,8 +37,7 @@ SUBGROUP_CHARTS = ("xbar", "s")  # several values per period
 FREQUENCIES = ("week", "month")
 DIRECTIONS = ("up", "down")
 PDSA_STEPS = ("plan", "do", "study", "act")
-PDSA_ALIASES = {"planera": "plan", "göra": "do", "gora": "do", "studera": "study",
-                "agera": "act"}
+PDSA_ALIASES = {"planera": "plan", "göra": "do", "gora": "do", "studera": "study", "agera": "act"}
 GENDERS = ("T", "K", "M")
 KPI_ROLES = ("outcome", "context", "weight")  # a weight only weighs municipalities together
 AREA_TYPES = ("K", "L", "A")  # Kolada's municipality_type
@@ -50,8 +49,17 @@ FALSE_WORDS = frozenset({"0", "nej", "n", "no", "false", "falskt"})
 ID_PATTERN = r"^[a-z0-9_]+$"
 CODE_PATTERN = r"^\d{4}$"
 
-DTYPES = {"text": "str", "id": "str", "code": "str", "choice": "str", "int": "Int64",
-          "year": "Int64", "float": "float64", "date": "datetime64[us]", "bool": "bool"}
+DTYPES = {
+    "text": "str",
+    "id": "str",
+    "code": "str",
+    "choice": "str",
+    "int": "Int64",
+    "year": "Int64",
+    "float": "float64",
+    "date": "datetime64[us]",
+    "bool": "bool",
+}
 
 
 @dataclass(frozen=True)
@@ -175,16 +183,22 @@ def empty_frame(table: str) -> pd.DataFrame:
 # error key -> (message, hint); {value} is the failing cell. The key is the Check's `error`.
 MESSAGES: dict[str, tuple[str, str]] = {
     "not_nullable": ("the cell is empty", "fill it in"),
-    "id_pattern": ("'{value}' is not a valid id",
-                   "use only lower-case letters a-z, digits and _ (no å, ä, ö or spaces)"),
-    "code_pattern": ("'{value}' is not a 4-digit municipality code",
-                     "use the Kolada/SCB code with its leading zero, e.g. 0682"),
+    "id_pattern": (
+        "'{value}' is not a valid id",
+        "use only lower-case letters a-z, digits and _ (no å, ä, ö or spaces)",
+    ),
+    "code_pattern": (
+        "'{value}' is not a 4-digit municipality code",
+        "use the Kolada/SCB code with its leading zero, e.g. 0682",
+    ),
     "min": ("{value} is below the smallest allowed value", ""),
     "max": ("{value} is above the largest allowed value", ""),
     "negative": ("{value} is negative", "counts are whole numbers 0 or more"),
-    "denominator_zero": ("the denominator is 0",
-                         "a period with no cases is left out (it is drawn as a gap); "
-                         "delete the row or correct the count"),
+    "denominator_zero": (
+        "the denominator is 0",
+        "a period with no cases is left out (it is drawn as a gap); "
+        "delete the row or correct the count",
+    ),
     "whole": ("{value} is not a whole number", "counts are whole numbers"),
 }
 
@@ -226,19 +240,19 @@ def schema(table: str) -> pa.DataFrameSchema:
 
     if table not in _SCHEMAS:
         _SCHEMAS[table] = pa.DataFrameSchema(
-            {c.name: _pa_column(c) for c in TABLES[table]}, name=table, strict=False,
-            coerce=False)
+            {c.name: _pa_column(c) for c in TABLES[table]}, name=table, strict=False, coerce=False
+        )
     return _SCHEMAS[table]
 
 
 # --------------------------------------------------------------------------- columns
 
+
 def _simple(name: str) -> str:
     return re.sub(r"[\s\-]+", "_", name.strip().lower())
 
 
-def check_columns(table: str, frame: pd.DataFrame, file: str
-                  ) -> tuple[pd.DataFrame, list[Problem]]:
+def check_columns(table: str, frame: pd.DataFrame, file: str) -> tuple[pd.DataFrame, list[Problem]]:
     """Match the file's columns with the contract.
 
     Columns written with spaces or hyphens (``Team ID``) are renamed silently. A missing
@@ -250,8 +264,11 @@ def check_columns(table: str, frame: pd.DataFrame, file: str
     wanted = [c.name for c in spec]
     read_from = frame  # its attrs say which sheet of a workbook was read
     present = [c for c in frame.columns if c != ROW]
-    rename = {c: _simple(c) for c in present if c not in wanted and _simple(c) in wanted
-              and _simple(c) not in present}
+    rename = {
+        c: _simple(c)
+        for c in present
+        if c not in wanted and _simple(c) in wanted and _simple(c) not in present
+    }
     frame = frame.rename(columns=rename)
     present = [c for c in frame.columns if c != ROW]
     unknown = [c for c in present if c not in wanted]
@@ -264,15 +281,27 @@ def check_columns(table: str, frame: pd.DataFrame, file: str
         near = difflib.get_close_matches(col.name, candidates, n=1, cutoff=0.6)
         if near:
             used[near[0]] = col.name
-            problems.append(Problem(
-                file, f"column '{near[0]}' is not a known column; did you mean '{col.name}'?",
-                row=1, column=near[0], hint=f"rename the column to '{col.name}'"))
+            problems.append(
+                Problem(
+                    file,
+                    f"column '{near[0]}' is not a known column; did you mean '{col.name}'?",
+                    row=1,
+                    column=near[0],
+                    hint=f"rename the column to '{col.name}'",
+                )
+            )
         elif col.required:
             listed = ", ".join(c for c in wanted)
-            problems.append(Problem(
-                file, f"column '{col.name}' is missing", row=1, column=col.name,
-                hint=f"add a column '{col.name}' (the columns of {table} are: {listed})"
-                     + sheet_hint(read_from, col.name)))
+            problems.append(
+                Problem(
+                    file,
+                    f"column '{col.name}' is missing",
+                    row=1,
+                    column=col.name,
+                    hint=f"add a column '{col.name}' (the columns of {table} are: {listed})"
+                    + sheet_hint(read_from, col.name),
+                )
+            )
     # read a misspelt column as the column it was meant to be, so that the checks go on
     return frame.rename(columns=used), problems
 
@@ -293,22 +322,23 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         missing = out.isna() & text.notna()
         if not missing.any():
             break
-        out = out.where(~missing, pd.to_datetime(text.where(missing), format=fmt,
-                                                 errors="coerce"))
+        out = out.where(~missing, pd.to_datetime(text.where(missing), format=fmt, errors="coerce"))
     if getattr(out.dt, "tz", None) is not None:
         out = out.dt.tz_localize(None)
     out = out.dt.normalize().astype("datetime64[us]")
     return out, out.isna() & text.notna()
 
 
-def _coerce_column(col: Col, raw: pd.Series, rows: pd.Series, file: str
-                   ) -> tuple[pd.Series, list[Problem]]:
+def _coerce_column(
+    col: Col, raw: pd.Series, rows: pd.Series, file: str
+) -> tuple[pd.Series, list[Problem]]:
     problems: list[Problem] = []
 
     def bad_cells(mask: pd.Series, message: str, hint: str) -> None:
         for row, value in zip(rows[mask], raw[mask], strict=True):
-            problems.append(Problem(file, message.format(value=value), row=int(row),
-                                    column=col.name, hint=hint))
+            problems.append(
+                Problem(file, message.format(value=value), row=int(row), column=col.name, hint=hint)
+            )
 
     if col.kind in ("text", "id"):
         return raw.astype("str"), problems
@@ -326,11 +356,17 @@ def _coerce_column(col: Col, raw: pd.Series, rows: pd.Series, file: str
         return text, problems
     if col.kind in ("int", "year", "float"):
         numbers, bad = parse_numbers(raw)
-        what = "a number" if col.kind == "float" else (
-            "a year" if col.kind == "year" else "a whole number")
+        what = (
+            "a number"
+            if col.kind == "float"
+            else ("a year" if col.kind == "year" else "a whole number")
+        )
         example = f" (e.g. {col.example})" if col.example else ""
-        bad_cells(bad, "'{value}' is not " + what,
-                  f"write {what}{example}, without units or letters (and smaller than 1e308)")
+        bad_cells(
+            bad,
+            "'{value}' is not " + what,
+            f"write {what}{example}, without units or letters (and smaller than 1e308)",
+        )
         if col.kind == "float":
             return numbers, problems
         fraction = numbers.notna() & (numbers % 1 != 0)
@@ -345,8 +381,9 @@ def _coerce_column(col: Col, raw: pd.Series, rows: pd.Series, file: str
         text = raw.astype("str").str.lower()
         truth = text.isin(TRUE_WORDS)
         falsity = text.isin(FALSE_WORDS)
-        bad_cells(raw.notna() & ~truth & ~falsity, "'{value}' is not 1 or 0",
-                  "write 1 (ja) or 0 (nej)")
+        bad_cells(
+            raw.notna() & ~truth & ~falsity, "'{value}' is not 1 or 0", "write 1 (ja) or 0 (nej)"
+        )
         missing = raw.isna()
         bad_cells(missing, "the cell is empty", "write 1 (ja) or 0 (nej)")
         return pd.Series(truth.to_numpy(dtype=bool), index=raw.index), problems
@@ -358,8 +395,9 @@ def coerce(table: str, frame: pd.DataFrame, file: str) -> tuple[pd.DataFrame, li
 
     Returns a frame with every contract column (absent optional ones all NA) plus ``_row``.
     """
-    rows = frame[ROW] if ROW in frame else pd.Series(
-        np.arange(2, len(frame) + 2), index=frame.index)
+    rows = (
+        frame[ROW] if ROW in frame else pd.Series(np.arange(2, len(frame) + 2), index=frame.index)
+    )
     out: dict[str, pd.Series] = {}
     problems: list[Problem] = []
     for col in TABLES[table]:
@@ -367,8 +405,11 @@ def coerce(table: str, frame: pd.DataFrame, file: str) -> tuple[pd.DataFrame, li
             series, found = _coerce_column(col, frame[col.name], rows, file)
             problems += found
         else:
-            series = pd.Series(None, index=frame.index, dtype=DTYPES[col.kind]) \
-                if col.kind != "bool" else pd.Series(False, index=frame.index)
+            series = (
+                pd.Series(None, index=frame.index, dtype=DTYPES[col.kind])
+                if col.kind != "bool"
+                else pd.Series(False, index=frame.index)
+            )
         out[col.name] = series
     typed = pd.DataFrame(out, index=frame.index)
     typed[ROW] = rows.astype("int64")
@@ -377,8 +418,10 @@ def coerce(table: str, frame: pd.DataFrame, file: str) -> tuple[pd.DataFrame, li
 
 # --------------------------------------------------------------------------- validation
 
-def failure_problems(error: pa.errors.SchemaErrors, typed: pd.DataFrame, table: str,
-                     file: str) -> list[Problem]:
+
+def failure_problems(
+    error: pa.errors.SchemaErrors, typed: pd.DataFrame, table: str, file: str
+) -> list[Problem]:
     """Turn pandera's failure cases into :class:`Problem`\\ s (file, Excel row, column, hint)."""
     specs = {c.name: c for c in TABLES[table]}
     problems: list[Problem] = []

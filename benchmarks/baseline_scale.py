@@ -37,18 +37,34 @@ def team_data(n_measures: int, n_weeks: int, seed: int = 19):
     rng = np.random.default_rng(seed)
     periods = pd.date_range("1990-01-01", periods=n_weeks, freq="W-MON")
     ids = [f"m{i:04d}" for i in range(n_measures)]
-    measures = pd.DataFrame({
-        "measure_id": ids, "team_id": "team", "measure_name": [f"Mått {i}" for i in range(n_measures)],
-        "measure_type": "process", "chart": "run", "unit": "antal", "frequency": "week",
-        "direction": "up", "target": np.nan})
+    measures = pd.DataFrame(
+        {
+            "measure_id": ids,
+            "team_id": "team",
+            "measure_name": [f"Mått {i}" for i in range(n_measures)],
+            "measure_type": "process",
+            "chart": "run",
+            "unit": "antal",
+            "frequency": "week",
+            "direction": "up",
+            "target": np.nan,
+        }
+    )
     keep = np.arange(n_weeks) % 10 != 9
-    obs = pd.DataFrame({
-        "team_id": "team", "measure_id": np.repeat(ids, keep.sum()),
-        "period": np.tile(periods[keep], n_measures),
-        "value": rng.normal(20, 4, n_measures * int(keep.sum())),
-        "numerator": np.nan, "denominator": np.nan, "subgroup": pd.NA})
-    changes = pd.DataFrame({"team_id": pd.Series([], dtype="str"),
-                            "date": pd.Series([], dtype="datetime64[ns]")})
+    obs = pd.DataFrame(
+        {
+            "team_id": "team",
+            "measure_id": np.repeat(ids, keep.sum()),
+            "period": np.tile(periods[keep], n_measures),
+            "value": rng.normal(20, 4, n_measures * int(keep.sum())),
+            "numerator": np.nan,
+            "denominator": np.nan,
+            "subgroup": pd.NA,
+        }
+    )
+    changes = pd.DataFrame(
+        {"team_id": pd.Series([], dtype="str"), "date": pd.Series([], dtype="datetime64[ns]")}
+    )
     return measures, obs, changes
 
 
@@ -68,7 +84,9 @@ def missing_new(periods: pd.DatetimeIndex, expected: pd.DatetimeIndex) -> tuple:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="up to 100 measures")
     args = parser.parse_args()
 
@@ -95,8 +113,10 @@ def main() -> None:
         seconds = timed(baseline_summary, *team_data(m, 1000), "team")
         per = seconds / m
         base = base or per
-        print(f"  {m:>5} measures: {seconds:7.2f} s ({per * 1000:5.1f} ms a measure, "
-              f"{per / base:4.2f}x)")
+        print(
+            f"  {m:>5} measures: {seconds:7.2f} s ({per * 1000:5.1f} ms a measure, "
+            f"{per / base:4.2f}x)"
+        )
 
 
 if __name__ == "__main__":

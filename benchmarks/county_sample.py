@@ -49,20 +49,29 @@ def main() -> None:
         errors = [p for p in problems if not p.is_warning]
         clear_cache()
         t_load, dataset = timed(load_dataset, county)
-        print(f"built-in sample (9 teams), generated:        {t_small:7.2f} s  "
-              f"({size_mb(small):.1f} MB)")
-        print(f"county sample ({args.teams} teams, {args.respondents:,} answers): {t_county:7.2f} s  "
-              f"({size_mb(county):.1f} MB, {len(written)} files; "
-              f"{t_county / t_small:.1f}x the built-in sample)")
-        print(f"  {len(dataset.teams)} teams, {len(dataset.measures)} measures, "
-              f"{len(dataset.observations):,} observations, {len(dataset.changes)} changes, "
-              f"{len(dataset.driver_teams)} driver diagrams, surveys {', '.join(dataset.surveys)}")
-        print(f"workbook check of it:                         {t_check:7.2f} s  "
-              f"({len(errors)} problems, {len(problems) - len(errors)} warnings)")
+        print(
+            f"built-in sample (9 teams), generated:        {t_small:7.2f} s  "
+            f"({size_mb(small):.1f} MB)"
+        )
+        print(
+            f"county sample ({args.teams} teams, {args.respondents:,} answers): {t_county:7.2f} s  "
+            f"({size_mb(county):.1f} MB, {len(written)} files; "
+            f"{t_county / t_small:.1f}x the built-in sample)"
+        )
+        print(
+            f"  {len(dataset.teams)} teams, {len(dataset.measures)} measures, "
+            f"{len(dataset.observations):,} observations, {len(dataset.changes)} changes, "
+            f"{len(dataset.driver_teams)} driver diagrams, surveys {', '.join(dataset.surveys)}"
+        )
+        print(
+            f"workbook check of it:                         {t_check:7.2f} s  "
+            f"({len(errors)} problems, {len(problems) - len(errors)} warnings)"
+        )
         print(f"load_dataset of it (validate and type):       {t_load:7.2f} s")
         if errors:
-            raise SystemExit("the county sample does not pass the check:\n"
-                             + "\n".join(map(str, errors[:20])))
+            raise SystemExit(
+                "the county sample does not pass the check:\n" + "\n".join(map(str, errors[:20]))
+            )
 
 
 if __name__ == "__main__":

@@ -54,11 +54,19 @@ def project_copy(folder: Path, teams: int, respondents: int) -> Path:
     shutil.copytree(ROOT / "analysis", folder / "analysis", ignore=ignore)
     shutil.copytree(load_config(ROOT).notebooks_dir, folder / "notebooks", ignore=ignore)
     write_county_sample(folder / DATA, teams, respondents)
-    settings = {"data": DATA, "sample_dir": DATA, "raw_dir": "data/raw",
-                "processed_dir": "data/processed", "outputs_dir": "outputs",
-                "private_dir": "outputs-private"}
-    lines = [ln for ln in (ROOT / "workbook.yml").read_text(encoding="utf-8").splitlines()
-             if ln.split(":")[0].strip() not in settings]
+    settings = {
+        "data": DATA,
+        "sample_dir": DATA,
+        "raw_dir": "data/raw",
+        "processed_dir": "data/processed",
+        "outputs_dir": "outputs",
+        "private_dir": "outputs-private",
+    }
+    lines = [
+        ln
+        for ln in (ROOT / "workbook.yml").read_text(encoding="utf-8").splitlines()
+        if ln.split(":")[0].strip() not in settings
+    ]
     lines += [f"{k}: {v}" for k, v in settings.items()]
     (folder / "workbook.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return folder
@@ -110,8 +118,10 @@ def timed(cmd: list[str], env: dict[str, str], cwd: Path, ok=(0,)) -> tuple[floa
     done = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if done.returncode not in ok:
-        raise SystemExit(f"{' '.join(cmd[2:6])} ... failed ({done.returncode}):\n"
-                         f"{done.stdout[-1500:]}\n{done.stderr[-2500:]}")
+        raise SystemExit(
+            f"{' '.join(cmd[2:6])} ... failed ({done.returncode}):\n"
+            f"{done.stdout[-1500:]}\n{done.stderr[-2500:]}"
+        )
     return elapsed, done.stdout
 
 
@@ -121,8 +131,11 @@ def index(project: Path) -> dict:
 
 def built_since(project: Path, started: str) -> list[str]:
     """Reports the last run built (status ok, last_run at or after ``started``)."""
-    return sorted(name for name, e in index(project)["reports"].items()
-                  if e.get("status") == "ok" and (e.get("last_run") or "") >= started)
+    return sorted(
+        name
+        for name, e in index(project)["reports"].items()
+        if e.get("status") == "ok" and (e.get("last_run") or "") >= started
+    )
 
 
 def now_iso() -> str:
@@ -155,13 +168,34 @@ def naive(project: Path, per_team: int) -> tuple[dict[str, list[float]], dict[st
     for p in chosen:
         executed = out / f"{p.job.name}.ipynb"
         params = {**p.job.params, "data_dir": context["data_dir"], "lang": context["lang"]}
-        cmd = [sys.executable, "-m", "papermill", str(config.notebooks_dir / f"{p.job.notebook}.ipynb"),
-               str(executed), "-k", config.kernel, "--cwd", str(config.notebooks_dir)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "papermill",
+            str(config.notebooks_dir / f"{p.job.notebook}.ipynb"),
+            str(executed),
+            "-k",
+            config.kernel,
+            "--cwd",
+            str(config.notebooks_dir),
+        ]
         for key, value in params.items():
             cmd += ["-r", key, value] if isinstance(value, str) else ["-p", key, str(value)]
         t_pm, _ = timed(cmd, env, project)
-        t_nb, _ = timed([sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", "--no-input",
-                         str(executed)], env, project)
+        t_nb, _ = timed(
+            [
+                sys.executable,
+                "-m",
+                "jupyter",
+                "nbconvert",
+                "--to",
+                "html",
+                "--no-input",
+                str(executed),
+            ],
+            env,
+            project,
+        )
         seconds.setdefault(p.job.notebook, []).append(t_pm + t_nb)
         print(f"     naive {p.job.name:<36} {t_pm + t_nb:6.1f} s", flush=True)
     return seconds, counts
@@ -214,7 +248,9 @@ def add_team(data: Path, model: str, new_id: str) -> None:
 
 def list_stale(project: Path, env: dict[str, str]) -> tuple[float, list[str]]:
     seconds, out = timed([sys.executable, "-m", "analysis.cli", "list"], env, project)
-    return seconds, [line for line in out.splitlines() if line.split() and " fresh " not in f" {line} "]
+    return seconds, [
+        line for line in out.splitlines() if line.split() and " fresh " not in f" {line} "
+    ]
 
 
 # ---------------------------------------------------------------- the run
@@ -225,8 +261,12 @@ def main() -> None:
     parser.add_argument("--teams", type=int, default=100)
     parser.add_argument("--respondents", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--naive-teams", type=int, default=3,
-                        help="teams whose two reports the naive loop builds (then extrapolated)")
+    parser.add_argument(
+        "--naive-teams",
+        type=int,
+        default=3,
+        help="teams whose two reports the naive loop builds (then extrapolated)",
+    )
     parser.add_argument("--skip-dask", action="store_true")
     args = parser.parse_args()
     workbook = [sys.executable, "-m", "analysis.cli", "run", "--workers", str(args.workers)]
@@ -236,15 +276,21 @@ def main() -> None:
         data = project / DATA
         n_reports = len(make_plan(load_config(project), RunOptions())[0])
         load = os.getloadavg()[0]
-        print(f"county sample: {args.teams} teams, {args.respondents:,} answers; {n_reports} "
-              f"reports; {os.cpu_count()} cores, load {load:.1f} at the start", flush=True)
+        print(
+            f"county sample: {args.teams} teams, {args.respondents:,} answers; {n_reports} "
+            f"reports; {os.cpu_count()} cores, load {load:.1f} at the start",
+            flush=True,
+        )
 
         with PeakMemory() as mem_b:
             t_b, _ = timed([*workbook, "--force"], env, project)
         durations = [e.get("duration") or 0 for e in index(project)["reports"].values()]
-        print(f"(b)  workbook run --force, {n_reports} reports  {t_b:7.1f} s  "
-              f"({t_b / n_reports:.2f} s per report; sum of report times {sum(durations):.0f} s); "
-              f"peak memory {mem_b.mb:,.0f} MB", flush=True)
+        print(
+            f"(b)  workbook run --force, {n_reports} reports  {t_b:7.1f} s  "
+            f"({t_b / n_reports:.2f} s per report; sum of report times {sum(durations):.0f} s); "
+            f"peak memory {mem_b.mb:,.0f} MB",
+            flush=True,
+        )
         t_c, _ = timed(workbook, env, project)
         print(f"(c)  workbook run, nothing changed     {t_c:7.2f} s", flush=True)
 
@@ -261,16 +307,25 @@ def main() -> None:
         with PeakMemory() as mem_d:
             t_d, _ = timed(workbook, env, project)
         rebuilt = built_since(project, started)
-        print(f"     workbook run {t_d:7.1f} s, rebuilt {len(rebuilt)} of {n_reports}: "
-              f"{', '.join(rebuilt)}; peak memory {mem_d.mb:,.0f} MB", flush=True)
+        print(
+            f"     workbook run {t_d:7.1f} s, rebuilt {len(rebuilt)} of {n_reports}: "
+            f"{', '.join(rebuilt)}; peak memory {mem_d.mb:,.0f} MB",
+            flush=True,
+        )
 
         seconds, counts = naive(project, args.naive_teams)
         done = sum(len(v) for v in seconds.values())
         t_a = sum(sum(v) / len(v) * counts[kind] for kind, v in seconds.items())
-        per_kind = ", ".join(f"{kind} {sum(v) / len(v):.1f} s x {counts[kind]}" for kind, v in seconds.items())
-        print(f"(a)  naive papermill + nbconvert CLI, {done} reports timed; per report {per_kind}",
-              flush=True)
-        print(f"     extrapolated to the whole plan      {t_a:7.0f} s (not run in full)", flush=True)
+        per_kind = ", ".join(
+            f"{kind} {sum(v) / len(v):.1f} s x {counts[kind]}" for kind, v in seconds.items()
+        )
+        print(
+            f"(a)  naive papermill + nbconvert CLI, {done} reports timed; per report {per_kind}",
+            flush=True,
+        )
+        print(
+            f"     extrapolated to the whole plan      {t_a:7.0f} s (not run in full)", flush=True
+        )
 
         new = "t999_ny"
         add_team(data, teams[0], new)
@@ -279,33 +334,50 @@ def main() -> None:
         time.sleep(1)
         t_e, _ = timed(workbook, env, project)
         rebuilt_e = built_since(project, started)
-        print(f"(e)  a new team ({new}): workbook list {t_list_e:5.2f} s ({len(stale_e)} stale or "
-              f"new); workbook run {t_e:7.1f} s, built {len(rebuilt_e)}: {', '.join(rebuilt_e)}",
-              flush=True)
+        print(
+            f"(e)  a new team ({new}): workbook list {t_list_e:5.2f} s ({len(stale_e)} stale or "
+            f"new); workbook run {t_e:7.1f} s, built {len(rebuilt_e)}: {', '.join(rebuilt_e)}",
+            flush=True,
+        )
         n_reports = len(index(project)["reports"])
 
         print(flush=True)
         print(f"load now {os.getloadavg()[0]:.1f}")
         print(f"full build, speed-up (a)/(b): {t_a / t_b:5.1f}x   (aim: at least 12x)")
-        print(f"one team's observations changed (d): {t_d:.1f} s, {len(rebuilt)} reports rebuilt, "
-              f"{t_b / t_d:.0f}x faster than the full build   (aim: under 15 s)")
+        print(
+            f"one team's observations changed (d): {t_d:.1f} s, {len(rebuilt)} reports rebuilt, "
+            f"{t_b / t_d:.0f}x faster than the full build   (aim: under 15 s)"
+        )
         print(f"nothing changed (c): {t_c:.2f} s   (aim: under 2 s)")
-        print(f"peak memory: full build {mem_b.mb:,.0f} MB, one team {mem_d.mb:,.0f} MB", flush=True)
+        print(
+            f"peak memory: full build {mem_b.mb:,.0f} MB, one team {mem_d.mb:,.0f} MB", flush=True
+        )
         t_f = mem_f = None
         if not args.skip_dask:
             from distributed import LocalCluster
 
             with PeakMemory() as mem:
-                with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster:
-                    t_f, _ = timed([*workbook, "--force", "--scheduler", cluster.scheduler_address],
-                                   env, project)
+                with LocalCluster(
+                    n_workers=args.workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                ) as cluster:
+                    t_f, _ = timed(
+                        [*workbook, "--force", "--scheduler", cluster.scheduler_address],
+                        env,
+                        project,
+                    )
             mem_f = mem.mb
             ok = sum(1 for e in index(project)["reports"].values() if e.get("status") == "ok")
-            print(f"(f)  Dask LocalCluster ({args.workers} worker processes), --force: {t_f:7.1f} s, "
-                  f"{ok} of {n_reports} ok; peak memory {mem_f:,.0f} MB", flush=True)
+            print(
+                f"(f)  Dask LocalCluster ({args.workers} worker processes), --force: {t_f:7.1f} s, "
+                f"{ok} of {n_reports} ok; peak memory {mem_f:,.0f} MB",
+                flush=True,
+            )
 
             print(f"Dask LocalCluster / local run, full build: {t_f / t_b:4.2f}x", flush=True)
+
 
 if __name__ == "__main__":
     main()

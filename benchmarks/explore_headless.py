@@ -30,8 +30,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-REPRO_CELL = 'import ipywidgets as w\nfrom IPython.display import display\nout = w.Output()\n' \
-             'display(out)\nwith out:\n    print("x" * 200000)'
+REPRO_CELL = (
+    "import ipywidgets as w\nfrom IPython.display import display\nout = w.Output()\n"
+    'display(out)\nwith out:\n    print("x" * 200000)'
+)
 
 RUN = """
 import sys, papermill
@@ -45,12 +47,27 @@ papermill.execute_notebook(sys.argv[1], sys.argv[2], kernel_name="python3", prog
 """
 
 
-def one_run(notebook: Path, out: Path, client: str, watchdog: float, data_dir: str = "") -> tuple[str, float]:
+def one_run(
+    notebook: Path, out: Path, client: str, watchdog: float, data_dir: str = ""
+) -> tuple[str, float]:
     """Execute ``notebook`` once in a fresh process; ``("ok"|"hang"|"error", seconds)``."""
     start = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-c", RUN, str(notebook), str(out), client, data_dir, str(notebook.parent)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        [
+            sys.executable,
+            "-c",
+            RUN,
+            str(notebook),
+            str(out),
+            client,
+            data_dir,
+            str(notebook.parent),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         _, err = process.communicate(timeout=watchdog)
     except subprocess.TimeoutExpired:
@@ -63,8 +80,15 @@ def one_run(notebook: Path, out: Path, client: str, watchdog: float, data_dir: s
     return "ok", time.perf_counter() - start
 
 
-def series(label: str, notebook: Path, out: Path, client: str, runs: int, watchdog: float,
-           data_dir: str = "") -> dict[str, int]:
+def series(
+    label: str,
+    notebook: Path,
+    out: Path,
+    client: str,
+    runs: int,
+    watchdog: float,
+    data_dir: str = "",
+) -> dict[str, int]:
     counts = {"ok": 0, "hang": 0, "error": 0}
     times = []
     for i in range(runs):
@@ -74,16 +98,25 @@ def series(label: str, notebook: Path, out: Path, client: str, runs: int, watchd
         print(f"  {label} run {i + 1:>2}: {outcome} {seconds:.1f} s", flush=True)
     ok_times = sorted(t for t in times)
     median = ok_times[len(ok_times) // 2] if ok_times else float("nan")
-    print(f"{label}: {counts['ok']} ok, {counts['hang']} hung (> {watchdog:.0f} s), "
-          f"{counts['error']} failed of {runs}; median {median:.1f} s a run", flush=True)
+    print(
+        f"{label}: {counts['ok']} ok, {counts['hang']} hung (> {watchdog:.0f} s), "
+        f"{counts['error']} failed of {runs}; median {median:.1f} s a run",
+        flush=True,
+    )
     return counts
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=50, help="explorer runs (default 50)")
-    parser.add_argument("--repro", type=int, default=20, help="runs of the minimal repro per client")
-    parser.add_argument("--watchdog", type=float, default=60.0, help="seconds before a run counts as hung")
+    parser.add_argument(
+        "--repro", type=int, default=20, help="runs of the minimal repro per client"
+    )
+    parser.add_argument(
+        "--watchdog", type=float, default=60.0, help="seconds before a run counts as hung"
+    )
     args = parser.parse_args()
 
     import nbformat
@@ -92,19 +125,53 @@ def main() -> int:
         tmp_path = Path(tmp)
         repro = tmp_path / "output_widget.ipynb"
         nb = nbformat.v4.new_notebook()
-        nb.cells = [nbformat.v4.new_code_cell(REPRO_CELL), nbformat.v4.new_code_cell('print("done")')]
-        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nb.cells = [
+            nbformat.v4.new_code_cell(REPRO_CELL),
+            nbformat.v4.new_code_cell('print("done")'),
+        ]
+        nb.metadata["kernelspec"] = {
+            "name": "python3",
+            "display_name": "Python 3",
+            "language": "python",
+        }
         nbformat.write(nb, repro)
 
-        print(f"(a) notebooks/explore.ipynb, stock papermill, fresh kernel, {args.runs} runs in a row")
-        explorer = series("explore", ROOT / "notebooks" / "explore.ipynb", tmp_path / "explore.ipynb",
-                          "stock", args.runs, args.watchdog, str(ROOT / "data" / "sample"))
+        print(
+            f"(a) notebooks/explore.ipynb, stock papermill, fresh kernel, {args.runs} runs in a row"
+        )
+        explorer = series(
+            "explore",
+            ROOT / "notebooks" / "explore.ipynb",
+            tmp_path / "explore.ipynb",
+            "stock",
+            args.runs,
+            args.watchdog,
+            str(ROOT / "data" / "sample"),
+        )
         repro_watchdog = min(args.watchdog, 30.0)
-        print(f"(b) minimal repro (Output widget, 200,000 characters), {args.repro} runs per client")
-        stock = series("repro, stock client ", repro, tmp_path / "r1.ipynb", "stock", args.repro, repro_watchdog)
-        ours = series("repro, runner client", repro, tmp_path / "r2.ipynb", "runner", args.repro, repro_watchdog)
-    print(f"summary: explorer {explorer['ok']}/{args.runs} ok; repro hangs: stock client "
-          f"{stock['hang']}/{args.repro}, runner client {ours['hang']}/{args.repro}")
+        print(
+            f"(b) minimal repro (Output widget, 200,000 characters), {args.repro} runs per client"
+        )
+        stock = series(
+            "repro, stock client ",
+            repro,
+            tmp_path / "r1.ipynb",
+            "stock",
+            args.repro,
+            repro_watchdog,
+        )
+        ours = series(
+            "repro, runner client",
+            repro,
+            tmp_path / "r2.ipynb",
+            "runner",
+            args.repro,
+            repro_watchdog,
+        )
+    print(
+        f"summary: explorer {explorer['ok']}/{args.runs} ok; repro hangs: stock client "
+        f"{stock['hang']}/{args.repro}, runner client {ours['hang']}/{args.repro}"
+    )
     return 1 if explorer["hang"] or explorer["error"] or ours["hang"] or ours["error"] else 0
 
 

@@ -27,7 +27,9 @@ def charts(n: int, count: int, rng, outlier: float = 0.0) -> pd.DataFrame:
     y = rng.normal(size=count * n)
     if outlier:
         y[np.arange(count) * n + n // 2] += outlier
-    return pd.DataFrame({"sid": np.repeat(np.arange(count), n), "x": np.tile(np.arange(n), count), "y": y})
+    return pd.DataFrame(
+        {"sid": np.repeat(np.arange(count), n), "x": np.tile(np.arange(n), count), "y": y}
+    )
 
 
 def main(count: int = 4000) -> None:
@@ -38,23 +40,40 @@ def main(count: int = 4000) -> None:
         d = charts(n, count, rng)
         a = spc.chart(d, y="y", x="x", by="sid").summary
         s = spc.chart(d, y="y", x="x", by="sid", rules="ihi").summary
-        print(f"  {n} points: Anhøj {100 * a['runs_signal'].mean():.1f} %; IHI any "
-              f"{100 * s['runs_signal'].mean():.1f} % (shift {100 * s['shift_signal'].mean():.1f}, "
-              f"trend {100 * s['trend_signal'].mean():.1f}, runs {100 * s['crossings_signal'].mean():.1f}, "
-              f"astronomical {100 * (s['astronomical_signals'] > 0).mean():.1f})")
+        print(
+            f"  {n} points: Anhøj {100 * a['runs_signal'].mean():.1f} %; IHI any "
+            f"{100 * s['runs_signal'].mean():.1f} % (shift {100 * s['shift_signal'].mean():.1f}, "
+            f"trend {100 * s['trend_signal'].mean():.1f}, runs {100 * s['crossings_signal'].mean():.1f}, "
+            f"astronomical {100 * (s['astronomical_signals'] > 0).mean():.1f})"
+        )
     used = rules.ASTRONOMICAL_FACTOR
-    print("astronomical point at k SD (SD = median moving range / 0.954): false alarms / 6 SD point caught")
+    print(
+        "astronomical point at k SD (SD = median moving range / 0.954): false alarms / 6 SD point caught"
+    )
     try:
         for k in (3, 4, 5):
             rules.ASTRONOMICAL_FACTOR = k / 0.954
             parts = []
             for n in LENGTHS:
                 null = spc.chart(charts(n, count, rng), y="y", x="x", by="sid", rules="ihi").summary
-                hit = spc.chart(charts(n, count, rng, outlier=6.0), y="y", x="x", by="sid",
-                                rules="ihi").points["astronomical_signal"].to_numpy().reshape(count, n)
-                parts.append(f"{n}: {100 * (null['astronomical_signals'] > 0).mean():.1f} % / "
-                             f"{100 * hit[:, n // 2].mean():.0f} %")
-            print(f"  {k} SD" + (" (used)" if abs(k / 0.954 - used) < 1e-9 else "") + ": " + "; ".join(parts))
+                hit = (
+                    spc.chart(
+                        charts(n, count, rng, outlier=6.0), y="y", x="x", by="sid", rules="ihi"
+                    )
+                    .points["astronomical_signal"]
+                    .to_numpy()
+                    .reshape(count, n)
+                )
+                parts.append(
+                    f"{n}: {100 * (null['astronomical_signals'] > 0).mean():.1f} % / "
+                    f"{100 * hit[:, n // 2].mean():.0f} %"
+                )
+            print(
+                f"  {k} SD"
+                + (" (used)" if abs(k / 0.954 - used) < 1e-9 else "")
+                + ": "
+                + "; ".join(parts)
+            )
     finally:
         rules.ASTRONOMICAL_FACTOR = used
     print(f"  ({time.perf_counter() - start:.1f} s)")

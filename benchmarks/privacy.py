@@ -30,8 +30,11 @@ def pages(survey, min_count: int = 5) -> dict[str, str]:
     summary = surveys.summarise(survey, by=waves, min_count=min_count)
     html = []
     for qid in surveys.question_ids(survey, subgroups=not survey.has_waves):
-        frame = (survey_tables.wide_table(summary, survey, qid, "wave") if survey.has_waves
-                 else survey_tables.summary_table(summary[summary["question_id"] == qid], survey))
+        frame = (
+            survey_tables.wide_table(summary, survey, qid, "wave")
+            if survey.has_waves
+            else survey_tables.summary_table(summary[summary["question_id"] == qid], survey)
+        )
         html.append(report.table_html(frame))
     for group in survey.codebook.subgroups:
         by_group = surveys.summarise(survey, by=group, min_count=min_count)
@@ -47,14 +50,22 @@ def main() -> None:
     from analysis.privacy import audit
     from analysis.surveys import publication
 
-    cases = [surveys.load_survey(ROOT / "data" / "sample" / "surveys" / s) for s in ("coordinators", "parents",
-                                                                                    "pupils")]
+    cases = [
+        surveys.load_survey(ROOT / "data" / "sample" / "surveys" / s)
+        for s in ("coordinators", "parents", "pupils")
+    ]
     cases.append(synthetic.build(20_000))
-    print(f"{'survey':<14}{'cells':>7}{'hidden':>8}{'count (s)':>11}{'suppress (s)':>14}{'ratio':>7}"
-          f"{'audit (s)':>11}{'ratio':>7}")
+    print(
+        f"{'survey':<14}{'cells':>7}{'hidden':>8}{'count (s)':>11}{'suppress (s)':>14}{'ratio':>7}"
+        f"{'audit (s)':>11}{'ratio':>7}"
+    )
     for survey in cases:
         start = time.perf_counter()
-        for by in [[], *([["wave"]] if survey.has_waves else []), *[[g] for g in survey.codebook.subgroups]]:
+        for by in [
+            [],
+            *([["wave"]] if survey.has_waves else []),
+            *[[g] for g in survey.codebook.subgroups],
+        ]:
             surveys.summarise(survey, by=by, min_count=None)
         count = time.perf_counter() - start
         start = time.perf_counter()
@@ -67,8 +78,10 @@ def main() -> None:
         audited = time.perf_counter() - start
         assert result.ok, str(result)
         cells = protected.cells
-        print(f"{survey.id:<14}{len(cells):>7}{int(cells['hidden'].sum()):>8}{count:>11.2f}{suppress:>14.2f}"
-              f"{suppress / count:>7.0f}{audited:>11.2f}{audited / count:>7.0f}")
+        print(
+            f"{survey.id:<14}{len(cells):>7}{int(cells['hidden'].sum()):>8}{count:>11.2f}{suppress:>14.2f}"
+            f"{suppress / count:>7.0f}{audited:>11.2f}{audited / count:>7.0f}"
+        )
 
 
 if __name__ == "__main__":

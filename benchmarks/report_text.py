@@ -54,7 +54,9 @@ def page_content(html: str) -> dict[str, list[str]]:
     figures = []
     for img in soup.find_all("img"):
         src = img.get("src", "")
-        digest = hashlib.sha256(base64.b64decode(DATA_URI.sub("", src))).hexdigest()[:16] if src else "-"
+        digest = (
+            hashlib.sha256(base64.b64decode(DATA_URI.sub("", src))).hexdigest()[:16] if src else "-"
+        )
         figures.append(f"{img.get('alt', '')} [{digest}]")
         img.replace_with(f"[figure: {img.get('alt', '')}]")
     marks = []
@@ -67,33 +69,54 @@ def page_content(html: str) -> dict[str, list[str]]:
 
 def extract(outputs: Path) -> dict[str, dict[str, list[str]]]:
     """``{report name: page_content}`` of every report in ``outputs`` (the index left out)."""
-    return {path.stem: page_content(path.read_text(encoding="utf-8"))
-            for path in sorted(Path(outputs).glob("*.html")) if path.name != "index.html"}
+    return {
+        path.stem: page_content(path.read_text(encoding="utf-8"))
+        for path in sorted(Path(outputs).glob("*.html"))
+        if path.name != "index.html"
+    }
 
 
-def build(rev: str, lang: str | None = None, keep: Path | None = None) -> dict[str, dict[str, list[str]]]:
+def build(
+    rev: str, lang: str | None = None, keep: Path | None = None
+) -> dict[str, dict[str, list[str]]]:
     """Build every report of the plan at git revision ``rev`` and extract them (``keep``: copy
     the built HTML there too)."""
     work = Path(tempfile.mkdtemp(prefix="report-text-"))
     tree = work / "tree"
-    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), rev],
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), rev],
+        check=True,
+        capture_output=True,
+    )
     try:
         env = {**os.environ, "PYTHONPATH": str(tree), "WORKBOOK_ROOT": str(tree)}
-        command = [sys.executable, "-c", "from analysis.cli import main; raise SystemExit(main())",
-                   "run", "--force", *(["--lang", lang] if lang else [])]
+        command = [
+            sys.executable,
+            "-c",
+            "from analysis.cli import main; raise SystemExit(main())",
+            "run",
+            "--force",
+            *(["--lang", lang] if lang else []),
+        ]
         done = subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True)
-        if done.returncode != 0:  # 1: a report failed or the audit refused; the pages are still read
-            sys.stderr.write(f"workbook run at {rev} exited {done.returncode}:\n"
-                             + "\n".join((done.stdout + done.stderr).splitlines()[-5:]) + "\n")
+        if (
+            done.returncode != 0
+        ):  # 1: a report failed or the audit refused; the pages are still read
+            sys.stderr.write(
+                f"workbook run at {rev} exited {done.returncode}:\n"
+                + "\n".join((done.stdout + done.stderr).splitlines()[-5:])
+                + "\n"
+            )
             if done.returncode != 1:
                 raise SystemExit(done.returncode)
         if keep is not None:
             shutil.copytree(tree / "outputs", keep, dirs_exist_ok=True)
         return extract(tree / "outputs")
     finally:
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)],
-                       capture_output=True)
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)],
+            capture_output=True,
+        )
         shutil.rmtree(work, ignore_errors=True)
 
 
@@ -108,8 +131,16 @@ def compare(before: dict, after: dict, renames: dict[str, str]) -> list[str]:
             out.append(f"== {name}: missing after")
             continue
         for part in ("text", "figures", "marks"):
-            diff = list(difflib.unified_diff(old[part], new[part], f"{name} ({part}) before",
-                                             f"{new_name} ({part}) after", lineterm="", n=1))
+            diff = list(
+                difflib.unified_diff(
+                    old[part],
+                    new[part],
+                    f"{name} ({part}) before",
+                    f"{new_name} ({part}) after",
+                    lineterm="",
+                    n=1,
+                )
+            )
             if diff:
                 out.append(f"== {name}: {part} differ")
                 out.extend(diff)
@@ -134,11 +165,17 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--rename", action="append", default=[], metavar="OLD=NEW")
     args = parser.parse_args(argv)
     if args.command in ("build", "extract"):
-        pages = build(args.rev, args.lang, args.keep) if args.command == "build" else extract(args.outputs)
+        pages = (
+            build(args.rev, args.lang, args.keep)
+            if args.command == "build"
+            else extract(args.outputs)
+        )
         args.out.write_text(json.dumps(pages, ensure_ascii=False, indent=1), encoding="utf-8")
-        print(f"{len(pages)} reports, {sum(len(p['text']) for p in pages.values())} lines of text, "
-              f"{sum(len(p['figures']) for p in pages.values())} figures, "
-              f"{sum(len(p['marks']) for p in pages.values())} marked numbers -> {args.out}")
+        print(
+            f"{len(pages)} reports, {sum(len(p['text']) for p in pages.values())} lines of text, "
+            f"{sum(len(p['figures']) for p in pages.values())} figures, "
+            f"{sum(len(p['marks']) for p in pages.values())} marked numbers -> {args.out}"
+        )
         return 0
     renames = dict(r.split("=", 1) for r in args.rename)
     before = json.loads(args.before.read_text(encoding="utf-8"))

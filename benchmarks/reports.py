@@ -39,10 +39,18 @@ def project_copy(folder: Path) -> Path:
     shutil.copytree(ROOT / "analysis", folder / "analysis", ignore=ignore)
     shutil.copytree(config.notebooks_dir, folder / "notebooks", ignore=ignore)
     shutil.copytree(config.sample_dir, folder / "data" / "sample", ignore=ignore)
-    settings = {"data": "sample", "sample_dir": "data/sample", "raw_dir": "data/raw",
-                "processed_dir": "data/processed", "outputs_dir": "outputs"}
-    lines = [ln for ln in (ROOT / "workbook.yml").read_text(encoding="utf-8").splitlines()
-             if ln.split(":")[0].strip() not in settings]
+    settings = {
+        "data": "sample",
+        "sample_dir": "data/sample",
+        "raw_dir": "data/raw",
+        "processed_dir": "data/processed",
+        "outputs_dir": "outputs",
+    }
+    lines = [
+        ln
+        for ln in (ROOT / "workbook.yml").read_text(encoding="utf-8").splitlines()
+        if ln.split(":")[0].strip() not in settings
+    ]
     lines += [f"{k}: {v}" for k, v in settings.items()]
     (folder / "workbook.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return folder
@@ -57,11 +65,14 @@ def env_for(project: Path) -> dict[str, str]:
 
 def timed(cmd: list[str], env: dict[str, str], cwd: Path) -> float:
     start = time.perf_counter()
-    done = subprocess.run(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                          text=True)
+    done = subprocess.run(
+        cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     elapsed = time.perf_counter() - start
     if done.returncode not in (0, 1):
-        raise SystemExit(f"{' '.join(cmd[:4])} ... failed ({done.returncode}):\n{done.stderr[-2000:]}")
+        raise SystemExit(
+            f"{' '.join(cmd[:4])} ... failed ({done.returncode}):\n{done.stderr[-2000:]}"
+        )
     return elapsed
 
 
@@ -77,19 +88,42 @@ def naive(project: Path, limit: int | None) -> tuple[float, int, int]:
     for p in jobs:
         executed = out / f"{p.job.name}.ipynb"
         params = {**p.job.params, "data_dir": context["data_dir"], "lang": context["lang"]}
-        cmd = [sys.executable, "-m", "papermill", str(config.notebooks_dir / f"{p.job.notebook}.ipynb"),
-               str(executed), "-k", config.kernel, "--cwd", str(config.notebooks_dir)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "papermill",
+            str(config.notebooks_dir / f"{p.job.notebook}.ipynb"),
+            str(executed),
+            "-k",
+            config.kernel,
+            "--cwd",
+            str(config.notebooks_dir),
+        ]
         for key, value in params.items():  # -r: raw string; -p: papermill infers None/int/float
             cmd += ["-r", key, value] if isinstance(value, str) else ["-p", key, str(value)]
         timed(cmd, env, project)
-        timed([sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", "--no-input",
-               str(executed)], env, project)
+        timed(
+            [
+                sys.executable,
+                "-m",
+                "jupyter",
+                "nbconvert",
+                "--to",
+                "html",
+                "--no-input",
+                str(executed),
+            ],
+            env,
+            project,
+        )
     return time.perf_counter() - start, len(jobs), len(planned)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--naive", type=int, metavar="N", help="time (a) on N reports only and extrapolate")
+    parser.add_argument(
+        "--naive", type=int, metavar="N", help="time (a) on N reports only and extrapolate"
+    )
     parser.add_argument("--skip-plain", action="store_true", help="skip (b') with plain kernels")
     args = parser.parse_args()
     workbook = [sys.executable, "-m", "analysis.cli", "run"]
@@ -108,13 +142,19 @@ def main() -> None:
             print(f"(b') workbook run --force --plain-kernels {t_plain:5.1f} s", flush=True)
         t_a, done, total = naive(project, args.naive)
         if done < total:
-            print(f"(a)  naive papermill + nbconvert CLI: {t_a:.1f} s for {done} reports, "
-                  f"{t_a / done:.1f} s per report", flush=True)
+            print(
+                f"(a)  naive papermill + nbconvert CLI: {t_a:.1f} s for {done} reports, "
+                f"{t_a / done:.1f} s per report",
+                flush=True,
+            )
             t_a = t_a / done * total
             print(f"(a)  extrapolated to {total} reports     {t_a:7.1f} s", flush=True)
         else:
-            print(f"(a)  naive papermill + nbconvert CLI {t_a:7.1f} s "
-                  f"({t_a / total:.1f} s per report)", flush=True)
+            print(
+                f"(a)  naive papermill + nbconvert CLI {t_a:7.1f} s "
+                f"({t_a / total:.1f} s per report)",
+                flush=True,
+            )
     print()
     print(f"speed-up (a)/(b): {t_a / t_b:5.1f}x   (aim: at least 6x)")
     if t_plain:

@@ -24,13 +24,17 @@ from analysis import spc
 def make_data(n_series: int, n_points: int, seed: int = 2024) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     size = n_series * n_points
-    d = pd.DataFrame({
-        "series": np.repeat(np.arange(n_series), n_points),
-        "month": np.tile(pd.date_range("2020-01-01", periods=n_points, freq="MS"), n_series),
-    })
+    d = pd.DataFrame(
+        {
+            "series": np.repeat(np.arange(n_series), n_points),
+            "month": np.tile(pd.date_range("2020-01-01", periods=n_points, freq="MS"), n_series),
+        }
+    )
     d["cases"] = rng.integers(40, 200, size)
     d["events"] = rng.binomial(d["cases"], rng.uniform(0.2, 0.8, n_series).repeat(n_points))
-    d["value"] = rng.normal(50, 8, size) + np.where(np.tile(np.arange(n_points), n_series) > 35, 6, 0)
+    d["value"] = rng.normal(50, 8, size) + np.where(
+        np.tile(np.arange(n_points), n_series) > 35, 6, 0
+    )
     return d
 
 
@@ -69,8 +73,10 @@ def main() -> None:
     t_vec = best_of(args.repeat, vectorised)
     t_loop = best_of(1, loop)
     print(f"spc_many: {args.series} series x {args.points} points, I chart + P chart, Anhøj rules")
-    print(f"python {platform.python_version()}, pandas {pd.__version__}, numpy {np.__version__}, "
-          f"{platform.machine()}")
+    print(
+        f"python {platform.python_version()}, pandas {pd.__version__}, numpy {np.__version__}, "
+        f"{platform.machine()}"
+    )
     print(f"vectorised (one by= call per chart kind): {t_vec:8.3f} s  (best of {args.repeat})")
     print(f"loop (one call per series and kind):      {t_loop:8.3f} s")
     print(f"ratio loop / vectorised:                  {t_loop / t_vec:8.1f} x")

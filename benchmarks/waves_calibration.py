@@ -25,8 +25,9 @@ import numpy as np
 from analysis import effects
 
 # the pupil survey of the sample: six items, P(top box) in September, 1,500 and 1,100 pupils
-PUPIL_P = np.array([0.52, 0.63, 0.58, 0.71, 0.18, 0.82, 0.35, 0.40, 0.18, 0.07, 0.58, 0.52,
-                    0.72, 0.26, 0.31, 0.22])
+PUPIL_P = np.array(
+    [0.52, 0.63, 0.58, 0.71, 0.18, 0.82, 0.35, 0.40, 0.18, 0.07, 0.58, 0.52, 0.72, 0.26, 0.31, 0.22]
+)
 
 
 def null_families(p: np.ndarray, n_before: int, n_after: int, families: int, rng) -> dict:
@@ -41,7 +42,9 @@ def null_families(p: np.ndarray, n_before: int, n_after: int, families: int, rng
     # multipletests, which is slow here: it calls gc.collect() on every call)
     level = np.stack([effects.adjusted_levels(pvals[k], method="holm") for k in range(families)])
     reject = pvals < level
-    ci = effects.compare_proportions(after.ravel(), n_after, before.ravel(), n_before, alpha=level.ravel())
+    ci = effects.compare_proportions(
+        after.ravel(), n_after, before.ravel(), n_before, alpha=level.ravel()
+    )
     excludes = ((ci["ci_low"] > 0) | (ci["ci_high"] < 0)).to_numpy().reshape(families, m)
     disagree += int((excludes != reject).sum())
     any_sig += int(excludes.any(axis=1).sum())
@@ -64,20 +67,26 @@ def main(families: int = 2000) -> None:
     rng = np.random.default_rng(20240611)
     start = time.perf_counter()
     print(f"two-wave verdicts: {families} simulated families per null scenario")
-    for label, p, nb, na in (("pupil survey, 16 items, 1500 vs 1100", PUPIL_P, 1500, 1100),
-                             ("small school, 8 items, 100 vs 100", PUPIL_P[:8], 100, 100),
-                             ("one class, 4 items, 25 vs 25", PUPIL_P[:4], 25, 25)):
+    for label, p, nb, na in (
+        ("pupil survey, 16 items, 1500 vs 1100", PUPIL_P, 1500, 1100),
+        ("small school, 8 items, 100 vs 100", PUPIL_P[:8], 100, 100),
+        ("one class, 4 items, 25 vs 25", PUPIL_P[:4], 25, 25),
+    ):
         res = null_families(p, nb, na, families, rng)
         se = np.sqrt(res["fwer"] * (1 - res["fwer"]) / families)
-        print(f"  null, {label}: any item 'säkerställd' in {100 * res['fwer']:.1f} % of families "
-              f"(± {100 * 1.96 * se:.1f}); decision and interval disagree in "
-              f"{res['disagreements']} of {res['tables']} tables")
+        print(
+            f"  null, {label}: any item 'säkerställd' in {100 * res['fwer']:.1f} % of families "
+            f"(± {100 * 1.96 * se:.1f}); decision and interval disagree in "
+            f"{res['disagreements']} of {res['tables']} tables"
+        )
     sims = 20 * families
     for p, nb, na in ((0.4, 100, 100), (0.52, 1500, 1100), (0.18, 300, 250), (0.07, 1500, 1100)):
         res = power_at_mdd(p, nb, na, sims, rng)
-        print(f"  true change = stated MDD ({res['mdd_pp']:.1f} pp at {100 * p:.0f} %, {nb} vs {na}): "
-              f"detected in {100 * res['detected']:.1f} % of {sims} (exact power "
-              f"{100 * res['exact_power']:.1f} %)")
+        print(
+            f"  true change = stated MDD ({res['mdd_pp']:.1f} pp at {100 * p:.0f} %, {nb} vs {na}): "
+            f"detected in {100 * res['detected']:.1f} % of {sims} (exact power "
+            f"{100 * res['exact_power']:.1f} %)"
+        )
     print(f"  ({time.perf_counter() - start:.1f} s)")
 
 

@@ -24,9 +24,17 @@ from analysis.runner import RunOptions, run
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run",
-         "--remote-debugging-port=0", "--remote-allow-origins=*"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--remote-debugging-port=0",
+    "--remote-allow-origins=*",
+]
 PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True}
 DESKTOP = {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False}
 PAGE_FACTS = """JSON.stringify({
@@ -39,7 +47,11 @@ PAGE_FACTS = """JSON.stringify({
 
 
 def chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    return (
+        shutil.which("chromium")
+        or shutil.which("chromium-browser")
+        or shutil.which("google-chrome")
+    )
 
 
 class Browser:
@@ -48,8 +60,11 @@ class Browser:
     def __init__(self, exe: str, profile: Path):
         import websocket
 
-        self.process = subprocess.Popen([exe, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            [exe, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         port_file = profile / "DevToolsActivePort"
         deadline = time.monotonic() + 30
         while not (port_file.is_file() and port_file.read_text().strip()):
@@ -61,8 +76,9 @@ class Browser:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as reply:
             targets = json.load(reply)
         page = next(t for t in targets if t.get("type") == "page")
-        self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=30,
-                                              suppress_origin=True)
+        self.ws = websocket.create_connection(
+            page["webSocketDebuggerUrl"], timeout=30, suppress_origin=True
+        )
         self.next_id = 0
         self.events: list[dict] = []
         for domain in ("Page", "Runtime", "Log"):
@@ -93,8 +109,11 @@ class Browser:
         self.events.clear()
         self.call("Page.navigate", url=path.resolve().as_uri())
         self.wait_event("Page.loadEventFired")
-        facts = json.loads(self.call("Runtime.evaluate", expression=PAGE_FACTS,
-                                     returnByValue=True)["result"]["value"])
+        facts = json.loads(
+            self.call("Runtime.evaluate", expression=PAGE_FACTS, returnByValue=True)["result"][
+                "value"
+            ]
+        )
         facts["errors"] = self.errors()
         return facts
 
@@ -105,7 +124,9 @@ class Browser:
             if method == "Runtime.exceptionThrown":
                 found.append(params["exceptionDetails"].get("text", "exception"))
             elif method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
-                found.append(" ".join(str(a.get("value", a.get("description"))) for a in params["args"]))
+                found.append(
+                    " ".join(str(a.get("value", a.get("description"))) for a in params["args"])
+                )
             elif method == "Log.entryAdded" and params["entry"].get("level") == "error":
                 found.append(params["entry"].get("text", "error"))
         return found
@@ -131,8 +152,9 @@ class Browser:
 def browser(tmp_path):
     exe = chromium()
     if exe is None:
-        pytest.skip("Chromium is not installed (Debian: apt-get install -y chromium); "
-                    ".ci/run installs it")
+        pytest.skip(
+            "Chromium is not installed (Debian: apt-get install -y chromium); .ci/run installs it"
+        )
     b = Browser(exe, tmp_path / "chromium-profile")
     yield b
     b.close()
@@ -151,7 +173,9 @@ def check_pages(browser: Browser, outputs: Path, pages: list[str], shots: Path) 
             assert facts["code"] == 0, f"{name}: shows code cells"
             assert facts["text"] > 0, f"{name} is empty"
             if name == "index.html":
-                assert facts["scrollWidth"] <= facts["innerWidth"] + 1, "index wider than the screen"
+                assert facts["scrollWidth"] <= facts["innerWidth"] + 1, (
+                    "index wider than the screen"
+                )
 
 
 def test_fixture_reports_in_chromium(browser, tmp_path, monkeypatch):
@@ -176,15 +200,21 @@ def test_real_reports_in_chromium(browser, tmp_path):
     config = load_config(ROOT)
     notebooks = sorted({e["notebook"] for e in config.reports})
     missing = [n for n in notebooks if not (config.notebooks_dir / f"{n}.ipynb").is_file()]
-    assert not missing and (config.sample_dir / "teams.csv").is_file(), f"missing notebooks: {missing}"
+    assert not missing and (config.sample_dir / "teams.csv").is_file(), (
+        f"missing notebooks: {missing}"
+    )
     project = tmp_path / "project"
     project.mkdir()
     (project / "notebooks").symlink_to(config.notebooks_dir)
     yml = (ROOT / "workbook.yml").read_text(encoding="utf-8")
     yml += "\n# test overrides\n"
-    settings = {"data": "sample", "sample_dir": str(config.sample_dir),
-                "raw_dir": str(config.raw_dir), "processed_dir": str(tmp_path / "processed"),
-                "outputs_dir": str(project / "outputs")}
+    settings = {
+        "data": "sample",
+        "sample_dir": str(config.sample_dir),
+        "raw_dir": str(config.raw_dir),
+        "processed_dir": str(tmp_path / "processed"),
+        "outputs_dir": str(project / "outputs"),
+    }
     lines = [ln for ln in yml.splitlines() if ln.split(":")[0].strip() not in settings]
     lines += [f"{k}: {v}" for k, v in settings.items()]
     (project / "workbook.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -198,7 +228,11 @@ def test_real_reports_in_chromium(browser, tmp_path):
     failed = {r["name"]: r["error"] for r in summary.reports if r["status"] == "failed"}
     assert not failed, failed
     outputs = project / "outputs"
-    check_pages(browser, outputs, ["index.html", *[f"{n}.html" for n in sorted(first.values())]],
-                SHOTS / "reports")
+    check_pages(
+        browser,
+        outputs,
+        ["index.html", *[f"{n}.html" for n in sorted(first.values())]],
+        SHOTS / "reports",
+    )
     for name in first.values():
         assert (outputs / f"{name}.html").stat().st_size < 3_000_000, f"{name}.html is too big"

@@ -37,7 +37,9 @@ SLICE = ("flat", "trend_up", "season", "wrong_way", "two_changes_second")
 def family_results(request):
     family = request.param
     mde = cal.design_mde(family, reps=MDE_REPS, seed=SEED)
-    frames = [cal.judge(family, cal.BY_NAME[name], mde, reps=NULL_REPS, seed=SEED) for name in SLICE]
+    frames = [
+        cal.judge(family, cal.BY_NAME[name], mde, reps=NULL_REPS, seed=SEED) for name in SLICE
+    ]
     frames.append(cal.judge(family, cal.BY_NAME["step_100"], mde, reps=POWER_REPS, seed=SEED))
     verdicts = pd.concat(frames, ignore_index=True)
     return family, mde, verdicts, cal.summarise(verdicts).set_index("scenario")
@@ -47,7 +49,11 @@ def test_null_scenarios_claim_an_improvement_at_most_10_percent(family_results):
     family, _, _, summary = family_results
     for name in ("flat", "trend_up", "season", "two_changes_second"):
         assert summary.loc[name, "n_sim"] == NULL_REPS
-        assert summary.loc[name, "improved"] <= cal.NULL_MAX, (family, name, summary.loc[name, "improved"])
+        assert summary.loc[name, "improved"] <= cal.NULL_MAX, (
+            family,
+            name,
+            summary.loc[name, "improved"],
+        )
 
 
 def test_a_step_in_the_wrong_direction_is_not_called_an_improvement(family_results):
@@ -59,7 +65,10 @@ def test_a_step_of_the_stated_mde_is_found_at_least_80_percent(family_results):
     family, mde, verdicts, summary = family_results
     n = summary.loc["step_100", "n_sim"]
     slack = 2 * math.sqrt(cal.POWER_MIN * (1 - cal.POWER_MIN) / n)
-    assert summary.loc["step_100", "improved"] >= cal.POWER_MIN - slack, (family, summary.loc["step_100", "improved"])
+    assert summary.loc["step_100", "improved"] >= cal.POWER_MIN - slack, (
+        family,
+        summary.loc["step_100", "improved"],
+    )
     # the MDE each report stated is close to the design MDE the step was built from
     stated = verdicts.loc[verdicts["scenario"] == "step_100", "mde"]
     assert stated.median() == pytest.approx(mde, rel=0.25)
@@ -91,7 +100,10 @@ def test_the_simulated_tables_pass_the_raw_data_contract_and_carry_the_truth():
         obs = ds.observations[ds.observations["team_id"] == "sim00001"]
         before = obs[obs["period"] < "2021-09-01"]
         after = obs[obs["period"] >= "2021-09-01"]
-        diff = after["numerator"].sum() / after["denominator"].sum() - before["numerator"].sum() / before["denominator"].sum()
+        diff = (
+            after["numerator"].sum() / after["denominator"].sum()
+            - before["numerator"].sum() / before["denominator"].sum()
+        )
         assert diff == pytest.approx(0.10, abs=0.06)
         assert ds.changes["date"].iloc[0] == pd.Timestamp("2021-09-01")
 
@@ -105,12 +117,14 @@ def test_simulated_noise_has_the_stated_autocorrelation():
 
 
 def test_acceptance_marks_each_threshold():
-    summary = pd.DataFrame([
-        {"scenario": "flat", "kind": "null", "improved": 0.04},
-        {"scenario": "wrong_way", "kind": "wrong", "improved": 0.06},
-        {"scenario": "step_100", "kind": "power", "improved": 0.82},
-        {"scenario": "step_050", "kind": "power", "improved": 0.30},
-    ])
+    summary = pd.DataFrame(
+        [
+            {"scenario": "flat", "kind": "null", "improved": 0.04},
+            {"scenario": "wrong_way", "kind": "wrong", "improved": 0.06},
+            {"scenario": "step_100", "kind": "power", "improved": 0.82},
+            {"scenario": "step_050", "kind": "power", "improved": 0.30},
+        ]
+    )
     out = cal.acceptance(summary).set_index("scenario")
     assert list(out.index) == ["flat", "wrong_way", "step_100"]  # step_050 has no threshold
     assert out["holds"].tolist() == [True, False, True]

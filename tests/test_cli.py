@@ -59,14 +59,17 @@ def test_list_shows_what_is_stale(project, capsys):
     assert capsys.readouterr().out.splitlines()[0].split()[:2] == ["tiny_county", "fresh"]
 
 
-@pytest.mark.parametrize("argv", [
-    ["run", "--param", "team=nobody"],          # unknown team
-    ["run", "--only", "no_such_notebook"],      # not in the plan
-    ["run", "--param", "team"],                 # not k=v
-    ["run", "--param", "tem=a"],                # no notebook has this parameter (a typo)
-    ["list", "--param", "__class__=x"],
-    ["run", "--workers", "0"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["run", "--param", "team=nobody"],  # unknown team
+        ["run", "--only", "no_such_notebook"],  # not in the plan
+        ["run", "--param", "team"],  # not k=v
+        ["run", "--param", "tem=a"],  # no notebook has this parameter (a typo)
+        ["list", "--param", "__class__=x"],
+        ["run", "--workers", "0"],
+    ],
+)
 def test_bad_configuration_exits_2(project, argv, capsys):
     assert cli.main(argv) == 2
     assert "configuration error" in capsys.readouterr().err
@@ -91,14 +94,18 @@ def test_check_prints_every_problem(project, monkeypatch, capsys):
 
     def fake_check(folder):
         seen["folder"] = folder
-        return [Problem("observations.csv", "denominator 0", row=14, column="denominator"),
-                Problem("teams.csv", "empty file")]
+        return [
+            Problem("observations.csv", "denominator 0", row=14, column="denominator"),
+            Problem("teams.csv", "empty file"),
+        ]
 
     monkeypatch.setattr(analysis.dataset, "check_folder", fake_check)
     assert cli.main(["check"]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert out == ["observations.csv row 14, column 'denominator': denominator 0",
-                   "teams.csv: empty file"]
+    assert out == [
+        "observations.csv row 14, column 'denominator': denominator 0",
+        "teams.csv: empty file",
+    ]
     assert seen["folder"] == project / "data" / "sample"
     monkeypatch.setattr(analysis.dataset, "check_folder", lambda folder: [])
     assert cli.main(["check", str(project / "data" / "sample")]) == 0
@@ -138,7 +145,9 @@ def test_check_on_a_copy_of_the_sample_with_planted_faults_names_each(tmp_path, 
     copy = tmp_path / "data"
     shutil.copytree(sample, copy)
 
-    def edit(name: str, row: int, column: str, value: str, sep: str = ";", encoding: str = "utf-8-sig"):
+    def edit(
+        name: str, row: int, column: str, value: str, sep: str = ";", encoding: str = "utf-8-sig"
+    ):
         path = copy / name
         with path.open(encoding=encoding, newline="") as f:
             rows = list(csv.reader(f, delimiter=sep))
@@ -150,7 +159,14 @@ def test_check_on_a_copy_of_the_sample_with_planted_faults_names_each(tmp_path, 
     edit("observations.csv", 5, "numerator", "99999")
     edit("changes.csv", 2, "date", "2019-13-45")
     edit("measures.csv", 4, "team_id", "vaxjo")
-    edit("surveys/pupils/elevenkat.csv", 3, "Jag sover bra på nätterna", "9", sep=",", encoding="utf-8")
+    edit(
+        "surveys/pupils/elevenkat.csv",
+        3,
+        "Jag sover bra på nätterna",
+        "9",
+        sep=",",
+        encoding="utf-8",
+    )
 
     assert cli.main(["check", str(copy)]) == 1
     lines = capsys.readouterr().out.splitlines()
@@ -162,11 +178,16 @@ def test_check_on_a_copy_of_the_sample_with_planted_faults_names_each(tmp_path, 
     assert listed("observations.csv", 5, "numerator"), lines
     assert listed("changes.csv", 2, "date"), lines
     assert listed("measures.csv", 4, "team_id"), lines
-    assert any(line.startswith("surveys/pupils/elevenkat.csv row 3") and "jag sover bra" in line.lower()
-               and "outside the scale" in line for line in lines), lines
+    assert any(
+        line.startswith("surveys/pupils/elevenkat.csv row 3")
+        and "jag sover bra" in line.lower()
+        and "outside the scale" in line
+        for line in lines
+    ), lines
 
 
 # ------------------------------------------------------------------ a full disk, a read-only folder
+
 
 def test_an_unwritable_outputs_folder_is_a_clear_error_and_exit_2(project, capsys):
     """Issue 19: a read-only outputs/ ended in a raw traceback with exit 1 ("a report failed").
@@ -188,9 +209,12 @@ def test_a_full_disk_while_publishing_stops_the_run_with_exit_2(project, capsys,
 
     with open(project / "workbook.yml", "a", encoding="utf-8") as handle:
         handle.write("  - notebook: slow\n")
-    (project / "workbook.yml").write_text((project / "workbook.yml").read_text(encoding="utf-8")
-                                          .replace("cell_timeout: 20", "cell_timeout: 60\n  workers: 2"),
-                                          encoding="utf-8")
+    (project / "workbook.yml").write_text(
+        (project / "workbook.yml")
+        .read_text(encoding="utf-8")
+        .replace("cell_timeout: 20", "cell_timeout: 60\n  workers: 2"),
+        encoding="utf-8",
+    )
 
     def full(outputs, entry, p, result, context):
         raise OSError(errno.ENOSPC, "No space left on device", str(outputs / f"{p.job.name}.html"))
@@ -215,13 +239,19 @@ def test_survey_problems_and_table_problems_exit_alike(tmp_path, monkeypatch, ca
 
     root = tmp_path / "project"
     (root / "notebooks").mkdir(parents=True)
-    shutil.copytree(Path(__file__).resolve().parent.parent / "data" / "sample", root / "data" / "sample")
-    (root / "workbook.yml").write_text("data: data/sample\nreports:\n  - notebook: survey\n"
-                                       "    for_each: survey\n", encoding="utf-8")
+    shutil.copytree(
+        Path(__file__).resolve().parent.parent / "data" / "sample", root / "data" / "sample"
+    )
+    (root / "workbook.yml").write_text(
+        "data: data/sample\nreports:\n  - notebook: survey\n    for_each: survey\n",
+        encoding="utf-8",
+    )
     monkeypatch.setenv("WORKBOOK_ROOT", str(root))
     codebook = root / "data" / "sample" / "surveys" / "pupils" / "codebook.yml"
-    codebook.write_text(codebook.read_text(encoding="utf-8").replace("questions:", "questionz:", 1),
-                        encoding="utf-8")
+    codebook.write_text(
+        codebook.read_text(encoding="utf-8").replace("questions:", "questionz:", 1),
+        encoding="utf-8",
+    )
     assert cli.main(["run"]) == 2
     err = capsys.readouterr().err
     assert "data error" in err and "surveys/pupils/codebook.yml" in err and "questionz" in err
@@ -230,7 +260,9 @@ def test_survey_problems_and_table_problems_exit_alike(tmp_path, monkeypatch, ca
     assert "surveys/pupils/codebook.yml" in capsys.readouterr().out
 
 
-def test_an_unchanged_folder_that_passed_the_audit_is_not_audited_again(project, monkeypatch, capsys):
+def test_an_unchanged_folder_that_passed_the_audit_is_not_audited_again(
+    project, monkeypatch, capsys
+):
     """After ``workbook run`` the audit is skipped only when the pages, data and code are those of
     the last audit that passed; a changed page, or a failed audit, is audited (again)."""
     import analysis.privacy.audit as audit

@@ -35,11 +35,20 @@ def test_raw_folder_is_used_once_it_holds_a_teams_table(tmp_path):
         ("language: de\n", "language must be one of sv, en"),
         ("privacy: {min_count: 0}\n", "min_count must be at least 1"),
         ("reports: [{name: x}]\n", "reports entry 1 needs a 'notebook'"),
-        ("reports: [{notebook: survey, for_each: school}]\n", "for_each must be 'team' or 'survey'"),
+        (
+            "reports: [{notebook: survey, for_each: school}]\n",
+            "for_each must be 'team' or 'survey'",
+        ),
         ("data: [\n", "not valid YAML"),
         ("x: &x [1, 2]\ndata: *x\n", "not valid YAML.*alias"),
-        ("reports: [{notebook: baseline, name: ../../../tmp/x}]\n", "name '../../../tmp/x' must be a plain name"),
-        ("reports: [{notebook: baseline, name: /etc/cron.d/x}]\n", "name '/etc/cron.d/x' must be a plain name"),
+        (
+            "reports: [{notebook: baseline, name: ../../../tmp/x}]\n",
+            "name '../../../tmp/x' must be a plain name",
+        ),
+        (
+            "reports: [{notebook: baseline, name: /etc/cron.d/x}]\n",
+            "name '/etc/cron.d/x' must be a plain name",
+        ),
         ("reports: [{notebook: ../../secret}]\n", "notebook '../../secret' must be a plain name"),
     ],
 )
@@ -57,4 +66,10 @@ def test_missing_configuration_file_is_a_clear_error(tmp_path):
 def test_the_committed_configuration_is_valid():
     config = load_config(Path(__file__).resolve().parent.parent)
     assert config.language in ("sv", "en")
-    assert {r["notebook"] for r in config.reports} >= {"county", "team_baseline", "survey", "team_effects", "gap_analysis"}
+    assert {r["notebook"] for r in config.reports} >= {
+        "county",
+        "team_baseline",
+        "survey",
+        "team_effects",
+        "gap_analysis",
+    }

@@ -110,7 +110,13 @@ def test_valid_folder_loads_typed_tables(tmp_path):
     assert "_row" not in obs.columns
     assert ds.changes["pdsa_step"].tolist() == ["act", "do"]  # "göra" -> do
     assert ds.indicators.empty and list(ds.indicators.columns) == [
-        "kpi", "municipality_code", "period", "gender", "value", "n"]  # n: optional denominator
+        "kpi",
+        "municipality_code",
+        "period",
+        "gender",
+        "value",
+        "n",
+    ]  # n: optional denominator
     assert ds.goals.empty
     assert set(ds.files) == set(FILES)
     assert all(len(h) == 64 for h in ds.files.values())
@@ -192,8 +198,9 @@ def test_unparseable_date(tmp_path):
 def test_other_date_formats_are_read(tmp_path):
     folder = write_folder(tmp_path / "d")
     plant(folder, "observations.csv", 4, "nassjo;hembesok;01/03/2020;;18;21")
-    plant(folder, "teams.csv", 3, "attarp;Attarpskolan;0680;fullföljda studier;2019;"
-                                  "2019-08-19 00:00;")
+    plant(
+        folder, "teams.csv", 3, "attarp;Attarpskolan;0680;fullföljda studier;2019;2019-08-19 00:00;"
+    )
     ds = dataset.load_dataset(folder)
     assert pd.Timestamp("2020-03-01") in set(ds.observations["period"])
     assert ds.teams["start_date"].iloc[1] == pd.Timestamp("2019-08-19")
@@ -245,8 +252,12 @@ def test_leading_zero_lost_by_excel_is_restored(tmp_path):
 def test_missing_column(tmp_path):
     folder = write_folder(tmp_path / "d")
     (folder / "measures.csv").write_text(
-        "\n".join(line.rsplit(";", 2)[0] + ";" + line.rsplit(";", 1)[1]
-                  for line in FILES["measures.csv"]) + "\n", encoding="utf-8")  # drop direction
+        "\n".join(
+            line.rsplit(";", 2)[0] + ";" + line.rsplit(";", 1)[1] for line in FILES["measures.csv"]
+        )
+        + "\n",
+        encoding="utf-8",
+    )  # drop direction
     problem = only(problems_of(folder), "measures.csv", 1, "direction")
     assert "missing" in problem.message
 
@@ -257,10 +268,14 @@ def test_header_missing_a_column_name(tmp_path):
         "measure_id;team_id;measure_name;measure_type;chart;unit;frequency;target\n"  # no direction
         "hembesok;nassjo;Hembesök;process;p;%;month;up;0,9\n"
         "narvaro;attarp;Närvaro;outcome;i;%;week;up;95\n"
-        "sms;attarp;Sms;process;c;antal;week;up;10\n", encoding="utf-8")
+        "sms;attarp;Sms;process;c;antal;week;up;10\n",
+        encoding="utf-8",
+    )
     problems = problems_of(folder)
     assert [(p.file, p.row, p.column) for p in problems] == [
-        ("measures.csv", 1, "direction"), ("measures.csv", 2, None)]
+        ("measures.csv", 1, "direction"),
+        ("measures.csv", 2, None),
+    ]
     assert "3 rows have more values" in problems[1].message
 
 
@@ -275,8 +290,11 @@ def test_column_names_case_and_spaces(tmp_path):
     folder = write_folder(tmp_path / "d")
     plant(folder, "municipalities.csv", 1, " Municipality_Code ;Municipality Name;IN_NETWORK;extra")
     ds = dataset.load_dataset(folder)
-    assert list(ds.municipalities.columns) == ["municipality_code", "municipality_name",
-                                               "in_network"]  # the extra column is ignored
+    assert list(ds.municipalities.columns) == [
+        "municipality_code",
+        "municipality_name",
+        "in_network",
+    ]  # the extra column is ignored
 
 
 def test_all_problems_at_once_sorted(tmp_path):
@@ -286,7 +304,10 @@ def test_all_problems_at_once_sorted(tmp_path):
     plant(folder, "changes.csv", 3, "attarp;x;2020-02-03;Test;plan;")
     problems = dataset.check_folder(folder)
     assert [(p.file, p.row) for p in problems] == [
-        ("changes.csv", 3), ("observations.csv", 2), ("observations.csv", 4)]
+        ("changes.csv", 3),
+        ("observations.csv", 2),
+        ("observations.csv", 4),
+    ]
 
 
 def test_check_folder_is_empty_for_valid_folder(tmp_path):
@@ -301,18 +322,22 @@ def test_xlsx_table_instead_of_csv(tmp_path):
     (folder / "teams.csv").unlink()
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.append(["team_id", "team_name", "municipality_code", "focus_area", "cohort",
-                  "start_date", "aim"])
+    sheet.append(
+        ["team_id", "team_name", "municipality_code", "focus_area", "cohort", "start_date", "aim"]
+    )
     sheet.append(["nassjo", "Nässjö", "0682", "psykisk hälsa", 2019, dt.datetime(2019, 9, 1)])
-    sheet.append(["attarp", "Attarpskolan", 680, "fullföljda studier", 2019,
-                  dt.datetime(2019, 8, 19)])  # code typed as a number: leading zero lost
+    sheet.append(
+        ["attarp", "Attarpskolan", 680, "fullföljda studier", 2019, dt.datetime(2019, 8, 19)]
+    )  # code typed as a number: leading zero lost
     sheet.append(["lansgemensam", "Jämlikt", "0006", "psykisk hälsa", 2021, "2021-01-15"])
     book.save(folder / "teams.xlsx")
     ds = dataset.load_dataset(folder)
     assert ds.teams["municipality_code"].tolist() == ["0682", "0680", "0006"]
-    assert ds.teams["start_date"].tolist() == [pd.Timestamp("2019-09-01"),
-                                               pd.Timestamp("2019-08-19"),
-                                               pd.Timestamp("2021-01-15")]
+    assert ds.teams["start_date"].tolist() == [
+        pd.Timestamp("2019-09-01"),
+        pd.Timestamp("2019-08-19"),
+        pd.Timestamp("2021-01-15"),
+    ]
     assert "teams.xlsx" in ds.files
     sheet["F3"] = "nästa vecka"  # Excel row 3
     book.save(folder / "teams.xlsx")
@@ -345,7 +370,8 @@ def test_bom_and_comma_separated_folder(tmp_path):
     (folder / "observations.csv").write_bytes(
         "\ufeffteam_id,measure_id,period,value,numerator,denominator\r\n"
         "nassjo,hembesok,2020-01-01,,14,22\r\n"
-        'attarp,narvaro,2020-01-06,"91,5",,\r\n'.encode())
+        'attarp,narvaro,2020-01-06,"91,5",,\r\n'.encode()
+    )
     ds = dataset.load_dataset(folder)
     assert ds.observations["value"].dropna().tolist() == [91.5]
     assert ds.teams["team_name"].iloc[0] == "Nässjö föräldraskapsstöd"
@@ -356,18 +382,23 @@ def test_optional_tables_and_goals(tmp_path):
     (folder / "kpis.csv").write_text(
         "kpi;title_sv;title_en;unit;direction;focus_area\n"
         "N17461;Gymnasieexamen inom 4 år;Upper-secondary degree within 4 years;%;up;"
-        "fullföljda studier\n", encoding="utf-8")
+        "fullföljda studier\n",
+        encoding="utf-8",
+    )
     (folder / "indicators.csv").write_text(
         "kpi;municipality_code;period;gender;value\n"
         "N17461;0682;2023;T;68,4\n"
         "N17461;0006;2023;t;70,1\n"  # gender in lower case is accepted
-        "N17461;0000;2023;T;71\n", encoding="utf-8")
+        "N17461;0000;2023;T;71\n",
+        encoding="utf-8",
+    )
     (folder / "goals.csv").write_text(
         "goal_id;title_sv;title_en;kind;source;municipality_code;baseline_year;pp_per_year;"
         "years;target_value;deadline;direction\n"
         "examen;Examen;Degree;trajectory;indicator:N17461;;2021;2;4;;;up\n"
         "bas;Basprogram;Base programme;target;survey:coordinators:q1:any;;;;;100;2022-12-31;up\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (folder / "surveys" / "coordinators").mkdir(parents=True)
     (folder / "surveys" / "coordinators" / "codebook.yml").write_text("questions: []\n")
     (folder / "drivers").mkdir()
@@ -383,16 +414,23 @@ def test_optional_tables_and_goals(tmp_path):
     # a goal of an unknown kpi, a target goal without deadline
     (folder / "goals.csv").write_text(
         "goal_id;title_sv;kind;source;target_value;deadline;direction\n"
-        "a;A;trajectory;indicator:N99999;;;up\n", encoding="utf-8")
+        "a;A;trajectory;indicator:N99999;;;up\n",
+        encoding="utf-8",
+    )
     rows = {(p.file, p.row, p.column) for p in problems_of(folder)}
-    assert rows == {("goals.csv", 2, "source"), ("goals.csv", 2, "baseline_year"),
-                    ("goals.csv", 2, "pp_per_year"), ("goals.csv", 2, "years")}
+    assert rows == {
+        ("goals.csv", 2, "source"),
+        ("goals.csv", 2, "baseline_year"),
+        ("goals.csv", 2, "pp_per_year"),
+        ("goals.csv", 2, "years"),
+    }
 
 
 def test_indicators_need_kpis(tmp_path):
     folder = write_folder(tmp_path / "d")
     (folder / "indicators.csv").write_text(
-        "kpi;municipality_code;period;gender;value\nN17461;0682;2023;X;68,4\n", encoding="utf-8")
+        "kpi;municipality_code;period;gender;value\nN17461;0682;2023;X;68,4\n", encoding="utf-8"
+    )
     rows = {(p.file, p.row, p.column) for p in problems_of(folder)}
     assert rows == {("kpis.csv", None, None), ("indicators.csv", 2, "gender")}
 
@@ -400,8 +438,8 @@ def test_indicators_need_kpis(tmp_path):
 def _project(tmp_path: Path, monkeypatch) -> Path:
     """A project root with its own workbook.yml, so that processed/ is inside tmp_path."""
     (tmp_path / "workbook.yml").write_text(
-        "data: auto\nraw_dir: raw\nsample_dir: sample\nprocessed_dir: processed\n",
-        encoding="utf-8")
+        "data: auto\nraw_dir: raw\nsample_dir: sample\nprocessed_dir: processed\n", encoding="utf-8"
+    )
     monkeypatch.setenv("WORKBOOK_ROOT", str(tmp_path))
     return write_folder(tmp_path / "raw")
 
@@ -414,7 +452,8 @@ def test_processed_parquet_written_and_failed_load_leaves_it_untouched(tmp_path,
     parquet = pd.read_parquet(processed / "observations.parquet")
     pd.testing.assert_frame_equal(parquet, ds.observations)
     assert sorted(p.name for p in processed.iterdir()) == sorted(
-        [f"{name}.parquet" for name in dataset.TABLE_NAMES] + ["manifest.json"])
+        [f"{name}.parquet" for name in dataset.TABLE_NAMES] + ["manifest.json"]
+    )
     before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in processed.iterdir()}
     time.sleep(0.01)
     plant(raw, "observations.csv", 3, "nassjo;hembesok;2020-02-01;;25;20")
@@ -460,7 +499,9 @@ def test_an_edited_processed_parquet_is_not_used_and_is_rewritten(tmp_path, monk
     second = dataset.load_dataset(raw)
     pd.testing.assert_frame_equal(second.observations, first.observations)  # from the CSVs
     assert dataset.processed_state(target, dataset._manifest(raw, first.files)) == "current"
-    pd.testing.assert_frame_equal(pd.read_parquet(target / "observations.parquet"), first.observations)
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(target / "observations.parquet"), first.observations
+    )
 
 
 def test_a_truncated_processed_parquet_is_rewritten_not_reread_forever(tmp_path, monkeypatch):
@@ -514,10 +555,13 @@ def test_kolada_fallback_for_raw_folder(tmp_path, monkeypatch):
     raw = _project(tmp_path, monkeypatch)
     kolada = tmp_path / "data" / "kolada"
     kolada.mkdir(parents=True)
-    (kolada / "kpis.csv").write_text("kpi,title_sv,title_en,unit,direction,focus_area\n"
-                                     "N66077,Barn,Children,%,down,psykisk hälsa\n")
-    (kolada / "indicators.csv").write_text("kpi,municipality_code,period,gender,value\n"
-                                           "N66077,0682,2022,T,9.5\n")
+    (kolada / "kpis.csv").write_text(
+        "kpi,title_sv,title_en,unit,direction,focus_area\n"
+        "N66077,Barn,Children,%,down,psykisk hälsa\n"
+    )
+    (kolada / "indicators.csv").write_text(
+        "kpi,municipality_code,period,gender,value\nN66077,0682,2022,T,9.5\n"
+    )
     ds = dataset.load_dataset(raw)
     assert ds.indicators["value"].tolist() == [9.5]
     assert "../data/kolada/indicators.csv" in ds.files
@@ -528,8 +572,15 @@ def test_survey_problems_are_included(tmp_path, monkeypatch):
     (folder / "surveys" / "parents").mkdir(parents=True)
 
     def fake_check(survey_dir):
-        return [Problem(f"surveys/{survey_dir.name}/export.csv", "code 9 not in codebook",
-                        row=5, column="q1", hint="fix it")]
+        return [
+            Problem(
+                f"surveys/{survey_dir.name}/export.csv",
+                "code 9 not in codebook",
+                row=5,
+                column="q1",
+                hint="fix it",
+            )
+        ]
 
     fake = types.ModuleType("analysis.surveys")  # the real module is tested in test_surveys
     fake.check_survey = fake_check
@@ -537,7 +588,8 @@ def test_survey_problems_are_included(tmp_path, monkeypatch):
     monkeypatch.setattr(analysis, "surveys", fake, raising=False)
     problems = dataset.check_folder(folder)
     assert [(p.file, p.row, p.column) for p in problems] == [
-        ("surveys/parents/export.csv", 5, "q1")]
+        ("surveys/parents/export.csv", 5, "q1")
+    ]
 
 
 def test_load_time_of_small_folder(tmp_path):
@@ -589,6 +641,7 @@ def test_check_folder_reports_a_driver_idea_pointing_at_an_unknown_change(tmp_pa
 
 # ------------------------------------------------------------------ implausible values (issue 19)
 
+
 def test_implausible_values_are_warnings_and_infinity_is_an_error(tmp_path, capsys):
     """A period in 2031, a value of 1e308 (its mean was called a "stable level"), counts of
     1e300/1e300 and a percentage of 130 passed silently; 1e309 (infinite) was read as inf."""
@@ -601,11 +654,18 @@ def test_implausible_values_are_warnings_and_infinity_is_an_error(tmp_path, caps
     plant(folder, "observations.csv", 11, "attarp;narvaro;2020-01-20;130;;")  # row 11: 130 %
     found = {(p.row, p.column): p for p in dataset.check_folder(folder)}
     assert all(p.is_warning for p in found.values())
-    assert set(found) == {(8, "period"), (9, "value"), (10, "numerator"), (10, "denominator"),
-                          (11, "value")}
+    assert set(found) == {
+        (8, "period"),
+        (9, "value"),
+        (10, "numerator"),
+        (10, "denominator"),
+        (11, "value"),
+    }
     assert "2031-01-01 is after today" in found[(8, "period")].message
     assert "1e+308 is implausibly large" in found[(9, "value")].message
-    assert "130 is outside 0-100, the range of the measure's unit '%'" in found[(11, "value")].message
+    assert (
+        "130 is outside 0-100, the range of the measure's unit '%'" in found[(11, "value")].message
+    )
     assert str(found[(8, "period")]).startswith("observations.csv row 8, column 'period': warning:")
     dataset.load_dataset(folder)  # warnings never block the reports
     assert cli.main(["check", str(folder)]) == 0  # warnings only: exit 0, listed
@@ -646,8 +706,18 @@ def test_the_accessors_read_a_team_a_survey_and_a_driver_diagram_through_the_dat
     sample = Path(__file__).resolve().parent.parent / "data" / "sample"
     ds = dataset.load_dataset(sample)
     team = ds.team("attarp")
-    assert (team.id, team.name, team.focus_area, team.cohort) == ("attarp", "Attarpskolan", "fullföljda studier", 2019)
-    assert set(team.measures["team_id"]) == set(team.observations["team_id"]) == set(team.changes["team_id"]) == {"attarp"}
+    assert (team.id, team.name, team.focus_area, team.cohort) == (
+        "attarp",
+        "Attarpskolan",
+        "fullföljda studier",
+        2019,
+    )
+    assert (
+        set(team.measures["team_id"])
+        == set(team.observations["team_id"])
+        == set(team.changes["team_id"])
+        == {"attarp"}
+    )
     assert len(team.measures) == int((ds.measures["team_id"] == "attarp").sum())
     with pytest.raises(KeyError, match="no team 'vaxjo'.*known teams: .*attarp"):
         ds.team("vaxjo")

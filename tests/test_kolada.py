@@ -43,8 +43,9 @@ def kpi_page(ids: list[str]) -> dict:
     KPI of the tests (N99999) is left out, as Kolada v3 leaves out an id it does not know.
     """
     known = {v["id"]: v for v in body("kpi.json")["values"]}
-    values = [known.get(i, {"id": i, "title": f"Nyckeltal {i}, andel (%)"}) for i in ids
-              if i != "N99999"]
+    values = [
+        known.get(i, {"id": i, "title": f"Nyckeltal {i}, andel (%)"}) for i in ids if i != "N99999"
+    ]
     return {"count": len(values), "values": values, "next_url": None, "previous_url": None}
 
 
@@ -75,9 +76,12 @@ class Api:
             return httpx.Response(200, json=body(f"data_page{page}.json"))
         if path.startswith("/v3/data/"):  # one value: the first KPI, area and year asked for
             parts = path.split("/")
-            value = {"kpi": parts[4].split(",")[0], "municipality": parts[6].split(",")[0],
-                     "period": int(parts[8].split(",")[0]),
-                     "values": [{"gender": "T", "count": 1, "status": "", "value": 1.5}]}
+            value = {
+                "kpi": parts[4].split(",")[0],
+                "municipality": parts[6].split(",")[0],
+                "period": int(parts[8].split(",")[0]),
+                "values": [{"gender": "T", "count": 1, "status": "", "value": 1.5}],
+            }
             return httpx.Response(200, json={"count": 1, "values": [value], "next_url": None})
         return httpx.Response(404, json=body("error_404.json"))
 
@@ -93,8 +97,13 @@ def client_for(api: Api, waits: list[float] | None = None, retries: int = 3) -> 
 
 def fetch_paged(out_dir: Path, api: Api | None = None, **kw) -> kolada.FetchResult:
     api = api or Api()
-    return kolada.fetch(["N17461", "N66077"], ["0680", "0682", "0000"], "2023",
-                        client=client_for(api, **kw), out_dir=out_dir)
+    return kolada.fetch(
+        ["N17461", "N66077"],
+        ["0680", "0682", "0000"],
+        "2023",
+        client=client_for(api, **kw),
+        out_dir=out_dir,
+    )
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -110,8 +119,13 @@ def test_parse_data_page_flattens_values_and_skips_missing_and_deleted():
     # data_page1.json: 0680 has T, K, M; 0682 has T, K, M; 0000 has T only (K, M are null,
     # "Bortfall"): 3 + 3 + 1 = 7 rows.
     assert len(rows) == 7
-    assert {"kpi": "N17461", "municipality_code": "0682", "period": 2023, "gender": "T",
-            "value": 68.4} in rows
+    assert {
+        "kpi": "N17461",
+        "municipality_code": "0682",
+        "period": 2023,
+        "gender": "T",
+        "value": 68.4,
+    } in rows
     riket = [r for r in rows if r["municipality_code"] == "0000"]
     assert [(r["gender"], r["value"]) for r in riket] == [("T", 71.35)]
     # data_page2.json: N66077 for 0680 (9.8), 0682 (12) and 0000 (11.3, marked isdeleted): 2 rows
@@ -120,14 +134,19 @@ def test_parse_data_page_flattens_values_and_skips_missing_and_deleted():
     assert stats == {"missing": 2, "deleted": 1}
 
 
-@pytest.mark.parametrize("flag", [{"isdeleted": True}, {"isdeleted": 1}, {"isdeleted": "true"},
-                                  {"is_deleted": 1}])
+@pytest.mark.parametrize(
+    "flag", [{"isdeleted": True}, {"isdeleted": 1}, {"isdeleted": "true"}, {"is_deleted": 1}]
+)
 def test_a_deleted_value_is_never_a_row_wherever_the_flag_sits(flag):
     value = {"gender": "T", "count": 1, "status": "", "value": 4.5}
     on_value = {"kpi": "N17461", "municipality": "0680", "period": 2023, "values": [value | flag]}
     on_item = {"kpi": "N17461", "municipality": "0682", "period": 2023, "values": [value]} | flag
-    kept = {"kpi": "N17461", "municipality": "0683", "period": "2023",  # period as text: v2
-            "values": [value | {"isdeleted": False}]}
+    kept = {
+        "kpi": "N17461",
+        "municipality": "0683",
+        "period": "2023",  # period as text: v2
+        "values": [value | {"isdeleted": False}],
+    }
     rows = kolada.parse_data_page({"values": [on_value, on_item, kept]})
     assert [(r["municipality_code"], r["period"]) for r in rows] == [("0683", 2023)]
 
@@ -136,24 +155,70 @@ def test_a_deleted_value_is_never_a_row_wherever_the_flag_sits(flag):
     ("item", "message"),
     [
         ({"kpi": "N17461", "municipality": "0680", "values": []}, "values[0] has no 'period'"),
-        ({"kpi": "N17461", "municipality": "0680", "period": "tjugo", "values": []},
-         "values[0]: period 'tjugo' is not a year"),
-        ({"kpi": "N17461", "municipality": "0680", "period": 2023,
-          "values": [{"gender": "X", "value": 1}]}, "values[0].values[0]: gender 'X'"),
-        ({"kpi": "N17461", "municipality": "0680", "period": 2023,
-          "values": [{"gender": "T", "value": "n/a"}]}, "value 'n/a' is not a number"),
-        ({"kpi": "N17461", "municipality": "0680", "period": 2023,
-          "values": [{"gender": "T", "value": True}]}, "value True is not a number"),
-        ({"kpi": "N17461", "municipality": "0680", "period": 2023,
-          "values": [{"gender": "T", "value": "Infinity"}]}, "'Infinity' is not a finite number"),
-        ({"kpi": "N17461", "municipality": "0680", "period": 2023,
-          "values": [{"gender": "K", "value": float("nan")}]}, "nan is not a finite number"),
-        ({"kpi": "N17461", "municipality": "0680", "period": 2023,
-          "values": [{"gender": "M", "value": 1e999}]}, "inf is not a finite number"),
+        (
+            {"kpi": "N17461", "municipality": "0680", "period": "tjugo", "values": []},
+            "values[0]: period 'tjugo' is not a year",
+        ),
+        (
+            {
+                "kpi": "N17461",
+                "municipality": "0680",
+                "period": 2023,
+                "values": [{"gender": "X", "value": 1}],
+            },
+            "values[0].values[0]: gender 'X'",
+        ),
+        (
+            {
+                "kpi": "N17461",
+                "municipality": "0680",
+                "period": 2023,
+                "values": [{"gender": "T", "value": "n/a"}],
+            },
+            "value 'n/a' is not a number",
+        ),
+        (
+            {
+                "kpi": "N17461",
+                "municipality": "0680",
+                "period": 2023,
+                "values": [{"gender": "T", "value": True}],
+            },
+            "value True is not a number",
+        ),
+        (
+            {
+                "kpi": "N17461",
+                "municipality": "0680",
+                "period": 2023,
+                "values": [{"gender": "T", "value": "Infinity"}],
+            },
+            "'Infinity' is not a finite number",
+        ),
+        (
+            {
+                "kpi": "N17461",
+                "municipality": "0680",
+                "period": 2023,
+                "values": [{"gender": "K", "value": float("nan")}],
+            },
+            "nan is not a finite number",
+        ),
+        (
+            {
+                "kpi": "N17461",
+                "municipality": "0680",
+                "period": 2023,
+                "values": [{"gender": "M", "value": 1e999}],
+            },
+            "inf is not a finite number",
+        ),
     ],
 )
 def test_parse_data_page_names_the_broken_item(item, message):
-    with pytest.raises(kolada.KoladaResponseError, match=message.replace("[", r"\[").replace("]", r"\]")):
+    with pytest.raises(
+        kolada.KoladaResponseError, match=message.replace("[", r"\[").replace("]", r"\]")
+    ):
         kolada.parse_data_page({"values": [item]}, source="page")
 
 
@@ -167,8 +232,9 @@ def test_parse_kpi_page_keeps_what_v3_calls_auspice_and_perspective():
     assert meta["N17461"]["is_divided_by_gender"] is True
     assert "auspices" not in meta["N17461"]
     # an older client's spelling and v2's 0/1 flags are read too
-    old = kolada.parse_kpi_page({"values": [{"id": "N1", "auspices": "X",
-                                             "is_divided_by_gender": 0}]})
+    old = kolada.parse_kpi_page(
+        {"values": [{"id": "N1", "auspices": "X", "is_divided_by_gender": 0}]}
+    )
     assert old["N1"] == {"auspice": "X", "is_divided_by_gender": False}
 
 
@@ -204,8 +270,9 @@ def test_n33820_is_mental_ill_health_0_19_from_drugs_diagnoses_or_inpatient_care
 
 def test_n33818_counts_hvb_and_foster_home_placements_and_is_context():
     record = RECORDED["N33818"]
-    assert record["title"].startswith("Barn och unga 0-20 år som har varit placerade på HVB "
-                                      "eller familjehem")
+    assert record["title"].startswith(
+        "Barn och unga 0-20 år som har varit placerade på HVB eller familjehem"
+    )
     assert record["title"].endswith("antal/1000 inv")
     spec = kolada.CATALOGUE["N33818"]
     assert spec.role == "context" and spec.unit == "per 1 000"
@@ -215,7 +282,10 @@ def test_every_focus_area_has_an_outcome_kpi():
     outcomes = [s for s in kolada.CATALOGUE.values() if s.role == "outcome"]
     assert {s.focus_area for s in outcomes} == set(kolada.FOCUS_AREAS)
     assert [s.kpi for s in outcomes if s.focus_area == "fysisk aktivitet"] == [
-        "U09800", "N15723", "N15720"]
+        "U09800",
+        "N15723",
+        "N15720",
+    ]
 
 
 def test_the_catalogue_agrees_with_the_recorded_kolada_catalogue():
@@ -227,20 +297,24 @@ def test_the_catalogue_agrees_with_the_recorded_kolada_catalogue():
     meta["N33820"] = meta["N33820"] | {"municipality_type": "A", "is_divided_by_gender": False}
     assert kolada.metadata_changes(specs, meta) == [
         "N33820: municipality_type is now A (catalogue: K)",
-        "N33820: is_divided_by_gender is now False (catalogue: True)"]
+        "N33820: is_divided_by_gender is now False (catalogue: True)",
+    ]
 
 
 def test_the_county_areas_are_kolada_s():
     recorded = {v["id"]: (v["title"], v["type"]) for v in body("municipality.json")["values"]}
     frame = kolada.county_municipalities()
-    assert {c: n for c, n in zip(frame["municipality_code"], frame["municipality_name"],
-                                 strict=True)} == {c: t for c, (t, _) in recorded.items()}
+    assert {
+        c: n for c, n in zip(frame["municipality_code"], frame["municipality_name"], strict=True)
+    } == {c: t for c, (t, _) in recorded.items()}
     assert {c for c, (_, kind) in recorded.items() if kind == "L"} == {"0000", "0006"}
 
 
 def test_unit_is_read_from_the_kolada_title():
     assert kolada.unit_from_title("Barn i ekonomiskt utsatta hushåll, andel (%)") == "%"
-    assert kolada.unit_from_title("Barn 0-20 år med heldygnsinsatser, antal/1000 inv") == "per 1 000"
+    assert (
+        kolada.unit_from_title("Barn 0-20 år med heldygnsinsatser, antal/1000 inv") == "per 1 000"
+    )
     assert kolada.unit_from_title("Nettokostnad grundskola, kr/inv") == "kr/inv."
     assert kolada.unit_from_title("Kostnad för grundskola") is None
     # U09800's "antal/inv 7-20 år" has no number: the catalogue's unit is used
@@ -274,20 +348,29 @@ def test_fetch_follows_next_url_and_writes_the_raw_contract(tmp_path):
     lines = raw.decode("utf-8-sig").splitlines()
     assert lines[0] == "kpi;municipality_code;period;gender;value"
     # sorted by kpi, code, year, gender in the order T, K, M; decimal comma; 12 stays "12"
-    assert lines[1:5] == ["N17461;0000;2023;T;71,35", "N17461;0680;2023;T;70,1",
-                          "N17461;0680;2023;K;74,2", "N17461;0680;2023;M;66"]
+    assert lines[1:5] == [
+        "N17461;0000;2023;T;71,35",
+        "N17461;0680;2023;T;70,1",
+        "N17461;0680;2023;K;74,2",
+        "N17461;0680;2023;M;66",
+    ]
     assert "N17461;0682;2023;T;68,4" in lines
     assert lines[-1] == "N66077;0682;2023;T;12"
     assert not any(line.startswith("N66077;0000") for line in lines)  # withdrawn by Kolada
 
     kpis = (tmp_path / "kpis.csv").read_bytes().decode("utf-8-sig").splitlines()
-    assert kpis[0] == ("kpi;title_sv;title_en;unit;direction;focus_area;role;area_type;"
-                       "gender_split;county_weight")
-    assert kpis[1] == ("N17461;Gymnasieelever med examen inom 4 år, hemkommun, andel (%);"
-                       "Upper-secondary students with a degree within 4 years, home municipality "
-                       "(%);%;up;fullföljda studier;outcome;A;1;")
-    assert kpis[2] == ("N66077;Invånare, 0-19 år, med låg ekonomisk standard, andel (%);"
-                       "Residents aged 0-19 with low economic standard (%);%;down;;context;A;0;")
+    assert kpis[0] == (
+        "kpi;title_sv;title_en;unit;direction;focus_area;role;area_type;gender_split;county_weight"
+    )
+    assert kpis[1] == (
+        "N17461;Gymnasieelever med examen inom 4 år, hemkommun, andel (%);"
+        "Upper-secondary students with a degree within 4 years, home municipality "
+        "(%);%;up;fullföljda studier;outcome;A;1;"
+    )
+    assert kpis[2] == (
+        "N66077;Invånare, 0-19 år, med låg ekonomisk standard, andel (%);"
+        "Residents aged 0-19 with low economic standard (%);%;down;;context;A;0;"
+    )
 
     info = json.loads((tmp_path / "fetch.json").read_text(encoding="utf-8"))
     assert info["api_version"] == "v3"
@@ -319,17 +402,27 @@ def test_a_municipal_only_kpi_is_fetched_with_the_population_that_weighs_it(tmp_
     assert rows.loc["N33820", "county_weight"] == "N01919"
     assert (rows.loc["N33820", "area_type"], rows.loc["N33820", "role"]) == ("K", "outcome")
     assert (rows.loc["N01919", "role"], rows.loc["N01919", "title_sv"]) == (
-        "weight", "Invånare 0-19 år, antal")
+        "weight",
+        "Invånare 0-19 år, antal",
+    )
 
 
 def test_written_tables_read_back_as_the_loader_will(tmp_path):
     import pandas as pd
 
     fetch_paged(tmp_path)
-    frame = pd.read_csv(tmp_path / "indicators.csv", sep=";", decimal=",", encoding="utf-8-sig",
-                        dtype={"municipality_code": "str"})
-    row = frame[(frame["municipality_code"] == "0682") & (frame["gender"] == "T")
-                & (frame["kpi"] == "N17461")]
+    frame = pd.read_csv(
+        tmp_path / "indicators.csv",
+        sep=";",
+        decimal=",",
+        encoding="utf-8-sig",
+        dtype={"municipality_code": "str"},
+    )
+    row = frame[
+        (frame["municipality_code"] == "0682")
+        & (frame["gender"] == "T")
+        & (frame["kpi"] == "N17461")
+    ]
     assert row["value"].tolist() == [68.4]
     cached = kolada.read_cache(tmp_path)
     assert cached is not None and len(cached.indicators) == 9
@@ -339,16 +432,16 @@ def test_written_tables_read_back_as_the_loader_will(tmp_path):
 def test_requests_are_chunked_at_25_ids(tmp_path):
     api = Api()
     codes = [f"{i:04d}" for i in range(1, 31)]  # 30 codes -> 25 + 5
-    extra = [{"id": f"N9{i:04d}", "direction": "up", "focus_area": "fysisk aktivitet"}
-             for i in range(26)]  # 26 KPIs -> 25 + 1
+    extra = [
+        {"id": f"N9{i:04d}", "direction": "up", "focus_area": "fysisk aktivitet"} for i in range(26)
+    ]  # 26 KPIs -> 25 + 1
     result = kolada.fetch(extra, codes, "2016-2024", client=client_for(api), out_dir=tmp_path)
     metadata = [u for u in api.urls() if "/kpi/" in u and "/data/" not in u]
     data = [urlsplit(u).path for u in api.urls() if "/data/" in u]
     assert [len(u.rsplit("/", 1)[1].split(",")) for u in metadata] == [25, 1]
     # 2 KPI chunks x 2 municipality chunks x 1 year chunk (9 years) = 4 data requests
     assert len(data) == 4
-    sizes = sorted((len(p.split("/")[4].split(",")), len(p.split("/")[6].split(",")))
-                   for p in data)
+    sizes = sorted((len(p.split("/")[4].split(",")), len(p.split("/")[6].split(","))) for p in data)
     assert sizes == [(1, 5), (1, 25), (25, 5), (25, 25)]
     assert all(p.endswith("/year/2016,2017,2018,2019,2020,2021,2022,2023,2024") for p in data)
     # one value per data request (see Api): 4 rows, from both KPI and both code chunks
@@ -369,8 +462,15 @@ def test_every_request_names_the_workbook_and_has_a_timeout(tmp_path):
 
 def test_429_then_success_waits_as_retry_after_says(tmp_path):
     waits: list[float] = []
-    api = Api({urlsplit(PAGED).path: [
-        httpx.Response(429, headers={"Retry-After": "7"}, json={"detail": "Too Many Requests"})]})
+    api = Api(
+        {
+            urlsplit(PAGED).path: [
+                httpx.Response(
+                    429, headers={"Retry-After": "7"}, json={"detail": "Too Many Requests"}
+                )
+            ]
+        }
+    )
     result = fetch_paged(tmp_path, api, waits=waits)
     assert waits == [7.0]
     assert result.counts["retries"] == 1
@@ -379,8 +479,15 @@ def test_429_then_success_waits_as_retry_after_says(tmp_path):
 
 def test_5xx_backs_off_exponentially_then_succeeds(tmp_path):
     waits: list[float] = []
-    api = Api({urlsplit(PAGED).path: [httpx.Response(503), httpx.Response(502),
-                                      httpx.ConnectTimeout("slow")]})
+    api = Api(
+        {
+            urlsplit(PAGED).path: [
+                httpx.Response(503),
+                httpx.Response(502),
+                httpx.ConnectTimeout("slow"),
+            ]
+        }
+    )
     fetch_paged(tmp_path, api, waits=waits)
     assert waits == [1.0, 2.0, 4.0]  # backoff 1 s doubled on each retry
 
@@ -413,8 +520,13 @@ def test_error_response_is_not_retried_and_says_what_kolada_said(tmp_path):
 def test_unknown_kpi_is_an_error_before_any_data_request(tmp_path):
     api = Api({"/v3/kpi/N17461,N99999": [httpx.Response(200, json=kpi_page(["N17461"]))]})
     with pytest.raises(kolada.KoladaResponseError, match="no KPI N99999"):
-        kolada.fetch(["N17461", {"id": "N99999", "direction": "up", "focus_area": "psykisk hälsa"}],
-                     "county", "2023", client=client_for(api), out_dir=tmp_path)
+        kolada.fetch(
+            ["N17461", {"id": "N99999", "direction": "up", "focus_area": "psykisk hälsa"}],
+            "county",
+            "2023",
+            client=client_for(api),
+            out_dir=tmp_path,
+        )
     assert not [u for u in api.urls() if "/data/" in u]
 
 
@@ -439,8 +551,13 @@ def test_unknown_kpi_answered_with_an_empty_list_is_an_error_before_any_data_req
     # Kolada v3 most likely answers /kpi/N99999 with 200 and values: [] (kpi_page leaves it out)
     api = Api()
     with pytest.raises(kolada.KoladaResponseError, match="Kolada has no KPI N99999") as info:
-        kolada.fetch(["N17461", {"id": "N99999", "direction": "up", "focus_area": "psykisk hälsa"}],
-                     "county", "2023", client=client_for(api), out_dir=tmp_path)
+        kolada.fetch(
+            ["N17461", {"id": "N99999", "direction": "up", "focus_area": "psykisk hälsa"}],
+            "county",
+            "2023",
+            client=client_for(api),
+            out_dir=tmp_path,
+        )
     assert "check the id on kolada.se" in str(info.value)
     assert not [u for u in api.urls() if "/data/" in u]
     assert list(tmp_path.iterdir()) == []
@@ -448,11 +565,22 @@ def test_unknown_kpi_answered_with_an_empty_list_is_an_error_before_any_data_req
 
 def test_a_kpi_without_data_is_no_data_with_a_clear_message(tmp_path, caplog):
     # the data request answers values: [] for N15645 (nothing published) and N17461 has a value
-    api = Api({"/v3/data/kpi/N15645/municipality/0680/year/2023": [
-        httpx.Response(200, json=body("empty.json"))]})
+    api = Api(
+        {
+            "/v3/data/kpi/N15645/municipality/0680/year/2023": [
+                httpx.Response(200, json=body("empty.json"))
+            ]
+        }
+    )
     with caplog.at_level(logging.WARNING, logger="analysis.kolada"):
-        result = kolada.fetch(["N17461", "N15645"], ["0680"], "2023", client=client_for(api),
-                              out_dir=tmp_path, write=False)
+        result = kolada.fetch(
+            ["N17461", "N15645"],
+            ["0680"],
+            "2023",
+            client=client_for(api),
+            out_dir=tmp_path,
+            write=False,
+        )
     # the Api's default data answer is one value of the first KPI asked: N17461
     assert result.counts["rows_by_kpi"] == {"N17461": 1, "N15645": 0}
     assert result.counts["kpis_without_values"] == ["N15645"]
@@ -465,9 +593,12 @@ def test_a_kpi_without_data_is_no_data_with_a_clear_message(tmp_path, caplog):
 def test_a_next_url_to_another_host_is_refused_and_the_cache_kept(tmp_path):
     fetch_paged(tmp_path)
     before = snapshot(tmp_path)
-    for target in ("https://evil.example/v3/data?page=2", "//evil.example/v3/data?page=2",
-                   "http://api.kolada.se/v3/data?page=2",  # same host, other scheme
-                   "https://api.kolada.se:8443/v3/data?page=2"):
+    for target in (
+        "https://evil.example/v3/data?page=2",
+        "//evil.example/v3/data?page=2",
+        "http://api.kolada.se/v3/data?page=2",  # same host, other scheme
+        "https://api.kolada.se:8443/v3/data?page=2",
+    ):
         page = body("data_page1.json") | {"next_url": target}
         api = Api({urlsplit(PAGED).path: [httpx.Response(200, json=page)]})
         with pytest.raises(kolada.KoladaResponseError, match="leads away from"):
@@ -488,30 +619,47 @@ def test_redirects_are_followed_on_the_same_host_only(tmp_path):
     assert not any("evil" in u for u in api.urls())
 
 
-@pytest.mark.parametrize("bad", ['Infinity', '-Infinity', 'NaN', '"Infinity"', '1e999', '123.4'])
+@pytest.mark.parametrize("bad", ["Infinity", "-Infinity", "NaN", '"Infinity"', "1e999", "123.4"])
 def test_values_that_are_not_finite_or_outside_their_unit_never_replace_the_cache(tmp_path, bad):
     first = fetch_paged(tmp_path)
     before = snapshot(tmp_path)
     # page 1 with 0682's N17461 (a share in %) replaced by the raw JSON text `bad`
     text = json.dumps(body("data_page1.json")).replace('"value": 68.4', f'"value": {bad}')
     assert bad in text
-    api = Api({urlsplit(PAGED).path: [httpx.Response(
-        200, content=text.encode(), headers={"Content-Type": "application/json"})]})
+    api = Api(
+        {
+            urlsplit(PAGED).path: [
+                httpx.Response(
+                    200, content=text.encode(), headers={"Content-Type": "application/json"}
+                )
+            ]
+        }
+    )
     with pytest.raises(kolada.KoladaResponseError) as info:
         fetch_paged(tmp_path, api)
     assert snapshot(tmp_path) == before
     assert info.value.cache["fetched_date"] == first.fetched_date
     # the cache the reports read is the previous one, and it still passes the data checks
-    assert kolada.check_tables(kolada.read_cache(tmp_path).indicators,
-                               kolada.read_cache(tmp_path).kpis) == []
+    assert (
+        kolada.check_tables(
+            kolada.read_cache(tmp_path).indicators, kolada.read_cache(tmp_path).kpis
+        )
+        == []
+    )
 
 
 def test_tables_the_data_checks_refuse_are_never_written():
     import pandas as pd
 
-    indicators = pd.DataFrame({"kpi": ["N17461"], "municipality_code": ["0680"],
-                               "period": pd.array([2023], dtype="Int64"), "gender": ["T"],
-                               "value": [70.1]})
+    indicators = pd.DataFrame(
+        {
+            "kpi": ["N17461"],
+            "municipality_code": ["0680"],
+            "period": pd.array([2023], dtype="Int64"),
+            "gender": ["T"],
+            "value": [70.1],
+        }
+    )
     kpis = pd.DataFrame([kolada.CATALOGUE["N17461"].row()])
     assert kolada.check_tables(indicators, kpis) == []
     problems = kolada.check_tables(indicators, kpis.assign(direction="better"))
@@ -538,10 +686,12 @@ class DripStream(httpx.SyncByteStream):
 def test_an_answer_is_cut_off_at_its_total_timeout_not_per_read():
     clock = [0.0]
     stream = DripStream(b" ", clock, seconds=0.5)  # a byte every half second, for ever
-    http = httpx.Client(transport=httpx.MockTransport(
-        lambda request: httpx.Response(200, stream=stream)))
-    client = kolada.KoladaClient(http, retries=0, timeout=10, clock=lambda: clock[0],
-                                 sleep=lambda s: None)
+    http = httpx.Client(
+        transport=httpx.MockTransport(lambda request: httpx.Response(200, stream=stream))
+    )
+    client = kolada.KoladaClient(
+        http, retries=0, timeout=10, clock=lambda: clock[0], sleep=lambda s: None
+    )
     with pytest.raises(kolada.KoladaUnavailable, match="not complete after 10 s"):
         client.get_json(f"{API}/kpi/N17461")
     # 10 s at 0.5 s a piece: the 21st piece is past the deadline and the read stops there
@@ -550,15 +700,21 @@ def test_an_answer_is_cut_off_at_its_total_timeout_not_per_read():
 
 def test_an_answer_larger_than_the_cap_is_refused_while_it_arrives():
     stream = DripStream(b"x" * 2**20)  # 1 MiB pieces, for ever
-    http = httpx.Client(transport=httpx.MockTransport(
-        lambda request: httpx.Response(200, stream=stream)))
+    http = httpx.Client(
+        transport=httpx.MockTransport(lambda request: httpx.Response(200, stream=stream))
+    )
     client = kolada.KoladaClient(http, retries=0, max_bytes=4 * 2**20)
     with pytest.raises(kolada.KoladaResponseError, match="longer than the 4,194,304 bytes"):
         client.get_json(f"{API}/kpi/N17461")
     assert stream.sent == 5  # 5 MiB read: one piece past the 4 MiB cap, never the rest
     declared = DripStream(b"x")
-    http = httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(
-        200, stream=declared, headers={"Content-Length": str(400 * 2**20)})))
+    http = httpx.Client(
+        transport=httpx.MockTransport(
+            lambda request: httpx.Response(
+                200, stream=declared, headers={"Content-Length": str(400 * 2**20)}
+            )
+        )
+    )
     client = kolada.KoladaClient(http, retries=0)
     with pytest.raises(kolada.KoladaResponseError, match="419,430,400 bytes, more than"):
         client.get_json(f"{API}/kpi/N17461")
@@ -575,11 +731,11 @@ def test_the_whole_fetch_has_a_deadline(tmp_path):
 
     api = Api({urlsplit(PAGED).path: [httpx.Response(503)] * 10})
     http = httpx.Client(transport=httpx.MockTransport(api))
-    client = kolada.KoladaClient(http, retries=10, deadline=5, clock=lambda: clock[0],
-                                 sleep=sleep)
+    client = kolada.KoladaClient(http, retries=10, deadline=5, clock=lambda: clock[0], sleep=sleep)
     with pytest.raises(kolada.KoladaUnavailable, match="longer than its deadline"):
-        kolada.fetch(["N17461", "N66077"], ["0680", "0682", "0000"], "2023", client=client,
-                     out_dir=tmp_path)
+        kolada.fetch(
+            ["N17461", "N66077"], ["0680", "0682", "0000"], "2023", client=client, out_dir=tmp_path
+        )
     assert waits == [1.0, 2.0]  # the next wait (4 s) would pass the 5 s deadline: give up
     assert list(tmp_path.iterdir()) == []
 
@@ -593,8 +749,9 @@ class _SlowHandler(http.server.BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.end_headers()
-        piece, pause, total = ((b" ", 0.05, 200) if self.path.startswith("/v3/drip")
-                               else (b" " * 2**16, 0.0, 2**14))  # 0.05 s x 200 = 10 s; 1 GiB
+        piece, pause, total = (
+            (b" ", 0.05, 200) if self.path.startswith("/v3/drip") else (b" " * 2**16, 0.0, 2**14)
+        )  # 0.05 s x 200 = 10 s; 1 GiB
         sent = 0
         try:
             for _ in range(total):
@@ -645,14 +802,22 @@ def test_failure_mid_fetch_leaves_the_last_fetch_byte_identical(tmp_path):
     first = fetch_paged(tmp_path)
     before = snapshot(tmp_path)
     # page 1 arrives, then the network goes: the fetch fails half-way
-    api = Api({"/v3/data/kpi/N17461,N66077/municipality/0680,0682,0000/year/2023": [
-        httpx.Response(200, json=body("data_page1.json"))] + [httpx.ConnectError("no route")] * 4})
+    api = Api(
+        {
+            "/v3/data/kpi/N17461,N66077/municipality/0680,0682,0000/year/2023": [
+                httpx.Response(200, json=body("data_page1.json"))
+            ]
+            + [httpx.ConnectError("no route")] * 4
+        }
+    )
     with pytest.raises(kolada.KoladaUnavailable) as info:
         fetch_paged(tmp_path, api)
     assert snapshot(tmp_path) == before
     message = str(info.value)
-    expected = ("kunde inte nå Kolada; rapporterna använder den senast hämtade datan från "
-                f"{first.fetched_date}")
+    expected = (
+        "kunde inte nå Kolada; rapporterna använder den senast hämtade datan från "
+        f"{first.fetched_date}"
+    )
     assert message.startswith(expected)
     assert info.value.cache["fetched_date"] == first.fetched_date
     cached = kolada.read_cache(tmp_path)
@@ -712,7 +877,8 @@ def test_last_fetch_reports_date_and_version_and_notices_edits(tmp_path):
     assert info["api_version"] == "v3" and info["fetched_date"] == result.fetched_date
     assert info["verified"] is True
     assert kolada.provenance_line(tmp_path, "sv") == (
-        f"Länsindikatorer: Kolada (RKA), API v3, hämtade {result.fetched_date}")
+        f"Länsindikatorer: Kolada (RKA), API v3, hämtade {result.fetched_date}"
+    )
     with (tmp_path / "data" / "kolada" / "indicators.csv").open("ab") as stream:
         stream.write(b"N17461;0680;2024;T;1\r\n")
     assert kolada.last_fetch(tmp_path)["verified"] is False
@@ -727,15 +893,23 @@ def test_county_municipalities():
     municipalities = frame[frame["level"] == "municipality"]
     assert len(municipalities) == 13
     assert all(code.startswith("06") for code in municipalities["municipality_code"])
-    assert dict(zip(frame["municipality_code"], frame["municipality_name"], strict=True))["0680"] == "Jönköping"
+    assert (
+        dict(zip(frame["municipality_code"], frame["municipality_name"], strict=True))["0680"]
+        == "Jönköping"
+    )
     assert frame["municipality_code"].tolist()[-2:] == ["0006", "0000"]
     assert frame["municipality_code"].is_unique
 
 
 @pytest.mark.parametrize(
     ("years", "expected"),
-    [("2016-2024", list(range(2016, 2025))), ([2016, 2024], list(range(2016, 2025))),
-     (2023, [2023]), ("2016,2018", [2016, 2018]), ("2016-2017,2020", [2016, 2017, 2020])],
+    [
+        ("2016-2024", list(range(2016, 2025))),
+        ([2016, 2024], list(range(2016, 2025))),
+        (2023, [2023]),
+        ("2016,2018", [2016, 2018]),
+        ("2016-2017,2020", [2016, 2017, 2020]),
+    ],
 )
 def test_parse_years(years, expected):
     assert kolada.parse_years(years) == expected
@@ -750,8 +924,9 @@ def test_bad_years_are_a_clear_error(years):
 def test_a_kpi_outside_the_catalogue_needs_its_direction():
     with pytest.raises(ConfigError, match=r"give it in workbook.yml as \{id: N12345, direction"):
         kolada.resolve_kpis(["N12345"])
-    spec = kolada.resolve_kpis([{"id": "n12345", "direction": "down",
-                                 "focus_area": "fysisk aktivitet"}])[0]
+    spec = kolada.resolve_kpis(
+        [{"id": "n12345", "direction": "down", "focus_area": "fysisk aktivitet"}]
+    )[0]
     assert (spec.kpi, spec.direction) == ("N12345", "down")
     with pytest.raises(ConfigError, match="direction must be up or down"):
         kolada.resolve_kpis([{"id": "N17461", "direction": "better"}])
@@ -783,9 +958,18 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if parts.path.startswith("/v3/kpi/"):
             payload, status = kpi_page(parts.path.rsplit("/", 1)[1].split(",")), 200
         elif parts.path.startswith("/v3/data/"):
-            payload = {"count": 1, "next_url": None, "values": [
-                {"kpi": "N17461", "municipality": "0680", "period": 2023,
-                 "values": [{"gender": "T", "count": 1, "status": "", "value": 70.1}]}]}
+            payload = {
+                "count": 1,
+                "next_url": None,
+                "values": [
+                    {
+                        "kpi": "N17461",
+                        "municipality": "0680",
+                        "period": 2023,
+                        "values": [{"gender": "T", "count": 1, "status": "", "value": 70.1}],
+                    }
+                ],
+            }
             status = 200
         else:
             payload, status = body("error_404.json"), 404
@@ -812,9 +996,10 @@ def server():
 
 def project(tmp_path: Path, monkeypatch, base_url: str) -> Path:
     (tmp_path / "workbook.yml").write_text(
-        "language: sv\nkolada:\n  kpis: [N17461]\n  municipalities: [\"0680\"]\n"
+        'language: sv\nkolada:\n  kpis: [N17461]\n  municipalities: ["0680"]\n'
         f"  years: [2022, 2023]\n  base_url: {base_url}\n  retries: 0\n  timeout: 2\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     monkeypatch.setenv("WORKBOOK_ROOT", str(tmp_path))
     return tmp_path
 
@@ -842,7 +1027,9 @@ def test_main_exit_codes_fetched_then_cache_then_nothing(tmp_path, monkeypatch, 
     project(root, monkeypatch, dead_port())
     assert kolada.main(["fetch", "--years", "2023"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith(f"kunde inte nå Kolada; rapporterna använder den senast hämtade datan från {fetched} (")
+    assert err.startswith(
+        f"kunde inte nå Kolada; rapporterna använder den senast hämtade datan från {fetched} ("
+    )
     assert (root / "data" / "kolada" / "indicators.csv").read_bytes() == cached
 
     (tmp_path / "b").mkdir()
@@ -868,20 +1055,25 @@ def test_status_lists_the_catalogue_with_area_type_and_gender_split(tmp_path, mo
 
     (tmp_path / "workbook.yml").write_text(
         "language: sv\nkolada:\n  kpis: [N17461, N33820, N66077, U09800]\n  years: [2016, 2024]\n"
-        "  deadline: 120\n", encoding="utf-8")
+        "  deadline: 120\n",
+        encoding="utf-8",
+    )
     monkeypatch.setenv("WORKBOOK_ROOT", str(tmp_path))
     assert kolada.main(["status"]) == 0
     out = capsys.readouterr().out
     assert out.startswith(t("kolada_status_none", "sv"))
     lines = {line.split()[0]: line for line in out.splitlines() if re.match(r"^[NU]\d{5} ", line)}
     # KPI, type (K/L/A), by sex, role, focus area, county value, Kolada's title
-    assert re.match(r"N17461\s+A\s+ja\s+utfall\s+fullföljda studier\s+Kolada\s+Gymnasieelever",
-                    lines["N17461"])
-    assert re.match(r"N33820\s+K\s+ja\s+utfall\s+psykisk hälsa\s+beräknat \(N01919\)",
-                    lines["N33820"])
+    assert re.match(
+        r"N17461\s+A\s+ja\s+utfall\s+fullföljda studier\s+Kolada\s+Gymnasieelever", lines["N17461"]
+    )
+    assert re.match(
+        r"N33820\s+K\s+ja\s+utfall\s+psykisk hälsa\s+beräknat \(N01919\)", lines["N33820"]
+    )
     assert re.match(r"N66077\s+A\s+nej\s+sammanhang\s+–\s+Kolada", lines["N66077"])
-    assert re.match(r"U09800\s+K\s+ja\s+utfall\s+fysisk aktivitet\s+beräknat \(N01824–N01837\)",
-                    lines["U09800"])
+    assert re.match(
+        r"U09800\s+K\s+ja\s+utfall\s+fysisk aktivitet\s+beräknat \(N01824–N01837\)", lines["U09800"]
+    )
     assert re.match(r"N01919\s+A\s+nej\s+vikt", lines["N01919"])  # the weights are listed too
     assert len(lines) == 4 + 1 + 14
     assert "K = Kolada publicerar bara kommunvärden" in out
@@ -894,8 +1086,11 @@ def test_the_kolada_docs_name_only_files_that_exist():
     text = (root / "docs" / "kolada.md").read_text(encoding="utf-8")
     named = set(re.findall(r"`((?:analysis|tests|docs|data)/[\w/.-]+)`", text))
     assert "analysis/kolada/catalogue.py" in named  # issue 14: it named analysis/kolada.py
-    missing = sorted(p for p in named - {"data/kolada/"}  # the cache, made by the first fetch
-                     if not (root / p).exists())
+    missing = sorted(
+        p
+        for p in named - {"data/kolada/"}  # the cache, made by the first fetch
+        if not (root / p).exists()
+    )
     assert missing == []
 
 
@@ -905,8 +1100,17 @@ def test_kpi_titles_that_look_like_formulas_are_written_as_text():
 
     from analysis.kolada import cache
 
-    frame = pd.DataFrame([{"kpi": "N1", "title_sv": "=HYPERLINK(\"http://evil.example\")",
-                           "title_en": "@SUM(1)", "unit": "%", "direction": "up",
-                           "focus_area": "psykisk hälsa"}])
+    frame = pd.DataFrame(
+        [
+            {
+                "kpi": "N1",
+                "title_sv": '=HYPERLINK("http://evil.example")',
+                "title_en": "@SUM(1)",
+                "unit": "%",
+                "direction": "up",
+                "focus_area": "psykisk hälsa",
+            }
+        ]
+    )
     line = cache._kpi_bytes(frame).decode("utf-8-sig").splitlines()[1]
     assert line.split(";")[1].startswith("\"'=HYPERLINK") and line.split(";")[2] == "'@SUM(1)"

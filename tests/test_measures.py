@@ -16,13 +16,24 @@ from analysis import effects, explore, goals, measures, schemas, spc, text
 def test_ratio_kinds_are_the_kinds_spc_needs_a_denominator_for():
     # analysis.spc is the chart library and keeps its own list; the two must say the same
     assert measures.RATIO_KINDS == frozenset(spc.core.KINDS_WITH_N)
-    assert set(schemas.RATIO_CHARTS) == measures.RATIO_KINDS and set(schemas.PROPORTION_CHARTS) == measures.SHARE_KINDS
+    assert (
+        set(schemas.RATIO_CHARTS) == measures.RATIO_KINDS
+        and set(schemas.PROPORTION_CHARTS) == measures.SHARE_KINDS
+    )
     assert measures.SHARE_KINDS < measures.RATIO_KINDS
     assert set(measures.CENTRE_KIND) == set(schemas.CHARTS)
 
 
-@pytest.mark.parametrize(("chart", "unit", "scale"), [("p", "%", 100.0), ("pp", " % ", 100.0), ("p", "andel", 1.0),
-                                                      ("u", "%", 1.0), ("i", "%", 1.0)])
+@pytest.mark.parametrize(
+    ("chart", "unit", "scale"),
+    [
+        ("p", "%", 100.0),
+        ("pp", " % ", 100.0),
+        ("p", "andel", 1.0),
+        ("u", "%", 1.0),
+        ("i", "%", 1.0),
+    ],
+)
 def test_only_a_share_in_percent_is_drawn_in_percent(chart, unit, scale):
     assert measures.percent_scale(chart, unit) == scale
 
@@ -35,15 +46,18 @@ def test_pooled_level_of_a_ratio_is_the_sum_of_numerators_over_the_sum_of_denomi
     assert pd.isna(measures.pooled_level(series.iloc[0:0], "p"))
 
 
-@pytest.mark.parametrize(("value", "chart", "unit", "lang", "shown"), [
-    (0.9345, "p", "%", "sv", "93,5\u00a0%"),  # a share: percent, one decimal
-    (0.9345, "pp", "andel", "en", "93.5%"),  # whatever the unit says
-    (6.25, "i", "timmar per vecka", "sv", "6,2 timmar per vecka"),  # round half to even: 6.2
-    (12.0, "c", "antal", "en", "12.0"),  # a count without its unit
-    (2.71, "u", "per barn och månad", "en", "2.7 per barn och månad"),
-    (float("nan"), "p", "%", "sv", "–"),
-    (None, "i", "dagar", "sv", "–"),
-])
+@pytest.mark.parametrize(
+    ("value", "chart", "unit", "lang", "shown"),
+    [
+        (0.9345, "p", "%", "sv", "93,5\u00a0%"),  # a share: percent, one decimal
+        (0.9345, "pp", "andel", "en", "93.5%"),  # whatever the unit says
+        (6.25, "i", "timmar per vecka", "sv", "6,2 timmar per vecka"),  # round half to even: 6.2
+        (12.0, "c", "antal", "en", "12.0"),  # a count without its unit
+        (2.71, "u", "per barn och månad", "en", "2.7 per barn och månad"),
+        (float("nan"), "p", "%", "sv", "–"),
+        (None, "i", "dagar", "sv", "–"),
+    ],
+)
 def test_a_level_is_written_one_way(value, chart, unit, lang, shown):
     assert text.level(value, chart, unit, lang) == shown
 
@@ -54,13 +68,22 @@ MONTHS = pd.date_range("2023-01-01", periods=24, freq="MS")
 
 
 def _changes(rows) -> pd.DataFrame:
-    return pd.DataFrame({
-        "team_id": [r[0] for r in rows], "change_no": pd.array([r[1] for r in rows], dtype="Int64"),
-        "date": pd.to_datetime([r[2] for r in rows]), "title": [f"c{r[1]}" for r in rows],
-        "pdsa_step": "do", "measures": [r[3] for r in rows], "description": pd.NA})
+    return pd.DataFrame(
+        {
+            "team_id": [r[0] for r in rows],
+            "change_no": pd.array([r[1] for r in rows], dtype="Int64"),
+            "date": pd.to_datetime([r[2] for r in rows]),
+            "title": [f"c{r[1]}" for r in rows],
+            "pdsa_step": "do",
+            "measures": [r[3] for r in rows],
+            "description": pd.NA,
+        }
+    )
 
 
-CHANGES = _changes([("t", 1, "2024-01-08", "a"), ("t", 2, "2024-03-01", "b"), ("u", 1, "2023-05-01", "a")])
+CHANGES = _changes(
+    [("t", 1, "2024-01-08", "a"), ("t", 2, "2024-03-01", "b"), ("u", 1, "2023-05-01", "a")]
+)
 
 
 def test_change_period_is_the_period_that_contains_the_date():
@@ -101,15 +124,35 @@ def _dataset():
     """Team t, measure a (monthly values 1 in 2023, 5 from January 2024 on: the change dated
     8 January 2024 works at once), and its PDSA log."""
     values = np.where(MONTHS >= "2024-01-01", 5.0, 1.0) + np.tile([0.1, -0.1, 0.2, -0.2], 6)
-    obs = pd.DataFrame({"team_id": "t", "measure_id": "a", "period": MONTHS, "value": values,
-                        "numerator": np.nan, "denominator": np.nan, "subgroup": pd.NA})
-    meas = pd.DataFrame({"measure_id": ["a"], "team_id": ["t"], "measure_name": ["Mått a"],
-                         "measure_type": ["outcome"], "chart": ["i"], "unit": ["poäng"],
-                         "frequency": ["month"], "direction": ["up"], "target": [np.nan]})
+    obs = pd.DataFrame(
+        {
+            "team_id": "t",
+            "measure_id": "a",
+            "period": MONTHS,
+            "value": values,
+            "numerator": np.nan,
+            "denominator": np.nan,
+            "subgroup": pd.NA,
+        }
+    )
+    meas = pd.DataFrame(
+        {
+            "measure_id": ["a"],
+            "team_id": ["t"],
+            "measure_name": ["Mått a"],
+            "measure_type": ["outcome"],
+            "chart": ["i"],
+            "unit": ["poäng"],
+            "frequency": ["month"],
+            "direction": ["up"],
+            "target": [np.nan],
+        }
+    )
     teams = pd.DataFrame({"team_id": ["t"], "team_name": ["Team"]})
     changes = _changes([("t", 1, "2024-01-08", "a")])
-    return SimpleNamespace(folder=None, is_sample=True, teams=teams, measures=meas, observations=obs,
-                           changes=changes)
+    return SimpleNamespace(
+        folder=None, is_sample=True, teams=teams, measures=meas, observations=obs, changes=changes
+    )
 
 
 def test_baseline_report_effect_report_and_explorer_agree_on_the_baseline(tmp_path, monkeypatch):
@@ -128,7 +171,10 @@ def test_baseline_report_effect_report_and_explorer_agree_on_the_baseline(tmp_pa
     assert row["n_before"] == 12 and row["n_after"] == 12
     assert row["before"] == pytest.approx(1.0) and row["after"] == pytest.approx(5.0)
     chart = effects.measure_chart(ds, "t", "a").points.set_index("x")["part"]
-    assert chart[pd.Timestamp("2023-12-01")] == "Utgångsläge" and chart[pd.Timestamp("2024-01-01")] == "Efter 1"
+    assert (
+        chart[pd.Timestamp("2023-12-01")] == "Utgångsläge"
+        and chart[pd.Timestamp("2024-01-01")] == "Efter 1"
+    )
     # the explorer: the default baseline ends at the same period, the next phase starts in January
     series = explore.measure_series(ds, "t", "a")
     changes = explore.measure_changes(ds, "t", "a")
@@ -152,7 +198,10 @@ def test_baseline_chart_of_the_issue_16_team_leaves_the_change_month_out(tmp_pat
     chart = goals.baseline_chart(ds.observations, meas, ds.changes).summary.iloc[0]
     assert chart["cl"] == pytest.approx(1.0)
     assert chart["n_crossings"] == 11 and chart["longest_run"] == 1 and not chart["runs_signal"]
-    assert goals.baseline_summary(ds.measures, ds.observations, ds.changes, "t").iloc[0]["verdict"] == "stable"
+    assert (
+        goals.baseline_summary(ds.measures, ds.observations, ds.changes, "t").iloc[0]["verdict"]
+        == "stable"
+    )
 
 
 WEEKS = pd.date_range("2024-01-01", periods=16, freq="W-MON")  # Mondays 1 January ... 15 April 2024
@@ -171,43 +220,73 @@ def _weekly_dataset():
     """
     num = [5, 6, 4, 5, 7, 3, 5, 5, 15, 14, 16, 15, 13, 17, 15, 15]
     rows = [("andel", p, np.nan, float(x), 20.0) for p, x in zip(WEEKS, num, strict=True)]
-    rows += [(mid, p, float(k), np.nan, np.nan) for mid in ("poang", "ovrigt") for k, p in enumerate(WEEKS)]
-    obs = pd.DataFrame(rows, columns=["measure_id", "period", "value", "numerator", "denominator"]).assign(
-        team_id="w", subgroup=pd.NA)
-    meas = pd.DataFrame({"measure_id": ["andel", "poang", "ovrigt"], "team_id": "w",
-                         "measure_name": ["Andel", "Poäng", "Övrigt"], "measure_type": "outcome",
-                         "chart": ["p", "i", "i"], "unit": ["%", "poäng", "poäng"], "frequency": "week",
-                         "direction": "up", "target": np.nan})
+    rows += [
+        (mid, p, float(k), np.nan, np.nan)
+        for mid in ("poang", "ovrigt")
+        for k, p in enumerate(WEEKS)
+    ]
+    obs = pd.DataFrame(
+        rows, columns=["measure_id", "period", "value", "numerator", "denominator"]
+    ).assign(team_id="w", subgroup=pd.NA)
+    meas = pd.DataFrame(
+        {
+            "measure_id": ["andel", "poang", "ovrigt"],
+            "team_id": "w",
+            "measure_name": ["Andel", "Poäng", "Övrigt"],
+            "measure_type": "outcome",
+            "chart": ["p", "i", "i"],
+            "unit": ["%", "poäng", "poäng"],
+            "frequency": "week",
+            "direction": "up",
+            "target": np.nan,
+        }
+    )
     teams = pd.DataFrame({"team_id": ["w"], "team_name": ["Veckoteam"]})
     changes = _changes([("w", 1, "2024-02-28", "andel"), ("w", 2, "2024-03-13", "poang")])
-    return SimpleNamespace(folder=None, is_sample=True, teams=teams, measures=meas, observations=obs,
-                           changes=changes)
+    return SimpleNamespace(
+        folder=None, is_sample=True, teams=teams, measures=meas, observations=obs, changes=changes
+    )
 
 
-def test_weekly_measures_each_end_their_baseline_before_their_own_change_week(tmp_path, monkeypatch):
+def test_weekly_measures_each_end_their_baseline_before_their_own_change_week(
+    tmp_path, monkeypatch
+):
     (tmp_path / "workbook.yml").write_text("language: sv\n", encoding="utf-8")
     monkeypatch.setenv("WORKBOOK_ROOT", str(tmp_path))
     ds = _weekly_dataset()
-    expected_end = {"andel": pd.Timestamp("2024-02-19"), "poang": pd.Timestamp("2024-03-04"),
-                    "ovrigt": pd.Timestamp("2024-02-19")}
-    summary = goals.baseline_summary(ds.measures, ds.observations, ds.changes, "w").set_index("measure_id")
+    expected_end = {
+        "andel": pd.Timestamp("2024-02-19"),
+        "poang": pd.Timestamp("2024-03-04"),
+        "ovrigt": pd.Timestamp("2024-02-19"),
+    }
+    summary = goals.baseline_summary(ds.measures, ds.observations, ds.changes, "w").set_index(
+        "measure_id"
+    )
     for mid, end in expected_end.items():
         assert measures.baseline_end(WEEKS, ds.changes, "w", mid, "week") == end, mid
         assert summary.loc[mid, "baseline_end"] == end, mid
         series = explore.measure_series(ds, "w", mid)
-        assert explore.default_baseline_end(series, explore.measure_changes(ds, "w", mid), "week") == end, mid
+        assert (
+            explore.default_baseline_end(series, explore.measure_changes(ds, "w", mid), "week")
+            == end
+        ), mid
     # andel: 8 baseline weeks, pooled share 40 / (8 x 20) = 25 %; had the change week (15 / 20)
     # been counted as the old "period < date" rule did (26 February < 28 February), it would be
     # 55 / 180 = 30.6 %
     assert summary.loc["andel", "n_points"] == 8
     assert summary.loc["andel", "centre"] == pytest.approx(25.0)
     # poang: weeks 0-9, values 0..9, mean 4.5; ovrigt: weeks 0-7, values 0..7, mean 3.5
-    assert summary.loc["poang", "n_points"] == 10 and summary.loc["poang", "centre"] == pytest.approx(4.5)
-    assert summary.loc["ovrigt", "n_points"] == 8 and summary.loc["ovrigt", "centre"] == pytest.approx(3.5)
+    assert summary.loc["poang", "n_points"] == 10 and summary.loc[
+        "poang", "centre"
+    ] == pytest.approx(4.5)
+    assert summary.loc["ovrigt", "n_points"] == 8 and summary.loc[
+        "ovrigt", "centre"
+    ] == pytest.approx(3.5)
     # the explorer splits ovrigt (every change counts) in the weeks both changes start in
     series = explore.measure_series(ds, "w", "ovrigt")
-    assert explore.phase_starts(series, explore.measure_changes(ds, "w", "ovrigt"), expected_end["ovrigt"],
-                                "week") == [pd.Timestamp("2024-02-26"), pd.Timestamp("2024-03-11")]
+    assert explore.phase_starts(
+        series, explore.measure_changes(ds, "w", "ovrigt"), expected_end["ovrigt"], "week"
+    ) == [pd.Timestamp("2024-02-26"), pd.Timestamp("2024-03-11")]
     # the effect report: andel 8 weeks before (40 / 160 = 0.25) and 8 from the change week
     # (120 / 160 = 0.75); poang's change has only 6 weeks after it (11 March - 15 April): too early
     table = effects.team_effects(ds, "w").table.set_index("measure_id")
@@ -221,7 +300,9 @@ def test_the_explorer_falls_back_to_the_first_period_when_no_period_precedes_the
     # a change in the first measured month (its period is the first period): no baseline by the
     # rule (NaT); the explorer's slider still needs a value and starts at the first period
     series = pd.DataFrame({"period": MONTHS[:10], "y": 1.0, "n": np.nan})
-    changes = pd.DataFrame({"change_no": [1], "date": pd.to_datetime(["2023-01-20"]), "title": ["c"]})
+    changes = pd.DataFrame(
+        {"change_no": [1], "date": pd.to_datetime(["2023-01-20"]), "title": ["c"]}
+    )
     assert pd.isna(measures.last_baseline_period(series["period"], "2023-01-20", "month"))
     assert explore.default_baseline_end(series, changes, "month") == MONTHS[0]
     # without a change the whole series is baseline

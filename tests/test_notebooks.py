@@ -34,7 +34,10 @@ def test_one_parameters_cell_with_the_common_parameters(name):
     tagged = [c for c in cells(name) if "parameters" in c.get("metadata", {}).get("tags", [])]
     assert len(tagged) == 1, f"{name}.ipynb needs exactly one cell tagged 'parameters'"
     assigned = {
-        t.id for node in ast.parse(source(tagged[0])).body if isinstance(node, ast.Assign) for t in node.targets
+        t.id
+        for node in ast.parse(source(tagged[0])).body
+        if isinstance(node, ast.Assign)
+        for t in node.targets
     }
     assert {"lang", "data_dir"} <= assigned
 
@@ -45,7 +48,11 @@ def test_no_definitions_no_outputs(name):
         if cell["cell_type"] != "code":
             continue
         tree = ast.parse(source(cell))
-        defined = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.ClassDef | ast.AsyncFunctionDef | ast.Lambda)]
+        defined = [
+            n
+            for n in ast.walk(tree)
+            if isinstance(n, ast.FunctionDef | ast.ClassDef | ast.AsyncFunctionDef | ast.Lambda)
+        ]
         assert not defined, f"{name}.ipynb defines code; move it into the analysis package"
         assert not cell.get("outputs"), f"{name}.ipynb has stored outputs (strip them)"
         assert cell.get("execution_count") is None
@@ -59,12 +66,23 @@ def test_a_notebook_decides_nothing(name):
         if cell["cell_type"] != "code":
             continue
         tree = ast.parse(source(cell))
-        decided = [type(n).__name__ for n in ast.walk(tree)
-                   if isinstance(n, ast.If | ast.IfExp | ast.For | ast.While | ast.comprehension | ast.Subscript)]
-        assert not decided, f"{name}.ipynb decides something ({', '.join(decided)}); move it into its view"
+        decided = [
+            type(n).__name__
+            for n in ast.walk(tree)
+            if isinstance(
+                n, ast.If | ast.IfExp | ast.For | ast.While | ast.comprehension | ast.Subscript
+            )
+        ]
+        assert not decided, (
+            f"{name}.ipynb decides something ({', '.join(decided)}); move it into its view"
+        )
     if name != "explore":
         body = "".join(source(c) for c in cells(name) if c["cell_type"] == "code")
-        assert "report.context(" in body and "view.build(ctx)" in body and "report.render(page, ctx)" in body
+        assert (
+            "report.context(" in body
+            and "view.build(ctx)" in body
+            and "report.render(page, ctx)" in body
+        )
 
 
 RUNS = [
@@ -94,9 +112,14 @@ def executed(tmp_path_factory):
         if key not in done:
             out = tmp_path_factory.mktemp("executed") / f"{name}.ipynb"
             pm.execute_notebook(
-                str(NOTEBOOKS / f"{name}.ipynb"), str(out), parameters={"data_dir": str(SAMPLE), **params},
-                kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOKS),
-                execution_timeout=300, start_timeout=120,  # a stuck kernel fails the test instead of CI
+                str(NOTEBOOKS / f"{name}.ipynb"),
+                str(out),
+                parameters={"data_dir": str(SAMPLE), **params},
+                kernel_name="python3",
+                progress_bar=False,
+                cwd=str(NOTEBOOKS),
+                execution_timeout=300,
+                start_timeout=120,  # a stuck kernel fails the test instead of CI
             )
             done[key] = out
         return done[key]
@@ -120,7 +143,11 @@ def sample_codebooks() -> dict:
 
 
 @pytest.mark.notebooks
-@pytest.mark.parametrize(("name", "params"), RUNS, ids=[f"{n}-{'-'.join(map(str, p.values())) or 'default'}" for n, p in RUNS])
+@pytest.mark.parametrize(
+    ("name", "params"),
+    RUNS,
+    ids=[f"{n}-{'-'.join(map(str, p.values())) or 'default'}" for n, p in RUNS],
+)
 def test_notebook_executes_on_the_sample_data(name, params, executed):
     out = executed(name, params)
     executed_text = out.read_text(encoding="utf-8")
@@ -145,7 +172,9 @@ def test_the_sample_reports_together_pass_the_privacy_audit(executed):
     # the effect reports' wave and "for whom" tables are audited as one publication.
     from analysis.privacy import audit
 
-    pages = {f"{n}-{i}": rendered(executed(n, p), n) for i, (n, p) in enumerate(RUNS) if n != "explore"}
+    pages = {
+        f"{n}-{i}": rendered(executed(n, p), n) for i, (n, p) in enumerate(RUNS) if n != "explore"
+    }
     result = audit.audit(pages, sample_codebooks(), 5)
     assert result.ok, str(result)
     surveyed = {name for name, html in pages.items() if "data-cell" in html}

@@ -30,15 +30,33 @@ def same_colour(a, b) -> bool:
 @pytest.fixture
 def shifted():
     # 12 points around 10 then 12 around 20: a long run after the freeze, and a point far out
-    y = [10, 11, 9, 10, 12, 8, 10, 11, 9, 10, 11, 9] + [20, 21, 19, 20, 22, 18, 20, 21, 19, 20, 21, 19]
+    y = [10, 11, 9, 10, 12, 8, 10, 11, 9, 10, 11, 9] + [
+        20,
+        21,
+        19,
+        20,
+        22,
+        18,
+        20,
+        21,
+        19,
+        20,
+        21,
+        19,
+    ]
     y[3] = np.nan
     return pd.DataFrame({"month": MONTHS, "y": y})
 
 
 @pytest.fixture
 def changes():
-    return pd.DataFrame({"change_no": [1, 2], "date": pd.to_datetime(["2023-12-15", "2024-04-01"]),
-                         "title": ["Sms-påminnelse", "Nytt schema"]})
+    return pd.DataFrame(
+        {
+            "change_no": [1, 2],
+            "date": pd.to_datetime(["2023-12-15", "2024-04-01"]),
+            "title": ["Sms-påminnelse", "Nytt schema"],
+        }
+    )
 
 
 def test_chart_has_verdict_changes_target_and_direction_in_swedish(shifted, changes, tmp_path):
@@ -66,7 +84,9 @@ def test_points_outside_limits_are_highlighted_and_english_labels():
     ax = fig.axes[0]
     signal = [c for c in ax.collections if same_colour(c.get_facecolor()[0], PALETTE["signal"])]
     assert len(signal) == 1 and signal[0].get_offsets().tolist() == [[9, 20]]
-    assert "; 1 point outside the control limits" in texts(fig)  # 9 points below the mean: a long run too
+    assert "; 1 point outside the control limits" in texts(
+        fig
+    )  # 9 points below the mean: a long run too
     assert "Control limits" in texts(fig)
     plt.close(fig)
 
@@ -90,8 +110,13 @@ def test_phases_are_labelled(shifted):
 
 
 def test_panel_has_one_chart_per_series():
-    d = pd.DataFrame({"measure": np.repeat(["a", "b", "c"], 12), "x": np.tile(np.arange(12), 3),
-                      "y": np.random.default_rng(1).normal(10, 1, 36)})
+    d = pd.DataFrame(
+        {
+            "measure": np.repeat(["a", "b", "c"], 12),
+            "x": np.tile(np.arange(12), 3),
+            "y": np.random.default_rng(1).normal(10, 1, 36),
+        }
+    )
     res = spc.chart(d, y="y", x="x", kind="i", by="measure")
     fig = plots.spc_panel(res, titles={"a": "Mått A"}, targets={"b": 11}, directions={"c": "down"})
     visible = [ax for ax in fig.axes if ax.get_visible()]

@@ -75,48 +75,109 @@ def _chart():
 
 
 def _changes():
-    return pd.DataFrame({"change_no": [1, 2], "date": pd.to_datetime(["2023-12-15", "2024-04-01"]),
-                         "title": [HUGE, BROKEN]})
+    return pd.DataFrame(
+        {
+            "change_no": [1, 2],
+            "date": pd.to_datetime(["2023-12-15", "2024-04-01"]),
+            "title": [HUGE, BROKEN],
+        }
+    )
 
 
 def test_spc_chart_and_panel():
-    found = check(plots.spc_chart(_chart(), changes=_changes(), title=BROKEN, ylabel=PRICE,
-                                  direction="up", target=15.0))
+    found = check(
+        plots.spc_chart(
+            _chart(), changes=_changes(), title=BROKEN, ylabel=PRICE, direction="up", target=15.0
+        )
+    )
     assert plain(BROKEN) in found and plain(PRICE) in found
-    check(plots.spc_panel({"a": _chart(), "b": _chart()}, titles={"a": HUGE, "b": NOTE}, title=HUGE,
-                          changes=_changes()))
+    check(
+        plots.spc_panel(
+            {"a": _chart(), "b": _chart()},
+            titles={"a": HUGE, "b": NOTE},
+            title=HUGE,
+            changes=_changes(),
+        )
+    )
 
 
 def test_explore_chart_with_a_note_and_a_long_measure_name():
-    view = SimpleNamespace(result=_chart(), changes=_changes(), target=None, direction="down",
-                           measure_name=HUGE, selection=SimpleNamespace(lang="sv"),
-                           notes=pd.DataFrame({"period": [pd.Timestamp("2023-03-01")], "note": [NOTE]}))
+    view = SimpleNamespace(
+        result=_chart(),
+        changes=_changes(),
+        target=None,
+        direction="down",
+        measure_name=HUGE,
+        selection=SimpleNamespace(lang="sv"),
+        notes=pd.DataFrame({"period": [pd.Timestamp("2023-03-01")], "note": [NOTE]}),
+    )
     assert plain(NOTE) in check(plots.explore_chart(view))
 
 
 def test_effects_figures():
     t = np.arange(1, 25)
-    its = effects.interrupted_time_series(pd.DataFrame({"t": t, "y": 10 + 3.0 * (t >= 13) + (t % 2) * 0.4}),
-                                          y="y", time="t", intervention=13, family="gaussian", trend=False)
+    its = effects.interrupted_time_series(
+        pd.DataFrame({"t": t, "y": 10 + 3.0 * (t >= 13) + (t % 2) * 0.4}),
+        y="y",
+        time="t",
+        intervention=13,
+        family="gaussian",
+        trend=False,
+    )
     check(plots.its_chart(its, HUGE, change_labels=[BROKEN], ylabel=PRICE))
-    table = pd.DataFrame([
-        dict(measure_name=HUGE, changes="1", change_no=1, estimate=1.8, ci_low=1.6, ci_high=2.0,
-             effect="odds ratio", detected=True, improved=True),
-        dict(measure_name=BROKEN, changes="2", change_no=2, estimate=-2.0, ci_low=-3.0, ci_high=-1.0,
-             effect="difference", detected=True, improved=False)])
+    table = pd.DataFrame(
+        [
+            dict(
+                measure_name=HUGE,
+                changes="1",
+                change_no=1,
+                estimate=1.8,
+                ci_low=1.6,
+                ci_high=2.0,
+                effect="odds ratio",
+                detected=True,
+                improved=True,
+            ),
+            dict(
+                measure_name=BROKEN,
+                changes="2",
+                change_no=2,
+                estimate=-2.0,
+                ci_low=-3.0,
+                ci_high=-1.0,
+                effect="difference",
+                detected=True,
+                improved=False,
+            ),
+        ]
+    )
     check(plots.effects_forest(table, title=PRICE))
     check(plots.effects_forest(table, labels=[NOTE, HUGE]))
-    waves = pd.DataFrame({"item_label": [HUGE, PRICE], "diff_pp": [12.2, 2.4], "ci_low_pp": [8.4, -1.4],
-                          "ci_high_pp": [16.0, 6.1], "mdd_pp": [5.6, 5.5], "significant": [True, False],
-                          "suppressed": [False, False]})
+    waves = pd.DataFrame(
+        {
+            "item_label": [HUGE, PRICE],
+            "diff_pp": [12.2, 2.4],
+            "ci_low_pp": [8.4, -1.4],
+            "ci_high_pp": [16.0, 6.1],
+            "mdd_pp": [5.6, 5.5],
+            "significant": [True, False],
+            "suppressed": [False, False],
+        }
+    )
     check(plots.wave_comparison_chart(waves, title=BROKEN))
     check(plots.effects_poster({BROKEN: [HUGE, PRICE], "Bakgrund": [NOTE]}, HUGE, BROKEN))
 
 
 def test_goal_and_indicator_figures():
-    series = pd.DataFrame({"municipality_code": ["0604"] * 4 + ["0680"] * 4, "year": [2021, 2022, 2023, 2024] * 2,
-                           "value": [60, 61, 62, 63, 50, 52, 51, 53.0], "goal": [60, 62, 64, 66, 50, 52, 54, 56.0],
-                           "county": [55, 56, 57, 58] * 2})
+    series = pd.DataFrame(
+        {
+            "municipality_code": ["0604"] * 4 + ["0680"] * 4,
+            "year": [2021, 2022, 2023, 2024] * 2,
+            "value": [60, 61, 62, 63, 50, 52, 51, 53.0],
+            "goal": [60, 62, 64, 66, 50, 52, 54, 56.0],
+            "county": [55, 56, 57, 58] * 2,
+        }
+    )
     names = {"0604": HUGE, "0680": PRICE}
     check(plots.goal_chart(series, names=names, title=BROKEN, unit=NOTE))
     check(plots.indicator_panels(series, names=names, title=HUGE, unit=PRICE))
@@ -149,9 +210,16 @@ def test_survey_figures(tmp_path):
     from test_surveys import FORMS_HEADER, forms_codebook, forms_rows, write_survey
 
     cb = forms_codebook()
-    for question, header, label in zip(cb["questions"], FORMS_HEADER[5:], (HUGE, BROKEN, NOTE), strict=False):
-        question.update(text={"sv": label, "en": label}, column=header)  # the export keeps its titles
-    for option, label in ((cb["questions"][1]["options"][0], PRICE), (cb["questions"][2]["options"][0], HUGE)):
+    for question, header, label in zip(
+        cb["questions"], FORMS_HEADER[5:], (HUGE, BROKEN, NOTE), strict=False
+    ):
+        question.update(
+            text={"sv": label, "en": label}, column=header
+        )  # the export keeps its titles
+    for option, label in (
+        (cb["questions"][1]["options"][0], PRICE),
+        (cb["questions"][2]["options"][0], HUGE),
+    ):
         option.update(value=option["sv"], sv=label)
     folder = write_survey(tmp_path / "surveys" / "forms", cb, FORMS_HEADER, forms_rows())
     survey = surveys.load_survey(folder)

@@ -21,14 +21,16 @@ from analysis.privacy import audit
 
 
 def frame() -> pd.DataFrame:
-    return pd.DataFrame({
-        "n": [0, 1, 4, 5, 3, 6],
-        "base": [10, 10, 10, 10, 4, 100],
-        "share": [0.0, 0.1, 0.4, 0.5, 0.75, 0.06],
-        "ci_low": [0.0, 0.01, 0.1, 0.2, 0.3, 0.02],
-        "ci_high": [0.3, 0.4, 0.7, 0.8, 0.95, 0.12],
-        "n_blank": [0, 2, 0, 7, 0, 0],
-    })
+    return pd.DataFrame(
+        {
+            "n": [0, 1, 4, 5, 3, 6],
+            "base": [10, 10, 10, 10, 4, 100],
+            "share": [0.0, 0.1, 0.4, 0.5, 0.75, 0.06],
+            "ci_low": [0.0, 0.01, 0.1, 0.2, 0.3, 0.02],
+            "ci_high": [0.3, 0.4, 0.7, 0.8, 0.95, 0.12],
+            "n_blank": [0, 2, 0, 7, 0, 0],
+        }
+    )
 
 
 def test_counts_below_the_threshold_and_small_bases_are_hidden():
@@ -46,7 +48,9 @@ def test_counts_below_the_threshold_and_small_bases_are_hidden():
 
 
 # n = 0, 1, 4, 5, 3, 6 with bases 10, 10, 10, 10, 4, 100: by hand, rows hidden at each threshold
-@pytest.mark.parametrize(("min_count", "hidden"), [(1, []), (2, [1]), (5, [1, 2, 4]), (6, [1, 2, 3, 4])])
+@pytest.mark.parametrize(
+    ("min_count", "hidden"), [(1, []), (2, [1]), (5, [1, 2, 4]), (6, [1, 2, 3, 4])]
+)
 def test_threshold_is_configurable(min_count, hidden):
     out = privacy.suppress(frame(), min_count)
     assert list(np.flatnonzero(out["suppressed"].to_numpy())) == hidden
@@ -98,8 +102,12 @@ def test_a_hidden_rectangle_protects_its_corner():
     system = privacy.TableSystem()
     x = system.new_atoms(4)
     inner = [system.add_cell([a], f"x{a}") for a in x]
-    margins = {system.add_cell([x[0], x[1]], "row1"): 7, system.add_cell([x[2], x[3]], "row2"): 13,
-               system.add_cell([x[0], x[2]], "col1"): 6, system.add_cell([x[1], x[3]], "col2"): 14}
+    margins = {
+        system.add_cell([x[0], x[1]], "row1"): 7,
+        system.add_cell([x[2], x[3]], "row2"): 13,
+        system.add_cell([x[0], x[2]], "col1"): 6,
+        system.add_cell([x[1], x[3]], "col2"): 14,
+    }
     solver = privacy.Solver(system, margins)
     assert solver.interval(inner[0]) == (0, 6)
     assert solver.check(5) == []
@@ -108,15 +116,18 @@ def test_a_hidden_rectangle_protects_its_corner():
     assert privacy.Solver(system, shown).interval(inner[0]) == (1, 1)
 
 
-@pytest.mark.parametrize(("lo", "hi", "expected"), [
-    (1, 1, True),    # pinned to 1
-    (0, 1, False),   # could be nobody: says no more than a published 0
-    (5, 5, False),   # no small count
-    (3, 5, True),    # 3 or 4 or 5: small is not excluded and the interval is narrow
-    (3, 8, False),   # 5 wide
-    (4, 8, True),    # 4 wide
-    (2, np.inf, False),
-])
+@pytest.mark.parametrize(
+    ("lo", "hi", "expected"),
+    [
+        (1, 1, True),  # pinned to 1
+        (0, 1, False),  # could be nobody: says no more than a published 0
+        (5, 5, False),  # no small count
+        (3, 5, True),  # 3 or 4 or 5: small is not excluded and the interval is narrow
+        (3, 8, False),  # 5 wide
+        (4, 8, True),  # 4 wide
+        (2, np.inf, False),
+    ],
+)
 def test_the_protection_rule(lo, hi, expected):
     assert privacy.at_risk(lo, hi, 5) is expected
 
@@ -153,8 +164,9 @@ def test_secondary_suppression_hides_the_cheapest_complement():
     values = np.array([8, 3, 5, 4, 0, 20], dtype=float)
     cost = values + 20.0
     cost[total] = 1e6
-    hidden, left = privacy.protect(system, values, [*cells, total], {cells[1]}, cells, 5, cost,
-                                   truth=values[:5])
+    hidden, left = privacy.protect(
+        system, values, [*cells, total], {cells[1]}, cells, 5, cost, truth=values[:5]
+    )
     assert left == [] and hidden == {cells[1], cells[3]}
     solver = privacy.Solver(system, {i: values[i] for i in [*cells, total] if i not in hidden})
     assert solver.interval(cells[1]) == (0, 7)
@@ -171,7 +183,9 @@ def page(*cells: tuple[str, dict, str, int | None, str | None, int | None]) -> s
     rows = []
     for q, group, category, n, base_cat, base in cells:
         key = CellKey("klass", q, category, tuple(group.items())).to_json()
-        base_key = CellKey("klass", q, base_cat, tuple(group.items())).to_json() if base_cat else None
+        base_key = (
+            CellKey("klass", q, base_cat, tuple(group.items())).to_json() if base_cat else None
+        )
         text = ".." if n is None else (f"{round(100 * n / base)} %" if base_cat else str(n))
         mark = Mark(key, n, "share" if base_cat else "n", base_key, base)
         rows.append(f"<tr><td {mark.attributes()}>{text}</td></tr>")
@@ -185,11 +199,30 @@ def crafted_codebook():
     def opt(code):
         return Option(code, code, {"sv": code, "en": code})
 
-    klass = Question("klass", "single", {"sv": "Klass", "en": "Class"}, "Klass", (opt("a"), opt("b"), opt("c")))
-    hit = Question("hit", "single", {"sv": "Slagen hemma", "en": "Hit at home"}, "Slagen",
-                   (opt("no"), opt("once"), opt("several")))
-    return Codebook("klass", {"sv": "Klass", "en": "Class"}, "sample", None, "x.csv", "google_forms", None, (),
-                    None, (), ("klass",), (klass, hit))
+    klass = Question(
+        "klass", "single", {"sv": "Klass", "en": "Class"}, "Klass", (opt("a"), opt("b"), opt("c"))
+    )
+    hit = Question(
+        "hit",
+        "single",
+        {"sv": "Slagen hemma", "en": "Hit at home"},
+        "Slagen",
+        (opt("no"), opt("once"), opt("several")),
+    )
+    return Codebook(
+        "klass",
+        {"sv": "Klass", "en": "Class"},
+        "sample",
+        None,
+        "x.csv",
+        "google_forms",
+        None,
+        (),
+        None,
+        (),
+        ("klass",),
+        (klass, hit),
+    )
 
 
 def test_the_auditor_catches_the_issues_differencing():
@@ -197,16 +230,23 @@ def test_the_auditor_catches_the_issues_differencing():
     # 33 % of 30 (10), class B 50 % of 12 (6); class C (2 pupils) hidden as '..'. By hand:
     # C = 18 - 10 - 6 = 2 (both pupils of class C), and its base 44 - 30 - 12 = 2.
     html = page(
-        ("hit", {}, "several", 18, "_base", 44), ("hit", {}, "no", 21, "_base", 44),
+        ("hit", {}, "several", 18, "_base", 44),
+        ("hit", {}, "no", 21, "_base", 44),
         ("hit", {}, "once", 5, "_base", 44),
-        ("hit", {"klass": "a"}, "several", 10, "_base", 30), ("hit", {"klass": "a"}, "no", 15, "_base", 30),
+        ("hit", {"klass": "a"}, "several", 10, "_base", 30),
+        ("hit", {"klass": "a"}, "no", 15, "_base", 30),
         ("hit", {"klass": "a"}, "once", 5, "_base", 30),
-        ("hit", {"klass": "b"}, "several", 6, "_base", 12), ("hit", {"klass": "b"}, "no", 6, "_base", 12),
+        ("hit", {"klass": "b"}, "several", 6, "_base", 12),
+        ("hit", {"klass": "b"}, "no", 6, "_base", 12),
         ("hit", {"klass": "b"}, "once", 0, "_base", 12),
-        ("hit", {"klass": "c"}, "several", None, "_base", None), ("hit", {"klass": "c"}, "no", None, "_base", None),
+        ("hit", {"klass": "c"}, "several", None, "_base", None),
+        ("hit", {"klass": "c"}, "no", None, "_base", None),
         ("hit", {"klass": "c"}, "once", None, "_base", None),
-        ("klass", {}, "a", 30, None, None), ("klass", {}, "b", 12, None, None), ("klass", {}, "c", None, None, None),
-        ("klass", {}, "_blank", 0, None, None), ("_respondents", {}, "_n", 44, None, None),
+        ("klass", {}, "a", 30, None, None),
+        ("klass", {}, "b", 12, None, None),
+        ("klass", {}, "c", None, None, None),
+        ("klass", {}, "_blank", 0, None, None),
+        ("_respondents", {}, "_n", 44, None, None),
     )
     result = audit.audit({"today.html": html}, {"klass": crafted_codebook()}, 5)
     found = {(f.label, f.lo, f.hi) for f in result.findings}
@@ -221,23 +261,37 @@ def test_the_auditor_passes_a_protected_version_and_checks_the_printed_text():
     # from 0 to 2 (C's base); the class sizes of B and C are hidden together (14), so C's base
     # runs 0..14 and its 'several' 0..8.
     html = page(
-        ("hit", {}, "several", 18, "_base", 44), ("hit", {}, "no", 21, "_base", 44),
+        ("hit", {}, "several", 18, "_base", 44),
+        ("hit", {}, "no", 21, "_base", 44),
         ("hit", {}, "once", 5, "_base", 44),
-        ("hit", {"klass": "a"}, "several", 10, "_base", 30), ("hit", {"klass": "a"}, "no", 15, "_base", 30),
+        ("hit", {"klass": "a"}, "several", 10, "_base", 30),
+        ("hit", {"klass": "a"}, "no", 15, "_base", 30),
         ("hit", {"klass": "a"}, "once", 5, "_base", 30),
-        *[("hit", {"klass": k}, c, None, "_base", None) for k in "bc" for c in ("several", "no", "once")],
-        ("klass", {}, "a", 30, None, None), ("klass", {}, "b", None, None, None), ("klass", {}, "c", None, None, None),
-        ("klass", {}, "_blank", 0, None, None), ("_respondents", {}, "_n", 44, None, None),
+        *[
+            ("hit", {"klass": k}, c, None, "_base", None)
+            for k in "bc"
+            for c in ("several", "no", "once")
+        ],
+        ("klass", {}, "a", 30, None, None),
+        ("klass", {}, "b", None, None, None),
+        ("klass", {}, "c", None, None, None),
+        ("klass", {}, "_blank", 0, None, None),
+        ("_respondents", {}, "_n", 44, None, None),
     )
     result = audit.audit({"ok.html": html}, {"klass": crafted_codebook()}, 5)
     assert result.ok, str(result)
     # a shown number whose text does not say what its mark says is reported
     bad = html.replace(">33 %<", ">35 %<")
-    assert any("35 %" in p for p in audit.audit({"bad.html": bad}, {"klass": crafted_codebook()}, 5).problems)
+    assert any(
+        "35 %" in p
+        for p in audit.audit({"bad.html": bad}, {"klass": crafted_codebook()}, 5).problems
+    )
     # and so is a number in a column of marked numbers that carries no mark of its own
     # (one column of marked numbers: a row with a bare 8 in it is reported, a label column is not)
     column = html.replace("<tr><td data-cell", "<tr><td>8</td></tr><tr><td data-cell", 1)
-    assert audit.unmarked_numbers(column, "c.html") == ["c.html: the number '8' in a survey table carries no mark"]
+    assert audit.unmarked_numbers(column, "c.html") == [
+        "c.html: the number '8' in a survey table carries no mark"
+    ]
     labelled = html.replace("<tr><td data-cell", "<tr><td>Klass 3</td><td data-cell")
     assert audit.unmarked_numbers(labelled, "l.html") == []
 
@@ -264,53 +318,160 @@ def crafted_data(folder: Path) -> Path:
     rng = np.random.default_rng(13)
     klass = folder / "surveys" / "klass"
     klass.mkdir()
-    (klass / "codebook.yml").write_text(yaml.safe_dump({
-        "survey": "klass", "title": {"sv": "Klassenkät", "en": "Class survey"}, "design": "sample",
-        "export": {"file": "svar.csv", "tool": "google_forms", "respondent_id": "Elevkod",
-                   "wave_column": "Mättillfälle"},
-        "waves": [{"code": "sep", "value": "September"}, {"code": "dec", "value": "December"}],
-        "subgroups": ["klass"],
-        "questions": [
-            {"id": "klass", "type": "single", "text": {"sv": "Klass"}, "column": "Klass",
-             "options": [{"code": c, "value": c.upper(), "sv": f"Klass {c.upper()}"} for c in "abc"]},
-            {"id": "hit", "type": "single", "text": {"sv": "Har någon vuxen hemma slagit dig?"},
-             "options": [{"code": "no", "sv": "Nej"}, {"code": "once", "sv": "Ja, en gång"},
-                         {"code": "several", "sv": "Ja, flera gånger"}]},
-            {"id": "trivs", "type": "likert", "text": {"sv": "Jag trivs i skolan"}, "top_box": ["4", "5"],
-             "options": [{"code": str(k), "value": str(k), "sv": f"steg {k}"} for k in range(1, 6)]
-             + [{"code": "dk", "value": "Vet inte", "sv": "Vet inte", "dont_know": True}]},
-            {"id": "fritid", "type": "multi", "text": {"sv": "Vad gör du på fritiden?"},
-             "options": [{"code": "sport", "sv": "Idrott"}, {"code": "games", "sv": "Spel"},
-                         {"code": "friends", "sv": "Kompisar"}]},
-            {"id": "kommentar", "type": "text", "text": {"sv": "Något mer?"}, "show_answers": True},
-        ]}, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (klass / "codebook.yml").write_text(
+        yaml.safe_dump(
+            {
+                "survey": "klass",
+                "title": {"sv": "Klassenkät", "en": "Class survey"},
+                "design": "sample",
+                "export": {
+                    "file": "svar.csv",
+                    "tool": "google_forms",
+                    "respondent_id": "Elevkod",
+                    "wave_column": "Mättillfälle",
+                },
+                "waves": [
+                    {"code": "sep", "value": "September"},
+                    {"code": "dec", "value": "December"},
+                ],
+                "subgroups": ["klass"],
+                "questions": [
+                    {
+                        "id": "klass",
+                        "type": "single",
+                        "text": {"sv": "Klass"},
+                        "column": "Klass",
+                        "options": [
+                            {"code": c, "value": c.upper(), "sv": f"Klass {c.upper()}"}
+                            for c in "abc"
+                        ],
+                    },
+                    {
+                        "id": "hit",
+                        "type": "single",
+                        "text": {"sv": "Har någon vuxen hemma slagit dig?"},
+                        "options": [
+                            {"code": "no", "sv": "Nej"},
+                            {"code": "once", "sv": "Ja, en gång"},
+                            {"code": "several", "sv": "Ja, flera gånger"},
+                        ],
+                    },
+                    {
+                        "id": "trivs",
+                        "type": "likert",
+                        "text": {"sv": "Jag trivs i skolan"},
+                        "top_box": ["4", "5"],
+                        "options": [
+                            {"code": str(k), "value": str(k), "sv": f"steg {k}"}
+                            for k in range(1, 6)
+                        ]
+                        + [
+                            {"code": "dk", "value": "Vet inte", "sv": "Vet inte", "dont_know": True}
+                        ],
+                    },
+                    {
+                        "id": "fritid",
+                        "type": "multi",
+                        "text": {"sv": "Vad gör du på fritiden?"},
+                        "options": [
+                            {"code": "sport", "sv": "Idrott"},
+                            {"code": "games", "sv": "Spel"},
+                            {"code": "friends", "sv": "Kompisar"},
+                        ],
+                    },
+                    {
+                        "id": "kommentar",
+                        "type": "text",
+                        "text": {"sv": "Något mer?"},
+                        "show_answers": True,
+                    },
+                ],
+            },
+            allow_unicode=True,
+            sort_keys=False,
+        ),
+        encoding="utf-8",
+    )
     rows = []
     for wave, sizes in (("September", (30, 12, 2)), ("December", (28, 11, 2))):
         for cls, size in zip("ABC", sizes, strict=True):
             for i in range(size):
-                hit = "Ja, flera gånger" if cls == "C" else str(rng.choice(["Nej", "Nej", "Nej", "Ja, en gång"]))
+                hit = (
+                    "Ja, flera gånger"
+                    if cls == "C"
+                    else str(rng.choice(["Nej", "Nej", "Nej", "Ja, en gång"]))
+                )
                 trivs = str(rng.choice(["1", "2", "3", "4", "5", "4", "5", "Vet inte"]))
                 fritid = ", ".join(o for o in ("Idrott", "Spel", "Kompisar") if rng.random() < 0.6)
-                comment = (SENSITIVE if (cls, i, wave) == ("C", 0, "September") else
-                           "<script>alert('x')</script>" if (cls, i) == ("A", 0) else "")
+                comment = (
+                    SENSITIVE
+                    if (cls, i, wave) == ("C", 0, "September")
+                    else "<script>alert('x')</script>"
+                    if (cls, i) == ("A", 0)
+                    else ""
+                )
                 rows.append([f"{cls}{i}", wave, cls, hit, trivs, fritid, comment])
     with open(klass / "svar.csv", "w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle).writerows([["Elevkod", "Mättillfälle", "Klass", "Har någon vuxen hemma slagit dig?",
-                                       "Jag trivs i skolan", "Vad gör du på fritiden?", "Något mer?"], *rows])
+        csv.writer(handle).writerows(
+            [
+                [
+                    "Elevkod",
+                    "Mättillfälle",
+                    "Klass",
+                    "Har någon vuxen hemma slagit dig?",
+                    "Jag trivs i skolan",
+                    "Vad gör du på fritiden?",
+                    "Något mer?",
+                ],
+                *rows,
+            ]
+        )
     centres = folder / "surveys" / "centres"
     centres.mkdir()
-    (centres / "codebook.yml").write_text(yaml.safe_dump({
-        "survey": "centres", "title": {"sv": "Enkät till centrumen"}, "design": "census", "population": 21,
-        "export": {"file": "export.csv", "tool": "columns", "respondent_id": "Id", "drop": ["Namn"]},
-        "questions": [
-            {"id": "offers", "type": "multi", "text": {"sv": "Vad erbjuder ni?"},
-             "options": [{"code": "before", "sv": "Före", "column": "Q1_1"},
-                         {"code": "after", "sv": "Efter", "column": "Q1_2"}]},
-            {"id": "wants", "type": "single", "text": {"sv": "Vill ni ha riktlinjer?"}, "column": "Q2",
-             "options": [{"code": "1", "value": "1", "sv": "Ja"}, {"code": "2", "value": "2", "sv": "Nej"}]},
-        ]}, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    lines = ["Id;Namn;Q1_1;Q1_2;Q2"] + [f"{i};Centrum {i};{int(i % 3 != 0)};{int(i % 4 != 0)};{2 if i == 7 else 1}"
-                                        for i in range(1, 22)]
+    (centres / "codebook.yml").write_text(
+        yaml.safe_dump(
+            {
+                "survey": "centres",
+                "title": {"sv": "Enkät till centrumen"},
+                "design": "census",
+                "population": 21,
+                "export": {
+                    "file": "export.csv",
+                    "tool": "columns",
+                    "respondent_id": "Id",
+                    "drop": ["Namn"],
+                },
+                "questions": [
+                    {
+                        "id": "offers",
+                        "type": "multi",
+                        "text": {"sv": "Vad erbjuder ni?"},
+                        "options": [
+                            {"code": "before", "sv": "Före", "column": "Q1_1"},
+                            {"code": "after", "sv": "Efter", "column": "Q1_2"},
+                        ],
+                    },
+                    {
+                        "id": "wants",
+                        "type": "single",
+                        "text": {"sv": "Vill ni ha riktlinjer?"},
+                        "column": "Q2",
+                        "options": [
+                            {"code": "1", "value": "1", "sv": "Ja"},
+                            {"code": "2", "value": "2", "sv": "Nej"},
+                        ],
+                    },
+                ],
+            },
+            allow_unicode=True,
+            sort_keys=False,
+        ),
+        encoding="utf-8",
+    )
+    lines = ["Id;Namn;Q1_1;Q1_2;Q2"] + [
+        f"{i};Centrum {i};{int(i % 3 != 0)};{int(i % 4 != 0)};{2 if i == 7 else 1}"
+        for i in range(1, 22)
+    ]
     (centres / "export.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return folder
 
@@ -321,9 +482,16 @@ def execute_survey(data: Path, survey: str, out: Path) -> str:
 
     from analysis.runner import to_html
 
-    pm.execute_notebook(str(NOTEBOOKS / "survey.ipynb"), str(out), parameters={"data_dir": str(data), "survey": survey},
-                        kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOKS), execution_timeout=300,
-                        start_timeout=120)
+    pm.execute_notebook(
+        str(NOTEBOOKS / "survey.ipynb"),
+        str(out),
+        parameters={"data_dir": str(data), "survey": survey},
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(NOTEBOOKS),
+        execution_timeout=300,
+        start_timeout=120,
+    )
     return to_html(nbformat.read(out, as_version=4), survey)
 
 
@@ -343,8 +511,14 @@ def wave_pages(data: Path, min_count: int = 5) -> dict[str, str]:
     survey = surveys.load_survey(data / "surveys" / "klass")
     waves = effects.survey_waves(survey, min_count=min_count)
     html = report.table_html(waves_table(waves, "sv", survey=survey))
-    html += report.table_html(waves_table(effects.for_whom(survey, waves, "klass", min_count=min_count), "sv",
-                                          by=["klass"], survey=survey))
+    html += report.table_html(
+        waves_table(
+            effects.for_whom(survey, waves, "klass", min_count=min_count),
+            "sv",
+            by=["klass"],
+            survey=survey,
+        )
+    )
     return {"klass-waves": html}
 
 
@@ -368,13 +542,19 @@ def test_crafted_surveys_pass_the_audit_in_their_reports(crafted):
 
 
 @pytest.mark.notebooks
-def test_free_text_appears_only_when_workbook_yml_and_the_codebook_allow_it(crafted, tmp_path, monkeypatch):
+def test_free_text_appears_only_when_workbook_yml_and_the_codebook_allow_it(
+    crafted, tmp_path, monkeypatch
+):
     data, pages = crafted
     # workbook.yml says show_free_text: false (the default): the codebook's show_answers is not enough
     assert "alert(" not in pages["klass"] and "sambo" not in pages["klass"]
     assert "personer skrev ett fritextsvar. Fritextsvar visas inte" in pages["klass"]
     # a project whose workbook.yml allows it: the answers are shown, escaped
-    config = (ROOT / "workbook.yml").read_text(encoding="utf-8").replace("show_free_text: false", "show_free_text: true")
+    config = (
+        (ROOT / "workbook.yml")
+        .read_text(encoding="utf-8")
+        .replace("show_free_text: false", "show_free_text: true")
+    )
     (tmp_path / "workbook.yml").write_text(config, encoding="utf-8")
     monkeypatch.setenv("WORKBOOK_ROOT", str(tmp_path))
     shown = execute_survey(data, "klass", tmp_path / "klass.ipynb")
@@ -396,11 +576,14 @@ def test_bad_survey_data_stops_the_run_without_quoting_the_respondent(tmp_path, 
     data = crafted_data(project / "data" / "sample")
     export = data / "surveys" / "klass" / "svar.csv"
     lines = export.read_text(encoding="utf-8").splitlines()
-    lines[3] = lines[3].replace(",A,", f",\"{SENSITIVE}\",", 1)
+    lines[3] = lines[3].replace(",A,", f',"{SENSITIVE}",', 1)
     export.write_text("\n".join(lines) + "\n", encoding="utf-8")
     config = (ROOT / "workbook.yml").read_text(encoding="utf-8")
-    (project / "workbook.yml").write_text(config.split("\nreports:")[0] + "\nreports:\n  - notebook: survey\n"
-                                          "    params: {survey: klass}\n", encoding="utf-8")
+    (project / "workbook.yml").write_text(
+        config.split("\nreports:")[0] + "\nreports:\n  - notebook: survey\n"
+        "    params: {survey: klass}\n",
+        encoding="utf-8",
+    )
     os.environ["WORKBOOK_ROOT"] = str(project)
     try:
         assert cli.main(["run"]) == 2
@@ -409,7 +592,10 @@ def test_bad_survey_data_stops_the_run_without_quoting_the_respondent(tmp_path, 
         os.environ["WORKBOOK_ROOT"] = str(ROOT)
     printed = capsys.readouterr()
     said = printed.out + printed.err
-    assert "surveys/klass/svar.csv row 4, column 'klass'" in said and "not one of the codebook's options" in said
+    assert (
+        "surveys/klass/svar.csv row 4, column 'klass'" in said
+        and "not one of the codebook's options" in said
+    )
     assert "KÄNSLIGT" not in said and "sambo" not in said
     for folder in (project / "outputs", project / "outputs-private"):
         for path in folder.rglob("*") if folder.exists() else []:

@@ -77,8 +77,9 @@ def _view_reads(notebook: str, view, capsys, **params) -> list[str]:
         capsys.readouterr()
 
 
-@pytest.mark.parametrize("notebook,view", [("team_baseline", team_baseline),
-                                           ("team_effects", team_effects)])
+@pytest.mark.parametrize(
+    "notebook,view", [("team_baseline", team_baseline), ("team_effects", team_effects)]
+)
 def test_a_team_report_reads_its_team_not_every_team(notebook, view, capsys):
     read = set(_view_reads(notebook, view, capsys, team="nassjo"))
     assert "team:nassjo" in read and "drivers:nassjo" in read

@@ -15,8 +15,12 @@ def dataset():
         folder=Path("/data/sample"),
         is_sample=True,
         source="sample",
-        teams=pd.DataFrame({"team_id": ["attarp", "nassjo"], "team_name": ["Attarpskolan", "Nässjö <b>"]}),
-        measures=pd.DataFrame({"team_id": ["attarp", "nassjo"], "measure_id": ["narvaro", "hembesok"]}),
+        teams=pd.DataFrame(
+            {"team_id": ["attarp", "nassjo"], "team_name": ["Attarpskolan", "Nässjö <b>"]}
+        ),
+        measures=pd.DataFrame(
+            {"team_id": ["attarp", "nassjo"], "measure_id": ["narvaro", "hembesok"]}
+        ),
         surveys=("parents", "pupils"),
         files={"teams.csv": "a" * 64},
     )
@@ -54,7 +58,9 @@ def test_valid_parameters_are_resolved_and_nothing_global_is_set(dataset, shown)
     params = report.validate_params("gap_analysis", dataset, year="2024", lang="en")
     # the privacy settings of workbook.yml and the language travel with the parameters, explicitly
     assert params == {"lang": "en", "year": 2024, "min_count": 5, "show_free_text": False}
-    assert text.get_language() == "sv"  # no side effect: the language is the report's, not the process's
+    assert (
+        text.get_language() == "sv"
+    )  # no side effect: the language is the report's, not the process's
     assert report.validate_params("team_baseline", dataset, team=" Attarp ")["team"] == "attarp"
     with pytest.raises(ConfigError, match="'team' is required"):
         report.validate_params("team_baseline", dataset)

@@ -94,8 +94,17 @@ def test_expand_plan_for_each_and_names(tmp_path):
     jobs = expand_plan(config, ["a", "b"], [])
     names = [j.name for j in jobs]
     # 1 county + 2 teams (tiny) + 2 teams (fails) + dies + slow + leak1 + leak2 = 9
-    assert names == ["tiny_county", "tiny_a", "tiny_b", "fails_a", "fails_b", "dies", "slow",
-                     "leak1", "leak2"]
+    assert names == [
+        "tiny_county",
+        "tiny_a",
+        "tiny_b",
+        "fails_a",
+        "fails_b",
+        "dies",
+        "slow",
+        "leak1",
+        "leak2",
+    ]
     assert jobs[1].params == {"team": "a"}
     assert jobs[0].params == {"team": None}
 
@@ -121,23 +130,42 @@ def test_expand_plan_selection_and_overrides(tmp_path):
 def test_only_selects_by_notebook_report_or_entry_name(tmp_path):
     # the published names stayed when baseline.ipynb was split (issue 15): `--only baseline`
     # still means every team's baseline, the entry's name, and not the county overview
-    plan = ("reports:\n  - notebook: tiny\n    name: baseline_county\n"
-            "  - notebook: tiny\n    name: baseline\n    for_each: team\n  - notebook: slow\n")
+    plan = (
+        "reports:\n  - notebook: tiny\n    name: baseline_county\n"
+        "  - notebook: tiny\n    name: baseline\n    for_each: team\n  - notebook: slow\n"
+    )
     config = load_config(make_project(tmp_path, plan))
-    assert [j.name for j in expand_plan(config, ["a", "b"], [], only=["baseline"])] == ["baseline_a", "baseline_b"]
-    assert [j.name for j in expand_plan(config, ["a", "b"], [], only=["baseline_county"])] == ["baseline_county"]
+    assert [j.name for j in expand_plan(config, ["a", "b"], [], only=["baseline"])] == [
+        "baseline_a",
+        "baseline_b",
+    ]
+    assert [j.name for j in expand_plan(config, ["a", "b"], [], only=["baseline_county"])] == [
+        "baseline_county"
+    ]
     assert [j.name for j in expand_plan(config, ["a", "b"], [], only=["tiny"])] == [
-        "baseline_county", "baseline_a", "baseline_b"]
+        "baseline_county",
+        "baseline_a",
+        "baseline_b",
+    ]
 
 
-@pytest.mark.parametrize(("overrides", "only", "message"), [
-    ({"tem": "a"}, None, r"--param tem: no notebook .* has such a parameter; their parameters are "
-                         r"tiny: team; fails: team; dies: \(none\); slow: year; leak: \(none\)\. "
-                         r"Did you mean team\?"),
-    ({"__class__": "x"}, None, "--param __class__: no notebook"),
-    ({"year": 2023}, ["tiny"], "their parameters are tiny: team"),
-])
-def test_an_unknown_parameter_is_an_error_listing_the_parameters(tmp_path, overrides, only, message):
+@pytest.mark.parametrize(
+    ("overrides", "only", "message"),
+    [
+        (
+            {"tem": "a"},
+            None,
+            r"--param tem: no notebook .* has such a parameter; their parameters are "
+            r"tiny: team; fails: team; dies: \(none\); slow: year; leak: \(none\)\. "
+            r"Did you mean team\?",
+        ),
+        ({"__class__": "x"}, None, "--param __class__: no notebook"),
+        ({"year": 2023}, ["tiny"], "their parameters are tiny: team"),
+    ],
+)
+def test_an_unknown_parameter_is_an_error_listing_the_parameters(
+    tmp_path, overrides, only, message
+):
     """Issue 19: --param tem=nassjo (a typo) built an extra report and exited 0; --param
     __class__=x built 23 duplicates."""
     config = load_config(make_project(tmp_path))
@@ -165,10 +193,16 @@ def test_slug():
 
 def test_to_html_has_no_code_no_warnings_and_embeds_images():
     nb = nbformat.read(FIXTURES / "tiny.ipynb", as_version=4)
-    nb.cells[1].outputs = [nbformat.v4.new_output("display_data", data={"text/html": "<h1>T &amp; R</h1>"})]
-    nb.cells[3].outputs = [nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo="})]
-    nb.cells[4].outputs = [nbformat.v4.new_output("stream", name="stderr", text="UserWarning: hidden"),
-                           nbformat.v4.new_output("stream", name="stdout", text="shown")]
+    nb.cells[1].outputs = [
+        nbformat.v4.new_output("display_data", data={"text/html": "<h1>T &amp; R</h1>"})
+    ]
+    nb.cells[3].outputs = [
+        nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo="})
+    ]
+    nb.cells[4].outputs = [
+        nbformat.v4.new_output("stream", name="stderr", text="UserWarning: hidden"),
+        nbformat.v4.new_output("stream", name="stdout", text="shown"),
+    ]
     page = to_html(nb, "fallback", "en")
     assert "import os" not in page and "plt.subplots" not in page  # no code
     assert "UserWarning" not in page and "shown" in page
@@ -185,37 +219,64 @@ def test_run_builds_and_isolates_failures(built):
     root, summary = built
     reports = by_name(summary)
     assert summary.exit_code == 1
-    ok = {"tiny_county", "tiny_a", "tiny_bad", "tiny_i-x-y-i", "fails_a", "fails_i-x-y-i",
-          "leak1", "leak2"}
+    ok = {
+        "tiny_county",
+        "tiny_a",
+        "tiny_bad",
+        "tiny_i-x-y-i",
+        "fails_a",
+        "fails_i-x-y-i",
+        "leak1",
+        "leak2",
+    }
     assert {n for n, r in reports.items() if r["status"] == "ok"} == ok
-    assert {n for n, r in reports.items() if r["status"] == "failed"} == {"dies", "slow", "fails_bad"}
+    assert {n for n, r in reports.items() if r["status"] == "failed"} == {
+        "dies",
+        "slow",
+        "fails_bad",
+    }
     assert "kernel died" in reports["dies"]["error"]
     assert "2 s timeout" in reports["slow"]["error"]
     # an error that is not the workbook's own may quote data: the published index names its type
     # only; the message is in the run log and the executed notebook, outside the published folder
-    assert reports["fails_bad"]["error"] == ("cell [3]: ValueError (the message may quote data: see the "
-                                             "executed notebook, outside outputs/)")
+    assert reports["fails_bad"]["error"] == (
+        "cell [3]: ValueError (the message may quote data: see the "
+        "executed notebook, outside outputs/)"
+    )
     out, private = root / "outputs", root / "outputs-private"
     for name in ok:
-        assert (out / f"{name}.html").is_file() and (private / "_executed" / f"{name}.ipynb").is_file()
+        assert (out / f"{name}.html").is_file() and (
+            private / "_executed" / f"{name}.ipynb"
+        ).is_file()
     assert not (out / "dies.html").exists()
     assert (private / "_executed" / "dies.ipynb").is_file()
     logs = list((private / "logs").glob("run-*.log"))
-    assert len(logs) == 1 and "cell [3]: ValueError: this team fails on purpose" in logs[0].read_text()
-    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == []  # only HTML and the index are published
-    assert not any("fails on purpose" in f.read_text(encoding="utf-8") for f in out.iterdir() if f.is_file()
-                   and f.suffix in (".html", ".json"))
+    assert (
+        len(logs) == 1 and "cell [3]: ValueError: this team fails on purpose" in logs[0].read_text()
+    )
+    assert (
+        sorted(p.name for p in out.iterdir() if p.is_dir()) == []
+    )  # only HTML and the index are published
+    assert not any(
+        "fails on purpose" in f.read_text(encoding="utf-8")
+        for f in out.iterdir()
+        if f.is_file() and f.suffix in (".html", ".json")
+    )
 
 
 def test_parameters_are_injected(built):
     root, _ = built
     executed = nbformat.read(root / "outputs-private" / "_executed" / "tiny_a.ipynb", as_version=4)
-    injected = next(c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", []))
+    injected = next(
+        c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])
+    )
     assert f'data_dir = "{root / "data" / "sample"}"' in injected.source
     assert 'lang = "sv"' in injected.source and 'team = "a"' in injected.source
     page = (root / "outputs" / "tiny_a.html").read_text(encoding="utf-8")
     assert "team: a, lang: sv" in page
-    assert page.count('src="data:image/png;base64,') == 1  # plt.show() in a forked kernel still shows
+    assert (
+        page.count('src="data:image/png;base64,') == 1
+    )  # plt.show() in a forked kernel still shows
 
 
 def test_every_report_gets_a_fresh_kernel_process(built):
@@ -245,7 +306,9 @@ def test_index_json_and_html(built):
     out = root / "outputs"
     index = json.loads((out / "index.json").read_text(encoding="utf-8"))
     entry = index["reports"]["tiny_a"]
-    assert entry["status"] == "ok" and entry["source"] == "sample" and entry["params"] == {"team": "a"}
+    assert (
+        entry["status"] == "ok" and entry["source"] == "sample" and entry["params"] == {"team": "a"}
+    )
     assert entry["size"] == (out / "tiny_a.html").stat().st_size
     assert entry["last_success"] and entry["duration"] > 0
     assert index["reports"]["dies"]["executed"] == "../outputs-private/_executed/dies.ipynb"
@@ -281,9 +344,13 @@ def test_unchanged_reports_are_reused_and_changes_rebuild(built, monkeypatch):
     entry = by_name(summary)["tiny_a"]
     assert summary.exit_code == 1
     assert entry["status"] == "failed" and entry["stale"] is True
-    assert entry["last_success"] == last_success and entry["error"].startswith("cell [6]: RuntimeError")
+    assert entry["last_success"] == last_success and entry["error"].startswith(
+        "cell [6]: RuntimeError"
+    )
     assert (out / "tiny_a.html").read_bytes() == before
-    assert "tiny_bad" in json.loads((out / "index.json").read_text())["reports"]  # partial run keeps others
+    assert (
+        "tiny_bad" in json.loads((out / "index.json").read_text())["reports"]
+    )  # partial run keeps others
 
 
 def test_force_rebuilds(tmp_path, capsys):
@@ -329,8 +396,9 @@ def test_kernel_start_is_retried(monkeypatch):
 
     monkeypatch.setattr(kernels.Zygote, "fork", flaky)
     nb = nbformat.read(FIXTURES / "fails.ipynb", as_version=4)
-    executed, error, attempts = build.execute(nb, {"team": "a"}, kernel="python3", cell_timeout=10,
-                                              cwd=None)
+    executed, error, attempts = build.execute(
+        nb, {"team": "a"}, kernel="python3", cell_timeout=10, cwd=None
+    )
     assert error is None and attempts == 2
 
 
@@ -338,9 +406,11 @@ def test_kernel_start_is_retried(monkeypatch):
 def test_dask_cluster_runs_the_plan(tmp_path):
     distributed = pytest.importorskip("distributed")
     from analysis.runner.kernels import shutdown_zygote
+
     root = make_project(tmp_path, PLAN.split("  - notebook: dies")[0])
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=True,
-                                  dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None
+    ) as cluster:
         summary = run(RunOptions(scheduler=cluster.scheduler_address), root=root, tty=False)
         with distributed.Client(cluster) as client:  # let the worker exit at once
             client.run(shutdown_zygote)

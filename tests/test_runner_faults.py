@@ -53,15 +53,27 @@ def make_project(folder: Path) -> Path:
 def start(project: Path, *args: str) -> subprocess.Popen:
     """``workbook run`` in its own session (so that the test can signal it alone)."""
     env = dict(os.environ, WORKBOOK_ROOT=str(project))
-    return subprocess.Popen([sys.executable, "-m", "analysis.cli", "run", *args], cwd=project,
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "analysis.cli", "run", *args],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def workbook(project: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     env = dict(os.environ, WORKBOOK_ROOT=str(project))
-    return subprocess.run([sys.executable, "-m", "analysis.cli", *args], cwd=project, env=env,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "analysis.cli", *args],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def _stat(pid: int) -> tuple[int, str, int] | None:
@@ -70,7 +82,7 @@ def _stat(pid: int) -> tuple[int, str, int] | None:
         raw = Path(f"/proc/{pid}/stat").read_bytes()
     except OSError:
         return None
-    fields = raw[raw.rindex(b")") + 2:].split()
+    fields = raw[raw.rindex(b")") + 2 :].split()
     return int(fields[1]), fields[0].decode(), int(fields[19])
 
 
@@ -114,6 +126,7 @@ def wait_until(condition, timeout: float, what: str):
 def kernels_computing(run: subprocess.Popen, count: int) -> dict[int, int]:
     """Wait until ``run`` has ``count`` kernels (processes below it other than the zygote) and
     return every process below it."""
+
     def ready():
         if run.poll() is not None:
             pytest.fail(f"the run ended early:\n{run.stdout.read()[-2000:]}")
@@ -141,16 +154,22 @@ def read_index(project: Path) -> dict:
 def leftovers_of(pid: int) -> list[Path]:
     from analysis.runner.kernels import ipc_dir
 
-    return [*Path(tempfile.gettempdir()).glob(f"workbook-{pid}-*"),
-            *Path(ipc_dir()).glob(f"k-{pid}-*"), *Path(ipc_dir()).glob(f"kernel-{pid}-*")]
+    return [
+        *Path(tempfile.gettempdir()).glob(f"workbook-{pid}-*"),
+        *Path(ipc_dir()).glob(f"k-{pid}-*"),
+        *Path(ipc_dir()).glob(f"kernel-{pid}-*"),
+    ]
 
 
 def honest(project: Path) -> list[str]:
     """Reports the index calls current (ok/reused) that ``workbook list`` would rebuild."""
     listing = workbook(project, "list").stdout
     states = {line.split()[0]: line.split()[1] for line in listing.splitlines() if line.strip()}
-    return [name for name, entry in read_index(project)["reports"].items()
-            if entry.get("status") in ("ok", "reused") and states.get(name) != "fresh"]
+    return [
+        name
+        for name, entry in read_index(project)["reports"].items()
+        if entry.get("status") in ("ok", "reused") and states.get(name) != "fresh"
+    ]
 
 
 def kill_9(run: subprocess.Popen, below: dict[int, int]) -> None:
@@ -159,8 +178,11 @@ def kill_9(run: subprocess.Popen, below: dict[int, int]) -> None:
     try:
         os.kill(run.pid, signal.SIGKILL)
         run.wait(timeout=10)
-        wait_until(lambda: not still_running(below), 15,
-                   f"the kernels of the killed run to end (still running: {still_running(below)})")
+        wait_until(
+            lambda: not still_running(below),
+            15,
+            f"the kernels of the killed run to end (still running: {still_running(below)})",
+        )
     finally:  # a failed test must not leave orphans either
         for pid in still_running(below):
             os.kill(pid, signal.SIGKILL)
@@ -211,8 +233,11 @@ def test_a_stopped_run_ends_at_once_and_publishes_what_finished(tmp_path, sig, c
     below = {}
     try:
         below = kernels_computing(run, 2)  # tiny has finished or is about to; sleepy1 computes
-        wait_until(lambda: read_index(project)["reports"]["tiny"]["status"] == "ok", 60,
-                   "tiny to be published")
+        wait_until(
+            lambda: read_index(project)["reports"]["tiny"]["status"] == "ok",
+            60,
+            "tiny to be published",
+        )
         below.update(descendants(run.pid))
         os.kill(run.pid, sig)  # Ctrl-C in a terminal, or systemd/cron stopping the job
         try:

@@ -21,10 +21,21 @@ from analysis.sample.programme import SERIES
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 
 # SCB municipality codes of Jönköpings län (SCB, "Kommunkoder")
-COUNTY = {"0604": "Aneby", "0617": "Gnosjö", "0642": "Mullsjö", "0643": "Habo",
-          "0662": "Gislaved", "0665": "Vaggeryd", "0680": "Jönköping", "0682": "Nässjö",
-          "0683": "Värnamo", "0684": "Sävsjö", "0685": "Vetlanda", "0686": "Eksjö",
-          "0687": "Tranås"}
+COUNTY = {
+    "0604": "Aneby",
+    "0617": "Gnosjö",
+    "0642": "Mullsjö",
+    "0643": "Habo",
+    "0662": "Gislaved",
+    "0665": "Vaggeryd",
+    "0680": "Jönköping",
+    "0682": "Nässjö",
+    "0683": "Värnamo",
+    "0684": "Sävsjö",
+    "0685": "Vetlanda",
+    "0686": "Eksjö",
+    "0687": "Tranås",
+}
 
 
 def read(name: str, folder: Path = SAMPLE) -> list[dict[str, str]]:
@@ -47,8 +58,16 @@ def generated(tmp_path_factory) -> tuple[Path, list[Path]]:
 
 @pytest.fixture(scope="module")
 def tables() -> dict[str, list[dict[str, str]]]:
-    names = ("municipalities", "teams", "measures", "observations", "changes", "indicators",
-             "kpis", "goals")
+    names = (
+        "municipalities",
+        "teams",
+        "measures",
+        "observations",
+        "changes",
+        "indicators",
+        "kpis",
+        "goals",
+    )
     return {n: read(f"{n}.csv") for n in names}
 
 
@@ -60,8 +79,9 @@ def _xlsx_values(path: Path) -> list[list[list[object]]]:
 
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
-        return [[list(row) for row in sheet.iter_rows(values_only=True)]
-                for sheet in book.worksheets]
+        return [
+            [list(row) for row in sheet.iter_rows(values_only=True)] for sheet in book.worksheets
+        ]
     finally:
         book.close()
 
@@ -71,8 +91,9 @@ def test_generator_reproduces_committed_sample(generated):
     committed = {p.relative_to(SAMPLE).as_posix() for p in SAMPLE.rglob("*") if p.is_file()}
     fresh = {p.relative_to(folder).as_posix() for p in written}
     assert committed, "data/sample is empty: run `make sample`"
-    assert fresh == committed, (f"only committed: {sorted(committed - fresh)}; "
-                                f"only generated: {sorted(fresh - committed)}")
+    assert fresh == committed, (
+        f"only committed: {sorted(committed - fresh)}; only generated: {sorted(fresh - committed)}"
+    )
     differ = []
     for rel in sorted(fresh):
         old, new = SAMPLE / rel, folder / rel
@@ -107,14 +128,31 @@ def test_municipalities_are_the_county(tables):
 def test_teams(tables):
     teams = tables["teams"]
     ids = [t["team_id"] for t in teams]
-    assert ids == ["attarp", "rydaholm", "nassjo", "varnamo", "jamlikt", "vetlanda", "mullsjo",
-                   "gnosjo", "aneby"]
+    assert ids == [
+        "attarp",
+        "rydaholm",
+        "nassjo",
+        "varnamo",
+        "jamlikt",
+        "vetlanda",
+        "mullsjo",
+        "gnosjo",
+        "aneby",
+    ]
     codes = set(COUNTY) | {"0006"}
     assert all(t["municipality_code"] in codes for t in teams)
-    assert {t["focus_area"] for t in teams} == {"fullföljda studier", "psykisk hälsa",
-                                                "fysisk aktivitet"}
+    assert {t["focus_area"] for t in teams} == {
+        "fullföljda studier",
+        "psykisk hälsa",
+        "fysisk aktivitet",
+    }
     assert {t["team_id"] for t in teams if t["cohort"] == "2021"} == {
-        "jamlikt", "vetlanda", "mullsjo", "gnosjo", "aneby"}
+        "jamlikt",
+        "vetlanda",
+        "mullsjo",
+        "gnosjo",
+        "aneby",
+    }
     assert next(t for t in teams if t["team_id"] == "jamlikt")["municipality_code"] == "0006"
     assert all(t["aim"] for t in teams)
 
@@ -170,17 +208,21 @@ def _gaps(periods: list[date], frequency: str) -> int:
     step = 7 if frequency == "week" else None
     gaps = 0
     for a, b in zip(periods, periods[1:], strict=False):
-        expected = ((b - a).days == step) if step else (
-            (b.year * 12 + b.month) - (a.year * 12 + a.month) == 1)
+        expected = (
+            ((b - a).days == step)
+            if step
+            else ((b.year * 12 + b.month) - (a.year * 12 + a.month) == 1)
+        )
         gaps += not expected
     return gaps
 
 
 def test_exactly_one_period_is_absent(tables):
     measures = {(m["team_id"], m["measure_id"]): m for m in tables["measures"]}
-    gaps = {key: _gaps([date.fromisoformat(r["period"]) for r in rows],
-                       measures[key]["frequency"])
-            for key, rows in _series(tables).items()}
+    gaps = {
+        key: _gaps([date.fromisoformat(r["period"]) for r in rows], measures[key]["frequency"])
+        for key, rows in _series(tables).items()
+    }
     assert {k: v for k, v in gaps.items() if v} == {("nassjo", "hembesok"): 1}
     periods = {r["period"] for r in _series(tables)[("nassjo", "hembesok")]}
     assert "2020-07-01" not in periods and {"2020-06-01", "2020-08-01"} <= periods
@@ -214,8 +256,9 @@ def test_changes_pdsa_log(tables):
 def test_true_effects_match_the_tables(tables):
     measures = {(m["team_id"], m["measure_id"]) for m in tables["measures"]}
     assert set(TRUE_EFFECTS) == measures
-    changes = {(c["team_id"], int(c["change_no"])): c["measures"].split(",")
-               for c in tables["changes"]}
+    changes = {
+        (c["team_id"], int(c["change_no"])): c["measures"].split(",") for c in tables["changes"]
+    }
     real = {k for k, v in TRUE_EFFECTS.items() if v["effect"]}
     assert 8 <= len(real) <= len(measures) - 8  # some real effects and some null ones
     for (team, mid), truth in TRUE_EFFECTS.items():
@@ -230,8 +273,10 @@ def test_true_effects_match_the_tables(tables):
 
 def _pooled(rows, chart):
     if chart in {"p", "u"}:
-        return (sum(int(r["numerator"]) for r in rows) / sum(int(r["denominator"]) for r in rows),
-                sum(int(r["denominator"]) for r in rows))
+        return (
+            sum(int(r["numerator"]) for r in rows) / sum(int(r["denominator"]) for r in rows),
+            sum(int(r["denominator"]) for r in rows),
+        )
     values = [num(r["value"]) for r in rows]
     return sum(values) / len(values), len(values)
 
@@ -247,10 +292,16 @@ def test_effects_are_visible_in_the_data_and_nulls_are_not(tables):
         if truth["change_no"] is None:
             continue
         chart = measures[key]["chart"]
-        aimed = sorted(date.fromisoformat(c["date"]) for c in changes
-                       if c["team_id"] == key[0] and key[1] in c["measures"].split(","))
-        at = next(date.fromisoformat(c["date"]) for c in changes
-                  if c["team_id"] == key[0] and int(c["change_no"]) == truth["change_no"])
+        aimed = sorted(
+            date.fromisoformat(c["date"])
+            for c in changes
+            if c["team_id"] == key[0] and key[1] in c["measures"].split(",")
+        )
+        at = next(
+            date.fromisoformat(c["date"])
+            for c in changes
+            if c["team_id"] == key[0] and int(c["change_no"]) == truth["change_no"]
+        )
         lo = max([d for d in aimed if d < at], default=date.min)
         hi = min([d for d in aimed if d > at], default=date.max)
         pre = [r for r in rows if lo <= date.fromisoformat(r["period"]) < at]
@@ -298,13 +349,23 @@ def test_indicators_kolada_shape(tables):
     for kpi, spec in CATALOGUE.items():  # Kolada's titles, area types and gender splits
         k = kpis[kpi]
         assert (k["title_sv"], k["area_type"], k["gender_split"], k["role"]) == (
-            spec.title_sv, spec.area_type, "1" if spec.gender_split else "0", spec.role)
+            spec.title_sv,
+            spec.area_type,
+            "1" if spec.gender_split else "0",
+            spec.role,
+        )
     assert {k["focus_area"] for k in kpis.values() if k["role"] == "outcome"} == {
-        "fullföljda studier", "psykisk hälsa", "fysisk aktivitet"}
+        "fullföljda studier",
+        "psykisk hälsa",
+        "fysisk aktivitet",
+    }
     assert kpis["N17461"]["direction"] == "up" and kpis["N66077"]["direction"] == "down"
     rows = tables["indicators"]
-    totals = {(r["kpi"], r["municipality_code"], int(r["period"])): num(r["value"])
-              for r in rows if r["gender"] == "T"}
+    totals = {
+        (r["kpi"], r["municipality_code"], int(r["period"])): num(r["value"])
+        for r in rows
+        if r["gender"] == "T"
+    }
     years = range(2016, 2025)
     for kpi, spec in CATALOGUE.items():
         areas = {a for k, a, _ in totals if k == kpi}
@@ -324,8 +385,10 @@ def test_indicators_kolada_shape(tables):
     # population counts: whole numbers, 0-20 = 0-19 + 20 year-olds, 7-20 within 0-20
     for code in COUNTY:
         for year in years:
-            assert totals[("N01948", code, year)] == totals[("N01919", code, year)] + totals[
-                ("N01837", code, year)]
+            assert (
+                totals[("N01948", code, year)]
+                == totals[("N01919", code, year)] + totals[("N01837", code, year)]
+            )
             ages = sum(totals[(w, code, year)] for w in CATALOGUE["U09800"].county_weight)
             assert ages < totals[("N01948", code, year)]
     assert all("," not in r["value"] for r in rows if r["kpi"] in WEIGHTS)
@@ -342,13 +405,20 @@ def test_goals(tables):
     trajectories = [g for g in goals.values() if g["kind"] == "trajectory"]
     # one headline KPI per focus area
     assert {kpis[g["source"].split(":")[1]]["focus_area"] for g in trajectories} == {
-        "fullföljda studier", "psykisk hälsa", "fysisk aktivitet"}
+        "fullföljda studier",
+        "psykisk hälsa",
+        "fysisk aktivitet",
+    }
     for g in trajectories:
         assert (g["baseline_year"], g["pp_per_year"], g["years"]) == ("2021", "2", "4")
         assert g["direction"] == kpis[g["source"].split(":")[1]]["direction"]
     bas = goals["basprogram"]
     assert (bas["kind"], bas["source"], bas["target_value"], bas["deadline"]) == (
-        "target", "survey:coordinators:groups_offered:any", "100", "2022-12-31")
+        "target",
+        "survey:coordinators:groups_offered:any",
+        "100",
+        "2022-12-31",
+    )
 
 
 def test_driver_diagrams_link_to_the_log(tables):
@@ -360,8 +430,12 @@ def test_driver_diagrams_link_to_the_log(tables):
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         team = doc["team_id"]
         assert path.stem == team and doc["aim"]
-        ideas = [idea for p in doc["primary_drivers"] for s in p["secondary_drivers"]
-                 for idea in s["change_ideas"]]
+        ideas = [
+            idea
+            for p in doc["primary_drivers"]
+            for s in p["secondary_drivers"]
+            for idea in s["change_ideas"]
+        ]
         assert ideas and any(not i["changes"] for i in ideas)  # some ideas not tested yet
         for idea in ideas:
             assert all((team, c) in changes for c in idea["changes"]), (team, idea["id"])

@@ -28,8 +28,21 @@ from analysis.sample.county import (
 )
 from analysis.sample.programme import SUMMER_DIP
 
-COUNTY = {"0604", "0617", "0642", "0643", "0662", "0665", "0680", "0682", "0683", "0684",
-          "0685", "0686", "0687"}  # SCB codes of Jönköpings län
+COUNTY = {
+    "0604",
+    "0617",
+    "0642",
+    "0643",
+    "0662",
+    "0665",
+    "0680",
+    "0682",
+    "0683",
+    "0684",
+    "0685",
+    "0686",
+    "0687",
+}  # SCB codes of Jönköpings län
 
 
 def rows(files: dict[str, bytes], name: str, sep: str = ";") -> list[dict[str, str]]:
@@ -48,9 +61,12 @@ def test_the_same_arguments_give_the_same_bytes_and_a_team_does_not_depend_on_th
     teams3, teams5 = rows(three, "teams.csv"), rows(five, "teams.csv")
     assert teams3 == teams5[:3]
     ids = {t["team_id"] for t in teams3}
-    assert [r for r in rows(five, "observations.csv") if r["team_id"] in ids] == \
-        rows(three, "observations.csv")
-    assert [r for r in rows(five, "changes.csv") if r["team_id"] in ids] == rows(three, "changes.csv")
+    assert [r for r in rows(five, "observations.csv") if r["team_id"] in ids] == rows(
+        three, "observations.csv"
+    )
+    assert [r for r in rows(five, "changes.csv") if r["team_id"] in ids] == rows(
+        three, "changes.csv"
+    )
 
 
 def test_teams_cover_municipalities_cohorts_and_focus_areas(five):
@@ -60,8 +76,11 @@ def test_teams_cover_municipalities_cohorts_and_focus_areas(five):
     teams = rows(five, "teams.csv")
     assert len(teams) == 5 and len({t["team_id"] for t in teams}) == 5
     assert len({t["municipality_code"] for t in teams}) == 5  # the first 13: one each
-    assert {t["focus_area"] for t in teams} == {"fullföljda studier", "psykisk hälsa",
-                                                "fysisk aktivitet"}
+    assert {t["focus_area"] for t in teams} == {
+        "fullföljda studier",
+        "psykisk hälsa",
+        "fysisk aktivitet",
+    }
     assert [t["cohort"] for t in teams] == ["2019", "2019", "2019", "2021", "2021"]
 
 
@@ -77,14 +96,18 @@ def test_three_monthly_measures_over_sixty_months(five):
     for (team, _measure), periods in by_measure.items():
         missing = set(all_months) - set(periods)
         # team 4 (k = 3, every seventh team from the fourth) lacks one month of its outcome
-        assert len(missing) == (1 if team == teams[3] and _measure == by_measure_outcome(five, team)
-                                else 0), (team, _measure, missing)
+        assert len(missing) == (
+            1 if team == teams[3] and _measure == by_measure_outcome(five, team) else 0
+        ), (team, _measure, missing)
         assert periods == sorted(periods) and set(periods) <= set(all_months)
 
 
 def by_measure_outcome(files, team):
-    return next(m["measure_id"] for m in rows(files, "measures.csv")
-                if m["team_id"] == team and m["measure_type"] == "outcome")
+    return next(
+        m["measure_id"]
+        for m in rows(files, "measures.csv")
+        if m["team_id"] == team and m["measure_type"] == "outcome"
+    )
 
 
 def test_pdsa_logs_and_driver_diagrams(five):
@@ -110,8 +133,14 @@ def test_true_steps_show_in_the_data(five):
     for (team, measure), spec in truth.items():
         if spec["scale"] != "absolute" or not spec["effect"] or not obs:
             continue
-        series = [r for r in obs if r["team_id"] == team and r["measure_id"] == measure
-                  and r["numerator"] and int(r["period"][5:7]) not in SUMMER_DIP]
+        series = [
+            r
+            for r in obs
+            if r["team_id"] == team
+            and r["measure_id"] == measure
+            and r["numerator"]
+            and int(r["period"][5:7]) not in SUMMER_DIP
+        ]
         if not series:
             continue
         start = changes[(team, spec["change_no"])]
@@ -133,13 +162,30 @@ def test_the_county_pupil_survey(five):
         waves.setdefault(r["Mättillfälle"], []).append(r["Elevkod"])
     assert {k: len(v) for k, v in waves.items()} == {"September 2023": 1040, "December 2023": 960}
     assert all(len(set(codes)) == len(codes) for codes in waves.values())  # unique within a wave
-    assert {r["Kommun"] for r in export} <= {"Aneby", "Gnosjö", "Mullsjö", "Habo", "Gislaved",
-                                             "Vaggeryd", "Jönköping", "Nässjö", "Värnamo",
-                                             "Sävsjö", "Vetlanda", "Eksjö", "Tranås"}
+    assert {r["Kommun"] for r in export} <= {
+        "Aneby",
+        "Gnosjö",
+        "Mullsjö",
+        "Habo",
+        "Gislaved",
+        "Vaggeryd",
+        "Jönköping",
+        "Nässjö",
+        "Värnamo",
+        "Sävsjö",
+        "Vetlanda",
+        "Eksjö",
+        "Tranås",
+    }
     # the network's own surveys are those of data/sample (the parents ten times as many)
-    assert five["surveys/pupils/elevenkat.csv"] == (SAMPLE / "surveys/pupils/elevenkat.csv").read_bytes()
-    assert five["surveys/coordinators/esmaker_export.csv"] == \
-        (SAMPLE / "surveys/coordinators/esmaker_export.csv").read_bytes()
+    assert (
+        five["surveys/pupils/elevenkat.csv"]
+        == (SAMPLE / "surveys/pupils/elevenkat.csv").read_bytes()
+    )
+    assert (
+        five["surveys/coordinators/esmaker_export.csv"]
+        == (SAMPLE / "surveys/coordinators/esmaker_export.csv").read_bytes()
+    )
 
 
 def test_written_folder_passes_the_check_and_loads_as_a_sample(tmp_path):
@@ -171,9 +217,11 @@ def test_data_option_points_check_at_a_folder_for_that_command_only(tmp_path, mo
     import analysis.dataset
 
     seen = []
-    monkeypatch.setattr(analysis.dataset, "check_folder",
-                        lambda folder: seen.append((Path(folder), os.environ.get("WORKBOOK_DATA")))
-                        or [])
+    monkeypatch.setattr(
+        analysis.dataset,
+        "check_folder",
+        lambda folder: seen.append((Path(folder), os.environ.get("WORKBOOK_DATA"))) or [],
+    )
     monkeypatch.delenv("WORKBOOK_DATA", raising=False)
     assert cli.main(["check", "--data", str(tmp_path)]) == 0
     assert seen == [(tmp_path.resolve(), str(tmp_path.resolve()))]

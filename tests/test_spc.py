@@ -40,19 +40,54 @@ def test_anhoej_critical_values_n_10_to_100_follow_the_formulas():
         assert crossings[i] == _qbinom_05(k - 1), k
 
 
-@pytest.mark.parametrize(("n", "longest", "crossings"), [
-    # Anhøj & Olesen 2014, PLoS ONE 9:e113825, Table 1 (checked by hand: log2(10) = 3.32 -> 6;
-    # P(C <= 1 | 9) = 10/512 < 0.05 <= P(C <= 2) = 46/512 -> 2; n = 20: 4.32 -> 7, 16664/2^19 =
-    # 0.032 < 0.05 <= 43796/2^19 = 0.084 -> 6; n = 30: 4.91 -> 8, crossings 10)
-    (10, 6, 2), (20, 7, 6), (30, 8, 10),
-])
+@pytest.mark.parametrize(
+    ("n", "longest", "crossings"),
+    [
+        # Anhøj & Olesen 2014, PLoS ONE 9:e113825, Table 1 (checked by hand: log2(10) = 3.32 -> 6;
+        # P(C <= 1 | 9) = 10/512 < 0.05 <= P(C <= 2) = 46/512 -> 2; n = 20: 4.32 -> 7, 16664/2^19 =
+        # 0.032 < 0.05 <= 43796/2^19 = 0.084 -> 6; n = 30: 4.91 -> 8, crossings 10)
+        (10, 6, 2),
+        (20, 7, 6),
+        (30, 8, 10),
+    ],
+)
 def test_anhoej_published_table_spot_checks(n, longest, crossings):
     assert spc.anhoej_limits(n) == (longest, crossings)
 
 
 # --- Textbook: Montgomery, Introduction to Statistical Quality Control, Example 7.1 -------------
-ORANGE_JUICE = [12, 15, 8, 10, 4, 7, 16, 9, 14, 10, 5, 6, 17, 12, 22, 8, 10, 5, 13, 11, 20, 18, 24,
-                15, 9, 12, 7, 13, 9, 6]  # nonconforming cans in 30 samples of n = 50 (Table 7.1)
+ORANGE_JUICE = [
+    12,
+    15,
+    8,
+    10,
+    4,
+    7,
+    16,
+    9,
+    14,
+    10,
+    5,
+    6,
+    17,
+    12,
+    22,
+    8,
+    10,
+    5,
+    13,
+    11,
+    20,
+    18,
+    24,
+    15,
+    9,
+    12,
+    7,
+    13,
+    9,
+    6,
+]  # nonconforming cans in 30 samples of n = 50 (Table 7.1)
 
 
 def test_p_chart_montgomery_orange_juice():
@@ -80,11 +115,16 @@ def test_p_chart_montgomery_revised_limits_with_exclude():
     assert p.loc[p["sigma_signal"], "x"].tolist() == [15, 21, 23]  # 15, 23 still flagged
 
 
-@pytest.mark.parametrize(("n", "c4", "a3", "b3", "b4"), [
-    # Montgomery, Appendix VI (factors for constructing variables control charts)
-    (2, 0.7979, 2.659, 0.000, 3.267), (5, 0.9400, 1.427, 0.000, 2.089),
-    (10, 0.9727, 0.975, 0.284, 1.716), (25, 0.9896, 0.606, 0.565, 1.435),
-])
+@pytest.mark.parametrize(
+    ("n", "c4", "a3", "b3", "b4"),
+    [
+        # Montgomery, Appendix VI (factors for constructing variables control charts)
+        (2, 0.7979, 2.659, 0.000, 3.267),
+        (5, 0.9400, 1.427, 0.000, 2.089),
+        (10, 0.9727, 0.975, 0.284, 1.716),
+        (25, 0.9896, 0.606, 0.565, 1.435),
+    ],
+)
 def test_c4_based_constants_match_the_textbook_table(n, c4, a3, b3, b4):
     assert spc.c4(n) == pytest.approx(c4, abs=5e-5)
     assert spc.a3(n) == pytest.approx(a3, abs=5e-4)
@@ -105,8 +145,9 @@ def test_xbar_s_montgomery_piston_rings_published_summary():
     # s = 0.0094 (74.001 + 0.0094 · k, k = (-2, -1, 0, 1, 2) / sqrt(2.5) has mean 0 and sd 1),
     # so the charts must show the published limits.
     k = np.array([-2, -1, 0, 1, 2]) / math.sqrt(2.5)
-    rings = pd.DataFrame({"sample": np.repeat(np.arange(1, 26), 5),
-                          "d": np.tile(74.001 + 0.0094 * k, 25)})
+    rings = pd.DataFrame(
+        {"sample": np.repeat(np.arange(1, 26), 5), "d": np.tile(74.001 + 0.0094 * k, 25)}
+    )
     xbar = spc.chart(rings, y="d", x="sample", kind="xbar").points
     assert xbar["cl"].iloc[0] == pytest.approx(74.001, abs=1e-9)
     assert xbar["ucl"].iloc[0] == pytest.approx(74.014, abs=5e-4)
@@ -262,7 +303,9 @@ def test_c_u_and_g_charts():
     # U: ū = 12/40 = 0.3; sigma_i = sqrt(0.3/n_i) (Montgomery 7.19)
     u = spc.chart(series([2, 10], n=[10, 30]), y="y", n="n", x="x", kind="u").points
     assert u["cl"].iloc[0] == pytest.approx(0.3)
-    assert u["ucl"].tolist() == pytest.approx([0.3 + 3 * math.sqrt(0.03), 0.3 + 3 * math.sqrt(0.01)])
+    assert u["ucl"].tolist() == pytest.approx(
+        [0.3 + 3 * math.sqrt(0.03), 0.3 + 3 * math.sqrt(0.01)]
+    )
     # G: mean 3, sigma sqrt(3·4); UCL = 3 + 3·sqrt(12); centre line drawn at the median 2
     g = spc.chart(series([1, 2, 2, 7]), y="y", x="x", kind="g").points
     assert g["cl"].iloc[0] == 2
@@ -326,28 +369,51 @@ def test_ihi_trend_skips_equal_values_and_shift_needs_six():
 # --- by= --------------------------------------------------------------------------------------------
 def test_by_equals_separate_calls():
     rng = np.random.default_rng(7)
-    d = pd.DataFrame({"team": np.repeat(["b", "a", "c"], 20), "x": np.tile(np.arange(20), 3),
-                      "y": rng.poisson(30, 60), "n": rng.integers(80, 120, 60)})
+    d = pd.DataFrame(
+        {
+            "team": np.repeat(["b", "a", "c"], 20),
+            "x": np.tile(np.arange(20), 3),
+            "y": rng.poisson(30, 60),
+            "n": rng.integers(80, 120, 60),
+        }
+    )
     d = d.sample(frac=1, random_state=1)  # row order must not matter
     for kind in ("run", "i", "p", "pp", "u", "c", "g"):
-        together = spc.chart(d, y="y", n="n" if kind in ("p", "pp", "u") else None, x="x",
-                             kind=kind, by="team", freeze=12)
+        together = spc.chart(
+            d,
+            y="y",
+            n="n" if kind in ("p", "pp", "u") else None,
+            x="x",
+            kind=kind,
+            by="team",
+            freeze=12,
+        )
         for team, part in together.series().items():
-            alone = spc.chart(d[d["team"] == team], y="y", n="n" if kind in ("p", "pp", "u") else None,
-                              x="x", kind=kind, freeze=12)
+            alone = spc.chart(
+                d[d["team"] == team],
+                y="y",
+                n="n" if kind in ("p", "pp", "u") else None,
+                x="x",
+                kind=kind,
+                freeze=12,
+            )
             pd.testing.assert_frame_equal(part.points.drop(columns="team"), alone.points)
             pd.testing.assert_frame_equal(part.summary.drop(columns="team"), alone.summary)
 
 
 def test_freeze_mapping_per_series():
-    d = pd.DataFrame({"g": ["a"] * 6 + ["b"] * 6, "x": list(range(6)) * 2, "y": [1, 2, 3, 4, 5, 6] * 2})
+    d = pd.DataFrame(
+        {"g": ["a"] * 6 + ["b"] * 6, "x": list(range(6)) * 2, "y": [1, 2, 3, 4, 5, 6] * 2}
+    )
     res = spc.chart(d, y="y", x="x", by="g", freeze={"a": 1})
     assert res.points.loc[res.points["g"] == "a", "cl"].iloc[0] == 1.5
     assert res.points.loc[res.points["g"] == "b", "cl"].iloc[0] == 3.5
 
 
 def test_dates_as_x_and_text_freeze():
-    d = pd.DataFrame({"month": pd.date_range("2024-01-01", periods=6, freq="MS"), "y": [1, 2, 3, 4, 5, 6]})
+    d = pd.DataFrame(
+        {"month": pd.date_range("2024-01-01", periods=6, freq="MS"), "y": [1, 2, 3, 4, 5, 6]}
+    )
     res = spc.chart(d, y="y", x="month", freeze="2024-03-01", exclude=["2024-02-01"])
     assert res.points["cl"].iloc[0] == 2  # median of Jan and Mar
     assert res.points["excluded"].sum() == 1
@@ -379,8 +445,14 @@ def test_input_is_not_mutated():
 # --- errors -----------------------------------------------------------------------------------------
 def test_negative_count_is_a_data_error_naming_row_and_column():
     with pytest.raises(DataError, match=r"observations.csv row 3, column 'y': negative count"):
-        spc.chart(series([1, -2, 3], n=[5, 5, 5]), y="y", n="n", x="x", kind="p",
-                  source="observations.csv")
+        spc.chart(
+            series([1, -2, 3], n=[5, 5, 5]),
+            y="y",
+            n="n",
+            x="x",
+            kind="p",
+            source="observations.csv",
+        )
 
 
 def test_numerator_larger_than_denominator():
@@ -428,10 +500,32 @@ def test_bad_arguments():
 def test_contract_columns():
     d = pd.DataFrame({"team": ["a"] * 3, "x": [1, 2, 3], "y": [1, 2, 3]})
     res = spc.chart(d, y="y", x="x", by="team")
-    contract_points = ["team", "x", "y", "cl", "lcl", "ucl", "part", "baseline", "excluded",
-                       "sigma_signal", "runs_signal", "note"]
-    contract_summary = ["team", "part", "n_obs", "n_useful", "longest_run", "longest_run_max",
-                        "n_crossings", "n_crossings_min", "runs_signal", "sigma_signals"]
+    contract_points = [
+        "team",
+        "x",
+        "y",
+        "cl",
+        "lcl",
+        "ucl",
+        "part",
+        "baseline",
+        "excluded",
+        "sigma_signal",
+        "runs_signal",
+        "note",
+    ]
+    contract_summary = [
+        "team",
+        "part",
+        "n_obs",
+        "n_useful",
+        "longest_run",
+        "longest_run_max",
+        "n_crossings",
+        "n_crossings_min",
+        "runs_signal",
+        "sigma_signals",
+    ]
     assert set(contract_points) <= set(res.points.columns)
     assert set(contract_summary) <= set(res.summary.columns)
     assert list(res.points.columns) == ["team", *spc.POINT_COLUMNS]

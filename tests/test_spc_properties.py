@@ -13,8 +13,9 @@ from analysis import spc
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-values = st.lists(st.one_of(st.integers(0, 20).map(float), st.just(float("nan"))), min_size=3,
-                  max_size=30).filter(lambda v: sum(not math.isnan(a) for a in v) >= 3)
+values = st.lists(
+    st.one_of(st.integers(0, 20).map(float), st.just(float("nan"))), min_size=3, max_size=30
+).filter(lambda v: sum(not math.isnan(a) for a in v) >= 3)
 
 
 @st.composite
@@ -31,7 +32,9 @@ def test_p_limits_lie_within_0_and_1(d, kind):
     p = spc.chart(d, y="y", n="n", x="x", kind=kind).points
     lim = pd.concat([p["lcl"], p["ucl"]]).dropna()
     assert ((lim >= 0) & (lim <= 1)).all()
-    assert (p["lcl"].fillna(0) <= p["cl"] + 1e-12).all() and (p["cl"] <= p["ucl"].fillna(1) + 1e-12).all()
+    assert (p["lcl"].fillna(0) <= p["cl"] + 1e-12).all() and (
+        p["cl"] <= p["ucl"].fillna(1) + 1e-12
+    ).all()
 
 
 def _consecutive_pairs(v):
@@ -47,7 +50,9 @@ def test_i_limits_are_symmetric_around_the_mean(v):
     assert p["cl"].iloc[0] == np.nanmean(v)
     # limits exist exactly when the screened average moving range is above 0 (ranges >= 3.267 ·
     # MR̄ left out, Nelson 1982; no limits from an all-zero moving-range baseline)
-    ranges = [abs(a - b) for a, b in zip(v, v[1:], strict=False) if not (math.isnan(a) or math.isnan(b))]
+    ranges = [
+        abs(a - b) for a, b in zip(v, v[1:], strict=False) if not (math.isnan(a) or math.isnan(b))
+    ]
     mr_bar = sum(ranges) / len(ranges)
     kept = [r for r in ranges if r < 3.267 * mr_bar]
     has_limits = bool(kept) and sum(kept) > 0
@@ -68,10 +73,15 @@ def test_result_does_not_depend_on_row_order(v, kind, rnd):
 
 
 @SETTINGS
-@given(st.lists(values.filter(_consecutive_pairs), min_size=1, max_size=4),
-       st.sampled_from(["run", "i", "c", "t", "mr"]), st.sampled_from(["anhoej", "ihi"]))
+@given(
+    st.lists(values.filter(_consecutive_pairs), min_size=1, max_size=4),
+    st.sampled_from(["run", "i", "c", "t", "mr"]),
+    st.sampled_from(["anhoej", "ihi"]),
+)
 def test_by_equals_one_call_per_series(series_values, kind, rules):
-    frames = [pd.DataFrame({"sid": k, "x": range(len(v)), "y": v}) for k, v in enumerate(series_values)]
+    frames = [
+        pd.DataFrame({"sid": k, "x": range(len(v)), "y": v}) for k, v in enumerate(series_values)
+    ]
     d = pd.concat(frames, ignore_index=True)
     if kind == "t":
         d["y"] = d["y"] + 1

@@ -31,7 +31,32 @@ def only(res) -> pd.Series:
 # Anhøj, "SPC for healthcare" (anhoej.github.io/spc4hc), chapter "Screened I Chart": 24 values,
 # AMR = 5, MR limit 3.267 · 5 = 16.335; the range |28 - 11| = 17 between observations 14 and 15
 # exceeds it; removing it gives AMR = 4.45 ("by default, qicharts2 applies this approach").
-SPC4HC = [18, 16, 8, 9, 10, 11, 26, 14, 15, 14, 18, 19, 18, 11, 28, 20, 16, 17, 12, 13, 24, 16, 15, 11]
+SPC4HC = [
+    18,
+    16,
+    8,
+    9,
+    10,
+    11,
+    26,
+    14,
+    15,
+    14,
+    18,
+    19,
+    18,
+    11,
+    28,
+    20,
+    16,
+    17,
+    12,
+    13,
+    24,
+    16,
+    15,
+    11,
+]
 
 
 def test_mr_chart_of_the_published_example():
@@ -141,8 +166,9 @@ def test_laney_u_prime_hand_computed():
     p = spc.chart(d, y="y", n="n", x="x", kind="up").points
     assert p["cl"].tolist() == pytest.approx([2.0] * 5)
     assert p["y"].tolist() == pytest.approx([3, 2.25, 1.9375, 1.5, 3])
-    assert p["ucl"].tolist() == pytest.approx([4.659574, 3.329787, 2.664894, 3.329787, 4.659574],
-                                              abs=1e-6)
+    assert p["ucl"].tolist() == pytest.approx(
+        [4.659574, 3.329787, 2.664894, 3.329787, 4.659574], abs=1e-6
+    )
     assert p["lcl"].tolist() == pytest.approx([0, 0.670213, 1.335106, 0.670213, 0], abs=1e-6)
 
 
@@ -333,11 +359,37 @@ def test_ihi_five_on_one_side_is_not_a_shift():
 # from Swed & Eisenhart 1943): useful observations -> (lower limit: fewer runs are "too few",
 # upper limit: more runs are "too many"). Typed in from the published table, not from the code.
 PERLA_TABLE_1 = {
-    10: (3, 9), 11: (3, 10), 12: (3, 11), 13: (4, 11), 14: (4, 12), 15: (5, 12), 16: (5, 13),
-    17: (5, 13), 18: (6, 14), 19: (6, 15), 20: (6, 16), 21: (7, 16), 22: (7, 17), 23: (7, 17),
-    24: (8, 18), 25: (8, 18), 26: (9, 19), 27: (9, 20), 28: (10, 20), 29: (10, 21), 30: (11, 22),
-    31: (11, 22), 32: (11, 23), 33: (11, 24), 34: (12, 24), 35: (12, 25), 36: (13, 25),
-    37: (13, 26), 38: (14, 26), 39: (14, 27), 40: (15, 27),
+    10: (3, 9),
+    11: (3, 10),
+    12: (3, 11),
+    13: (4, 11),
+    14: (4, 12),
+    15: (5, 12),
+    16: (5, 13),
+    17: (5, 13),
+    18: (6, 14),
+    19: (6, 15),
+    20: (6, 16),
+    21: (7, 16),
+    22: (7, 17),
+    23: (7, 17),
+    24: (8, 18),
+    25: (8, 18),
+    26: (9, 19),
+    27: (9, 20),
+    28: (10, 20),
+    29: (10, 21),
+    30: (11, 22),
+    31: (11, 22),
+    32: (11, 23),
+    33: (11, 24),
+    34: (12, 24),
+    35: (12, 25),
+    36: (13, 25),
+    37: (13, 26),
+    38: (14, 26),
+    39: (14, 27),
+    40: (15, 27),
 }
 
 
@@ -375,6 +427,7 @@ def test_ihi_too_many_runs():
     assert (s["n_runs_min"], s["n_runs_max"]) == (3, 11)
     assert s["crossings_signal"] and s["runs_signal"]
     from analysis.text.spc import verdict
+
     assert verdict(s, "sv") == "Signal: för många serier (12 > 11)"
     assert verdict(s, "en") == "Signal: too many runs (12 > 11)"
 
@@ -388,8 +441,10 @@ def test_ihi_too_few_runs_named_in_the_verdict():
     s = only(spc.chart(series([1] * 6 + [9] * 6), y="y", x="x", rules="ihi"))
     assert s["n_crossings"] == 1 and s["crossings_signal"]
     from analysis.text.spc import verdict
-    assert verdict(s, "sv") == ("Signal: skift (6 punkter på samma sida om medianen); "
-                                "för få serier (2 < 3)")
+
+    assert verdict(s, "sv") == (
+        "Signal: skift (6 punkter på samma sida om medianen); för få serier (2 < 3)"
+    )
 
 
 def test_ihi_shift_on_a_control_chart_names_the_mean():
@@ -399,9 +454,12 @@ def test_ihi_shift_on_a_control_chart_names_the_mean():
     s = only(res)
     assert s["centre"] == "mean" and s["longest_run"] == 8 and s["shift_signal"]
     from analysis.text.spc import verdict
+
     assert "skift (8 punkter på samma sida om medelvärdet)" in verdict(s, "sv")
     assert "shift (8 points on one side of the mean)" in verdict(s, "en")
-    assert only(spc.chart(series([1] * 6 + [9] * 8), y="y", x="x", rules="ihi"))["centre"] == "median"
+    assert (
+        only(spc.chart(series([1] * 6 + [9] * 8), y="y", x="x", rules="ihi"))["centre"] == "median"
+    )
 
 
 ASTRO = [10, 11, 10, 12, 11, 10, 11, 40, 11, 10]
@@ -416,6 +474,7 @@ def test_ihi_astronomical_point_beyond_four_sigma_from_the_median_moving_range()
     assert res.points["astronomical_signal"].tolist() == [False] * 7 + [True] + [False] * 2
     assert s["astronomical_signals"] == 1 and s["runs_signal"]
     from analysis.text.spc import verdict
+
     assert verdict(s, "sv") == "Signal: 1 astronomisk punkt"
 
 
@@ -426,16 +485,25 @@ def test_ihi_the_highest_point_is_not_astronomical_by_being_highest():
     assert not res.points["astronomical_signal"].any()
     # the boundary: 15 is 4 from the median 11 (< 4.193), 16 is 5 (> 4.193); moving ranges of
     # 10 11 10 12 11 10 11 16 11 10: 1 1 2 1 1 1 5 5 1 -> median still 1
-    assert not spc.chart(series([10, 11, 10, 12, 11, 10, 11, 15, 11, 10]), y="y", x="x",
-                         rules="ihi").points["astronomical_signal"].any()
-    assert spc.chart(series([10, 11, 10, 12, 11, 10, 11, 16, 11, 10]), y="y", x="x",
-                     rules="ihi").points["astronomical_signal"].iloc[7]
+    assert (
+        not spc.chart(series([10, 11, 10, 12, 11, 10, 11, 15, 11, 10]), y="y", x="x", rules="ihi")
+        .points["astronomical_signal"]
+        .any()
+    )
+    assert (
+        spc.chart(series([10, 11, 10, 12, 11, 10, 11, 16, 11, 10]), y="y", x="x", rules="ihi")
+        .points["astronomical_signal"]
+        .iloc[7]
+    )
 
 
 def test_astronomical_rule_needs_spread_and_is_only_for_ihi_run_charts():
     # 5 5 5 5 5 9 5 5: moving ranges 0 0 0 0 4 4 0 -> median 0: no judgement (no spread)
-    assert not spc.chart(series([5, 5, 5, 5, 5, 9, 5, 5]), y="y", x="x",
-                         rules="ihi").points["astronomical_signal"].any()
+    assert (
+        not spc.chart(series([5, 5, 5, 5, 5, 9, 5, 5]), y="y", x="x", rules="ihi")
+        .points["astronomical_signal"]
+        .any()
+    )
     # Anhøj rules have no astronomical rule; a control chart has its 3-sigma limits instead
     assert not spc.chart(series(ASTRO), y="y", x="x").points["astronomical_signal"].any()
     i = spc.chart(series(ASTRO), y="y", x="x", kind="i", rules="ihi")
@@ -483,13 +551,18 @@ def test_no_limits_from_an_all_zero_moving_range_baseline():
     assert i.points["ucl"].isna().all() and i.points["lcl"].isna().all()
     assert not i.points["sigma_signal"].any()
     assert i.points["cl"].iloc[0] == 5
-    unscreened = spc.chart(series([5, 5, 5, 5, 9]), y="y", x="x", kind="i", freeze=4, screen_mr=False)
+    unscreened = spc.chart(
+        series([5, 5, 5, 5, 9]), y="y", x="x", kind="i", freeze=4, screen_mr=False
+    )
     assert unscreened.points["ucl"].isna().all()
     mr = spc.chart(series([5, 5, 5, 5, 9]), y="y", x="x", kind="mr", freeze=4)
     assert mr.points["ucl"].isna().all() and not mr.points["sigma_signal"].any()
     from analysis.text.spc import verdict
-    assert verdict(only(i), "sv") == ("Ingen signal om icke-slumpmässig variation (inga styrgränser: "
-                                      "baslinjens värden varierar inte)")
+
+    assert verdict(only(i), "sv") == (
+        "Ingen signal om icke-slumpmässig variation (inga styrgränser: "
+        "baslinjens värden varierar inte)"
+    )
 
 
 def test_laney_chart_with_a_zero_baseline_share_has_no_limits_and_no_error():

@@ -27,11 +27,18 @@ SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 # ------------------------------------------------------------------------------ helpers
 
 
-def write_survey(folder: Path, codebook: dict, header: list[str], rows: list[list], name: str | None = None,
-                 delimiter: str = ";") -> Path:
+def write_survey(
+    folder: Path,
+    codebook: dict,
+    header: list[str],
+    rows: list[list],
+    name: str | None = None,
+    delimiter: str = ";",
+) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "codebook.yml").write_text(yaml.safe_dump(codebook, allow_unicode=True, sort_keys=False),
-                                         encoding="utf-8")
+    (folder / "codebook.yml").write_text(
+        yaml.safe_dump(codebook, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     name = name or codebook["export"]["file"]
     if name.endswith(".xlsx"):
         wb = openpyxl.Workbook()
@@ -55,19 +62,44 @@ def forms_codebook(**extra) -> dict:
     cb = {
         "survey": "forms",
         "design": "sample",
-        "export": {"file": "export.xlsx", "tool": "microsoft_forms", "respondent_id": "ID",
-                   "drop": ["E-post", "Namn"]},
+        "export": {
+            "file": "export.xlsx",
+            "tool": "microsoft_forms",
+            "respondent_id": "ID",
+            "drop": ["E-post", "Namn"],
+        },
         "subgroups": ["first"],
         "questions": [
-            {"id": "first", "type": "single", "text": {"sv": "Förstagångsförälder?", "en": "First-time parent?"},
-             "options": [{"code": "yes", "sv": "Ja", "en": "Yes"}, {"code": "no", "sv": "Nej", "en": "No"}]},
-            {"id": "topics", "type": "multi", "text": {"sv": "Ämnen", "en": "Topics"},
-             "options": [{"code": "a", "sv": "Amning"}, {"code": "s", "sv": "Sömn"},
-                         {"code": "p", "sv": "Parrelationen"},
-                         {"code": "dk", "sv": "Vet ej", "dont_know": True}]},
-            {"id": "happy", "type": "likert", "text": {"sv": "Nöjd", "en": "Satisfied"},
-             "options": [{"code": str(k), "sv": f"steg {k}", "en": f"step {k}"} for k in range(1, 6)]
-             + [{"code": "dk", "sv": "Vet ej", "dont_know": True}], "top_box": ["4", "5"]},
+            {
+                "id": "first",
+                "type": "single",
+                "text": {"sv": "Förstagångsförälder?", "en": "First-time parent?"},
+                "options": [
+                    {"code": "yes", "sv": "Ja", "en": "Yes"},
+                    {"code": "no", "sv": "Nej", "en": "No"},
+                ],
+            },
+            {
+                "id": "topics",
+                "type": "multi",
+                "text": {"sv": "Ämnen", "en": "Topics"},
+                "options": [
+                    {"code": "a", "sv": "Amning"},
+                    {"code": "s", "sv": "Sömn"},
+                    {"code": "p", "sv": "Parrelationen"},
+                    {"code": "dk", "sv": "Vet ej", "dont_know": True},
+                ],
+            },
+            {
+                "id": "happy",
+                "type": "likert",
+                "text": {"sv": "Nöjd", "en": "Satisfied"},
+                "options": [
+                    {"code": str(k), "sv": f"steg {k}", "en": f"step {k}"} for k in range(1, 6)
+                ]
+                + [{"code": "dk", "sv": "Vet ej", "dont_know": True}],
+                "top_box": ["4", "5"],
+            },
             {"id": "comments", "type": "text", "text": {"sv": "Kommentar", "en": "Comment"}},
         ],
     }
@@ -75,7 +107,17 @@ def forms_codebook(**extra) -> dict:
     return cb
 
 
-FORMS_HEADER = ["ID", "Starttid", "Sluttid", "E-post", "Namn", "Förstagångsförälder?", "Ämnen", "Nöjd", "Kommentar"]
+FORMS_HEADER = [
+    "ID",
+    "Starttid",
+    "Sluttid",
+    "E-post",
+    "Namn",
+    "Förstagångsförälder?",
+    "Ämnen",
+    "Nöjd",
+    "Kommentar",
+]
 T0 = dt.datetime(2024, 3, 4, 9, 0)
 
 
@@ -96,12 +138,17 @@ def forms_rows() -> list[list]:
         ("Nej", "Sömn;Parrelationen;", "steg 5", None),
         (None, None, None, None),
     ]
-    return [[i, T0, T0 + dt.timedelta(minutes=4), "anonymous", None, *a] for i, a in enumerate(answers, 1)]
+    return [
+        [i, T0, T0 + dt.timedelta(minutes=4), "anonymous", None, *a]
+        for i, a in enumerate(answers, 1)
+    ]
 
 
 @pytest.fixture
 def forms(tmp_path) -> Path:
-    return write_survey(tmp_path / "surveys" / "forms", forms_codebook(), FORMS_HEADER, forms_rows())
+    return write_survey(
+        tmp_path / "surveys" / "forms", forms_codebook(), FORMS_HEADER, forms_rows()
+    )
 
 
 def row_of(frame: pd.DataFrame, **where) -> pd.Series:
@@ -115,14 +162,17 @@ def row_of(frame: pd.DataFrame, **where) -> pd.Series:
 # ------------------------------------------------------------------------------ Wilson
 
 
-@pytest.mark.parametrize(("x", "n", "low", "high"), [
-    # Newcombe RG (1998). Two-sided confidence intervals for the single proportion: comparison of
-    # seven methods. Stat Med 17:857-872, Table I, method 3 (Wilson score, no continuity correction).
-    (81, 263, 0.2553, 0.3662),
-    (15, 148, 0.0624, 0.1605),
-    (0, 20, 0.0000, 0.1611),
-    (1, 29, 0.0061, 0.1718),
-])
+@pytest.mark.parametrize(
+    ("x", "n", "low", "high"),
+    [
+        # Newcombe RG (1998). Two-sided confidence intervals for the single proportion: comparison of
+        # seven methods. Stat Med 17:857-872, Table I, method 3 (Wilson score, no continuity correction).
+        (81, 263, 0.2553, 0.3662),
+        (15, 148, 0.0624, 0.1605),
+        (0, 20, 0.0000, 0.1611),
+        (1, 29, 0.0061, 0.1718),
+    ],
+)
 def test_wilson_matches_newcombe_1998_table_1(x, n, low, high):
     lo, hi = surveys.wilson(x, n)
     assert float(lo) == pytest.approx(low, abs=5e-5)
@@ -183,7 +233,9 @@ def test_likert_order_top_box_and_bottom_box(forms):
 
 
 def test_subgroups_by_first_time_parent(forms):
-    out = surveys.summarise(surveys.load_survey(forms), questions=["topics"], by=["first"], min_count=1)
+    out = surveys.summarise(
+        surveys.load_survey(forms), questions=["topics"], by=["first"], min_count=1
+    )
     yes = row_of(out, option="a", first="yes")
     no = row_of(out, option="a", first="no")
     # yes: 1..5, respondent 5 only 'vet ej' -> base 4, Amning 1,2,3 ; no: 6,7 -> Amning 6
@@ -236,9 +288,13 @@ def test_free_text_is_counted_but_not_shown_by_default(forms):
     assert surveys.free_text(s, "comments", show_free_text=True).answers is None
     assert survey_tables.free_text_table(s, "comments", show_free_text=True).empty
     line = survey_tables.free_text_count_text(s, "comments", min_count=1, lang="en")
-    assert line == "2 people wrote a free-text answer. Free-text answers are not shown in the report."
+    assert (
+        line == "2 people wrote a free-text answer. Free-text answers are not shown in the report."
+    )
     # 2 answers is a count under 5: the line says '..'
-    assert survey_tables.free_text_count_text(s, "comments", min_count=5, lang="en").startswith(".. people")
+    assert survey_tables.free_text_count_text(s, "comments", min_count=5, lang="en").startswith(
+        ".. people"
+    )
 
 
 def test_free_text_needs_both_switches_and_is_escaped(tmp_path):
@@ -250,11 +306,19 @@ def test_free_text_needs_both_switches_and_is_escaped(tmp_path):
     assert surveys.free_text(s, "comments").answers is None
     assert survey_tables.free_text_table(s, "comments", show_free_text=False).empty
     # both allow it: the answers, escaped when shown
-    assert surveys.free_text(s, "comments", show_free_text=True).answers == ("Bra", "<script>alert('x')</script>")
+    assert surveys.free_text(s, "comments", show_free_text=True).answers == (
+        "Bra",
+        "<script>alert('x')</script>",
+    )
     from analysis import report
 
-    table_html = report.table_html(survey_tables.free_text_table(s, "comments", show_free_text=True))
-    assert "<script>" not in table_html and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in table_html
+    table_html = report.table_html(
+        survey_tables.free_text_table(s, "comments", show_free_text=True)
+    )
+    assert (
+        "<script>" not in table_html
+        and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in table_html
+    )
 
 
 # ------------------------------------------------------------------------------ Google Forms
@@ -262,20 +326,38 @@ def test_free_text_needs_both_switches_and_is_escaped(tmp_path):
 
 def test_google_forms_csv_with_comma_inside_an_option(tmp_path):
     cb = {
-        "survey": "g", "export": {"file": "svar.csv", "tool": "google_forms"},
+        "survey": "g",
+        "export": {"file": "svar.csv", "tool": "google_forms"},
         "waves": [{"code": "sep", "value": "September"}, {"code": "dec", "value": "December"}],
         "questions": [
-            {"id": "fun", "type": "multi", "text": {"sv": "Fritid"},
-             "options": [{"code": "sport", "sv": "Idrott"}, {"code": "crafts", "sv": "Ritar, målar"},
-                         {"code": "games", "sv": "Spel"}]},
-            {"id": "sleep", "type": "likert", "text": {"sv": "Sömn"},
-             "options": [{"code": str(k), "value": str(k), "sv": f"{k}"} for k in range(1, 6)]},
+            {
+                "id": "fun",
+                "type": "multi",
+                "text": {"sv": "Fritid"},
+                "options": [
+                    {"code": "sport", "sv": "Idrott"},
+                    {"code": "crafts", "sv": "Ritar, målar"},
+                    {"code": "games", "sv": "Spel"},
+                ],
+            },
+            {
+                "id": "sleep",
+                "type": "likert",
+                "text": {"sv": "Sömn"},
+                "options": [{"code": str(k), "value": str(k), "sv": f"{k}"} for k in range(1, 6)],
+            },
         ],
     }
     cb["export"]["wave_column"] = "Våg"
-    rows = [["September", "Idrott, Ritar, målar", "5"], ["September", "Ritar, målar, Spel", "4"],
-            ["December", "Spel", "1"], ["December", "", "5"]]
-    folder = write_survey(tmp_path / "surveys" / "g", cb, ["Våg", "Fritid", "Sömn"], rows, delimiter=",")
+    rows = [
+        ["September", "Idrott, Ritar, målar", "5"],
+        ["September", "Ritar, målar, Spel", "4"],
+        ["December", "Spel", "1"],
+        ["December", "", "5"],
+    ]
+    folder = write_survey(
+        tmp_path / "surveys" / "g", cb, ["Våg", "Fritid", "Sömn"], rows, delimiter=","
+    )
     s = surveys.load_survey(folder)
     out = surveys.summarise(s, by="wave", min_count=1)
     crafts = row_of(out, question_id="fun", option="crafts", wave="sep")
@@ -292,30 +374,58 @@ def test_google_forms_csv_with_comma_inside_an_option(tmp_path):
 
 def census_codebook() -> dict:
     return {
-        "survey": "centres", "design": "census", "population": 6,
-        "export": {"file": "export.csv", "tool": "columns", "respondent_id": "Id", "drop": ["Namn"]},
+        "survey": "centres",
+        "design": "census",
+        "population": 6,
+        "export": {
+            "file": "export.csv",
+            "tool": "columns",
+            "respondent_id": "Id",
+            "drop": ["Namn"],
+        },
         "questions": [
-            {"id": "groups_offered", "type": "multi", "text": {"sv": "Grupper"},
-             "options": [{"code": "before", "sv": "Före", "column": "Q1_1"},
-                         {"code": "after", "sv": "Efter", "column": "Q1_2"},
-                         {"code": "none", "sv": "Inga", "column": "Q1_3", "exclusive": True}]},
-            {"id": "need", "type": "likert", "text": {"sv": "Behov"}, "column": "Q2",
-             "options": [*({"code": str(k), "value": str(k), "sv": f"{k}"} for k in range(1, 6)),
-                         {"code": "9", "value": "9", "sv": "Vet ej", "dont_know": True}]},
+            {
+                "id": "groups_offered",
+                "type": "multi",
+                "text": {"sv": "Grupper"},
+                "options": [
+                    {"code": "before", "sv": "Före", "column": "Q1_1"},
+                    {"code": "after", "sv": "Efter", "column": "Q1_2"},
+                    {"code": "none", "sv": "Inga", "column": "Q1_3", "exclusive": True},
+                ],
+            },
+            {
+                "id": "need",
+                "type": "likert",
+                "text": {"sv": "Behov"},
+                "column": "Q2",
+                "options": [
+                    *({"code": str(k), "value": str(k), "sv": f"{k}"} for k in range(1, 6)),
+                    {"code": "9", "value": "9", "sv": "Vet ej", "dont_know": True},
+                ],
+            },
         ],
     }
 
 
 CENSUS_ROWS = [  # before/after/none: both x3, before only x1, none x2 -> any 4/6, all 3/6
-    [1, "A", 1, 1, 0, 5], [2, "B", 1, 1, 0, 4], [3, "C", 1, 1, 0, 9],
-    [4, "D", 1, 0, 0, 3], [5, "E", 0, 0, 1, 2], [6, "F", 0, 0, 1, 5],
+    [1, "A", 1, 1, 0, 5],
+    [2, "B", 1, 1, 0, 4],
+    [3, "C", 1, 1, 0, 9],
+    [4, "D", 1, 0, 0, 3],
+    [5, "E", 0, 0, 1, 2],
+    [6, "F", 0, 0, 1, 5],
 ]
 
 
 @pytest.fixture
 def census(tmp_path) -> Path:
-    return write_survey(tmp_path / "surveys" / "centres", census_codebook(),
-                        ["Id", "Namn", "Q1_1", "Q1_2", "Q1_3", "Q2"], CENSUS_ROWS)
+    return write_survey(
+        tmp_path / "surveys" / "centres",
+        census_codebook(),
+        ["Id", "Namn", "Q1_1", "Q1_2", "Q1_3", "Q2"],
+        CENSUS_ROWS,
+    )
 
 
 def test_zero_one_columns_and_the_census_case(census):
@@ -336,8 +446,12 @@ def test_census_with_non_response_shows_the_bounds_it_allows(tmp_path):
     # groups_offered/before: 4 of the 6 answering; among all 8 between 4 (neither silent centre
     # offers it) and 4 + 2 = 6 (both do): bounds 4/8 = 0.5 and 6/8 = 0.75.
     # need/top_box: 3 of 5 (one "vet ej"): unknown 8 - 5 = 3 -> 3/8 to 6/8.
-    folder = write_survey(tmp_path / "surveys" / "centres", {**census_codebook(), "population": 8},
-                          ["Id", "Namn", "Q1_1", "Q1_2", "Q1_3", "Q2"], CENSUS_ROWS)
+    folder = write_survey(
+        tmp_path / "surveys" / "centres",
+        {**census_codebook(), "population": 8},
+        ["Id", "Namn", "Q1_1", "Q1_2", "Q1_3", "Q2"],
+        CENSUS_ROWS,
+    )
     s = surveys.load_survey(folder)
     out = surveys.summarise(s, min_count=1)
     before = row_of(out, question_id="groups_offered", option="before")
@@ -359,16 +473,24 @@ def test_census_with_non_response_shows_the_bounds_it_allows(tmp_path):
 def test_census_bounds_are_hidden_with_a_small_count(tmp_path):
     # "after" is chosen by 3 (1-4: suppressed at min_count 5); its bounds 3/8 and 5/8 would give
     # the count back, so they are hidden too
-    folder = write_survey(tmp_path / "surveys" / "centres", {**census_codebook(), "population": 8},
-                          ["Id", "Namn", "Q1_1", "Q1_2", "Q1_3", "Q2"], CENSUS_ROWS)
+    folder = write_survey(
+        tmp_path / "surveys" / "centres",
+        {**census_codebook(), "population": 8},
+        ["Id", "Namn", "Q1_1", "Q1_2", "Q1_3", "Q2"],
+        CENSUS_ROWS,
+    )
     out = surveys.summarise(surveys.load_survey(folder), min_count=5)
     after = row_of(out, question_id="groups_offered", option="after")
     assert after["suppressed"] and np.isnan(after["bound_low"]) and np.isnan(after["bound_high"])
 
 
 def test_a_census_with_more_respondents_than_its_population_is_an_error(tmp_path):
-    folder = write_survey(tmp_path / "surveys" / "centres", {**census_codebook(), "population": 5},
-                          ["Id", "Namn", "Q1_1", "Q1_2", "Q1_3", "Q2"], CENSUS_ROWS)
+    folder = write_survey(
+        tmp_path / "surveys" / "centres",
+        {**census_codebook(), "population": 5},
+        ["Id", "Namn", "Q1_1", "Q1_2", "Q1_3", "Q2"],
+        CENSUS_ROWS,
+    )
     problems = surveys.check_survey(folder)
     assert any("population: 5, but the export has 6 respondents" in str(p) for p in problems)
     assert any(p.file.endswith("codebook.yml") and p.column == "population" for p in problems)
@@ -397,12 +519,27 @@ def test_share_of_any_and_all_for_goals(census, tmp_path):
 
 
 def test_ranking_first_places_and_mean_rank(tmp_path):
-    cb = {"survey": "r", "export": {"file": "e.xlsx", "tool": "microsoft_forms"},
-          "questions": [{"id": "rank", "type": "ranking", "text": {"sv": "Rangordna"},
-                         "options": [{"code": "a", "sv": "A"}, {"code": "b", "sv": "B"}, {"code": "c", "sv": "C"}]},
-                        {"id": "kids", "type": "number", "text": {"sv": "Barn"}}]}
+    cb = {
+        "survey": "r",
+        "export": {"file": "e.xlsx", "tool": "microsoft_forms"},
+        "questions": [
+            {
+                "id": "rank",
+                "type": "ranking",
+                "text": {"sv": "Rangordna"},
+                "options": [
+                    {"code": "a", "sv": "A"},
+                    {"code": "b", "sv": "B"},
+                    {"code": "c", "sv": "C"},
+                ],
+            },
+            {"id": "kids", "type": "number", "text": {"sv": "Barn"}},
+        ],
+    }
     rows = [["A;B;C;", 1], ["B;A;C;", 2], ["A;C;B;", "3"], [None, None]]
-    s = surveys.load_survey(write_survey(tmp_path / "surveys" / "r", cb, ["Rangordna", "Barn"], rows))
+    s = surveys.load_survey(
+        write_survey(tmp_path / "surveys" / "r", cb, ["Rangordna", "Barn"], rows)
+    )
     out = surveys.summarise(s, min_count=1)
     a = row_of(out, option="a")
     assert (a["n"], a["base"]) == (2, 3) and a["mean_rank"] == pytest.approx((1 + 2 + 1) / 3)
@@ -422,10 +559,15 @@ def messages(folder: Path) -> list[str]:
 def test_option_not_in_codebook_names_file_row_and_column(tmp_path):
     rows = forms_rows()
     rows[2][6] = "Amning;Tandhälsa;"  # respondent 3 = Excel row 4
-    found = messages(write_survey(tmp_path / "surveys" / "forms", forms_codebook(), FORMS_HEADER, rows))
+    found = messages(
+        write_survey(tmp_path / "surveys" / "forms", forms_codebook(), FORMS_HEADER, rows)
+    )
     assert len(found) == 1
     assert "surveys/forms/export.xlsx row 4" in found[0] and "ämnen" in found[0].lower()
-    assert "1 of the answers in the cell are not among the codebook's options of question 'topics'" in found[0]
+    assert (
+        "1 of the answers in the cell are not among the codebook's options of question 'topics'"
+        in found[0]
+    )
     assert "Tandhälsa" not in found[0]  # the respondent's answer is never quoted
 
 
@@ -454,16 +596,26 @@ def test_problems_never_quote_what_a_respondent_wrote(tmp_path):
 def test_likert_code_out_of_range(census, tmp_path):
     rows = [r.copy() for r in CENSUS_ROWS]
     rows[1][5] = 7  # Excel row 3
-    folder = write_survey(tmp_path / "bad" / "surveys" / "centres", census_codebook(),
-                          ["Id", "Namn", "Q1_1", "Q1_2", "Q1_3", "Q2"], rows)
+    folder = write_survey(
+        tmp_path / "bad" / "surveys" / "centres",
+        census_codebook(),
+        ["Id", "Namn", "Q1_1", "Q1_2", "Q1_3", "Q2"],
+        rows,
+    )
     found = messages(folder)
     assert len(found) == 1
-    assert "row 3" in found[0] and "'q2'" in found[0].lower() and "a number outside the scale 1–5" in found[0]
+    assert (
+        "row 3" in found[0]
+        and "'q2'" in found[0].lower()
+        and "a number outside the scale 1–5" in found[0]
+    )
 
 
 def test_question_missing_from_export(tmp_path):
     header = [h if h != "Nöjd" else "Nöjdhet" for h in FORMS_HEADER]
-    found = messages(write_survey(tmp_path / "surveys" / "forms", forms_codebook(), header, forms_rows()))
+    found = messages(
+        write_survey(tmp_path / "surveys" / "forms", forms_codebook(), header, forms_rows())
+    )
     assert len(found) == 1
     assert "question 'happy' is missing from the export" in found[0]
     assert "nearest column: 'nöjdhet'" in found[0]
@@ -472,19 +624,39 @@ def test_question_missing_from_export(tmp_path):
 def test_respondent_twice(tmp_path):
     rows = forms_rows()
     rows[5][0] = 2  # Excel row 7 repeats respondent 2 (row 3)
-    found = messages(write_survey(tmp_path / "surveys" / "forms", forms_codebook(), FORMS_HEADER, rows))
+    found = messages(
+        write_survey(tmp_path / "surveys" / "forms", forms_codebook(), FORMS_HEADER, rows)
+    )
     assert len(found) == 1
-    assert "row 7" in found[0] and "the same respondent id as row 3: a respondent answers twice" in found[0]
+    assert (
+        "row 7" in found[0]
+        and "the same respondent id as row 3: a respondent answers twice" in found[0]
+    )
 
 
 def test_unknown_wave_label(tmp_path):
-    cb = {"survey": "w", "export": {"file": "w.csv", "tool": "google_forms", "wave_column": "Våg"},
-          "waves": [{"code": "sep", "value": "September"}],
-          "questions": [{"id": "q", "type": "single", "text": {"sv": "Fråga"},
-                         "options": [{"code": "y", "sv": "Ja"}]}]}
-    folder = write_survey(tmp_path / "surveys" / "w", cb, ["Våg", "Fråga"], [["September", "Ja"], ["Oktober", "Ja"]])
+    cb = {
+        "survey": "w",
+        "export": {"file": "w.csv", "tool": "google_forms", "wave_column": "Våg"},
+        "waves": [{"code": "sep", "value": "September"}],
+        "questions": [
+            {
+                "id": "q",
+                "type": "single",
+                "text": {"sv": "Fråga"},
+                "options": [{"code": "y", "sv": "Ja"}],
+            }
+        ],
+    }
+    folder = write_survey(
+        tmp_path / "surveys" / "w", cb, ["Våg", "Fråga"], [["September", "Ja"], ["Oktober", "Ja"]]
+    )
     found = messages(folder)
-    assert len(found) == 1 and "row 3" in found[0] and "the wave is not one of the codebook's waves" in found[0]
+    assert (
+        len(found) == 1
+        and "row 3" in found[0]
+        and "the wave is not one of the codebook's waves" in found[0]
+    )
     assert "Oktober" not in found[0]
     with pytest.raises(DataError, match="row 3"):
         surveys.load_survey(folder)
@@ -515,7 +687,9 @@ def test_sample_generator_reproduces_the_committed_files(tmp_path):
 
     for path in write_surveys(tmp_path):
         committed = SAMPLE / path.relative_to(tmp_path)
-        assert path.read_bytes() == committed.read_bytes(), f"{committed} differs: run the generator"
+        assert path.read_bytes() == committed.read_bytes(), (
+            f"{committed} differs: run the generator"
+        )
 
 
 def test_sample_matches_the_programme_brief():
@@ -557,11 +731,26 @@ def test_secondary_suppression_no_hidden_count_by_subtraction(forms, tmp_path):
     # Likert 1..5 answered 5, 5, 5, 2, 6 times (base 23), min_count 5: step 4 is hidden and would
     # come back as 23 - 5 - 5 - 5 - 6 (or as top box 8 - step 5 = 6). Hiding step 5 as well leaves
     # 4 + 5 = 8, which is also the top box: step 4 runs 0..8, and both boxes may stay.
-    cb = {"survey": "l", "export": {"file": "l.csv", "tool": "google_forms"},
-          "questions": [{"id": "q", "type": "likert", "text": {"sv": "Q"},
-                         "options": [{"code": str(k), "value": str(k), "sv": str(k)} for k in range(1, 6)]}]}
-    rows = [[str(k)] for k, times in zip(range(1, 6), (5, 5, 5, 2, 6), strict=True) for _ in range(times)]
-    s = surveys.load_survey(write_survey(tmp_path / "surveys" / "l", cb, ["Q"], rows, delimiter=","))
+    cb = {
+        "survey": "l",
+        "export": {"file": "l.csv", "tool": "google_forms"},
+        "questions": [
+            {
+                "id": "q",
+                "type": "likert",
+                "text": {"sv": "Q"},
+                "options": [{"code": str(k), "value": str(k), "sv": str(k)} for k in range(1, 6)],
+            }
+        ],
+    }
+    rows = [
+        [str(k)]
+        for k, times in zip(range(1, 6), (5, 5, 5, 2, 6), strict=True)
+        for _ in range(times)
+    ]
+    s = surveys.load_survey(
+        write_survey(tmp_path / "surveys" / "l", cb, ["Q"], rows, delimiter=",")
+    )
     out = surveys.summarise(s, min_count=5).set_index("option")
     assert set(out.index[out["suppressed"]]) == {"4", "5"}
     assert list(out.loc[["1", "2", "3", "top_box", "bottom_box"], "n"]) == [5, 5, 5, 8, 10]
@@ -570,8 +759,13 @@ def test_secondary_suppression_no_hidden_count_by_subtraction(forms, tmp_path):
 # ------------------------------------------------------------------------------ differencing (issue 13)
 
 
-def recovered(overall: pd.DataFrame, by_group: pd.DataFrame, group: str, min_count: int = 5,
-              skipped: int | None = None) -> list[tuple]:
+def recovered(
+    overall: pd.DataFrame,
+    by_group: pd.DataFrame,
+    group: str,
+    min_count: int = 5,
+    skipped: int | None = None,
+) -> list[tuple]:
     """Hidden group counts a reader gets back by subtraction, the way issue 13 describes it.
 
     Per question and option: the overall count minus the shown groups leaves the hidden group
@@ -583,7 +777,9 @@ def recovered(overall: pd.DataFrame, by_group: pd.DataFrame, group: str, min_cou
     """
     out = []
     for q, rows in by_group.groupby("question_id", sort=False):
-        total = overall[(overall["question_id"] == q) & ~overall["option"].isin(["top_box", "bottom_box"])]
+        total = overall[
+            (overall["question_id"] == q) & ~overall["option"].isin(["top_box", "bottom_box"])
+        ]
         rows = rows[~rows["option"].isin(["top_box", "bottom_box"])]
         if total.empty or total["base"].isna().any():
             continue
@@ -619,17 +815,44 @@ def recovered(overall: pd.DataFrame, by_group: pd.DataFrame, group: str, min_cou
 def klass_survey(folder: Path) -> Path:
     """The issue's crafted survey. By hand: class A (30): no 15, once 5, several 10; class B (12):
     no 6, once 0, several 6; class C (2): several 2. All 44: no 21, once 5, several 18."""
-    cb = {"survey": "klass", "export": {"file": "svar.csv", "tool": "google_forms"}, "subgroups": ["klass"],
-          "questions": [
-              {"id": "klass", "type": "single", "text": {"sv": "Klass"},
-               "options": [{"code": c, "sv": c.upper()} for c in "abc"]},
-              {"id": "hit", "type": "single", "text": {"sv": "Har någon vuxen hemma slagit dig?"},
-               "options": [{"code": "no", "sv": "Nej"}, {"code": "once", "sv": "Ja, en gång"},
-                           {"code": "several", "sv": "Ja, flera gånger"}]}]}
-    rows = ([["A", "Nej"]] * 15 + [["A", "Ja, en gång"]] * 5 + [["A", "Ja, flera gånger"]] * 10
-            + [["B", "Nej"]] * 6 + [["B", "Ja, flera gånger"]] * 6 + [["C", "Ja, flera gånger"]] * 2)
-    return write_survey(folder / "surveys" / "klass", cb, ["Klass", "Har någon vuxen hemma slagit dig?"], rows,
-                        delimiter=",")
+    cb = {
+        "survey": "klass",
+        "export": {"file": "svar.csv", "tool": "google_forms"},
+        "subgroups": ["klass"],
+        "questions": [
+            {
+                "id": "klass",
+                "type": "single",
+                "text": {"sv": "Klass"},
+                "options": [{"code": c, "sv": c.upper()} for c in "abc"],
+            },
+            {
+                "id": "hit",
+                "type": "single",
+                "text": {"sv": "Har någon vuxen hemma slagit dig?"},
+                "options": [
+                    {"code": "no", "sv": "Nej"},
+                    {"code": "once", "sv": "Ja, en gång"},
+                    {"code": "several", "sv": "Ja, flera gånger"},
+                ],
+            },
+        ],
+    }
+    rows = (
+        [["A", "Nej"]] * 15
+        + [["A", "Ja, en gång"]] * 5
+        + [["A", "Ja, flera gånger"]] * 10
+        + [["B", "Nej"]] * 6
+        + [["B", "Ja, flera gånger"]] * 6
+        + [["C", "Ja, flera gånger"]] * 2
+    )
+    return write_survey(
+        folder / "surveys" / "klass",
+        cb,
+        ["Klass", "Har någon vuxen hemma slagit dig?"],
+        rows,
+        delimiter=",",
+    )
 
 
 def test_hidden_class_is_not_given_away_by_the_other_classes(tmp_path):
@@ -651,7 +874,9 @@ def test_no_hidden_subgroup_count_of_the_sample_comes_back_by_subtraction():
     overall = surveys.summarise(parents, questions=questions, min_count=5)
     found = []
     for group in parents.codebook.subgroups:
-        found += recovered(overall, surveys.summarise(parents, questions=questions, by=group, min_count=5), group)
+        found += recovered(
+            overall, surveys.summarise(parents, questions=questions, by=group, min_count=5), group
+        )
     assert found == []
 
 
@@ -679,7 +904,9 @@ def test_charts_in_english_and_hidden_bars(forms):
     summary = surveys.summarise(s, min_count=1)
     fig = plots.survey_bars(summary, s, "topics", lang="en")
     ax = fig.axes[0]
-    assert ax.get_title(loc="left") == "Topics" and ax.get_xlabel().startswith("Share of respondents (n = 6")
+    assert ax.get_title(loc="left") == "Topics" and ax.get_xlabel().startswith(
+        "Share of respondents (n = 6"
+    )
     # ranked: Amning and Sömn (4 of 6) before Parrelationen (1 of 6)
     assert [tick.get_text() for tick in ax.get_yticklabels()][-1] == "Parrelationen"
     plt.close(fig)
@@ -688,7 +915,9 @@ def test_charts_in_english_and_hidden_bars(forms):
     texts = [tx.get_text() for tx in fig.axes[0].texts]
     assert texts.count("..") == 2  # both groups have cells of 1-4: not drawn
     plt.close(fig)
-    fig = plots.survey_grouped_bars(surveys.summarise(s, by="first", min_count=1), s, "topics", "first", lang="en")
+    fig = plots.survey_grouped_bars(
+        surveys.summarise(s, by="first", min_count=1), s, "topics", "first", lang="en"
+    )
     assert fig.axes[0].get_legend().get_title().get_text() == "First-time parent?"
     plt.close(fig)
 
@@ -700,17 +929,33 @@ def test_the_cell_model_fits_every_question_type(forms, tmp_path):
     # free text, a subgroup with a blank.
     from analysis.surveys.cells import SurveyModel
 
-    cb = {"survey": "r", "export": {"file": "r.xlsx", "tool": "microsoft_forms"},
-          "questions": [{"id": "rank", "type": "ranking", "text": {"sv": "Rangordna"},
-                         "options": [{"code": "a", "sv": "A"}, {"code": "b", "sv": "B"},
-                                     {"code": "dk", "sv": "Vet ej", "dont_know": True}]}]}
+    cb = {
+        "survey": "r",
+        "export": {"file": "r.xlsx", "tool": "microsoft_forms"},
+        "questions": [
+            {
+                "id": "rank",
+                "type": "ranking",
+                "text": {"sv": "Rangordna"},
+                "options": [
+                    {"code": "a", "sv": "A"},
+                    {"code": "b", "sv": "B"},
+                    {"code": "dk", "sv": "Vet ej", "dont_know": True},
+                ],
+            }
+        ],
+    }
     rows = [["Vet ej;A;B;"], ["A;B;"], ["B;A;"], ["A;"], [None]]
     ranked = surveys.load_survey(write_survey(tmp_path / "surveys" / "r", cb, ["Rangordna"], rows))
     for survey in (ranked, surveys.load_survey(forms)):
         model = SurveyModel(survey.codebook)
         assert model.system.violated(model.true_atoms(survey)) == 0
     out = surveys.summarise(ranked, min_count=1).set_index("option")
-    assert (out.loc["a", "n"], out.loc["b", "n"], out.loc["a", "base"]) == (2, 1, 4)  # 1 put "vet ej" first
+    assert (out.loc["a", "n"], out.loc["b", "n"], out.loc["a", "base"]) == (
+        2,
+        1,
+        4,
+    )  # 1 put "vet ej" first
 
 
 def test_a_billion_laughs_codebook_is_a_named_problem_not_a_memory_error(tmp_path):
@@ -718,9 +963,13 @@ def test_a_billion_laughs_codebook_is_a_named_problem_not_a_memory_error(tmp_pat
     folder = tmp_path / "surveys" / "forms"
     folder.mkdir(parents=True)
     levels = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
-    levels += [f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]" for p, n in zip("abcdefgh", "bcdefghi", strict=True)]
-    (folder / "codebook.yml").write_text("survey: forms\n" + "\n".join(levels) + "\nquestions: *i\n",
-                                         encoding="utf-8")
+    levels += [
+        f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]"
+        for p, n in zip("abcdefgh", "bcdefghi", strict=True)
+    ]
+    (folder / "codebook.yml").write_text(
+        "survey: forms\n" + "\n".join(levels) + "\nquestions: *i\n", encoding="utf-8"
+    )
     found = messages(folder)
     assert len(found) == 1 and found[0].startswith("surveys/forms/codebook.yml row 3")
     assert "alias" in found[0]
@@ -728,25 +977,35 @@ def test_a_billion_laughs_codebook_is_a_named_problem_not_a_memory_error(tmp_pat
         surveys.load_codebook(folder)
 
 
-@pytest.mark.parametrize("name", ["/etc/passwd", "../../other/survey.xlsx", "..\\\\x.csv", "link.csv"])
+@pytest.mark.parametrize(
+    "name", ["/etc/passwd", "../../other/survey.xlsx", "..\\\\x.csv", "link.csv"]
+)
 def test_the_export_must_live_in_the_survey_folder(tmp_path, name):
     """Issue 19: export.file could point anywhere (a system file, another folder) and such files
     were never in the input hash. A symbolic link leading out counts as outside too."""
     outside = tmp_path / "elsewhere.csv"
     outside.write_text("a;b\n1;2\n", encoding="utf-8")
-    folder = write_survey(tmp_path / "surveys" / "forms", forms_codebook(), FORMS_HEADER, forms_rows())
+    folder = write_survey(
+        tmp_path / "surveys" / "forms", forms_codebook(), FORMS_HEADER, forms_rows()
+    )
     (folder / "link.csv").symlink_to(outside)
     cb = forms_codebook()
     cb["export"]["file"] = name
     (folder / "codebook.yml").write_text(yaml.safe_dump(cb), encoding="utf-8")
     found = messages(folder)
-    assert len(found) == 1 and "column 'export.file'" in found[0] and "outside the survey's folder" in found[0]
+    assert (
+        len(found) == 1
+        and "column 'export.file'" in found[0]
+        and "outside the survey's folder" in found[0]
+    )
     with pytest.raises(DataError, match="outside"):
         surveys.load_survey(folder)
 
 
 def test_an_export_in_a_subfolder_of_the_survey_is_fine(tmp_path):
-    folder = write_survey(tmp_path / "surveys" / "forms", forms_codebook(), FORMS_HEADER, forms_rows())
+    folder = write_survey(
+        tmp_path / "surveys" / "forms", forms_codebook(), FORMS_HEADER, forms_rows()
+    )
     (folder / "exports").mkdir()
     cb = forms_codebook()
     (folder / cb["export"]["file"]).rename(folder / "exports" / cb["export"]["file"])

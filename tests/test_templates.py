@@ -25,8 +25,12 @@ from analysis.templates.layout import FIRST_CHANGE_ROW, FIRST_DATA_ROW, META_SHE
 
 TODAY = dt.date(2025, 11, 20)
 UNTIL = dt.date(2025, 12, 31)
-KEYS = {"teams": ["team_id"], "measures": ["team_id", "measure_id"],
-        "observations": ["team_id", "measure_id", "period"], "changes": ["team_id", "change_no"]}
+KEYS = {
+    "teams": ["team_id"],
+    "measures": ["team_id", "measure_id"],
+    "observations": ["team_id", "measure_id", "period"],
+    "changes": ["team_id", "change_no"],
+}
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +47,15 @@ def nassjo(sample, tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def new(sample, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("tpl") / "new.xlsx"
-    return write_template(sample, path, None, today=TODAY, until=dt.date(2026, 6, 30),
-                          new_measures=2, start=dt.date(2025, 1, 1))
+    return write_template(
+        sample,
+        path,
+        None,
+        today=TODAY,
+        until=dt.date(2026, 6, 30),
+        new_measures=2,
+        start=dt.date(2025, 1, 1),
+    )
 
 
 def without_team(folder: Path, team: str) -> Path:
@@ -65,18 +76,34 @@ def messages(folder: Path) -> list[str]:
 
 # ------------------------------------------------------------------ what the team gets
 
+
 def test_periods_are_every_month_or_every_monday():
     assert expected_periods("month", dt.date(2024, 11, 15), dt.date(2025, 2, 1)) == [
-        dt.date(2024, 11, 1), dt.date(2024, 12, 1), dt.date(2025, 1, 1), dt.date(2025, 2, 1)]
+        dt.date(2024, 11, 1),
+        dt.date(2024, 12, 1),
+        dt.date(2025, 1, 1),
+        dt.date(2025, 2, 1),
+    ]
     # 2025-01-01 is a Wednesday: its week starts on Monday 30 December 2024
     assert expected_periods("week", dt.date(2025, 1, 1), dt.date(2025, 1, 13)) == [
-        dt.date(2024, 12, 30), dt.date(2025, 1, 6), dt.date(2025, 1, 13)]
+        dt.date(2024, 12, 30),
+        dt.date(2025, 1, 6),
+        dt.date(2025, 1, 13),
+    ]
 
 
 def test_an_existing_teams_template_as_a_user_sees_it(nassjo, sample):
     book = openpyxl.load_workbook(nassjo)
-    assert book.sheetnames == ["Instruktioner", "Team", "hembesok", "deltagande", "vantetid",
-                               "PDSA-logg", "Listor", META_SHEET]
+    assert book.sheetnames == [
+        "Instruktioner",
+        "Team",
+        "hembesok",
+        "deltagande",
+        "vantetid",
+        "PDSA-logg",
+        "Listor",
+        META_SHEET,
+    ]
     assert book["Listor"].sheet_state == "hidden" and book[META_SHEET].sheet_state == "veryHidden"
     assert book.security.lockStructure  # sheets cannot be renamed or deleted
     text = " ".join(str(c.value) for c in book["Instruktioner"]["A"] if c.value)
@@ -88,45 +115,68 @@ def test_an_existing_teams_template_as_a_user_sees_it(nassjo, sample):
     ws = book["hembesok"]
     periods = [ws.cell(row=r, column=1).value for r in range(FIRST_DATA_ROW, ws.max_row + 1)]
     dated = [p for p in periods if p is not None]
-    assert dated == [dt.datetime.combine(d, dt.time()) for d in
-                     expected_periods("month", dt.date(2019, 9, 1), UNTIL)]
-    first = sample.observations[(sample.observations["team_id"] == "nassjo")
-                                & (sample.observations["measure_id"] == "hembesok")].iloc[0]
+    assert dated == [
+        dt.datetime.combine(d, dt.time())
+        for d in expected_periods("month", dt.date(2019, 9, 1), UNTIL)
+    ]
+    first = sample.observations[
+        (sample.observations["team_id"] == "nassjo")
+        & (sample.observations["measure_id"] == "hembesok")
+    ].iloc[0]
     assert ws.cell(row=FIRST_DATA_ROW, column=3).value == int(first["numerator"])
     assert ws.cell(row=FIRST_DATA_ROW, column=4).value == int(first["denominator"])
     # July 2020 was never reported: its row is there, empty, ready to fill in
     july = FIRST_DATA_ROW + dated.index(dt.datetime(2020, 7, 1))
-    assert ws.cell(row=july, column=3).value is None and not ws.cell(row=july, column=3).protection.locked
+    assert (
+        ws.cell(row=july, column=3).value is None
+        and not ws.cell(row=july, column=3).protection.locked
+    )
     assert ws.protection.sheet and ws.cell(row=FIRST_DATA_ROW, column=1).protection.locked
     assert "används inte" in ws.cell(row=FIRST_DATA_ROW - 1, column=2).value  # a p chart: no value
 
 
 def test_data_validation_whole_numbers_and_numerator_not_above_denominator(nassjo):
     book = openpyxl.load_workbook(nassjo)
-    rules = {str(dv.sqref).split(":")[0]: dv for dv in book["hembesok"].data_validations.dataValidation}
+    rules = {
+        str(dv.sqref).split(":")[0]: dv for dv in book["hembesok"].data_validations.dataValidation
+    }
     numerator, denominator = rules[f"C{FIRST_DATA_ROW}"], rules[f"D{FIRST_DATA_ROW}"]
-    assert numerator.type == "custom" and f"C{FIRST_DATA_ROW}<=D{FIRST_DATA_ROW}" in numerator.formula1
+    assert (
+        numerator.type == "custom" and f"C{FIRST_DATA_ROW}<=D{FIRST_DATA_ROW}" in numerator.formula1
+    )
     assert f"C{FIRST_DATA_ROW}=INT(C{FIRST_DATA_ROW})" in numerator.formula1
     assert denominator.type == "whole" and denominator.operator == "greaterThanOrEqual"
     assert denominator.formula1 == "1" and denominator.showErrorMessage
     assert "heltal" in denominator.error  # the message is Swedish
     # an i chart (vantetid) takes a value: any number, the count columns are not offered
-    vantetid = {str(dv.sqref).split(":")[0]: dv for dv in book["vantetid"].data_validations.dataValidation}
+    vantetid = {
+        str(dv.sqref).split(":")[0]: dv for dv in book["vantetid"].data_validations.dataValidation
+    }
     assert vantetid[f"B{FIRST_DATA_ROW}"].type == "decimal" and f"C{FIRST_DATA_ROW}" not in vantetid
-    pdsa = {str(dv.sqref).split(":")[0]: dv for dv in book["PDSA-logg"].data_validations.dataValidation}
+    pdsa = {
+        str(dv.sqref).split(":")[0]: dv for dv in book["PDSA-logg"].data_validations.dataValidation
+    }
     assert pdsa[f"D{FIRST_CHANGE_ROW}"].formula1 == "=list_step"
     assert pdsa[f"E{FIRST_CHANGE_ROW}"].formula1 == "=list_measure"
     lists = book["Listor"]
     assert [lists.cell(row=r, column=7).value for r in range(1, 5)] == [
-        "planera", "göra", "studera", "agera"]
+        "planera",
+        "göra",
+        "studera",
+        "agera",
+    ]
     assert [lists.cell(row=r, column=8).value for r in range(1, 4)] == [
-        "hembesok", "deltagande", "vantetid"]
+        "hembesok",
+        "deltagande",
+        "vantetid",
+    ]
     assert book.defined_names["list_measure"].attr_text == "'Listor'!$H$1:$H$3"
 
 
 def test_english_template(sample, tmp_path):
-    book = openpyxl.load_workbook(write_template(sample, tmp_path / "en.xlsx", "attarp", lang="en",
-                                                 today=TODAY, until=UNTIL))
+    book = openpyxl.load_workbook(
+        write_template(sample, tmp_path / "en.xlsx", "attarp", lang="en", today=TODAY, until=UNTIL)
+    )
     assert book.sheetnames[:2] == ["Instructions", "Team"] and "PDSA log" in book.sheetnames
     assert book["Instructions"]["A1"].value == "Data-entry template for Attarpskolan"
     # weekly measures: one row per Monday
@@ -147,6 +197,7 @@ def test_a_template_cannot_hold_an_unknown_team_or_several_values_per_period(sam
 
 # ------------------------------------------------------------------ reading it back
 
+
 def test_round_trip_an_existing_team_reads_the_same_data(nassjo, sample, tmp_path):
     folder = without_team(tmp_path / "data", "nassjo")
     shutil.copy(nassjo, folder / "teams" / "nassjo.xlsx")
@@ -163,8 +214,11 @@ def test_new_values_typed_by_the_team_are_read(nassjo, tmp_path):
     folder = without_team(tmp_path / "data", "nassjo")
     book = openpyxl.load_workbook(nassjo)
     ws = book["hembesok"]
-    row = next(r for r in range(FIRST_DATA_ROW, ws.max_row + 1)
-               if ws.cell(row=r, column=1).value == dt.datetime(2025, 3, 1))
+    row = next(
+        r
+        for r in range(FIRST_DATA_ROW, ws.max_row + 1)
+        if ws.cell(row=r, column=1).value == dt.datetime(2025, 3, 1)
+    )
     ws.cell(row=row, column=3, value=21)
     ws.cell(row=row, column=4, value=25)
     book["PDSA-logg"]["B6"] = dt.datetime(2025, 2, 1)
@@ -176,9 +230,14 @@ def test_new_values_typed_by_the_team_are_read(nassjo, tmp_path):
     obs = ds.observations
     march = obs[(obs["team_id"] == "nassjo") & (obs["period"] == pd.Timestamp("2025-03-01"))]
     assert march[["numerator", "denominator"]].values.tolist() == [[21.0, 25.0]]
-    change = ds.changes[(ds.changes["team_id"] == "nassjo") & (ds.changes["change_no"] == 3)].iloc[0]
+    change = ds.changes[(ds.changes["team_id"] == "nassjo") & (ds.changes["change_no"] == 3)].iloc[
+        0
+    ]
     assert (change["pdsa_step"], change["measures"], change["date"]) == (
-        "study", "hembesok", pd.Timestamp("2025-02-01"))
+        "study",
+        "hembesok",
+        pd.Timestamp("2025-02-01"),
+    )
 
 
 def test_a_new_teams_filled_template_adds_the_team(new, tmp_path):
@@ -188,14 +247,35 @@ def test_a_new_teams_filled_template_adds_the_team(new, tmp_path):
     book = openpyxl.load_workbook(new)
     assert book.sheetnames[:4] == ["Instruktioner", "Team", "Mått 1", "Mått 2"]
     team = book["Team"]
-    for row, value in zip(range(3, 10), ["habo_fc", "Familjecentralen Habo", "0643 Habo",
-                                         "psykisk hälsa", 2025, dt.datetime(2025, 9, 1),
-                                         "Alla blivande föräldrar erbjuds föräldragrupp"], strict=True):
+    for row, value in zip(
+        range(3, 10),
+        [
+            "habo_fc",
+            "Familjecentralen Habo",
+            "0643 Habo",
+            "psykisk hälsa",
+            2025,
+            dt.datetime(2025, 9, 1),
+            "Alla blivande föräldrar erbjuds föräldragrupp",
+        ],
+        strict=True,
+    ):
         team.cell(row=row, column=2, value=value)
     ws = book["Mått 1"]
-    for row, value in zip(range(3, 11), ["deltagande", "Andel som deltar i föräldragrupp",
-                                         "resultatmått", "p", "%", "månad", "högre värde", 0.8],
-                          strict=True):
+    for row, value in zip(
+        range(3, 11),
+        [
+            "deltagande",
+            "Andel som deltar i föräldragrupp",
+            "resultatmått",
+            "p",
+            "%",
+            "månad",
+            "högre värde",
+            0.8,
+        ],
+        strict=True,
+    ):
         ws.cell(row=row, column=2, value=value)
     assert ws.cell(row=FIRST_DATA_ROW, column=1).value == dt.datetime(2025, 1, 1)
     for i in range(3):  # January to March 2025: 5, 6, 7 of 12
@@ -210,10 +290,13 @@ def test_a_new_teams_filled_template_adds_the_team(new, tmp_path):
     ds = load_dataset(folder)
     assert ds.teams.set_index("team_id").loc["habo_fc", "municipality_code"] == "0643"
     measures = ds.measures_of("habo_fc")
-    assert measures[["measure_id", "measure_type", "chart", "frequency", "direction", "target"]
-                    ].values.tolist() == [["deltagande", "outcome", "p", "month", "up", 0.8]]
+    assert measures[
+        ["measure_id", "measure_type", "chart", "frequency", "direction", "target"]
+    ].values.tolist() == [["deltagande", "outcome", "p", "month", "up", 0.8]]
     obs = ds.observations[ds.observations["team_id"] == "habo_fc"]
-    assert obs["numerator"].tolist() == [5.0, 6.0, 7.0] and obs["denominator"].tolist() == [12.0] * 3
+    assert (
+        obs["numerator"].tolist() == [5.0, 6.0, 7.0] and obs["denominator"].tolist() == [12.0] * 3
+    )
     assert ds.changes[ds.changes["team_id"] == "habo_fc"]["pdsa_step"].tolist() == ["do"]
 
 
@@ -222,20 +305,20 @@ def test_typing_errors_are_named_by_file_sheet_row_and_column(nassjo, tmp_path):
     book = openpyxl.load_workbook(nassjo)
     ws = book["hembesok"]
     base = FIRST_DATA_ROW
-    ws.cell(row=base + 2, column=3, value="tjugo")                    # text in a number cell
-    ws.cell(row=base + 3, column=3, value=40)                         # numerator > denominator
+    ws.cell(row=base + 2, column=3, value="tjugo")  # text in a number cell
+    ws.cell(row=base + 3, column=3, value=40)  # numerator > denominator
     ws.cell(row=base + 3, column=4, value=30)
-    ws.cell(row=base + 4, column=2, value=7)                          # a value in a p chart
+    ws.cell(row=base + 4, column=2, value=7)  # a value in a p chart
     spare = next(r for r in range(base, ws.max_row + 2) if ws.cell(row=r, column=1).value is None)
-    ws.cell(row=spare, column=1, value=dt.datetime(2025, 3, 15))      # a date outside the grid
+    ws.cell(row=spare, column=1, value=dt.datetime(2025, 3, 15))  # a date outside the grid
     ws.cell(row=spare, column=3, value=5)
     ws.cell(row=spare, column=4, value=9)
     pdsa = book["PDSA-logg"]
     pdsa["B6"] = dt.datetime(2022, 1, 1)
     pdsa["C6"] = "Ny förändring"
-    pdsa["D6"] = "testa"                                               # an unknown PDSA step
-    pdsa["E6"] = "hembesk"                                             # a measure that does not exist
-    book["vantetid"].cell(row=base, column=2, value="12 dagar")        # text in a value cell
+    pdsa["D6"] = "testa"  # an unknown PDSA step
+    pdsa["E6"] = "hembesk"  # a measure that does not exist
+    book["vantetid"].cell(row=base, column=2, value="12 dagar")  # text in a value cell
     book.save(folder / "teams" / "nassjo.xlsx")
     got = messages(folder)
     file = "teams/nassjo.xlsx, sheet"
@@ -270,9 +353,12 @@ def test_a_teams_rows_come_from_one_place_only(nassjo, tmp_path, capsys):
     assert got[0].startswith(
         "teams/nassjo.xlsx, sheet 'Team' row 3, column 'B (Team-id)': team 'nassjo' also has rows "
         "in the main tables: teams.csv row 4; measures.csv rows 8-10; observations.csv rows "
-        "200-288; changes.csv rows 8-9")
-    assert got[1].startswith("teams/nassjo_copy.xlsx, sheet 'Team' row 3, column 'B (Team-id)': "
-                             "team 'nassjo' is also in teams/nassjo.xlsx")
+        "200-288; changes.csv rows 8-9"
+    )
+    assert got[1].startswith(
+        "teams/nassjo_copy.xlsx, sheet 'Team' row 3, column 'B (Team-id)': "
+        "team 'nassjo' is also in teams/nassjo.xlsx"
+    )
     assert got[2].startswith("teams/notes.txt: only data-entry templates (.xlsx)")
     assert len(got) == 3
     assert cli.main(["check", str(folder)]) == 1
@@ -289,9 +375,13 @@ def test_files_that_are_not_templates_or_lost_formulas_are_named(nassjo, tmp_pat
     book.save(folder / "teams" / "nassjo.xlsx")
     got = messages(folder)
     assert any(m.startswith("teams/mine.xlsx: this is not a data-entry template") for m in got)
-    assert any(m.startswith(f"teams/nassjo.xlsx, sheet 'hembesok' row {FIRST_DATA_ROW + 1}, "
-                            "column 'D': the cell holds a formula whose result was never saved")
-               for m in got), got
+    assert any(
+        m.startswith(
+            f"teams/nassjo.xlsx, sheet 'hembesok' row {FIRST_DATA_ROW + 1}, "
+            "column 'D': the cell holds a formula whose result was never saved"
+        )
+        for m in got
+    ), got
 
 
 def test_a_renamed_sheet_is_named(nassjo, tmp_path):
@@ -301,24 +391,57 @@ def test_a_renamed_sheet_is_named(nassjo, tmp_path):
     book["vantetid"].title = "Väntetid"
     book.save(folder / "teams" / "nassjo.xlsx")
     got = messages(folder)
-    assert "teams/nassjo.xlsx: the sheet 'vantetid' is missing (renamed or deleted?) (give the " \
-           "sheet its name back, or ask for a new template and copy the data into it)" in got
+    assert (
+        "teams/nassjo.xlsx: the sheet 'vantetid' is missing (renamed or deleted?) (give the "
+        "sheet its name back, or ask for a new template and copy the data into it)" in got
+    )
     # the team's rows were not read, so its driver diagram points at an unknown team: said too
     assert all(m.startswith(("teams/nassjo.xlsx", "drivers/nassjo.yml")) for m in got)
 
 
 # ------------------------------------------------------------------ the command
 
+
 def test_template_command(tmp_path, capsys, monkeypatch):
     out = tmp_path / "nassjo.xlsx"
-    assert cli.main(["template", "--team", "nassjo", "--out", str(out), "--until", "2025-12-31",
-                     "--data", str(SAMPLE)]) == 0
+    assert (
+        cli.main(
+            [
+                "template",
+                "--team",
+                "nassjo",
+                "--out",
+                str(out),
+                "--until",
+                "2025-12-31",
+                "--data",
+                str(SAMPLE),
+            ]
+        )
+        == 0
+    )
     assert out.is_file() and f"wrote {out}" in capsys.readouterr().out
     before = out.read_bytes()
     assert cli.main(["template", "--team", "nassjo", "--out", str(out)]) == 2  # a filled one?
     assert "exists" in capsys.readouterr().err and out.read_bytes() == before
-    assert cli.main(["template", "--new", "--out", str(out), "--force", "--lang", "en",
-                     "--measures", "4", "--frequency", "week"]) == 0
+    assert (
+        cli.main(
+            [
+                "template",
+                "--new",
+                "--out",
+                str(out),
+                "--force",
+                "--lang",
+                "en",
+                "--measures",
+                "4",
+                "--frequency",
+                "week",
+            ]
+        )
+        == 0
+    )
     assert openpyxl.load_workbook(out).sheetnames[2:6] == [f"Measure {n}" for n in range(1, 5)]
     raw = load_config().raw_dir
     assert cli.main(["template", "--team", "nassjo", "--out", str(raw / "teams" / "x.xlsx")]) == 2
@@ -326,8 +449,12 @@ def test_template_command(tmp_path, capsys, monkeypatch):
     assert not (raw / "teams").exists()
     assert cli.main(["template", "--team", "nope", "--out", str(tmp_path / "y.xlsx")]) == 2
     assert "no team 'nope'" in capsys.readouterr().err
-    assert cli.main(["template", "--team", "nassjo", "--out", str(tmp_path / "z.xlsx"),
-                     "--until", "31/12"]) == 2
+    assert (
+        cli.main(
+            ["template", "--team", "nassjo", "--out", str(tmp_path / "z.xlsx"), "--until", "31/12"]
+        )
+        == 2
+    )
 
 
 @pytest.mark.skipif(shutil.which("libreoffice") is None, reason="LibreOffice is not installed")
@@ -336,11 +463,25 @@ def test_a_template_saved_by_libreoffice_reads_the_same(nassjo, sample, tmp_path
     import subprocess
 
     folder = without_team(tmp_path / "data", "nassjo")
-    subprocess.run(["libreoffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
-                    "--convert-to", "xlsx", "--outdir", str(folder / "teams"), str(nassjo)],
-                   check=True, capture_output=True, timeout=240)
+    subprocess.run(
+        [
+            "libreoffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(folder / "teams"),
+            str(nassjo),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
     assert messages(folder) == []
     merged = load_dataset(folder)
     for name, keys in KEYS.items():
-        pd.testing.assert_frame_equal(merged.table(name).sort_values(keys).reset_index(drop=True),
-                                      sample.table(name).sort_values(keys).reset_index(drop=True))
+        pd.testing.assert_frame_equal(
+            merged.table(name).sort_values(keys).reset_index(drop=True),
+            sample.table(name).sort_values(keys).reset_index(drop=True),
+        )

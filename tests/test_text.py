@@ -36,7 +36,10 @@ def test_swedish_number_format_uses_decimal_comma_and_space_for_thousands():
 
 
 def test_escape_neutralises_markup():
-    assert text.escape('<script>alert("x")</script>') == "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
+    assert (
+        text.escape('<script>alert("x")</script>')
+        == "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
+    )
     assert text.escape(None) == ""
 
 
@@ -53,7 +56,9 @@ def test_language_is_scoped_and_restored_even_after_an_error():
 def test_label_translates_known_words_and_keeps_the_datas_own():
     assert text.label("psykisk hälsa", "en") == "mental health"
     assert text.label("outcome", "sv") == "resultatmått"
-    assert text.label("läsfrämjande", "en") == "läsfrämjande"  # a focus area the programme has not named
+    assert (
+        text.label("läsfrämjande", "en") == "läsfrämjande"
+    )  # a focus area the programme has not named
     assert text.label(None, "sv") == ""
 
 

@@ -57,12 +57,16 @@ def contexts():
 def outline(page: Page) -> dict:
     """What a reader sees of a page's structure: title, headings, tables (caption and columns),
     figures (alt text as the renderer shortens it)."""
+
     def alt(text_: str) -> str:
         return text_ if len(text_) <= report.ALT_CHARS else text_[: report.ALT_CHARS - 1] + "\u2026"
 
-    return {"title": page.title, "headings": [[level, title] for level, title in page.headings()],
-            "tables": [[t.caption, [str(c) for c in t.frame.columns]] for t in page.tables()],
-            "figures": [alt(f.alt) for f in page.figures()]}
+    return {
+        "title": page.title,
+        "headings": [[level, title] for level, title in page.headings()],
+        "tables": [[t.caption, [str(c) for c in t.frame.columns]] for t in page.tables()],
+        "figures": [alt(f.alt) for f in page.figures()],
+    }
 
 
 def every_text(page: Page) -> list[str]:
@@ -76,15 +80,22 @@ def every_text(page: Page) -> list[str]:
         elif isinstance(block, Bullets):
             out += list(block.items)
         elif isinstance(block, Table):
-            out += [str(block.caption), *map(str, block.frame.columns),
-                    *map(str, block.frame.astype(str).to_numpy().ravel())]
+            out += [
+                str(block.caption),
+                *map(str, block.frame.columns),
+                *map(str, block.frame.astype(str).to_numpy().ravel()),
+            ]
         elif isinstance(block, Figure):
             out.append(block.alt)
     return out
 
 
-@pytest.mark.parametrize(("view", "notebook", "params", "published"), VIEWS, ids=[v[3] for v in VIEWS])
-def test_the_view_shows_what_the_report_showed_before_the_views(view, notebook, params, published, contexts):
+@pytest.mark.parametrize(
+    ("view", "notebook", "params", "published"), VIEWS, ids=[v[3] for v in VIEWS]
+)
+def test_the_view_shows_what_the_report_showed_before_the_views(
+    view, notebook, params, published, contexts
+):
     # The fixtures were read from the HTML the sample reports had before the presentation layer
     # (commit 8ca9849, notebooks with the content inline): the same sections, tables and figures,
     # in the same order, must come out of the view. One deliberate change since: the effect
@@ -94,8 +105,12 @@ def test_the_view_shows_what_the_report_showed_before_the_views(view, notebook, 
     assert outline(view.build(contexts(notebook, **params))) == before
 
 
-@pytest.mark.parametrize(("view", "notebook", "params", "published"), VIEWS, ids=[v[3] for v in VIEWS])
-def test_a_view_is_in_its_own_language_whatever_the_default(view, notebook, params, published, contexts):
+@pytest.mark.parametrize(
+    ("view", "notebook", "params", "published"), VIEWS, ids=[v[3] for v in VIEWS]
+)
+def test_a_view_is_in_its_own_language_whatever_the_default(
+    view, notebook, params, published, contexts
+):
     # No hidden global: the language travels in the context. The same English page is built
     # while the process default is Swedish and while it is English.
     ctx = contexts(notebook, lang="en", **params)
@@ -104,11 +119,15 @@ def test_a_view_is_in_its_own_language_whatever_the_default(view, notebook, para
     with text.language("en"):
         under_en = every_text(view.build(ctx))
     assert under_sv == under_en
-    swedish_title = json.loads((FIXTURES / f"{published}.json").read_text(encoding="utf-8"))["title"]
+    swedish_title = json.loads((FIXTURES / f"{published}.json").read_text(encoding="utf-8"))[
+        "title"
+    ]
     assert under_sv[0] != swedish_title and ctx.t("measure") == "Measure"  # it is English
 
 
-def test_the_renderer_shows_every_block_in_order_escaped_and_draws_in_the_report_language(monkeypatch):
+def test_the_renderer_shows_every_block_in_order_escaped_and_draws_in_the_report_language(
+    monkeypatch,
+):
     shown: list[str] = []
     monkeypatch.setattr(report, "_display_html", shown.append)
     drawn: list[str] = []
@@ -121,21 +140,54 @@ def test_the_renderer_shows_every_block_in_order_escaped_and_draws_in_the_report
         ax.plot([1, 2], [1, 2])
         return fig
 
-    dataset = SimpleNamespace(folder=Path("/data/sample"), is_sample=True, source="sample",
-                              teams=pd.DataFrame({"team_id": ["a"], "team_name": ["Team <A>"]}), files={})
+    dataset = SimpleNamespace(
+        folder=Path("/data/sample"),
+        is_sample=True,
+        source="sample",
+        teams=pd.DataFrame({"team_id": ["a"], "team_name": ["Team <A>"]}),
+        files={},
+    )
     ctx = ReportContext(dataset, "team_baseline", lang="en", params={"team": "a"})
-    page = Page("Title <x>", (
-        Section(None, (Bullets(("one", "<two>")),)),
-        Section("Second", (Paragraph("a & b"), Section("Third", (Table(pd.DataFrame({"c": [1.5]}), "cap"),
-                                                                   Figure(draw, "alt <y>"), Note("small")), 3)))),
-        provenance=False)
+    page = Page(
+        "Title <x>",
+        (
+            Section(None, (Bullets(("one", "<two>")),)),
+            Section(
+                "Second",
+                (
+                    Paragraph("a & b"),
+                    Section(
+                        "Third",
+                        (
+                            Table(pd.DataFrame({"c": [1.5]}), "cap"),
+                            Figure(draw, "alt <y>"),
+                            Note("small"),
+                        ),
+                        3,
+                    ),
+                ),
+            ),
+        ),
+        provenance=False,
+    )
     with text.language("sv"):
         report.render(page, ctx)
         assert text.get_language() == "sv"  # the report's language ends with the page
     html = "".join(shown)
     assert drawn == ["en"]
-    order = ["Title &lt;x&gt;", "Team &lt;A&gt;", "SAMPLE DATA", "&lt;two&gt;", "<h2", "a &amp; b", "<h3",
-             "<caption>cap</caption>", "1.5", 'alt="alt &lt;y&gt;"', "small"]
+    order = [
+        "Title &lt;x&gt;",
+        "Team &lt;A&gt;",
+        "SAMPLE DATA",
+        "&lt;two&gt;",
+        "<h2",
+        "a &amp; b",
+        "<h3",
+        "<caption>cap</caption>",
+        "1.5",
+        'alt="alt &lt;y&gt;"',
+        "small",
+    ]
     positions = [html.index(part) for part in order]
     assert positions == sorted(positions)
     assert "Om rapporten" not in html and "About this report" not in html  # no footer asked
@@ -144,7 +196,12 @@ def test_the_renderer_shows_every_block_in_order_escaped_and_draws_in_the_report
 def test_the_context_validates_and_reads_the_privacy_settings(contexts):
     ctx = contexts("team_baseline", team="attarp")
     assert (ctx.team, ctx.lang, ctx.min_count, ctx.show_free_text) == ("attarp", "sv", 5, False)
-    assert ctx.footer_params() == {"lang": "sv", "team": "attarp", "min_count": 5, "show_free_text": False}
+    assert ctx.footer_params() == {
+        "lang": "sv",
+        "team": "attarp",
+        "min_count": 5,
+        "show_free_text": False,
+    }
     with pytest.raises(TypeError):
         ctx.params["team"] = "aneby"  # read-only
     with pytest.raises(ValueError, match="lang must be one of"):
@@ -155,7 +212,9 @@ def test_surveys_belong_to_family_centre_and_school_teams():
     surveys = ("parents", "coordinators", "pupils")
     fam = SimpleNamespace(name="Familjecentralen i Mullsjö", aim=None)
     school = SimpleNamespace(name="Aneby rörelse i skolan", aim=None)
-    other = SimpleNamespace(name="Gnosjö tidiga samordnade insatser", aim="Första kontakt inom 14 dagar")
+    other = SimpleNamespace(
+        name="Gnosjö tidiga samordnade insatser", aim="Första kontakt inom 14 dagar"
+    )
     assert team_surveys(fam, surveys) == ["parents", "coordinators"]
     assert team_surveys(school, surveys) == ["pupils"]
     assert team_surveys(other, surveys) == []
@@ -173,15 +232,27 @@ def test_the_survey_view_chooses_the_chart_by_question_type_and_group_count(cont
     single = surveys.question_ids(sv, "single", subgroups=False)[0]
 
     def drawn_by(figure):
-        return None if figure is None else figure.draw.func if isinstance(figure.draw, functools.partial) else None
+        return (
+            None
+            if figure is None
+            else figure.draw.func
+            if isinstance(figure.draw, functools.partial)
+            else None
+        )
 
     assert drawn_by(survey.question_figure(summary, sv, likert, None, "sv")) is plots.survey_likert
     assert drawn_by(survey.question_figure(summary, sv, single, None, "sv")) is plots.survey_bars
     # by wave: bars side by side for a choice, no Likert chart per item (the waves section has them)
     assert survey.question_figure(summary, sv, likert, "wave", "sv") is None
-    assert drawn_by(survey.question_figure(summary.assign(wave="1"), sv, single, "wave", "sv")) is plots.survey_grouped_bars
+    assert (
+        drawn_by(survey.question_figure(summary.assign(wave="1"), sv, single, "wave", "sv"))
+        is plots.survey_grouped_bars
+    )
     # many groups: the table alone (5 groups > 4 for bars, 9 > 8 for Likert)
     many = pd.concat([summary.assign(g=str(i)) for i in range(9)], ignore_index=True)
     assert survey.question_figure(many, sv, single, "g", "sv") is None
     assert survey.question_figure(many, sv, likert, "g", "sv") is None
-    assert drawn_by(survey.question_figure(many[many["g"] < "8"], sv, likert, "g", "sv")) is plots.survey_likert
+    assert (
+        drawn_by(survey.question_figure(many[many["g"] < "8"], sv, likert, "g", "sv"))
+        is plots.survey_likert
+    )

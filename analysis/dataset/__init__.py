@@ -45,8 +45,11 @@ from .team import Team
 
 TABLE_NAMES = schemas.REQUIRED_TABLES + schemas.OPTIONAL_TABLES
 # attributes whose reading a running report records (analysis.dataset.reads): name -> input
-_RECORDED = {**{name: f"table:{name}" for name in TABLE_NAMES}, "surveys": "list:surveys",
-             "driver_teams": "list:drivers"}
+_RECORDED = {
+    **{name: f"table:{name}" for name in TABLE_NAMES},
+    "surveys": "list:surveys",
+    "driver_teams": "list:drivers",
+}
 KOLADA_DIR = Path("data/kolada")
 MANIFEST = "manifest.json"
 SKIP_NAMES = frozenset({"README.md", ".gitkeep", ".DS_Store", "Thumbs.db"})
@@ -88,7 +91,9 @@ class Dataset:
     indicators: pd.DataFrame
     kpis: pd.DataFrame
     goals: pd.DataFrame
-    files: dict[str, str] = field(default_factory=dict)  # relative path -> sha256 of every input file
+    files: dict[str, str] = field(
+        default_factory=dict
+    )  # relative path -> sha256 of every input file
     surveys: tuple[str, ...] = ()  # survey ids: the folders under surveys/
     driver_teams: tuple[str, ...] = ()  # team ids with a drivers/<team_id>.yml
     processed: Path | None = None  # folder of the typed parquet files (None: not written)
@@ -142,8 +147,10 @@ class Dataset:
         if rows.empty:
             known = ", ".join(teams["team_id"].astype(str)) or "none"
             raise KeyError(f"no team {team_id!r} in {self.folder}; known teams: {known}")
-        return Team.of(rows.iloc[0], {name: self._raw(name) for name in ("measures", "observations",
-                                                                         "changes")})
+        return Team.of(
+            rows.iloc[0],
+            {name: self._raw(name) for name in ("measures", "observations", "changes")},
+        )
 
     def survey_dir(self, survey_id: str) -> Path:
         """The folder of a survey: ``<folder>/surveys/<survey_id>``."""
@@ -172,11 +179,13 @@ class Dataset:
         # exists: its rows are part of what the report read
         _reads.record(f"drivers:{team_id}")
         _reads.record(f"team:{team_id}")
-        return load_drivers(self.folder, team_id, self._raw("changes"), self._raw("measures"),
-                            self._raw("teams"))
+        return load_drivers(
+            self.folder, team_id, self._raw("changes"), self._raw("measures"), self._raw("teams")
+        )
 
 
 # --------------------------------------------------------------------------- finding the inputs
+
 
 @dataclass
 class _Inputs:
@@ -236,10 +245,14 @@ def _find_inputs(folder: Path, config) -> _Inputs:
         for sub in sorted(survey_root.iterdir()):
             if sub.is_dir() and _visible(sub):
                 if not re.fullmatch(schemas.ID_PATTERN.strip("^$"), sub.name):
-                    problems.append(Problem(
-                        f"surveys/{sub.name}", f"the survey folder name '{sub.name}' is not a "
-                        "valid survey id", hint="rename the folder with a-z, 0-9 and _ only, "
-                        "e.g. foraldrar_2024: it becomes the survey id and the report's name"))
+                    problems.append(
+                        Problem(
+                            f"surveys/{sub.name}",
+                            f"the survey folder name '{sub.name}' is not a valid survey id",
+                            hint="rename the folder with a-z, 0-9 and _ only, "
+                            "e.g. foraldrar_2024: it becomes the survey id and the report's name",
+                        )
+                    )
                     continue
                 surveys.append(sub.name)
                 for path in sorted(sub.rglob("*")):
@@ -253,11 +266,21 @@ def _find_inputs(folder: Path, config) -> _Inputs:
                 drivers.append(path.stem)
                 files[_label(path, folder)] = path
     templates = _find_templates(folder, files, problems)
-    return _Inputs(folder, tables, labels, dict(sorted(files.items())), tuple(surveys),
-                   tuple(drivers), problems, templates)
+    return _Inputs(
+        folder,
+        tables,
+        labels,
+        dict(sorted(files.items())),
+        tuple(surveys),
+        tuple(drivers),
+        problems,
+        templates,
+    )
 
 
-def _find_templates(folder: Path, files: dict[str, Path], problems: list[Problem]) -> tuple[Path, ...]:
+def _find_templates(
+    folder: Path, files: dict[str, Path], problems: list[Problem]
+) -> tuple[Path, ...]:
     """The filled data-entry templates in ``teams/`` (``analysis.templates``); adds them to
     ``files`` (so that they are hashed like every input) and a problem for any other file."""
     root = folder / "teams"
@@ -272,14 +295,19 @@ def _find_templates(folder: Path, files: dict[str, Path], problems: list[Problem
             found.append(path)
             files[label] = path
         else:
-            problems.append(Problem(label, "only data-entry templates (.xlsx) are read from teams/",
-                                    hint="save it as an Excel workbook (.xlsx), or move it out "
-                                         "of teams/"))
+            problems.append(
+                Problem(
+                    label,
+                    "only data-entry templates (.xlsx) are read from teams/",
+                    hint="save it as an Excel workbook (.xlsx), or move it out of teams/",
+                )
+            )
     return tuple(found)
 
 
-def _with_templates(typed: dict[str, pd.DataFrame], inputs: _Inputs, warnings: bool = False
-                    ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+def _with_templates(
+    typed: dict[str, pd.DataFrame], inputs: _Inputs, warnings: bool = False
+) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     """The main tables with the teams' templates merged in (one separate step, see
     :func:`analysis.templates.merge_team_templates`)."""
     if not inputs.templates:
@@ -291,6 +319,7 @@ def _with_templates(typed: dict[str, pd.DataFrame], inputs: _Inputs, warnings: b
 
 # --------------------------------------------------------------------------- reading and checks
 
+
 def _read(inputs: _Inputs) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     """Read and validate every table; returns typed frames (with ``_row``) and problems."""
     problems = list(inputs.problems)
@@ -298,12 +327,17 @@ def _read(inputs: _Inputs) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     for name in TABLE_NAMES:
         label = inputs.labels.get(name, f"{name}.csv")
         if name not in inputs.tables:
-            if name in schemas.REQUIRED_TABLES and not any(p.file.startswith(name + ".")
-                                                           for p in problems):
-                problems.append(Problem(
-                    label, "the file is missing",
-                    hint=f"put {name}.csv (or {name}.xlsx) in {inputs.folder}; see "
-                         "data/raw/README.md"))
+            if name in schemas.REQUIRED_TABLES and not any(
+                p.file.startswith(name + ".") for p in problems
+            ):
+                problems.append(
+                    Problem(
+                        label,
+                        "the file is missing",
+                        hint=f"put {name}.csv (or {name}.xlsx) in {inputs.folder}; see "
+                        "data/raw/README.md",
+                    )
+                )
             continue
         raw, found = read_table_problems(inputs.tables[name], label)
         problems += found
@@ -316,11 +350,19 @@ def _read(inputs: _Inputs) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
         problems += found
         typed[name] = frame
     if "indicators" in typed and "kpis" not in inputs.tables:
-        problems.append(Problem("kpis.csv", "the file is missing: indicators.csv needs it",
-                                hint="add kpis.csv describing every kpi of indicators.csv"))
+        problems.append(
+            Problem(
+                "kpis.csv",
+                "the file is missing: indicators.csv needs it",
+                hint="add kpis.csv describing every kpi of indicators.csv",
+            )
+        )
     reported = {(p.file, p.row, p.column) for p in problems}
-    problems += [p for p in cross_checks(typed, inputs)
-                 if p.row is None or (p.file, p.row, p.column) not in reported]  # one per cell
+    problems += [
+        p
+        for p in cross_checks(typed, inputs)
+        if p.row is None or (p.file, p.row, p.column) not in reported
+    ]  # one per cell
     return typed, problems
 
 
@@ -329,12 +371,14 @@ def _finish(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     out = frame[schemas.columns(name)]
     out.attrs = {}
     if name == "observations":
-        out = out.sort_values(["team_id", "measure_id", "period", "subgroup"],
-                              na_position="first", kind="stable")
+        out = out.sort_values(
+            ["team_id", "measure_id", "period", "subgroup"], na_position="first", kind="stable"
+        )
     return out.reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- public API
+
 
 def check_folder(folder: str | Path) -> list:
     """Return every problem of ``folder`` as ``analysis.io.Problem`` (empty when all is well).
@@ -346,8 +390,13 @@ def check_folder(folder: str | Path) -> list:
     """
     folder = Path(folder)
     if not folder.is_dir():
-        return [Problem(str(folder), "the folder does not exist",
-                        hint="give the folder holding teams.csv, e.g. data/raw")]
+        return [
+            Problem(
+                str(folder),
+                "the folder does not exist",
+                hint="give the folder holding teams.csv, e.g. data/raw",
+            )
+        ]
     inputs = _find_inputs(folder, _config())
     tables, problems = _read(inputs)
     problems += plausibility(tables, inputs.labels)  # warnings: implausible, not invalid
@@ -358,14 +407,21 @@ def check_folder(folder: str | Path) -> list:
     return sort_problems(problems)
 
 
-def _driver_problems(folder: Path, drivers: tuple[str, ...], tables: dict[str, pd.DataFrame]) -> list[Problem]:
+def _driver_problems(
+    folder: Path, drivers: tuple[str, ...], tables: dict[str, pd.DataFrame]
+) -> list[Problem]:
     """Driver diagrams whose ideas point at unknown changes or measures (``drivers.check_drivers``)."""
     from ..drivers import check_drivers
 
     problems: list[Problem] = []
     for team_id in drivers:
-        problems += check_drivers(folder / "drivers" / f"{team_id}.yml", tables.get("changes"),
-                                  tables.get("measures"), tables.get("teams"), root=folder)
+        problems += check_drivers(
+            folder / "drivers" / f"{team_id}.yml",
+            tables.get("changes"),
+            tables.get("measures"),
+            tables.get("teams"),
+            root=folder,
+        )
     return problems
 
 
@@ -387,8 +443,12 @@ def _survey_problems(folder: Path, surveys: tuple[str, ...]) -> list[Problem]:
         except DataError as exc:
             problems += exc.problems
         except Exception as exc:  # a bug in a check must not hide the other problems
-            problems.append(Problem(f"surveys/{survey}", f"the survey could not be checked: "
-                                    f"{type(exc).__name__}: {exc}"))
+            problems.append(
+                Problem(
+                    f"surveys/{survey}",
+                    f"the survey could not be checked: {type(exc).__name__}: {exc}",
+                )
+            )
     return problems
 
 
@@ -430,8 +490,12 @@ def _code_hash() -> str:
 
 
 def _manifest(folder: Path, files: dict[str, str]) -> dict:
-    return {"folder": str(folder.resolve()), "files": files, "tables": sorted(TABLE_NAMES),
-            "code": _code_hash()}
+    return {
+        "folder": str(folder.resolve()),
+        "files": files,
+        "tables": sorted(TABLE_NAMES),
+        "code": _code_hash(),
+    }
 
 
 def processed_state(target: Path, manifest: dict) -> str:
@@ -463,8 +527,10 @@ def _read_processed(target: Path, manifest: dict) -> dict[str, pd.DataFrame] | N
     if processed_state(target, manifest) != "current":
         return None
     try:
-        return {name: pd.read_parquet(target / f"{name}.parquet", engine="pyarrow")
-                for name in TABLE_NAMES}
+        return {
+            name: pd.read_parquet(target / f"{name}.parquet", engine="pyarrow")
+            for name in TABLE_NAMES
+        }
     except (OSError, ValueError, ImportError):
         return None
 
@@ -476,8 +542,10 @@ def _write_processed(target: Path, tables: dict[str, pd.DataFrame], manifest: di
         for name, frame in tables.items():
             frame.to_parquet(tmp / f"{name}.parquet", index=False, engine="pyarrow")
         hashes = {name: sha256(tmp / f"{name}.parquet") for name in tables}
-        (tmp / MANIFEST).write_text(json.dumps({**manifest, "processed": hashes}, indent=2,
-                                               ensure_ascii=False), encoding="utf-8")
+        (tmp / MANIFEST).write_text(
+            json.dumps({**manifest, "processed": hashes}, indent=2, ensure_ascii=False),
+            encoding="utf-8",
+        )
 
 
 def load_dataset(folder: str | Path | None = None) -> Dataset:
@@ -499,8 +567,13 @@ def load_dataset(folder: str | Path | None = None) -> Dataset:
         folder = config.data_dir()
     folder = Path(folder)
     if not folder.is_dir():
-        raise DataError(Problem(str(folder), "the data folder does not exist",
-                                hint="give the folder holding teams.csv, e.g. data/raw"))
+        raise DataError(
+            Problem(
+                str(folder),
+                "the data folder does not exist",
+                hint="give the folder holding teams.csv, e.g. data/raw",
+            )
+        )
     inputs = _find_inputs(folder, config)
     hashes = {name: sha256(path) for name, path in inputs.files.items()}
     key = (str(folder.resolve()), tuple(hashes.items()))
@@ -519,8 +592,10 @@ def load_dataset(folder: str | Path | None = None) -> Dataset:
         problems += found
         if problems:
             raise DataError(sort_problems(problems))
-        tables = {name: _finish(name, typed[name]) if name in typed
-                  else schemas.empty_frame(name) for name in TABLE_NAMES}
+        tables = {
+            name: _finish(name, typed[name]) if name in typed else schemas.empty_frame(name)
+            for name in TABLE_NAMES
+        }
         if target is not None:
             try:
                 _write_processed(target, tables, manifest)
@@ -528,11 +603,16 @@ def load_dataset(folder: str | Path | None = None) -> Dataset:
                 # reports running in parallel may write the same folder at the same moment;
                 # the processed parquet is a by-product, so a failed write must not fail a load
                 if _read_processed(target, manifest) is None:
-                    warnings.warn(f"could not write {target}: {exc}", RuntimeWarning,
-                                  stacklevel=2)
-    dataset = Dataset(folder=folder.resolve(), is_sample=is_sample, files=hashes,
-                      surveys=inputs.surveys, driver_teams=inputs.drivers, processed=target,
-                      **tables)
+                    warnings.warn(f"could not write {target}: {exc}", RuntimeWarning, stacklevel=2)
+    dataset = Dataset(
+        folder=folder.resolve(),
+        is_sample=is_sample,
+        files=hashes,
+        surveys=inputs.surveys,
+        driver_teams=inputs.drivers,
+        processed=target,
+        **tables,
+    )
     _CACHE[key] = dataset
     return _fresh(dataset)
 
@@ -541,8 +621,9 @@ def _fresh(dataset: Dataset) -> Dataset:
     """Shallow copies of the cached frames: a caller adding a column cannot change the cache
     (pandas copy-on-write keeps the shared data safe from in-place edits)."""
     with _reads.paused():
-        return replace(dataset, **{name: dataset.table(name).copy(deep=False)
-                                   for name in TABLE_NAMES})
+        return replace(
+            dataset, **{name: dataset.table(name).copy(deep=False) for name in TABLE_NAMES}
+        )
 
 
 def with_tables(dataset: Dataset, **tables: pd.DataFrame) -> Dataset:

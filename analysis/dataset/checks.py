@@ -20,8 +20,9 @@ def _rows(frame: pd.DataFrame, mask: pd.Series) -> list[int]:
     return [int(r) for r in frame.loc[mask, ROW]]
 
 
-def _duplicates(frame: pd.DataFrame, keys: list[str], file: str, what: str,
-                hint: str) -> list[Problem]:
+def _duplicates(
+    frame: pd.DataFrame, keys: list[str], file: str, what: str, hint: str
+) -> list[Problem]:
     """A problem for every row that repeats the key of an earlier row."""
     if frame.empty:
         return []
@@ -32,8 +33,15 @@ def _duplicates(frame: pd.DataFrame, keys: list[str], file: str, what: str,
     problems = []
     for idx in frame.index[dup]:
         key = ", ".join(f"{k} {_show(frame.at[idx, k])}" for k in keys)
-        problems.append(Problem(file, f"{what} ({key}) already on row {int(first[idx])}",
-                                row=int(frame.at[idx, ROW]), column=keys[-1], hint=hint))
+        problems.append(
+            Problem(
+                file,
+                f"{what} ({key}) already on row {int(first[idx])}",
+                row=int(frame.at[idx, ROW]),
+                column=keys[-1],
+                hint=hint,
+            )
+        )
     return problems
 
 
@@ -51,13 +59,19 @@ def _suggest(value: str, known: list[str]) -> str:
     return f"known: {shown}" if known else "none are defined"
 
 
-def _unknown(frame: pd.DataFrame, column: str, known: set[str], file: str, what: str,
-             where: str) -> tuple[list[Problem], pd.Series]:
+def _unknown(
+    frame: pd.DataFrame, column: str, known: set[str], file: str, what: str, where: str
+) -> tuple[list[Problem], pd.Series]:
     """Problems for values of ``column`` not in ``known``; returns also the mask of them."""
     mask = frame[column].notna() & ~frame[column].isin(sorted(known))
     problems = [
-        Problem(file, f"unknown {what} '{value}'", row=int(row), column=column,
-                hint=f"it must be in {where}; {_suggest(value, sorted(known))}")
+        Problem(
+            file,
+            f"unknown {what} '{value}'",
+            row=int(row),
+            column=column,
+            hint=f"it must be in {where}; {_suggest(value, sorted(known))}",
+        )
         for row, value in zip(frame.loc[mask, ROW], frame.loc[mask, column], strict=True)
     ]
     return problems, mask
@@ -70,26 +84,45 @@ def cross_checks(t: dict[str, pd.DataFrame], inputs) -> list[Problem]:
     present) and ``surveys`` (survey ids). Tables missing from ``t`` (absent or unreadable)
     are skipped, so that one broken file does not cascade into the others.
     """
-    label = {name: inputs.labels.get(name, f"{name}.csv") for name in (schemas.REQUIRED_TABLES + schemas.OPTIONAL_TABLES)}
+    label = {
+        name: inputs.labels.get(name, f"{name}.csv")
+        for name in (schemas.REQUIRED_TABLES + schemas.OPTIONAL_TABLES)
+    }
     problems: list[Problem] = []
     codes: set[str] | None = None
     if "municipalities" in t:
         m = t["municipalities"]
-        problems += _duplicates(m, ["municipality_code"], label["municipalities"],
-                                "the municipality code appears twice", "keep one row per code")
+        problems += _duplicates(
+            m,
+            ["municipality_code"],
+            label["municipalities"],
+            "the municipality code appears twice",
+            "keep one row per code",
+        )
         codes = set(m["municipality_code"].dropna())
     code_source = f"{label['municipalities']} (or {schemas.REGION_CODE} for the region)"
 
     team_ids: set[str] | None = None
     if "teams" in t:
         teams = t["teams"]
-        problems += _duplicates(teams, ["team_id"], label["teams"], "the team id appears twice",
-                                "team ids must be unique")
+        problems += _duplicates(
+            teams,
+            ["team_id"],
+            label["teams"],
+            "the team id appears twice",
+            "team ids must be unique",
+        )
         team_ids = set(teams["team_id"].dropna())
         if codes is not None:
             valid = teams["municipality_code"].str.fullmatch(r"\d{4}").fillna(False).astype(bool)
-            found, _ = _unknown(teams[valid], "municipality_code", codes | {schemas.REGION_CODE},
-                                label["teams"], "municipality code", code_source)
+            found, _ = _unknown(
+                teams[valid],
+                "municipality_code",
+                codes | {schemas.REGION_CODE},
+                label["teams"],
+                "municipality code",
+                code_source,
+            )
             problems += found
 
     measure_keys: set[tuple[str, str]] | None = None
@@ -97,12 +130,17 @@ def cross_checks(t: dict[str, pd.DataFrame], inputs) -> list[Problem]:
     frequencies: dict[tuple[str, str], str] = {}
     if "measures" in t:
         measures = t["measures"]
-        problems += _duplicates(measures, ["team_id", "measure_id"], label["measures"],
-                                "the measure id appears twice for the team",
-                                "measure ids must be unique within a team")
+        problems += _duplicates(
+            measures,
+            ["team_id", "measure_id"],
+            label["measures"],
+            "the measure id appears twice for the team",
+            "measure ids must be unique within a team",
+        )
         if team_ids is not None:
-            problems += _unknown(measures, "team_id", team_ids, label["measures"], "team id",
-                                 label["teams"])[0]
+            problems += _unknown(
+                measures, "team_id", team_ids, label["measures"], "team id", label["teams"]
+            )[0]
         keys = list(zip(measures["team_id"], measures["measure_id"], strict=True))
         measure_keys = set(keys)
         charts = dict(zip(keys, measures["chart"], strict=True))
@@ -112,19 +150,25 @@ def cross_checks(t: dict[str, pd.DataFrame], inputs) -> list[Problem]:
         return sorted(m for tm, m in (measure_keys or set()) if tm == team)
 
     if "observations" in t:
-        problems += _check_observations(t["observations"], label, team_ids, measure_keys,
-                                        charts, frequencies, measures_of)
+        problems += _check_observations(
+            t["observations"], label, team_ids, measure_keys, charts, frequencies, measures_of
+        )
 
     if "changes" in t:
         changes = t["changes"]
         file = label["changes"]
-        problems += _duplicates(changes, ["team_id", "change_no"], file,
-                                "the change number appears twice for the team",
-                                "number each team's changes 1, 2, 3...")
+        problems += _duplicates(
+            changes,
+            ["team_id", "change_no"],
+            file,
+            "the change number appears twice for the team",
+            "number each team's changes 1, 2, 3...",
+        )
         bad_team = pd.Series(False, index=changes.index)
         if team_ids is not None:
-            found, bad_team = _unknown(changes, "team_id", team_ids, file, "team id",
-                                       label["teams"])
+            found, bad_team = _unknown(
+                changes, "team_id", team_ids, file, "team id", label["teams"]
+            )
             problems += found
         if measure_keys is not None:
             for idx in changes.index[~bad_team & changes["measures"].notna()]:
@@ -132,39 +176,61 @@ def cross_checks(t: dict[str, pd.DataFrame], inputs) -> list[Problem]:
                 for measure in str(changes.at[idx, "measures"]).replace(";", ",").split(","):
                     measure = measure.strip()
                     if measure and (team, measure) not in measure_keys:
-                        problems.append(Problem(
-                            file, f"unknown measure id '{measure}' for team '{team}'",
-                            row=int(changes.at[idx, ROW]), column="measures",
-                            hint=f"list measure ids of the team from {label['measures']}, "
-                                 f"separated by ','; {_suggest(measure, measures_of(team))}"))
+                        problems.append(
+                            Problem(
+                                file,
+                                f"unknown measure id '{measure}' for team '{team}'",
+                                row=int(changes.at[idx, ROW]),
+                                column="measures",
+                                hint=f"list measure ids of the team from {label['measures']}, "
+                                f"separated by ','; {_suggest(measure, measures_of(team))}",
+                            )
+                        )
 
     kpi_ids: set[str] | None = None
     if "kpis" in t:
-        problems += _duplicates(t["kpis"], ["kpi"], label["kpis"], "the kpi appears twice",
-                                "keep one row per kpi")
+        problems += _duplicates(
+            t["kpis"], ["kpi"], label["kpis"], "the kpi appears twice", "keep one row per kpi"
+        )
         kpi_ids = set(t["kpis"]["kpi"].dropna())
     if "indicators" in t:
         ind = t["indicators"]
         file = label["indicators"]
-        problems += _duplicates(ind, ["kpi", "municipality_code", "period", "gender"], file,
-                                "the indicator value appears twice",
-                                "keep one row per kpi, municipality, year and gender")
+        problems += _duplicates(
+            ind,
+            ["kpi", "municipality_code", "period", "gender"],
+            file,
+            "the indicator value appears twice",
+            "keep one row per kpi, municipality, year and gender",
+        )
         if kpi_ids is not None:
             problems += _unknown(ind, "kpi", kpi_ids, file, "kpi", label["kpis"])[0]
         if codes is not None:
             valid = ind["municipality_code"].str.fullmatch(r"\d{4}").fillna(False).astype(bool)
-            problems += _unknown(ind[valid], "municipality_code",
-                                 codes | {schemas.REGION_CODE, schemas.COUNTRY_CODE}, file,
-                                 "municipality code",
-                                 f"{label['municipalities']} (or {schemas.REGION_CODE} region, {schemas.COUNTRY_CODE} country)")[0]
+            problems += _unknown(
+                ind[valid],
+                "municipality_code",
+                codes | {schemas.REGION_CODE, schemas.COUNTRY_CODE},
+                file,
+                "municipality code",
+                f"{label['municipalities']} (or {schemas.REGION_CODE} region, {schemas.COUNTRY_CODE} country)",
+            )[0]
     if "goals" in t and ("kpis" in t or "kpis" not in inputs.tables):  # else kpis unreadable
-        problems += _check_goals(t["goals"], label["goals"], codes, kpi_ids, inputs.surveys,
-                                 code_source)
+        problems += _check_goals(
+            t["goals"], label["goals"], codes, kpi_ids, inputs.surveys, code_source
+        )
     return problems
 
 
-def _check_observations(obs: pd.DataFrame, label: dict[str, str], team_ids, measure_keys,
-                        charts, frequencies, measures_of) -> list[Problem]:
+def _check_observations(
+    obs: pd.DataFrame,
+    label: dict[str, str],
+    team_ids,
+    measure_keys,
+    charts,
+    frequencies,
+    measures_of,
+) -> list[Problem]:
     file = label["observations"]
     problems: list[Problem] = []
     bad = pd.Series(False, index=obs.index)
@@ -177,10 +243,15 @@ def _check_observations(obs: pd.DataFrame, label: dict[str, str], team_ids, meas
     known = pd.Series([k in measure_keys for k in keys], index=obs.index)
     for idx in obs.index[~bad & ~known & obs["measure_id"].notna()]:
         team, measure = obs.at[idx, "team_id"], obs.at[idx, "measure_id"]
-        problems.append(Problem(
-            file, f"unknown measure id '{measure}' for team '{team}'",
-            row=int(obs.at[idx, ROW]), column="measure_id",
-            hint=f"it must be in {label['measures']}; {_suggest(measure, measures_of(team))}"))
+        problems.append(
+            Problem(
+                file,
+                f"unknown measure id '{measure}' for team '{team}'",
+                row=int(obs.at[idx, ROW]),
+                column="measure_id",
+                hint=f"it must be in {label['measures']}; {_suggest(measure, measures_of(team))}",
+            )
+        )
     chart = pd.Series([charts.get(k) for k in keys], index=obs.index, dtype="str")
     freq = pd.Series([frequencies.get(k) for k in keys], index=obs.index, dtype="str")
     ratio = chart.isin(schemas.RATIO_CHARTS)
@@ -193,91 +264,169 @@ def _check_observations(obs: pd.DataFrame, label: dict[str, str], team_ids, meas
         if not need.any():
             continue
         if column not in raw_cols:
-            which = sorted({f"{t}/{m}" for t, m in (keys[i] for i in range(len(keys))
-                                                      if need.iloc[i])})[:5]
-            problems.append(Problem(
-                file, f"column '{column}' is missing", row=1, column=column,
-                hint=f"the charts of {', '.join(which)} need it"))
+            which = sorted(
+                {f"{t}/{m}" for t, m in (keys[i] for i in range(len(keys)) if need.iloc[i])}
+            )[:5]
+            problems.append(
+                Problem(
+                    file,
+                    f"column '{column}' is missing",
+                    row=1,
+                    column=column,
+                    hint=f"the charts of {', '.join(which)} need it",
+                )
+            )
             continue
         for idx in obs.index[need & ~present[column]]:
-            problems.append(Problem(
-                file, f"the {column} is empty for measure '{obs.at[idx, 'measure_id']}' "
-                f"({chart[idx]} chart)", row=int(rows[idx]), column=column,
-                hint="fill it in, or delete the row: a period without a measurement is "
-                     "simply left out"))
+            problems.append(
+                Problem(
+                    file,
+                    f"the {column} is empty for measure '{obs.at[idx, 'measure_id']}' "
+                    f"({chart[idx]} chart)",
+                    row=int(rows[idx]),
+                    column=column,
+                    hint="fill it in, or delete the row: a period without a measurement is "
+                    "simply left out",
+                )
+            )
     proportion = known & chart.isin(schemas.PROPORTION_CHARTS)
     over = proportion & (obs["numerator"] > obs["denominator"]).fillna(False).astype(bool)
     for idx in obs.index[over]:
-        problems.append(Problem(
-            file, f"numerator {obs.at[idx, 'numerator']:g} is larger than denominator "
-            f"{obs.at[idx, 'denominator']:g} for measure '{obs.at[idx, 'measure_id']}' "
-            f"({chart[idx]} chart)", row=int(rows[idx]), column="numerator",
-            hint="the numerator counts a part of the denominator; check both counts"))
+        problems.append(
+            Problem(
+                file,
+                f"numerator {obs.at[idx, 'numerator']:g} is larger than denominator "
+                f"{obs.at[idx, 'denominator']:g} for measure '{obs.at[idx, 'measure_id']}' "
+                f"({chart[idx]} chart)",
+                row=int(rows[idx]),
+                column="numerator",
+                hint="the numerator counts a part of the denominator; check both counts",
+            )
+        )
     period = obs["period"]
     month_bad = known & (freq == "month") & period.notna() & (period.dt.day != 1)
     week_bad = known & (freq == "week") & period.notna() & (period.dt.day_of_week != 0)
     for idx in obs.index[month_bad]:
-        problems.append(Problem(
-            file, f"period {_show(period[idx])} is not the first day of a month",
-            row=int(rows[idx]), column="period",
-            hint=f"monthly measures use the month's first day "
-                 f"({period[idx].replace(day=1).date().isoformat()})"))
+        problems.append(
+            Problem(
+                file,
+                f"period {_show(period[idx])} is not the first day of a month",
+                row=int(rows[idx]),
+                column="period",
+                hint=f"monthly measures use the month's first day "
+                f"({period[idx].replace(day=1).date().isoformat()})",
+            )
+        )
     for idx in obs.index[week_bad]:
         monday = period[idx] - pd.Timedelta(days=int(period[idx].day_of_week))
-        problems.append(Problem(
-            file, f"period {_show(period[idx])} is not a Monday", row=int(rows[idx]),
-            column="period", hint=f"weekly measures use the week's Monday "
-                                  f"({monday.date().isoformat()})"))
+        problems.append(
+            Problem(
+                file,
+                f"period {_show(period[idx])} is not a Monday",
+                row=int(rows[idx]),
+                column="period",
+                hint=f"weekly measures use the week's Monday ({monday.date().isoformat()})",
+            )
+        )
     subgroup_chart = chart.isin(schemas.SUBGROUP_CHARTS)
     plain = obs[known & ~subgroup_chart]
-    problems += _duplicates(plain, ["team_id", "measure_id", "period"], file,
-                            "duplicate row: the same team, measure and period",
-                            "keep one row per measure and period")
+    problems += _duplicates(
+        plain,
+        ["team_id", "measure_id", "period"],
+        file,
+        "duplicate row: the same team, measure and period",
+        "keep one row per measure and period",
+    )
     grouped = obs[known & subgroup_chart & obs["subgroup"].notna()]
-    problems += _duplicates(grouped, ["team_id", "measure_id", "period", "subgroup"], file,
-                            "duplicate row: the same team, measure, period and subgroup",
-                            "keep one row per subgroup and period")
+    problems += _duplicates(
+        grouped,
+        ["team_id", "measure_id", "period", "subgroup"],
+        file,
+        "duplicate row: the same team, measure, period and subgroup",
+        "keep one row per subgroup and period",
+    )
     return problems
 
 
-def _check_goals(goals: pd.DataFrame, file: str, codes, kpi_ids, surveys, code_source
-                 ) -> list[Problem]:
-    problems = _duplicates(goals, ["goal_id"], file, "the goal id appears twice",
-                           "goal ids must be unique")
-    needs = {"trajectory": ("baseline_year", "pp_per_year", "years"),
-             "target": ("target_value", "deadline")}
+def _check_goals(
+    goals: pd.DataFrame, file: str, codes, kpi_ids, surveys, code_source
+) -> list[Problem]:
+    problems = _duplicates(
+        goals, ["goal_id"], file, "the goal id appears twice", "goal ids must be unique"
+    )
+    needs = {
+        "trajectory": ("baseline_year", "pp_per_year", "years"),
+        "target": ("target_value", "deadline"),
+    }
     for kind, cols in needs.items():
         of_kind = goals["kind"] == kind
         for col in cols:
             for row in _rows(goals, of_kind & goals[col].isna()):
-                problems.append(Problem(file, f"a {kind} goal needs {col}", row=row, column=col,
-                                        hint=f"fill in {', '.join(cols)} for {kind} goals"))
+                problems.append(
+                    Problem(
+                        file,
+                        f"a {kind} goal needs {col}",
+                        row=row,
+                        column=col,
+                        hint=f"fill in {', '.join(cols)} for {kind} goals",
+                    )
+                )
     for idx in goals.index[goals["source"].notna()]:
         source = str(goals.at[idx, "source"])
         row = int(goals.at[idx, ROW])
         parts = source.split(":")
         if parts[0] == "indicator" and len(parts) == 2 and parts[1]:
             if kpi_ids is not None and parts[1] not in kpi_ids:
-                problems.append(Problem(file, f"unknown kpi '{parts[1]}'", row=row,
-                                        column="source",
-                                        hint=f"it must be in kpis.csv; {_suggest(parts[1], sorted(kpi_ids))}"))
+                problems.append(
+                    Problem(
+                        file,
+                        f"unknown kpi '{parts[1]}'",
+                        row=row,
+                        column="source",
+                        hint=f"it must be in kpis.csv; {_suggest(parts[1], sorted(kpi_ids))}",
+                    )
+                )
             elif kpi_ids is None:
-                problems.append(Problem(file, f"the goal follows kpi '{parts[1]}' but there are "
-                                        "no indicators", row=row, column="source",
-                                        hint="add indicators.csv and kpis.csv"))
+                problems.append(
+                    Problem(
+                        file,
+                        f"the goal follows kpi '{parts[1]}' but there are no indicators",
+                        row=row,
+                        column="source",
+                        hint="add indicators.csv and kpis.csv",
+                    )
+                )
         elif parts[0] == "survey" and len(parts) == 4 and all(parts[1:]):
             if parts[1] not in surveys:
-                problems.append(Problem(file, f"unknown survey '{parts[1]}'", row=row,
-                                        column="source",
-                                        hint=f"it must be a folder in surveys/; {_suggest(parts[1], list(surveys))}"))
+                problems.append(
+                    Problem(
+                        file,
+                        f"unknown survey '{parts[1]}'",
+                        row=row,
+                        column="source",
+                        hint=f"it must be a folder in surveys/; {_suggest(parts[1], list(surveys))}",
+                    )
+                )
         else:
-            problems.append(Problem(
-                file, f"'{source}' is not a goal source", row=row, column="source",
-                hint="write indicator:<kpi> or survey:<survey_id>:<question_id>:<option>"))
+            problems.append(
+                Problem(
+                    file,
+                    f"'{source}' is not a goal source",
+                    row=row,
+                    column="source",
+                    hint="write indicator:<kpi> or survey:<survey_id>:<question_id>:<option>",
+                )
+            )
     if codes is not None:
         valid = goals["municipality_code"].str.fullmatch(r"\d{4}").fillna(False).astype(bool)
-        problems += _unknown(goals[valid], "municipality_code", codes | {schemas.REGION_CODE},
-                             file, "municipality code", code_source)[0]
+        problems += _unknown(
+            goals[valid],
+            "municipality_code",
+            codes | {schemas.REGION_CODE},
+            file,
+            "municipality code",
+            code_source,
+        )[0]
     return problems
 
 
@@ -289,20 +438,45 @@ LARGEST_PLAUSIBLE = 10_000_000
 _SCALE = re.compile(r"(-?\d+(?:[.,]\d+)?)\s*[-–—]\s*(-?\d+(?:[.,]\d+)?)")  # "skala 1–5"
 
 
-def _warnings(frame: pd.DataFrame, mask: pd.Series, file: str, column: str, message: str,
-              hint: str, show: int = 5) -> list[Problem]:
+def _warnings(
+    frame: pd.DataFrame,
+    mask: pd.Series,
+    file: str,
+    column: str,
+    message: str,
+    hint: str,
+    show: int = 5,
+) -> list[Problem]:
     """Warnings for the rows of ``mask``; more than ``show`` rows become one warning listing them."""
     if not mask.any():
         return []
     rows = _rows(frame, mask)
     values = list(frame.loc[mask, column])
     if len(rows) <= show:
-        return [Problem(file, message.format(value=_plain(v)), row=r, column=column, hint=hint,
-                        severity="warning") for r, v in zip(rows, values, strict=True)]
+        return [
+            Problem(
+                file,
+                message.format(value=_plain(v)),
+                row=r,
+                column=column,
+                hint=hint,
+                severity="warning",
+            )
+            for r, v in zip(rows, values, strict=True)
+        ]
     listed = ", ".join(map(str, rows[:show]))
-    return [Problem(file, f"{len(rows)} rows: " + message.format(value=_plain(values[0]))
-                    + f" (rows {listed}, ...)", row=rows[0], column=column, hint=hint,
-                    severity="warning")]
+    return [
+        Problem(
+            file,
+            f"{len(rows)} rows: "
+            + message.format(value=_plain(values[0]))
+            + f" (rows {listed}, ...)",
+            row=rows[0],
+            column=column,
+            hint=hint,
+            severity="warning",
+        )
+    ]
 
 
 def _plain(value: object) -> str:
@@ -325,8 +499,9 @@ def _unit_range(unit: object) -> tuple[float, float] | None:
     return None
 
 
-def plausibility(t: dict[str, pd.DataFrame], labels: dict[str, str],
-                 today: pd.Timestamp | None = None) -> list[Problem]:
+def plausibility(
+    t: dict[str, pd.DataFrame], labels: dict[str, str], today: pd.Timestamp | None = None
+) -> list[Problem]:
     """Warnings (not errors) for values that parse but cannot be right: observation periods and
     indicator years after ``today``, values outside the range of the measure's unit (``%``:
     0-100, ``skala 1–5``: 1-5) and counts or values of ``LARGEST_PLAUSIBLE`` or more."""
@@ -335,44 +510,74 @@ def plausibility(t: dict[str, pd.DataFrame], labels: dict[str, str],
     obs = t.get("observations")
     if obs is not None and not obs.empty:
         file = labels.get("observations", "observations.csv")
-        problems += _warnings(obs, obs["period"] > today, file, "period",
-                              f"the period {{value}} is after today ({today.date().isoformat()})",
-                              "a measurement cannot come from the future: check the year")
+        problems += _warnings(
+            obs,
+            obs["period"] > today,
+            file,
+            "period",
+            f"the period {{value}} is after today ({today.date().isoformat()})",
+            "a measurement cannot come from the future: check the year",
+        )
         for column in ("value", "numerator", "denominator"):
             if column in obs:
                 huge = obs[column].abs() >= LARGEST_PLAUSIBLE
-                problems += _warnings(obs, huge, file, column,
-                                      "{value} is implausibly large for one team and period",
-                                      "check the cell (a typing error or a wrong export?)")
+                problems += _warnings(
+                    obs,
+                    huge,
+                    file,
+                    column,
+                    "{value} is implausibly large for one team and period",
+                    "check the cell (a typing error or a wrong export?)",
+                )
         measures = t.get("measures")
         if measures is not None and "value" in obs and not measures.empty:
             units = measures.set_index(["team_id", "measure_id"])["unit"]
             units = units[~units.index.duplicated()]
-            unit_of = pd.Series(list(zip(obs["team_id"], obs["measure_id"], strict=True)),
-                                index=obs.index).map(units.to_dict())
+            unit_of = pd.Series(
+                list(zip(obs["team_id"], obs["measure_id"], strict=True)), index=obs.index
+            ).map(units.to_dict())
             for unit, part in obs.groupby(unit_of, dropna=True, sort=False):
                 limits = _unit_range(unit)
                 if limits is None:
                     continue
                 outside = part["value"].notna() & ~part["value"].between(*limits)
                 outside &= part["value"].abs() < LARGEST_PLAUSIBLE  # already warned
-                problems += _warnings(part, outside, file, "value",
-                                      f"{{value}} is outside {limits[0]:g}-{limits[1]:g}, the range "
-                                      f"of the measure's unit '{unit}'",
-                                      "check the cell, or the unit in measures.csv")
+                problems += _warnings(
+                    part,
+                    outside,
+                    file,
+                    "value",
+                    f"{{value}} is outside {limits[0]:g}-{limits[1]:g}, the range "
+                    f"of the measure's unit '{unit}'",
+                    "check the cell, or the unit in measures.csv",
+                )
     ind = t.get("indicators")
     if ind is not None and not ind.empty:
         file = labels.get("indicators", "indicators.csv")
-        problems += _warnings(ind, ind["period"].astype("Float64") > today.year, file, "period",
-                              f"the year {{value}} is after this year ({today.year})",
-                              "check the year")
+        problems += _warnings(
+            ind,
+            ind["period"].astype("Float64") > today.year,
+            file,
+            "period",
+            f"the year {{value}} is after this year ({today.year})",
+            "check the year",
+        )
         huge = ind["value"].abs() >= LARGEST_PLAUSIBLE
-        problems += _warnings(ind, huge, file, "value", "{value} is implausibly large",
-                              "check the cell")
+        problems += _warnings(
+            ind, huge, file, "value", "{value} is implausibly large", "check the cell"
+        )
         kpis = t.get("kpis")
         if kpis is not None and not kpis.empty:
-            percent = ind["kpi"].isin(set(kpis.loc[kpis["unit"].astype("str").str.strip() == "%", "kpi"]))
+            percent = ind["kpi"].isin(
+                set(kpis.loc[kpis["unit"].astype("str").str.strip() == "%", "kpi"])
+            )
             outside = percent & ind["value"].notna() & ~ind["value"].between(0, 100) & ~huge
-            problems += _warnings(ind, outside.fillna(False).astype(bool), file, "value",
-                                  "{value} is outside 0-100 for a KPI in %", "check the cell")
+            problems += _warnings(
+                ind,
+                outside.fillna(False).astype(bool),
+                file,
+                "value",
+                "{value} is outside 0-100 for a KPI in %",
+                "check the cell",
+            )
     return problems

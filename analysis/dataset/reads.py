@@ -75,7 +75,9 @@ def reads() -> list[str]:
 
 def _frame_digest(frame: pd.DataFrame) -> str:
     """A hash of a frame's columns, types and values (the same in every process)."""
-    digest = hashlib.sha256(json.dumps([[str(c), str(t)] for c, t in frame.dtypes.items()]).encode())
+    digest = hashlib.sha256(
+        json.dumps([[str(c), str(t)] for c, t in frame.dtypes.items()]).encode()
+    )
     if len(frame):
         digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
     return digest.hexdigest()[:32]
@@ -113,11 +115,18 @@ def input_hashes(dataset) -> dict[str, str]:
     for survey in surveys:
         prefix = f"surveys/{survey}/"
         own = {k: v for k, v in files.items() if k.startswith(prefix)}
-        hashes[f"survey:{survey}"] = hashlib.sha256(json.dumps(own, sort_keys=True).encode()).hexdigest()[:32]
+        hashes[f"survey:{survey}"] = hashlib.sha256(
+            json.dumps(own, sort_keys=True).encode()
+        ).hexdigest()[:32]
     for team_id in drivers:
-        own = {k: v for k, v in files.items()
-               if k in (f"drivers/{team_id}.yml", f"drivers/{team_id}.yaml")}
-        hashes[f"drivers:{team_id}"] = hashlib.sha256(json.dumps(own, sort_keys=True).encode()).hexdigest()[:32]
+        own = {
+            k: v
+            for k, v in files.items()
+            if k in (f"drivers/{team_id}.yml", f"drivers/{team_id}.yaml")
+        }
+        hashes[f"drivers:{team_id}"] = hashlib.sha256(
+            json.dumps(own, sort_keys=True).encode()
+        ).hexdigest()[:32]
     hashes["list:surveys"] = hashlib.sha256(json.dumps(list(surveys)).encode()).hexdigest()[:32]
     hashes["list:drivers"] = hashlib.sha256(json.dumps(list(drivers)).encode()).hexdigest()[:32]
     return dict(sorted(hashes.items()))
@@ -136,6 +145,10 @@ def hash_of(hashes: dict[str, str], name: str) -> str:
 def describe(name: str) -> str:
     """A reader's words for an input name (``workbook list``, the run log)."""
     kind, _, what = name.partition(":")
-    return {"team": f"team {what}'s data", "survey": f"survey {what}",
-            "drivers": f"driver diagram of {what}", "table": f"{what} (all teams)",
-            "list": f"the list of {what}"}.get(kind, name)
+    return {
+        "team": f"team {what}'s data",
+        "survey": f"survey {what}",
+        "drivers": f"driver diagram of {what}",
+        "table": f"{what} (all teams)",
+        "list": f"the list of {what}",
+    }.get(kind, name)

@@ -20,7 +20,9 @@ def period_grid(start, end, frequency: str) -> pd.DatetimeIndex:
     return pd.date_range(start.replace(day=1), end, freq=FREQUENCIES["month"])
 
 
-def complete_periods(frame: pd.DataFrame, frequency: str | None, period: str = "period") -> pd.DataFrame:
+def complete_periods(
+    frame: pd.DataFrame, frequency: str | None, period: str = "period"
+) -> pd.DataFrame:
     """``frame`` with a row of NaN for every absent period between its first and last one, so a
     chart draws a gap instead of silently joining the neighbours (several rows per period, as
     for x̄/S subgroups, are kept as they are)."""
@@ -31,7 +33,9 @@ def complete_periods(frame: pd.DataFrame, frequency: str | None, period: str = "
     return merged.sort_values(period, kind="stable").reset_index(drop=True)
 
 
-def measure_series(dataset, team_id: str, measure_id: str, *, complete: bool = True) -> pd.DataFrame:
+def measure_series(
+    dataset, team_id: str, measure_id: str, *, complete: bool = True
+) -> pd.DataFrame:
     """The measure's data as ``period, y, n`` (``dataset``: a ``Dataset`` or one team's slice,
     ``Dataset.team``, which has the same ``measures`` and ``observations``).
 
@@ -50,10 +54,14 @@ def measure_series(dataset, team_id: str, measure_id: str, *, complete: bool = T
     obs = dataset.observations
     obs = obs[(obs["team_id"] == team_id) & (obs["measure_id"] == measure_id)]
     if is_ratio(chart):
-        series = obs.groupby("period", as_index=False)[["numerator", "denominator"]].sum(min_count=1)
+        series = obs.groupby("period", as_index=False)[["numerator", "denominator"]].sum(
+            min_count=1
+        )
         series = series.rename(columns={"numerator": "y", "denominator": "n"})
     else:
-        series = obs.groupby("period", as_index=False)["value"].mean().rename(columns={"value": "y"})
+        series = (
+            obs.groupby("period", as_index=False)["value"].mean().rename(columns={"value": "y"})
+        )
         series["n"] = float("nan")
     series = series.sort_values("period").reset_index(drop=True)
     if complete:

@@ -29,17 +29,23 @@ class Team:
         object with ``measures``, ``observations`` and ``changes``)."""
         team_id = str(row["team_id"])
         if not isinstance(tables, dict):
-            tables = {name: getattr(tables, name) for name in ("measures", "observations", "changes")}
+            tables = {
+                name: getattr(tables, name) for name in ("measures", "observations", "changes")
+            }
 
         def own(frame: pd.DataFrame) -> pd.DataFrame:
             return frame[frame["team_id"] == team_id].reset_index(drop=True)
 
         aim = row.get("aim")
         return cls(
-            id=team_id, name=str(row["team_name"]), municipality_code=str(row["municipality_code"]),
+            id=team_id,
+            name=str(row["team_name"]),
+            municipality_code=str(row["municipality_code"]),
             focus_area=str(row["focus_area"]),
             cohort=None if pd.isna(row["cohort"]) else int(row["cohort"]),
             start_date=None if pd.isna(row["start_date"]) else pd.Timestamp(row["start_date"]),
             aim=aim.strip() if isinstance(aim, str) and aim.strip() else None,
-            measures=own(tables["measures"]), observations=own(tables["observations"]),
-            changes=own(tables["changes"]))
+            measures=own(tables["measures"]),
+            observations=own(tables["observations"]),
+            changes=own(tables["changes"]),
+        )

@@ -86,21 +86,41 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("trend_down", "No change, worsening trend (-0.2 SD/period)", "null", trend=-0.2),
     Scenario("ar03", "No change, AR(1) noise, phi 0.3", "null", ar=0.3, extra=1.0),
     Scenario("ar06", "No change, AR(1) noise, phi 0.6", "null", ar=0.6, extra=1.0),
-    Scenario("overdispersed", "No change, extra variation (SD 1), no autocorrelation", "null", extra=1.0),
+    Scenario(
+        "overdispersed", "No change, extra variation (SD 1), no autocorrelation", "null", extra=1.0
+    ),
     Scenario("season", "No change, summer dip (Sept start)", "null", season=True),
     Scenario("short_flat", "No change, short series (8 + 8)", "null", phases=(8, 8)),
-    Scenario("two_changes_second", "Two changes (12 + 12 + 6), only the 2nd works: change 1 judged",
-             "null", phases=(12, 12, 6), steps=(0.0, 1.5)),
-    Scenario("wrong_way", "Step of -1 MDE on an improving trend", "wrong", steps=(-1.0,), trend=0.2),
+    Scenario(
+        "two_changes_second",
+        "Two changes (12 + 12 + 6), only the 2nd works: change 1 judged",
+        "null",
+        phases=(12, 12, 6),
+        steps=(0.0, 1.5),
+    ),
+    Scenario(
+        "wrong_way", "Step of -1 MDE on an improving trend", "wrong", steps=(-1.0,), trend=0.2
+    ),
     Scenario("step_050", "Step of 0.5 MDE", "power", steps=(0.5,)),
     Scenario("step_100", "Step of 1 MDE (the stated MDE)", "power", steps=(1.0,)),
     Scenario("step_150", "Step of 1.5 MDE", "power", steps=(1.5,)),
     Scenario("step_200", "Step of 2 MDE", "power", steps=(2.0,)),
-    Scenario("trend_up_step", "Step of 1 MDE on an improving trend", "power", steps=(1.0,), trend=0.2),
-    Scenario("trend_down_step", "Step of 1 MDE on a worsening trend", "power", steps=(1.0,), trend=-0.2),
-    Scenario("short_step", "Step of 1 MDE, short series (8 + 8)", "power", phases=(8, 8), steps=(1.0,)),
-    Scenario("two_changes_first", "Two changes (12 + 12 + 6), only the 1st works: change 1 judged",
-             "power", phases=(12, 12, 6), steps=(1.0, 0.0)),
+    Scenario(
+        "trend_up_step", "Step of 1 MDE on an improving trend", "power", steps=(1.0,), trend=0.2
+    ),
+    Scenario(
+        "trend_down_step", "Step of 1 MDE on a worsening trend", "power", steps=(1.0,), trend=-0.2
+    ),
+    Scenario(
+        "short_step", "Step of 1 MDE, short series (8 + 8)", "power", phases=(8, 8), steps=(1.0,)
+    ),
+    Scenario(
+        "two_changes_first",
+        "Two changes (12 + 12 + 6), only the 1st works: change 1 judged",
+        "power",
+        phases=(12, 12, 6),
+        steps=(1.0, 0.0),
+    ),
 )
 BY_NAME = {s.name: s for s in SCENARIOS}
 
@@ -118,11 +138,17 @@ def _ar1(n: int, phi: float, rng: np.random.Generator) -> np.ndarray:
 
 def _noise_sd(family: str) -> float:
     """The sampling SD per period on the family's own scale (share, log rate, log count, value)."""
-    return {"p": math.sqrt(P0 * (1 - P0) / P_N), "u": 1 / math.sqrt(U_RATE * U_N),
-            "c": 1 / math.sqrt(C_MEAN), "i": I_SD}[family]
+    return {
+        "p": math.sqrt(P0 * (1 - P0) / P_N),
+        "u": 1 / math.sqrt(U_RATE * U_N),
+        "c": 1 / math.sqrt(C_MEAN),
+        "i": I_SD,
+    }[family]
 
 
-def simulate_rows(family: str, scenario: Scenario, mde: float, rng: np.random.Generator) -> pd.DataFrame:
+def simulate_rows(
+    family: str, scenario: Scenario, mde: float, rng: np.random.Generator
+) -> pd.DataFrame:
     """One simulated series: period, value, numerator, denominator (the observations' columns).
 
     ``mde``: the design MDE on the report's scale (share points for p, relative change for u and
@@ -140,12 +166,16 @@ def simulate_rows(family: str, scenario: Scenario, mde: float, rng: np.random.Ge
         noise = _ar1(n, scenario.ar, rng) if scenario.ar else rng.normal(size=n)
         drift = drift + noise
     elif scenario.extra:
-        drift = drift + scenario.extra * (_ar1(n, scenario.ar, rng) if scenario.ar else rng.normal(size=n))
+        drift = drift + scenario.extra * (
+            _ar1(n, scenario.ar, rng) if scenario.ar else rng.normal(size=n)
+        )
     bounds = np.cumsum(scenario.phases)[:-1]
     step = np.zeros(n)  # p, i: the step itself; u, c: its log (k MDEs = a factor (1 + mde)^k)
     for b, s in zip(bounds, scenario.steps, strict=True):
-        step[int(b):] += s * (math.log1p(mde) if family in ("u", "c") else mde)
-    frame = pd.DataFrame({"period": periods, "value": np.nan, "numerator": np.nan, "denominator": np.nan})
+        step[int(b) :] += s * (math.log1p(mde) if family in ("u", "c") else mde)
+    frame = pd.DataFrame(
+        {"period": periods, "value": np.nan, "numerator": np.nan, "denominator": np.nan}
+    )
     if family == "p":
         den = np.maximum(rng.poisson(P_N, n), 20)
         share = np.clip(P0 + sd * drift + step, 0.01, 0.99)
@@ -181,38 +211,73 @@ def _cell(value) -> str:
     if isinstance(value, (int, np.integer)):
         return str(int(value))
     if isinstance(value, (float, np.floating)):
-        return (f"{int(value)}" if float(value).is_integer() else f"{float(value):.6g}").replace(".", ",")
+        return (f"{int(value)}" if float(value).is_integer() else f"{float(value):.6g}").replace(
+            ".", ","
+        )
     return str(value)
 
 
-def raw_files(family: str, scenario: Scenario, mde: float, seed: int, reps: int,
-              first: int = 0) -> dict[str, bytes]:
+def raw_files(
+    family: str, scenario: Scenario, mde: float, seed: int, reps: int, first: int = 0
+) -> dict[str, bytes]:
     """The raw tables of ``reps`` simulated teams (``sim00000``...), one measure each."""
     chart = {"p": "p", "u": "u", "c": "c"}
     teams, measures, observations, changes = [], [], [], []
     dates = change_dates(scenario)
     for r in range(first, first + reps):
         team = f"sim{r:05d}"
-        rng = np.random.default_rng([seed, FAMILIES.index(family), zlib.crc32(repr(scenario).encode()), r])
+        rng = np.random.default_rng(
+            [seed, FAMILIES.index(family), zlib.crc32(repr(scenario).encode()), r]
+        )
         kind = chart.get(family, "run" if r % 2 else "i")
         teams.append([team, f"Simulerat team {r}", "0680", "psykisk hälsa", 2020, START, ""])
         unit = {"p": "%", "u": "per barn", "c": "antal", "i": "poäng"}[family]
-        measures.append(["matt", team, "Simulerat mått", "outcome", kind, unit, "month", "up", None])
+        measures.append(
+            ["matt", team, "Simulerat mått", "outcome", kind, unit, "month", "up", None]
+        )
         for row in simulate_rows(family, scenario, mde, rng).itertuples(index=False):
-            observations.append([team, "matt", row.period, row.value, row.numerator, row.denominator])
+            observations.append(
+                [team, "matt", row.period, row.value, row.numerator, row.denominator]
+            )
         for k, d in enumerate(dates, start=1):
             changes.append([team, k, d, f"Förändring {k}", "do", "matt", ""])
     return {
-        "municipalities.csv": _csv(("municipality_code", "municipality_name", "in_network"),
-                                   [["0680", "Jönköping", 1]]),
-        "teams.csv": _csv(("team_id", "team_name", "municipality_code", "focus_area", "cohort",
-                           "start_date", "aim"), teams),
-        "measures.csv": _csv(("measure_id", "team_id", "measure_name", "measure_type", "chart", "unit",
-                              "frequency", "direction", "target"), measures),
-        "observations.csv": _csv(("team_id", "measure_id", "period", "value", "numerator",
-                                  "denominator"), observations),
-        "changes.csv": _csv(("team_id", "change_no", "date", "title", "pdsa_step", "measures",
-                             "description"), changes),
+        "municipalities.csv": _csv(
+            ("municipality_code", "municipality_name", "in_network"), [["0680", "Jönköping", 1]]
+        ),
+        "teams.csv": _csv(
+            (
+                "team_id",
+                "team_name",
+                "municipality_code",
+                "focus_area",
+                "cohort",
+                "start_date",
+                "aim",
+            ),
+            teams,
+        ),
+        "measures.csv": _csv(
+            (
+                "measure_id",
+                "team_id",
+                "measure_name",
+                "measure_type",
+                "chart",
+                "unit",
+                "frequency",
+                "direction",
+                "target",
+            ),
+            measures,
+        ),
+        "observations.csv": _csv(
+            ("team_id", "measure_id", "period", "value", "numerator", "denominator"), observations
+        ),
+        "changes.csv": _csv(
+            ("team_id", "change_no", "date", "title", "pdsa_step", "measures", "description"),
+            changes,
+        ),
     }
 
 
@@ -221,12 +286,34 @@ def true_effect(family: str, multiple: float, mde: float) -> float:
     return (1 + mde) ** multiple - 1 if family in ("u", "c") else multiple * mde
 
 
-VERDICT_COLUMNS = ["family", "scenario", "policy", "rep", "change_no", "note", "improved", "worse",
-                   "detected", "difference", "diff_low", "diff_high", "mde", "truth"]
+VERDICT_COLUMNS = [
+    "family",
+    "scenario",
+    "policy",
+    "rep",
+    "change_no",
+    "note",
+    "improved",
+    "worse",
+    "detected",
+    "difference",
+    "diff_low",
+    "diff_high",
+    "mde",
+    "truth",
+]
 
 
-def judge(family: str, scenario: Scenario, mde: float, *, reps: int, seed: int,
-          policies: Sequence[str] | None = None, first: int = 0) -> pd.DataFrame:
+def judge(
+    family: str,
+    scenario: Scenario,
+    mde: float,
+    *,
+    reps: int,
+    seed: int,
+    policies: Sequence[str] | None = None,
+    first: int = 0,
+) -> pd.DataFrame:
     """Simulate ``reps`` teams, load them through the raw-data contract and judge each change.
 
     Returns one row per replicate, policy and change: VERDICT_COLUMNS; ``truth`` is the true
@@ -247,17 +334,40 @@ def judge(family: str, scenario: Scenario, mde: float, *, reps: int, seed: int,
             for policy in policies:
                 table = team_effects(ds, team, model=policy).table
                 for k, r in enumerate(table.itertuples(index=False)):
-                    rows.append([family, scenario.name, policy, rep, int(r.change_no), r.note,
-                                 bool(r.improved), bool(r.worse), bool(r.detected), r.difference,
-                                 r.diff_low, r.diff_high, r.mde, true_effect(family, scenario.steps[k], mde)])
+                    rows.append(
+                        [
+                            family,
+                            scenario.name,
+                            policy,
+                            rep,
+                            int(r.change_no),
+                            r.note,
+                            bool(r.improved),
+                            bool(r.worse),
+                            bool(r.detected),
+                            r.difference,
+                            r.diff_low,
+                            r.diff_high,
+                            r.mde,
+                            true_effect(family, scenario.steps[k], mde),
+                        ]
+                    )
     return pd.DataFrame(rows, columns=VERDICT_COLUMNS)
 
 
-def design_mde(family: str, phases: tuple[int, ...] = (12, 12), *, reps: int = 60, seed: int = 1,
-               policy: str | None = None) -> float:
+def design_mde(
+    family: str,
+    phases: tuple[int, ...] = (12, 12),
+    *,
+    reps: int = 60,
+    seed: int = 1,
+    policy: str | None = None,
+) -> float:
     """The MDE the report states for a design: the median over simulated flat null series."""
     scenario = replace(BY_NAME["flat"], phases=phases[:2], steps=(0.0,))
-    verdicts = judge(family, scenario, 0.0, reps=reps, seed=seed + 7919, policies=(policy,) if policy else None)
+    verdicts = judge(
+        family, scenario, 0.0, reps=reps, seed=seed + 7919, policies=(policy,) if policy else None
+    )
     return float(verdicts["mde"].median())
 
 
@@ -269,30 +379,55 @@ def summarise(verdicts: pd.DataFrame) -> pd.DataFrame:
     coverage (share of CIs of the shown difference holding the truth), mde (median stated).
     """
     out = []
-    for (family, name, policy), part in verdicts.groupby(["family", "scenario", "policy"], sort=False):
+    for (family, name, policy), part in verdicts.groupby(
+        ["family", "scenario", "policy"], sort=False
+    ):
         scenario = BY_NAME[name]
         k = scenario.judged
         judged = part.groupby("rep").nth(k)
         n = len(judged)
         improved = float(judged["improved"].mean())
-        later = part.groupby("rep").nth(len(scenario.steps) - 1) if len(scenario.steps) > 1 else None
+        later = (
+            part.groupby("rep").nth(len(scenario.steps) - 1) if len(scenario.steps) > 1 else None
+        )
         held = judged.dropna(subset=["diff_low"])
-        out.append({
-            "family": family, "scenario": name, "label": scenario.label, "kind": scenario.kind,
-            "policy": policy, "n_sim": n, "improved": improved,
-            "improved_se": math.sqrt(improved * (1 - improved) / n) if n else math.nan,
-            "worse": float(judged["worse"].mean()),
-            "too_early": float((later["note"] == "too_early").mean()) if later is not None else math.nan,
-            "coverage": float(((held["diff_low"] <= held["truth"]) & (held["truth"] <= held["diff_high"])).mean())
-            if len(held) else math.nan,
-            "mde": float(judged["mde"].median()),
-        })
+        out.append(
+            {
+                "family": family,
+                "scenario": name,
+                "label": scenario.label,
+                "kind": scenario.kind,
+                "policy": policy,
+                "n_sim": n,
+                "improved": improved,
+                "improved_se": math.sqrt(improved * (1 - improved) / n) if n else math.nan,
+                "worse": float(judged["worse"].mean()),
+                "too_early": float((later["note"] == "too_early").mean())
+                if later is not None
+                else math.nan,
+                "coverage": float(
+                    (
+                        (held["diff_low"] <= held["truth"]) & (held["truth"] <= held["diff_high"])
+                    ).mean()
+                )
+                if len(held)
+                else math.nan,
+                "mde": float(judged["mde"].median()),
+            }
+        )
     return pd.DataFrame(out)
 
 
-def study(families: Sequence[str] = FAMILIES, scenarios: Sequence[str] | None = None, *,
-          reps: int = 500, seed: int = 20240601, policies: Sequence[str] | None = None,
-          mde_reps: int = MDE_REPS, power_reps: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+def study(
+    families: Sequence[str] = FAMILIES,
+    scenarios: Sequence[str] | None = None,
+    *,
+    reps: int = 500,
+    seed: int = 20240601,
+    policies: Sequence[str] | None = None,
+    mde_reps: int = MDE_REPS,
+    power_reps: int | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Run the scenarios for the families; returns (summary, verdicts, design MDEs).
 
     Design MDEs come from the first policy (the report's), per family and design (12 + 12, 8 + 8).
@@ -306,11 +441,21 @@ def study(families: Sequence[str] = FAMILIES, scenarios: Sequence[str] | None = 
     mdes, frames = {}, []
     for family in families:
         for phases in sorted({s.phases[:2] for s in chosen}):
-            mdes[(family, phases)] = design_mde(family, phases, reps=mde_reps, seed=seed, policy=policies[0])
+            mdes[(family, phases)] = design_mde(
+                family, phases, reps=mde_reps, seed=seed, policy=policies[0]
+            )
         for scenario in chosen:
             n = power_reps if power_reps and scenario.name in POWER_SCENARIOS else reps
-            frames.append(judge(family, scenario, mdes[(family, scenario.phases[:2])], reps=n,
-                                seed=seed, policies=policies))
+            frames.append(
+                judge(
+                    family,
+                    scenario,
+                    mdes[(family, scenario.phases[:2])],
+                    reps=n,
+                    seed=seed,
+                    policies=policies,
+                )
+            )
     verdicts = pd.concat(frames, ignore_index=True)
     return summarise(verdicts), verdicts, mdes
 
@@ -324,12 +469,21 @@ POWER_SCENARIOS = ("step_100", "short_step")
 def acceptance(summary: pd.DataFrame) -> pd.DataFrame:
     """The summary rows with the threshold that applies to them and whether it holds."""
     rows = summary.copy()
-    rows["threshold"] = np.where(rows["kind"] == "null", NULL_MAX,
-                                 np.where(rows["kind"] == "wrong", WRONG_MAX,
-                                          np.where(rows["scenario"].isin(POWER_SCENARIOS), POWER_MIN, np.nan)))
+    rows["threshold"] = np.where(
+        rows["kind"] == "null",
+        NULL_MAX,
+        np.where(
+            rows["kind"] == "wrong",
+            WRONG_MAX,
+            np.where(rows["scenario"].isin(POWER_SCENARIOS), POWER_MIN, np.nan),
+        ),
+    )
     rows = rows[rows["threshold"].notna()].copy()
-    rows["holds"] = np.where(rows["kind"] == "power", rows["improved"] >= rows["threshold"],
-                             rows["improved"] <= rows["threshold"])
+    rows["holds"] = np.where(
+        rows["kind"] == "power",
+        rows["improved"] >= rows["threshold"],
+        rows["improved"] <= rows["threshold"],
+    )
     return rows
 
 
@@ -337,17 +491,23 @@ def acceptance(summary: pd.DataFrame) -> pd.DataFrame:
 
 INFERENCE_OPTIONS = {
     # family -> label -> interrupted_time_series keyword arguments
-    "i": {"OLS, t (df = n - 3)": {"ci": "t"}, "OLS, normal": {"ci": "normal"},
-          "OLS + Newey-West, normal": {"ci": "normal", "hac": True},
-          "OLS + Newey-West, t": {"ci": "t", "hac": True}},
+    "i": {
+        "OLS, t (df = n - 3)": {"ci": "t"},
+        "OLS, normal": {"ci": "normal"},
+        "OLS + Newey-West, normal": {"ci": "normal", "hac": True},
+        "OLS + Newey-West, t": {"ci": "t", "hac": True},
+    },
     "p": {"quasi-binomial, t": {"ci": "t"}, "quasi-binomial, normal": {"ci": "normal"}},
     "c": {"quasi-Poisson, t": {"ci": "t"}, "quasi-Poisson, normal": {"ci": "normal"}},
 }
 
 
-def inference_coverage(reps: int = 500, seed: int = 20240602,
-                       designs: Sequence[tuple[int, int]] = ((8, 8), (12, 12), (20, 20)),
-                       noises: Sequence[float] = (0.0, 0.3, 0.6)) -> pd.DataFrame:
+def inference_coverage(
+    reps: int = 500,
+    seed: int = 20240602,
+    designs: Sequence[tuple[int, int]] = ((8, 8), (12, 12), (20, 20)),
+    noises: Sequence[float] = (0.0, 0.3, 0.6),
+) -> pd.DataFrame:
     """Coverage of the 95 % CI of a level change that is truly 0, per interval method.
 
     Segmented regression with a trend (``interrupted_time_series``) on simulated flat series of
@@ -361,24 +521,46 @@ def inference_coverage(reps: int = 500, seed: int = 20240602,
     for family, options in INFERENCE_OPTIONS.items():
         for design in designs:
             for phi in noises:
-                scenario = Scenario("coverage", "", "null", phases=tuple(design), ar=phi,
-                                    extra=1.0 if family != "i" else 0.0)
+                scenario = Scenario(
+                    "coverage",
+                    "",
+                    "null",
+                    phases=tuple(design),
+                    ar=phi,
+                    extra=1.0 if family != "i" else 0.0,
+                )
                 hits = dict.fromkeys(options, 0)
                 for r in range(reps):
-                    rng = np.random.default_rng([seed, FAMILIES.index(family), design[0], int(phi * 10), r])
+                    rng = np.random.default_rng(
+                        [seed, FAMILIES.index(family), design[0], int(phi * 10), r]
+                    )
                     frame = simulate_rows(family, scenario, 0.0, rng)
                     frame = frame.assign(y=frame["value"] if family != "p" else frame["numerator"])
                     for label, kwargs in options.items():
                         its = interrupted_time_series(
-                            frame, y="y", time="period", intervention=START + pd.DateOffset(months=design[0]),
+                            frame,
+                            y="y",
+                            time="period",
+                            intervention=START + pd.DateOffset(months=design[0]),
                             family={"i": "gaussian", "p": "binomial", "c": "poisson"}[family],
-                            denominator="denominator" if family == "p" else None, **kwargs)
+                            denominator="denominator" if family == "p" else None,
+                            **kwargs,
+                        )
                         level = its.table.iloc[0]
                         null = 0.0 if family == "i" else 1.0
                         hits[label] += int(level["ci_low"] <= null <= level["ci_high"])
                 for label, count in hits.items():
                     share = count / reps
-                    rows.append({"family": family, "method": label, "n_before": design[0],
-                                 "n_after": design[1], "phi": phi, "n_sim": reps, "coverage": share,
-                                 "coverage_se": math.sqrt(share * (1 - share) / reps)})
+                    rows.append(
+                        {
+                            "family": family,
+                            "method": label,
+                            "n_before": design[0],
+                            "n_after": design[1],
+                            "phi": phi,
+                            "n_sim": reps,
+                            "coverage": share,
+                            "coverage_se": math.sqrt(share * (1 - share) / reps),
+                        }
+                    )
     return pd.DataFrame(rows)

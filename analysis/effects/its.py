@@ -20,10 +20,18 @@ MIN_POINTS = 8
 
 # The ITS model that fits each chart kind of measures.csv.
 FAMILY_BY_CHART = {
-    "p": "binomial", "pp": "binomial",
-    "u": "poisson", "up": "poisson", "c": "poisson",
-    "run": "gaussian", "i": "gaussian", "mr": "gaussian", "xbar": "gaussian", "s": "gaussian",
-    "g": "gaussian", "t": "gaussian",
+    "p": "binomial",
+    "pp": "binomial",
+    "u": "poisson",
+    "up": "poisson",
+    "c": "poisson",
+    "run": "gaussian",
+    "i": "gaussian",
+    "mr": "gaussian",
+    "xbar": "gaussian",
+    "s": "gaussian",
+    "g": "gaussian",
+    "t": "gaussian",
 }
 
 _FAMILIES = ("poisson", "binomial", "gaussian")
@@ -31,7 +39,6 @@ _FAMILIES = ("poisson", "binomial", "gaussian")
 
 class SeriesTooShort(ValueError):
     """A phase of the series has too few points to estimate a change (the message says which)."""
-
 
 
 # --------------------------------------------------------------------------------------------------
@@ -87,8 +94,9 @@ def _time_units(times: pd.Series) -> tuple[np.ndarray, str]:
     return (days - np.datetime64("1970-01-05", "D")).astype(np.int64) / 7.0, "week"
 
 
-def _season_position(frame: pd.DataFrame, time: str, t_num: np.ndarray, unit: str,
-                     seasonality: dict) -> np.ndarray:
+def _season_position(
+    frame: pd.DataFrame, time: str, t_num: np.ndarray, unit: str, seasonality: dict
+) -> np.ndarray:
     column = seasonality.get("column")
     if column:
         return frame[column].to_numpy(dtype=float)
@@ -210,10 +218,14 @@ def interrupted_time_series(
         needed.append(seasonality["column"])
     missing = [c for c in needed if c not in data.columns]
     if missing:
-        raise ValueError(f"{name}: column(s) {', '.join(missing)} not in the data "
-                         f"(columns: {', '.join(map(str, data.columns))})")
+        raise ValueError(
+            f"{name}: column(s) {', '.join(missing)} not in the data "
+            f"(columns: {', '.join(map(str, data.columns))})"
+        )
     if family == "binomial" and not denominator:
-        raise ValueError(f"{name}: family='binomial' needs denominator= (the number of trials per period)")
+        raise ValueError(
+            f"{name}: family='binomial' needs denominator= (the number of trials per period)"
+        )
     if family != "binomial" and denominator:
         raise ValueError(f"{name}: denominator= is for family='binomial'; use exposure= for rates")
     if family != "poisson" and exposure:
@@ -261,11 +273,11 @@ def interrupted_time_series(
                 where = f"from {shown[-1]} on"
             else:
                 where = f"between {shown[k - 1]} and {shown[k]}"
-            source = ("one full seasonal period" if need > min_points
-                      else "Penfold & Zhang 2013")
+            source = "one full seasonal period" if need > min_points else "Penfold & Zhang 2013"
             raise SeriesTooShort(
                 f"{name}: {count} point(s) {where}; an interrupted time series needs at least "
-                f"{need} points in every phase ({source}), so no effect is estimated")
+                f"{need} points in every phase ({source}), so no effect is estimated"
+            )
 
     # design matrix: intercept, trend, a step (and slope) per intervention, Fourier pairs
     if slope_change and not trend:
@@ -285,7 +297,9 @@ def interrupted_time_series(
     names = list(columns)
     X = np.column_stack(list(columns.values()))
     if use.sum() <= X.shape[1] + 1:
-        raise SeriesTooShort(f"{name}: {int(use.sum())} points cannot estimate {X.shape[1]} parameters")
+        raise SeriesTooShort(
+            f"{name}: {int(use.sum())} points cannot estimate {X.shape[1]} parameters"
+        )
     Xf = X[use]
 
     parts = []
@@ -293,7 +307,11 @@ def interrupted_time_series(
     if family == "gaussian":
         model = sm.OLS(frame[y].to_numpy(dtype=float)[use], Xf)
         if hac:
-            lags = hac_lags if hac_lags is not None else int(math.floor(4 * (len(Xf) / 100) ** (2 / 9)))
+            lags = (
+                hac_lags
+                if hac_lags is not None
+                else int(math.floor(4 * (len(Xf) / 100) ** (2 / 9)))
+            )
             fit = model.fit(cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True})
             parts.append(f"OLS with Newey-West (HAC) standard errors, {lags} lag(s)")
         else:
@@ -308,22 +326,32 @@ def interrupted_time_series(
         estimated_scale = fit_scale == "X2"
         if family == "poisson":
             offset = np.log(frame[exposure].to_numpy(dtype=float))[use] if exposure else None
-            model = sm.GLM(frame[y].to_numpy(dtype=float)[use], Xf, family=sm.families.Poisson(), offset=offset)
+            model = sm.GLM(
+                frame[y].to_numpy(dtype=float)[use], Xf, family=sm.families.Poisson(), offset=offset
+            )
             effect = "rate ratio"
             parts.append("quasi-Poisson GLM" if estimated_scale else "Poisson GLM")
             if exposure:
                 parts.append(f"offset log({exposure})")
                 weights = frame[exposure].to_numpy(dtype=float)
-            observed = frame[y].to_numpy(dtype=float) / (frame[exposure].to_numpy(dtype=float) if exposure else 1.0)
+            observed = frame[y].to_numpy(dtype=float) / (
+                frame[exposure].to_numpy(dtype=float) if exposure else 1.0
+            )
         else:
             trials = frame[denominator].to_numpy(dtype=float)
             successes = frame[y].to_numpy(dtype=float)
             # proportions with var_weights = trials: statsmodels 0.15 computes the Pearson X2 scale
             # wrongly for a two-column (successes, failures) endog, so that form is not used
-            model = sm.GLM((successes / trials)[use], Xf, family=sm.families.Binomial(),
-                           var_weights=trials[use])
+            model = sm.GLM(
+                (successes / trials)[use],
+                Xf,
+                family=sm.families.Binomial(),
+                var_weights=trials[use],
+            )
             effect = "odds ratio"
-            parts.append("quasi-binomial GLM (logit)" if estimated_scale else "binomial GLM (logit)")
+            parts.append(
+                "quasi-binomial GLM (logit)" if estimated_scale else "binomial GLM (logit)"
+            )
             observed = successes / trials
             weights = trials
         fit = model.fit(scale=fit_scale)
@@ -342,11 +370,16 @@ def interrupted_time_series(
     # t quantiles with the residual df whenever the scale is estimated (quasi families, OLS): the
     # Wald z interval is too narrow on 16-40 points (docs/methods.md); a known scale keeps z
     df = float(fit.df_resid) if (ci == "t" and estimated_scale) else math.inf
-    quantile = stats.t.ppf(1 - alpha / 2, df) if math.isfinite(df) else stats.norm.ppf(1 - alpha / 2)
+    quantile = (
+        stats.t.ppf(1 - alpha / 2, df) if math.isfinite(df) else stats.norm.ppf(1 - alpha / 2)
+    )
     # Bloom 1995 (Evaluation Review 19:547-556): MDE = (t_{1-alpha/2} + t_{power}) * SE
     multiplier = quantile + (stats.t.ppf(power, df) if math.isfinite(df) else stats.norm.ppf(power))
-    parts.append(f"t-based {100 * (1 - alpha):g} % CI ({df:g} residual df)" if math.isfinite(df)
-                 else f"Wald {100 * (1 - alpha):g} % CI (normal quantiles)")
+    parts.append(
+        f"t-based {100 * (1 - alpha):g} % CI ({df:g} residual df)"
+        if math.isfinite(df)
+        else f"Wald {100 * (1 - alpha):g} % CI (normal quantiles)"
+    )
     method = "; ".join(parts)
 
     params = pd.Series(np.asarray(fit.params), index=names)
@@ -356,12 +389,24 @@ def interrupted_time_series(
     def add(term: str, column: str, at) -> None:
         est, se = float(params[column]), float(bse[column])
         stat = est / se if se > 0 else math.inf
-        p_value = float(2 * (stats.t.sf(abs(stat), df) if math.isfinite(df) else stats.norm.sf(abs(stat))))
-        rows.append({"term": term, "intervention": at, "estimate": float(transform(est)),
-                     "ci_low": float(transform(est - quantile * se)),
-                     "ci_high": float(transform(est + quantile * se)),
-                     "p_value": p_value, "effect": effect, "method": method,
-                     "se": se, "df": df, "mde": float(transform(multiplier * se))})
+        p_value = float(
+            2 * (stats.t.sf(abs(stat), df) if math.isfinite(df) else stats.norm.sf(abs(stat)))
+        )
+        rows.append(
+            {
+                "term": term,
+                "intervention": at,
+                "estimate": float(transform(est)),
+                "ci_low": float(transform(est - quantile * se)),
+                "ci_high": float(transform(est + quantile * se)),
+                "p_value": p_value,
+                "effect": effect,
+                "method": method,
+                "se": se,
+                "df": df,
+                "mde": float(transform(multiplier * se)),
+            }
+        )
 
     for j, c in enumerate(cuts):
         add("level_change", f"level_{j}", c)
@@ -373,30 +418,63 @@ def interrupted_time_series(
     table["per"] = np.where(table["term"] == "level_change", "", unit)
 
     # fitted and counterfactual (no intervention), on the scale of the measure
-    inverse = {"binomial": lambda v: 1 / (1 + np.exp(-v)), "poisson": np.exp}.get(family, lambda v: v)
+    inverse = {"binomial": lambda v: 1 / (1 + np.exp(-v)), "poisson": np.exp}.get(
+        family, lambda v: v
+    )
     no_change = np.array([0.0 if n.startswith(("level_", "slope_")) else 1.0 for n in names])
     linear = X @ params.to_numpy()
     fitted, counterfactual = inverse(linear), inverse(X @ (params.to_numpy() * no_change))
     # expected: each point without the step of its own phase (earlier steps and the trend stay),
     # the level each change is judged against (see step_effects)
     own_step = np.array([0.0] + [float(params[f"level_{j}"]) for j in range(len(cuts))])[segment]
-    fitted_frame = pd.DataFrame({
-        "time": frame[time].to_numpy(), "observed": observed, "fitted": fitted,
-        "counterfactual": counterfactual, "segment": segment, "excluded": ~use,
-        "expected": inverse(linear - own_step),
-    })
-    steps = step_effects(linear, observed, segment, use, weights, inverse,
-                         [float(params[f"level_{j}"]) for j in range(len(cuts))],
-                         [float(bse[f"level_{j}"]) for j in range(len(cuts))], quantile, multiplier)
+    fitted_frame = pd.DataFrame(
+        {
+            "time": frame[time].to_numpy(),
+            "observed": observed,
+            "fitted": fitted,
+            "counterfactual": counterfactual,
+            "segment": segment,
+            "excluded": ~use,
+            "expected": inverse(linear - own_step),
+        }
+    )
+    steps = step_effects(
+        linear,
+        observed,
+        segment,
+        use,
+        weights,
+        inverse,
+        [float(params[f"level_{j}"]) for j in range(len(cuts))],
+        [float(bse[f"level_{j}"]) for j in range(len(cuts))],
+        quantile,
+        multiplier,
+    )
     steps.insert(0, "intervention", cuts)
-    return ITSResult(table=table, fitted=fitted_frame, family=family, method=method,
-                     dispersion=dispersion, n_obs=int(use.sum()), interventions=tuple(cuts),
-                     steps=steps)
+    return ITSResult(
+        table=table,
+        fitted=fitted_frame,
+        family=family,
+        method=method,
+        dispersion=dispersion,
+        n_obs=int(use.sum()),
+        interventions=tuple(cuts),
+        steps=steps,
+    )
 
 
-def step_effects(linear: np.ndarray, observed: np.ndarray, segment: np.ndarray, use: np.ndarray,
-                 weights: np.ndarray, inverse, betas: Sequence[float], ses: Sequence[float],
-                 quantile: float, multiplier: float) -> pd.DataFrame:
+def step_effects(
+    linear: np.ndarray,
+    observed: np.ndarray,
+    segment: np.ndarray,
+    use: np.ndarray,
+    weights: np.ndarray,
+    inverse,
+    betas: Sequence[float],
+    ses: Sequence[float],
+    quantile: float,
+    multiplier: float,
+) -> pd.DataFrame:
     """Each level change on the measure's scale, against the level expected without it.
 
     For the k-th change and the fitted points of its own phase (segment k, phase-in points left
@@ -422,16 +500,18 @@ def step_effects(linear: np.ndarray, observed: np.ndarray, segment: np.ndarray, 
             return float(np.sum(w * (inverse(base + delta) - inverse(base))))
 
         expected = float(np.sum(w * inverse(base)))
-        rows.append({
-            "n_before": int(prev.sum()),
-            "before": float(np.sum(weights[prev] * observed[prev]) / weights[prev].sum()),
-            "n_after": int(own.sum()),
-            "after": float(np.sum(weights[own] * observed[own]) / weights[own].sum()),
-            "expected": expected,
-            "difference": shift(beta),
-            "diff_low": shift(beta - quantile * se),
-            "diff_high": shift(beta + quantile * se),
-            "mde_up": shift(multiplier * se),
-            "mde_down": shift(-multiplier * se),
-        })
+        rows.append(
+            {
+                "n_before": int(prev.sum()),
+                "before": float(np.sum(weights[prev] * observed[prev]) / weights[prev].sum()),
+                "n_after": int(own.sum()),
+                "after": float(np.sum(weights[own] * observed[own]) / weights[own].sum()),
+                "expected": expected,
+                "difference": shift(beta),
+                "diff_low": shift(beta - quantile * se),
+                "diff_high": shift(beta + quantile * se),
+                "mde_up": shift(multiplier * se),
+                "mde_down": shift(-multiplier * se),
+            }
+        )
     return pd.DataFrame(rows)

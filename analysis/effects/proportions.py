@@ -10,7 +10,11 @@ import pandas as pd
 from scipy import optimize, stats
 from statsmodels.stats.multitest import multipletests
 
-_MULTITEST = {"holm": "Holm 1979", "fdr_bh": "Benjamini & Hochberg 1995", "bonferroni": "Bonferroni"}
+_MULTITEST = {
+    "holm": "Holm 1979",
+    "fdr_bh": "Benjamini & Hochberg 1995",
+    "bonferroni": "Bonferroni",
+}
 
 # --------------------------------------------------------------------------------------------------
 # Two proportions
@@ -100,9 +104,13 @@ def compare_proportions(x1, n1, x2, n2, alpha: float = 0.05, test: str = "newcom
     a, m, b, n = np.broadcast_arrays(*arrays)
     for name, count, base in (("x1", a, m), ("x2", b, n)):
         if np.any(base <= 0) or np.any(~np.isfinite(base)):
-            raise ValueError(f"compare_proportions: every base (n) must be > 0; got {base.tolist()}")
+            raise ValueError(
+                f"compare_proportions: every base (n) must be > 0; got {base.tolist()}"
+            )
         if np.any(count < 0) or np.any(count > base):
-            raise ValueError(f"compare_proportions: {name} must be between 0 and its base; got {count.tolist()}")
+            raise ValueError(
+                f"compare_proportions: {name} must be between 0 and its base; got {count.tolist()}"
+            )
     alpha_v = np.broadcast_to(np.asarray(alpha, dtype=float), a.shape)
     z = stats.norm.isf(alpha_v / 2)
     low, high = _newcombe(a, m, b, n, z)  # Newcombe 1998, method 10
@@ -119,8 +127,19 @@ def compare_proportions(x1, n1, x2, n2, alpha: float = 0.05, test: str = "newcom
         how = "p: Pearson chi-square without continuity correction"
     levels = sorted({f"{100 * (1 - v):g}" for v in np.unique(alpha_v)})
     method = f"Newcombe hybrid score {'/'.join(levels)}% CI (1998, method 10); {how}"
-    out = pd.DataFrame({"p1": p1, "p2": p2, "diff": p1 - p2, "ci_low": low, "ci_high": high,
-                        "p_value": pval, "n1": m, "n2": n, "method": method})
+    out = pd.DataFrame(
+        {
+            "p1": p1,
+            "p2": p2,
+            "diff": p1 - p2,
+            "ci_low": low,
+            "ci_high": high,
+            "p_value": pval,
+            "n1": m,
+            "n2": n,
+            "method": method,
+        }
+    )
     return out.iloc[0] if scalar else out
 
 
@@ -145,12 +164,19 @@ def adjust_pvalues(p_values, method: str, alpha: float = 0.05) -> pd.DataFrame:
     ok = ~np.isnan(p)
     if ok.any():
         reject[ok], adjusted[ok], _, _ = multipletests(p[ok], alpha=alpha, method=method)
-    return pd.DataFrame({"p_value": p, "p_adjusted": adjusted, "reject": reject,
-                         "method": f"{_MULTITEST[method]} (alpha {alpha:g}, {int(ok.sum())} tests)"})
+    return pd.DataFrame(
+        {
+            "p_value": p,
+            "p_adjusted": adjusted,
+            "reject": reject,
+            "method": f"{_MULTITEST[method]} (alpha {alpha:g}, {int(ok.sum())} tests)",
+        }
+    )
 
 
-def minimum_detectable_difference(n1, n2, p: float = 0.5, alpha: float = 0.05,
-                                  power: float = 0.8) -> float:
+def minimum_detectable_difference(
+    n1, n2, p: float = 0.5, alpha: float = 0.05, power: float = 0.8
+) -> float:
     """Smallest true difference between two independent proportions detected with ``power``.
 
     Solves the sample-size formula for two independent proportions (normal approximation, two-sided
@@ -172,14 +198,14 @@ def minimum_detectable_difference(n1, n2, p: float = 0.5, alpha: float = 0.05,
         p2 = p + sign * d
         pbar = (n1 * p + n2 * p2) / (n1 + n2)
         need = za * math.sqrt(pbar * (1 - pbar) * (1 / n1 + 1 / n2)) + zb * math.sqrt(
-            p * (1 - p) / n1 + p2 * (1 - p2) / n2)
+            p * (1 - p) / n1 + p2 * (1 - p2) / n2
+        )
         return d - need
 
     hi = room - 1e-9
     if gap(hi) < 0:
         return float("nan")
     return float(optimize.brentq(gap, 1e-12, hi, xtol=1e-10))
-
 
 
 def adjusted_levels(p_values, method: str, alpha: float = 0.05) -> np.ndarray:
@@ -259,8 +285,9 @@ def newcombe_power(n1: int, n2: int, p1: float, p2: float, alpha: float = 0.05) 
     return float(np.sum(weight * reject))
 
 
-def newcombe_detectable_difference(n1, n2, p: float = 0.5, alpha: float = 0.05,
-                                   power: float = 0.8) -> float:
+def newcombe_detectable_difference(
+    n1, n2, p: float = 0.5, alpha: float = 0.05, power: float = 0.8
+) -> float:
     """Smallest difference the Newcombe test at level ``alpha`` detects with ``power`` (exact).
 
     Group 2 (``n2``) is at ``p``, group 1 (``n1``) at ``p ± d`` towards 0.5 (the conservative

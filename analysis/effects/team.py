@@ -61,15 +61,47 @@ class TeamEffects:
     series: dict = field(default_factory=dict)
 
 
-TEAM_COLUMNS = ["team_id", "measure_id", "measure_name", "change_no", "changes", "change_title",
-                "change_date", "phase_in_from", "chart", "family", "direction", "unit", "before",
-                "after", "n_before", "n_after", "estimate", "ci_low", "ci_high", "p_value", "effect",
-                "detected", "improved", "note", "model", "method",
-                # added by the calibrated verdicts (issue 12): the effect on the measure's scale
-                "expected", "difference", "diff_low", "diff_high", "diff_kind", "mde", "worse"]
+TEAM_COLUMNS = [
+    "team_id",
+    "measure_id",
+    "measure_name",
+    "change_no",
+    "changes",
+    "change_title",
+    "change_date",
+    "phase_in_from",
+    "chart",
+    "family",
+    "direction",
+    "unit",
+    "before",
+    "after",
+    "n_before",
+    "n_after",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "effect",
+    "detected",
+    "improved",
+    "note",
+    "model",
+    "method",
+    # added by the calibrated verdicts (issue 12): the effect on the measure's scale
+    "expected",
+    "difference",
+    "diff_low",
+    "diff_high",
+    "diff_kind",
+    "mde",
+    "worse",
+]
 
 
-def change_groups(periods: pd.Series, dates: Sequence, min_points: int = MIN_POINTS) -> list[list[int]]:
+def change_groups(
+    periods: pd.Series, dates: Sequence, min_points: int = MIN_POINTS
+) -> list[list[int]]:
     """Group changes (indices into ``dates``, sorted) that are too close to be told apart.
 
     ``dates`` are the periods the changes start in (``analysis.measures.change_period``). A
@@ -101,8 +133,9 @@ def baseline_stable(series: pd.DataFrame, until, chart: str) -> bool:
 
     pre = series[series["period"] < pd.Timestamp(until)]
     try:
-        res = spc.chart(pre, y="y", n="n" if is_ratio(chart) else None, x="period",
-                        kind="run", rules="anhoej")
+        res = spc.chart(
+            pre, y="y", n="n" if is_ratio(chart) else None, x="period", kind="run", rules="anhoej"
+        )
     except spc.TooFewPoints:
         return True
     return not bool(res.summary["runs_signal"].any())
@@ -115,9 +148,22 @@ class _Fit:
     error: str
 
 
-def _fit(series: pd.DataFrame, starts: list[pd.Timestamp], groups: list[list[int]], *, family: str,
-         chart: str, trend: bool, slope_change: bool, min_points: int, alpha: float, ci: str,
-         power: float, seasonality: dict | None, label: str) -> _Fit:
+def _fit(
+    series: pd.DataFrame,
+    starts: list[pd.Timestamp],
+    groups: list[list[int]],
+    *,
+    family: str,
+    chart: str,
+    trend: bool,
+    slope_change: bool,
+    min_points: int,
+    alpha: float,
+    ci: str,
+    power: float,
+    seasonality: dict | None,
+    label: str,
+) -> _Fit:
     """Fit the groups' steps; drop groups from the end while a phase is too short.
 
     A dropped group's points are left out of the data too (the series is cut where the group
@@ -130,16 +176,31 @@ def _fit(series: pd.DataFrame, starts: list[pd.Timestamp], groups: list[list[int
         kept = groups[:n]
         data = series if n == len(groups) else series[periods < starts[groups[n][0]]]
         steps = [starts[g[-1]] for g in kept]
-        phase_in = [p for g in kept if len(g) > 1
-                    for p in periods[(periods >= starts[g[0]]) & (periods < starts[g[-1]])]]
+        phase_in = [
+            p
+            for g in kept
+            if len(g) > 1
+            for p in periods[(periods >= starts[g[0]]) & (periods < starts[g[-1]])]
+        ]
         try:
             its = interrupted_time_series(
-                data, y="y", time="period", intervention=steps,
+                data,
+                y="y",
+                time="period",
+                intervention=steps,
                 exposure="n" if family == "poisson" and chart != "c" else None,
-                denominator="n" if family == "binomial" else None, family=family,
-                slope_change=slope_change and trend, trend=trend, min_points=min_points,
-                alpha=alpha, ci=ci, power=power, seasonality=seasonality, exclude=phase_in,
-                label=label)
+                denominator="n" if family == "binomial" else None,
+                family=family,
+                slope_change=slope_change and trend,
+                trend=trend,
+                min_points=min_points,
+                alpha=alpha,
+                ci=ci,
+                power=power,
+                seasonality=seasonality,
+                exclude=phase_in,
+                label=label,
+            )
             return _Fit(its, n, error)
         except SeriesTooShort as exc:
             error = error or str(exc)
@@ -153,9 +214,18 @@ def _verdict(level: pd.Series, null: float, direction: str) -> tuple[bool, bool,
     return detected, detected and better, detected and not better
 
 
-def team_effects(ds, team: str, *, alpha: float = 0.05, min_points: int = MIN_POINTS,
-                 slope_change: bool = False, model: str = MODEL_POLICY,
-                 seasonality: dict | None = None, ci: str = "t", power: float = MDE_POWER) -> TeamEffects:
+def team_effects(
+    ds,
+    team: str,
+    *,
+    alpha: float = 0.05,
+    min_points: int = MIN_POINTS,
+    slope_change: bool = False,
+    model: str = MODEL_POLICY,
+    seasonality: dict | None = None,
+    ci: str = "t",
+    power: float = MDE_POWER,
+) -> TeamEffects:
     """Estimate, for each measure of ``team``, the level change at the changes meant to move it.
 
     ``ds``: a ``Dataset``, or the team's own slice (``Dataset.team``: it has the same
@@ -201,7 +271,11 @@ def team_effects(ds, team: str, *, alpha: float = 0.05, min_points: int = MIN_PO
         chart = str(m.chart)
         family = FAMILY_BY_CHART.get(chart, "gaussian")
         frequency = getattr(m, "frequency", None)
-        series = measure_series(ds, team, m.measure_id, complete=False).dropna(subset=["y"]).reset_index(drop=True)
+        series = (
+            measure_series(ds, team, m.measure_id, complete=False)
+            .dropna(subset=["y"])
+            .reset_index(drop=True)
+        )
         series_by[m.measure_id] = series
         linked = linked_changes(changes, m.measure_id).reset_index(drop=True)
         if linked.empty:
@@ -212,8 +286,17 @@ def team_effects(ds, team: str, *, alpha: float = 0.05, min_points: int = MIN_PO
             with_trend = not baseline_stable(series, starts[0], chart)
         else:
             with_trend = model in ("its", "agree")
-        common = dict(family=family, chart=chart, slope_change=slope_change, min_points=min_points,
-                      alpha=alpha, ci=ci, power=power, seasonality=seasonality, label=str(m.measure_id))
+        common = dict(
+            family=family,
+            chart=chart,
+            slope_change=slope_change,
+            min_points=min_points,
+            alpha=alpha,
+            ci=ci,
+            power=power,
+            seasonality=seasonality,
+            label=str(m.measure_id),
+        )
         fit = _fit(series, starts, groups, trend=with_trend, **common)
         check = _fit(series, starts, groups, trend=False, **common) if model == "agree" else None
         if fit.its is not None:
@@ -228,44 +311,82 @@ def team_effects(ds, team: str, *, alpha: float = 0.05, min_points: int = MIN_PO
             pre = series[(periods < first) & ((periods >= prev) if prev is not None else True)]
             post = series[(periods >= last) & ((periods < nxt) if nxt is not None else True)]
             sub = linked.iloc[g]
-            row = {"team_id": team, "measure_id": m.measure_id, "measure_name": m.measure_name,
-                   "change_no": int(sub["change_no"].iloc[-1]),
-                   "changes": ", ".join(str(int(c)) for c in sub["change_no"]),
-                   "change_title": " / ".join(str(x) for x in sub["title"]),
-                   "change_date": pd.Timestamp(sub["date"].iloc[-1]),
-                   "phase_in_from": pd.Timestamp(sub["date"].iloc[0]) if len(g) > 1 else pd.NaT,
-                   "chart": chart, "family": family, "direction": m.direction, "unit": m.unit,
-                   "before": pooled_level(pre, chart), "after": pooled_level(post, chart),
-                   "n_before": len(pre), "n_after": len(post),
-                   "estimate": np.nan, "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan,
-                   "effect": "", "detected": False, "improved": False, "worse": False,
-                   "note": "combined" if len(g) > 1 else "", "method": "",
-                   "model": model if model in ("agree", "phases") else ("its" if with_trend else "phases"),
-                   "expected": np.nan, "difference": np.nan, "diff_low": np.nan, "diff_high": np.nan,
-                   "diff_kind": DIFF_KIND.get(chart, "difference"), "mde": np.nan}
+            row = {
+                "team_id": team,
+                "measure_id": m.measure_id,
+                "measure_name": m.measure_name,
+                "change_no": int(sub["change_no"].iloc[-1]),
+                "changes": ", ".join(str(int(c)) for c in sub["change_no"]),
+                "change_title": " / ".join(str(x) for x in sub["title"]),
+                "change_date": pd.Timestamp(sub["date"].iloc[-1]),
+                "phase_in_from": pd.Timestamp(sub["date"].iloc[0]) if len(g) > 1 else pd.NaT,
+                "chart": chart,
+                "family": family,
+                "direction": m.direction,
+                "unit": m.unit,
+                "before": pooled_level(pre, chart),
+                "after": pooled_level(post, chart),
+                "n_before": len(pre),
+                "n_after": len(post),
+                "estimate": np.nan,
+                "ci_low": np.nan,
+                "ci_high": np.nan,
+                "p_value": np.nan,
+                "effect": "",
+                "detected": False,
+                "improved": False,
+                "worse": False,
+                "note": "combined" if len(g) > 1 else "",
+                "method": "",
+                "model": model
+                if model in ("agree", "phases")
+                else ("its" if with_trend else "phases"),
+                "expected": np.nan,
+                "difference": np.nan,
+                "diff_low": np.nan,
+                "diff_high": np.nan,
+                "diff_kind": DIFF_KIND.get(chart, "difference"),
+                "mde": np.nan,
+            }
             if fit.its is not None and k < fit.n_groups:
                 level = fit.its.table[fit.its.table["term"] == "level_change"].iloc[k]
                 step = fit.its.steps.iloc[k]
                 detected, improved, worse = _verdict(level, null, m.direction)
                 if check is not None:
                     if check.its is not None and k < check.n_groups:
-                        other = _verdict(check.its.table[check.its.table["term"] == "level_change"].iloc[k],
-                                         null, m.direction)
+                        other = _verdict(
+                            check.its.table[check.its.table["term"] == "level_change"].iloc[k],
+                            null,
+                            m.direction,
+                        )
                     else:
                         other = (False, False, False)
                     improved, worse = improved and other[1], worse and other[2]
                     detected = improved or worse
-                row.update({c: level[c] for c in ("estimate", "ci_low", "ci_high", "p_value", "effect", "method")})
-                row.update(detected=detected, improved=improved, worse=worse,
-                           before=step["before"], after=step["after"],
-                           n_before=int(step["n_before"]), n_after=int(step["n_after"]),
-                           expected=step["expected"])
+                row.update(
+                    {
+                        c: level[c]
+                        for c in ("estimate", "ci_low", "ci_high", "p_value", "effect", "method")
+                    }
+                )
+                row.update(
+                    detected=detected,
+                    improved=improved,
+                    worse=worse,
+                    before=step["before"],
+                    after=step["after"],
+                    n_before=int(step["n_before"]),
+                    n_after=int(step["n_after"]),
+                    expected=step["expected"],
+                )
                 row.update(_shown_effect(row["diff_kind"], level, step, m.direction))
                 if model == "agree":
                     row["method"] += "; claimed only when the phase comparison agrees"
             else:
                 row["note"] = "too_short" if baseline_short else "too_early"
-                row["method"] = fit.error or f"fewer than {min_points} points in a phase (Penfold & Zhang 2013)"
+                row["method"] = (
+                    fit.error or f"fewer than {min_points} points in a phase (Penfold & Zhang 2013)"
+                )
             rows.append(row)
     table = pd.DataFrame(rows, columns=TEAM_COLUMNS)
     return TeamEffects(table=table, its=its_results, series=series_by)
@@ -276,11 +397,19 @@ def _shown_effect(kind: str, level: pd.Series, step: pd.Series, direction: str) 
     if kind == "relative":
         # a rate ratio is the same relative change in every period of the phase
         up, down = level["mde"] - 1, 1 / level["mde"] - 1
-        return {"difference": level["estimate"] - 1, "diff_low": level["ci_low"] - 1,
-                "diff_high": level["ci_high"] - 1, "mde": abs(up if direction == "up" else down)}
+        return {
+            "difference": level["estimate"] - 1,
+            "diff_low": level["ci_low"] - 1,
+            "diff_high": level["ci_high"] - 1,
+            "mde": abs(up if direction == "up" else down),
+        }
     mde = step["mde_up"] if direction == "up" else step["mde_down"]
-    return {"difference": step["difference"], "diff_low": step["diff_low"],
-            "diff_high": step["diff_high"], "mde": abs(mde)}
+    return {
+        "difference": step["difference"],
+        "diff_low": step["diff_low"],
+        "diff_high": step["diff_high"],
+        "mde": abs(mde),
+    }
 
 
 def measure_chart(ds, team: str, measure_id: str, lang: str | None = None):
@@ -295,12 +424,16 @@ def measure_chart(ds, team: str, measure_id: str, lang: str | None = None):
     from .. import spc
     from ..text import t
 
-    m = ds.measures[(ds.measures["team_id"] == team) & (ds.measures["measure_id"] == measure_id)].iloc[0]
+    m = ds.measures[
+        (ds.measures["team_id"] == team) & (ds.measures["measure_id"] == measure_id)
+    ].iloc[0]
     chart = str(m["chart"])
     series = measure_series(ds, team, measure_id)  # absent periods come back as gaps
     if series["y"].notna().sum() == 0:
         return None
-    linked = linked_changes(ds.changes[ds.changes["team_id"] == team], measure_id).reset_index(drop=True)
+    linked = linked_changes(ds.changes[ds.changes["team_id"] == team], measure_id).reset_index(
+        drop=True
+    )
     starts = [change_period(d, m["frequency"]) for d in linked["date"]]
     measured = series.loc[series["y"].notna(), "period"]
     groups = change_groups(measured, starts) if starts else []
@@ -309,5 +442,12 @@ def measure_chart(ds, team: str, measure_id: str, lang: str | None = None):
         nos = ", ".join(str(int(n)) for n in linked.iloc[g]["change_no"])
         part[series["period"] >= starts[g[-1]]] = t("effects_phase_after", lang, nos=nos)
     data = series.assign(part=part.astype(str))
-    return spc.chart(data, y="y", n="n" if is_ratio(chart) else None, x="period",
-                     kind=chart, part="part", source="observations.csv")
+    return spc.chart(
+        data,
+        y="y",
+        n="n" if is_ratio(chart) else None,
+        x="period",
+        kind=chart,
+        part="part",
+        source="observations.csv",
+    )

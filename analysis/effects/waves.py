@@ -68,27 +68,41 @@ def compare_waves(
     need = [wave, n, base, *item, *by]
     missing = [c for c in need if c not in summary.columns]
     if missing:
-        raise ValueError(f"compare_waves: column(s) {', '.join(missing)} missing; "
-                         f"columns are {', '.join(map(str, summary.columns))}")
+        raise ValueError(
+            f"compare_waves: column(s) {', '.join(missing)} missing; "
+            f"columns are {', '.join(map(str, summary.columns))}"
+        )
     keys = by + item
     waves = summary[summary[wave].isin([before, after])]
     found = set(waves[wave].unique())
     for label in (before, after):
         if label not in found:
-            raise ValueError(f"compare_waves: no rows for wave {label!r}; waves are "
-                             f"{', '.join(map(str, summary[wave].dropna().unique()))}")
-    left = waves[waves[wave] == before].set_index(keys)[[n, base]].rename(
-        columns={n: "n_before", base: "base_before"})
-    right = waves[waves[wave] == after].set_index(keys)[[n, base]].rename(
-        columns={n: "n_after", base: "base_after"})
+            raise ValueError(
+                f"compare_waves: no rows for wave {label!r}; waves are "
+                f"{', '.join(map(str, summary[wave].dropna().unique()))}"
+            )
+    left = (
+        waves[waves[wave] == before]
+        .set_index(keys)[[n, base]]
+        .rename(columns={n: "n_before", base: "base_before"})
+    )
+    right = (
+        waves[waves[wave] == after]
+        .set_index(keys)[[n, base]]
+        .rename(columns={n: "n_after", base: "base_after"})
+    )
     out = left.join(right, how="inner").reset_index()
     out = out.astype({c: float for c in ("n_before", "base_before", "n_after", "base_after")})
     # the privacy rule of analysis.privacy.suppress: a base under min_count, or a count of
     # 1..min_count-1, hides the share (and so the difference) in either wave
     small = [(out[c] >= 1) & (out[c] < min_count) for c in ("n_before", "n_after")]
-    out["suppressed"] = ((out["base_before"] < min_count) | (out["base_after"] < min_count)
-                         | small[0] | small[1]
-                         | out[["n_before", "n_after", "base_before", "base_after"]].isna().any(axis=1))
+    out["suppressed"] = (
+        (out["base_before"] < min_count)
+        | (out["base_after"] < min_count)
+        | small[0]
+        | small[1]
+        | out[["n_before", "n_after", "base_before", "base_after"]].isna().any(axis=1)
+    )
     out["p_before"] = out["n_before"] / out["base_before"]
     out["p_after"] = out["n_after"] / out["base_after"]
     cols = ["diff_pp", "ci_low_pp", "ci_high_pp", "p_value", "mdd_pp"]
@@ -97,13 +111,19 @@ def compare_waves(
     out["p_adjusted"] = np.nan
     out["ci_level"] = np.nan
     ok = ~out["suppressed"]
-    counts = [out.loc[ok, c].to_numpy() for c in ("n_after", "base_after", "n_before", "base_before")]
+    counts = [
+        out.loc[ok, c].to_numpy() for c in ("n_after", "base_after", "n_before", "base_before")
+    ]
     if ok.any():
         # 1. the p-value that agrees with the Newcombe interval (test inversion)
         out.loc[ok, "p_value"] = compare_proportions(*counts, alpha=alpha)["p_value"].to_numpy()
     # 2. the correction within each family, and the level it effectively applies to each item
     fam = list(family) if family is not None else by
-    group_no = out.groupby(fam, dropna=False, sort=False).ngroup() if fam else pd.Series(0, index=out.index)
+    group_no = (
+        out.groupby(fam, dropna=False, sort=False).ngroup()
+        if fam
+        else pd.Series(0, index=out.index)
+    )
     level = pd.Series(np.nan, index=out.index)
     for g in group_no.unique():
         index = group_no.index[group_no == g]
@@ -125,25 +145,62 @@ def compare_waves(
         out.loc[ok, "ci_high_pp"] = 100 * res["ci_high"].to_numpy()
         out.loc[ok, "ci_level"] = 1 - item_alpha
         out.loc[ok, "mdd_pp"] = [
-            100 * newcombe_detectable_difference(na, nb, p=min(max(pb, 0.01), 0.99), alpha=a, power=power)
-            for nb, na, pb, a in zip(out.loc[ok, "base_before"], out.loc[ok, "base_after"],
-                                     out.loc[ok, "p_before"], item_alpha, strict=True)]
+            100
+            * newcombe_detectable_difference(
+                na, nb, p=min(max(pb, 0.01), 0.99), alpha=a, power=power
+            )
+            for nb, na, pb, a in zip(
+                out.loc[ok, "base_before"],
+                out.loc[ok, "base_after"],
+                out.loc[ok, "p_before"],
+                item_alpha,
+                strict=True,
+            )
+        ]
     out.loc[out["suppressed"], ["p_before", "p_after"]] = np.nan
     # the decision is read from the interval shown (it agrees with p_adjusted < alpha)
-    out["significant"] = ((out["ci_low_pp"] > 0) | (out["ci_high_pp"] < 0)).fillna(False).astype(bool)
-    out["method"] = (f"Newcombe hybrid score CI (1998, method 10) at the {_MULTITEST[correction]} level "
-                     f"of each item (alpha {alpha:g} / multiplier, across "
-                     f"{'items' if not fam else 'items per ' + ', '.join(fam)}); p: inversion of the "
-                     f"Newcombe interval; significant = the interval excludes 0; MDD: exact power "
-                     f"{power:g} of the same test at the same level; independent samples")
-    return out[[*keys, "n_before", "base_before", "p_before", "n_after", "base_after", "p_after",
-                *cols[:4], "p_adjusted", "significant", "mdd_pp", "suppressed", "method", "ci_level"]]
+    out["significant"] = (
+        ((out["ci_low_pp"] > 0) | (out["ci_high_pp"] < 0)).fillna(False).astype(bool)
+    )
+    out["method"] = (
+        f"Newcombe hybrid score CI (1998, method 10) at the {_MULTITEST[correction]} level "
+        f"of each item (alpha {alpha:g} / multiplier, across "
+        f"{'items' if not fam else 'items per ' + ', '.join(fam)}); p: inversion of the "
+        f"Newcombe interval; significant = the interval excludes 0; MDD: exact power "
+        f"{power:g} of the same test at the same level; independent samples"
+    )
+    return out[
+        [
+            *keys,
+            "n_before",
+            "base_before",
+            "p_before",
+            "n_after",
+            "base_after",
+            "p_after",
+            *cols[:4],
+            "p_adjusted",
+            "significant",
+            "mdd_pp",
+            "suppressed",
+            "method",
+            "ci_level",
+        ]
+    ]
 
 
-def survey_waves(survey, *, before: str | None = None, after: str | None = None,
-                 by: Sequence[str] = (), correction: str = "holm", alpha: float = 0.05,
-                 power: float = 0.8, min_count: int | None = None,
-                 lang: str | None = None) -> pd.DataFrame:
+def survey_waves(
+    survey,
+    *,
+    before: str | None = None,
+    after: str | None = None,
+    by: Sequence[str] = (),
+    correction: str = "holm",
+    alpha: float = 0.05,
+    power: float = 0.8,
+    min_count: int | None = None,
+    lang: str | None = None,
+) -> pd.DataFrame:
     """Compare the first and last wave of a survey, item by item (and per subgroup).
 
     Items: every option of single-choice and multi-select questions (not "vet ej") and the top
@@ -163,12 +220,16 @@ def survey_waves(survey, *, before: str | None = None, after: str | None = None,
     after = after or codes[-1]
     by = list(by)
     skip = set(survey.codebook.subgroups) | set(by)
-    questions = [q for q in survey.codebook.questions
-                 if q.type in ("single", "multi", "likert") and q.id not in skip]
+    questions = [
+        q
+        for q in survey.codebook.questions
+        if q.type in ("single", "multi", "likert") and q.id not in skip
+    ]
     # the counts the survey's publication shows (hidden ones missing): a hidden count is hidden
     # here too, so the effect report cannot undo the suppression of the survey report
-    summary = surveys.summarise(survey, questions=[q.id for q in questions], by=["wave", *by],
-                                min_count=min_count)
+    summary = surveys.summarise(
+        survey, questions=[q.id for q in questions], by=["wave", *by], min_count=min_count
+    )
     summary = summary.astype({"wave": str, "option": str, "question_id": str})
     keep = []
     for q in questions:
@@ -178,12 +239,24 @@ def survey_waves(survey, *, before: str | None = None, after: str | None = None,
         else:
             keep.append(rows & summary["option"].isin([o.code for o in q.answer_options]))
     summary = summary[np.logical_or.reduce(keep)] if keep else summary.iloc[0:0]
-    out = compare_waves(summary, before, after, by=by, correction=correction, alpha=alpha,
-                        power=power, min_count=1 if min_count is None else min_count)
+    out = compare_waves(
+        summary,
+        before,
+        after,
+        by=by,
+        correction=correction,
+        alpha=alpha,
+        power=power,
+        min_count=1 if min_count is None else min_count,
+    )
     labels = []
     for qid, option in zip(out["question_id"], out["option"], strict=True):
         q = survey.codebook.question(qid)
-        opt = ("top box" if lang == "en" else "topp") if option == surveys.TOP_BOX else q.option(option).label(lang)
+        opt = (
+            ("top box" if lang == "en" else "topp")
+            if option == surveys.TOP_BOX
+            else q.option(option).label(lang)
+        )
         labels.append(f"{q.label(lang)}: {opt}" if q.type != "likert" else q.label(lang))
     out.insert(len(by) + 2, "item_label", labels)
     out["wave_before"], out["wave_after"] = before, after
@@ -206,7 +279,11 @@ def for_whom(survey, overall: pd.DataFrame, by: str, **kwargs) -> pd.DataFrame:
     per_group = survey_waves(survey, by=[by], **kwargs)
     keys = per_group[["question_id", "option"]].apply(tuple, axis=1)
     wanted = set(items.apply(tuple, axis=1))
-    return per_group[keys.isin(wanted)].sort_values(["question_id", "option", by]).reset_index(drop=True)
+    return (
+        per_group[keys.isin(wanted)]
+        .sort_values(["question_id", "option", by])
+        .reset_index(drop=True)
+    )
 
 
 def wave_verdicts(frame: pd.DataFrame, survey, lang: str | None = None) -> list[str]:
@@ -215,8 +292,13 @@ def wave_verdicts(frame: pd.DataFrame, survey, lang: str | None = None) -> list[
 
     out = []
     for r in frame.to_dict("records"):
-        out.append(text_effects.wave_verdict(
-            r, r["item_label"], lang, wave1=survey.codebook.wave_label(r["wave_before"], lang),
-            wave2=survey.codebook.wave_label(r["wave_after"], lang)))
+        out.append(
+            text_effects.wave_verdict(
+                r,
+                r["item_label"],
+                lang,
+                wave1=survey.codebook.wave_label(r["wave_before"], lang),
+                wave2=survey.codebook.wave_label(r["wave_after"], lang),
+            )
+        )
     return out
-

@@ -21,8 +21,17 @@ from ..measures import (
 from ..schemas import REGION_CODE
 from .progress import TREND_METHOD, _sign, trend
 
-__all__ = ["indicator_overview", "MIN_BASELINE_POINTS", "RATIO_KINDS", "CENTRE_KIND", "first_change", "expected_periods", "baseline_data", "baseline_chart", "baseline_summary"]
-
+__all__ = [
+    "indicator_overview",
+    "MIN_BASELINE_POINTS",
+    "RATIO_KINDS",
+    "CENTRE_KIND",
+    "first_change",
+    "expected_periods",
+    "baseline_data",
+    "baseline_chart",
+    "baseline_summary",
+]
 
 
 def indicator_overview(
@@ -44,9 +53,26 @@ def indicator_overview(
     years are ranked, so that a survey run every other year in half of the municipalities ranks
     the latest round), n_ranked, direction, unit, method.
     """
-    cols = ["kpi", "municipality_code", "municipality_name", "in_network", "latest_year", "latest",
-            "women", "men", "slope_pp", "ci_low", "ci_high", "n_points", "county", "position",
-            "n_ranked", "direction", "unit", "method"]
+    cols = [
+        "kpi",
+        "municipality_code",
+        "municipality_name",
+        "in_network",
+        "latest_year",
+        "latest",
+        "women",
+        "men",
+        "slope_pp",
+        "ci_low",
+        "ci_high",
+        "n_points",
+        "county",
+        "position",
+        "n_ranked",
+        "direction",
+        "unit",
+        "method",
+    ]
     if indicators.empty:
         return pd.DataFrame(columns=cols)
     codes = municipalities["municipality_code"].astype(str)
@@ -61,11 +87,17 @@ def indicator_overview(
         if muni.empty:
             continue
         latest_year = int(muni["year"].max())
-        own_year = muni.groupby("municipality_code")["year"].max().reindex(codes).fillna(
-            latest_year).astype(int)
+        own_year = (
+            muni.groupby("municipality_code")["year"]
+            .max()
+            .reindex(codes)
+            .fillna(latest_year)
+            .astype(int)
+        )
         trends = trend(muni, x="year", y="value", by="municipality_code", level=level)
-        cells = part.pivot_table(index=["municipality_code", "year"], columns="gender",
-                                 values="value", aggfunc="first")
+        cells = part.pivot_table(
+            index=["municipality_code", "year"], columns="gender", values="value", aggfunc="first"
+        )
 
         values = pd.Series({c: _cell(cells, c, own_year[c], "T") for c in codes}, dtype=float)
         recent = own_year >= latest_year - 1
@@ -75,20 +107,28 @@ def indicator_overview(
             year = int(own_year[code])
             tr = trends[trends["municipality_code"] == code]
             tr = tr.iloc[0] if len(tr) else None
-            rows.append({
-                "kpi": kpi, "municipality_code": code, "municipality_name": m.municipality_name,
-                "in_network": bool(m.in_network), "latest_year": year,
-                "latest": values.get(code, np.nan),
-                "women": _cell(cells, code, year, "K"), "men": _cell(cells, code, year, "M"),
-                "slope_pp": tr["slope_pp"] if tr is not None else np.nan,
-                "ci_low": tr["ci_low"] if tr is not None else np.nan,
-                "ci_high": tr["ci_high"] if tr is not None else np.nan,
-                "n_points": int(tr["n_points"]) if tr is not None else 0,
-                "county": _cell(cells, county_code, year, "T"),
-                "position": ranks.get(code, np.nan),
-                "n_ranked": int(ranks.notna().sum()), "direction": direction, "unit": unit,
-                "method": TREND_METHOD.format(level=level),
-            })
+            rows.append(
+                {
+                    "kpi": kpi,
+                    "municipality_code": code,
+                    "municipality_name": m.municipality_name,
+                    "in_network": bool(m.in_network),
+                    "latest_year": year,
+                    "latest": values.get(code, np.nan),
+                    "women": _cell(cells, code, year, "K"),
+                    "men": _cell(cells, code, year, "M"),
+                    "slope_pp": tr["slope_pp"] if tr is not None else np.nan,
+                    "ci_low": tr["ci_low"] if tr is not None else np.nan,
+                    "ci_high": tr["ci_high"] if tr is not None else np.nan,
+                    "n_points": int(tr["n_points"]) if tr is not None else 0,
+                    "county": _cell(cells, county_code, year, "T"),
+                    "position": ranks.get(code, np.nan),
+                    "n_ranked": int(ranks.notna().sum()),
+                    "direction": direction,
+                    "unit": unit,
+                    "method": TREND_METHOD.format(level=level),
+                }
+            )
     out = pd.DataFrame(rows, columns=cols)
     out["position"] = out["position"].astype("Int64")
     return out
@@ -111,8 +151,9 @@ def first_change(changes: pd.DataFrame, team_id: str) -> pd.Timestamp:
     return pd.Timestamp(dates.min()) if len(dates.dropna()) else pd.NaT
 
 
-def baseline_data(observations: pd.DataFrame, measure: pd.Series | dict,
-                  changes: pd.DataFrame) -> pd.DataFrame:
+def baseline_data(
+    observations: pd.DataFrame, measure: pd.Series | dict, changes: pd.DataFrame
+) -> pd.DataFrame:
     """The observations of one measure's baseline (``analysis.measures``: before the period in
     which the first change meant to move it starts; all of them without a change).
 
@@ -134,8 +175,9 @@ def _multiply(measure) -> float:
     return percent_scale(measure["chart"], measure["unit"])
 
 
-def baseline_chart(observations: pd.DataFrame, measure: pd.Series | dict, changes: pd.DataFrame,
-                   kind: str = "run"):
+def baseline_chart(
+    observations: pd.DataFrame, measure: pd.Series | dict, changes: pd.DataFrame, kind: str = "run"
+):
     """The ``spc.chart`` result of one measure's baseline (a run chart by default).
 
     Ratio measures chart numerator/denominator; p charts in % are multiplied by 100. Returns
@@ -148,8 +190,15 @@ def baseline_chart(observations: pd.DataFrame, measure: pd.Series | dict, change
         return None
     data = complete_periods(data, measure.get("frequency"))  # absent periods drawn as gaps
     n = "n" if is_ratio(measure["chart"]) else None
-    return spc.chart(data, y="y", n=n, x="period", kind=kind, multiply=_multiply(measure),
-                     source="observations.csv")
+    return spc.chart(
+        data,
+        y="y",
+        n=n,
+        x="period",
+        kind=kind,
+        multiply=_multiply(measure),
+        source="observations.csv",
+    )
 
 
 def baseline_summary(
@@ -188,21 +237,47 @@ def baseline_summary(
         data = baseline_data(all_obs, m, changes)
         periods = pd.DatetimeIndex(data["period"].drop_duplicates())
         n_points = len(periods)
-        expected = expected_periods(periods.min() if n_points else pd.NaT,
-                                    periods.max() if n_points else pd.NaT, m["frequency"])
+        expected = expected_periods(
+            periods.min() if n_points else pd.NaT,
+            periods.max() if n_points else pd.NaT,
+            m["frequency"],
+        )
         present = set(periods)  # once: built inside the comprehension it made this quadratic
         missing = tuple(p for p in expected if p not in present)
         mult = _multiply(m)
-        row = {k: m.get(k) for k in ("measure_id", "measure_name", "measure_type", "chart", "unit",
-                                     "frequency", "direction", "target")}
-        row.update(first_change=start, baseline_start=periods.min() if n_points else pd.NaT,
-                   baseline_end=periods.max() if n_points else pd.NaT, n_points=n_points,
-                   n_expected=len(expected), n_missing=len(missing), missing_periods=missing,
-                   centre=np.nan, centre_kind=CENTRE_KIND.get(m["chart"], "median"),
-                   multiply=mult, verdict="too_few", longest_run=pd.NA, longest_run_max=pd.NA,
-                   n_crossings=pd.NA, n_crossings_min=pd.NA, latest_period=pd.NaT,
-                   latest_value=np.nan,
-                   method="baseline run chart, Anhøj rules (Anhøj & Olesen 2014)")
+        row = {
+            k: m.get(k)
+            for k in (
+                "measure_id",
+                "measure_name",
+                "measure_type",
+                "chart",
+                "unit",
+                "frequency",
+                "direction",
+                "target",
+            )
+        }
+        row.update(
+            first_change=start,
+            baseline_start=periods.min() if n_points else pd.NaT,
+            baseline_end=periods.max() if n_points else pd.NaT,
+            n_points=n_points,
+            n_expected=len(expected),
+            n_missing=len(missing),
+            missing_periods=missing,
+            centre=np.nan,
+            centre_kind=CENTRE_KIND.get(m["chart"], "median"),
+            multiply=mult,
+            verdict="too_few",
+            longest_run=pd.NA,
+            longest_run_max=pd.NA,
+            n_crossings=pd.NA,
+            n_crossings_min=pd.NA,
+            latest_period=pd.NaT,
+            latest_value=np.nan,
+            method="baseline run chart, Anhøj rules (Anhøj & Olesen 2014)",
+        )
         if len(all_obs):
             last = all_obs.sort_values("period")
             last = last[last["period"] == last["period"].max()]
@@ -214,22 +289,56 @@ def baseline_summary(
         if n_points >= 1:
             n = "n" if is_ratio(m["chart"]) else None
             try:
-                centre = spc.chart(data, y="y", n=n, x="period", kind=m["chart"], multiply=mult,
-                                   source="observations.csv")
+                centre = spc.chart(
+                    data,
+                    y="y",
+                    n=n,
+                    x="period",
+                    kind=m["chart"],
+                    multiply=mult,
+                    source="observations.csv",
+                )
                 row["centre"] = float(centre.summary["cl"].iloc[0])
             except spc.TooFewPoints:
                 row["centre"] = np.nan  # too few points (or no moving range) for this chart kind
         if n_points >= 2:
             res = baseline_chart(all_obs, m, changes)
             s = res.summary.iloc[0]
-            row.update(longest_run=s["longest_run"], longest_run_max=s["longest_run_max"],
-                       n_crossings=s["n_crossings"], n_crossings_min=s["n_crossings_min"])
+            row.update(
+                longest_run=s["longest_run"],
+                longest_run_max=s["longest_run_max"],
+                n_crossings=s["n_crossings"],
+                n_crossings_min=s["n_crossings_min"],
+            )
             if n_points >= min_points:
                 row["verdict"] = "unstable" if bool(s["runs_signal"]) else "stable"
         rows.append(row)
-    cols = ["measure_id", "measure_name", "measure_type", "chart", "unit", "frequency", "direction",
-            "target", "first_change", "baseline_start", "baseline_end", "n_points", "n_expected",
-            "n_missing", "missing_periods", "centre", "centre_kind", "multiply", "verdict",
-            "longest_run", "longest_run_max", "n_crossings", "n_crossings_min", "latest_period",
-            "latest_value", "method"]
+    cols = [
+        "measure_id",
+        "measure_name",
+        "measure_type",
+        "chart",
+        "unit",
+        "frequency",
+        "direction",
+        "target",
+        "first_change",
+        "baseline_start",
+        "baseline_end",
+        "n_points",
+        "n_expected",
+        "n_missing",
+        "missing_periods",
+        "centre",
+        "centre_kind",
+        "multiply",
+        "verdict",
+        "longest_run",
+        "longest_run_max",
+        "n_crossings",
+        "n_crossings_min",
+        "latest_period",
+        "latest_value",
+        "method",
+    ]
     return pd.DataFrame(rows, columns=cols)

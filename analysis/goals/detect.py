@@ -12,7 +12,6 @@ from scipy import optimize, stats
 __all__ = ["required_n", "detectable_change", "detectability_table"]
 
 
-
 def required_n(p1: float, diff: float, alpha: float = 0.05, power: float = 0.80) -> float:
     """Respondents per group to detect ``p1`` vs ``p1 + diff`` (shares 0-1), two-sided test.
 
@@ -44,8 +43,9 @@ def detectable_change(n: float, p: float = 0.5, alpha: float = 0.05, power: floa
         if required_n(p, sign * hi, alpha, power) > n:
             best = max(best, np.inf)
             continue
-        d = optimize.brentq(lambda d, s=sign: required_n(p, s * d, alpha, power) - n, 1e-9, hi,
-                            xtol=1e-10)
+        d = optimize.brentq(
+            lambda d, s=sign: required_n(p, s * d, alpha, power) - n, 1e-9, hi, xtol=1e-10
+        )
         best = max(best, d)
     return best
 
@@ -57,8 +57,15 @@ def detectability_table(
 
     Returns columns n (per group), p, mdc_pp, alpha, power, method.
     """
-    rows = [{"n": int(n), "p": p, "mdc_pp": 100 * detectable_change(n, p, alpha, power),
-             "alpha": alpha, "power": power,
-             "method": "two-proportion z-test, Fleiss, Levin & Paik 2003 eq. 4.14, two-sided"}
-            for n in n_values]
+    rows = [
+        {
+            "n": int(n),
+            "p": p,
+            "mdc_pp": 100 * detectable_change(n, p, alpha, power),
+            "alpha": alpha,
+            "power": power,
+            "method": "two-proportion z-test, Fleiss, Levin & Paik 2003 eq. 4.14, two-sided",
+        }
+        for n in n_values
+    ]
     return pd.DataFrame(rows)

@@ -11,9 +11,17 @@ from scipy import stats
 from ..schemas import REGION_CODE
 from .progress import STATUSES, _sign, progress, trajectory
 
-__all__ = ["target_status", "GAP_COLUMNS", "SURVEY_COLUMNS", "indicator_goals", "indicator_se", "survey_goals",
-           "gap_table", "survey_shares", "gap_analysis"]
-
+__all__ = [
+    "target_status",
+    "GAP_COLUMNS",
+    "SURVEY_COLUMNS",
+    "indicator_goals",
+    "indicator_se",
+    "survey_goals",
+    "gap_table",
+    "survey_shares",
+    "gap_analysis",
+]
 
 
 def target_status(
@@ -44,16 +52,46 @@ def target_status(
         by_deadline: object = True if not passed else (False if date_known else pd.NA)
     else:
         by_deadline = False if passed else pd.NA
-    return {"status": "target_met" if met else "baseline_only", "gap": max(gap, 0.0) if met else gap,
-            "deadline_passed": passed, "met_by_deadline": by_deadline}
+    return {
+        "status": "target_met" if met else "baseline_only",
+        "gap": max(gap, 0.0) if met else gap,
+        "deadline_passed": passed,
+        "met_by_deadline": by_deadline,
+    }
 
 
-GAP_COLUMNS = ["goal_id", "title_sv", "title_en", "kind", "source", "municipality_code",
-               "baseline_year", "baseline", "current", "current_period", "target", "gap", "unit",
-               "deadline", "status",
-               "share_achieved", "slope_pp", "ci_low", "ci_high", "pace", "detail", "method",
-               "baseline_year_used", "baseline_note", "baseline_period", "status_rule",
-               "change_pp", "change_low", "change_high", "change_from_baseline"]
+GAP_COLUMNS = [
+    "goal_id",
+    "title_sv",
+    "title_en",
+    "kind",
+    "source",
+    "municipality_code",
+    "baseline_year",
+    "baseline",
+    "current",
+    "current_period",
+    "target",
+    "gap",
+    "unit",
+    "deadline",
+    "status",
+    "share_achieved",
+    "slope_pp",
+    "ci_low",
+    "ci_high",
+    "pace",
+    "detail",
+    "method",
+    "baseline_year_used",
+    "baseline_note",
+    "baseline_period",
+    "status_rule",
+    "change_pp",
+    "change_low",
+    "change_high",
+    "change_from_baseline",
+]
 #: Extra columns of survey goal rows: the counts behind the value and, for a census with
 #: non-response, the population and the bounds (percent) the non-response allows.
 SURVEY_COLUMNS = ["count", "base", "population", "bound_low", "bound_high", "met_by_deadline"]
@@ -103,16 +141,27 @@ def indicator_goals(
     for goal in picked.itertuples(index=False):
         kpi = str(goal.source).split(":", 1)[1]
         info = kpis[kpis["kpi"] == kpi]
-        direction = str(goal.direction) if pd.notna(goal.direction) else (
-            str(info["direction"].iloc[0]) if len(info) else "up")
+        direction = (
+            str(goal.direction)
+            if pd.notna(goal.direction)
+            else (str(info["direction"].iloc[0]) if len(info) else "up")
+        )
         unit = str(info["unit"].iloc[0]) if len(info) else "%"
-        codes = ([str(goal.municipality_code)] if pd.notna(goal.municipality_code)
-                 and str(goal.municipality_code).strip() else [*network.astype(str), REGION_CODE])
-        data = indicators[(indicators["kpi"] == kpi) & (indicators["gender"] == gender)
-                          & indicators["municipality_code"].isin(codes)]
+        codes = (
+            [str(goal.municipality_code)]
+            if pd.notna(goal.municipality_code) and str(goal.municipality_code).strip()
+            else [*network.astype(str), REGION_CODE]
+        )
+        data = indicators[
+            (indicators["kpi"] == kpi)
+            & (indicators["gender"] == gender)
+            & indicators["municipality_code"].isin(codes)
+        ]
         cols = ["municipality_code", "period", "value", *(["n"] if "n" in data.columns else [])]
         data = data[cols].rename(columns={"period": "year"}).astype({"year": "int64"})
-        data = data.assign(se=indicator_se(data["value"], unit, data["n"] if "n" in data.columns else None))
+        data = data.assign(
+            se=indicator_se(data["value"], unit, data["n"] if "n" in data.columns else None)
+        )
         se = "se" if data["se"].notna().any() else None
         present = [c for c in codes if c in set(data["municipality_code"])]
         if not present:
@@ -120,36 +169,79 @@ def indicator_goals(
         data = data[data["municipality_code"].isin(present)]
         if goal.kind == "trajectory":
             years = int(goal.years)
-            prog = progress(data, int(goal.baseline_year), direction,
-                            pp_per_year=float(goal.pp_per_year), years=years,
-                            by="municipality_code", as_of=year, clip=unit == "%", se=se)
+            prog = progress(
+                data,
+                int(goal.baseline_year),
+                direction,
+                pp_per_year=float(goal.pp_per_year),
+                years=years,
+                by="municipality_code",
+                as_of=year,
+                clip=unit == "%",
+                se=se,
+            )
             deadline = pd.Timestamp(year=int(goal.baseline_year) + years, month=12, day=31)
         else:
             deadline = pd.Timestamp(goal.deadline)
-            prog = progress(data, int(goal.baseline_year) if pd.notna(goal.baseline_year)
-                            else int(data["year"].min()), direction,
-                            target=float(goal.target_value), by="municipality_code", as_of=year,
-                            se=se)
+            prog = progress(
+                data,
+                int(goal.baseline_year)
+                if pd.notna(goal.baseline_year)
+                else int(data["year"].min()),
+                direction,
+                target=float(goal.target_value),
+                by="municipality_code",
+                as_of=year,
+                se=se,
+            )
         for p in prog.itertuples(index=False):
-            rows.append({
-                "goal_id": goal.goal_id, "title_sv": goal.title_sv, "title_en": goal.title_en,
-                "kind": goal.kind, "source": goal.source, "municipality_code": p.municipality_code,
-                "current": p.latest, "current_period": str(p.latest_year) if pd.notna(p.latest_year) else pd.NA,
-                "target": p.target, "gap": p.gap, "unit": unit, "deadline": deadline,
-                "status": p.status, "share_achieved": p.share_achieved, "slope_pp": p.slope_pp,
-                "ci_low": p.ci_low, "ci_high": p.ci_high, "pace": p.pace,
-                "baseline_year": p.baseline_year, "baseline": p.baseline, "detail": "",
-                "method": p.method, "baseline_year_used": p.baseline_year_used,
-                "baseline_note": p.baseline_note,
-                "baseline_period": str(p.baseline_year_used) if pd.notna(p.baseline_year_used) else pd.NA,
-                "status_rule": p.status_rule, "change_pp": p.change_pp, "change_low": p.change_low,
-                "change_high": p.change_high, "change_from_baseline": p.change_from_baseline,
-            })
+            rows.append(
+                {
+                    "goal_id": goal.goal_id,
+                    "title_sv": goal.title_sv,
+                    "title_en": goal.title_en,
+                    "kind": goal.kind,
+                    "source": goal.source,
+                    "municipality_code": p.municipality_code,
+                    "current": p.latest,
+                    "current_period": str(p.latest_year) if pd.notna(p.latest_year) else pd.NA,
+                    "target": p.target,
+                    "gap": p.gap,
+                    "unit": unit,
+                    "deadline": deadline,
+                    "status": p.status,
+                    "share_achieved": p.share_achieved,
+                    "slope_pp": p.slope_pp,
+                    "ci_low": p.ci_low,
+                    "ci_high": p.ci_high,
+                    "pace": p.pace,
+                    "baseline_year": p.baseline_year,
+                    "baseline": p.baseline,
+                    "detail": "",
+                    "method": p.method,
+                    "baseline_year_used": p.baseline_year_used,
+                    "baseline_note": p.baseline_note,
+                    "baseline_period": str(p.baseline_year_used)
+                    if pd.notna(p.baseline_year_used)
+                    else pd.NA,
+                    "status_rule": p.status_rule,
+                    "change_pp": p.change_pp,
+                    "change_low": p.change_low,
+                    "change_high": p.change_high,
+                    "change_from_baseline": p.change_from_baseline,
+                }
+            )
             own = data[data["municipality_code"] == p.municipality_code].sort_values("year")
             if goal.kind == "trajectory" and np.isfinite(p.baseline):
-                traj = trajectory(p.baseline, int(goal.baseline_year), float(goal.pp_per_year),
-                                  int(goal.years), direction, scale=100,
-                                  clip=unit == "%")[["year", "goal"]]
+                traj = trajectory(
+                    p.baseline,
+                    int(goal.baseline_year),
+                    float(goal.pp_per_year),
+                    int(goal.years),
+                    direction,
+                    scale=100,
+                    clip=unit == "%",
+                )[["year", "goal"]]
                 own = own.merge(traj, on="year", how="outer")
             else:
                 own = own.assign(goal=p.target)
@@ -161,8 +253,13 @@ def indicator_goals(
     return gap, ser
 
 
-def survey_goals(goals: pd.DataFrame, shares: pd.DataFrame, measured: pd.Timestamp | str | None = None,
-                 as_of: pd.Timestamp | str | None = None, min_count: int | None = None) -> pd.DataFrame:
+def survey_goals(
+    goals: pd.DataFrame,
+    shares: pd.DataFrame,
+    measured: pd.Timestamp | str | None = None,
+    as_of: pd.Timestamp | str | None = None,
+    min_count: int | None = None,
+) -> pd.DataFrame:
     """Gap rows of every goal whose source is ``survey:<survey>:<question>:<option>``.
 
     ``shares`` holds one row per goal source: source, x (count meeting the criterion), n (those
@@ -191,7 +288,9 @@ def survey_goals(goals: pd.DataFrame, shares: pd.DataFrame, measured: pd.Timesta
     src = goals["source"].astype("string")
     picked = goals[src.str.startswith("survey:").fillna(False)]
     if measured is None and as_of is None:
-        raise ValueError("survey_goals needs the survey date (measured) or the analysis date (as_of)")
+        raise ValueError(
+            "survey_goals needs the survey date (measured) or the analysis date (as_of)"
+        )
     known = measured is not None
     measured = pd.Timestamp(measured if known else as_of)
 
@@ -202,20 +301,50 @@ def survey_goals(goals: pd.DataFrame, shares: pd.DataFrame, measured: pd.Timesta
         match = shares[shares["source"] == goal.source]
         direction = str(goal.direction) if pd.notna(goal.direction) else "up"
         target = float(goal.target_value)
-        base = {"goal_id": goal.goal_id, "title_sv": goal.title_sv, "title_en": goal.title_en,
-                "kind": goal.kind, "source": goal.source, "municipality_code": pd.NA,
-                "target": target, "unit": "%",
-                "deadline": pd.Timestamp(goal.deadline), "slope_pp": np.nan, "pace": pd.NA,
-                "current_period": str(measured.date()) if known else pd.NA,
-                "baseline_year": pd.NA, "baseline": np.nan, "baseline_year_used": pd.NA,
-                "baseline_note": "", "baseline_period": pd.NA, "status_rule": pd.NA,
-                "change_pp": np.nan, "change_low": np.nan, "change_high": np.nan,
-                "change_from_baseline": np.nan, "population": pd.NA, "bound_low": np.nan,
-                "bound_high": np.nan}
+        base = {
+            "goal_id": goal.goal_id,
+            "title_sv": goal.title_sv,
+            "title_en": goal.title_en,
+            "kind": goal.kind,
+            "source": goal.source,
+            "municipality_code": pd.NA,
+            "target": target,
+            "unit": "%",
+            "deadline": pd.Timestamp(goal.deadline),
+            "slope_pp": np.nan,
+            "pace": pd.NA,
+            "current_period": str(measured.date()) if known else pd.NA,
+            "baseline_year": pd.NA,
+            "baseline": np.nan,
+            "baseline_year_used": pd.NA,
+            "baseline_note": "",
+            "baseline_period": pd.NA,
+            "status_rule": pd.NA,
+            "change_pp": np.nan,
+            "change_low": np.nan,
+            "change_high": np.nan,
+            "change_from_baseline": np.nan,
+            "population": pd.NA,
+            "bound_low": np.nan,
+            "bound_high": np.nan,
+        }
         if match.empty or not int(match["n"].iloc[0]):
-            rows.append({**base, "current": np.nan, "gap": np.nan, "status": "no_data", "suppressed": False,
-                         "share_achieved": np.nan, "ci_low": np.nan, "ci_high": np.nan,
-                         "detail": "", "method": "", "count": pd.NA, "base": pd.NA})
+            rows.append(
+                {
+                    **base,
+                    "current": np.nan,
+                    "gap": np.nan,
+                    "status": "no_data",
+                    "suppressed": False,
+                    "share_achieved": np.nan,
+                    "ci_low": np.nan,
+                    "ci_high": np.nan,
+                    "detail": "",
+                    "method": "",
+                    "count": pd.NA,
+                    "base": pd.NA,
+                }
+            )
             continue
         x, n = int(match["x"].iloc[0]), int(match["n"].iloc[0])
         pop = get(match, "population")
@@ -227,11 +356,16 @@ def survey_goals(goals: pd.DataFrame, shares: pd.DataFrame, measured: pd.Timesta
             low = high = np.nan
             if pop > n:
                 # non-response: the worst case (none of the pop - n units has it) must meet it
-                row.update(population=pop, bound_low=100.0 * x / pop,
-                           bound_high=100.0 * (x + pop - n) / pop)
+                row.update(
+                    population=pop,
+                    bound_low=100.0 * x / pop,
+                    bound_high=100.0 * (x + pop - n) / pop,
+                )
                 judged = row["bound_low"] if direction == "up" else row["bound_high"]
-                method = (f"census: {n} of {pop} answered, no sampling error; non-response bounds "
-                          f"{x}-{x + pop - n} of {pop}; target judged on the worst case")
+                method = (
+                    f"census: {n} of {pop} answered, no sampling error; non-response bounds "
+                    f"{x}-{x + pop - n} of {pop}; target judged on the worst case"
+                )
             else:
                 row.update(population=pop)
                 method = f"census: all {n} answered, no sampling error"
@@ -249,29 +383,47 @@ def survey_goals(goals: pd.DataFrame, shares: pd.DataFrame, measured: pd.Timesta
             if pd.isna(pop):
                 diff = compare_proportions(x, n, bx, bn)  # Newcombe 1998, method 10, 95 %
                 change_ci = (100 * diff["ci_low"], 100 * diff["ci_high"])
-            status = classify(baseline, value, target, direction, 2, change_ci,
-                              target_met=status == "target_met")
+            status = classify(
+                baseline, value, target, direction, 2, change_ci, target_met=status == "target_met"
+            )
             rule = "standard_error" if change_ci else "ten_percent"
             waves = f"{get(match, 'baseline_wave')} vs {get(match, 'wave')}"
             targeted = target - baseline
             share = (value - baseline) / targeted if targeted != 0 else np.nan
-            row.update(baseline=baseline, baseline_period=str(get(match, "baseline_wave")),
-                       current_period=str(get(match, "wave")),
-                       status_rule=rule if status not in ("target_met",) else pd.NA,
-                       change_pp=(1 if direction == "up" else -1) * (value - baseline),
-                       change_low=change_ci[0] if change_ci else np.nan,
-                       change_high=change_ci[1] if change_ci else np.nan,
-                       change_from_baseline=(value - baseline) / baseline if baseline else np.nan,
-                       share_achieved=share if np.isfinite(share) and share >= 0 else np.nan)
-            method += (f"; {HP_METHOD}: waves {waves}; "
-                       + ("change tested with the Newcombe interval (1998, method 10), two-sided 5 %"
-                          if change_ci else TEN_PERCENT_RULE))
+            row.update(
+                baseline=baseline,
+                baseline_period=str(get(match, "baseline_wave")),
+                current_period=str(get(match, "wave")),
+                status_rule=rule if status not in ("target_met",) else pd.NA,
+                change_pp=(1 if direction == "up" else -1) * (value - baseline),
+                change_low=change_ci[0] if change_ci else np.nan,
+                change_high=change_ci[1] if change_ci else np.nan,
+                change_from_baseline=(value - baseline) / baseline if baseline else np.nan,
+                share_achieved=share if np.isfinite(share) and share >= 0 else np.nan,
+            )
+            method += f"; {HP_METHOD}: waves {waves}; " + (
+                "change tested with the Newcombe interval (1998, method 10), two-sided 5 %"
+                if change_ci
+                else TEN_PERCENT_RULE
+            )
         # the gap is to the value shown (the respondents' share); the status and "met in time"
         # follow the judged value (a census's worst case)
-        gap = target_status(value, target, goal.deadline, measured, direction, date_known=known)["gap"]
-        row = {"share_achieved": np.nan, **row, "current": value, "gap": gap, "status": status,
-               "ci_low": low, "ci_high": high, "detail": f"{x}/{n}", "method": method,
-               "met_by_deadline": st["met_by_deadline"], "suppressed": False}
+        gap = target_status(value, target, goal.deadline, measured, direction, date_known=known)[
+            "gap"
+        ]
+        row = {
+            "share_achieved": np.nan,
+            **row,
+            "current": value,
+            "gap": gap,
+            "status": status,
+            "ci_low": low,
+            "ci_high": high,
+            "detail": f"{x}/{n}",
+            "method": method,
+            "met_by_deadline": st["met_by_deadline"],
+            "suppressed": False,
+        }
         rows.append(_protect_goal(row, x, n, bx, bn, min_count))
     return pd.DataFrame(rows, columns=[*GAP_COLUMNS, *SURVEY_COLUMNS, "suppressed"])
 
@@ -288,13 +440,32 @@ def _protect_goal(row: dict, x: int, n: int, bx, bn, min_count: int | None) -> d
 
     out = dict(row)
     if small(x, n - x, n):
-        out.update(current=np.nan, gap=np.nan, ci_low=np.nan, ci_high=np.nan, bound_low=np.nan,
-                   bound_high=np.nan, count=pd.NA, share_achieved=np.nan, change_pp=np.nan,
-                   change_low=np.nan, change_high=np.nan, change_from_baseline=np.nan, suppressed=True,
-                   detail=f"../{'..' if small(n) else n}", base=pd.NA if small(n) else n)
+        out.update(
+            current=np.nan,
+            gap=np.nan,
+            ci_low=np.nan,
+            ci_high=np.nan,
+            bound_low=np.nan,
+            bound_high=np.nan,
+            count=pd.NA,
+            share_achieved=np.nan,
+            change_pp=np.nan,
+            change_low=np.nan,
+            change_high=np.nan,
+            change_from_baseline=np.nan,
+            suppressed=True,
+            detail=f"../{'..' if small(n) else n}",
+            base=pd.NA if small(n) else n,
+        )
     if pd.notna(bx) and pd.notna(bn) and small(int(bx), int(bn) - int(bx), int(bn)):
-        out.update(baseline=np.nan, change_pp=np.nan, change_low=np.nan, change_high=np.nan,
-                   change_from_baseline=np.nan, share_achieved=np.nan)
+        out.update(
+            baseline=np.nan,
+            change_pp=np.nan,
+            change_low=np.nan,
+            change_high=np.nan,
+            change_from_baseline=np.nan,
+            share_achieved=np.nan,
+        )
     return out
 
 
@@ -330,9 +501,12 @@ def gap_table(*parts: pd.DataFrame, as_of: pd.Timestamp | str | None = None) -> 
     by_deadline = by_deadline.mask(fill & met & ~passed, True).mask(fill & ~met & passed, False)
     table = table.assign(deadline_passed=passed, met_by_deadline=by_deadline)
     order = {s: i for i, s in enumerate(STATUSES)}
-    return (table.assign(_o=table["status"].map(order))
-            .sort_values(["goal_id", "_o", "municipality_code"], na_position="first", kind="stable")
-            .drop(columns="_o").reset_index(drop=True))
+    return (
+        table.assign(_o=table["status"].map(order))
+        .sort_values(["goal_id", "_o", "municipality_code"], na_position="first", kind="stable")
+        .drop(columns="_o")
+        .reset_index(drop=True)
+    )
 
 
 def survey_shares(goals: pd.DataFrame, data_dir, load=None) -> pd.DataFrame:
@@ -344,25 +518,40 @@ def survey_shares(goals: pd.DataFrame, data_dir, load=None) -> pd.DataFrame:
     """
     from .. import surveys
 
-    cols = ["source", "x", "n", "population", "share", "method", "baseline_x", "baseline_n",
-            "wave", "baseline_wave"]
+    cols = [
+        "source",
+        "x",
+        "n",
+        "population",
+        "share",
+        "method",
+        "baseline_x",
+        "baseline_n",
+        "wave",
+        "baseline_wave",
+    ]
     rows = []
     src = goals["source"].astype("string")
-    for source in goals.loc[src.str.startswith("survey:").fillna(False), "source"].drop_duplicates():
+    for source in goals.loc[
+        src.str.startswith("survey:").fillna(False), "source"
+    ].drop_duplicates():
         res = surveys.resolve_source(str(source), data_dir, load=load)
         rows.append({"source": source, **{c: res.get(c, pd.NA) for c in cols[1:]}})
     return pd.DataFrame(rows, columns=cols)
 
 
-def gap_analysis(dataset, year: int, min_count: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def gap_analysis(
+    dataset, year: int, min_count: int | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every goal of ``dataset.goals`` against the data up to ``year`` (as of 31 December).
 
     Returns ``(table, series)``: :func:`gap_table` of indicator and survey goals, and the
     indicator series with their trajectories for :func:`analysis.plots.goal_chart`.
     """
     as_of = pd.Timestamp(year=int(year), month=12, day=31)
-    gap, series = indicator_goals(dataset.goals, dataset.indicators, dataset.kpis,
-                                  dataset.municipalities, int(year))
+    gap, series = indicator_goals(
+        dataset.goals, dataset.indicators, dataset.kpis, dataset.municipalities, int(year)
+    )
     shares = survey_shares(dataset.goals, dataset.folder, load=dataset.survey)
     # Survey exports carry no date: judged as of the end of the analysis year.
     surv = survey_goals(dataset.goals, shares, as_of=as_of, min_count=min_count)

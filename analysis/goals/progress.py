@@ -9,12 +9,28 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["STATUSES", "TREND_METHOD", "HP_THRESHOLD", "trajectory", "trend", "classify", "progress",
-           "baseline_row", "status_method"]
+__all__ = [
+    "STATUSES",
+    "TREND_METHOD",
+    "HP_THRESHOLD",
+    "trajectory",
+    "trend",
+    "classify",
+    "progress",
+    "baseline_row",
+    "status_method",
+]
 
 
 #: Status codes in report order (labels in analysis.text.goals as ``goals_status_<code>``).
-STATUSES = ("target_met", "improving", "little_or_no_change", "getting_worse", "baseline_only", "no_data")
+STATUSES = (
+    "target_met",
+    "improving",
+    "little_or_no_change",
+    "getting_worse",
+    "baseline_only",
+    "no_data",
+)
 
 TREND_METHOD = "OLS slope over years, t-based {level:.0%} CI (df = n - 2)"
 # Healthy People 2030 (NCHS methods; the status definitions of Healthy People 2020, kept): the
@@ -24,8 +40,10 @@ TREND_METHOD = "OLS slope over years, t-based {level:.0%} CI (df = n - 2)"
 HP_THRESHOLD = 0.10
 HP_METHOD = "Healthy People 2030 status"
 SE_RULE = "change tested with its standard error (two-sided, 5 %)"
-TEN_PERCENT_RULE = ("no standard error: 10 % of the targeted change (improving), 10 % change from "
-                    "the baseline (getting worse)")
+TEN_PERCENT_RULE = (
+    "no standard error: 10 % of the targeted change (improving), 10 % change from "
+    "the baseline (getting worse)"
+)
 
 
 def _sign(direction: str) -> int:
@@ -109,15 +127,36 @@ def trend(
         row = dict(zip(by, key if isinstance(key, tuple) else (key,), strict=True))
         row.update(_ols(xs, ys, level))
         rows.append(row)
-    return pd.DataFrame(rows, columns=[*by, "n_points", "first_x", "last_x", "slope_pp", "se_pp",
-                                       "ci_low", "ci_high", "p_value", "method"])
+    return pd.DataFrame(
+        rows,
+        columns=[
+            *by,
+            "n_points",
+            "first_x",
+            "last_x",
+            "slope_pp",
+            "se_pp",
+            "ci_low",
+            "ci_high",
+            "p_value",
+            "method",
+        ],
+    )
 
 
 def _ols(xs: np.ndarray, ys: np.ndarray, level: float) -> dict:
     n = len(xs)
-    out = {"n_points": n, "first_x": xs.min() if n else np.nan, "last_x": xs.max() if n else np.nan,
-           "slope_pp": np.nan, "se_pp": np.nan, "ci_low": np.nan, "ci_high": np.nan,
-           "p_value": np.nan, "method": TREND_METHOD.format(level=level)}
+    out = {
+        "n_points": n,
+        "first_x": xs.min() if n else np.nan,
+        "last_x": xs.max() if n else np.nan,
+        "slope_pp": np.nan,
+        "se_pp": np.nan,
+        "ci_low": np.nan,
+        "ci_high": np.nan,
+        "p_value": np.nan,
+        "method": TREND_METHOD.format(level=level),
+    }
     if n < 2 or np.ptp(xs) == 0:
         return out
     xc = xs - xs.mean()
@@ -163,7 +202,11 @@ def classify(
     sign = _sign(direction)
     if n_points < 1 or not np.isfinite(latest):
         return "no_data"
-    met = (np.isfinite(target) and sign * (latest - target) >= -1e-9) if target_met is None else target_met
+    met = (
+        (np.isfinite(target) and sign * (latest - target) >= -1e-9)
+        if target_met is None
+        else target_met
+    )
     if met:
         return "target_met"
     if n_points < 2 or not np.isfinite(baseline):
@@ -177,7 +220,9 @@ def classify(
             return "getting_worse"
         return "little_or_no_change"
     if moved > 0 and np.isfinite(target) and target != baseline:
-        return "improving" if moved / abs(target - baseline) >= HP_THRESHOLD else "little_or_no_change"
+        return (
+            "improving" if moved / abs(target - baseline) >= HP_THRESHOLD else "little_or_no_change"
+        )
     if moved < 0 and baseline != 0 and abs(moved / baseline) >= HP_THRESHOLD:
         return "getting_worse"
     return "little_or_no_change"
@@ -256,8 +301,11 @@ def progress(
         frame = frame[frame[x] <= as_of]
     unit = 100.0 / scale  # multiply a value difference by this to get pp
     deadline_year = baseline_year + int(years) if years is not None else pd.NA
-    keys = (data[by].drop_duplicates().sort_values(by).itertuples(index=False, name=None)
-            if by else [()])
+    keys = (
+        data[by].drop_duplicates().sort_values(by).itertuples(index=False, name=None)
+        if by
+        else [()]
+    )
     zq = stats.norm.ppf(0.975)  # two-sided 5 %: the 95 % CI of the change excludes 0
     rows = []
     for key in keys:
@@ -307,16 +355,30 @@ def progress(
         relative = change / baseline if np.isfinite(baseline) and baseline != 0 else np.nan
         rate = float(pp_per_year) if pp_per_year is not None else np.nan
         row.update(
-            baseline_year=baseline_year, baseline_year_used=base_year_used, baseline_note=note,
-            baseline=baseline, latest_year=latest_year, latest=latest,
-            target=tgt, deadline_year=deadline_year, goal_now=goal_now,
-            gap=sign * (tgt - latest) * unit, gap_now=sign * (goal_now - latest) * unit,
-            share_achieved=share, change_from_baseline=relative, change_pp=sign * change * unit,
+            baseline_year=baseline_year,
+            baseline_year_used=base_year_used,
+            baseline_note=note,
+            baseline=baseline,
+            latest_year=latest_year,
+            latest=latest,
+            target=tgt,
+            deadline_year=deadline_year,
+            goal_now=goal_now,
+            gap=sign * (tgt - latest) * unit,
+            gap_now=sign * (goal_now - latest) * unit,
+            share_achieved=share,
+            change_from_baseline=relative,
+            change_pp=sign * change * unit,
             change_low=change_ci[0] * unit if change_ci else np.nan,
             change_high=change_ci[1] * unit if change_ci else np.nan,
-            n_points=n_points, slope_pp=fit["slope_pp"], ci_low=fit["ci_low"],
-            ci_high=fit["ci_high"], goal_pp_per_year=rate, pace=_pace((fit["ci_low"], fit["ci_high"]), rate, sign),
-            status=status, status_rule=rule,
+            n_points=n_points,
+            slope_pp=fit["slope_pp"],
+            ci_low=fit["ci_low"],
+            ci_high=fit["ci_high"],
+            goal_pp_per_year=rate,
+            pace=_pace((fit["ci_low"], fit["ci_high"]), rate, sign),
+            status=status,
+            status_rule=rule,
             method=status_method(rule, base_year_used, latest_year, note, baseline_year),
         )
         rows.append(row)

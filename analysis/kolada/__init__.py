@@ -97,21 +97,62 @@ from .county import CountyLine, catalogue_table, county_line, indicator_sections
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "API_VERSION", "AREA_TYPES", "BASE_URL", "CACHE_DIR", "CATALOGUE", "COUNTRY_CODE",
-    "COUNTY_MUNICIPALITIES", "CountyLine", "FETCH_FILE", "FOCUS_AREAS", "GENDERS",
-    "INDICATORS_FILE", "INDICATOR_COLUMNS", "KPIS_FILE", "KPI_COLUMNS", "KPI_FIELDS", "MAX_BYTES",
-    "MAX_IDS", "PER_PAGE", "REGION_CODE", "ROLES", "USER_AGENT", "WEIGHTS", "FetchResult",
-    "KoladaClient", "KoladaError", "KoladaResponseError", "KoladaUnavailable", "KpiSpec",
-    "cache_dir", "catalogue_table", "check_tables", "county_line", "county_municipalities",
-    "fetch", "fetch_step", "indicator_sections", "last_fetch", "main", "metadata_changes",
-    "parse_data_page", "parse_kpi_page", "parse_years", "provenance_line", "read_cache",
-    "resolve_kpis", "resolve_municipalities", "settings", "unit_from_title", "with_weights",
+    "API_VERSION",
+    "AREA_TYPES",
+    "BASE_URL",
+    "CACHE_DIR",
+    "CATALOGUE",
+    "COUNTRY_CODE",
+    "COUNTY_MUNICIPALITIES",
+    "CountyLine",
+    "FETCH_FILE",
+    "FOCUS_AREAS",
+    "GENDERS",
+    "INDICATORS_FILE",
+    "INDICATOR_COLUMNS",
+    "KPIS_FILE",
+    "KPI_COLUMNS",
+    "KPI_FIELDS",
+    "MAX_BYTES",
+    "MAX_IDS",
+    "PER_PAGE",
+    "REGION_CODE",
+    "ROLES",
+    "USER_AGENT",
+    "WEIGHTS",
+    "FetchResult",
+    "KoladaClient",
+    "KoladaError",
+    "KoladaResponseError",
+    "KoladaUnavailable",
+    "KpiSpec",
+    "cache_dir",
+    "catalogue_table",
+    "check_tables",
+    "county_line",
+    "county_municipalities",
+    "fetch",
+    "fetch_step",
+    "indicator_sections",
+    "last_fetch",
+    "main",
+    "metadata_changes",
+    "parse_data_page",
+    "parse_kpi_page",
+    "parse_years",
+    "provenance_line",
+    "read_cache",
+    "resolve_kpis",
+    "resolve_municipalities",
+    "settings",
+    "unit_from_title",
+    "with_weights",
     "write_cache",
 ]
 
 
 def _chunks(items: Sequence[Any], size: int = MAX_IDS) -> list[list[Any]]:
-    return [list(items[i:i + size]) for i in range(0, len(items), size)]
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
 
 
 def _refuse_raw(out_dir: Path) -> None:
@@ -122,15 +163,24 @@ def _refuse_raw(out_dir: Path) -> None:
         return
     target = out_dir.resolve()
     if target == raw or raw in target.parents:
-        raise ConfigError(f"kolada: will not write into {raw} (data/raw is read-only); "
-                          f"the cache is {CACHE_DIR}")
+        raise ConfigError(
+            f"kolada: will not write into {raw} (data/raw is read-only); the cache is {CACHE_DIR}"
+        )
 
 
-def fetch(kpis: Iterable[str | dict[str, Any]], municipalities: str | Iterable[str] | None = "county",
-          years: str | int | Sequence[int] | None = None, *,
-          client: KoladaClient | httpx.Client | None = None, out_dir: str | Path | None = None,
-          write: bool = True, base_url: str = BASE_URL, retries: int = 3,
-          timeout: float = 30.0, deadline: float | None = 600.0) -> FetchResult:
+def fetch(
+    kpis: Iterable[str | dict[str, Any]],
+    municipalities: str | Iterable[str] | None = "county",
+    years: str | int | Sequence[int] | None = None,
+    *,
+    client: KoladaClient | httpx.Client | None = None,
+    out_dir: str | Path | None = None,
+    write: bool = True,
+    base_url: str = BASE_URL,
+    retries: int = 3,
+    timeout: float = 30.0,
+    deadline: float | None = 600.0,
+) -> FetchResult:
     """Fetch KPIs for municipalities and years from Kolada v3 and write the cache atomically.
 
     The population KPIs that weigh a municipal-only KPI into a county value
@@ -174,8 +224,9 @@ def fetch(kpis: Iterable[str | dict[str, Any]], municipalities: str | Iterable[s
     if isinstance(client, KoladaClient):
         kc, close = client, False
     else:
-        kc = KoladaClient(client, base_url=base_url, retries=retries, timeout=timeout,
-                          deadline=deadline)
+        kc = KoladaClient(
+            client, base_url=base_url, retries=retries, timeout=timeout, deadline=deadline
+        )
         close = True
     base = kc.base_url
     fetched_at = datetime.now(UTC).replace(microsecond=0)
@@ -188,21 +239,25 @@ def fetch(kpis: Iterable[str | dict[str, Any]], municipalities: str | Iterable[s
         if missing:
             raise KoladaResponseError(
                 f"Kolada has no KPI {', '.join(missing)} ({base}/kpi answered without it); "
-                "check the id on kolada.se")
+                "check the id on kolada.se"
+            )
         rows: list[dict[str, Any]] = []
         stats: dict[str, int] = {}
         for kpi_chunk in _chunks(ids):
             for code_chunk in _chunks(codes):
                 for year_chunk in _chunks(year_list):
-                    url = (f"{base}/data/kpi/{','.join(kpi_chunk)}"
-                           f"/municipality/{','.join(code_chunk)}"
-                           f"/year/{','.join(str(y) for y in year_chunk)}")
+                    url = (
+                        f"{base}/data/kpi/{','.join(kpi_chunk)}"
+                        f"/municipality/{','.join(code_chunk)}"
+                        f"/year/{','.join(str(y) for y in year_chunk)}"
+                    )
                     for page in kc.pages_of(url, {"per_page": PER_PAGE}):
                         rows.extend(parse_data_page(page, source=url, stats=stats))
         if not rows:  # never replace a good cache with an empty table
             raise KoladaResponseError(
                 f"Kolada has no values for {', '.join(ids)} in {year_list[0]}–{year_list[-1]} "
-                "(an unknown KPI is answered with an empty list)")
+                "(an unknown KPI is answered with an empty list)"
+            )
         indicators = _indicator_frame(rows, ids, codes, year_list)
         kpi_frame = _kpi_frame(specs, meta)
         _check_plausible(indicators, kpi_frame)
@@ -211,7 +266,8 @@ def fetch(kpis: Iterable[str | dict[str, Any]], municipalities: str | Iterable[s
             raise KoladaResponseError(
                 "the answer would make tables the data checks refuse: "
                 + "; ".join(str(p) for p in problems[:3])
-                + (f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""))
+                + (f" (and {len(problems) - 3} more)" if len(problems) > 3 else "")
+            )
     except KoladaError as exc:
         exc.cache = last_fetch(out)
         log.debug("%s", exc)  # the caller says it: main prints it, fetch_step logs it
@@ -223,8 +279,10 @@ def fetch(kpis: Iterable[str | dict[str, Any]], municipalities: str | Iterable[s
     by_kpi = {k: int((indicators["kpi"] == k).sum()) for k in ids}
     empty = [k for k, n in by_kpi.items() if n == 0]
     if empty:
-        log.warning("%s", t("kolada_no_values", kpis=", ".join(empty), first=year_list[0],
-                            last=year_list[-1]))
+        log.warning(
+            "%s",
+            t("kolada_no_values", kpis=", ".join(empty), first=year_list[0], last=year_list[-1]),
+        )
     changes = metadata_changes(specs, meta)
     for change in changes:
         log.warning("Kolada: %s", change)
@@ -239,28 +297,52 @@ def fetch(kpis: Iterable[str | dict[str, Any]], municipalities: str | Iterable[s
         "retries": kc.retried,
         "metadata_changes": changes,
     }
-    result = FetchResult(indicators=indicators, kpis=kpi_frame, fetched_at=fetched_at,
-                         api_version=API_VERSION, base_url=base, kpi_ids=tuple(ids),
-                         municipalities=tuple(codes), years=tuple(year_list), counts=counts,
-                         kpi_meta=meta, out_dir=out if write else None)
+    result = FetchResult(
+        indicators=indicators,
+        kpis=kpi_frame,
+        fetched_at=fetched_at,
+        api_version=API_VERSION,
+        base_url=base,
+        kpi_ids=tuple(ids),
+        municipalities=tuple(codes),
+        years=tuple(year_list),
+        counts=counts,
+        kpi_meta=meta,
+        out_dir=out if write else None,
+    )
     if write:
         write_cache(result, out)
     return result
 
 
-def _indicator_frame(rows: list[dict[str, Any]], ids: Sequence[str], codes: Sequence[str],
-                     years: Sequence[int]) -> pd.DataFrame:
+def _indicator_frame(
+    rows: list[dict[str, Any]], ids: Sequence[str], codes: Sequence[str], years: Sequence[int]
+) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=list(INDICATOR_COLUMNS))
     # Keep only what was asked (a server may answer more) and one row per key.
-    frame = frame[frame["kpi"].isin(ids) & frame["municipality_code"].isin(codes)
-                  & frame["period"].isin(years)]
-    frame = frame.drop_duplicates(subset=["kpi", "municipality_code", "period", "gender"],
-                                  keep="last")
+    frame = frame[
+        frame["kpi"].isin(ids)
+        & frame["municipality_code"].isin(codes)
+        & frame["period"].isin(years)
+    ]
+    frame = frame.drop_duplicates(
+        subset=["kpi", "municipality_code", "period", "gender"], keep="last"
+    )
     order = {g: i for i, g in enumerate(GENDERS)}
-    frame = frame.assign(_g=frame["gender"].map(order)).sort_values(
-        ["kpi", "municipality_code", "period", "_g"]).drop(columns="_g")
-    return frame.astype({"kpi": "str", "municipality_code": "str", "period": "Int64",
-                         "gender": "str", "value": "float64"}).reset_index(drop=True)
+    frame = (
+        frame.assign(_g=frame["gender"].map(order))
+        .sort_values(["kpi", "municipality_code", "period", "_g"])
+        .drop(columns="_g")
+    )
+    return frame.astype(
+        {
+            "kpi": "str",
+            "municipality_code": "str",
+            "period": "Int64",
+            "gender": "str",
+            "value": "float64",
+        }
+    ).reset_index(drop=True)
 
 
 def _kpi_frame(specs: Sequence[KpiSpec], meta: dict[str, dict[str, Any]]) -> pd.DataFrame:
@@ -293,7 +375,8 @@ def _check_plausible(indicators: pd.DataFrame, kpis: pd.DataFrame) -> None:
         r = bad.iloc[0]
         raise KoladaResponseError(
             f"{len(bad)} value(s) outside their unit, e.g. {r.kpi} {r.municipality_code} "
-            f"{r.period} {r.gender}: {r.value:g} ({units.get(r.kpi) or 'no unit'})")
+            f"{r.period} {r.gender}: {r.value:g} ({units.get(r.kpi) or 'no unit'})"
+        )
 
 
 def metadata_changes(specs: Sequence[KpiSpec], meta: dict[str, dict[str, Any]]) -> list[str]:
@@ -307,12 +390,15 @@ def metadata_changes(specs: Sequence[KpiSpec], meta: dict[str, dict[str, Any]]) 
             changes.append(f"{spec.kpi}: title is now {title!r} (catalogue: {spec.title_sv!r})")
         area = str(info.get("municipality_type") or "").upper()
         if area and spec.area_type and area != spec.area_type:
-            changes.append(f"{spec.kpi}: municipality_type is now {area} "
-                           f"(catalogue: {spec.area_type})")
+            changes.append(
+                f"{spec.kpi}: municipality_type is now {area} (catalogue: {spec.area_type})"
+            )
         split = info.get("is_divided_by_gender")
         if split is not None and spec.gender_split is not None and bool(split) != spec.gender_split:
-            changes.append(f"{spec.kpi}: is_divided_by_gender is now {bool(split)} "
-                           f"(catalogue: {spec.gender_split})")
+            changes.append(
+                f"{spec.kpi}: is_divided_by_gender is now {bool(split)} "
+                f"(catalogue: {spec.gender_split})"
+            )
     return changes
 
 
@@ -329,10 +415,16 @@ def fetch_step(config: Config | None = None) -> bool:
     try:
         config = config or load_config()
         opts = settings(config)
-        result = fetch(opts["kpis"], opts["municipalities"], opts["years"],
-                       out_dir=config.root / CACHE_DIR, base_url=opts["base_url"],
-                       retries=opts["retries"], timeout=opts["timeout"],
-                       deadline=opts["deadline"])
+        result = fetch(
+            opts["kpis"],
+            opts["municipalities"],
+            opts["years"],
+            out_dir=config.root / CACHE_DIR,
+            base_url=opts["base_url"],
+            retries=opts["retries"],
+            timeout=opts["timeout"],
+            deadline=opts["deadline"],
+        )
     except Exception as exc:  # the step must never stop the reports
         log.warning("Kolada fetch step failed: %s", exc)
         return False
@@ -341,25 +433,40 @@ def fetch_step(config: Config | None = None) -> bool:
 
 
 def _fetched_message(result: FetchResult) -> str:
-    return t("kolada_fetched", rows=result.counts.get("rows", len(result.indicators)),
-             kpis=len(result.kpi_ids), municipalities=len(result.municipalities),
-             first=result.years[0], last=result.years[-1], api=result.api_version,
-             path=result.out_dir)
+    return t(
+        "kolada_fetched",
+        rows=result.counts.get("rows", len(result.indicators)),
+        kpis=len(result.kpi_ids),
+        municipalities=len(result.municipalities),
+        first=result.years[0],
+        last=result.years[-1],
+        api=result.api_version,
+        path=result.out_dir,
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workbook kolada",
-        description="County indicators from Kolada (API v3) into data/kolada/, the offline cache.")
+        description="County indicators from Kolada (API v3) into data/kolada/, the offline cache.",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    f = sub.add_parser("fetch", help="fetch the KPIs of workbook.yml (or --kpi) and write the cache",
-                       description="Exit 0: fetched; 1: fetch failed, the last fetch is used; "
-                                   "2: fetch failed and there is no earlier fetch (or bad arguments).")
-    f.add_argument("--kpi", action="append", metavar="ID",
-                   help="KPI id(s), repeatable or comma-separated (default: kolada.kpis)")
+    f = sub.add_parser(
+        "fetch",
+        help="fetch the KPIs of workbook.yml (or --kpi) and write the cache",
+        description="Exit 0: fetched; 1: fetch failed, the last fetch is used; "
+        "2: fetch failed and there is no earlier fetch (or bad arguments).",
+    )
+    f.add_argument(
+        "--kpi",
+        action="append",
+        metavar="ID",
+        help="KPI id(s), repeatable or comma-separated (default: kolada.kpis)",
+    )
     f.add_argument("--years", help="e.g. 2016-2024 or 2023 (default: kolada.years)")
-    f.add_argument("--municipalities", help="'county' or codes like 0680,0682 "
-                                            "(default: kolada.municipalities)")
+    f.add_argument(
+        "--municipalities", help="'county' or codes like 0680,0682 (default: kolada.municipalities)"
+    )
     f.add_argument("--out", type=Path, help="cache folder (default: <project>/data/kolada)")
     sub.add_parser("status", help="show the last fetch (date, API version, counts)")
     return parser
@@ -368,11 +475,14 @@ def _parser() -> argparse.ArgumentParser:
 def _text_table(frame: pd.DataFrame, width: int = 72) -> str:
     """A frame as left-aligned plain text for the terminal; long cells end in an ellipsis."""
     cells = [[str(c) for c in frame.columns]]
-    cells += [[str(v) if len(str(v)) <= width else str(v)[:width - 1] + "…" for v in row]
-              for row in frame.itertuples(index=False, name=None)]
+    cells += [
+        [str(v) if len(str(v)) <= width else str(v)[: width - 1] + "…" for v in row]
+        for row in frame.itertuples(index=False, name=None)
+    ]
     widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-                     for row in cells)
+    return "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -402,9 +512,15 @@ def main(argv: list[str] | None = None) -> int:
         if info is None:
             print(t("kolada_status_none"))
         else:
-            print(t("kolada_status", api=info.get("api_version"), date=info.get("fetched_at"),
+            print(
+                t(
+                    "kolada_status",
+                    api=info.get("api_version"),
+                    date=info.get("fetched_at"),
                     rows=info.get("counts", {}).get("rows", "?"),
-                    kpis=", ".join(info.get("kpis", []))))
+                    kpis=", ".join(info.get("kpis", [])),
+                )
+            )
             if not info["verified"]:
                 print(t("kolada_status_changed", path=out), file=sys.stderr)
             changes = info.get("counts", {}).get("metadata_changes") or []
@@ -430,10 +546,16 @@ def main(argv: list[str] | None = None) -> int:
         configured = {str(e.get("id", "")).upper(): e for e in opts["kpis"] if isinstance(e, dict)}
         kpis = [configured.get(k.strip().upper(), k) for k in kpis]
     try:
-        result = fetch(kpis, args.municipalities or opts["municipalities"],
-                       args.years or opts["years"], out_dir=out, base_url=opts["base_url"],
-                       retries=opts["retries"], timeout=opts["timeout"],
-                       deadline=opts["deadline"])
+        result = fetch(
+            kpis,
+            args.municipalities or opts["municipalities"],
+            args.years or opts["years"],
+            out_dir=out,
+            base_url=opts["base_url"],
+            retries=opts["retries"],
+            timeout=opts["timeout"],
+            deadline=opts["deadline"],
+        )
     except ConfigError as exc:
         print(f"workbook kolada: {exc}", file=sys.stderr)
         return 2

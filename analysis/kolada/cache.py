@@ -59,7 +59,6 @@ def cache_dir(root: str | Path | None = None) -> Path:
     return (Path(root) if root else find_root()) / CACHE_DIR
 
 
-
 def _number(value: float) -> str:
     """Shortest exact decimal with a decimal comma, never scientific (``68.4 -> '68,4'``)."""
     return np.format_float_positional(float(value), trim="-").replace(".", ",")
@@ -75,8 +74,10 @@ def _csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
 
 
 def _indicator_bytes(frame: pd.DataFrame) -> bytes:
-    rows = ((r.kpi, r.municipality_code, int(r.period), r.gender, _number(r.value))
-            for r in frame.itertuples(index=False))
+    rows = (
+        (r.kpi, r.municipality_code, int(r.period), r.gender, _number(r.value))
+        for r in frame.itertuples(index=False)
+    )
     return _csv_bytes(INDICATOR_COLUMNS, rows)
 
 
@@ -96,8 +97,10 @@ def check_tables(indicators: pd.DataFrame, kpis: pd.DataFrame) -> list:
     from ..io import DataError, Problem, read_csv_text
 
     problems = []
-    for name, data in ((INDICATORS_FILE, _indicator_bytes(indicators)),
-                       (KPIS_FILE, _kpi_bytes(kpis))):
+    for name, data in (
+        (INDICATORS_FILE, _indicator_bytes(indicators)),
+        (KPIS_FILE, _kpi_bytes(kpis)),
+    ):
         table = name.removesuffix(".csv")
         try:
             frame = read_csv_text(data.decode("utf-8-sig"), name, sep=";")
@@ -107,8 +110,14 @@ def check_tables(indicators: pd.DataFrame, kpis: pd.DataFrame) -> list:
         problems += schemas.validate(table, frame, name)[1]
     unknown = sorted(set(indicators["kpi"]) - set(kpis["kpi"]))
     if unknown:
-        problems.append(Problem(INDICATORS_FILE, f"unknown kpi {', '.join(unknown)}",
-                                column="kpi", hint="it must be in kpis.csv"))
+        problems.append(
+            Problem(
+                INDICATORS_FILE,
+                f"unknown kpi {', '.join(unknown)}",
+                column="kpi",
+                hint="it must be in kpis.csv",
+            )
+        )
     return problems
 
 
@@ -129,14 +138,18 @@ def write_cache(result: FetchResult, out_dir: str | Path) -> dict[str, Any]:
         "municipalities": {c: names.get(c, "") for c in result.municipalities},
         "years": [result.years[0], result.years[-1]] if result.years else [],
         "counts": result.counts,
-        "files": {INDICATORS_FILE: hashlib.sha256(indicators).hexdigest(),
-                  KPIS_FILE: hashlib.sha256(kpis).hexdigest()},
+        "files": {
+            INDICATORS_FILE: hashlib.sha256(indicators).hexdigest(),
+            KPIS_FILE: hashlib.sha256(kpis).hexdigest(),
+        },
         "kpi_meta": result.kpi_meta,
     }
     body = json.dumps(info, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
     # fetch.json last: it always describes files at least as new as itself, and its hashes tell
     # a reader whether the set matches
-    write_files_atomic(out, {INDICATORS_FILE: indicators, KPIS_FILE: kpis, FETCH_FILE: body}, fsync=True)
+    write_files_atomic(
+        out, {INDICATORS_FILE: indicators, KPIS_FILE: kpis, FETCH_FILE: body}, fsync=True
+    )
     return info
 
 
@@ -174,8 +187,12 @@ def provenance_line(root: str | Path | None = None, lang: str | None = None) -> 
     info = last_fetch(root)
     if info is None:
         return None
-    return t("kolada_provenance", lang, api=info.get("api_version", "?"),
-             date=info.get("fetched_date", "?"))
+    return t(
+        "kolada_provenance",
+        lang,
+        api=info.get("api_version", "?"),
+        date=info.get("fetched_date", "?"),
+    )
 
 
 def read_cache(root: str | Path | None = None) -> FetchResult | None:
@@ -185,21 +202,30 @@ def read_cache(root: str | Path | None = None) -> FetchResult | None:
         return None
     folder = Path(info["path"])
     try:
-        indicators = pd.read_csv(folder / INDICATORS_FILE, sep=";", decimal=",",
-                                 encoding="utf-8-sig", dtype={"kpi": "str",
-                                                              "municipality_code": "str",
-                                                              "gender": "str"})
-        kpis = pd.read_csv(folder / KPIS_FILE, sep=";", encoding="utf-8-sig", dtype="str",
-                           keep_default_na=False)  # a blank focus_area stays "", not NaN
+        indicators = pd.read_csv(
+            folder / INDICATORS_FILE,
+            sep=";",
+            decimal=",",
+            encoding="utf-8-sig",
+            dtype={"kpi": "str", "municipality_code": "str", "gender": "str"},
+        )
+        kpis = pd.read_csv(
+            folder / KPIS_FILE, sep=";", encoding="utf-8-sig", dtype="str", keep_default_na=False
+        )  # a blank focus_area stays "", not NaN
     except (OSError, ValueError, pd.errors.ParserError):
         return None
     indicators = indicators.astype({"period": "Int64", "value": "float64"})
     years = info.get("years") or []
     return FetchResult(
-        indicators=indicators, kpis=kpis,
+        indicators=indicators,
+        kpis=kpis,
         fetched_at=datetime.fromisoformat(info["fetched_at"]),
-        api_version=str(info.get("api_version", "")), base_url=str(info.get("base_url", "")),
-        kpi_ids=tuple(info.get("kpis", ())), municipalities=tuple(info.get("municipalities", ())),
+        api_version=str(info.get("api_version", "")),
+        base_url=str(info.get("base_url", "")),
+        kpi_ids=tuple(info.get("kpis", ())),
+        municipalities=tuple(info.get("municipalities", ())),
         years=tuple(range(years[0], years[-1] + 1)) if years else (),
-        counts=dict(info.get("counts", {})), kpi_meta=dict(info.get("kpi_meta", {})),
-        out_dir=folder)
+        counts=dict(info.get("counts", {})),
+        kpi_meta=dict(info.get("kpi_meta", {})),
+        out_dir=folder,
+    )

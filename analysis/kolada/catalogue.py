@@ -14,13 +14,31 @@ from ..schemas import COUNTRY_CODE, REGION_CODE
 from .client import BASE_URL
 
 INDICATOR_COLUMNS = ("kpi", "municipality_code", "period", "gender", "value")
-KPI_COLUMNS = ("kpi", "title_sv", "title_en", "unit", "direction", "focus_area", "role",
-               "area_type", "gender_split", "county_weight")
+KPI_COLUMNS = (
+    "kpi",
+    "title_sv",
+    "title_en",
+    "unit",
+    "direction",
+    "focus_area",
+    "role",
+    "area_type",
+    "gender_split",
+    "county_weight",
+)
 FOCUS_AREAS = ("fullföljda studier", "psykisk hälsa", "fysisk aktivitet")
 ROLES = ("outcome", "context", "weight")
 AREA_TYPES = ("K", "L", "A")  # Kolada's municipality_type: municipalities, regions, both
-SETTINGS = ("kpis", "municipalities", "years", "base_url", "timeout", "retries", "deadline",
-            "fetch_before_reports")
+SETTINGS = (
+    "kpis",
+    "municipalities",
+    "years",
+    "base_url",
+    "timeout",
+    "retries",
+    "deadline",
+    "fetch_before_reports",
+)
 _KPI_ID = re.compile(r"^[NU]\d{5}$")
 _CODE = re.compile(r"^\d{4}$")
 
@@ -76,11 +94,18 @@ class KpiSpec:
 
     def row(self) -> dict[str, str]:
         """The spec as a row of kpis.csv (text cells)."""
-        return {"kpi": self.kpi, "title_sv": self.title_sv, "title_en": self.title_en,
-                "unit": self.unit, "direction": self.direction, "focus_area": self.focus_area,
-                "role": self.role, "area_type": self.area_type,
-                "gender_split": "" if self.gender_split is None else str(int(self.gender_split)),
-                "county_weight": "+".join(self.county_weight)}
+        return {
+            "kpi": self.kpi,
+            "title_sv": self.title_sv,
+            "title_en": self.title_en,
+            "unit": self.unit,
+            "direction": self.direction,
+            "focus_area": self.focus_area,
+            "role": self.role,
+            "area_type": self.area_type,
+            "gender_split": "" if self.gender_split is None else str(int(self.gender_split)),
+            "county_weight": "+".join(self.county_weight),
+        }
 
 
 _AGES_7_20 = tuple(f"N0{1817 + age}" for age in range(7, 21))  # N01824 (7 år) .. N01837 (20 år)
@@ -92,67 +117,147 @@ CATALOGUE: dict[str, KpiSpec] = {
     spec.kpi: spec
     for spec in (
         # --- fullföljda studier
-        KpiSpec("N17461", "Gymnasieelever med examen inom 4 år, hemkommun, andel (%)",
-                "Upper-secondary students with a degree within 4 years, home municipality (%)",
-                "%", "up", "fullföljda studier", area_type="A", gender_split=True,
-                why="the county's headline measure of completed schooling"),
-        KpiSpec("N15428", "Elever i åk 9 som är behöriga till yrkesprogram, hemkommun, andel (%)",
-                "Pupils in year 9 eligible for a vocational upper-secondary programme (%)",
-                "%", "up", "fullföljda studier", area_type="A", gender_split=True,
-                why="the step before upper secondary: without eligibility no degree"),
-        KpiSpec("N02797", "Invånare 16-24 år som varken arbetar eller studerar, andel (%)",
-                "Residents aged 16-24 neither working nor studying (%)",
-                "%", "down", "fullföljda studier", area_type="A", gender_split=True,
-                why="what happens to those who do not complete their studies"),
+        KpiSpec(
+            "N17461",
+            "Gymnasieelever med examen inom 4 år, hemkommun, andel (%)",
+            "Upper-secondary students with a degree within 4 years, home municipality (%)",
+            "%",
+            "up",
+            "fullföljda studier",
+            area_type="A",
+            gender_split=True,
+            why="the county's headline measure of completed schooling",
+        ),
+        KpiSpec(
+            "N15428",
+            "Elever i åk 9 som är behöriga till yrkesprogram, hemkommun, andel (%)",
+            "Pupils in year 9 eligible for a vocational upper-secondary programme (%)",
+            "%",
+            "up",
+            "fullföljda studier",
+            area_type="A",
+            gender_split=True,
+            why="the step before upper secondary: without eligibility no degree",
+        ),
+        KpiSpec(
+            "N02797",
+            "Invånare 16-24 år som varken arbetar eller studerar, andel (%)",
+            "Residents aged 16-24 neither working nor studying (%)",
+            "%",
+            "down",
+            "fullföljda studier",
+            area_type="A",
+            gender_split=True,
+            why="what happens to those who do not complete their studies",
+        ),
         # --- psykisk hälsa
-        KpiSpec("N33820", "Psykisk ohälsa bland barn och unga, andel (%)",
-                "Mental ill-health among children and young people aged 0-19 (%)",
-                "%", "down", "psykisk hälsa", area_type="K", gender_split=True,
-                county_weight=("N01919",), weight_exact=False,
-                why="the outcome of the area: dispensed psychotropic drugs, an F10-F99 diagnosis "
-                    "or psychiatric inpatient care, 0-19 years"),
-        KpiSpec("N15645", "Elever i åk 8: Känner du att det finns någon vuxen i skolan som bryr "
-                          "sig om hur du mår? Andel som svarat \"Helt och hållet\" eller \"Till "
-                          "stor del\", (%)",
-                "Pupils in year 8 who feel that an adult at school cares how they are (%)",
-                "%", "up", "psykisk hälsa", area_type="K", gender_split=True,
-                why="a protective factor the schools' teams can change; Skolinspektionen's "
-                    "pupil survey"),
-        KpiSpec("N17675", "Gymnasieelever i år 2: Känner du att det finns någon vuxen i skolan "
-                          "som bryr sig om hur du mår? Andel som har svarat \"Helt och hållet\" "
-                          "eller \"Till stor del\", (%)",
-                "Upper-secondary students in year 2 who feel that an adult at school cares how "
-                "they are (%)",
-                "%", "up", "psykisk hälsa", area_type="K", gender_split=True,
-                why="the same protective factor in upper secondary school"),
+        KpiSpec(
+            "N33820",
+            "Psykisk ohälsa bland barn och unga, andel (%)",
+            "Mental ill-health among children and young people aged 0-19 (%)",
+            "%",
+            "down",
+            "psykisk hälsa",
+            area_type="K",
+            gender_split=True,
+            county_weight=("N01919",),
+            weight_exact=False,
+            why="the outcome of the area: dispensed psychotropic drugs, an F10-F99 diagnosis "
+            "or psychiatric inpatient care, 0-19 years",
+        ),
+        KpiSpec(
+            "N15645",
+            "Elever i åk 8: Känner du att det finns någon vuxen i skolan som bryr "
+            'sig om hur du mår? Andel som svarat "Helt och hållet" eller "Till '
+            'stor del", (%)',
+            "Pupils in year 8 who feel that an adult at school cares how they are (%)",
+            "%",
+            "up",
+            "psykisk hälsa",
+            area_type="K",
+            gender_split=True,
+            why="a protective factor the schools' teams can change; Skolinspektionen's "
+            "pupil survey",
+        ),
+        KpiSpec(
+            "N17675",
+            "Gymnasieelever i år 2: Känner du att det finns någon vuxen i skolan "
+            'som bryr sig om hur du mår? Andel som har svarat "Helt och hållet" '
+            'eller "Till stor del", (%)',
+            "Upper-secondary students in year 2 who feel that an adult at school cares how "
+            "they are (%)",
+            "%",
+            "up",
+            "psykisk hälsa",
+            area_type="K",
+            gender_split=True,
+            why="the same protective factor in upper secondary school",
+        ),
         # --- fysisk aktivitet
-        KpiSpec("U09800", "Deltagartillfällen i idrottsföreningar, antal/inv 7-20 år",
-                "Participations in sports clubs per resident aged 7-20",
-                "per invånare 7–20 år", "up", "fysisk aktivitet", area_type="K",
-                gender_split=True, county_weight=_AGES_7_20, weight_exact=True,
-                why="organised physical activity in leisure time, every municipality every year"),
-        KpiSpec("N15723", "Elever i åk 6 med lägst betyget E i idrott och hälsa, lägeskommun, "
-                          "andel (%)",
-                "Pupils in year 6 with at least grade E in physical education (%)",
-                "%", "up", "fysisk aktivitet", area_type="K", gender_split=True,
-                why="physical education reaches every pupil; a fail often means inactivity"),
-        KpiSpec("N15720", "Elever i åk 9 med lägst betyget E i idrott och hälsa, lägeskommun, "
-                          "andel (%)",
-                "Pupils in year 9 with at least grade E in physical education (%)",
-                "%", "up", "fysisk aktivitet", area_type="K", gender_split=True,
-                why="the same at the end of compulsory school"),
+        KpiSpec(
+            "U09800",
+            "Deltagartillfällen i idrottsföreningar, antal/inv 7-20 år",
+            "Participations in sports clubs per resident aged 7-20",
+            "per invånare 7–20 år",
+            "up",
+            "fysisk aktivitet",
+            area_type="K",
+            gender_split=True,
+            county_weight=_AGES_7_20,
+            weight_exact=True,
+            why="organised physical activity in leisure time, every municipality every year",
+        ),
+        KpiSpec(
+            "N15723",
+            "Elever i åk 6 med lägst betyget E i idrott och hälsa, lägeskommun, andel (%)",
+            "Pupils in year 6 with at least grade E in physical education (%)",
+            "%",
+            "up",
+            "fysisk aktivitet",
+            area_type="K",
+            gender_split=True,
+            why="physical education reaches every pupil; a fail often means inactivity",
+        ),
+        KpiSpec(
+            "N15720",
+            "Elever i åk 9 med lägst betyget E i idrott och hälsa, lägeskommun, andel (%)",
+            "Pupils in year 9 with at least grade E in physical education (%)",
+            "%",
+            "up",
+            "fysisk aktivitet",
+            area_type="K",
+            gender_split=True,
+            why="the same at the end of compulsory school",
+        ),
         # --- context (determinants), not outcomes of a focus area
-        KpiSpec("N66077", "Invånare, 0-19 år, med låg ekonomisk standard, andel (%)",
-                "Residents aged 0-19 with low economic standard (%)",
-                "%", "down", "", role="context", area_type="A", gender_split=False,
-                why="child poverty: an upstream determinant of all three areas"),
-        KpiSpec("N33818", "Barn och unga 0-20 år som har varit placerade på HVB eller "
-                          "familjehem någon gång under året, antal/1000 inv",
-                "Children and young people aged 0-20 placed in residential care (HVB) or a "
-                "foster home during the year, per 1,000",
-                "per 1 000", "down", "", role="context", area_type="K", gender_split=True,
-                county_weight=("N01948",), weight_exact=True,
-                why="the far end of the chain the parent-support work tries to prevent"),
+        KpiSpec(
+            "N66077",
+            "Invånare, 0-19 år, med låg ekonomisk standard, andel (%)",
+            "Residents aged 0-19 with low economic standard (%)",
+            "%",
+            "down",
+            "",
+            role="context",
+            area_type="A",
+            gender_split=False,
+            why="child poverty: an upstream determinant of all three areas",
+        ),
+        KpiSpec(
+            "N33818",
+            "Barn och unga 0-20 år som har varit placerade på HVB eller "
+            "familjehem någon gång under året, antal/1000 inv",
+            "Children and young people aged 0-20 placed in residential care (HVB) or a "
+            "foster home during the year, per 1,000",
+            "per 1 000",
+            "down",
+            "",
+            role="context",
+            area_type="K",
+            gender_split=True,
+            county_weight=("N01948",),
+            weight_exact=True,
+            why="the far end of the chain the parent-support work tries to prevent",
+        ),
     )
 }
 
@@ -160,13 +265,42 @@ CATALOGUE: dict[str, KpiSpec] = {
 WEIGHTS: dict[str, KpiSpec] = {
     spec.kpi: spec
     for spec in (
-        KpiSpec("N01919", "Invånare 0-19 år, antal", "Residents aged 0-19", "antal", "up", "",
-                role="weight", area_type="A", gender_split=False),
-        KpiSpec("N01948", "Invånare 0-20 år, antal", "Residents aged 0-20", "antal", "up", "",
-                role="weight", area_type="A", gender_split=False),
-        *(KpiSpec(kpi, f"Invånare {age} år, antal", f"Residents aged {age}", "antal", "up", "",
-                  role="weight", area_type="A", gender_split=True)
-          for age, kpi in zip(range(7, 21), _AGES_7_20, strict=True)),
+        KpiSpec(
+            "N01919",
+            "Invånare 0-19 år, antal",
+            "Residents aged 0-19",
+            "antal",
+            "up",
+            "",
+            role="weight",
+            area_type="A",
+            gender_split=False,
+        ),
+        KpiSpec(
+            "N01948",
+            "Invånare 0-20 år, antal",
+            "Residents aged 0-20",
+            "antal",
+            "up",
+            "",
+            role="weight",
+            area_type="A",
+            gender_split=False,
+        ),
+        *(
+            KpiSpec(
+                kpi,
+                f"Invånare {age} år, antal",
+                f"Residents aged {age}",
+                "antal",
+                "up",
+                "",
+                role="weight",
+                area_type="A",
+                gender_split=True,
+            )
+            for age, kpi in zip(range(7, 21), _AGES_7_20, strict=True)
+        ),
     )
 }
 
@@ -190,8 +324,10 @@ def _weight_ids(value: Any, kpi: str) -> tuple[str, ...]:
     ids = tuple(str(p).strip().upper() for p in parts if str(p).strip())
     bad = [i for i in ids if not _KPI_ID.match(i)]
     if bad:
-        raise ConfigError(f"kolada.kpis {kpi}: county_weight {', '.join(bad)} is not a Kolada "
-                          f"KPI id (like N01919)")
+        raise ConfigError(
+            f"kolada.kpis {kpi}: county_weight {', '.join(bad)} is not a Kolada "
+            f"KPI id (like N01919)"
+        )
     return ids
 
 
@@ -216,41 +352,57 @@ def resolve_kpis(kpis: Iterable[str | dict[str, Any]]) -> list[KpiSpec]:
             raise ConfigError(f"kolada: {kpi or entry!r} is not a Kolada KPI id (like N17461)")
         unknown = sorted(set(extra) - known)
         if unknown:
-            raise ConfigError(f"kolada.kpis {kpi}: unknown key(s) {', '.join(unknown)}; "
-                              f"known: id, {', '.join(KPI_COLUMNS[1:])}")
+            raise ConfigError(
+                f"kolada.kpis {kpi}: unknown key(s) {', '.join(unknown)}; "
+                f"known: id, {', '.join(KPI_COLUMNS[1:])}"
+            )
         base = CATALOGUE.get(kpi) or WEIGHTS.get(kpi)
-        if base is None and not {"direction", "focus_area"} <= set(extra) \
-                and extra.get("role") != "context":
+        if (
+            base is None
+            and not {"direction", "focus_area"} <= set(extra)
+            and extra.get("role") != "context"
+        ):
             raise ConfigError(
                 f"kolada: {kpi} is not in the workbook's catalogue ({', '.join(CATALOGUE)}); "
                 f"give it in workbook.yml as {{id: {kpi}, direction: up|down, "
-                f"focus_area: ..., title_en: ...}}")
+                f"focus_area: ..., title_en: ...}}"
+            )
         spec = base or KpiSpec(kpi, kpi, "", "", "", "")
         changes: dict[str, Any] = {}
         for key, value in extra.items():
             if key == "county_weight":
                 changes[key] = _weight_ids(value, kpi)
             elif key == "gender_split":
-                changes[key] = None if value in (None, "") else str(value).lower() in (
-                    "1", "true", "ja", "yes")
+                changes[key] = (
+                    None
+                    if value in (None, "")
+                    else str(value).lower() in ("1", "true", "ja", "yes")
+                )
             else:
                 changes[key] = "" if value is None else str(value).strip()
         spec = replace(spec, **changes)
         if spec.direction not in ("up", "down"):
-            raise ConfigError(f"kolada.kpis {kpi}: direction must be up or down, "
-                              f"not {spec.direction!r}")
+            raise ConfigError(
+                f"kolada.kpis {kpi}: direction must be up or down, not {spec.direction!r}"
+            )
         if spec.role not in ROLES:
-            raise ConfigError(f"kolada.kpis {kpi}: role must be one of {', '.join(ROLES)}, "
-                              f"not {spec.role!r}")
+            raise ConfigError(
+                f"kolada.kpis {kpi}: role must be one of {', '.join(ROLES)}, not {spec.role!r}"
+            )
         if spec.area_type and spec.area_type not in AREA_TYPES:
-            raise ConfigError(f"kolada.kpis {kpi}: area_type must be K, L or A, "
-                              f"not {spec.area_type!r}")
+            raise ConfigError(
+                f"kolada.kpis {kpi}: area_type must be K, L or A, not {spec.area_type!r}"
+            )
         if spec.role == "outcome" and spec.focus_area not in FOCUS_AREAS:
-            raise ConfigError(f"kolada.kpis {kpi}: focus_area must be one of "
-                              f"{', '.join(FOCUS_AREAS)}, not {spec.focus_area!r}")
+            raise ConfigError(
+                f"kolada.kpis {kpi}: focus_area must be one of "
+                f"{', '.join(FOCUS_AREAS)}, not {spec.focus_area!r}"
+            )
         if spec.role != "outcome" and spec.focus_area and spec.focus_area not in FOCUS_AREAS:
-            raise ConfigError(f"kolada.kpis {kpi}: focus_area must be empty or one of "
-                              f"{', '.join(FOCUS_AREAS)}, not {spec.focus_area!r}")
+            raise ConfigError(
+                f"kolada.kpis {kpi}: focus_area must be empty or one of "
+                f"{', '.join(FOCUS_AREAS)}, not {spec.focus_area!r}"
+            )
         if kpi not in {s.kpi for s in specs}:
             specs.append(spec)
     if not specs:
@@ -269,8 +421,9 @@ def with_weights(specs: Sequence[KpiSpec]) -> list[KpiSpec]:
     for spec in specs:
         for kpi in spec.county_weight:
             if kpi not in have:
-                out.append(WEIGHTS.get(kpi) or KpiSpec(kpi, kpi, kpi, "antal", "up", "",
-                                                        role="weight"))
+                out.append(
+                    WEIGHTS.get(kpi) or KpiSpec(kpi, kpi, kpi, "antal", "up", "", role="weight")
+                )
                 have.add(kpi)
     return out
 
@@ -319,7 +472,9 @@ def parse_years(years: str | int | Sequence[int | str] | None) -> list[int]:
         else:
             items = [int(y) for y in years]
             if len(items) != 2:
-                raise ConfigError(f"kolada.years: give [first, last] or 'first-last', not {years!r}")
+                raise ConfigError(
+                    f"kolada.years: give [first, last] or 'first-last', not {years!r}"
+                )
             result = list(range(items[0], items[1] + 1))
     except ValueError:
         raise ConfigError(f"kolada: years {years!r} are not like 2016-2024") from None
@@ -334,8 +489,10 @@ def settings(config: Config | dict[str, Any] | None = None) -> dict[str, Any]:
     raw = dict(config.kolada if isinstance(config, Config) else (config or {}))
     unknown = sorted(set(raw) - set(SETTINGS))
     if unknown:
-        raise ConfigError(f"workbook.yml kolada: unknown setting(s) {', '.join(unknown)}; "
-                          f"known: {', '.join(SETTINGS)}")
+        raise ConfigError(
+            f"workbook.yml kolada: unknown setting(s) {', '.join(unknown)}; "
+            f"known: {', '.join(SETTINGS)}"
+        )
     return {
         "kpis": raw.get("kpis") or list(CATALOGUE),
         "municipalities": raw.get("municipalities", "county"),

@@ -154,11 +154,20 @@ class KoladaClient:
         ``time.sleep``; tests pass a recorder.
     """
 
-    def __init__(self, http: httpx.Client | None = None, *, base_url: str = BASE_URL,
-                 retries: int = 3, backoff: float = 1.0, max_wait: float = 60.0,
-                 timeout: float = 30.0, deadline: float | None = None,
-                 max_bytes: int = MAX_BYTES, sleep: Callable[[float], None] = time.sleep,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        http: httpx.Client | None = None,
+        *,
+        base_url: str = BASE_URL,
+        retries: int = 3,
+        backoff: float = 1.0,
+        max_wait: float = 60.0,
+        timeout: float = 30.0,
+        deadline: float | None = None,
+        max_bytes: int = MAX_BYTES,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.base_url = base_url.rstrip("/")
         self.retries = max(0, int(retries))
         self.backoff = float(backoff)
@@ -170,8 +179,9 @@ class KoladaClient:
         self.clock = clock
         self.ends_at = None if deadline is None else clock() + float(deadline)
         self._own = http is None
-        self.http = http if http is not None else httpx.Client(timeout=self.timeout,
-                                                              follow_redirects=False)
+        self.http = (
+            http if http is not None else httpx.Client(timeout=self.timeout, follow_redirects=False)
+        )
         self.requests = 0
         self.pages = 0
         self.retried = 0
@@ -194,7 +204,8 @@ class KoladaClient:
         full = urljoin(self.base_url + "/", url)
         if _origin(full) != _origin(self.base_url):
             raise KoladaResponseError(
-                f"refused to follow {url!r}: it leads away from {self.base_url}", url=url)
+                f"refused to follow {url!r}: it leads away from {self.base_url}", url=url
+            )
         return full
 
     # -- time
@@ -218,8 +229,9 @@ class KoladaClient:
 
     # -- one request
 
-    def _send(self, url: str, params: dict[str, Any] | None, headers: dict[str, str]
-              ) -> tuple[httpx.Response, bytes]:
+    def _send(
+        self, url: str, params: dict[str, Any] | None, headers: dict[str, str]
+    ) -> tuple[httpx.Response, bytes]:
         """GET ``url`` (following same-host redirects); return the response and its whole body.
 
         The body is read in pieces: more than ``max_bytes`` or past the request's deadline
@@ -227,8 +239,9 @@ class KoladaClient:
         """
         for _ in range(MAX_REDIRECTS + 1):
             timeout, ends = self._request_timeout(url)
-            with self.http.stream("GET", url, params=params, headers=headers,
-                                  timeout=timeout) as response:
+            with self.http.stream(
+                "GET", url, params=params, headers=headers, timeout=timeout
+            ) as response:
                 if response.is_redirect:
                     location = response.headers.get("Location", "")
                     url, params = self.resolve(urljoin(str(response.url), location)), None
@@ -237,21 +250,29 @@ class KoladaClient:
                 if declared.isdigit() and int(declared) > self.max_bytes:
                     raise KoladaResponseError(
                         f"{response.url}: the answer is {int(declared):,} bytes, more than the "
-                        f"{self.max_bytes:,} accepted", status=response.status_code,
-                        url=str(response.url))
+                        f"{self.max_bytes:,} accepted",
+                        status=response.status_code,
+                        url=str(response.url),
+                    )
                 body = bytearray()
                 for piece in response.iter_bytes():
                     body += piece
                     if len(body) > self.max_bytes:
                         raise KoladaResponseError(
                             f"{response.url}: the answer is longer than the {self.max_bytes:,} "
-                            "bytes accepted", status=response.status_code, url=str(response.url))
+                            "bytes accepted",
+                            status=response.status_code,
+                            url=str(response.url),
+                        )
                     if self.clock() > ends:
-                        raise _TooSlow(f"{response.url}: the answer was not complete after "
-                                       f"{self.timeout_s:g} s")
+                        raise _TooSlow(
+                            f"{response.url}: the answer was not complete after "
+                            f"{self.timeout_s:g} s"
+                        )
                 if self.clock() > ends:
-                    raise _TooSlow(f"{response.url}: the answer was not complete after "
-                                   f"{self.timeout_s:g} s")
+                    raise _TooSlow(
+                        f"{response.url}: the answer was not complete after {self.timeout_s:g} s"
+                    )
                 return response, bytes(body)
         raise KoladaResponseError(f"more than {MAX_REDIRECTS} redirects from {url}", url=url)
 
@@ -270,8 +291,9 @@ class KoladaClient:
                 # a missing network does not come back within seconds. Timeouts get every retry.
                 refused += isinstance(exc, httpx.ConnectError)
                 if last or refused > 1:
-                    raise KoladaUnavailable(f"{type(exc).__name__.lstrip('_')}: {exc} ({url})",
-                                            url=url) from exc
+                    raise KoladaUnavailable(
+                        f"{type(exc).__name__.lstrip('_')}: {exc} ({url})", url=url
+                    ) from exc
                 wait = self.backoff * 2**attempt
             except httpx.RequestError as exc:  # e.g. a broken redirect: retrying will not help
                 raise KoladaResponseError(f"{type(exc).__name__}: {exc} ({url})", url=url) from exc
@@ -281,22 +303,30 @@ class KoladaClient:
                     if last:
                         raise KoladaUnavailable(
                             f"HTTP {status} from {response.url} after {attempt + 1} tries",
-                            status=status, url=str(response.url))
+                            status=status,
+                            url=str(response.url),
+                        )
                     wait = _retry_after(response)
                     if wait is None:
                         wait = self.backoff * 2**attempt
                 elif status >= 400:
                     raise KoladaResponseError(
                         f"HTTP {status} from {response.url}: {_error_detail(content)}",
-                        status=status, url=str(response.url))
+                        status=status,
+                        url=str(response.url),
+                    )
                 else:
                     try:
-                        return json.loads(content.decode(response.encoding or "utf-8"),
-                                          parse_constant=_reject_constant)
+                        return json.loads(
+                            content.decode(response.encoding or "utf-8"),
+                            parse_constant=_reject_constant,
+                        )
                     except (ValueError, UnicodeDecodeError) as exc:
                         raise KoladaResponseError(
-                            f"{response.url} did not return JSON ({exc})"[:300], status=status,
-                            url=str(response.url)) from exc
+                            f"{response.url} did not return JSON ({exc})"[:300],
+                            status=status,
+                            url=str(response.url),
+                        ) from exc
             wait = min(max(wait, 0.0), self.max_wait)
             remaining = self._remaining()
             if remaining is not None and wait >= remaining:
@@ -317,18 +347,24 @@ class KoladaClient:
         next_url: str | None = self.resolve(url)
         while next_url:
             if next_url in seen or len(seen) >= MAX_PAGES:
-                raise KoladaResponseError(f"next_url loops or never ends at {next_url}",
-                                          url=next_url)
+                raise KoladaResponseError(
+                    f"next_url loops or never ends at {next_url}", url=next_url
+                )
             seen.add(next_url)
             payload = self.get_json(next_url, params)
             params = None  # next_url already carries the query
             if not isinstance(payload, dict) or not isinstance(payload.get("values"), list):
-                raise KoladaResponseError(f"{next_url}: expected an object with a 'values' list",
-                                          url=next_url)
+                raise KoladaResponseError(
+                    f"{next_url}: expected an object with a 'values' list", url=next_url
+                )
             count = payload.get("count")
             if isinstance(count, int) and count != len(payload["values"]):
-                log.warning("Kolada: %s says count %d but holds %d values", next_url, count,
-                            len(payload["values"]))
+                log.warning(
+                    "Kolada: %s says count %d but holds %d values",
+                    next_url,
+                    count,
+                    len(payload["values"]),
+                )
             self.pages += 1
             yield payload
             following = payload.get("next_url")
@@ -347,8 +383,9 @@ def _deleted(entry: dict[str, Any]) -> bool:
     return flag is True or flag == 1 or (isinstance(flag, str) and flag.lower() in ("true", "1"))
 
 
-def parse_data_page(payload: dict[str, Any], *, source: str = "response",
-                    stats: dict[str, int] | None = None) -> list[dict[str, Any]]:
+def parse_data_page(
+    payload: dict[str, Any], *, source: str = "response", stats: dict[str, int] | None = None
+) -> list[dict[str, Any]]:
     """Flatten one v3 data page to rows ``kpi, municipality_code, period, gender, value``.
 
     A value ``null`` (Kolada has no figure, e.g. too few persons) gives no row: a missing value
@@ -381,7 +418,8 @@ def parse_data_page(payload: dict[str, Any], *, source: str = "response",
             gender = entry.get("gender") if isinstance(entry, dict) else None
             if gender not in GENDERS:
                 raise KoladaResponseError(
-                    f"{where}.values[{j}]: gender {gender!r} is not one of T, K, M")
+                    f"{where}.values[{j}]: gender {gender!r} is not one of T, K, M"
+                )
             if item_deleted or _deleted(entry):
                 deleted += 1
                 continue
@@ -395,13 +433,22 @@ def parse_data_page(payload: dict[str, Any], *, source: str = "response",
                 number = float(value)
             except (TypeError, ValueError):
                 raise KoladaResponseError(
-                    f"{where}.values[{j}]: value {value!r} is not a number") from None
+                    f"{where}.values[{j}]: value {value!r} is not a number"
+                ) from None
             if not math.isfinite(number):
                 raise KoladaResponseError(
                     f"{where}.values[{j}]: value {value!r} is not a finite number "
-                    f"({kpi}, {code}, {period}, {gender})")
-            rows.append({"kpi": kpi, "municipality_code": code, "period": period,
-                         "gender": gender, "value": number})
+                    f"({kpi}, {code}, {period}, {gender})"
+                )
+            rows.append(
+                {
+                    "kpi": kpi,
+                    "municipality_code": code,
+                    "period": period,
+                    "gender": gender,
+                    "value": number,
+                }
+            )
     if stats is not None:
         stats["missing"] = stats.get("missing", 0) + missing
         stats["deleted"] = stats.get("deleted", 0) + deleted
@@ -421,12 +468,24 @@ def _flag(value: Any) -> bool | None:
 
 #: The metadata of a v3 ``/kpi`` item the workbook keeps (field names as Kolada v3 spells them;
 #: ``auspices`` is the spelling of older clients and is read as ``auspice``).
-KPI_FIELDS = ("title", "description", "operating_area", "municipality_type",
-              "is_divided_by_gender", "auspice", "perspective", "publication_date",
-              "prel_publication_date", "publ_period", "has_ou_data")
+KPI_FIELDS = (
+    "title",
+    "description",
+    "operating_area",
+    "municipality_type",
+    "is_divided_by_gender",
+    "auspice",
+    "perspective",
+    "publication_date",
+    "prel_publication_date",
+    "publ_period",
+    "has_ou_data",
+)
 
 
-def parse_kpi_page(payload: dict[str, Any], *, source: str = "response") -> dict[str, dict[str, Any]]:
+def parse_kpi_page(
+    payload: dict[str, Any], *, source: str = "response"
+) -> dict[str, dict[str, Any]]:
     """KPI metadata by id from one v3 ``/kpi`` page: title, description, ``municipality_type``,
     ``is_divided_by_gender``, ``auspice``, ``perspective``, publication dates..."""
     meta: dict[str, dict[str, Any]] = {}

@@ -30,8 +30,17 @@ from ..text import get_language, t
 from .catalogue import CATALOGUE, FOCUS_AREAS, REGION_CODE, WEIGHTS, KpiSpec
 
 VALUE_COLUMNS = ["kpi", "period", "value", "source", "n_municipalities", "method"]
-SOURCE_COLUMNS = ["kpi", "source", "area_type", "weight", "exact", "first", "last",
-                  "years_left_out", "reason"]
+SOURCE_COLUMNS = [
+    "kpi",
+    "source",
+    "area_type",
+    "weight",
+    "exact",
+    "first",
+    "last",
+    "years_left_out",
+    "reason",
+]
 METHOD = "population-weighted mean of the {n} municipalities (weights: {weights}, 31 Dec)"
 
 
@@ -50,8 +59,10 @@ def roles(kpis: pd.DataFrame) -> dict[str, str]:
 
 def _weights(kpis: pd.DataFrame) -> dict[str, tuple[str, ...]]:
     text = _column(kpis, "county_weight")
-    return {k: tuple(p.strip() for p in w.replace(",", "+").split("+") if p.strip())
-            for k, w in zip(kpis["kpi"].astype(str), text, strict=True)}
+    return {
+        k: tuple(p.strip() for p in w.replace(",", "+").split("+") if p.strip())
+        for k, w in zip(kpis["kpi"].astype(str), text, strict=True)
+    }
 
 
 def _exact(kpi: str, weight: tuple[str, ...]) -> bool:
@@ -84,10 +95,15 @@ class CountyLine:
         indicators = dataset.indicators[dataset.indicators["kpi"].isin(keep)]
         computed = self.values[self.values["source"] == "computed"]
         if len(computed):
-            add = pd.DataFrame({"kpi": computed["kpi"].astype("str"),
-                                "municipality_code": REGION_CODE,
-                                "period": computed["period"].astype("Int64"),
-                                "gender": "T", "value": computed["value"].astype("float64")})
+            add = pd.DataFrame(
+                {
+                    "kpi": computed["kpi"].astype("str"),
+                    "municipality_code": REGION_CODE,
+                    "period": computed["period"].astype("Int64"),
+                    "gender": "T",
+                    "value": computed["value"].astype("float64"),
+                }
+            )
             # only the columns it has: optional ones (the denominator n) stay empty for computed rows
             dtypes = {c: t for c, t in indicators.dtypes.items() if c in add.columns}
             indicators = pd.concat([indicators, add.astype(dtypes)], ignore_index=True)
@@ -104,19 +120,22 @@ class CountyLine:
             return t("kolada_county_from_kolada", lang, first=r["first"], last=r["last"])
         if r["source"] == "computed":
             key = "kolada_county_computed_exact" if r["exact"] else "kolada_county_computed_approx"
-            text = t(key, lang, weights=_weight_text(r["weight"], lang), first=r["first"],
-                     last=r["last"])
+            text = t(
+                key, lang, weights=_weight_text(r["weight"], lang), first=r["first"], last=r["last"]
+            )
             if r["years_left_out"]:
                 text += " " + t("kolada_county_years_left_out", lang, years=r["years_left_out"])
             return text
-        return t(f"kolada_county_none_{r['reason']}", lang,
-                 weights=_weight_text(r["weight"], lang))
+        return t(f"kolada_county_none_{r['reason']}", lang, weights=_weight_text(r["weight"], lang))
 
     def notes(self, kpis: Sequence[str] | None = None, lang: str | None = None) -> list[str]:
         """``"<kpi>: <note>"`` for every KPI (or those given) whose county value is not Kolada's."""
         rows = self.sources if kpis is None else self.sources[self.sources["kpi"].isin(kpis)]
-        return [f"{r.kpi}: {self.note(r.kpi, lang)}" for r in rows.itertuples(index=False)
-                if r.source != "kolada"]
+        return [
+            f"{r.kpi}: {self.note(r.kpi, lang)}"
+            for r in rows.itertuples(index=False)
+            if r.source != "kolada"
+        ]
 
 
 def _weight_text(weight: str, lang: str | None) -> str:
@@ -128,12 +147,14 @@ def _weight_text(weight: str, lang: str | None) -> str:
     if len(ids) > 1 and all(known):
         first, last = known[0].title_sv, known[-1].title_sv
         ages = (first.split()[1], last.split()[1])  # "Invånare 7 år, antal" -> "7"
-        return t("kolada_weight_ages", lang, first=ages[0], last=ages[1],
-                 ids=f"{ids[0]}–{ids[-1]}")
+        return t("kolada_weight_ages", lang, first=ages[0], last=ages[1], ids=f"{ids[0]}–{ids[-1]}")
     names = []
     for i, spec in zip(ids, known, strict=True):
-        label = spec.title_en if (lang or get_language()) == "en" and spec else (
-            spec.title_sv.removesuffix(", antal") if spec else i)
+        label = (
+            spec.title_en
+            if (lang or get_language()) == "en" and spec
+            else (spec.title_sv.removesuffix(", antal") if spec else i)
+        )
         names.append(f"{label.lower()} ({i})" if spec else i)
     return ", ".join(names)
 
@@ -142,8 +163,12 @@ def _years_text(years: Sequence[int]) -> str:
     return ", ".join(str(y) for y in years)
 
 
-def county_line(indicators: pd.DataFrame, kpis: pd.DataFrame, municipalities: pd.DataFrame,
-                county_code: str = REGION_CODE) -> CountyLine:
+def county_line(
+    indicators: pd.DataFrame,
+    kpis: pd.DataFrame,
+    municipalities: pd.DataFrame,
+    county_code: str = REGION_CODE,
+) -> CountyLine:
     """The county line of every KPI of ``kpis`` that is not a weight (see the module notes).
 
     ``municipalities`` are the county's municipalities (code column ``municipality_code``);
@@ -159,16 +184,33 @@ def county_line(indicators: pd.DataFrame, kpis: pd.DataFrame, municipalities: pd
     for kpi in [k for k, r in role.items() if r != "weight"]:
         part = total[total["kpi"] == kpi]
         weight = weights.get(kpi, ())
-        row = {"kpi": kpi, "source": "none", "area_type": area.get(kpi, ""),
-               "weight": "+".join(weight), "exact": _exact(kpi, weight), "first": pd.NA,
-               "last": pd.NA, "years_left_out": "", "reason": ""}
+        row = {
+            "kpi": kpi,
+            "source": "none",
+            "area_type": area.get(kpi, ""),
+            "weight": "+".join(weight),
+            "exact": _exact(kpi, weight),
+            "first": pd.NA,
+            "last": pd.NA,
+            "years_left_out": "",
+            "reason": "",
+        }
         own = part[part["municipality_code"] == county_code]
         if len(own):
             years = own["period"].astype(int)
             row.update(source="kolada", first=int(years.min()), last=int(years.max()))
-            values.append(pd.DataFrame({
-                "kpi": kpi, "period": years.to_numpy(), "value": own["value"].to_numpy(),
-                "source": "kolada", "n_municipalities": pd.NA, "method": "Kolada"}))
+            values.append(
+                pd.DataFrame(
+                    {
+                        "kpi": kpi,
+                        "period": years.to_numpy(),
+                        "value": own["value"].to_numpy(),
+                        "source": "kolada",
+                        "n_municipalities": pd.NA,
+                        "method": "Kolada",
+                    }
+                )
+            )
         elif not weight:
             row["reason"] = "municipal_only" if row["area_type"] in ("K", "") else "no_county_rows"
         else:
@@ -178,21 +220,31 @@ def county_line(indicators: pd.DataFrame, kpis: pd.DataFrame, municipalities: pd
             elif computed.empty:
                 row["reason"] = "incomplete"
             else:
-                row.update(source="computed", first=int(computed["period"].min()),
-                           last=int(computed["period"].max()),
-                           years_left_out=_years_text(left_out))
+                row.update(
+                    source="computed",
+                    first=int(computed["period"].min()),
+                    last=int(computed["period"].max()),
+                    years_left_out=_years_text(left_out),
+                )
                 method = METHOD.format(n=len(codes), weights="+".join(weight))
-                values.append(computed.assign(kpi=kpi, source="computed",
-                                              n_municipalities=len(codes), method=method))
+                values.append(
+                    computed.assign(
+                        kpi=kpi, source="computed", n_municipalities=len(codes), method=method
+                    )
+                )
         sources.append(row)
-    frame = (pd.concat(values, ignore_index=True)[VALUE_COLUMNS] if values
-             else pd.DataFrame(columns=VALUE_COLUMNS))
+    frame = (
+        pd.concat(values, ignore_index=True)[VALUE_COLUMNS]
+        if values
+        else pd.DataFrame(columns=VALUE_COLUMNS)
+    )
     frame = frame.astype({"kpi": "str", "period": "int64", "value": "float64", "source": "str"})
     return CountyLine(values=frame, sources=pd.DataFrame(sources, columns=SOURCE_COLUMNS))
 
 
-def _weighted(part: pd.DataFrame, total: pd.DataFrame, weight: tuple[str, ...],
-              codes: list[str]) -> tuple[pd.DataFrame | None, list[int]]:
+def _weighted(
+    part: pd.DataFrame, total: pd.DataFrame, weight: tuple[str, ...], codes: list[str]
+) -> tuple[pd.DataFrame | None, list[int]]:
     """(period, value) of the weighted mean in complete years, and the years left out.
 
     ``None`` when a weight KPI is absent from the data altogether.
@@ -201,11 +253,13 @@ def _weighted(part: pd.DataFrame, total: pd.DataFrame, weight: tuple[str, ...],
     if set(weight) - set(counts["kpi"]):
         return None, []
     # a municipality's weight in a year: the sum of the weight KPIs, only when all are there
-    w = counts.pivot_table(index=["municipality_code", "period"], columns="kpi", values="value",
-                           aggfunc="first").reindex(columns=list(weight))
+    w = counts.pivot_table(
+        index=["municipality_code", "period"], columns="kpi", values="value", aggfunc="first"
+    ).reindex(columns=list(weight))
     w = w.sum(axis=1, min_count=len(weight)).rename("weight")
-    v = part[part["municipality_code"].isin(codes)].set_index(
-        ["municipality_code", "period"])["value"]
+    v = part[part["municipality_code"].isin(codes)].set_index(["municipality_code", "period"])[
+        "value"
+    ]
     both = pd.concat([v, w], axis=1, join="outer").dropna()
     both = both[both["weight"] > 0].reset_index()
     years = sorted(set(part["period"].astype(int)))
@@ -222,14 +276,18 @@ def _weighted(part: pd.DataFrame, total: pd.DataFrame, weight: tuple[str, ...],
     return out, [y for y in years if y not in complete]
 
 
-def indicator_sections(kpis: pd.DataFrame, present: Sequence[str] | None = None,
-                       lang: str | None = None) -> list[tuple[str, list[str]]]:
+def indicator_sections(
+    kpis: pd.DataFrame, present: Sequence[str] | None = None, lang: str | None = None
+) -> list[tuple[str, list[str]]]:
     """``[(heading, [kpi, ...])]``: one section per focus area (in the programme's order), then
     the context KPIs. Weights are left out; ``present`` keeps only KPIs with data."""
     role = roles(kpis)
     area = dict(zip(kpis["kpi"].astype(str), _column(kpis, "focus_area"), strict=True))
-    keep = [k for k in kpis["kpi"].astype(str) if role[k] != "weight"
-            and (present is None or k in set(present))]
+    keep = [
+        k
+        for k in kpis["kpi"].astype(str)
+        if role[k] != "weight" and (present is None or k in set(present))
+    ]
     sections = []
     for focus in FOCUS_AREAS:
         ids = [k for k in keep if role[k] == "outcome" and area[k] == focus]
@@ -243,8 +301,9 @@ def indicator_sections(kpis: pd.DataFrame, present: Sequence[str] | None = None,
     return sections
 
 
-def catalogue_table(specs: Sequence[KpiSpec], meta: dict[str, dict[str, Any]] | None = None,
-                    lang: str | None = None) -> pd.DataFrame:
+def catalogue_table(
+    specs: Sequence[KpiSpec], meta: dict[str, dict[str, Any]] | None = None, lang: str | None = None
+) -> pd.DataFrame:
     """The catalogue as ``workbook kolada status`` lists it: id, area type, gender split, role,
     focus area, county value, title. Kolada's fetched metadata (``meta``) wins over the
     catalogue's recorded facts where it has them."""
@@ -260,17 +319,23 @@ def catalogue_table(specs: Sequence[KpiSpec], meta: dict[str, dict[str, Any]] | 
         elif area in ("A", "L"):
             county = "Kolada"
         elif spec.county_weight:
-            county = t("kolada_county_short_computed", lang,
-                       weights=f"{spec.county_weight[0]}" + (
-                           f"–{spec.county_weight[-1]}" if len(spec.county_weight) > 1 else ""))
+            county = t(
+                "kolada_county_short_computed",
+                lang,
+                weights=f"{spec.county_weight[0]}"
+                + (f"–{spec.county_weight[-1]}" if len(spec.county_weight) > 1 else ""),
+            )
         else:
             county = t("kolada_county_short_none", lang)
-        rows.append({
-            "KPI": spec.kpi, t("kolada_col_area_type", lang): area,
-            t("kolada_col_gender", lang): "?" if split is None else (yes if split else no),
-            t("kolada_col_role", lang): t(f"kolada_role_{spec.role}", lang),
-            t("kolada_col_focus", lang): spec.focus_area or "–",
-            t("kolada_col_county", lang): county,
-            t("kolada_col_title", lang): (info.get("title") or spec.title_sv),
-        })
+        rows.append(
+            {
+                "KPI": spec.kpi,
+                t("kolada_col_area_type", lang): area,
+                t("kolada_col_gender", lang): "?" if split is None else (yes if split else no),
+                t("kolada_col_role", lang): t(f"kolada_role_{spec.role}", lang),
+                t("kolada_col_focus", lang): spec.focus_area or "–",
+                t("kolada_col_county", lang): county,
+                t("kolada_col_title", lang): (info.get("title") or spec.title_sv),
+            }
+        )
     return pd.DataFrame(rows)

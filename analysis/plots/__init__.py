@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import matplotlib
 
-matplotlib.use("Agg") if not matplotlib.get_backend().lower().startswith(("module://", "ipympl", "widget")) else None
+matplotlib.use("Agg") if not matplotlib.get_backend().lower().startswith(
+    ("module://", "ipympl", "widget")
+) else None
 
 from .effects import *  # noqa: E402,F403
 from .explore import *  # noqa: E402,F403

@@ -21,12 +21,21 @@ def _percent_axis(ax) -> None:
 
 
 def _number_axis(ax) -> None:
-    ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: number(v, 0 if abs(v) >= 10 else 1)))
+    ax.yaxis.set_major_formatter(
+        mticker.FuncFormatter(lambda v, _: number(v, 0 if abs(v) >= 10 else 1))
+    )
 
 
-def its_chart(its, title: str | None = None, *, as_percent: bool = False,
-              change_labels: Sequence[str] | None = None, ylabel: str | None = None,
-              multiply: float = 1.0, ax=None):
+def its_chart(
+    its,
+    title: str | None = None,
+    *,
+    as_percent: bool = False,
+    change_labels: Sequence[str] | None = None,
+    ylabel: str | None = None,
+    multiply: float = 1.0,
+    ax=None,
+):
     """Observed points, the fitted segmented model and, dashed, each phase's expected level without
     its change (the level the verdict compares with) of an ITS.
 
@@ -47,16 +56,38 @@ def its_chart(its, title: str | None = None, *, as_percent: bool = False,
     else:
         fig = ax.figure
     x = fitted["time"]
-    ax.plot(x, fitted["observed"], color=PALETTE["data"], marker="o", markersize=4, linewidth=1,
-            label=t("effects_observed"), zorder=3)
+    ax.plot(
+        x,
+        fitted["observed"],
+        color=PALETTE["data"],
+        marker="o",
+        markersize=4,
+        linewidth=1,
+        label=t("effects_observed"),
+        zorder=3,
+    )
     if "excluded" in fitted.columns and fitted["excluded"].any():
         out = fitted[fitted["excluded"]]
-        ax.plot(out["time"], out["observed"], linestyle="", marker="o", markersize=6, markerfacecolor="white",
-                markeredgecolor=PALETTE["data"], label=t("effects_phase_in"), zorder=4)
+        ax.plot(
+            out["time"],
+            out["observed"],
+            linestyle="",
+            marker="o",
+            markersize=6,
+            markerfacecolor="white",
+            markeredgecolor=PALETTE["data"],
+            label=t("effects_phase_in"),
+            zorder=4,
+        )
     first = True
     for _, seg in fitted.groupby("segment", sort=True):
-        ax.plot(seg["time"], seg["fitted"], color=PALETTE["centre"], linewidth=2,
-                label=t("effects_fitted") if first else None)
+        ax.plot(
+            seg["time"],
+            seg["fitted"],
+            color=PALETTE["centre"],
+            linewidth=2,
+            label=t("effects_fitted") if first else None,
+        )
         first = False
     # each phase after a change against the level expected without that change (dashed), drawn
     # on from the model at the end of the phase before: what the verdict compares with
@@ -65,19 +96,36 @@ def its_chart(its, title: str | None = None, *, as_percent: bool = False,
     for k in sorted(k for k in fitted["segment"].unique() if k > 0):
         own = fitted[fitted["segment"] == k]
         start = fitted[fitted["segment"] == k - 1].tail(1)
-        ax.plot(list(start["time"]) + list(own["time"]), list(start["fitted"]) + list(own[expected]),
-                color=PALETTE["highlight"], linewidth=2, linestyle="--", label=label)
+        ax.plot(
+            list(start["time"]) + list(own["time"]),
+            list(start["fitted"]) + list(own[expected]),
+            color=PALETTE["highlight"],
+            linewidth=2,
+            linestyle="--",
+            label=label,
+        )
         label = None
-    labels = list(change_labels) if change_labels else [
-        t("effects_change_marker", no=i + 1) for i in range(len(its.interventions))]
+    labels = (
+        list(change_labels)
+        if change_labels
+        else [t("effects_change_marker", no=i + 1) for i in range(len(its.interventions))]
+    )
     for k, label in enumerate(labels, start=1):
         seg = fitted[fitted["segment"] == k]
         if seg.empty:
             continue
         at = seg["time"].iloc[0]
         ax.axvline(at, color=PALETTE["accent"], linewidth=1, linestyle=":")
-        ax.annotate(plain(label), (at, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -2),
-                    textcoords="offset points", va="top", fontsize=8, color=PALETTE["accent"])
+        ax.annotate(
+            plain(label),
+            (at, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(3, -2),
+            textcoords="offset points",
+            va="top",
+            fontsize=8,
+            color=PALETTE["accent"],
+        )
     if as_percent:
         _percent_axis(ax)
     else:
@@ -117,7 +165,9 @@ def _panel_label(key: tuple[str, str]) -> str:
     return t("effects_axis_units")
 
 
-def effects_forest(table: pd.DataFrame, labels: Sequence[str] | None = None, title: str | None = None):
+def effects_forest(
+    table: pd.DataFrame, labels: Sequence[str] | None = None, title: str | None = None
+):
     """Effects with 95 % CI of ``effects.team_effects(...).table`` on the scale readers know.
 
     Each estimate is the difference from the level expected without the change: percentage points
@@ -129,9 +179,14 @@ def effects_forest(table: pd.DataFrame, labels: Sequence[str] | None = None, tit
     """
     rows = table.copy()
     changes = rows["changes"] if "changes" in rows.columns else rows["change_no"].astype(str)
-    rows["label"] = [textwrap.fill(plain(v), 38) for v in labels] if labels is not None else [
-        textwrap.fill(f"{plain(m)} – {t('effects_change_marker', no=c)}", 38)
-        for m, c in zip(rows["measure_name"], changes, strict=True)]
+    rows["label"] = (
+        [textwrap.fill(plain(v), 38) for v in labels]
+        if labels is not None
+        else [
+            textwrap.fill(f"{plain(m)} – {t('effects_change_marker', no=c)}", 38)
+            for m, c in zip(rows["measure_name"], changes, strict=True)
+        ]
+    )
     rows = rows[rows["difference"].notna()] if "difference" in rows.columns else rows.iloc[0:0]
     if rows.empty:
         fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 1.2))
@@ -141,16 +196,33 @@ def effects_forest(table: pd.DataFrame, labels: Sequence[str] | None = None, tit
     rows = rows.assign(panel=[_panel_key(r) for r in rows.to_dict("records")])
     keys = list(dict.fromkeys(rows["panel"]))
     heights = [int((rows["panel"] == k).sum()) for k in keys]
-    fig, axes = plt.subplots(len(keys), 1, figsize=(FIGURE_WIDTH, 0.9 + 0.9 * len(keys) + 0.5 * sum(heights)),
-                             gridspec_kw={"height_ratios": [h + 1.2 for h in heights]}, squeeze=False)
+    fig, axes = plt.subplots(
+        len(keys),
+        1,
+        figsize=(FIGURE_WIDTH, 0.9 + 0.9 * len(keys) + 0.5 * sum(heights)),
+        gridspec_kw={"height_ratios": [h + 1.2 for h in heights]},
+        squeeze=False,
+    )
     for ax, key in zip(axes[:, 0], keys, strict=True):
         part = rows[rows["panel"] == key]
         scale = 100.0 if key[0] in ("pp", "relative") else 1.0
         ypos = np.arange(len(part))[::-1]
         for yi, r in zip(ypos, part.to_dict("records"), strict=True):
             colour = _colour(r)
-            ax.plot([scale * r["diff_low"], scale * r["diff_high"]], [yi, yi], color=colour, linewidth=2.5)
-            ax.plot(scale * r["difference"], yi, "o", color=colour, markersize=7, markeredgecolor="white")
+            ax.plot(
+                [scale * r["diff_low"], scale * r["diff_high"]],
+                [yi, yi],
+                color=colour,
+                linewidth=2.5,
+            )
+            ax.plot(
+                scale * r["difference"],
+                yi,
+                "o",
+                color=colour,
+                markersize=7,
+                markeredgecolor="white",
+            )
         ax.axvline(0.0, color=PALETTE["centre"], linewidth=1)
         ax.set_yticks(ypos)
         ax.set_yticklabels(part["label"], fontsize=9)
@@ -158,8 +230,9 @@ def effects_forest(table: pd.DataFrame, labels: Sequence[str] | None = None, tit
         ax.grid(axis="y", visible=False)
         span = max(abs(scale * part["diff_low"]).max(), abs(scale * part["diff_high"]).max())
         decimals = 0 if key[0] == "relative" or span >= 10 else 1
-        ax.xaxis.set_major_formatter(mticker.FuncFormatter(
-            lambda v, _, d=decimals: ("+" if v > 0 else "") + number(v, d)))
+        ax.xaxis.set_major_formatter(
+            mticker.FuncFormatter(lambda v, _, d=decimals: ("+" if v > 0 else "") + number(v, d))
+        )
         ax.set_xlabel(_panel_label(key))
     if title:
         axes[0, 0].set_title(plain(title, TITLE_CHARS))
@@ -167,8 +240,9 @@ def effects_forest(table: pd.DataFrame, labels: Sequence[str] | None = None, tit
     return fig
 
 
-def wave_comparison_chart(frame: pd.DataFrame, labels: Sequence[str] | Mapping | None = None,
-                          title: str | None = None):
+def wave_comparison_chart(
+    frame: pd.DataFrame, labels: Sequence[str] | Mapping | None = None, title: str | None = None
+):
     """Differences in percentage points with 95 % CI per item of ``effects.compare_waves``.
 
     Suppressed rows are left out. The grey band is ± the minimum detectable difference of the row.
@@ -176,8 +250,11 @@ def wave_comparison_chart(frame: pd.DataFrame, labels: Sequence[str] | Mapping |
     """
     rows = frame.copy()
     if labels is None:
-        raw = (rows["item_label"] if "item_label" in rows.columns
-               else rows["question_id"].astype(str) + ": " + rows["option"].astype(str))
+        raw = (
+            rows["item_label"]
+            if "item_label" in rows.columns
+            else rows["question_id"].astype(str) + ": " + rows["option"].astype(str)
+        )
         rows["label"] = [textwrap.fill(plain(v), 48) for v in raw]
     else:
         rows["label"] = [textwrap.fill(plain(v), 48) for v in labels]
@@ -186,8 +263,14 @@ def wave_comparison_chart(frame: pd.DataFrame, labels: Sequence[str] | Mapping |
     ypos = np.arange(len(rows))[::-1]
     for yi, (_, r) in zip(ypos, rows.iterrows(), strict=True):
         if pd.notna(r["mdd_pp"]):
-            ax.plot([-r["mdd_pp"], r["mdd_pp"]], [yi, yi], color=PALETTE["neutral"], linewidth=8,
-                    alpha=0.35, solid_capstyle="butt")
+            ax.plot(
+                [-r["mdd_pp"], r["mdd_pp"]],
+                [yi, yi],
+                color=PALETTE["neutral"],
+                linewidth=8,
+                alpha=0.35,
+                solid_capstyle="butt",
+            )
         colour = PALETTE["highlight"] if r["significant"] else PALETTE["data"]
         ax.plot([r["ci_low_pp"], r["ci_high_pp"]], [yi, yi], color=colour, linewidth=2)
         ax.plot(r["diff_pp"], yi, "o", color=colour, markersize=6, markeredgecolor="white")
@@ -207,8 +290,9 @@ def wave_comparison_chart(frame: pd.DataFrame, labels: Sequence[str] | Mapping |
 def _wrap(lines: Sequence[str], width: int) -> list[str]:
     out: list[str] = []
     for line in lines:
-        out += textwrap.wrap(plain(line, TEXT_CHARS), width, initial_indent="• ",
-                             subsequent_indent="  ") or ["•"]
+        out += textwrap.wrap(
+            plain(line, TEXT_CHARS), width, initial_indent="• ", subsequent_indent="  "
+        ) or ["•"]
     return out
 
 
@@ -223,7 +307,7 @@ def effects_poster(sections: Mapping[str, Sequence[str]], title: str, subtitle: 
     pairs, singles = items[:4], items[4:]
     rows: list[list[tuple[str, list[str]]]] = []
     for k in range(0, len(pairs), 2):
-        rows.append([(plain(h), _wrap(lines, 48)) for h, lines in pairs[k:k + 2]])
+        rows.append([(plain(h), _wrap(lines, 48)) for h, lines in pairs[k : k + 2]])
     for h, lines in singles:
         rows.append([(plain(h), _wrap(lines, 100))])
     line_h = 0.165  # inches per text line
@@ -239,12 +323,34 @@ def effects_poster(sections: Mapping[str, Sequence[str]], title: str, subtitle: 
     head = fig.add_axes((0.02, 1 - frac(head_h), 0.96, frac(head_h - 0.1)))
     head.axis("off")
     head.add_patch(plt.Rectangle((0, 0), 1, 1, transform=head.transAxes, color=PALETTE["data"]))
-    head.text(0.02, 0.64, plain(title, TITLE_CHARS // 2), color="white", fontsize=14, fontweight="bold", va="center",
-              transform=head.transAxes)
+    head.text(
+        0.02,
+        0.64,
+        plain(title, TITLE_CHARS // 2),
+        color="white",
+        fontsize=14,
+        fontweight="bold",
+        va="center",
+        transform=head.transAxes,
+    )
     if subtitle:
-        head.text(0.02, 0.24, plain(subtitle, TITLE_CHARS), color="white", fontsize=9, va="center", transform=head.transAxes)
-    colours = [PALETTE["data"], PALETTE["light"], PALETTE["target"], PALETTE["highlight"],
-               PALETTE["accent"], PALETTE["signal"]]
+        head.text(
+            0.02,
+            0.24,
+            plain(subtitle, TITLE_CHARS),
+            color="white",
+            fontsize=9,
+            va="center",
+            transform=head.transAxes,
+        )
+    colours = [
+        PALETTE["data"],
+        PALETTE["light"],
+        PALETTE["target"],
+        PALETTE["highlight"],
+        PALETTE["accent"],
+        PALETTE["signal"],
+    ]
     top = total - head_h
     k = 0
     for row, h in zip(rows, heights, strict=True):
@@ -253,8 +359,14 @@ def effects_poster(sections: Mapping[str, Sequence[str]], title: str, subtitle: 
         for j, (heading, wrapped) in enumerate(row):
             colour = colours[k % len(colours)]
             k += 1
-            ax = fig.add_axes((0.02 + j * width + (0.01 if j else 0), frac(top - h),
-                               width - (0.01 if len(row) > 1 else 0), frac(h)))
+            ax = fig.add_axes(
+                (
+                    0.02 + j * width + (0.01 if j else 0),
+                    frac(top - h),
+                    width - (0.01 if len(row) > 1 else 0),
+                    frac(h),
+                )
+            )
             ax.set_xticks([])
             ax.set_yticks([])
             ax.grid(False)
@@ -263,9 +375,25 @@ def effects_poster(sections: Mapping[str, Sequence[str]], title: str, subtitle: 
                 spine.set_color(colour)
                 spine.set_linewidth(1.5)
             ax.set_facecolor("#fbfbfb")
-            ax.text(0.015 * len(row), 1 - frac(0.1) * total / h, heading, transform=ax.transAxes,
-                    fontsize=10.5, fontweight="bold", color=colour, va="top")
-            ax.text(0.015 * len(row), 1 - frac(0.38) * total / h, "\n".join(wrapped), transform=ax.transAxes,
-                    fontsize=8.3, va="top", linespacing=1.4, color="#222222")
+            ax.text(
+                0.015 * len(row),
+                1 - frac(0.1) * total / h,
+                heading,
+                transform=ax.transAxes,
+                fontsize=10.5,
+                fontweight="bold",
+                color=colour,
+                va="top",
+            )
+            ax.text(
+                0.015 * len(row),
+                1 - frac(0.38) * total / h,
+                "\n".join(wrapped),
+                transform=ax.transAxes,
+                fontsize=8.3,
+                va="top",
+                linespacing=1.4,
+                color="#222222",
+            )
         top -= h
     return fig

@@ -16,8 +16,11 @@ from .style import FIGURE_WIDTH, PALETTE, TEXT_CHARS, TITLE_CHARS, date_axis, pa
 
 __all__ = ["goal_chart", "driver_diagram", "baseline_points", "indicator_panels"]
 
-STATE_COLOURS = {"tested": PALETTE["good"], "planned": PALETTE["highlight"],
-                 "not_started": PALETTE["neutral"]}
+STATE_COLOURS = {
+    "tested": PALETTE["good"],
+    "planned": PALETTE["highlight"],
+    "not_started": PALETTE["neutral"],
+}
 
 
 def goal_chart(
@@ -58,28 +61,52 @@ def goal_chart(
                 g = float(same["goal"].iloc[0])
                 gap = sign * (g - float(last["value"]))
                 if gap > 0:
-                    ax.vlines(last["year"], min(g, last["value"]), max(g, last["value"]),
-                              color=PALETTE["signal"], lw=2.2)
+                    ax.vlines(
+                        last["year"],
+                        min(g, last["value"]),
+                        max(g, last["value"]),
+                        color=PALETTE["signal"],
+                        lw=2.2,
+                    )
                     label = t("goals_chart_gap", lang, gap=f"{number(gap, 1, lang)} {gap_unit}")
                 else:
                     label = t("goals_chart_on_track", lang)
         ax.set_title(plain(name, 40), fontsize=9, loc="left")
         if label:
-            ax.text(1.0, 1.02, label, transform=ax.transAxes, ha="right", va="bottom", fontsize=7.5,
-                    color=PALETTE["signal"] if gap > 0 else PALETTE["good"])
+            ax.text(
+                1.0,
+                1.02,
+                label,
+                transform=ax.transAxes,
+                ha="right",
+                va="bottom",
+                fontsize=7.5,
+                color=PALETTE["signal"] if gap > 0 else PALETTE["good"],
+            )
         ax.tick_params(labelsize=7)
         ax.xaxis.set_major_locator(plt.MaxNLocator(4, integer=True))
     for ax in axes[::ncols]:  # the first column
         ax.set_ylabel(plain(unit, 30), fontsize=8)
     # a fixed target (one value per panel) is a "target", a changing one a trajectory
-    fixed = bool((series.dropna(subset=["goal"]).groupby(facet)["goal"].nunique() <= 1).all()
-                 if facet in series else series["goal"].nunique() <= 1)
-    handles = [Line2D([], [], color=PALETTE["data"], marker="o", ms=3, label=t("goals_chart_observed", lang)),
-               Line2D([], [], color=PALETTE["target"], ls="--",
-                      label=t("goals_chart_target" if fixed else "goals_chart_trajectory", lang)),
-               Line2D([], [], color=PALETTE["signal"], lw=2.2, label=t("goals_chart_gap_legend", lang))]
-    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8,
-               bbox_to_anchor=(0.5, 0.0))
+    fixed = bool(
+        (series.dropna(subset=["goal"]).groupby(facet)["goal"].nunique() <= 1).all()
+        if facet in series
+        else series["goal"].nunique() <= 1
+    )
+    handles = [
+        Line2D(
+            [], [], color=PALETTE["data"], marker="o", ms=3, label=t("goals_chart_observed", lang)
+        ),
+        Line2D(
+            [],
+            [],
+            color=PALETTE["target"],
+            ls="--",
+            label=t("goals_chart_target" if fixed else "goals_chart_trajectory", lang),
+        ),
+        Line2D([], [], color=PALETTE["signal"], lw=2.2, label=t("goals_chart_gap_legend", lang)),
+    ]
+    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8, bbox_to_anchor=(0.5, 0.0))
     if title:
         fig.suptitle(plain(title, TITLE_CHARS), x=0.01, ha="left", fontsize=11, fontweight="bold")
     fig.tight_layout(rect=(0, 0.06, 1, 0.97 if title else 1))
@@ -111,10 +138,13 @@ def indicator_panels(
         ax.xaxis.set_major_locator(plt.MaxNLocator(3, integer=True))
     for ax in axes[::ncols]:  # the first column
         ax.set_ylabel(plain(unit, 30), fontsize=8)
-    handles = [Line2D([], [], color=PALETTE["data"], marker="o", ms=3, label=t("municipality", lang))]
+    handles = [
+        Line2D([], [], color=PALETTE["data"], marker="o", ms=3, label=t("municipality", lang))
+    ]
     if series["county"].notna().any():  # no county line (none in Kolada, none computed): no key
-        handles.append(Line2D([], [], color=PALETTE["centre"], ls="--",
-                              label=t("goals_col_county", lang)))
+        handles.append(
+            Line2D([], [], color=PALETTE["centre"], ls="--", label=t("goals_col_county", lang))
+        )
     fig.legend(handles=handles, loc="lower center", ncol=2, fontsize=8, bbox_to_anchor=(0.5, 0.0))
     if title:
         fig.suptitle(plain(title, TITLE_CHARS), x=0.01, ha="left", fontsize=11, fontweight="bold")
@@ -122,8 +152,9 @@ def indicator_panels(
     return fig
 
 
-def baseline_points(result, ylabel: str | None = None, target: float | None = None,
-                    lang: str | None = None) -> plt.Figure:
+def baseline_points(
+    result, ylabel: str | None = None, target: float | None = None, lang: str | None = None
+) -> plt.Figure:
     """The points of a baseline too short to judge: no centre line, no verdict, a plain caption.
 
     ``result`` is the ``spc.ChartResult`` of :func:`analysis.goals.baseline_chart`.
@@ -165,13 +196,18 @@ def driver_diagram(
         if row.level == "idea":
             changes = plain(", ".join(map(str, row.changes)), TEXT_CHARS) or "–"
             measures = plain(", ".join(row.measures), TEXT_CHARS) or "–"
-            body += "\n" + _wrap(t("goals_idea_links", lang, changes=changes, measures=measures), width + 4)
+            body += "\n" + _wrap(
+                t("goals_idea_links", lang, changes=changes, measures=measures), width + 4
+            )
         mark = "\u2713 " if state.get(row.node_id) == "tested" else ""  # not by colour alone
-        label[row.node_id] = (f"{mark}{plain(row.node_id, 20)}: {body}" if row.level != "aim"
-                              else _wrap(row.text, 26))
+        label[row.node_id] = (
+            f"{mark}{plain(row.node_id, 20)}: {body}" if row.level != "aim" else _wrap(row.text, 26)
+        )
     children: dict[str, list[str]] = {}
     for row in nodes.itertuples(index=False):
-        if row.parent_id is not None and not (isinstance(row.parent_id, float) and math.isnan(row.parent_id)):
+        if row.parent_id is not None and not (
+            isinstance(row.parent_id, float) and math.isnan(row.parent_id)
+        ):
             children.setdefault(row.parent_id, []).append(row.node_id)
     level = dict(zip(nodes["node_id"], nodes["level"], strict=True))
     column = {"aim": 0, "primary": 1, "secondary": 2, "idea": 3}
@@ -232,34 +268,76 @@ def driver_diagram(
     ax.axis("off")
     xs = {0: 0.0, 1: 1.02, 2: 2.04, 3: 3.06}
     box_w = 0.94
-    headers = ["goals_driver_aim", "goals_driver_primary", "goals_driver_secondary", "goals_driver_ideas"]
+    headers = [
+        "goals_driver_aim",
+        "goals_driver_primary",
+        "goals_driver_secondary",
+        "goals_driver_ideas",
+    ]
     for col, key in enumerate(headers):
-        ax.text(xs[col] + box_w / 2, -1.0, t(key, lang), ha="center", va="center", fontsize=9,
-                fontweight="bold")
+        ax.text(
+            xs[col] + box_w / 2,
+            -1.0,
+            t(key, lang),
+            ha="center",
+            va="center",
+            fontsize=9,
+            fontweight="bold",
+        )
     fills = {"aim": "#DCEBF7", "primary": "#EAF3FB", "secondary": "#F4F8FC"}
     for node, level_name in level.items():
         if node not in y:
             continue
         col = column[level_name]
         h = lines(node) + 0.6
-        colour = (STATE_COLOURS.get(state.get(node, "not_started"), PALETTE["neutral"])
-                  if level_name == "idea" else PALETTE["data"])
+        colour = (
+            STATE_COLOURS.get(state.get(node, "not_started"), PALETTE["neutral"])
+            if level_name == "idea"
+            else PALETTE["data"]
+        )
         face = "white" if level_name == "idea" else fills[level_name]
-        ax.add_patch(FancyBboxPatch((xs[col], y[node] - h / 2), box_w, h,
-                                    boxstyle="round,pad=0.0,rounding_size=0.05",
-                                    lw=2.2 if level_name == "idea" else 1.0, ec=colour, fc=face))
-        ax.text(xs[col] + 0.03, y[node], label[node], ha="left", va="center",
-                fontsize=8 if level_name == "aim" else 7.5,
-                fontweight="bold" if level_name == "aim" else "normal")
+        ax.add_patch(
+            FancyBboxPatch(
+                (xs[col], y[node] - h / 2),
+                box_w,
+                h,
+                boxstyle="round,pad=0.0,rounding_size=0.05",
+                lw=2.2 if level_name == "idea" else 1.0,
+                ec=colour,
+                fc=face,
+            )
+        )
+        ax.text(
+            xs[col] + 0.03,
+            y[node],
+            label[node],
+            ha="left",
+            va="center",
+            fontsize=8 if level_name == "aim" else 7.5,
+            fontweight="bold" if level_name == "aim" else "normal",
+        )
         for kid in children.get(node, []):
             x0, x1 = xs[col] + box_w, xs[column[level[kid]]]
             xm = (x0 + x1) / 2
-            ax.plot([x0, xm, xm, x1], [y[node], y[node], y[kid], y[kid]], color=PALETTE["limit"],
-                    lw=0.9, zorder=0)
-    handles = [Patch(fc="white", ec=STATE_COLOURS[s], lw=2, label=t(f"goals_idea_{s}", lang))
-               for s in ("tested", "planned", "not_started")]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.0), ncol=3, fontsize=8,
-              frameon=False)
+            ax.plot(
+                [x0, xm, xm, x1],
+                [y[node], y[node], y[kid], y[kid]],
+                color=PALETTE["limit"],
+                lw=0.9,
+                zorder=0,
+            )
+    handles = [
+        Patch(fc="white", ec=STATE_COLOURS[s], lw=2, label=t(f"goals_idea_{s}", lang))
+        for s in ("tested", "planned", "not_started")
+    ]
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0.0, 0.0),
+        ncol=3,
+        fontsize=8,
+        frameon=False,
+    )
     if title:
         ax.set_title(plain(title, TITLE_CHARS))
     fig.tight_layout()

@@ -26,9 +26,18 @@ __all__ = ["spc_chart", "spc_panel"]
 MEDIAN_CENTRE = ("run", "g")  # kinds whose centre line is a median
 
 
-def spc_chart(result, *, changes: pd.DataFrame | None = None, target: float | None = None,
-              direction: str | None = None, title: str | None = None, lang: str | None = None,
-              ax: plt.Axes | None = None, legend: bool = True, ylabel: str | None = None):
+def spc_chart(
+    result,
+    *,
+    changes: pd.DataFrame | None = None,
+    target: float | None = None,
+    direction: str | None = None,
+    title: str | None = None,
+    lang: str | None = None,
+    ax: plt.Axes | None = None,
+    legend: bool = True,
+    ylabel: str | None = None,
+):
     """Draw one run or control chart; returns the ``Figure``.
 
     Parameters
@@ -46,8 +55,10 @@ def spc_chart(result, *, changes: pd.DataFrame | None = None, target: float | No
     apply_style()
     points = result.points
     if result.by and points[list(result.by)].drop_duplicates().shape[0] > 1:
-        raise ValueError("spc_chart draws one series; this result holds several (by="
-                         f"{list(result.by)}): use spc_panel(result) or result.series()")
+        raise ValueError(
+            "spc_chart draws one series; this result holds several (by="
+            f"{list(result.by)}): use spc_panel(result) or result.series()"
+        )
     if direction not in (None, "up", "down"):
         raise ValueError(f"direction must be 'up', 'down' or None, not {direction!r}")
     own = ax is None
@@ -61,8 +72,12 @@ def spc_chart(result, *, changes: pd.DataFrame | None = None, target: float | No
 
     part_codes = _part_codes(points["part"])
     summary = result.summary
-    runs_by_part = list(summary["runs_signal"]) if len(summary) == len(np.unique(part_codes)) else None
-    centre_label = t("spc_centre_median" if result.kind in MEDIAN_CENTRE else "spc_centre_mean", lang)
+    runs_by_part = (
+        list(summary["runs_signal"]) if len(summary) == len(np.unique(part_codes)) else None
+    )
+    centre_label = t(
+        "spc_centre_median" if result.kind in MEDIAN_CENTRE else "spc_centre_mean", lang
+    )
     any_limits = points["ucl"].notna().any() or points["lcl"].notna().any()
     signal_cl = False
     all_signal = True
@@ -71,57 +86,161 @@ def spc_chart(result, *, changes: pd.DataFrame | None = None, target: float | No
         xs = x[m]
         # data line: NaN rows leave a gap (missing periods are never closed)
         ax.plot(xs, y[m], color=PALETTE["data"], lw=1.6, marker="o", ms=4.5, zorder=3)
-        runs = bool(runs_by_part[k]) if runs_by_part is not None else bool(points["runs_signal"][m].any())
+        runs = (
+            bool(runs_by_part[k])
+            if runs_by_part is not None
+            else bool(points["runs_signal"][m].any())
+        )
         signal_cl |= runs
         all_signal &= runs
-        ax.plot(xs, points["cl"].to_numpy(float)[m], color=PALETTE["signal"] if runs else PALETTE["centre"],
-                lw=1.4, ls="--" if runs else "-", zorder=2, drawstyle="steps-mid")
+        ax.plot(
+            xs,
+            points["cl"].to_numpy(float)[m],
+            color=PALETTE["signal"] if runs else PALETTE["centre"],
+            lw=1.4,
+            ls="--" if runs else "-",
+            zorder=2,
+            drawstyle="steps-mid",
+        )
         if any_limits:
             for col in ("lcl", "ucl"):
-                ax.plot(xs, points[col].to_numpy(float)[m], color=PALETTE["limit"], lw=1.2,
-                        drawstyle="steps-mid", zorder=1)
-    handles.append(Line2D([], [], color=PALETTE["data"], marker="o", ms=4.5, lw=1.6,
-                          label=t("spc_data", lang)))
+                ax.plot(
+                    xs,
+                    points[col].to_numpy(float)[m],
+                    color=PALETTE["limit"],
+                    lw=1.2,
+                    drawstyle="steps-mid",
+                    zorder=1,
+                )
+    handles.append(
+        Line2D([], [], color=PALETTE["data"], marker="o", ms=4.5, lw=1.6, label=t("spc_data", lang))
+    )
     if not all_signal:
         handles.append(Line2D([], [], color=PALETTE["centre"], lw=1.4, label=centre_label))
     if signal_cl:
-        handles.append(Line2D([], [], color=PALETTE["signal"], lw=1.4, ls="--",
-                              label=f"{centre_label} ({t('spc_signal_word', lang)})"))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=PALETTE["signal"],
+                lw=1.4,
+                ls="--",
+                label=f"{centre_label} ({t('spc_signal_word', lang)})",
+            )
+        )
     if any_limits:
         handles.append(Line2D([], [], color=PALETTE["limit"], lw=1.2, label=t("spc_limits", lang)))
 
     # points in a long run or trend, outside the limits, excluded
     pattern = (points["shift_signal"] | points["trend_signal"]).to_numpy(bool)
     if pattern.any():
-        ax.scatter(x[pattern], y[pattern], s=46, facecolor=PALETTE["highlight"],
-                   edgecolor=PALETTE["highlight"], zorder=4)
-        handles.append(Line2D([], [], ls="", marker="o", ms=7, color=PALETTE["highlight"],
-                              label=t("spc_in_run", lang)))
-    astro = (points["astronomical_signal"].to_numpy(bool) if "astronomical_signal" in points
-             else np.zeros(len(points), dtype=bool))
+        ax.scatter(
+            x[pattern],
+            y[pattern],
+            s=46,
+            facecolor=PALETTE["highlight"],
+            edgecolor=PALETTE["highlight"],
+            zorder=4,
+        )
+        handles.append(
+            Line2D(
+                [],
+                [],
+                ls="",
+                marker="o",
+                ms=7,
+                color=PALETTE["highlight"],
+                label=t("spc_in_run", lang),
+            )
+        )
+    astro = (
+        points["astronomical_signal"].to_numpy(bool)
+        if "astronomical_signal" in points
+        else np.zeros(len(points), dtype=bool)
+    )
     if astro.any():
-        ax.scatter(x[astro], y[astro], s=90, facecolor="none", edgecolor=PALETTE["signal"],
-                   linewidth=1.6, zorder=5, marker="D")
-        handles.append(Line2D([], [], ls="", marker="D", ms=8, mfc="none", mec=PALETTE["signal"],
-                              label=t("spc_astronomical", lang)))
+        ax.scatter(
+            x[astro],
+            y[astro],
+            s=90,
+            facecolor="none",
+            edgecolor=PALETTE["signal"],
+            linewidth=1.6,
+            zorder=5,
+            marker="D",
+        )
+        handles.append(
+            Line2D(
+                [],
+                [],
+                ls="",
+                marker="D",
+                ms=8,
+                mfc="none",
+                mec=PALETTE["signal"],
+                label=t("spc_astronomical", lang),
+            )
+        )
     sigma = points["sigma_signal"].to_numpy(bool)
     if sigma.any():
-        ax.scatter(x[sigma], y[sigma], s=70, facecolor=PALETTE["signal"], edgecolor="white",
-                   linewidth=0.8, zorder=5)
-        handles.append(Line2D([], [], ls="", marker="o", ms=8, color=PALETTE["signal"],
-                              label=t("spc_outside", lang)))
+        ax.scatter(
+            x[sigma],
+            y[sigma],
+            s=70,
+            facecolor=PALETTE["signal"],
+            edgecolor="white",
+            linewidth=0.8,
+            zorder=5,
+        )
+        handles.append(
+            Line2D(
+                [],
+                [],
+                ls="",
+                marker="o",
+                ms=8,
+                color=PALETTE["signal"],
+                label=t("spc_outside", lang),
+            )
+        )
     excluded = points["excluded"].to_numpy(bool)
     if excluded.any():
-        ax.scatter(x[excluded], y[excluded], s=60, facecolor="white", edgecolor=PALETTE["data"],
-                   linewidth=1.4, zorder=6, marker="o")
+        ax.scatter(
+            x[excluded],
+            y[excluded],
+            s=60,
+            facecolor="white",
+            edgecolor=PALETTE["data"],
+            linewidth=1.4,
+            zorder=6,
+            marker="o",
+        )
         ax.scatter(x[excluded], y[excluded], s=22, color=PALETTE["data"], marker="x", zorder=7)
-        handles.append(Line2D([], [], ls="", marker="o", mfc="white", mec=PALETTE["data"], ms=7,
-                              label=t("spc_excluded", lang)))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                ls="",
+                marker="o",
+                mfc="white",
+                mec=PALETTE["data"],
+                ms=7,
+                label=t("spc_excluded", lang),
+            )
+        )
 
     if target is not None and not (isinstance(target, float) and math.isnan(target)):
         ax.axhline(target, color=PALETTE["target"], lw=1.4, ls=":", zorder=1)
-        handles.append(Line2D([], [], color=PALETTE["target"], lw=1.4, ls=":",
-                              label=f"{t('spc_target', lang)}: {_fmt(target, result, lang)}"))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=PALETTE["target"],
+                lw=1.4,
+                ls=":",
+                label=f"{t('spc_target', lang)}: {_fmt(target, result, lang)}",
+            )
+        )
 
     _phases(ax, x, part_codes, points, lang)
     _freeze(ax, x, points, part_codes, lang)
@@ -145,20 +264,53 @@ def spc_chart(result, *, changes: pd.DataFrame | None = None, target: float | No
     colour = PALETTE["signal"] if signal else "#222222"
     if own:
         # the verdict right under the axis, the legend under the verdict
-        ax.text(0, -0.17, verdict, transform=ax.transAxes, ha="left", va="top", fontsize=10.5,
-                fontweight="bold", color=colour)
+        ax.text(
+            0,
+            -0.17,
+            verdict,
+            transform=ax.transAxes,
+            ha="left",
+            va="top",
+            fontsize=10.5,
+            fontweight="bold",
+            color=colour,
+        )
         if legend:
-            ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, -0.26), ncol=3,
-                      fontsize=8.5, handlelength=1.8, columnspacing=1.2)
+            ax.legend(
+                handles=handles,
+                loc="upper left",
+                bbox_to_anchor=(0, -0.26),
+                ncol=3,
+                fontsize=8.5,
+                handlelength=1.8,
+                columnspacing=1.2,
+            )
     else:
-        ax.text(0, -0.2, textwrap.fill(verdict, 62), transform=ax.transAxes, ha="left", va="top", fontsize=8.5,
-                fontweight="bold", color=colour)
+        ax.text(
+            0,
+            -0.2,
+            textwrap.fill(verdict, 62),
+            transform=ax.transAxes,
+            ha="left",
+            va="top",
+            fontsize=8.5,
+            fontweight="bold",
+            color=colour,
+        )
     return fig
 
 
-def spc_panel(results, *, titles: Mapping | Sequence | None = None, targets: Mapping | None = None,
-              directions: Mapping | None = None, changes: pd.DataFrame | Mapping | None = None,
-              ncols: int = 2, title: str | None = None, lang: str | None = None):
+def spc_panel(
+    results,
+    *,
+    titles: Mapping | Sequence | None = None,
+    targets: Mapping | None = None,
+    directions: Mapping | None = None,
+    changes: pd.DataFrame | Mapping | None = None,
+    ncols: int = 2,
+    title: str | None = None,
+    lang: str | None = None,
+):
     """Small multiples: one chart per series, each with its own verdict; returns the ``Figure``.
 
     ``results`` is a mapping ``{key: ChartResult}``, a list of results, or one ``by=`` result
@@ -184,9 +336,16 @@ def spc_panel(results, *, titles: Mapping | Sequence | None = None, targets: Map
             sub_title = _key_title(key)
         chg = changes.get(key) if isinstance(changes, Mapping) else changes
         sub_title = textwrap.fill(plain(sub_title, TITLE_CHARS), 80 // ncols - 4)
-        spc_chart(results[key], ax=ax, legend=False, title=sub_title, lang=lang,
-                  target=(targets or {}).get(key), direction=(directions or {}).get(key),
-                  changes=chg)
+        spc_chart(
+            results[key],
+            ax=ax,
+            legend=False,
+            title=sub_title,
+            lang=lang,
+            target=(targets or {}).get(key),
+            direction=(directions or {}).get(key),
+            changes=chg,
+        )
         ax.title.set_fontsize(10)
         ax.tick_params(labelsize=8)
         for label in ax.get_xticklabels():
@@ -237,9 +396,17 @@ def _phases(ax, x, part_codes, points, lang) -> None:
             ax.axvline(boundary, color=PALETTE["centre"], lw=1.0, ls=":", zorder=0)
         from ..text.spc import _part_name
 
-        ax.annotate(plain(_part_name(labels[first], lang), LABEL_CHARS // 2), xy=(x[first], 1.0),
-                    xycoords=("data", "axes fraction"), xytext=(2, 2), textcoords="offset points",
-                    ha="left", va="bottom", fontsize=8.5, color=PALETTE["centre"])
+        ax.annotate(
+            plain(_part_name(labels[first], lang), LABEL_CHARS // 2),
+            xy=(x[first], 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(2, 2),
+            textcoords="offset points",
+            ha="left",
+            va="bottom",
+            fontsize=8.5,
+            color=PALETTE["centre"],
+        )
         del last
 
 
@@ -252,9 +419,17 @@ def _freeze(ax, x, points, part_codes, lang) -> None:
     for e in ends:
         boundary = _between(x[e], x[e + 1])
         ax.axvline(boundary, color=PALETTE["neutral"], lw=1.0, ls="-.", zorder=0)
-        ax.annotate(t("spc_baseline", lang), xy=(boundary, 1.0), xycoords=("data", "axes fraction"),
-                    xytext=(-2, 2), textcoords="offset points", ha="right", va="bottom",
-                    fontsize=8.5, color=PALETTE["centre"])
+        ax.annotate(
+            t("spc_baseline", lang),
+            xy=(boundary, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(-2, 2),
+            textcoords="offset points",
+            ha="right",
+            va="bottom",
+            fontsize=8.5,
+            color=PALETTE["centre"],
+        )
 
 
 def _between(a, b):
@@ -270,35 +445,83 @@ def _between(a, b):
 def _direction_arrow(ax, direction: str, lang: str) -> None:
     up = direction == "up"
     y0, y1 = (0.25, 0.75) if up else (0.75, 0.25)
-    ax.annotate("", xy=(1.035, y1), xytext=(1.035, y0), xycoords="axes fraction",
-                arrowprops={"arrowstyle": "-|>", "color": PALETTE["good"], "lw": 2.0},
-                annotation_clip=False)
-    ax.text(1.055, 0.5, t("spc_better_up" if up else "spc_better_down", lang), rotation=90,
-            transform=ax.transAxes, ha="left", va="center", fontsize=8.5, color=PALETTE["good"])
+    ax.annotate(
+        "",
+        xy=(1.035, y1),
+        xytext=(1.035, y0),
+        xycoords="axes fraction",
+        arrowprops={"arrowstyle": "-|>", "color": PALETTE["good"], "lw": 2.0},
+        annotation_clip=False,
+    )
+    ax.text(
+        1.055,
+        0.5,
+        t("spc_better_up" if up else "spc_better_down", lang),
+        rotation=90,
+        transform=ax.transAxes,
+        ha="left",
+        va="center",
+        fontsize=8.5,
+        color=PALETTE["good"],
+    )
 
 
 def _changes(ax, changes: pd.DataFrame, x: pd.Series, lang: str) -> list:
     """Numbered markers on the x axis where each PDSA change started; legend entries for them."""
     missing = {"change_no", "date", "title"} - set(changes.columns)
     if missing:
-        raise ValueError(f"changes needs the columns change_no, date, title; missing {sorted(missing)}")
+        raise ValueError(
+            f"changes needs the columns change_no, date, title; missing {sorted(missing)}"
+        )
     ch = changes.sort_values(["date", "change_no"])
     if isinstance(x.dtype, pd.PeriodDtype) or pd.api.types.is_datetime64_any_dtype(x.dtype):
         dates = pd.to_datetime(ch["date"]).to_numpy()
     elif pd.api.types.is_numeric_dtype(x.dtype) and pd.api.types.is_numeric_dtype(ch["date"].dtype):
         dates = ch["date"].to_numpy()
     else:
-        raise ValueError("PDSA changes are placed by date: the chart's x must be dates or periods "
-                         f"(it is {x.dtype}), or both x and changes.date numbers")
+        raise ValueError(
+            "PDSA changes are placed by date: the chart's x must be dates or periods "
+            f"(it is {x.dtype}), or both x and changes.date numbers"
+        )
     handles = []
-    for (no, title), date in zip(ch[["change_no", "title"]].itertuples(index=False), dates, strict=True):
-        ax.annotate(str(no), xy=(date, 0.0), xycoords=("data", "axes fraction"), xytext=(0, 7),
-                    textcoords="offset points", ha="center", va="bottom", fontsize=7.5,
-                    fontweight="bold", color="white",
-                    bbox={"boxstyle": "circle,pad=0.25", "fc": PALETTE["accent"], "ec": "none"},
-                    arrowprops={"arrowstyle": "-", "color": PALETTE["accent"], "lw": 1.0,
-                                "shrinkA": 0, "shrinkB": 0}, zorder=8)
-        when = pd.Timestamp(date).strftime("%Y-%m-%d") if not isinstance(date, (int, float)) else str(date)
-        handles.append(Line2D([], [], ls="", marker=f"${no}$", ms=7, color=PALETTE["accent"],
-                              label=t("spc_change_item", lang, no=no, title=plain(title), date=when)))
+    for (no, title), date in zip(
+        ch[["change_no", "title"]].itertuples(index=False), dates, strict=True
+    ):
+        ax.annotate(
+            str(no),
+            xy=(date, 0.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(0, 7),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=7.5,
+            fontweight="bold",
+            color="white",
+            bbox={"boxstyle": "circle,pad=0.25", "fc": PALETTE["accent"], "ec": "none"},
+            arrowprops={
+                "arrowstyle": "-",
+                "color": PALETTE["accent"],
+                "lw": 1.0,
+                "shrinkA": 0,
+                "shrinkB": 0,
+            },
+            zorder=8,
+        )
+        when = (
+            pd.Timestamp(date).strftime("%Y-%m-%d")
+            if not isinstance(date, (int, float))
+            else str(date)
+        )
+        handles.append(
+            Line2D(
+                [],
+                [],
+                ls="",
+                marker=f"${no}$",
+                ms=7,
+                color=PALETTE["accent"],
+                label=t("spc_change_item", lang, no=no, title=plain(title), date=when),
+            )
+        )
     return handles

@@ -114,8 +114,7 @@ def date_axis(ax, lang: str | None = None, maxticks: int = 8) -> None:
     ax.xaxis.set_major_formatter(FuncFormatter(label))
 
 
-def panel_grid(n_panels: int, ncols: int, row_height: float, extra_height: float = 0.0,
-               **subplots):
+def panel_grid(n_panels: int, ncols: int, row_height: float, extra_height: float = 0.0, **subplots):
     """A figure of small multiples: ``n_panels`` axes in rows of ``ncols`` (fewer when there are
     fewer panels); the unused cells of the last row are hidden. Returns ``(fig, axes, ncols)``,
     ``axes`` a flat list of the ``n_panels`` visible axes."""
@@ -123,8 +122,13 @@ def panel_grid(n_panels: int, ncols: int, row_height: float, extra_height: float
 
     ncols = max(1, min(ncols, n_panels))
     nrows = math.ceil(n_panels / ncols)
-    fig, grid = plt.subplots(nrows, ncols, figsize=(FIGURE_WIDTH, row_height * nrows + extra_height),
-                             squeeze=False, **subplots)
+    fig, grid = plt.subplots(
+        nrows,
+        ncols,
+        figsize=(FIGURE_WIDTH, row_height * nrows + extra_height),
+        squeeze=False,
+        **subplots,
+    )
     for ax in grid.flat[n_panels:]:
         ax.set_visible(False)
     return fig, list(grid.flat[:n_panels]), ncols

@@ -28,7 +28,16 @@ from .style import FIGURE_WIDTH, LABEL_CHARS, PALETTE, TITLE_CHARS, apply_style,
 __all__ = ["survey_bars", "survey_grouped_bars", "survey_likert", "survey_top_box_bars"]
 
 CENSUS = "census (x av N)"
-GROUP_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
+GROUP_COLOURS = [
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#999999",
+]
 
 
 def _wrap(label: str, width: int = 38, limit: int | None = LABEL_CHARS) -> str:
@@ -47,22 +56,54 @@ def _percent_axis(ax, lang: str, ticks=(0, 25, 50, 75, 100)) -> None:
     ax.xaxis.set_major_formatter(lambda v, _pos: text.percent(abs(v) / 100, 0, lang))
 
 
-def _legend_below(ax, fig, handles=None, ncol: int = 5, gap_in: float = 0.6, title: str | None = None) -> None:
+def _legend_below(
+    ax, fig, handles=None, ncol: int = 5, gap_in: float = 0.6, title: str | None = None
+) -> None:
     """A legend under the x-axis label, at a fixed distance in inches whatever the figure height."""
     height_in = ax.get_position().height * fig.get_figheight()
     kwargs = {"handles": handles} if handles is not None else {}
-    ax.legend(**kwargs, loc="upper center", bbox_to_anchor=(0.5, -gap_in / max(height_in, 0.5)),
-              ncol=ncol, fontsize=8, frameon=False, title=None if title is None else plain(title),
-              title_fontsize=8)
+    ax.legend(
+        **kwargs,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -gap_in / max(height_in, 0.5)),
+        ncol=ncol,
+        fontsize=8,
+        frameon=False,
+        title=None if title is None else plain(title),
+        title_fontsize=8,
+    )
 
 
 def _rows(summary: pd.DataFrame, question_id: str, by: Sequence[str] = ()) -> pd.DataFrame:
     rows = summary[summary["question_id"] == question_id]
-    others = [c for c in ("wave", *summary.columns) if c in summary.columns and c not in by and c not in {
-        "question_id", "option", "n", "base", "share", "ci_low", "ci_high", "method", "suppressed",
-        "n_dont_know", "n_blank", "mean_rank", "population", "bound_low", "bound_high"}]
+    others = [
+        c
+        for c in ("wave", *summary.columns)
+        if c in summary.columns
+        and c not in by
+        and c
+        not in {
+            "question_id",
+            "option",
+            "n",
+            "base",
+            "share",
+            "ci_low",
+            "ci_high",
+            "method",
+            "suppressed",
+            "n_dont_know",
+            "n_blank",
+            "mean_rank",
+            "population",
+            "bound_low",
+            "bound_high",
+        }
+    ]
     if others:
-        raise ValueError(f"the summary is broken down by {others}; pass by={others} or summarise without it")
+        raise ValueError(
+            f"the summary is broken down by {others}; pass by={others} or summarise without it"
+        )
     if rows.empty:
         raise ValueError(f"the summary has no rows for question {question_id!r}")
     return rows
@@ -75,11 +116,14 @@ def _group_title(survey, by: str, lang: str) -> str:
 
 
 def _title(ax, survey, question_id: str, lang: str) -> None:
-    ax.set_title(_wrap(survey.codebook.question(question_id).label(lang), 70, TITLE_CHARS), loc="left")
+    ax.set_title(
+        _wrap(survey.codebook.question(question_id).label(lang), 70, TITLE_CHARS), loc="left"
+    )
 
 
-def survey_bars(summary: pd.DataFrame, survey, question_id: str, lang: str | None = None,
-                title: bool = True):
+def survey_bars(
+    summary: pd.DataFrame, survey, question_id: str, lang: str | None = None, title: bool = True
+):
     """Ranked horizontal bars with Wilson 95 % intervals for one choice question; returns the Figure.
 
     Multi-select, ranking and unordered single-choice questions are ranked largest first;
@@ -94,7 +138,9 @@ def survey_bars(summary: pd.DataFrame, survey, question_id: str, lang: str | Non
     rows = _rows(summary, question_id)
     rows = rows[rows["option"] != TOP_BOX]
     if not q.ordered:
-        rows = rows.assign(_key=rows["share"].fillna(-1)).sort_values("_key", ascending=False, kind="stable")
+        rows = rows.assign(_key=rows["share"].fillna(-1)).sort_values(
+            "_key", ascending=False, kind="stable"
+        )
     labels = [_wrap(option_label(survey, question_id, o, lang)) for o in rows["option"]]
     share = rows["share"].to_numpy(dtype=float)
     low = rows["ci_low"].to_numpy(dtype=float)
@@ -106,10 +152,20 @@ def survey_bars(summary: pd.DataFrame, survey, question_id: str, lang: str | Non
     ax.barh(y, np.nan_to_num(share) * 100, color=PALETTE["data"], height=0.65)
     if not census:
         ok = ~np.isnan(low)
-        ax.errorbar(share[ok] * 100, y[ok], xerr=[(share[ok] - low[ok]) * 100, (high[ok] - share[ok]) * 100],
-                    fmt="none", ecolor="#333333", elinewidth=1.2, capsize=3)
-    bounds = census and "bound_low" in rows.columns and bool(
-        (rows["population"].fillna(0).astype(float) > rows["base"].astype(float)).any())
+        ax.errorbar(
+            share[ok] * 100,
+            y[ok],
+            xerr=[(share[ok] - low[ok]) * 100, (high[ok] - share[ok]) * 100],
+            fmt="none",
+            ecolor="#333333",
+            elinewidth=1.2,
+            capsize=3,
+        )
+    bounds = (
+        census
+        and "bound_low" in rows.columns
+        and bool((rows["population"].fillna(0).astype(float) > rows["base"].astype(float)).any())
+    )
     if bounds:
         # the range non-response allows, as a share of the whole population (worst to best case)
         blow = rows["bound_low"].to_numpy(dtype=float) * 100
@@ -122,7 +178,11 @@ def survey_bars(summary: pd.DataFrame, survey, question_id: str, lang: str | Non
         if np.isnan(s):
             label, x = "..", 1
         elif census:
-            top = max(s, rec.get("bound_high", np.nan)) if bounds and pd.notna(rec.get("bound_high")) else s
+            top = (
+                max(s, rec.get("bound_high", np.nan))
+                if bounds and pd.notna(rec.get("bound_high"))
+                else s
+            )
             label, x = census_count(rec, lang), top * 100 + 1.5
         else:
             label, x = _pct(s, lang), (h if not np.isnan(h) else s) * 100 + 1.5
@@ -135,7 +195,11 @@ def survey_bars(summary: pd.DataFrame, survey, question_id: str, lang: str | Non
     bases = rows["base"].dropna()
     if len(bases):
         axis += f" ({t('survey_n_bar', lang, n=text.number(int(bases.max()), 0, lang))}"
-        axis += (", " + t("survey_multi_note", lang).split(":")[0].lower() + ")") if q.type == "multi" else ")"
+        axis += (
+            (", " + t("survey_multi_note", lang).split(":")[0].lower() + ")")
+            if q.type == "multi"
+            else ")"
+        )
     if bounds:
         axis += "\n" + t("survey_bounds_legend", lang)
     ax.set_xlabel(axis)
@@ -157,8 +221,14 @@ def _likert_colours(k_neg: int, k_pos: int, has_neutral: bool, direction: str) -
     return neg + pos, PALETTE["neutral"]
 
 
-def survey_likert(summary: pd.DataFrame, survey, questions: Sequence[str] | str, by: str | None = None,
-                  lang: str | None = None, title: str | None = None):
+def survey_likert(
+    summary: pd.DataFrame,
+    survey,
+    questions: Sequence[str] | str,
+    by: str | None = None,
+    lang: str | None = None,
+    title: str | None = None,
+):
     """Diverging stacked bars of Likert items: negative steps left of 0, positive right, the
     neutral step centred on 0; ``n`` (the base) printed at each bar. Returns the Figure.
 
@@ -177,7 +247,7 @@ def survey_likert(summary: pd.DataFrame, survey, questions: Sequence[str] | str,
     codes = [o.code for o in scale]
     neutral = q0.neutral if q0.neutral in codes else None
     mid = codes.index(neutral) if neutral else len(codes) // 2
-    neg_codes, pos_codes = codes[:mid], codes[mid + (1 if neutral else 0):]
+    neg_codes, pos_codes = codes[:mid], codes[mid + (1 if neutral else 0) :]
     bars = []  # (y, label, {code: share}, base, hidden)
     headers = []  # (y, label) of an item heading when several items are split by a subgroup
     y = 0.0
@@ -188,7 +258,9 @@ def survey_likert(summary: pd.DataFrame, survey, questions: Sequence[str] | str,
             headers.append((y, survey.codebook.question(qid).label(lang)))
             y += 0.9
         q = survey.codebook.question(qid)
-        collapsible = neutral is not None and set(q.top_box) | set(q.bottom_box) | {neutral} == set(codes)
+        collapsible = neutral is not None and set(q.top_box) | set(q.bottom_box) | {neutral} == set(
+            codes
+        )
         for g in groups:
             whole = rows if g is None else rows[rows[by] == g]
             part = whole[whole["option"].isin(codes)]
@@ -200,19 +272,39 @@ def survey_likert(summary: pd.DataFrame, survey, questions: Sequence[str] | str,
                 # few answers: show negative / neutral / positive, each large enough to be shown
                 boxes = whole[whole["option"].isin([BOTTOM_BOX, neutral, TOP_BOX])]
                 if len(boxes) == 3 and not boxes["suppressed"].any():
-                    b = dict(zip(boxes["option"], boxes["share"].to_numpy(dtype=float), strict=True))
-                    shares = {neutral: b[neutral], neg_codes[-1]: b[BOTTOM_BOX], pos_codes[0]: b[TOP_BOX]}
+                    b = dict(
+                        zip(boxes["option"], boxes["share"].to_numpy(dtype=float), strict=True)
+                    )
+                    shares = {
+                        neutral: b[neutral],
+                        neg_codes[-1]: b[BOTTOM_BOX],
+                        pos_codes[0]: b[TOP_BOX],
+                    }
                     hidden = False
                     collapsed_any = collapsed_here = True
-            label = survey.codebook.question(qid).label(lang) if g is None else group_label(survey, by, g, lang)
-            bars.append((y, _wrap(label, 40), shares, int(base.iloc[0]) if len(base) else None, hidden,
-                         collapsed_here))
+            label = (
+                survey.codebook.question(qid).label(lang)
+                if g is None
+                else group_label(survey, by, g, lang)
+            )
+            bars.append(
+                (
+                    y,
+                    _wrap(label, 40),
+                    shares,
+                    int(base.iloc[0]) if len(base) else None,
+                    hidden,
+                    collapsed_here,
+                )
+            )
             y += 1
         if by and len(questions) > 1:
             y += 0.3
     height = max(2.6, 0.42 * y + 2.0)
     fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, height))
-    colours, neutral_colour = _likert_colours(len(neg_codes), len(pos_codes), bool(neutral), q0.direction)
+    colours, neutral_colour = _likert_colours(
+        len(neg_codes), len(pos_codes), bool(neutral), q0.direction
+    )
     colour_of = dict(zip(neg_codes + pos_codes, colours, strict=True))
     if neutral:
         colour_of[neutral] = neutral_colour
@@ -220,8 +312,11 @@ def survey_likert(summary: pd.DataFrame, survey, questions: Sequence[str] | str,
     for _y, _l, shares, _b, hidden, _c in bars:
         if not hidden:
             half = shares.get(neutral, 0.0) / 2 if neutral else 0.0
-            extent = max(extent, half + sum(shares.get(c, 0.0) for c in neg_codes),
-                         half + sum(shares.get(c, 0.0) for c in pos_codes))
+            extent = max(
+                extent,
+                half + sum(shares.get(c, 0.0) for c in neg_codes),
+                half + sum(shares.get(c, 0.0) for c in pos_codes),
+            )
     limit = min(1.0, np.ceil(extent * 4 + 0.01) / 4)
     min_width = 0.42 * 2 * limit / (FIGURE_WIDTH * 0.5)  # a label needs ~0.42 inch
     for yi, _label, shares, base, hidden, collapsed in bars:
@@ -243,18 +338,47 @@ def survey_likert(summary: pd.DataFrame, survey, questions: Sequence[str] | str,
             segments.append((right, w, code))
             right += w
         for x0, w, code in segments:
-            ax.barh(yi, w, left=x0, color=colour_of[code], height=0.7, edgecolor="white", linewidth=0.6,
-                    hatch="///" if collapsed and code != neutral else None)
+            ax.barh(
+                yi,
+                w,
+                left=x0,
+                color=colour_of[code],
+                height=0.7,
+                edgecolor="white",
+                linewidth=0.6,
+                hatch="///" if collapsed and code != neutral else None,
+            )
             if w >= min_width:
                 dark = code in (neg_codes[:1] + pos_codes[-1:]) and len(codes) > 3
-                ax.text(x0 + w / 2, yi, _pct(w, lang), ha="center", va="center", fontsize=7.5,
-                        color="white" if dark else "black")
+                ax.text(
+                    x0 + w / 2,
+                    yi,
+                    _pct(w, lang),
+                    ha="center",
+                    va="center",
+                    fontsize=7.5,
+                    color="white" if dark else "black",
+                )
         if base is not None:
-            ax.text(1.01, yi, t("survey_n_bar", lang, n=text.number(base, 0, lang)), va="center",
-                    fontsize=8, color="#333333", transform=ax.get_yaxis_transform())
+            ax.text(
+                1.01,
+                yi,
+                t("survey_n_bar", lang, n=text.number(base, 0, lang)),
+                va="center",
+                fontsize=8,
+                color="#333333",
+                transform=ax.get_yaxis_transform(),
+            )
     for yh, label in headers:
-        ax.text(-limit, yh, _wrap(label, 90, TITLE_CHARS), ha="left", va="center", fontsize=9,
-                fontweight="bold")
+        ax.text(
+            -limit,
+            yh,
+            _wrap(label, 90, TITLE_CHARS),
+            ha="left",
+            va="center",
+            fontsize=9,
+            fontweight="bold",
+        )
     ax.set_yticks([b[0] for b in bars], [b[1] for b in bars])
     ax.set_ylim(y - 0.4, -0.6)
     ax.set_xticks(np.arange(-limit, limit + 1e-9, 0.25))
@@ -277,14 +401,29 @@ def survey_likert(summary: pd.DataFrame, survey, questions: Sequence[str] | str,
     if collapsed_any:
         for code, box in ((neg_codes[-1], q0.bottom_box), (pos_codes[0], q0.top_box)):
             label = plain(" + ".join(q0.option(c).label(lang) for c in box))
-            handles.append(Patch(facecolor=colour_of[code], hatch="///", edgecolor="white", label=label))
-    _legend_below(ax, fig, handles, ncol=min(len(handles), 4 if collapsed_any else 5),
-                  gap_in=0.75 if collapsed_any else 0.55)
+            handles.append(
+                Patch(facecolor=colour_of[code], hatch="///", edgecolor="white", label=label)
+            )
+    _legend_below(
+        ax,
+        fig,
+        handles,
+        ncol=min(len(handles), 4 if collapsed_any else 5),
+        gap_in=0.75 if collapsed_any else 0.55,
+    )
     return fig
 
 
-def _grouped(ax, labels: list[str], groups: list[str], values: np.ndarray, low: np.ndarray,
-             high: np.ndarray, census: bool, lang: str) -> None:
+def _grouped(
+    ax,
+    labels: list[str],
+    groups: list[str],
+    values: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+    census: bool,
+    lang: str,
+) -> None:
     """Horizontal grouped bars: rows = labels, one bar per group (values: len(labels) x len(groups))."""
     k = len(groups)
     width = 0.8 / k
@@ -292,17 +431,35 @@ def _grouped(ax, labels: list[str], groups: list[str], values: np.ndarray, low: 
     for j, g in enumerate(groups):
         pos = y - 0.4 + width * (j + 0.5)
         v = values[:, j]
-        ax.barh(pos, np.nan_to_num(v) * 100, height=width * 0.92, color=GROUP_COLOURS[j % len(GROUP_COLOURS)],
-                label=plain(g))
+        ax.barh(
+            pos,
+            np.nan_to_num(v) * 100,
+            height=width * 0.92,
+            color=GROUP_COLOURS[j % len(GROUP_COLOURS)],
+            label=plain(g),
+        )
         ok = ~np.isnan(low[:, j]) & ~np.isnan(v)
         if not census and ok.any():
-            ax.errorbar(v[ok] * 100, pos[ok], xerr=[(v[ok] - low[ok, j]) * 100, (high[ok, j] - v[ok]) * 100],
-                        fmt="none", ecolor="#333333", elinewidth=1, capsize=2)
+            ax.errorbar(
+                v[ok] * 100,
+                pos[ok],
+                xerr=[(v[ok] - low[ok, j]) * 100, (high[ok, j] - v[ok]) * 100],
+                fmt="none",
+                ecolor="#333333",
+                elinewidth=1,
+                capsize=2,
+            )
         for p, s, h in zip(pos, v, high[:, j], strict=True):
             if np.isnan(s):
                 ax.text(1, p, "..", va="center", fontsize=8)
             else:
-                ax.text((h if not np.isnan(h) else s) * 100 + 1.2, p, _pct(s, lang), va="center", fontsize=7)
+                ax.text(
+                    (h if not np.isnan(h) else s) * 100 + 1.2,
+                    p,
+                    _pct(s, lang),
+                    va="center",
+                    fontsize=7,
+                )
     ax.set_yticks(y, labels)
     ax.invert_yaxis()
     ax.set_xlim(0, 112)
@@ -310,7 +467,9 @@ def _grouped(ax, labels: list[str], groups: list[str], values: np.ndarray, low: 
     ax.grid(axis="y", visible=False)
 
 
-def _matrix(rows: pd.DataFrame, key: str, keys: list, by: str, groups: list) -> tuple[np.ndarray, ...]:
+def _matrix(
+    rows: pd.DataFrame, key: str, keys: list, by: str, groups: list
+) -> tuple[np.ndarray, ...]:
     shape = (len(keys), len(groups))
     out = [np.full(shape, np.nan) for _ in range(3)]
     for rec in rows.to_dict("records"):
@@ -321,7 +480,9 @@ def _matrix(rows: pd.DataFrame, key: str, keys: list, by: str, groups: list) -> 
     return tuple(out)
 
 
-def survey_grouped_bars(summary: pd.DataFrame, survey, question_id: str, by: str, lang: str | None = None):
+def survey_grouped_bars(
+    summary: pd.DataFrame, survey, question_id: str, by: str, lang: str | None = None
+):
     """Grouped horizontal bars of one choice question by a subgroup (options ranked by their
     largest share), with 95 % intervals; returns the Figure."""
     from ..surveys import TOP_BOX, group_label, option_label
@@ -335,13 +496,22 @@ def survey_grouped_bars(summary: pd.DataFrame, survey, question_id: str, by: str
     options = list(dict.fromkeys(rows["option"]))
     if not q.ordered:
         best = rows.groupby("option", sort=False)["share"].max()
-        options = sorted(options, key=lambda o: -(best.get(o, 0) if not pd.isna(best.get(o)) else -1))
+        options = sorted(
+            options, key=lambda o: -(best.get(o, 0) if not pd.isna(best.get(o)) else -1)
+        )
     share, low, high = _matrix(rows, "option", options, by, groups)
     height = max(2.6, 0.25 * len(options) * len(groups) + 0.35 * len(options) + 1.4)
     fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, height))
-    _grouped(ax, [_wrap(option_label(survey, question_id, o, lang)) for o in options],
-             [group_label(survey, by, g, lang) for g in groups], share, low, high,
-             bool((rows["method"] == CENSUS).all()), lang)
+    _grouped(
+        ax,
+        [_wrap(option_label(survey, question_id, o, lang)) for o in options],
+        [group_label(survey, by, g, lang) for g in groups],
+        share,
+        low,
+        high,
+        bool((rows["method"] == CENSUS).all()),
+        lang,
+    )
     ax.set_xlabel(t("survey_share_axis", lang))
     _title(ax, survey, question_id, lang)
     fig.tight_layout()
@@ -349,8 +519,14 @@ def survey_grouped_bars(summary: pd.DataFrame, survey, question_id: str, by: str
     return fig
 
 
-def survey_top_box_bars(summary: pd.DataFrame, survey, questions: Sequence[str], by: str,
-                        lang: str | None = None, title: str | None = None):
+def survey_top_box_bars(
+    summary: pd.DataFrame,
+    survey,
+    questions: Sequence[str],
+    by: str,
+    lang: str | None = None,
+    title: str | None = None,
+):
     """Top-box shares (the codebook's ``top_box`` steps) of several Likert items by a subgroup,
     e.g. ``by="wave"``: the pupil survey's two waves side by side. Returns the Figure."""
     from ..surveys import TOP_BOX, group_label
@@ -364,9 +540,16 @@ def survey_top_box_bars(summary: pd.DataFrame, survey, questions: Sequence[str],
     share, low, high = _matrix(rows, "question_id", list(questions), by, groups)
     height = max(2.6, 0.28 * len(questions) * len(groups) + 0.35 * len(questions) + 1.4)
     fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, height))
-    _grouped(ax, [_wrap(survey.codebook.question(q).label(lang), 40) for q in questions],
-             [group_label(survey, by, g, lang) for g in groups], share, low, high,
-             bool((rows["method"] == CENSUS).all()), lang)
+    _grouped(
+        ax,
+        [_wrap(survey.codebook.question(q).label(lang), 40) for q in questions],
+        [group_label(survey, by, g, lang) for g in groups],
+        share,
+        low,
+        high,
+        bool((rows["method"] == CENSUS).all()),
+        lang,
+    )
     ax.set_xlabel(t("survey_top_box_short", lang))
     ax.set_title(_wrap(title or t("survey_top_box_short", lang), 70, TITLE_CHARS), loc="left")
     fig.tight_layout()

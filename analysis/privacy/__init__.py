@@ -16,5 +16,15 @@ from .intervals import Finding, Infeasible, Solver, TableSystem, at_risk
 from .rules import SUPPRESSED, display, pseudonymise, suppress
 from .secondary import protect
 
-__all__ = ["SUPPRESSED", "Finding", "Infeasible", "Solver", "TableSystem", "at_risk", "display", "protect",
-           "pseudonymise", "suppress"]
+__all__ = [
+    "SUPPRESSED",
+    "Finding",
+    "Infeasible",
+    "Solver",
+    "TableSystem",
+    "at_risk",
+    "display",
+    "protect",
+    "pseudonymise",
+    "suppress",
+]

@@ -62,7 +62,9 @@ class AuditResult:
     def __str__(self) -> str:
         if self.ok:
             return f"privacy audit passed: {self.numbers_read} numbers read, {self.cells_checked} counts checked"
-        lines = [f"privacy audit FAILED: {len(self.findings)} count(s) at risk, {len(self.problems)} problem(s)"]
+        lines = [
+            f"privacy audit FAILED: {len(self.findings)} count(s) at risk, {len(self.problems)} problem(s)"
+        ]
         lines += [f"  {f}" for f in self.findings]
         lines += [f"  {p}" for p in self.problems]
         return "\n".join(lines)
@@ -80,7 +82,9 @@ class _MarkParser(HTMLParser):
         self.page = page
         self.stack: list[dict] = []
         self.out: list[MarkedNumber] = []
-        self.tables: list[list[list[tuple[bool, str]]]] = []  # survey tables: rows of (marked, text)
+        self.tables: list[
+            list[list[tuple[bool, str]]]
+        ] = []  # survey tables: rows of (marked, text)
         self._table: list[list[tuple[bool, str]]] | None = None
         self._depth = 0
 
@@ -111,10 +115,17 @@ class _MarkParser(HTMLParser):
             self._depth -= 1
         if "data-cell" not in a:
             return
-        self.out.append(MarkedNumber(
-            self.page, a["data-cell"], int(a["data-n"]) if a.get("data-n") not in (None, "") else None,
-            a.get("data-role", "n"), text, a.get("data-base-cell"),
-            int(a["data-base"]) if a.get("data-base") not in (None, "") else None))
+        self.out.append(
+            MarkedNumber(
+                self.page,
+                a["data-cell"],
+                int(a["data-n"]) if a.get("data-n") not in (None, "") else None,
+                a.get("data-role", "n"),
+                text,
+                a.get("data-base-cell"),
+                int(a["data-base"]) if a.get("data-base") not in (None, "") else None,
+            )
+        )
 
     def handle_data(self, data):
         for item in self.stack:
@@ -134,7 +145,12 @@ def unmarked_numbers(html: str, page: str = "") -> list[str]:
         marked_columns = {j for r in rows for j, (marked, _) in enumerate(r) if marked}
         for r in rows:
             for j, (marked, text) in enumerate(r):
-                if j in marked_columns and not marked and len(r) == width and any(ch.isdigit() for ch in text):
+                if (
+                    j in marked_columns
+                    and not marked
+                    and len(r) == width
+                    and any(ch.isdigit() for ch in text)
+                ):
                     out.append(f"{page}: the number {text!r} in a survey table carries no mark")
     return out
 
@@ -151,8 +167,10 @@ _NUMBER = re.compile(r"\d[\d\s\u00a0\u202f]*(?:[.,]\d+)?")
 
 
 def _numbers(text: str) -> list[float]:
-    return [float(m.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace(",", "."))
-            for m in _NUMBER.findall(text)]
+    return [
+        float(m.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace(",", "."))
+        for m in _NUMBER.findall(text)
+    ]
 
 
 def _text_problem(m: MarkedNumber) -> str | None:
@@ -160,8 +178,11 @@ def _text_problem(m: MarkedNumber) -> str | None:
     where = f"{m.page}: {m.cell}"
     if m.n is None:
         hidden_text = m.text in (SUPPRESSED, "–", "") or m.role == "derived"
-        return None if hidden_text or m.base is None and m.role != "n" else (
-            f"{where}: hidden but printed as {m.text!r}")
+        return (
+            None
+            if hidden_text or m.base is None and m.role != "n"
+            else (f"{where}: hidden but printed as {m.text!r}")
+        )
     if m.text == SUPPRESSED:
         return f"{where}: printed '..' but its value {m.n} is in the page"
     numbers = _numbers(m.text)
@@ -179,7 +200,13 @@ def _text_problem(m: MarkedNumber) -> str | None:
             return f"{where}: printed n = {numbers[-1]:g} for the base {m.base}"
         return None
     if m.role == "x_of_n":
-        if numbers and numbers[0] != m.n or len(numbers) > 1 and m.base is not None and numbers[1] != m.base:
+        if (
+            numbers
+            and numbers[0] != m.n
+            or len(numbers) > 1
+            and m.base is not None
+            and numbers[1] != m.base
+        ):
             return f"{where}: printed {m.text!r} for {m.n} of {m.base}"
     return None
 
@@ -215,12 +242,16 @@ def audit(pages: Mapping[str, str], codebooks: Mapping[str, object], min_count: 
             if value is not None:
                 before = shown.setdefault(key.survey, {}).get(key)
                 if before is not None and before != value:
-                    result.problems.append(f"{key.label()}: shown as {before} and as {value} ({m.page})")
+                    result.problems.append(
+                        f"{key.label()}: shown as {before} and as {value} ({m.page})"
+                    )
                 shown[key.survey][key] = value
     for survey_id, keys in sorted(seen.items()):
         codebook = codebooks.get(survey_id)
         if codebook is None:
-            result.problems.append(f"no codebook for survey {survey_id!r}: its numbers cannot be audited")
+            result.problems.append(
+                f"no codebook for survey {survey_id!r}: its numbers cannot be audited"
+            )
             continue
         model = SurveyModel(codebook)
         system = model.system
@@ -232,24 +263,34 @@ def audit(pages: Mapping[str, str], codebooks: Mapping[str, object], min_count: 
             try:
                 atoms = model.atoms(key)
             except KeyError as exc:
-                result.problems.append(f"{where.get(key, survey_id)}: {key.label()} is outside the model ({exc})")
+                result.problems.append(
+                    f"{where.get(key, survey_id)}: {key.label()} is outside the model ({exc})"
+                )
                 continue
             index[key] = system.add_cell(atoms, key.label())
         values = {index[k]: float(v) for k, v in shown_here.items() if k in index}
         status = ["hidden" if k in keys else "not shown" for k in index]
-        check = [i for k, i in index.items()
-                 if k.category != BLANK and not any(v == MISSING for _, v in k.group) and len(system.cells[i])]
+        check = [
+            i
+            for k, i in index.items()
+            if k.category != BLANK
+            and not any(v == MISSING for _, v in k.group)
+            and len(system.cells[i])
+        ]
         try:
             solver = Solver(system, values)
             result.findings += solver.check(min_count, cells=check, shown_as=status)
         except Infeasible as exc:
-            result.problems.append(f"survey {survey_id!r}: the shown numbers contradict each other ({exc})")
+            result.problems.append(
+                f"survey {survey_id!r}: the shown numbers contradict each other ({exc})"
+            )
         result.cells_checked += len(check)
     return result
 
 
-def audit_folder(folder: str | Path, data_dir: str | Path, min_count: int,
-                 pages: Iterable[str] | None = None) -> AuditResult:
+def audit_folder(
+    folder: str | Path, data_dir: str | Path, min_count: int, pages: Iterable[str] | None = None
+) -> AuditResult:
     """Audit the HTML reports of ``folder`` (default: every ``*.html``) with the codebooks of
     ``data_dir``."""
     from ..surveys import find_surveys, load_codebook

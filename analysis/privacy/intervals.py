@@ -95,7 +95,9 @@ class TableSystem:
 
     def violated(self, atoms: np.ndarray) -> int:
         """How many structural rows ``atoms`` breaks (0 for true counts)."""
-        return sum(1 for a, c, lo, hi in self.rows if not lo - 1e-9 <= float(c @ atoms[a]) <= hi + 1e-9)
+        return sum(
+            1 for a, c, lo, hi in self.rows if not lo - 1e-9 <= float(c @ atoms[a]) <= hi + 1e-9
+        )
 
 
 class Solver:
@@ -118,7 +120,9 @@ class Solver:
         self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
         self.highs.setOptionValue("presolve", "off")  # re-solves start from the last basis
-        self.highs.setOptionValue("simplex_strategy", 4)  # primal simplex: a new objective keeps the basis feasible
+        self.highs.setOptionValue(
+            "simplex_strategy", 4
+        )  # primal simplex: a new objective keeps the basis feasible
         lp = highspy.HighsLp()
         lp.num_col_, lp.num_row_ = self.n, len(rows)
         lp.col_cost_ = np.zeros(self.n)
@@ -156,14 +160,25 @@ class Solver:
             if np.abs(x - np.round(x)).max(initial=0.0) < 1e-7:
                 return np.round(x)
             return self._integer(objective)
-        if status in (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible):
-            return None if status == highspy.HighsModelStatus.kUnbounded else self._integer(objective)
-        raise Infeasible(f"the published numbers admit no solution ({self.highs.modelStatusToString(status)})")
+        if status in (
+            highspy.HighsModelStatus.kUnbounded,
+            highspy.HighsModelStatus.kUnboundedOrInfeasible,
+        ):
+            return (
+                None if status == highspy.HighsModelStatus.kUnbounded else self._integer(objective)
+            )
+        raise Infeasible(
+            f"the published numbers admit no solution ({self.highs.modelStatusToString(status)})"
+        )
 
     def _integer(self, objective: np.ndarray) -> np.ndarray | None:
         """The exact integer optimum (branch and bound) when the LP optimum is fractional."""
-        res = milp(objective, constraints=LinearConstraint(self.matrix, self.row_lo, self.row_hi),
-                   integrality=np.ones(self.n), bounds=Bounds(np.zeros(self.n), np.full(self.n, np.inf)))
+        res = milp(
+            objective,
+            constraints=LinearConstraint(self.matrix, self.row_lo, self.row_hi),
+            integrality=np.ones(self.n),
+            bounds=Bounds(np.zeros(self.n), np.full(self.n, np.inf)),
+        )
         if res.status == 0:
             return np.round(res.x)
         if "unbounded" in str(res.message).lower():
@@ -181,9 +196,14 @@ class Solver:
         hi = self.value(self.minimise(-obj), cell, np.inf)
         return int(round(lo)), (hi if np.isinf(hi) else int(round(hi)))
 
-    def check(self, min_count: int, cells: Iterable[int] | None = None,
-              witnesses: Sequence[np.ndarray] = (), shown_as: Sequence[str] | None = None,
-              stable: set[int] | None = None) -> list[Finding]:
+    def check(
+        self,
+        min_count: int,
+        cells: Iterable[int] | None = None,
+        witnesses: Sequence[np.ndarray] = (),
+        shown_as: Sequence[str] | None = None,
+        stable: set[int] | None = None,
+    ) -> list[Finding]:
         """The cells (default: every cell not shown) a reader can narrow too far.
 
         Shown cells are known exactly: a shown 1..min_count-1 is a finding without solving.
@@ -196,18 +216,30 @@ class Solver:
         is ``min_count`` wide. (A cell safe only because its smallest value is ``min_count`` or
         more can become at risk when more is hidden: ``[5, 5]`` is safe, ``[3, 5]`` is not.)
         """
-        cells = [i for i in range(len(self.system.cells)) if i not in self.shown] if cells is None else list(cells)
+        cells = (
+            [i for i in range(len(self.system.cells)) if i not in self.shown]
+            if cells is None
+            else list(cells)
+        )
         shown_as = shown_as or ["hidden"] * len(self.system.cells)
-        findings = [Finding(self.system.labels[i], int(self.shown[i]), int(self.shown[i]), "shown")
-                    for i in cells if i in self.shown and at_risk(self.shown[i], self.shown[i], min_count)]
+        findings = [
+            Finding(self.system.labels[i], int(self.shown[i]), int(self.shown[i]), "shown")
+            for i in cells
+            if i in self.shown and at_risk(self.shown[i], self.shown[i], min_count)
+        ]
         open_ = [i for i in cells if i not in self.shown]
         seen_lo = np.full(len(self.system.cells), np.inf)
         seen_hi = np.full(len(self.system.cells), -np.inf)
 
         def settled(i: int) -> bool:
-            return bool(np.isfinite(seen_lo[i]) and (
-                safe_from(seen_lo[i], min_count) or safe_from(seen_hi[i], min_count)
-                or seen_hi[i] - seen_lo[i] >= min_count))
+            return bool(
+                np.isfinite(seen_lo[i])
+                and (
+                    safe_from(seen_lo[i], min_count)
+                    or safe_from(seen_hi[i], min_count)
+                    or seen_hi[i] - seen_lo[i] >= min_count
+                )
+            )
 
         def record(x: np.ndarray | None) -> None:
             if x is None:
@@ -250,8 +282,11 @@ class Solver:
                 findings.append(Finding(self.system.labels[i], int(lo), int(hi), shown_as[i]))
         if stable is not None:
             failed = {f.label for f in findings}
-            stable.update(i for i in cells if i not in self.shown and i not in unstable
-                          and self.system.labels[i] not in failed)
+            stable.update(
+                i
+                for i in cells
+                if i not in self.shown and i not in unstable and self.system.labels[i] not in failed
+            )
         return findings
 
     def pinned(self, cells: Iterable[int], witnesses: Sequence[np.ndarray] = ()) -> list[int]:
@@ -312,8 +347,11 @@ class Solver:
         if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return {}
         duals = np.asarray(self.highs.getSolution().row_dual)
-        return {i: float(duals[self.first_cell_row + i]) for i in self.shown
-                if abs(duals[self.first_cell_row + i]) > 1e-9}
+        return {
+            i: float(duals[self.first_cell_row + i])
+            for i in self.shown
+            if abs(duals[self.first_cell_row + i]) > 1e-9
+        }
 
 
 def _rows_matrix(rows, n_atoms: int) -> sparse.csr_matrix:

@@ -58,8 +58,10 @@ class MarkedText(str):
         return self
 
     def to_html(self, escape=html.escape) -> str:
-        return "".join(escape(p) if isinstance(p, str) else f"<span {p[1].attributes()}>{escape(p[0])}</span>"
-                       for p in self.parts)
+        return "".join(
+            escape(p) if isinstance(p, str) else f"<span {p[1].attributes()}>{escape(p[0])}</span>"
+            for p in self.parts
+        )
 
 
 def marked(template, **values) -> MarkedText:

@@ -28,11 +28,20 @@ __all__ = ["protect"]
 _DEBUG = False
 
 
-def protect(system: TableSystem, values: np.ndarray, published: Iterable[int], hidden: Iterable[int],
-            sensitive: Iterable[int], min_count: int, cost: Sequence[float],
-            coupled: Callable[[int], Iterable[int]] = lambda i: (), truth: np.ndarray | None = None,
-            fixed: Iterable[int] = (), may_show: Callable[[int, set[int]], bool] = lambda i, hidden: True,
-            max_rounds: int = 200) -> tuple[set[int], list[Finding]]:
+def protect(
+    system: TableSystem,
+    values: np.ndarray,
+    published: Iterable[int],
+    hidden: Iterable[int],
+    sensitive: Iterable[int],
+    min_count: int,
+    cost: Sequence[float],
+    coupled: Callable[[int], Iterable[int]] = lambda i: (),
+    truth: np.ndarray | None = None,
+    fixed: Iterable[int] = (),
+    may_show: Callable[[int, set[int]], bool] = lambda i, hidden: True,
+    max_rounds: int = 200,
+) -> tuple[set[int], list[Finding]]:
     """Choose which published cells to hide so that no sensitive cell is at risk.
 
     Parameters
@@ -74,8 +83,11 @@ def protect(system: TableSystem, values: np.ndarray, published: Iterable[int], h
     findings: list[Finding] = []
     passed: set[int] = set()  # safe whatever is hidden later (Solver.check, ``stable``)
     for _ in range(max_rounds):
-        check = [i for i in sensitive if i not in passed
-                 and (i not in solver.shown or 1 <= values[i] <= min_count - 1)]
+        check = [
+            i
+            for i in sensitive
+            if i not in passed and (i not in solver.shown or 1 <= values[i] <= min_count - 1)
+        ]
         index = {system.labels[i]: i for i in check}
         findings = solver.check(min_count, cells=check, witnesses=witnesses, stable=passed)
         if not findings:
@@ -83,11 +95,14 @@ def protect(system: TableSystem, values: np.ndarray, published: Iterable[int], h
         pins = {}
         for f in findings:
             i = index[f.label]
-            if i in solver.shown:  # a shown small count: hide it (cannot happen after the primary rule)
+            if (
+                i in solver.shown
+            ):  # a shown small count: hide it (cannot happen after the primary rule)
                 pins[i] = {i: 1.0}
                 continue
             duals = solver.binding(i) or solver.binding(i, maximise=True)
             pins[i] = {c: d for c, d in duals.items() if c not in fixed}
+
         def price(c: int) -> float:
             return float(sum(cost[d] for d in _close({c}, coupled) if d not in hidden))
 
@@ -104,7 +119,14 @@ def protect(system: TableSystem, values: np.ndarray, published: Iterable[int], h
             best = min(duals, key=lambda c: (price(c) / bound_by[c], values[c], c))
             chosen.add(best)
             if _DEBUG:
-                print("for", system.labels[i], "hide", system.labels[best], "of", [system.labels[c] for c in duals])
+                print(
+                    "for",
+                    system.labels[i],
+                    "hide",
+                    system.labels[best],
+                    "of",
+                    [system.labels[c] for c in duals],
+                )
         if not chosen:
             return hidden, findings  # nothing pins them: the structure itself does
         for c in _close(chosen, coupled):
@@ -114,7 +136,9 @@ def protect(system: TableSystem, values: np.ndarray, published: Iterable[int], h
     return hidden, findings
 
 
-def _show_pinned(solver: Solver, hidden: set[int], values: np.ndarray, witnesses, may_show) -> set[int]:
+def _show_pinned(
+    solver: Solver, hidden: set[int], values: np.ndarray, witnesses, may_show
+) -> set[int]:
     """Show again the hidden cells whose value the rest determines (their value is known anyway:
     adding it changes no interval)."""
     for i in solver.pinned(sorted(hidden), witnesses):

@@ -14,5 +14,15 @@ from .build import build_report, to_html
 from .core import RunOptions, RunSummary, make_plan, plan_status, run
 from .plan import Job, expand_plan, parse_param
 
-__all__ = ["Job", "RunOptions", "RunSummary", "build_report", "expand_plan", "make_plan",
-           "parse_param", "plan_status", "run", "to_html"]
+__all__ = [
+    "Job",
+    "RunOptions",
+    "RunSummary",
+    "build_report",
+    "expand_plan",
+    "make_plan",
+    "parse_param",
+    "plan_status",
+    "run",
+    "to_html",
+]

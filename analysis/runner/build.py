@@ -44,8 +44,16 @@ def public_error(error: str | None) -> str | None:
     if name.rsplit(".", 1)[-1] in PUBLIC_ERRORS:
         return error
     return f"{cell or ''}{name} (the message may quote data: see the executed notebook, outside outputs/)"
-START_ERRORS = ("didn't respond", "died before replying", "kernel_info", "Address already in use",
-                "could not fork", "zygote")
+
+
+START_ERRORS = (
+    "didn't respond",
+    "died before replying",
+    "kernel_info",
+    "Address already in use",
+    "could not fork",
+    "zygote",
+)
 START_ATTEMPTS = 3
 # Parallel kernels must not fight over IPython's history database (sqlite "database is locked").
 KERNEL_ARGS = ["--HistoryManager.hist_file=:memory:"]
@@ -63,9 +71,17 @@ def _ensure_importable() -> None:
         os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (parent, current) if p)
 
 
-def execute(notebook: nbformat.NotebookNode, parameters: dict[str, Any], *, kernel: str,
-            cell_timeout: int, cwd: str | None, fast: bool = True, start_timeout: int = 60,
-            output_path: str | None = None) -> tuple[nbformat.NotebookNode | None, str | None, int]:
+def execute(
+    notebook: nbformat.NotebookNode,
+    parameters: dict[str, Any],
+    *,
+    kernel: str,
+    cell_timeout: int,
+    cwd: str | None,
+    fast: bool = True,
+    start_timeout: int = 60,
+    output_path: str | None = None,
+) -> tuple[nbformat.NotebookNode | None, str | None, int]:
     """Execute ``notebook`` with papermill in a fresh kernel.
 
     Returns ``(executed notebook, error or None, attempts)``. A kernel that does not come up is
@@ -90,10 +106,18 @@ def execute(notebook: nbformat.NotebookNode, parameters: dict[str, Any], *, kern
             attempts += 1
             try:
                 executed = papermill.execute_notebook(
-                    copy.deepcopy(notebook), out, parameters=parameters, kernel_name=kernel,
-                    progress_bar=False, log_output=False, start_timeout=start_timeout,
-                    execution_timeout=cell_timeout, cwd=cwd, kernel_manager_class=manager,
-                    extra_arguments=KERNEL_ARGS, shutdown_kernel="immediate",
+                    copy.deepcopy(notebook),
+                    out,
+                    parameters=parameters,
+                    kernel_name=kernel,
+                    progress_bar=False,
+                    log_output=False,
+                    start_timeout=start_timeout,
+                    execution_timeout=cell_timeout,
+                    cwd=cwd,
+                    kernel_manager_class=manager,
+                    extra_arguments=KERNEL_ARGS,
+                    shutdown_kernel="immediate",
                 )
                 return executed, None, attempts
             except PapermillExecutionError as exc:
@@ -108,23 +132,34 @@ def execute(notebook: nbformat.NotebookNode, parameters: dict[str, Any], *, kern
                 name = type(exc).__name__
                 message = str(exc).strip().splitlines()[-1] if str(exc).strip() else name
                 started = _any_cell_started(out)
-                if not started and attempts < START_ATTEMPTS and not stopping() and any(
-                        s in str(exc) for s in START_ERRORS):
+                if (
+                    not started
+                    and attempts < START_ATTEMPTS
+                    and not stopping()
+                    and any(s in str(exc) for s in START_ERRORS)
+                ):
                     continue
                 if name == "DeadKernelError":
                     error = f"the kernel died (out of memory or a crash): {message}"
                 elif name == "CellTimeoutError" or isinstance(exc, TimeoutError) and started:
-                    error = f"a cell ran longer than the {cell_timeout} s timeout (run.cell_timeout)"
+                    error = (
+                        f"a cell ran longer than the {cell_timeout} s timeout (run.cell_timeout)"
+                    )
                 else:
                     error = f"{name}: {message}"
                 break
         executed = _read(out)
         if executed is not None and not any(
-                c.get("metadata", {}).get("tags") and "papermill-error-cell-tag" in c.metadata.tags
-                for c in executed.cells):
-            executed.cells.insert(0, nbformat.v4.new_markdown_cell(
-                f"**The report failed:** {error}\n\n```\n{trace[-4000:]}\n```",
-                metadata={"tags": ["workbook-error"]}))
+            c.get("metadata", {}).get("tags") and "papermill-error-cell-tag" in c.metadata.tags
+            for c in executed.cells
+        ):
+            executed.cells.insert(
+                0,
+                nbformat.v4.new_markdown_cell(
+                    f"**The report failed:** {error}\n\n```\n{trace[-4000:]}\n```",
+                    metadata={"tags": ["workbook-error"]},
+                ),
+            )
         return executed, error, attempts
 
 
@@ -141,8 +176,11 @@ def _any_cell_started(path: str) -> bool:
     nb = _read(path)
     if nb is None:
         return False
-    return any(c.get("metadata", {}).get("papermill", {}).get("start_time")
-               for c in nb.cells if c.cell_type == "code")
+    return any(
+        c.get("metadata", {}).get("papermill", {}).get("start_time")
+        for c in nb.cells
+        if c.cell_type == "code"
+    )
 
 
 # ---------------------------------------------------------------- HTML
@@ -157,8 +195,12 @@ def _html_exporter():
         from nbconvert import HTMLExporter
 
         exporter = _local.exporter = HTMLExporter(
-            template_name="basic", exclude_input=True, exclude_input_prompt=True,
-            exclude_output_prompt=True, embed_images=True)
+            template_name="basic",
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            embed_images=True,
+        )
     return exporter
 
 
@@ -184,13 +226,23 @@ def _clean_for_report(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     cells = []
     for cell in nb.cells:
         tags = set(cell.get("metadata", {}).get("tags", []))
-        if tags & {"remove_cell", "remove-cell", "papermill-error-cell-tag", "workbook-error",
-                   "injected-parameters", "parameters"}:
+        if tags & {
+            "remove_cell",
+            "remove-cell",
+            "papermill-error-cell-tag",
+            "workbook-error",
+            "injected-parameters",
+            "parameters",
+        }:
             continue
         if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.get("outputs", [])
-                            if not (o.output_type == "stream" and o.get("name") == "stderr")
-                            and o.output_type != "error" and READS_MIME not in (o.get("data") or {})]
+            cell.outputs = [
+                o
+                for o in cell.get("outputs", [])
+                if not (o.output_type == "stream" and o.get("name") == "stderr")
+                and o.output_type != "error"
+                and READS_MIME not in (o.get("data") or {})
+            ]
             if not cell.outputs:
                 continue
         elif cell.cell_type == "raw":
@@ -226,7 +278,8 @@ def compact_png(data: bytes) -> bytes:
             return data
         out = io.BytesIO()
         image.convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE).save(
-            out, "PNG", compress_level=6)
+            out, "PNG", compress_level=6
+        )
     except Exception:
         return data
     smaller = out.getvalue()
@@ -275,9 +328,16 @@ def build_report(job: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]
     import nbformat
 
     start = time.perf_counter()
-    result: dict[str, Any] = {"name": job["name"], "ok": False, "error": None, "html": None,
-                              "executed": None, "attempts": 0, "host": socket.gethostname(),
-                              "pid": os.getpid()}
+    result: dict[str, Any] = {
+        "name": job["name"],
+        "ok": False,
+        "error": None,
+        "html": None,
+        "executed": None,
+        "attempts": 0,
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
+    }
     try:
         if job.get("notebook_source") is None:
             raise FileNotFoundError(f"notebooks/{job['notebook']}.ipynb does not exist")
@@ -290,15 +350,21 @@ def build_report(job: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]
         if cwd and not Path(cwd).is_dir():
             cwd = None
         executed, error, attempts = execute(
-            notebook, parameters, kernel=context["kernel"], cell_timeout=context["cell_timeout"],
-            cwd=cwd, fast=context.get("fast", True))
+            notebook,
+            parameters,
+            kernel=context["kernel"],
+            cell_timeout=context["cell_timeout"],
+            cwd=cwd,
+            fast=context.get("fast", True),
+        )
         result["attempts"] = attempts
         if executed is not None:
             result["executed"] = nbformat.writes(executed)
         if error is None:
             result["reads"] = reads_of(executed)
-            result["html"] = to_html(executed, job["name"], context["lang"],
-                                     compact=context.get("compact_images", True))
+            result["html"] = to_html(
+                executed, job["name"], context["lang"], compact=context.get("compact_images", True)
+            )
             result["ok"] = True
         else:
             result["error_detail"] = error

@@ -124,8 +124,9 @@ def _workers(config: Config, requested: int | None) -> int:
     return number
 
 
-def _discover(data_dir: Path, data_fp: str, previous: dict[str, Any]
-              ) -> tuple[list[str], list[str], dict[str, str]]:
+def _discover(
+    data_dir: Path, data_fp: str, previous: dict[str, Any]
+) -> tuple[list[str], list[str], dict[str, str]]:
     """Team and survey ids, and the hash of every input a report may read
     (``analysis.dataset.reads.input_hashes``): from the index when the data files are unchanged
     (a run with nothing changed loads no data), else from the dataset.
@@ -135,8 +136,12 @@ def _discover(data_dir: Path, data_fp: str, previous: dict[str, Any]
     broken survey is not a report that fails (exit 1) half-way through the run.
     """
     cached = previous.get("plan_cache") or {}
-    if (cached.get("data") == data_fp and isinstance(cached.get("teams"), list)
-            and cached.get("surveys_checked") and isinstance(cached.get("inputs"), dict)):
+    if (
+        cached.get("data") == data_fp
+        and isinstance(cached.get("teams"), list)
+        and cached.get("surveys_checked")
+        and isinstance(cached.get("inputs"), dict)
+    ):
         return list(cached["teams"]), list(cached.get("surveys") or []), dict(cached["inputs"])
     from ..dataset import load_dataset, reads
     from ..io import DataError, sort_problems
@@ -149,24 +154,32 @@ def _discover(data_dir: Path, data_fp: str, previous: dict[str, Any]
     # of 100,000 answers takes seconds): only new or changed survey folders are checked
     checked = cached.get("inputs") if cached.get("surveys_checked") else None
     checked = checked if isinstance(checked, dict) else {}
-    problems = [p for survey in ds.surveys
-                if checked.get(f"survey:{survey}") != inputs[f"survey:{survey}"]
-                for p in check_survey(ds.survey_dir(survey)) if not p.is_warning]
+    problems = [
+        p
+        for survey in ds.surveys
+        if checked.get(f"survey:{survey}") != inputs[f"survey:{survey}"]
+        for p in check_survey(ds.survey_dir(survey))
+        if not p.is_warning
+    ]
     if problems:
         raise DataError(sort_problems(problems))
     return teams, [str(s) for s in ds.surveys], inputs
 
 
-def report_parts(base: dict[str, str], data_fp: str, read: list[str] | None,
-                 inputs: dict[str, str]) -> dict[str, str]:
+def report_parts(
+    base: dict[str, str], data_fp: str, read: list[str] | None, inputs: dict[str, str]
+) -> dict[str, str]:
     """The parts a report's cache key is made of: notebook, parameters and code (``base``), and
     the hash of each input it read last time (``input:<name>``); a report that recorded no reads
     (a notebook that does not use ``report.context``/``report.render``) depends on every data
     file (``data``)."""
     from ..dataset.reads import hash_of
 
-    data = ({"data": data_fp} if read is None
-            else {f"input:{name}": hash_of(inputs, name) for name in read})
+    data = (
+        {"data": data_fp}
+        if read is None
+        else {f"input:{name}": hash_of(inputs, name) for name in read}
+    )
     return {"notebook": base["notebook"], "params": base["params"], **data, "code": base["code"]}
 
 
@@ -179,8 +192,9 @@ def _reason(part: str) -> str:
     return part
 
 
-def make_plan(config: Config, options: RunOptions, previous: dict[str, Any] | None = None
-              ) -> tuple[list[Planned], dict[str, Any]]:
+def make_plan(
+    config: Config, options: RunOptions, previous: dict[str, Any] | None = None
+) -> tuple[list[Planned], dict[str, Any]]:
     """Expand the plan and work out, for every report, whether it must be rebuilt.
 
     Returns the planned reports and the run context (data_dir, lang, kernel, ...). Raises
@@ -194,8 +208,10 @@ def make_plan(config: Config, options: RunOptions, previous: dict[str, Any] | No
     if not data_dir.is_dir() or not has_data(data_dir):
         from ..io import DataError
 
-        raise DataError(f"{data_dir}: no data (teams.csv or teams.xlsx) found; put the exports in "
-                        f"data/raw or run `workbook sample`")
+        raise DataError(
+            f"{data_dir}: no data (teams.csv or teams.xlsx) found; put the exports in "
+            f"data/raw or run `workbook sample`"
+        )
     data_fp = planmod.data_hash(data_dir)
     teams, surveys, inputs = _discover(data_dir, data_fp, previous)
     jobs = planmod.expand_plan(config, teams, surveys, options.only, options.params)
@@ -208,9 +224,11 @@ def make_plan(config: Config, options: RunOptions, previous: dict[str, Any] | No
     planned = []
     for job in jobs:
         nb_path = config.notebooks_dir / f"{job.notebook}.ipynb"
-        base = {"notebook": planmod.notebook_hash(nb_path),
-                "params": planmod.params_hash(job.params, lang),
-                "code": code_fp + ("" if options.compact_images else "+lossless")}
+        base = {
+            "notebook": planmod.notebook_hash(nb_path),
+            "params": planmod.params_hash(job.params, lang),
+            "code": code_fp + ("" if options.compact_images else "+lossless"),
+        }
         before = dict(previous.get("reports", {}).get(job.name) or {})
         read = before.get("reads") if isinstance(before.get("reads"), list) else None
         parts = report_parts(base, data_fp, read, inputs)
@@ -224,18 +242,30 @@ def make_plan(config: Config, options: RunOptions, previous: dict[str, Any] | No
             state, reasons = "failed", []
         else:
             old = before.get("parts") or {}
-            reasons = ([_reason(p) for p in parts if old.get(p) != parts[p]]
-                       or (["html missing"] if not html_ok else [])
-                       or (["not finished"] if before.get("status") == "pending" else []))
+            reasons = (
+                [_reason(p) for p in parts if old.get(p) != parts[p]]
+                or (["html missing"] if not html_ok else [])
+                or (["not finished"] if before.get("status") == "pending" else [])
+            )
             state = "stale"
         planned.append(Planned(job, parts, key, before, state, reasons))
     context = {
-        "data_dir": str(data_dir), "lang": lang, "kernel": config.kernel,
-        "cell_timeout": config.cell_timeout, "cwd": str(config.notebooks_dir), "fast": options.fast,
-        "compact_images": options.compact_images, "code": code_fp,
+        "data_dir": str(data_dir),
+        "lang": lang,
+        "kernel": config.kernel,
+        "cell_timeout": config.cell_timeout,
+        "cwd": str(config.notebooks_dir),
+        "fast": options.fast,
+        "compact_images": options.compact_images,
+        "code": code_fp,
         "source": "sample" if config.is_sample(data_dir) else "raw",
-        "plan_cache": {"data": data_fp, "teams": teams, "surveys": surveys, "surveys_checked": True,
-                       "inputs": inputs},
+        "plan_cache": {
+            "data": data_fp,
+            "teams": teams,
+            "surveys": surveys,
+            "surveys_checked": True,
+            "inputs": inputs,
+        },
         "private_dir": str(config.private_dir),
     }
     return planned, context
@@ -320,8 +350,9 @@ def _run_lock(outputs: Path) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            raise ConfigError(f"another `workbook run` is writing to {outputs}; try again when it "
-                              "has finished") from None
+            raise ConfigError(
+                f"another `workbook run` is writing to {outputs}; try again when it has finished"
+            ) from None
         yield
     finally:
         handle.close()
@@ -357,8 +388,9 @@ def _prune_logs(folder: Path, keep: int = LOG_KEEP) -> None:
 # ---------------------------------------------------------------- execution backends
 
 
-def _local_results(jobs: list[dict], context: dict, workers: int,
-                   stop: StopRequest | None = None) -> Iterator[dict]:
+def _local_results(
+    jobs: list[dict], context: dict, workers: int, stop: StopRequest | None = None
+) -> Iterator[dict]:
     """Build ``jobs`` in a pool of threads and yield each result as it finishes.
 
     The main thread only waits (in slices of 0.2 s), so a stop request is seen at once: the
@@ -374,8 +406,9 @@ def _local_results(jobs: list[dict], context: dict, workers: int,
         threading.Thread(target=kernels.get_zygote, name="zygote-boot", daemon=True).start()
 
     stopped = stop.is_set if stop is not None else (lambda: False)
-    pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(jobs) or 1)),
-                              thread_name_prefix="report")
+    pool = ThreadPoolExecutor(
+        max_workers=max(1, min(workers, len(jobs) or 1)), thread_name_prefix="report"
+    )
     completed = False
     try:
         pending = {pool.submit(build_report, job, context) for job in jobs}
@@ -399,25 +432,35 @@ def _local_results(jobs: list[dict], context: dict, workers: int,
         pool.shutdown(wait=not abandon, cancel_futures=True)
 
 
-def _dask_results(jobs: list[dict], context: dict, scheduler: str,
-                  stop: StopRequest | None = None) -> Iterator[dict]:
+def _dask_results(
+    jobs: list[dict], context: dict, scheduler: str, stop: StopRequest | None = None
+) -> Iterator[dict]:
     try:
         from distributed import Client, as_completed
     except ImportError:
-        raise ConfigError("--scheduler needs dask.distributed: pip install 'dask[distributed]'") from None
+        raise ConfigError(
+            "--scheduler needs dask.distributed: pip install 'dask[distributed]'"
+        ) from None
     try:
         client = Client(scheduler, timeout="20s")
     except OSError as exc:
         raise ConfigError(f"--scheduler {scheduler}: cannot connect ({exc})") from None
     try:
-        futures = {client.submit(build_report, job, context, pure=False,
-                                 key=f"workbook-{job['name']}-{os.getpid()}-{time.time_ns()}"): job
-                   for job in jobs}
+        futures = {
+            client.submit(
+                build_report,
+                job,
+                context,
+                pure=False,
+                key=f"workbook-{job['name']}-{os.getpid()}-{time.time_ns()}",
+            ): job
+            for job in jobs
+        }
         finished = as_completed(futures)
         while not finished.is_empty():
             if stop is not None and stop.is_set():
                 client.cancel(list(futures))  # queued reports are dropped; running ones end on
-                return                        # their worker
+                return  # their worker
             batch = finished.next_batch(block=False)
             if not batch:
                 time.sleep(0.2)
@@ -428,9 +471,16 @@ def _dask_results(jobs: list[dict], context: dict, scheduler: str,
                     yield future.result()
                 except Exception as exc:
                     detail = f"{type(exc).__name__}: {exc}"
-                    yield {"name": job["name"], "ok": False, "error": f"Dask: {public_error(detail)}",
-                           "error_detail": f"Dask: {detail}", "html": None,
-                           "executed": None, "duration": None, "attempts": 0}
+                    yield {
+                        "name": job["name"],
+                        "ok": False,
+                        "error": f"Dask: {public_error(detail)}",
+                        "error_detail": f"Dask: {detail}",
+                        "html": None,
+                        "executed": None,
+                        "duration": None,
+                        "attempts": 0,
+                    }
     finally:
         client.close()
 
@@ -438,8 +488,12 @@ def _dask_results(jobs: list[dict], context: dict, scheduler: str,
 # ---------------------------------------------------------------- the run
 
 
-def run(options: RunOptions | None = None, root: Path | None = None,
-        tty: bool | None = None, on_result: Callable[[dict], None] | None = None) -> RunSummary:
+def run(
+    options: RunOptions | None = None,
+    root: Path | None = None,
+    tty: bool | None = None,
+    on_result: Callable[[dict], None] | None = None,
+) -> RunSummary:
     """Build the report plan (``workbook run``).
 
     Reports whose notebook, parameters, data and package code are unchanged are reused unless
@@ -457,8 +511,14 @@ def run(options: RunOptions | None = None, root: Path | None = None,
         return _run_locked(config, options, started, tty, on_result, stop)
 
 
-def _run_locked(config: Config, options: RunOptions, started: float, tty: bool | None,
-                on_result: Callable[[dict], None] | None, stop: StopRequest) -> RunSummary:
+def _run_locked(
+    config: Config,
+    options: RunOptions,
+    started: float,
+    tty: bool | None,
+    on_result: Callable[[dict], None] | None,
+    stop: StopRequest,
+) -> RunSummary:
     from . import kernels
 
     outputs = config.outputs_dir
@@ -483,36 +543,59 @@ def _run_locked(config: Config, options: RunOptions, started: float, tty: bool |
     lang = context["lang"]
     workers = _workers(config, options.workers)
     try:
-        where = f"Dask scheduler {options.scheduler}" if options.scheduler else f"{workers} worker(s)"
-        reporter.info(f"workbook run: {len(planned)} report(s), {len(todo)} to build, "
-                      f"{len(planned) - len(todo)} unchanged; data {context['data_dir']} "
-                      f"({context['source']}); language {lang}; {where}")
+        where = (
+            f"Dask scheduler {options.scheduler}" if options.scheduler else f"{workers} worker(s)"
+        )
+        reporter.info(
+            f"workbook run: {len(planned)} report(s), {len(todo)} to build, "
+            f"{len(planned) - len(todo)} unchanged; data {context['data_dir']} "
+            f"({context['source']}); language {lang}; {where}"
+        )
         if previous.get("started") and not previous.get("finished"):
-            reporter.info(f"the previous run (started {previous['started']}) did not finish; "
-                          f"its unfinished reports are rebuilt", echo=False)
+            reporter.info(
+                f"the previous run (started {previous['started']}) did not finish; "
+                f"its unfinished reports are rebuilt",
+                echo=False,
+            )
         if leftovers:
-            reporter.info(f"removed {len(leftovers)} temporary file(s) of killed runs: "
-                          + ", ".join(str(p) for p in leftovers[:5]), echo=False)
+            reporter.info(
+                f"removed {len(leftovers)} temporary file(s) of killed runs: "
+                + ", ".join(str(p) for p in leftovers[:5]),
+                echo=False,
+            )
         now = _now()
         for p in planned:
-            entry = {**p.previous, "name": p.job.name, "notebook": p.job.notebook,
-                     "params": p.job.params}
+            entry = {
+                **p.previous,
+                "name": p.job.name,
+                "notebook": p.job.notebook,
+                "params": p.job.params,
+            }
             if p in todo:
                 # until it is rebuilt the index claims nothing for it: its HTML (if any) is
                 # that of an older state
                 html = entry.get("html")
-                entry.update(status="pending", error=None,
-                             stale=bool(html) and (outputs / html).is_file())
+                entry.update(
+                    status="pending", error=None, stale=bool(html) and (outputs / html).is_file()
+                )
             else:
-                entry.update(status="reused", stale=False, last_run=now, key=p.key,
-                             parts=p.parts, error=None)
+                entry.update(
+                    status="reused", stale=False, last_run=now, key=p.key, parts=p.parts, error=None
+                )
             index["reports"][p.job.name] = entry
         # plan order first, then entries kept from earlier partial runs
         order = [p.job.name for p in planned]
         index["reports"] = {**{n: index["reports"][n] for n in order}, **index["reports"]}
-        index.update(started=now, finished=None, interrupted=None, data_dir=context["data_dir"],
-                     source=context["source"], lang=lang, plan_cache=context["plan_cache"],
-                     log=os.path.relpath(log_file, outputs))
+        index.update(
+            started=now,
+            finished=None,
+            interrupted=None,
+            data_dir=context["data_dir"],
+            source=context["source"],
+            lang=lang,
+            plan_cache=context["plan_cache"],
+            log=os.path.relpath(log_file, outputs),
+        )
         write_index(outputs, index, lang, css)
 
         by_name = {p.job.name: p for p in todo}
@@ -522,8 +605,11 @@ def _run_locked(config: Config, options: RunOptions, started: float, tty: bool |
             nb_path = config.notebooks_dir / f"{p.job.notebook}.ipynb"
             source = nb_path.read_text(encoding="utf-8") if nb_path.is_file() else None
             jobs.append({**p.job.to_dict(), "notebook_source": source})
-        results = (_dask_results(jobs, context, options.scheduler, stop) if options.scheduler
-                   else _local_results(jobs, context, workers, stop))
+        results = (
+            _dask_results(jobs, context, options.scheduler, stop)
+            if options.scheduler
+            else _local_results(jobs, context, workers, stop)
+        )
         for result in results:
             p = by_name[result["name"]]
             entry = _publish(outputs, index["reports"][p.job.name], p, result, context)
@@ -534,7 +620,9 @@ def _run_locked(config: Config, options: RunOptions, started: float, tty: bool |
             else:
                 reporter.error(f"FAILED  {p.job.name} {duration}: {result['error']}")
                 if result.get("error_detail") and result["error_detail"] != result["error"]:
-                    reporter.info(f"        {p.job.name}: {result['error_detail']}", echo=False)  # log only
+                    reporter.info(
+                        f"        {p.job.name}: {result['error_detail']}", echo=False
+                    )  # log only
             reporter.step(p.job.name)
             write_index(outputs, index, lang, css)
             if on_result:
@@ -545,18 +633,27 @@ def _run_locked(config: Config, options: RunOptions, started: float, tty: bool |
         index["duration"] = round(time.perf_counter() - started, 2)
         write_index(outputs, index, lang, css)
         reports = [index["reports"][p.job.name] for p in planned]
-        summary = RunSummary(reports, time.perf_counter() - started, log_file,
-                             outputs / "index.html", interrupted=stop.signal if stop.is_set() else None)
+        summary = RunSummary(
+            reports,
+            time.perf_counter() - started,
+            log_file,
+            outputs / "index.html",
+            interrupted=stop.signal if stop.is_set() else None,
+        )
         reporter.close_bar()
         if summary.interrupted:
-            reporter.error(f"stopped ({signal.Signals(summary.interrupted).name}) after "
-                           f"{summary.duration:.1f} s: {summary.count('ok')} built and published, "
-                           f"{summary.count('pending')} not built (they keep their last good "
-                           f"version, marked out of date); {outputs / 'index.html'}")
+            reporter.error(
+                f"stopped ({signal.Signals(summary.interrupted).name}) after "
+                f"{summary.duration:.1f} s: {summary.count('ok')} built and published, "
+                f"{summary.count('pending')} not built (they keep their last good "
+                f"version, marked out of date); {outputs / 'index.html'}"
+            )
             return summary
-        reporter.info(f"done in {summary.duration:.1f} s: {summary.count('ok')} built, "
-                      f"{summary.count('reused')} unchanged, {summary.count('failed')} failed; "
-                      f"{outputs / 'index.html'}")
+        reporter.info(
+            f"done in {summary.duration:.1f} s: {summary.count('ok')} built, "
+            f"{summary.count('reused')} unchanged, {summary.count('failed')} failed; "
+            f"{outputs / 'index.html'}"
+        )
         return summary
     finally:
         reporter.close()
@@ -570,8 +667,14 @@ def _publish(outputs: Path, entry: dict, p: Planned, result: dict, context: dict
     name = p.job.name
     now = _now()
     private = Path(context.get("private_dir") or outputs.parent / f"{outputs.name}-private")
-    entry = {**entry, "last_run": now, "source": context["source"], "lang": context["lang"],
-             "attempts": result.get("attempts"), "host": result.get("host")}
+    entry = {
+        **entry,
+        "last_run": now,
+        "source": context["source"],
+        "lang": context["lang"],
+        "attempts": result.get("attempts"),
+        "host": result.get("host"),
+    }
     if result.get("executed"):
         executed = private / EXECUTED_DIR / f"{name}.ipynb"
         atomic_write(executed, result["executed"])
@@ -583,27 +686,53 @@ def _publish(outputs: Path, entry: dict, p: Planned, result: dict, context: dict
         # keyed on what the report read this time (None: it recorded nothing, all the data)
         read = result.get("reads")
         base = {k: v for k, v in p.parts.items() if k in ("notebook", "params", "code")}
-        parts = report_parts(base, context["plan_cache"]["data"], read,
-                             context["plan_cache"].get("inputs") or {})
-        entry.update(status="ok", stale=False, error=None, html=html_name, size=len(data),
-                     last_success=now, duration=result.get("duration"),
-                     key=planmod.cache_key(parts), parts=parts, reads=read)
+        parts = report_parts(
+            base, context["plan_cache"]["data"], read, context["plan_cache"].get("inputs") or {}
+        )
+        entry.update(
+            status="ok",
+            stale=False,
+            error=None,
+            html=html_name,
+            size=len(data),
+            last_success=now,
+            duration=result.get("duration"),
+            key=planmod.cache_key(parts),
+            parts=parts,
+            reads=read,
+        )
     else:
         html_name = entry.get("html")
         has_html = bool(html_name) and (outputs / html_name).is_file()
-        entry.update(status="failed", stale=has_html, error=result.get("error") or "unknown error",
-                     html=html_name if has_html else None, duration=result.get("duration"),
-                     key=p.key, parts=p.parts)
+        entry.update(
+            status="failed",
+            stale=has_html,
+            error=result.get("error") or "unknown error",
+            html=html_name if has_html else None,
+            duration=result.get("duration"),
+            key=p.key,
+            parts=p.parts,
+        )
         if not has_html:
             entry["size"] = None
     return entry
 
 
-def plan_status(options: RunOptions | None = None, root: Path | None = None) -> list[dict[str, Any]]:
+def plan_status(
+    options: RunOptions | None = None, root: Path | None = None
+) -> list[dict[str, Any]]:
     """``workbook list``: every report of the plan with whether a run would rebuild it, and why."""
     options = options or RunOptions()
     config = load_config(root)
     planned, _ = make_plan(config, options)
-    return [{"name": p.job.name, "notebook": p.job.notebook, "params": p.job.params,
-             "state": p.state, "reasons": p.reasons,
-             "last_success": p.previous.get("last_success")} for p in planned]
+    return [
+        {
+            "name": p.job.name,
+            "notebook": p.job.notebook,
+            "params": p.job.params,
+            "state": p.state,
+            "reasons": p.reasons,
+            "last_success": p.previous.get("last_success"),
+        }
+        for p in planned
+    ]

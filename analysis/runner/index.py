@@ -26,8 +26,10 @@ def read_index(outputs: Path) -> dict[str, Any]:
 
 
 def write_index(outputs: Path, index: dict[str, Any], lang: str, css: str) -> None:
-    atomic_write(Path(outputs) / INDEX_JSON,
-                 json.dumps(index, indent=1, ensure_ascii=False, sort_keys=False, default=str))
+    atomic_write(
+        Path(outputs) / INDEX_JSON,
+        json.dumps(index, indent=1, ensure_ascii=False, sort_keys=False, default=str),
+    )
     atomic_write(Path(outputs) / INDEX_HTML, render_index(index, lang, css))
 
 
@@ -68,27 +70,52 @@ def render_index(index: dict[str, Any], lang: str, css: str) -> str:
             (t("runner_parameters", lang), escape(_params(r.get("params") or {}, lang))),
             (t("runner_last_success", lang), escape(_time(r.get("last_success")))),
             (t("runner_last_run", lang), escape(_time(r.get("last_run")))),
-            (t("runner_duration", lang),
-             escape(t("runner_seconds", lang, value=f"{r['duration']:.1f}")) if r.get("duration") is not None else "–"),
-            (t("runner_source", lang),
-             escape(t("runner_source_" + r["source"], lang)) if r.get("source") in ("sample", "raw") else "–"),
+            (
+                t("runner_duration", lang),
+                escape(t("runner_seconds", lang, value=f"{r['duration']:.1f}"))
+                if r.get("duration") is not None
+                else "–",
+            ),
+            (
+                t("runner_source", lang),
+                escape(t("runner_source_" + r["source"], lang))
+                if r.get("source") in ("sample", "raw")
+                else "–",
+            ),
             (t("runner_size", lang), escape(_size(r.get("size")))),
         ]
         if r.get("error"):
-            rows.append((t("runner_error", lang), f'<span class="error">{escape(r["error"])}</span>'))
+            rows.append(
+                (t("runner_error", lang), f'<span class="error">{escape(r["error"])}</span>')
+            )
             if r.get("stale") and r.get("html"):
-                rows.append(("", escape(t("runner_stale_note", lang, time=_time(r.get("last_success"))))))
+                rows.append(
+                    ("", escape(t("runner_stale_note", lang, time=_time(r.get("last_success")))))
+                )
             elif not r.get("html"):
                 rows.append(("", escape(t("runner_no_report", lang))))
             if r.get("executed"):
-                rows.append(("", f'<a href="{escape(r["executed"])}">{escape(t("runner_executed", lang))}</a>'))
+                rows.append(
+                    (
+                        "",
+                        f'<a href="{escape(r["executed"])}">{escape(t("runner_executed", lang))}</a>',
+                    )
+                )
         dl = "".join(f"<dt>{escape(k)}</dt><dd>{v}</dd>" for k, v in rows)
         cards.append(f'<li class="card {escape(status)}"><h2>{title}</h2><dl>{dl}</dl></li>')
-    summary = t("runner_summary", lang, total=len(reports), ok=counts["ok"],
-                reused=counts["reused"], failed=counts["failed"])
+    summary = t(
+        "runner_summary",
+        lang,
+        total=len(reports),
+        ok=counts["ok"],
+        reused=counts["reused"],
+        failed=counts["failed"],
+    )
     if counts["pending"]:
         summary += " " + t("runner_summary_pending", lang, pending=counts["pending"])
-    banner = f'<p class="sample-banner">{escape(t("runner_sample_banner", lang))}</p>' if sample else ""
+    banner = (
+        f'<p class="sample-banner">{escape(t("runner_sample_banner", lang))}</p>' if sample else ""
+    )
     # the index never claims more than the last finished state
     if index.get("interrupted"):
         stopped = t("runner_interrupted", lang, time=_time(index["interrupted"]))

@@ -181,8 +181,13 @@ class Zygote:
         env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
         self.process = subprocess.Popen(
             [self.python, "-m", "analysis.runner.zygote"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            cwd=cwd, env=env, text=True, bufsize=1,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            cwd=cwd,
+            env=env,
+            text=True,
+            bufsize=1,
         )
         line = self.process.stdout.readline()
         if not line:
@@ -192,8 +197,9 @@ class Zygote:
     def alive(self) -> bool:
         return self.process.poll() is None
 
-    def fork(self, argv: list[str], env: dict[str, str], cwd: str | None,
-             log: str | None = None) -> ForkedProcess:
+    def fork(
+        self, argv: list[str], env: dict[str, str], cwd: str | None, log: str | None = None
+    ) -> ForkedProcess:
         """Fork a kernel running ``argv`` (a kernel spec command) and return its process."""
         request = json.dumps({"argv": argv, "env": env, "cwd": cwd, "log": log})
         with self._lock:
@@ -354,7 +360,9 @@ class IPCKernelManager(AsyncKernelManager):
         if not self.connection_file:  # beside the sockets, named by this process: removable
             import uuid  # by remove_leftovers() after a kill -9
 
-            self.connection_file = os.path.join(ipc_dir(), f"kernel-{os.getpid()}-{uuid.uuid4()}.json")
+            self.connection_file = os.path.join(
+                ipc_dir(), f"kernel-{os.getpid()}-{uuid.uuid4()}.json"
+            )
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
         if stopping():

@@ -29,8 +29,12 @@ class Job:
     entry: int = 0  # position of its entry in workbook.yml (1-based; 0 = ad hoc)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "notebook": self.notebook, "params": dict(self.params),
-                "entry": self.entry}
+        return {
+            "name": self.name,
+            "notebook": self.notebook,
+            "params": dict(self.params),
+            "entry": self.entry,
+        }
 
 
 def slug(value: object) -> str:
@@ -51,7 +55,9 @@ def parse_param(text: str) -> tuple[str, Any]:
     if not key.isidentifier():
         raise ConfigError(f"--param {text!r}: {key!r} is not a valid parameter name")
     if key in ("data_dir", "lang"):
-        raise ConfigError(f"--param {key}: set by the runner (use --lang, or data: in workbook.yml)")
+        raise ConfigError(
+            f"--param {key}: set by the runner (use --lang, or data: in workbook.yml)"
+        )
     try:
         value = load_yaml(raw) if raw.strip() else None
     except yaml.YAMLError:
@@ -82,31 +88,47 @@ def notebook_parameters(path: Path) -> tuple[str, ...] | None:
             tree = ast.parse("".join(source) if isinstance(source, list) else source)
         except SyntaxError:
             return None
-        names = [target.id for node in tree.body if isinstance(node, ast.Assign | ast.AnnAssign)
-                 for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
-                 if isinstance(target, ast.Name)]
+        names = [
+            target.id
+            for node in tree.body
+            if isinstance(node, ast.Assign | ast.AnnAssign)
+            for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+            if isinstance(target, ast.Name)
+        ]
         return tuple(dict.fromkeys(n for n in names if n not in RUNNER_PARAMS))
     return None
 
 
-def _check_overrides(overrides: dict[str, Any], declared: dict[str, tuple[str, ...] | None]) -> None:
+def _check_overrides(
+    overrides: dict[str, Any], declared: dict[str, tuple[str, ...] | None]
+) -> None:
     """Every ``--param`` name must be a parameter of a notebook of the selected reports."""
     known = {name for names in declared.values() if names for name in names}
     unknown = [key for key in overrides if key not in known]
     if not unknown:
         return
-    listing = "; ".join(f"{nb}: {', '.join(names) if names else '(none)'}"
-                        for nb, names in declared.items() if names is not None)
+    listing = "; ".join(
+        f"{nb}: {', '.join(names) if names else '(none)'}"
+        for nb, names in declared.items()
+        if names is not None
+    )
     import difflib
 
     near = difflib.get_close_matches(unknown[0], sorted(known), n=1)
     hint = f" Did you mean {near[0]}?" if near else ""
-    raise ConfigError(f"--param {', '.join(unknown)}: no notebook of the selected reports has "
-                      f"such a parameter; their parameters are {listing or 'none'}.{hint}")
+    raise ConfigError(
+        f"--param {', '.join(unknown)}: no notebook of the selected reports has "
+        f"such a parameter; their parameters are {listing or 'none'}.{hint}"
+    )
 
 
-def expand_plan(config: Config, teams: list[str], surveys: list[str],
-                only: list[str] | None = None, overrides: dict[str, Any] | None = None) -> list[Job]:
+def expand_plan(
+    config: Config,
+    teams: list[str],
+    surveys: list[str],
+    only: list[str] | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> list[Job]:
     """Turn the ``reports:`` entries into one :class:`Job` per report.
 
     ``for_each: team`` gives one report per team id (parameter ``team``), ``for_each: survey`` one
@@ -117,8 +139,10 @@ def expand_plan(config: Config, teams: list[str], surveys: list[str],
     value and adds it to the report's name.
     """
     overrides = dict(overrides or {})
-    declared = {nb: notebook_parameters(config.notebooks_dir / f"{nb}.ipynb")
-                for nb in dict.fromkeys(str(e["notebook"]) for e in config.reports)}
+    declared = {
+        nb: notebook_parameters(config.notebooks_dir / f"{nb}.ipynb")
+        for nb in dict.fromkeys(str(e["notebook"]) for e in config.reports)
+    }
     known = {"team": list(teams), "survey": list(surveys)}
     for key in ("team", "survey"):
         value = overrides.get(key)
@@ -156,15 +180,23 @@ def expand_plan(config: Config, teams: list[str], surveys: list[str],
     if only:
         wanted = set(only)
         # a notebook, a report, or an entry's name (``baseline``: every baseline_<team>)
-        entries = {number: str(entry.get("name") or entry["notebook"])
-                   for number, entry in enumerate(config.reports, start=1)}
+        entries = {
+            number: str(entry.get("name") or entry["notebook"])
+            for number, entry in enumerate(config.reports, start=1)
+        }
         matched = {j.notebook for j, _ in jobs} | {j.name for j, _ in jobs} | set(entries.values())
         missing = sorted(wanted - matched)
         if missing:
             names = ", ".join(sorted({j.notebook for j, _ in jobs}))
-            raise ConfigError(f"--only {', '.join(missing)}: not in the report plan (notebooks: {names})")
-        jobs = [(j, c) for j, c in jobs
-                if j.notebook in wanted or j.name in wanted or entries.get(j.entry) in wanted]
+            raise ConfigError(
+                f"--only {', '.join(missing)}: not in the report plan (notebooks: {names})"
+            )
+        jobs = [
+            (j, c)
+            for j, c in jobs
+            if j.notebook in wanted or j.name in wanted or entries.get(j.entry) in wanted
+        ]
+
     # An overridden entry that became the same notebook with the same parameters as another
     # report (an entry with team: x and --param team=y, beside the for_each entry) is that
     # report: keep it once.
@@ -179,11 +211,15 @@ def expand_plan(config: Config, teams: list[str], surveys: list[str],
         seen.add(ident(job))
         result.append(job)
     if overrides:  # checked on the reports selected, once --only has been applied
-        _check_overrides(overrides, {nb: declared.get(nb) for nb in dict.fromkeys(j.notebook for j in result)})
+        _check_overrides(
+            overrides, {nb: declared.get(nb) for nb in dict.fromkeys(j.notebook for j in result)}
+        )
     names = [j.name for j in result]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
-        raise ConfigError(f"workbook.yml: two reports are called {', '.join(duplicates)}; give each a distinct name: in workbook.yml")
+        raise ConfigError(
+            f"workbook.yml: two reports are called {', '.join(duplicates)}; give each a distinct name: in workbook.yml"
+        )
     return result
 
 
@@ -214,9 +250,14 @@ def data_hash(folder: Path, files: dict[str, str] | None = None) -> str:
 def code_hash(config: Config) -> str:
     """Hash of the ``analysis`` package source plus the report-relevant settings of workbook.yml."""
     parts = code_files()
-    settings = {"language": config.language, "min_count": config.min_count,
-                "show_free_text": config.show_free_text, "kernel": config.kernel,
-                "kolada": config.kolada, "runner": RUNNER_VERSION}
+    settings = {
+        "language": config.language,
+        "min_count": config.min_count,
+        "show_free_text": config.show_free_text,
+        "kernel": config.kernel,
+        "kolada": config.kolada,
+        "runner": RUNNER_VERSION,
+    }
     parts["<workbook.yml>"] = json.dumps(settings, sort_keys=True, default=str)
     return _digest(parts)
 

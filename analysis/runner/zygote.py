@@ -36,15 +36,48 @@ for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
 
 PRELOAD = (
-    "numpy", "pandas", "scipy.stats", "statsmodels.api", "statsmodels.formula.api",
-    "matplotlib", "matplotlib.pyplot", "seaborn", "pyarrow", "pyarrow.parquet", "yaml",
-    "pyarrow.dataset", "pyarrow.pandas_compat", "PIL.Image", "PIL.PngImagePlugin",
-    "pandera.pandas", "openpyxl", "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel",
-    "ipykernel.zmqshell", "ipykernel.debugger", "debugpy", "sqlite3", "psutil", "pdb",
-    "tornado.gen", "tornado.locks", "tornado.queues",
-    "ipywidgets", "analysis", "analysis.text", "analysis.config", "analysis.io",
-    "analysis.dataset", "analysis.schemas", "analysis.report", "analysis.plots",
-    "analysis.spc", "analysis.effects", "analysis.goals", "analysis.surveys",
+    "numpy",
+    "pandas",
+    "scipy.stats",
+    "statsmodels.api",
+    "statsmodels.formula.api",
+    "matplotlib",
+    "matplotlib.pyplot",
+    "seaborn",
+    "pyarrow",
+    "pyarrow.parquet",
+    "yaml",
+    "pyarrow.dataset",
+    "pyarrow.pandas_compat",
+    "PIL.Image",
+    "PIL.PngImagePlugin",
+    "pandera.pandas",
+    "openpyxl",
+    "IPython",
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "ipykernel.zmqshell",
+    "ipykernel.debugger",
+    "debugpy",
+    "sqlite3",
+    "psutil",
+    "pdb",
+    "tornado.gen",
+    "tornado.locks",
+    "tornado.queues",
+    "ipywidgets",
+    "analysis",
+    "analysis.text",
+    "analysis.config",
+    "analysis.io",
+    "analysis.dataset",
+    "analysis.schemas",
+    "analysis.report",
+    "analysis.plots",
+    "analysis.spc",
+    "analysis.effects",
+    "analysis.goals",
+    "analysis.surveys",
     "analysis.privacy",
 )
 
@@ -59,8 +92,11 @@ def analysis_modules() -> list[str]:
 
     import analysis
 
-    return [m.name for m in pkgutil.walk_packages(analysis.__path__, "analysis.")
-            if not m.name.startswith(("analysis.runner", "analysis.cli"))]
+    return [
+        m.name
+        for m in pkgutil.walk_packages(analysis.__path__, "analysis.")
+        if not m.name.startswith(("analysis.runner", "analysis.cli"))
+    ]
 
 
 def preload(names: tuple[str, ...] = PRELOAD) -> list[str]:
@@ -124,7 +160,11 @@ def _kernel_child(request: dict, stdin_fd: int, stdout_fd: int, parent: int) -> 
             os.chdir(request["cwd"])
         argv = list(request["argv"])
         # argv is the kernel spec's: [python, -m, ipykernel_launcher, -f, file, ...]
-        args = argv[argv.index("ipykernel_launcher") + 1:] if "ipykernel_launcher" in argv else argv[1:]
+        args = (
+            argv[argv.index("ipykernel_launcher") + 1 :]
+            if "ipykernel_launcher" in argv
+            else argv[1:]
+        )
         sys.argv = ["ipykernel_launcher", *args]
         if sys.path and sys.path[0] in ("", os.getcwd()):
             del sys.path[0]
@@ -185,7 +225,7 @@ def _parent_of(pid: int) -> int | None:
     except OSError:
         return None
     # pid (comm) state ppid ...; comm may contain spaces and parentheses
-    return int(stat[stat.rindex(b")") + 2:].split()[1])
+    return int(stat[stat.rindex(b")") + 2 :].split()[1])
 
 
 def _serve_requests(reader, stdin_fd: int, stdout_fd: int, me: int, kernels: set[int]) -> None:

@@ -59,8 +59,22 @@ PLACES: dict[str, tuple[str, ...]] = {
     "0643": ("Habo", "Brandstorp", "Furusjö"),
     "0662": ("Gislaved", "Anderstorp", "Smålandsstenar", "Reftele", "Burseryd", "Broaryd"),
     "0665": ("Vaggeryd", "Skillingaryd", "Hok", "Bondstorp"),
-    "0680": ("Råslätt", "Öxnehaga", "Huskvarna", "Norrahammar", "Tenhult", "Bankeryd", "Gränna",
-             "Taberg", "Kättilstorp", "Ljungarum", "Tokarp", "Visingsö", "Österängen", "Torpa"),
+    "0680": (
+        "Råslätt",
+        "Öxnehaga",
+        "Huskvarna",
+        "Norrahammar",
+        "Tenhult",
+        "Bankeryd",
+        "Gränna",
+        "Taberg",
+        "Kättilstorp",
+        "Ljungarum",
+        "Tokarp",
+        "Visingsö",
+        "Österängen",
+        "Torpa",
+    ),
     "0682": ("Nässjö", "Bodafors", "Anneberg", "Forserum", "Malmbäck", "Ormaryd"),
     "0683": ("Värnamo", "Bredaryd", "Forsheda", "Rydaholm", "Bor", "Horda"),
     "0684": ("Sävsjö", "Vrigstad", "Stockaryd", "Rörvik", "Hultsjö"),
@@ -74,35 +88,104 @@ PLACES: dict[str, tuple[str, ...]] = {
 # and how its series is drawn (level range, denominator range or sd as a share of the level).
 NAMES = {
     "fullföljda studier": ("{place}skolan", "Skolan i {place}", "{place} skola, högstadiet"),
-    "psykisk hälsa": ("Familjecentralen {place}", "Föräldraskapsstöd {place}",
-                      "Familjecentralen i {place}"),
-    "fysisk aktivitet": ("Rörelse i skolan, {place}", "Aktiv rast på {place}skolan",
-                         "Elevhälsan på {place}skolan"),
+    "psykisk hälsa": (
+        "Familjecentralen {place}",
+        "Föräldraskapsstöd {place}",
+        "Familjecentralen i {place}",
+    ),
+    "fysisk aktivitet": (
+        "Rörelse i skolan, {place}",
+        "Aktiv rast på {place}skolan",
+        "Elevhälsan på {place}skolan",
+    ),
 }
 MEASURES = {
     "fullföljda studier": (
-        ("narvaro", "Andel närvarande elevdagar", "outcome", "p", "%", "up",
-         dict(level=(0.84, 0.91), denominator=(3000, 9000))),
-        ("samma_dag_kontakt", "Andel frånvarodagar då vårdnadshavare kontaktades samma dag",
-         "process", "p", "%", "up", dict(level=(0.25, 0.45), denominator=(60, 250))),
-        ("tid_franvaro", "Lärarnas tid för frånvarouppföljning", "balancing", "i",
-         "timmar per månad", "down", dict(level=(15.0, 30.0), sd=0.12)),
+        (
+            "narvaro",
+            "Andel närvarande elevdagar",
+            "outcome",
+            "p",
+            "%",
+            "up",
+            dict(level=(0.84, 0.91), denominator=(3000, 9000)),
+        ),
+        (
+            "samma_dag_kontakt",
+            "Andel frånvarodagar då vårdnadshavare kontaktades samma dag",
+            "process",
+            "p",
+            "%",
+            "up",
+            dict(level=(0.25, 0.45), denominator=(60, 250)),
+        ),
+        (
+            "tid_franvaro",
+            "Lärarnas tid för frånvarouppföljning",
+            "balancing",
+            "i",
+            "timmar per månad",
+            "down",
+            dict(level=(15.0, 30.0), sd=0.12),
+        ),
     ),
     "psykisk hälsa": (
-        ("deltagande", "Andel förstagångsföräldrar som deltar i föräldragrupp", "outcome", "p",
-         "%", "up", dict(level=(0.35, 0.55), denominator=(8, 40))),
-        ("inbjudan", "Andel blivande föräldrar som fått personlig inbjudan till föräldragrupp",
-         "process", "p", "%", "up", dict(level=(0.30, 0.50), denominator=(10, 45))),
-        ("vantetid", "Väntetid till första kontakt", "balancing", "i", "dagar", "down",
-         dict(level=(10.0, 20.0), sd=0.15)),
+        (
+            "deltagande",
+            "Andel förstagångsföräldrar som deltar i föräldragrupp",
+            "outcome",
+            "p",
+            "%",
+            "up",
+            dict(level=(0.35, 0.55), denominator=(8, 40)),
+        ),
+        (
+            "inbjudan",
+            "Andel blivande föräldrar som fått personlig inbjudan till föräldragrupp",
+            "process",
+            "p",
+            "%",
+            "up",
+            dict(level=(0.30, 0.50), denominator=(10, 45)),
+        ),
+        (
+            "vantetid",
+            "Väntetid till första kontakt",
+            "balancing",
+            "i",
+            "dagar",
+            "down",
+            dict(level=(10.0, 20.0), sd=0.15),
+        ),
     ),
     "fysisk aktivitet": (
-        ("aktiva_rast", "Andel elever som är fysiskt aktiva på rasten", "outcome", "p", "%",
-         "up", dict(level=(0.35, 0.55), denominator=(60, 200), season=True)),
-        ("aktivitetstillfallen", "Aktivitetstillfällen per elev", "process", "u",
-         "per elev och månad", "up", dict(level=(1.5, 3.0), denominator=(60, 200))),
-        ("skador", "Antal rapporterade skador på rasten", "balancing", "c", "antal", "down",
-         dict(level=(2.0, 8.0))),
+        (
+            "aktiva_rast",
+            "Andel elever som är fysiskt aktiva på rasten",
+            "outcome",
+            "p",
+            "%",
+            "up",
+            dict(level=(0.35, 0.55), denominator=(60, 200), season=True),
+        ),
+        (
+            "aktivitetstillfallen",
+            "Aktivitetstillfällen per elev",
+            "process",
+            "u",
+            "per elev och månad",
+            "up",
+            dict(level=(1.5, 3.0), denominator=(60, 200)),
+        ),
+        (
+            "skador",
+            "Antal rapporterade skador på rasten",
+            "balancing",
+            "c",
+            "antal",
+            "down",
+            dict(level=(2.0, 8.0)),
+        ),
     ),
 }
 # Change ideas per focus area: title and the measures (by position 0-2) it is meant to move.
@@ -133,12 +216,18 @@ IDEAS = {
     ),
 }
 DRIVER_TEXTS = {
-    "fullföljda studier": (("Eleven vill och orkar komma till skolan", "Trygga och välkomnande morgnar"),
-                           ("Skola och hem samarbetar kring närvaron", "Snabb kontakt med vårdnadshavare")),
-    "psykisk hälsa": (("Föräldrarna känner till föräldragruppen", "Inbjudan där föräldrarna redan är"),
-                      ("Gruppen passar föräldrarnas vardag", "Tider och språk som passar alla")),
-    "fysisk aktivitet": (("Barnen rör sig mer under skoldagen", "Rörelse på raster och lektioner"),
-                         ("Barnen hittar en aktivitet de tycker om", "Vägar in i föreningslivet")),
+    "fullföljda studier": (
+        ("Eleven vill och orkar komma till skolan", "Trygga och välkomnande morgnar"),
+        ("Skola och hem samarbetar kring närvaron", "Snabb kontakt med vårdnadshavare"),
+    ),
+    "psykisk hälsa": (
+        ("Föräldrarna känner till föräldragruppen", "Inbjudan där föräldrarna redan är"),
+        ("Gruppen passar föräldrarnas vardag", "Tider och språk som passar alla"),
+    ),
+    "fysisk aktivitet": (
+        ("Barnen rör sig mer under skoldagen", "Rörelse på raster och lektioner"),
+        ("Barnen hittar en aktivitet de tycker om", "Vägar in i föreningslivet"),
+    ),
 }
 
 
@@ -188,20 +277,32 @@ def _team(k: int, used: dict[str, int]) -> tuple[dict, list[Series], list[dict],
         if day > LAST_CHANGE:
             break
         title, targets = IDEAS[area][int(order[no - 1])]
-        changes.append(dict(team_id=team_id, change_no=no, date=day.isoformat(), title=title,
-                            pdsa_step="act" if no < n_changes else str(rng.choice(["do", "study"])),
-                            measures=",".join(measures[i][0] for i in targets), description=""))
+        changes.append(
+            dict(
+                team_id=team_id,
+                change_no=no,
+                date=day.isoformat(),
+                title=title,
+                pdsa_step="act" if no < n_changes else str(rng.choice(["do", "study"])),
+                measures=",".join(measures[i][0] for i in targets),
+                description="",
+            )
+        )
         day = _add_months(day, int(rng.integers(4, 9)))
 
     # which change truly moves which measure: the process measure with probability 0.6, the
     # outcome with 0.4, the balancing measure never
     step: dict[int, tuple[int, float]] = {}
     for position, chance in ((1, 0.6), (0, 0.4)):
-        aiming = [c["change_no"] for c in changes if measures[position][0] in c["measures"].split(",")]
+        aiming = [
+            c["change_no"] for c in changes if measures[position][0] in c["measures"].split(",")
+        ]
         if aiming and rng.random() < chance:
             step[position] = (aiming[0], 0.0)
     series = []
-    for position, (measure_id, measure_name, kind, chart, unit, direction, spec) in enumerate(measures):
+    for position, (measure_id, measure_name, kind, chart, unit, direction, spec) in enumerate(
+        measures
+    ):
         low, high = spec["level"]
         level = round(float(rng.uniform(low, high)), 3)
         change_no, effect = None, 0.0
@@ -222,20 +323,48 @@ def _team(k: int, used: dict[str, int]) -> tuple[dict, list[Series], list[dict],
         missing = ()
         if k % 7 == 3 and position == 0:
             missing = (_add_months(dt.date.fromisoformat(FIRST_MONTH), 30).isoformat(),)
-        series.append(Series(
-            team_id, measure_id, measure_name, kind, chart, unit, "month", direction, target,
-            FIRST_MONTH, N_MONTHS, level=level, denominator=denominator, sd=sd,
-            change_no=change_no, effect=effect, decimals=1,
-            season=SUMMER_DIP if spec.get("season") else {}, missing=missing, seed=k))
+        series.append(
+            Series(
+                team_id,
+                measure_id,
+                measure_name,
+                kind,
+                chart,
+                unit,
+                "month",
+                direction,
+                target,
+                FIRST_MONTH,
+                N_MONTHS,
+                level=level,
+                denominator=denominator,
+                sd=sd,
+                change_no=change_no,
+                effect=effect,
+                decimals=1,
+                season=SUMMER_DIP if spec.get("season") else {},
+                missing=missing,
+                seed=k,
+            )
+        )
 
     outcome = series[0]
     if outcome.chart == "p" and outcome.target is not None:
-        aim = (f"{outcome.measure_name} ska öka från {round(outcome.level * 100)} % till "
-               f"{round(outcome.target * 100)} % senast juni {cohort + 3}")
+        aim = (
+            f"{outcome.measure_name} ska öka från {round(outcome.level * 100)} % till "
+            f"{round(outcome.target * 100)} % senast juni {cohort + 3}"
+        )
     else:
         aim = f"{outcome.measure_name} ska förbättras senast juni {cohort + 3}"
-    team = dict(team_id=team_id, team_name=name, municipality_code=code, focus_area=area,
-                cohort=cohort, start_date=f"{cohort}-09-01", aim=aim)
+    team = dict(
+        team_id=team_id,
+        team_name=name,
+        municipality_code=code,
+        focus_area=area,
+        cohort=cohort,
+        start_date=f"{cohort}-09-01",
+        aim=aim,
+    )
     drivers = _drivers(area, changes, [m[0] for m in measures]) if k % 4 != 3 else None
     return team, series, changes, drivers
 
@@ -268,10 +397,12 @@ def county_programme(n_teams: int = 100) -> Programme:
         changes += team_changes
         if diagram is not None:
             drivers[team["team_id"]] = diagram
-    municipalities = tuple((code, name, population, True)
-                           for code, name, population, _ in MUNICIPALITIES)
-    return Programme(municipalities, tuple(teams), tuple(series), tuple(changes), drivers,
-                     _readme(n_teams))
+    municipalities = tuple(
+        (code, name, population, True) for code, name, population, _ in MUNICIPALITIES
+    )
+    return Programme(
+        municipalities, tuple(teams), tuple(series), tuple(changes), drivers, _readme(n_teams)
+    )
 
 
 def county_true_effects(n_teams: int = 100) -> dict[tuple[str, str], dict]:
@@ -327,18 +458,34 @@ def _county_pupils_codebook() -> dict:
     codebook = sample_surveys._pupils_codebook()
     questions = codebook["questions"]
     questions[0] = sample_surveys._q(
-        "municipality", "single", "I vilken kommun går du i skolan?",
+        "municipality",
+        "single",
+        "I vilken kommun går du i skolan?",
         "In which municipality do you go to school?",
-        [{"code": code, "value": name, "sv": name, "en": name}
-         for code, name, _ in sample_surveys.MUNICIPALITIES],
-        column="Kommun", short={"sv": "Kommun", "en": "Municipality"})
+        [
+            {"code": code, "value": name, "sv": name, "en": name}
+            for code, name, _ in sample_surveys.MUNICIPALITIES
+        ],
+        column="Kommun",
+        short={"sv": "Kommun", "en": "Municipality"},
+    )
     questions[1] = sample_surveys._q(
-        "grade", "single", "Vilken årskurs går du i?", "Which grade are you in?",
-        [{"code": g, "value": g, "sv": _grade_label(g, "sv"), "en": _grade_label(g, "en")}
-         for g in GRADES], column="Årskurs", short={"sv": "Årskurs", "en": "Grade"})
+        "grade",
+        "single",
+        "Vilken årskurs går du i?",
+        "Which grade are you in?",
+        [
+            {"code": g, "value": g, "sv": _grade_label(g, "sv"), "en": _grade_label(g, "en")}
+            for g in GRADES
+        ],
+        column="Årskurs",
+        short={"sv": "Årskurs", "en": "Grade"},
+    )
     codebook["survey"] = COUNTY_SURVEY
-    codebook["title"] = {"sv": "Elevenkät om hälsa och välmående, hela länet",
-                         "en": "Pupil survey on health and well-being, the whole county"}
+    codebook["title"] = {
+        "sv": "Elevenkät om hälsa och välmående, hela länet",
+        "en": "Pupil survey on health and well-being, the whole county",
+    }
     codebook["subgroups"] = ["municipality", "grade", "gender"]
     return codebook
 
@@ -357,20 +504,30 @@ def _county_pupils(rng: np.random.Generator, respondents: int) -> tuple[list[str
     weights = np.array([m[2] for m in sample_surveys.MUNICIPALITIES], dtype=float)
     offsets = rng.normal(0.0, 0.03, len(names))  # municipalities differ a little
     rows: list[list] = []
-    for wave, label, n, day0 in (("sep", "September 2023", n_sep, np.datetime64("2023-09-11T08:10")),
-                                 ("dec", "December 2023", n_dec, np.datetime64("2023-12-04T08:10"))):
+    for wave, label, n, day0 in (
+        ("sep", "September 2023", n_sep, np.datetime64("2023-09-11T08:10")),
+        ("dec", "December 2023", n_dec, np.datetime64("2023-12-04T08:10")),
+    ):
         if wave == "sep":
             pupil_codes = codes[:n_sep]
         else:  # most pupils answer again, some for the first time
             again = rng.permutation(codes[:n_sep])[: round(n_dec * 0.85)]
-            pupil_codes = rng.permutation(np.concatenate([again, codes[n_sep:n_sep + n_dec - len(again)]]))
+            pupil_codes = rng.permutation(
+                np.concatenate([again, codes[n_sep : n_sep + n_dec - len(again)]])
+            )
         muni = rng.choice(len(names), size=n, p=weights / weights.sum())
         grade = rng.integers(0, len(GRADES), size=n)
-        gender = rng.choice(np.array(["Flicka", "Pojke", "Annat eller vill inte svara"]), size=n,
-                            p=[0.48, 0.48, 0.04])
-        stamps = (day0 + rng.integers(0, 10, n).astype("timedelta64[D]")
-                  + rng.integers(0, 360, n).astype("timedelta64[m]")
-                  + rng.integers(0, 60, n).astype("timedelta64[s]"))
+        gender = rng.choice(
+            np.array(["Flicka", "Pojke", "Annat eller vill inte svara"]),
+            size=n,
+            p=[0.48, 0.48, 0.04],
+        )
+        stamps = (
+            day0
+            + rng.integers(0, 10, n).astype("timedelta64[D]")
+            + rng.integers(0, 360, n).astype("timedelta64[m]")
+            + rng.integers(0, 60, n).astype("timedelta64[s]")
+        )
         columns: list[np.ndarray] = [
             np.datetime_as_string(stamps, unit="s").astype(object),
             np.char.add("E", pupil_codes.astype(str)).astype(object),
@@ -381,8 +538,11 @@ def _county_pupils(rng: np.random.Generator, respondents: int) -> tuple[list[str
         ]
         columns[0] = np.array([s.replace("T", " ") for s in columns[0]], dtype=object)
         for _qid, _sv, _en, _direction, p_top, change in items:
-            p = np.clip(p_top + (change if wave == "dec" else 0.0) - 0.01 * (grade - 6) + offsets[muni],
-                        0.03, 0.97)
+            p = np.clip(
+                p_top + (change if wave == "dec" else 0.0) - 0.01 * (grade - 6) + offsets[muni],
+                0.03,
+                0.97,
+            )
             top = rng.random(n) < p
             high = np.where(rng.random(n) < 0.55, 5, 4)
             low = rng.choice(np.array([1, 2, 3]), size=n, p=[0.2, 0.35, 0.45])
@@ -391,12 +551,20 @@ def _county_pupils(rng: np.random.Generator, respondents: int) -> tuple[list[str
             columns.append(answer)
         screen = np.array([s[1] for s in sample_surveys.SCREEN] + ["Vet inte"], dtype=object)
         shift = np.array([-0.04, 0.0, 0.025, 0.015, 0.0])
-        probs = np.clip(np.array([0.35, 0.38, 0.18, 0.06, 0.03]) + shift * (grade[:, None] - 3) / 2, 0.01, None)
+        probs = np.clip(
+            np.array([0.35, 0.38, 0.18, 0.06, 0.03]) + shift * (grade[:, None] - 3) / 2, 0.01, None
+        )
         cumulative = np.cumsum(probs / probs.sum(axis=1, keepdims=True), axis=1)
         pick = (rng.random(n)[:, None] > cumulative).sum(axis=1).clip(max=len(screen) - 1)
         columns.append(screen[pick])
-        chances = {"sport": 0.55, "games": 0.5, "friends": 0.7, "reading": 0.25, "crafts": 0.3,
-                   "outdoors": 0.2}
+        chances = {
+            "sport": 0.55,
+            "games": 0.5,
+            "friends": 0.7,
+            "reading": 0.25,
+            "crafts": 0.3,
+            "outdoors": 0.2,
+        }
         chosen = [(rng.random(n) < chances[code], sv) for code, sv, _en in sample_surveys.LEISURE]
         leisure = [", ".join(sv for mask, sv in chosen if mask[i]) for i in range(n)]
         columns.append(np.array(leisure, dtype=object))
@@ -412,21 +580,25 @@ def _survey_files(respondents: int) -> dict[str, bytes]:
     header, rows = sample_surveys._parents(np.random.default_rng(20240304), n=2050)
     files[f"surveys/parents/{parents['export']['file']}"] = sample_surveys.xlsx_bytes(header, rows)
     coordinators = sample_surveys._coordinators_codebook()
-    files["surveys/coordinators/codebook.yml"] = dump(sample_surveys.COORDINATORS_HEADER,
-                                                      coordinators).encode()
+    files["surveys/coordinators/codebook.yml"] = dump(
+        sample_surveys.COORDINATORS_HEADER, coordinators
+    ).encode()
     header, rows = sample_surveys._coordinators(np.random.default_rng(20220915))
-    files[f"surveys/coordinators/{coordinators['export']['file']}"] = \
+    files[f"surveys/coordinators/{coordinators['export']['file']}"] = (
         sample_surveys.export_csv_bytes(header, rows, ";", bom=True)
+    )
     pupils = sample_surveys._pupils_codebook()
     files["surveys/pupils/codebook.yml"] = dump(sample_surveys.PUPILS_HEADER, pupils).encode()
     header, rows = sample_surveys._pupils(np.random.default_rng(20230911))
-    files[f"surveys/pupils/{pupils['export']['file']}"] = \
-        sample_surveys.export_csv_bytes(header, rows, ",", bom=False)
+    files[f"surveys/pupils/{pupils['export']['file']}"] = sample_surveys.export_csv_bytes(
+        header, rows, ",", bom=False
+    )
     county = _county_pupils_codebook()
     files[f"surveys/{COUNTY_SURVEY}/codebook.yml"] = dump(PUPILS_HEADER, county).encode()
     header, rows = _county_pupils(np.random.default_rng(20230912), respondents)
-    files[f"surveys/{COUNTY_SURVEY}/{county['export']['file']}"] = \
-        sample_surveys.export_csv_bytes(header, rows, ",", bom=False)
+    files[f"surveys/{COUNTY_SURVEY}/{county['export']['file']}"] = sample_surveys.export_csv_bytes(
+        header, rows, ",", bom=False
+    )
     return files
 
 

@@ -46,16 +46,34 @@ BIENNIAL = ("N15645", "N17675")
 NO_UPPER_SECONDARY = {"0604", "0642"}
 # The headline outcome of each focus area: the sample's goals (+2 per year for four years).
 GOAL_KPIS = {
-    "N17461": ("Gymnasieelever med examen inom 4 år",
-               "Upper-secondary students with a degree within 4 years"),
-    "N33820": ("Psykisk ohälsa bland barn och unga 0–19 år",
-               "Mental ill-health among children and young people aged 0–19"),
-    "N15720": ("Elever i åk 9 med lägst E i idrott och hälsa",
-               "Pupils in year 9 with at least grade E in physical education"),
+    "N17461": (
+        "Gymnasieelever med examen inom 4 år",
+        "Upper-secondary students with a degree within 4 years",
+    ),
+    "N33820": (
+        "Psykisk ohälsa bland barn och unga 0–19 år",
+        "Mental ill-health among children and young people aged 0–19",
+    ),
+    "N15720": (
+        "Elever i åk 9 med lägst E i idrott och hälsa",
+        "Pupils in year 9 with at least grade E in physical education",
+    ),
 }
 
-GOALS_HEADER = ("goal_id", "title_sv", "title_en", "kind", "source", "municipality_code",
-                "baseline_year", "pp_per_year", "years", "target_value", "deadline", "direction")
+GOALS_HEADER = (
+    "goal_id",
+    "title_sv",
+    "title_en",
+    "kind",
+    "source",
+    "municipality_code",
+    "baseline_year",
+    "pp_per_year",
+    "years",
+    "target_value",
+    "deadline",
+    "direction",
+)
 
 
 def kpi_specs() -> list[KpiSpec]:
@@ -87,25 +105,36 @@ def indicator_values(municipalities, rng_for) -> list[tuple[str, str, int, str, 
         noise_sd = model["noise"] * np.sqrt(20000.0 / pops)
         top = 99.9 if spec.unit == "%" else np.inf
         for gender, sign in (("K", 0.5), ("M", -0.5)):
-            base = (model["level"] + offsets[:, None] + slopes[:, None] * t[None, :]
-                    + sign * model["gap"])
+            base = (
+                model["level"]
+                + offsets[:, None]
+                + slopes[:, None] * t[None, :]
+                + sign * model["gap"]
+            )
             noise = rng.normal(0.0, 1.0, base.shape) * noise_sd[:, None] * np.sqrt(2.0)
             by_gender[gender] = np.clip(base + noise, 0.1, top)
         by_gender["T"] = (by_gender["K"] + by_gender["M"]) / 2
         country_noise = rng.normal(0.0, 0.15, (2, len(YEARS)))
-        country = {"K": national + model["gap"] / 2 + country_noise[0],
-                   "M": national - model["gap"] / 2 + country_noise[1]}
+        country = {
+            "K": national + model["gap"] / 2 + country_noise[0],
+            "M": national - model["gap"] / 2 + country_noise[1],
+        }
         country["T"] = (country["K"] + country["M"]) / 2
         areas = [(COUNTRY_CODE, country)]
         if spec.area_type in ("A", "L"):  # Kolada publishes the region's own value
-            areas.append((REGION_CODE, {g: (pops[:, None] * v).sum(axis=0) / pops.sum()
-                                        for g, v in by_gender.items()}))
+            areas.append(
+                (
+                    REGION_CODE,
+                    {g: (pops[:, None] * v).sum(axis=0) / pops.sum() for g, v in by_gender.items()},
+                )
+            )
         areas += [(code, {g: v[j] for g, v in by_gender.items()}) for j, code in enumerate(codes)]
         genders = ("T", "K", "M") if spec.gender_split else ("T",)
         for code, values in areas:
             for y, year in enumerate(YEARS):
-                if code not in (COUNTRY_CODE, REGION_CODE) and not _published(kpi, code, year,
-                                                                               codes):
+                if code not in (COUNTRY_CODE, REGION_CODE) and not _published(
+                    kpi, code, year, codes
+                ):
                     continue
                 for gender in genders:
                     if gender != "T" and (kpi, code) in SUPPRESSED_GENDER:
@@ -127,8 +156,11 @@ def _published(kpi: str, code: str, year: int, codes: list[str]) -> bool:
 def _population_counts(municipalities, rng_for) -> list[tuple[str, str, int, str, int]]:
     """Inhabitants aged 0..20 on 31 December per municipality and year (whole numbers), as the
     weight KPIs: N01919 (0-19), N01948 (0-20), N01824..N01837 (7..20, one age each)."""
-    ages = {kpi: int(spec.title_sv.split()[1]) for kpi, spec in WEIGHTS.items()
-            if spec.title_sv.split()[1].isdigit()}
+    ages = {
+        kpi: int(spec.title_sv.split()[1])
+        for kpi, spec in WEIGHTS.items()
+        if spec.title_sv.split()[1].isdigit()
+    }
     rows = []
     for code, _, population, _ in municipalities:
         rng = rng_for(f"kolada/population/{code}")
@@ -151,17 +183,57 @@ def goal_rows() -> list[list[str]]:
     rows = []
     for kpi, (title_sv, title_en) in GOAL_KPIS.items():
         spec = CATALOGUE[kpi]
-        sv_unit, en_unit = (("procentenheter", "percentage points") if spec.unit == "%"
-                            else (f"enheter ({spec.unit})", f"units ({spec.unit})"))
-        rows.append([f"{kpi.lower()}_2pp", f"{title_sv}: 2 {sv_unit} bättre per år",
-                     f"{title_en}: 2 {en_unit} better per year", "trajectory",
-                     f"indicator:{kpi}", "", "2021", "2", "4", "", "", spec.direction])
-    rows.append(["basprogram",
-                 "100 % av familjecentralerna erbjuder basprogrammet för föräldragrupper",
-                 "100 % of the family centres offer the base programme of parent groups",
-                 "target", "survey:coordinators:groups_offered:any", "", "", "", "", "100",
-                 "2022-12-31", "up"])
-    rows.append(["examen_nassjo", "Minst 75 % av gymnasieeleverna i Nässjö tar examen inom 4 år",
-                 "At least 75 % of upper-secondary students in Nässjö graduate within 4 years",
-                 "target", "indicator:N17461", "0682", "", "", "", "75", "2024-12-31", "up"])
+        sv_unit, en_unit = (
+            ("procentenheter", "percentage points")
+            if spec.unit == "%"
+            else (f"enheter ({spec.unit})", f"units ({spec.unit})")
+        )
+        rows.append(
+            [
+                f"{kpi.lower()}_2pp",
+                f"{title_sv}: 2 {sv_unit} bättre per år",
+                f"{title_en}: 2 {en_unit} better per year",
+                "trajectory",
+                f"indicator:{kpi}",
+                "",
+                "2021",
+                "2",
+                "4",
+                "",
+                "",
+                spec.direction,
+            ]
+        )
+    rows.append(
+        [
+            "basprogram",
+            "100 % av familjecentralerna erbjuder basprogrammet för föräldragrupper",
+            "100 % of the family centres offer the base programme of parent groups",
+            "target",
+            "survey:coordinators:groups_offered:any",
+            "",
+            "",
+            "",
+            "",
+            "100",
+            "2022-12-31",
+            "up",
+        ]
+    )
+    rows.append(
+        [
+            "examen_nassjo",
+            "Minst 75 % av gymnasieeleverna i Nässjö tar examen inom 4 år",
+            "At least 75 % of upper-secondary students in Nässjö graduate within 4 years",
+            "target",
+            "indicator:N17461",
+            "0682",
+            "",
+            "",
+            "",
+            "75",
+            "2024-12-31",
+            "up",
+        ]
+    )
     return rows

@@ -57,38 +57,92 @@ MUNICIPALITIES: tuple[tuple[str, str, int, bool], ...] = (
 # ---------------------------------------------------------------------------------------------
 
 TEAMS: tuple[dict, ...] = (
-    dict(team_id="attarp", team_name="Attarpskolan", municipality_code="0680",
-         focus_area="fullföljda studier", cohort=2019, start_date="2019-08-19",
-         aim="Närvaron på Attarpskolan ska öka från 88 % till minst 95 % senast juni 2020"),
-    dict(team_id="rydaholm", team_name="Rydaholms familjecentral", municipality_code="0683",
-         focus_area="psykisk hälsa", cohort=2019, start_date="2019-09-01",
-         aim="Minst 80 % av förstagångsföräldrarna i Rydaholm deltar i föräldragrupp före "
-             "barnets födelse senast december 2021"),
-    dict(team_id="nassjo", team_name="Nässjö föräldraskapsstöd", municipality_code="0682",
-         focus_area="psykisk hälsa", cohort=2019, start_date="2019-09-01",
-         aim="Alla nyblivna föräldrar i Nässjö får ett gemensamt hembesök av BVC och "
-             "socialtjänst senast 2021"),
-    dict(team_id="varnamo", team_name="Arena för hälsa, Värnamo", municipality_code="0683",
-         focus_area="fysisk aktivitet", cohort=2019, start_date="2019-09-01",
-         aim="70 % av barnen i Arena för hälsa rör sig minst 60 minuter om dagen senast "
-             "augusti 2022"),
-    dict(team_id="jamlikt", team_name="Jämlikt föräldraskapsstöd", municipality_code=REGION_CODE,
-         focus_area="psykisk hälsa", cohort=2021, start_date="2021-09-01",
-         aim="Föräldrar med utländsk bakgrund deltar i föräldragrupper i samma utsträckning "
-             "som andra föräldrar senast 2024"),
-    dict(team_id="vetlanda", team_name="Allaktivitetshus Vetlanda", municipality_code="0685",
-         focus_area="fysisk aktivitet", cohort=2021, start_date="2021-09-01",
-         aim="500 besök per månad av barn 6–15 år i Allaktivitetshuset senast december 2023"),
-    dict(team_id="mullsjo", team_name="Familjecentralen i Mullsjö", municipality_code="0642",
-         focus_area="psykisk hälsa", cohort=2021, start_date="2021-09-01",
-         aim="Alla förstagångsföräldrar i Mullsjö erbjuds föräldragrupp före och efter "
-             "födseln senast 2022-12-31"),
-    dict(team_id="gnosjo", team_name="Gnosjö tidiga samordnade insatser", municipality_code="0617",
-         focus_area="psykisk hälsa", cohort=2021, start_date="2021-09-01",
-         aim="Alla barn med orosanmälan får en första kontakt inom 14 dagar senast juni 2023"),
-    dict(team_id="aneby", team_name="Aneby rörelse i skolan", municipality_code="0604",
-         focus_area="fysisk aktivitet", cohort=2021, start_date="2021-09-01",
-         aim="Minst 60 % av eleverna är fysiskt aktiva på rasterna senast juni 2023"),
+    dict(
+        team_id="attarp",
+        team_name="Attarpskolan",
+        municipality_code="0680",
+        focus_area="fullföljda studier",
+        cohort=2019,
+        start_date="2019-08-19",
+        aim="Närvaron på Attarpskolan ska öka från 88 % till minst 95 % senast juni 2020",
+    ),
+    dict(
+        team_id="rydaholm",
+        team_name="Rydaholms familjecentral",
+        municipality_code="0683",
+        focus_area="psykisk hälsa",
+        cohort=2019,
+        start_date="2019-09-01",
+        aim="Minst 80 % av förstagångsföräldrarna i Rydaholm deltar i föräldragrupp före "
+        "barnets födelse senast december 2021",
+    ),
+    dict(
+        team_id="nassjo",
+        team_name="Nässjö föräldraskapsstöd",
+        municipality_code="0682",
+        focus_area="psykisk hälsa",
+        cohort=2019,
+        start_date="2019-09-01",
+        aim="Alla nyblivna föräldrar i Nässjö får ett gemensamt hembesök av BVC och "
+        "socialtjänst senast 2021",
+    ),
+    dict(
+        team_id="varnamo",
+        team_name="Arena för hälsa, Värnamo",
+        municipality_code="0683",
+        focus_area="fysisk aktivitet",
+        cohort=2019,
+        start_date="2019-09-01",
+        aim="70 % av barnen i Arena för hälsa rör sig minst 60 minuter om dagen senast "
+        "augusti 2022",
+    ),
+    dict(
+        team_id="jamlikt",
+        team_name="Jämlikt föräldraskapsstöd",
+        municipality_code=REGION_CODE,
+        focus_area="psykisk hälsa",
+        cohort=2021,
+        start_date="2021-09-01",
+        aim="Föräldrar med utländsk bakgrund deltar i föräldragrupper i samma utsträckning "
+        "som andra föräldrar senast 2024",
+    ),
+    dict(
+        team_id="vetlanda",
+        team_name="Allaktivitetshus Vetlanda",
+        municipality_code="0685",
+        focus_area="fysisk aktivitet",
+        cohort=2021,
+        start_date="2021-09-01",
+        aim="500 besök per månad av barn 6–15 år i Allaktivitetshuset senast december 2023",
+    ),
+    dict(
+        team_id="mullsjo",
+        team_name="Familjecentralen i Mullsjö",
+        municipality_code="0642",
+        focus_area="psykisk hälsa",
+        cohort=2021,
+        start_date="2021-09-01",
+        aim="Alla förstagångsföräldrar i Mullsjö erbjuds föräldragrupp före och efter "
+        "födseln senast 2022-12-31",
+    ),
+    dict(
+        team_id="gnosjo",
+        team_name="Gnosjö tidiga samordnade insatser",
+        municipality_code="0617",
+        focus_area="psykisk hälsa",
+        cohort=2021,
+        start_date="2021-09-01",
+        aim="Alla barn med orosanmälan får en första kontakt inom 14 dagar senast juni 2023",
+    ),
+    dict(
+        team_id="aneby",
+        team_name="Aneby rörelse i skolan",
+        municipality_code="0604",
+        focus_area="fysisk aktivitet",
+        cohort=2021,
+        start_date="2021-09-01",
+        aim="Minst 60 % av eleverna är fysiskt aktiva på rasterna senast juni 2023",
+    ),
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -97,79 +151,189 @@ TEAMS: tuple[dict, ...] = (
 # ---------------------------------------------------------------------------------------------
 
 CHANGES: tuple[dict, ...] = (
-    dict(team_id="attarp", change_no=1, date="2019-11-11",
-         title="Mentorsamtal vid upprepad frånvaro", pdsa_step="study", measures="narvaro",
-         description="Mentorn har ett samtal med eleven efter det tredje frånvarotillfället."),
-    dict(team_id="attarp", change_no=2, date="2019-12-09",
-         title="Sms samma dag till vårdnadshavare vid frånvaro", pdsa_step="act",
-         measures="narvaro,samma_dag_kontakt,tid_franvaro",
-         description="Vårdnadshavare till frånvarande elever får sms eller samtal före kl. 10 "
-                     "samma dag."),
-    dict(team_id="attarp", change_no=3, date="2020-02-03",
-         title="Personligt välkomnande vid entrén varje morgon", pdsa_step="do",
-         measures="narvaro",
-         description="Rektor och elevhälsa hälsar eleverna välkomna vid entrén."),
-    dict(team_id="rydaholm", change_no=1, date="2020-08-01",
-         title="Personlig inbjudan via barnmorskemottagningen", pdsa_step="act",
-         measures="inbjudan,deltagande",
-         description="Barnmorskan bjuder in till föräldragruppen vid inskrivningen."),
-    dict(team_id="rydaholm", change_no=2, date="2021-04-01",
-         title="Föräldragrupp på kvällstid", pdsa_step="study", measures="deltagande",
-         description="Gruppträffarna flyttas till kl. 18 så att båda föräldrarna kan komma."),
-    dict(team_id="rydaholm", change_no=3, date="2021-09-01",
-         title="Öppen förskola för blivande föräldrar", pdsa_step="do",
-         measures="oppen_forskola", description=""),
-    dict(team_id="nassjo", change_no=1, date="2020-09-01",
-         title="Gemensamt hembesök BVC och socialtjänst", pdsa_step="act",
-         measures="hembesok,deltagande",
-         description="BVC-sjuksköterskan och en föräldraskapsstödjare från socialtjänsten gör "
-                     "det första hembesöket tillsammans."),
-    dict(team_id="nassjo", change_no=2, date="2021-06-01",
-         title="Sms-påminnelse inför hembesöket", pdsa_step="study",
-         measures="hembesok,vantetid", description=""),
-    dict(team_id="varnamo", change_no=1, date="2020-09-01",
-         title="Familjeaktiviteter på lördagar i Arena för hälsa", pdsa_step="act",
-         measures="fysisk_aktivitet",
-         description="Hela familjen bjuds in till ett rörelsepass varje lördag."),
-    dict(team_id="varnamo", change_no=2, date="2021-03-01",
-         title="Aktivitetskompis följer med till första passet", pdsa_step="act",
-         measures="aktivitetstillfallen",
-         description="En äldre elev följer med barnet till de första föreningsaktiviteterna."),
-    dict(team_id="varnamo", change_no=3, date="2021-10-01",
-         title="Digital aktivitetsdagbok", pdsa_step="do",
-         measures="avbrott", description=""),
-    dict(team_id="jamlikt", change_no=1, date="2022-06-01",
-         title="Gemensam utbildning av gruppledare i länet", pdsa_step="act",
-         measures="grupper",
-         description="Gruppledare från alla familjecentraler utbildas tillsammans i "
-                     "basprogrammet."),
-    dict(team_id="jamlikt", change_no=2, date="2022-11-01",
-         title="Inbjudan på flera språk och tolk vid gruppträffar", pdsa_step="act",
-         measures="andel_utlandsk",
-         description="Inbjudan på arabiska, somaliska, tigrinja och dari; tolk bokas till "
-                     "varje träff."),
-    dict(team_id="jamlikt", change_no=3, date="2023-09-01",
-         title="Digitala föräldraträffar", pdsa_step="study",
-         measures="grupper,andel_utlandsk,fullfoljt", description=""),
-    dict(team_id="vetlanda", change_no=1, date="2022-06-01",
-         title="Prova-på-aktiviteter direkt efter skoldagen", pdsa_step="act",
-         measures="besok",
-         description="Föreningar leder prova-på-pass kl. 15–17 i Allaktivitetshuset."),
-    dict(team_id="vetlanda", change_no=2, date="2023-01-01",
-         title="Tjejkvällar varannan torsdag", pdsa_step="study", measures="andel_flickor",
-         description=""),
-    dict(team_id="mullsjo", change_no=1, date="2022-06-01",
-         title="Barnmorskan bokar in föräldragruppen vid inskrivningen", pdsa_step="act",
-         measures="erbjudits", description=""),
-    dict(team_id="mullsjo", change_no=2, date="2023-02-01",
-         title="Gruppträff efter födseln på BVC", pdsa_step="do", measures="skattning",
-         description=""),
-    dict(team_id="gnosjo", change_no=1, date="2022-06-01",
-         title="Fast tid varje vecka för bedömning av orosanmälningar", pdsa_step="act",
-         measures="forsta_kontakt", description=""),
-    dict(team_id="gnosjo", change_no=2, date="2022-10-01",
-         title="Barnets egen inbjudan till SIP-mötet", pdsa_step="study",
-         measures="sip_delaktighet", description=""),
+    dict(
+        team_id="attarp",
+        change_no=1,
+        date="2019-11-11",
+        title="Mentorsamtal vid upprepad frånvaro",
+        pdsa_step="study",
+        measures="narvaro",
+        description="Mentorn har ett samtal med eleven efter det tredje frånvarotillfället.",
+    ),
+    dict(
+        team_id="attarp",
+        change_no=2,
+        date="2019-12-09",
+        title="Sms samma dag till vårdnadshavare vid frånvaro",
+        pdsa_step="act",
+        measures="narvaro,samma_dag_kontakt,tid_franvaro",
+        description="Vårdnadshavare till frånvarande elever får sms eller samtal före kl. 10 "
+        "samma dag.",
+    ),
+    dict(
+        team_id="attarp",
+        change_no=3,
+        date="2020-02-03",
+        title="Personligt välkomnande vid entrén varje morgon",
+        pdsa_step="do",
+        measures="narvaro",
+        description="Rektor och elevhälsa hälsar eleverna välkomna vid entrén.",
+    ),
+    dict(
+        team_id="rydaholm",
+        change_no=1,
+        date="2020-08-01",
+        title="Personlig inbjudan via barnmorskemottagningen",
+        pdsa_step="act",
+        measures="inbjudan,deltagande",
+        description="Barnmorskan bjuder in till föräldragruppen vid inskrivningen.",
+    ),
+    dict(
+        team_id="rydaholm",
+        change_no=2,
+        date="2021-04-01",
+        title="Föräldragrupp på kvällstid",
+        pdsa_step="study",
+        measures="deltagande",
+        description="Gruppträffarna flyttas till kl. 18 så att båda föräldrarna kan komma.",
+    ),
+    dict(
+        team_id="rydaholm",
+        change_no=3,
+        date="2021-09-01",
+        title="Öppen förskola för blivande föräldrar",
+        pdsa_step="do",
+        measures="oppen_forskola",
+        description="",
+    ),
+    dict(
+        team_id="nassjo",
+        change_no=1,
+        date="2020-09-01",
+        title="Gemensamt hembesök BVC och socialtjänst",
+        pdsa_step="act",
+        measures="hembesok,deltagande",
+        description="BVC-sjuksköterskan och en föräldraskapsstödjare från socialtjänsten gör "
+        "det första hembesöket tillsammans.",
+    ),
+    dict(
+        team_id="nassjo",
+        change_no=2,
+        date="2021-06-01",
+        title="Sms-påminnelse inför hembesöket",
+        pdsa_step="study",
+        measures="hembesok,vantetid",
+        description="",
+    ),
+    dict(
+        team_id="varnamo",
+        change_no=1,
+        date="2020-09-01",
+        title="Familjeaktiviteter på lördagar i Arena för hälsa",
+        pdsa_step="act",
+        measures="fysisk_aktivitet",
+        description="Hela familjen bjuds in till ett rörelsepass varje lördag.",
+    ),
+    dict(
+        team_id="varnamo",
+        change_no=2,
+        date="2021-03-01",
+        title="Aktivitetskompis följer med till första passet",
+        pdsa_step="act",
+        measures="aktivitetstillfallen",
+        description="En äldre elev följer med barnet till de första föreningsaktiviteterna.",
+    ),
+    dict(
+        team_id="varnamo",
+        change_no=3,
+        date="2021-10-01",
+        title="Digital aktivitetsdagbok",
+        pdsa_step="do",
+        measures="avbrott",
+        description="",
+    ),
+    dict(
+        team_id="jamlikt",
+        change_no=1,
+        date="2022-06-01",
+        title="Gemensam utbildning av gruppledare i länet",
+        pdsa_step="act",
+        measures="grupper",
+        description="Gruppledare från alla familjecentraler utbildas tillsammans i basprogrammet.",
+    ),
+    dict(
+        team_id="jamlikt",
+        change_no=2,
+        date="2022-11-01",
+        title="Inbjudan på flera språk och tolk vid gruppträffar",
+        pdsa_step="act",
+        measures="andel_utlandsk",
+        description="Inbjudan på arabiska, somaliska, tigrinja och dari; tolk bokas till "
+        "varje träff.",
+    ),
+    dict(
+        team_id="jamlikt",
+        change_no=3,
+        date="2023-09-01",
+        title="Digitala föräldraträffar",
+        pdsa_step="study",
+        measures="grupper,andel_utlandsk,fullfoljt",
+        description="",
+    ),
+    dict(
+        team_id="vetlanda",
+        change_no=1,
+        date="2022-06-01",
+        title="Prova-på-aktiviteter direkt efter skoldagen",
+        pdsa_step="act",
+        measures="besok",
+        description="Föreningar leder prova-på-pass kl. 15–17 i Allaktivitetshuset.",
+    ),
+    dict(
+        team_id="vetlanda",
+        change_no=2,
+        date="2023-01-01",
+        title="Tjejkvällar varannan torsdag",
+        pdsa_step="study",
+        measures="andel_flickor",
+        description="",
+    ),
+    dict(
+        team_id="mullsjo",
+        change_no=1,
+        date="2022-06-01",
+        title="Barnmorskan bokar in föräldragruppen vid inskrivningen",
+        pdsa_step="act",
+        measures="erbjudits",
+        description="",
+    ),
+    dict(
+        team_id="mullsjo",
+        change_no=2,
+        date="2023-02-01",
+        title="Gruppträff efter födseln på BVC",
+        pdsa_step="do",
+        measures="skattning",
+        description="",
+    ),
+    dict(
+        team_id="gnosjo",
+        change_no=1,
+        date="2022-06-01",
+        title="Fast tid varje vecka för bedömning av orosanmälningar",
+        pdsa_step="act",
+        measures="forsta_kontakt",
+        description="",
+    ),
+    dict(
+        team_id="gnosjo",
+        change_no=2,
+        date="2022-10-01",
+        title="Barnets egen inbjudan till SIP-mötet",
+        pdsa_step="study",
+        measures="sip_delaktighet",
+        description="",
+    ),
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -199,16 +363,18 @@ class Series:
     start: str
     n_periods: int
     level: float
-    denominator: float = 0.0          # mean denominator (p, u)
-    sd: float = 0.0                   # noise sd (i, run)
-    change_no: int | None = None      # the change that truly moves the measure
+    denominator: float = 0.0  # mean denominator (p, u)
+    sd: float = 0.0  # noise sd (i, run)
+    change_no: int | None = None  # the change that truly moves the measure
     effect: float = 0.0
-    decimals: int = 1                 # for value columns
+    decimals: int = 1  # for value columns
     season: dict[int, float] = field(default_factory=dict)
-    missing: tuple[str, ...] = ()     # periods simply absent
-    denominator_from: str | None = None   # measure id of the same team whose values are the denominators
-    four_day_weeks: int = 0           # weekly attendance: weeks with a holiday (denominator x 4/5)
-    seed: int = 0                     # bumped only to re-draw a series
+    missing: tuple[str, ...] = ()  # periods simply absent
+    denominator_from: str | None = (
+        None  # measure id of the same team whose values are the denominators
+    )
+    four_day_weeks: int = 0  # weekly attendance: weeks with a holiday (denominator x 4/5)
+    seed: int = 0  # bumped only to re-draw a series
 
     @property
     def scale(self) -> str:
@@ -220,81 +386,408 @@ SUMMER_DIP = {5: -0.02, 6: -0.08, 7: -0.14, 8: -0.07}
 
 SERIES: tuple[Series, ...] = (
     # --- Attarpskolan: weekly, ~300 pupils ---
-    Series("attarp", "narvaro", "Andel närvarande elevdagar", "outcome", "p", "%", "week", "up",
-           0.95, "2019-09-02", 30, level=0.88, denominator=300, change_no=2, effect=0.05,
-           four_day_weeks=3),
-    Series("attarp", "samma_dag_kontakt",
-           "Andel frånvarodagar då vårdnadshavare kontaktades samma dag", "process", "p", "%",
-           "week", "up", 0.9, "2019-09-02", 30, level=0.35, denominator=170, change_no=2,
-           effect=0.50),
-    Series("attarp", "tid_franvaro", "Lärarnas tid för frånvarouppföljning", "balancing", "i",
-           "timmar per vecka", "week", "down", None, "2019-09-02", 30, level=6.0, sd=0.8,
-           change_no=2, seed=1),
+    Series(
+        "attarp",
+        "narvaro",
+        "Andel närvarande elevdagar",
+        "outcome",
+        "p",
+        "%",
+        "week",
+        "up",
+        0.95,
+        "2019-09-02",
+        30,
+        level=0.88,
+        denominator=300,
+        change_no=2,
+        effect=0.05,
+        four_day_weeks=3,
+    ),
+    Series(
+        "attarp",
+        "samma_dag_kontakt",
+        "Andel frånvarodagar då vårdnadshavare kontaktades samma dag",
+        "process",
+        "p",
+        "%",
+        "week",
+        "up",
+        0.9,
+        "2019-09-02",
+        30,
+        level=0.35,
+        denominator=170,
+        change_no=2,
+        effect=0.50,
+    ),
+    Series(
+        "attarp",
+        "tid_franvaro",
+        "Lärarnas tid för frånvarouppföljning",
+        "balancing",
+        "i",
+        "timmar per vecka",
+        "week",
+        "down",
+        None,
+        "2019-09-02",
+        30,
+        level=6.0,
+        sd=0.8,
+        change_no=2,
+        seed=1,
+    ),
     # --- Rydaholms familjecentral: monthly ---
-    Series("rydaholm", "inbjudan", "Andel blivande föräldrar som fått personlig inbjudan till "
-           "föräldragrupp", "process", "p", "%", "month", "up", 0.9, "2019-10-01", 36,
-           level=0.40, denominator=24, change_no=1, effect=0.45),
-    Series("rydaholm", "deltagande", "Andel förstagångsföräldrar som deltar i föräldragrupp",
-           "outcome", "p", "%", "month", "up", 0.8, "2019-10-01", 36, level=0.45,
-           denominator=14, change_no=1, seed=1),
-    Series("rydaholm", "oppen_forskola", "Antal besök av blivande föräldrar på öppna förskolan",
-           "process", "run", "antal", "month", "up", None, "2019-10-01", 36, level=18.0, sd=3.0,
-           change_no=3, decimals=0),
+    Series(
+        "rydaholm",
+        "inbjudan",
+        "Andel blivande föräldrar som fått personlig inbjudan till föräldragrupp",
+        "process",
+        "p",
+        "%",
+        "month",
+        "up",
+        0.9,
+        "2019-10-01",
+        36,
+        level=0.40,
+        denominator=24,
+        change_no=1,
+        effect=0.45,
+    ),
+    Series(
+        "rydaholm",
+        "deltagande",
+        "Andel förstagångsföräldrar som deltar i föräldragrupp",
+        "outcome",
+        "p",
+        "%",
+        "month",
+        "up",
+        0.8,
+        "2019-10-01",
+        36,
+        level=0.45,
+        denominator=14,
+        change_no=1,
+        seed=1,
+    ),
+    Series(
+        "rydaholm",
+        "oppen_forskola",
+        "Antal besök av blivande föräldrar på öppna förskolan",
+        "process",
+        "run",
+        "antal",
+        "month",
+        "up",
+        None,
+        "2019-10-01",
+        36,
+        level=18.0,
+        sd=3.0,
+        change_no=3,
+        decimals=0,
+    ),
     # --- Nässjö: monthly; July 2020 was never reported (the missing period) ---
-    Series("nassjo", "hembesok", "Andel nyblivna föräldrar med gemensamt hembesök", "process",
-           "p", "%", "month", "up", 0.9, "2019-09-01", 30, level=0.30, denominator=30,
-           change_no=1, effect=0.45, missing=("2020-07-01",)),
-    Series("nassjo", "deltagande", "Andel familjer som besöker öppna förskolan inom tre månader",
-           "outcome", "p", "%", "month", "up", None, "2019-09-01", 30, level=0.55,
-           denominator=30, change_no=1),
-    Series("nassjo", "vantetid", "Väntetid till första hembesöket", "balancing", "i", "dagar",
-           "month", "down", 14.0, "2019-09-01", 30, level=16.0, sd=2.5, change_no=2, seed=2),
+    Series(
+        "nassjo",
+        "hembesok",
+        "Andel nyblivna föräldrar med gemensamt hembesök",
+        "process",
+        "p",
+        "%",
+        "month",
+        "up",
+        0.9,
+        "2019-09-01",
+        30,
+        level=0.30,
+        denominator=30,
+        change_no=1,
+        effect=0.45,
+        missing=("2020-07-01",),
+    ),
+    Series(
+        "nassjo",
+        "deltagande",
+        "Andel familjer som besöker öppna förskolan inom tre månader",
+        "outcome",
+        "p",
+        "%",
+        "month",
+        "up",
+        None,
+        "2019-09-01",
+        30,
+        level=0.55,
+        denominator=30,
+        change_no=1,
+    ),
+    Series(
+        "nassjo",
+        "vantetid",
+        "Väntetid till första hembesöket",
+        "balancing",
+        "i",
+        "dagar",
+        "month",
+        "down",
+        14.0,
+        "2019-09-01",
+        30,
+        level=16.0,
+        sd=2.5,
+        change_no=2,
+        seed=2,
+    ),
     # --- Arena för hälsa, Värnamo: monthly, 36 months, physical activity is seasonal ---
-    Series("varnamo", "fysisk_aktivitet", "Andel barn som rör sig minst 60 minuter om dagen",
-           "outcome", "p", "%", "month", "up", 0.7, "2019-09-01", 36, level=0.42,
-           denominator=110, change_no=1, effect=0.15, season=SUMMER_DIP, seed=2),
-    Series("varnamo", "aktivitetstillfallen", "Aktivitetstillfällen per barn i programmet",
-           "process", "u", "per barn och månad", "month", "up", None, "2019-09-01", 36,
-           level=2.0, denominator=110, change_no=2, effect=0.35),
-    Series("varnamo", "avbrott", "Andel familjer som avbryter programmet", "balancing", "p", "%",
-           "month", "down", None, "2019-09-01", 36, level=0.05, denominator=110, change_no=3),
+    Series(
+        "varnamo",
+        "fysisk_aktivitet",
+        "Andel barn som rör sig minst 60 minuter om dagen",
+        "outcome",
+        "p",
+        "%",
+        "month",
+        "up",
+        0.7,
+        "2019-09-01",
+        36,
+        level=0.42,
+        denominator=110,
+        change_no=1,
+        effect=0.15,
+        season=SUMMER_DIP,
+        seed=2,
+    ),
+    Series(
+        "varnamo",
+        "aktivitetstillfallen",
+        "Aktivitetstillfällen per barn i programmet",
+        "process",
+        "u",
+        "per barn och månad",
+        "month",
+        "up",
+        None,
+        "2019-09-01",
+        36,
+        level=2.0,
+        denominator=110,
+        change_no=2,
+        effect=0.35,
+    ),
+    Series(
+        "varnamo",
+        "avbrott",
+        "Andel familjer som avbryter programmet",
+        "balancing",
+        "p",
+        "%",
+        "month",
+        "down",
+        None,
+        "2019-09-01",
+        36,
+        level=0.05,
+        denominator=110,
+        change_no=3,
+    ),
     # --- Jämlikt föräldraskapsstöd (county-wide): monthly ---
-    Series("jamlikt", "grupper", "Antal startade föräldragrupper i länet", "process", "c",
-           "antal", "month", "up", None, "2021-09-01", 36, level=20.0, change_no=1, effect=0.6,
-           decimals=0, seed=5),
-    Series("jamlikt", "andel_utlandsk", "Andel deltagare i föräldragrupp med utländsk bakgrund",
-           "outcome", "p", "%", "month", "up", 0.25, "2021-09-01", 36, level=0.12,
-           denominator=150, change_no=2, effect=0.08),
-    Series("jamlikt", "fullfoljt", "Andel deltagare som är med på minst tre av fyra träffar",
-           "balancing", "p", "%", "month", "up", None, "2021-09-01", 36, level=0.72,
-           denominator=150, change_no=3, seed=3),
+    Series(
+        "jamlikt",
+        "grupper",
+        "Antal startade föräldragrupper i länet",
+        "process",
+        "c",
+        "antal",
+        "month",
+        "up",
+        None,
+        "2021-09-01",
+        36,
+        level=20.0,
+        change_no=1,
+        effect=0.6,
+        decimals=0,
+        seed=5,
+    ),
+    Series(
+        "jamlikt",
+        "andel_utlandsk",
+        "Andel deltagare i föräldragrupp med utländsk bakgrund",
+        "outcome",
+        "p",
+        "%",
+        "month",
+        "up",
+        0.25,
+        "2021-09-01",
+        36,
+        level=0.12,
+        denominator=150,
+        change_no=2,
+        effect=0.08,
+    ),
+    Series(
+        "jamlikt",
+        "fullfoljt",
+        "Andel deltagare som är med på minst tre av fyra träffar",
+        "balancing",
+        "p",
+        "%",
+        "month",
+        "up",
+        None,
+        "2021-09-01",
+        36,
+        level=0.72,
+        denominator=150,
+        change_no=3,
+        seed=3,
+    ),
     # --- Allaktivitetshus Vetlanda: monthly ---
-    Series("vetlanda", "besok", "Antal besök av barn 6–15 år", "outcome", "c", "antal", "month",
-           "up", 500.0, "2021-09-01", 28, level=340.0, change_no=1, effect=0.25, decimals=0),
-    Series("vetlanda", "andel_flickor", "Andel besök av flickor", "balancing", "p", "%", "month",
-           "up", 0.5, "2021-09-01", 28, level=0.38, denominator_from="besok", change_no=2, seed=1),
+    Series(
+        "vetlanda",
+        "besok",
+        "Antal besök av barn 6–15 år",
+        "outcome",
+        "c",
+        "antal",
+        "month",
+        "up",
+        500.0,
+        "2021-09-01",
+        28,
+        level=340.0,
+        change_no=1,
+        effect=0.25,
+        decimals=0,
+    ),
+    Series(
+        "vetlanda",
+        "andel_flickor",
+        "Andel besök av flickor",
+        "balancing",
+        "p",
+        "%",
+        "month",
+        "up",
+        0.5,
+        "2021-09-01",
+        28,
+        level=0.38,
+        denominator_from="besok",
+        change_no=2,
+        seed=1,
+    ),
     # --- Familjecentralen i Mullsjö: monthly, small numbers ---
-    Series("mullsjo", "erbjudits", "Andel förstagångsföräldrar som erbjudits föräldragrupp",
-           "process", "p", "%", "month", "up", 1.0, "2021-09-01", 28, level=0.50,
-           denominator=9, change_no=1, effect=0.45),
-    Series("mullsjo", "skattning", "Föräldrarnas skattning av stödet (1–5), medelvärde",
-           "outcome", "i", "skala 1–5", "month", "up", None, "2021-09-01", 28, level=3.9,
-           sd=0.25, change_no=2, decimals=2, seed=1),
+    Series(
+        "mullsjo",
+        "erbjudits",
+        "Andel förstagångsföräldrar som erbjudits föräldragrupp",
+        "process",
+        "p",
+        "%",
+        "month",
+        "up",
+        1.0,
+        "2021-09-01",
+        28,
+        level=0.50,
+        denominator=9,
+        change_no=1,
+        effect=0.45,
+    ),
+    Series(
+        "mullsjo",
+        "skattning",
+        "Föräldrarnas skattning av stödet (1–5), medelvärde",
+        "outcome",
+        "i",
+        "skala 1–5",
+        "month",
+        "up",
+        None,
+        "2021-09-01",
+        28,
+        level=3.9,
+        sd=0.25,
+        change_no=2,
+        decimals=2,
+        seed=1,
+    ),
     # --- Gnosjö: monthly ---
-    Series("gnosjo", "forsta_kontakt", "Andel barn med orosanmälan som fått första kontakt inom "
-           "14 dagar", "process", "p", "%", "month", "up", 0.9, "2021-09-01", 24, level=0.45,
-           denominator=18, change_no=1, effect=0.40, seed=3),
-    Series("gnosjo", "sip_delaktighet", "Andel SIP-möten där barnet eller den unga deltog",
-           "outcome", "p", "%", "month", "up", None, "2021-09-01", 24, level=0.40,
-           denominator=10, change_no=2),
+    Series(
+        "gnosjo",
+        "forsta_kontakt",
+        "Andel barn med orosanmälan som fått första kontakt inom 14 dagar",
+        "process",
+        "p",
+        "%",
+        "month",
+        "up",
+        0.9,
+        "2021-09-01",
+        24,
+        level=0.45,
+        denominator=18,
+        change_no=1,
+        effect=0.40,
+        seed=3,
+    ),
+    Series(
+        "gnosjo",
+        "sip_delaktighet",
+        "Andel SIP-möten där barnet eller den unga deltog",
+        "outcome",
+        "p",
+        "%",
+        "month",
+        "up",
+        None,
+        "2021-09-01",
+        24,
+        level=0.40,
+        denominator=10,
+        change_no=2,
+    ),
     # --- Aneby: weekly, no changes tested yet (the whole series is baseline) ---
-    Series("aneby", "rast_aktivitet", "Andel observerade elever som är fysiskt aktiva på rasten",
-           "outcome", "p", "%", "week", "up", 0.6, "2022-01-10", 24, level=0.45,
-           denominator=120),
-    Series("aneby", "schemalagd_rorelse", "Minuter schemalagd rörelse per elev och vecka",
-           "process", "run", "minuter", "week", "up", 120.0, "2022-01-10", 24, level=95.0,
-           sd=7.0, decimals=0),
+    Series(
+        "aneby",
+        "rast_aktivitet",
+        "Andel observerade elever som är fysiskt aktiva på rasten",
+        "outcome",
+        "p",
+        "%",
+        "week",
+        "up",
+        0.6,
+        "2022-01-10",
+        24,
+        level=0.45,
+        denominator=120,
+    ),
+    Series(
+        "aneby",
+        "schemalagd_rorelse",
+        "Minuter schemalagd rörelse per elev och vecka",
+        "process",
+        "run",
+        "minuter",
+        "week",
+        "up",
+        120.0,
+        "2022-01-10",
+        24,
+        level=95.0,
+        sd=7.0,
+        decimals=0,
+    ),
 )
+
 
 # Ground truth for the tests of the effect analysis: (team_id, measure_id) -> the change that
 # truly moved the measure (None when no change aimed at it), the size of the level step (0.0 =
@@ -323,98 +816,200 @@ TRUE_EFFECTS: dict[tuple[str, str], dict] = true_effects(SERIES)
 DRIVERS: dict[str, dict] = {
     "attarp": {
         "primary": [
-            ("Eleven vill och orkar komma till skolan", [
-                ("Trygga och välkomnande morgnar", [
-                    ("Personligt välkomnande vid entrén", [3], ["narvaro"]),
-                    ("Frukost i skolan för elever som inte ätit", [], ["narvaro"]),
-                ]),
-                ("Vuxen som följer upp frånvaron", [
-                    ("Mentorsamtal vid upprepad frånvaro", [1], ["narvaro"]),
-                ]),
-            ]),
-            ("Skola och hem samarbetar kring närvaron", [
-                ("Snabb kontakt med vårdnadshavare", [
-                    ("Sms eller samtal samma dag vid frånvaro", [2],
-                     ["narvaro", "samma_dag_kontakt", "tid_franvaro"]),
-                ]),
-                ("Gemensam bild av frånvaron", [
-                    ("Frånvarostatistik till vårdnadshavare varje månad", [], ["narvaro"]),
-                ]),
-            ]),
+            (
+                "Eleven vill och orkar komma till skolan",
+                [
+                    (
+                        "Trygga och välkomnande morgnar",
+                        [
+                            ("Personligt välkomnande vid entrén", [3], ["narvaro"]),
+                            ("Frukost i skolan för elever som inte ätit", [], ["narvaro"]),
+                        ],
+                    ),
+                    (
+                        "Vuxen som följer upp frånvaron",
+                        [
+                            ("Mentorsamtal vid upprepad frånvaro", [1], ["narvaro"]),
+                        ],
+                    ),
+                ],
+            ),
+            (
+                "Skola och hem samarbetar kring närvaron",
+                [
+                    (
+                        "Snabb kontakt med vårdnadshavare",
+                        [
+                            (
+                                "Sms eller samtal samma dag vid frånvaro",
+                                [2],
+                                ["narvaro", "samma_dag_kontakt", "tid_franvaro"],
+                            ),
+                        ],
+                    ),
+                    (
+                        "Gemensam bild av frånvaron",
+                        [
+                            ("Frånvarostatistik till vårdnadshavare varje månad", [], ["narvaro"]),
+                        ],
+                    ),
+                ],
+            ),
         ],
     },
     "rydaholm": {
         "primary": [
-            ("Blivande föräldrar känner till föräldragruppen", [
-                ("Inbjudan där föräldrarna redan är", [
-                    ("Personlig inbjudan via barnmorskemottagningen", [1],
-                     ["inbjudan", "deltagande"]),
-                    ("Öppen förskola för blivande föräldrar", [3], ["oppen_forskola"]),
-                ]),
-            ]),
-            ("Gruppen passar föräldrarnas vardag", [
-                ("Tider som passar båda föräldrarna", [
-                    ("Föräldragrupp på kvällstid", [2], ["deltagande"]),
-                    ("Barnvakt under träffarna", [], ["deltagande"]),
-                ]),
-            ]),
+            (
+                "Blivande föräldrar känner till föräldragruppen",
+                [
+                    (
+                        "Inbjudan där föräldrarna redan är",
+                        [
+                            (
+                                "Personlig inbjudan via barnmorskemottagningen",
+                                [1],
+                                ["inbjudan", "deltagande"],
+                            ),
+                            ("Öppen förskola för blivande föräldrar", [3], ["oppen_forskola"]),
+                        ],
+                    ),
+                ],
+            ),
+            (
+                "Gruppen passar föräldrarnas vardag",
+                [
+                    (
+                        "Tider som passar båda föräldrarna",
+                        [
+                            ("Föräldragrupp på kvällstid", [2], ["deltagande"]),
+                            ("Barnvakt under träffarna", [], ["deltagande"]),
+                        ],
+                    ),
+                ],
+            ),
         ],
     },
     "nassjo": {
         "primary": [
-            ("Tidig och samordnad kontakt med nyblivna föräldrar", [
-                ("BVC och socialtjänst möter familjen tillsammans", [
-                    ("Gemensamt hembesök BVC och socialtjänst", [1], ["hembesok", "deltagande"]),
-                ]),
-                ("Föräldrarna vet vad besöket innebär", [
-                    ("Sms-påminnelse inför hembesöket", [2], ["hembesok", "vantetid"]),
-                    ("Informationsblad på flera språk", [], ["hembesok"]),
-                ]),
-            ]),
-            ("Familjen hittar vidare till öppna förskolan", [
-                ("Personlig överlämning", [
-                    ("Föräldraskapsstödjaren följer med till första besöket", [], ["deltagande"]),
-                ]),
-            ]),
+            (
+                "Tidig och samordnad kontakt med nyblivna föräldrar",
+                [
+                    (
+                        "BVC och socialtjänst möter familjen tillsammans",
+                        [
+                            (
+                                "Gemensamt hembesök BVC och socialtjänst",
+                                [1],
+                                ["hembesok", "deltagande"],
+                            ),
+                        ],
+                    ),
+                    (
+                        "Föräldrarna vet vad besöket innebär",
+                        [
+                            ("Sms-påminnelse inför hembesöket", [2], ["hembesok", "vantetid"]),
+                            ("Informationsblad på flera språk", [], ["hembesok"]),
+                        ],
+                    ),
+                ],
+            ),
+            (
+                "Familjen hittar vidare till öppna förskolan",
+                [
+                    (
+                        "Personlig överlämning",
+                        [
+                            (
+                                "Föräldraskapsstödjaren följer med till första besöket",
+                                [],
+                                ["deltagande"],
+                            ),
+                        ],
+                    ),
+                ],
+            ),
         ],
     },
     "varnamo": {
         "primary": [
-            ("Barnet rör sig mer i vardagen", [
-                ("Rörelse som hela familjen gör tillsammans", [
-                    ("Familjeaktiviteter på lördagar i Arena för hälsa", [1],
-                     ["fysisk_aktivitet"]),
-                ]),
-                ("Barnet hittar en aktivitet i en förening", [
-                    ("Aktivitetskompis följer med till första passet", [2],
-                     ["aktivitetstillfallen"]),
-                ]),
-            ]),
-            ("Familjen stannar kvar i programmet", [
-                ("Uppföljning som känns meningsfull", [
-                    ("Digital aktivitetsdagbok", [3], ["avbrott"]),
-                    ("Återkoppling till familjen varje månad", [], ["avbrott"]),
-                ]),
-            ]),
+            (
+                "Barnet rör sig mer i vardagen",
+                [
+                    (
+                        "Rörelse som hela familjen gör tillsammans",
+                        [
+                            (
+                                "Familjeaktiviteter på lördagar i Arena för hälsa",
+                                [1],
+                                ["fysisk_aktivitet"],
+                            ),
+                        ],
+                    ),
+                    (
+                        "Barnet hittar en aktivitet i en förening",
+                        [
+                            (
+                                "Aktivitetskompis följer med till första passet",
+                                [2],
+                                ["aktivitetstillfallen"],
+                            ),
+                        ],
+                    ),
+                ],
+            ),
+            (
+                "Familjen stannar kvar i programmet",
+                [
+                    (
+                        "Uppföljning som känns meningsfull",
+                        [
+                            ("Digital aktivitetsdagbok", [3], ["avbrott"]),
+                            ("Återkoppling till familjen varje månad", [], ["avbrott"]),
+                        ],
+                    ),
+                ],
+            ),
         ],
     },
     "jamlikt": {
         "primary": [
-            ("Föräldragrupper finns i hela länet", [
-                ("Fler utbildade gruppledare", [
-                    ("Gemensam utbildning av gruppledare i länet", [1], ["grupper"]),
-                ]),
-                ("Grupper som går att nå hemifrån", [
-                    ("Digitala föräldraträffar", [3], ["grupper", "andel_utlandsk", "fullfoljt"]),
-                ]),
-            ]),
-            ("Alla föräldrar känner sig välkomna", [
-                ("Språket är inget hinder", [
-                    ("Inbjudan på flera språk och tolk vid gruppträffar", [2],
-                     ["andel_utlandsk"]),
-                    ("Kulturtolk som medledare", [], ["andel_utlandsk", "fullfoljt"]),
-                ]),
-            ]),
+            (
+                "Föräldragrupper finns i hela länet",
+                [
+                    (
+                        "Fler utbildade gruppledare",
+                        [
+                            ("Gemensam utbildning av gruppledare i länet", [1], ["grupper"]),
+                        ],
+                    ),
+                    (
+                        "Grupper som går att nå hemifrån",
+                        [
+                            (
+                                "Digitala föräldraträffar",
+                                [3],
+                                ["grupper", "andel_utlandsk", "fullfoljt"],
+                            ),
+                        ],
+                    ),
+                ],
+            ),
+            (
+                "Alla föräldrar känner sig välkomna",
+                [
+                    (
+                        "Språket är inget hinder",
+                        [
+                            (
+                                "Inbjudan på flera språk och tolk vid gruppträffar",
+                                [2],
+                                ["andel_utlandsk"],
+                            ),
+                            ("Kulturtolk som medledare", [], ["andel_utlandsk", "fullfoljt"]),
+                        ],
+                    ),
+                ],
+            ),
         ],
     },
 }
@@ -437,8 +1032,10 @@ def _periods(start: str, n: int, frequency: str) -> list[date]:
         return [first + timedelta(weeks=i) for i in range(n)]
     if first.day != 1:
         raise ValueError(f"monthly series must start on the first of a month, not {start}")
-    return [date(first.year + (first.month - 1 + i) // 12, (first.month - 1 + i) % 12 + 1, 1)
-            for i in range(n)]
+    return [
+        date(first.year + (first.month - 1 + i) // 12, (first.month - 1 + i) % 12 + 1, 1)
+        for i in range(n)
+    ]
 
 
 def _change_date(team_id: str, change_no: int, changes: tuple[dict, ...] = CHANGES) -> date:
@@ -448,13 +1045,17 @@ def _change_date(team_id: str, change_no: int, changes: tuple[dict, ...] = CHANG
     raise KeyError(f"no change {change_no} for team {team_id}")
 
 
-def _series_rows(s: Series, generated: dict[tuple[str, str], dict[date, int]],
-                 changes: tuple[dict, ...] = CHANGES) -> list[dict]:
+def _series_rows(
+    s: Series,
+    generated: dict[tuple[str, str], dict[date, int]],
+    changes: tuple[dict, ...] = CHANGES,
+) -> list[dict]:
     """Observations of one measure: a list of dicts with period, value, numerator, denominator."""
     rng = _rng(f"{s.team_id}/{s.measure_id}", s.seed)
     periods = _periods(s.start, s.n_periods, s.frequency)
-    step_from = (_change_date(s.team_id, s.change_no, changes) if (s.change_no and s.effect)
-                 else None)
+    step_from = (
+        _change_date(s.team_id, s.change_no, changes) if (s.change_no and s.effect) else None
+    )
     missing = {date.fromisoformat(d) for d in s.missing}
     four_day = set()
     if s.four_day_weeks:
@@ -486,8 +1087,11 @@ def _series_rows(s: Series, generated: dict[tuple[str, str], dict[date, int]],
             row = dict(value=float(rng.poisson(mean)), numerator=None, denominator=None)
         else:  # i, run: normal noise
             mean = s.level + (s.effect if after else 0.0)
-            row = dict(value=round(float(rng.normal(mean, s.sd)), s.decimals), numerator=None,
-                       denominator=None)
+            row = dict(
+                value=round(float(rng.normal(mean, s.sd)), s.decimals),
+                numerator=None,
+                denominator=None,
+            )
         if period in missing:
             continue
         rows.append(dict(period=period, **row))
@@ -528,25 +1132,36 @@ def _yaml_str(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def driver_yaml(team_id: str, teams: tuple[dict, ...] = TEAMS,
-                drivers: dict[str, dict] | None = None) -> bytes:
+def driver_yaml(
+    team_id: str, teams: tuple[dict, ...] = TEAMS, drivers: dict[str, dict] | None = None
+) -> bytes:
     """The driver diagram of ``team_id`` as ``drivers/<team_id>.yml`` (block YAML, LF, no BOM)."""
     team = next(t for t in teams if t["team_id"] == team_id)
     spec = (DRIVERS if drivers is None else drivers)[team_id]
-    lines = [f"# Driver diagram (påverkansanalys) of {team['team_name']}. Synthetic sample data.",
-             f"team_id: {team_id}", f"aim: {_yaml_str(team['aim'])}", "primary_drivers:"]
+    lines = [
+        f"# Driver diagram (påverkansanalys) of {team['team_name']}. Synthetic sample data.",
+        f"team_id: {team_id}",
+        f"aim: {_yaml_str(team['aim'])}",
+        "primary_drivers:",
+    ]
     s_no = c_no = 0
     for p_no, (p_text, secondaries) in enumerate(spec["primary"], start=1):
         lines += [f"  - id: P{p_no}", f"    text: {_yaml_str(p_text)}", "    secondary_drivers:"]
         for s_text, ideas in secondaries:
             s_no += 1
-            lines += [f"      - id: S{s_no}", f"        text: {_yaml_str(s_text)}",
-                      "        change_ideas:"]
+            lines += [
+                f"      - id: S{s_no}",
+                f"        text: {_yaml_str(s_text)}",
+                "        change_ideas:",
+            ]
             for i_text, changes, measures in ideas:
                 c_no += 1
-                lines += [f"          - id: C{c_no}", f"            text: {_yaml_str(i_text)}",
-                          f"            changes: [{', '.join(str(c) for c in changes)}]",
-                          f"            measures: [{', '.join(measures)}]"]
+                lines += [
+                    f"          - id: C{c_no}",
+                    f"            text: {_yaml_str(i_text)}",
+                    f"            changes: [{', '.join(str(c) for c in changes)}]",
+                    f"            measures: [{', '.join(measures)}]",
+                ]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
@@ -577,16 +1192,50 @@ def programme_files(programme: Programme | None = None) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     files["municipalities.csv"] = csv_bytes(
         ("municipality_code", "municipality_name", "in_network"),
-        [[code, name, "1" if net else "0"] for code, name, _, net in p.municipalities])
+        [[code, name, "1" if net else "0"] for code, name, _, net in p.municipalities],
+    )
     files["teams.csv"] = csv_bytes(
         ("team_id", "team_name", "municipality_code", "focus_area", "cohort", "start_date", "aim"),
-        [[t["team_id"], t["team_name"], t["municipality_code"], t["focus_area"], str(t["cohort"]),
-          t["start_date"], t["aim"]] for t in p.teams])
+        [
+            [
+                t["team_id"],
+                t["team_name"],
+                t["municipality_code"],
+                t["focus_area"],
+                str(t["cohort"]),
+                t["start_date"],
+                t["aim"],
+            ]
+            for t in p.teams
+        ],
+    )
     files["measures.csv"] = csv_bytes(
-        ("measure_id", "team_id", "measure_name", "measure_type", "chart", "unit", "frequency",
-         "direction", "target"),
-        [[s.measure_id, s.team_id, s.measure_name, s.measure_type, s.chart, s.unit, s.frequency,
-          s.direction, _num(s.target)] for s in p.series])
+        (
+            "measure_id",
+            "team_id",
+            "measure_name",
+            "measure_type",
+            "chart",
+            "unit",
+            "frequency",
+            "direction",
+            "target",
+        ),
+        [
+            [
+                s.measure_id,
+                s.team_id,
+                s.measure_name,
+                s.measure_type,
+                s.chart,
+                s.unit,
+                s.frequency,
+                s.direction,
+                _num(s.target),
+            ]
+            for s in p.series
+        ],
+    )
     generated: dict[tuple[str, str], dict[date, int]] = {}
     obs_rows = []
     # measures whose values are another measure's denominators are generated after it
@@ -596,22 +1245,45 @@ def programme_files(programme: Programme | None = None) -> dict[str, bytes]:
         for r in by_key[(s.team_id, s.measure_id)]:
             value = r["value"]
             decimals = 0 if s.chart == "c" else s.decimals
-            obs_rows.append([s.team_id, s.measure_id, r["period"].isoformat(),
-                             _num(value, decimals), _num(r["numerator"]),
-                             _num(r["denominator"])])
+            obs_rows.append(
+                [
+                    s.team_id,
+                    s.measure_id,
+                    r["period"].isoformat(),
+                    _num(value, decimals),
+                    _num(r["numerator"]),
+                    _num(r["denominator"]),
+                ]
+            )
     files["observations.csv"] = csv_bytes(
-        ("team_id", "measure_id", "period", "value", "numerator", "denominator"), obs_rows)
+        ("team_id", "measure_id", "period", "value", "numerator", "denominator"), obs_rows
+    )
     files["changes.csv"] = csv_bytes(
         ("team_id", "change_no", "date", "title", "pdsa_step", "measures", "description"),
-        [[c["team_id"], str(c["change_no"]), c["date"], c["title"], c["pdsa_step"],
-          c["measures"], c["description"]] for c in p.changes])
+        [
+            [
+                c["team_id"],
+                str(c["change_no"]),
+                c["date"],
+                c["title"],
+                c["pdsa_step"],
+                c["measures"],
+                c["description"],
+            ]
+            for c in p.changes
+        ],
+    )
     specs = indicators.kpi_specs()
     files["kpis.csv"] = csv_bytes(KPI_COLUMNS, [list(s.row().values()) for s in specs])
     files["indicators.csv"] = csv_bytes(
         ("kpi", "municipality_code", "period", "gender", "value"),
-        [[kpi, code, str(year), gender, _num(value, None if isinstance(value, int) else 1)]
-         for kpi, code, year, gender, value in indicators.indicator_values(p.municipalities,
-                                                                           _rng)])
+        [
+            [kpi, code, str(year), gender, _num(value, None if isinstance(value, int) else 1)]
+            for kpi, code, year, gender, value in indicators.indicator_values(
+                p.municipalities, _rng
+            )
+        ],
+    )
     files["goals.csv"] = csv_bytes(indicators.GOALS_HEADER, indicators.goal_rows())
     for team_id in p.drivers:
         files[f"drivers/{team_id}.yml"] = driver_yml_checked(team_id, p)
@@ -660,8 +1332,10 @@ def driver_yml_checked(team_id: str, programme: Programme | None = None) -> byte
         for _, ideas in secondaries:
             for text, changes, measures in ideas:
                 if not set(changes) <= known_changes or not set(measures) <= known_measures:
-                    raise ValueError(f"drivers/{team_id}.yml: idea {text!r} links unknown "
-                                     f"changes {changes} or measures {measures}")
+                    raise ValueError(
+                        f"drivers/{team_id}.yml: idea {text!r} links unknown "
+                        f"changes {changes} or measures {measures}"
+                    )
     return driver_yaml(team_id, p.teams, p.drivers)
 
 

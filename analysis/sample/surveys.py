@@ -28,10 +28,19 @@ import yaml
 __all__ = ["write_surveys"]
 
 MUNICIPALITIES = [  # code, name, relative size (for the parent sample)
-    ("0604", "Aneby", 7), ("0617", "Gnosjö", 10), ("0642", "Mullsjö", 7), ("0643", "Habo", 12),
-    ("0662", "Gislaved", 30), ("0665", "Vaggeryd", 14), ("0680", "Jönköping", 140),
-    ("0682", "Nässjö", 32), ("0683", "Värnamo", 34), ("0684", "Sävsjö", 11), ("0685", "Vetlanda", 27),
-    ("0686", "Eksjö", 17), ("0687", "Tranås", 19),
+    ("0604", "Aneby", 7),
+    ("0617", "Gnosjö", 10),
+    ("0642", "Mullsjö", 7),
+    ("0643", "Habo", 12),
+    ("0662", "Gislaved", 30),
+    ("0665", "Vaggeryd", 14),
+    ("0680", "Jönköping", 140),
+    ("0682", "Nässjö", 32),
+    ("0683", "Värnamo", 34),
+    ("0684", "Sävsjö", 11),
+    ("0685", "Vetlanda", 27),
+    ("0686", "Eksjö", 17),
+    ("0687", "Tranås", 19),
 ]
 
 AGREE5 = [
@@ -59,8 +68,14 @@ _Dumper.add_representer(str, _str)
 
 
 def _dump(header: str, codebook: dict) -> str:
-    body = yaml.dump(codebook, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
-                     default_flow_style=None, width=110)
+    body = yaml.dump(
+        codebook,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=None,
+        width=110,
+    )
     return header.strip() + "\n" + body
 
 
@@ -102,52 +117,122 @@ PARENT_TOPICS_AFTER = _opts(
 
 
 def _parents_codebook() -> dict:
-    municipalities = [{"code": c, "value": name, "sv": name, "en": name} for c, name, _ in MUNICIPALITIES]
+    municipalities = [
+        {"code": c, "value": name, "sv": name, "en": name} for c, name, _ in MUNICIPALITIES
+    ]
     return {
         "survey": "parents",
         "title": {"sv": "Föräldraenkät om föräldragrupper", "en": "Parent survey on parent groups"},
         "design": "sample",
-        "export": {"file": "foraldragrupper.xlsx", "tool": "microsoft_forms", "respondent_id": "ID",
-                   "drop": ["E-post", "Namn"]},
+        "export": {
+            "file": "foraldragrupper.xlsx",
+            "tool": "microsoft_forms",
+            "respondent_id": "ID",
+            "drop": ["E-post", "Namn"],
+        },
         "subgroups": ["first_time", "municipality"],
         "questions": [
-            _q("first_time", "single", "Är du förstagångsförälder?", "Are you a first-time parent?",
-               _opts(("yes", "Ja", "Yes"), ("no", "Nej", "No")),
-               short={"sv": "Förstagångsförälder", "en": "First-time parent"}),
-            _q("municipality", "single", "I vilken kommun bor du?", "Which municipality do you live in?",
-               municipalities, short={"sv": "Kommun", "en": "Municipality"}),
-            _q("topics_before", "multi",
-               "Vilka ämnen vill du att föräldragruppen tar upp före barnets födelse?",
-               "Which topics do you want the parent group to cover before the birth?",
-               [*PARENT_TOPICS_BEFORE, DONT_KNOW]),
-            _q("topics_after", "multi",
-               "Vilka ämnen vill du att föräldragruppen tar upp efter barnets födelse?",
-               "Which topics do you want the parent group to cover after the birth?",
-               [*PARENT_TOPICS_AFTER, DONT_KNOW]),
-            _q("meeting_form", "single", "Hur vill du helst träffas i föräldragruppen?",
-               "How would you prefer the parent group to meet?",
-               [*_opts(("on_site", "Fysiska träffar på familjecentralen", "In person at the family centre"),
-                       ("digital", "Digitala träffar", "Online meetings"),
-                       ("mixed", "Både fysiska och digitala träffar", "Both in person and online")),
-                DONT_KNOW]),
-            _q("confident", "likert", "Jag känner mig trygg i min roll som förälder",
-               "I feel confident in my role as a parent", [*AGREE5, DONT_KNOW], top_box=["4", "5"]),
-            _q("knows_support", "likert", "Jag vet var jag kan få stöd i mitt föräldraskap",
-               "I know where to get support as a parent", [*AGREE5, DONT_KNOW], top_box=["4", "5"]),
-            _q("satisfied", "likert", "Jag är nöjd med det stöd jag har fått från familjecentralen",
-               "I am satisfied with the support I have had from the family centre",
-               [*AGREE5, DONT_KNOW], top_box=["4", "5"]),
-            _q("priorities", "ranking", "Rangordna det som är viktigast för dig i en föräldragrupp",
-               "Rank what matters most to you in a parent group",
-               _opts(("meet_parents", "Att träffa andra föräldrar", "Meeting other parents"),
-                     ("expert_knowledge", "Kunskap från barnmorska och BVC",
-                      "Knowledge from midwives and child health nurses"),
-                     ("practical_tips", "Praktiska tips", "Practical tips"),
-                     ("partner", "Att min partner får stöd", "Support for my partner"))),
-            _q("children", "number", "Hur många barn har du (räkna med barnet du väntar)?",
-               "How many children do you have (including the one you are expecting)?"),
-            _q("comments", "text", "Är det något mer du vill berätta om föräldragrupper?",
-               "Is there anything else you want to tell us about parent groups?", show_answers=False),
+            _q(
+                "first_time",
+                "single",
+                "Är du förstagångsförälder?",
+                "Are you a first-time parent?",
+                _opts(("yes", "Ja", "Yes"), ("no", "Nej", "No")),
+                short={"sv": "Förstagångsförälder", "en": "First-time parent"},
+            ),
+            _q(
+                "municipality",
+                "single",
+                "I vilken kommun bor du?",
+                "Which municipality do you live in?",
+                municipalities,
+                short={"sv": "Kommun", "en": "Municipality"},
+            ),
+            _q(
+                "topics_before",
+                "multi",
+                "Vilka ämnen vill du att föräldragruppen tar upp före barnets födelse?",
+                "Which topics do you want the parent group to cover before the birth?",
+                [*PARENT_TOPICS_BEFORE, DONT_KNOW],
+            ),
+            _q(
+                "topics_after",
+                "multi",
+                "Vilka ämnen vill du att föräldragruppen tar upp efter barnets födelse?",
+                "Which topics do you want the parent group to cover after the birth?",
+                [*PARENT_TOPICS_AFTER, DONT_KNOW],
+            ),
+            _q(
+                "meeting_form",
+                "single",
+                "Hur vill du helst träffas i föräldragruppen?",
+                "How would you prefer the parent group to meet?",
+                [
+                    *_opts(
+                        (
+                            "on_site",
+                            "Fysiska träffar på familjecentralen",
+                            "In person at the family centre",
+                        ),
+                        ("digital", "Digitala träffar", "Online meetings"),
+                        ("mixed", "Både fysiska och digitala träffar", "Both in person and online"),
+                    ),
+                    DONT_KNOW,
+                ],
+            ),
+            _q(
+                "confident",
+                "likert",
+                "Jag känner mig trygg i min roll som förälder",
+                "I feel confident in my role as a parent",
+                [*AGREE5, DONT_KNOW],
+                top_box=["4", "5"],
+            ),
+            _q(
+                "knows_support",
+                "likert",
+                "Jag vet var jag kan få stöd i mitt föräldraskap",
+                "I know where to get support as a parent",
+                [*AGREE5, DONT_KNOW],
+                top_box=["4", "5"],
+            ),
+            _q(
+                "satisfied",
+                "likert",
+                "Jag är nöjd med det stöd jag har fått från familjecentralen",
+                "I am satisfied with the support I have had from the family centre",
+                [*AGREE5, DONT_KNOW],
+                top_box=["4", "5"],
+            ),
+            _q(
+                "priorities",
+                "ranking",
+                "Rangordna det som är viktigast för dig i en föräldragrupp",
+                "Rank what matters most to you in a parent group",
+                _opts(
+                    ("meet_parents", "Att träffa andra föräldrar", "Meeting other parents"),
+                    (
+                        "expert_knowledge",
+                        "Kunskap från barnmorska och BVC",
+                        "Knowledge from midwives and child health nurses",
+                    ),
+                    ("practical_tips", "Praktiska tips", "Practical tips"),
+                    ("partner", "Att min partner får stöd", "Support for my partner"),
+                ),
+            ),
+            _q(
+                "children",
+                "number",
+                "Hur många barn har du (räkna med barnet du väntar)?",
+                "How many children do you have (including the one you are expecting)?",
+            ),
+            _q(
+                "comments",
+                "text",
+                "Är det något mer du vill berätta om föräldragrupper?",
+                "Is there anything else you want to tell us about parent groups?",
+                show_answers=False,
+            ),
         ],
     }
 
@@ -176,22 +261,43 @@ def _parents(rng: np.random.Generator, n: int = 205) -> tuple[list[str], list[li
     qs = {q["id"]: q for q in cb["questions"]}
     names = [m[1] for m in MUNICIPALITIES]
     weights = np.array([m[2] for m in MUNICIPALITIES], dtype=float)
-    header = ["ID", "Starttid", "Sluttid", "E-post", "Namn"] + [q["text"]["sv"] for q in cb["questions"]]
+    header = ["ID", "Starttid", "Sluttid", "E-post", "Namn"] + [
+        q["text"]["sv"] for q in cb["questions"]
+    ]
     rows = []
     start0 = dt.datetime(2024, 3, 4, 8, 0, 0)
-    p_before = {"birth": 0.78, "breastfeeding": 0.70, "relationship": 0.38, "sleep": 0.45,
-                "development": 0.33, "leave": 0.29, "mental_health": 0.41}
-    p_after = {"sleep": 0.72, "feeding": 0.58, "development": 0.61, "play": 0.44, "relationship": 0.35,
-               "mental_health": 0.39, "safety": 0.21, "teeth": 0.09}
+    p_before = {
+        "birth": 0.78,
+        "breastfeeding": 0.70,
+        "relationship": 0.38,
+        "sleep": 0.45,
+        "development": 0.33,
+        "leave": 0.29,
+        "mental_health": 0.41,
+    }
+    p_after = {
+        "sleep": 0.72,
+        "feeding": 0.58,
+        "development": 0.61,
+        "play": 0.44,
+        "relationship": 0.35,
+        "mental_health": 0.39,
+        "safety": 0.21,
+        "teeth": 0.09,
+    }
     for i in range(n):
         start = start0 + dt.timedelta(minutes=int(rng.integers(0, 60 * 24 * 21)))
         end = start + dt.timedelta(seconds=int(rng.integers(150, 720)))
         first = rng.random() < 0.56
         row: list = [i + 1, start, end, "anonymous", None]
         row.append(None if rng.random() < 0.015 else ("Ja" if first else "Nej"))
-        row.append(None if rng.random() < 0.01 else str(rng.choice(names, p=weights / weights.sum())))
-        for qid, probs, boost in (("topics_before", p_before, ("birth", "breastfeeding")),
-                                  ("topics_after", p_after, ("sleep", "feeding"))):
+        row.append(
+            None if rng.random() < 0.01 else str(rng.choice(names, p=weights / weights.sum()))
+        )
+        for qid, probs, boost in (
+            ("topics_before", p_before, ("birth", "breastfeeding")),
+            ("topics_after", p_after, ("sleep", "feeding")),
+        ):
             u = rng.random()
             if u < 0.02:
                 row.append(None)
@@ -199,16 +305,26 @@ def _parents(rng: np.random.Generator, n: int = 205) -> tuple[list[str], list[li
             if u < 0.06:
                 row.append("Vet ej;")
                 continue
-            chosen = [o["sv"] for o in qs[qid]["options"][:-1]
-                      if rng.random() < probs[o["code"]] * (1.15 if first and o["code"] in boost else 0.9)]
+            chosen = [
+                o["sv"]
+                for o in qs[qid]["options"][:-1]
+                if rng.random() < probs[o["code"]] * (1.15 if first and o["code"] in boost else 0.9)
+            ]
             row.append("".join(f"{c};" for c in chosen) if chosen else None)
         u = rng.random()
-        forms = ["Fysiska träffar på familjecentralen", "Digitala träffar", "Både fysiska och digitala träffar",
-                 "Vet ej"]
+        forms = [
+            "Fysiska träffar på familjecentralen",
+            "Digitala träffar",
+            "Både fysiska och digitala träffar",
+            "Vet ej",
+        ]
         row.append(None if u < 0.02 else str(rng.choice(forms, p=[0.52, 0.12, 0.29, 0.07])))
         labels = [o["sv"] for o in AGREE5]
-        for probs in ([0.02, 0.06, 0.16, 0.44, 0.32], [0.05, 0.12, 0.20, 0.38, 0.25],
-                      [0.04, 0.08, 0.22, 0.38, 0.28]):
+        for probs in (
+            [0.02, 0.06, 0.16, 0.44, 0.32],
+            [0.05, 0.12, 0.20, 0.38, 0.25],
+            [0.04, 0.08, 0.22, 0.38, 0.28],
+        ):
             u = rng.random()
             if u < 0.03:
                 row.append(None)
@@ -226,7 +342,9 @@ def _parents(rng: np.random.Generator, n: int = 205) -> tuple[list[str], list[li
             w = np.array([0.45, 0.30, 0.17, 0.08]) if first else np.array([0.55, 0.15, 0.20, 0.10])
             order = rng.choice(len(items), size=len(items), replace=False, p=w)
             row.append("".join(f"{items[k]};" for k in order))
-        row.append(None if rng.random() < 0.03 else (1 if first else int(rng.choice([2, 2, 2, 3, 3, 4]))))
+        row.append(
+            None if rng.random() < 0.03 else (1 if first else int(rng.choice([2, 2, 2, 3, 3, 4])))
+        )
         row.append(str(rng.choice(COMMENTS)) if rng.random() < 0.28 else None)
         rows.append(row)
     return header, rows
@@ -257,13 +375,18 @@ def xlsx_bytes(header: list[str], rows: list[list]) -> bytes:
     # rewrite both so the file is byte-identical on every run.
     stamp = fixed.strftime("%Y-%m-%dT%H:%M:%SZ")
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for info in src.infolist():
             data = src.read(info.filename)
             if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                              rb"\g<1>" + stamp.encode() + rb"\g<2>", data)
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + stamp.encode() + rb"\g<2>",
+                    data,
+                )
             entry = zipfile.ZipInfo(info.filename, date_time=(2024, 3, 25, 12, 0, 0))
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o600 << 16
@@ -276,16 +399,26 @@ def xlsx_bytes(header: list[str], rows: list[list]) -> bytes:
 # --------------------------------------------------------------------------------------------
 
 CENTRES = [
-    ("Familjecentralen Rydaholm", "0665"), ("Familjecentralen i Mullsjö", "0642"),
-    ("Familjecentralen Gnosjö", "0617"), ("Familjecentralen Aneby", "0604"),
-    ("Familjecentralen Habo", "0643"), ("Familjecentralen Gislaved", "0662"),
-    ("Familjecentralen Anderstorp", "0662"), ("Familjecentralen Vaggeryd", "0665"),
-    ("Familjecentralen Råslätt", "0680"), ("Familjecentralen Öxnehaga", "0680"),
-    ("Familjecentralen Huskvarna", "0680"), ("Familjecentralen Norrahammar", "0680"),
-    ("Familjecentralen Tenhult", "0680"), ("Familjecentralen Nässjö", "0682"),
-    ("Familjecentralen Värnamo", "0683"), ("Familjecentralen Bredaryd", "0683"),
-    ("Familjecentralen Sävsjö", "0684"), ("Familjecentralen Vetlanda", "0685"),
-    ("Familjecentralen Eksjö", "0686"), ("Familjecentralen Tranås", "0687"),
+    ("Familjecentralen Rydaholm", "0665"),
+    ("Familjecentralen i Mullsjö", "0642"),
+    ("Familjecentralen Gnosjö", "0617"),
+    ("Familjecentralen Aneby", "0604"),
+    ("Familjecentralen Habo", "0643"),
+    ("Familjecentralen Gislaved", "0662"),
+    ("Familjecentralen Anderstorp", "0662"),
+    ("Familjecentralen Vaggeryd", "0665"),
+    ("Familjecentralen Råslätt", "0680"),
+    ("Familjecentralen Öxnehaga", "0680"),
+    ("Familjecentralen Huskvarna", "0680"),
+    ("Familjecentralen Norrahammar", "0680"),
+    ("Familjecentralen Tenhult", "0680"),
+    ("Familjecentralen Nässjö", "0682"),
+    ("Familjecentralen Värnamo", "0683"),
+    ("Familjecentralen Bredaryd", "0683"),
+    ("Familjecentralen Sävsjö", "0684"),
+    ("Familjecentralen Vetlanda", "0685"),
+    ("Familjecentralen Eksjö", "0686"),
+    ("Familjecentralen Tranås", "0687"),
     ("Familjecentralen Skillingaryd", "0665"),
 ]
 
@@ -296,18 +429,31 @@ GROUP_TYPES = [
     ("other_language", "Grupp på annat språk än svenska", "Group in a language other than Swedish"),
 ]
 LEADERS = [
-    ("midwife", "Barnmorska", "Midwife"), ("child_health_nurse", "BVC-sjuksköterska", "Child health nurse"),
+    ("midwife", "Barnmorska", "Midwife"),
+    ("child_health_nurse", "BVC-sjuksköterska", "Child health nurse"),
     ("preschool_teacher", "Förskollärare (öppen förskola)", "Preschool teacher (open preschool)"),
-    ("social_worker", "Socionom (socialtjänst)", "Social worker"), ("psychologist", "Psykolog", "Psychologist"),
+    ("social_worker", "Socionom (socialtjänst)", "Social worker"),
+    ("psychologist", "Psykolog", "Psychologist"),
     ("other", "Annan yrkesgrupp", "Other profession"),
 ]
 
 
 def _cols(prefix: str, items, extra=None) -> list[dict]:
-    out = [{"code": c, "sv": sv, "en": en, "column": f"{prefix}_{k}"} for k, (c, sv, en) in enumerate(items, 1)]
+    out = [
+        {"code": c, "sv": sv, "en": en, "column": f"{prefix}_{k}"}
+        for k, (c, sv, en) in enumerate(items, 1)
+    ]
     if extra:
         c, sv, en = extra
-        out.append({"code": c, "sv": sv, "en": en, "column": f"{prefix}_{len(items) + 1}", "exclusive": True})
+        out.append(
+            {
+                "code": c,
+                "sv": sv,
+                "en": en,
+                "column": f"{prefix}_{len(items) + 1}",
+                "exclusive": True,
+            }
+        )
     return out
 
 
@@ -325,42 +471,106 @@ def _coordinators_codebook() -> dict:
     none = ("none", "Inga sådana grupper", "No such groups")
     return {
         "survey": "coordinators",
-        "title": {"sv": "Enkät till familjecentralernas samordnare",
-                  "en": "Survey of the family centre coordinators"},
+        "title": {
+            "sv": "Enkät till familjecentralernas samordnare",
+            "en": "Survey of the family centre coordinators",
+        },
         "design": "census",
         "population": 21,
-        "export": {"file": "esmaker_export.csv", "tool": "columns", "respondent_id": "RespondentID",
-                   "drop": ["Familjecentral", "Kommun"]},
+        "export": {
+            "file": "esmaker_export.csv",
+            "tool": "columns",
+            "respondent_id": "RespondentID",
+            "drop": ["Familjecentral", "Kommun"],
+        },
         "subgroups": [],
         "questions": [
-            _q("groups_offered", "multi",
-               "Vilka delar av basprogrammet för föräldragrupper erbjuder familjecentralen i dag?",
-               "Which parts of the base programme of parent groups does the family centre offer today?",
-               _cols("Q1", [("before_birth", "Föräldragrupp före barnets födelse", "Parent group before the birth"),
-                            ("after_birth", "Föräldragrupp efter barnets födelse", "Parent group after the birth")],
-                     ("none", "Inga föräldragrupper", "No parent groups"))),
-            _q("groups_before_birth", "multi", "Vilka grupper erbjuds före barnets födelse?",
-               "Which groups are offered before the birth?", _cols("Q2", GROUP_TYPES, none)),
-            _q("groups_after_birth", "multi", "Vilka grupper erbjuds efter barnets födelse?",
-               "Which groups are offered after the birth?", _cols("Q3", GROUP_TYPES, none)),
-            _q("target_group", "single", "Vilka föräldrar erbjuds plats i föräldragrupperna?",
-               "Which parents are offered a place in the parent groups?",
-               _coded([("1", "Endast förstagångsföräldrar", "First-time parents only"),
-                       ("2", "Alla föräldrar", "All parents"),
-                       ("3", "Inga grupper erbjuds", "No groups are offered"),
-                       ("9", "Vet ej", "Don't know", True)]), column="Q4"),
-            _q("group_leaders", "multi", "Vilka yrkesgrupper leder föräldragrupperna?",
-               "Which professions lead the parent groups?", _cols("Q5", LEADERS)),
-            _q("training_need", "likert", "Hur stort behov har ni av utbildning i att leda föräldragrupper?",
-               "How much do you need training in leading parent groups?",
-               _coded([("1", "Inget behov", "No need"), ("2", "Litet behov", "Small need"),
-                       ("3", "Visst behov", "Some need"), ("4", "Stort behov", "Large need"),
-                       ("5", "Mycket stort behov", "Very large need"), ("9", "Vet ej", "Don't know", True)]),
-               column="Q6", top_box=["4", "5"]),
-            _q("common_directives", "single",
-               "Önskar ni gemensamma riktlinjer för föräldragrupper i länet?",
-               "Would you like common directives for parent groups in the county?",
-               _coded([("1", "Ja", "Yes"), ("2", "Nej", "No"), ("9", "Vet ej", "Don't know", True)]), column="Q7"),
+            _q(
+                "groups_offered",
+                "multi",
+                "Vilka delar av basprogrammet för föräldragrupper erbjuder familjecentralen i dag?",
+                "Which parts of the base programme of parent groups does the family centre offer today?",
+                _cols(
+                    "Q1",
+                    [
+                        (
+                            "before_birth",
+                            "Föräldragrupp före barnets födelse",
+                            "Parent group before the birth",
+                        ),
+                        (
+                            "after_birth",
+                            "Föräldragrupp efter barnets födelse",
+                            "Parent group after the birth",
+                        ),
+                    ],
+                    ("none", "Inga föräldragrupper", "No parent groups"),
+                ),
+            ),
+            _q(
+                "groups_before_birth",
+                "multi",
+                "Vilka grupper erbjuds före barnets födelse?",
+                "Which groups are offered before the birth?",
+                _cols("Q2", GROUP_TYPES, none),
+            ),
+            _q(
+                "groups_after_birth",
+                "multi",
+                "Vilka grupper erbjuds efter barnets födelse?",
+                "Which groups are offered after the birth?",
+                _cols("Q3", GROUP_TYPES, none),
+            ),
+            _q(
+                "target_group",
+                "single",
+                "Vilka föräldrar erbjuds plats i föräldragrupperna?",
+                "Which parents are offered a place in the parent groups?",
+                _coded(
+                    [
+                        ("1", "Endast förstagångsföräldrar", "First-time parents only"),
+                        ("2", "Alla föräldrar", "All parents"),
+                        ("3", "Inga grupper erbjuds", "No groups are offered"),
+                        ("9", "Vet ej", "Don't know", True),
+                    ]
+                ),
+                column="Q4",
+            ),
+            _q(
+                "group_leaders",
+                "multi",
+                "Vilka yrkesgrupper leder föräldragrupperna?",
+                "Which professions lead the parent groups?",
+                _cols("Q5", LEADERS),
+            ),
+            _q(
+                "training_need",
+                "likert",
+                "Hur stort behov har ni av utbildning i att leda föräldragrupper?",
+                "How much do you need training in leading parent groups?",
+                _coded(
+                    [
+                        ("1", "Inget behov", "No need"),
+                        ("2", "Litet behov", "Small need"),
+                        ("3", "Visst behov", "Some need"),
+                        ("4", "Stort behov", "Large need"),
+                        ("5", "Mycket stort behov", "Very large need"),
+                        ("9", "Vet ej", "Don't know", True),
+                    ]
+                ),
+                column="Q6",
+                top_box=["4", "5"],
+            ),
+            _q(
+                "common_directives",
+                "single",
+                "Önskar ni gemensamma riktlinjer för föräldragrupper i länet?",
+                "Would you like common directives for parent groups in the county?",
+                _coded(
+                    [("1", "Ja", "Yes"), ("2", "Nej", "No"), ("9", "Vet ej", "Don't know", True)]
+                ),
+                column="Q7",
+            ),
             _q("comments", "text", "Övriga kommentarer", "Other comments", column="Q8"),
         ],
     }
@@ -407,7 +617,12 @@ def _coordinators(rng: np.random.Generator) -> tuple[list[str], list[list]]:
         row: list = [1001 + i, name, kommun, int(before), int(after), int(kind == "none")]
         for has in (before, after):
             if has:
-                picks = [1, int(rng.random() < 0.35), int(rng.random() < 0.3), int(rng.random() < 0.15)]
+                picks = [
+                    1,
+                    int(rng.random() < 0.35),
+                    int(rng.random() < 0.3),
+                    int(rng.random() < 0.15),
+                ]
                 if rng.random() < 0.3:
                     picks[0], picks[1] = 0, 1
                 row += [*picks, 0]
@@ -433,64 +648,159 @@ def _coordinators(rng: np.random.Generator) -> tuple[list[str], list[list]]:
 # Pupils: Google Forms CSV, two waves
 # --------------------------------------------------------------------------------------------
 
-SCHOOLS = [("attarp", "Attarpskolan"), ("bjorkhaga", "Björkhagaskolan"), ("ekbacken", "Ekbackens skola"),
-           ("sjovik", "Sjöviksskolan"), ("tallbacken", "Tallbackens skola")]
+SCHOOLS = [
+    ("attarp", "Attarpskolan"),
+    ("bjorkhaga", "Björkhagaskolan"),
+    ("ekbacken", "Ekbackens skola"),
+    ("sjovik", "Sjöviksskolan"),
+    ("tallbacken", "Tallbackens skola"),
+]
 GRADES = ["F", "1", "2", "3", "4", "5", "6"]
 PUPIL_ITEMS = [  # id, sv, en, direction, P(top box) in September, change by December
-    ("moves_more", "Jag rör på mig så att jag blir andfådd minst en timme varje dag",
-     "I am active enough to get out of breath at least an hour every day", "up", 0.52, 0.09),
+    (
+        "moves_more",
+        "Jag rör på mig så att jag blir andfådd minst en timme varje dag",
+        "I am active enough to get out of breath at least an hour every day",
+        "up",
+        0.52,
+        0.09,
+    ),
     ("sleeps_well", "Jag sover bra på nätterna", "I sleep well at night", "up", 0.63, 0.05),
-    ("time_to_relax", "Jag är nöjd med hur mycket tid jag har att vila och koppla av",
-     "I am satisfied with how much time I have to rest and relax", "up", 0.58, 0.0),
+    (
+        "time_to_relax",
+        "Jag är nöjd med hur mycket tid jag har att vila och koppla av",
+        "I am satisfied with how much time I have to rest and relax",
+        "up",
+        0.58,
+        0.0,
+    ),
     ("say_what_i_think", "Jag kan säga vad jag tycker", "I can say what I think", "up", 0.71, 0.0),
-    ("unkind_self_talk", "Jag säger elaka saker till mig själv i tankarna",
-     "I say unkind things to myself in my thoughts", "down", 0.18, -0.02),
-    ("friend_time", "Jag har en kompis att vara med på rasterna och på fritiden",
-     "I have a friend to be with at break time and after school", "up", 0.82, 0.0),
+    (
+        "unkind_self_talk",
+        "Jag säger elaka saker till mig själv i tankarna",
+        "I say unkind things to myself in my thoughts",
+        "down",
+        0.18,
+        -0.02,
+    ),
+    (
+        "friend_time",
+        "Jag har en kompis att vara med på rasterna och på fritiden",
+        "I have a friend to be with at break time and after school",
+        "up",
+        0.82,
+        0.0,
+    ),
 ]
-SCREEN = [("lt1", "Mindre än 1 timme", "Less than 1 hour"), ("1_2", "1–2 timmar", "1–2 hours"),
-          ("3_4", "3–4 timmar", "3–4 hours"), ("gt4", "Mer än 4 timmar", "More than 4 hours")]
-LEISURE = [("sport", "Idrott eller träning", "Sport or training"), ("games", "Spelar spel", "Playing games"),
-           ("friends", "Är med kompisar", "Being with friends"), ("reading", "Läser", "Reading"),
-           ("crafts", "Ritar, målar eller pysslar", "Drawing, painting or crafts"),
-           ("outdoors", "Är ute i naturen", "Being out in nature")]
+SCREEN = [
+    ("lt1", "Mindre än 1 timme", "Less than 1 hour"),
+    ("1_2", "1–2 timmar", "1–2 hours"),
+    ("3_4", "3–4 timmar", "3–4 hours"),
+    ("gt4", "Mer än 4 timmar", "More than 4 hours"),
+]
+LEISURE = [
+    ("sport", "Idrott eller träning", "Sport or training"),
+    ("games", "Spelar spel", "Playing games"),
+    ("friends", "Är med kompisar", "Being with friends"),
+    ("reading", "Läser", "Reading"),
+    ("crafts", "Ritar, målar eller pysslar", "Drawing, painting or crafts"),
+    ("outdoors", "Är ute i naturen", "Being out in nature"),
+]
 
 
 def _pupils_codebook() -> dict:
     scale = [{"code": o["code"], "value": o["code"], "sv": o["sv"], "en": o["en"]} for o in AGREE5]
     questions = [
-        _q("school", "single", "Vilken skola går du i?", "Which school do you go to?",
-           [{"code": c, "value": name, "sv": name, "en": name} for c, name in SCHOOLS], column="Skola",
-           short={"sv": "Skola", "en": "School"}),
-        _q("grade", "single", "Vilken årskurs går du i?", "Which grade are you in?",
-           [{"code": g, "value": g, "sv": "Förskoleklass" if g == "F" else f"Årskurs {g}",
-             "en": "Preschool class" if g == "F" else f"Grade {g}"} for g in GRADES], column="Årskurs",
-           short={"sv": "Årskurs", "en": "Grade"}),
-        _q("gender", "single", "Jag är", "I am",
-           _opts(("girl", "Flicka", "Girl"), ("boy", "Pojke", "Boy"),
-                 ("other", "Annat eller vill inte svara", "Other or prefer not to say")), column="Kön",
-           short={"sv": "Kön", "en": "Gender"}),
+        _q(
+            "school",
+            "single",
+            "Vilken skola går du i?",
+            "Which school do you go to?",
+            [{"code": c, "value": name, "sv": name, "en": name} for c, name in SCHOOLS],
+            column="Skola",
+            short={"sv": "Skola", "en": "School"},
+        ),
+        _q(
+            "grade",
+            "single",
+            "Vilken årskurs går du i?",
+            "Which grade are you in?",
+            [
+                {
+                    "code": g,
+                    "value": g,
+                    "sv": "Förskoleklass" if g == "F" else f"Årskurs {g}",
+                    "en": "Preschool class" if g == "F" else f"Grade {g}",
+                }
+                for g in GRADES
+            ],
+            column="Årskurs",
+            short={"sv": "Årskurs", "en": "Grade"},
+        ),
+        _q(
+            "gender",
+            "single",
+            "Jag är",
+            "I am",
+            _opts(
+                ("girl", "Flicka", "Girl"),
+                ("boy", "Pojke", "Boy"),
+                ("other", "Annat eller vill inte svara", "Other or prefer not to say"),
+            ),
+            column="Kön",
+            short={"sv": "Kön", "en": "Gender"},
+        ),
     ]
     for qid, sv, en, direction, *_ in PUPIL_ITEMS:
         q = _q(qid, "likert", sv, en, scale, top_box=["4", "5"])
         if direction == "down":
             q["direction"] = "down"
         questions.append(q)
-    questions.append(_q("screen_time", "single",
-                        "Hur många timmar om dagen använder du mobil, surfplatta eller dator på fritiden?",
-                        "How many hours a day do you use a phone, tablet or computer in your free time?",
-                        [*_opts(*SCREEN), {"code": "dk", "sv": "Vet inte", "en": "Don't know", "dont_know": True}],
-                        ordered=True))
-    questions.append(_q("leisure", "multi", "Vad gör du helst på fritiden?",
-                        "What do you like doing best in your free time?", _opts(*LEISURE)))
+    questions.append(
+        _q(
+            "screen_time",
+            "single",
+            "Hur många timmar om dagen använder du mobil, surfplatta eller dator på fritiden?",
+            "How many hours a day do you use a phone, tablet or computer in your free time?",
+            [
+                *_opts(*SCREEN),
+                {"code": "dk", "sv": "Vet inte", "en": "Don't know", "dont_know": True},
+            ],
+            ordered=True,
+        )
+    )
+    questions.append(
+        _q(
+            "leisure",
+            "multi",
+            "Vad gör du helst på fritiden?",
+            "What do you like doing best in your free time?",
+            _opts(*LEISURE),
+        )
+    )
     return {
         "survey": "pupils",
-        "title": {"sv": "Elevenkät om hälsa och välmående (F-6)", "en": "Pupil survey on health and well-being (F-6)"},
+        "title": {
+            "sv": "Elevenkät om hälsa och välmående (F-6)",
+            "en": "Pupil survey on health and well-being (F-6)",
+        },
         "design": "sample",
-        "export": {"file": "elevenkat.csv", "tool": "google_forms", "respondent_id": "Elevkod",
-                   "wave_column": "Mättillfälle", "drop": []},
-        "waves": [{"code": "sep", "value": "September 2023", "sv": "September 2023", "en": "September 2023"},
-                  {"code": "dec", "value": "December 2023", "sv": "December 2023", "en": "December 2023"}],
+        "export": {
+            "file": "elevenkat.csv",
+            "tool": "google_forms",
+            "respondent_id": "Elevkod",
+            "wave_column": "Mättillfälle",
+            "drop": [],
+        },
+        "waves": [
+            {
+                "code": "sep",
+                "value": "September 2023",
+                "sv": "September 2023",
+                "en": "September 2023",
+            },
+            {"code": "dec", "value": "December 2023", "sv": "December 2023", "en": "December 2023"},
+        ],
         "subgroups": ["school", "grade", "gender"],
         "questions": questions,
     }
@@ -512,18 +822,34 @@ def _pupils(rng: np.random.Generator) -> tuple[list[str], list[list]]:
     header += [qs["screen_time"]["text"]["sv"], qs["leisure"]["text"]["sv"]]
     rows = []
     codes = rng.choice(np.arange(10000, 99999), size=2000, replace=False)
-    for wave, label, n, day0 in (("sep", "September 2023", 1500, dt.datetime(2023, 9, 11, 8, 10)),
-                                 ("dec", "December 2023", 1100, dt.datetime(2023, 12, 4, 8, 10))):
-        pupil_codes = codes[:1500] if wave == "sep" else np.concatenate([codes[:900], codes[1500:1700]])
+    for wave, label, n, day0 in (
+        ("sep", "September 2023", 1500, dt.datetime(2023, 9, 11, 8, 10)),
+        ("dec", "December 2023", 1100, dt.datetime(2023, 12, 4, 8, 10)),
+    ):
+        pupil_codes = (
+            codes[:1500] if wave == "sep" else np.concatenate([codes[:900], codes[1500:1700]])
+        )
         pupil_codes = rng.permutation(pupil_codes)[:n]
         for i in range(n):
             school = SCHOOLS[i % len(SCHOOLS)][1]
             grade_k = int(rng.integers(0, len(GRADES)))
             grade = GRADES[grade_k]
-            gender = str(rng.choice(["Flicka", "Pojke", "Annat eller vill inte svara"], p=[0.48, 0.48, 0.04]))
-            stamp = day0 + dt.timedelta(days=int(rng.integers(0, 10)), minutes=int(rng.integers(0, 360)),
-                                        seconds=int(rng.integers(0, 60)))
-            row = [stamp.strftime("%Y-%m-%d %H:%M:%S"), f"E{pupil_codes[i]}", label, school, grade, gender]
+            gender = str(
+                rng.choice(["Flicka", "Pojke", "Annat eller vill inte svara"], p=[0.48, 0.48, 0.04])
+            )
+            stamp = day0 + dt.timedelta(
+                days=int(rng.integers(0, 10)),
+                minutes=int(rng.integers(0, 360)),
+                seconds=int(rng.integers(0, 60)),
+            )
+            row = [
+                stamp.strftime("%Y-%m-%d %H:%M:%S"),
+                f"E{pupil_codes[i]}",
+                label,
+                school,
+                grade,
+                gender,
+            ]
             for _qid, _sv, _en, _direction, p_top, change in PUPIL_ITEMS:
                 if rng.random() < 0.02:
                     row.append("")
@@ -536,12 +862,26 @@ def _pupils(rng: np.random.Generator) -> tuple[list[str], list[list]]:
                 else:
                     code = int(rng.choice([1, 2, 3], p=[0.2, 0.35, 0.45]))
                 row.append(str(code))
-            screen_p = np.array([0.35, 0.38, 0.18, 0.06, 0.03]) + np.array([-0.04, 0.0, 0.025, 0.015, 0.0]) * (grade_k - 3)
+            screen_p = np.array([0.35, 0.38, 0.18, 0.06, 0.03]) + np.array(
+                [-0.04, 0.0, 0.025, 0.015, 0.0]
+            ) * (grade_k - 3)
             screen_p = np.clip(screen_p, 0.01, None)
-            row.append(str(rng.choice([s[1] for s in SCREEN] + ["Vet inte"], p=screen_p / screen_p.sum())))
-            chosen = [sv for _c, sv, _en in LEISURE
-                      if rng.random() < {"sport": 0.55, "games": 0.5, "friends": 0.7, "reading": 0.25,
-                                         "crafts": 0.3, "outdoors": 0.2}[_c]]
+            row.append(
+                str(rng.choice([s[1] for s in SCREEN] + ["Vet inte"], p=screen_p / screen_p.sum()))
+            )
+            chosen = [
+                sv
+                for _c, sv, _en in LEISURE
+                if rng.random()
+                < {
+                    "sport": 0.55,
+                    "games": 0.5,
+                    "friends": 0.7,
+                    "reading": 0.25,
+                    "crafts": 0.3,
+                    "outdoors": 0.2,
+                }[_c]
+            ]
             row.append(", ".join(chosen))
             rows.append(row)
     return header, rows

@@ -32,6 +32,24 @@ from .rules import (
     swed_eisenhart_limits,
 )
 
-__all__ = ["IHI_SHIFT", "IHI_TREND", "KINDS", "MIN_POINTS", "POINT_COLUMNS", "RULES", "TooFewPoints",
-           "SUMMARY_COLUMNS", "ChartResult", "a3", "anhoej_limits", "b3", "b4", "c4", "chart",
-           "ihi_runs_limits", "runs_analysis", "side_of_centre", "swed_eisenhart_limits"]
+__all__ = [
+    "IHI_SHIFT",
+    "IHI_TREND",
+    "KINDS",
+    "MIN_POINTS",
+    "POINT_COLUMNS",
+    "RULES",
+    "TooFewPoints",
+    "SUMMARY_COLUMNS",
+    "ChartResult",
+    "a3",
+    "anhoej_limits",
+    "b3",
+    "b4",
+    "c4",
+    "chart",
+    "ihi_runs_limits",
+    "runs_analysis",
+    "side_of_centre",
+    "swed_eisenhart_limits",
+]

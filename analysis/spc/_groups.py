@@ -9,7 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 
-def gsum(values: np.ndarray, seg: np.ndarray, n_seg: int, mask: np.ndarray | None = None) -> np.ndarray:
+def gsum(
+    values: np.ndarray, seg: np.ndarray, n_seg: int, mask: np.ndarray | None = None
+) -> np.ndarray:
     """Sum of the non-missing ``values`` per segment (rows where ``mask`` is True)."""
     ok = ~np.isnan(values)
     if mask is not None:
@@ -22,7 +24,9 @@ def gcount(seg: np.ndarray, n_seg: int, mask: np.ndarray) -> np.ndarray:
     return np.bincount(seg[mask], minlength=n_seg)
 
 
-def gmean(values: np.ndarray, seg: np.ndarray, n_seg: int, mask: np.ndarray | None = None) -> np.ndarray:
+def gmean(
+    values: np.ndarray, seg: np.ndarray, n_seg: int, mask: np.ndarray | None = None
+) -> np.ndarray:
     """Mean of the non-missing ``values`` per segment; NaN for a segment without any."""
     ok = ~np.isnan(values)
     if mask is not None:
@@ -33,7 +37,9 @@ def gmean(values: np.ndarray, seg: np.ndarray, n_seg: int, mask: np.ndarray | No
         return np.where(count > 0, total / np.maximum(count, 1), np.nan)
 
 
-def gmedian(values: np.ndarray, seg: np.ndarray, n_seg: int, mask: np.ndarray | None = None) -> np.ndarray:
+def gmedian(
+    values: np.ndarray, seg: np.ndarray, n_seg: int, mask: np.ndarray | None = None
+) -> np.ndarray:
     """Median of the non-missing ``values`` per segment (mean of the two middle values when even)."""
     ok = ~np.isnan(values)
     if mask is not None:

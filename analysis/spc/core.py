@@ -22,13 +22,32 @@ MR_KINDS = ("i", "t", "pp", "up", "mr")  # limits from moving ranges
 
 # Fewest points with a value a part's baseline needs, and why (said in the error message).
 MIN_POINTS = {
-    "run": 2, "i": 2, "mr": 2, "t": 2, "pp": 2, "up": 2,
-    "p": 1, "c": 1, "u": 1, "g": 1, "xbar": 2, "s": 2,
+    "run": 2,
+    "i": 2,
+    "mr": 2,
+    "t": 2,
+    "pp": 2,
+    "up": 2,
+    "p": 1,
+    "c": 1,
+    "u": 1,
+    "g": 1,
+    "xbar": 2,
+    "s": 2,
 }
 KIND_NAMES = {
-    "run": "a run chart", "i": "an I chart", "mr": "an MR chart", "xbar": "an X̄ chart",
-    "s": "an S chart", "p": "a P chart", "pp": "a P′ chart", "c": "a C chart",
-    "u": "a U chart", "up": "a U′ chart", "g": "a G chart", "t": "a T chart",
+    "run": "a run chart",
+    "i": "an I chart",
+    "mr": "an MR chart",
+    "xbar": "an X̄ chart",
+    "s": "an S chart",
+    "p": "a P chart",
+    "pp": "a P′ chart",
+    "c": "a C chart",
+    "u": "a U chart",
+    "up": "a U′ chart",
+    "g": "a G chart",
+    "t": "a T chart",
 }
 MAX_PROBLEMS = 20
 
@@ -36,14 +55,52 @@ MAX_PROBLEMS = 20
 class TooFewPoints(ValueError):
     """A part's baseline has too few points (or no moving range) for this chart kind."""
 
-POINT_COLUMNS = ["x", "y", "n", "cl", "lcl", "ucl", "part", "baseline", "excluded",
-                 "sigma_signal", "runs_signal", "shift_signal", "crossings_signal",
-                 "trend_signal", "note", "astronomical_signal"]
-SUMMARY_COLUMNS = ["part", "kind", "rules", "n_obs", "n_useful", "longest_run",
-                   "longest_run_max", "n_crossings", "n_crossings_min", "longest_trend",
-                   "runs_signal", "shift_signal", "crossings_signal", "trend_signal",
-                   "sigma_signals", "cl", "lcl_mean", "ucl_mean", "x_start", "x_end", "baseline_end",
-                   "n_runs_min", "n_runs_max", "astronomical_signals", "centre"]
+
+POINT_COLUMNS = [
+    "x",
+    "y",
+    "n",
+    "cl",
+    "lcl",
+    "ucl",
+    "part",
+    "baseline",
+    "excluded",
+    "sigma_signal",
+    "runs_signal",
+    "shift_signal",
+    "crossings_signal",
+    "trend_signal",
+    "note",
+    "astronomical_signal",
+]
+SUMMARY_COLUMNS = [
+    "part",
+    "kind",
+    "rules",
+    "n_obs",
+    "n_useful",
+    "longest_run",
+    "longest_run_max",
+    "n_crossings",
+    "n_crossings_min",
+    "longest_trend",
+    "runs_signal",
+    "shift_signal",
+    "crossings_signal",
+    "trend_signal",
+    "sigma_signals",
+    "cl",
+    "lcl_mean",
+    "ucl_mean",
+    "x_start",
+    "x_end",
+    "baseline_end",
+    "n_runs_min",
+    "n_runs_max",
+    "astronomical_signals",
+    "centre",
+]
 # Charts whose centre line is a median (run chart; G chart, drawn at the median as qicharts2
 # does); every other kind is centred on a mean (I, X̄, S, MR, P, P′, C, U, U′; T on the mean of
 # the transformed times).
@@ -83,17 +140,38 @@ class ChartResult:
         for key, pts in self.points.groupby(keys, sort=False, dropna=False):
             summ = sgroups[key]
             key = key[0] if len(keys) == 1 else key
-            out[key] = ChartResult(pts.reset_index(drop=True), summ.reset_index(drop=True),
-                                   self.kind, self.rules, self.by, self.y, self.x, self.n,
-                                   self.freeze, self.multiply)
+            out[key] = ChartResult(
+                pts.reset_index(drop=True),
+                summ.reset_index(drop=True),
+                self.kind,
+                self.rules,
+                self.by,
+                self.y,
+                self.x,
+                self.n,
+                self.freeze,
+                self.multiply,
+            )
         return out
 
 
-def chart(data: pd.DataFrame, y: str, n: str | None = None, x: str | None = None, kind: str = "run",
-          *, freeze: Any = None, part: str | Sequence | None = None,
-          exclude: str | Sequence | None = None, by: str | Sequence[str] | None = None,
-          rules: str = "anhoej", notes: str | None = None, multiply: float = 1.0,
-          screen_mr: bool = True, source: str = "data") -> ChartResult:
+def chart(
+    data: pd.DataFrame,
+    y: str,
+    n: str | None = None,
+    x: str | None = None,
+    kind: str = "run",
+    *,
+    freeze: Any = None,
+    part: str | Sequence | None = None,
+    exclude: str | Sequence | None = None,
+    by: str | Sequence[str] | None = None,
+    rules: str = "anhoej",
+    notes: str | None = None,
+    multiply: float = 1.0,
+    screen_mr: bool = True,
+    source: str = "data",
+) -> ChartResult:
     """Compute a run or control chart with the semantics of qicharts2 (Anhøj).
 
     Parameters
@@ -151,24 +229,40 @@ def chart(data: pd.DataFrame, y: str, n: str | None = None, x: str | None = None
         x_values = frame[x]
         bad = x_values.isna().to_numpy()
         if bad.any():
-            raise DataError(_row_problems(frame, bad, x, source, "x value is missing; every point needs one"))
+            raise DataError(
+                _row_problems(frame, bad, x, source, "x value is missing; every point needs one")
+            )
     inferred = pd.api.types.infer_dtype(x_values, skipna=True)
     if inferred in ("mixed", "mixed-integer"):
-        raise DataError(Problem(source, f"the x values cannot be sorted (they mix types: {inferred}); "
-                                        "use numbers, dates or text of one type", column=x))
+        raise DataError(
+            Problem(
+                source,
+                f"the x values cannot be sorted (they mix types: {inferred}); "
+                "use numbers, dates or text of one type",
+                column=x,
+            )
+        )
     try:
         xcode, x_uniques = pd.factorize(x_values, sort=True)
     except TypeError as err:
-        raise DataError(Problem(source, f"the x values cannot be sorted ({err}); use numbers, "
-                                        "dates or text of one type", column=x)) from None
+        raise DataError(
+            Problem(
+                source,
+                f"the x values cannot be sorted ({err}); use numbers, dates or text of one type",
+                column=x,
+            )
+        ) from None
 
     order = np.lexsort((xcode, series))
     series, xcode, yv, nv = series[order], xcode[order], yv[order], nv[order]
     notes_v = frame[notes].to_numpy(dtype=object)[order] if notes else None
-    excl_col = (frame[exclude].fillna(False).to_numpy(dtype=bool)[order]
-                if isinstance(exclude, str) else None)
+    excl_col = (
+        frame[exclude].fillna(False).to_numpy(dtype=bool)[order]
+        if isinstance(exclude, str)
+        else None
+    )
     part_col = frame[part].to_numpy(dtype=object)[order] if isinstance(part, str) else None
-    by_first = (frame[by_cols].iloc[order].reset_index(drop=True) if by_cols else None)
+    by_first = frame[by_cols].iloc[order].reset_index(drop=True) if by_cols else None
 
     # --- aggregate rows sharing series and x (qicharts2 qic.agg) ------------------------------
     new = np.ones(len(order), dtype=bool)
@@ -179,7 +273,11 @@ def chart(data: pd.DataFrame, y: str, n: str | None = None, x: str | None = None
     first = np.flatnonzero(new)
     series_p = series[first]
     xcode_p = xcode[first]
-    x_p = x_uniques.take(xcode_p) if isinstance(x_uniques, pd.Index) else np.asarray(x_uniques)[xcode_p]
+    x_p = (
+        x_uniques.take(xcode_p)
+        if isinstance(x_uniques, pd.Index)
+        else np.asarray(x_uniques)[xcode_p]
+    )
     x_p = pd.Index(x_p)
     if notes_v is not None:
         note_p = _join_notes(notes_v, grp, n_pts, new)
@@ -189,8 +287,11 @@ def chart(data: pd.DataFrame, y: str, n: str | None = None, x: str | None = None
         part_first = part_col[first]
         if pd.isna(pd.Series(part_first)).any():
             raise DataError(Problem(source, "phase label is missing", column=str(part)))
-    excluded = (np.logical_or.reduceat(excl_col, first) if excl_col is not None and n_pts
-                else np.zeros(n_pts, dtype=bool))
+    excluded = (
+        np.logical_or.reduceat(excl_col, first)
+        if excl_col is not None and n_pts
+        else np.zeros(n_pts, dtype=bool)
+    )
     if exclude is not None and not isinstance(exclude, str):
         excluded = excluded | _in_x(x_p, exclude)
 
@@ -233,9 +334,15 @@ def chart(data: pd.DataFrame, y: str, n: str | None = None, x: str | None = None
             early = early[frozen[series_p[seg_first[early]]]]
         if len(early):
             s0 = seg_first[early[0]]
-            raise ValueError(f"freeze is before the first x value ({x_p[s0]!s})"
-                             + (f" of series {_series_keys(by_first, first, series_p, by_cols)[series_p[s0]]!r}"
-                                if by_cols else "") + ": nothing would be left for the baseline")
+            raise ValueError(
+                f"freeze is before the first x value ({x_p[s0]!s})"
+                + (
+                    f" of series {_series_keys(by_first, first, series_p, by_cols)[series_p[s0]]!r}"
+                    if by_cols
+                    else ""
+                )
+                + ": nothing would be left for the baseline"
+            )
         # a part without any baseline point (it starts after the freeze) is its own baseline
         baseline = baseline | ~has_base[seg]
     include = ~excluded
@@ -250,20 +357,43 @@ def chart(data: pd.DataFrame, y: str, n: str | None = None, x: str | None = None
     need = MIN_POINTS[kind]
     short = np.flatnonzero(count < need)
     if len(short):
-        raise TooFewPoints(_too_few_message(kind, need, short, count, series_p, seg_first,
-                                          part_label, by_first, first, by_cols))
+        raise TooFewPoints(
+            _too_few_message(
+                kind, need, short, count, series_p, seg_first, part_label, by_first, first, by_cols
+            )
+        )
 
     # --- limits and rules -----------------------------------------------------------------------
-    pts = _limits.Points(y=agg["y"], n=agg["n"], y_sum=agg["y_sum"], y_sd=agg["y_sd"],
-                         seg=seg, n_seg=n_seg, base=base, screen_mr=screen_mr)
+    pts = _limits.Points(
+        y=agg["y"],
+        n=agg["n"],
+        y_sum=agg["y_sum"],
+        y_sd=agg["y_sd"],
+        seg=seg,
+        n_seg=n_seg,
+        base=base,
+        screen_mr=screen_mr,
+    )
     if kind in MR_KINDS:
         # limits need at least one baseline moving range (two consecutive points with a value)
         ranges = _limits.moving_range_count(agg["y"], pts)
         bad = np.flatnonzero(ranges == 0)
         if len(bad):
-            raise TooFewPoints(_too_few_message(kind, need, bad, count, series_p, seg_first,
-                                              part_label, by_first, first, by_cols,
-                                              consecutive=True))
+            raise TooFewPoints(
+                _too_few_message(
+                    kind,
+                    need,
+                    bad,
+                    count,
+                    series_p,
+                    seg_first,
+                    part_label,
+                    by_first,
+                    first,
+                    by_cols,
+                    consecutive=True,
+                )
+            )
     cl, lcl, ucl, yplot = _limits.KIND_FUNCTIONS[kind](pts)
     missing = np.isnan(yplot)
     # qicharts2 returns the limits of an MR chart on every row (the first row of a part has no
@@ -273,11 +403,15 @@ def chart(data: pd.DataFrame, y: str, n: str | None = None, x: str | None = None
     blank = ~np.isfinite(ucl) if kind == "mr" else missing | ~np.isfinite(ucl)
     ucl = np.where(blank, np.nan, ucl)
 
-    ra = runs_analysis(yplot, cl, seg, n_seg, include, rules, base=base,
-                       astronomical=kind == "run")
+    ra = runs_analysis(yplot, cl, seg, n_seg, include, rules, base=base, astronomical=kind == "run")
     runs_ok = kind != "mr"  # qicharts2: no runs analysis on an MR chart
-    for key in ("shift_signal", "crossings_signal", "trend_signal", "astronomical_signal",
-                "runs_signal"):
+    for key in (
+        "shift_signal",
+        "crossings_signal",
+        "trend_signal",
+        "astronomical_signal",
+        "runs_signal",
+    ):
         if not runs_ok:
             ra[key] = np.zeros(n_seg, dtype=bool)
     if not runs_ok:
@@ -287,60 +421,75 @@ def chart(data: pd.DataFrame, y: str, n: str | None = None, x: str | None = None
         sigma = (yplot > ucl) | (yplot < lcl)
 
     m = float(multiply)
-    points = pd.DataFrame({
-        "x": x_p,
-        "y": yplot * m,
-        "n": agg["n"],
-        "cl": cl * m,
-        "lcl": lcl * m,
-        "ucl": ucl * m,
-        "part": part_label[seg],
-        "baseline": baseline,
-        "excluded": excluded,
-        "sigma_signal": sigma,
-        "runs_signal": ra["runs_signal"][seg],
-        "shift_signal": ra["pt_shift"],
-        "crossings_signal": ra["crossings_signal"][seg],
-        "trend_signal": ra["pt_trend"],
-        "note": pd.array(note_p, dtype="string"),
-        "astronomical_signal": ra["pt_astronomical"],
-    })
+    points = pd.DataFrame(
+        {
+            "x": x_p,
+            "y": yplot * m,
+            "n": agg["n"],
+            "cl": cl * m,
+            "lcl": lcl * m,
+            "ucl": ucl * m,
+            "part": part_label[seg],
+            "baseline": baseline,
+            "excluded": excluded,
+            "sigma_signal": sigma,
+            "runs_signal": ra["runs_signal"][seg],
+            "shift_signal": ra["pt_shift"],
+            "crossings_signal": ra["crossings_signal"][seg],
+            "trend_signal": ra["pt_trend"],
+            "note": pd.array(note_p, dtype="string"),
+            "astronomical_signal": ra["pt_astronomical"],
+        }
+    )
     if kind not in KINDS_WITH_N + SUBGROUP_KINDS and n is None:
         points["n"] = np.nan
     last_base = _last_true(baseline, seg, n_seg)
-    summary = pd.DataFrame({
-        "part": part_label,
-        "kind": kind,
-        "rules": rules,
-        "n_obs": np.bincount(seg, minlength=n_seg) - np.bincount(seg[excluded], minlength=n_seg),
-        "n_useful": ra["n_useful"],
-        "longest_run": _na_int(ra["longest_run"]),
-        "longest_run_max": _na_int(ra["longest_run_max"]),
-        "n_crossings": _na_int(ra["n_crossings"]),
-        "n_crossings_min": _na_int(ra["n_crossings_min"]),
-        "longest_trend": _na_int(ra["longest_trend"] if rules == "ihi" else np.full(n_seg, -1)),
-        "runs_signal": ra["runs_signal"],
-        "shift_signal": ra["shift_signal"],
-        "crossings_signal": ra["crossings_signal"],
-        "trend_signal": ra["trend_signal"],
-        "sigma_signals": np.bincount(seg[sigma], minlength=n_seg),
-        "cl": cl[seg_first] * m,
-        "lcl_mean": _gmean(lcl, seg, n_seg) * m,  # qicharts2 summary aLCL / aUCL
-        "ucl_mean": _gmean(ucl, seg, n_seg) * m,
-        "x_start": x_p[seg_first],
-        "x_end": x_p[np.r_[seg_first[1:] - 1, n_pts - 1]] if n_seg else x_p[:0],
-        "baseline_end": x_p[last_base] if n_seg else x_p[:0],
-        "n_runs_min": _na_int(ra["n_runs_min"]),
-        "n_runs_max": _na_int(ra["n_runs_max"]),
-        "astronomical_signals": ra["astronomical_signals"],
-        "centre": "median" if kind in MEDIAN_CENTRED else "mean",
-    })
+    summary = pd.DataFrame(
+        {
+            "part": part_label,
+            "kind": kind,
+            "rules": rules,
+            "n_obs": np.bincount(seg, minlength=n_seg)
+            - np.bincount(seg[excluded], minlength=n_seg),
+            "n_useful": ra["n_useful"],
+            "longest_run": _na_int(ra["longest_run"]),
+            "longest_run_max": _na_int(ra["longest_run_max"]),
+            "n_crossings": _na_int(ra["n_crossings"]),
+            "n_crossings_min": _na_int(ra["n_crossings_min"]),
+            "longest_trend": _na_int(ra["longest_trend"] if rules == "ihi" else np.full(n_seg, -1)),
+            "runs_signal": ra["runs_signal"],
+            "shift_signal": ra["shift_signal"],
+            "crossings_signal": ra["crossings_signal"],
+            "trend_signal": ra["trend_signal"],
+            "sigma_signals": np.bincount(seg[sigma], minlength=n_seg),
+            "cl": cl[seg_first] * m,
+            "lcl_mean": _gmean(lcl, seg, n_seg) * m,  # qicharts2 summary aLCL / aUCL
+            "ucl_mean": _gmean(ucl, seg, n_seg) * m,
+            "x_start": x_p[seg_first],
+            "x_end": x_p[np.r_[seg_first[1:] - 1, n_pts - 1]] if n_seg else x_p[:0],
+            "baseline_end": x_p[last_base] if n_seg else x_p[:0],
+            "n_runs_min": _na_int(ra["n_runs_min"]),
+            "n_runs_max": _na_int(ra["n_runs_max"]),
+            "astronomical_signals": ra["astronomical_signals"],
+            "centre": "median" if kind in MEDIAN_CENTRED else "mean",
+        }
+    )
     if by_cols:
         by_pts = by_first.iloc[first].reset_index(drop=True)
         points = pd.concat([by_pts, points], axis=1)
         summary = pd.concat([by_pts.iloc[seg_first].reset_index(drop=True), summary], axis=1)
-    return ChartResult(points=points, summary=summary, kind=kind, rules=rules, by=tuple(by_cols),
-                       y=y, x=x or "x", n=n, freeze=freeze, multiply=m)
+    return ChartResult(
+        points=points,
+        summary=summary,
+        kind=kind,
+        rules=rules,
+        by=tuple(by_cols),
+        y=y,
+        x=x or "x",
+        n=n,
+        freeze=freeze,
+        multiply=m,
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -359,8 +508,10 @@ def _check_args(data, y, n, x, kind, rules, by, part, exclude, notes) -> str:
         cols.append(exclude)
     missing = [c for c in cols if c is not None and c not in data.columns]
     if missing:
-        raise ValueError(f"column(s) {', '.join(map(repr, missing))} not in the data "
-                         f"(columns: {', '.join(map(str, data.columns))})")
+        raise ValueError(
+            f"column(s) {', '.join(map(repr, missing))} not in the data "
+            f"(columns: {', '.join(map(str, data.columns))})"
+        )
     if kind in KINDS_WITH_N and n is None:
         raise ValueError(f"{KIND_NAMES[kind]} needs a denominator: pass n='<column>'")
     if len(data) == 0:
@@ -385,8 +536,9 @@ def _row_problems(frame, bad, col, source, message) -> list[Problem]:
         value = frame[col].iloc[p]
         problems.append(Problem(source, f"{message} (value {value!r})", row=row, column=col))
     if len(pos) > MAX_PROBLEMS:
-        problems.append(Problem(source, f"... and {len(pos) - MAX_PROBLEMS} more rows like these",
-                                column=col))
+        problems.append(
+            Problem(source, f"... and {len(pos) - MAX_PROBLEMS} more rows like these", column=col)
+        )
     return problems
 
 
@@ -397,13 +549,20 @@ def _validate_values(frame, kind, y, n, yv, nv, source) -> None:
     if n is not None:
         problems += _row_problems(frame, nv < 0, n, source, "negative denominator")
         if kind in ("p", "pp"):
-            problems += _row_problems(frame, yv > nv, y, source,
-                                      f"numerator larger than the denominator '{n}'")
-        problems += _row_problems(frame, (nv == 0) & ~np.isnan(yv), n, source,
-                                  "denominator 0 (leave the row empty if nothing was measured)")
+            problems += _row_problems(
+                frame, yv > nv, y, source, f"numerator larger than the denominator '{n}'"
+            )
+        problems += _row_problems(
+            frame,
+            (nv == 0) & ~np.isnan(yv),
+            n,
+            source,
+            "denominator 0 (leave the row empty if nothing was measured)",
+        )
     if kind == "t":
-        problems += _row_problems(frame, yv <= 0, y, source,
-                                  "a T chart needs times between events greater than 0")
+        problems += _row_problems(
+            frame, yv <= 0, y, source, "a T chart needs times between events greater than 0"
+        )
     if problems:
         raise DataError(problems)
 
@@ -418,8 +577,12 @@ def _aggregate(kind, yv, nv, grp, n_pts, new, got_n) -> dict[str, np.ndarray]:
             with np.errstate(invalid="ignore", divide="ignore"):
                 y = y_sum / n_out
             return {"y": y, "n": n_out, "y_sum": y_sum, "y_sd": np.full(n_pts, np.nan)}
-        return {"y": yv.copy(), "n": np.full(n_pts, np.nan), "y_sum": yv.copy(),
-                "y_sd": np.full(n_pts, np.nan)}
+        return {
+            "y": yv.copy(),
+            "n": np.full(n_pts, np.nan),
+            "y_sum": yv.copy(),
+            "y_sd": np.full(n_pts, np.nan),
+        }
     ok = ~np.isnan(yv)
     if got_n:
         ok &= ~np.isnan(nv)
@@ -445,8 +608,12 @@ def _join_notes(notes_v, grp, n_pts, new) -> np.ndarray:
     if n_pts == len(grp):
         return np.array([None if pd.isna(v) or v == "" else str(v) for v in notes_v], dtype=object)
     s = pd.Series(notes_v).where(pd.notna(notes_v))
-    joined = s.dropna().astype(str).groupby(grp[s.notna().to_numpy()]).agg(
-        lambda v: " | ".join(dict.fromkeys(v)))
+    joined = (
+        s.dropna()
+        .astype(str)
+        .groupby(grp[s.notna().to_numpy()])
+        .agg(lambda v: " | ".join(dict.fromkeys(v)))
+    )
     out = np.full(n_pts, None, dtype=object)
     out[joined.index.to_numpy()] = joined.to_numpy()
     return out
@@ -462,7 +629,11 @@ def _coerce_like(x_p: pd.Index, values: list) -> list:
 
 
 def _in_x(x_p: pd.Index, values) -> np.ndarray:
-    vals = [values] if np.isscalar(values) or isinstance(values, (pd.Timestamp, pd.Period)) else list(values)
+    vals = (
+        [values]
+        if np.isscalar(values) or isinstance(values, (pd.Timestamp, pd.Period))
+        else list(values)
+    )
     return np.asarray(x_p.isin(_coerce_like(x_p, vals)))
 
 
@@ -500,8 +671,19 @@ def _na_int(values):
     return arr
 
 
-def _too_few_message(kind, need, segs, count, series_p, seg_first, part_label, by_first, first,
-                     by_cols, consecutive=False) -> str:
+def _too_few_message(
+    kind,
+    need,
+    segs,
+    count,
+    series_p,
+    seg_first,
+    part_label,
+    by_first,
+    first,
+    by_cols,
+    consecutive=False,
+) -> str:
     where = []
     for s in segs[:5]:
         desc = f"part {part_label[s]!s}"
@@ -511,9 +693,15 @@ def _too_few_message(kind, need, segs, count, series_p, seg_first, part_label, b
         where.append(f"{desc} has {count[s]}")
     more = f" (and {len(segs) - 5} more)" if len(segs) > 5 else ""
     what = {"xbar": "subgroups of at least 2 values", "s": "subgroups of at least 2 values"}.get(
-        kind, "points with a value")
+        kind, "points with a value"
+    )
     if consecutive:
-        return (f"{KIND_NAMES[kind]} needs at least two consecutive baseline points with a value "
-                f"(one moving range) in each part; " + "; ".join(where) + more)
-    return (f"{KIND_NAMES[kind]} needs at least {need} {what} in the baseline of each part; "
-            + "; ".join(where) + more)
+        return (
+            f"{KIND_NAMES[kind]} needs at least two consecutive baseline points with a value "
+            f"(one moving range) in each part; " + "; ".join(where) + more
+        )
+    return (
+        f"{KIND_NAMES[kind]} needs at least {need} {what} in the baseline of each part; "
+        + "; ".join(where)
+        + more
+    )

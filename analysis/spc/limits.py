@@ -233,6 +233,16 @@ def s(p: Points):
 
 
 KIND_FUNCTIONS = {
-    "run": run, "i": i, "mr": mr, "xbar": xbar, "s": s, "p": p_chart, "pp": pp,
-    "c": c, "u": u, "up": up, "g": g, "t": t,
+    "run": run,
+    "i": i,
+    "mr": mr,
+    "xbar": xbar,
+    "s": s,
+    "p": p_chart,
+    "pp": pp,
+    "c": c,
+    "u": u,
+    "up": up,
+    "g": g,
+    "t": t,
 }

@@ -47,11 +47,37 @@ CL_RTOL = float(np.sqrt(np.finfo(float).eps))
 # of useful observations (points not on the median), fewer runs than the first number are "too
 # few", more than the second "too many". The table starts at 10 useful observations.
 IHI_RUNS_TABLE = {
-    10: (3, 9), 11: (3, 10), 12: (3, 11), 13: (4, 11), 14: (4, 12), 15: (5, 12), 16: (5, 13),
-    17: (5, 13), 18: (6, 14), 19: (6, 15), 20: (6, 16), 21: (7, 16), 22: (7, 17), 23: (7, 17),
-    24: (8, 18), 25: (8, 18), 26: (9, 19), 27: (9, 20), 28: (10, 20), 29: (10, 21), 30: (11, 22),
-    31: (11, 22), 32: (11, 23), 33: (11, 24), 34: (12, 24), 35: (12, 25), 36: (13, 25),
-    37: (13, 26), 38: (14, 26), 39: (14, 27), 40: (15, 27),
+    10: (3, 9),
+    11: (3, 10),
+    12: (3, 11),
+    13: (4, 11),
+    14: (4, 12),
+    15: (5, 12),
+    16: (5, 13),
+    17: (5, 13),
+    18: (6, 14),
+    19: (6, 15),
+    20: (6, 16),
+    21: (7, 16),
+    22: (7, 17),
+    23: (7, 17),
+    24: (8, 18),
+    25: (8, 18),
+    26: (9, 19),
+    27: (9, 20),
+    28: (10, 20),
+    29: (10, 21),
+    30: (11, 22),
+    31: (11, 22),
+    32: (11, 23),
+    33: (11, 24),
+    34: (12, 24),
+    35: (12, 25),
+    36: (13, 25),
+    37: (13, 26),
+    38: (14, 26),
+    39: (14, 27),
+    40: (15, 27),
 }
 IHI_RUNS_MIN_USEFUL = 10
 # Astronomical point: |y - centre| > 4 sigma, sigma = median moving range / 0.954 (Wheeler &
@@ -164,9 +190,16 @@ def anhoej_limits(n_useful) -> tuple[np.ndarray, np.ndarray]:
     return longest, crossings
 
 
-def runs_analysis(y: np.ndarray, cl: np.ndarray, seg: np.ndarray, n_seg: int, include: np.ndarray,
-                  rules: str, base: np.ndarray | None = None,
-                  astronomical: bool = False) -> dict[str, np.ndarray]:
+def runs_analysis(
+    y: np.ndarray,
+    cl: np.ndarray,
+    seg: np.ndarray,
+    n_seg: int,
+    include: np.ndarray,
+    rules: str,
+    base: np.ndarray | None = None,
+    astronomical: bool = False,
+) -> dict[str, np.ndarray]:
     """Runs analysis of every segment at once.
 
     ``base`` marks the baseline points (for the astronomical rule's moving ranges; default
@@ -226,8 +259,9 @@ def runs_analysis(y: np.ndarray, cl: np.ndarray, seg: np.ndarray, n_seg: int, in
         longest_trend, pt_trend = _trends(y, seg, n_seg, include)
         trend = longest_trend >= IHI_TREND
         if astronomical:
-            pt_astro = _astronomical(y, cl, seg, n_seg, include,
-                                     include if base is None else base & include)
+            pt_astro = _astronomical(
+                y, cl, seg, n_seg, include, include if base is None else base & include
+            )
     else:  # pragma: no cover - checked by chart()
         raise ValueError(f"rules must be one of {RULES}, not {rules!r}")
 

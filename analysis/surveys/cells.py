@@ -52,14 +52,21 @@ class CellKey:
     group: Group = ()
 
     def to_json(self) -> str:
-        return json.dumps({"s": self.survey, "q": self.question, "c": self.category,
-                           "g": dict(self.group)}, ensure_ascii=False, separators=(",", ":"))
+        return json.dumps(
+            {"s": self.survey, "q": self.question, "c": self.category, "g": dict(self.group)},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
 
     @classmethod
     def from_json(cls, text: str) -> CellKey:
         data = json.loads(text)
-        return cls(str(data["s"]), str(data["q"]), str(data["c"]),
-                   tuple((str(k), str(v)) for k, v in data.get("g", {}).items()))
+        return cls(
+            str(data["s"]),
+            str(data["q"]),
+            str(data["c"]),
+            tuple((str(k), str(v)) for k, v in data.get("g", {}).items()),
+        )
 
     def label(self) -> str:
         group = ", ".join(f"{k}={v}" for k, v in self.group) or "all"
@@ -83,7 +90,12 @@ def categories(q: Question) -> list[str]:
         return [ANSWERED, BLANK]
     # ranking: who answered but ranked "vet ej" first is counted in no option's first places
     nofirst = [NOFIRST] if q.type == "ranking" and q.dont_know_codes else []
-    return [*(o.code for o in q.answer_options), *nofirst, *([DK] if q.dont_know_codes else []), BLANK]
+    return [
+        *(o.code for o in q.answer_options),
+        *nofirst,
+        *([DK] if q.dont_know_codes else []),
+        BLANK,
+    ]
 
 
 def partition(q: Question) -> list[str]:
@@ -101,15 +113,21 @@ class SurveyModel:
         self.survey = codebook.survey_id
         self.waves = [w.code for w in codebook.waves]
         self.subgroups = list(codebook.subgroups)
-        self.levels = {s: [o.code for o in codebook.question(s).answer_options] for s in self.subgroups}
+        self.levels = {
+            s: [o.code for o in codebook.question(s).answer_options] for s in self.subgroups
+        }
         self.system = TableSystem()
         wave_groups = [(("wave", w),) for w in self.waves] or [()]
         # cliques: wave x one subgroup (or just the waves); finest groups include "missing"
-        self.cliques: list[tuple[str, ...]] = ([("wave", s) if self.waves else (s,) for s in self.subgroups]
-                                               or [("wave",) if self.waves else ()])
+        self.cliques: list[tuple[str, ...]] = [
+            ("wave", s) if self.waves else (s,) for s in self.subgroups
+        ] or [("wave",) if self.waves else ()]
         self.finest: list[list[Group]] = []
         for dims in self.cliques:
-            axes = [[(d, v) for v in (self.waves if d == "wave" else [*self.levels[d], MISSING])] for d in dims]
+            axes = [
+                [(d, v) for v in (self.waves if d == "wave" else [*self.levels[d], MISSING])]
+                for d in dims
+            ]
             self.finest.append([tuple(p) for p in itertools.product(*axes)] if axes else [()])
         self.wave_groups = wave_groups
         # respondents of every finest group of every clique
@@ -117,7 +135,9 @@ class SurveyModel:
         for k in range(1, len(self.cliques)):
             for wg in wave_groups:
                 self._equal(self._sum_resp(k, wg), self._sum_resp(0, wg))
-        self.atoms_of: dict[str, list[np.ndarray]] = {}  # question -> per clique (groups x categories)
+        self.atoms_of: dict[
+            str, list[np.ndarray]
+        ] = {}  # question -> per clique (groups x categories)
         self.cats: dict[str, list[str]] = {}
         for q in codebook.questions:
             if q.id in self.subgroups:
@@ -128,16 +148,19 @@ class SurveyModel:
     # ------------------------------------------------------------------ structure
 
     def _equal(self, left: np.ndarray, right: np.ndarray) -> None:
-        self.system.add_row(np.concatenate([left, right]),
-                            np.concatenate([np.ones(len(left)), -np.ones(len(right))]))
+        self.system.add_row(
+            np.concatenate([left, right]),
+            np.concatenate([np.ones(len(left)), -np.ones(len(right))]),
+        )
 
     def _matching(self, k: int, group: Group) -> np.ndarray:
         """Indices of the finest groups of clique ``k`` inside ``group``."""
         cache = self.__dict__.setdefault("_match_cache", {})
         if (k, group) not in cache:
             want = set(group)
-            cache[(k, group)] = np.array([i for i, f in enumerate(self.finest[k]) if want <= set(f)],
-                                         dtype=np.int64)
+            cache[(k, group)] = np.array(
+                [i for i, f in enumerate(self.finest[k]) if want <= set(f)], dtype=np.int64
+            )
         return cache[(k, group)]
 
     def _sum_resp(self, k: int, group: Group) -> np.ndarray:
@@ -148,15 +171,19 @@ class SurveyModel:
         self.cats[q.id] = cats
         per_clique = []
         for k in range(len(self.cliques)):
-            atoms = self.system.new_atoms(len(self.finest[k]) * len(cats)).reshape(len(self.finest[k]), len(cats))
+            atoms = self.system.new_atoms(len(self.finest[k]) * len(cats)).reshape(
+                len(self.finest[k]), len(cats)
+            )
             part = [cats.index(c) for c in partition(q)]
             for i in range(len(self.finest[k])):
                 # the partition of each finest group adds up to its respondents
                 self._equal(atoms[i, part], self.resp[k][[i]])
                 if q.type == "multi":
                     for o in q.answer_options:
-                        self._equal(atoms[i, [cats.index(o.code), cats.index(NOT + o.code)]],
-                                    atoms[i, [cats.index(ANSWERED_MULTI)]])
+                        self._equal(
+                            atoms[i, [cats.index(o.code), cats.index(NOT + o.code)]],
+                            atoms[i, [cats.index(ANSWERED_MULTI)]],
+                        )
             per_clique.append(atoms)
         # every clique counts the same people: equal wave x category margins
         for k in range(1, len(self.cliques)):
@@ -171,7 +198,9 @@ class SurveyModel:
         cats = categories(q)
         self.cats[q.id] = cats
         k = self.cliques.index(("wave", q.id) if self.waves else (q.id,))
-        atoms = self.system.new_atoms(len(self.wave_groups) * len(cats)).reshape(len(self.wave_groups), len(cats))
+        atoms = self.system.new_atoms(len(self.wave_groups) * len(cats)).reshape(
+            len(self.wave_groups), len(cats)
+        )
         for w, wg in enumerate(self.wave_groups):
             for code in self.levels[q.id]:
                 self._equal(atoms[w, [cats.index(code)]], self._sum_resp(k, (*wg, (q.id, code))))
@@ -186,7 +215,9 @@ class SurveyModel:
         for k, clique in enumerate(self.cliques):
             if dims <= set(clique):
                 return k
-        raise KeyError(f"no report crosses {', '.join(sorted(dims))}: the cell is outside the model")
+        raise KeyError(
+            f"no report crosses {', '.join(sorted(dims))}: the cell is outside the model"
+        )
 
     def atoms(self, key: CellKey) -> np.ndarray:
         """The atoms whose sum is the cell ``key`` (``KeyError`` for a cell outside the model)."""
@@ -218,9 +249,15 @@ class SurveyModel:
         if category in q.dont_know_codes or category == DK:
             return [DK] if DK in cats else []  # no "vet ej" option: always 0
         if category == BASE:
-            return [ANSWERED_MULTI, *with_dk] if q.type == "multi" else (
-                [ANSWERED] if q.type in ("number", "text") else
-                [*answers, *([NOFIRST] if NOFIRST in cats else []), *with_dk])
+            return (
+                [ANSWERED_MULTI, *with_dk]
+                if q.type == "multi"
+                else (
+                    [ANSWERED]
+                    if q.type in ("number", "text")
+                    else [*answers, *([NOFIRST] if NOFIRST in cats else []), *with_dk]
+                )
+            )
         if category in (TOP_BOX, BOTTOM_BOX) and q.type == "likert":
             return list(q.top_box if category == TOP_BOX else q.bottom_box)
         if category.startswith(NOT) and q.type == "multi":
@@ -243,7 +280,11 @@ class SurveyModel:
         out += [CellKey(s, RESPONDENTS, N, g) for g in waves]
         if self.waves and self.subgroups:
             first = self.subgroups[0]
-            out += [CellKey(s, RESPONDENTS, N, (*g, (first, v))) for g in waves for v in self.levels[first]]
+            out += [
+                CellKey(s, RESPONDENTS, N, (*g, (first, v)))
+                for g in waves
+                for v in self.levels[first]
+            ]
         for q in cb.questions:
             if q.id in self.subgroups:
                 if not self.waves:  # shown as a question of its own when the survey has no waves
@@ -251,11 +292,16 @@ class SurveyModel:
                     out += [CellKey(s, q.id, DK, ())] if q.dont_know_codes else []
                 continue
             if q.type in ("number", "text"):
-                out += [CellKey(s, q.id, ANSWERED, g) for g in [(), *(waves if q.type == "number" else [])]]
+                out += [
+                    CellKey(s, q.id, ANSWERED, g)
+                    for g in [(), *(waves if q.type == "number" else [])]
+                ]
                 continue
             groups: list[Group] = [(), *waves]
             notes = list(groups)  # "vet ej" and blank lines: overall and per wave
-            crossed: list[Group] = []  # wave x subgroup: the "for whom" tables of the effect reports
+            crossed: list[
+                Group
+            ] = []  # wave x subgroup: the "for whom" tables of the effect reports
             for sub in self.subgroups:
                 for v in self.levels[sub]:
                     groups.append(((sub, v),))
@@ -267,9 +313,13 @@ class SurveyModel:
                 cats += [TOP_BOX, BOTTOM_BOX]
             cats.append(BASE)
             out += [CellKey(s, q.id, c, g) for g in groups for c in cats]
-            out += [CellKey(s, q.id, c, g) for g in notes for c in ((DK, BLANK) if q.dont_know_codes else (BLANK,))]
+            out += [
+                CellKey(s, q.id, c, g)
+                for g in notes
+                for c in ((DK, BLANK) if q.dont_know_codes else (BLANK,))
+            ]
             if q.type in ("single", "multi", "likert"):  # the items the wave comparison tests
-                items = ([TOP_BOX] if q.type == "likert" else [o.code for o in q.answer_options])
+                items = [TOP_BOX] if q.type == "likert" else [o.code for o in q.answer_options]
                 out += [CellKey(s, q.id, c, g) for g in crossed for c in [*items, BASE]]
         return list(dict.fromkeys(out))
 
@@ -288,7 +338,9 @@ class SurveyModel:
         out += [CellKey(s, RESPONDENTS, N, g) for g in groups]
         for q in cb.questions:
             if q.id in self.subgroups:
-                out += [CellKey(s, q.id, c, g) for g in [(), *self.wave_groups] for c in self.cats[q.id]]
+                out += [
+                    CellKey(s, q.id, c, g) for g in [(), *self.wave_groups] for c in self.cats[q.id]
+                ]
                 continue
             cats = [c for c in self.cats[q.id] if c != ANSWERED_MULTI] + [BASE]
             if q.type == "likert" and q.top_box:
@@ -307,12 +359,22 @@ class SurveyModel:
         for k, dims in enumerate(self.cliques):
             counts = _counts(r, list(dims), self.finest[k])
             x[self.resp[k]] = counts
-        choice = [q for q in self.codebook.questions if q.type in ("single", "multi", "likert", "ranking")]
+        choice = [
+            q for q in self.codebook.questions if q.type in ("single", "multi", "likert", "ranking")
+        ]
         for k, dims in enumerate(self.cliques):
             dims = list(dims)
-            rows = summarise(survey, questions=[q.id for q in choice if q.id not in self.subgroups],
-                             by=dims, min_count=None, dropna=False) if len(choice) > len(
-                [q for q in choice if q.id in self.subgroups]) else None
+            rows = (
+                summarise(
+                    survey,
+                    questions=[q.id for q in choice if q.id not in self.subgroups],
+                    by=dims,
+                    min_count=None,
+                    dropna=False,
+                )
+                if len(choice) > len([q for q in choice if q.id in self.subgroups])
+                else None
+            )
             for q in self.codebook.questions:
                 if q.id in self.subgroups:
                     continue
@@ -323,7 +385,11 @@ class SurveyModel:
                     part = frame[frame["question_id"] == q.id] if len(frame) else frame
                     if q.type == "number" and len(part):
                         part = part[part["value"].notna()]
-                    answered = _counts(part, dims, self.finest[k]) if len(part) else np.zeros(len(self.finest[k]))
+                    answered = (
+                        _counts(part, dims, self.finest[k])
+                        if len(part)
+                        else np.zeros(len(self.finest[k]))
+                    )
                     x[atoms[:, cats.index(ANSWERED)]] = answered
                     x[atoms[:, cats.index(BLANK)]] = x[self.resp[k]] - answered
                     continue
@@ -338,7 +404,9 @@ class SurveyModel:
         for q in self.codebook.questions:
             if q.id not in self.subgroups:
                 continue
-            s = summarise(survey, questions=[q.id], by=["wave"] if self.waves else None, min_count=None)
+            s = summarise(
+                survey, questions=[q.id], by=["wave"] if self.waves else None, min_count=None
+            )
             cats = self.cats[q.id]
             for w, wg in enumerate(self.wave_groups):
                 sel = s if not self.waves else s[s["wave"].astype(str) == wg[0][1]]
@@ -357,8 +425,17 @@ def _finest_key(rec: dict, dims: list[str]) -> Group:
     out = []
     for d in dims:
         v = rec[d]
-        out.append((d, MISSING if v is None or v is np.nan or (isinstance(v, float) and np.isnan(v))
-                    or str(v) in ("nan", "<NA>") else str(v)))
+        out.append(
+            (
+                d,
+                MISSING
+                if v is None
+                or v is np.nan
+                or (isinstance(v, float) and np.isnan(v))
+                or str(v) in ("nan", "<NA>")
+                else str(v),
+            )
+        )
     return tuple(out)
 
 
@@ -368,12 +445,20 @@ def _counts(frame, dims: list[str], finest: list[Group]) -> np.ndarray:
         return np.array([float(len(frame))])
     keys = frame[dims].astype(object).where(frame[dims].notna(), MISSING).astype(str)
     counted = keys.value_counts().to_dict()
-    return np.array([counted.get(tuple(v for _, v in f), 0) if len(dims) > 1 else counted.get(
-        (f[0][1],), counted.get(f[0][1], 0)) for f in finest], dtype=float)
+    return np.array(
+        [
+            counted.get(tuple(v for _, v in f), 0)
+            if len(dims) > 1
+            else counted.get((f[0][1],), counted.get(f[0][1], 0))
+            for f in finest
+        ],
+        dtype=float,
+    )
 
 
-def _fill_group(x: np.ndarray, atoms: np.ndarray, cats: list[str], q: Question, rec: dict,
-                n: dict[str, float]) -> None:
+def _fill_group(
+    x: np.ndarray, atoms: np.ndarray, cats: list[str], q: Question, rec: dict, n: dict[str, float]
+) -> None:
     """Atom values of one finest group from its ``summarise`` rows (``n``: option -> count)."""
     dk = float(rec["n_dont_know"])
     blank = float(rec["n_blank"])

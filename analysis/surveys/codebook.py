@@ -106,8 +106,10 @@ class Question:
         for o in self.options:
             if o.code == str(code):
                 return o
-        raise KeyError(f"question {self.id!r} has no option {code!r}; options: "
-                       f"{', '.join(o.code for o in self.options)}")
+        raise KeyError(
+            f"question {self.id!r} has no option {code!r}; options: "
+            f"{', '.join(o.code for o in self.options)}"
+        )
 
 
 @dataclass(frozen=True)
@@ -132,8 +134,10 @@ class Codebook:
         for q in self.questions:
             if q.id == question_id:
                 return q
-        raise KeyError(f"survey {self.survey_id!r} has no question {question_id!r}; questions: "
-                       f"{', '.join(q.id for q in self.questions)}")
+        raise KeyError(
+            f"survey {self.survey_id!r} has no question {question_id!r}; questions: "
+            f"{', '.join(q.id for q in self.questions)}"
+        )
 
     def label(self, lang: str | None = None) -> str:
         return self.title.get(lang or _lang()) or self.title["sv"]
@@ -153,8 +157,14 @@ def _lang() -> str:
 
 def _code(value: Any, where: str, problems: list[Problem], file: str) -> str | None:
     if isinstance(value, bool):
-        problems.append(Problem(file, f"code {value!r} was read as yes/no; put it in quotes",
-                                column=where, hint='write code: "yes" rather than code: yes'))
+        problems.append(
+            Problem(
+                file,
+                f"code {value!r} was read as yes/no; put it in quotes",
+                column=where,
+                hint='write code: "yes" rather than code: yes',
+            )
+        )
         return None
     if value is None or str(value).strip() == "":
         problems.append(Problem(file, "an option needs a code", column=where))
@@ -176,8 +186,14 @@ def _parse_options(raw: Any, where: str, file: str, problems: list[Problem]) -> 
             item = {"code": item}
         unknown = set(item) - {"code", "value", "sv", "en", "dont_know", "exclusive", "column"}
         if unknown:
-            problems.append(Problem(file, f"unknown key(s) {', '.join(sorted(map(str, unknown)))}",
-                                    column=here, hint="known: code, value, sv, en, dont_know, exclusive, column"))
+            problems.append(
+                Problem(
+                    file,
+                    f"unknown key(s) {', '.join(sorted(map(str, unknown)))}",
+                    column=here,
+                    hint="known: code, value, sv, en, dont_know, exclusive, column",
+                )
+            )
         code = _code(item.get("code"), here, problems, file)
         if code is None:
             continue
@@ -186,10 +202,16 @@ def _parse_options(raw: Any, where: str, file: str, problems: list[Problem]) -> 
         seen.add(code)
         text = _labels({"sv": item.get("sv"), "en": item.get("en")}, fallback=code)
         value = item.get("value", text["sv"] if item.get("sv") is not None else code)
-        out.append(Option(code=code, value=str(value).strip(), text=text,
-                          dont_know=bool(item.get("dont_know", False)),
-                          exclusive=bool(item.get("exclusive", False)),
-                          column=None if item.get("column") is None else str(item["column"]).strip()))
+        out.append(
+            Option(
+                code=code,
+                value=str(value).strip(),
+                text=text,
+                dont_know=bool(item.get("dont_know", False)),
+                exclusive=bool(item.get("exclusive", False)),
+                column=None if item.get("column") is None else str(item["column"]).strip(),
+            )
+        )
     return tuple(out)
 
 
@@ -210,50 +232,94 @@ def _read_codebook(path: Path, file: str) -> tuple[Codebook | None, list[Problem
         return None, [Problem(file, "the codebook is missing", hint="see docs/surveys.md")]
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        return None, [Problem(file, f"not valid YAML: {exc}", row=None if line is None else line + 1)]
+        return None, [
+            Problem(file, f"not valid YAML: {exc}", row=None if line is None else line + 1)
+        ]
     if not isinstance(raw, dict):
         return None, [Problem(file, "the codebook must be a mapping (survey, export, questions)")]
     known = {"survey", "title", "design", "population", "export", "waves", "subgroups", "questions"}
     for key in sorted(set(map(str, raw)) - known):
         near = difflib.get_close_matches(key, known, n=1)
-        problems.append(Problem(file, f"unknown key {key!r}", column=key,
-                                hint=f"did you mean {near[0]!r}?" if near else f"known: {', '.join(sorted(known))}"))
+        problems.append(
+            Problem(
+                file,
+                f"unknown key {key!r}",
+                column=key,
+                hint=f"did you mean {near[0]!r}?" if near else f"known: {', '.join(sorted(known))}",
+            )
+        )
     survey_id = str(raw.get("survey") or path.parent.name)
     design = str(raw.get("design", "sample"))
     if design not in ("sample", "census"):
-        problems.append(Problem(file, f"design must be 'sample' or 'census', not {design!r}", column="design"))
+        problems.append(
+            Problem(file, f"design must be 'sample' or 'census', not {design!r}", column="design")
+        )
     population = raw.get("population")
     if design == "census" and not isinstance(population, int):
-        problems.append(Problem(file, "a census needs population: the number of units (e.g. 21)",
-                                column="population"))
+        problems.append(
+            Problem(
+                file,
+                "a census needs population: the number of units (e.g. 21)",
+                column="population",
+            )
+        )
     export = raw.get("export") or {}
     if not isinstance(export, dict) or not export.get("file"):
-        problems.append(Problem(file, "export.file is missing (the export's file name)", column="export.file"))
+        problems.append(
+            Problem(file, "export.file is missing (the export's file name)", column="export.file")
+        )
         export = export if isinstance(export, dict) else {}
     if export.get("file") and not _inside(path.parent, str(export["file"])):
-        problems.append(Problem(
-            file, f"export.file {str(export['file'])[:200]!r} is outside the survey's folder",
-            column="export.file",
-            hint=f"put the export in {path.parent.name}/ beside codebook.yml and give its name "
-                 "only, e.g. export.xlsx (only files in the data folder are checked and tracked)"))
+        problems.append(
+            Problem(
+                file,
+                f"export.file {str(export['file'])[:200]!r} is outside the survey's folder",
+                column="export.file",
+                hint=f"put the export in {path.parent.name}/ beside codebook.yml and give its name "
+                "only, e.g. export.xlsx (only files in the data folder are checked and tracked)",
+            )
+        )
     tool = str(export.get("tool", "microsoft_forms"))
     if tool not in TOOLS:
-        problems.append(Problem(file, f"export.tool must be one of {', '.join(TOOLS)}, not {tool!r}",
-                                column="export.tool"))
+        problems.append(
+            Problem(
+                file,
+                f"export.tool must be one of {', '.join(TOOLS)}, not {tool!r}",
+                column="export.tool",
+            )
+        )
         tool = "microsoft_forms"
     waves = _parse_options(raw.get("waves"), "waves", file, problems)
     wave_column = export.get("wave_column")
     if waves and not wave_column:
-        problems.append(Problem(file, "waves are listed but export.wave_column is missing",
-                                column="export.wave_column"))
+        problems.append(
+            Problem(
+                file,
+                "waves are listed but export.wave_column is missing",
+                column="export.wave_column",
+            )
+        )
     questions: list[Question] = []
     raw_questions = raw.get("questions")
     if not isinstance(raw_questions, list) or not raw_questions:
         problems.append(Problem(file, "questions must be a non-empty list", column="questions"))
         raw_questions = []
     ids: set[str] = set()
-    qkeys = {"id", "type", "text", "column", "options", "separator", "top_box", "neutral",
-             "dont_know_in_base", "direction", "show_answers", "ordered", "short"}
+    qkeys = {
+        "id",
+        "type",
+        "text",
+        "column",
+        "options",
+        "separator",
+        "top_box",
+        "neutral",
+        "dont_know_in_base",
+        "direction",
+        "show_answers",
+        "ordered",
+        "short",
+    }
     for i, item in enumerate(raw_questions):
         here = f"questions[{i}]"
         if not isinstance(item, dict) or not item.get("id"):
@@ -263,8 +329,14 @@ def _read_codebook(path: Path, file: str) -> tuple[Codebook | None, list[Problem
         here = f"questions[{i}] ({qid})"
         for key in sorted(set(map(str, item)) - qkeys):
             near = difflib.get_close_matches(key, qkeys, n=1)
-            problems.append(Problem(file, f"unknown key {key!r}", column=here,
-                                    hint=f"did you mean {near[0]!r}?" if near else ""))
+            problems.append(
+                Problem(
+                    file,
+                    f"unknown key {key!r}",
+                    column=here,
+                    hint=f"did you mean {near[0]!r}?" if near else "",
+                )
+            )
         if qid in ids:
             problems.append(Problem(file, f"question id {qid!r} appears twice", column=here))
         ids.add(qid)
@@ -273,14 +345,26 @@ def _read_codebook(path: Path, file: str) -> tuple[Codebook | None, list[Problem
         options = _parse_options(item.get("options"), f"{here}.options", file, problems)
         if qtype not in TYPES:
             near = difflib.get_close_matches(qtype, TYPES, n=1)
-            problems.append(Problem(file, f"type must be one of {', '.join(TYPES)}, not {qtype!r}",
-                                    column=here, hint=f"did you mean {near[0]!r}?" if near else ""))
+            problems.append(
+                Problem(
+                    file,
+                    f"type must be one of {', '.join(TYPES)}, not {qtype!r}",
+                    column=here,
+                    hint=f"did you mean {near[0]!r}?" if near else "",
+                )
+            )
             continue
         if qtype in CHOICE_TYPES and not options:
             problems.append(Problem(file, f"a {qtype} question needs options", column=here))
         if qtype == "multi" and tool == "columns" and any(o.column is None for o in options):
-            problems.append(Problem(file, "with tool 'columns' every option of a multi-select "
-                                    "question needs its 0/1 column", column=here))
+            problems.append(
+                Problem(
+                    file,
+                    "with tool 'columns' every option of a multi-select "
+                    "question needs its 0/1 column",
+                    column=here,
+                )
+            )
         codes = {o.code for o in options}
         top_box = tuple(str(c) for c in (item.get("top_box") or ()))
         for c in top_box:
@@ -288,7 +372,9 @@ def _read_codebook(path: Path, file: str) -> tuple[Codebook | None, list[Problem
                 problems.append(Problem(file, f"top_box code {c!r} is not an option", column=here))
         if qtype == "likert" and not top_box:
             answer = [o.code for o in options if not o.dont_know]
-            top_box = tuple(answer[-2:]) if item.get("direction", "up") == "up" else tuple(answer[:2])
+            top_box = (
+                tuple(answer[-2:]) if item.get("direction", "up") == "up" else tuple(answer[:2])
+            )
         neutral = item.get("neutral")
         if neutral is None and qtype == "likert":
             answer = [o.code for o in options if not o.dont_know]
@@ -296,36 +382,56 @@ def _read_codebook(path: Path, file: str) -> tuple[Codebook | None, list[Problem
         direction = str(item.get("direction", "up"))
         if direction not in ("up", "down"):
             problems.append(Problem(file, "direction must be 'up' or 'down'", column=here))
-        questions.append(Question(
-            id=qid, type=qtype, text=text,
-            column=str(item.get("column") or text["sv"]).strip(),
-            options=options,
-            separator=item.get("separator", DEFAULT_SEPARATOR[tool] if qtype in ("multi", "ranking") else None),
-            top_box=top_box,
-            neutral=None if neutral is None else str(neutral),
-            dont_know_in_base=bool(item.get("dont_know_in_base", False)),
-            direction=direction,
-            show_answers=bool(item.get("show_answers", False)),
-            ordered=bool(item.get("ordered", qtype == "likert")),
-            short=_labels(item["short"]) if item.get("short") else None,
-        ))
+        questions.append(
+            Question(
+                id=qid,
+                type=qtype,
+                text=text,
+                column=str(item.get("column") or text["sv"]).strip(),
+                options=options,
+                separator=item.get(
+                    "separator", DEFAULT_SEPARATOR[tool] if qtype in ("multi", "ranking") else None
+                ),
+                top_box=top_box,
+                neutral=None if neutral is None else str(neutral),
+                dont_know_in_base=bool(item.get("dont_know_in_base", False)),
+                direction=direction,
+                show_answers=bool(item.get("show_answers", False)),
+                ordered=bool(item.get("ordered", qtype == "likert")),
+                short=_labels(item["short"]) if item.get("short") else None,
+            )
+        )
     subgroups = tuple(str(s) for s in (raw.get("subgroups") or ()))
     by_id = {q.id: q for q in questions}
     for s in subgroups:
         if s not in by_id:
-            problems.append(Problem(file, f"subgroup {s!r} is not a question id", column="subgroups"))
+            problems.append(
+                Problem(file, f"subgroup {s!r} is not a question id", column="subgroups")
+            )
         elif by_id[s].type not in ("single", "likert"):
-            problems.append(Problem(file, f"subgroup {s!r} must be a single-choice question", column="subgroups"))
+            problems.append(
+                Problem(
+                    file, f"subgroup {s!r} must be a single-choice question", column="subgroups"
+                )
+            )
         elif s == "wave":
-            problems.append(Problem(file, "'wave' is reserved for the survey waves", column="subgroups"))
+            problems.append(
+                Problem(file, "'wave' is reserved for the survey waves", column="subgroups")
+            )
     codebook = Codebook(
-        survey_id=survey_id, title=_labels(raw.get("title"), fallback=survey_id), design=design,
+        survey_id=survey_id,
+        title=_labels(raw.get("title"), fallback=survey_id),
+        design=design,
         population=population if isinstance(population, int) else None,
-        file=str(export.get("file", "")), tool=tool,
+        file=str(export.get("file", "")),
+        tool=tool,
         respondent_id=None if export.get("respondent_id") is None else str(export["respondent_id"]),
         drop=tuple(str(c) for c in (export.get("drop") or ())),
         wave_column=None if wave_column is None else str(wave_column),
-        waves=waves, subgroups=subgroups, questions=tuple(questions), path=path,
+        waves=waves,
+        subgroups=subgroups,
+        questions=tuple(questions),
+        path=path,
     )
     return codebook, problems
 
@@ -350,5 +456,5 @@ def load_codebook(path: str | Path) -> Codebook:
 def _rel(path: Path) -> str:
     parts = path.parts
     if "surveys" in parts:
-        return "/".join(parts[parts.index("surveys"):])
+        return "/".join(parts[parts.index("surveys") :])
     return path.name

@@ -12,7 +12,14 @@ import pandas as pd
 from .codebook import BOTTOM_BOX, CHOICE_TYPES, TOP_BOX, _lang
 from .reading import Survey
 
-__all__ = ["group_count", "group_label", "group_title", "group_titles", "option_label", "question_ids"]
+__all__ = [
+    "group_count",
+    "group_label",
+    "group_title",
+    "group_titles",
+    "option_label",
+    "question_ids",
+]
 
 
 def option_label(survey: Survey, question_id: str, code: str, lang: str | None = None) -> str:
@@ -59,12 +66,17 @@ def group_titles(survey: Survey, columns: list[str], lang: str | None = None) ->
     return ", ".join(names[:-1]) + f" {t('survey_and', lang)} " + names[-1]
 
 
-def question_ids(survey: Survey, types: tuple[str, ...] | str = CHOICE_TYPES, subgroups: bool = True) -> list[str]:
+def question_ids(
+    survey: Survey, types: tuple[str, ...] | str = CHOICE_TYPES, subgroups: bool = True
+) -> list[str]:
     """Question ids of the given type(s) in codebook order (``subgroups=False`` leaves out the
     subgroup questions, e.g. school and grade)."""
     types = (types,) if isinstance(types, str) else tuple(types)
-    return [q.id for q in survey.codebook.questions
-            if q.type in types and (subgroups or q.id not in survey.codebook.subgroups)]
+    return [
+        q.id
+        for q in survey.codebook.questions
+        if q.type in types and (subgroups or q.id not in survey.codebook.subgroups)
+    ]
 
 
 def group_count(summary: pd.DataFrame, by: str) -> int:

@@ -47,7 +47,9 @@ class Publication:
     findings: tuple[Finding, ...] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_index", dict(zip(self.cells["key"], range(len(self.cells)), strict=True)))
+        object.__setattr__(
+            self, "_index", dict(zip(self.cells["key"], range(len(self.cells)), strict=True))
+        )
 
     def is_hidden(self, key: CellKey) -> bool:
         """True when the cell is hidden; a cell outside the publication is never shown."""
@@ -80,7 +82,9 @@ def _code_version() -> str:
     from ..io import code_hash
 
     here = Path(__file__).resolve().parent
-    return hashlib.sha256((code_hash(here) + code_hash(here.parent / "privacy")).encode()).hexdigest()[:12]
+    return hashlib.sha256(
+        (code_hash(here) + code_hash(here.parent / "privacy")).encode()
+    ).hexdigest()[:12]
 
 
 def protected(survey: Survey, min_count: int) -> Publication:
@@ -92,18 +96,31 @@ def protected(survey: Survey, min_count: int) -> Publication:
     key = (survey.id, fingerprint, int(min_count))
     if key in _CACHE:
         return _CACHE[key]
-    file = (_CACHE_DIR[0] / f"{survey.id}-{int(min_count)}-{fingerprint[:20]}-{_code_version()}.json"
-            if _CACHE_DIR else None)
-    publication = _load(file, survey, int(min_count)) if file is not None and file.is_file() else None
+    file = (
+        _CACHE_DIR[0] / f"{survey.id}-{int(min_count)}-{fingerprint[:20]}-{_code_version()}.json"
+        if _CACHE_DIR
+        else None
+    )
+    publication = (
+        _load(file, survey, int(min_count)) if file is not None and file.is_file() else None
+    )
     if publication is None:
         publication = _protect(survey, int(min_count))
         if file is not None and not publication.findings:
             from ..io import write_text_atomic
 
-            hidden = [k.to_json() for k, h in zip(publication.cells["key"], publication.cells["hidden"],
-                                                     strict=True) if h]
-            write_text_atomic(file, json.dumps({"survey": survey.id, "min_count": int(min_count), "hidden": hidden},
-                                          ensure_ascii=False))
+            hidden = [
+                k.to_json()
+                for k, h in zip(publication.cells["key"], publication.cells["hidden"], strict=True)
+                if h
+            ]
+            write_text_atomic(
+                file,
+                json.dumps(
+                    {"survey": survey.id, "min_count": int(min_count), "hidden": hidden},
+                    ensure_ascii=False,
+                ),
+            )
     _CACHE[key] = publication
     return publication
 
@@ -111,15 +128,22 @@ def protected(survey: Survey, min_count: int) -> Publication:
 def _load(file: Path, survey: Survey, min_count: int) -> Publication | None:
     """A pattern saved by :func:`protected` (None when the file is unreadable: then recompute)."""
     try:
-        hidden = {CellKey.from_json(k) for k in json.loads(file.read_text(encoding="utf-8"))["hidden"]}
+        hidden = {
+            CellKey.from_json(k) for k in json.loads(file.read_text(encoding="utf-8"))["hidden"]
+        }
     except (OSError, ValueError, KeyError, TypeError):
         return None
     model = SurveyModel(survey.codebook)
     published = model.published()
     truth = model.true_atoms(survey)
     values = [int(round(truth[model.atoms(k)].sum())) for k in published]
-    return Publication(survey.id, min_count, pd.DataFrame(
-        {"key": published, "value": values, "hidden": [k in hidden for k in published]}))
+    return Publication(
+        survey.id,
+        min_count,
+        pd.DataFrame(
+            {"key": published, "value": values, "hidden": [k in hidden for k in published]}
+        ),
+    )
 
 
 _FINGERPRINTS: dict[int, tuple[weakref.ref, str]] = {}
@@ -163,23 +187,34 @@ def _protect(survey: Survey, min_count: int) -> Publication:
     truth = model.true_atoms(survey)
     broken = system.violated(truth)
     if broken:  # the counts do not fit the model of the survey: a bug, never a reason to publish
-        raise RuntimeError(f"survey {survey.id!r}: the counts break {broken} equation(s) of the model of its "
-                           "cells (analysis/surveys/cells.py); no suppression pattern can be trusted")
+        raise RuntimeError(
+            f"survey {survey.id!r}: the counts break {broken} equation(s) of the model of its "
+            "cells (analysis/surveys/cells.py); no suppression pattern can be trusted"
+        )
     values = system.cell_values(truth)
     pub = [index[k] for k in published]
 
     def sensitive(k: CellKey) -> bool:
         # not protected (docs/privacy.md): a blank is not an answer; those who skipped a subgroup
         # question are no group a reader can point at; a cell of no atoms is always 0
-        return not (k.category == BLANK or len(system.cells[index[k]]) == 0
-                    or any(v == MISSING for _, v in k.group))
+        return not (
+            k.category == BLANK
+            or len(system.cells[index[k]]) == 0
+            or any(v == MISSING for _, v in k.group)
+        )
 
     # cells whose share needs the base: hidden with it
     by_group: dict[tuple[str, tuple], list[int]] = {}
     for k in published:
-        if k.question != RESPONDENTS and k.category not in (BASE, BLANK, ANSWERED) and not k.category.startswith("_"):
+        if (
+            k.question != RESPONDENTS
+            and k.category not in (BASE, BLANK, ANSWERED)
+            and not k.category.startswith("_")
+        ):
             by_group.setdefault((k.question, k.group), []).append(index[k])
-    base_of = {index[k]: by_group.get((k.question, k.group), []) for k in published if k.category == BASE}
+    base_of = {
+        index[k]: by_group.get((k.question, k.group), []) for k in published if k.category == BASE
+    }
 
     def coupled(i: int):
         return base_of.get(i, ())
@@ -211,11 +246,29 @@ def _protect(survey: Survey, min_count: int) -> Publication:
     findings: list[Finding] = []
     if m > 1:
         # always shown: how many answered the survey (in all and per wave)
-        fixed = {index[k] for k in published if k.question == RESPONDENTS and all(d == "wave" for d, _ in k.group)}
-        hidden, findings = protect(system, values, pub, hidden, [index[k] for k in structure if sensitive(k)],
-                                   m, cost, coupled=coupled, truth=truth, fixed=fixed, may_show=may_show)
-    cells = pd.DataFrame({"key": published, "value": [int(round(values[index[k]])) for k in published],
-                          "hidden": [index[k] in hidden for k in published]})
+        fixed = {
+            index[k]
+            for k in published
+            if k.question == RESPONDENTS and all(d == "wave" for d, _ in k.group)
+        }
+        hidden, findings = protect(
+            system,
+            values,
+            pub,
+            hidden,
+            [index[k] for k in structure if sensitive(k)],
+            m,
+            cost,
+            coupled=coupled,
+            truth=truth,
+            fixed=fixed,
+            may_show=may_show,
+        )
+    cells = pd.DataFrame(
+        {
+            "key": published,
+            "value": [int(round(values[index[k]])) for k in published],
+            "hidden": [index[k] in hidden for k in published],
+        }
+    )
     return Publication(survey.id, m, cells, tuple(findings))
-
-

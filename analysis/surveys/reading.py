@@ -20,8 +20,9 @@ from .codebook import (
 def _read_export(path: Path, file: str) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Read an export as text (analysis.io); the index is the row as Excel shows it (header = 1)."""
     if not path.is_file():
-        return None, [Problem(file, "the export file is missing",
-                              hint="export.file in codebook.yml names it")]
+        return None, [
+            Problem(file, "the export file is missing", hint="export.file in codebook.yml names it")
+        ]
     frame, problems = read_table_problems(path, file)
     if frame is None or problems:
         return None, problems
@@ -40,10 +41,13 @@ def _find_column(frame: pd.DataFrame, name: str) -> str | None:
 
 
 def _missing_column(file: str, frame: pd.DataFrame, name: str, what: str) -> Problem:
-    near = difflib.get_close_matches(name.casefold(), [str(c).casefold() for c in frame.columns], n=1, cutoff=0.6)
+    near = difflib.get_close_matches(
+        name.casefold(), [str(c).casefold() for c in frame.columns], n=1, cutoff=0.6
+    )
     hint = f"nearest column: {near[0]!r}" if near else "check the column title in codebook.yml"
-    return Problem(file, f"{what} is missing from the export", column=name,
-                   hint=hint + sheet_hint(frame, name))
+    return Problem(
+        file, f"{what} is missing from the export", column=name, hint=hint + sheet_hint(frame, name)
+    )
 
 
 def _norm(value: str) -> str:
@@ -52,7 +56,12 @@ def _norm(value: str) -> str:
 
 def _split_joined(cell: str, separator: str, lookup: dict[str, str]) -> tuple[list[str], list[str]]:
     """Split a multi-select cell into option codes; option texts may themselves hold the separator."""
-    tokens = [t for t in (p.strip() for p in cell.split(separator.strip() if separator.strip() else separator))]
+    tokens = [
+        t
+        for t in (
+            p.strip() for p in cell.split(separator.strip() if separator.strip() else separator)
+        )
+    ]
     if separator.strip() == ";":  # Microsoft Forms: 'A;B;' (trailing separator)
         tokens = [t for t in tokens if t]
     codes, unknown = [], []
@@ -101,7 +110,9 @@ def _parse(folder: Path) -> tuple[Codebook | None, _Parsed | None, list[Problem]
     if codebook.respondent_id:
         col = _find_column(frame, codebook.respondent_id)
         if col is None:
-            problems.append(_missing_column(file, frame, codebook.respondent_id, "the respondent id column"))
+            problems.append(
+                _missing_column(file, frame, codebook.respondent_id, "the respondent id column")
+            )
             rid = pd.Series([f"r{r}" for r in excel_rows], index=frame.index)
         else:
             rid = frame[col].astype("string")
@@ -113,7 +124,9 @@ def _parse(folder: Path) -> tuple[Codebook | None, _Parsed | None, list[Problem]
     if codebook.waves:
         col = _find_column(frame, codebook.wave_column or "")
         if col is None:
-            problems.append(_missing_column(file, frame, codebook.wave_column or "", "the wave column"))
+            problems.append(
+                _missing_column(file, frame, codebook.wave_column or "", "the wave column")
+            )
         else:
             lookup = {_norm(w.value): w.code for w in codebook.waves}
             lookup.update({_norm(w.code): w.code for w in codebook.waves})
@@ -121,31 +134,55 @@ def _parse(folder: Path) -> tuple[Codebook | None, _Parsed | None, list[Problem]
             known = ", ".join(repr(w.value) for w in codebook.waves)
             for row in frame.index[wave.isna()]:
                 value = frame.at[row, col]
-                problems.append(Problem(file, "the wave is not one of the codebook's waves" if isinstance(value, str)
-                                        else "wave is blank", row=int(row), column=col, hint=f"waves: {known}"))
+                problems.append(
+                    Problem(
+                        file,
+                        "the wave is not one of the codebook's waves"
+                        if isinstance(value, str)
+                        else "wave is blank",
+                        row=int(row),
+                        column=col,
+                        hint=f"waves: {known}",
+                    )
+                )
     key = rid.astype(str) if wave is None else rid.astype(str) + "\x00" + wave.astype(str)
     dup = key.duplicated(keep=False) & rid.notna()
     if dup.any():
         first_row: dict[str, int] = {}
         for row, k in zip(frame.index[dup], key[dup], strict=True):
             if k in first_row:
-                problems.append(Problem(file, f"the same respondent id as row {first_row[k]}: a respondent "
-                                        "answers twice" + ("" if wave is None else f" in wave {wave[row]!r}"),
-                                        row=int(row), column=codebook.respondent_id))
+                problems.append(
+                    Problem(
+                        file,
+                        f"the same respondent id as row {first_row[k]}: a respondent "
+                        "answers twice" + ("" if wave is None else f" in wave {wave[row]!r}"),
+                        row=int(row),
+                        column=codebook.respondent_id,
+                    )
+                )
             else:
                 first_row[k] = int(row)
     # a census cannot have more respondents than units (per wave): the population in the
     # codebook is then wrong, and every "x av N" and non-response bound with it
     if codebook.design == "census" and codebook.population:
         answered = rid.notna() if wave is None else rid.notna() & wave.notna()
-        per_wave = (pd.Series(1, index=frame.index)[answered].groupby(wave[answered]).sum()
-                    if wave is not None else pd.Series({"": int(answered.sum())}))
+        per_wave = (
+            pd.Series(1, index=frame.index)[answered].groupby(wave[answered]).sum()
+            if wave is not None
+            else pd.Series({"": int(answered.sum())})
+        )
         for w, count in per_wave.items():
             if count > codebook.population:
-                problems.append(Problem(
-                    cb_file, f"population: {codebook.population}, but the export has {count} respondents"
-                    + (f" in wave {w!r}" if w else "") + " (a census cannot have more respondents than units)",
-                    column="population", hint="set population to the number of units asked"))
+                problems.append(
+                    Problem(
+                        cb_file,
+                        f"population: {codebook.population}, but the export has {count} respondents"
+                        + (f" in wave {w!r}" if w else "")
+                        + " (a census cannot have more respondents than units)",
+                        column="population",
+                        hint="set population to the number of units asked",
+                    )
+                )
 
     # questions
     pos_rows: list[np.ndarray] = []
@@ -160,14 +197,29 @@ def _parse(folder: Path) -> tuple[Codebook | None, _Parsed | None, list[Problem]
             for o in q.options:
                 col = _find_column(frame, o.column or "")
                 if col is None:
-                    problems.append(_missing_column(file, frame, o.column or "", f"column of option {o.code!r} of question {q.id!r}"))
+                    problems.append(
+                        _missing_column(
+                            file,
+                            frame,
+                            o.column or "",
+                            f"column of option {o.code!r} of question {q.id!r}",
+                        )
+                    )
                     continue
                 values = frame[col]
-                numeric = pd.to_numeric(values.astype("string").str.replace(",", ".", regex=False), errors="coerce")
+                numeric = pd.to_numeric(
+                    values.astype("string").str.replace(",", ".", regex=False), errors="coerce"
+                )
                 bad = values.notna() & ~numeric.isin([0, 1])
                 for row in frame.index[bad.to_numpy()]:
-                    problems.append(Problem(file, f"not 0 or 1 (option {o.code!r} of question {q.id!r})",
-                                            row=int(row), column=col))
+                    problems.append(
+                        Problem(
+                            file,
+                            f"not 0 or 1 (option {o.code!r} of question {q.id!r})",
+                            row=int(row),
+                            column=col,
+                        )
+                    )
                 hit = (numeric == 1).to_numpy(dtype=bool, na_value=False)
                 seen_any |= values.notna().to_numpy()
                 idx = np.flatnonzero(hit)
@@ -188,37 +240,68 @@ def _parse(folder: Path) -> tuple[Codebook | None, _Parsed | None, list[Problem]
             continue
         values = frame[col]
         if q.type == "number":
-            numeric = pd.to_numeric(values.astype("string").str.replace(",", ".", regex=False)
-                                    .str.replace("\u00a0", "", regex=False).str.replace(" ", "", regex=False),
-                                    errors="coerce")
+            numeric = pd.to_numeric(
+                values.astype("string")
+                .str.replace(",", ".", regex=False)
+                .str.replace("\u00a0", "", regex=False)
+                .str.replace(" ", "", regex=False),
+                errors="coerce",
+            )
             for row in frame.index[(values.notna() & numeric.isna()).to_numpy()]:
-                problems.append(Problem(file, f"not a number (question {q.id!r})",
-                                        row=int(row), column=col))
-            numbers.append(pd.DataFrame({"_row": np.arange(n_rows), "question_id": q.id,
-                                         "value": numeric.to_numpy(dtype=float, na_value=np.nan)}))
+                problems.append(
+                    Problem(file, f"not a number (question {q.id!r})", row=int(row), column=col)
+                )
+            numbers.append(
+                pd.DataFrame(
+                    {
+                        "_row": np.arange(n_rows),
+                        "question_id": q.id,
+                        "value": numeric.to_numpy(dtype=float, na_value=np.nan),
+                    }
+                )
+            )
             continue
         if q.type == "text":
             ok = values.notna().to_numpy()
-            texts.append(pd.DataFrame({"_row": np.flatnonzero(ok), "question_id": q.id,
-                                       "answer": values[ok].astype(str).to_numpy()}))
+            texts.append(
+                pd.DataFrame(
+                    {
+                        "_row": np.flatnonzero(ok),
+                        "question_id": q.id,
+                        "answer": values[ok].astype(str).to_numpy(),
+                    }
+                )
+            )
             continue
         lookup = {_norm(o.value): o.code for o in q.options}
-        lookup.update({_norm(o.label("sv")): o.code for o in q.options if _norm(o.label("sv")) not in lookup})
+        lookup.update(
+            {_norm(o.label("sv")): o.code for o in q.options if _norm(o.label("sv")) not in lookup}
+        )
         options_text = "; ".join(o.value for o in q.options)
         answered = values.notna().to_numpy()
         if q.type in ("single", "likert"):
-            codes = values.map(lambda v, lk=lookup: lk.get(_norm(v)) if isinstance(v, str) else None)
+            codes = values.map(
+                lambda v, lk=lookup: lk.get(_norm(v)) if isinstance(v, str) else None
+            )
             bad = answered & codes.isna().to_numpy()
             if bad.any():
                 scale = [o.value for o in q.answer_options]
                 numeric_scale = all(v.lstrip("-").isdigit() for v in scale)
                 for row in frame.index[bad]:
                     value = values[row]
-                    if q.type == "likert" and numeric_scale and str(value).lstrip("-").replace(".", "", 1).isdigit():
+                    if (
+                        q.type == "likert"
+                        and numeric_scale
+                        and str(value).lstrip("-").replace(".", "", 1).isdigit()
+                    ):
                         msg = f"a number outside the scale {scale[0]}–{scale[-1]} of question {q.id!r}"
                     else:
                         msg = f"not one of the codebook's options of question {q.id!r}"
-                    problems.append(Problem(file, msg, row=int(row), column=col, hint=f"options: {options_text}"))
+                    problems.append(
+                        Problem(
+                            file, msg, row=int(row), column=col, hint=f"options: {options_text}"
+                        )
+                    )
             pos_rows.append(np.arange(n_rows))
             pos_q.append(np.full(n_rows, qi))
             pos_opt.append(codes.to_numpy(dtype=object))
@@ -237,9 +320,16 @@ def _parse(folder: Path) -> tuple[Codebook | None, _Parsed | None, list[Problem]
                 cache[value] = _split_joined(value, q.separator or ";", lookup)
             codes, unknown = cache[value]
             if unknown:
-                problems.append(Problem(file, f"{len(unknown)} of the answers in the cell are not among the "
-                                        f"codebook's options of question {q.id!r}",
-                                        row=int(excel_rows[r]), column=col, hint=f"options: {options_text}"))
+                problems.append(
+                    Problem(
+                        file,
+                        f"{len(unknown)} of the answers in the cell are not among the "
+                        f"codebook's options of question {q.id!r}",
+                        row=int(excel_rows[r]),
+                        column=col,
+                        hint=f"options: {options_text}",
+                    )
+                )
             seen: set[str] = set()
             for k, c in enumerate(codes, start=1):
                 if c in seen:
@@ -270,18 +360,27 @@ def _parse(folder: Path) -> tuple[Codebook | None, _Parsed | None, list[Problem]
     all_codes = list(dict.fromkeys(o.code for q in codebook.questions for o in q.options))
     respondent_frame = pd.DataFrame({"respondent_id": pd.Categorical(rid.astype(str).to_numpy())})
     if codebook.waves:
-        respondent_frame["wave"] = pd.Categorical(wave.to_numpy(dtype=object),
-                                                  categories=[w.code for w in codebook.waves], ordered=True)
-    answers = pd.DataFrame({"_row": rows,
-                            "question_id": pd.Categorical.from_codes(qidx, categories=qids),
-                            "option": pd.Categorical(opts, categories=all_codes),
-                            "rank": pd.array(np.where(ranks > 0, ranks, 0), dtype="Int64")})
+        respondent_frame["wave"] = pd.Categorical(
+            wave.to_numpy(dtype=object), categories=[w.code for w in codebook.waves], ordered=True
+        )
+    answers = pd.DataFrame(
+        {
+            "_row": rows,
+            "question_id": pd.Categorical.from_codes(qidx, categories=qids),
+            "option": pd.Categorical(opts, categories=all_codes),
+            "rank": pd.array(np.where(ranks > 0, ranks, 0), dtype="Int64"),
+        }
+    )
     answers["rank"] = answers["rank"].mask(answers["rank"] == 0)
     for s in codebook.subgroups:
         q = codebook.question(s)
-        sub = answers.loc[answers["question_id"] == s, ["_row", "option"]].set_index("_row")["option"]
+        sub = answers.loc[answers["question_id"] == s, ["_row", "option"]].set_index("_row")[
+            "option"
+        ]
         codes = sub.reindex(range(n_rows)).astype(object).to_numpy()
-        respondent_frame[s] = pd.Categorical(codes, categories=[o.code for o in q.answer_options], ordered=True)
+        respondent_frame[s] = pd.Categorical(
+            codes, categories=[o.code for o in q.answer_options], ordered=True
+        )
     respondent_frame["excel_row"] = excel_rows
 
     def attach(part: pd.DataFrame) -> pd.DataFrame:
@@ -290,10 +389,20 @@ def _parse(folder: Path) -> tuple[Codebook | None, _Parsed | None, list[Problem]
         return pd.concat([head, part.drop(columns="_row").reset_index(drop=True)], axis=1)
 
     responses = attach(answers)
-    numbers_frame = attach(pd.concat(numbers, ignore_index=True)) if numbers else pd.DataFrame(
-        columns=[*respondent_frame.columns.drop("excel_row"), "question_id", "value"])
-    text_frame = attach(pd.concat(texts, ignore_index=True)) if texts else pd.DataFrame(
-        columns=[*respondent_frame.columns.drop("excel_row"), "question_id", "answer"])
+    numbers_frame = (
+        attach(pd.concat(numbers, ignore_index=True))
+        if numbers
+        else pd.DataFrame(
+            columns=[*respondent_frame.columns.drop("excel_row"), "question_id", "value"]
+        )
+    )
+    text_frame = (
+        attach(pd.concat(texts, ignore_index=True))
+        if texts
+        else pd.DataFrame(
+            columns=[*respondent_frame.columns.drop("excel_row"), "question_id", "answer"]
+        )
+    )
     return codebook, _Parsed(responses, numbers_frame, text_frame, respondent_frame), [], files
 
 
@@ -353,8 +462,14 @@ def load_survey(survey_dir: str | Path) -> Survey:
     codebook, parsed, problems, _ = _parse(folder)
     if problems or parsed is None or codebook is None:
         raise DataError(problems or [Problem(str(folder), "could not read the survey")])
-    return Survey(codebook=codebook, responses=parsed.responses, numbers=parsed.numbers,
-                  free_text=parsed.free_text, respondents=parsed.respondents, folder=folder)
+    return Survey(
+        codebook=codebook,
+        responses=parsed.responses,
+        numbers=parsed.numbers,
+        free_text=parsed.free_text,
+        respondents=parsed.respondents,
+        folder=folder,
+    )
 
 
 def find_surveys(data_dir: str | Path) -> tuple[str, ...]:
@@ -369,6 +484,8 @@ def survey_folder(data_dir: str | Path, survey_id: str) -> Path:
     """The folder of a survey in a data folder (``<data_dir>/surveys/<survey_id>``)."""
     folder = Path(data_dir) / "surveys" / survey_id
     if not (folder / CODEBOOK).is_file():
-        raise ValueError(f"no survey {survey_id!r} in {Path(data_dir) / 'surveys'}; surveys: "
-                         f"{', '.join(find_surveys(data_dir)) or 'none'}")
+        raise ValueError(
+            f"no survey {survey_id!r} in {Path(data_dir) / 'surveys'}; surveys: "
+            f"{', '.join(find_surveys(data_dir)) or 'none'}"
+        )
     return folder

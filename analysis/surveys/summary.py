@@ -60,14 +60,26 @@ def _check_by(survey: Survey, by: list[str]) -> None:
     for b in by:
         if b not in allowed:
             if survey.is_census:
-                raise ValueError(f"survey {survey.id!r} is a census of identifiable units and may not be "
-                                 f"broken down by {b!r}" + (f"; allowed: {', '.join(allowed)}" if allowed else ""))
-            raise ValueError(f"{b!r} is not a subgroup of survey {survey.id!r}; allowed: "
-                             f"{', '.join(allowed) or 'none'}")
+                raise ValueError(
+                    f"survey {survey.id!r} is a census of identifiable units and may not be "
+                    f"broken down by {b!r}"
+                    + (f"; allowed: {', '.join(allowed)}" if allowed else "")
+                )
+            raise ValueError(
+                f"{b!r} is not a subgroup of survey {survey.id!r}; allowed: "
+                f"{', '.join(allowed) or 'none'}"
+            )
 
 
-def summarise(survey: Survey, questions: list[str] | None = None, by: list[str] | str | None = None,
-              min_count: int | None = 5, *, level: float = 0.95, dropna: bool = True) -> pd.DataFrame:
+def summarise(
+    survey: Survey,
+    questions: list[str] | None = None,
+    by: list[str] | str | None = None,
+    min_count: int | None = 5,
+    *,
+    level: float = 0.95,
+    dropna: bool = True,
+) -> pd.DataFrame:
     """Summarise choice questions: one row per question x option (x subgroup).
 
     Parameters
@@ -113,8 +125,10 @@ def summarise(survey: Survey, questions: list[str] | None = None, by: list[str] 
         qs = [cb.question(q) for q in ([questions] if isinstance(questions, str) else questions)]
         for q in qs:
             if q.type not in CHOICE_TYPES:
-                raise ValueError(f"question {q.id!r} is {q.type}; summarise handles "
-                                 f"{', '.join(CHOICE_TYPES)} (numbers: summarise_numbers)")
+                raise ValueError(
+                    f"question {q.id!r} is {q.type}; summarise handles "
+                    f"{', '.join(CHOICE_TYPES)} (numbers: summarise_numbers)"
+                )
     r = survey.responses
     qcode, qcats = _codes(r["question_id"])
     ocode, ocats = _codes(r["option"])
@@ -156,7 +170,11 @@ def summarise(survey: Survey, questions: list[str] | None = None, by: list[str] 
     flat = (qcode.astype(np.int64) * ngroups + g) * nslots + slot
     counts = np.bincount(flat[keep], minlength=nq * ngroups * nslots).reshape(nq, ngroups, nslots)
     # ranking: first places and rank sums
-    rank = r["rank"].to_numpy(dtype=float, na_value=np.nan) if "rank" in r.columns else np.full(len(r), np.nan)
+    rank = (
+        r["rank"].to_numpy(dtype=float, na_value=np.nan)
+        if "rank" in r.columns
+        else np.full(len(r), np.nan)
+    )
     is_rank_q = np.zeros(nq, dtype=bool)
     is_multi_q = np.zeros(nq, dtype=bool)
     for q in qs:
@@ -166,8 +184,12 @@ def summarise(survey: Survey, questions: list[str] | None = None, by: list[str] 
     firsts = rank_sum = None
     if is_rank_q.any():
         rmask = keep & is_rank_q[qcode] & ~np.isnan(rank)
-        firsts = np.bincount(flat[rmask & (rank == 1)], minlength=nq * ngroups * nslots).reshape(nq, ngroups, nslots)
-        rank_sum = np.bincount(flat[rmask], weights=rank[rmask], minlength=nq * ngroups * nslots).reshape(nq, ngroups, nslots)
+        firsts = np.bincount(flat[rmask & (rank == 1)], minlength=nq * ngroups * nslots).reshape(
+            nq, ngroups, nslots
+        )
+        rank_sum = np.bincount(
+            flat[rmask], weights=rank[rmask], minlength=nq * ngroups * nslots
+        ).reshape(nq, ngroups, nslots)
     # respondent status per question: 0 answered, 1 only "vet ej", 2 blank
     status_counts = np.zeros((nq, ngroups, 3), dtype=np.int64)
     single = keep & ~is_multi_q[qcode]
@@ -178,7 +200,11 @@ def summarise(survey: Survey, questions: list[str] | None = None, by: list[str] 
     multi = keep & is_multi_q[qcode]
     if multi.any():
         rid = r["respondent_id"]
-        rcode = rid.cat.codes.to_numpy() if isinstance(rid.dtype, pd.CategoricalDtype) else pd.factorize(rid)[0]
+        rcode = (
+            rid.cat.codes.to_numpy()
+            if isinstance(rid.dtype, pd.CategoricalDtype)
+            else pd.factorize(rid)[0]
+        )
         rkey = rcode.astype(np.int64)
         if "wave" in r.columns:
             wcode, wcats = _codes(r["wave"])
@@ -202,12 +228,18 @@ def summarise(survey: Survey, questions: list[str] | None = None, by: list[str] 
             ok &= (present_groups // stride) % (len(cats) + 1) != 0
         present_groups = present_groups[ok]
     census = survey.is_census
-    acc: dict[str, list[np.ndarray]] = {k: [] for k in ("q", "option", "g", "n", "base", "dk", "blank", "rank")}
+    acc: dict[str, list[np.ndarray]] = {
+        k: [] for k in ("q", "option", "g", "n", "base", "dk", "blank", "rank")
+    }
     for q in qs:
         if q.id not in qpos:
             continue
         i = qpos[q.id]
-        gs = present_groups[status_counts[i, present_groups].sum(axis=1) > 0] if by else np.array([0])
+        gs = (
+            present_groups[status_counts[i, present_groups].sum(axis=1) > 0]
+            if by
+            else np.array([0])
+        )
         answered = status_counts[i, gs, 0]
         n_dk = status_counts[i, gs, 1]
         n_blank = status_counts[i, gs, 2]
@@ -232,7 +264,9 @@ def summarise(survey: Survey, questions: list[str] | None = None, by: list[str] 
             for box, codes in ((TOP_BOX, q.top_box), (BOTTOM_BOX, q.bottom_box)):
                 pos = [k for k, o in enumerate(opts) if o.code in codes]
                 labels.append(box)
-                columns.append(mat[:, pos].sum(axis=1) if pos else np.zeros(len(gs), dtype=np.int64))
+                columns.append(
+                    mat[:, pos].sum(axis=1) if pos else np.zeros(len(gs), dtype=np.int64)
+                )
                 mean_rank.append(np.full(len(gs), np.nan))
         k = len(labels)
         # rows: group-major within the question, options in codebook order
@@ -244,9 +278,24 @@ def summarise(survey: Survey, questions: list[str] | None = None, by: list[str] 
         acc["dk"].append(np.repeat(n_dk, k))
         acc["blank"].append(np.repeat(n_blank, k))
         acc["rank"].append(np.stack(mean_rank, axis=1).ravel())
-    columns = ["question_id", "option", *by, "n", "base", "share", "ci_low", "ci_high", "method",
-               "suppressed", "n_dont_know", "n_blank", "mean_rank", "population", "bound_low",
-               "bound_high"]
+    columns = [
+        "question_id",
+        "option",
+        *by,
+        "n",
+        "base",
+        "share",
+        "ci_low",
+        "ci_high",
+        "method",
+        "suppressed",
+        "n_dont_know",
+        "n_blank",
+        "mean_rank",
+        "population",
+        "bound_low",
+        "bound_high",
+    ]
     if not acc["q"]:
         return pd.DataFrame(columns=columns)
     cat = {k: np.concatenate(v) for k, v in acc.items()}
@@ -256,7 +305,9 @@ def summarise(survey: Survey, questions: list[str] | None = None, by: list[str] 
     for b, stride, cats in zip(by, strides, group_cats, strict=True):
         codes = (cat["g"] // stride) % (len(cats) + 1) - 1
         source = survey.responses[b]
-        ordered = bool(source.cat.ordered) if isinstance(source.dtype, pd.CategoricalDtype) else False
+        ordered = (
+            bool(source.cat.ordered) if isinstance(source.dtype, pd.CategoricalDtype) else False
+        )
         out[b] = pd.Categorical.from_codes(codes, categories=cats, ordered=ordered)
     n = cat["n"].astype(float)
     base = cat["base"].astype(float)
@@ -308,9 +359,14 @@ def _published(out: pd.DataFrame, survey: Survey, by: list[str], min_count: int)
     pub = protected(survey, min_count)
     sid = survey.id
     n_hidden, base_hidden, dk_hidden, blank_hidden = [], [], [], []
-    for q, option, *groups in out[["question_id", "option", *by]].itertuples(index=False, name=None):
+    for q, option, *groups in out[["question_id", "option", *by]].itertuples(
+        index=False, name=None
+    ):
         values = dict(zip(by, groups, strict=True))
-        if any(v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA for v in values.values()):
+        if any(
+            v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA
+            for v in values.values()
+        ):
             n_hidden.append(True)
             base_hidden.append(True)
             dk_hidden.append(True)
@@ -319,8 +375,10 @@ def _published(out: pd.DataFrame, survey: Survey, by: list[str], min_count: int)
         group = group_of(survey.codebook, values)
         n_hidden.append(pub.is_hidden(CellKey(sid, q, option, group)))
         base_hidden.append(pub.is_hidden(CellKey(sid, q, BASE, group)))
-        dk_hidden.append(pub.is_hidden(CellKey(sid, q, DK, group))
-                         and bool(survey.codebook.question(q).dont_know_codes))
+        dk_hidden.append(
+            pub.is_hidden(CellKey(sid, q, DK, group))
+            and bool(survey.codebook.question(q).dont_know_codes)
+        )
         blank_hidden.append(pub.is_hidden(CellKey(sid, q, BLANK, group)))
     n_hidden = np.asarray(n_hidden, dtype=bool)
     base_hidden = np.asarray(base_hidden, dtype=bool)
@@ -336,8 +394,13 @@ def _published(out: pd.DataFrame, survey: Survey, by: list[str], min_count: int)
     return out
 
 
-def summarise_numbers(survey: Survey, questions: list[str] | None = None, by: list[str] | str | None = None,
-                      min_count: int | None = 5, level: float = 0.95) -> pd.DataFrame:
+def summarise_numbers(
+    survey: Survey,
+    questions: list[str] | None = None,
+    by: list[str] | str | None = None,
+    min_count: int | None = 5,
+    level: float = 0.95,
+) -> pd.DataFrame:
     """Number questions: n, mean (t interval), median and quartiles per question (x subgroup).
 
     Groups with fewer than ``min_count`` answers are suppressed (every statistic blank).
@@ -350,12 +413,30 @@ def summarise_numbers(survey: Survey, questions: list[str] | None = None, by: li
     if questions is not None:
         frame = frame[frame["question_id"].isin(questions)]
     frame = frame.dropna(subset=["value"])
-    cols = ["question_id", *by, "n", "mean", "ci_low", "ci_high", "median", "q1", "q3", "method", "suppressed"]
+    cols = [
+        "question_id",
+        *by,
+        "n",
+        "mean",
+        "ci_low",
+        "ci_high",
+        "median",
+        "q1",
+        "q3",
+        "method",
+        "suppressed",
+    ]
     if frame.empty:
         return pd.DataFrame(columns=cols)
     grouped = frame.groupby(["question_id", *by], observed=True, sort=True)["value"]
-    out = grouped.agg(n="count", mean="mean", sd="std", median="median",
-                      q1=lambda v: v.quantile(0.25), q3=lambda v: v.quantile(0.75)).reset_index()
+    out = grouped.agg(
+        n="count",
+        mean="mean",
+        sd="std",
+        median="median",
+        q1=lambda v: v.quantile(0.25),
+        q3=lambda v: v.quantile(0.75),
+    ).reset_index()
     tq = t_dist.ppf(1 - (1 - level) / 2, np.maximum(out["n"] - 1, 1))
     half = tq * out["sd"] / np.sqrt(out["n"])
     out["ci_low"] = out["mean"] - half
@@ -367,9 +448,20 @@ def summarise_numbers(survey: Survey, questions: list[str] | None = None, by: li
         from .publication import protected
 
         pub = protected(survey, min_count)
-        hide = hide | np.array([pub.is_hidden(CellKey(survey.id, q, ANSWERED, group_of(
-            survey.codebook, dict(zip(by, g, strict=True))))) for q, *g in out[["question_id", *by]].itertuples(
-            index=False, name=None)], dtype=bool)
+        hide = hide | np.array(
+            [
+                pub.is_hidden(
+                    CellKey(
+                        survey.id,
+                        q,
+                        ANSWERED,
+                        group_of(survey.codebook, dict(zip(by, g, strict=True))),
+                    )
+                )
+                for q, *g in out[["question_id", *by]].itertuples(index=False, name=None)
+            ],
+            dtype=bool,
+        )
     for col in ("mean", "ci_low", "ci_high", "median", "q1", "q3"):
         out[col] = out[col].mask(hide)
     out["n"] = out["n"].astype("Int64").mask(hide & (out["n"] > 0).to_numpy())
@@ -377,7 +469,9 @@ def summarise_numbers(survey: Survey, questions: list[str] | None = None, by: li
     return out[cols]
 
 
-def respondents(survey: Survey, by: list[str] | str | None = None, min_count: int | None = 5) -> pd.DataFrame:
+def respondents(
+    survey: Survey, by: list[str] | str | None = None, min_count: int | None = 5
+) -> pd.DataFrame:
     """Number of respondents per subgroup (e.g. per school and wave); small counts suppressed."""
     by = [by] if isinstance(by, str) else list(by or [])
     _check_by(survey, by)
@@ -391,8 +485,10 @@ def respondents(survey: Survey, by: list[str] | str | None = None, min_count: in
         from .publication import protected
 
         pub = protected(survey, min_count)
-        hidden = [pub.is_hidden(respondents_key(survey, values))
-                  for values in (out[by].to_dict("records") if by else [{}])]
+        hidden = [
+            pub.is_hidden(respondents_key(survey, values))
+            for values in (out[by].to_dict("records") if by else [{}])
+        ]
         out["n"] = out["n"].mask(np.asarray(hidden, dtype=bool))
         out["suppressed"] = np.asarray(hidden, dtype=bool)
     return out
@@ -422,7 +518,9 @@ def share_of(survey: Survey, question_id: str, option: str) -> tuple[int, int]:
         raise ValueError(f"question {question_id!r} is {q.type}, not a choice question")
     if option in (ANY, ALL):
         if q.type != "multi":
-            raise ValueError(f"'{option}' works for multi-select questions; {question_id!r} is {q.type}")
+            raise ValueError(
+                f"'{option}' works for multi-select questions; {question_id!r} is {q.type}"
+            )
         r = survey.responses
         r = r[r["question_id"] == question_id]
         keys = ["respondent_id", *(["wave"] if "wave" in r.columns else [])]
@@ -442,8 +540,13 @@ def share_of(survey: Survey, question_id: str, option: str) -> tuple[int, int]:
     return int(row["n"].iloc[0]), int(row["base"].iloc[0])
 
 
-def resolve_source(source: str, data_dir: str | Path, level: float = 0.95, *,
-                   load: Callable[[str], Survey] | None = None) -> dict[str, Any]:
+def resolve_source(
+    source: str,
+    data_dir: str | Path,
+    level: float = 0.95,
+    *,
+    load: Callable[[str], Survey] | None = None,
+) -> dict[str, Any]:
     """Resolve a goal source ``survey:<survey_id>:<question_id>:<option>`` in ``data_dir``.
 
     Returns ``{"x", "n", "share", "ci_low", "ci_high", "method", "population", "bound_low",
@@ -457,12 +560,16 @@ def resolve_source(source: str, data_dir: str | Path, level: float = 0.95, *,
 
     parts = source.split(":")
     if len(parts) != 4 or parts[0] != "survey":
-        raise ValueError(f"survey source must be 'survey:<survey_id>:<question_id>:<option>', not {source!r}")
+        raise ValueError(
+            f"survey source must be 'survey:<survey_id>:<question_id>:<option>', not {source!r}"
+        )
     _, survey_id, question_id, option = parts
     folder = Path(data_dir) / "surveys" / survey_id
     if not (folder / CODEBOOK).is_file():
-        raise ValueError(f"source {source!r}: no survey {survey_id!r} in {Path(data_dir) / 'surveys'} "
-                         f"(surveys: {', '.join(find_surveys(data_dir)) or 'none'})")
+        raise ValueError(
+            f"source {source!r}: no survey {survey_id!r} in {Path(data_dir) / 'surveys'} "
+            f"(surveys: {', '.join(find_surveys(data_dir)) or 'none'})"
+        )
     survey = load(survey_id) if load is not None else load_survey(folder)
     baseline = {"baseline_x": pd.NA, "baseline_n": pd.NA, "baseline_wave": pd.NA, "wave": pd.NA}
     if survey.has_waves and len(survey.codebook.waves) > 1:
@@ -488,9 +595,18 @@ def resolve_source(source: str, data_dir: str | Path, level: float = 0.95, *,
         lo, hi = wilson(x, n, level)
         low, high, method = float(lo), float(hi), WILSON_METHOD
         bound_low = bound_high = float("nan")
-    return {"x": x, "n": n, "share": share, "ci_low": low, "ci_high": high, "method": method,
-            "population": population if population else pd.NA, "bound_low": bound_low,
-            "bound_high": bound_high, **baseline}
+    return {
+        "x": x,
+        "n": n,
+        "share": share,
+        "ci_low": low,
+        "ci_high": high,
+        "method": method,
+        "population": population if population else pd.NA,
+        "bound_low": bound_low,
+        "bound_high": bound_high,
+        **baseline,
+    }
 
 
 @dataclass(frozen=True)
@@ -510,6 +626,10 @@ def free_text(survey: Survey, question_id: str, show_free_text: bool = False) ->
     if q.type != "text":
         raise ValueError(f"question {question_id!r} is {q.type}, not free text")
     frame = survey.free_text
-    answers = frame.loc[frame["question_id"] == question_id, "answer"].astype(str).tolist() if len(frame) else []
+    answers = (
+        frame.loc[frame["question_id"] == question_id, "answer"].astype(str).tolist()
+        if len(frame)
+        else []
+    )
     shown = bool(show_free_text) and q.show_answers
     return FreeText(question_id, len(answers), tuple(answers) if shown else None)

@@ -9,5 +9,12 @@ by ``analysis.dataset`` (:func:`merge_team_templates`). The layout both sides sh
 from .read import TEAM_TABLES, merge_team_templates, read_template
 from .write import TemplateError, build_template, expected_periods, write_template
 
-__all__ = ["TEAM_TABLES", "TemplateError", "build_template", "expected_periods",
-           "merge_team_templates", "read_template", "write_template"]
+__all__ = [
+    "TEAM_TABLES",
+    "TemplateError",
+    "build_template",
+    "expected_periods",
+    "merge_team_templates",
+    "read_template",
+    "write_template",
+]

@@ -21,10 +21,25 @@ MARKER = "workbook-template"
 META_SHEET = "_workbook"
 LISTS_SHEET = "Listor"
 
-TEAM_FIELDS = ("team_id", "team_name", "municipality_code", "focus_area", "cohort", "start_date",
-               "aim")
-MEASURE_FIELDS = ("measure_id", "measure_name", "measure_type", "chart", "unit", "frequency",
-                  "direction", "target")
+TEAM_FIELDS = (
+    "team_id",
+    "team_name",
+    "municipality_code",
+    "focus_area",
+    "cohort",
+    "start_date",
+    "aim",
+)
+MEASURE_FIELDS = (
+    "measure_id",
+    "measure_name",
+    "measure_type",
+    "chart",
+    "unit",
+    "frequency",
+    "direction",
+    "target",
+)
 FIRST_FIELD_ROW = 3  # the first field of the Team sheet and of a measure sheet
 LABEL_COL, VALUE_COL, HELP_COL = 1, 2, 5  # help in E: C and D are the count columns below
 
@@ -45,19 +60,32 @@ def field_row(fields: tuple[str, ...], name: str) -> int:
 
 def pdsa_columns(n_measure_columns: int) -> tuple[str, ...]:
     """The PDSA log's columns, A onwards: no, date, title, step, measure_1..n, description."""
-    return ("change_no", "date", "title", "pdsa_step",
-            *(f"measure_{i}" for i in range(1, n_measure_columns + 1)), "description")
+    return (
+        "change_no",
+        "date",
+        "title",
+        "pdsa_step",
+        *(f"measure_{i}" for i in range(1, n_measure_columns + 1)),
+        "description",
+    )
 
 
 # The words of the drop-downs: contract code -> label key (analysis.text.templates). The reader
 # accepts the code, the Swedish and the English word, in any case.
 CHOICE_WORDS = {
-    "measure_type": {"process": "tpl_type_process", "outcome": "tpl_type_outcome",
-                     "balancing": "tpl_type_balancing"},
+    "measure_type": {
+        "process": "tpl_type_process",
+        "outcome": "tpl_type_outcome",
+        "balancing": "tpl_type_balancing",
+    },
     "frequency": {"month": "tpl_freq_month", "week": "tpl_freq_week"},
     "direction": {"up": "tpl_dir_up", "down": "tpl_dir_down"},
-    "pdsa_step": {"plan": "tpl_step_plan", "do": "tpl_step_do", "study": "tpl_step_study",
-                  "act": "tpl_step_act"},
+    "pdsa_step": {
+        "plan": "tpl_step_plan",
+        "do": "tpl_step_do",
+        "study": "tpl_step_study",
+        "act": "tpl_step_act",
+    },
 }
 # Charts a template can hold: one row per period (xbar and s need several values per period).
 TEMPLATE_CHARTS = tuple(c for c in schemas.CHARTS if c not in schemas.SUBGROUP_CHARTS)

@@ -60,14 +60,30 @@ class TemplateRead:
 
     def label(self, table: str) -> str:
         """The name the checks use for this template's ``table`` (it appears in their hints)."""
-        return {"teams": f"{self.file} (sheet Team)", "measures": f"{self.file} (measure sheets)",
-                "observations": f"{self.file} (measurements)",
-                "changes": f"{self.file} (PDSA log)"}[table]
+        return {
+            "teams": f"{self.file} (sheet Team)",
+            "measures": f"{self.file} (measure sheets)",
+            "observations": f"{self.file} (measurements)",
+            "changes": f"{self.file} (PDSA log)",
+        }[table]
 
-    def at(self, sheet: str, row: int | None, column: str | None, message: str, hint: str = "",
-           severity: str = "error") -> Problem:
-        return Problem(f"{self.file}, sheet '{sheet}'", message, row=row, column=column, hint=hint,
-                       severity=severity)
+    def at(
+        self,
+        sheet: str,
+        row: int | None,
+        column: str | None,
+        message: str,
+        hint: str = "",
+        severity: str = "error",
+    ) -> Problem:
+        return Problem(
+            f"{self.file}, sheet '{sheet}'",
+            message,
+            row=row,
+            column=column,
+            hint=hint,
+            severity=severity,
+        )
 
 
 def _letter(col: int) -> str:
@@ -93,8 +109,9 @@ def _choices(field_name: str) -> dict[str, str]:
     return out
 
 
-def _choice(template: TemplateRead, sheet: str, row: int, column: str, field_name: str,
-            value: str | None) -> str | None:
+def _choice(
+    template: TemplateRead, sheet: str, row: int, column: str, field_name: str, value: str | None
+) -> str | None:
     """The code of a drop-down word; an unknown word is a problem at its cell (and kept as typed,
     so that the contract check does not also call the cell blank)."""
     if value is None:
@@ -103,9 +120,15 @@ def _choice(template: TemplateRead, sheet: str, row: int, column: str, field_nam
     code = words.get(value.lower())
     if code is None:
         shown = ", ".join(t(k, template.lang) for k in CHOICE_WORDS[field_name].values())
-        template.problems.append(template.at(
-            sheet, row, column, f"'{value}' is not one of the choices ({shown})",
-            hint="pick one from the cell's drop-down list"))
+        template.problems.append(
+            template.at(
+                sheet,
+                row,
+                column,
+                f"'{value}' is not one of the choices ({shown})",
+                hint="pick one from the cell's drop-down list",
+            )
+        )
         return value
     return code
 
@@ -120,9 +143,13 @@ def read_template(path: str | Path, file: str | None = None) -> TemplateRead:
     try:
         book = openpyxl.load_workbook(path, data_only=True)
     except Exception as exc:  # zipfile.BadZipFile, InvalidFileException, KeyError...
-        template.problems.append(Problem(template.file, f"the file cannot be opened as an Excel "
-                                         f"workbook ({type(exc).__name__})",
-                                         hint="open it in Excel and save it again as .xlsx"))
+        template.problems.append(
+            Problem(
+                template.file,
+                f"the file cannot be opened as an Excel workbook ({type(exc).__name__})",
+                hint="open it in Excel and save it again as .xlsx",
+            )
+        )
         return template
     try:
         _read_book(book, template)
@@ -136,23 +163,35 @@ def read_template(path: str | Path, file: str | None = None) -> TemplateRead:
 
 def _roles(book) -> list[tuple[str, str]]:
     ws = book[META_SHEET]
-    return [(str(r[1]), str(r[2])) for r in ws.iter_rows(min_row=2, values_only=True)
-            if r and r[0] == "sheet"]
+    return [
+        (str(r[1]), str(r[2]))
+        for r in ws.iter_rows(min_row=2, values_only=True)
+        if r and r[0] == "sheet"
+    ]
 
 
 def _meta(book, template: TemplateRead) -> dict | None:
     if META_SHEET not in book.sheetnames or book[META_SHEET]["A1"].value != MARKER:
-        template.problems.append(Problem(
-            template.file, "this is not a data-entry template made by `workbook template`",
-            hint="only templates are read from teams/: make one with `workbook template --team "
-                 "<id>` (or --new) and copy the data into it, or move the file out of teams/"))
+        template.problems.append(
+            Problem(
+                template.file,
+                "this is not a data-entry template made by `workbook template`",
+                hint="only templates are read from teams/: make one with `workbook template --team "
+                "<id>` (or --new) and copy the data into it, or move the file out of teams/",
+            )
+        )
         return None
     ws = book[META_SHEET]
     version = ws["B1"].value
     if not isinstance(version, int) or version > VERSION:
-        template.problems.append(Problem(
-            template.file, f"the template is of version {version}; this workbook reads version "
-            f"{VERSION} and older", hint="update the workbook, or make a new template"))
+        template.problems.append(
+            Problem(
+                template.file,
+                f"the template is of version {version}; this workbook reads version "
+                f"{VERSION} and older",
+                hint="update the workbook, or make a new template",
+            )
+        )
         return None
     meta: dict = {"sheets": []}
     for row in ws.iter_rows(min_row=2, values_only=True):
@@ -172,9 +211,13 @@ def _read_book(book, template: TemplateRead) -> None:
     template.lang = str(meta.get("lang") or "sv")
     missing = [name for name, _ in meta["sheets"] if name not in book.sheetnames]
     if missing:
-        template.problems.append(Problem(
-            template.file, f"the sheet '{missing[0]}' is missing (renamed or deleted?)",
-            hint="give the sheet its name back, or ask for a new template and copy the data into it"))
+        template.problems.append(
+            Problem(
+                template.file,
+                f"the sheet '{missing[0]}' is missing (renamed or deleted?)",
+                hint="give the sheet its name back, or ask for a new template and copy the data into it",
+            )
+        )
         return
     roles = meta["sheets"]
     team_sheet = next(name for name, role in roles if role == "team")
@@ -204,10 +247,15 @@ def _read_book(book, template: TemplateRead) -> None:
     measures, observations, measure_ids = [], [], []
     for sheet in measure_sheets:
         ws = book[sheet]
-        fields = {name: _text(ws.cell(row=field_row(MEASURE_FIELDS, name), column=VALUE_COL).value)
-                  for name in MEASURE_FIELDS}
+        fields = {
+            name: _text(ws.cell(row=field_row(MEASURE_FIELDS, name), column=VALUE_COL).value)
+            for name in MEASURE_FIELDS
+        }
         data_rows = _observation_rows(ws)
-        if not any(fields.get(n) for n in ("measure_id", "measure_name", "chart")) and not data_rows:
+        if (
+            not any(fields.get(n) for n in ("measure_id", "measure_name", "chart"))
+            and not data_rows
+        ):
             continue  # an unused measure sheet of a new team's template
         rid = next(counter)
         for name in MEASURE_FIELDS:
@@ -215,31 +263,50 @@ def _read_book(book, template: TemplateRead) -> None:
             label = t(f"tpl_{name}", template.lang)
             template.cells[("measures", rid, name)] = (sheet, r, f"{_letter(VALUE_COL)} ({label})")
             if name in CHOICE_WORDS:
-                fields[name] = _choice(template, sheet, r, f"{_letter(VALUE_COL)} ({label})", name,
-                                       fields[name])
+                fields[name] = _choice(
+                    template, sheet, r, f"{_letter(VALUE_COL)} ({label})", name, fields[name]
+                )
         template.cells[("measures", rid, "team_id")] = template.team_cell
-        template.cells[("measures", rid, None)] = (sheet, field_row(MEASURE_FIELDS, "measure_id"), "")
+        template.cells[("measures", rid, None)] = (
+            sheet,
+            field_row(MEASURE_FIELDS, "measure_id"),
+            "",
+        )
         measures.append({ROW: rid, "team_id": team_id, **fields})
         measure_id = fields["measure_id"]
         if measure_id:
             measure_ids.append(measure_id)
         chart = fields.get("chart")
-        headers = {c: t(f"tpl_{name}", template.lang)
-                   for c, name in enumerate(OBSERVATION_COLUMNS, start=1)}
+        headers = {
+            c: t(f"tpl_{name}", template.lang)
+            for c, name in enumerate(OBSERVATION_COLUMNS, start=1)
+        }
         for r, values in data_rows:
             rid = next(counter)
             observations.append({ROW: rid, "team_id": team_id, "measure_id": measure_id, **values})
             for col, name in enumerate(OBSERVATION_COLUMNS, start=1):
-                template.cells[("observations", rid, name)] = (sheet, r, f"{_letter(col)} ({headers[col]})")
+                template.cells[("observations", rid, name)] = (
+                    sheet,
+                    r,
+                    f"{_letter(col)} ({headers[col]})",
+                )
             template.cells[("observations", rid, "measure_id")] = template.cells[
-                ("measures", measures[-1][ROW], "measure_id")]
+                ("measures", measures[-1][ROW], "measure_id")
+            ]
             template.cells[("observations", rid, "team_id")] = template.team_cell
             template.cells[("observations", rid, None)] = (sheet, r, "")
             _unused_columns(template, sheet, r, headers, values, chart)
 
     # the PDSA log
-    changes = _changes(book[pdsa_sheet], template, pdsa_sheet, int(meta.get("measure_columns") or 3),
-                       team_id, set(measure_ids), counter)
+    changes = _changes(
+        book[pdsa_sheet],
+        template,
+        pdsa_sheet,
+        int(meta.get("measure_columns") or 3),
+        team_id,
+        set(measure_ids),
+        counter,
+    )
 
     template.raw = {
         "teams": _frame("teams", teams),
@@ -253,15 +320,18 @@ def _observation_rows(ws) -> list[tuple[int, dict[str, str | None]]]:
     """(Excel row, {period, value, numerator, denominator}) of every row with a measurement."""
     out = []
     for r in range(FIRST_DATA_ROW, ws.max_row + 1):
-        values = {name: _text(ws.cell(row=r, column=col).value)
-                  for col, name in enumerate(OBSERVATION_COLUMNS, start=1)}
+        values = {
+            name: _text(ws.cell(row=r, column=col).value)
+            for col, name in enumerate(OBSERVATION_COLUMNS, start=1)
+        }
         if any(values[n] is not None for n in OBSERVATION_COLUMNS[1:]):
             out.append((r, values))
     return out
 
 
-def _unused_columns(template: TemplateRead, sheet: str, row: int, headers: dict, values: dict,
-                    chart: str | None) -> None:
+def _unused_columns(
+    template: TemplateRead, sheet: str, row: int, headers: dict, values: dict, chart: str | None
+) -> None:
     """A number in a column the chart does not read would be lost without a word: a problem."""
     if chart not in schemas.CHARTS:
         return
@@ -271,20 +341,35 @@ def _unused_columns(template: TemplateRead, sheet: str, row: int, headers: dict,
     for name in unused:
         if values.get(name) is not None:
             col = OBSERVATION_COLUMNS.index(name) + 1
-            template.problems.append(template.at(
-                sheet, row, f"{_letter(col)} ({headers[col]})",
-                f"a {chart} chart does not use this column, so '{values[name]}' would be lost",
-                hint=f"a {chart} chart takes {needs}: move the number there, or correct the "
-                     "chart at the top of the sheet"))
+            template.problems.append(
+                template.at(
+                    sheet,
+                    row,
+                    f"{_letter(col)} ({headers[col]})",
+                    f"a {chart} chart does not use this column, so '{values[name]}' would be lost",
+                    hint=f"a {chart} chart takes {needs}: move the number there, or correct the "
+                    "chart at the top of the sheet",
+                )
+            )
 
 
-def _changes(ws, template: TemplateRead, sheet: str, n_measure_cols: int, team_id, measure_ids: set[str],
-             counter) -> list[dict]:
+def _changes(
+    ws,
+    template: TemplateRead,
+    sheet: str,
+    n_measure_cols: int,
+    team_id,
+    measure_ids: set[str],
+    counter,
+) -> list[dict]:
     columns = pdsa_columns(n_measure_cols)
     headers = {c: _pdsa_header(name, template.lang) for c, name in enumerate(columns, start=1)}
     out = []
     for r in range(FIRST_CHANGE_ROW, ws.max_row + 1):
-        values = {name: _text(ws.cell(row=r, column=col).value) for col, name in enumerate(columns, start=1)}
+        values = {
+            name: _text(ws.cell(row=r, column=col).value)
+            for col, name in enumerate(columns, start=1)
+        }
         if all(values[name] is None for name in columns if name != "change_no"):
             continue  # an empty numbered row
         rid = next(counter)
@@ -294,8 +379,9 @@ def _changes(ws, template: TemplateRead, sheet: str, n_measure_cols: int, team_i
         template.cells[("changes", rid, None)] = (sheet, r, "")
         first_measure = f"{_letter(5)} ({headers[5]})"
         template.cells[("changes", rid, "measures")] = (sheet, r, first_measure)
-        step = _choice(template, sheet, r, f"{_letter(4)} ({headers[4]})", "pdsa_step",
-                       values["pdsa_step"])
+        step = _choice(
+            template, sheet, r, f"{_letter(4)} ({headers[4]})", "pdsa_step", values["pdsa_step"]
+        )
         ids: list[str] = []
         for k in range(1, n_measure_cols + 1):
             cell = values[f"measure_{k}"]
@@ -306,23 +392,44 @@ def _changes(ws, template: TemplateRead, sheet: str, n_measure_cols: int, team_i
                 if measure in measure_ids:
                     ids.append(measure)
                     continue
-                template.problems.append(template.at(
-                    sheet, r, f"{_letter(4 + k)} ({headers[4 + k]})",
-                    f"unknown measure id '{measure}'",
-                    hint="pick one of the team's measures from the drop-down: "
-                         + (", ".join(sorted(measure_ids)) or "none is filled in yet")))
-        out.append({ROW: rid, "team_id": team_id, "change_no": values["change_no"],
-                    "date": values["date"], "title": values["title"], "pdsa_step": step,
-                    "measures": ",".join(dict.fromkeys(ids)) or None,
-                    "description": values["description"]})
+                template.problems.append(
+                    template.at(
+                        sheet,
+                        r,
+                        f"{_letter(4 + k)} ({headers[4 + k]})",
+                        f"unknown measure id '{measure}'",
+                        hint="pick one of the team's measures from the drop-down: "
+                        + (", ".join(sorted(measure_ids)) or "none is filled in yet"),
+                    )
+                )
+        out.append(
+            {
+                ROW: rid,
+                "team_id": team_id,
+                "change_no": values["change_no"],
+                "date": values["date"],
+                "title": values["title"],
+                "pdsa_step": step,
+                "measures": ",".join(dict.fromkeys(ids)) or None,
+                "description": values["description"],
+            }
+        )
     return out
 
 
 def _pdsa_header(name: str, lang: str) -> str:
     if name.startswith("measure_"):
         return t("tpl_change_measure", lang, n=name.split("_")[1])
-    return t({"change_no": "tpl_change_no", "date": "tpl_change_date", "title": "tpl_change_title",
-              "pdsa_step": "tpl_pdsa_step", "description": "tpl_change_description"}[name], lang)
+    return t(
+        {
+            "change_no": "tpl_change_no",
+            "date": "tpl_change_date",
+            "title": "tpl_change_title",
+            "pdsa_step": "tpl_pdsa_step",
+            "description": "tpl_change_description",
+        }[name],
+        lang,
+    )
 
 
 def _unsaved_formulas(path: Path, book, template: TemplateRead, sheets: list[str]) -> None:
@@ -336,13 +443,21 @@ def _unsaved_formulas(path: Path, book, template: TemplateRead, sheets: list[str
             values, cells = book[sheet], formulas[sheet]
             for row in cells.iter_rows(min_row=1):
                 for cell in row:
-                    if (isinstance(cell.value, str) and cell.value.startswith("=")
-                            and values[cell.coordinate].value is None):
-                        template.problems.append(template.at(
-                            sheet, cell.row, cell.column_letter,
-                            "the cell holds a formula whose result was never saved",
-                            hint="open the file in Excel (or LibreOffice) and save it, or type "
-                                 "the value"))
+                    if (
+                        isinstance(cell.value, str)
+                        and cell.value.startswith("=")
+                        and values[cell.coordinate].value is None
+                    ):
+                        template.problems.append(
+                            template.at(
+                                sheet,
+                                cell.row,
+                                cell.column_letter,
+                                "the cell holds a formula whose result was never saved",
+                                hint="open the file in Excel (or LibreOffice) and save it, or type "
+                                "the value",
+                            )
+                        )
     finally:
         formulas.close()
 
@@ -357,6 +472,7 @@ def _frame(table: str, rows: list[dict]) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------- checking and merging
+
 
 def _relocate(template: TemplateRead, problems: list[Problem]) -> list[Problem]:
     """Problems the table checks found, moved to the template's sheet, row and column."""
@@ -376,8 +492,12 @@ def _relocate(template: TemplateRead, problems: list[Problem]) -> list[Problem]:
     return out
 
 
-def _check(template: TemplateRead, main: dict[str, pd.DataFrame], main_labels: dict[str, str],
-           warnings: bool) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+def _check(
+    template: TemplateRead,
+    main: dict[str, pd.DataFrame],
+    main_labels: dict[str, str],
+    warnings: bool,
+) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     from ..dataset.checks import cross_checks, plausibility
 
     found: list[Problem] = []
@@ -409,17 +529,28 @@ def _ranges(rows: list[int], show: int = 4) -> str:
     return ", ".join(text) + (", ..." if len(runs) > show else "")
 
 
-def _one_place(template: TemplateRead, main: dict[str, pd.DataFrame], main_labels: dict[str, str],
-               owners: dict[str, str]) -> list[Problem]:
+def _one_place(
+    template: TemplateRead,
+    main: dict[str, pd.DataFrame],
+    main_labels: dict[str, str],
+    owners: dict[str, str],
+) -> list[Problem]:
     """A team's rows come from one place: the main tables or one template."""
     team = template.team_id
     if team is None or template.team_cell is None:
         return []
     sheet, row, column = template.team_cell
     if team in owners:
-        return [template.at(sheet, row, column, f"team '{team}' is also in {owners[team]}",
-                            hint="a team's rows come from one template only: keep the newer file "
-                                 "in teams/ and move the other out")]
+        return [
+            template.at(
+                sheet,
+                row,
+                column,
+                f"team '{team}' is also in {owners[team]}",
+                hint="a team's rows come from one template only: keep the newer file "
+                "in teams/ and move the other out",
+            )
+        ]
     owners[team] = template.file
     places = []
     for name in TEAM_TABLES:
@@ -432,16 +563,26 @@ def _one_place(template: TemplateRead, main: dict[str, pd.DataFrame], main_label
             places.append(f"{label} row{'s' if len(rows) > 1 else ''} {_ranges(rows)}")
     if not places:
         return []
-    return [template.at(sheet, row, column,
-                        f"team '{team}' also has rows in the main tables: {'; '.join(places)}",
-                        hint="a team's rows come from one place only: delete them from the main "
-                             "tables (the template holds all of them), or take the template out "
-                             "of teams/")]
+    return [
+        template.at(
+            sheet,
+            row,
+            column,
+            f"team '{team}' also has rows in the main tables: {'; '.join(places)}",
+            hint="a team's rows come from one place only: delete them from the main "
+            "tables (the template holds all of them), or take the template out "
+            "of teams/",
+        )
+    ]
 
 
-def merge_team_templates(typed: dict[str, pd.DataFrame], templates: tuple[Path, ...],
-                         folder: Path, labels: dict[str, str], warnings: bool = False
-                         ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+def merge_team_templates(
+    typed: dict[str, pd.DataFrame],
+    templates: tuple[Path, ...],
+    folder: Path,
+    labels: dict[str, str],
+    warnings: bool = False,
+) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     """Read ``templates`` (files under ``folder``), check them and add their rows to ``typed``.
 
     ``typed``: the validated main tables (with ``_row``); ``labels``: their file names. Returns

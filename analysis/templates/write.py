@@ -132,18 +132,38 @@ def _input(cell, styles: _Styles, number_format: str | None = None) -> None:
         cell.number_format = number_format
 
 
-def _validation(kind: str, lang: str, *, formula1: str | None = None, operator: str | None = None,
-                error_key: str = "tpl_err_number"):
+def _validation(
+    kind: str,
+    lang: str,
+    *,
+    formula1: str | None = None,
+    operator: str | None = None,
+    error_key: str = "tpl_err_number",
+):
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    dv = DataValidation(type=kind, formula1=formula1, operator=operator, allow_blank=True,
-                        showErrorMessage=True, errorStyle="stop",
-                        errorTitle=t("tpl_err_title", lang), error=t(error_key, lang))
+    dv = DataValidation(
+        type=kind,
+        formula1=formula1,
+        operator=operator,
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="stop",
+        errorTitle=t("tpl_err_title", lang),
+        error=t(error_key, lang),
+    )
     return dv
 
 
-def _field_block(ws, fields: tuple[str, ...], labels: dict[str, str], values: dict[str, object],
-                 helps: dict[str, str], locked: set[str], styles: _Styles) -> None:
+def _field_block(
+    ws,
+    fields: tuple[str, ...],
+    labels: dict[str, str],
+    values: dict[str, object],
+    helps: dict[str, str],
+    locked: set[str],
+    styles: _Styles,
+) -> None:
     for name in fields:
         row = field_row(fields, name)
         label = ws.cell(row=row, column=LABEL_COL, value=labels[name])
@@ -158,10 +178,17 @@ def _field_block(ws, fields: tuple[str, ...], labels: dict[str, str], values: di
             ws.cell(row=row, column=HELP_COL, value=helps[name]).font = styles.help
 
 
-def build_template(dataset, team_id: str | None = None, *, lang: str = "sv",
-                   until: dt.date | None = None, today: dt.date | None = None,
-                   new_measures: int = 3, frequency: str = "month",
-                   start: dt.date | None = None):
+def build_template(
+    dataset,
+    team_id: str | None = None,
+    *,
+    lang: str = "sv",
+    until: dt.date | None = None,
+    today: dt.date | None = None,
+    new_measures: int = 3,
+    frequency: str = "month",
+    start: dt.date | None = None,
+):
     """The template workbook (``openpyxl.Workbook``) of ``team_id``, or of a new team (None).
 
     ``until``: the last period to date (default: 31 December next year); ``start``: a new team's
@@ -182,19 +209,30 @@ def build_template(dataset, team_id: str | None = None, *, lang: str = "sv",
     instructions = wb.active
     instructions.title = t("tpl_sheet_instructions", lang)
     team_sheet = wb.create_sheet(t("tpl_sheet_team", lang))
-    roles: list[tuple[str, str]] = [(instructions.title, "instructions"), (team_sheet.title, "team")]
+    roles: list[tuple[str, str]] = [
+        (instructions.title, "instructions"),
+        (team_sheet.title, "team"),
+    ]
 
     # -------------------------------------------------------------------- lists (drop-downs)
     lists = wb.create_sheet(LISTS_SHEET)
     lists.sheet_state = "hidden"
-    municipalities = [f"{c} {n}" for c, n in zip(dataset.municipalities["municipality_code"],
-                                                 dataset.municipalities["municipality_name"],
-                                                 strict=True)]
+    municipalities = [
+        f"{c} {n}"
+        for c, n in zip(
+            dataset.municipalities["municipality_code"],
+            dataset.municipalities["municipality_name"],
+            strict=True,
+        )
+    ]
     municipalities.append(f"{schemas.REGION_CODE} Region Jönköpings län")
     if new_measures < 1:
         raise TemplateError("a new team's template needs at least one measure sheet")
-    measure_sheets = [str(m) for m in measures["measure_id"]] if team is not None else [
-        t("tpl_sheet_new_measure", lang, n=i) for i in range(1, new_measures + 1)]
+    measure_sheets = (
+        [str(m) for m in measures["measure_id"]]
+        if team is not None
+        else [t("tpl_sheet_new_measure", lang, n=i) for i in range(1, new_measures + 1)]
+    )
     columns = {
         "municipality": municipalities,
         "focus": list(schemas.FOCUS_AREAS),
@@ -209,7 +247,8 @@ def build_template(dataset, team_id: str | None = None, *, lang: str = "sv",
             lists.cell(row=row, column=col, value=item)
         letter = openpyxl.utils.get_column_letter(col)
         wb.defined_names[f"list_{name}"] = DefinedName(
-            f"list_{name}", attr_text=f"'{LISTS_SHEET}'!${letter}$1:${letter}${len(items)}")
+            f"list_{name}", attr_text=f"'{LISTS_SHEET}'!${letter}$1:${letter}${len(items)}"
+        )
     id_col = len(columns) + 1
     id_letter = openpyxl.utils.get_column_letter(id_col)
     id_row = field_row(MEASURE_FIELDS, "measure_id")
@@ -218,7 +257,9 @@ def build_template(dataset, team_id: str | None = None, *, lang: str = "sv",
         value = sheet_name if team is not None else f"='{sheet_name}'!$B${id_row}"
         lists.cell(row=row, column=id_col, value=value)
     wb.defined_names["list_measure"] = DefinedName(
-        "list_measure", attr_text=f"'{LISTS_SHEET}'!${id_letter}$1:${id_letter}${len(measure_sheets)}")
+        "list_measure",
+        attr_text=f"'{LISTS_SHEET}'!${id_letter}$1:${id_letter}${len(measure_sheets)}",
+    )
 
     def dropdown(ws, name: str, cells: str) -> None:
         dv = _validation("list", lang, formula1=f"=list_{name}", error_key="tpl_err_list")
@@ -231,23 +272,36 @@ def build_template(dataset, team_id: str | None = None, *, lang: str = "sv",
     if team is not None:
         values = {name: team.get(name) for name in TEAM_FIELDS}
         code = str(team["municipality_code"])
-        values["municipality_code"] = next((m for m in municipalities if m.startswith(code + " ")),
-                                           code)
-    _field_block(team_sheet, TEAM_FIELDS,
-                 {name: t(f"tpl_{name.replace('municipality_code', 'municipality')}", lang)
-                  for name in TEAM_FIELDS}, values,
-                 {"team_id": t("tpl_help_team_id", lang),
-                  "municipality_code": t("tpl_help_municipality", lang),
-                  "focus_area": t("tpl_help_pick", lang), "start_date": t("tpl_help_date", lang)},
-                 {"team_id"} if team is not None else set(), styles)
+        values["municipality_code"] = next(
+            (m for m in municipalities if m.startswith(code + " ")), code
+        )
+    _field_block(
+        team_sheet,
+        TEAM_FIELDS,
+        {
+            name: t(f"tpl_{name.replace('municipality_code', 'municipality')}", lang)
+            for name in TEAM_FIELDS
+        },
+        values,
+        {
+            "team_id": t("tpl_help_team_id", lang),
+            "municipality_code": t("tpl_help_municipality", lang),
+            "focus_area": t("tpl_help_pick", lang),
+            "start_date": t("tpl_help_date", lang),
+        },
+        {"team_id"} if team is not None else set(),
+        styles,
+    )
     dropdown(team_sheet, "municipality", f"B{field_row(TEAM_FIELDS, 'municipality_code')}")
     dropdown(team_sheet, "focus", f"B{field_row(TEAM_FIELDS, 'focus_area')}")
-    year = _validation("whole", lang, formula1="1990", operator="greaterThanOrEqual",
-                       error_key="tpl_err_year")
+    year = _validation(
+        "whole", lang, formula1="1990", operator="greaterThanOrEqual", error_key="tpl_err_year"
+    )
     team_sheet.add_data_validation(year)
     year.add(f"B{field_row(TEAM_FIELDS, 'cohort')}")
-    date = _validation("date", lang, formula1="1", operator="greaterThanOrEqual",
-                       error_key="tpl_err_date")
+    date = _validation(
+        "date", lang, formula1="1", operator="greaterThanOrEqual", error_key="tpl_err_date"
+    )
     team_sheet.add_data_validation(date)
     date.add(f"B{field_row(TEAM_FIELDS, 'start_date')}")
     _widths(team_sheet, {"A": 28, "B": 44, "C": 14, "D": 14, "E": 70})
@@ -258,7 +312,7 @@ def build_template(dataset, team_id: str | None = None, *, lang: str = "sv",
         specs = [(str(m["measure_id"]), m) for _, m in measures.iterrows()]
     else:
         specs = [(name, None) for name in measure_sheets]
-    first_new = (start or _months_before(today, 12))
+    first_new = start or _months_before(today, 12)
     for number, (sheet_name, measure) in enumerate(specs, start=1):
         ws = wb.create_sheet(sheet_name[:31])
         roles.append((ws.title, "measure"))
@@ -278,9 +332,15 @@ def build_template(dataset, team_id: str | None = None, *, lang: str = "sv",
     _instructions(instructions, team, lang, today, until, styles)
     meta = wb.create_sheet(META_SHEET)
     meta.sheet_state = "veryHidden"
-    rows = [(MARKER, VERSION), ("team_id", team_id or ""), ("lang", lang),
-            ("kind", "team" if team is not None else "new"), ("made", today.isoformat()),
-            ("until", until.isoformat()), ("measure_columns", n_measure_cols)]
+    rows = [
+        (MARKER, VERSION),
+        ("team_id", team_id or ""),
+        ("lang", lang),
+        ("kind", "team" if team is not None else "new"),
+        ("made", today.isoformat()),
+        ("until", until.isoformat()),
+        ("measure_columns", n_measure_cols),
+    ]
     rows += [("sheet", name, role) for name, role in roles]
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row, start=1):
@@ -317,7 +377,8 @@ def _team_data(dataset, team_id: str | None):
         raise TemplateError(
             f"measure '{subgroup['measure_id'].iloc[0]}' of team '{team_id}' uses a "
             f"{subgroup['chart'].iloc[0]} chart (several values per period), which a template "
-            "cannot hold; keep this team's data in the main tables")
+            "cannot hold; keep this team's data in the main tables"
+        )
     observations = dataset.observations[dataset.observations["team_id"] == team_id]
     changes = dataset.changes[dataset.changes["team_id"] == team_id].sort_values("change_no")
     return rows.iloc[0].to_dict(), measures, observations, changes
@@ -333,8 +394,14 @@ def _periods_of(measure, observations: pd.DataFrame, team: dict, until: dt.date)
     return sorted(set(expected_periods(str(measure["frequency"]), first, last)) | set(seen))
 
 
-def _observation_table(ws, rows: list[tuple[dt.date | None, dict]], uses: set[str] | None,
-                       lang: str, styles: _Styles, proportion: bool | str) -> None:
+def _observation_table(
+    ws,
+    rows: list[tuple[dt.date | None, dict]],
+    uses: set[str] | None,
+    lang: str,
+    styles: _Styles,
+    proportion: bool | str,
+) -> None:
     """The header on TABLE_HEADER_ROW and one row per period, with validation.
 
     ``uses``: the value columns the chart takes (None: a new measure, all open). ``proportion``:
@@ -376,19 +443,33 @@ def _observation_table(ws, rows: list[tuple[dt.date | None, dict]], uses: set[st
         ws.add_data_validation(dv)
         dv.add(f"{column}{top}:{column}{last}")
 
-    add(_validation("date", lang, formula1="1", operator="greaterThanOrEqual",
-                    error_key="tpl_err_date"), "A")
+    add(
+        _validation(
+            "date", lang, formula1="1", operator="greaterThanOrEqual", error_key="tpl_err_date"
+        ),
+        "A",
+    )
     if uses is None or "numerator" in uses:
         if proportion is True:
             rule = f"AND(ISNUMBER(C{top}),C{top}=INT(C{top}),C{top}>=0,OR(ISBLANK(D{top}),C{top}<=D{top}))"
         elif proportion is False:
             rule = f"AND(ISNUMBER(C{top}),C{top}=INT(C{top}),C{top}>=0)"
         else:  # a new measure: numerator <= denominator when the chart field says p or pp
-            rule = (f"AND(ISNUMBER(C{top}),C{top}=INT(C{top}),C{top}>=0,OR(ISBLANK(D{top}),"
-                    f"C{top}<=D{top},AND({proportion}<>\"p\",{proportion}<>\"pp\")))")
+            rule = (
+                f"AND(ISNUMBER(C{top}),C{top}=INT(C{top}),C{top}>=0,OR(ISBLANK(D{top}),"
+                f'C{top}<=D{top},AND({proportion}<>"p",{proportion}<>"pp")))'
+            )
         add(_validation("custom", lang, formula1=rule, error_key="tpl_err_numerator"), "C")
-        add(_validation("whole", lang, formula1="1", operator="greaterThanOrEqual",
-                        error_key="tpl_err_denominator"), "D")
+        add(
+            _validation(
+                "whole",
+                lang,
+                formula1="1",
+                operator="greaterThanOrEqual",
+                error_key="tpl_err_denominator",
+            ),
+            "D",
+        )
     if uses is None or "value" in uses:
         add(_value_validation(uses, lang), "B")
 
@@ -396,46 +477,84 @@ def _observation_table(ws, rows: list[tuple[dt.date | None, dict]], uses: set[st
 def _value_validation(uses: set[str] | None, lang: str):
     """Counts (c charts) are whole numbers >= 0; g and t charts take numbers >= 0; others any."""
     if uses is not None and "count" in uses:
-        return _validation("whole", lang, formula1="0", operator="greaterThanOrEqual",
-                           error_key="tpl_err_whole")
+        return _validation(
+            "whole", lang, formula1="0", operator="greaterThanOrEqual", error_key="tpl_err_whole"
+        )
     if uses is not None and "nonnegative" in uses:
-        return _validation("decimal", lang, formula1="0", operator="greaterThanOrEqual",
-                           error_key="tpl_err_number")
-    return _validation("decimal", lang, formula1="-1E+300", operator="greaterThanOrEqual",
-                       error_key="tpl_err_number")
+        return _validation(
+            "decimal", lang, formula1="0", operator="greaterThanOrEqual", error_key="tpl_err_number"
+        )
+    return _validation(
+        "decimal",
+        lang,
+        formula1="-1E+300",
+        operator="greaterThanOrEqual",
+        error_key="tpl_err_number",
+    )
 
 
-def _measure_sheet(ws, measure, observations: pd.DataFrame, team: dict, until: dt.date, lang: str,
-                   styles: _Styles, dropdown) -> None:
+def _measure_sheet(
+    ws,
+    measure,
+    observations: pd.DataFrame,
+    team: dict,
+    until: dt.date,
+    lang: str,
+    styles: _Styles,
+    dropdown,
+) -> None:
     chart = str(measure["chart"])
-    ws.cell(row=1, column=1, value=t("tpl_measure_title", lang, name=measure["measure_name"])).font = styles.title
+    ws.cell(
+        row=1, column=1, value=t("tpl_measure_title", lang, name=measure["measure_name"])
+    ).font = styles.title
     values = {name: _word(name, measure.get(name), lang) for name in MEASURE_FIELDS}
-    _field_block(ws, MEASURE_FIELDS, _measure_labels(lang), values, _measure_helps(lang),
-                 {"measure_id"}, styles)
+    _field_block(
+        ws,
+        MEASURE_FIELDS,
+        _measure_labels(lang),
+        values,
+        _measure_helps(lang),
+        {"measure_id"},
+        styles,
+    )
     _measure_dropdowns(ws, dropdown)
     ratio = chart in schemas.RATIO_CHARTS
-    by_period = {p.date(): row for p, row in zip(observations["period"],
-                                                  observations.to_dict("records"), strict=True)}
+    by_period = {
+        p.date(): row
+        for p, row in zip(observations["period"], observations.to_dict("records"), strict=True)
+    }
     rows = [(p, by_period.get(p, {})) for p in _periods_of(measure, observations, team, until)]
     uses = {"numerator", "denominator"} if ratio else {"value"}
     if chart == "c":
         uses.add("count")
     elif chart in ("g", "t"):
         uses.add("nonnegative")
-    ws.cell(row=NOTE_ROW, column=1,
-            value=t("tpl_table_note_ratio" if ratio else "tpl_table_note_value", lang)).font = styles.help
+    ws.cell(
+        row=NOTE_ROW,
+        column=1,
+        value=t("tpl_table_note_ratio" if ratio else "tpl_table_note_value", lang),
+    ).font = styles.help
     _observation_table(ws, rows, uses, lang, styles, chart in schemas.PROPORTION_CHARTS)
     _widths(ws, {"A": 28, "B": 44, "C": 14, "D": 14, "E": 70})
     ws.freeze_panes = f"A{FIRST_DATA_ROW}"
     _protect(ws)
 
 
-def _new_measure_sheet(ws, number: int, frequency: str, first: dt.date, until: dt.date, lang: str,
-                       styles: _Styles, dropdown) -> None:
+def _new_measure_sheet(
+    ws,
+    number: int,
+    frequency: str,
+    first: dt.date,
+    until: dt.date,
+    lang: str,
+    styles: _Styles,
+    dropdown,
+) -> None:
     ws.cell(row=1, column=1, value=t("tpl_measure_title_new", lang, n=number)).font = styles.title
     values = {"frequency": _word("frequency", frequency, lang)}
-    _field_block(ws, MEASURE_FIELDS, _measure_labels(lang), values, _measure_helps(lang), set(),
-                 styles)
+    _field_block(
+        ws, MEASURE_FIELDS, _measure_labels(lang), values, _measure_helps(lang), set(), styles
+    )
     _measure_dropdowns(ws, dropdown)
     ws.cell(row=NOTE_ROW, column=1, value=t("tpl_table_note_new", lang)).font = styles.help
     rows = [(p, {}) for p in expected_periods(frequency, first, until)]
@@ -451,19 +570,29 @@ def _measure_labels(lang: str) -> dict[str, str]:
 
 
 def _measure_helps(lang: str) -> dict[str, str]:
-    return {"measure_id": t("tpl_help_measure_id", lang), "measure_type": t("tpl_help_pick", lang),
-            "chart": t("tpl_help_chart", lang), "frequency": t("tpl_help_pick", lang),
-            "direction": t("tpl_help_pick", lang), "target": t("tpl_help_target", lang)}
+    return {
+        "measure_id": t("tpl_help_measure_id", lang),
+        "measure_type": t("tpl_help_pick", lang),
+        "chart": t("tpl_help_chart", lang),
+        "frequency": t("tpl_help_pick", lang),
+        "direction": t("tpl_help_pick", lang),
+        "target": t("tpl_help_target", lang),
+    }
 
 
 def _measure_dropdowns(ws, dropdown) -> None:
-    for field, name in (("measure_type", "type"), ("chart", "chart"), ("frequency", "frequency"),
-                        ("direction", "direction")):
+    for field, name in (
+        ("measure_type", "type"),
+        ("chart", "chart"),
+        ("frequency", "frequency"),
+        ("direction", "direction"),
+    ):
         dropdown(ws, name, f"B{field_row(MEASURE_FIELDS, field)}")
 
 
-def _pdsa_sheet(ws, changes: pd.DataFrame, n_measure_cols: int, lang: str, styles: _Styles,
-                dropdown) -> None:
+def _pdsa_sheet(
+    ws, changes: pd.DataFrame, n_measure_cols: int, lang: str, styles: _Styles, dropdown
+) -> None:
     from openpyxl.utils import get_column_letter
 
     ws.cell(row=1, column=1, value=t("tpl_pdsa_title", lang)).font = styles.title
@@ -472,9 +601,16 @@ def _pdsa_sheet(ws, changes: pd.DataFrame, n_measure_cols: int, lang: str, style
         if name.startswith("measure_"):
             text = t("tpl_change_measure", lang, n=name.split("_")[1])
         else:
-            text = t({"change_no": "tpl_change_no", "date": "tpl_change_date",
-                      "title": "tpl_change_title", "pdsa_step": "tpl_pdsa_step",
-                      "description": "tpl_change_description"}[name], lang)
+            text = t(
+                {
+                    "change_no": "tpl_change_no",
+                    "date": "tpl_change_date",
+                    "title": "tpl_change_title",
+                    "pdsa_step": "tpl_pdsa_step",
+                    "description": "tpl_change_description",
+                }[name],
+                lang,
+            )
         cell = ws.cell(row=PDSA_HEADER_ROW, column=col, value=text)
         cell.font = styles.bold
         cell.fill = styles.light
@@ -491,11 +627,18 @@ def _pdsa_sheet(ws, changes: pd.DataFrame, n_measure_cols: int, lang: str, style
         else:
             next_no += 1
             number = next_no
-        measure_ids = [m.strip() for m in str(record.get("measures") or "").replace(";", ",").split(",")
-                       if m.strip()]
-        row_values = {"change_no": number, "date": record.get("date"), "title": record.get("title"),
-                      "pdsa_step": _word("pdsa_step", record.get("pdsa_step"), lang),
-                      "description": record.get("description")}
+        measure_ids = [
+            m.strip()
+            for m in str(record.get("measures") or "").replace(";", ",").split(",")
+            if m.strip()
+        ]
+        row_values = {
+            "change_no": number,
+            "date": record.get("date"),
+            "title": record.get("title"),
+            "pdsa_step": _word("pdsa_step", record.get("pdsa_step"), lang),
+            "description": record.get("description"),
+        }
         for k in range(n_measure_cols):
             row_values[f"measure_{k + 1}"] = measure_ids[k] if k < len(measure_ids) else None
         for col, name in enumerate(columns, start=1):
@@ -506,12 +649,16 @@ def _pdsa_sheet(ws, changes: pd.DataFrame, n_measure_cols: int, lang: str, style
             else:
                 _input(cell, styles, "yyyy-mm-dd" if name == "date" else None)
         if len(measure_ids) > n_measure_cols:  # more ids than columns: the last cell holds the rest
-            ws.cell(row=r, column=4 + n_measure_cols).value = ",".join(measure_ids[n_measure_cols - 1:])
+            ws.cell(row=r, column=4 + n_measure_cols).value = ",".join(
+                measure_ids[n_measure_cols - 1 :]
+            )
     last = FIRST_CHANGE_ROW + n_rows - 1
     dropdown(ws, "step", f"D{FIRST_CHANGE_ROW}:D{last}")
     first_measure, last_measure = get_column_letter(5), get_column_letter(4 + n_measure_cols)
     dropdown(ws, "measure", f"{first_measure}{FIRST_CHANGE_ROW}:{last_measure}{last}")
-    date = _validation("date", lang, formula1="1", operator="greaterThanOrEqual", error_key="tpl_err_date")
+    date = _validation(
+        "date", lang, formula1="1", operator="greaterThanOrEqual", error_key="tpl_err_date"
+    )
     ws.add_data_validation(date)
     date.add(f"B{FIRST_CHANGE_ROW}:B{last}")
     widths = {"A": 6, "B": 14, "C": 48, "D": 14}
@@ -523,19 +670,40 @@ def _pdsa_sheet(ws, changes: pd.DataFrame, n_measure_cols: int, lang: str, style
     _protect(ws)
 
 
-def _instructions(ws, team: dict | None, lang: str, today: dt.date, until: dt.date,
-                  styles: _Styles) -> None:
-    title = (t("tpl_title_team", lang, team=team["team_name"]) if team is not None
-             else t("tpl_title_new", lang))
-    lines: list[tuple[str, object]] = [("title", title), ("", None), ("text", t("tpl_intro", lang)),
-                                       ("", None), ("bold", t("tpl_how", lang))]
+def _instructions(
+    ws, team: dict | None, lang: str, today: dt.date, until: dt.date, styles: _Styles
+) -> None:
+    title = (
+        t("tpl_title_team", lang, team=team["team_name"])
+        if team is not None
+        else t("tpl_title_new", lang)
+    )
+    lines: list[tuple[str, object]] = [
+        ("title", title),
+        ("", None),
+        ("text", t("tpl_intro", lang)),
+        ("", None),
+        ("bold", t("tpl_how", lang)),
+    ]
     steps = ([t("tpl_step_new", lang)] if team is None else []) + [
-        t(k, lang) for k in ("tpl_step_values", "tpl_step_ratio", "tpl_step_blank",
-                             "tpl_step_pdsa", "tpl_step_names", "tpl_step_send")]
+        t(k, lang)
+        for k in (
+            "tpl_step_values",
+            "tpl_step_ratio",
+            "tpl_step_blank",
+            "tpl_step_pdsa",
+            "tpl_step_names",
+            "tpl_step_send",
+        )
+    ]
     lines += [("text", f"{i}. {step}") for i, step in enumerate(steps, start=1)]
-    lines += [("", None), ("bold", t("tpl_for_analyst", lang)), ("text", t("tpl_analyst", lang)),
-              ("", None), ("help", t("tpl_made", lang, date=today.isoformat(),
-                                     until=until.isoformat()))]
+    lines += [
+        ("", None),
+        ("bold", t("tpl_for_analyst", lang)),
+        ("text", t("tpl_analyst", lang)),
+        ("", None),
+        ("help", t("tpl_made", lang, date=today.isoformat(), until=until.isoformat())),
+    ]
     width = 100
     for r, (kind, text) in enumerate(lines, start=1):
         cell = ws.cell(row=r, column=1, value=text)

@@ -119,7 +119,11 @@ def localized(row: Mapping, field: str, lang: str | None = None) -> str:
 
     for column in (f"{field}_{lang or _language.get()}", f"{field}_sv"):
         value = row.get(column)
-        if value is not None and not (pd.api.types.is_scalar(value) and pd.isna(value)) and str(value).strip():
+        if (
+            value is not None
+            and not (pd.api.types.is_scalar(value) and pd.isna(value))
+            and str(value).strip()
+        ):
             return str(value)
     return ""
 

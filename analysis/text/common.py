@@ -43,7 +43,10 @@ LABELS = {
     "do": {"sv": "göra", "en": "do"},
     "study": {"sv": "studera", "en": "study"},
     "act": {"sv": "agera", "en": "act"},
-    "no_changes": {"sv": "Inga förändringar är testade ännu.", "en": "No changes have been tested yet."},
+    "no_changes": {
+        "sv": "Inga förändringar är testade ännu.",
+        "en": "No changes have been tested yet.",
+    },
     "suppressed_note": {
         "sv": "'..' betyder att värdet döljs eftersom underlaget är mindre än {n} personer.",
         "en": "'..' means the value is hidden because it rests on fewer than {n} people.",
@@ -54,7 +57,10 @@ LABELS = {
     "package_version": {"sv": "Paketversion", "en": "Package version"},
     "parameters": {"sv": "Parametrar", "en": "Parameters"},
     "input_files": {"sv": "Indatafiler (SHA-256)", "en": "Input files (SHA-256)"},
-    "inputs_read": {"sv": "Indata som rapporten läste (SHA-256)", "en": "Inputs this report read (SHA-256)"},
+    "inputs_read": {
+        "sv": "Indata som rapporten läste (SHA-256)",
+        "en": "Inputs this report read (SHA-256)",
+    },
     "language": {"sv": "Språk", "en": "Language"},
     "yes": {"sv": "ja", "en": "yes"},
     "no": {"sv": "nej", "en": "no"},

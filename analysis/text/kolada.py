@@ -20,9 +20,9 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "kolada_fetched": {
         "sv": "Hämtade {rows} värden ({kpis} nyckeltal, {municipalities} kommuner/regioner, "
-              "{first}–{last}) från Kolada {api} till {path}",
+        "{first}–{last}) från Kolada {api} till {path}",
         "en": "Fetched {rows} values ({kpis} KPIs, {municipalities} municipalities/regions, "
-              "{first}–{last}) from Kolada {api} into {path}",
+        "{first}–{last}) from Kolada {api} into {path}",
     },
     "kolada_status": {
         "sv": "Senaste hämtning från Kolada {api}: {date} ({rows} värden, nyckeltal {kpis})",
@@ -49,9 +49,9 @@ LABELS: dict[str, dict[str, str]] = {
     # A KPI that Kolada answered with no values at all (an unknown or unpublished KPI).
     "kolada_no_values": {
         "sv": "Kolada har inga värden för {kpis} {first}–{last} (okänt nyckeltal, eller inget "
-              "publicerat för de valda kommunerna och åren)",
+        "publicerat för de valda kommunerna och åren)",
         "en": "Kolada has no values for {kpis} {first}–{last} (an unknown KPI, or nothing "
-              "published for the areas and years asked for)",
+        "published for the areas and years asked for)",
     },
     "kolada_status_changes": {
         "sv": "Kolada svarade annorlunda än katalogen vid senaste hämtningen:",
@@ -75,9 +75,9 @@ LABELS: dict[str, dict[str, str]] = {
     "kolada_county_short_none": {"sv": "inget", "en": "none"},
     "kolada_status_legend": {
         "sv": "typ: K = Kolada publicerar bara kommunvärden, L = bara regionvärden, A = båda. "
-              "kön: Kolada redovisar kvinnor och män.",
+        "kön: Kolada redovisar kvinnor och män.",
         "en": "type: K = Kolada publishes municipal values only, L = regional only, A = both. "
-              "by sex: Kolada gives women and men.",
+        "by sex: Kolada gives women and men.",
     },
     # The county reports: sections and where the county value comes from
     "kolada_section_focus": {"sv": "{area}", "en": "{area}"},
@@ -96,43 +96,43 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "kolada_county_computed_exact": {
         "sv": "Länets värde är beräknat, inte Koladas: Kolada publicerar nyckeltalet bara för "
-              "kommuner. Det är kommunernas medelvärde {first}–{last} vägt med {weights}; vikten "
-              "är nyckeltalets egen nämnare, så värdet är länets andel.",
+        "kommuner. Det är kommunernas medelvärde {first}–{last} vägt med {weights}; vikten "
+        "är nyckeltalets egen nämnare, så värdet är länets andel.",
         "en": "The county value is computed, not Kolada's: Kolada publishes this KPI for "
-              "municipalities only. It is the municipalities' mean {first}–{last} weighted by "
-              "{weights}; the weight is the KPI's own denominator, so this is the county's ratio.",
+        "municipalities only. It is the municipalities' mean {first}–{last} weighted by "
+        "{weights}; the weight is the KPI's own denominator, so this is the county's ratio.",
     },
     "kolada_county_computed_approx": {
         "sv": "Länets värde är beräknat, inte Koladas: Kolada publicerar nyckeltalet bara för "
-              "kommuner. Det är kommunernas medelvärde {first}–{last} vägt med {weights}, ett "
-              "närmevärde eftersom nyckeltalets nämnare inte är exakt den befolkningen.",
+        "kommuner. Det är kommunernas medelvärde {first}–{last} vägt med {weights}, ett "
+        "närmevärde eftersom nyckeltalets nämnare inte är exakt den befolkningen.",
         "en": "The county value is computed, not Kolada's: Kolada publishes this KPI for "
-              "municipalities only. It is the municipalities' mean {first}–{last} weighted by "
-              "{weights}, an approximation because the KPI's denominator is not exactly that "
-              "population.",
+        "municipalities only. It is the municipalities' mean {first}–{last} weighted by "
+        "{weights}, an approximation because the KPI's denominator is not exactly that "
+        "population.",
     },
     "kolada_county_years_left_out": {
         "sv": "År där någon kommun saknar värde eller antal har inget länsvärde: {years}.",
         "en": "Years in which a municipality lacks a value or a count have no county value: "
-              "{years}.",
+        "{years}.",
     },
     "kolada_county_none_municipal_only": {
         "sv": "Inget länsvärde: Kolada publicerar nyckeltalet bara för kommuner, och det finns "
-              "inget antal att väga ihop kommunerna med.",
+        "inget antal att väga ihop kommunerna med.",
         "en": "No county value: Kolada publishes this KPI for municipalities only, and there is "
-              "no count to weigh the municipalities together with.",
+        "no count to weigh the municipalities together with.",
     },
     "kolada_county_none_weights_missing": {
         "sv": "Inget länsvärde: Kolada publicerar nyckeltalet bara för kommuner, och "
-              "befolkningen att väga med ({weights}) finns inte i data.",
+        "befolkningen att väga med ({weights}) finns inte i data.",
         "en": "No county value: Kolada publishes this KPI for municipalities only, and the "
-              "population to weigh with ({weights}) is not in the data.",
+        "population to weigh with ({weights}) is not in the data.",
     },
     "kolada_county_none_incomplete": {
         "sv": "Inget länsvärde: Kolada publicerar nyckeltalet bara för kommuner, och inget år "
-              "har värden och befolkning för alla länets kommuner.",
+        "har värden och befolkning för alla länets kommuner.",
         "en": "No county value: Kolada publishes this KPI for municipalities only, and no year "
-              "has values and population for every municipality of the county.",
+        "has values and population for every municipality of the county.",
     },
     "kolada_county_none_no_county_rows": {
         "sv": "Inget länsvärde: data har inget värde för Region Jönköpings län (0006).",

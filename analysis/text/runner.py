@@ -10,15 +10,15 @@ LABELS = {
     "runner_summary_pending": {"sv": "{pending} ej körda.", "en": "{pending} not run."},
     "runner_interrupted": {
         "sv": "Körningen stoppades {time} innan alla rapporter var byggda. De som inte hann byggas "
-              "visar sin senaste lyckade version, markerad som inaktuell, eller saknas.",
+        "visar sin senaste lyckade version, markerad som inaktuell, eller saknas.",
         "en": "The run was stopped at {time} before every report was built. Those not built show "
-              "their last good version, marked out of date, or are missing.",
+        "their last good version, marked out of date, or are missing.",
     },
     "runner_unfinished": {
         "sv": "Körningen som startade {time} har inte avslutats: den pågår eller avbröts. Rapporter "
-              "markerade ”ej körd” är inte byggda från aktuella data.",
+        "markerade ”ej körd” är inte byggda från aktuella data.",
         "en": "The run that started at {time} has not finished: it is still going or was killed. "
-              "Reports marked “not run” are not built from the current data.",
+        "Reports marked “not run” are not built from the current data.",
     },
     "runner_status": {"sv": "Status", "en": "Status"},
     "runner_status_ok": {"sv": "klar", "en": "built"},
@@ -30,7 +30,10 @@ LABELS = {
         "sv": "Visar senaste lyckade version från {time}.",
         "en": "Showing the last good version from {time}.",
     },
-    "runner_no_report": {"sv": "Ingen lyckad version finns ännu.", "en": "No good version exists yet."},
+    "runner_no_report": {
+        "sv": "Ingen lyckad version finns ännu.",
+        "en": "No good version exists yet.",
+    },
     "runner_last_success": {"sv": "Senast lyckad", "en": "Last success"},
     "runner_last_run": {"sv": "Senast körd", "en": "Last run"},
     "runner_duration": {"sv": "Körtid", "en": "Duration"},
@@ -42,7 +45,10 @@ LABELS = {
     "runner_source_raw": {"sv": "verkliga data", "en": "real data"},
     "runner_size": {"sv": "Storlek", "en": "Size"},
     "runner_error": {"sv": "Fel", "en": "Error"},
-    "runner_executed": {"sv": "Körd notebook (med felspårning)", "en": "Executed notebook (with traceback)"},
+    "runner_executed": {
+        "sv": "Körd notebook (med felspårning)",
+        "en": "Executed notebook (with traceback)",
+    },
     "runner_open": {"sv": "Öppna rapporten", "en": "Open the report"},
     "runner_none": {"sv": "inga", "en": "none"},
     "runner_sample_banner": {

@@ -17,7 +17,10 @@ LABELS = {
     "spc_kind_c": {"sv": "c-diagram (antal)", "en": "C chart (counts)"},
     "spc_kind_u": {"sv": "u-diagram (kvoter)", "en": "U chart (rates)"},
     "spc_kind_up": {"sv": "u′-diagram (Laney)", "en": "U′ chart (Laney)"},
-    "spc_kind_g": {"sv": "g-diagram (fall mellan händelser)", "en": "G chart (cases between events)"},
+    "spc_kind_g": {
+        "sv": "g-diagram (fall mellan händelser)",
+        "en": "G chart (cases between events)",
+    },
     "spc_kind_t": {"sv": "t-diagram (tid mellan händelser)", "en": "T chart (time between events)"},
     "spc_data": {"sv": "Mätvärde", "en": "Measurement"},
     "spc_centre_median": {"sv": "Median", "en": "Median"},
@@ -39,30 +42,50 @@ LABELS = {
         "en": "No signal of non-random variation",
     },
     "spc_signal": {"sv": "Signal: {reasons}", "en": "Signal: {reasons}"},
-    "spc_signal_shift_anhoej": {"sv": "lång serie ({longest} > {limit})",
-                                "en": "long run ({longest} > {limit})"},
-    "spc_signal_shift_ihi": {"sv": "skift ({longest} punkter på samma sida om {centre})",
-                             "en": "shift ({longest} points on one side of the {centre})"},
+    "spc_signal_shift_anhoej": {
+        "sv": "lång serie ({longest} > {limit})",
+        "en": "long run ({longest} > {limit})",
+    },
+    "spc_signal_shift_ihi": {
+        "sv": "skift ({longest} punkter på samma sida om {centre})",
+        "en": "shift ({longest} points on one side of the {centre})",
+    },
     "spc_centre_of_median": {"sv": "medianen", "en": "median"},
     "spc_centre_of_mean": {"sv": "medelvärdet", "en": "mean"},
-    "spc_signal_runs_few": {"sv": "för få serier ({runs} < {limit})",
-                            "en": "too few runs ({runs} < {limit})"},
-    "spc_signal_runs_many": {"sv": "för många serier ({runs} > {limit})",
-                             "en": "too many runs ({runs} > {limit})"},
+    "spc_signal_runs_few": {
+        "sv": "för få serier ({runs} < {limit})",
+        "en": "too few runs ({runs} < {limit})",
+    },
+    "spc_signal_runs_many": {
+        "sv": "för många serier ({runs} > {limit})",
+        "en": "too many runs ({runs} > {limit})",
+    },
     "spc_signal_astronomical_one": {"sv": "1 astronomisk punkt", "en": "1 astronomical data point"},
-    "spc_signal_astronomical_many": {"sv": "{count} astronomiska punkter",
-                                     "en": "{count} astronomical data points"},
+    "spc_signal_astronomical_many": {
+        "sv": "{count} astronomiska punkter",
+        "en": "{count} astronomical data points",
+    },
     "spc_astronomical": {"sv": "Astronomisk punkt", "en": "Astronomical data point"},
-    "spc_no_limits": {"sv": "inga styrgränser: baslinjens värden varierar inte",
-                      "en": "no control limits: the baseline values do not vary"},
-    "spc_signal_crossings": {"sv": "för få korsningar ({crossings} < {limit})",
-                             "en": "too few crossings ({crossings} < {limit})"},
-    "spc_signal_trend": {"sv": "trend ({longest} punkter i rad åt samma håll)",
-                         "en": "trend ({longest} points in a row in one direction)"},
-    "spc_signal_sigma_one": {"sv": "1 punkt utanför styrgränserna",
-                             "en": "1 point outside the control limits"},
-    "spc_signal_sigma_many": {"sv": "{count} punkter utanför styrgränserna",
-                              "en": "{count} points outside the control limits"},
+    "spc_no_limits": {
+        "sv": "inga styrgränser: baslinjens värden varierar inte",
+        "en": "no control limits: the baseline values do not vary",
+    },
+    "spc_signal_crossings": {
+        "sv": "för få korsningar ({crossings} < {limit})",
+        "en": "too few crossings ({crossings} < {limit})",
+    },
+    "spc_signal_trend": {
+        "sv": "trend ({longest} punkter i rad åt samma håll)",
+        "en": "trend ({longest} points in a row in one direction)",
+    },
+    "spc_signal_sigma_one": {
+        "sv": "1 punkt utanför styrgränserna",
+        "en": "1 point outside the control limits",
+    },
+    "spc_signal_sigma_many": {
+        "sv": "{count} punkter utanför styrgränserna",
+        "en": "{count} points outside the control limits",
+    },
     "spc_part_prefix": {"sv": "{part}: ", "en": "{part}: "},
     "spc_rules_anhoej": {"sv": "Anhøjs regler", "en": "Anhøj rules"},
     "spc_rules_ihi": {"sv": "IHI:s regler", "en": "IHI rules"},
@@ -85,23 +108,44 @@ def verdict(summary_row, lang: str | None = None) -> str:
         if ihi:
             # the centre line the points are counted against: the median of a run chart (and of
             # a G chart), the mean of every other control chart
-            centre = t("spc_centre_of_median" if row.get("centre", "median") == "median"
-                       else "spc_centre_of_mean", lang)
-            reasons.append(t("spc_signal_shift_ihi", lang, longest=int(row["longest_run"]),
-                             centre=centre))
+            centre = t(
+                "spc_centre_of_median"
+                if row.get("centre", "median") == "median"
+                else "spc_centre_of_mean",
+                lang,
+            )
+            reasons.append(
+                t("spc_signal_shift_ihi", lang, longest=int(row["longest_run"]), centre=centre)
+            )
         else:
-            reasons.append(t("spc_signal_shift_anhoej", lang, longest=int(row["longest_run"]),
-                             limit=int(row["longest_run_max"])))
+            reasons.append(
+                t(
+                    "spc_signal_shift_anhoej",
+                    lang,
+                    longest=int(row["longest_run"]),
+                    limit=int(row["longest_run_max"]),
+                )
+            )
     if bool(row["crossings_signal"]):
         if ihi:
             runs = int(row["n_crossings"]) + 1
             if runs < int(row["n_runs_min"]):
-                reasons.append(t("spc_signal_runs_few", lang, runs=runs, limit=int(row["n_runs_min"])))
+                reasons.append(
+                    t("spc_signal_runs_few", lang, runs=runs, limit=int(row["n_runs_min"]))
+                )
             else:
-                reasons.append(t("spc_signal_runs_many", lang, runs=runs, limit=int(row["n_runs_max"])))
+                reasons.append(
+                    t("spc_signal_runs_many", lang, runs=runs, limit=int(row["n_runs_max"]))
+                )
         else:
-            reasons.append(t("spc_signal_crossings", lang, crossings=int(row["n_crossings"]),
-                             limit=int(row["n_crossings_min"])))
+            reasons.append(
+                t(
+                    "spc_signal_crossings",
+                    lang,
+                    crossings=int(row["n_crossings"]),
+                    limit=int(row["n_crossings_min"]),
+                )
+            )
     if bool(row["trend_signal"]):
         reasons.append(t("spc_signal_trend", lang, longest=int(row["longest_trend"])))
     astro = int(row.get("astronomical_signals", 0))
@@ -114,8 +158,11 @@ def verdict(summary_row, lang: str | None = None) -> str:
         reasons.append(t("spc_signal_sigma_one", lang))
     elif count > 1:
         reasons.append(t("spc_signal_sigma_many", lang, count=count))
-    no_limits = (row.get("kind", "run") not in ("run",) and pd.isna(row.get("ucl_mean"))
-                 and not pd.isna(row.get("cl")))
+    no_limits = (
+        row.get("kind", "run") not in ("run",)
+        and pd.isna(row.get("ucl_mean"))
+        and not pd.isna(row.get("cl"))
+    )
     if not reasons:
         text = t("spc_no_signal", lang)
     else:

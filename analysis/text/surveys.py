@@ -30,43 +30,47 @@ LABELS: dict[str, dict[str, str]] = {
     "survey_respondents_by": {"sv": "Svarande per {groups}", "en": "Respondents by {groups}"},
     "survey_census_note": {
         "sv": "Enkäten är en totalundersökning av alla {n} enheter. Resultaten redovisas som "
-              "\"x av {n}\" utan konfidensintervall: det finns ingen urvalsosäkerhet. Svaren "
-              "redovisas aldrig per enhet, eftersom en enskild svarande då skulle gå att känna igen.",
-        "en": "The survey is a census of all {n} units. Results are shown as \"x of {n}\" without "
-              "confidence intervals: there is no sampling error. Answers are never shown per unit, "
-              "since a single respondent would then be identifiable.",
+        '"x av {n}" utan konfidensintervall: det finns ingen urvalsosäkerhet. Svaren '
+        "redovisas aldrig per enhet, eftersom en enskild svarande då skulle gå att känna igen.",
+        "en": 'The survey is a census of all {n} units. Results are shown as "x of {n}" without '
+        "confidence intervals: there is no sampling error. Answers are never shown per unit, "
+        "since a single respondent would then be identifiable.",
     },
     "survey_census_nonresponse_note": {
         "sv": "Enkäten är en totalundersökning av {n} enheter, men bara {answered} av dem svarade. "
-              "Resultaten redovisas som \"x av de svarande\" och med det spann bortfallet tillåter: "
-              "\"12–15 av {n}\" betyder att det verkliga antalet bland alla {n} ligger mellan 12 (om "
-              "ingen av dem som inte svarat har det) och 15 (om alla har det). Det finns ingen "
-              "urvalsosäkerhet, men bortfallet gör resultatet osäkert. Svaren redovisas aldrig per "
-              "enhet, eftersom en enskild svarande då skulle gå att känna igen.",
+        'Resultaten redovisas som "x av de svarande" och med det spann bortfallet tillåter: '
+        '"12–15 av {n}" betyder att det verkliga antalet bland alla {n} ligger mellan 12 (om '
+        "ingen av dem som inte svarat har det) och 15 (om alla har det). Det finns ingen "
+        "urvalsosäkerhet, men bortfallet gör resultatet osäkert. Svaren redovisas aldrig per "
+        "enhet, eftersom en enskild svarande då skulle gå att känna igen.",
         "en": "The survey is a census of {n} units, but only {answered} of them answered. Results are "
-              "shown as \"x of those answering\" and with the range the non-response allows: \"12–15 of "
-              "{n}\" means that the true number among all {n} lies between 12 (if none of those who did "
-              "not answer has it) and 15 (if all of them have it). There is no sampling error, but the "
-              "non-response makes the result uncertain. Answers are never shown per unit, since a "
-              "single respondent would then be identifiable.",
+        'shown as "x of those answering" and with the range the non-response allows: "12–15 of '
+        '{n}" means that the true number among all {n} lies between 12 (if none of those who did '
+        "not answer has it) and 15 (if all of them have it). There is no sampling error, but the "
+        "non-response makes the result uncertain. Answers are never shown per unit, since a "
+        "single respondent would then be identifiable.",
     },
-    "survey_bounds_legend": {"sv": "Stapel: andel av de svarande. Linje: andel av alla, om ingen resp. alla "
-                                   "som inte svarat har det.",
-                             "en": "Bar: share of those answering. Line: share of all, if none or all of "
-                                   "those not answering have it."},
-    "survey_x_of_n_bounds": {"sv": "{x} av {n} svarande ({low}–{high} av {population})",
-                             "en": "{x} of {n} answering ({low}–{high} of {population})"},
+    "survey_bounds_legend": {
+        "sv": "Stapel: andel av de svarande. Linje: andel av alla, om ingen resp. alla "
+        "som inte svarat har det.",
+        "en": "Bar: share of those answering. Line: share of all, if none or all of "
+        "those not answering have it.",
+    },
+    "survey_x_of_n_bounds": {
+        "sv": "{x} av {n} svarande ({low}–{high} av {population})",
+        "en": "{x} of {n} answering ({low}–{high} of {population})",
+    },
     "survey_sample_note": {
-        "sv": "Andelar räknas bland dem som besvarat frågan; \"vet ej\" och obesvarade räknas och visas "
-              "men ingår inte i basen. Intervallen är 95 % konfidensintervall enligt Wilson.",
-        "en": "Shares are among those who answered the question; \"don't know\" and blank answers are "
-              "counted and shown but left out of the base. Intervals are 95% Wilson confidence intervals.",
+        "sv": 'Andelar räknas bland dem som besvarat frågan; "vet ej" och obesvarade räknas och visas '
+        "men ingår inte i basen. Intervallen är 95 % konfidensintervall enligt Wilson.",
+        "en": 'Shares are among those who answered the question; "don\'t know" and blank answers are '
+        "counted and shown but left out of the base. Intervals are 95% Wilson confidence intervals.",
     },
     "survey_multi_note": {
         "sv": "Flera svar möjliga: andelen svarande som valde varje alternativ, störst först "
-              "(andelarna summerar till mer än 100 %).",
+        "(andelarna summerar till mer än 100 %).",
         "en": "Several answers possible: the share of respondents choosing each option, largest first "
-              "(the shares add up to more than 100%).",
+        "(the shares add up to more than 100%).",
     },
     "survey_ranking_note": {
         "sv": "Rangordning: andelen som satte alternativet först; medelrang i tabellen.",
@@ -91,8 +95,10 @@ LABELS: dict[str, dict[str, str]] = {
     "survey_mean": {"sv": "Medelvärde", "en": "Mean"},
     "survey_median": {"sv": "Median", "en": "Median"},
     "survey_share_axis": {"sv": "Andel av svarande", "en": "Share of respondents"},
-    "survey_ranked_first_axis": {"sv": "Andel som rangordnade alternativet först",
-                                 "en": "Share ranking the option first"},
+    "survey_ranked_first_axis": {
+        "sv": "Andel som rangordnade alternativet först",
+        "en": "Share ranking the option first",
+    },
     "survey_count_axis": {"sv": "Antal av {n}", "en": "Number of {n}"},
     "survey_n_bar": {"sv": "n = {n}", "en": "n = {n}"},
     "survey_negative": {"sv": "← negativa", "en": "← negative"},
@@ -102,8 +108,10 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Bars with few answers are shown in three groups (negative, neutral, positive) to protect individual respondents.",
     },
     "survey_no_data": {"sv": "Inga svar att visa.", "en": "No answers to show."},
-    "survey_unknown": {"sv": "Okänd enkät {survey}; enkäter: {known}",
-                       "en": "Unknown survey {survey}; surveys: {known}"},
+    "survey_unknown": {
+        "sv": "Okänd enkät {survey}; enkäter: {known}",
+        "en": "Unknown survey {survey}; surveys: {known}",
+    },
 }
 
 
@@ -121,8 +129,15 @@ def census_count(rec, lang: str | None = None) -> str:
     if population is None or pd.isna(population) or int(population) <= base:
         return t("survey_x_of_n", lang, x=n, n=base)
     population = int(population)
-    return t("survey_x_of_n_bounds", lang, x=n, n=base, low=n, high=n + population - base,
-             population=population)
+    return t(
+        "survey_x_of_n_bounds",
+        lang,
+        x=n,
+        n=base,
+        low=n,
+        high=n + population - base,
+        population=population,
+    )
 
 
 def census_note(population: int, answered: int, lang: str | None = None) -> str:

@@ -28,4 +28,14 @@ docs/architecture.md).
 from .context import ReportContext
 from .sections import Block, Bullets, Figure, Note, Page, Paragraph, Section, Table
 
-__all__ = ["Block", "Bullets", "Figure", "Note", "Page", "Paragraph", "ReportContext", "Section", "Table"]
+__all__ = [
+    "Block",
+    "Bullets",
+    "Figure",
+    "Note",
+    "Page",
+    "Paragraph",
+    "ReportContext",
+    "Section",
+    "Table",
+]

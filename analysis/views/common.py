@@ -16,45 +16,61 @@ from .sections import Figure, Paragraph, Section, Table
 
 def municipality_names(municipalities: pd.DataFrame, lang: str) -> dict[str, str]:
     """``code -> name`` of the county's municipalities, and the region (0006) as "Länet"."""
-    names = dict(zip(municipalities["municipality_code"].astype(str),
-                     municipalities["municipality_name"].astype(str), strict=True))
+    names = dict(
+        zip(
+            municipalities["municipality_code"].astype(str),
+            municipalities["municipality_name"].astype(str),
+            strict=True,
+        )
+    )
     names.setdefault(REGION_CODE, t("county", lang))
     return names
 
 
-def changes_table(changes: pd.DataFrame, team_id: str, measures: pd.DataFrame | None,
-                  lang: str) -> pd.DataFrame:
+def changes_table(
+    changes: pd.DataFrame, team_id: str, measures: pd.DataFrame | None, lang: str
+) -> pd.DataFrame:
     """The team's PDSA log for a report: number, date, change, step, measures (by name)."""
     log = changes[changes["team_id"] == team_id].sort_values(["change_no", "date"])
     names = {}
     if measures is not None:
         own = measures[measures["team_id"] == team_id]
         names = dict(zip(own["measure_id"], own["measure_name"], strict=True))
-    return pd.DataFrame({
-        t("change_no", lang): [int(n) for n in log["change_no"]],
-        t("date", lang): list(log["date"]),
-        t("title", lang): log["title"].astype(str).tolist(),
-        t("pdsa_step", lang): [t(str(s), lang) for s in log["pdsa_step"]],
-        t("measures", lang): [", ".join(names.get(m.strip(), m.strip()) for m in str(v).split(",") if m.strip())
-                              for v in log["measures"].fillna("")],
-    })
+    return pd.DataFrame(
+        {
+            t("change_no", lang): [int(n) for n in log["change_no"]],
+            t("date", lang): list(log["date"]),
+            t("title", lang): log["title"].astype(str).tolist(),
+            t("pdsa_step", lang): [t(str(s), lang) for s in log["pdsa_step"]],
+            t("measures", lang): [
+                ", ".join(names.get(m.strip(), m.strip()) for m in str(v).split(",") if m.strip())
+                for v in log["measures"].fillna("")
+            ],
+        }
+    )
 
 
 def changes_section(ctx: ReportContext, team_id: str) -> Section:
-    """"Testade förändringar (PGSA-logg)": the log, or a sentence that there is none yet."""
+    """ "Testade förändringar (PGSA-logg)": the log, or a sentence that there is none yet."""
     team = ctx.dataset.team(team_id)
     log = changes_table(team.changes, team_id, team.measures, ctx.lang)
-    return Section(ctx.t("changes"), (Paragraph(ctx.t("no_changes")),) if log.empty else (Table(log),))
+    return Section(
+        ctx.t("changes"), (Paragraph(ctx.t("no_changes")),) if log.empty else (Table(log),)
+    )
 
 
 def ideas_table(ideas: pd.DataFrame, lang: str) -> pd.DataFrame:
     """:func:`analysis.drivers.idea_status` for a report: idea, state, PDSA numbers, measures."""
-    return pd.DataFrame({
-        t("goals_col_idea", lang): [f"{i}: {x}" for i, x in zip(ideas["node_id"], ideas["text"], strict=True)],
-        t("goals_col_state", lang): [t(f"goals_idea_{s}", lang) for s in ideas["state"]],
-        t("goals_col_changes", lang): [", ".join(map(str, c)) or "–" for c in ideas["changes"]],
-        t("goals_col_measures", lang): [", ".join(m) or "–" for m in ideas["measures"]],
-    })
+    return pd.DataFrame(
+        {
+            t("goals_col_idea", lang): [
+                f"{i}: {x}" for i, x in zip(ideas["node_id"], ideas["text"], strict=True)
+            ],
+            t("goals_col_state", lang): [t(f"goals_idea_{s}", lang) for s in ideas["state"]],
+            t("goals_col_changes", lang): [", ".join(map(str, c)) or "–" for c in ideas["changes"]],
+            t("goals_col_measures", lang): [", ".join(m) or "–" for m in ideas["measures"]],
+        }
+    )
 
 
 def driver_blocks(ctx: ReportContext, diagram, alt: str, caption: str | None) -> tuple:
@@ -62,8 +78,10 @@ def driver_blocks(ctx: ReportContext, diagram, alt: str, caption: str | None) ->
     from ..drivers import idea_status
 
     ideas = idea_status(diagram, ctx.dataset.team(diagram.team_id).changes)
-    return (Figure(functools.partial(plots.driver_diagram, diagram.nodes, ideas), alt=alt),
-            Table(ideas_table(ideas, ctx.lang), caption=caption))
+    return (
+        Figure(functools.partial(plots.driver_diagram, diagram.nodes, ideas), alt=alt),
+        Table(ideas_table(ideas, ctx.lang), caption=caption),
+    )
 
 
 def baseline_verdict_text(row, lang: str) -> str:

@@ -63,8 +63,12 @@ class ReportContext:
     def footer_params(self) -> dict[str, Any]:
         """The parameters the provenance footer lists: language, the notebook's parameters and
         the privacy settings, in that order."""
-        return {"lang": self.lang, **self.params, "min_count": self.min_count,
-                "show_free_text": self.show_free_text}
+        return {
+            "lang": self.lang,
+            **self.params,
+            "min_count": self.min_count,
+            "show_free_text": self.show_free_text,
+        }
 
     def with_lang(self, lang: str) -> ReportContext:
         """The same report in another language."""

@@ -31,12 +31,19 @@ def build(ctx: ReportContext) -> Page:
     """The survey report, section by section."""
     survey = ctx.dataset.survey(ctx.survey)
     summary = surveys.summarise(survey, by=_waves(survey), min_count=ctx.min_count)
-    return Page(ctx.t("survey_report_title", title=survey.codebook.label(ctx.lang)), (
-        overview_section(ctx, survey),
-        *([waves_section(ctx, survey, summary)] if survey.has_waves and _likert(survey) else []),
-        questions_section(ctx, survey, summary),
-        *(subgroup_section(ctx, survey, group) for group in survey.codebook.subgroups),
-    ))
+    return Page(
+        ctx.t("survey_report_title", title=survey.codebook.label(ctx.lang)),
+        (
+            overview_section(ctx, survey),
+            *(
+                [waves_section(ctx, survey, summary)]
+                if survey.has_waves and _likert(survey)
+                else []
+            ),
+            questions_section(ctx, survey, summary),
+            *(subgroup_section(ctx, survey, group) for group in survey.codebook.subgroups),
+        ),
+    )
 
 
 def _waves(survey) -> list[str]:
@@ -53,9 +60,14 @@ def overview_section(ctx: ReportContext, survey) -> Section:
     blocks: list = [Paragraph(text) for text in overview_texts(survey, ctx.min_count, ctx.lang)]
     if survey.has_waves:
         groups = ["wave", *survey.codebook.subgroups[:1]]
-        blocks.append(Table(respondents_table(survey, groups, min_count=ctx.min_count, lang=ctx.lang),
-                            caption=ctx.t("survey_respondents_by",
-                                          groups=surveys.group_titles(survey, groups, ctx.lang))))
+        blocks.append(
+            Table(
+                respondents_table(survey, groups, min_count=ctx.min_count, lang=ctx.lang),
+                caption=ctx.t(
+                    "survey_respondents_by", groups=surveys.group_titles(survey, groups, ctx.lang)
+                ),
+            )
+        )
     return Section(ctx.t("survey_overview"), tuple(blocks))
 
 
@@ -64,10 +76,19 @@ def waves_section(ctx: ReportContext, survey, summary) -> Section:
     is in the effect report)."""
     likert = _likert(survey)
     alt = ctx.t("survey_top_box_short")
-    return Section(alt, (
-        Figure(functools.partial(plots.survey_top_box_bars, summary, survey, likert, "wave"), alt=alt),
-        Table(top_box_table(summary, survey, "wave", ctx.lang)),
-        Figure(functools.partial(plots.survey_likert, summary, survey, likert, by="wave"), alt=alt)))
+    return Section(
+        alt,
+        (
+            Figure(
+                functools.partial(plots.survey_top_box_bars, summary, survey, likert, "wave"),
+                alt=alt,
+            ),
+            Table(top_box_table(summary, survey, "wave", ctx.lang)),
+            Figure(
+                functools.partial(plots.survey_likert, summary, survey, likert, by="wave"), alt=alt
+            ),
+        ),
+    )
 
 
 def question_figure(summary, survey, question_id: str, by: str | None, lang: str) -> Figure | None:
@@ -78,17 +99,33 @@ def question_figure(summary, survey, question_id: str, by: str | None, lang: str
     question = survey.codebook.question(question_id)
     alt = question.label(lang)
     if by is None:
-        draw = (plots.survey_likert if question.type == "likert" else plots.survey_bars)
+        draw = plots.survey_likert if question.type == "likert" else plots.survey_bars
         return Figure(functools.partial(draw, summary, survey, question_id), alt=alt)
     if by == "wave":
-        return (None if question.type == "likert" else
-                Figure(functools.partial(plots.survey_grouped_bars, summary, survey, question_id, by), alt=alt))
+        return (
+            None
+            if question.type == "likert"
+            else Figure(
+                functools.partial(plots.survey_grouped_bars, summary, survey, question_id, by),
+                alt=alt,
+            )
+        )
     groups = surveys.group_count(summary, by)
     if question.type == "likert":
-        return (Figure(functools.partial(plots.survey_likert, summary, survey, question_id, by=by), alt=alt)
-                if groups <= MAX_LIKERT_GROUPS else None)
-    return (Figure(functools.partial(plots.survey_grouped_bars, summary, survey, question_id, by), alt=alt)
-            if groups <= MAX_BAR_GROUPS else None)
+        return (
+            Figure(
+                functools.partial(plots.survey_likert, summary, survey, question_id, by=by), alt=alt
+            )
+            if groups <= MAX_LIKERT_GROUPS
+            else None
+        )
+    return (
+        Figure(
+            functools.partial(plots.survey_grouped_bars, summary, survey, question_id, by), alt=alt
+        )
+        if groups <= MAX_BAR_GROUPS
+        else None
+    )
 
 
 def questions_section(ctx: ReportContext, survey, summary) -> Section:
@@ -100,20 +137,47 @@ def questions_section(ctx: ReportContext, survey, summary) -> Section:
     blocks: list = []
     for qid in surveys.question_ids(survey, CHOICES, subgroups=not survey.has_waves):
         figure = question_figure(summary, survey, qid, by, ctx.lang)
-        table = (wide_table(summary, survey, qid, "wave", ctx.lang) if survey.has_waves else
-                 summary_table(summary[summary["question_id"] == qid], survey, ctx.lang))
-        blocks.append(Section(survey.codebook.question(qid).label(ctx.lang), (
-            *([figure] if figure else []), Table(table),
-            Note(question_note_text(summary, survey, qid, ctx.lang))), level=3))
+        table = (
+            wide_table(summary, survey, qid, "wave", ctx.lang)
+            if survey.has_waves
+            else summary_table(summary[summary["question_id"] == qid], survey, ctx.lang)
+        )
+        blocks.append(
+            Section(
+                survey.codebook.question(qid).label(ctx.lang),
+                (
+                    *([figure] if figure else []),
+                    Table(table),
+                    Note(question_note_text(summary, survey, qid, ctx.lang)),
+                ),
+                level=3,
+            )
+        )
     for qid in surveys.question_ids(survey, "number"):
         numbers = surveys.summarise_numbers(survey, [qid], by=waves, min_count=ctx.min_count)
-        blocks.append(Section(survey.codebook.question(qid).label(ctx.lang),
-                              (Table(numbers_table(numbers, survey, ctx.lang)),), level=3))
+        blocks.append(
+            Section(
+                survey.codebook.question(qid).label(ctx.lang),
+                (Table(numbers_table(numbers, survey, ctx.lang)),),
+                level=3,
+            )
+        )
     for qid in surveys.question_ids(survey, "text"):
         answers = free_text_table(survey, qid, ctx.show_free_text, ctx.lang)
-        blocks.append(Section(survey.codebook.question(qid).label(ctx.lang), (
-            Paragraph(free_text_count_text(survey, qid, ctx.min_count, ctx.show_free_text, ctx.lang)),
-            *([Table(answers)] if len(answers) else [])), level=3))
+        blocks.append(
+            Section(
+                survey.codebook.question(qid).label(ctx.lang),
+                (
+                    Paragraph(
+                        free_text_count_text(
+                            survey, qid, ctx.min_count, ctx.show_free_text, ctx.lang
+                        )
+                    ),
+                    *([Table(answers)] if len(answers) else []),
+                ),
+                level=3,
+            )
+        )
     return Section(None, tuple(blocks))
 
 
@@ -123,10 +187,23 @@ def subgroup_section(ctx: ReportContext, survey, group: str) -> Section:
     by_group = surveys.summarise(survey, by=group, min_count=ctx.min_count)
     blocks: list = [Note(ctx.t("survey_pooled_waves_note"))] if survey.has_waves else []
     if _likert(survey):
-        blocks.append(Table(top_box_table(by_group, survey, group, ctx.lang), caption=ctx.t("survey_top_box_short")))
+        blocks.append(
+            Table(
+                top_box_table(by_group, survey, group, ctx.lang),
+                caption=ctx.t("survey_top_box_short"),
+            )
+        )
     for qid in surveys.question_ids(survey, CHOICES, subgroups=False):
         figure = question_figure(by_group, survey, qid, group, ctx.lang)
-        blocks.append(Section(survey.codebook.question(qid).label(ctx.lang), (
-            *([figure] if figure else []), Table(wide_table(by_group, survey, qid, group, ctx.lang))), level=3))
+        blocks.append(
+            Section(
+                survey.codebook.question(qid).label(ctx.lang),
+                (
+                    *([figure] if figure else []),
+                    Table(wide_table(by_group, survey, qid, group, ctx.lang)),
+                ),
+                level=3,
+            )
+        )
     title = surveys.group_title(survey, group, ctx.lang).lower()
     return Section(ctx.t("survey_by_section", group=title), tuple(blocks))

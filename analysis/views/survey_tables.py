@@ -21,11 +21,33 @@ from ..surveys.summary import CENSUS_COLUMNS, free_text, respondents, respondent
 from ..text import number, percent, t
 from ..text.surveys import census_count, census_note
 
-__all__ = ["free_text_count_text", "free_text_table", "numbers_table", "overview_texts",
-           "question_note_text", "respondents_table", "summary_table", "top_box_table", "wide_table"]
+__all__ = [
+    "free_text_count_text",
+    "free_text_table",
+    "numbers_table",
+    "overview_texts",
+    "question_note_text",
+    "respondents_table",
+    "summary_table",
+    "top_box_table",
+    "wide_table",
+]
 
-_VALUE_COLUMNS = {"question_id", "option", "n", "base", "share", "ci_low", "ci_high", "method", "suppressed",
-                  "n_dont_know", "n_blank", "mean_rank", *CENSUS_COLUMNS}
+_VALUE_COLUMNS = {
+    "question_id",
+    "option",
+    "n",
+    "base",
+    "share",
+    "ci_low",
+    "ci_high",
+    "method",
+    "suppressed",
+    "n_dont_know",
+    "n_blank",
+    "mean_rank",
+    *CENSUS_COLUMNS,
+}
 
 
 def _by(summary: pd.DataFrame) -> list[str]:
@@ -33,7 +55,9 @@ def _by(summary: pd.DataFrame) -> list[str]:
 
 
 def _key(survey: Survey, question_id: str, category: str, rec: dict, by: list[str]) -> CellKey:
-    return CellKey(survey.id, question_id, category, group_of(survey.codebook, {b: rec[b] for b in by}))
+    return CellKey(
+        survey.id, question_id, category, group_of(survey.codebook, {b: rec[b] for b in by})
+    )
 
 
 def _count(value) -> int | None:
@@ -43,9 +67,13 @@ def _count(value) -> int | None:
 def _share_mark(survey: Survey, rec: dict, by: list[str], role: str = "share") -> Mark:
     """The mark of a share cell: the option's count of its base."""
     hidden = bool(rec["suppressed"])
-    return Mark(_key(survey, rec["question_id"], rec["option"], rec, by).to_json(),
-                None if hidden else _count(rec["n"]), role,
-                _key(survey, rec["question_id"], BASE, rec, by).to_json(), _count(rec["base"]))
+    return Mark(
+        _key(survey, rec["question_id"], rec["option"], rec, by).to_json(),
+        None if hidden else _count(rec["n"]),
+        role,
+        _key(survey, rec["question_id"], BASE, rec, by).to_json(),
+        _count(rec["base"]),
+    )
 
 
 def _marked_frame(rows: list[dict], marks: dict, survey: Survey) -> pd.DataFrame:
@@ -55,8 +83,9 @@ def _marked_frame(rows: list[dict], marks: dict, survey: Survey) -> pd.DataFrame
     return out
 
 
-def free_text_table(survey: Survey, question_id: str, show_free_text: bool = False,
-                    lang: str | None = None) -> pd.DataFrame:
+def free_text_table(
+    survey: Survey, question_id: str, show_free_text: bool = False, lang: str | None = None
+) -> pd.DataFrame:
     """The answers of a free-text question as a one-column frame, only when both
     ``privacy.show_free_text`` (``show_free_text``) and the codebook (``show_answers``) allow it;
     empty otherwise. The text is raw: show it with ``report.table``, which escapes every cell."""
@@ -65,9 +94,14 @@ def free_text_table(survey: Survey, question_id: str, show_free_text: bool = Fal
     return pd.DataFrame({t("survey_free_text_answer", lang): list(ft.answers or ())})
 
 
-def free_text_count_text(survey: Survey, question_id: str, min_count: int, show_free_text: bool = False,
-                   lang: str | None = None) -> MarkedText:
-    """"12 personer skrev ett fritextsvar" (``..`` when the count is hidden), and whether the
+def free_text_count_text(
+    survey: Survey,
+    question_id: str,
+    min_count: int,
+    show_free_text: bool = False,
+    lang: str | None = None,
+) -> MarkedText:
+    """ "12 personer skrev ett fritextsvar" (``..`` when the count is hidden), and whether the
     answers are shown."""
 
     ft = free_text(survey, question_id, show_free_text)
@@ -78,7 +112,9 @@ def free_text_count_text(survey: Survey, question_id: str, min_count: int, show_
     return marked(lambda **v: t(label, lang, **v), n=(text, Mark(key.to_json(), shown)))
 
 
-def _publication_value(survey: Survey, key: CellKey, min_count: int | None, value: int) -> int | None:
+def _publication_value(
+    survey: Survey, key: CellKey, min_count: int | None, value: int
+) -> int | None:
     if min_count is None:
         return value
     from ..surveys.publication import protected
@@ -96,11 +132,19 @@ def summary_table(summary: pd.DataFrame, survey: Survey, lang: str | None = None
     by = _by(summary)
     rows, marks = [], {}
     several = summary["question_id"].nunique() > 1
-    ranking = any(survey.codebook.question(q).type == "ranking" for q in summary["question_id"].unique())
+    ranking = any(
+        survey.codebook.question(q).type == "ranking" for q in summary["question_id"].unique()
+    )
     col_n, col_base, col_share = t("n", lang), t("survey_base", lang), t("share", lang)
     for i, rec in enumerate(summary.to_dict("records")):
-        row = {t("survey_question", lang): survey.codebook.question(rec["question_id"]).label(lang)} if several else {}
-        row[t("survey_option", lang)] = option_label(survey, rec["question_id"], rec["option"], lang)
+        row = (
+            {t("survey_question", lang): survey.codebook.question(rec["question_id"]).label(lang)}
+            if several
+            else {}
+        )
+        row[t("survey_option", lang)] = option_label(
+            survey, rec["question_id"], rec["option"], lang
+        )
         for b in by:
             row[group_title(survey, b, lang)] = group_label(survey, b, rec[b], lang)
         hidden = bool(rec["suppressed"])
@@ -122,12 +166,22 @@ def summary_table(summary: pd.DataFrame, survey: Survey, lang: str | None = None
             row[col_share] = percent(rec["share"], 0, lang)
             row[interval] = f"{percent(rec['ci_low'], 0, lang)}–{percent(rec['ci_high'], 0, lang)}"
         marks[(i, col_share)] = share
-        marks[(i, interval)] = Mark(share.cell, share.n, "x_of_n" if rec["method"] == CENSUS_METHOD else "derived",
-                                    share.base_cell, share.base)
+        marks[(i, interval)] = Mark(
+            share.cell,
+            share.n,
+            "x_of_n" if rec["method"] == CENSUS_METHOD else "derived",
+            share.base_cell,
+            share.base,
+        )
         if ranking:
             col = t("survey_mean_rank", lang)
-            row[col] = ("–" if pd.isna(rec["mean_rank"]) else
-                        privacy.SUPPRESSED if hidden else number(rec["mean_rank"], 1, lang))
+            row[col] = (
+                "–"
+                if pd.isna(rec["mean_rank"])
+                else privacy.SUPPRESSED
+                if hidden
+                else number(rec["mean_rank"], 1, lang)
+            )
             marks[(i, col)] = Mark(share.cell, share.n, "derived")
         rows.append(row)
     return _marked_frame(rows, marks, survey)
@@ -136,8 +190,23 @@ def summary_table(summary: pd.DataFrame, survey: Survey, lang: str | None = None
 def numbers_table(numbers: pd.DataFrame, survey: Survey, lang: str | None = None) -> pd.DataFrame:
     """Format a :func:`summarise_numbers` frame for a report."""
     lang = lang or _lang()
-    by = [c for c in numbers.columns if c not in {"question_id", "n", "mean", "ci_low", "ci_high", "median",
-                                                  "q1", "q3", "method", "suppressed"}]
+    by = [
+        c
+        for c in numbers.columns
+        if c
+        not in {
+            "question_id",
+            "n",
+            "mean",
+            "ci_low",
+            "ci_high",
+            "median",
+            "q1",
+            "q3",
+            "method",
+            "suppressed",
+        }
+    ]
     rows, marks = [], {}
     col_n = t("n", lang)
     for i, rec in enumerate(numbers.to_dict("records")):
@@ -150,10 +219,14 @@ def numbers_table(numbers: pd.DataFrame, survey: Survey, lang: str | None = None
             return privacy.SUPPRESSED if hidden or pd.isna(v) else number(float(v), d, lang)
 
         row[col_n] = show(rec["n"], 0)
-        marks[(i, col_n)] = Mark(_key(survey, rec["question_id"], ANSWERED, rec, by).to_json(),
-                                 None if hidden else _count(rec["n"]))
+        marks[(i, col_n)] = Mark(
+            _key(survey, rec["question_id"], ANSWERED, rec, by).to_json(),
+            None if hidden else _count(rec["n"]),
+        )
         row[t("survey_mean", lang)] = show(rec["mean"])
-        row[t("survey_ci", lang)] = (privacy.SUPPRESSED if hidden else f"{show(rec['ci_low'])}–{show(rec['ci_high'])}")
+        row[t("survey_ci", lang)] = (
+            privacy.SUPPRESSED if hidden else f"{show(rec['ci_low'])}–{show(rec['ci_high'])}"
+        )
         row[t("survey_median", lang)] = show(rec["median"])
         rows.append(row)
     return _marked_frame(rows, marks, survey)
@@ -165,9 +238,15 @@ def overview_texts(survey: Survey, min_count: int, lang: str | None = None) -> l
     n = len(survey.respondents)
     key = CellKey(survey.id, RESPONDENTS, N, ())
     shown = _publication_value(survey, key, min_count, n)
-    out: list[str] = [marked(lambda **v: t("survey_respondents_text", lang, **v),
-                             n=(privacy.SUPPRESSED if shown is None else number(shown, 0, lang),
-                                Mark(key.to_json(), shown)))]
+    out: list[str] = [
+        marked(
+            lambda **v: t("survey_respondents_text", lang, **v),
+            n=(
+                privacy.SUPPRESSED if shown is None else number(shown, 0, lang),
+                Mark(key.to_json(), shown),
+            ),
+        )
+    ]
     if survey.is_census:
         out.append(census_note(survey.codebook.population or n, n, lang))
     else:
@@ -178,7 +257,9 @@ def overview_texts(survey: Survey, min_count: int, lang: str | None = None) -> l
     return out
 
 
-def question_note_text(summary: pd.DataFrame, survey: Survey, question_id: str, lang: str | None = None) -> str:
+def question_note_text(
+    summary: pd.DataFrame, survey: Survey, question_id: str, lang: str | None = None
+) -> str:
     """A note under a question: how many said "vet ej" or left it blank (per wave when the
     summary is by wave), and how to read it. The numbers carry their marks."""
 
@@ -194,14 +275,26 @@ def question_note_text(summary: pd.DataFrame, survey: Survey, question_id: str, 
                 parts.append(" / ")
             v = rec[column]
             key = _key(survey, question_id, category, rec, by)
-            parts.append((privacy.SUPPRESSED if pd.isna(v) else number(float(v), 0, lang),
-                          Mark(key.to_json(), _count(v))))
+            parts.append(
+                (
+                    privacy.SUPPRESSED if pd.isna(v) else number(float(v), 0, lang),
+                    Mark(key.to_json(), _count(v)),
+                )
+            )
         return parts
 
     dk, blank = fmt("n_dont_know", DK), fmt("n_blank", BLANK)
-    line = marked(lambda **v: t("survey_dont_know_line", lang, **v), dk=("\x01", None), blank=("\x02", None))
+    line = marked(
+        lambda **v: t("survey_dont_know_line", lang, **v), dk=("\x01", None), blank=("\x02", None)
+    )
     parts: list = []
-    prefix = ("survey_multi_note" if q.type == "multi" else "survey_ranking_note" if q.type == "ranking" else None)
+    prefix = (
+        "survey_multi_note"
+        if q.type == "multi"
+        else "survey_ranking_note"
+        if q.type == "ranking"
+        else None
+    )
     if prefix:
         parts.append(t(prefix, lang) + " ")
     for p in line.parts:
@@ -212,19 +305,30 @@ def question_note_text(summary: pd.DataFrame, survey: Survey, question_id: str, 
     return MarkedText(parts)
 
 
-def wide_table(summary: pd.DataFrame, survey: Survey, question_id: str, by: str,
-               lang: str | None = None) -> pd.DataFrame:
+def wide_table(
+    summary: pd.DataFrame, survey: Survey, question_id: str, by: str, lang: str | None = None
+) -> pd.DataFrame:
     """One question by a subgroup as a compact table: options down, groups across, shares (``..``
     when hidden; a census shows "x av N"), and a last row with the base of each group. A Likert
     item shows its top and bottom box (the charts show them when steps are hidden)."""
     lang = lang or _lang()
     rows = summary[summary["question_id"] == question_id]
     others = [b for b in _by(summary) if b != by]
-    groups = [g for g in (rows[by].cat.categories if isinstance(rows[by].dtype, pd.CategoricalDtype)
-                          else rows[by].dropna().unique()) if (rows[by] == g).any()]
+    groups = [
+        g
+        for g in (
+            rows[by].cat.categories
+            if isinstance(rows[by].dtype, pd.CategoricalDtype)
+            else rows[by].dropna().unique()
+        )
+        if (rows[by] == g).any()
+    ]
     options = list(dict.fromkeys(rows["option"]))
     first = t("survey_option", lang)
-    out = {first: [option_label(survey, question_id, o, lang) for o in options] + [t("survey_base", lang)]}
+    out = {
+        first: [option_label(survey, question_id, o, lang) for o in options]
+        + [t("survey_base", lang)]
+    }
     marks = {}
     for g in groups:
         part = rows[rows[by] == g].set_index("option")
@@ -232,8 +336,9 @@ def wide_table(summary: pd.DataFrame, survey: Survey, question_id: str, by: str,
         cells = []
         for i, o in enumerate(options):
             rec = {**part.loc[o].to_dict(), "option": o, "question_id": question_id, by: g}
-            marks[(i, column)] = _share_mark(survey, rec, [by, *others], "x_of_n" if rec["method"] == CENSUS_METHOD
-                                             else "share")
+            marks[(i, column)] = _share_mark(
+                survey, rec, [by, *others], "x_of_n" if rec["method"] == CENSUS_METHOD else "share"
+            )
             if bool(rec["suppressed"]) or pd.isna(rec["share"]):
                 cells.append(privacy.SUPPRESSED if bool(rec["suppressed"]) else "–")
             elif rec["method"] == CENSUS_METHOD:
@@ -243,8 +348,9 @@ def wide_table(summary: pd.DataFrame, survey: Survey, question_id: str, by: str,
         base = part["base"].iloc[0]
         cells.append(privacy.SUPPRESSED if pd.isna(base) else number(float(base), 0, lang))
         rec = {**part.iloc[0].to_dict(), "question_id": question_id, by: g}
-        marks[(len(options), column)] = Mark(_key(survey, question_id, BASE, rec, [by, *others]).to_json(),
-                                             _count(base))
+        marks[(len(options), column)] = Mark(
+            _key(survey, question_id, BASE, rec, [by, *others]).to_json(), _count(base)
+        )
         out[column] = cells
     frame = pd.DataFrame(out)
     frame.attrs["marks"] = marks
@@ -252,14 +358,19 @@ def wide_table(summary: pd.DataFrame, survey: Survey, question_id: str, by: str,
     return frame
 
 
-def top_box_table(summary: pd.DataFrame, survey: Survey, by: str, lang: str | None = None) -> pd.DataFrame:
+def top_box_table(
+    summary: pd.DataFrame, survey: Survey, by: str, lang: str | None = None
+) -> pd.DataFrame:
     """Top-box share (95 % interval; n = the base) of every Likert item by a subgroup, e.g. the
     two waves."""
     lang = lang or _lang()
     rows = summary[summary["option"] == TOP_BOX]
     others = [b for b in _by(summary) if b != by]
-    groups = [g for g in rows[by].cat.categories if (rows[by] == g).any()] if isinstance(
-        rows[by].dtype, pd.CategoricalDtype) else list(rows[by].dropna().unique())
+    groups = (
+        [g for g in rows[by].cat.categories if (rows[by] == g).any()]
+        if isinstance(rows[by].dtype, pd.CategoricalDtype)
+        else list(rows[by].dropna().unique())
+    )
     first = t("survey_question", lang)
     out: dict[str, list[str]] = {first: []}
     for g in groups:
@@ -281,8 +392,10 @@ def top_box_table(summary: pd.DataFrame, survey: Survey, by: str, lang: str | No
             else:
                 cell = percent(r["share"], 0, lang)
                 if r["method"] != CENSUS_METHOD and not pd.isna(r["ci_low"]):
-                    cell += (f" ({percent(r['ci_low'], 0, lang)}–{percent(r['ci_high'], 0, lang)}; "
-                             f"n = {number(float(r['base']), 0, lang)})")
+                    cell += (
+                        f" ({percent(r['ci_low'], 0, lang)}–{percent(r['ci_high'], 0, lang)}; "
+                        f"n = {number(float(r['base']), 0, lang)})"
+                    )
             out[column].append(cell)
     frame = pd.DataFrame(out)
     frame.attrs["marks"] = marks
@@ -290,15 +403,21 @@ def top_box_table(summary: pd.DataFrame, survey: Survey, by: str, lang: str | No
     return frame
 
 
-def respondents_table(survey: Survey, by: list[str] | str, min_count: int | None = 5,
-                   lang: str | None = None) -> pd.DataFrame:
+def respondents_table(
+    survey: Survey, by: list[str] | str, min_count: int | None = 5, lang: str | None = None
+) -> pd.DataFrame:
     """Respondents per subgroup (e.g. per school and wave) as a formatted table."""
 
     by = [by] if isinstance(by, str) else list(by)
     counts = respondents(survey, by=by, min_count=min_count)
-    out = {group_title(survey, b, lang): [group_label(survey, b, v, lang) for v in counts[b]] for b in by}
+    out = {
+        group_title(survey, b, lang): [group_label(survey, b, v, lang) for v in counts[b]]
+        for b in by
+    }
     column = t("survey_respondents", lang)
-    out[column] = [privacy.SUPPRESSED if pd.isna(v) else number(float(v), 0, lang) for v in counts["n"]]
+    out[column] = [
+        privacy.SUPPRESSED if pd.isna(v) else number(float(v), 0, lang) for v in counts["n"]
+    ]
     marks = {}
     for i, rec in enumerate(counts.to_dict("records")):
         key = respondents_key(survey, {b: rec[b] for b in by})

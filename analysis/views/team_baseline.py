@@ -24,7 +24,14 @@ from .context import ReportContext
 from .sections import Bullets, Figure, Note, Page, Paragraph, Section, Table
 from .survey_tables import summary_table
 
-__all__ = ["baseline_table", "build", "facts_texts", "intro_text", "measure_section", "survey_section"]
+__all__ = [
+    "baseline_table",
+    "build",
+    "facts_texts",
+    "intro_text",
+    "measure_section",
+    "survey_section",
+]
 
 
 def build(ctx: ReportContext) -> Page:
@@ -32,30 +39,46 @@ def build(ctx: ReportContext) -> Page:
     ds, team = ctx.dataset, ctx.dataset.team(ctx.team)
     # the team's own rows (ds.team): the report depends on them, not on every team's
     summary = goals.baseline_summary(team.measures, team.observations, team.changes, team.id)
-    measures = Section(ctx.t("goals_team_measures_section"), (
-        Paragraph(intro_text(team.changes, team.id, ctx.lang)),
-        Table(baseline_table(summary, ctx.lang)),
-        *(measure_section(ctx, row) for row in summary.to_dict("records"))))
+    measures = Section(
+        ctx.t("goals_team_measures_section"),
+        (
+            Paragraph(intro_text(team.changes, team.id, ctx.lang)),
+            Table(baseline_table(summary, ctx.lang)),
+            *(measure_section(ctx, row) for row in summary.to_dict("records")),
+        ),
+    )
     diagram = ds.drivers(team.id)
-    drivers = Section(ctx.t("goals_drivers_section"), (
-        (Paragraph(ctx.t("goals_no_drivers", team=team.id)),) if diagram is None else
-        driver_blocks(ctx, diagram, alt=ctx.t("goals_drivers_section"), caption=ctx.t("goals_ideas_table"))))
-    return Page(ctx.t("goals_baseline_team_title", team=team.name), (
-        Section(None, (Bullets(tuple(facts_texts(team, ds.municipalities, ctx.lang))),)),
-        measures,
-        survey_section(ctx),
-        changes_section(ctx, team.id),
-        drivers,
-    ))
+    drivers = Section(
+        ctx.t("goals_drivers_section"),
+        (
+            (Paragraph(ctx.t("goals_no_drivers", team=team.id)),)
+            if diagram is None
+            else driver_blocks(
+                ctx, diagram, alt=ctx.t("goals_drivers_section"), caption=ctx.t("goals_ideas_table")
+            )
+        ),
+    )
+    return Page(
+        ctx.t("goals_baseline_team_title", team=team.name),
+        (
+            Section(None, (Bullets(tuple(facts_texts(team, ds.municipalities, ctx.lang))),)),
+            measures,
+            survey_section(ctx),
+            changes_section(ctx, team.id),
+            drivers,
+        ),
+    )
 
 
 def facts_texts(team, municipalities: pd.DataFrame, lang: str) -> list[str]:
     """Short lines about a team (a ``Dataset.team``) for the top of its report: municipality,
     focus area, cohort, aim."""
     names = municipality_names(municipalities, lang)
-    lines = [f"{t('municipality', lang)}: {names.get(team.municipality_code, team.municipality_code)}",
-             f"{t('focus_area', lang)}: {label(team.focus_area, lang)}",
-             f"{t('cohort', lang)}: {team.cohort if team.cohort is not None else pd.NA}"]
+    lines = [
+        f"{t('municipality', lang)}: {names.get(team.municipality_code, team.municipality_code)}",
+        f"{t('focus_area', lang)}: {label(team.focus_area, lang)}",
+        f"{t('cohort', lang)}: {team.cohort if team.cohort is not None else pd.NA}",
+    ]
     if team.aim:
         lines.append(f"{t('goals_driver_aim', lang)}: {team.aim}")
     return lines
@@ -74,24 +97,33 @@ def baseline_table(summary: pd.DataFrame, lang: str) -> pd.DataFrame:
     completeness, absent periods."""
     rows = []
     for r in summary.to_dict("records"):
-        period = ("–" if pd.isna(r["baseline_start"]) else
-                  f"{r['baseline_start']:%Y-%m-%d} – {r['baseline_end']:%Y-%m-%d}")
+        period = (
+            "–"
+            if pd.isna(r["baseline_start"])
+            else f"{r['baseline_start']:%Y-%m-%d} – {r['baseline_end']:%Y-%m-%d}"
+        )
         complete = (r["n_points"] / r["n_expected"]) if r["n_expected"] else np.nan
         missing = ", ".join(f"{p:%Y-%m-%d}" for p in r["missing_periods"][:6])
         if len(r["missing_periods"]) > 6:
             missing += f" … (+{len(r['missing_periods']) - 6})"
-        rows.append({
-            t("measure", lang): r["measure_name"],
-            t("measure_type", lang): label(r["measure_type"], lang),
-            t("goals_col_chart", lang): str(r["chart"]).upper() if r["chart"] != "run" else "run",
-            t("goals_col_baseline_period", lang): period,
-            t("goals_col_n_points", lang): int(r["n_points"]),
-            t("goals_col_centre", lang): (f"{baseline_level_text(r['centre'], r, lang)} "
-                                          f"({t('goals_centre_' + r['centre_kind'], lang)})"),
-            t("goals_col_verdict", lang): baseline_verdict_text(r, lang),
-            t("goals_col_completeness", lang): percent(complete, 0, lang),
-            t("goals_col_missing", lang): missing or t("goals_none_missing", lang),
-        })
+        rows.append(
+            {
+                t("measure", lang): r["measure_name"],
+                t("measure_type", lang): label(r["measure_type"], lang),
+                t("goals_col_chart", lang): str(r["chart"]).upper()
+                if r["chart"] != "run"
+                else "run",
+                t("goals_col_baseline_period", lang): period,
+                t("goals_col_n_points", lang): int(r["n_points"]),
+                t("goals_col_centre", lang): (
+                    f"{baseline_level_text(r['centre'], r, lang)} "
+                    f"({t('goals_centre_' + r['centre_kind'], lang)})"
+                ),
+                t("goals_col_verdict", lang): baseline_verdict_text(r, lang),
+                t("goals_col_completeness", lang): percent(complete, 0, lang),
+                t("goals_col_missing", lang): missing or t("goals_none_missing", lang),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -107,15 +139,35 @@ def measure_section(ctx: ReportContext, row: dict) -> Section:
     too_few = row["verdict"] == "too_few"
     blocks: list = []
     if chart is not None and too_few:
-        blocks.append(Figure(functools.partial(plots.baseline_points, chart, ylabel=unit, target=target),
-                             alt=title))
+        blocks.append(
+            Figure(
+                functools.partial(plots.baseline_points, chart, ylabel=unit, target=target),
+                alt=title,
+            )
+        )
     elif chart is not None:
-        blocks.append(Figure(functools.partial(plots.spc_chart, chart, target=target, ylabel=unit,
-                                               direction=row["direction"]), alt=title))
-    blocks.append(Paragraph(f"{ctx.t('goals_col_verdict')}: {baseline_verdict_text(row, ctx.lang)}"))
+        blocks.append(
+            Figure(
+                functools.partial(
+                    plots.spc_chart, chart, target=target, ylabel=unit, direction=row["direction"]
+                ),
+                alt=title,
+            )
+        )
+    blocks.append(
+        Paragraph(f"{ctx.t('goals_col_verdict')}: {baseline_verdict_text(row, ctx.lang)}")
+    )
     if too_few:
-        blocks.append(Note(ctx.t("goals_too_few_note", measure=row["measure_name"], n=int(row["n_points"]),
-                                 min=goals.MIN_BASELINE_POINTS)))
+        blocks.append(
+            Note(
+                ctx.t(
+                    "goals_too_few_note",
+                    measure=row["measure_name"],
+                    n=int(row["n_points"]),
+                    min=goals.MIN_BASELINE_POINTS,
+                )
+            )
+        )
     else:
         blocks.append(Note(spc_verdict(chart.summary.iloc[0], ctx.lang)))
     return Section(title, tuple(blocks), level=3)
@@ -130,8 +182,19 @@ def survey_section(ctx: ReportContext) -> Section:
     for survey_id in team_surveys(team, ds.surveys):
         survey = ds.survey(survey_id)
         questions = surveys.question_ids(survey, subgroups=False)  # findings, not who answered
-        summary = surveys.summarise(survey, questions=questions, by=["wave"] if survey.has_waves else None,
-                                    min_count=ctx.min_count)
-        blocks.append(Section(survey.codebook.label(ctx.lang), (Table(summary_table(summary, survey, ctx.lang)),),
-                              level=3))
-    return Section(ctx.t("goals_survey_section"), tuple(blocks) or (Paragraph(ctx.t("goals_no_survey")),))
+        summary = surveys.summarise(
+            survey,
+            questions=questions,
+            by=["wave"] if survey.has_waves else None,
+            min_count=ctx.min_count,
+        )
+        blocks.append(
+            Section(
+                survey.codebook.label(ctx.lang),
+                (Table(summary_table(summary, survey, ctx.lang)),),
+                level=3,
+            )
+        )
+    return Section(
+        ctx.t("goals_survey_section"), tuple(blocks) or (Paragraph(ctx.t("goals_no_survey")),)
+    )

@@ -21,7 +21,14 @@ from .common import changes_section, driver_blocks, municipality_names, team_sur
 from .context import ReportContext
 from .sections import Bullets, Figure, Note, Page, Paragraph, Section, Table
 
-__all__ = ["build", "effects_table", "measure_section", "poster_lines", "target_text", "waves_table"]
+__all__ = [
+    "build",
+    "effects_table",
+    "measure_section",
+    "poster_lines",
+    "target_text",
+    "waves_table",
+]
 
 
 def build(ctx: ReportContext) -> Page:
@@ -29,24 +36,59 @@ def build(ctx: ReportContext) -> Page:
     ds, team = ctx.dataset, ctx.dataset.team(ctx.team)
     result = effects.team_effects(team, team.id)  # the team's own rows (see analysis.dataset.reads)
     diagram = ds.drivers(team.id)
-    return Page(f"{ctx.t('effects_title')}: {team.name}", (
-        Section(ctx.t("effects_aim"), (Paragraph(team.aim or ctx.t("effects_no_aim")),)),
-        Section(ctx.t("effects_drivers"), (Paragraph(ctx.t("effects_poster_no_drivers")),) if diagram is None
-                else driver_blocks(ctx, diagram, alt=ctx.t("effects_drivers"), caption=None)),
-        changes_section(ctx, team.id),
-        Section(ctx.t("effects_measures_section"),
-                tuple(measure_section(ctx, team, m, result) for m in team.measures.itertuples(index=False))
-                or (Paragraph(ctx.t("effects_no_measures")),)),
-        estimates_section(ctx, result),
-        *(waves_section(ctx, survey_id) for survey_id in team_surveys(team, ds.surveys)
-          if ds.survey(survey_id).has_waves),
-        Section(ctx.t("effects_caveats_section"), (Bullets((
-            ctx.t("effects_caveat_its"), ctx.t("effects_caveat_short", min=effects.MIN_POINTS),
-            ctx.t("effects_caveat_no_difference"))),)),
-        Section(ctx.t("effects_poster_section"), (Figure(functools.partial(
-            plots.effects_poster, poster_lines(ctx, team, result, diagram), team.name, ctx.t("network_name")),
-            alt=ctx.t("effects_poster_section")),)),
-    ))
+    return Page(
+        f"{ctx.t('effects_title')}: {team.name}",
+        (
+            Section(ctx.t("effects_aim"), (Paragraph(team.aim or ctx.t("effects_no_aim")),)),
+            Section(
+                ctx.t("effects_drivers"),
+                (Paragraph(ctx.t("effects_poster_no_drivers")),)
+                if diagram is None
+                else driver_blocks(ctx, diagram, alt=ctx.t("effects_drivers"), caption=None),
+            ),
+            changes_section(ctx, team.id),
+            Section(
+                ctx.t("effects_measures_section"),
+                tuple(
+                    measure_section(ctx, team, m, result)
+                    for m in team.measures.itertuples(index=False)
+                )
+                or (Paragraph(ctx.t("effects_no_measures")),),
+            ),
+            estimates_section(ctx, result),
+            *(
+                waves_section(ctx, survey_id)
+                for survey_id in team_surveys(team, ds.surveys)
+                if ds.survey(survey_id).has_waves
+            ),
+            Section(
+                ctx.t("effects_caveats_section"),
+                (
+                    Bullets(
+                        (
+                            ctx.t("effects_caveat_its"),
+                            ctx.t("effects_caveat_short", min=effects.MIN_POINTS),
+                            ctx.t("effects_caveat_no_difference"),
+                        )
+                    ),
+                ),
+            ),
+            Section(
+                ctx.t("effects_poster_section"),
+                (
+                    Figure(
+                        functools.partial(
+                            plots.effects_poster,
+                            poster_lines(ctx, team, result, diagram),
+                            team.name,
+                            ctx.t("network_name"),
+                        ),
+                        alt=ctx.t("effects_poster_section"),
+                    ),
+                ),
+            ),
+        ),
+    )
 
 
 def measure_section(ctx: ReportContext, team, m, result) -> Section:
@@ -59,19 +101,43 @@ def measure_section(ctx: ReportContext, team, m, result) -> Section:
     blocks: list = []
     chart = effects.measure_chart(team, team.id, m.measure_id, lang)
     if chart is not None:
-        blocks.append(Figure(functools.partial(
-            plots.spc_chart, chart, changes=linked[["change_no", "date", "title"]].reset_index(drop=True),
-            target=None if pd.isna(m.target) else float(m.target), direction=m.direction),
-            alt=t("effects_spc_caption", lang, measure=title)))
+        blocks.append(
+            Figure(
+                functools.partial(
+                    plots.spc_chart,
+                    chart,
+                    changes=linked[["change_no", "date", "title"]].reset_index(drop=True),
+                    target=None if pd.isna(m.target) else float(m.target),
+                    direction=m.direction,
+                ),
+                alt=t("effects_spc_caption", lang, measure=title),
+            )
+        )
     its = result.its.get(m.measure_id)
     if its is not None:
-        labels = [t("effects_change_marker", lang, no=c)
-                  for c in rows.loc[~rows["note"].isin(["too_short", "too_early"]), "changes"]]
+        labels = [
+            t("effects_change_marker", lang, no=c)
+            for c in rows.loc[~rows["note"].isin(["too_short", "too_early"]), "changes"]
+        ]
         caption = t("effects_its_caption", lang, measure=title)
-        blocks += [Figure(functools.partial(plots.its_chart, its, as_percent=str(m.chart) in SHARE_KINDS,
-                                            change_labels=labels), alt=caption), Note(caption)]
-    blocks.append(Bullets(tuple(text_effects.measure_verdict(r, lang) for r in rows.to_dict("records"))
-                          or (t("effects_no_linked_changes", lang),)))
+        blocks += [
+            Figure(
+                functools.partial(
+                    plots.its_chart,
+                    its,
+                    as_percent=str(m.chart) in SHARE_KINDS,
+                    change_labels=labels,
+                ),
+                alt=caption,
+            ),
+            Note(caption),
+        ]
+    blocks.append(
+        Bullets(
+            tuple(text_effects.measure_verdict(r, lang) for r in rows.to_dict("records"))
+            or (t("effects_no_linked_changes", lang),)
+        )
+    )
     if not rows.empty:
         note = t(f"effects_model_{rows['model'].iloc[0]}", lang)
         if (rows["note"] == "combined").any():
@@ -84,10 +150,17 @@ def estimates_section(ctx: ReportContext, result) -> Section:
     """Every estimate of the team in one table and a forest plot, with the method."""
     if result.table.empty:
         return Section(ctx.t("effects_table_section"), (Paragraph(ctx.t("no_changes")),))
-    return Section(ctx.t("effects_table_section"), (
-        Table(effects_table(result.table, ctx.lang)),
-        Figure(functools.partial(plots.effects_forest, result.table), alt=ctx.t("effects_table_section")),
-        Note(ctx.t("effects_methods_note"))))
+    return Section(
+        ctx.t("effects_table_section"),
+        (
+            Table(effects_table(result.table, ctx.lang)),
+            Figure(
+                functools.partial(plots.effects_forest, result.table),
+                alt=ctx.t("effects_table_section"),
+            ),
+            Note(ctx.t("effects_methods_note")),
+        ),
+    )
 
 
 def waves_section(ctx: ReportContext, survey_id: str) -> Section:
@@ -95,17 +168,39 @@ def waves_section(ctx: ReportContext, survey_id: str) -> Section:
     each item's Holm level), and for whom (by each subgroup)."""
     lang, survey = ctx.lang, ctx.dataset.survey(survey_id)
     waves = effects.survey_waves(survey, min_count=ctx.min_count, lang=lang)
-    for_whom = Section(ctx.t("effects_for_whom_section"), (
-        *(Table(waves_table(effects.for_whom(survey, waves, group, min_count=ctx.min_count, lang=lang), lang,
-                            by=[group], survey=survey), caption=survey.codebook.question(group).label(lang))
-          for group in survey.codebook.subgroups),
-        Note(ctx.t("suppressed_note", n=ctx.min_count)), Note(ctx.t("effects_caveat_waves"))), level=3)
-    return Section(f"{ctx.t('effects_waves_section')}: {survey.codebook.label(lang)}", (
-        Table(waves_table(waves, lang, survey=survey)),
-        Figure(functools.partial(plots.wave_comparison_chart, waves), alt=ctx.t("effects_waves_section")),
-        Bullets(tuple(effects.wave_verdicts(waves, survey, lang))),
-        Note(ctx.t("effects_caveat_multiple")),
-        for_whom))
+    for_whom = Section(
+        ctx.t("effects_for_whom_section"),
+        (
+            *(
+                Table(
+                    waves_table(
+                        effects.for_whom(survey, waves, group, min_count=ctx.min_count, lang=lang),
+                        lang,
+                        by=[group],
+                        survey=survey,
+                    ),
+                    caption=survey.codebook.question(group).label(lang),
+                )
+                for group in survey.codebook.subgroups
+            ),
+            Note(ctx.t("suppressed_note", n=ctx.min_count)),
+            Note(ctx.t("effects_caveat_waves")),
+        ),
+        level=3,
+    )
+    return Section(
+        f"{ctx.t('effects_waves_section')}: {survey.codebook.label(lang)}",
+        (
+            Table(waves_table(waves, lang, survey=survey)),
+            Figure(
+                functools.partial(plots.wave_comparison_chart, waves),
+                alt=ctx.t("effects_waves_section"),
+            ),
+            Bullets(tuple(effects.wave_verdicts(waves, survey, lang))),
+            Note(ctx.t("effects_caveat_multiple")),
+            for_whom,
+        ),
+    )
 
 
 def effects_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -122,20 +217,34 @@ def effects_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
         kind = r.get("diff_kind") or "difference"
         difference = text_effects.format_effect(r.get("difference"), kind, r["unit"], lang)
         interval = text_effects.format_interval(r.get("diff_low"), r.get("diff_high"), kind, lang)
-        out.append({
-            t("effects_col_measure", lang): r["measure_name"],
-            t("effects_col_change", lang): r["changes"],
-            t("effects_col_verdict", lang): text_effects.short_verdict(r, lang),
-            t("effects_col_before_points", lang): f"{level(r['before'], r['chart'], r['unit'], lang)} ({r['n_before']})",
-            t("effects_col_after_points", lang): f"{level(r['after'], r['chart'], r['unit'], lang)} ({r['n_after']})",
-            t("effects_col_expected", lang): level(r.get("expected"), r["chart"], r["unit"], lang),
-            t("effects_col_effect", lang): difference if interval == "–" else f"{difference} ({interval})",
-            t("effects_col_mde", lang): text_effects.format_effect(r.get("mde"), kind, r["unit"], lang, signed=False),
-        })
+        out.append(
+            {
+                t("effects_col_measure", lang): r["measure_name"],
+                t("effects_col_change", lang): r["changes"],
+                t("effects_col_verdict", lang): text_effects.short_verdict(r, lang),
+                t(
+                    "effects_col_before_points", lang
+                ): f"{level(r['before'], r['chart'], r['unit'], lang)} ({r['n_before']})",
+                t(
+                    "effects_col_after_points", lang
+                ): f"{level(r['after'], r['chart'], r['unit'], lang)} ({r['n_after']})",
+                t("effects_col_expected", lang): level(
+                    r.get("expected"), r["chart"], r["unit"], lang
+                ),
+                t("effects_col_effect", lang): difference
+                if interval == "–"
+                else f"{difference} ({interval})",
+                t("effects_col_mde", lang): text_effects.format_effect(
+                    r.get("mde"), kind, r["unit"], lang, signed=False
+                ),
+            }
+        )
     return pd.DataFrame(out)
 
 
-def waves_table(frame: pd.DataFrame, lang: str, by: Sequence[str] = (), survey=None) -> pd.DataFrame:
+def waves_table(
+    frame: pd.DataFrame, lang: str, by: Sequence[str] = (), survey=None
+) -> pd.DataFrame:
     """``effects.survey_waves(...)`` for a report; suppressed rows show ``..``. With ``survey``,
     the shares carry the marks of their survey cells (count and base of each wave) for the
     privacy auditor (:mod:`analysis.privacy.marks`)."""
@@ -143,21 +252,41 @@ def waves_table(frame: pd.DataFrame, lang: str, by: Sequence[str] = (), survey=N
     col_before, col_after = t("effects_col_before", lang), t("effects_col_after", lang)
     for i, r in enumerate(frame.to_dict("records")):
         hidden = bool(r["suppressed"])
-        row = {t("effects_col_subgroup", lang): " / ".join(str(r.get(f"{b}_label", r[b])) for b in by)} if by else {}
-        row.update({
-            t("effects_col_item", lang): r["item_label"],
-            col_before: ".." if hidden else percent(r["p_before"], 0, lang),
-            col_after: ".." if hidden else percent(r["p_after"], 0, lang),
-            t("effects_col_diff", lang): ".." if hidden else number(r["diff_pp"], 1, lang),
-            t("effects_col_ci_waves", lang): ".." if hidden else
-            f"{number(r['ci_low_pp'], 1, lang)} – {number(r['ci_high_pp'], 1, lang)}"
-            + (f" ({text_effects.ci_level(r['ci_level'], lang)})" if pd.notna(r.get("ci_level")) else ""),
-            t("effects_col_p_adjusted", lang): ".." if hidden else text_effects.format_p(r["p_adjusted"], lang),
-            t("effects_col_mdd", lang): ".." if hidden else number(r["mdd_pp"], 1, lang),
-        })
+        row = (
+            {
+                t("effects_col_subgroup", lang): " / ".join(
+                    str(r.get(f"{b}_label", r[b])) for b in by
+                )
+            }
+            if by
+            else {}
+        )
+        row.update(
+            {
+                t("effects_col_item", lang): r["item_label"],
+                col_before: ".." if hidden else percent(r["p_before"], 0, lang),
+                col_after: ".." if hidden else percent(r["p_after"], 0, lang),
+                t("effects_col_diff", lang): ".." if hidden else number(r["diff_pp"], 1, lang),
+                t("effects_col_ci_waves", lang): ".."
+                if hidden
+                else f"{number(r['ci_low_pp'], 1, lang)} – {number(r['ci_high_pp'], 1, lang)}"
+                + (
+                    f" ({text_effects.ci_level(r['ci_level'], lang)})"
+                    if pd.notna(r.get("ci_level"))
+                    else ""
+                ),
+                t("effects_col_p_adjusted", lang): ".."
+                if hidden
+                else text_effects.format_p(r["p_adjusted"], lang),
+                t("effects_col_mdd", lang): ".." if hidden else number(r["mdd_pp"], 1, lang),
+            }
+        )
         rows.append(row)
         if survey is not None:
-            for column, wave, which in ((col_before, r["wave_before"], "before"), (col_after, r["wave_after"], "after")):
+            for column, wave, which in (
+                (col_before, r["wave_before"], "before"),
+                (col_after, r["wave_after"], "after"),
+            ):
                 marks[(i, column)] = _wave_mark(survey, r, by, wave, which, hidden)
     out = pd.DataFrame(rows)
     if survey is not None:
@@ -175,21 +304,32 @@ def _wave_mark(survey, r: dict, by: Sequence[str], wave: str, which: str, hidden
     def count(v):
         return None if v is None or pd.isna(v) else int(v)
 
-    return Mark(CellKey(survey.id, r["question_id"], r["option"], group).to_json(),
-                None if hidden else count(r[f"n_{which}"]), "share",
-                CellKey(survey.id, r["question_id"], BASE, group).to_json(), count(r[f"base_{which}"]))
+    return Mark(
+        CellKey(survey.id, r["question_id"], r["option"], group).to_json(),
+        None if hidden else count(r[f"n_{which}"]),
+        "share",
+        CellKey(survey.id, r["question_id"], BASE, group).to_json(),
+        count(r[f"base_{which}"]),
+    )
 
 
 def target_text(m, series: pd.DataFrame | None, linked: pd.DataFrame, lang: str) -> str:
     """The level of the latest phase against the measure's target ("" without a target)."""
     if pd.isna(m.target) or series is None or series.empty:
         return ""
-    last = series if linked.empty else series[series["period"] >= change_period(linked["date"].max(), m.frequency)]
+    last = (
+        series
+        if linked.empty
+        else series[series["period"] >= change_period(linked["date"].max(), m.frequency)]
+    )
     reached_level = pooled_level(last if len(last) else series, str(m.chart))
     reached = reached_level >= m.target if m.direction == "up" else reached_level <= m.target
-    return t("effects_target_reached" if reached else "effects_target_not_reached", lang,
-             level=level(reached_level, str(m.chart), m.unit, lang),
-             target=level(float(m.target), str(m.chart), m.unit, lang))
+    return t(
+        "effects_target_reached" if reached else "effects_target_not_reached",
+        lang,
+        level=level(reached_level, str(m.chart), m.unit, lang),
+        target=level(float(m.target), str(m.chart), m.unit, lang),
+    )
 
 
 def poster_lines(ctx: ReportContext, team, result, diagram=None) -> dict[str, list[str]]:
@@ -201,10 +341,18 @@ def poster_lines(ctx: ReportContext, team, result, diagram=None) -> dict[str, li
     start = team.start_date.strftime("%Y-%m-%d") if team.start_date is not None else "–"
     names = municipality_names(ctx.dataset.municipalities, lang)
     sections: dict[str, list[str]] = {
-        t("effects_poster_area", lang): [area] + ([f"{t('effects_aim', lang)}: {team.aim}"] if team.aim else []),
-        t("effects_poster_background", lang): [t(
-            "effects_poster_background_text", lang, team=team.name,
-            municipality=names.get(team.municipality_code, t("county", lang)), area=area, start=start)],
+        t("effects_poster_area", lang): [area]
+        + ([f"{t('effects_aim', lang)}: {team.aim}"] if team.aim else []),
+        t("effects_poster_background", lang): [
+            t(
+                "effects_poster_background_text",
+                lang,
+                team=team.name,
+                municipality=names.get(team.municipality_code, t("county", lang)),
+                area=area,
+                start=start,
+            )
+        ],
     }
     baseline = []
     for m in team.measures.itertuples(index=False):
@@ -213,26 +361,61 @@ def poster_lines(ctx: ReportContext, team, result, diagram=None) -> dict[str, li
             continue
         start = first_change_period(team.changes, team.id, m.measure_id, m.frequency)
         pre = series[baseline_mask(series["period"], start).to_numpy()]
-        baseline.append(t("effects_poster_baseline_text", lang, measure=m.measure_name,
-                          value=level(pooled_level(pre, str(m.chart)), str(m.chart), m.unit, lang), n=len(pre)))
+        baseline.append(
+            t(
+                "effects_poster_baseline_text",
+                lang,
+                measure=m.measure_name,
+                value=level(pooled_level(pre, str(m.chart)), str(m.chart), m.unit, lang),
+                n=len(pre),
+            )
+        )
     sections[t("effects_poster_baseline", lang)] = baseline or [t("effects_no_measures", lang)]
     if diagram is not None:
         nodes = diagram.nodes
-        sections[t("effects_poster_analysis", lang)] = [t(
-            "effects_poster_drivers_text", lang, primary=int((nodes["level"] == "primary").sum()),
-            secondary=int((nodes["level"] == "secondary").sum()), ideas=int((nodes["level"] == "idea").sum()))] + [
-            f"{t('effects_primary_driver', lang)}: {x}" for x in nodes.loc[nodes["level"] == "primary", "text"]]
+        sections[t("effects_poster_analysis", lang)] = [
+            t(
+                "effects_poster_drivers_text",
+                lang,
+                primary=int((nodes["level"] == "primary").sum()),
+                secondary=int((nodes["level"] == "secondary").sum()),
+                ideas=int((nodes["level"] == "idea").sum()),
+            )
+        ] + [
+            f"{t('effects_primary_driver', lang)}: {x}"
+            for x in nodes.loc[nodes["level"] == "primary", "text"]
+        ]
     else:
         sections[t("effects_poster_analysis", lang)] = [t("effects_poster_no_drivers", lang)]
     log = team.changes.sort_values(["change_no", "date"])
     sections[t("effects_poster_changes", lang)] = [
-        t("effects_poster_change_text", lang, no=int(c.change_no), title=c.title,
-          date=pd.Timestamp(c.date).strftime("%Y-%m-%d"), step=t(str(c.pdsa_step), lang))
-        for c in log.itertuples(index=False)] or [t("no_changes", lang)]
-    results = [text_effects.measure_verdict(r, lang) for r in result.table.to_dict("records")
-               if r["note"] not in ("too_short", "too_early")]
-    targets = [target_text(m, result.series.get(m.measure_id), effects.linked_changes(team.changes, m.measure_id), lang)
-               for m in team.measures.itertuples(index=False)]
-    sections[t("effects_poster_results", lang)] = ((results or [t("effects_verdict_none", lang)])
-                                                   + [x for x in targets if x] + [t("effects_poster_county_aim", lang)])
+        t(
+            "effects_poster_change_text",
+            lang,
+            no=int(c.change_no),
+            title=c.title,
+            date=pd.Timestamp(c.date).strftime("%Y-%m-%d"),
+            step=t(str(c.pdsa_step), lang),
+        )
+        for c in log.itertuples(index=False)
+    ] or [t("no_changes", lang)]
+    results = [
+        text_effects.measure_verdict(r, lang)
+        for r in result.table.to_dict("records")
+        if r["note"] not in ("too_short", "too_early")
+    ]
+    targets = [
+        target_text(
+            m,
+            result.series.get(m.measure_id),
+            effects.linked_changes(team.changes, m.measure_id),
+            lang,
+        )
+        for m in team.measures.itertuples(index=False)
+    ]
+    sections[t("effects_poster_results", lang)] = (
+        (results or [t("effects_verdict_none", lang)])
+        + [x for x in targets if x]
+        + [t("effects_poster_county_aim", lang)]
+    )
     return sections
