@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 KERNEL := workbook
 
-.PHONY: help venv reports test test-fast check sample lab lint format lock clean bench
+.PHONY: help venv reports test test-fast check sample lab lab-user lint format lock clean bench
 
 help: ## Show this list of commands
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -42,8 +42,10 @@ reports: $(STAMP) ## Build every HTML report into outputs/ (real data in data/ra
 	$(BIN)/workbook run
 	@echo "Open outputs/index.html"
 
-test: $(STAMP) ## Run all tests, including every notebook on the sample data
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+# Lint first (formatting is held); then the tests and, with nbval, every notebook as a user opens it
+# (its own kernel, default parameters); tests/test_notebooks.py runs them with other parameters.
+test: $(STAMP) lint ## Lint, then run all tests, including every notebook on the sample data
+	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax tests notebooks
 
 test-fast: $(STAMP) ## Run the tests except notebooks, browser, cluster and fault injection
 	$(BIN)/python -m pytest -m "not notebooks and not browser and not cluster and not faults"
@@ -54,13 +56,23 @@ check: $(STAMP) ## Check the data folder (data/raw, else the sample) and list ev
 sample: $(STAMP) ## Regenerate the synthetic sample data in data/sample
 	$(BIN)/workbook sample
 
-lab: $(STAMP) ## Open JupyterLab in notebooks/ with the project's kernel
+# JupyterLab refuses to start as root ("Running as root is not recommended"): say why and what to
+# do before anything is installed or started. In a container where root is the only user:
+# make lab ALLOW_ROOT=1.
+lab-user:
+	@if [ "$$(id -u)" = "0" ] && [ -z "$(ALLOW_ROOT)" ]; then \
+	  echo "make lab: JupyterLab does not start as root (the superuser)." >&2; \
+	  echo "  Run it as your ordinary user: exit the root shell (or sudo -u <user> make lab)," >&2; \
+	  echo "  or, in a container where root is the only user: make lab ALLOW_ROOT=1" >&2; \
+	  exit 2; fi
+
+lab: lab-user $(STAMP) ## Open JupyterLab in notebooks/ with the project's kernel (as root: ALLOW_ROOT=1)
 	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.open_browser=True --LabApp.news_url=None \
-	  --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
+	  --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate $(if $(ALLOW_ROOT),--allow-root)
 
 lint: $(STAMP) ## ruff on the package, tests and notebooks
 	$(BIN)/ruff check analysis tests benchmarks notebooks
-	$(BIN)/ruff format --check analysis tests benchmarks || true
+	$(BIN)/ruff format --check analysis tests benchmarks
 
 format: $(STAMP) ## Format the code with ruff
 	$(BIN)/ruff format analysis tests benchmarks
@@ -68,6 +80,8 @@ format: $(STAMP) ## Format the code with ruff
 
 bench: $(STAMP) ## Run the benchmarks (prints times and ratios) and the effect-verdict calibration study (~50 min)
 	$(BIN)/python benchmarks/spc_many.py
+	$(BIN)/python benchmarks/figures.py
+	$(BIN)/python benchmarks/dataset_load.py
 	$(BIN)/python benchmarks/surveys.py
 	$(BIN)/python benchmarks/privacy.py
 	$(BIN)/python benchmarks/waves_calibration.py

@@ -229,17 +229,24 @@ def cmd_check(args: argparse.Namespace) -> int:
     folder = args.folder or load_config().data_dir()
     if not Path(folder).is_dir():
         raise ConfigError(f"{folder} is not a folder")
+    from .text import t
+
+    lang = load_config().language  # the analyst's language, as workbook.yml says
     problems = check_folder(folder)
     for problem in problems:
-        print(problem)
+        print(problem.text(lang))
     errors = [p for p in problems if not p.is_warning]
     warnings = len(problems) - len(errors)
-    also = f" and {warnings} warning(s)" if warnings else ""
+    also = t("check_and_warnings", lang, warnings=warnings) if warnings else ""
     if errors:
-        print(f"{len(errors)} problem(s){also} in {folder}", file=sys.stderr)
+        print(
+            t("check_errors_found", lang, errors=len(errors), also=also, folder=folder),
+            file=sys.stderr,
+        )
         return EXIT_FAILED
     print(
-        f"{folder}: no problems found" + (f"; {warnings} warning(s) to look at" if warnings else "")
+        t("check_none_found", lang, folder=folder)
+        + (t("check_warnings_to_look_at", lang, warnings=warnings) if warnings else "")
     )
     return EXIT_OK
 

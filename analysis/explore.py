@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
-from . import spc, text
+from . import clock, spc, text
 from .config import ConfigError, load_config
 from .io import DataError, atomic_path, excel_safe, restore_formula
 from .measures import RATIO_KINDS, is_ratio, is_share
@@ -55,6 +54,7 @@ class View:
     measure_name: str = ""
     target: float | None = None
     direction: str | None = None
+    share: bool = False  # the values are shares 0-1 (a p measure, also on a run chart): percent
 
 
 def measure_row(dataset, team: str, measure: str) -> pd.Series:
@@ -169,19 +169,22 @@ def build_view(dataset, selection: Selection, notes: pd.DataFrame | None = None)
     verdict = _verdict(result, series, chart, baseline_end, selection.rules, selection.lang)
     effect = _effect(dataset, selection)
     measure_notes = _notes_for(notes, selection)
-    target = row["target"] if pd.notna(row["target"]) and chart == row["chart"] else None
+    # a p measure explored on a chart of single values is still a share: shown in percent
+    share = is_share(chart) or (is_share(row["chart"]) and not is_ratio(chart))
+    target = row["target"] if pd.notna(row["target"]) and (chart == row["chart"] or share) else None
     return View(
         selection,
         series,
         changes,
         result,
         verdict,
-        _summary(result, selection.lang),
+        _summary(result, selection.lang, share),
         effect,
         measure_notes,
         str(row["measure_name"]),
         target,
         str(row["direction"]),
+        share,
     )
 
 
@@ -209,7 +212,15 @@ def _verdict(
     return f"{against} {t('explore_current_phase', lang, verdict=verdict(result.summary.iloc[-1], lang))}"
 
 
-def _summary(result: spc.ChartResult, lang: str) -> pd.DataFrame:
+def _with_limit(value: object, limit: object, word: str) -> str:
+    """``6 (max 7)``; the value alone when the rule set has no such limit (IHI's rules have no
+    crossings rule and judge a run by its own length: ``6``, not ``6 (minst <NA>)``)."""
+    if pd.isna(limit):
+        return f"{value}"
+    return f"{value} ({word} {limit})"
+
+
+def _summary(result: spc.ChartResult, lang: str, share: bool = False) -> pd.DataFrame:
     s = result.summary
     centre = result.points.groupby("part", sort=False)["cl"].first()
     return pd.DataFrame(
@@ -217,14 +228,14 @@ def _summary(result: spc.ChartResult, lang: str) -> pd.DataFrame:
             t("explore_part", lang): s["part"].astype(str),
             t("explore_points", lang): s["n_useful"].astype(int),
             t("explore_centre", lang): [
-                _format_level(v, result.kind, lang) for v in s["part"].map(centre)
+                _format_level(v, "p" if share else result.kind, lang) for v in s["part"].map(centre)
             ],
             t("explore_longest_run", lang): [
-                f"{a} ({t('explore_max', lang)} {b})"
+                _with_limit(a, b, t("explore_max", lang))
                 for a, b in zip(s["longest_run"], s["longest_run_max"], strict=True)
             ],
             t("explore_crossings", lang): [
-                f"{a} ({t('explore_min', lang)} {b})"
+                _with_limit(a, b, t("explore_min", lang))
                 for a, b in zip(s["n_crossings"], s["n_crossings_min"], strict=True)
             ],
             t("explore_signal", lang): [
@@ -298,7 +309,7 @@ def add_note(dataset, team: str, measure: str, period, note: str) -> pd.DataFram
                 "measure_id": measure,
                 "period": period,
                 "note": note,
-                "added": datetime.now().strftime("%Y-%m-%d %H:%M"),
+                "added": clock.now().strftime("%Y-%m-%d %H:%M"),
             }
         ]
     )
@@ -329,7 +340,7 @@ def _notes_for(notes: pd.DataFrame | None, selection: Selection) -> pd.DataFrame
 
 def _stem(view: View) -> str:
     s = view.selection
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     return re.sub(r"[^a-z0-9_-]+", "-", f"{s.team}_{s.measure}_{stamp}".lower())
 
 
@@ -337,13 +348,21 @@ def export_table(view: View) -> pd.DataFrame:
     """The current chart's points as a table for Excel (aggregates of one team, no microdata)."""
     p = view.result.points
     lang = view.selection.lang
+    # the numbers as the chart says them: a share in percent (48,28, not 0,4828), in a column
+    # whose name says so; the team and the measure on every row (files get mixed in Excel)
+    scale, unit = (100.0, " (%)") if view.share else (1.0, "")
+    digits = 2 if view.share else 4
     return pd.DataFrame(
         {
+            t("team", lang): view.selection.team,
+            t("measure", lang): view.selection.measure,
+            t("explore_measure_name", lang): view.measure_name,
+            t("explore_chart_kind", lang): view.result.kind,
             t("period", lang): pd.to_datetime(p["x"]).dt.strftime("%Y-%m-%d"),
-            t("value", lang): p["y"].round(4),
-            t("explore_centre", lang): p["cl"].round(4),
-            t("explore_lcl", lang): p["lcl"].round(4),
-            t("explore_ucl", lang): p["ucl"].round(4),
+            t("value", lang) + unit: (p["y"] * scale).round(digits),
+            t("explore_centre", lang) + unit: (p["cl"] * scale).round(digits),
+            t("explore_lcl", lang) + unit: (p["lcl"] * scale).round(digits),
+            t("explore_ucl", lang) + unit: (p["ucl"] * scale).round(digits),
             t("explore_part", lang): p["part"].astype(str),
             t("explore_signal", lang): [
                 t("yes", lang) if (a or b) else t("no", lang)

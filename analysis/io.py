@@ -52,19 +52,36 @@ class Problem:
     column: str | None = None
     hint: str = ""
     severity: str = "error"  # "warning": implausible but usable; reported, never blocks a run
+    # the message and hint as label keys of analysis.text with their values, so that
+    # ``workbook check`` can say them in the language of workbook.yml (message/hint: English)
+    key: str = ""
+    hint_key: str = ""
+    values: tuple[tuple[str, object], ...] = ()
 
     @property
     def is_warning(self) -> bool:
         return self.severity == "warning"
 
     def __str__(self) -> str:
+        return self.text("en")
+
+    def text(self, lang: str = "en") -> str:
+        """The problem as one line in ``lang``: file, row, column, what is wrong (what to do).
+
+        A message made without a label key is said in English in either language."""
+        from .text import t
+
         where = self.file
         if self.row is not None:
-            where += f" row {self.row}"
+            where += f" {t('check_row', lang)} {self.row}"
         if self.column:
-            where += f", column '{self.column}'"
-        text = f"{where}: {'warning: ' if self.is_warning else ''}{self.message}"
-        return f"{text} ({self.hint})" if self.hint else text
+            where += f", {t('check_column', lang)} '{self.column}'"
+        values = dict(self.values)
+        message = t(self.key, lang, **values) if self.key and lang != "en" else self.message
+        hint = t(self.hint_key, lang, **values) if self.hint_key and lang != "en" else self.hint
+        warning = f"{t('check_warning', lang)}: " if self.is_warning else ""
+        text = f"{where}: {warning}{message}"
+        return f"{text} ({hint})" if hint else text
 
 
 class DataError(ValueError):
@@ -149,6 +166,40 @@ def code_hash(folder: str | Path = PACKAGE) -> str:
     import json
 
     return hashlib.sha256(json.dumps(code_files(folder), sort_keys=True).encode()).hexdigest()
+
+
+def notebook_content(text: str | bytes) -> str | None:
+    """What a notebook *is*, without what an editor rewrites: each cell's type, source and tags
+    (the ``parameters`` tag), as canonical JSON. JupyterLab rewrites the metadata of a notebook
+    it opens (kernel, language version, widths, ids); that changes no report. None when the
+    text is not a notebook."""
+    import json
+
+    try:
+        cells = json.loads(text)["cells"]
+        content = [
+            [
+                cell.get("cell_type"),
+                "".join(cell["source"])
+                if isinstance(cell.get("source"), list)
+                else cell.get("source", ""),
+                sorted((cell.get("metadata") or {}).get("tags") or []),
+            ]
+            for cell in cells
+        ]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return json.dumps(content, sort_keys=True, ensure_ascii=False)
+
+
+def notebook_hash(path: str | Path) -> str:
+    """SHA-256 of :func:`notebook_content` (of the bytes when the file is not a notebook);
+    ``"missing"`` when there is no file."""
+    path = Path(path)
+    if not path.is_file():
+        return "missing"
+    content = notebook_content(path.read_bytes())
+    return hashlib.sha256(content.encode()).hexdigest() if content is not None else sha256(path)
 
 
 # --------------------------------------------------------------------------- writing files
@@ -464,6 +515,12 @@ def _frame(
     frame[ROW] = pd.Series(row_numbers, dtype="int64")
     if len(too_long) >= 3:
         frame.attrs["misaligned"] = True  # the values do not sit under their column names
+    # the headers as the file writes them (``Täljare``), for messages: the frame's are lower case
+    frame.attrs["headers"] = {
+        column: str(original).replace("\ufeff", "").strip()
+        for column, original in zip(columns, header, strict=False)
+        if original is not None and str(original).strip()
+    }
     return frame
 
 

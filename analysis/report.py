@@ -21,21 +21,19 @@ import base64
 import io as _io
 import subprocess
 from collections.abc import Iterable, Mapping
-from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from . import __version__, text
+from . import __version__, clock, text
 from .config import ConfigError, load_config
 from .dataset import reads
 from .text import escape, t
 from .views.context import ReportContext
 from .views.sections import Bullets, Figure, Note, Page, Paragraph, Section, Table
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
+STOCKHOLM = clock.STOCKHOLM
 
 # Which parameters each notebook takes; `lang` and `data_dir` are common to all.
 NOTEBOOK_PARAMS: dict[str, dict[str, str]] = {
@@ -348,11 +346,51 @@ def _git_commit(root: Path) -> str:
             text=True,
             timeout=5,
         )
+        top = (
+            subprocess.run(
+                ["git", "rev-parse", "--show-toplevel"],
+                cwd=root,
+                capture_output=True,
+                text=True,
+                timeout=5,
+            ).stdout.strip()
+            or root
+        )
+        # porcelain paths are relative to the repository's top folder
+        changed = [
+            path for path in _changed_paths(dirty.stdout) if not _same_notebook(Path(top), path)
+        ]
     except (OSError, subprocess.SubprocessError):
         return "unknown"
     if out.returncode != 0:
         return "unknown"
-    return out.stdout.strip() + (" (+ local changes)" if dirty.stdout.strip() else "")
+    return out.stdout.strip() + (" (+ local changes)" if changed else "")
+
+
+def _changed_paths(porcelain: str) -> list[str]:
+    """The paths of ``git status --porcelain`` (v1): ``XY path`` or ``XY old -> new``."""
+    paths = []
+    for line in porcelain.splitlines():
+        if len(line) > 3:
+            paths.append(line[3:].split(" -> ")[-1].strip('"'))
+    return paths
+
+
+def _same_notebook(top: Path, path: str) -> bool:
+    """True when ``path`` (relative to the repository's ``top``) is a notebook whose cells (type, source, tags) are those of the
+    commit: JupyterLab rewrote only its metadata (kernel, versions, ids), no local change."""
+    from .io import notebook_content
+
+    if not path.endswith(".ipynb"):
+        return False
+    file = top / path
+    committed = subprocess.run(
+        ["git", "show", f"HEAD:{path}"], cwd=top, capture_output=True, timeout=5
+    )
+    if committed.returncode != 0 or not file.is_file():
+        return False
+    now = notebook_content(file.read_bytes())
+    return now is not None and now == notebook_content(committed.stdout)
 
 
 def provenance_info(dataset, params: Mapping[str, Any], config=None) -> dict[str, Any]:
@@ -360,7 +398,7 @@ def provenance_info(dataset, params: Mapping[str, Any], config=None) -> dict[str
     ``workbook.yml`` the report ran under (default: read it)."""
     config = config or load_config()
     info: dict[str, Any] = {
-        "generated": datetime.now(STOCKHOLM).strftime("%Y-%m-%d %H:%M %Z"),
+        "generated": clock.shown(clock.now()),
         "git_commit": _git_commit(config.root),
         "package_version": __version__,
         "data_source": f"{dataset.source}: {dataset.folder}",

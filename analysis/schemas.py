@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -38,6 +38,17 @@ FREQUENCIES = ("week", "month")
 DIRECTIONS = ("up", "down")
 PDSA_STEPS = ("plan", "do", "study", "act")
 PDSA_ALIASES = {"planera": "plan", "göra": "do", "gora": "do", "studera": "study", "agera": "act"}
+# the Swedish words an analyst would type for the choice values
+MEASURE_TYPE_ALIASES = {
+    "processmått": "process",
+    "resultatmått": "outcome",
+    "resultat": "outcome",
+    "utfallsmått": "outcome",
+    "balansmått": "balancing",
+    "balans": "balancing",
+}
+FREQUENCY_ALIASES = {"vecka": "week", "veckovis": "week", "månad": "month", "månadsvis": "month"}
+DIRECTION_ALIASES = {"upp": "up", "uppåt": "up", "ner": "down", "ned": "down", "nedåt": "down"}
 GENDERS = ("T", "K", "M")
 KPI_ROLES = ("outcome", "context", "weight")  # a weight only weighs municipalities together
 AREA_TYPES = ("K", "L", "A")  # Kolada's municipality_type
@@ -100,11 +111,11 @@ TABLES: dict[str, tuple[Col, ...]] = {
         Col("measure_id", "id", example="hembesok"),
         Col("team_id", "id"),
         Col("measure_name"),
-        Col("measure_type", "choice", choices=MEASURE_TYPES),
+        Col("measure_type", "choice", choices=MEASURE_TYPES, aliases=MEASURE_TYPE_ALIASES),
         Col("chart", "choice", choices=CHARTS),
         Col("unit", nullable=True),
-        Col("frequency", "choice", choices=FREQUENCIES),
-        Col("direction", "choice", choices=DIRECTIONS),
+        Col("frequency", "choice", choices=FREQUENCIES, aliases=FREQUENCY_ALIASES),
+        Col("direction", "choice", choices=DIRECTIONS, aliases=DIRECTION_ALIASES),
         Col("target", "float", required=False, nullable=True, example="0,9"),
     ),
     "observations": (
@@ -140,7 +151,7 @@ TABLES: dict[str, tuple[Col, ...]] = {
         Col("title_sv"),
         Col("title_en", nullable=True),
         Col("unit", nullable=True),
-        Col("direction", "choice", choices=DIRECTIONS),
+        Col("direction", "choice", choices=DIRECTIONS, aliases=DIRECTION_ALIASES),
         Col("focus_area", "choice", choices=FOCUS_AREAS, nullable=True),
         # Kolada's facts and the workbook's reading of them (docs/kolada.md); optional, so a
         # hand-made kpis.csv of six columns stays valid. Blank role = outcome.
@@ -161,7 +172,7 @@ TABLES: dict[str, tuple[Col, ...]] = {
         Col("years", "int", required=False, nullable=True, min=1, example="4"),
         Col("target_value", "float", required=False, nullable=True, min=0, max=100, example="100"),
         Col("deadline", "date", required=False, nullable=True, example="2022-12-31"),
-        Col("direction", "choice", choices=DIRECTIONS),
+        Col("direction", "choice", choices=DIRECTIONS, aliases=DIRECTION_ALIASES),
     ),
 }
 REQUIRED_TABLES = ("municipalities", "teams", "measures", "observations", "changes")
@@ -247,51 +258,233 @@ def schema(table: str) -> pa.DataFrameSchema:
 
 # --------------------------------------------------------------------------- columns
 
+#: The Swedish column names an analyst would type, per table: Swedish name -> contract name.
+#: Case, spaces, hyphens and å/ä/ö are ignored when matching (``Fokusområde``, ``fokusomrade``
+#: and ``FOKUS-OMRÅDE`` are all ``focus_area``). Documented in data/raw/README.md.
+SWEDISH_COLUMNS: dict[str, dict[str, str]] = {
+    "municipalities": {
+        "kommunkod": "municipality_code",
+        "kommunnamn": "municipality_name",
+        "kommun": "municipality_name",
+        "i_nätverket": "in_network",
+        "ingår_i_nätverket": "in_network",
+        "nätverk": "in_network",
+    },
+    "teams": {
+        "teamnamn": "team_name",
+        "namn": "team_name",
+        "kommunkod": "municipality_code",
+        "fokusområde": "focus_area",
+        "kohort": "cohort",
+        "omgång": "cohort",
+        "startdatum": "start_date",
+        "start": "start_date",
+        "syfte": "aim",
+        "målformulering": "aim",
+    },
+    "measures": {
+        "mått_id": "measure_id",
+        "måttnamn": "measure_name",
+        "mått": "measure_name",
+        "måttyp": "measure_type",
+        "måttstyp": "measure_type",
+        "typ_av_mått": "measure_type",
+        "diagram": "chart",
+        "diagramtyp": "chart",
+        "styrdiagram": "chart",
+        "enhet": "unit",
+        "frekvens": "frequency",
+        "riktning": "direction",
+        "förbättringsriktning": "direction",
+        "målvärde": "target",
+        "mål": "target",
+    },
+    "observations": {
+        "mått_id": "measure_id",
+        "mått": "measure_id",
+        "värde": "value",
+        "täljare": "numerator",
+        "nämnare": "denominator",
+        "undergrupp": "subgroup",
+        "delgrupp": "subgroup",
+    },
+    "changes": {
+        "förändring_nr": "change_no",
+        "förändringsnummer": "change_no",
+        "nr": "change_no",
+        "nummer": "change_no",
+        "datum": "date",
+        "startdatum": "date",
+        "titel": "title",
+        "förändring": "title",
+        "förändringsidé": "title",
+        "pdsa_steg": "pdsa_step",
+        "pgsa_steg": "pdsa_step",
+        "steg": "pdsa_step",
+        "mått": "measures",
+        "beskrivning": "description",
+    },
+    "indicators": {
+        "nyckeltal": "kpi",
+        "kommunkod": "municipality_code",
+        "år": "period",
+        "kön": "gender",
+        "värde": "value",
+        "antal": "n",
+    },
+    "kpis": {
+        "nyckeltal": "kpi",
+        "titel_sv": "title_sv",
+        "titel": "title_sv",
+        "titel_en": "title_en",
+        "enhet": "unit",
+        "riktning": "direction",
+        "fokusområde": "focus_area",
+        "roll": "role",
+        "områdestyp": "area_type",
+        "könsuppdelad": "gender_split",
+        "länsvikt": "county_weight",
+    },
+    "goals": {
+        "mål_id": "goal_id",
+        "titel_sv": "title_sv",
+        "titel": "title_sv",
+        "titel_en": "title_en",
+        "typ": "kind",
+        "källa": "source",
+        "kommunkod": "municipality_code",
+        "basår": "baseline_year",
+        "utgångsår": "baseline_year",
+        "procentenheter_per_år": "pp_per_year",
+        "pe_per_år": "pp_per_year",
+        "antal_år": "years",
+        "målvärde": "target_value",
+        "slutdatum": "deadline",
+        "senast": "deadline",
+        "riktning": "direction",
+    },
+}
+#: An unknown column this close to a known name (difflib ratio, after folding) is reported.
+NEAR_CUTOFF = 0.75
+
 
 def _simple(name: str) -> str:
     return re.sub(r"[\s\-]+", "_", name.strip().lower())
 
 
+def _fold(name: str) -> str:
+    """A column name as it is matched: lower case, without spaces, hyphens and ``_``, å/ä/ö as
+    a/a/o (``Kommun-kod`` and ``kommunkod`` are one name)."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", _simple(name)).replace("_", "")
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def column_names(table: str) -> dict[str, str]:
+    """Every name a column of ``table`` may have, folded -> ``(contract name)``: the contract's
+    own names and the Swedish ones of :data:`SWEDISH_COLUMNS`."""
+    names = {_fold(c.name): c.name for c in TABLES[table]}
+    for swedish, name in SWEDISH_COLUMNS.get(table, {}).items():
+        names.setdefault(_fold(swedish), name)
+    return names
+
+
+def _spelling(table: str) -> dict[str, str]:
+    """folded name -> the name as written (the contract's or the Swedish one)."""
+    spelled = {_fold(c.name): c.name for c in TABLES[table]}
+    for swedish in SWEDISH_COLUMNS.get(table, {}):
+        spelled.setdefault(_fold(swedish), swedish)
+    return spelled
+
+
 def check_columns(table: str, frame: pd.DataFrame, file: str) -> tuple[pd.DataFrame, list[Problem]]:
     """Match the file's columns with the contract.
 
-    Columns written with spaces or hyphens (``Team ID``) are renamed silently. A missing
-    required column is reported with the nearest column of the file (``difflib``); an unknown
-    column close to a valid one is reported as probably misspelt. Returns (renamed frame,
-    problems).
+    A column is recognised by its contract name or its Swedish name (:data:`SWEDISH_COLUMNS`),
+    whatever its case, spaces, hyphens or å/ä/ö (``Team ID`` is ``team_id``, ``Fokusområde`` is
+    ``focus_area``). Two file columns meaning the same column are an error. An unknown column
+    close to a known name whose column is not in the file is reported as probably misspelt, with
+    that name; a missing required column is reported with the columns of the table. Other
+    unknown columns are ignored. Returns (renamed frame, problems); ``attrs["renamed"]`` maps a
+    contract name to the file's own header.
     """
     spec = TABLES[table]
     wanted = [c.name for c in spec]
     read_from = frame  # its attrs say which sheet of a workbook was read
+    names = column_names(table)
+    spelled = _spelling(table)
     present = [c for c in frame.columns if c != ROW]
-    rename = {
-        c: _simple(c)
-        for c in present
-        if c not in wanted and _simple(c) in wanted and _simple(c) not in present
-    }
-    frame = frame.rename(columns=rename)
-    present = [c for c in frame.columns if c != ROW]
-    unknown = [c for c in present if c not in wanted]
+    headers = frame.attrs.get("headers") or {}  # lower-case name -> as the file writes it
+
+    def header(column: object) -> str:
+        return headers.get(str(column), str(column))
+
     problems: list[Problem] = []
-    used: dict[str, str] = {}
-    for col in spec:
-        if col.name in present:
+    rename: dict[str, str] = {}
+    claimed: dict[str, str] = {}
+    for column in sorted(present, key=lambda c: c not in wanted):  # exact names first
+        target = names.get(_fold(str(column)))
+        if target is None:
             continue
-        candidates = [u for u in unknown if u not in used]  # each unknown column used once
-        near = difflib.get_close_matches(col.name, candidates, n=1, cutoff=0.6)
-        if near:
-            used[near[0]] = col.name
+        if target in claimed:
+            first, second = header(claimed[target]), header(column)
             problems.append(
                 Problem(
                     file,
-                    f"column '{near[0]}' is not a known column; did you mean '{col.name}'?",
+                    f"columns '{first}' and '{second}' both mean '{target}'",
                     row=1,
-                    column=near[0],
-                    hint=f"rename the column to '{col.name}'",
+                    column=second,
+                    hint="keep one of them (delete or rename the other)",
+                    key="check_same_column",
+                    hint_key="check_same_column_hint",
+                    values=(("first", first), ("second", second), ("name", target)),
                 )
             )
+            continue
+        claimed[target] = str(column)
+        if column != target:
+            rename[column] = target
+    frame = frame.rename(columns=rename)
+    unknown = [c for c in present if c not in rename and c not in claimed.values()]
+    used: set[str] = set()
+    missing = [c for c in spec if c.name not in claimed]
+    folded_unknown = {_fold(str(u)): u for u in unknown}
+    for col in missing:
+        # the nearest unknown column to any name of this column (contract or Swedish)
+        own = [f for f, n in names.items() if n == col.name]
+        best = None
+        for f in own:
+            for near in difflib.get_close_matches(
+                f,
+                [u for u in folded_unknown if u not in used],
+                n=1,
+                cutoff=0.6 if f == _fold(col.name) else NEAR_CUTOFF,
+            ):
+                ratio = difflib.SequenceMatcher(None, f, near).ratio()
+                if best is None or ratio > best[0]:
+                    best = (ratio, near, spelled[f])
+        if best is not None:
+            _, near, meant = best
+            used.add(near)
+            original = header(folded_unknown[near])
+            rename_to = f"'{meant}'" + ("" if meant == col.name else f" ({col.name})")
+            problems.append(
+                Problem(
+                    file,
+                    f"column '{original}' is not a known column; did you mean {rename_to}?",
+                    row=1,
+                    column=original,
+                    hint=f"rename the column to '{meant}'",
+                    key="check_misspelt",
+                    hint_key="check_misspelt_hint",
+                    values=(("column", original), ("meant", rename_to), ("name", meant)),
+                )
+            )
+            rename[folded_unknown[near]] = col.name
         elif col.required:
             listed = ", ".join(c for c in wanted)
+            sheet = sheet_hint(read_from, col.name)
             problems.append(
                 Problem(
                     file,
@@ -299,11 +492,21 @@ def check_columns(table: str, frame: pd.DataFrame, file: str) -> tuple[pd.DataFr
                     row=1,
                     column=col.name,
                     hint=f"add a column '{col.name}' (the columns of {table} are: {listed})"
-                    + sheet_hint(read_from, col.name),
+                    + sheet,
+                    key="check_missing_column",
+                    hint_key="check_missing_column_hint",
+                    values=(
+                        ("name", col.name),
+                        ("table", table),
+                        ("listed", listed),
+                        ("sheet", sheet),
+                    ),
                 )
             )
     # read a misspelt column as the column it was meant to be, so that the checks go on
-    return frame.rename(columns=used), problems
+    frame = frame.rename(columns={k: v for k, v in rename.items() if k in frame.columns})
+    frame.attrs["renamed"] = {v: header(k) for k, v in rename.items()}
+    return frame, problems
 
 
 # --------------------------------------------------------------------------- parsing
@@ -334,10 +537,26 @@ def _coerce_column(
 ) -> tuple[pd.Series, list[Problem]]:
     problems: list[Problem] = []
 
-    def bad_cells(mask: pd.Series, message: str, hint: str) -> None:
+    def bad_cells(
+        mask: pd.Series,
+        message: str,
+        hint: str,
+        key: str = "",
+        hint_key: str = "",
+        **values: object,
+    ) -> None:
         for row, value in zip(rows[mask], raw[mask], strict=True):
             problems.append(
-                Problem(file, message.format(value=value), row=int(row), column=col.name, hint=hint)
+                Problem(
+                    file,
+                    message.format(value=value),
+                    row=int(row),
+                    column=col.name,
+                    hint=hint,
+                    key=key,
+                    hint_key=hint_key,
+                    values=(("value", value), *values.items()),
+                )
             )
 
     if col.kind in ("text", "id"):
@@ -366,26 +585,54 @@ def _coerce_column(
             bad,
             "'{value}' is not " + what,
             f"write {what}{example}, without units or letters (and smaller than 1e308)",
+            f"check_not_{col.kind}",
+            f"check_number_hint_{col.kind}",
+            example=example,
+            exempel=f" (t.ex. {col.example})" if col.example else "",
         )
         if col.kind == "float":
             return numbers, problems
         fraction = numbers.notna() & (numbers % 1 != 0)
-        bad_cells(fraction, "'{value}' is not " + what, f"write {what}{example}")
+        bad_cells(
+            fraction,
+            "'{value}' is not " + what,
+            f"write {what}{example}",
+            f"check_not_{col.kind}",
+            f"check_write_{col.kind}",
+            example=example,
+            exempel=f" (t.ex. {col.example})" if col.example else "",
+        )
         numbers = numbers.where(~fraction)
         return numbers.round().astype("Int64"), problems
     if col.kind == "date":
         dates, bad = parse_dates(raw)
-        bad_cells(bad, "'{value}' is not a date", "write dates as 2024-03-18 (year-month-day)")
+        bad_cells(
+            bad,
+            "'{value}' is not a date",
+            "write dates as 2024-03-18 (year-month-day)",
+            "check_not_date",
+            "check_date_hint",
+        )
         return dates, problems
     if col.kind == "bool":
         text = raw.astype("str").str.lower()
         truth = text.isin(TRUE_WORDS)
         falsity = text.isin(FALSE_WORDS)
         bad_cells(
-            raw.notna() & ~truth & ~falsity, "'{value}' is not 1 or 0", "write 1 (ja) or 0 (nej)"
+            raw.notna() & ~truth & ~falsity,
+            "'{value}' is not 1 or 0",
+            "write 1 (ja) or 0 (nej)",
+            "check_not_bool",
+            "check_bool_hint",
         )
         missing = raw.isna()
-        bad_cells(missing, "the cell is empty", "write 1 (ja) or 0 (nej)")
+        bad_cells(
+            missing,
+            "the cell is empty",
+            "write 1 (ja) or 0 (nej)",
+            "check_not_nullable",
+            "check_bool_hint",
+        )
         return pd.Series(truth.to_numpy(dtype=bool), index=raw.index), problems
     raise ValueError(f"unknown column kind {col.kind!r}")
 
@@ -438,29 +685,53 @@ def failure_problems(
         value = case.failure_case
         check = str(case.check)
         col = specs.get(column) if column else None
+        key = hint_key = ""
+        values: dict[str, object] = {"value": value}
         if check.startswith("choice:") and col is not None:
             allowed = " / ".join(col.choices)
             message = f"'{value}' is not an allowed value"
             hint = f"use one of: {allowed}"
+            key, hint_key, values["allowed"] = "check_choice", "check_choice_hint", allowed
             if col.aliases:
                 hint += f" (also accepted: {', '.join(col.aliases)})"
+                hint_key = "check_choice_alias_hint"
+                values["aliases"] = ", ".join(col.aliases)
         elif check in MESSAGES:
             template, hint = MESSAGES[check]
             shown = value
             if isinstance(value, float) and value.is_integer():
                 shown = int(value)
             message = template.format(value=shown)
+            key = hint_key = f"check_{check}"
+            hint_key += "_hint"
+            values["value"] = shown
             if check == "min" and col is not None:
                 hint = f"the smallest allowed value is {col.min:g}"
+                values["limit"] = f"{col.min:g}"
             elif check == "max" and col is not None:
                 hint = f"the largest allowed value is {col.max:g}"
+                values["limit"] = f"{col.max:g}"
             elif check == "not_nullable" and col is not None and col.example:
                 hint = f"fill it in (e.g. {col.example})"
+                hint_key, values["example"] = "check_fill_example_hint", col.example
+            if check in ("min", "max") and "limit" not in values:
+                hint_key = ""
         elif check == "column_in_dataframe":
             message, hint = f"column '{value}' is missing", "add the column"
         else:  # a dtype or other schema-level failure: say what pandera said
             message, hint = f"{check}: {value}", ""
-        problems.append(Problem(file, message, row=row, column=column, hint=hint))
+        problems.append(
+            Problem(
+                file,
+                message,
+                row=row,
+                column=column,
+                hint=hint,
+                key=key,
+                hint_key=hint_key if hint else "",
+                values=tuple(values.items()),
+            )
+        )
     return problems
 
 
@@ -487,4 +758,11 @@ def validate(table: str, frame: pd.DataFrame, file: str) -> tuple[pd.DataFrame, 
             if (problem.row, problem.column) in reported:
                 continue  # an unparseable cell is already reported; NA is the consequence
             problems.append(problem)
+    renamed = frame.attrs.get("renamed") or {}
+    # a cell's problem names the column as the file's header says it (``täljare``, not numerator)
+    problems = [
+        replace(p, column=renamed[p.column]) if p.column in renamed and p.row != 1 else p
+        for p in problems
+    ]
+    typed.attrs["renamed"] = dict(renamed)
     return typed, problems

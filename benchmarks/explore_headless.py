@@ -9,12 +9,16 @@
     stock kernel client and as many times with the runner's (``analysis.runner.kernels``, whose
     channels re-check the socket instead of trusting its edge-triggered wake-up).
 
+(c) ``notebooks/explore.ipynb`` under nbval as ``make test`` runs it (``pytest --nbval-lax``: the
+    notebook's own kernel, its default parameters, no injected cell), ``--nbval`` times in a row,
+    each a fresh pytest process under the same watchdog.
+
 Before the fix, (a) hung 1 of 10 on this machine (7 of 10 in the issue's attack run) and (b) with
 the stock client hangs about every second run. Prints counts and times; exits 1 on any hang of
 the explorer or of the runner's client.
 
-    python benchmarks/explore_headless.py               # 50 explorer runs, 20 + 20 repro runs
-    python benchmarks/explore_headless.py --runs 10 --repro 8
+    python benchmarks/explore_headless.py               # 50 + 20 explorer runs, 20 + 20 repro runs
+    python benchmarks/explore_headless.py --runs 10 --repro 8 --nbval 5
 """
 
 from __future__ import annotations
@@ -51,9 +55,19 @@ def one_run(
     notebook: Path, out: Path, client: str, watchdog: float, data_dir: str = ""
 ) -> tuple[str, float]:
     """Execute ``notebook`` once in a fresh process; ``("ok"|"hang"|"error", seconds)``."""
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        [
+    if client == "nbval":
+        command = [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--nbval-lax",
+            str(notebook),
+        ]
+    else:
+        command = [
             sys.executable,
             "-c",
             RUN,
@@ -62,14 +76,18 @@ def one_run(
             client,
             data_dir,
             str(notebook.parent),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        ]
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
     )
     try:
-        _, err = process.communicate(timeout=watchdog)
+        err, _ = process.communicate(timeout=watchdog)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)  # the session holds papermill and its kernel
         process.communicate()
@@ -115,6 +133,9 @@ def main() -> int:
         "--repro", type=int, default=20, help="runs of the minimal repro per client"
     )
     parser.add_argument(
+        "--nbval", type=int, default=20, help="explorer runs under nbval (default 20)"
+    )
+    parser.add_argument(
         "--watchdog", type=float, default=60.0, help="seconds before a run counts as hung"
     )
     args = parser.parse_args()
@@ -148,6 +169,17 @@ def main() -> int:
             args.watchdog,
             str(ROOT / "data" / "sample"),
         )
+        print(
+            f"(c) notebooks/explore.ipynb under nbval (pytest --nbval-lax), {args.nbval} runs in a row"
+        )
+        nbval = series(
+            "explore, nbval",
+            ROOT / "notebooks" / "explore.ipynb",
+            tmp_path / "unused.ipynb",
+            "nbval",
+            args.nbval,
+            args.watchdog,
+        )
         repro_watchdog = min(args.watchdog, 30.0)
         print(
             f"(b) minimal repro (Output widget, 200,000 characters), {args.repro} runs per client"
@@ -169,10 +201,12 @@ def main() -> int:
             repro_watchdog,
         )
     print(
-        f"summary: explorer {explorer['ok']}/{args.runs} ok; repro hangs: stock client "
-        f"{stock['hang']}/{args.repro}, runner client {ours['hang']}/{args.repro}"
+        f"summary: explorer {explorer['ok']}/{args.runs} ok with papermill, {nbval['ok']}/{args.nbval} "
+        f"with nbval; repro hangs: stock client {stock['hang']}/{args.repro}, runner client "
+        f"{ours['hang']}/{args.repro}"
     )
-    return 1 if explorer["hang"] or explorer["error"] or ours["hang"] or ours["error"] else 0
+    failed = [c for c in (explorer, nbval, ours) if c["hang"] or c["error"]]
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

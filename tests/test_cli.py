@@ -102,8 +102,9 @@ def test_check_prints_every_problem(project, monkeypatch, capsys):
     monkeypatch.setattr(analysis.dataset, "check_folder", fake_check)
     assert cli.main(["check"]) == 1
     out = capsys.readouterr().out.splitlines()
+    # workbook.yml says language: sv, so the frame of every line is Swedish
     assert out == [
-        "observations.csv row 14, column 'denominator': denominator 0",
+        "observations.csv rad 14, kolumn 'denominator': denominator 0",
         "teams.csv: empty file",
     ]
     assert seen["folder"] == project / "data" / "sample"
@@ -172,18 +173,44 @@ def test_check_on_a_copy_of_the_sample_with_planted_faults_names_each(tmp_path, 
     lines = capsys.readouterr().out.splitlines()
 
     def listed(file: str, row: int, column: str) -> bool:
-        return any(line.startswith(f"{file} row {row}, column '{column}'") for line in lines)
+        return any(line.startswith(f"{file} rad {row}, kolumn '{column}'") for line in lines)
 
     assert listed("observations.csv", 3, "denominator"), lines
     assert listed("observations.csv", 5, "numerator"), lines
     assert listed("changes.csv", 2, "date"), lines
     assert listed("measures.csv", 4, "team_id"), lines
     assert any(
-        line.startswith("surveys/pupils/elevenkat.csv row 3")
+        line.startswith("surveys/pupils/elevenkat.csv rad 3")
         and "jag sover bra" in line.lower()
         and "outside the scale" in line
         for line in lines
     ), lines
+    # the cross-table checks speak Swedish too (workbook.yml: language sv)
+    assert any(
+        line.startswith(
+            "observations.csv rad 5, kolumn 'numerator': täljaren 99999 är större än nämnaren"
+        )
+        for line in lines
+    ), lines
+    assert any(
+        line.startswith(
+            "measures.csv rad 4, kolumn 'team_id': team-id:t 'vaxjo' finns "
+            "inte (det måste finnas i teams.csv; "
+        )
+        for line in lines
+    ), lines
+    # each keyed message says in English exactly what its English template says
+    from analysis.dataset import check_folder
+    from analysis.text import t
+
+    keyed = [p for p in check_folder(copy) if p.key]
+    assert len(keyed) >= 4
+    for problem in keyed:
+        values = dict(problem.values)
+        assert t(problem.key, "en", **values) == problem.message
+        if problem.hint_key:
+            assert t(problem.hint_key, "en", **values) == problem.hint
+        assert problem.text("sv") != problem.text("en")
 
 
 # ------------------------------------------------------------------ a full disk, a read-only folder
@@ -288,3 +315,51 @@ def test_an_unchanged_folder_that_passed_the_audit_is_not_audited_again(
     page.write_text('<td data-cell="1">13</td>', encoding="utf-8")
     assert cli._audit(out, reuse=True) == cli.EXIT_FAILED and len(calls) == 3  # a changed page
     assert cli._audit(out, reuse=True) == cli.EXIT_FAILED and len(calls) == 4  # failed: again
+
+
+def test_check_speaks_the_language_of_workbook_yml(tmp_path, monkeypatch, capsys):
+    """Issue 16: `Syfte` passed with "no problems found", a misspelt `Syftet` too, and `workbook
+    check` spoke English to Swedish analysts. Swedish headers are read; the misspelt one is an
+    error naming the nearest name; the messages follow `language:` in workbook.yml."""
+    import shutil
+
+    sample = Path(__file__).resolve().parent.parent / "data" / "sample"
+    copy = tmp_path / "data"
+    shutil.copytree(sample, copy)
+    teams = copy / "teams.csv"
+    lines = teams.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "team_id;team_name;municipality_code;focus_area;cohort;start_date;aim"
+    teams.write_text(
+        "\n".join(["team_id;Teamnamn;Kommunkod;Fokusområde;Kohort;Startdatum;Syfte", *lines[1:]])
+        + "\n",
+        encoding="utf-8-sig",
+    )
+    monkeypatch.setenv("WORKBOOK_ROOT", str(tmp_path))
+    (tmp_path / "workbook.yml").write_text("language: sv\n", encoding="utf-8")
+    assert cli.main(["check", str(copy)]) == 0
+    assert capsys.readouterr().out.strip().endswith(f"{copy}: inga problem hittades")
+    from analysis.dataset import load_dataset
+
+    aims = load_dataset(copy).teams["aim"]
+    assert aims.notna().all() and aims.iloc[0].startswith("Närvaron på Attarpskolan")
+
+    teams.write_text(
+        "\n".join(["team_id;Teamnamn;Kommunkod;Fokusområde;Kohort;Startdatum;Syftet", *lines[1:]])
+        + "\n",
+        encoding="utf-8-sig",
+    )
+    assert cli.main(["check", str(copy)]) == 1
+    out, err = capsys.readouterr()
+    assert (
+        "teams.csv rad 1, kolumn 'Syftet': kolumnen 'Syftet' är ingen känd kolumn; menar du "
+        "'syfte' (aim)? (byt namn på kolumnen till 'syfte')"
+    ) in out.splitlines()
+    assert err.strip() == f"1 problem i {copy}"
+    (tmp_path / "workbook.yml").write_text("language: en\n", encoding="utf-8")
+    assert cli.main(["check", str(copy)]) == 1
+    out, err = capsys.readouterr()
+    assert (
+        "teams.csv row 1, column 'Syftet': column 'Syftet' is not a known column; did you "
+        "mean 'syfte' (aim)? (rename the column to 'syfte')"
+    ) in out.splitlines()
+    assert err.strip() == f"1 problem(s) in {copy}"

@@ -155,8 +155,55 @@ def test_saved_csv_opens_in_swedish_excel(project):
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel then reads å, ä, ö right
     header, first = raw.decode("utf-8-sig").splitlines()[:2]
-    assert header.split(";")[0] == "Period"
-    assert first.split(";")[1] == "0,1"  # 5/50 with a decimal comma
+    # issue 16: the team and the measure on every row, the share in percent as the chart says
+    # it (5/50 = 10 %, with a decimal comma), in a column whose name says "%"
+    assert header.split(";")[:7] == [
+        "Team",
+        "Mått",
+        "Måttets namn",
+        "Diagramtyp",
+        "Period",
+        "Värde (%)",
+        "Centrallinje (%)",
+    ]
+    assert first.split(";")[:6] == ["skola", "franvaro", "Frånvaro", "p", "2024-01-01", "10,0"]
+
+
+def test_a_p_measure_on_a_run_chart_is_still_in_percent(project):
+    """Issue 16: switching a p measure to a run chart showed 0,48 instead of 48 %."""
+    ds = make_dataset(project)
+    view = explore.build_view(ds, explore.Selection("skola", "franvaro", chart="run", phases=False))
+    assert view.share and view.result.kind == "run"
+    # counts 5, 6, 7, 5, 6, 7, ... of 50 over 20 weeks: seven 5s, seven 6s, six 7s; the 10th and
+    # 11th of the sorted 20 are both 6, so the median is 6/50 = 12 %
+    assert view.summary["Centrallinje"].tolist() == ["12,0\xa0%"]
+    table = explore.export_table(view)
+    assert table["Värde (%)"].tolist()[:3] == [10.0, 12.0, 14.0]
+    assert view.target == pytest.approx(0.1)  # the target (0-1) is drawn on the percent axis
+    fig = explore.figure(view)
+    try:
+        labels = [tick.get_text() for tick in fig.axes[0].get_yticklabels()]
+        assert any(label.endswith("%") for label in labels), labels
+    finally:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+    # an i chart of a measure of single values stays a number
+    plain = explore.build_view(ds, explore.Selection("skola", "narvaro", chart="i", phases=False))
+    assert not plain.share and "%" not in plain.summary["Centrallinje"].iloc[0]
+
+
+def test_ihi_rules_show_no_missing_limits(project):
+    """Issue 16: IHI's rules have no crossings rule; the phase table said `6 (minst <NA>)`."""
+    ds = make_dataset(project)
+    view = explore.build_view(ds, explore.Selection("skola", "narvaro", rules="ihi"))
+    cells = " ".join(view.summary.astype(str).to_numpy().ravel())
+    assert "<NA>" not in cells and "nan" not in cells and "minst" not in cells
+    anhoej = explore.build_view(ds, explore.Selection("skola", "narvaro", rules="anhoej"))
+    # Anhøj's limits for 10 useful points: longest run at most 6, at least 2 crossings
+    # (Anhøj & Olesen 2014, table 1)
+    assert anhoej.summary["Längsta serie"].iloc[0].endswith("(max 6)")
+    assert anhoej.summary["Korsningar"].iloc[0].endswith("(minst 2)")
 
 
 def test_saved_png_is_a_picture(project):

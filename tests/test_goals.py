@@ -622,9 +622,17 @@ def test_baseline_before_the_first_change_with_missing_month():
     assert p["baseline_end"] == pd.Timestamp("2020-10-01")
     assert p["n_points"] == 9 and p["n_expected"] == 10 and p["n_missing"] == 1
     assert p["missing_periods"] == (pd.Timestamp("2020-04-01"),)
-    # pooled proportion of the baseline, by hand: (8+9+7+9+8+7+9+8+8) / (9 * 15) = 73 / 135 = 54.1 %
-    assert p["centre_kind"] == "proportion"
-    assert p["centre"] == pytest.approx(100 * 73 / 135, abs=1e-6)
+    # level: pooled proportion of the baseline, by hand: (8+9+7+9+8+7+9+8+8) / (9 * 15) = 73 / 135
+    # = 54.1 %
+    assert p["level_kind"] == "proportion"
+    assert p["level"] == pytest.approx(100 * 73 / 135, abs=1e-6)
+    # centre: the centre line of the run chart the report draws, the median of the monthly
+    # shares: sorted numerators 7,7,8,8,8,8,9,9,9 -> 8 / 15 = 53.3 % (issue 16: one centre line
+    # per chart, the same in its table)
+    assert p["centre_kind"] == "median"
+    assert p["centre"] == pytest.approx(100 * 8 / 15, abs=1e-6)
+    chart = goals.baseline_chart(_observations(), MEASURES.iloc[0].to_dict(), CHANGES)
+    assert set(chart.points["cl"].round(9)) == {round(p["centre"], 9)}
     # 9 points around the median without long runs: stable
     assert p["verdict"] == "stable"
     assert p["latest_value"] == pytest.approx(100 * 13 / 15)  # December, after the change
@@ -645,7 +653,9 @@ def test_team_with_no_changes_uses_the_whole_series():
     assert pd.isna(p["first_change"])
     assert p["n_points"] == 11 and p["baseline_end"] == pd.Timestamp("2020-12-01")
     # 11 months Jan-Dec without April: (73 + 12 + 13) / (11 * 15) = 98 / 165 = 59.4 %
-    assert p["centre"] == pytest.approx(100 * 98 / 165)
+    assert p["level"] == pytest.approx(100 * 98 / 165)
+    # the run chart's median: 7,7,8,8,8,8,9,9,9,12,13 -> 8 / 15
+    assert p["centre"] == pytest.approx(100 * 8 / 15)
 
 
 # --- report helpers ------------------------------------------------------------------------------

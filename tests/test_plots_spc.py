@@ -105,7 +105,10 @@ def test_phases_are_labelled(shifted):
     fig = plots.spc_chart(res, lang="en")
     all_text = texts(fig)
     assert "Före" in all_text and "Efter" in all_text
-    assert all_text.count("Efter: No signal") == 1  # verdict of the current phase
+    # one verdict per phase, each said to be about the variation within it (issue 16)
+    assert all_text.count("Efter, within the phase: No signal") == 1
+    assert all_text.count("Före, within the phase: No signal") == 1
+    assert "not the difference between phases" in all_text
     plt.close(fig)
 
 

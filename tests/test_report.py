@@ -104,3 +104,82 @@ def test_provenance_lists_files_parameters_and_code_version(dataset):
     assert info["files"] == {"teams.csv": "a" * 64}
     assert info["git_commit"]
     assert info["package_version"]
+
+
+def _git(folder, *args):
+    import subprocess
+
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+        cwd=folder,
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_jupyterlab_metadata_is_no_local_change_but_an_edited_cell_is(tmp_path):
+    """Issue 16: opening explore.ipynb in JupyterLab rewrote its metadata and every later
+    report footer said "(+ local changes)". The footer compares the notebooks' cells."""
+    import json
+
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "metadata": {"tags": ["parameters"]},
+                "outputs": [],
+                "execution_count": None,
+                "source": ["team = None\n", "lang = 'sv'"],
+            }
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "analysis").mkdir()
+    (tmp_path / "analysis" / "x.py").write_text("X = 1\n", encoding="utf-8")
+    path = tmp_path / "notebooks" / "explore.ipynb"
+    path.write_text(json.dumps(nb, indent=1), encoding="utf-8")
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "commit", "-q", "-m", "start")
+    clean = report._git_commit(tmp_path)
+    assert len(clean) == 12 and "local changes" not in clean
+    # what JupyterLab writes on opening: kernelspec, language_info, cell ids, another indent
+    opened = json.loads(json.dumps(nb))
+    opened["metadata"] = {
+        "kernelspec": {"name": "workbook", "display_name": "Workbook"},
+        "language_info": {"name": "python", "version": "3.11.2"},
+    }
+    opened["cells"][0]["id"] = "3f2a9c1e"
+    opened["cells"][0]["metadata"]["jupyter"] = {"source_hidden": False}
+    path.write_text(json.dumps(opened, indent=2), encoding="utf-8")
+    assert report._git_commit(tmp_path) == clean
+    from analysis.runner.plan import notebook_hash
+
+    before = notebook_hash(path)
+    # an edited cell is a local change (and a new cache key)
+    opened["cells"][0]["source"] = ["team = 'nassjo'\n", "lang = 'sv'"]
+    path.write_text(json.dumps(opened, indent=2), encoding="utf-8")
+    assert report._git_commit(tmp_path) == clean + " (+ local changes)"
+    assert notebook_hash(path) != before
+    # so is a changed module, whatever the notebooks
+    path.write_text(json.dumps(nb, indent=1), encoding="utf-8")
+    assert report._git_commit(tmp_path) == clean
+    (tmp_path / "analysis" / "x.py").write_text("X = 2\n", encoding="utf-8")
+    assert report._git_commit(tmp_path) == clean + " (+ local changes)"
+
+
+def test_the_footer_time_is_stockholm_time(dataset, monkeypatch):
+    """Issue 16: the index said 23:14 (machine time) while the footer said 00:14 CET; both now
+    come from analysis.clock (Europe/Stockholm)."""
+    import datetime as dt
+
+    from analysis import clock
+
+    fixed = dt.datetime(2026, 11, 25, 23, 14, tzinfo=dt.UTC).astimezone(clock.STOCKHOLM)
+    monkeypatch.setattr(clock, "now", lambda: fixed)
+    info = report.provenance_info(dataset, {"team": "attarp"})
+    assert info["generated"] == "2026-11-26 00:14 CET"  # 23:14 UTC + 1 h (CET, winter)
+    assert clock.shown("2026-11-25T23:14:00+00:00") == info["generated"]  # what the index shows

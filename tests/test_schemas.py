@@ -67,11 +67,15 @@ def test_missing_required_column_reported_once():
 
 
 def test_misspelt_column_names_the_nearest_valid_name_and_is_read():
-    cols = ["measure_id", "teamid", *MEASURE_COLUMNS[2:]]
+    cols = ["measure_id", "taem_id", *MEASURE_COLUMNS[2:]]
     typed, problems = schemas.validate("measures", measures(GOOD, columns=cols), "m.csv")
-    assert where(problems) == [("m.csv", 1, "teamid")]
+    assert where(problems) == [("m.csv", 1, "taem_id")]
     assert "did you mean 'team_id'" in problems[0].message
     assert typed["team_id"].tolist() == ["nassjo"]
+    # without its underscore the name is the column itself (issue 16: names as people type them)
+    cols = ["measure_id", "TeamID", *MEASURE_COLUMNS[2:]]
+    typed, problems = schemas.validate("measures", measures(GOOD, columns=cols), "m.csv")
+    assert problems == [] and typed["team_id"].tolist() == ["nassjo"]
 
 
 def test_misspelt_optional_column_is_reported():
@@ -212,3 +216,139 @@ def test_empty_frame_passes_its_schema(table):
 
 def test_schema_is_pandera():
     assert isinstance(schemas.schema("teams"), pa.DataFrameSchema)
+
+
+# ------------------------------------------------------------------ Swedish column names (issue 16)
+
+TEAM_ROW = [
+    "nassjo",
+    "Nässjö föräldraskapsstöd",
+    "682",
+    "psykisk hälsa",
+    "2019",
+    "2019-09-01",
+    "Alla nyblivna föräldrar får ett hembesök senast 2021",
+]
+
+
+def test_swedish_team_headers_are_the_contract_columns():
+    """Issue 16: `Syfte` passed `workbook check` and the report said the team had no aim;
+    `Kommunkod`, `Fokusområde` gave "column 'focus_area' is missing"."""
+    headers = ["team_id", "Teamnamn", "Kommunkod", "Fokusområde", "Kohort", "Startdatum", "Syfte"]
+    typed, problems = schemas.validate("teams", frame([TEAM_ROW], headers), "teams.csv")
+    assert problems == []
+    row = typed.iloc[0]
+    assert row["team_name"] == "Nässjö föräldraskapsstöd" and row["municipality_code"] == "0682"
+    assert row["focus_area"] == "psykisk hälsa" and row["cohort"] == 2019
+    assert row["aim"].startswith("Alla nyblivna")  # the aim is read, not dropped
+    # case, spaces, hyphens and å/ä/ö do not matter
+    headers = ["Team ID", "TEAMNAMN", "kommun-kod", "fokusomrade", "kohort", "start datum", "SYFTE"]
+    assert schemas.validate("teams", frame([TEAM_ROW], headers), "teams.csv")[1] == []
+
+
+def test_swedish_observation_headers_and_a_cell_named_as_the_file_names_it():
+    headers = ["team_id", "mått_id", "Period", "Värde", "Täljare", "Nämnare"]
+    rows = [
+        ["nassjo", "hembesok", "2020-01-01", None, "14", "22"],
+        ["nassjo", "hembesok", "2020-02-01", None, "fjorton", "22"],
+    ]
+    typed, problems = schemas.validate("observations", frame(rows, headers), "observations.csv")
+    assert typed["numerator"].tolist()[0] == 14 and typed["denominator"].tolist()[0] == 22
+    assert typed["measure_id"].tolist() == ["hembesok", "hembesok"]
+    # the bad cell is in the file's column 'Täljare' (row 3), which is where the analyst looks
+    assert where(problems) == [("observations.csv", 3, "Täljare")]
+    assert problems[0].text("sv") == (
+        "observations.csv rad 3, kolumn 'Täljare': 'fjorton' är inte "
+        "ett tal (skriv ett tal (t.ex. 14), utan enheter eller "
+        "bokstäver (decimalkomma går bra))"
+    )
+    assert str(problems[0]).startswith(
+        "observations.csv row 3, column 'Täljare': 'fjorton' is not a number"
+    )
+
+
+def test_swedish_choice_values_are_accepted():
+    row = ["hembesok", "nassjo", "Hembesök", "Processmått", "p", "%", "månad", "upp", "0,9"]
+    other = ["vantetid", "nassjo", "Väntetid", "balansmått", "i", "dagar", "Vecka", "ner", None]
+    typed, problems = schemas.validate("measures", measures(row, other), "measures.csv")
+    assert problems == []
+    assert typed["measure_type"].tolist() == ["process", "balancing"]
+    assert typed["frequency"].tolist() == ["month", "week"]
+    assert typed["direction"].tolist() == ["up", "down"]
+
+
+@pytest.mark.parametrize(
+    ("header", "nearest", "table"),
+    [
+        ("Syftet", "syfte", "teams"),  # an optional column: was silently ignored
+        ("Fokusområd", "fokusområde", "teams"),  # a required one, Swedish spelling
+        ("focus_aera", "focus_area", "teams"),  # a required one, English spelling
+        ("Nämnar", "nämnare", "observations"),  # an optional one, Swedish
+    ],
+)
+def test_an_unknown_column_like_a_known_one_is_an_error_naming_the_nearest(header, nearest, table):
+    if table == "teams":
+        target = schemas.column_names("teams")[schemas._fold(nearest)]
+        headers = [
+            "team_id",
+            "team_name",
+            "municipality_code",
+            "focus_area",
+            "cohort",
+            "start_date",
+            "aim",
+        ]
+        headers[headers.index(target)] = header
+        data = frame([TEAM_ROW], headers)
+    else:
+        data = frame(
+            [["nassjo", "hembesok", "2020-01-01", None, "14", "22"]],
+            ["team_id", "measure_id", "period", "value", "numerator", header],
+        )
+    _, problems = schemas.validate(table, data, f"{table}.csv")
+    assert [(p.row, p.column) for p in problems] == [(1, header)], problems
+    assert f"did you mean '{nearest}" in problems[0].message
+    assert f"menar du '{nearest}" in problems[0].text("sv")
+
+
+def test_an_unrelated_extra_column_is_still_ignored_and_two_names_for_one_column_are_an_error():
+    headers = [
+        "team_id",
+        "team_name",
+        "municipality_code",
+        "focus_area",
+        "cohort",
+        "start_date",
+        "Kommentar",
+    ]
+    assert schemas.validate("teams", frame([TEAM_ROW], headers), "teams.csv")[1] == []
+    headers = ["team_id", "team_name", "municipality_code", "focus_area", "cohort", "aim", "Syfte"]
+    rows = [TEAM_ROW[:5] + ["Ett syfte", "Ett annat syfte"]]
+    _, problems = schemas.validate("teams", frame(rows, headers), "teams.csv")
+    messages = [p.message for p in problems]
+    assert "columns 'aim' and 'Syfte' both mean 'aim'" in messages
+    assert "column 'start_date' is missing" in messages
+
+
+def test_every_swedish_name_maps_to_a_column_of_its_table_and_no_two_collide():
+    for table, names in schemas.SWEDISH_COLUMNS.items():
+        wanted = set(schemas.columns(table))
+        assert set(names.values()) <= wanted, table
+        folded = [schemas._fold(n) for n in [*names, *wanted]]
+        # a Swedish name never shadows a contract name of another column
+        for name, target in names.items():
+            own = schemas._fold(name)
+            assert all(schemas._fold(w) != own for w in wanted - {target}), (table, name)
+        assert len(folded) >= len(wanted)
+
+
+def test_the_swedish_names_are_documented_in_the_raw_data_readme():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "data" / "raw" / "README.md").read_text(
+        encoding="utf-8"
+    )
+    for table, names in schemas.SWEDISH_COLUMNS.items():
+        line = next(row for row in readme.splitlines() if row.startswith(f"| `{table}` |"))
+        for swedish, name in names.items():
+            assert f"`{swedish}`" in line and f"`{name}`" in line, (table, swedish)

@@ -25,7 +25,7 @@ from analysis.views import (
     team_baseline,
     team_effects,
 )
-from analysis.views.common import team_surveys
+from analysis.views.common import survey_ties_texts, team_survey_ids
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
@@ -98,9 +98,13 @@ def test_the_view_shows_what_the_report_showed_before_the_views(
 ):
     # The fixtures were read from the HTML the sample reports had before the presentation layer
     # (commit 8ca9849, notebooks with the content inline): the same sections, tables and figures,
-    # in the same order, must come out of the view. One deliberate change since: the effect
+    # in the same order, must come out of the view. Deliberate changes since: the effect
     # estimates table has issue 12's columns (verdict first, expected level, difference with its
-    # CI, smallest detectable improvement), as branch i12-effects' team_effects_attarp.html has.
+    # CI, smallest detectable improvement), as branch i12-effects' team_effects_attarp.html has;
+    # issue 16 named the effect report's wave section after the survey and its own waves (it said
+    # "september jämfört med december" whatever the waves); the baseline table's centre line is
+    # its chart's median, beside the pooled level (issue 16: one centre line per chart); the
+    # survey section is "Teamets enkäter" (the surveys tied to the team, not "its area").
     before = json.loads((FIXTURES / f"{published}.json").read_text(encoding="utf-8"))
     assert outline(view.build(contexts(notebook, **params))) == before
 
@@ -208,16 +212,29 @@ def test_the_context_validates_and_reads_the_privacy_settings(contexts):
         ReportContext(ctx.dataset, "county", lang="fi")
 
 
-def test_surveys_belong_to_family_centre_and_school_teams():
-    surveys = ("parents", "coordinators", "pupils")
-    fam = SimpleNamespace(name="Familjecentralen i Mullsjö", aim=None)
-    school = SimpleNamespace(name="Aneby rörelse i skolan", aim=None)
-    other = SimpleNamespace(
-        name="Gnosjö tidiga samordnade insatser", aim="Första kontakt inom 14 dagar"
+def test_a_team_report_shows_the_surveys_its_codebooks_tie_to_it_from_its_period(contexts):
+    # The sample's codebooks: pupils -> teams [attarp] (fielded 2019-09 and 2019-12, attarp's
+    # data run 2019-08-19 to 2020-03-23); parents -> rydaholm, nassjo, jamlikt, mullsjo (fielded
+    # 2022-03, nassjo's data end 2022-02-01: after its period); coordinators -> jamlikt,
+    # rydaholm, mullsjo (2022-03). Aneby ("rörelse i skolan") is tied to nothing: the old
+    # keyword rule gave it the pupil survey of five other schools.
+    def ids(team):
+        return team_survey_ids(contexts("team_baseline", team=team), team)
+
+    assert ids("attarp") == ["pupils"]
+    assert ids("mullsjo") == ["coordinators", "parents"]
+    assert ids("nassjo") == [] and ids("aneby") == [] and ids("varnamo") == []
+    nassjo = survey_ties_texts(contexts("team_baseline", team="nassjo"), "nassjo")
+    assert nassjo[0] == "Ingen enkät från teamets period hör till teamet."
+    assert nassjo[1] == (
+        "Föräldraenkät om föräldragrupper besvarades 2022-03, efter teamets period "
+        "(2019-09 – 2022-02), och visas därför inte."
     )
-    assert team_surveys(fam, surveys) == ["parents", "coordinators"]
-    assert team_surveys(school, surveys) == ["pupils"]
-    assert team_surveys(other, surveys) == []
+    page = team_baseline.build(contexts("team_baseline", team="aneby"))
+    texts = every_text(page)
+    assert "Ingen enkät från teamets period hör till teamet." in texts
+    assert not any("Elevenkät" in x for x in texts)
+    assert survey_ties_texts(contexts("team_baseline", team="attarp"), "attarp") == []
 
 
 def test_the_survey_view_chooses_the_chart_by_question_type_and_group_count(contexts):

@@ -39,7 +39,7 @@ from ..io import (
     sort_problems,
 )
 from . import reads as _reads
-from .checks import cross_checks, plausibility
+from .checks import _suggest, cross_checks, plausibility
 from .series import measure_series  # noqa: F401  (public)
 from .team import Team
 
@@ -168,6 +168,25 @@ class Dataset:
 
             self._surveys[survey_id] = load_survey(self.survey_dir(survey_id))
         return self._surveys[survey_id]
+
+    def codebook(self, survey_id: str):
+        """The codebook of survey ``survey_id`` (``analysis.surveys.load_codebook``), without
+        reading its export: the questions, waves, and which teams it is tied to."""
+        if survey_id in self._surveys:
+            return self._surveys[survey_id].codebook
+        if survey_id not in self.surveys:
+            known = ", ".join(self.surveys) or "none"
+            raise KeyError(f"no survey {survey_id!r} in {self.folder}/surveys; surveys: {known}")
+        from ..surveys import load_codebook
+
+        return load_codebook(self.survey_dir(survey_id))
+
+    def team_surveys(self, team_id: str) -> pd.DataFrame:
+        """The surveys tied to a team and whether its report shows them
+        (:func:`analysis.surveys.team_surveys`)."""
+        from ..surveys import team_surveys
+
+        return team_surveys(self.team(team_id), {s: self.codebook(s) for s in self.surveys})
 
     def drivers(self, team_id: str):
         """The team's driver diagram (``analysis.drivers.DriverDiagram``), validated against
@@ -403,8 +422,79 @@ def check_folder(folder: str | Path) -> list:
     tables, found = _with_templates(tables, inputs, warnings=True)
     problems += found
     problems += _survey_problems(folder, inputs.surveys)
+    problems += _survey_tie_problems(folder, inputs.surveys, tables)
     problems += _driver_problems(folder, inputs.drivers, tables)
     return sort_problems(problems)
+
+
+def _survey_tie_problems(
+    folder: Path, surveys: tuple[str, ...], tables: dict[str, pd.DataFrame]
+) -> list[Problem]:
+    """The teams and municipalities a codebook ties its survey to, checked against teams.csv
+    and municipalities.csv; a warning for a survey tied to nothing (it then appears in its own
+    survey report only) or without fielding dates (no team report can check its period)."""
+    from .. import surveys as survey_module
+
+    load_codebook = getattr(survey_module, "load_codebook", None)
+    if load_codebook is None:  # a stand-in module without codebooks (tests of the checks alone)
+        return []
+    teams = set(tables["teams"]["team_id"].dropna().astype(str)) if "teams" in tables else None
+    codes = (
+        set(tables["municipalities"]["municipality_code"].dropna().astype(str))
+        if "municipalities" in tables
+        else None
+    )
+    problems: list[Problem] = []
+    for survey in surveys:
+        file = f"surveys/{survey}/codebook.yml"
+        try:
+            codebook = load_codebook(folder / "surveys" / survey)
+        except DataError:
+            continue  # _survey_problems has reported it
+        for team in codebook.teams if teams is not None else ():
+            if team not in teams:
+                problems.append(
+                    Problem(
+                        file,
+                        f"teams: unknown team '{team}'",
+                        column="teams",
+                        hint=f"it must be a team_id of teams.csv; {_suggest(team, sorted(teams))}",
+                    )
+                )
+        for code in codebook.municipality_codes if codes is not None else ():
+            if code not in codes and code != schemas.REGION_CODE:
+                problems.append(
+                    Problem(
+                        file,
+                        f"municipality_code: unknown municipality '{code}'",
+                        column="municipality_code",
+                        hint=f"it must be in municipalities.csv (or {schemas.REGION_CODE}, "
+                        f"the region); {_suggest(code, sorted(codes))}",
+                    )
+                )
+        if not codebook.is_tied:
+            problems.append(
+                Problem(
+                    file,
+                    "the survey is tied to no team: it is shown in its own survey report only",
+                    column="teams",
+                    severity="warning",
+                    hint="add teams: [team_id, ...] and/or municipality_code: ['0680'] to show it in "
+                    "those teams' reports",
+                )
+            )
+        elif codebook.fielded is None:
+            problems.append(
+                Problem(
+                    file,
+                    "the survey has no fielding dates: team reports cannot check that it is from "
+                    "the team's period",
+                    column="fielded",
+                    severity="warning",
+                    hint="add fielded: 2023-09 (or [from, to]) to the survey, or to each wave",
+                )
+            )
+    return problems
 
 
 def _driver_problems(

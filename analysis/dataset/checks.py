@@ -21,9 +21,10 @@ def _rows(frame: pd.DataFrame, mask: pd.Series) -> list[int]:
 
 
 def _duplicates(
-    frame: pd.DataFrame, keys: list[str], file: str, what: str, hint: str
+    frame: pd.DataFrame, keys: list[str], file: str, what: str, hint: str, label: str = ""
 ) -> list[Problem]:
-    """A problem for every row that repeats the key of an earlier row."""
+    """A problem for every row that repeats the key of an earlier row. ``label``: the stem of
+    the label keys (``check_dup_<label>`` and ``..._hint``) saying it in another language."""
     if frame.empty:
         return []
     dup = frame.duplicated(keys, keep="first") & frame[keys].notna().all(axis=1)
@@ -40,6 +41,9 @@ def _duplicates(
                 row=int(frame.at[idx, ROW]),
                 column=keys[-1],
                 hint=hint,
+                key=f"check_dup_{label}" if label else "",
+                hint_key=f"check_dup_{label}_hint" if label else "",
+                values=(("key", key), ("first", int(first[idx]))),
             )
         )
     return problems
@@ -51,12 +55,23 @@ def _show(value: object) -> str:
     return f"'{value}'"
 
 
-def _suggest(value: str, known: list[str]) -> str:
+def _suggest(value: str, known: list[str], lang: str = "en") -> str:
     near = difflib.get_close_matches(str(value), known, n=1, cutoff=0.6)
     if near:
-        return f"did you mean '{near[0]}'?"
+        return f"did you mean '{near[0]}'?" if lang == "en" else f"menar du '{near[0]}'?"
     shown = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
-    return f"known: {shown}" if known else "none are defined"
+    if lang == "en":
+        return f"known: {shown}" if known else "none are defined"
+    return f"kända: {shown}" if known else "inga finns"
+
+
+def _suggestions(value: str, known: list[str]) -> tuple[tuple[str, str], ...]:
+    """The nearest known value in both languages, as Problem values."""
+    return (("suggest", _suggest(value, known)), ("forslag", _suggest(value, known, "sv")))
+
+
+#: What an unknown value is, in Swedish (the English word is the key).
+WHAT_SV = {"municipality code": "kommunkoden", "team id": "team-id:t", "kpi": "nyckeltalet"}
 
 
 def _unknown(
@@ -71,6 +86,22 @@ def _unknown(
             row=int(row),
             column=column,
             hint=f"it must be in {where}; {_suggest(value, sorted(known))}",
+            key="check_unknown",
+            hint_key="check_unknown_hint",
+            values=(
+                ("what", what),
+                ("vad", WHAT_SV.get(what, what)),
+                ("value", value),
+                ("where", where),
+                (
+                    "var",
+                    where.replace(" (or ", " (eller ")
+                    .replace(" for the region)", " för regionen)")
+                    .replace(" region, ", " regionen, ")
+                    .replace(" country)", " riket)"),
+                ),
+                *_suggestions(value, sorted(known)),
+            ),
         )
         for row, value in zip(frame.loc[mask, ROW], frame.loc[mask, column], strict=True)
     ]
@@ -98,6 +129,7 @@ def cross_checks(t: dict[str, pd.DataFrame], inputs) -> list[Problem]:
             label["municipalities"],
             "the municipality code appears twice",
             "keep one row per code",
+            "municipality",
         )
         codes = set(m["municipality_code"].dropna())
     code_source = f"{label['municipalities']} (or {schemas.REGION_CODE} for the region)"
@@ -111,6 +143,7 @@ def cross_checks(t: dict[str, pd.DataFrame], inputs) -> list[Problem]:
             label["teams"],
             "the team id appears twice",
             "team ids must be unique",
+            "team",
         )
         team_ids = set(teams["team_id"].dropna())
         if codes is not None:
@@ -136,6 +169,7 @@ def cross_checks(t: dict[str, pd.DataFrame], inputs) -> list[Problem]:
             label["measures"],
             "the measure id appears twice for the team",
             "measure ids must be unique within a team",
+            "measure",
         )
         if team_ids is not None:
             problems += _unknown(
@@ -163,6 +197,7 @@ def cross_checks(t: dict[str, pd.DataFrame], inputs) -> list[Problem]:
             file,
             "the change number appears twice for the team",
             "number each team's changes 1, 2, 3...",
+            "change",
         )
         bad_team = pd.Series(False, index=changes.index)
         if team_ids is not None:
@@ -184,13 +219,26 @@ def cross_checks(t: dict[str, pd.DataFrame], inputs) -> list[Problem]:
                                 column="measures",
                                 hint=f"list measure ids of the team from {label['measures']}, "
                                 f"separated by ','; {_suggest(measure, measures_of(team))}",
+                                key="check_unknown_measure",
+                                hint_key="check_list_measures_hint",
+                                values=(
+                                    ("measure", measure),
+                                    ("team", team),
+                                    ("where", label["measures"]),
+                                    *_suggestions(measure, measures_of(team)),
+                                ),
                             )
                         )
 
     kpi_ids: set[str] | None = None
     if "kpis" in t:
         problems += _duplicates(
-            t["kpis"], ["kpi"], label["kpis"], "the kpi appears twice", "keep one row per kpi"
+            t["kpis"],
+            ["kpi"],
+            label["kpis"],
+            "the kpi appears twice",
+            "keep one row per kpi",
+            "kpi",
         )
         kpi_ids = set(t["kpis"]["kpi"].dropna())
     if "indicators" in t:
@@ -202,6 +250,7 @@ def cross_checks(t: dict[str, pd.DataFrame], inputs) -> list[Problem]:
             file,
             "the indicator value appears twice",
             "keep one row per kpi, municipality, year and gender",
+            "indicator",
         )
         if kpi_ids is not None:
             problems += _unknown(ind, "kpi", kpi_ids, file, "kpi", label["kpis"])[0]
@@ -250,6 +299,15 @@ def _check_observations(
                 row=int(obs.at[idx, ROW]),
                 column="measure_id",
                 hint=f"it must be in {label['measures']}; {_suggest(measure, measures_of(team))}",
+                key="check_unknown_measure",
+                hint_key="check_unknown_hint",
+                values=(
+                    ("measure", measure),
+                    ("team", team),
+                    ("where", label["measures"]),
+                    ("var", label["measures"]),
+                    *_suggestions(measure, measures_of(team)),
+                ),
             )
         )
     chart = pd.Series([charts.get(k) for k in keys], index=obs.index, dtype="str")
@@ -274,6 +332,9 @@ def _check_observations(
                     row=1,
                     column=column,
                     hint=f"the charts of {', '.join(which)} need it",
+                    key="check_missing_column",
+                    hint_key="check_charts_need_hint",
+                    values=(("name", column), ("which", ", ".join(which))),
                 )
             )
             continue
@@ -287,6 +348,9 @@ def _check_observations(
                     column=column,
                     hint="fill it in, or delete the row: a period without a measurement is "
                     "simply left out",
+                    key=f"check_empty_{column}",
+                    hint_key="check_empty_hint",
+                    values=(("measure", obs.at[idx, "measure_id"]), ("chart", chart[idx])),
                 )
             )
     proportion = known & chart.isin(schemas.PROPORTION_CHARTS)
@@ -301,6 +365,14 @@ def _check_observations(
                 row=int(rows[idx]),
                 column="numerator",
                 hint="the numerator counts a part of the denominator; check both counts",
+                key="check_numerator_over",
+                hint_key="check_numerator_over_hint",
+                values=(
+                    ("numerator", f"{obs.at[idx, 'numerator']:g}"),
+                    ("denominator", f"{obs.at[idx, 'denominator']:g}"),
+                    ("measure", obs.at[idx, "measure_id"]),
+                    ("chart", chart[idx]),
+                ),
             )
         )
     period = obs["period"]
@@ -315,6 +387,12 @@ def _check_observations(
                 column="period",
                 hint=f"monthly measures use the month's first day "
                 f"({period[idx].replace(day=1).date().isoformat()})",
+                key="check_not_month_start",
+                hint_key="check_not_month_start_hint",
+                values=(
+                    ("period", _show(period[idx])),
+                    ("first", period[idx].replace(day=1).date().isoformat()),
+                ),
             )
         )
     for idx in obs.index[week_bad]:
@@ -326,6 +404,9 @@ def _check_observations(
                 row=int(rows[idx]),
                 column="period",
                 hint=f"weekly measures use the week's Monday ({monday.date().isoformat()})",
+                key="check_not_monday",
+                hint_key="check_not_monday_hint",
+                values=(("period", _show(period[idx])), ("monday", monday.date().isoformat())),
             )
         )
     subgroup_chart = chart.isin(schemas.SUBGROUP_CHARTS)
@@ -336,6 +417,7 @@ def _check_observations(
         file,
         "duplicate row: the same team, measure and period",
         "keep one row per measure and period",
+        "observation",
     )
     grouped = obs[known & subgroup_chart & obs["subgroup"].notna()]
     problems += _duplicates(
@@ -344,6 +426,7 @@ def _check_observations(
         file,
         "duplicate row: the same team, measure, period and subgroup",
         "keep one row per subgroup and period",
+        "subgroup",
     )
     return problems
 
@@ -352,7 +435,7 @@ def _check_goals(
     goals: pd.DataFrame, file: str, codes, kpi_ids, surveys, code_source
 ) -> list[Problem]:
     problems = _duplicates(
-        goals, ["goal_id"], file, "the goal id appears twice", "goal ids must be unique"
+        goals, ["goal_id"], file, "the goal id appears twice", "goal ids must be unique", "goal"
     )
     needs = {
         "trajectory": ("baseline_year", "pp_per_year", "years"),
@@ -369,6 +452,9 @@ def _check_goals(
                         row=row,
                         column=col,
                         hint=f"fill in {', '.join(cols)} for {kind} goals",
+                        key="check_goal_needs",
+                        hint_key="check_goal_needs_hint",
+                        values=(("kind", kind), ("column", col), ("columns", ", ".join(cols))),
                     )
                 )
     for idx in goals.index[goals["source"].notna()]:
@@ -384,6 +470,16 @@ def _check_goals(
                         row=row,
                         column="source",
                         hint=f"it must be in kpis.csv; {_suggest(parts[1], sorted(kpi_ids))}",
+                        key="check_unknown",
+                        hint_key="check_unknown_hint",
+                        values=(
+                            ("what", "kpi"),
+                            ("vad", WHAT_SV["kpi"]),
+                            ("value", parts[1]),
+                            ("where", "kpis.csv"),
+                            ("var", "kpis.csv"),
+                            *_suggestions(parts[1], sorted(kpi_ids)),
+                        ),
                     )
                 )
             elif kpi_ids is None:
@@ -405,6 +501,14 @@ def _check_goals(
                         row=row,
                         column="source",
                         hint=f"it must be a folder in surveys/; {_suggest(parts[1], list(surveys))}",
+                        key="check_unknown",
+                        hint_key="check_unknown_survey_hint",
+                        values=(
+                            ("what", "survey"),
+                            ("vad", "enkäten"),
+                            ("value", parts[1]),
+                            *_suggestions(parts[1], list(surveys)),
+                        ),
                     )
                 )
         else:
@@ -415,6 +519,9 @@ def _check_goals(
                     row=row,
                     column="source",
                     hint="write indicator:<kpi> or survey:<survey_id>:<question_id>:<option>",
+                    key="check_goal_source",
+                    hint_key="check_goal_source_hint",
+                    values=(("source", source),),
                 )
             )
     if codes is not None:

@@ -203,8 +203,9 @@ def survey_waves(
 ) -> pd.DataFrame:
     """Compare the first and last wave of a survey, item by item (and per subgroup).
 
-    Items: every option of single-choice and multi-select questions (not "vet ej") and the top
-    box of Likert questions; the subgroup questions themselves (school, grade, gender) are left
+    Items: every option of single-choice and multi-select questions (not "vet ej") and the
+    positive share of Likert questions (the top box, or the bottom box of an item with
+    ``direction: down``, so that a rise is always an improvement); the subgroup questions themselves (school, grade, gender) are left
     out. Uses ``surveys.summarise(survey, by=["wave", *by])`` and :func:`compare_waves`; one Holm
     family per subgroup. Adds ``item_label`` ("question: option" in ``lang``) and, per subgroup
     column ``b``, ``b_label`` (the option's label). ``min_count``: the privacy threshold of the
@@ -235,7 +236,9 @@ def survey_waves(
     for q in questions:
         rows = summary["question_id"] == q.id
         if q.type == "likert":
-            keep.append(rows & (summary["option"] == surveys.TOP_BOX))
+            keep.append(
+                rows & (summary["option"] == q.positive_box)
+            )  # bottom box when direction: down
         else:
             keep.append(rows & summary["option"].isin([o.code for o in q.answer_options]))
     summary = summary[np.logical_or.reduce(keep)] if keep else summary.iloc[0:0]
@@ -252,12 +255,11 @@ def survey_waves(
     labels = []
     for qid, option in zip(out["question_id"], out["option"], strict=True):
         q = survey.codebook.question(qid)
-        opt = (
-            ("top box" if lang == "en" else "topp")
-            if option == surveys.TOP_BOX
-            else q.option(option).label(lang)
+        labels.append(
+            surveys.item_label(survey, qid, lang)
+            if q.type == "likert"
+            else f"{q.label(lang)}: {q.option(option).label(lang)}"
         )
-        labels.append(f"{q.label(lang)}: {opt}" if q.type != "likert" else q.label(lang))
     out.insert(len(by) + 2, "item_label", labels)
     out["wave_before"], out["wave_after"] = before, after
     for b in by:  # subgroup labels from the codebook ("Flicka" for girl)

@@ -17,6 +17,7 @@ from ..measures import (
     is_ratio,
     measure_changes,
     percent_scale,
+    pooled_level,
 )
 from ..schemas import REGION_CODE
 from .progress import TREND_METHOD, _sign, trend
@@ -211,20 +212,20 @@ def baseline_summary(
     """One row per measure of ``team_id``: its baseline period, centre, verdict and completeness.
 
     The baseline is the rule of ``analysis.measures``: every period before the one the first change
-    meant to move the measure starts in. The centre is the centre line of the chart kind the measure
-    declares, computed on the baseline (``spc.chart``): median for run and G charts, mean for I,
-    X̄, S, C and T charts, the pooled proportion Σnumerator/Σdenominator for P charts, the pooled
-    rate for U charts. The verdict comes from a run chart of the baseline with Anhøj's rules
+    meant to move the measure starts in. ``centre`` is the centre line of the baseline chart the
+    report draws (:func:`baseline_chart`, a run chart: the median; ``centre_kind`` "median"), so
+    that a chart and its table show one centre. ``level`` is the baseline's pooled level
+    (``measures.pooled_level``: Σnumerator/Σdenominator for P and U charts, the mean otherwise;
+    ``level_kind`` as ``CENTRE_KIND``), the level the effect report compares with. The verdict comes from a run chart of the baseline with Anhøj's rules
     (Anhøj & Olesen 2014): ``stable`` without a runs signal, ``unstable`` with one, ``too_few``
     with fewer than ``min_points`` periods (no verdict is drawn). Completeness counts the
     periods (week or month) between the first and last baseline period without a value.
 
     Returns measure_id, measure_name, measure_type, chart, unit, frequency, direction, target,
     first_change, baseline_start, baseline_end, n_points, n_expected, n_missing,
-    missing_periods (tuple of Timestamps), centre, centre_kind, multiply, verdict, longest_run,
+    missing_periods (tuple of Timestamps), centre, centre_kind, level, level_kind, multiply, verdict, longest_run,
     longest_run_max, n_crossings, n_crossings_min, latest_period, latest_value, method.
     """
-    from .. import spc
 
     rows = []
     # each measure's rows once (filtering all observations per measure was quadratic)
@@ -267,7 +268,9 @@ def baseline_summary(
             n_missing=len(missing),
             missing_periods=missing,
             centre=np.nan,
-            centre_kind=CENTRE_KIND.get(m["chart"], "median"),
+            centre_kind="median",
+            level=np.nan,
+            level_kind=CENTRE_KIND.get(m["chart"], "median"),
             multiply=mult,
             verdict="too_few",
             longest_run=pd.NA,
@@ -287,23 +290,12 @@ def baseline_summary(
             else:
                 row["latest_value"] = last["value"].mean()
         if n_points >= 1:
-            n = "n" if is_ratio(m["chart"]) else None
-            try:
-                centre = spc.chart(
-                    data,
-                    y="y",
-                    n=n,
-                    x="period",
-                    kind=m["chart"],
-                    multiply=mult,
-                    source="observations.csv",
-                )
-                row["centre"] = float(centre.summary["cl"].iloc[0])
-            except spc.TooFewPoints:
-                row["centre"] = np.nan  # too few points (or no moving range) for this chart kind
+            row["level"] = mult * pooled_level(data, m["chart"])
+            row["centre"] = row["level"]  # one point: the run chart's median is that point
         if n_points >= 2:
             res = baseline_chart(all_obs, m, changes)
             s = res.summary.iloc[0]
+            row["centre"] = float(s["cl"])  # the centre line of the chart the report draws
             row.update(
                 longest_run=s["longest_run"],
                 longest_run_max=s["longest_run_max"],
@@ -331,6 +323,8 @@ def baseline_summary(
         "missing_periods",
         "centre",
         "centre_kind",
+        "level",
+        "level_kind",
         "multiply",
         "verdict",
         "longest_run",

@@ -299,7 +299,15 @@ def survey_goals(
 
     for goal in picked.itertuples(index=False):
         match = shares[shares["source"] == goal.source]
-        direction = str(goal.direction) if pd.notna(goal.direction) else "up"
+        # a goal without a direction follows its survey item's (direction: down in the codebook)
+        item_direction = get(match, "direction") if not match.empty else pd.NA
+        direction = (
+            str(goal.direction)
+            if pd.notna(goal.direction)
+            else str(item_direction)
+            if pd.notna(item_direction)
+            else "up"
+        )
         target = float(goal.target_value)
         base = {
             "goal_id": goal.goal_id,
@@ -514,7 +522,8 @@ def survey_shares(goals: pd.DataFrame, data_dir, load=None) -> pd.DataFrame:
 
     Returns source, x, n, population (a census: N from its codebook; NA for a sample), share,
     method, and for a survey with waves baseline_x, baseline_n, wave, baseline_wave: the input
-    of :func:`survey_goals`. ``load``: how to read a survey by id (``Dataset.survey``).
+    of :func:`survey_goals`, and ``direction`` (which way is better for a Likert item's share,
+    from its codebook; NA otherwise). ``load``: how to read a survey by id (``Dataset.survey``).
     """
     from .. import surveys
 
@@ -529,6 +538,7 @@ def survey_shares(goals: pd.DataFrame, data_dir, load=None) -> pd.DataFrame:
         "baseline_n",
         "wave",
         "baseline_wave",
+        "direction",
     ]
     rows = []
     src = goals["source"].astype("string")

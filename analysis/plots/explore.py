@@ -19,6 +19,7 @@ def explore_chart(view):
         direction=view.direction,
         title=view.measure_name,
         lang=view.selection.lang,
+        share=getattr(view, "share", None),  # None: by the chart kind (a hand-made view)
     )
     ax = fig.axes[0]
     points = view.result.points.assign(x=lambda d: pd.to_datetime(d["x"]))

@@ -12,7 +12,17 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch, Patch
 
 from ..text import number, t
-from .style import FIGURE_WIDTH, PALETTE, TEXT_CHARS, TITLE_CHARS, date_axis, panel_grid, plain
+from .style import (
+    FIGURE_WIDTH,
+    PALETTE,
+    TEXT_CHARS,
+    TITLE_CHARS,
+    date_axis,
+    each_facet,
+    facets,
+    label_outer,
+    plain,
+)
 
 __all__ = ["goal_chart", "driver_diagram", "baseline_points", "indicator_panels"]
 
@@ -43,16 +53,19 @@ def goal_chart(
     names = names or {}
     sign = 1 if direction == "up" else -1
     gap_unit = t("goals_unit_pp", lang) if unit == "%" else plain(unit, 30)
-    keys = list(dict.fromkeys(series[facet])) if facet in series else [None]
-    fig, axes, ncols = panel_grid(len(keys), ncols, 1.9, 0.8, sharex=True, sharey=True)
-    for ax, key in zip(axes, keys, strict=True):
-        part = series if key is None else series[series[facet] == key]
-        part = part.sort_values("year")
-        obs = part.dropna(subset=["value"])
+    data = series if facet in series else series.assign(**{facet: ""})  # one panel
+    keys = list(dict.fromkeys(data[facet]))
+    data = data.sort_values("year", kind="stable")
+    grid = facets(data, facet, ncols, 1.9, 0.8, order=keys, sharex=True, sharey=True)
+    grid.set_axis_labels("", plain(unit, 30), fontsize=8)
+    for key, ax, part in each_facet(grid):
+        obs = part.dropna(subset=["value"])  # a year without a value is bridged
         goal = part.dropna(subset=["goal"])
-        ax.plot(obs["year"], obs["value"], marker="o", ms=3, lw=1.4, color=PALETTE["data"])
+        ax.plot(
+            obs["year"], obs["value"], marker="o", ms=3, mew=0.75, lw=1.4, color=PALETTE["data"]
+        )
         ax.plot(goal["year"], goal["goal"], ls="--", lw=1.3, color=PALETTE["target"])
-        name = names.get(key, key) if key is not None else ""
+        name = names.get(key, key)
         label = ""
         if len(obs):
             last = obs.iloc[-1]
@@ -85,8 +98,8 @@ def goal_chart(
             )
         ax.tick_params(labelsize=7)
         ax.xaxis.set_major_locator(plt.MaxNLocator(4, integer=True))
-    for ax in axes[::ncols]:  # the first column
-        ax.set_ylabel(plain(unit, 30), fontsize=8)
+    label_outer(grid)
+    fig = grid.figure
     # a fixed target (one value per panel) is a "target", a changing one a trajectory
     fixed = bool(
         (series.dropna(subset=["goal"]).groupby(facet)["goal"].nunique() <= 1).all()
@@ -128,16 +141,18 @@ def indicator_panels(
     """
     names = names or {}
     keys = list(dict.fromkeys(series["municipality_code"]))
-    fig, axes, ncols = panel_grid(len(keys), ncols, 1.55, 0.9, sharex=True, sharey=True)
-    for ax, key in zip(axes, keys, strict=True):
-        part = series[series["municipality_code"] == key].sort_values("year")
+    data = series.sort_values("year", kind="stable")
+    grid = facets(data, "municipality_code", ncols, 1.55, 0.9, order=keys, sharex=True, sharey=True)
+    grid.set_axis_labels("", plain(unit, 30), fontsize=8)
+    for key, ax, part in each_facet(grid):
+        # a year without a value is a gap, not bridged
         ax.plot(part["year"], part["county"], ls="--", lw=1.1, color=PALETTE["centre"])
         ax.plot(part["year"], part["value"], marker="o", ms=2.5, lw=1.4, color=PALETTE["data"])
         ax.set_title(plain(names.get(key, key), 30), fontsize=8.5, loc="left")
         ax.tick_params(labelsize=7)
         ax.xaxis.set_major_locator(plt.MaxNLocator(3, integer=True))
-    for ax in axes[::ncols]:  # the first column
-        ax.set_ylabel(plain(unit, 30), fontsize=8)
+    label_outer(grid)
+    fig = grid.figure
     handles = [
         Line2D([], [], color=PALETTE["data"], marker="o", ms=3, label=t("municipality", lang))
     ]

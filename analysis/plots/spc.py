@@ -18,8 +18,8 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from .. import text
 from ..text import t
-from ..text.spc import chart_verdict
-from .style import LABEL_CHARS, PALETTE, TITLE_CHARS, apply_style, date_axis, panel_grid, plain
+from ..text.spc import chart_verdict, phase_verdicts
+from .style import LABEL_CHARS, PALETTE, TITLE_CHARS, apply_style, date_axis, facets, plain
 
 __all__ = ["spc_chart", "spc_panel"]
 
@@ -37,6 +37,7 @@ def spc_chart(
     ax: plt.Axes | None = None,
     legend: bool = True,
     ylabel: str | None = None,
+    share: bool | None = None,
 ):
     """Draw one run or control chart; returns the ``Figure``.
 
@@ -50,8 +51,12 @@ def spc_chart(
     direction : ``"up"`` or ``"down"``: the direction of improvement, drawn as an arrow.
     title, lang : chart title; ``"sv"`` (default language) or ``"en"``.
     ax : draw into this axes (used by ``spc_panel``); ``legend`` and ``ylabel`` as named.
+    share : the values are shares 0-1, drawn in percent (default: for a p or pp chart); True for
+        the share of a p measure the explorer draws on another chart kind (a run chart).
     """
     lang = lang or text.get_language()
+    if share is None:
+        share = result.kind in ("p", "pp") and result.multiply == 1
     apply_style()
     points = result.points
     if result.by and points[list(result.by)].drop_duplicates().shape[0] > 1:
@@ -238,13 +243,13 @@ def spc_chart(
                 color=PALETTE["target"],
                 lw=1.4,
                 ls=":",
-                label=f"{t('spc_target', lang)}: {_fmt(target, result, lang)}",
+                label=f"{t('spc_target', lang)}: {_fmt(target, share, lang)}",
             )
         )
 
     _phases(ax, x, part_codes, points, lang)
     _freeze(ax, x, points, part_codes, lang)
-    if result.kind in ("p", "pp") and result.multiply == 1:
+    if share:
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     if direction:
         _direction_arrow(ax, direction, lang)
@@ -259,33 +264,43 @@ def spc_chart(
         date_axis(ax, lang, maxticks=9 if own else 7)
     elif pd.api.types.is_integer_dtype(points["x"].dtype):
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    verdict = chart_verdict(summary, lang)
-    signal = bool(summary["runs_signal"].any() or (summary["sigma_signals"] > 0).any())
-    colour = PALETTE["signal"] if signal else "#222222"
     if own:
-        # the verdict right under the axis, the legend under the verdict
-        ax.text(
-            0,
-            -0.17,
-            verdict,
-            transform=ax.transAxes,
-            ha="left",
-            va="top",
-            fontsize=10.5,
-            fontweight="bold",
-            color=colour,
-        )
+        # the verdicts right under the axis (one line per phase, each in its own colour: a signal
+        # in one phase does not colour another), the legend under them
+        height_in = max(ax.get_position().height * fig.get_figheight(), 0.5)
+        step = 10.5 * 1.45 / 72 / height_in  # one line of 10.5 pt text, in axes fractions
+        y0 = -0.17
+        for i, (line, signal) in enumerate(phase_verdicts(summary, lang)):
+            note = i > 0 and i == len(summary) and len(summary) > 1  # the closing note: plain
+            ax.text(
+                0,
+                y0 - i * step,
+                line,
+                transform=ax.transAxes,
+                ha="left",
+                va="top",
+                fontsize=9 if note else 10.5,
+                fontweight="normal" if note else "bold",
+                color=PALETTE["signal"] if signal else "#222222",
+            )
+        lines = len(phase_verdicts(summary, lang))
         if legend:
             ax.legend(
                 handles=handles,
                 loc="upper left",
-                bbox_to_anchor=(0, -0.26),
+                bbox_to_anchor=(0, y0 - 0.09 - (lines - 1) * step),
                 ncol=3,
                 fontsize=8.5,
                 handlelength=1.8,
                 columnspacing=1.2,
             )
     else:
+        verdict = chart_verdict(summary, lang)
+        signal = (
+            bool(summary["runs_signal"].iloc[-1]) or int(summary["sigma_signals"].iloc[-1]) > 0
+            if len(summary)
+            else False
+        )
         ax.text(
             0,
             -0.2,
@@ -295,7 +310,7 @@ def spc_chart(
             va="top",
             fontsize=8.5,
             fontweight="bold",
-            color=colour,
+            color=PALETTE["signal"] if signal else "#222222",
         )
     return fig
 
@@ -326,8 +341,13 @@ def spc_panel(
     if not results:
         raise ValueError("spc_panel needs at least one chart result")
     keys = list(results)
-    fig, axes, ncols = panel_grid(len(keys), ncols, 2.9)
-    for ax, key in zip(axes, keys, strict=True):
+    ncols = max(1, min(ncols, len(keys)))
+    # the grid of panels only; each panel is a run or control chart drawn with matplotlib
+    grid = facets(
+        pd.DataFrame({"panel": range(len(keys))}), "panel", ncols, 2.9, sharex=False, sharey=False
+    )
+    fig = grid.figure
+    for ax, key in zip(grid.axes.flat, keys, strict=True):
         if isinstance(titles, Mapping):
             sub_title = titles.get(key, str(key))
         elif titles is not None:
@@ -376,8 +396,8 @@ def _part_codes(part: pd.Series) -> np.ndarray:
     return np.cumsum(change)
 
 
-def _fmt(value: float, result, lang: str) -> str:
-    if result.kind in ("p", "pp") and result.multiply == 1:
+def _fmt(value: float, share: bool, lang: str) -> str:
+    if share:
         return text.percent(value, 0, lang)
     return text.number(value, 1 if abs(value) < 100 else 0, lang)
 

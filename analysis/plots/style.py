@@ -114,21 +114,67 @@ def date_axis(ax, lang: str | None = None, maxticks: int = 8) -> None:
     ax.xaxis.set_major_formatter(FuncFormatter(label))
 
 
-def panel_grid(n_panels: int, ncols: int, row_height: float, extra_height: float = 0.0, **subplots):
-    """A figure of small multiples: ``n_panels`` axes in rows of ``ncols`` (fewer when there are
-    fewer panels); the unused cells of the last row are hidden. Returns ``(fig, axes, ncols)``,
-    ``axes`` a flat list of the ``n_panels`` visible axes."""
+class _Facets(sns.FacetGrid):
+    """A ``FacetGrid`` laid out once, by the figure that holds it, when it is complete: the grid's
+    own ``tight_layout`` (run when it is made and after every ``map``) would double the time of a
+    figure of small multiples for a layout that is redone at the end anyway."""
+
+    def tight_layout(self, *args, **kwargs):
+        return self
+
+
+def facets(
+    data,
+    col: str,
+    ncols: int,
+    row_height: float,
+    extra_height: float = 0.0,
+    *,
+    order: list | None = None,
+    sharex: bool = True,
+    sharey: bool = True,
+) -> sns.FacetGrid:
+    """Small multiples: a ``seaborn.FacetGrid`` with one panel per value of ``col`` (in ``order``,
+    default the order they first appear), in rows of ``ncols`` (fewer when there are fewer
+    panels), as wide as every figure, ``row_height`` inches a row plus ``extra_height`` (room for
+    a legend below). No panel titles (each figure writes its own, from names the data does not
+    hold). The caller draws each panel (:func:`each_facet`), labels the outer ticks
+    (:func:`label_outer`) and lays the figure out once, at the end (``fig.tight_layout``)."""
     import math
 
-    ncols = max(1, min(ncols, n_panels))
-    nrows = math.ceil(n_panels / ncols)
-    fig, grid = plt.subplots(
-        nrows,
-        ncols,
-        figsize=(FIGURE_WIDTH, row_height * nrows + extra_height),
-        squeeze=False,
-        **subplots,
+    keys = list(dict.fromkeys(data[col])) if order is None else list(order)
+    ncols = max(1, min(ncols, len(keys)))
+    grid = _Facets(
+        data,
+        col=col,
+        col_order=keys,
+        col_wrap=ncols,
+        height=row_height,
+        aspect=FIGURE_WIDTH / ncols / row_height,
+        sharex=sharex,
+        sharey=sharey,
     )
-    for ax in grid.flat[n_panels:]:
-        ax.set_visible(False)
-    return fig, list(grid.flat[:n_panels]), ncols
+    grid.figure.set_size_inches(
+        FIGURE_WIDTH, row_height * math.ceil(len(keys) / ncols) + extra_height
+    )
+    grid.set_titles("")
+    return grid
+
+
+def each_facet(grid: sns.FacetGrid):
+    """``(key, axes, data)`` of every panel of ``grid``, the data split by ``FacetGrid``."""
+    for (i, j, _), part in grid.facet_data():
+        yield grid.col_names[j], grid.facet_axis(i, j), part
+
+
+def label_outer(grid: sns.FacetGrid, x: bool = True, y: bool = True) -> None:
+    """Tick labels of shared axes only on the outer panels: y on the left column (``y``), x on
+    the last row (``x``). Call it after the panels' own tick settings: ``FacetGrid`` hides the
+    labels that exist when it is made, and a new locator makes new ones."""
+    axes = list(grid.axes.flat)
+    ncols = axes[0].get_subplotspec().get_gridspec().ncols if axes else 1
+    last_row = (len(axes) - 1) // ncols
+    for i, ax in enumerate(axes):
+        ax.tick_params(
+            labelleft=not y or i % ncols == 0, labelbottom=not x or i // ncols == last_row
+        )

@@ -7,7 +7,10 @@
 * :func:`survey_grouped_bars`: options x subgroups; :func:`survey_top_box_bars`: Likert top-box
   shares of several items x subgroups (e.g. the two pupil waves side by side).
 
-Suppressed cells (``..``) are never drawn: their bar is left out and marked ``..``.
+Suppressed cells (``..``) are never drawn: their bar is left out and marked ``..``. The bars
+with intervals are seaborn's ``barplot`` given our own intervals (:func:`_interval_bars`: Wilson,
+or a census's non-response bounds; seaborn estimates and bootstraps nothing); the diverging
+Likert bars are drawn with matplotlib (seaborn has no diverging stacked bars).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+import seaborn as sns
 from matplotlib.patches import Patch
 
 from .. import text
@@ -49,6 +53,81 @@ def _wrap(label: str, width: int = 38, limit: int | None = LABEL_CHARS) -> str:
 
 def _pct(value: float, lang: str) -> str:
     return text.percent(value, 0, lang)
+
+
+BAR_WIDTH = 0.8  # share of a category's row the bars of its groups fill (seaborn's default)
+
+
+def _given_interval(values: pd.Series) -> tuple[float, float]:
+    """The interval of one bar whose rows are exactly its low end, its share and its high end."""
+    return float(values.min()), float(values.max())
+
+
+def _interval_bars(
+    ax,
+    rows: pd.DataFrame,
+    *,
+    low: str | None,
+    high: str | None,
+    order: list,
+    hue_order: list | None = None,
+    colours: Sequence,
+    width: float = BAR_WIDTH,
+    gap: float = 0.0,
+    capsize: float = 0.3,
+    linewidth: float = 1.2,
+) -> None:
+    """Horizontal bars of ``share`` (in percent) at the categories ``key`` (in ``order``), one
+    per ``group`` when ``hue_order`` is given (dodged), with the interval ``[low, high]`` drawn
+    as an error bar by ``seaborn.barplot``.
+
+    The intervals are ours, never seaborn's: each bar gets exactly three rows, its low end, its
+    share and its high end, so the bar (their median) is the share and the error bar (their
+    smallest and largest value, :func:`_given_interval`) is ``[low, high]``; nothing is
+    estimated or bootstrapped. A bar without an interval is drawn alone; a hidden share (NaN)
+    draws nothing.
+    """
+    ends = [c for c in (low, high) if c is not None]
+    rows = rows[rows["share"].notna()]
+    with_interval = rows[ends].notna().all(axis=1).to_numpy() if ends else np.zeros(len(rows), bool)
+    parts = [rows.assign(value=rows["share"])]
+    for col in ends:  # the two ends, only where both are known
+        parts.append(rows[with_interval].assign(value=rows.loc[with_interval, col]))
+    long = pd.concat(parts, ignore_index=True).assign(
+        value=lambda d: d["value"].astype(float) * 100
+    )
+    grouped = hue_order is not None
+    sns.barplot(
+        long,
+        x="value",
+        y="key",
+        order=order,
+        orient="y",
+        hue="group" if grouped else None,
+        hue_order=hue_order,
+        palette=[colours[j % len(colours)] for j in range(len(hue_order))] if grouped else None,
+        color=None if grouped else colours[0],
+        saturation=1,
+        width=width,
+        gap=gap,
+        estimator="median",
+        errorbar=_given_interval if ends else None,
+        capsize=capsize,
+        err_kws={"color": "#333333", "linewidth": linewidth},
+        linewidth=0,
+        legend=False,
+        ax=ax,
+    )
+    ax.set_ylabel("")
+    ax.autoscale(axis="y")  # the usual margins around the bars, not seaborn's tight category limits
+
+
+def _bar_centres(n_keys: int, n_groups: int, width: float = BAR_WIDTH) -> np.ndarray:
+    """Where ``_interval_bars`` puts each bar: ``[key, group]`` -> y (seaborn's dodge)."""
+    offsets = (
+        (np.arange(n_groups) + 0.5) * width / n_groups - width / 2 if n_groups > 1 else np.zeros(1)
+    )
+    return np.arange(n_keys)[:, None] + offsets[None, :]
 
 
 def _percent_axis(ax, lang: str, ticks=(0, 25, 50, 75, 100)) -> None:
@@ -116,9 +195,9 @@ def _group_title(survey, by: str, lang: str) -> str:
 
 
 def _title(ax, survey, question_id: str, lang: str) -> None:
-    ax.set_title(
-        _wrap(survey.codebook.question(question_id).label(lang), 70, TITLE_CHARS), loc="left"
-    )
+    from ..surveys import item_label  # a down item says which answers count as positive
+
+    ax.set_title(_wrap(item_label(survey, question_id, lang), 70, TITLE_CHARS), loc="left")
 
 
 def survey_bars(
@@ -143,37 +222,33 @@ def survey_bars(
         )
     labels = [_wrap(option_label(survey, question_id, o, lang)) for o in rows["option"]]
     share = rows["share"].to_numpy(dtype=float)
-    low = rows["ci_low"].to_numpy(dtype=float)
     high = rows["ci_high"].to_numpy(dtype=float)
     census = bool((rows["method"] == CENSUS).all())
     height = max(2.2, 0.42 * len(rows) + 1.3)
     fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, height))
     y = np.arange(len(rows))
-    ax.barh(y, np.nan_to_num(share) * 100, color=PALETTE["data"], height=0.65)
-    if not census:
-        ok = ~np.isnan(low)
-        ax.errorbar(
-            share[ok] * 100,
-            y[ok],
-            xerr=[(share[ok] - low[ok]) * 100, (high[ok] - share[ok]) * 100],
-            fmt="none",
-            ecolor="#333333",
-            elinewidth=1.2,
-            capsize=3,
-        )
     bounds = (
         census
         and "bound_low" in rows.columns
         and bool((rows["population"].fillna(0).astype(float) > rows["base"].astype(float)).any())
     )
-    if bounds:
-        # the range non-response allows, as a share of the whole population (worst to best case)
-        blow = rows["bound_low"].to_numpy(dtype=float) * 100
-        bhigh = rows["bound_high"].to_numpy(dtype=float) * 100
-        ok = ~np.isnan(blow)
-        ax.hlines(y[ok], blow[ok], bhigh[ok], color="#333333", linewidth=1.4, zorder=3)
-        ax.plot(blow[ok], y[ok], "|", color="#333333", markersize=9, zorder=3)
-        ax.plot(bhigh[ok], y[ok], "|", color="#333333", markersize=9, zorder=3)
+    keys = [str(k) for k in y]
+    # a sample: the Wilson interval; a census: no interval, but the range non-response allows
+    # (as a share of the whole population, worst to best case) when some units did not answer
+    ends = (
+        ("bound_low", "bound_high") if bounds else (None, None) if census else ("ci_low", "ci_high")
+    )
+    _interval_bars(
+        ax,
+        rows.assign(key=keys),
+        low=ends[0],
+        high=ends[1],
+        order=keys,
+        colours=[PALETTE["data"]],
+        width=0.65,
+        capsize=0.35 if bounds else 0.2,
+        linewidth=1.4 if bounds else 1.2,
+    )
     for yi, rec, s, h in zip(y, rows.to_dict("records"), share, high, strict=True):
         if np.isnan(s):
             label, x = "..", 1
@@ -188,7 +263,6 @@ def survey_bars(
             label, x = _pct(s, lang), (h if not np.isnan(h) else s) * 100 + 1.5
         ax.text(x, yi, label, va="center", fontsize=9)
     ax.set_yticks(y, labels)
-    ax.invert_yaxis()
     ax.set_xlim(0, 150 if bounds else 110)
     _percent_axis(ax, lang)
     axis = t("survey_ranked_first_axis" if q.type == "ranking" else "survey_share_axis", lang)
@@ -236,7 +310,7 @@ def survey_likert(
     subgroup column of the summary, e.g. ``wave``) one bar per subgroup, grouped under each
     item. A bar with any suppressed cell is not drawn (marked ``..``).
     """
-    from ..surveys import BOTTOM_BOX, TOP_BOX, group_label
+    from ..surveys import BOTTOM_BOX, TOP_BOX, group_label, item_label
 
     lang = lang or text.get_language()
     apply_style()
@@ -248,6 +322,10 @@ def survey_likert(
     neutral = q0.neutral if q0.neutral in codes else None
     mid = codes.index(neutral) if neutral else len(codes) // 2
     neg_codes, pos_codes = codes[:mid], codes[mid + (1 if neutral else 0) :]
+    # an item with direction: down is drawn mirrored: agreeing (its negative answers) on the left,
+    # so that the colours and the side of 0 always say negative / positive
+    mirror = dict(zip(codes, reversed(codes), strict=True))
+    reversed_items = [qid for qid in questions if survey.codebook.question(qid).direction == "down"]
     bars = []  # (y, label, {code: share}, base, hidden)
     headers = []  # (y, label) of an item heading when several items are split by a subgroup
     y = 0.0
@@ -255,7 +333,7 @@ def survey_likert(
         rows = _rows(summary, qid, [by] if by else [])
         groups = [None] if not by else list(dict.fromkeys(rows[by].dropna()))
         if by and len(questions) > 1:
-            headers.append((y, survey.codebook.question(qid).label(lang)))
+            headers.append((y, item_label(survey, qid, lang)))
             y += 0.9
         q = survey.codebook.question(qid)
         collapsible = neutral is not None and set(q.top_box) | set(q.bottom_box) | {neutral} == set(
@@ -282,11 +360,9 @@ def survey_likert(
                     }
                     hidden = False
                     collapsed_any = collapsed_here = True
-            label = (
-                survey.codebook.question(qid).label(lang)
-                if g is None
-                else group_label(survey, by, g, lang)
-            )
+            if qid in reversed_items:
+                shares = {mirror[c]: v for c, v in shares.items()}
+            label = item_label(survey, qid, lang) if g is None else group_label(survey, by, g, lang)
             bars.append(
                 (
                     y,
@@ -302,9 +378,7 @@ def survey_likert(
             y += 0.3
     height = max(2.6, 0.42 * y + 2.0)
     fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, height))
-    colours, neutral_colour = _likert_colours(
-        len(neg_codes), len(pos_codes), bool(neutral), q0.direction
-    )
+    colours, neutral_colour = _likert_colours(len(neg_codes), len(pos_codes), bool(neutral), "up")
     colour_of = dict(zip(neg_codes + pos_codes, colours, strict=True))
     if neutral:
         colour_of[neutral] = neutral_colour
@@ -389,6 +463,9 @@ def survey_likert(
     xlabel = f"{t('survey_negative', lang)}    {t('survey_positive', lang)}"
     if collapsed_any:
         xlabel += "\n" + _wrap(t("survey_collapsed_note", lang), 110, limit=None)
+    all_reversed = len(reversed_items) == len(questions)
+    if reversed_items and not all_reversed:
+        xlabel += "\n" + _wrap(t("survey_reversed_chart_note", lang), 90, limit=None)
     ax.set_xlabel(xlabel)
     if title:
         ax.set_title(_wrap(title, 70, TITLE_CHARS), loc="left")
@@ -397,19 +474,32 @@ def survey_likert(
     if by and len(questions) == 1:
         ax.set_ylabel(_wrap(_group_title(survey, by, lang), 30), fontsize=9)
     fig.tight_layout()
-    handles = [Patch(facecolor=colour_of[o.code], label=plain(o.label(lang))) for o in scale]
+    # the legend names the answers at each place of the scale (mirrored when every item is)
+    handles = [
+        Patch(
+            facecolor=colour_of[o.code],
+            label=plain(q0.option(mirror[o.code]).label(lang) if all_reversed else o.label(lang)),
+        )
+        for o in scale
+    ]
     if collapsed_any:
-        for code, box in ((neg_codes[-1], q0.bottom_box), (pos_codes[0], q0.top_box)):
+        boxes = (
+            ((neg_codes[-1], q0.top_box), (pos_codes[0], q0.bottom_box))
+            if all_reversed
+            else ((neg_codes[-1], q0.bottom_box), (pos_codes[0], q0.top_box))
+        )
+        for code, box in boxes:
             label = plain(" + ".join(q0.option(c).label(lang) for c in box))
             handles.append(
                 Patch(facecolor=colour_of[code], hatch="///", edgecolor="white", label=label)
             )
+    extra_lines = xlabel.count("\n")  # the axis label grows downwards; the legend goes under it
     _legend_below(
         ax,
         fig,
         handles,
         ncol=min(len(handles), 4 if collapsed_any else 5),
-        gap_in=0.75 if collapsed_any else 0.55,
+        gap_in=0.55 + 0.2 * extra_lines,
     )
     return fig
 
@@ -423,48 +513,53 @@ def _grouped(
     high: np.ndarray,
     census: bool,
     lang: str,
-) -> None:
-    """Horizontal grouped bars: rows = labels, one bar per group (values: len(labels) x len(groups))."""
+) -> list[Patch]:
+    """Horizontal grouped bars: rows = labels, one bar per group (values: len(labels) x len(groups));
+    returns the legend handles of the groups."""
     k = len(groups)
-    width = 0.8 / k
-    y = np.arange(len(labels))
-    for j, g in enumerate(groups):
-        pos = y - 0.4 + width * (j + 0.5)
-        v = values[:, j]
-        ax.barh(
-            pos,
-            np.nan_to_num(v) * 100,
-            height=width * 0.92,
-            color=GROUP_COLOURS[j % len(GROUP_COLOURS)],
-            label=plain(g),
-        )
-        ok = ~np.isnan(low[:, j]) & ~np.isnan(v)
-        if not census and ok.any():
-            ax.errorbar(
-                v[ok] * 100,
-                pos[ok],
-                xerr=[(v[ok] - low[ok, j]) * 100, (high[ok, j] - v[ok]) * 100],
-                fmt="none",
-                ecolor="#333333",
-                elinewidth=1,
-                capsize=2,
+    keys = [str(i) for i in range(len(labels))]
+    rows = pd.DataFrame(
+        {
+            "key": np.repeat(keys, k),
+            "group": np.tile([str(j) for j in range(k)], len(labels)),
+            "share": values.ravel(),
+            "ci_low": low.ravel(),
+            "ci_high": high.ravel(),
+        }
+    )
+    _interval_bars(
+        ax,
+        rows,
+        low=None if census else "ci_low",
+        high=None if census else "ci_high",
+        order=keys,
+        hue_order=[str(j) for j in range(k)],
+        colours=GROUP_COLOURS,
+        gap=0.08,
+        capsize=0.12,
+        linewidth=1,
+    )
+    centres = _bar_centres(len(labels), k)
+    for (i, j), s in np.ndenumerate(values):
+        if np.isnan(s):
+            ax.text(1, centres[i, j], "..", va="center", fontsize=8)
+        else:
+            h = high[i, j]
+            ax.text(
+                (h if not np.isnan(h) else s) * 100 + 1.2,
+                centres[i, j],
+                _pct(s, lang),
+                va="center",
+                fontsize=7,
             )
-        for p, s, h in zip(pos, v, high[:, j], strict=True):
-            if np.isnan(s):
-                ax.text(1, p, "..", va="center", fontsize=8)
-            else:
-                ax.text(
-                    (h if not np.isnan(h) else s) * 100 + 1.2,
-                    p,
-                    _pct(s, lang),
-                    va="center",
-                    fontsize=7,
-                )
-    ax.set_yticks(y, labels)
-    ax.invert_yaxis()
+    ax.set_yticks(range(len(labels)), labels)
     ax.set_xlim(0, 112)
     _percent_axis(ax, lang)
     ax.grid(axis="y", visible=False)
+    return [
+        Patch(facecolor=GROUP_COLOURS[j % len(GROUP_COLOURS)], label=plain(g))
+        for j, g in enumerate(groups)
+    ]
 
 
 def _matrix(
@@ -502,7 +597,7 @@ def survey_grouped_bars(
     share, low, high = _matrix(rows, "option", options, by, groups)
     height = max(2.6, 0.25 * len(options) * len(groups) + 0.35 * len(options) + 1.4)
     fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, height))
-    _grouped(
+    handles = _grouped(
         ax,
         [_wrap(option_label(survey, question_id, o, lang)) for o in options],
         [group_label(survey, by, g, lang) for g in groups],
@@ -515,7 +610,7 @@ def survey_grouped_bars(
     ax.set_xlabel(t("survey_share_axis", lang))
     _title(ax, survey, question_id, lang)
     fig.tight_layout()
-    _legend_below(ax, fig, ncol=min(len(groups), 4), title=_group_title(survey, by, lang))
+    _legend_below(ax, fig, handles, ncol=min(len(groups), 4), title=_group_title(survey, by, lang))
     return fig
 
 
@@ -527,22 +622,27 @@ def survey_top_box_bars(
     lang: str | None = None,
     title: str | None = None,
 ):
-    """Top-box shares (the codebook's ``top_box`` steps) of several Likert items by a subgroup,
-    e.g. ``by="wave"``: the pupil survey's two waves side by side. Returns the Figure."""
-    from ..surveys import TOP_BOX, group_label
+    """Positive shares (the codebook's ``top_box`` steps, or the bottom box of an item with
+    ``direction: down``) of several Likert items by a subgroup, e.g. ``by="wave"``: the pupil
+    survey's two waves side by side. Returns the Figure."""
+    from ..surveys import group_label, item_label
 
     lang = lang or text.get_language()
     apply_style()
-    rows = summary[(summary["option"] == TOP_BOX) & summary["question_id"].isin(list(questions))]
+    positive = {q: survey.codebook.question(q).positive_box for q in questions}
+    rows = summary[
+        summary["question_id"].isin(list(questions))
+        & (summary["option"].astype(str) == summary["question_id"].astype(str).map(positive))
+    ]
     if rows.empty:
-        raise ValueError("the summary has no top_box rows for these questions")
+        raise ValueError("the summary has no positive-share rows for these questions")
     groups = list(dict.fromkeys(rows[by].dropna()))
     share, low, high = _matrix(rows, "question_id", list(questions), by, groups)
     height = max(2.6, 0.28 * len(questions) * len(groups) + 0.35 * len(questions) + 1.4)
     fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, height))
-    _grouped(
+    handles = _grouped(
         ax,
-        [_wrap(survey.codebook.question(q).label(lang), 40) for q in questions],
+        [_wrap(item_label(survey, q, lang), 40) for q in questions],
         [group_label(survey, by, g, lang) for g in groups],
         share,
         low,
@@ -553,5 +653,5 @@ def survey_top_box_bars(
     ax.set_xlabel(t("survey_top_box_short", lang))
     ax.set_title(_wrap(title or t("survey_top_box_short", lang), 70, TITLE_CHARS), loc="left")
     fig.tight_layout()
-    _legend_below(ax, fig, ncol=min(len(groups), 4), title=_group_title(survey, by, lang))
+    _legend_below(ax, fig, handles, ncol=min(len(groups), 4), title=_group_title(survey, by, lang))
     return fig

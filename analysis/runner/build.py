@@ -92,10 +92,10 @@ def execute(
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from .kernels import ForkKernelManager, IPCKernelManager, stopping
+    from .kernels import kernel_manager, stopping
 
     _ensure_importable()
-    manager = ForkKernelManager if fast else IPCKernelManager
+    manager = kernel_manager(fast)  # None: jupyter_client's own (its private API changed)
     error = None
     attempts = 0
     # named by this process: a run killed with -9 leaves it behind, the next run removes it
@@ -115,9 +115,9 @@ def execute(
                     start_timeout=start_timeout,
                     execution_timeout=cell_timeout,
                     cwd=cwd,
-                    kernel_manager_class=manager,
                     extra_arguments=KERNEL_ARGS,
                     shutdown_kernel="immediate",
+                    **({"kernel_manager_class": manager} if manager is not None else {}),
                 )
                 return executed, None, attempts
             except PapermillExecutionError as exc:

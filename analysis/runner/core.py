@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import logging
 import os
 import signal
@@ -15,10 +14,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .. import clock
 from ..config import LANGUAGES, PLAIN_NAME, Config, ConfigError, has_data, load_config
 from . import plan as planmod
 from .build import STYLE_FILE, build_report, public_error
-from .index import atomic_write, read_index, write_index
+from .index import atomic_write, entry_lang, kept_entries, read_index, report_base, write_index
 
 LOG_KEEP = 50
 EXECUTED_DIR = "_executed"
@@ -108,7 +108,7 @@ class Planned:
 
 
 def _now() -> str:
-    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    return clock.iso_now()  # Swedish time, whatever zone the machine is set to
 
 
 def _workers(config: Config, requested: int | None) -> int:
@@ -192,6 +192,53 @@ def _reason(part: str) -> str:
     return part
 
 
+def _catalogue(data_dir: Path, data_fp: str, previous: dict[str, Any]) -> dict[str, Any]:
+    """What the index says about the teams and surveys of the data: team name, municipality,
+    focus area, cohort; survey titles in every language. From the index while the data are
+    unchanged, else from the dataset (read from its processed cache)."""
+    cached = previous.get("catalogue") or {}
+    if cached.get("data") == data_fp and isinstance(cached.get("teams"), dict):
+        return cached
+    from ..dataset import load_dataset
+    from ..io import DataError
+    from ..surveys.codebook import load_codebook
+
+    try:
+        ds = load_dataset(data_dir)
+    except DataError:
+        return {"data": data_fp, "teams": {}, "surveys": {}}  # _discover has said what is wrong
+    names = dict(
+        zip(
+            ds.municipalities["municipality_code"].astype(str),
+            ds.municipalities["municipality_name"].astype(str),
+            strict=True,
+        )
+    )
+    teams = {}
+    for row in ds.teams.itertuples(index=False):
+        code = str(row.municipality_code)
+        teams[str(row.team_id)] = {
+            "name": str(row.team_name),
+            "municipality_code": code,
+            "municipality": names.get(code),
+            "focus_area": str(row.focus_area),
+            "cohort": None if _is_missing(row.cohort) else int(row.cohort),
+        }
+    surveys = {}
+    for survey in ds.surveys:
+        try:
+            surveys[str(survey)] = dict(load_codebook(ds.survey_dir(survey) / "codebook.yml").title)
+        except (OSError, ValueError):  # a codebook the survey check refused: the id is the title
+            surveys[str(survey)] = {}
+    return {"data": data_fp, "teams": teams, "surveys": surveys}
+
+
+def _is_missing(value: Any) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(value))
+
+
 def make_plan(
     config: Config, options: RunOptions, previous: dict[str, Any] | None = None
 ) -> tuple[list[Planned], dict[str, Any]]:
@@ -267,6 +314,7 @@ def make_plan(
             "inputs": inputs,
         },
         "private_dir": str(config.private_dir),
+        "default_lang": config.language,
     }
     return planned, context
 
@@ -400,7 +448,7 @@ def _local_results(
 
     from . import kernels
 
-    if jobs and context.get("fast", True):
+    if jobs and context.get("fast", True) and kernels.private_api_problem() is None:
         # boot the zygote (imports, ~2 s) while the workers import papermill and nbconvert
         kernels.set_code_version(context.get("code"))
         threading.Thread(target=kernels.get_zygote, name="zygote-boot", daemon=True).start()
@@ -430,6 +478,8 @@ def _local_results(
             kernels.kill_kernels()
             kernels.shutdown_zygote()
         pool.shutdown(wait=not abandon, cancel_futures=True)
+        if abandon:
+            kernels.remove_own_ipc_files()
 
 
 def _dask_results(
@@ -531,16 +581,31 @@ def _run_locked(
     previous = read_index(outputs)
     planned, context = make_plan(config, options, previous)
     todo = [p for p in planned if options.force or p.state != "fresh"]
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")[:-3]  # ms: two runs in one second
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S-%f")[:-3]  # ms: two runs in one second
     log_file = private / LOG_DIR / f"run-{stamp}-{os.getpid()}.log"
     reporter = _Reporter(log_file, len(todo), tty)
     css = STYLE_FILE.read_text(encoding="utf-8")
     index = {"reports": dict(previous.get("reports", {}))}
-    full_run = not options.only and not options.params
-    if full_run:  # reports no longer in the plan leave the index
-        names = {p.job.name for p in planned}
-        index["reports"] = {k: v for k, v in index["reports"].items() if k in names}
     lang = context["lang"]
+    default_lang = config.language  # the index speaks the language of workbook.yml, never --lang
+    full_run = not options.only and not options.params
+    if full_run:
+        # reports no longer in the plan leave the index; a report in another language (built by
+        # an earlier --lang run) stays while its report is in the plan, marked out of date when
+        # the data or the code have changed since
+        index["reports"] = kept_entries(
+            index["reports"], [p.job.name for p in planned], lang, default_lang
+        )
+        current = {"data": context["plan_cache"]["data"], "code": context["code"]}
+        for name, entry in index["reports"].items():
+            if entry_lang(name, entry, default_lang) != lang and entry.get("html"):
+                parts = entry.get("parts") or {}
+                changed = any(parts.get(k, "").split("+")[0] != v for k, v in current.items())
+                index["reports"][name] = {**entry, "stale": bool(entry.get("stale")) or changed}
+    try:
+        catalogue = _catalogue(Path(context["data_dir"]), context["plan_cache"]["data"], previous)
+    except (OSError, ValueError):  # the index is a table of contents; ids are a fallback
+        catalogue = {"teams": {}, "surveys": {}}
     workers = _workers(config, options.workers)
     try:
         where = (
@@ -563,6 +628,9 @@ def _run_locked(
                 + ", ".join(str(p) for p in leftovers[:5]),
                 echo=False,
             )
+        fallback = kernels.private_api_problem() if todo else None
+        if fallback:
+            reporter.info(kernels.fallback_message(fallback))
         now = _now()
         for p in planned:
             entry = {
@@ -570,6 +638,8 @@ def _run_locked(
                 "name": p.job.name,
                 "notebook": p.job.notebook,
                 "params": p.job.params,
+                "lang": lang,
+                "base": report_base(p.job.name, lang, default_lang),
             }
             if p in todo:
                 # until it is rebuilt the index claims nothing for it: its HTML (if any) is
@@ -592,11 +662,13 @@ def _run_locked(
             interrupted=None,
             data_dir=context["data_dir"],
             source=context["source"],
-            lang=lang,
+            lang=default_lang,
+            run_lang=lang,
             plan_cache=context["plan_cache"],
+            catalogue=catalogue,
             log=os.path.relpath(log_file, outputs),
         )
-        write_index(outputs, index, lang, css)
+        write_index(outputs, index, default_lang, css)
 
         by_name = {p.job.name: p for p in todo}
         jobs = []
@@ -624,14 +696,14 @@ def _run_locked(
                         f"        {p.job.name}: {result['error_detail']}", echo=False
                     )  # log only
             reporter.step(p.job.name)
-            write_index(outputs, index, lang, css)
+            write_index(outputs, index, default_lang, css)
             if on_result:
                 on_result(entry)
         index["finished"] = _now()
         if stop.is_set():
             index["interrupted"] = index["finished"]
         index["duration"] = round(time.perf_counter() - started, 2)
-        write_index(outputs, index, lang, css)
+        write_index(outputs, index, default_lang, css)
         reports = [index["reports"][p.job.name] for p in planned]
         summary = RunSummary(
             reports,

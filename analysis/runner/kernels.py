@@ -6,6 +6,12 @@
 pandas, statsmodels, seaborn and ``analysis`` already imported. Kernels talk over IPC sockets
 (no TCP port races when many start at once). When the kernel spec is not an ipykernel of this very
 Python, the manager falls back to an ordinary subprocess launch.
+
+These classes override and call private methods of ``jupyter_client`` (``PRIVATE_API``), written
+for the version pinned in ``requirements.lock``. :func:`private_api_problem` compares them with
+the installed ``jupyter_client``; when they differ, :func:`kernel_manager` falls back to
+jupyter_client's own kernel manager (plain kernels, as papermill starts them: slower, but
+nothing private is relied on) and the run log says so.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import jupyter_client
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.channels import AsyncZMQSocketChannel
 from jupyter_client.manager import AsyncKernelManager
@@ -167,6 +174,25 @@ def remove_leftovers() -> list[Path]:
         except OSError:
             continue
         removed.append(path)
+    return removed
+
+
+def remove_own_ipc_files() -> list[Path]:
+    """A stopped run's last step: remove the sockets, connection files and kernel logs of this
+    process's kernels (``k-<pid>-*``, ``kernel-<pid>-*``), which are all dead by then. Their
+    managers would remove them on shutdown, but a stopped run does not wait for its report
+    threads, so without this a log could outlive the run until the next run's
+    :func:`remove_leftovers`."""
+    removed = []
+    pid = os.getpid()
+    for pattern in (f"k-{pid}-*", f"kernel-{pid}-*"):
+        for path in Path(ipc_dir()).glob(pattern):
+            with contextlib.suppress(OSError):
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
+                removed.append(path)
     return removed
 
 
@@ -404,7 +430,12 @@ class ForkKernelManager(IPCKernelManager):
         provisioner.pid = process.pid
         provisioner.pgid = process.pid  # the child calls setsid()
         self._registered_pid = process.pid
-        register_kernel(process.pid, process.pid)
+        try:
+            register_kernel(process.pid, process.pid)
+        except RunStopping:  # the run began to stop while this kernel was being forked
+            with contextlib.suppress(OSError):
+                os.unlink(log)
+            raise
         self._reconcile_connection_info(provisioner.connection_info)
 
     _launch_kernel = _async_launch_kernel
@@ -417,3 +448,160 @@ class ForkKernelManager(IPCKernelManager):
                 os.unlink(log)
 
     cleanup_resources = _async_cleanup_resources
+
+
+# ---------------------------------------------------------------- the private API relied on
+
+#: The jupyter_client version these classes were written and tested against (requirements.lock).
+WRITTEN_FOR = "8.10.0"
+
+_POK, _KW, _VAR_KW = "positional_or_keyword", "keyword_only", "var_keyword"
+
+#: Every private method of jupyter_client the kernels above override or call, as
+#: ``"module:Class.method"`` -> ``(is a coroutine function, [(parameter, kind, default)])`` in
+#: jupyter_client 8.10 (``default`` is ``...`` for a parameter without one).
+PRIVATE_API: dict[str, tuple[bool, list[tuple[str, str, Any]]]] = {
+    # IPCKernelManager / ForkKernelManager override these two ...
+    "jupyter_client.manager:KernelManager._async_launch_kernel": (
+        True,
+        [("self", _POK, ...), ("kernel_cmd", _POK, ...), ("kw", _VAR_KW, ...)],
+    ),
+    "jupyter_client.manager:KernelManager._async_cleanup_resources": (
+        True,
+        [("self", _POK, ...), ("restart", _POK, False)],
+    ),
+    # ... and ForkKernelManager calls this one with the provisioner's connection info
+    "jupyter_client.connect:ConnectionFileMixin._reconcile_connection_info": (
+        False,
+        [("self", _POK, ...), ("info", _POK, ...)],
+    ),
+    # FastKernelClient overrides the wait and calls the two after it
+    "jupyter_client.client:KernelClient._async_wait_for_ready": (
+        True,
+        [("self", _POK, ...), ("timeout", _POK, None)],
+    ),
+    "jupyter_client.client:KernelClient._handle_kernel_info_reply": (
+        False,
+        [("self", _POK, ...), ("msg", _POK, ...)],
+    ),
+    "jupyter_client.client:KernelClient._async_is_alive": (True, [("self", _POK, ...)]),
+    # LevelCheckedChannel overrides get_msg and reads with _recv
+    "jupyter_client.channels:AsyncZMQSocketChannel.get_msg": (
+        True,
+        [("self", _POK, ...), ("timeout", _POK, None)],
+    ),
+    "jupyter_client.channels:AsyncZMQSocketChannel._recv": (
+        True,
+        [("self", _POK, ...), ("kwargs", _VAR_KW, ...)],
+    ),
+}
+
+#: Where jupyter_client reaches the overrides: method -> text its source must contain (the
+#: managers above also re-point the aliases ``_launch_kernel`` and ``cleanup_resources``).
+CALL_SITES = {
+    "jupyter_client.manager:KernelManager._async_start_kernel": "self._async_launch_kernel(",
+    "jupyter_client.manager:KernelManager._async_shutdown_kernel": "self._async_cleanup_resources(",
+}
+#: What ForkKernelManager sets on jupyter_client's LocalProvisioner instead of launching.
+PROVISIONER_ATTRIBUTES = ("process", "pid", "pgid")
+
+
+def _resolve(path: str) -> Any:
+    import importlib
+
+    module, _, attr = path.partition(":")
+    obj: Any = importlib.import_module(module)
+    for name in attr.split("."):
+        obj = getattr(obj, name)
+    return obj
+
+
+def _shape(func: Any) -> tuple[bool, list[tuple[str, str, Any]]]:
+    import inspect
+
+    params = [
+        (p.name, p.kind.name.lower(), ... if p.default is inspect.Parameter.empty else p.default)
+        for p in inspect.signature(func).parameters.values()
+    ]
+    return inspect.iscoroutinefunction(func), params
+
+
+def private_api_problems() -> list[str]:
+    """How the installed jupyter_client differs from the private API the fast kernels rely on
+    (``PRIVATE_API``, ``CALL_SITES``, ``PROVISIONER_ATTRIBUTES``); empty when it does not."""
+    import inspect
+
+    problems = []
+    for path, expected in PRIVATE_API.items():
+        try:
+            found = _shape(_resolve(path))
+        except (ImportError, AttributeError):
+            problems.append(f"{path} is gone")
+            continue
+        if found != expected:
+            problems.append(
+                f"{path} changed: {_describe(found)} (written for {_describe(expected)})"
+            )
+    for path, text in CALL_SITES.items():
+        try:
+            source = inspect.getsource(_resolve(path))
+        except (ImportError, AttributeError, OSError, TypeError):
+            problems.append(f"{path} is gone")
+            continue
+        if text not in source:
+            problems.append(f"{path} no longer calls {text.rstrip('(')}")
+    try:
+        from jupyter_client.provisioning.local_provisioner import LocalProvisioner
+    except ImportError:
+        problems.append("jupyter_client.provisioning.local_provisioner.LocalProvisioner is gone")
+    else:
+        problems += [
+            f"LocalProvisioner has no attribute {name!r}"
+            for name in PROVISIONER_ATTRIBUTES
+            if not hasattr(LocalProvisioner, name)
+        ]
+    return problems
+
+
+def _describe(shape: tuple[bool, list]) -> str:
+    is_async, params = shape
+    names = ", ".join(
+        ("**" if kind == _VAR_KW else "") + name + ("" if default is ... else f"={default!r}")
+        for name, kind, default in params
+    )
+    return f"{'async ' if is_async else ''}({names})"
+
+
+_checked: list[str] | None = None
+
+
+def private_api_problem() -> str | None:
+    """One line saying why the fast kernels cannot be used with the installed jupyter_client, or
+    None when they can (checked once per process)."""
+    global _checked
+    if _checked is None:
+        _checked = private_api_problems()
+    if not _checked:
+        return None
+    return (
+        f"the installed jupyter_client {jupyter_client.__version__} lacks what the fast kernels "
+        f"(written for {WRITTEN_FOR}) override: {'; '.join(_checked)}"
+    )
+
+
+def fallback_message(problem: str) -> str:
+    """The log line of a run whose kernels fall back to plain ones."""
+    return (
+        f"Fast kernels off: {problem}. Every report gets a plain kernel, started by "
+        f"jupyter_client itself (slower, otherwise the same). Install the versions of "
+        f"requirements.lock (make venv) or adapt analysis/runner/kernels.py."
+    )
+
+
+def kernel_manager(fast: bool = True) -> type[AsyncKernelManager] | None:
+    """The kernel manager class for papermill: forked kernels (``fast``) or IPC kernels; None
+    (jupyter_client's own manager, papermill's default) when the installed jupyter_client no
+    longer has the private methods those rely on (:func:`private_api_problem`)."""
+    if private_api_problem() is not None:
+        return None
+    return ForkKernelManager if fast else IPCKernelManager

@@ -15,7 +15,7 @@ from ..config import Config, ConfigError, load_yaml
 from ..io import code_files, sha256
 
 #: Bump when the runner's output format changes: every report is rebuilt once.
-RUNNER_VERSION = "1"
+RUNNER_VERSION = "2"  # 2: notebooks keyed on their cells, not their bytes
 FOR_EACH_PARAM = {"team": "team", "survey": "survey"}
 
 
@@ -263,7 +263,10 @@ def code_hash(config: Config) -> str:
 
 
 def notebook_hash(path: Path) -> str:
-    return sha256(path) if Path(path).is_file() else "missing"
+    """The notebook's cells (type, source, tags): an editor's metadata rebuilds nothing."""
+    from ..io import notebook_hash as content_hash
+
+    return content_hash(path)
 
 
 def params_hash(params: dict[str, Any], lang: str) -> str:

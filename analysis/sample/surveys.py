@@ -124,6 +124,8 @@ def _parents_codebook() -> dict:
         "survey": "parents",
         "title": {"sv": "Föräldraenkät om föräldragrupper", "en": "Parent survey on parent groups"},
         "design": "sample",
+        "teams": ["rydaholm", "nassjo", "jamlikt", "mullsjo"],
+        "fielded": ["2022-03-07", "2022-03-28"],
         "export": {
             "file": "foraldragrupper.xlsx",
             "tool": "microsoft_forms",
@@ -242,6 +244,9 @@ PARENTS_HEADER = """
 # Format: docs/surveys.md. Column titles are the question texts (text.sv) unless `column` says otherwise.
 # Multi-select and ranking cells hold the chosen option texts as 'A;B;' (ranking: in rank order).
 # E-post and Namn are personal data: `drop` keeps them out of the workbook entirely.
+# `teams` names the teams whose reports show the survey (checked against teams.csv); `fielded` is
+# when it was answered: a report shows it only to a team whose period it falls in (Nässjö's data end
+# in February 2022, before this survey, so its report says so).
 """
 
 COMMENTS = [
@@ -265,7 +270,7 @@ def _parents(rng: np.random.Generator, n: int = 205) -> tuple[list[str], list[li
         q["text"]["sv"] for q in cb["questions"]
     ]
     rows = []
-    start0 = dt.datetime(2024, 3, 4, 8, 0, 0)
+    start0 = dt.datetime(2022, 3, 7, 8, 0, 0)  # answered within 21 days: fielded 2022-03-07 to 28
     p_before = {
         "birth": 0.78,
         "breastfeeding": 0.70,
@@ -477,6 +482,8 @@ def _coordinators_codebook() -> dict:
         },
         "design": "census",
         "population": 21,
+        "teams": ["jamlikt", "rydaholm", "mullsjo"],
+        "fielded": "2022-03",
         "export": {
             "file": "esmaker_export.csv",
             "tool": "columns",
@@ -584,6 +591,7 @@ COORDINATORS_HEADER = """
 # and `subgroups: []` means no breakdown is allowed (one coordinator per centre).
 # Goal source: survey:coordinators:groups_offered:any (centres offering at least one parent group of
 # the base programme); ...:groups_offered:all (groups both before and after the birth).
+# `teams`: the family-centre teams whose reports show it; `fielded`: the month it was answered.
 """
 
 COORD_COMMENTS = [
@@ -792,14 +800,23 @@ def _pupils_codebook() -> dict:
             "wave_column": "Mättillfälle",
             "drop": [],
         },
+        "teams": ["attarp"],
+        "municipality_code": ["0680"],
         "waves": [
             {
                 "code": "sep",
-                "value": "September 2023",
-                "sv": "September 2023",
-                "en": "September 2023",
+                "value": "September 2019",
+                "sv": "September 2019",
+                "en": "September 2019",
+                "fielded": "2019-09",
             },
-            {"code": "dec", "value": "December 2023", "sv": "December 2023", "en": "December 2023"},
+            {
+                "code": "dec",
+                "value": "December 2019",
+                "sv": "December 2019",
+                "en": "December 2019",
+                "fielded": "2019-12",
+            },
         ],
         "subgroups": ["school", "grade", "gender"],
         "questions": questions,
@@ -811,6 +828,9 @@ PUPILS_HEADER = """
 # Linear-scale items are exported as the number 1-5; multi-select answers are joined with ", "
 # (an option text may itself contain a comma: 'Ritar, målar eller pysslar' is still one option).
 # Elevkod is the pseudonymous pupil code: unique within a wave. Mättillfälle is the wave.
+# The survey belongs to Attarpskolan's team and to Jönköping (0680): `teams` and `municipality_code`;
+# each wave's `fielded` month lets a team report check that it is from the team's period.
+# unkind_self_talk has direction: down: agreeing is the bad end, its positive share is the bottom box.
 """
 
 
@@ -823,8 +843,8 @@ def _pupils(rng: np.random.Generator) -> tuple[list[str], list[list]]:
     rows = []
     codes = rng.choice(np.arange(10000, 99999), size=2000, replace=False)
     for wave, label, n, day0 in (
-        ("sep", "September 2023", 1500, dt.datetime(2023, 9, 11, 8, 10)),
-        ("dec", "December 2023", 1100, dt.datetime(2023, 12, 4, 8, 10)),
+        ("sep", "September 2019", 1500, dt.datetime(2019, 9, 9, 8, 10)),
+        ("dec", "December 2019", 1100, dt.datetime(2019, 12, 2, 8, 10)),
     ):
         pupil_codes = (
             codes[:1500] if wave == "sep" else np.concatenate([codes[:900], codes[1500:1700]])

@@ -26,6 +26,7 @@ from .codebook import (
     CENSUS_METHOD,
     CHOICE_TYPES,
     CODEBOOK,
+    POSITIVE,
     TOOLS,
     TOP_BOX,
     TYPES,
@@ -35,7 +36,15 @@ from .codebook import (
     Question,
     load_codebook,
 )
-from .labels import group_count, group_label, group_title, group_titles, option_label, question_ids
+from .labels import (
+    group_count,
+    group_label,
+    group_title,
+    group_titles,
+    item_label,
+    option_label,
+    question_ids,
+)
 from .reading import Survey, check_survey, find_surveys, load_survey, survey_folder
 from .summary import (
     FreeText,
@@ -48,11 +57,13 @@ from .summary import (
     summarise_numbers,
     wilson,
 )
+from .ties import team_period, team_surveys
 
 __all__ = [
     "ALL",
     "ANY",
     "BOTTOM_BOX",
+    "POSITIVE",
     "CENSUS_METHOD",
     "CHOICE_TYPES",
     "CODEBOOK",
@@ -72,6 +83,7 @@ __all__ = [
     "group_label",
     "group_title",
     "group_titles",
+    "item_label",
     "load_codebook",
     "load_survey",
     "option_label",
@@ -83,5 +95,7 @@ __all__ = [
     "summarise",
     "summarise_numbers",
     "survey_folder",
+    "team_period",
+    "team_surveys",
     "wilson",
 ]

@@ -319,7 +319,9 @@ class SurveyModel:
                 for c in ((DK, BLANK) if q.dont_know_codes else (BLANK,))
             ]
             if q.type in ("single", "multi", "likert"):  # the items the wave comparison tests
-                items = [TOP_BOX] if q.type == "likert" else [o.code for o in q.answer_options]
+                items = (
+                    [q.positive_box] if q.type == "likert" else [o.code for o in q.answer_options]
+                )
                 out += [CellKey(s, q.id, c, g) for g in crossed for c in [*items, BASE]]
         return list(dict.fromkeys(out))
 

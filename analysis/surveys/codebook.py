@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,9 @@ BOTTOM_BOX = "bottom_box"
 ANY, ALL = "any", "all"
 
 
+POSITIVE = "positive"  # goal option: the positive share of a Likert item (its direction applied)
+
+
 CODEBOOK = "codebook.yml"
 
 
@@ -60,6 +64,7 @@ class Option:
     dont_know: bool = False
     exclusive: bool = False  # "none of these": not counted by the pseudo-options any/all
     column: str | None = None  # 0/1 column of this option (tool: columns)
+    fielded: tuple[dt.date, dt.date] | None = None  # a wave: first and last day it was answered
 
     def label(self, lang: str | None = None) -> str:
         return self.text.get(lang or _lang()) or self.text["sv"]
@@ -99,6 +104,18 @@ class Question:
         return tuple(c for c in codes if c in mirror)
 
     @property
+    def positive_box(self) -> str:
+        """The box counted as the positive answer of a Likert item: ``top_box`` (agreeing)
+        when higher is better, ``bottom_box`` when ``direction: down`` (agreeing is the bad
+        end: "Jag säger elaka saker till mig själv")."""
+        return TOP_BOX if self.direction == "up" else BOTTOM_BOX
+
+    @property
+    def positive_codes(self) -> tuple[str, ...]:
+        """The codes of :attr:`positive_box`."""
+        return self.top_box if self.direction == "up" else self.bottom_box
+
+    @property
     def dont_know_codes(self) -> tuple[str, ...]:
         return tuple(o.code for o in self.options if o.dont_know)
 
@@ -129,6 +146,15 @@ class Codebook:
     subgroups: tuple[str, ...]
     questions: tuple[Question, ...]
     path: Path | None = None
+    teams: tuple[str, ...] = ()  # the teams whose reports show the survey (``teams:``)
+    municipality_codes: tuple[str, ...] = ()  # the municipalities it was fielded in
+    fielded: tuple[dt.date, dt.date] | None = None  # first and last day it was fielded
+
+    @property
+    def is_tied(self) -> bool:
+        """True when the codebook names its teams or municipalities (a survey tied to
+        nothing is shown in its own survey report only)."""
+        return bool(self.teams or self.municipality_codes)
 
     def question(self, question_id: str) -> Question:
         for q in self.questions:
@@ -172,7 +198,89 @@ def _code(value: Any, where: str, problems: list[Problem], file: str) -> str | N
     return str(value).strip()
 
 
-def _parse_options(raw: Any, where: str, file: str, problems: list[Problem]) -> tuple[Option, ...]:
+def _parse_day(value: Any, end: bool) -> dt.date | None:
+    """A date from YAML: a date, ``2023-09-15``, or a month ``2023-09`` (its first or, with
+    ``end``, its last day). None when it is none of these."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    try:
+        if len(text) == 7:
+            first = dt.date.fromisoformat(text + "-01")
+            if not end:
+                return first
+            following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+            return following - dt.timedelta(days=1)
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _parse_fielded(
+    value: Any, where: str, file: str, problems: list[Problem]
+) -> tuple[dt.date, dt.date] | None:
+    """``fielded``: when a survey or a wave was answered: a day, a month (``2023-09``) or
+    ``[from, to]``."""
+    if value is None:
+        return None
+    ends = list(value) if isinstance(value, list) else [value, value]
+    if len(ends) != 2:
+        problems.append(
+            Problem(
+                file,
+                "fielded must be one date or month, or [from, to]",
+                column=where,
+                hint="e.g. fielded: 2023-09 or fielded: [2023-09-04, 2023-09-29]",
+            )
+        )
+        return None
+    start, stop = _parse_day(ends[0], end=False), _parse_day(ends[1], end=True)
+    if start is None or stop is None:
+        problems.append(
+            Problem(
+                file,
+                f"fielded {value!r} is not a date (YYYY-MM-DD) or a month (YYYY-MM)",
+                column=where,
+                hint="e.g. fielded: 2023-09 or fielded: [2023-09-04, 2023-09-29]",
+            )
+        )
+        return None
+    if stop < start:
+        problems.append(
+            Problem(file, f"fielded ends ({stop}) before it starts ({start})", column=where)
+        )
+        return None
+    return start, stop
+
+
+def _parse_codes(
+    value: Any, where: str, file: str, problems: list[Problem], what: str
+) -> tuple[str, ...]:
+    """A list of ids (or one id) as strings; a number is refused (YAML reads 0604 as 388)."""
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else [value]
+    out = []
+    for item in items:
+        if isinstance(item, bool) or not isinstance(item, str) or not item.strip():
+            problems.append(
+                Problem(
+                    file,
+                    f"{what} {item!r} must be written in quotes",
+                    column=where,
+                    hint=f"e.g. {where}: ['0680'] (YAML reads an unquoted 0604 as the number 388)",
+                )
+            )
+            continue
+        out.append(item.strip())
+    return tuple(out)
+
+
+def _parse_options(
+    raw: Any, where: str, file: str, problems: list[Problem], waves: bool = False
+) -> tuple[Option, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
@@ -184,14 +292,17 @@ def _parse_options(raw: Any, where: str, file: str, problems: list[Problem]) -> 
         here = f"{where}[{i}]"
         if not isinstance(item, dict):
             item = {"code": item}
-        unknown = set(item) - {"code", "value", "sv", "en", "dont_know", "exclusive", "column"}
+        keys = {"code", "value", "sv", "en"} | (
+            {"fielded"} if waves else {"dont_know", "exclusive", "column"}
+        )
+        unknown = set(item) - keys
         if unknown:
             problems.append(
                 Problem(
                     file,
                     f"unknown key(s) {', '.join(sorted(map(str, unknown)))}",
                     column=here,
-                    hint="known: code, value, sv, en, dont_know, exclusive, column",
+                    hint=f"known: {', '.join(sorted(keys))}",
                 )
             )
         code = _code(item.get("code"), here, problems, file)
@@ -210,6 +321,9 @@ def _parse_options(raw: Any, where: str, file: str, problems: list[Problem]) -> 
                 dont_know=bool(item.get("dont_know", False)),
                 exclusive=bool(item.get("exclusive", False)),
                 column=None if item.get("column") is None else str(item["column"]).strip(),
+                fielded=_parse_fielded(item.get("fielded"), f"{here}.fielded", file, problems)
+                if waves
+                else None,
             )
         )
     return tuple(out)
@@ -237,7 +351,19 @@ def _read_codebook(path: Path, file: str) -> tuple[Codebook | None, list[Problem
         ]
     if not isinstance(raw, dict):
         return None, [Problem(file, "the codebook must be a mapping (survey, export, questions)")]
-    known = {"survey", "title", "design", "population", "export", "waves", "subgroups", "questions"}
+    known = {
+        "survey",
+        "title",
+        "design",
+        "population",
+        "export",
+        "waves",
+        "subgroups",
+        "questions",
+        "teams",
+        "municipality_code",
+        "fielded",
+    }
     for key in sorted(set(map(str, raw)) - known):
         near = difflib.get_close_matches(key, known, n=1)
         problems.append(
@@ -289,7 +415,33 @@ def _read_codebook(path: Path, file: str) -> tuple[Codebook | None, list[Problem
             )
         )
         tool = "microsoft_forms"
-    waves = _parse_options(raw.get("waves"), "waves", file, problems)
+    waves = _parse_options(raw.get("waves"), "waves", file, problems, waves=True)
+    teams = _parse_codes(raw.get("teams"), "teams", file, problems, "team id")
+    municipality_codes = _parse_codes(
+        raw.get("municipality_code"), "municipality_code", file, problems, "municipality code"
+    )
+    fielded = _parse_fielded(raw.get("fielded"), "fielded", file, problems)
+    if waves and raw.get("fielded") is not None:
+        problems.append(
+            Problem(
+                file,
+                "a survey with waves gives fielded per wave, not for the survey",
+                column="fielded",
+                hint="write fielded: 2023-09 under each wave",
+            )
+        )
+    wave_dates = [w.fielded for w in waves if w.fielded is not None]
+    if waves and wave_dates and len(wave_dates) < len(waves):
+        problems.append(
+            Problem(
+                file,
+                "fielded is given for some waves but not all",
+                column="waves",
+                hint="give every wave its month, e.g. fielded: 2023-09",
+            )
+        )
+    if wave_dates:
+        fielded = (min(d[0] for d in wave_dates), max(d[1] for d in wave_dates))
     wave_column = export.get("wave_column")
     if waves and not wave_column:
         problems.append(
@@ -372,9 +524,7 @@ def _read_codebook(path: Path, file: str) -> tuple[Codebook | None, list[Problem
                 problems.append(Problem(file, f"top_box code {c!r} is not an option", column=here))
         if qtype == "likert" and not top_box:
             answer = [o.code for o in options if not o.dont_know]
-            top_box = (
-                tuple(answer[-2:]) if item.get("direction", "up") == "up" else tuple(answer[:2])
-            )
+            top_box = tuple(answer[-2:])  # the agreeing end; direction says whether it is good
         neutral = item.get("neutral")
         if neutral is None and qtype == "likert":
             answer = [o.code for o in options if not o.dont_know]
@@ -382,6 +532,18 @@ def _read_codebook(path: Path, file: str) -> tuple[Codebook | None, list[Problem
         direction = str(item.get("direction", "up"))
         if direction not in ("up", "down"):
             problems.append(Problem(file, "direction must be 'up' or 'down'", column=here))
+        if qtype == "likert" and direction == "down" and item.get("top_box"):
+            answer = [o.code for o in options if not o.dont_know]
+            if all(c in answer and answer.index(c) < len(answer) / 2 for c in top_box):
+                problems.append(
+                    Problem(
+                        file,
+                        f"top_box {list(top_box)} is the low end of the scale, but with direction: down "
+                        "top_box names the agreeing (high) end and the positive share is its mirror image",
+                        column=here,
+                        hint=f"write top_box: {answer[-len(top_box) :]} or leave top_box out",
+                    )
+                )
         questions.append(
             Question(
                 id=qid,
@@ -432,6 +594,9 @@ def _read_codebook(path: Path, file: str) -> tuple[Codebook | None, list[Problem
         subgroups=subgroups,
         questions=tuple(questions),
         path=path,
+        teams=teams,
+        municipality_codes=municipality_codes,
+        fielded=fielded,
     )
     return codebook, problems
 

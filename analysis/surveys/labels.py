@@ -17,6 +17,7 @@ __all__ = [
     "group_label",
     "group_title",
     "group_titles",
+    "item_label",
     "option_label",
     "question_ids",
 ]
@@ -31,6 +32,23 @@ def option_label(survey: Survey, question_id: str, code: str, lang: str | None =
         labels = [q.option(c).label(lang) for c in (q.top_box if code == TOP_BOX else q.bottom_box)]
         return t("survey_top_box", lang, options=" / ".join(labels))
     return q.option(code).label(lang)
+
+
+def item_label(survey: Survey, question_id: str, lang: str | None = None) -> str:
+    """A Likert item where its positive share is shown: the question, and for an item with
+    ``direction: down`` which answers count as positive ("Jag säger elaka saker till mig själv
+    (positivt: Stämmer inte alls / Stämmer ganska dåligt)")."""
+    from ..text import t
+
+    q = survey.codebook.question(question_id)
+    if q.type != "likert" or q.direction == "up":
+        return q.label(lang)
+    return t(
+        "survey_reversed_item",
+        lang,
+        item=q.label(lang),
+        options=" / ".join(q.option(c).label(lang) for c in q.positive_codes),
+    )
 
 
 def group_label(survey: Survey, column: str, code: Any, lang: str | None = None) -> str:

@@ -18,6 +18,7 @@ from .codebook import (
     CENSUS_METHOD,
     CHOICE_TYPES,
     CODEBOOK,
+    POSITIVE,
     TOP_BOX,
     WILSON_METHOD,
 )
@@ -82,6 +83,10 @@ def summarise(
 ) -> pd.DataFrame:
     """Summarise choice questions: one row per question x option (x subgroup).
 
+    Vectorised over every question and subgroup at once, in steps: code the answers (question,
+    answer slot, subgroup cell), tally them, keep the cells present, lay out the rows, estimate
+    (Wilson or census bounds), then blank what the publication hides.
+
     Parameters
     ----------
     survey
@@ -118,24 +123,83 @@ def summarise(
     """
     by = [by] if isinstance(by, str) else list(by or [])
     _check_by(survey, by)
-    cb = survey.codebook
+    qs = _choice_questions(survey.codebook, questions)
+    coded = _code_answers(survey.responses, qs, by)
+    tally = _tally(survey.responses, coded)
+    groups = _groups_present(tally, coded, by, dropna)
+    rows = _option_rows(qs, coded, tally, groups, by)
+    if rows is None:
+        return pd.DataFrame(columns=["question_id", "option", *by, *SUMMARY_COLUMNS])
+    out = _estimates(_frame(rows, survey, coded, by), survey, by, level)
+    if min_count is not None:
+        out = _published(out, survey, by, min_count)
+        # the bounds hold the count and the base (n/N, (n + N - base)/N): hidden with either
+        hidden = out["suppressed"].to_numpy(dtype=bool)
+        out["bound_low"] = out["bound_low"].mask(hidden)
+        out["bound_high"] = out["bound_high"].mask(hidden)
+    return out
+
+
+#: The columns of a summary after ``question_id, option`` and the subgroups.
+SUMMARY_COLUMNS = (
+    "n",
+    "base",
+    "share",
+    "ci_low",
+    "ci_high",
+    "method",
+    "suppressed",
+    "n_dont_know",
+    "n_blank",
+    "mean_rank",
+    "population",
+    "bound_low",
+    "bound_high",
+)
+
+
+def _choice_questions(cb, questions) -> list:
+    """The questions to summarise (default: every choice question), each checked to be one."""
     if questions is None:
-        qs = [q for q in cb.questions if q.type in CHOICE_TYPES]
-    else:
-        qs = [cb.question(q) for q in ([questions] if isinstance(questions, str) else questions)]
-        for q in qs:
-            if q.type not in CHOICE_TYPES:
-                raise ValueError(
-                    f"question {q.id!r} is {q.type}; summarise handles "
-                    f"{', '.join(CHOICE_TYPES)} (numbers: summarise_numbers)"
-                )
-    r = survey.responses
+        return [q for q in cb.questions if q.type in CHOICE_TYPES]
+    qs = [cb.question(q) for q in ([questions] if isinstance(questions, str) else questions)]
+    for q in qs:
+        if q.type not in CHOICE_TYPES:
+            raise ValueError(
+                f"question {q.id!r} is {q.type}; summarise handles "
+                f"{', '.join(CHOICE_TYPES)} (numbers: summarise_numbers)"
+            )
+    return qs
+
+
+@dataclass(frozen=True)
+class _Coded:
+    """Every answer row as integer codes: question, answer slot and subgroup cell."""
+
+    questions: list  # the questions summarised
+    qpos: dict  # question id -> question code
+    qcode: np.ndarray  # question code of each row
+    slot: np.ndarray  # 0..K-1 the answer option, K "vet ej", K+1 blank (K: most options)
+    keep: np.ndarray  # the row answers a question summarised
+    group: np.ndarray  # subgroup cell of each row (0 when there are no subgroups)
+    strides: list  # per subgroup column: its stride in the cell number
+    group_cats: list  # per subgroup column: its categories (code 0 of a column is "missing")
+    n_groups: int
+    n_questions: int  # question codes + 1 (the last: unused)
+    n_slots: int
+
+    @property
+    def dk_slot(self) -> int:
+        return self.n_slots - 2
+
+
+def _code_answers(r: pd.DataFrame, qs: list, by: list[str]) -> _Coded:
+    """Step 1: code each answer row by question, answer slot and subgroup cell."""
     qcode, qcats = _codes(r["question_id"])
     ocode, ocats = _codes(r["option"])
     # per question: slot of each global option code (0..K-1 answer options, K = vet ej, K+1 = blank)
     kmax = max((len(q.options) for q in qs), default=0)
     dk_slot, blank_slot = kmax, kmax + 1
-    nslots = kmax + 2
     qpos = {q: i for i, q in enumerate(qcats)}
     lut = np.full((len(qcats) + 1, len(ocats) + 1), -1, dtype=np.int64)  # last column: missing
     opt_index = {c: j for j, c in enumerate(ocats)}
@@ -154,21 +218,47 @@ def summarise(
                 lut[i, opt_index[o.code]] = dk_slot
     slot = lut[qcode, ocode]  # ocode -1 -> last column (blank)
     keep = selected[qcode] & (slot >= 0)
-    # group index of every row
-    group_codes, group_cats, strides = [], [], []
+    # the subgroup cell of every row: mixed radix, code 0 of each column = missing
+    group_cats, strides = [], []
     g = np.zeros(len(r), dtype=np.int64)
     size = 1
     for b in reversed(by):
         codes, cats = _codes(r[b])
         g += (codes.astype(np.int64) + 1) * size
-        group_codes.append(codes)
         group_cats.insert(0, cats)
         strides.insert(0, size)
         size *= len(cats) + 1
-    ngroups = size
-    nq = len(qcats) + 1
-    flat = (qcode.astype(np.int64) * ngroups + g) * nslots + slot
-    counts = np.bincount(flat[keep], minlength=nq * ngroups * nslots).reshape(nq, ngroups, nslots)
+    return _Coded(
+        questions=qs,
+        qpos=qpos,
+        qcode=qcode,
+        slot=slot,
+        keep=keep,
+        group=g,
+        strides=strides,
+        group_cats=group_cats,
+        n_groups=size,
+        n_questions=len(qcats) + 1,
+        n_slots=kmax + 2,
+    )
+
+
+@dataclass(frozen=True)
+class _Tally:
+    """Counts per question x subgroup cell x answer slot, and each respondent's status."""
+
+    counts: np.ndarray  # rows per (question, cell, slot)
+    firsts: np.ndarray | None  # ranking: first places per (question, cell, slot)
+    rank_sum: np.ndarray | None  # ranking: sum of the ranks given
+    status: np.ndarray  # respondents per (question, cell, 0 answered | 1 only "vet ej" | 2 blank)
+
+
+def _tally(r: pd.DataFrame, c: _Coded) -> _Tally:
+    """Step 2: count the answers of every question and cell at once (bincount over the codes)."""
+    nq, ngroups, nslots, dk_slot = c.n_questions, c.n_groups, c.n_slots, c.dk_slot
+    shape = (nq, ngroups, nslots)
+    flat = (c.qcode.astype(np.int64) * ngroups + c.group) * nslots + c.slot
+    counts = np.bincount(flat[c.keep], minlength=nq * ngroups * nslots).reshape(shape)
     # ranking: first places and rank sums
     rank = (
         r["rank"].to_numpy(dtype=float, na_value=np.nan)
@@ -177,28 +267,29 @@ def summarise(
     )
     is_rank_q = np.zeros(nq, dtype=bool)
     is_multi_q = np.zeros(nq, dtype=bool)
-    for q in qs:
-        if q.id in qpos:
-            is_rank_q[qpos[q.id]] = q.type == "ranking"
-            is_multi_q[qpos[q.id]] = q.type in ("multi", "ranking")
+    for q in c.questions:
+        if q.id in c.qpos:
+            is_rank_q[c.qpos[q.id]] = q.type == "ranking"
+            is_multi_q[c.qpos[q.id]] = q.type in ("multi", "ranking")
     firsts = rank_sum = None
     if is_rank_q.any():
-        rmask = keep & is_rank_q[qcode] & ~np.isnan(rank)
+        rmask = c.keep & is_rank_q[c.qcode] & ~np.isnan(rank)
         firsts = np.bincount(flat[rmask & (rank == 1)], minlength=nq * ngroups * nslots).reshape(
-            nq, ngroups, nslots
+            shape
         )
         rank_sum = np.bincount(
             flat[rmask], weights=rank[rmask], minlength=nq * ngroups * nslots
-        ).reshape(nq, ngroups, nslots)
+        ).reshape(shape)
     # respondent status per question: 0 answered, 1 only "vet ej", 2 blank
     status_counts = np.zeros((nq, ngroups, 3), dtype=np.int64)
-    single = keep & ~is_multi_q[qcode]
+    single = c.keep & ~is_multi_q[c.qcode]
     if single.any():
-        status = np.where(slot < dk_slot, 0, np.where(slot == dk_slot, 1, 2))
-        idx = (qcode[single].astype(np.int64) * ngroups + g[single]) * 3 + status[single]
+        status = np.where(c.slot < dk_slot, 0, np.where(c.slot == dk_slot, 1, 2))
+        idx = (c.qcode[single].astype(np.int64) * ngroups + c.group[single]) * 3 + status[single]
         status_counts += np.bincount(idx, minlength=nq * ngroups * 3).reshape(nq, ngroups, 3)
-    multi = keep & is_multi_q[qcode]
+    multi = c.keep & is_multi_q[c.qcode]
     if multi.any():
+        # several rows per respondent: the respondent counts once, by their best status
         rid = r["respondent_id"]
         rcode = (
             rid.cat.codes.to_numpy()
@@ -210,49 +301,56 @@ def summarise(
             wcode, wcats = _codes(r["wave"])
             rkey = rkey * (len(wcats) + 1) + (wcode.astype(np.int64) + 1)
         sel = np.flatnonzero(multi)
-        status = np.where(slot[sel] < dk_slot, 0, np.where(slot[sel] == dk_slot, 1, 2))
-        key = qcode[sel].astype(np.int64) * (int(rkey.max()) + 1) + rkey[sel]
+        status = np.where(c.slot[sel] < dk_slot, 0, np.where(c.slot[sel] == dk_slot, 1, 2))
+        key = c.qcode[sel].astype(np.int64) * (int(rkey.max()) + 1) + rkey[sel]
         order = np.lexsort((status, key))
         ks = key[order]
         first = np.ones(len(ks), dtype=bool)
         first[1:] = ks[1:] != ks[:-1]
         pick = sel[order[first]]
         st = status[order[first]]
-        idx = (qcode[pick].astype(np.int64) * ngroups + g[pick]) * 3 + st
+        idx = (c.qcode[pick].astype(np.int64) * ngroups + c.group[pick]) * 3 + st
         status_counts += np.bincount(idx, minlength=nq * ngroups * 3).reshape(nq, ngroups, 3)
-    # assemble: collect arrays, build one frame at the end (one frame per option is slow)
-    present_groups = np.flatnonzero(status_counts.sum(axis=(0, 2)) > 0)
+    return _Tally(counts=counts, firsts=firsts, rank_sum=rank_sum, status=status_counts)
+
+
+def _groups_present(t: _Tally, c: _Coded, by: list[str], dropna: bool) -> np.ndarray:
+    """Step 3: the subgroup cells with any respondent (without a blank subgroup if ``dropna``)."""
+    present = np.flatnonzero(t.status.sum(axis=(0, 2)) > 0)
     if dropna and by:
-        ok = np.ones(len(present_groups), dtype=bool)
-        for stride, cats in zip(strides, group_cats, strict=True):
-            ok &= (present_groups // stride) % (len(cats) + 1) != 0
-        present_groups = present_groups[ok]
-    census = survey.is_census
+        ok = np.ones(len(present), dtype=bool)
+        for stride, cats in zip(c.strides, c.group_cats, strict=True):
+            ok &= (present // stride) % (len(cats) + 1) != 0
+        present = present[ok]
+    return present
+
+
+def _option_rows(
+    qs: list, c: _Coded, t: _Tally, present: np.ndarray, by: list[str]
+) -> dict[str, np.ndarray] | None:
+    """Step 4: the rows of the summary as arrays: per question, per cell, per option in codebook
+    order (then "vet ej" when it is in the base, then the top and bottom boxes); None if none."""
     acc: dict[str, list[np.ndarray]] = {
         k: [] for k in ("q", "option", "g", "n", "base", "dk", "blank", "rank")
     }
     for q in qs:
-        if q.id not in qpos:
+        if q.id not in c.qpos:
             continue
-        i = qpos[q.id]
-        gs = (
-            present_groups[status_counts[i, present_groups].sum(axis=1) > 0]
-            if by
-            else np.array([0])
-        )
-        answered = status_counts[i, gs, 0]
-        n_dk = status_counts[i, gs, 1]
-        n_blank = status_counts[i, gs, 2]
+        i = c.qpos[q.id]
+        gs = present[t.status[i, present].sum(axis=1) > 0] if by else np.array([0])
+        answered = t.status[i, gs, 0]
+        n_dk = t.status[i, gs, 1]
+        n_blank = t.status[i, gs, 2]
         base = answered + (n_dk if q.dont_know_in_base else 0)
         opts = list(q.answer_options)
-        mat = (firsts if q.type == "ranking" else counts)[i][np.ix_(gs, range(len(opts)))]
+        mat = (t.firsts if q.type == "ranking" else t.counts)[i][np.ix_(gs, range(len(opts)))]
         labels = [o.code for o in opts]
         columns = [mat[:, k] for k in range(len(opts))]
         mean_rank = [np.full(len(gs), np.nan) for _ in opts]
         if q.type == "ranking":
-            tot = counts[i][np.ix_(gs, range(len(opts)))]
+            tot = t.counts[i][np.ix_(gs, range(len(opts)))]
             with np.errstate(invalid="ignore", divide="ignore"):
-                mean_rank = [rank_sum[i][gs, k] / tot[:, k] for k in range(len(opts))]
+                mean_rank = [t.rank_sum[i][gs, k] / tot[:, k] for k in range(len(opts))]
         if q.dont_know_in_base:
             for o in q.options:
                 if o.dont_know:
@@ -278,44 +376,39 @@ def summarise(
         acc["dk"].append(np.repeat(n_dk, k))
         acc["blank"].append(np.repeat(n_blank, k))
         acc["rank"].append(np.stack(mean_rank, axis=1).ravel())
-    columns = [
-        "question_id",
-        "option",
-        *by,
-        "n",
-        "base",
-        "share",
-        "ci_low",
-        "ci_high",
-        "method",
-        "suppressed",
-        "n_dont_know",
-        "n_blank",
-        "mean_rank",
-        "population",
-        "bound_low",
-        "bound_high",
-    ]
     if not acc["q"]:
-        return pd.DataFrame(columns=columns)
-    cat = {k: np.concatenate(v) for k, v in acc.items()}
-    out = pd.DataFrame({"question_id": cat["q"], "option": cat["option"]})
+        return None
+    return {k: np.concatenate(v) for k, v in acc.items()}
+
+
+def _frame(rows: dict[str, np.ndarray], survey: Survey, c: _Coded, by: list[str]) -> pd.DataFrame:
+    """Step 5: the rows as a frame with the subgroups as categories (as in the responses)."""
+    out = pd.DataFrame({"question_id": rows["q"], "option": rows["option"]})
     out["question_id"] = out["question_id"].astype("str")
     out["option"] = out["option"].astype("str")
-    for b, stride, cats in zip(by, strides, group_cats, strict=True):
-        codes = (cat["g"] // stride) % (len(cats) + 1) - 1
+    for b, stride, cats in zip(by, c.strides, c.group_cats, strict=True):
+        codes = (rows["g"] // stride) % (len(cats) + 1) - 1
         source = survey.responses[b]
         ordered = (
             bool(source.cat.ordered) if isinstance(source.dtype, pd.CategoricalDtype) else False
         )
         out[b] = pd.Categorical.from_codes(codes, categories=cats, ordered=ordered)
-    n = cat["n"].astype(float)
-    base = cat["base"].astype(float)
-    out["n"] = pd.array(cat["n"], dtype="Int64")
-    out["base"] = pd.array(cat["base"], dtype="Int64")
+    out["n"] = pd.array(rows["n"], dtype="Int64")
+    out["base"] = pd.array(rows["base"], dtype="Int64")
+    out["n_dont_know"] = pd.array(rows["dk"], dtype="Int64")
+    out["n_blank"] = pd.array(rows["blank"], dtype="Int64")
+    out["mean_rank"] = rows["rank"].astype(float)
+    return out
+
+
+def _estimates(out: pd.DataFrame, survey: Survey, by: list[str], level: float) -> pd.DataFrame:
+    """Step 6: share with its Wilson interval (a sample), or with the bounds non-response allows
+    (a census); the columns in the order of the summary."""
+    n = out["n"].to_numpy(dtype=float)
+    base = out["base"].to_numpy(dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
         out["share"] = np.where(base > 0, n / base, np.nan)
-    if census:
+    if survey.is_census:
         out["ci_low"] = np.nan
         out["ci_high"] = np.nan
         out["method"] = CENSUS_METHOD
@@ -336,17 +429,7 @@ def summarise(
         out["bound_low"] = np.nan
         out["bound_high"] = np.nan
     out["suppressed"] = False
-    out["n_dont_know"] = pd.array(cat["dk"], dtype="Int64")
-    out["n_blank"] = pd.array(cat["blank"], dtype="Int64")
-    out["mean_rank"] = cat["rank"].astype(float)
-    out = out[columns]
-    if min_count is not None:
-        out = _published(out, survey, by, min_count)
-        # the bounds hold the count and the base (n/N, (n + N - base)/N): hidden with either
-        hidden = out["suppressed"].to_numpy(dtype=bool)
-        out["bound_low"] = out["bound_low"].mask(hidden)
-        out["bound_high"] = out["bound_high"].mask(hidden)
-    return out
+    return out[["question_id", "option", *by, *SUMMARY_COLUMNS]]
 
 
 def _published(out: pd.DataFrame, survey: Survey, by: list[str], min_count: int) -> pd.DataFrame:
@@ -531,7 +614,11 @@ def share_of(survey: Survey, question_id: str, option: str) -> tuple[int, int]:
         per = chosen.groupby(keys, observed=True)["option"].nunique()
         x = int((per >= 1).sum()) if option == ANY else int((per == len(real)).sum())
         return x, int(n)
-    if option != TOP_BOX:
+    if option == POSITIVE:
+        if q.type != "likert":
+            raise ValueError(f"'{POSITIVE}' works for Likert items; {question_id!r} is {q.type}")
+        option = q.positive_box
+    if option not in (TOP_BOX, BOTTOM_BOX):
         q.option(option)  # raises a clear KeyError for an unknown option
     s = summarise(survey, questions=[question_id], min_count=None)
     row = s[s["option"] == option]
@@ -605,8 +692,28 @@ def resolve_source(
         "population": population if population else pd.NA,
         "bound_low": bound_low,
         "bound_high": bound_high,
+        "direction": source_direction(survey.codebook.question(question_id), option),
         **baseline,
     }
+
+
+def source_direction(question, option: str):
+    """Which way is better for the share of ``option`` of a Likert item: ``positive`` is
+    always "up"; the top box (and an agreeing step) follows the item's ``direction``, the bottom
+    box (a disagreeing step) the opposite. NA for other questions (the goal must say)."""
+    if question.type != "likert":
+        return pd.NA
+    if option == POSITIVE:
+        return "up"
+    flip = {"up": "down", "down": "up"}
+    codes = [o.code for o in question.answer_options]
+    low_end = option == BOTTOM_BOX or (
+        option in codes and codes.index(option) < (len(codes) - 1) / 2
+    )
+    middle = option in codes and codes.index(option) == (len(codes) - 1) / 2
+    if middle:
+        return pd.NA
+    return flip[question.direction] if low_end else question.direction
 
 
 @dataclass(frozen=True)

@@ -28,9 +28,10 @@ LABELS = {
     "effects_table_section": {"sv": "Effektskattningar", "en": "Effect estimates"},
     "effects_verdicts_section": {"sv": "Vad hände?", "en": "What happened?"},
     "effects_waves_section": {
-        "sv": "Enkäten: september jämfört med december",
-        "en": "The survey: September compared with December",
+        "sv": "{survey}: {first} jämfört med {last}",
+        "en": "{survey}: {first} compared with {last}",
     },
+    "effects_surveys_section": {"sv": "Enkäter", "en": "Surveys"},
     "effects_for_whom_section": {"sv": "För vem?", "en": "For whom?"},
     "effects_poster_section": {
         "sv": "Sammanfattning (posterformat)",
@@ -317,15 +318,14 @@ LABELS = {
         "not enough to show it.",
     },
     "effects_caveat_waves": {
-        "sv": "Enkätens två mätomgångar analyseras som oberoende urval: svaren kopplas inte ihop per elev "
-        "och alla som svarade i december svarade inte i september. September och december skiljer "
-        "sig i årstid och skolår, det finns ingen jämförelsegrupp, och bara fem skolor deltar. "
-        "En skillnad mellan omgångarna visar därför inte att förändringarna orsakade den.",
-        "en": "The survey's two waves are analysed as independent samples: answers are not linked per "
-        "pupil and not everyone answering in December answered in September. September and "
-        "December differ in season and school term, there is no comparison group, and only five "
-        "schools take part. A difference between the waves therefore does not show that the "
-        "changes caused it.",
+        "sv": "Enkätens mätomgångar analyseras som oberoende urval: svaren kopplas inte ihop per person, "
+        "och alla som svarade i {last} svarade inte i {first}. Omgångarna skiljer sig i tid på året, "
+        "och det finns ingen jämförelsegrupp. En skillnad mellan omgångarna visar därför inte att "
+        "förändringarna orsakade den.",
+        "en": "The survey's waves are analysed as independent samples: answers are not linked per person, "
+        "and not everyone answering in {last} answered in {first}. The waves differ in the time of "
+        "year, and there is no comparison group. A difference between the waves therefore does not "
+        "show that the changes caused it.",
     },
     "effects_caveat_multiple": {
         "sv": "Många frågor jämförs samtidigt, så varje fråga prövas på den nivå Holms metod ger den "

@@ -17,6 +17,8 @@ LABELS = {
     "explore_note_add": {"sv": "Lägg till anteckning", "en": "Add note"},
     "explore_saved": {"sv": "Sparad: {path}", "en": "Saved: {path}"},
     "explore_part": {"sv": "Fas", "en": "Phase"},
+    "explore_measure_name": {"sv": "Måttets namn", "en": "Measure name"},
+    "explore_chart_kind": {"sv": "Diagramtyp", "en": "Chart kind"},
     "explore_points": {"sv": "Punkter", "en": "Points"},
     "explore_centre": {"sv": "Centrallinje", "en": "Centre line"},
     "explore_lcl": {"sv": "Nedre gräns", "en": "Lower limit"},

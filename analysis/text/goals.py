@@ -50,26 +50,23 @@ LABELS = {
         "sv": "Ett måtts baslinje är perioderna före den vecka eller månad då den första förändringen "
         "som ska påverka måttet startar (i PGSA-loggen); perioden då en förändring startar räknas "
         "till förändringen. Mått som ingen förändring pekar ut räknas från teamets första "
-        "förändring ({date}). Centrallinjen följer den diagramtyp måttet är valt att bedömas med. "
-        "Ett seriediagram bedöms med Anhøjs regler (långa serier, för få korsningar av medianen).",
+        "förändring ({date}). Baslinjen visas i ett seriediagram och bedöms med Anhøjs regler (långa "
+        "serier, för få korsningar av medianen); tabellens centrallinje är diagrammets median. "
+        "Den sammanvägda nivån (för en andel: summan av täljarna delad med summan av nämnarna) är "
+        "den som effektrapporten jämför med.",
         "en": "A measure's baseline is the periods before the week or month in which the first change "
         "meant to move it starts (in the PDSA log); the period a change starts in counts as the "
         "change's. Measures no change names count from the team's first change ({date}). The "
-        "centre line follows the chart kind the measure is judged with. A run chart is judged by "
-        "Anhøj's rules (long runs, too few crossings of the median).",
+        "baseline is drawn as a run chart and judged by Anhøj's rules (long runs, too few "
+        "crossings of the median); the table's centre line is the chart's median. The pooled level "
+        "(for a share: the sum of the numerators over the sum of the denominators) is the one the "
+        "effect report compares with.",
     },
     "goals_baseline_intro_nochange": {
         "sv": "Teamet har ännu inte testat någon förändring: hela serien är baslinje.",
         "en": "The team has not tested any change yet: the whole series is baseline.",
     },
-    "goals_survey_section": {
-        "sv": "Enkätresultat för teamets område",
-        "en": "Survey results for the team's area",
-    },
-    "goals_no_survey": {
-        "sv": "Det finns ingen enkät som hör till teamets område.",
-        "en": "No survey belongs to the team's area.",
-    },
+    "goals_survey_section": {"sv": "Teamets enkäter", "en": "The team's surveys"},
     "goals_drivers_section": {"sv": "Påverkansanalys (drivkraftsdiagram)", "en": "Driver diagram"},
     "goals_no_drivers": {
         "sv": "Teamet har ingen påverkansanalys i data (drivers/{team}.yml).",
@@ -212,6 +209,7 @@ LABELS = {
     "goals_col_baseline_period": {"sv": "Baslinjeperiod", "en": "Baseline period"},
     "goals_col_n_points": {"sv": "Punkter", "en": "Points"},
     "goals_col_centre": {"sv": "Centrallinje", "en": "Centre line"},
+    "goals_col_level": {"sv": "Sammanvägd nivå", "en": "Pooled level"},
     "goals_col_chart": {"sv": "Diagramtyp", "en": "Chart kind"},
     "goals_col_verdict": {"sv": "Baslinjens nivå", "en": "Baseline level"},
     "goals_col_missing": {"sv": "Saknade perioder", "en": "Missing periods"},

@@ -2,7 +2,56 @@
 
 LABELS = {
     "runner_index_title": {"sv": "Rapporter", "en": "Reports"},
-    "runner_generated": {"sv": "Senaste körning {time}", "en": "Last run {time}"},
+    "runner_generated": {"sv": "Senast uppdaterad {time}", "en": "Last updated {time}"},
+    "index_intro": {
+        "sv": "Rapporterna om hela nätverket först, sedan varje team med sina rapporter.",
+        "en": "The reports on the whole network first, then each team with its reports.",
+    },
+    "index_network": {"sv": "Länet, enkäter och mål", "en": "County, surveys and goals"},
+    "index_teams": {"sv": "Teamen", "en": "The teams"},
+    "index_kind_county": {"sv": "Nuläge", "en": "Baseline"},
+    "index_kind_team_baseline": {"sv": "Nuläge", "en": "Baseline"},
+    "index_kind_team_effects": {"sv": "Effekter", "en": "Effects"},
+    "index_kind_survey": {"sv": "Enkät", "en": "Survey"},
+    "index_kind_gap_analysis": {"sv": "Målanalys", "en": "Goal analysis"},
+    "index_title_county": {
+        "sv": "Nuläge i länet: alla team och indikatorer",
+        "en": "Baseline of the county: every team and indicator",
+    },
+    "index_title_team_baseline": {
+        "sv": "Var teamet står i dag",
+        "en": "Where the team stands today",
+    },
+    "index_title_team_effects": {
+        "sv": "Har förändringarna gett effekt?",
+        "en": "Have the changes made a difference?",
+    },
+    "index_title_survey": {"sv": "Enkät", "en": "Survey"},
+    "index_title_gap_analysis": {
+        "sv": "Målen för länet: var vi står och vad som återstår",
+        "en": "The county's goals: where we stand and what remains",
+    },
+    "index_param_year": {"sv": "år {year}", "en": "year {year}"},
+    "index_cohort": {"sv": "kohort {cohort}", "en": "cohort {cohort}"},
+    "index_region": {"sv": "Region Jönköpings län", "en": "Region Jönköping County"},
+    "index_language_sv": {"sv": "Svenska", "en": "Swedish"},
+    "index_language_en": {"sv": "Engelska", "en": "English"},
+    "index_no_version": {"sv": "(ingen rapport ännu)", "en": "(no report yet)"},
+    "index_failed": {
+        "sv": "{failed} rapporter kunde inte byggas i senaste körningen; se Körningsdetaljer längst ned.",
+        "en": "{failed} reports could not be built in the last run; see Run details at the bottom.",
+    },
+    "index_failed_one": {
+        "sv": "1 rapport kunde inte byggas i senaste körningen; se Körningsdetaljer längst ned.",
+        "en": "1 report could not be built in the last run; see Run details at the bottom.",
+    },
+    "runner_details": {"sv": "Körningsdetaljer", "en": "Run details"},
+    "runner_details_caption": {
+        "sv": "Varje rapport i senaste körningen",
+        "en": "Every report in the last run",
+    },
+    "runner_report": {"sv": "Rapport", "en": "Report"},
+    "runner_language": {"sv": "Språk", "en": "Language"},
     "runner_summary": {
         "sv": "{total} rapporter: {ok} klara, {reused} oförändrade, {failed} misslyckade.",
         "en": "{total} reports: {ok} built, {reused} unchanged, {failed} failed.",

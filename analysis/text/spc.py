@@ -87,6 +87,11 @@ LABELS = {
         "en": "{count} points outside the control limits",
     },
     "spc_part_prefix": {"sv": "{part}: ", "en": "{part}: "},
+    "spc_within_phase_prefix": {"sv": "{part}, inom fasen: ", "en": "{part}, within the phase: "},
+    "spc_phases_note": {
+        "sv": "Signalerna gäller variationen inom varje fas, inte skillnaden mellan faserna.",
+        "en": "The signals are about the variation within each phase, not the difference between phases.",
+    },
     "spc_rules_anhoej": {"sv": "Anhøjs regler", "en": "Anhøj rules"},
     "spc_rules_ihi": {"sv": "IHI:s regler", "en": "IHI rules"},
     "spc_x_label": {"sv": "Period", "en": "Period"},
@@ -173,7 +178,8 @@ def verdict(summary_row, lang: str | None = None) -> str:
 
 
 def chart_verdict(summary, lang: str | None = None) -> str:
-    """Verdict of a one-series chart: the last part (the current phase), named when there are several."""
+    """Verdict of a one-series chart: the last part (the current phase), named when there are
+    several and said to be about the variation within it (not about the change)."""
     from . import t
 
     if len(summary) == 0:
@@ -181,8 +187,32 @@ def chart_verdict(summary, lang: str | None = None) -> str:
     row = summary.iloc[-1]
     text = verdict(row, lang)
     if len(summary) > 1:
-        text = t("spc_part_prefix", lang, part=_part_name(row["part"], lang)) + text
+        text = t("spc_within_phase_prefix", lang, part=_part_name(row["part"], lang)) + text
     return text
+
+
+def phase_verdicts(summary, lang: str | None = None) -> list[tuple[str, bool]]:
+    """The captions of a one-series chart as ``(line, signal)``: its verdict alone for one part;
+    for a chart split into phases one line per phase ("Efter 1, inom fasen: Ingen signal ...",
+    each with its own signal, so that a signal in the baseline does not colour a later phase),
+    then a line saying that the signals are about the variation within the phases, not the
+    difference between them (which the effect verdict judges)."""
+    from . import t
+
+    if len(summary) <= 1:
+        signal = bool(
+            len(summary) and (summary["runs_signal"].any() or (summary["sigma_signals"] > 0).any())
+        )
+        return [(chart_verdict(summary, lang), signal)]
+    lines = [
+        (
+            t("spc_within_phase_prefix", lang, part=_part_name(row["part"], lang))
+            + verdict(row, lang),
+            bool(row["runs_signal"]) or int(row["sigma_signals"]) > 0,
+        )
+        for _, row in summary.iterrows()
+    ]
+    return [*lines, (t("spc_phases_note", lang), False)]
 
 
 def _part_name(part, lang: str | None) -> str:

@@ -12,6 +12,44 @@ LABELS: dict[str, dict[str, str]] = {
     "survey_wave": {"sv": "Mättillfälle", "en": "Wave"},
     "survey_top_box": {"sv": "Andel {options}", "en": "Share {options}"},
     "survey_top_box_short": {"sv": "Andel positiva svar", "en": "Share of positive answers"},
+    "survey_reversed_chart_note": {
+        "sv": "Påståenden där det är bättre att inte hålla med visas spegelvända: färgen och sidan om 0 "
+        "visar alltid negativt och positivt svar.",
+        "en": "Statements it is better not to agree with are drawn mirrored: the colour and the side of 0 "
+        "always show a negative or positive answer.",
+    },
+    "survey_reversed_item": {
+        "sv": "{item} (positivt: {options})",
+        "en": "{item} (positive: {options})",
+    },
+    "survey_positive_note": {
+        "sv": "Andel positiva svar: de två svarsstegen i den önskade änden av skalan. För ett påstående "
+        "där det är bättre att inte hålla med (till exempel att säga elaka saker till sig själv) "
+        "räknas de två stegen som inte håller med som positiva; det står vid frågan.",
+        "en": "Share of positive answers: the two steps at the desired end of the scale. For a statement "
+        "it is better not to agree with (such as saying unkind things to oneself) the two steps "
+        "that disagree count as positive; the item says so.",
+    },
+    "survey_tie_none": {
+        "sv": "Ingen enkät från teamets period hör till teamet.",
+        "en": "No survey from the team's period belongs to the team.",
+    },
+    "survey_tie_none_waves": {
+        "sv": "Ingen enkät med flera mättillfällen från teamets period hör till teamet.",
+        "en": "No survey with several waves from the team's period belongs to the team.",
+    },
+    "survey_tie_before": {
+        "sv": "{survey} besvarades {fielded}, före teamets period ({period}), och visas därför inte.",
+        "en": "{survey} was answered {fielded}, before the team's period ({period}), so it is not shown.",
+    },
+    "survey_tie_after": {
+        "sv": "{survey} besvarades {fielded}, efter teamets period ({period}), och visas därför inte.",
+        "en": "{survey} was answered {fielded}, after the team's period ({period}), so it is not shown.",
+    },
+    "survey_tie_undated": {
+        "sv": "{survey} saknar uppgift om när den besvarades; kontrollera att den är från teamets period.",
+        "en": "{survey} has no date of when it was answered; check that it is from the team's period.",
+    },
     "survey_missing_group": {"sv": "Uppgift saknas", "en": "Not stated"},
     "survey_free_text_count": {
         "sv": "{n} personer skrev ett fritextsvar. Fritextsvar visas inte i rapporten.",
@@ -26,6 +64,15 @@ LABELS: dict[str, dict[str, str]] = {
     "survey_respondents_text": {
         "sv": "{n} personer besvarade enkäten.",
         "en": "{n} people answered the survey.",
+    },
+    "survey_fielded_text": {
+        "sv": "Enkäten besvarades {period}.",
+        "en": "The survey was answered {period}.",
+    },
+    "survey_respondents_waves": {"sv": "Svarande per mättillfälle:", "en": "Respondents per wave:"},
+    "survey_respondents_waves_not_added": {
+        "sv": "Samma personer kan ha svarat vid flera mättillfällen; antalen läggs därför inte ihop.",
+        "en": "The same people may have answered in several waves, so the counts are not added up.",
     },
     "survey_respondents_by": {"sv": "Svarande per {groups}", "en": "Respondents by {groups}"},
     "survey_census_note": {

@@ -1,4 +1,5 @@
-"""Blocks more than one report shows: municipality names, the PDSA log, the driver diagram."""
+"""Blocks more than one report shows: municipality names, the PDSA log, the driver diagram,
+the surveys a team's report shows."""
 
 from __future__ import annotations
 
@@ -100,20 +101,46 @@ def baseline_level_text(value: float, row, lang: str) -> str:
     return level(value / row["multiply"], str(row["chart"]), row["unit"], lang)
 
 
-#: Which surveys belong to a team's area, by words in the team's name or aim (lower case). A
-#: codebook could say it itself one day; until then this is the one place that decides it.
-SURVEY_KEYWORDS = {
-    "parents": ("familjecentral", "föräldra"),
-    "coordinators": ("familjecentral",),
-    "pupils": ("skola", "skolan", "elev"),
-}
+def team_survey_ids(ctx: ReportContext, team_id: str, waves: bool = False) -> list[str]:
+    """The surveys a team's report shows (:func:`analysis.surveys.team_surveys`: tied to the
+    team in the codebook and fielded in its period); with ``waves`` only those with waves."""
+    ties = ctx.dataset.team_surveys(team_id)
+    ids = [str(s) for s in ties.loc[ties["shown"], "survey_id"]]
+    return [s for s in ids if ctx.dataset.codebook(s).waves] if waves else ids
 
 
-def team_surveys(team, surveys) -> list[str]:
-    """The survey ids of ``surveys`` that belong to the area of ``team`` (a ``Dataset.team``),
-    see :data:`SURVEY_KEYWORDS`."""
-    words = f"{team.name} {team.aim or ''}".lower()
-    return [s for s in surveys if any(word in words for word in SURVEY_KEYWORDS.get(s, ()))]
+def survey_ties_texts(ctx: ReportContext, team_id: str, waves: bool = False) -> list[str]:
+    """Sentences about the team's surveys the report does not show or cannot date: none tied to
+    the team, fielded outside its period, undated. Empty when every tied survey is shown and
+    dated."""
+    ds, lang = ctx.dataset, ctx.lang
+    ties = ds.team_surveys(team_id)
+    if waves:
+        ties = ties[ties["survey_id"].map(lambda s: bool(ds.codebook(s).waves)).astype(bool)]
+    out = []
+    for r in ties.to_dict("records"):
+        title = ds.codebook(r["survey_id"]).label(lang)
+        if r["status"] in ("before", "after"):
+            out.append(
+                t(
+                    f"survey_tie_{r['status']}",
+                    lang,
+                    survey=title,
+                    fielded=_months(r["fielded_from"], r["fielded_to"]),
+                    period=_months(r["period_from"], r["period_to"]),
+                )
+            )
+        elif r["status"] == "undated":
+            out.append(t("survey_tie_undated", lang, survey=title))
+    if not ties["shown"].any():
+        out.insert(0, t("survey_tie_none_waves" if waves else "survey_tie_none", lang))
+    return out
+
+
+def _months(first, last) -> str:
+    start = "…" if first is None or pd.isna(first) else f"{pd.Timestamp(first):%Y-%m}"
+    end = "…" if last is None or pd.isna(last) else f"{pd.Timestamp(last):%Y-%m}"
+    return start if start == end else f"{start} – {end}"
 
 
 def trend_text(slope: float, low: float, high: float, lang: str) -> str:

@@ -84,6 +84,11 @@ def waves_section(ctx: ReportContext, survey, summary) -> Section:
                 alt=alt,
             ),
             Table(top_box_table(summary, survey, "wave", ctx.lang)),
+            *(
+                [Note(ctx.t("survey_positive_note"))]
+                if any(survey.codebook.question(q).direction == "down" for q in likert)
+                else []
+            ),
             Figure(
                 functools.partial(plots.survey_likert, summary, survey, likert, by="wave"), alt=alt
             ),

@@ -14,8 +14,8 @@ import pandas as pd
 from .. import privacy
 from ..privacy.marks import Mark, MarkedText, marked
 from ..surveys.cells import ANSWERED, BASE, BLANK, DK, RESPONDENTS, CellKey, N, group_of
-from ..surveys.codebook import CENSUS_METHOD, TOP_BOX, _lang
-from ..surveys.labels import group_label, group_title, option_label
+from ..surveys.codebook import CENSUS_METHOD, _lang
+from ..surveys.labels import group_label, group_title, item_label, option_label
 from ..surveys.reading import Survey
 from ..surveys.summary import CENSUS_COLUMNS, free_text, respondents, respondents_key
 from ..text import number, percent, t
@@ -28,6 +28,7 @@ __all__ = [
     "overview_texts",
     "question_note_text",
     "respondents_table",
+    "respondents_texts",
     "summary_table",
     "top_box_table",
     "wide_table",
@@ -232,21 +233,51 @@ def numbers_table(numbers: pd.DataFrame, survey: Survey, lang: str | None = None
     return _marked_frame(rows, marks, survey)
 
 
-def overview_texts(survey: Survey, min_count: int, lang: str | None = None) -> list[str]:
-    """Plain-language paragraphs about a survey: respondents, design, how shares are counted."""
-
-    n = len(survey.respondents)
-    key = CellKey(survey.id, RESPONDENTS, N, ())
-    shown = _publication_value(survey, key, min_count, n)
-    out: list[str] = [
-        marked(
-            lambda **v: t("survey_respondents_text", lang, **v),
-            n=(
-                privacy.SUPPRESSED if shown is None else number(shown, 0, lang),
-                Mark(key.to_json(), shown),
+def respondents_texts(survey: Survey, min_count: int, lang: str | None = None) -> list[MarkedText]:
+    """How many answered: "1 500 personer besvarade enkäten", or for a survey with waves the
+    count of each wave and that the counts are not added up (the same people may answer every
+    wave). Every count carries its mark."""
+    if not survey.has_waves:
+        n = len(survey.respondents)
+        key = CellKey(survey.id, RESPONDENTS, N, ())
+        shown = _publication_value(survey, key, min_count, n)
+        return [
+            marked(
+                lambda **v: t("survey_respondents_text", lang, **v),
+                n=(
+                    privacy.SUPPRESSED if shown is None else number(shown, 0, lang),
+                    Mark(key.to_json(), shown),
+                ),
+            )
+        ]
+    counts = respondents(survey, by=["wave"], min_count=min_count)
+    parts: list = [t("survey_respondents_waves", lang) + " "]
+    for i, rec in enumerate(counts.to_dict("records")):
+        if i:
+            parts.append("; ")
+        n = _count(rec["n"])
+        parts += [
+            f"{survey.codebook.wave_label(str(rec['wave']), lang)}: ",
+            (
+                privacy.SUPPRESSED if n is None else number(n, 0, lang),
+                Mark(respondents_key(survey, {"wave": rec["wave"]}).to_json(), n),
             ),
+        ]
+    parts.append(". " + t("survey_respondents_waves_not_added", lang))
+    return [MarkedText(parts)]
+
+
+def overview_texts(survey: Survey, min_count: int, lang: str | None = None) -> list[str]:
+    """Plain-language paragraphs about a survey: respondents (per wave when it has waves),
+    design, how shares are counted."""
+
+    out: list = respondents_texts(survey, min_count, lang)
+    if survey.codebook.fielded is not None and not survey.has_waves:  # when (the waves name theirs)
+        first, last = (f"{d:%Y-%m-%d}" for d in survey.codebook.fielded)
+        out.append(
+            t("survey_fielded_text", lang, period=first if first == last else f"{first} – {last}")
         )
-    ]
+    n = len(survey.respondents)
     if survey.is_census:
         out.append(census_note(survey.codebook.population or n, n, lang))
     else:
@@ -361,10 +392,16 @@ def wide_table(
 def top_box_table(
     summary: pd.DataFrame, survey: Survey, by: str, lang: str | None = None
 ) -> pd.DataFrame:
-    """Top-box share (95 % interval; n = the base) of every Likert item by a subgroup, e.g. the
-    two waves."""
+    """Positive share (95 % interval; n = the base) of every Likert item by a subgroup, e.g. the
+    two waves: the top box, or the bottom box of an item with ``direction: down`` (the item's
+    label says which answers count)."""
     lang = lang or _lang()
-    rows = summary[summary["option"] == TOP_BOX]
+    likert = [q.id for q in survey.codebook.questions if q.type == "likert"]
+    positive = {q: survey.codebook.question(q).positive_box for q in likert}
+    rows = summary[
+        summary["question_id"].astype(str).isin(likert)
+        & (summary["option"].astype(str) == summary["question_id"].astype(str).map(positive))
+    ]
     others = [b for b in _by(summary) if b != by]
     groups = (
         [g for g in rows[by].cat.categories if (rows[by] == g).any()]
@@ -377,7 +414,7 @@ def top_box_table(
         out[group_label(survey, by, g, lang)] = []
     marks = {}
     for i, qid in enumerate(dict.fromkeys(rows["question_id"])):
-        out[first].append(survey.codebook.question(qid).label(lang))
+        out[first].append(item_label(survey, qid, lang))
         part = rows[rows["question_id"] == qid]
         for g in groups:
             column = group_label(survey, by, g, lang)

@@ -18,11 +18,12 @@ from .common import (
     changes_section,
     driver_blocks,
     municipality_names,
-    team_surveys,
+    survey_ties_texts,
+    team_survey_ids,
 )
 from .context import ReportContext
 from .sections import Bullets, Figure, Note, Page, Paragraph, Section, Table
-from .survey_tables import summary_table
+from .survey_tables import respondents_texts, summary_table
 
 __all__ = [
     "baseline_table",
@@ -115,9 +116,14 @@ def baseline_table(summary: pd.DataFrame, lang: str) -> pd.DataFrame:
                 else "run",
                 t("goals_col_baseline_period", lang): period,
                 t("goals_col_n_points", lang): int(r["n_points"]),
+                # the centre line of the chart drawn below (its median), then the pooled level
                 t("goals_col_centre", lang): (
                     f"{baseline_level_text(r['centre'], r, lang)} "
                     f"({t('goals_centre_' + r['centre_kind'], lang)})"
+                ),
+                t("goals_col_level", lang): (
+                    f"{baseline_level_text(r['level'], r, lang)} "
+                    f"({t('goals_centre_' + r['level_kind'], lang)})"
                 ),
                 t("goals_col_verdict", lang): baseline_verdict_text(r, lang),
                 t("goals_col_completeness", lang): percent(complete, 0, lang),
@@ -174,12 +180,13 @@ def measure_section(ctx: ReportContext, row: dict) -> Section:
 
 
 def survey_section(ctx: ReportContext) -> Section:
-    """The results of the surveys of the team's area (:func:`team_surveys`): the choice
-    questions (free text never), by wave when the survey has waves, from the survey's protected
-    publication (the same cells hidden as in the survey report)."""
-    ds, team = ctx.dataset, ctx.dataset.team(ctx.team)
+    """The results of the surveys tied to the team and fielded in its period
+    (:func:`team_survey_ids`): the choice questions (free text never), by wave when the survey
+    has waves, from the survey's protected publication (the same cells hidden as in the survey
+    report); then what is not shown and why, or that the team has no survey."""
+    ds = ctx.dataset
     blocks: list = []
-    for survey_id in team_surveys(team, ds.surveys):
+    for survey_id in team_survey_ids(ctx, ctx.team):
         survey = ds.survey(survey_id)
         questions = surveys.question_ids(survey, subgroups=False)  # findings, not who answered
         summary = surveys.summarise(
@@ -191,10 +198,15 @@ def survey_section(ctx: ReportContext) -> Section:
         blocks.append(
             Section(
                 survey.codebook.label(ctx.lang),
-                (Table(summary_table(summary, survey, ctx.lang)),),
+                (
+                    *(
+                        Paragraph(text)
+                        for text in respondents_texts(survey, ctx.min_count, ctx.lang)
+                    ),
+                    Table(summary_table(summary, survey, ctx.lang)),
+                ),
                 level=3,
             )
         )
-    return Section(
-        ctx.t("goals_survey_section"), tuple(blocks) or (Paragraph(ctx.t("goals_no_survey")),)
-    )
+    notes = tuple(Paragraph(text) for text in survey_ties_texts(ctx, ctx.team))
+    return Section(ctx.t("goals_survey_section"), (*notes, *blocks))

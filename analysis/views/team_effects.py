@@ -17,9 +17,16 @@ from .. import effects, plots
 from ..measures import SHARE_KINDS, baseline_mask, change_period, first_change_period, pooled_level
 from ..text import effects as text_effects
 from ..text import label, level, number, percent, t
-from .common import changes_section, driver_blocks, municipality_names, team_surveys
+from .common import (
+    changes_section,
+    driver_blocks,
+    municipality_names,
+    survey_ties_texts,
+    team_survey_ids,
+)
 from .context import ReportContext
 from .sections import Bullets, Figure, Note, Page, Paragraph, Section, Table
+from .survey_tables import respondents_texts
 
 __all__ = [
     "build",
@@ -36,6 +43,7 @@ def build(ctx: ReportContext) -> Page:
     ds, team = ctx.dataset, ctx.dataset.team(ctx.team)
     result = effects.team_effects(team, team.id)  # the team's own rows (see analysis.dataset.reads)
     diagram = ds.drivers(team.id)
+    survey_notes = survey_ties_texts(ctx, team.id, waves=True)
     return Page(
         f"{ctx.t('effects_title')}: {team.name}",
         (
@@ -58,8 +66,16 @@ def build(ctx: ReportContext) -> Page:
             estimates_section(ctx, result),
             *(
                 waves_section(ctx, survey_id)
-                for survey_id in team_surveys(team, ds.surveys)
-                if ds.survey(survey_id).has_waves
+                for survey_id in team_survey_ids(ctx, team.id, waves=True)
+            ),
+            *(
+                [
+                    Section(
+                        ctx.t("effects_surveys_section"), tuple(Paragraph(x) for x in survey_notes)
+                    )
+                ]
+                if survey_notes
+                else []
             ),
             Section(
                 ctx.t("effects_caveats_section"),
@@ -167,6 +183,8 @@ def waves_section(ctx: ReportContext, survey_id: str) -> Section:
     """A survey with waves: the first wave against the last, item by item (Newcombe interval at
     each item's Holm level), and for whom (by each subgroup)."""
     lang, survey = ctx.lang, ctx.dataset.survey(survey_id)
+    codebook = survey.codebook
+    first, last = codebook.waves[0].label(lang), codebook.waves[-1].label(lang)
     waves = effects.survey_waves(survey, min_count=ctx.min_count, lang=lang)
     for_whom = Section(
         ctx.t("effects_for_whom_section"),
@@ -179,23 +197,22 @@ def waves_section(ctx: ReportContext, survey_id: str) -> Section:
                         by=[group],
                         survey=survey,
                     ),
-                    caption=survey.codebook.question(group).label(lang),
+                    caption=codebook.question(group).label(lang),
                 )
-                for group in survey.codebook.subgroups
+                for group in codebook.subgroups
             ),
             Note(ctx.t("suppressed_note", n=ctx.min_count)),
-            Note(ctx.t("effects_caveat_waves")),
+            Note(ctx.t("effects_caveat_waves", first=first, last=last)),
         ),
         level=3,
     )
+    title = ctx.t("effects_waves_section", survey=codebook.label(lang), first=first, last=last)
     return Section(
-        f"{ctx.t('effects_waves_section')}: {survey.codebook.label(lang)}",
+        title,
         (
+            *(Paragraph(text) for text in respondents_texts(survey, ctx.min_count, lang)),
             Table(waves_table(waves, lang, survey=survey)),
-            Figure(
-                functools.partial(plots.wave_comparison_chart, waves),
-                alt=ctx.t("effects_waves_section"),
-            ),
+            Figure(functools.partial(plots.wave_comparison_chart, waves), alt=title),
             Bullets(tuple(effects.wave_verdicts(waves, survey, lang))),
             Note(ctx.t("effects_caveat_multiple")),
             for_whom,
