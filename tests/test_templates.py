@@ -362,7 +362,7 @@ def test_a_teams_rows_come_from_one_place_only(nassjo, tmp_path, capsys):
     assert got[2].startswith("teams/notes.txt: only data-entry templates (.xlsx)")
     assert len(got) == 3
     assert cli.main(["check", str(folder)]) == 1
-    assert "3 problem(s)" in capsys.readouterr().err
+    assert "3 problem i" in capsys.readouterr().err  # workbook.yml: language sv
 
 
 def test_files_that_are_not_templates_or_lost_formulas_are_named(nassjo, tmp_path):
@@ -395,8 +395,12 @@ def test_a_renamed_sheet_is_named(nassjo, tmp_path):
         "teams/nassjo.xlsx: the sheet 'vantetid' is missing (renamed or deleted?) (give the "
         "sheet its name back, or ask for a new template and copy the data into it)" in got
     )
-    # the team's rows were not read, so its driver diagram points at an unknown team: said too
-    assert all(m.startswith(("teams/nassjo.xlsx", "drivers/nassjo.yml")) for m in got)
+    # the team's rows were not read, so its driver diagram and the parent survey (tied to
+    # nassjo in its codebook) point at an unknown team: said too
+    assert all(
+        m.startswith(("teams/nassjo.xlsx", "drivers/nassjo.yml", "surveys/parents/codebook.yml"))
+        for m in got
+    ), got
 
 
 # ------------------------------------------------------------------ the command

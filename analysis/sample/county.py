@@ -487,6 +487,8 @@ def _county_pupils_codebook() -> dict:
         "en": "Pupil survey on health and well-being, the whole county",
     }
     codebook["subgroups"] = ["municipality", "grade", "gender"]
+    codebook.pop("teams", None)  # the county's survey: tied to no team, its own report reads it
+    codebook.pop("municipality_code", None)
     return codebook
 
 
@@ -505,8 +507,8 @@ def _county_pupils(rng: np.random.Generator, respondents: int) -> tuple[list[str
     offsets = rng.normal(0.0, 0.03, len(names))  # municipalities differ a little
     rows: list[list] = []
     for wave, label, n, day0 in (
-        ("sep", "September 2023", n_sep, np.datetime64("2023-09-11T08:10")),
-        ("dec", "December 2023", n_dec, np.datetime64("2023-12-04T08:10")),
+        ("sep", "September 2019", n_sep, np.datetime64("2019-09-09T08:10")),
+        ("dec", "December 2019", n_dec, np.datetime64("2019-12-02T08:10")),
     ):
         if wave == "sep":
             pupil_codes = codes[:n_sep]
@@ -572,14 +574,29 @@ def _county_pupils(rng: np.random.Generator, respondents: int) -> tuple[list[str
     return header, rows
 
 
+def _tied_by_municipality(codebook: dict) -> dict:
+    """The network survey's codebook for the county sample: the built-in sample's team ids do not
+    exist there, so the survey is tied to those teams' municipalities instead (every county team
+    in them shows it, if it is from the team's period)."""
+    from .programme import TEAMS
+
+    codes = {t["team_id"]: t["municipality_code"] for t in TEAMS}
+    tied = dict(codebook)
+    municipalities = [codes[team] for team in tied.pop("teams", ())]
+    municipalities += [c for c in tied.get("municipality_code", ()) if c not in municipalities]
+    if municipalities:
+        tied["municipality_code"] = sorted(set(municipalities))
+    return tied
+
+
 def _survey_files(respondents: int) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     dump = sample_surveys._dump
-    parents = sample_surveys._parents_codebook()
+    parents = _tied_by_municipality(sample_surveys._parents_codebook())
     files["surveys/parents/codebook.yml"] = dump(sample_surveys.PARENTS_HEADER, parents).encode()
     header, rows = sample_surveys._parents(np.random.default_rng(20240304), n=2050)
     files[f"surveys/parents/{parents['export']['file']}"] = sample_surveys.xlsx_bytes(header, rows)
-    coordinators = sample_surveys._coordinators_codebook()
+    coordinators = _tied_by_municipality(sample_surveys._coordinators_codebook())
     files["surveys/coordinators/codebook.yml"] = dump(
         sample_surveys.COORDINATORS_HEADER, coordinators
     ).encode()
@@ -587,7 +604,7 @@ def _survey_files(respondents: int) -> dict[str, bytes]:
     files[f"surveys/coordinators/{coordinators['export']['file']}"] = (
         sample_surveys.export_csv_bytes(header, rows, ";", bom=True)
     )
-    pupils = sample_surveys._pupils_codebook()
+    pupils = _tied_by_municipality(sample_surveys._pupils_codebook())
     files["surveys/pupils/codebook.yml"] = dump(sample_surveys.PUPILS_HEADER, pupils).encode()
     header, rows = sample_surveys._pupils(np.random.default_rng(20230911))
     files[f"surveys/pupils/{pupils['export']['file']}"] = sample_surveys.export_csv_bytes(
