@@ -37,6 +37,7 @@ def __getattr__(name: str):
         "explore",
         "config",
         "drivers",
+        "templates",
     }:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'analysis' has no attribute {name!r}")

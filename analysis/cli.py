@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .config import ConfigError, load_config
+from .config import ENV_DATA, ConfigError, load_config
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 # A full disk or a folder the workbook may not write is a problem of the set-up (exit 2, a
@@ -48,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         help="data folder (default: data/raw when it holds data, else data/sample)",
     )
+    _data_option(check)
 
     run = sub.add_parser(
         "run",
@@ -92,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="keep figures as drawn (default: 256-colour PNGs, about 3x smaller)",
     )
+    _data_option(run)
 
     audit = sub.add_parser(
         "audit",
@@ -106,11 +108,75 @@ def _parser() -> argparse.ArgumentParser:
     lst.add_argument("--only", action="append", metavar="NOTEBOOK", default=[])
     lst.add_argument("--param", action="append", metavar="K=V", default=[])
     lst.add_argument("--lang", choices=("sv", "en"))
+    _data_option(lst)
 
-    sample = sub.add_parser("sample", help="regenerate the synthetic sample data in data/sample")
+    sample = sub.add_parser(
+        "sample",
+        help="regenerate the synthetic sample data in data/sample, or write a "
+        "county-scale one (--teams N)",
+        description="Without --teams: the built-in sample (9 teams) in data/sample. With --teams N: "
+        "a county-scale synthetic data folder of N teams over the 13 municipalities "
+        "(default folder data/county<N>), for trying the workbook at that size.",
+    )
     sample.add_argument(
         "folder", nargs="?", type=Path, help="another folder (default: data/sample)"
     )
+    sample.add_argument("--out", type=Path, metavar="DIR", help="the folder to write (as FOLDER)")
+    sample.add_argument(
+        "--teams",
+        type=int,
+        metavar="N",
+        help="a county-scale sample of N teams (e.g. 100), not the built-in one",
+    )
+    sample.add_argument(
+        "--respondents",
+        type=int,
+        metavar="N",
+        default=100_000,
+        help="answers to the county's pupil survey with --teams (default 100000)",
+    )
+
+    template = sub.add_parser(
+        "template",
+        help="write a team's data-entry template (.xlsx) to fill in",
+        description="Write an Excel template a team fills in: its measures with one dated row per "
+        "period, data validation, the PDSA log with drop-downs, instructions (Swedish "
+        "by default). A filled template in the data folder's teams/ is read beside "
+        "the main tables (data/raw/README.md).",
+    )
+    which = template.add_mutually_exclusive_group(required=True)
+    which.add_argument("--team", metavar="ID", help="an existing team: its data come along")
+    which.add_argument("--new", action="store_true", help="a new team: empty measure sheets")
+    template.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="where to write it (default: <private_dir>/templates/<team>.xlsx)",
+    )
+    template.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    template.add_argument("--lang", choices=("sv", "en"), help="language (default: workbook.yml)")
+    template.add_argument(
+        "--until",
+        metavar="YYYY-MM-DD",
+        help="the last period with a dated row (default: 31 December next year)",
+    )
+    template.add_argument(
+        "--measures",
+        type=int,
+        default=3,
+        metavar="N",
+        help="--new: how many measure sheets (default 3)",
+    )
+    template.add_argument(
+        "--frequency",
+        choices=("month", "week"),
+        default="month",
+        help="--new: how often the measures are measured (default month)",
+    )
+    template.add_argument(
+        "--start", metavar="YYYY-MM-DD", help="--new: the first period (default: twelve months ago)"
+    )
+    _data_option(template)
 
     kolada = sub.add_parser(
         "kolada",
@@ -119,6 +185,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     kolada.add_argument("args", nargs=argparse.REMAINDER)
     return parser
+
+
+def _data_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data",
+        type=Path,
+        metavar="DIR",
+        help="the data folder to use (default: data: in workbook.yml, i.e. data/raw "
+        f"when it holds data, else data/sample; or ${ENV_DATA})",
+    )
+
+
+def _use_data(folder: Path) -> None:
+    """Point this command (and the kernels it starts) at the data folder ``folder``."""
+    folder = folder.expanduser().resolve()
+    if not folder.is_dir():
+        raise ConfigError(f"--data {folder}: no such folder")
+    os.environ[ENV_DATA] = str(folder)
 
 
 def _options(args: argparse.Namespace):
@@ -140,6 +224,8 @@ def _options(args: argparse.Namespace):
 def cmd_check(args: argparse.Namespace) -> int:
     from .dataset import check_folder
 
+    if args.folder and args.data:
+        raise ConfigError("give the folder once: as FOLDER or as --data DIR")
     folder = args.folder or load_config().data_dir()
     if not Path(folder).is_dir():
         raise ConfigError(f"{folder} is not a folder")
@@ -169,22 +255,67 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .runner import run
 
     summary = run(_options(args))
-    audited = _audit(load_config().outputs_dir)
+    audited = _audit(load_config().outputs_dir, reuse=True)
     return summary.exit_code if audited == EXIT_OK else audited
 
 
-def _audit(folder: Path) -> int:
-    """Audit every published report of ``folder`` together (the privacy auditor)."""
+def _audit_key(folder: Path, config) -> str:
+    """What an audit's verdict depends on: every published page (name, size, time), the data
+    files, the threshold and the package code."""
+    import hashlib
+    import json
+
+    from .io import code_hash
+    from .runner.plan import data_hash
+
+    pages = [
+        (p.name, p.stat().st_size, p.stat().st_mtime_ns)
+        for p in sorted(Path(folder).glob("*.html"))
+    ]
+    state = {
+        "pages": pages,
+        "data": data_hash(config.data_dir()),
+        "min_count": config.min_count,
+        "code": code_hash(),
+    }
+    return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
+
+
+def _audit(folder: Path, reuse: bool = False) -> int:
+    """Audit every published report of ``folder`` together (the privacy auditor).
+
+    ``reuse`` (after ``workbook run``): when the pages, the data and the code are those of the
+    last audit that passed (``<private_dir>/audit.json``), it is not repeated: at county scale the
+    audit reads every page and the 100,000-answer survey (a run with nothing changed would spend
+    its time there). A failed audit is always repeated."""
     from .privacy.audit import audit_folder
 
     config = load_config()
     if not any("data-cell=" in p.read_text(encoding="utf-8") for p in Path(folder).glob("*.html")):
         return EXIT_OK  # no survey numbers published
+    memo = Path(config.private_dir) / "audit.json"
+    key = _audit_key(folder, config) if reuse else None
+    if key is not None:
+        import json
+
+        try:
+            if json.loads(memo.read_text(encoding="utf-8")).get("passed") == key:
+                return EXIT_OK
+        except (OSError, ValueError, AttributeError):
+            pass
     result = audit_folder(folder, config.data_dir(), config.min_count)
     print(result, flush=True)
     if not result.ok:
         print(f"do not publish {folder} until this is fixed (docs/privacy.md)", file=sys.stderr)
         return EXIT_FAILED
+    if key is not None:
+        import json
+
+        from .io import atomic_path
+
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(memo) as tmp:
+            Path(tmp).write_text(json.dumps({"passed": key}), encoding="utf-8")
     return EXIT_OK
 
 
@@ -200,7 +331,9 @@ def cmd_list(args: argparse.Namespace) -> int:
     for r in rows:
         params = ", ".join(f"{k}={v}" for k, v in r["params"].items()) or "-"
         state = r["state"]
-        changed = [x for x in r["reasons"] if x in ("notebook", "params", "data", "code")]
+        # the reasons name what changed: notebook, params, code, data (a report that recorded no
+        # reads), or each input the report read (team nassjo's data, survey pupils, ...)
+        changed = [x for x in r["reasons"] if x not in ("html missing", "not finished")]
         if changed:
             state += f" ({', '.join(changed)} changed)"
         elif r["reasons"]:
@@ -212,11 +345,101 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
+    import time
+
     from .sample import write_sample
 
-    written = write_sample(args.folder) if args.folder else write_sample()
-    folder = args.folder or load_config().sample_dir
-    print(f"wrote {len(written or [])} file(s) of synthetic sample data to {folder}")
+    if args.folder and args.out and args.folder.resolve() != args.out.resolve():
+        raise ConfigError("give the folder once: as FOLDER or as --out DIR")
+    config = load_config()
+    folder = args.out or args.folder
+    if args.teams is not None:
+        if args.teams < 1 or args.respondents < 2:
+            raise ConfigError("--teams must be at least 1 and --respondents at least 2")
+        folder = folder or config.root / "data" / f"county{args.teams}"
+    target = Path(folder or config.sample_dir).resolve()
+    if target == Path(config.raw_dir).resolve() or Path(config.raw_dir).resolve() in target.parents:
+        raise ConfigError(
+            f"{target} is the raw data folder: the workbook never writes there; give another folder"
+        )
+    if args.teams is not None and target == Path(config.sample_dir).resolve():
+        raise ConfigError(
+            f"{target} holds the built-in sample (committed, checked byte for byte); "
+            "write the county-scale sample to another folder, e.g. --out /tmp/county"
+        )
+    start = time.perf_counter()
+    if args.teams is not None:
+        from .sample.county import write_county_sample
+
+        written = write_county_sample(target, args.teams, args.respondents)
+        what = (
+            f"a county-scale synthetic sample ({args.teams} teams, {args.respondents} pupil "
+            "survey answers)"
+        )
+    else:
+        written = write_sample(target)
+        what = "synthetic sample data"
+    print(
+        f"wrote {len(written or [])} file(s) of {what} to {target} "
+        f"in {time.perf_counter() - start:.1f} s"
+    )
+    if args.teams is not None:
+        print(f"check it: workbook check {target}; build its reports: workbook run --data {target}")
+    return EXIT_OK
+
+
+def _date_option(text: str | None, option: str):
+    import datetime as dt
+
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(f"{option} {text!r} is not a date like 2026-12-31") from None
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from .dataset import load_dataset
+    from .templates import TemplateError, write_template
+
+    config = load_config()
+    name = args.team or "new_team"
+    out = (
+        (args.out or Path(config.private_dir) / "templates" / f"{name}.xlsx").expanduser().resolve()
+    )
+    raw = Path(config.raw_dir).resolve()
+    if out == raw or raw in out.parents:
+        raise ConfigError(
+            f"{out} is inside {raw}: the workbook never writes there; write the "
+            "template elsewhere and let the analyst copy the filled one into teams/"
+        )
+    if out.suffix.lower() != ".xlsx":
+        raise ConfigError(f"{out}: a template is an Excel workbook; give a name ending in .xlsx")
+    if out.exists() and not args.force:
+        raise ConfigError(
+            f"{out} exists (perhaps a filled template); give another --out, or "
+            "--force to replace it"
+        )
+    dataset = load_dataset(config.data_dir())
+    try:
+        path = write_template(
+            dataset,
+            out,
+            None if args.new else args.team,
+            lang=args.lang or config.language,
+            until=_date_option(args.until, "--until"),
+            new_measures=args.measures,
+            frequency=args.frequency,
+            start=_date_option(args.start, "--start"),
+        )
+    except TemplateError as exc:
+        raise ConfigError(str(exc)) from None
+    print(f"wrote {path}")
+    print(
+        "send it to the team; put the filled file in the data folder's teams/ (e.g. "
+        "data/raw/teams/) and check it with `workbook check`"
+    )
     return EXIT_OK
 
 
@@ -232,6 +455,7 @@ COMMANDS = {
     "audit": cmd_audit,
     "list": cmd_list,
     "sample": cmd_sample,
+    "template": cmd_template,
     "kolada": cmd_kolada,
 }
 
@@ -247,7 +471,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return EXIT_CONFIG
+    before = os.environ.get(ENV_DATA)
     try:
+        if getattr(args, "data", None) is not None:
+            _use_data(args.data)
         return COMMANDS[args.command](args)
     except ConfigError as exc:
         print(f"workbook {args.command}: configuration error: {exc}", file=sys.stderr)
@@ -276,6 +503,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    finally:  # --data holds for this command only (main may be called again in one process)
+        if before is None:
+            os.environ.pop(ENV_DATA, None)
+        else:
+            os.environ[ENV_DATA] = before
 
 
 if __name__ == "__main__":

@@ -16,8 +16,14 @@ import yaml
 
 CONFIG_FILE = "workbook.yml"
 ENV_ROOT = "WORKBOOK_ROOT"
+# The data folder of this run, over workbook.yml's `data:` (set by `workbook run --data DIR`; the
+# runner's kernels inherit it).
+ENV_DATA = "WORKBOOK_DATA"
 LANGUAGES = ("sv", "en")
 DATA_MARKERS = ("teams.csv", "teams.xlsx")
+# A generated synthetic data folder other than sample_dir (`workbook sample --teams N`) holds this
+# file, so that its reports carry the SAMPLE DATA banner too.
+SAMPLE_MARKER = ".workbook-sample"
 # a report's name and notebook become file names (outputs/<name>.html, notebooks/<notebook>.ipynb)
 PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
@@ -108,7 +114,8 @@ class Config:
         return self.root / "notebooks"
 
     def data_dir(self) -> Path:
-        """The data folder reports use: data/raw when it holds data, else data/sample."""
+        """The data folder reports use: ``$WORKBOOK_DATA`` or ``data:`` of workbook.yml when it
+        names a folder, else data/raw when it holds data, else data/sample."""
         if self.data not in ("auto", "raw", "sample"):
             return (self.root / self.data).resolve()
         if self.data == "sample":
@@ -118,7 +125,9 @@ class Config:
         return self.sample_dir
 
     def is_sample(self, folder: Path) -> bool:
-        return Path(folder).resolve() == self.sample_dir.resolve()
+        """True for the sample folder and for any generated synthetic folder (``SAMPLE_MARKER``)."""
+        folder = Path(folder)
+        return folder.resolve() == self.sample_dir.resolve() or (folder / SAMPLE_MARKER).is_file()
 
 
 def has_data(folder: Path) -> bool:
@@ -184,7 +193,7 @@ def load_config(root: Path | None = None) -> Config:
                 )
     return Config(
         root=root,
-        data=str(raw.get("data", "auto")),
+        data=str(os.environ.get(ENV_DATA) or raw.get("data", "auto")),
         raw_dir=(root / raw.get("raw_dir", "data/raw")).resolve(),
         sample_dir=(root / raw.get("sample_dir", "data/sample")).resolve(),
         processed_dir=(root / raw.get("processed_dir", "data/processed")).resolve(),

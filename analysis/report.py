@@ -28,6 +28,7 @@ import pandas as pd
 
 from . import __version__, clock, text
 from .config import ConfigError, load_config
+from .dataset import reads
 from .text import escape, t
 from .views.context import ReportContext
 from .views.sections import Bullets, Figure, Glossary, Note, Page, Paragraph, Section, Table
@@ -96,6 +97,7 @@ def context(
     ``analysis.io.DataError`` listing every problem of the data.
     """
     dataset = load(data_dir)
+    reads.start()  # from here on the dataset's accessors record what this report reads
     resolved = validate_params(notebook, dataset, lang=lang, data_dir=data_dir, **params)
     own = {name: resolved[name] for name in NOTEBOOK_PARAMS[notebook]}
     return ReportContext(
@@ -133,7 +135,6 @@ def validate_params(notebook: str, dataset, **params: Any) -> dict[str, Any]:
     if lang not in text.LANGUAGES:
         raise ConfigError(f"lang must be one of {', '.join(text.LANGUAGES)}, not {lang!r}")
     resolved["lang"] = lang
-    team_ids = list(dataset.teams["team_id"])
     for name, kind in allowed.items():
         value = params.get(name)
         optional = kind.startswith("optional")
@@ -144,16 +145,21 @@ def validate_params(notebook: str, dataset, **params: Any) -> dict[str, Any]:
             continue
         if kind.endswith("team"):
             value = str(value).strip().lower()
-            if value not in team_ids:
+            if not _has(dataset, "team", value):  # only this team's rows, not the whole table
+                with reads.paused():
+                    team_ids = list(dataset.teams["team_id"])
                 raise ConfigError(
                     f"{notebook}: unknown team {value!r} in {dataset.folder}/teams; "
                     f"known teams: {', '.join(team_ids)}"
                 )
         elif kind.endswith("measure"):
             team = resolved.get("team")
-            measures = dataset.measures
-            if team:
-                measures = measures[measures["team_id"] == team]
+            if team and hasattr(dataset, "team"):
+                measures = dataset.team(team).measures  # this team's rows only
+            else:
+                measures = dataset.measures
+                if team:
+                    measures = measures[measures["team_id"] == team]
             known = list(measures["measure_id"])
             if value not in known:
                 raise ConfigError(
@@ -162,8 +168,9 @@ def validate_params(notebook: str, dataset, **params: Any) -> dict[str, Any]:
                     + f"; known measures: {', '.join(known)}"
                 )
         elif kind == "survey":
-            if value not in dataset.surveys:
-                known = ", ".join(dataset.surveys) or "none"
+            if not _has(dataset, "survey", value):
+                with reads.paused():
+                    known = ", ".join(dataset.surveys) or "none"
                 raise ConfigError(
                     f"{notebook}: unknown survey {value!r}; surveys in {dataset.folder}/surveys: {known}"
                 )
@@ -191,8 +198,25 @@ def validate_params(notebook: str, dataset, **params: Any) -> dict[str, Any]:
     return resolved
 
 
+def _has(dataset, kind: str, value: str) -> bool:
+    """``dataset.has_team``/``has_survey`` (recorded as a read of that team or survey only); a
+    stand-in dataset without them (a test's) is looked up in its table."""
+    method = getattr(dataset, f"has_{kind}", None)
+    if method is not None:
+        return method(value)
+    return value in (set(dataset.teams["team_id"]) if kind == "team" else set(dataset.surveys))
+
+
+def _team_name(dataset, team_id: str) -> str:
+    """The team's name, through ``dataset.team`` (a read of that team's rows only)."""
+    if hasattr(dataset, "team"):
+        return dataset.team(team_id).name
+    return str(team_row(dataset, team_id)["team_name"])
+
+
 def team_row(dataset, team_id: str) -> pd.Series:
-    """The teams-table row of ``team_id`` (validate_params has checked that it exists)."""
+    """The teams-table row of ``team_id`` (validate_params has checked that it exists); a
+    report that calls it reads the whole teams table (the header uses ``dataset.team``)."""
     return dataset.teams.loc[dataset.teams["team_id"] == team_id].iloc[0]
 
 
@@ -203,9 +227,8 @@ def header(title: str, dataset, params: Mapping[str, Any], subtitle: str | None 
         parts.append(f'<p class="wb-meta">{escape(subtitle)}</p>')
     team = params.get("team")
     if team:
-        row = team_row(dataset, team)
         parts.append(
-            f'<p class="wb-meta"><b>{escape(t("team"))}:</b> {escape(row["team_name"])}</p>'
+            f'<p class="wb-meta"><b>{escape(t("team"))}:</b> {escape(_team_name(dataset, team))}</p>'
         )
     source = t("data_sample") if dataset.is_sample else t("data_real")
     parts.append(f'<p class="wb-meta"><b>{escape(t("data_source"))}:</b> {escape(source)}</p>')
@@ -454,6 +477,9 @@ def provenance_info(dataset, params: Mapping[str, Any], config=None) -> dict[str
         "parameters": {k: v for k, v in params.items() if k != "data_dir"},
         "files": dict(sorted(dataset.files.items())),
     }
+    if reads.active() and hasattr(dataset, "table_names"):  # a report: what it read, hashed
+        hashes = reads.input_hashes(dataset)
+        info["inputs"] = {name: reads.hash_of(hashes, name) for name in reads.reads()}
     if any("kolada/indicators.csv" in name for name in dataset.files):
         from . import kolada
 
@@ -467,9 +493,14 @@ def provenance(dataset, params: Mapping[str, Any], config=None) -> None:
     """Show the provenance footer: time, code version, data files and their hashes, parameters."""
     info = provenance_info(dataset, params, config)
     params_text = ", ".join(f"{k}={v}" for k, v in info["parameters"].items()) or "–"
+    # a report lists the inputs it read (a team's rows, a survey...): what its cache is keyed on,
+    # so a report reused after another team's data changed still lists what it was built from
+    listed, heading = (
+        (info["inputs"], "inputs_read") if "inputs" in info else (info["files"], "input_files")
+    )
     files = "".join(
         f"<li><code>{escape(name)}</code> {escape(digest[:12])}</li>"
-        for name, digest in info["files"].items()
+        for name, digest in listed.items()
     )
     lines = [
         f"<h2>{escape(t('provenance'))}</h2>",
@@ -481,9 +512,7 @@ def provenance(dataset, params: Mapping[str, Any], config=None) -> None:
     ]
     if "kolada" in info:
         lines.append(f"<p>{escape(info['kolada'])}</p>")
-    lines.append(
-        f"<details><summary>{escape(t('input_files'))}</summary><ul>{files}</ul></details>"
-    )
+    lines.append(f"<details><summary>{escape(t(heading))}</summary><ul>{files}</ul></details>")
     _display_html('<div class="wb-prov wb-report">' + "".join(lines) + "</div>")
 
 
@@ -505,6 +534,22 @@ def render(page: Page, ctx: ReportContext) -> None:
             _render_block(block, linker, None)
         if page.provenance:
             provenance(ctx.dataset, ctx.footer_params(), ctx.config)
+    emit_reads()
+
+
+#: The MIME type of the output that tells the runner what a report read (never shown).
+READS_MIME = "application/vnd.workbook.reads+json"
+
+
+def emit_reads() -> None:
+    """Put the inputs this report read (:func:`analysis.dataset.reads.reads`) into the notebook as
+    an output of type :data:`READS_MIME`: the runner keys the report's cache on them and drops
+    the output from the HTML. Nothing when not recording."""
+    if not reads.active():
+        return
+    from IPython.display import display
+
+    display({READS_MIME: {"reads": reads.reads()}}, raw=True)
 
 
 def _render_block(block, linker: TermLinker | None = None, heading: str | None = None) -> None:

@@ -28,7 +28,7 @@ reports:
 def project(tmp_path, monkeypatch):
     root = make_project(tmp_path, PLAN)
     monkeypatch.setenv("WORKBOOK_ROOT", str(root))
-    monkeypatch.setattr(core, "_discover", lambda data_dir, fp, previous: (["a", "bad"], []))
+    monkeypatch.setattr(core, "_discover", lambda data_dir, fp, previous: (["a", "bad"], [], {}))
     monkeypatch.setattr(core.planmod, "code_hash", lambda config: "code-1")
     return root
 
@@ -127,7 +127,8 @@ def test_kolada_and_sample_delegate(project, monkeypatch, capsys):
     fake_sample = types.ModuleType("analysis.sample")
     fake_sample.write_sample = lambda folder=None: calls.append(("sample", folder)) or ["a", "b"]
     monkeypatch.setitem(sys.modules, "analysis.sample", fake_sample)
-    assert cli.main(["sample"]) == 0 and calls[-1] == ("sample", None)
+    assert cli.main(["sample"]) == 0  # the built-in sample goes to sample_dir of workbook.yml
+    assert calls[-1] == ("sample", (project / "data" / "sample").resolve())
     assert "wrote 2 file(s)" in capsys.readouterr().out
 
 
@@ -284,6 +285,36 @@ def test_survey_problems_and_table_problems_exit_alike(tmp_path, monkeypatch, ca
     assert not (root / "outputs" / "index.json").exists()  # nothing was started
     assert cli.main(["check"]) == 1  # check lists the same problem (check's own exit code)
     assert "surveys/pupils/codebook.yml" in capsys.readouterr().out
+
+
+def test_an_unchanged_folder_that_passed_the_audit_is_not_audited_again(
+    project, monkeypatch, capsys
+):
+    """After ``workbook run`` the audit is skipped only when the pages, data and code are those of
+    the last audit that passed; a changed page, or a failed audit, is audited (again)."""
+    import analysis.privacy.audit as audit
+
+    calls = []
+
+    class Result:
+        def __init__(self, ok):
+            self.ok = ok
+
+        def __str__(self):
+            return "audit"
+
+    verdicts = iter([True, True, False, False])
+    monkeypatch.setattr(audit, "audit_folder", lambda *a: calls.append(a) or Result(next(verdicts)))
+    out = project / "outputs"
+    out.mkdir(exist_ok=True)
+    page = out / "survey_x.html"
+    page.write_text('<td data-cell="1">12</td>', encoding="utf-8")
+    assert cli._audit(out, reuse=True) == cli.EXIT_OK and len(calls) == 1
+    assert cli._audit(out, reuse=True) == cli.EXIT_OK and len(calls) == 1  # nothing changed
+    assert cli._audit(out) == cli.EXIT_OK and len(calls) == 2  # `workbook audit` always audits
+    page.write_text('<td data-cell="1">13</td>', encoding="utf-8")
+    assert cli._audit(out, reuse=True) == cli.EXIT_FAILED and len(calls) == 3  # a changed page
+    assert cli._audit(out, reuse=True) == cli.EXIT_FAILED and len(calls) == 4  # failed: again
 
 
 def test_check_speaks_the_language_of_workbook_yml(tmp_path, monkeypatch, capsys):

@@ -38,11 +38,18 @@ from ..io import (
     sha256,
     sort_problems,
 )
+from . import reads as _reads
 from .checks import _suggest, cross_checks, plausibility
 from .series import measure_series  # noqa: F401  (public)
 from .team import Team
 
 TABLE_NAMES = schemas.REQUIRED_TABLES + schemas.OPTIONAL_TABLES
+# attributes whose reading a running report records (analysis.dataset.reads): name -> input
+_RECORDED = {
+    **{name: f"table:{name}" for name in TABLE_NAMES},
+    "surveys": "list:surveys",
+    "driver_teams": "list:drivers",
+}
 KOLADA_DIR = Path("data/kolada")
 MANIFEST = "manifest.json"
 SKIP_NAMES = frozenset({"README.md", ".gitkeep", ".DS_Store", "Thumbs.db"})
@@ -67,6 +74,11 @@ class Dataset:
     * goals: goal_id, title_sv, title_en, kind, source, municipality_code, baseline_year (Int64),
       pp_per_year (float), years (Int64), target_value (float), deadline (datetime64), direction
     Optional tables that are absent are empty frames with these columns.
+
+    While a report runs, its reads are recorded (:mod:`analysis.dataset.reads`): a whole table
+    (``ds.observations``) is the input ``table:observations``, ``ds.team(id)`` is ``team:<id>``
+    (that team's rows only), ``ds.survey(id)`` ``survey:<id>``, ``ds.drivers(id)``
+    ``drivers:<id>``. The runner rebuilds a report only when an input it read has changed.
     """
 
     folder: Path
@@ -88,6 +100,19 @@ class Dataset:
     # surveys read once per dataset (and its copies): survey id -> analysis.surveys.Survey
     _surveys: dict = field(default_factory=dict, repr=False, compare=False)
 
+    def __getattribute__(self, name: str):
+        if name in _RECORDED:
+            _reads.record(_RECORDED[name])
+        return object.__getattribute__(self, name)
+
+    def _raw(self, name: str):
+        """An attribute read by the dataset itself (not recorded as a read of the report)."""
+        return object.__getattribute__(self, name)
+
+    @staticmethod
+    def table_names() -> tuple[str, ...]:
+        return TABLE_NAMES
+
     @property
     def source(self) -> str:
         return "sample" if self.is_sample else "raw"
@@ -98,6 +123,17 @@ class Dataset:
             raise KeyError(f"unknown table {name!r}; known: {', '.join(TABLE_NAMES)}")
         return getattr(self, name)
 
+    def has_team(self, team_id: str) -> bool:
+        """Whether the data hold the team ``team_id`` (records ``team:<id>``: a report that
+        checks its team depends on that team's rows, not on the whole teams table)."""
+        _reads.record(f"team:{team_id}")
+        return team_id in set(self._raw("teams")["team_id"].astype(str))
+
+    def has_survey(self, survey_id: str) -> bool:
+        """Whether ``surveys/<survey_id>`` exists (records ``survey:<id>``)."""
+        _reads.record(f"survey:{survey_id}")
+        return survey_id in self._raw("surveys")
+
     def measures_of(self, team_id: str) -> pd.DataFrame:
         """The measures of one team (a new frame)."""
         return self.measures[self.measures["team_id"] == team_id].reset_index(drop=True)
@@ -105,11 +141,16 @@ class Dataset:
     def team(self, team_id: str) -> Team:
         """One team: its row of teams.csv as typed fields, and its measures, observations and
         changes. An unknown id is a ``KeyError`` naming the known ones."""
-        rows = self.teams[self.teams["team_id"] == team_id]
+        _reads.record(f"team:{team_id}")
+        teams = self._raw("teams")
+        rows = teams[teams["team_id"] == team_id]
         if rows.empty:
-            known = ", ".join(self.teams["team_id"].astype(str)) or "none"
+            known = ", ".join(teams["team_id"].astype(str)) or "none"
             raise KeyError(f"no team {team_id!r} in {self.folder}; known teams: {known}")
-        return Team.of(rows.iloc[0], self)
+        return Team.of(
+            rows.iloc[0],
+            {name: self._raw(name) for name in ("measures", "observations", "changes")},
+        )
 
     def survey_dir(self, survey_id: str) -> Path:
         """The folder of a survey: ``<folder>/surveys/<survey_id>``."""
@@ -118,8 +159,9 @@ class Dataset:
     def survey(self, survey_id: str):
         """The survey ``survey_id`` read and validated (``analysis.surveys.load_survey``), once
         per dataset. An id that is not a folder under ``surveys/`` is a ``KeyError``."""
-        if survey_id not in self.surveys:
-            known = ", ".join(self.surveys) or "none"
+        _reads.record(f"survey:{survey_id}")
+        if survey_id not in self._raw("surveys"):
+            known = ", ".join(self._raw("surveys")) or "none"
             raise KeyError(f"no survey {survey_id!r} in {self.folder}/surveys; surveys: {known}")
         if survey_id not in self._surveys:
             from ..surveys import load_survey
@@ -152,7 +194,13 @@ class Dataset:
         ``analysis.io.DataError`` listing every problem of the file."""
         from ..drivers import load_drivers
 
-        return load_drivers(self.folder, team_id, self.changes, self.measures, self.teams)
+        # the diagram is checked against the team's own changes and measures, and that the team
+        # exists: its rows are part of what the report read
+        _reads.record(f"drivers:{team_id}")
+        _reads.record(f"team:{team_id}")
+        return load_drivers(
+            self.folder, team_id, self._raw("changes"), self._raw("measures"), self._raw("teams")
+        )
 
 
 # --------------------------------------------------------------------------- finding the inputs
@@ -167,6 +215,7 @@ class _Inputs:
     surveys: tuple[str, ...]
     drivers: tuple[str, ...]
     problems: list[Problem]
+    templates: tuple[Path, ...] = ()  # teams/*.xlsx: the teams' filled data-entry templates
 
 
 def _label(path: Path, folder: Path) -> str:
@@ -235,6 +284,7 @@ def _find_inputs(folder: Path, config) -> _Inputs:
             if path.is_file() and _visible(path) and path.suffix.lower() in (".yml", ".yaml"):
                 drivers.append(path.stem)
                 files[_label(path, folder)] = path
+    templates = _find_templates(folder, files, problems)
     return _Inputs(
         folder,
         tables,
@@ -243,7 +293,47 @@ def _find_inputs(folder: Path, config) -> _Inputs:
         tuple(surveys),
         tuple(drivers),
         problems,
+        templates,
     )
+
+
+def _find_templates(
+    folder: Path, files: dict[str, Path], problems: list[Problem]
+) -> tuple[Path, ...]:
+    """The filled data-entry templates in ``teams/`` (``analysis.templates``); adds them to
+    ``files`` (so that they are hashed like every input) and a problem for any other file."""
+    root = folder / "teams"
+    if not root.is_dir():
+        return ()
+    found = []
+    for path in sorted(root.rglob("*")):
+        if not path.is_file() or not _visible(path):
+            continue
+        label = _label(path, folder)
+        if path.suffix.lower() == ".xlsx":
+            found.append(path)
+            files[label] = path
+        else:
+            problems.append(
+                Problem(
+                    label,
+                    "only data-entry templates (.xlsx) are read from teams/",
+                    hint="save it as an Excel workbook (.xlsx), or move it out of teams/",
+                )
+            )
+    return tuple(found)
+
+
+def _with_templates(
+    typed: dict[str, pd.DataFrame], inputs: _Inputs, warnings: bool = False
+) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """The main tables with the teams' templates merged in (one separate step, see
+    :func:`analysis.templates.merge_team_templates`)."""
+    if not inputs.templates:
+        return typed, []
+    from ..templates import merge_team_templates
+
+    return merge_team_templates(typed, inputs.templates, inputs.folder, inputs.labels, warnings)
 
 
 # --------------------------------------------------------------------------- reading and checks
@@ -329,6 +419,8 @@ def check_folder(folder: str | Path) -> list:
     inputs = _find_inputs(folder, _config())
     tables, problems = _read(inputs)
     problems += plausibility(tables, inputs.labels)  # warnings: implausible, not invalid
+    tables, found = _with_templates(tables, inputs, warnings=True)
+    problems += found
     problems += _survey_problems(folder, inputs.surveys)
     problems += _survey_tie_problems(folder, inputs.surveys, tables)
     problems += _driver_problems(folder, inputs.drivers, tables)
@@ -462,15 +554,17 @@ def _processed_dir(folder: Path, config, is_sample: bool) -> Path | None:
     """Where the typed parquet of ``folder`` goes: processed/sample or processed/raw.
 
     Only the configured sample and raw (or data) folders are written, so that loading a test
-    or scratch folder never replaces the processed tables of the real data.
+    or scratch folder never replaces the processed tables of the real data. A generated
+    synthetic folder used as the data folder (``--data``, ``workbook sample --teams N``) has its
+    own, ``processed/sample-<folder name>``.
     """
     if config is None:
         return None
     resolved = folder.resolve()
-    if is_sample:
+    if resolved == Path(config.sample_dir).resolve():
         return Path(config.processed_dir) / "sample"
     if resolved in (Path(config.raw_dir).resolve(), Path(config.data_dir()).resolve()):
-        return Path(config.processed_dir) / "raw"
+        return Path(config.processed_dir) / (f"sample-{resolved.name}" if is_sample else "raw")
     return None
 
 
@@ -584,6 +678,8 @@ def load_dataset(folder: str | Path | None = None) -> Dataset:
         tables = _read_processed(target, manifest)
     if tables is None:
         typed, problems = _read(inputs)
+        typed, found = _with_templates(typed, inputs)
+        problems += found
         if problems:
             raise DataError(sort_problems(problems))
         tables = {
@@ -614,9 +710,13 @@ def load_dataset(folder: str | Path | None = None) -> Dataset:
 def _fresh(dataset: Dataset) -> Dataset:
     """Shallow copies of the cached frames: a caller adding a column cannot change the cache
     (pandas copy-on-write keeps the shared data safe from in-place edits)."""
-    return replace(dataset, **{name: dataset.table(name).copy(deep=False) for name in TABLE_NAMES})
+    with _reads.paused():
+        return replace(
+            dataset, **{name: dataset.table(name).copy(deep=False) for name in TABLE_NAMES}
+        )
 
 
 def with_tables(dataset: Dataset, **tables: pd.DataFrame) -> Dataset:
     """A copy of ``dataset`` with some tables replaced (for tests and what-if analyses)."""
-    return replace(dataset, **tables)
+    with _reads.paused():
+        return replace(dataset, **tables)

@@ -36,7 +36,8 @@ def complete_periods(
 def measure_series(
     dataset, team_id: str, measure_id: str, *, complete: bool = True
 ) -> pd.DataFrame:
-    """The measure's data as ``period, y, n``.
+    """The measure's data as ``period, y, n`` (``dataset``: a ``Dataset`` or one team's slice,
+    ``Dataset.team``, which has the same ``measures`` and ``observations``).
 
     ``y`` is the numerator for rate charts (p, pp, u, up; ``n`` the denominator) and the value
     otherwise (``n`` NaN). Several rows in one period (subgroups) are summed for rate charts and

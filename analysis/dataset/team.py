@@ -24,8 +24,14 @@ class Team:
     changes: pd.DataFrame
 
     @classmethod
-    def of(cls, row: pd.Series, dataset) -> Team:
+    def of(cls, row: pd.Series, tables) -> Team:
+        """The team of ``row`` (of teams.csv) with its rows of ``tables`` (a mapping or an
+        object with ``measures``, ``observations`` and ``changes``)."""
         team_id = str(row["team_id"])
+        if not isinstance(tables, dict):
+            tables = {
+                name: getattr(tables, name) for name in ("measures", "observations", "changes")
+            }
 
         def own(frame: pd.DataFrame) -> pd.DataFrame:
             return frame[frame["team_id"] == team_id].reset_index(drop=True)
@@ -39,7 +45,7 @@ class Team:
             cohort=None if pd.isna(row["cohort"]) else int(row["cohort"]),
             start_date=None if pd.isna(row["start_date"]) else pd.Timestamp(row["start_date"]),
             aim=aim.strip() if isinstance(aim, str) and aim.strip() else None,
-            measures=own(dataset.measures),
-            observations=own(dataset.observations),
-            changes=own(dataset.changes),
+            measures=own(tables["measures"]),
+            observations=own(tables["observations"]),
+            changes=own(tables["changes"]),
         )

@@ -228,6 +228,10 @@ def team_effects(
 ) -> TeamEffects:
     """Estimate, for each measure of ``team``, the level change at the changes meant to move it.
 
+    ``ds``: a ``Dataset``, or the team's own slice (``Dataset.team``: it has the same
+    ``measures``, ``observations`` and ``changes``), which is what a report passes so that it
+    depends on this team's rows only.
+
     One segmented regression per measure (family from the chart kind, see ``FAMILY_BY_CHART``;
     c charts without exposure, u charts with the denominator as exposure) with a level change in
     the period each linked change starts in (``analysis.measures``: the period containing the
@@ -409,7 +413,8 @@ def _shown_effect(kind: str, level: pd.Series, step: pd.Series, direction: str) 
 
 
 def measure_chart(ds, team: str, measure_id: str, lang: str | None = None):
-    """``spc.chart`` of one measure split into phases at the team's changes to it.
+    """``spc.chart`` of one measure split into phases at the team's changes to it (``ds``: a
+    ``Dataset`` or the team's slice, ``Dataset.team``).
 
     The phases start in the period each linked change starts in (``analysis.measures``: the
     period containing the change date belongs to the change); a group of close changes starts

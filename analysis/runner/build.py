@@ -204,6 +204,22 @@ def _html_exporter():
     return exporter
 
 
+#: The output in which ``analysis.report.render`` says what the report read (``report.READS_MIME``).
+READS_MIME = "application/vnd.workbook.reads+json"
+
+
+def reads_of(nb: nbformat.NotebookNode) -> list[str] | None:
+    """The inputs the executed report read (``analysis.dataset.reads``), or None when it did not
+    say (a notebook that does not go through ``report.render``: it depends on all the data)."""
+    found = None
+    for cell in nb.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            data = output.get("data") or {}
+            if READS_MIME in data and isinstance(data[READS_MIME].get("reads"), list):
+                found = sorted(set(found or []) | {str(x) for x in data[READS_MIME]["reads"]})
+    return found
+
+
 def _clean_for_report(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Drop what a reader must not see: code, stderr (warnings), empty cells, error banners."""
     nb = copy.deepcopy(nb)
@@ -225,6 +241,7 @@ def _clean_for_report(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
                 for o in cell.get("outputs", [])
                 if not (o.output_type == "stream" and o.get("name") == "stderr")
                 and o.output_type != "error"
+                and READS_MIME not in (o.get("data") or {})
             ]
             if not cell.outputs:
                 continue
@@ -344,6 +361,7 @@ def build_report(job: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]
         if executed is not None:
             result["executed"] = nbformat.writes(executed)
         if error is None:
+            result["reads"] = reads_of(executed)
             result["html"] = to_html(
                 executed, job["name"], context["lang"], compact=context.get("compact_images", True)
             )

@@ -126,8 +126,10 @@ def _workers(config: Config, requested: int | None) -> int:
 
 def _discover(
     data_dir: Path, data_fp: str, previous: dict[str, Any]
-) -> tuple[list[str], list[str]]:
-    """Team and survey ids: from the index when the data are unchanged, else from the dataset.
+) -> tuple[list[str], list[str], dict[str, str]]:
+    """Team and survey ids, and the hash of every input a report may read
+    (``analysis.dataset.reads.input_hashes``): from the index when the data files are unchanged
+    (a run with nothing changed loads no data), else from the dataset.
 
     One rule for bad data (exit 2, nothing built, every problem listed as ``workbook check``
     lists it): the tables are checked by ``load_dataset`` and the survey folders here, so that a
@@ -138,20 +140,56 @@ def _discover(
         cached.get("data") == data_fp
         and isinstance(cached.get("teams"), list)
         and cached.get("surveys_checked")
+        and isinstance(cached.get("inputs"), dict)
     ):
-        return list(cached["teams"]), list(cached.get("surveys") or [])
-    from ..dataset import load_dataset
+        return list(cached["teams"]), list(cached.get("surveys") or []), dict(cached["inputs"])
+    from ..dataset import load_dataset, reads
     from ..io import DataError, sort_problems
     from ..surveys import check_survey
 
     ds = load_dataset(data_dir)
     teams = [str(v) for v in ds.teams["team_id"].tolist()]
+    inputs = reads.input_hashes(ds)
+    # a survey whose files are those the last run checked is not read again (a county survey
+    # of 100,000 answers takes seconds): only new or changed survey folders are checked
+    checked = cached.get("inputs") if cached.get("surveys_checked") else None
+    checked = checked if isinstance(checked, dict) else {}
     problems = [
-        p for survey in ds.surveys for p in check_survey(ds.survey_dir(survey)) if not p.is_warning
+        p
+        for survey in ds.surveys
+        if checked.get(f"survey:{survey}") != inputs[f"survey:{survey}"]
+        for p in check_survey(ds.survey_dir(survey))
+        if not p.is_warning
     ]
     if problems:
         raise DataError(sort_problems(problems))
-    return teams, [str(s) for s in ds.surveys]
+    return teams, [str(s) for s in ds.surveys], inputs
+
+
+def report_parts(
+    base: dict[str, str], data_fp: str, read: list[str] | None, inputs: dict[str, str]
+) -> dict[str, str]:
+    """The parts a report's cache key is made of: notebook, parameters and code (``base``), and
+    the hash of each input it read last time (``input:<name>``); a report that recorded no reads
+    (a notebook that does not use ``report.context``/``report.render``) depends on every data
+    file (``data``)."""
+    from ..dataset.reads import hash_of
+
+    data = (
+        {"data": data_fp}
+        if read is None
+        else {f"input:{name}": hash_of(inputs, name) for name in read}
+    )
+    return {"notebook": base["notebook"], "params": base["params"], **data, "code": base["code"]}
+
+
+def _reason(part: str) -> str:
+    """``workbook list``'s words for a changed part: ``team nassjo's data``, ``survey pupils``."""
+    if part.startswith("input:"):
+        from ..dataset.reads import describe
+
+        return describe(part.removeprefix("input:"))
+    return part
 
 
 def _catalogue(data_dir: Path, data_fp: str, previous: dict[str, Any]) -> dict[str, Any]:
@@ -222,7 +260,7 @@ def make_plan(
             f"data/raw or run `workbook sample`"
         )
     data_fp = planmod.data_hash(data_dir)
-    teams, surveys = _discover(data_dir, data_fp, previous)
+    teams, surveys, inputs = _discover(data_dir, data_fp, previous)
     jobs = planmod.expand_plan(config, teams, surveys, options.only, options.params)
     if lang != config.language:  # a report in another language sits beside the default one
         jobs = [replace(job, name=f"{job.name}_{lang}") for job in jobs]
@@ -233,14 +271,15 @@ def make_plan(
     planned = []
     for job in jobs:
         nb_path = config.notebooks_dir / f"{job.notebook}.ipynb"
-        parts = {
+        base = {
             "notebook": planmod.notebook_hash(nb_path),
             "params": planmod.params_hash(job.params, lang),
-            "data": data_fp,
             "code": code_fp + ("" if options.compact_images else "+lossless"),
         }
-        key = planmod.cache_key(parts)
         before = dict(previous.get("reports", {}).get(job.name) or {})
+        read = before.get("reads") if isinstance(before.get("reads"), list) else None
+        parts = report_parts(base, data_fp, read, inputs)
+        key = planmod.cache_key(parts)
         html_ok = bool(before.get("html")) and (config.outputs_dir / before["html"]).is_file()
         if not before:
             state, reasons = "new", []
@@ -251,7 +290,7 @@ def make_plan(
         else:
             old = before.get("parts") or {}
             reasons = (
-                [p for p in parts if old.get(p) != parts[p]]
+                [_reason(p) for p in parts if old.get(p) != parts[p]]
                 or (["html missing"] if not html_ok else [])
                 or (["not finished"] if before.get("status") == "pending" else [])
             )
@@ -272,6 +311,7 @@ def make_plan(
             "teams": teams,
             "surveys": surveys,
             "surveys_checked": True,
+            "inputs": inputs,
         },
         "private_dir": str(config.private_dir),
         "default_lang": config.language,
@@ -715,6 +755,12 @@ def _publish(outputs: Path, entry: dict, p: Planned, result: dict, context: dict
         html_name = f"{name}.html"
         data = result["html"].encode("utf-8")
         atomic_write(outputs / html_name, data)
+        # keyed on what the report read this time (None: it recorded nothing, all the data)
+        read = result.get("reads")
+        base = {k: v for k, v in p.parts.items() if k in ("notebook", "params", "code")}
+        parts = report_parts(
+            base, context["plan_cache"]["data"], read, context["plan_cache"].get("inputs") or {}
+        )
         entry.update(
             status="ok",
             stale=False,
@@ -723,8 +769,9 @@ def _publish(outputs: Path, entry: dict, p: Planned, result: dict, context: dict
             size=len(data),
             last_success=now,
             duration=result.get("duration"),
-            key=p.key,
-            parts=p.parts,
+            key=planmod.cache_key(parts),
+            parts=parts,
+            reads=read,
         )
     else:
         html_name = entry.get("html")

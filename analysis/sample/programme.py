@@ -788,20 +788,26 @@ SERIES: tuple[Series, ...] = (
     ),
 )
 
+
 # Ground truth for the tests of the effect analysis: (team_id, measure_id) -> the change that
 # truly moved the measure (None when no change aimed at it), the size of the level step (0.0 =
 # no effect; absolute for p/i/run, relative for c/u), and the levels before and after.
-TRUE_EFFECTS: dict[tuple[str, str], dict] = {
-    (s.team_id, s.measure_id): {
-        "change_no": s.change_no,
-        "effect": float(s.effect),
-        "kind": "level",
-        "scale": s.scale,
-        "before": s.level,
-        "after": (s.level * (1 + s.effect) if s.scale == "relative" else s.level + s.effect),
+def true_effects(series: tuple[Series, ...]) -> dict[tuple[str, str], dict]:
+    """The ground truth of ``series``: (team_id, measure_id) -> change_no, effect, levels."""
+    return {
+        (s.team_id, s.measure_id): {
+            "change_no": s.change_no,
+            "effect": float(s.effect),
+            "kind": "level",
+            "scale": s.scale,
+            "before": s.level,
+            "after": (s.level * (1 + s.effect) if s.scale == "relative" else s.level + s.effect),
+        }
+        for s in series
     }
-    for s in SERIES
-}
+
+
+TRUE_EFFECTS: dict[tuple[str, str], dict] = true_effects(SERIES)
 
 # ---------------------------------------------------------------------------------------------
 # Driver diagrams (påverkansanalys)
@@ -1032,18 +1038,24 @@ def _periods(start: str, n: int, frequency: str) -> list[date]:
     ]
 
 
-def _change_date(team_id: str, change_no: int) -> date:
-    for c in CHANGES:
+def _change_date(team_id: str, change_no: int, changes: tuple[dict, ...] = CHANGES) -> date:
+    for c in changes:
         if c["team_id"] == team_id and c["change_no"] == change_no:
             return date.fromisoformat(c["date"])
     raise KeyError(f"no change {change_no} for team {team_id}")
 
 
-def _series_rows(s: Series, generated: dict[tuple[str, str], dict[date, int]]) -> list[dict]:
+def _series_rows(
+    s: Series,
+    generated: dict[tuple[str, str], dict[date, int]],
+    changes: tuple[dict, ...] = CHANGES,
+) -> list[dict]:
     """Observations of one measure: a list of dicts with period, value, numerator, denominator."""
     rng = _rng(f"{s.team_id}/{s.measure_id}", s.seed)
     periods = _periods(s.start, s.n_periods, s.frequency)
-    step_from = _change_date(s.team_id, s.change_no) if (s.change_no and s.effect) else None
+    step_from = (
+        _change_date(s.team_id, s.change_no, changes) if (s.change_no and s.effect) else None
+    )
     missing = {date.fromisoformat(d) for d in s.missing}
     four_day = set()
     if s.four_day_weeks:
@@ -1120,10 +1132,12 @@ def _yaml_str(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def driver_yaml(team_id: str) -> bytes:
+def driver_yaml(
+    team_id: str, teams: tuple[dict, ...] = TEAMS, drivers: dict[str, dict] | None = None
+) -> bytes:
     """The driver diagram of ``team_id`` as ``drivers/<team_id>.yml`` (block YAML, LF, no BOM)."""
-    team = next(t for t in TEAMS if t["team_id"] == team_id)
-    spec = DRIVERS[team_id]
+    team = next(t for t in teams if t["team_id"] == team_id)
+    spec = (DRIVERS if drivers is None else drivers)[team_id]
     lines = [
         f"# Driver diagram (påverkansanalys) of {team['team_name']}. Synthetic sample data.",
         f"team_id: {team_id}",
@@ -1156,12 +1170,29 @@ def driver_yaml(team_id: str) -> bytes:
 # ---------------------------------------------------------------------------------------------
 
 
-def programme_files() -> dict[str, bytes]:
-    """Every programme table as ``{relative path: file content}``, in a stable order."""
+@dataclass(frozen=True)
+class Programme:
+    """What the programme tables are generated from: the built-in sample's tables by default,
+    or a larger network (``analysis.sample.county``)."""
+
+    municipalities: tuple[tuple[str, str, int, bool], ...]
+    teams: tuple[dict, ...]
+    series: tuple[Series, ...]
+    changes: tuple[dict, ...]
+    drivers: dict[str, dict]
+    readme: str
+
+
+def programme_files(programme: Programme | None = None) -> dict[str, bytes]:
+    """Every programme table as ``{relative path: file content}``, in a stable order.
+
+    ``programme``: what to generate (default: the built-in sample, :func:`sample_programme`).
+    """
+    p = programme if programme is not None else sample_programme()
     files: dict[str, bytes] = {}
     files["municipalities.csv"] = csv_bytes(
         ("municipality_code", "municipality_name", "in_network"),
-        [[code, name, "1" if net else "0"] for code, name, _, net in MUNICIPALITIES],
+        [[code, name, "1" if net else "0"] for code, name, _, net in p.municipalities],
     )
     files["teams.csv"] = csv_bytes(
         ("team_id", "team_name", "municipality_code", "focus_area", "cohort", "start_date", "aim"),
@@ -1175,7 +1206,7 @@ def programme_files() -> dict[str, bytes]:
                 t["start_date"],
                 t["aim"],
             ]
-            for t in TEAMS
+            for t in p.teams
         ],
     )
     files["measures.csv"] = csv_bytes(
@@ -1202,15 +1233,15 @@ def programme_files() -> dict[str, bytes]:
                 s.direction,
                 _num(s.target),
             ]
-            for s in SERIES
+            for s in p.series
         ],
     )
     generated: dict[tuple[str, str], dict[date, int]] = {}
     obs_rows = []
     # measures whose values are another measure's denominators are generated after it
-    order = sorted(SERIES, key=lambda s: s.denominator_from is not None)
-    by_key = {(s.team_id, s.measure_id): _series_rows(s, generated) for s in order}
-    for s in SERIES:
+    order = sorted(p.series, key=lambda s: s.denominator_from is not None)
+    by_key = {(s.team_id, s.measure_id): _series_rows(s, generated, p.changes) for s in order}
+    for s in p.series:
         for r in by_key[(s.team_id, s.measure_id)]:
             value = r["value"]
             decimals = 0 if s.chart == "c" else s.decimals
@@ -1239,7 +1270,7 @@ def programme_files() -> dict[str, bytes]:
                 c["measures"],
                 c["description"],
             ]
-            for c in CHANGES
+            for c in p.changes
         ],
     )
     specs = indicators.kpi_specs()
@@ -1248,13 +1279,15 @@ def programme_files() -> dict[str, bytes]:
         ("kpi", "municipality_code", "period", "gender", "value"),
         [
             [kpi, code, str(year), gender, _num(value, None if isinstance(value, int) else 1)]
-            for kpi, code, year, gender, value in indicators.indicator_values(MUNICIPALITIES, _rng)
+            for kpi, code, year, gender, value in indicators.indicator_values(
+                p.municipalities, _rng
+            )
         ],
     )
     files["goals.csv"] = csv_bytes(indicators.GOALS_HEADER, indicators.goal_rows())
-    for team_id in DRIVERS:
-        files[f"drivers/{team_id}.yml"] = driver_yml_checked(team_id)
-    files["README.md"] = README.encode("utf-8")
+    for team_id in p.drivers:
+        files[f"drivers/{team_id}.yml"] = driver_yml_checked(team_id, p)
+    files["README.md"] = p.readme.encode("utf-8")
     # keep the bytes exactly as generated on every platform (no CRLF conversion by git)
     files[".gitattributes"] = b"* -text\n"
     return files
@@ -1290,11 +1323,12 @@ What is built in (the ground truth is `analysis.sample.TRUE_EFFECTS`):
 """
 
 
-def driver_yml_checked(team_id: str) -> bytes:
+def driver_yml_checked(team_id: str, programme: Programme | None = None) -> bytes:
     """``driver_yaml`` after checking that every change and measure it links exists."""
-    known_changes = {c["change_no"] for c in CHANGES if c["team_id"] == team_id}
-    known_measures = {s.measure_id for s in SERIES if s.team_id == team_id}
-    for _, secondaries in DRIVERS[team_id]["primary"]:
+    p = programme if programme is not None else sample_programme()
+    known_changes = {c["change_no"] for c in p.changes if c["team_id"] == team_id}
+    known_measures = {s.measure_id for s in p.series if s.team_id == team_id}
+    for _, secondaries in p.drivers[team_id]["primary"]:
         for _, ideas in secondaries:
             for text, changes, measures in ideas:
                 if not set(changes) <= known_changes or not set(measures) <= known_measures:
@@ -1302,4 +1336,9 @@ def driver_yml_checked(team_id: str) -> bytes:
                         f"drivers/{team_id}.yml: idea {text!r} links unknown "
                         f"changes {changes} or measures {measures}"
                     )
-    return driver_yaml(team_id)
+    return driver_yaml(team_id, p.teams, p.drivers)
+
+
+def sample_programme() -> Programme:
+    """The built-in sample (``data/sample``): 9 teams, 11 of 13 municipalities in the network."""
+    return Programme(MUNICIPALITIES, TEAMS, SERIES, CHANGES, DRIVERS, README)

@@ -261,10 +261,9 @@ COMMENTS = [
 ]
 
 
-def _parents(rng: np.random.Generator) -> tuple[list[str], list[list]]:
+def _parents(rng: np.random.Generator, n: int = 205) -> tuple[list[str], list[list]]:
     cb = _parents_codebook()
     qs = {q["id"]: q for q in cb["questions"]}
-    n = 205
     names = [m[1] for m in MUNICIPALITIES]
     weights = np.array([m[2] for m in MUNICIPALITIES], dtype=float)
     header = ["ID", "Starttid", "Sluttid", "E-post", "Namn"] + [
@@ -357,6 +356,11 @@ def _parents(rng: np.random.Generator) -> tuple[list[str], list[list]]:
 
 
 def _write_xlsx(path: Path, header: list[str], rows: list[list]) -> None:
+    path.write_bytes(xlsx_bytes(header, rows))
+
+
+def xlsx_bytes(header: list[str], rows: list[list]) -> bytes:
+    """A Microsoft Forms-like ``.xlsx`` (one sheet, bold header), byte-identical on every run."""
     import openpyxl
 
     wb = openpyxl.Workbook()
@@ -392,7 +396,7 @@ def _write_xlsx(path: Path, header: list[str], rows: list[list]) -> None:
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o600 << 16
             dst.writestr(entry, data)
-    path.write_bytes(out.getvalue())
+    return out.getvalue()
 
 
 # --------------------------------------------------------------------------------------------
@@ -904,11 +908,16 @@ def _pupils(rng: np.random.Generator) -> tuple[list[str], list[list]]:
 
 
 def _write_csv(path: Path, header: list[str], rows: list[list], delimiter: str, bom: bool) -> None:
+    path.write_bytes(export_csv_bytes(header, rows, delimiter, bom))
+
+
+def export_csv_bytes(header: list[str], rows: list[list], delimiter: str, bom: bool) -> bytes:
+    """A survey tool's CSV export: CRLF line ends, with or without a UTF-8 BOM."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(header)
     writer.writerows(rows)
-    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + buffer.getvalue().encode("utf-8"))
+    return (b"\xef\xbb\xbf" if bom else b"") + buffer.getvalue().encode("utf-8")
 
 
 def write_surveys(folder: Path) -> list[Path]:

@@ -68,7 +68,8 @@ def changes_table(
 
 def changes_section(ctx: ReportContext, team_id: str) -> Section:
     """ "Testade förändringar (PGSA-logg)": the log, or a sentence that there is none yet."""
-    log = changes_table(ctx.dataset.changes, team_id, ctx.dataset.measures, ctx.lang)
+    team = ctx.dataset.team(team_id)
+    log = changes_table(team.changes, team_id, team.measures, ctx.lang)
     return Section(
         ctx.t("changes"), (Paragraph(ctx.t("no_changes")),) if log.empty else (Table(log),)
     )
@@ -92,7 +93,7 @@ def driver_blocks(ctx: ReportContext, diagram, alt: str, caption: str | None) ->
     """The driver diagram drawn with each idea's test state, and the ideas as a table."""
     from ..drivers import idea_status
 
-    ideas = idea_status(diagram, ctx.dataset.changes)
+    ideas = idea_status(diagram, ctx.dataset.team(diagram.team_id).changes)
     return (
         Figure(functools.partial(plots.driver_diagram, diagram.nodes, ideas), alt=alt),
         Table(ideas_table(ideas, ctx.lang), caption=caption),

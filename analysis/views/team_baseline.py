@@ -39,11 +39,12 @@ __all__ = [
 def build(ctx: ReportContext) -> Page:
     """The team's baseline report, section by section."""
     ds, team = ctx.dataset, ctx.dataset.team(ctx.team)
-    summary = goals.baseline_summary(ds.measures, ds.observations, ds.changes, team.id)
+    # the team's own rows (ds.team): the report depends on them, not on every team's
+    summary = goals.baseline_summary(team.measures, team.observations, team.changes, team.id)
     measures = Section(
         ctx.t("goals_team_measures_section"),
         (
-            Paragraph(intro_text(ds.changes, team.id, ctx.lang)),
+            Paragraph(intro_text(team.changes, team.id, ctx.lang)),
             Table(baseline_table(summary, ctx.lang)),
             *(measure_section(ctx, row) for row in summary.to_dict("records")),
         ),
@@ -137,12 +138,10 @@ def baseline_table(summary: pd.DataFrame, lang: str) -> pd.DataFrame:
 def measure_section(ctx: ReportContext, row: dict) -> Section:
     """One measure (a :func:`analysis.goals.baseline_summary` row): its baseline run chart (or
     only its points when too few to judge), the verdict, and the runs detail or what is missing."""
-    ds = ctx.dataset
-    measures = ds.measures
-    measure = measures[
-        (measures["team_id"] == ctx.team) & (measures["measure_id"] == row["measure_id"])
-    ].iloc[0]
-    chart = goals.baseline_chart(ds.observations, measure, ds.changes)
+    team = ctx.dataset.team(ctx.team)
+    measures = team.measures
+    measure = measures[measures["measure_id"] == row["measure_id"]].iloc[0]
+    chart = goals.baseline_chart(team.observations, measure, team.changes)
     target = row["target"] * row["multiply"] if pd.notna(row["target"]) else None
     title, unit = str(row["measure_name"]), str(row["unit"])
     too_few = row["verdict"] == "too_few"

@@ -42,7 +42,7 @@ __all__ = [
 def build(ctx: ReportContext) -> Page:
     """The team's effect report, section by section."""
     ds, team = ctx.dataset, ctx.dataset.team(ctx.team)
-    result = effects.team_effects(ds, team.id)
+    result = effects.team_effects(team, team.id)  # the team's own rows (see analysis.dataset.reads)
     diagram = ds.drivers(team.id)
     survey_notes = survey_ties_texts(ctx, team.id, waves=True)
     page = Page(
@@ -117,7 +117,7 @@ def measure_section(ctx: ReportContext, team, m, result) -> Section:
     linked = effects.linked_changes(team.changes, m.measure_id)
     title = f"{m.measure_name} ({label(m.measure_type, lang)})"
     blocks: list = []
-    chart = effects.measure_chart(ctx.dataset, team.id, m.measure_id, lang)
+    chart = effects.measure_chart(team, team.id, m.measure_id, lang)
     if chart is not None:
         blocks.append(
             Figure(

@@ -1,0 +1,383 @@
+"""Benchmark of the report run at county scale (issue 18, item 3); prints times and ratios.
+
+In a throw-away copy of the project whose data folder is the county-scale sample
+(``workbook sample --teams 100``: 100 teams, ~206 reports), one after another:
+
+(a) the baseline, measured in this run after (d): the naive way, a ``papermill`` and a
+    ``jupyter nbconvert --to html`` command per report, on a representative subset (every
+    county-wide report, every survey, ``--naive-teams`` teams' two reports), extrapolated per
+    kind of report to the whole plan (the full loop takes about half an hour on 2 cores);
+(b) ``workbook run --force``: the whole plan (forked warm kernels, ``--workers`` in parallel);
+(c) ``workbook run`` with nothing changed;
+(d) one team's observations changed (one numerator + 1): ``workbook list`` (which reports are
+    stale and which input changed) and ``workbook run`` (what it rebuilds, how long);
+(e) one new team joins (its rows added to teams, measures and observations): the same;
+(f) the whole plan again on a Dask ``LocalCluster`` (``--workers`` single-threaded worker
+    processes), through ``workbook run --force --scheduler``.
+
+Peak memory: the largest sum, over the run's process tree (the workbook command, its kernels
+and, for (f), the cluster's processes), of the proportional set size (PSS: shared pages counted
+once, split between the processes sharing them), sampled every 0.5 s.
+
+    python benchmarks/county_scale.py                    # 100 teams, all of it
+    python benchmarks/county_scale.py --teams 10 --naive-teams 1 --skip-dask   # a quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from analysis.config import load_config  # noqa: E402
+from analysis.runner import RunOptions, make_plan  # noqa: E402
+from analysis.sample.county import write_county_sample  # noqa: E402
+
+DATA = "data/county"
+
+
+def project_copy(folder: Path, teams: int, respondents: int) -> Path:
+    """A snapshot of the project (package, notebooks) whose data folder is a county sample of
+    ``teams`` teams written into it, with its own processed and outputs folders."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
+    shutil.copytree(ROOT / "analysis", folder / "analysis", ignore=ignore)
+    shutil.copytree(load_config(ROOT).notebooks_dir, folder / "notebooks", ignore=ignore)
+    write_county_sample(folder / DATA, teams, respondents)
+    settings = {
+        "data": DATA,
+        "sample_dir": DATA,
+        "raw_dir": "data/raw",
+        "processed_dir": "data/processed",
+        "outputs_dir": "outputs",
+        "private_dir": "outputs-private",
+    }
+    lines = [
+        ln
+        for ln in (ROOT / "workbook.yml").read_text(encoding="utf-8").splitlines()
+        if ln.split(":")[0].strip() not in settings
+    ]
+    lines += [f"{k}: {v}" for k, v in settings.items()]
+    (folder / "workbook.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def env_for(project: Path) -> dict[str, str]:
+    env = dict(os.environ, WORKBOOK_ROOT=str(project))
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(project), env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+class PeakMemory:
+    """The largest total PSS of this process's descendants, sampled every ``interval`` s."""
+
+    def __init__(self, interval: float = 0.5):
+        import psutil
+
+        self.psutil, self.interval, self.peak = psutil, interval, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        me = self.psutil.Process()
+        while not self._stop.is_set():
+            total = 0
+            for child in me.children(recursive=True):
+                try:
+                    total += child.memory_full_info().pss
+                except (self.psutil.Error, OSError):
+                    continue
+            self.peak = max(self.peak, total)
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def mb(self) -> float:
+        return self.peak / 1e6
+
+
+def timed(cmd: list[str], env: dict[str, str], cwd: Path, ok=(0,)) -> tuple[float, str]:
+    start = time.perf_counter()
+    done = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if done.returncode not in ok:
+        raise SystemExit(
+            f"{' '.join(cmd[2:6])} ... failed ({done.returncode}):\n"
+            f"{done.stdout[-1500:]}\n{done.stderr[-2500:]}"
+        )
+    return elapsed, done.stdout
+
+
+def index(project: Path) -> dict:
+    return json.loads((project / "outputs" / "index.json").read_text(encoding="utf-8"))
+
+
+def built_since(project: Path, started: str) -> list[str]:
+    """Reports the last run built (status ok, last_run at or after ``started``)."""
+    return sorted(
+        name
+        for name, e in index(project)["reports"].items()
+        if e.get("status") == "ok" and (e.get("last_run") or "") >= started
+    )
+
+
+def now_iso() -> str:
+    import datetime as dt
+
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+# ---------------------------------------------------------------- (a) the naive loop
+
+
+def naive(project: Path, per_team: int) -> tuple[dict[str, list[float]], dict[str, int]]:
+    """Time papermill + nbconvert CLI for a subset; returns seconds by notebook and the count of
+    each notebook's reports in the whole plan."""
+    config = load_config(project)
+    planned, context = make_plan(config, RunOptions(force=True))
+    counts: dict[str, int] = {}
+    for p in planned:
+        counts[p.job.notebook] = counts.get(p.job.notebook, 0) + 1
+    chosen, seen = [], {}
+    for p in planned:  # every county-wide and survey report; the first per_team of each team kind
+        kind = p.job.notebook
+        if counts[kind] <= 5 or seen.get(kind, 0) < per_team:
+            chosen.append(p)
+            seen[kind] = seen.get(kind, 0) + 1
+    out = project / "naive"
+    out.mkdir(exist_ok=True)
+    env = env_for(project)
+    seconds: dict[str, list[float]] = {}
+    for p in chosen:
+        executed = out / f"{p.job.name}.ipynb"
+        params = {**p.job.params, "data_dir": context["data_dir"], "lang": context["lang"]}
+        cmd = [
+            sys.executable,
+            "-m",
+            "papermill",
+            str(config.notebooks_dir / f"{p.job.notebook}.ipynb"),
+            str(executed),
+            "-k",
+            config.kernel,
+            "--cwd",
+            str(config.notebooks_dir),
+        ]
+        for key, value in params.items():
+            cmd += ["-r", key, value] if isinstance(value, str) else ["-p", key, str(value)]
+        t_pm, _ = timed(cmd, env, project)
+        t_nb, _ = timed(
+            [
+                sys.executable,
+                "-m",
+                "jupyter",
+                "nbconvert",
+                "--to",
+                "html",
+                "--no-input",
+                str(executed),
+            ],
+            env,
+            project,
+        )
+        seconds.setdefault(p.job.notebook, []).append(t_pm + t_nb)
+        print(f"     naive {p.job.name:<36} {t_pm + t_nb:6.1f} s", flush=True)
+    return seconds, counts
+
+
+# ---------------------------------------------------------------- (d), (e): a team's edit
+
+
+def _rows(path: Path) -> tuple[list[str], list[list[str]]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    return rows[0], rows[1:]
+
+
+def _write(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle, delimiter=";", lineterminator="\n").writerows([header, *rows])
+
+
+def change_one_team(data: Path, team_id: str) -> None:
+    """The team's last observation with a numerator: numerator + 1 (still <= denominator)."""
+    header, rows = _rows(data / "observations.csv")
+    col = {name: i for i, name in enumerate(header)}
+    for row in reversed(rows):
+        if row[col["team_id"]] == team_id and row[col["numerator"]]:
+            num, den = int(row[col["numerator"]]), int(row[col["denominator"]])
+            row[col["numerator"]] = str(num + 1 if num < den else num - 1)
+            break
+    else:
+        raise SystemExit(f"no observation with a numerator for {team_id}")
+    _write(data / "observations.csv", header, rows)
+
+
+def add_team(data: Path, model: str, new_id: str) -> None:
+    """A new team: a copy of ``model``'s rows of teams, measures and observations (no changes
+    yet, no driver diagram: a team that has just joined) under ``new_id``."""
+    for name in ("teams", "measures", "observations"):
+        header, rows = _rows(data / f"{name}.csv")
+        col = {n: i for i, n in enumerate(header)}
+        copies = []
+        for row in rows:
+            if row[col["team_id"]] == model:
+                copy = list(row)
+                copy[col["team_id"]] = new_id
+                if name == "teams":
+                    copy[col["team_name"]] = f"Ny skola {new_id}"
+                copies.append(copy)
+        _write(data / f"{name}.csv", header, rows + copies)
+
+
+def list_stale(project: Path, env: dict[str, str]) -> tuple[float, list[str]]:
+    seconds, out = timed([sys.executable, "-m", "analysis.cli", "list"], env, project)
+    return seconds, [
+        line for line in out.splitlines() if line.split() and " fresh " not in f" {line} "
+    ]
+
+
+# ---------------------------------------------------------------- the run
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--teams", type=int, default=100)
+    parser.add_argument("--respondents", type=int, default=100_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--naive-teams",
+        type=int,
+        default=3,
+        help="teams whose two reports the naive loop builds (then extrapolated)",
+    )
+    parser.add_argument("--skip-dask", action="store_true")
+    args = parser.parse_args()
+    workbook = [sys.executable, "-m", "analysis.cli", "run", "--workers", str(args.workers)]
+    with tempfile.TemporaryDirectory(prefix="workbook-county-") as tmp:
+        project = project_copy(Path(tmp), args.teams, args.respondents)
+        env = env_for(project)
+        data = project / DATA
+        n_reports = len(make_plan(load_config(project), RunOptions())[0])
+        load = os.getloadavg()[0]
+        print(
+            f"county sample: {args.teams} teams, {args.respondents:,} answers; {n_reports} "
+            f"reports; {os.cpu_count()} cores, load {load:.1f} at the start",
+            flush=True,
+        )
+
+        with PeakMemory() as mem_b:
+            t_b, _ = timed([*workbook, "--force"], env, project)
+        durations = [e.get("duration") or 0 for e in index(project)["reports"].values()]
+        print(
+            f"(b)  workbook run --force, {n_reports} reports  {t_b:7.1f} s  "
+            f"({t_b / n_reports:.2f} s per report; sum of report times {sum(durations):.0f} s); "
+            f"peak memory {mem_b.mb:,.0f} MB",
+            flush=True,
+        )
+        t_c, _ = timed(workbook, env, project)
+        print(f"(c)  workbook run, nothing changed     {t_c:7.2f} s", flush=True)
+
+        teams = [str(t) for t in index(project)["plan_cache"]["teams"]]
+        team = teams[len(teams) // 2]
+        change_one_team(data, team)
+        t_list, stale = list_stale(project, env)
+        print(f"(d)  team {team}: one observation changed", flush=True)
+        print(f"     workbook list {t_list:5.2f} s: {len(stale)} stale", flush=True)
+        for line in stale:
+            print(f"       {' '.join(line.split())}", flush=True)
+        started = now_iso()
+        time.sleep(1)  # last_run has whole seconds
+        with PeakMemory() as mem_d:
+            t_d, _ = timed(workbook, env, project)
+        rebuilt = built_since(project, started)
+        print(
+            f"     workbook run {t_d:7.1f} s, rebuilt {len(rebuilt)} of {n_reports}: "
+            f"{', '.join(rebuilt)}; peak memory {mem_d.mb:,.0f} MB",
+            flush=True,
+        )
+
+        seconds, counts = naive(project, args.naive_teams)
+        done = sum(len(v) for v in seconds.values())
+        t_a = sum(sum(v) / len(v) * counts[kind] for kind, v in seconds.items())
+        per_kind = ", ".join(
+            f"{kind} {sum(v) / len(v):.1f} s x {counts[kind]}" for kind, v in seconds.items()
+        )
+        print(
+            f"(a)  naive papermill + nbconvert CLI, {done} reports timed; per report {per_kind}",
+            flush=True,
+        )
+        print(
+            f"     extrapolated to the whole plan      {t_a:7.0f} s (not run in full)", flush=True
+        )
+
+        new = "t999_ny"
+        add_team(data, teams[0], new)
+        t_list_e, stale_e = list_stale(project, env)
+        started = now_iso()
+        time.sleep(1)
+        t_e, _ = timed(workbook, env, project)
+        rebuilt_e = built_since(project, started)
+        print(
+            f"(e)  a new team ({new}): workbook list {t_list_e:5.2f} s ({len(stale_e)} stale or "
+            f"new); workbook run {t_e:7.1f} s, built {len(rebuilt_e)}: {', '.join(rebuilt_e)}",
+            flush=True,
+        )
+        n_reports = len(index(project)["reports"])
+
+        print(flush=True)
+        print(f"load now {os.getloadavg()[0]:.1f}")
+        print(f"full build, speed-up (a)/(b): {t_a / t_b:5.1f}x   (aim: at least 12x)")
+        print(
+            f"one team's observations changed (d): {t_d:.1f} s, {len(rebuilt)} reports rebuilt, "
+            f"{t_b / t_d:.0f}x faster than the full build   (aim: under 15 s)"
+        )
+        print(f"nothing changed (c): {t_c:.2f} s   (aim: under 2 s)")
+        print(
+            f"peak memory: full build {mem_b.mb:,.0f} MB, one team {mem_d.mb:,.0f} MB", flush=True
+        )
+        t_f = mem_f = None
+        if not args.skip_dask:
+            from distributed import LocalCluster
+
+            with PeakMemory() as mem:
+                with LocalCluster(
+                    n_workers=args.workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                ) as cluster:
+                    t_f, _ = timed(
+                        [*workbook, "--force", "--scheduler", cluster.scheduler_address],
+                        env,
+                        project,
+                    )
+            mem_f = mem.mb
+            ok = sum(1 for e in index(project)["reports"].values() if e.get("status") == "ok")
+            print(
+                f"(f)  Dask LocalCluster ({args.workers} worker processes), --force: {t_f:7.1f} s, "
+                f"{ok} of {n_reports} ok; peak memory {mem_f:,.0f} MB",
+                flush=True,
+            )
+
+            print(f"Dask LocalCluster / local run, full build: {t_f / t_b:4.2f}x", flush=True)
+
+
+if __name__ == "__main__":
+    main()
