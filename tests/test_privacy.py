@@ -602,3 +602,23 @@ def test_bad_survey_data_stops_the_run_without_quoting_the_respondent(tmp_path, 
             if path.is_file():
                 body = path.read_text(encoding="utf-8", errors="replace")
                 assert "KÄNSLIGT" not in body and "sambo" not in body, path
+
+
+def test_the_auditor_reads_numbers_as_the_page_language_writes_them():
+    """An English page writes 1,500 (text.number): the auditor read it as 1.5 and failed every
+    English report of a survey with 1,000 or more respondents."""
+    from analysis.privacy.audit import MarkedNumber, _numbers, _text_problem, page_language
+
+    assert page_language('<html lang="en"><body>') == "en"
+    assert page_language("<html lang='sv-SE'>") == "sv"
+    assert page_language("<p>no html element</p>") == "sv"
+    # by hand: 1 500 of 2 000 = 75.0 %
+    assert _numbers("1,500 of 2,000 (75.0%)", "en") == [1500.0, 2000.0, 75.0]
+    assert _numbers("1\u00a0500 av 2\u00a0000 (75,0\u00a0%)", "sv") == [1500.0, 2000.0, 75.0]
+    assert _numbers("3, 4 and 5", "en") == [3.0, 4.0, 5.0]  # a list is not a thousands group
+    count = MarkedNumber("p", "c", 1500, "n", "1,500")
+    assert _text_problem(count, "en") is None
+    assert _text_problem(MarkedNumber("p", "c", 1500, "n", "1\u00a0500"), "sv") is None
+    assert _text_problem(count, "sv") is not None  # read the Swedish way, 1,500 is 1.5
+    share = MarkedNumber("p", "c", 1500, "share", "75.0%", base_cell="b", base=2000)
+    assert _text_problem(share, "en") is None

@@ -164,16 +164,28 @@ def read_marks(html: str, page: str = "") -> list[MarkedNumber]:
 
 
 _NUMBER = re.compile(r"\d[\d\s\u00a0\u202f]*(?:[.,]\d+)?")
+# English pages write 1,500.5 (text.number): the comma groups thousands, the point is decimal
+_NUMBER_EN = re.compile(r"\d(?:\d|,(?=\d{3}))*(?:\.\d+)?")
+_HTML_LANG = re.compile(r"<html[^>]*\blang=[\"']?([A-Za-z-]+)", re.I)
 
 
-def _numbers(text: str) -> list[float]:
+def page_language(html: str) -> str:
+    """The language a page declares (``<html lang>``), which decides how its numbers are written;
+    Swedish when it declares none."""
+    found = _HTML_LANG.search(html)
+    return found.group(1).lower().split("-")[0] if found else "sv"
+
+
+def _numbers(text: str, lang: str = "sv") -> list[float]:
+    if lang == "en":
+        return [float(m.replace(",", "")) for m in _NUMBER_EN.findall(text)]
     return [
         float(m.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace(",", "."))
         for m in _NUMBER.findall(text)
     ]
 
 
-def _text_problem(m: MarkedNumber) -> str | None:
+def _text_problem(m: MarkedNumber, lang: str = "sv") -> str | None:
     """Whether a shown number's text says what its mark says (None when it does)."""
     where = f"{m.page}: {m.cell}"
     if m.n is None:
@@ -185,7 +197,7 @@ def _text_problem(m: MarkedNumber) -> str | None:
         )
     if m.text == SUPPRESSED:
         return f"{where}: printed '..' but its value {m.n} is in the page"
-    numbers = _numbers(m.text)
+    numbers = _numbers(m.text, lang)
     if m.role == "n":
         return None if numbers[:1] == [m.n] else f"{where}: printed {m.text!r} for the count {m.n}"
     if m.role in ("share", "share_ci"):
@@ -218,15 +230,17 @@ def audit(pages: Mapping[str, str], codebooks: Mapping[str, object], min_count: 
 
     result = AuditResult()
     marks: list[MarkedNumber] = []
+    languages: dict[str, str] = {}
     for name, html in pages.items():
         marks += read_marks(html, name)
+        languages[name] = page_language(html)
         result.problems += unmarked_numbers(html, name)
     result.numbers_read = len(marks)
     shown: dict[str, dict[CellKey, int]] = {}
     seen: dict[str, set[CellKey]] = {}
     where: dict[CellKey, str] = {}
     for m in marks:
-        problem = _text_problem(m)
+        problem = _text_problem(m, languages.get(m.page, "sv"))
         if problem:
             result.problems.append(problem)
         for cell, value in ((m.cell, m.n), (m.base_cell, m.base)):
