@@ -47,6 +47,17 @@ def test_accessors_record_what_they_return(recording):
     assert {"table:observations", "table:goals"} <= set(reads.reads())
 
 
+def test_the_surveys_tied_to_a_team_are_reads_of_every_codebook(recording):
+    """Which surveys a team's report shows is decided by every codebook's ``teams:`` /
+    ``municipality_code:`` / ``fielded:``, so an edit of any codebook must make the team's
+    reports stale: asking for the team's surveys reads every survey."""
+    ds = load_dataset(SAMPLE)
+    reads.start()
+    ds.team_surveys("nassjo")
+    assert {f"survey:{s}" for s in ds._raw("surveys")} <= set(reads.reads())
+    assert "team:nassjo" in reads.reads()
+
+
 def test_nothing_is_recorded_outside_a_report():
     reads.stop()
     ds = load_dataset(SAMPLE)
