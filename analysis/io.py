@@ -676,6 +676,16 @@ def read_xlsx(path: str | Path, file: str | None = None) -> pd.DataFrame:
     return frame
 
 
+def excel_open_errors() -> tuple[type[BaseException], ...]:
+    """What ``openpyxl.load_workbook`` raises for a file that is not a readable .xlsx: not a zip,
+    not an Excel package, a part missing, unreadable, or malformed content."""
+    import zipfile
+
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    return (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError)
+
+
 def _xlsx(path: Path, file: str) -> tuple[pd.DataFrame, list[Problem]]:
     """The first sheet of a workbook, and what Excel files really hold: a hidden first sheet,
     the data on another sheet, formulas whose result was never saved, merged cells."""
@@ -683,7 +693,7 @@ def _xlsx(path: Path, file: str) -> tuple[pd.DataFrame, list[Problem]]:
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException...
+    except excel_open_errors() as exc:
         raise DataError(
             Problem(
                 file,

@@ -425,7 +425,8 @@ def fetch_step(config: Config | None = None) -> bool:
             timeout=opts["timeout"],
             deadline=opts["deadline"],
         )
-    except Exception as exc:  # the step must never stop the reports
+    except (KoladaError, ConfigError, httpx.HTTPError, OSError, ValueError) as exc:
+        # the reports still run, on the previous fetch; the log says why
         log.warning("Kolada fetch step failed: %s", exc)
         return False
     log.info("%s", _fetched_message(result))

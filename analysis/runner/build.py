@@ -168,7 +168,7 @@ def _read(path: str) -> nbformat.NotebookNode | None:
 
     try:
         return nbformat.read(path, as_version=4)
-    except Exception:
+    except (OSError, ValueError):  # not written yet, or cut short (nbformat's NotJSONError)
         return None
 
 
@@ -280,7 +280,7 @@ def compact_png(data: bytes) -> bytes:
         image.convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE).save(
             out, "PNG", compress_level=6
         )
-    except Exception:
+    except (OSError, ValueError, Image.DecompressionBombError):  # not a PNG PIL can re-encode
         return data
     smaller = out.getvalue()
     return smaller if len(smaller) < 0.9 * len(data) else data

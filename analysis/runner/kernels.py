@@ -243,7 +243,7 @@ class Zygote:
             try:
                 self.process.stdin.close()
                 self.process.wait(timeout=5)
-            except Exception:
+            except (OSError, subprocess.TimeoutExpired):
                 self.process.kill()
 
 

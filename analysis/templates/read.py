@@ -18,7 +18,7 @@ from types import SimpleNamespace
 import pandas as pd
 
 from .. import schemas
-from ..io import ROW, Problem, _excel_cell
+from ..io import ROW, Problem, _excel_cell, excel_open_errors
 from ..text import t
 from .layout import (
     CHOICE_WORDS,
@@ -142,7 +142,7 @@ def read_template(path: str | Path, file: str | None = None) -> TemplateRead:
     template = TemplateRead(file=file or path.name)
     try:
         book = openpyxl.load_workbook(path, data_only=True)
-    except Exception as exc:  # zipfile.BadZipFile, InvalidFileException, KeyError...
+    except excel_open_errors() as exc:
         template.problems.append(
             Problem(
                 template.file,
