@@ -40,6 +40,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from reports import env_for, write_workbook_yml  # noqa: E402  (benchmarks/reports.py)
+
 from analysis.config import load_config  # noqa: E402
 from analysis.runner import RunOptions, make_plan  # noqa: E402
 from analysis.sample.county import write_county_sample  # noqa: E402
@@ -54,28 +56,18 @@ def project_copy(folder: Path, teams: int, respondents: int) -> Path:
     shutil.copytree(ROOT / "analysis", folder / "analysis", ignore=ignore)
     shutil.copytree(load_config(ROOT).notebooks_dir, folder / "notebooks", ignore=ignore)
     write_county_sample(folder / DATA, teams, respondents)
-    settings = {
-        "data": DATA,
-        "sample_dir": DATA,
-        "raw_dir": "data/raw",
-        "processed_dir": "data/processed",
-        "outputs_dir": "outputs",
-        "private_dir": "outputs-private",
-    }
-    lines = [
-        ln
-        for ln in (ROOT / "workbook.yml").read_text(encoding="utf-8").splitlines()
-        if ln.split(":")[0].strip() not in settings
-    ]
-    lines += [f"{k}: {v}" for k, v in settings.items()]
-    (folder / "workbook.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_workbook_yml(
+        folder,
+        {
+            "data": DATA,
+            "sample_dir": DATA,
+            "raw_dir": "data/raw",
+            "processed_dir": "data/processed",
+            "outputs_dir": "outputs",
+            "private_dir": "outputs-private",
+        },
+    )
     return folder
-
-
-def env_for(project: Path) -> dict[str, str]:
-    env = dict(os.environ, WORKBOOK_ROOT=str(project))
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(project), env.get("PYTHONPATH", "")) if p)
-    return env
 
 
 class PeakMemory:

@@ -39,13 +39,21 @@ def project_copy(folder: Path) -> Path:
     shutil.copytree(ROOT / "analysis", folder / "analysis", ignore=ignore)
     shutil.copytree(config.notebooks_dir, folder / "notebooks", ignore=ignore)
     shutil.copytree(config.sample_dir, folder / "data" / "sample", ignore=ignore)
-    settings = {
-        "data": "sample",
-        "sample_dir": "data/sample",
-        "raw_dir": "data/raw",
-        "processed_dir": "data/processed",
-        "outputs_dir": "outputs",
-    }
+    write_workbook_yml(
+        folder,
+        {
+            "data": "sample",
+            "sample_dir": "data/sample",
+            "raw_dir": "data/raw",
+            "processed_dir": "data/processed",
+            "outputs_dir": "outputs",
+        },
+    )
+    return folder
+
+
+def write_workbook_yml(folder: Path, settings: dict[str, str]) -> None:
+    """The repository's workbook.yml in ``folder``, with ``settings`` replacing its own lines."""
     lines = [
         ln
         for ln in (ROOT / "workbook.yml").read_text(encoding="utf-8").splitlines()
@@ -53,7 +61,6 @@ def project_copy(folder: Path) -> Path:
     ]
     lines += [f"{k}: {v}" for k, v in settings.items()]
     (folder / "workbook.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return folder
 
 
 def env_for(project: Path) -> dict[str, str]:

@@ -477,6 +477,20 @@ def _published(out: pd.DataFrame, survey: Survey, by: list[str], min_count: int)
     return out
 
 
+#: The columns of :func:`summarise_numbers` after ``question_id`` and the groups.
+NUMBER_SUMMARY_COLUMNS = (
+    "n",
+    "mean",
+    "ci_low",
+    "ci_high",
+    "median",
+    "q1",
+    "q3",
+    "method",
+    "suppressed",
+)
+
+
 def summarise_numbers(
     survey: Survey,
     questions: list[str] | None = None,
@@ -496,19 +510,7 @@ def summarise_numbers(
     if questions is not None:
         frame = frame[frame["question_id"].isin(questions)]
     frame = frame.dropna(subset=["value"])
-    cols = [
-        "question_id",
-        *by,
-        "n",
-        "mean",
-        "ci_low",
-        "ci_high",
-        "median",
-        "q1",
-        "q3",
-        "method",
-        "suppressed",
-    ]
+    cols = ["question_id", *by, *NUMBER_SUMMARY_COLUMNS]
     if frame.empty:
         return pd.DataFrame(columns=cols)
     grouped = frame.groupby(["question_id", *by], observed=True, sort=True)["value"]

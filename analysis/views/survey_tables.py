@@ -17,7 +17,13 @@ from ..surveys.cells import ANSWERED, BASE, BLANK, DK, RESPONDENTS, CellKey, N, 
 from ..surveys.codebook import CENSUS_METHOD, _lang
 from ..surveys.labels import group_label, group_title, item_label, option_label
 from ..surveys.reading import Survey
-from ..surveys.summary import CENSUS_COLUMNS, free_text, respondents, respondents_key
+from ..surveys.summary import (
+    CENSUS_COLUMNS,
+    NUMBER_SUMMARY_COLUMNS,
+    free_text,
+    respondents,
+    respondents_key,
+)
 from ..text import number, percent, t
 from ..text.surveys import census_count, census_note
 
@@ -191,23 +197,7 @@ def summary_table(summary: pd.DataFrame, survey: Survey, lang: str | None = None
 def numbers_table(numbers: pd.DataFrame, survey: Survey, lang: str | None = None) -> pd.DataFrame:
     """Format a :func:`summarise_numbers` frame for a report."""
     lang = lang or _lang()
-    by = [
-        c
-        for c in numbers.columns
-        if c
-        not in {
-            "question_id",
-            "n",
-            "mean",
-            "ci_low",
-            "ci_high",
-            "median",
-            "q1",
-            "q3",
-            "method",
-            "suppressed",
-        }
-    ]
+    by = [c for c in numbers.columns if c not in {"question_id", *NUMBER_SUMMARY_COLUMNS}]
     rows, marks = [], {}
     col_n = t("n", lang)
     for i, rec in enumerate(numbers.to_dict("records")):
