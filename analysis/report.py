@@ -17,8 +17,7 @@ parts, also usable on their own.
 
 from __future__ import annotations
 
-import base64
-import io as _io
+import re
 import subprocess
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -31,7 +30,17 @@ from .config import ConfigError, load_config
 from .dataset import reads
 from .text import escape, t
 from .views.context import ReportContext
-from .views.sections import Bullets, Figure, Glossary, Note, Page, Paragraph, Section, Table
+from .views.sections import (
+    Bullets,
+    Figure,
+    Glossary,
+    Note,
+    Outline,
+    Page,
+    Paragraph,
+    Section,
+    Table,
+)
 
 STOCKHOLM = clock.STOCKHOLM
 
@@ -63,10 +72,14 @@ a.wb-term{color:inherit;text-decoration:underline dotted;text-underline-offset:.
 .wb-glossary dd{margin:0 0 .3rem 0}
 .wb-glossary dt:target{background:#fff3c4}
 table.wb-table th,table.wb-table td{border-bottom:1px solid #ddd;padding:.25rem .6rem;text-align:left;vertical-align:top}
-table.wb-table td.num,table.wb-table th.num{text-align:right;font-variant-numeric:tabular-nums}
+table.wb-table td.num,table.wb-table th.num,table.wb-table td[data-cell]{text-align:right;font-variant-numeric:tabular-nums}
 .wb-table caption{text-align:left;font-weight:600;padding:.2rem 0}
 .wb-note{color:#555;font-size:.9rem}
 .wb-fig img{max-width:100%;height:auto}
+.wb-tree ul{list-style:none;margin:.2rem 0;padding-left:1.1rem;border-left:2px solid #ccc}
+.wb-tree>ul{padding-left:0;border:0}
+.wb-tree li{margin:.25rem 0}
+.wb-tree-cap{font-weight:600;margin:.4rem 0 .2rem}
 .wb-prov{font-size:.82rem;color:#555;border-top:1px solid #ccc;margin-top:2rem;padding-top:.5rem}
 @media print{.wb-banner{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 </style>
@@ -306,6 +319,21 @@ def bullets(items: Iterable[str], esc: Callable[[str], str] = escape) -> None:
     )
 
 
+def outline_html(block: Outline) -> str:
+    """A tree (:class:`analysis.views.sections.Outline`) as nested lists, every text escaped."""
+
+    def items(nodes) -> str:
+        return "".join(
+            f"<li>{escape(str(label))}"
+            + (f"<ul>{items(children)}</ul>" if children else "")
+            + "</li>"
+            for label, children in nodes
+        )
+
+    caption = f'<p class="wb-tree-cap">{escape(block.caption)}</p>' if block.caption else ""
+    return f'<div class="wb-tree">{caption}<ul>{items(block.items)}</ul></div>'
+
+
 def glossary_html(block: Glossary) -> str:
     """The glossary as a definition list, each term with its anchor (escaped)."""
     from .text import glossary
@@ -345,6 +373,7 @@ def table_html(
     ``esc`` escapes the caption and the column names (and may link glossary terms in them).
     """
     marks = frame.attrs.get("marks") or {}
+    survey = frame.attrs.get("survey")
     head = "".join(f'<th scope="col">{esc(str(c))}</th>' for c in frame.columns)
     rows = []
     for i, record in enumerate(frame.itertuples(index=False, name=None)):
@@ -352,15 +381,14 @@ def table_html(
         for column, value in zip(frame.columns, record, strict=True):
             body, numeric = _cell(value.item() if hasattr(value, "item") else value)
             mark = marks.get((i, column))
-            attrs = f" {mark.attributes()}" if mark is not None else ""
-            cells.append(
-                f'<td class="num"{attrs}>{body}</td>'
-                if numeric or mark
-                else f"<td{attrs}>{body}</td>"
-            )
+            # a marked number is right-aligned by the CSS (td[data-cell]) and names its survey
+            # by the table's (data-survey): a fifth of a survey table's bytes
+            if mark is not None:
+                cells.append(f"<td {mark.attributes(survey)}>{body}</td>")
+            else:
+                cells.append(f'<td class="num">{body}</td>' if numeric else f"<td>{body}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{_text_html(caption, esc)}</caption>" if caption else ""
-    survey = frame.attrs.get("survey")
     data = f' data-survey="{escape(survey)}"' if survey else ""
     # a region needs a name; without a caption the wrapper is only reachable, not a landmark
     name = (
@@ -385,20 +413,36 @@ def table(
 ALT_CHARS = 300  # a figure's alt text: a summary, not a copy of a 100,000-character name
 
 
+_SVG_URL_UNSAFE = re.compile(r"[%#'&\t\n\r]")
+
+
+def svg_data_url(svg: str) -> str:
+    """``svg`` as a ``data:`` URL for an ``src='...'`` attribute (single-quoted): the UTF-8 text
+    itself with only ``% # ' &``, tabs and line breaks percent-encoded (base64 would add a third;
+    the SVG's own double quotes, spaces and ``< >`` are valid in a single-quoted attribute and
+    every browser reads them in a ``data:`` URL)."""
+    encoded = _SVG_URL_UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", svg)
+    return "data:image/svg+xml," + encoded
+
+
 def figure_html(fig, alt: str = "") -> str:
-    """The figure as an ``<img>`` with the PNG embedded (the report stays one self-contained file)."""
+    """The figure as an ``<img>`` with its SVG embedded (the report stays one self-contained file;
+    texts in the SVG stay text, so it is sharp on a phone and a retina screen). The picture is
+    shown at its own size (``FIGURE_WIDTH``), never wider, and shrinks with a narrow screen."""
     import matplotlib.pyplot as plt
 
-    buffer = _io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight")
-    plt.close(fig)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    from .plots.style import svg_markup
+
+    try:
+        svg = svg_markup(fig)
+    finally:
+        plt.close(fig)
     alt = alt if len(alt) <= ALT_CHARS else alt[: ALT_CHARS - 1] + "\u2026"  # a name can be huge
-    return f'<div class="wb-fig"><img alt="{escape(alt)}" src="data:image/png;base64,{data}"></div>'
+    return f'<div class="wb-fig"><img alt="{escape(alt)}" src=\'{svg_data_url(svg)}\'></div>'
 
 
 def figure(fig, alt: str = "") -> None:
-    """Show a matplotlib figure embedded as PNG, and close it."""
+    """Show a matplotlib figure embedded as SVG, and close it."""
     _display_html(figure_html(fig, alt))
 
 
@@ -569,6 +613,8 @@ def _render_block(block, linker: TermLinker | None = None, heading: str | None =
         bullets(block.items, esc)
     elif isinstance(block, Glossary):
         _display_html(glossary_html(block))
+    elif isinstance(block, Outline):
+        _display_html(outline_html(block))
     elif isinstance(block, Table):
         table(block.frame, caption=block.caption or heading, esc=esc)
     elif isinstance(block, Figure):

@@ -6,10 +6,10 @@ compares
 
 * the visible text (headings, paragraphs, table cells, captions, notes), read from the published
   HTML with BeautifulSoup; the provenance footer (time, commit, file hashes) is left out;
-* the figures: each ``<img>``'s alt text and a SHA-256 of its PNG (matplotlib writes the same
-  bytes for the same figure, so a changed hash is a changed picture);
-* the privacy marks (the ``data-*`` attributes :mod:`analysis.privacy.marks` puts on every survey
-  number), which the auditor reads.
+* the figures: each ``<img>``'s alt text and a SHA-256 of its picture (PNG or SVG; matplotlib
+  writes the same bytes for the same figure, so a changed hash is a changed picture);
+* the privacy marks (``data-cell``, :mod:`analysis.privacy.marks`, on every survey number), which
+  the auditor reads, as the marks they decode to (the compact and the first JSON form alike).
 
 Usage::
 
@@ -38,8 +38,10 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+from analysis.privacy.marks import read_attributes
+
 ROOT = Path(__file__).resolve().parent.parent
-DATA_URI = re.compile(r"^data:image/png;base64,")
+DATA_URI = re.compile(r"^data:image/(?:png;base64|svg\+xml),")
 
 
 def page_content(html: str) -> dict[str, list[str]]:
@@ -54,15 +56,16 @@ def page_content(html: str) -> dict[str, list[str]]:
     figures = []
     for img in soup.find_all("img"):
         src = img.get("src", "")
-        digest = (
-            hashlib.sha256(base64.b64decode(DATA_URI.sub("", src))).hexdigest()[:16] if src else "-"
-        )
+        data = DATA_URI.sub("", src)
+        raw = base64.b64decode(data) if src.startswith("data:image/png") else data.encode()
+        digest = hashlib.sha256(raw).hexdigest()[:16] if src else "-"
         figures.append(f"{img.get('alt', '')} [{digest}]")
         img.replace_with(f"[figure: {img.get('alt', '')}]")
     marks = []
     for cell in soup.find_all(attrs={"data-cell": True}):
-        attrs = " ".join(f"{k}={v}" for k, v in sorted(cell.attrs.items()) if k.startswith("data-"))
-        marks.append(f"{cell.get_text(' ', strip=True)} {{{attrs}}}")
+        table = cell.find_parent("table", attrs={"data-survey": True})
+        mark = read_attributes(cell.attrs, table["data-survey"] if table else None)
+        marks.append(f"{cell.get_text(' ', strip=True)} {mark}")
     text = [line for line in soup.get_text("\n").splitlines() if line.strip()]
     return {"text": [" ".join(line.split()) for line in text], "figures": figures, "marks": marks}
 

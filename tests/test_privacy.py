@@ -248,12 +248,54 @@ def test_the_auditor_catches_the_issues_differencing():
         ("klass", {}, "_blank", 0, None, None),
         ("_respondents", {}, "_n", 44, None, None),
     )
+    # the marks are the compact ones (analysis.privacy.marks): a hidden share and its hidden base
+    assert 'data-cell="klass:hit:several:klass=c . share :_base ."' in html
     result = audit.audit({"today.html": html}, {"klass": crafted_codebook()}, 5)
     found = {(f.label, f.lo, f.hi) for f in result.findings}
     assert ("klass: hit / several / klass=c", 2, 2) in found
     assert ("klass: hit / _base / klass=c", 2, 2) in found
     assert ("klass: klass / c / all", 2, 2) in found
     assert not result.ok and "hit / several / klass=c" in str(result)
+
+
+def test_a_mark_is_written_compactly_and_read_back_whatever_its_codes_hold():
+    from analysis.privacy.marks import Mark, decode, encode, read_attributes
+    from analysis.surveys.cells import CellKey
+
+    odd = CellKey("s 1", "q:ä", 'c,"=', (("wave", "v 1"), ("kön", "a=b")))
+    share = Mark(odd.to_json(), 3, "share", CellKey("s 1", "q:ä", "_base", odd.group).to_json(), 9)
+    assert decode(encode(share)) == share
+    # the base of the same question and group is written by its category alone
+    assert encode(share).endswith(" share :_base 9")
+    other_base = Mark(odd.to_json(), None, "x_of_n", CellKey("s 1", "q2", "_n").to_json(), None)
+    assert encode(other_base).split(" ")[1:] == [".", "x_of_n", "s%201:q2:_n", "."]
+    assert decode(encode(other_base)) == other_base
+    plain = Mark(CellKey("pupils", "_respondents", "_n").to_json(), 1500)
+    assert encode(plain) == "pupils:_respondents:_n 1500"
+    # a page built before (the JSON marks) is read as the same mark
+    first_version = {
+        "data-cell": share.cell,
+        "data-n": "3",
+        "data-role": "share",
+        "data-base-cell": share.base_cell,
+        "data-base": "9",
+    }
+    assert read_attributes(first_version) == share
+    # the compact mark is under half of the first version's attributes (a sixth in a real table)
+    old_length = sum(len(k) + len(v) + 4 for k, v in first_version.items())
+    assert len(share.attributes()) < old_length / 2
+    # in a survey table the keys leave the table's survey out; outside one they cannot
+    in_table = plain.attributes("pupils")
+    assert in_table == 'data-cell=":_respondents:_n 1500"'
+    (read,) = audit.read_marks(
+        f'<table data-survey="pupils"><tr><td {in_table}>1500</td></tr></table>'
+    )
+    assert (read.cell, read.n) == (plain.cell, 1500)
+    with pytest.raises(ValueError, match="unreadable mark"):
+        audit.read_marks(f"<p><span {in_table}>1500</span></p>")
+    # a mark that is not one is a problem of the audit, never skipped
+    result = audit.audit({"p.html": '<td data-cell="klass:hit 5 share">5</td>'}, {}, 5)
+    assert any("unreadable mark" in p for p in result.problems) and not result.ok
 
 
 def test_the_auditor_passes_a_protected_version_and_checks_the_printed_text():

@@ -90,12 +90,33 @@ def test_table_escapes_every_cell_and_formats_numbers_the_swedish_way(shown):
     assert "93,5" in html and "1\u00a0234" in html and "–" in html
 
 
-def test_figure_is_embedded_as_png_and_closed():
+def test_figure_is_embedded_as_compact_svg_with_its_texts_as_text_and_closed():
+    import io
+    import re
+    import xml.dom.minidom
+    from urllib.parse import unquote
+
     fig, ax = plt.subplots()
-    ax.plot([1, 2], [3, 4])
+    ax.plot([1, 2], [3, 4], color="#0072B2")
+    ax.set_title("Andel 50 % & mer #1 'ja' <nej>")
+    raw = io.StringIO()
+    fig.savefig(raw, format="svg", bbox_inches="tight")
     html = report.figure_html(fig, alt="a <line>")
-    assert html.count("data:image/png;base64,") == 1 and 'alt="a &lt;line&gt;"' in html
     assert not plt.fignum_exists(fig.number)
+    assert html.count("src='data:image/svg+xml,") == 1 and 'alt="a &lt;line&gt;"' in html
+    url = re.search(r"src='data:image/svg\+xml,([^']*)'", html).group(1)
+    # in the attribute only % # ' & and line breaks are encoded: the page's parser and the
+    # URL's decoding give back the SVG, which is well-formed XML
+    assert not re.search(r"[#&\n]", url)
+    svg = unquote(url)
+    title = [
+        t.firstChild.data
+        for t in xml.dom.minidom.parseString(svg).getElementsByTagName("text")
+        if t.firstChild is not None and "Andel" in t.firstChild.data
+    ]
+    assert title == ["Andel 50 % & mer #1 'ja' <nej>"]  # a text, not glyph paths
+    assert "<metadata" not in svg and svg.count("font-family") == 1
+    assert len(svg) < 0.6 * len(raw.getvalue())  # matplotlib's own SVG, for comparison
 
 
 def test_provenance_lists_files_parameters_and_code_version(dataset):

@@ -105,11 +105,22 @@ def test_the_view_shows_what_the_report_showed_before_the_views(
     # "september jämfört med december" whatever the waves); the baseline table's centre line is
     # its chart's median, beside the pooled level (issue 16: one centre line per chart); the
     # survey section is "Teamets enkäter" (the surveys tied to the team, not "its area"); a
-    # report that uses statistical terms ends with their glossary ("Ordlista", issue 16).
+    # report that uses statistical terms ends with their glossary ("Ordlista", issue 16); the
+    # driver diagram and the poster summary are text, no longer pictures of text (issue 16: a
+    # nested list; the poster's headings as headings one level down, each with its lines).
     before = json.loads((FIXTURES / f"{published}.json").read_text(encoding="utf-8"))
     page = view.build(contexts(notebook, **params))
     if page.glossary() is not None:
         before["headings"].append([2, "Ordlista"])
+    pictures_of_text = ("Påverkansanalys (drivkraftsdiagram)", "Sammanfattning (posterformat)")
+    before["figures"] = [f for f in before["figures"] if f not in pictures_of_text]
+    headings = page.headings()
+    if [2, pictures_of_text[1]] in before["headings"]:
+        at = headings.index((2, pictures_of_text[1]))
+        poster = [[3, h] for level, h in headings[at + 1 :] if level == 3]
+        assert [h for _, h in poster[:2]] == ["Förbättringsområde", "Bakgrund"]
+        k = before["headings"].index([2, pictures_of_text[1]]) + 1
+        before["headings"][k:k] = poster
     assert outline(page) == before
 
 
@@ -297,3 +308,65 @@ def test_the_survey_view_chooses_the_chart_by_question_type_and_group_count(cont
         drawn_by(survey.question_figure(many[many["g"] < "8"], sv, likert, "g", "sv"))
         is plots.survey_likert
     )
+
+
+def test_driver_diagram_and_poster_summary_are_text_not_pictures_of_text(contexts):
+    from analysis.views.sections import Outline
+
+    ctx = contexts("team_effects", team="attarp")
+    page = team_effects.build(ctx)
+    (tree,) = [b for b in page.blocks() if isinstance(b, Outline)]
+    diagram = ctx.dataset.drivers("attarp")
+    nodes = diagram.nodes
+
+    def depth_of(items, depth=0):
+        return max((depth_of(children, depth + 1) for _, children in items), default=depth)
+
+    # aim -> primary -> secondary -> idea: four levels, every node of the file once
+    assert depth_of(tree.items) == 4
+    labels = []
+
+    def walk(items):
+        for label, children in items:
+            labels.append(label)
+            walk(children)
+
+    walk(tree.items)
+    assert len(labels) == len(nodes)
+    assert labels[0] == f"Syfte (mål): {diagram.aim}"
+    first_idea = nodes[nodes["level"] == "idea"].iloc[0]
+    assert any(
+        x.startswith(f"Förändringsidé {first_idea.node_id}: {first_idea.text} (") for x in labels
+    )
+    # rendered as nested lists, every text escaped
+    html = report.outline_html(Outline((("a <b>", (("c & d", ()),)),), caption="x"))
+    assert html == (
+        '<div class="wb-tree"><p class="wb-tree-cap">x</p>'
+        "<ul><li>a &lt;b&gt;<ul><li>c &amp; d</li></ul></li></ul></div>"
+    )
+    # the poster: its headings one level down, each with its lines; no figure of it
+    lines = team_effects.poster_lines(
+        ctx, ctx.dataset.team("attarp"), _result(ctx), ctx.dataset.drivers("attarp")
+    )
+    (poster,) = [
+        b
+        for b in page.sections
+        if isinstance(b, Section) and b.title == "Sammanfattning (posterformat)"
+    ]
+    shown = {
+        s.title: [
+            *(x for b in s.blocks if isinstance(b, Paragraph) for x in [b.text]),
+            *(x for b in s.blocks if isinstance(b, Bullets) for x in b.items),
+        ]
+        for s in poster.blocks
+        if isinstance(s, Section)
+    }
+    assert shown == lines
+    assert "Sammanfattning (posterformat)" not in [f.alt for f in page.figures()]
+
+
+def _result(ctx):
+    from analysis import effects
+
+    team = ctx.dataset.team("attarp")
+    return effects.team_effects(team, team.id)

@@ -11,7 +11,16 @@ import numpy as np
 import pandas as pd
 
 from ..text import number, percent, t
-from .style import FIGURE_WIDTH, PALETTE, TEXT_CHARS, TITLE_CHARS, date_axis, plain
+from .style import (
+    FIGURE_WIDTH,
+    PALETTE,
+    SMALL_TEXT,
+    TEXT_CHARS,
+    TITLE_CHARS,
+    date_axis,
+    legend_columns,
+    plain,
+)
 
 __all__ = ["its_chart", "effects_forest", "wave_comparison_chart", "effects_poster"]
 
@@ -123,7 +132,7 @@ def its_chart(
             xytext=(3, -2),
             textcoords="offset points",
             va="top",
-            fontsize=8,
+            fontsize=SMALL_TEXT,
             color=PALETTE["accent"],
         )
     if as_percent:
@@ -136,7 +145,13 @@ def its_chart(
         ax.set_title(plain(title, TITLE_CHARS))
     if pd.api.types.is_datetime64_any_dtype(x):
         date_axis(ax, maxticks=9)
-    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.12), ncol=4, fontsize=8)
+    handles, names = ax.get_legend_handles_labels()
+    ax.legend(
+        loc="upper left",
+        bbox_to_anchor=(0, -0.12),
+        ncol=legend_columns(names),
+        fontsize=SMALL_TEXT,
+    )
     fig.tight_layout()
     return fig
 
@@ -180,10 +195,10 @@ def effects_forest(
     rows = table.copy()
     changes = rows["changes"] if "changes" in rows.columns else rows["change_no"].astype(str)
     rows["label"] = (
-        [textwrap.fill(plain(v), 38) for v in labels]
+        [textwrap.fill(plain(v), 28) for v in labels]
         if labels is not None
         else [
-            textwrap.fill(f"{plain(m)} – {t('effects_change_marker', no=c)}", 38)
+            textwrap.fill(f"{plain(m)} – {t('effects_change_marker', no=c)}", 28)
             for m, c in zip(rows["measure_name"], changes, strict=True)
         ]
     )
@@ -255,9 +270,9 @@ def wave_comparison_chart(
             if "item_label" in rows.columns
             else rows["question_id"].astype(str) + ": " + rows["option"].astype(str)
         )
-        rows["label"] = [textwrap.fill(plain(v), 48) for v in raw]
+        rows["label"] = [textwrap.fill(plain(v), 36) for v in raw]
     else:
-        rows["label"] = [textwrap.fill(plain(v), 48) for v in labels]
+        rows["label"] = [textwrap.fill(plain(v), 36) for v in labels]
     rows = rows[~rows["suppressed"]]
     fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 1.2 + 0.45 * max(1, len(rows))))
     ypos = np.arange(len(rows))[::-1]
@@ -276,7 +291,7 @@ def wave_comparison_chart(
         ax.plot(r["diff_pp"], yi, "o", color=colour, markersize=6, markeredgecolor="white")
     ax.axvline(0, color=PALETTE["centre"], linewidth=1)
     ax.set_yticks(ypos)
-    ax.set_yticklabels(rows["label"], fontsize=8.5)
+    ax.set_yticklabels(rows["label"], fontsize=SMALL_TEXT)
     ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: number(v, 0)))
     ax.set_ylim(-0.7, max(len(rows), 1) - 0.3)
     ax.grid(axis="y", visible=False)

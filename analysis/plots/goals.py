@@ -15,12 +15,14 @@ from ..text import number, t
 from .style import (
     FIGURE_WIDTH,
     PALETTE,
+    SMALL_TEXT,
     TEXT_CHARS,
     TITLE_CHARS,
     date_axis,
     each_facet,
     facets,
     label_outer,
+    legend_columns,
     plain,
 )
 
@@ -40,7 +42,7 @@ def goal_chart(
     unit: str = "%",
     direction: str = "up",
     facet: str = "municipality_code",
-    ncols: int = 4,
+    ncols: int = 3,
     lang: str | None = None,
 ) -> plt.Figure:
     """Observed values, the goal trajectory and the gap, one panel per ``facet`` value.
@@ -57,7 +59,7 @@ def goal_chart(
     keys = list(dict.fromkeys(data[facet]))
     data = data.sort_values("year", kind="stable")
     grid = facets(data, facet, ncols, 1.9, 0.8, order=keys, sharex=True, sharey=True)
-    grid.set_axis_labels("", plain(unit, 30), fontsize=8)
+    grid.set_axis_labels("", plain(unit, 30), fontsize=SMALL_TEXT)
     for key, ax, part in each_facet(grid):
         obs = part.dropna(subset=["value"])  # a year without a value is bridged
         goal = part.dropna(subset=["goal"])
@@ -93,10 +95,10 @@ def goal_chart(
                 transform=ax.transAxes,
                 ha="right",
                 va="bottom",
-                fontsize=7.5,
+                fontsize=SMALL_TEXT - 0.5,
                 color=PALETTE["signal"] if gap > 0 else PALETTE["good"],
             )
-        ax.tick_params(labelsize=7)
+        ax.tick_params(labelsize=SMALL_TEXT - 1)
         ax.xaxis.set_major_locator(plt.MaxNLocator(4, integer=True))
     label_outer(grid)
     fig = grid.figure
@@ -119,7 +121,13 @@ def goal_chart(
         ),
         Line2D([], [], color=PALETTE["signal"], lw=2.2, label=t("goals_chart_gap_legend", lang)),
     ]
-    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8, bbox_to_anchor=(0.5, 0.0))
+    fig.legend(
+        handles=handles,
+        loc="lower center",
+        ncol=legend_columns([h.get_label() for h in handles]),
+        fontsize=SMALL_TEXT,
+        bbox_to_anchor=(0.5, 0.0),
+    )
     if title:
         fig.suptitle(plain(title, TITLE_CHARS), x=0.01, ha="left", fontsize=11, fontweight="bold")
     fig.tight_layout(rect=(0, 0.06, 1, 0.97 if title else 1))
@@ -131,7 +139,7 @@ def indicator_panels(
     names: dict[str, str] | None = None,
     title: str | None = None,
     unit: str = "",
-    ncols: int = 5,
+    ncols: int = 3,
     lang: str | None = None,
 ) -> plt.Figure:
     """One small panel per municipality: its yearly values against the county's.
@@ -143,13 +151,13 @@ def indicator_panels(
     keys = list(dict.fromkeys(series["municipality_code"]))
     data = series.sort_values("year", kind="stable")
     grid = facets(data, "municipality_code", ncols, 1.55, 0.9, order=keys, sharex=True, sharey=True)
-    grid.set_axis_labels("", plain(unit, 30), fontsize=8)
+    grid.set_axis_labels("", plain(unit, 30), fontsize=SMALL_TEXT)
     for key, ax, part in each_facet(grid):
         # a year without a value is a gap, not bridged
         ax.plot(part["year"], part["county"], ls="--", lw=1.1, color=PALETTE["centre"])
         ax.plot(part["year"], part["value"], marker="o", ms=2.5, lw=1.4, color=PALETTE["data"])
-        ax.set_title(plain(names.get(key, key), 30), fontsize=8.5, loc="left")
-        ax.tick_params(labelsize=7)
+        ax.set_title(plain(names.get(key, key), 30), fontsize=SMALL_TEXT, loc="left")
+        ax.tick_params(labelsize=SMALL_TEXT - 1)
         ax.xaxis.set_major_locator(plt.MaxNLocator(3, integer=True))
     label_outer(grid)
     fig = grid.figure
@@ -160,7 +168,13 @@ def indicator_panels(
         handles.append(
             Line2D([], [], color=PALETTE["centre"], ls="--", label=t("goals_col_county", lang))
         )
-    fig.legend(handles=handles, loc="lower center", ncol=2, fontsize=8, bbox_to_anchor=(0.5, 0.0))
+    fig.legend(
+        handles=handles,
+        loc="lower center",
+        ncol=legend_columns([h.get_label() for h in handles]),
+        fontsize=SMALL_TEXT,
+        bbox_to_anchor=(0.5, 0.0),
+    )
     if title:
         fig.suptitle(plain(title, TITLE_CHARS), x=0.01, ha="left", fontsize=11, fontweight="bold")
     fig.tight_layout(rect=(0, 0.05, 1, 0.96 if title else 1))

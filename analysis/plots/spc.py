@@ -19,7 +19,17 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 from .. import text
 from ..text import t
 from ..text.spc import chart_verdict, phase_verdicts
-from .style import LABEL_CHARS, PALETTE, TITLE_CHARS, apply_style, date_axis, facets, plain
+from .style import (
+    FIGURE_WIDTH,
+    LABEL_CHARS,
+    PALETTE,
+    SMALL_TEXT,
+    TITLE_CHARS,
+    apply_style,
+    date_axis,
+    facets,
+    plain,
+)
 
 __all__ = ["spc_chart", "spc_panel"]
 
@@ -68,7 +78,7 @@ def spc_chart(
         raise ValueError(f"direction must be 'up', 'down' or None, not {direction!r}")
     own = ax is None
     if own:
-        fig, ax = plt.subplots(figsize=(8.0, 4.0))
+        fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 4.0))
     else:
         fig = ax.figure
     x = _plot_x(points["x"])
@@ -290,7 +300,7 @@ def spc_chart(
                 loc="upper left",
                 bbox_to_anchor=(0, y0 - 0.09 - (lines - 1) * step),
                 ncol=3,
-                fontsize=8.5,
+                fontsize=SMALL_TEXT,
                 handlelength=1.8,
                 columnspacing=1.2,
             )
@@ -304,11 +314,11 @@ def spc_chart(
         ax.text(
             0,
             -0.2,
-            textwrap.fill(verdict, 62),
+            textwrap.fill(verdict, 48),
             transform=ax.transAxes,
             ha="left",
             va="top",
-            fontsize=8.5,
+            fontsize=SMALL_TEXT,
             fontweight="bold",
             color=PALETTE["signal"] if signal else "#222222",
         )
@@ -355,7 +365,7 @@ def spc_panel(
         else:
             sub_title = _key_title(key)
         chg = changes.get(key) if isinstance(changes, Mapping) else changes
-        sub_title = textwrap.fill(plain(sub_title, TITLE_CHARS), 80 // ncols - 4)
+        sub_title = textwrap.fill(plain(sub_title, TITLE_CHARS), 60 // ncols - 3)
         spc_chart(
             results[key],
             ax=ax,
@@ -367,7 +377,7 @@ def spc_panel(
             changes=chg,
         )
         ax.title.set_fontsize(10)
-        ax.tick_params(labelsize=8)
+        ax.tick_params(labelsize=SMALL_TEXT)
         for label in ax.get_xticklabels():
             label.set_rotation(0)
     if title:
@@ -424,7 +434,7 @@ def _phases(ax, x, part_codes, points, lang) -> None:
             textcoords="offset points",
             ha="left",
             va="bottom",
-            fontsize=8.5,
+            fontsize=SMALL_TEXT,
             color=PALETTE["centre"],
         )
         del last
@@ -447,7 +457,7 @@ def _freeze(ax, x, points, part_codes, lang) -> None:
             textcoords="offset points",
             ha="right",
             va="bottom",
-            fontsize=8.5,
+            fontsize=SMALL_TEXT,
             color=PALETTE["centre"],
         )
 
@@ -481,7 +491,7 @@ def _direction_arrow(ax, direction: str, lang: str) -> None:
         transform=ax.transAxes,
         ha="left",
         va="center",
-        fontsize=8.5,
+        fontsize=SMALL_TEXT,
         color=PALETTE["good"],
     )
 
@@ -515,7 +525,7 @@ def _changes(ax, changes: pd.DataFrame, x: pd.Series, lang: str) -> list:
             textcoords="offset points",
             ha="center",
             va="bottom",
-            fontsize=7.5,
+            fontsize=SMALL_TEXT - 0.5,
             fontweight="bold",
             color="white",
             bbox={"boxstyle": "circle,pad=0.25", "fc": PALETTE["accent"], "ec": "none"},

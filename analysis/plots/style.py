@@ -24,8 +24,14 @@ PALETTE = {
     "light": "#56B4E9",
 }
 
-FIGURE_WIDTH = 8.0  # inches; at 100 dpi this is 800 px, sharp and small in an HTML report
-DPI = 100
+# inches. A report embeds its figures as SVG at their own size (1 pt = 4/3 CSS px: 6 in = 576 px,
+# text of 11 pt = 14.7 px on a laptop). On a phone (390 px wide, ~358 px for the figure) a figure
+# is shrunk to 358/576 of that: 11 pt text is 9 px and the smallest text (9 pt) 7.5 px. At the
+# former 8 in, the same text was 6.8 and 5.6 px (and 4-5 px in the 1x PNGs).
+FIGURE_WIDTH = 6.0
+DPI = 100  # PNGs written outside the reports (explorer, save_png)
+#: The smallest text a figure draws (in-bar labels, notes on points), in points.
+SMALL_TEXT = 9
 
 # How much of a text from the data a figure shows (the tables show it in full): a chart title, a
 # label (axis, tick, legend entry, a note on a point) and a line of running text (the poster, a
@@ -68,9 +74,146 @@ def apply_style() -> None:
             "axes.titlelocation": "left",
             "font.size": 10,
             "legend.frameon": False,
-            "svg.fonttype": "none",
+            "svg.fonttype": "none",  # texts as text: small, sharp, selectable
+            "svg.hashsalt": "workbook",  # clip-path ids from the content: the same every run
         }
     )
+
+
+def legend_columns(labels, fontsize: float = SMALL_TEXT, width: float = FIGURE_WIDTH) -> int:
+    """How many columns a legend of ``labels`` has so that it fits ``width`` inches: as many as
+    fit side by side, the rest wraps onto more rows (a wide legend was cut off or shrank the
+    figure on a phone). A character is taken as 0.6 em, a key and the gaps as 3.5 em."""
+    labels = [str(x) for x in labels]
+    if not labels:
+        return 1
+    em = fontsize / 72  # inches
+    longest = max(max((len(line) for line in x.split("\n")), default=0) for x in labels)
+    per_column = (0.6 * longest + 3.5) * em
+    return max(1, min(len(labels), int(width // per_column)))
+
+
+_SVG_TAG = re.compile(r"<[^<>]+>")
+_SVG_NUMBER = re.compile(r"-?\d+\.\d+")
+_SVG_FAMILY = re.compile(r"font-family: ?([^;\"]+);? ?")
+_SVG_ID = re.compile(r' id="([^"]*)"')
+_SVG_PATH_SPACE = re.compile(r"(?<=[MLCQZzHV]) | (?=[MLCQZzHV])")
+
+
+_SVG_COMMAND = re.compile(r"([A-Za-z])([^A-Za-z]*)")
+
+
+def _svg_path(d: str) -> str:
+    """A path of straight lines written short: a line along an axis as ``H``/``V``, no spaces
+    around commands (the grid, the ticks and the bars are most of a chart's paths)."""
+    d = _SVG_PATH_SPACE.sub("", d.strip())
+    commands = _SVG_COMMAND.findall(d)
+    if not commands or any(c not in "MLz" for c, _ in commands):
+        return d
+    out, here = [], None
+    for command, args in commands:
+        point = args.split(" ")
+        if command == "L" and here is not None and len(point) == 2:
+            if point[0] == here[0]:
+                out.append("V" + point[1])
+                here = (here[0], point[1])
+                continue
+            if point[1] == here[1]:
+                out.append("H" + point[0])
+                here = (point[0], here[1])
+                continue
+        out.append(command + args)
+        if len(point) == 2:
+            here = (point[0], point[1])
+    return "".join(out)
+
+
+def _svg_number(match: re.Match) -> str:
+    text = f"{float(match.group()):.1f}"  # 0.1 pt = 0.13 CSS px
+    return text[:-2] if text.endswith(".0") else text
+
+
+def svg_markup(fig: plt.Figure) -> str:
+    """``fig`` as compact SVG text: texts stay text (``svg.fonttype: none``; sharp at any size,
+    on any screen), coordinates to 0.1 pt, no metadata, ids only where referenced, no empty
+    groups, one font-family rule for every text. About half of matplotlib's own SVG and smaller
+    than the 256-colour 1x PNG the reports embedded before (``benchmarks/figures.py``)."""
+    import io
+
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight")
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg") :]
+    svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
+    used = set(re.findall(r"url\(#([^)]+)\)", svg)) | set(re.findall(r'href="#([^"]+)"', svg))
+    families: set[str] = set()
+    open_groups: list[bool] = []  # per open <g>: kept (True) or dropped (False)
+
+    def compact(match: re.Match) -> str:
+        tag = match.group(0)
+        if tag == "</g>":
+            return tag if open_groups.pop() else ""
+        tag = _SVG_ID.sub(lambda m: m.group(0) if m.group(1) in used else "", tag)
+        if tag.startswith("<g"):
+            keep = tag not in ("<g>", "<g/>")
+            if tag != "<g/>":
+                open_groups.append(keep)
+            if not keep:
+                return ""
+        tag = re.sub(r' transform="rotate\(-?0 [^")]*\)"', "", tag)
+        tag = _SVG_FAMILY.sub(lambda m: families.add(m.group(1).strip()) or "", tag)
+        tag = _SVG_NUMBER.sub(_svg_number, tag)
+        tag = re.sub(r"\s+", " ", tag).replace("; ", ";").replace(": ", ":")
+        tag = re.sub(r' d="([^"]*)"', lambda m: f' d="{_svg_path(m.group(1))}"', tag)
+        tag = tag.replace(" xlink:href=", " href=")  # SVG 2: every browser reads href
+        tag = re.sub(r"#([0-9a-f])\1([0-9a-f])\2([0-9a-f])\3\b", r"#\1\2\3", tag)
+        return tag.replace(' style=""', "").replace(';"', '"')
+
+    svg = _SVG_TAG.sub(compact, svg)
+    if "xlink:" not in svg.replace('xmlns:xlink="http://www.w3.org/1999/xlink"', ""):
+        svg = svg.replace(' xmlns:xlink="http://www.w3.org/1999/xlink"', "", 1)
+    svg = re.sub(r">\s+<", "><", svg)
+    # short ids (the picture is its own document: they only need to be unique in it)
+    short = {old: f"i{k}" for k, old in enumerate(sorted(used))}
+    svg = re.sub(
+        r'(url\(#|href="#| id=")([^)"]+)',
+        lambda m: m.group(1) + short.get(m.group(2), m.group(2)),
+        svg,
+    )
+    # a clip path is a style property too; a style used twice or more becomes a class
+    svg = re.sub(
+        r' clip-path="([^"]*)"( style="([^"]*)")?',
+        lambda m: f' style="{m.group(3) + ";" if m.group(3) else ""}clip-path:{m.group(1)}"',
+        svg,
+    )
+    styles = re.findall(r' style="([^"]*)"', svg)
+    counts: dict[str, int] = {}
+    for style in styles:
+        counts[style] = counts.get(style, 0) + 1
+    classes = {style: f"c{k}" for k, style in enumerate(x for x, n in counts.items() if n > 1)}
+    svg = re.sub(
+        r' style="([^"]*)"',
+        lambda m: f' class="{classes[m.group(1)]}"' if m.group(1) in classes else m.group(0),
+        svg,
+    )
+    # consecutive lines of the same class (a panel's grid lines, its ticks) as one path
+    stroked = {name for style, name in classes.items() if "fill:none" in style}
+
+    def merge(match: re.Match) -> str:
+        name = match.group(2)
+        parts = re.findall(r'<path d="([^"]*)" class="' + name + '"/>', match.group(0))
+        return f'<path d="{"".join(parts)}" class="{name}"/>'
+
+    svg = re.sub(
+        r'<path d="([^"]*)" class="(c\d+)"/>(?:<path d="[^"]*" class="\2"/>)+',
+        lambda m: merge(m) if m.group(2) in stroked else m.group(0),
+        svg,
+    )
+    rules = "".join(f".{name}{{{style}}}" for style, name in classes.items())
+    if len(families) == 1:
+        rules = "text{font-family:" + families.pop() + "}" + rules
+    svg = svg.replace(' version="1.1"', "", 1)
+    return svg.replace('<style type="text/css">', f"<style>{rules}", 1)
 
 
 def save_png(fig: plt.Figure, path: str | Path) -> Path:

@@ -27,7 +27,16 @@ from matplotlib.patches import Patch
 from .. import text
 from ..text import t
 from ..text.surveys import census_count
-from .style import FIGURE_WIDTH, LABEL_CHARS, PALETTE, TITLE_CHARS, apply_style, plain
+from .style import (
+    FIGURE_WIDTH,
+    LABEL_CHARS,
+    PALETTE,
+    SMALL_TEXT,
+    TITLE_CHARS,
+    apply_style,
+    legend_columns,
+    plain,
+)
 
 __all__ = ["survey_bars", "survey_grouped_bars", "survey_likert", "survey_top_box_bars"]
 
@@ -44,7 +53,7 @@ GROUP_COLOURS = [
 ]
 
 
-def _wrap(label: str, width: int = 38, limit: int | None = LABEL_CHARS) -> str:
+def _wrap(label: str, width: int = 28, limit: int | None = LABEL_CHARS) -> str:
     """A label from the codebook as a figure draws it: literal (``plain``), at most ``limit``
     characters, wrapped at ``width``."""
     text = plain(label, limit)
@@ -146,10 +155,10 @@ def _legend_below(
         loc="upper center",
         bbox_to_anchor=(0.5, -gap_in / max(height_in, 0.5)),
         ncol=ncol,
-        fontsize=8,
+        fontsize=SMALL_TEXT,
         frameon=False,
         title=None if title is None else plain(title),
-        title_fontsize=8,
+        title_fontsize=SMALL_TEXT,
     )
 
 
@@ -197,7 +206,7 @@ def _group_title(survey, by: str, lang: str) -> str:
 def _title(ax, survey, question_id: str, lang: str) -> None:
     from ..surveys import item_label  # a down item says which answers count as positive
 
-    ax.set_title(_wrap(item_label(survey, question_id, lang), 70, TITLE_CHARS), loc="left")
+    ax.set_title(_wrap(item_label(survey, question_id, lang), 52, TITLE_CHARS), loc="left")
 
 
 def survey_bars(
@@ -366,7 +375,7 @@ def survey_likert(
             bars.append(
                 (
                     y,
-                    _wrap(label, 40),
+                    _wrap(label, 28),
                     shares,
                     int(base.iloc[0]) if len(base) else None,
                     hidden,
@@ -430,7 +439,7 @@ def survey_likert(
                     _pct(w, lang),
                     ha="center",
                     va="center",
-                    fontsize=7.5,
+                    fontsize=SMALL_TEXT - 0.5,
                     color="white" if dark else "black",
                 )
         if base is not None:
@@ -439,7 +448,7 @@ def survey_likert(
                 yi,
                 t("survey_n_bar", lang, n=text.number(base, 0, lang)),
                 va="center",
-                fontsize=8,
+                fontsize=SMALL_TEXT,
                 color="#333333",
                 transform=ax.get_yaxis_transform(),
             )
@@ -447,7 +456,7 @@ def survey_likert(
         ax.text(
             -limit,
             yh,
-            _wrap(label, 90, TITLE_CHARS),
+            _wrap(label, 64, TITLE_CHARS),
             ha="left",
             va="center",
             fontsize=9,
@@ -455,24 +464,25 @@ def survey_likert(
         )
     ax.set_yticks([b[0] for b in bars], [b[1] for b in bars])
     ax.set_ylim(y - 0.4, -0.6)
-    ax.set_xticks(np.arange(-limit, limit + 1e-9, 0.25))
+    # ticks every 25 % up to 50 % each side, else every 50 % (they would overlap on a phone)
+    ax.set_xticks(np.arange(-limit, limit + 1e-9, 0.25 if limit <= 0.5 else 0.5))
     ax.xaxis.set_major_formatter(lambda v, _pos: text.percent(abs(v), 0, lang))
     ax.set_xlim(-limit, limit)
     ax.axvline(0, color="#333333", linewidth=0.8)
     ax.grid(axis="y", visible=False)
     xlabel = f"{t('survey_negative', lang)}    {t('survey_positive', lang)}"
     if collapsed_any:
-        xlabel += "\n" + _wrap(t("survey_collapsed_note", lang), 110, limit=None)
+        xlabel += "\n" + _wrap(t("survey_collapsed_note", lang), 76, limit=None)
     all_reversed = len(reversed_items) == len(questions)
     if reversed_items and not all_reversed:
-        xlabel += "\n" + _wrap(t("survey_reversed_chart_note", lang), 90, limit=None)
+        xlabel += "\n" + _wrap(t("survey_reversed_chart_note", lang), 64, limit=None)
     ax.set_xlabel(xlabel)
     if title:
-        ax.set_title(_wrap(title, 70, TITLE_CHARS), loc="left")
+        ax.set_title(_wrap(title, 52, TITLE_CHARS), loc="left")
     elif len(questions) == 1 and by:
         _title(ax, survey, questions[0], lang)
     if by and len(questions) == 1:
-        ax.set_ylabel(_wrap(_group_title(survey, by, lang), 30), fontsize=9)
+        ax.set_ylabel(_wrap(_group_title(survey, by, lang), 24), fontsize=SMALL_TEXT)
     fig.tight_layout()
     # the legend names the answers at each place of the scale (mirrored when every item is)
     handles = [
@@ -498,7 +508,7 @@ def survey_likert(
         ax,
         fig,
         handles,
-        ncol=min(len(handles), 4 if collapsed_any else 5),
+        ncol=legend_columns([h.get_label() for h in handles]),
         gap_in=0.55 + 0.2 * extra_lines,
     )
     return fig
@@ -542,7 +552,7 @@ def _grouped(
     centres = _bar_centres(len(labels), k)
     for (i, j), s in np.ndenumerate(values):
         if np.isnan(s):
-            ax.text(1, centres[i, j], "..", va="center", fontsize=8)
+            ax.text(1, centres[i, j], "..", va="center", fontsize=SMALL_TEXT)
         else:
             h = high[i, j]
             ax.text(
@@ -550,7 +560,7 @@ def _grouped(
                 centres[i, j],
                 _pct(s, lang),
                 va="center",
-                fontsize=7,
+                fontsize=SMALL_TEXT - 1,
             )
     ax.set_yticks(range(len(labels)), labels)
     ax.set_xlim(0, 112)
@@ -610,7 +620,13 @@ def survey_grouped_bars(
     ax.set_xlabel(t("survey_share_axis", lang))
     _title(ax, survey, question_id, lang)
     fig.tight_layout()
-    _legend_below(ax, fig, handles, ncol=min(len(groups), 4), title=_group_title(survey, by, lang))
+    _legend_below(
+        ax,
+        fig,
+        handles,
+        ncol=legend_columns([h.get_label() for h in handles]),
+        title=_group_title(survey, by, lang),
+    )
     return fig
 
 
@@ -642,7 +658,7 @@ def survey_top_box_bars(
     fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, height))
     handles = _grouped(
         ax,
-        [_wrap(item_label(survey, q, lang), 40) for q in questions],
+        [_wrap(item_label(survey, q, lang), 28) for q in questions],
         [group_label(survey, by, g, lang) for g in groups],
         share,
         low,
@@ -651,7 +667,13 @@ def survey_top_box_bars(
         lang,
     )
     ax.set_xlabel(t("survey_top_box_short", lang))
-    ax.set_title(_wrap(title or t("survey_top_box_short", lang), 70, TITLE_CHARS), loc="left")
+    ax.set_title(_wrap(title or t("survey_top_box_short", lang), 52, TITLE_CHARS), loc="left")
     fig.tight_layout()
-    _legend_below(ax, fig, handles, ncol=min(len(groups), 4), title=_group_title(survey, by, lang))
+    _legend_below(
+        ax,
+        fig,
+        handles,
+        ncol=legend_columns([h.get_label() for h in handles]),
+        title=_group_title(survey, by, lang),
+    )
     return fig

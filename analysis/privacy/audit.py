@@ -28,6 +28,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from .intervals import Finding, Infeasible, Solver
+from .marks import read_attributes
 from .rules import SUPPRESSED
 
 __all__ = ["AuditResult", "MarkedNumber", "audit", "audit_folder", "read_marks", "unmarked_numbers"]
@@ -87,6 +88,8 @@ class _MarkParser(HTMLParser):
         ] = []  # survey tables: rows of (marked, text)
         self._table: list[list[tuple[bool, str]]] | None = None
         self._depth = 0
+        self._survey: str | None = None  # the data-survey of the survey table we are in
+        self.unreadable: list[str] = []  # marks that are not marks: a problem, never skipped
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -96,6 +99,7 @@ class _MarkParser(HTMLParser):
             self._depth += 1
             if "data-survey" in attrs and self._table is None:
                 self._table, self._table_depth = [], self._depth
+                self._survey = attrs["data-survey"]
         if tag == "tr" and self._table is not None:
             self._table.append([])
         self.stack.append({"tag": tag, "attrs": attrs, "text": []})
@@ -111,20 +115,17 @@ class _MarkParser(HTMLParser):
         if item["tag"] == "table":
             if self._table is not None and self._depth == self._table_depth:
                 self.tables.append(self._table)
-                self._table = None
+                self._table = self._survey = None
             self._depth -= 1
         if "data-cell" not in a:
             return
+        try:
+            mark = read_attributes(a, self._survey)
+        except (ValueError, KeyError, TypeError):
+            self.unreadable.append(f"{self.page}: unreadable mark {a.get('data-cell')!r}")
+            return
         self.out.append(
-            MarkedNumber(
-                self.page,
-                a["data-cell"],
-                int(a["data-n"]) if a.get("data-n") not in (None, "") else None,
-                a.get("data-role", "n"),
-                text,
-                a.get("data-base-cell"),
-                int(a["data-base"]) if a.get("data-base") not in (None, "") else None,
-            )
+            MarkedNumber(self.page, mark.cell, mark.n, mark.role, text, mark.base_cell, mark.base)
         )
 
     def handle_data(self, data):
@@ -155,11 +156,16 @@ def unmarked_numbers(html: str, page: str = "") -> list[str]:
     return out
 
 
-def read_marks(html: str, page: str = "") -> list[MarkedNumber]:
-    """Every marked number of a page."""
+def read_marks(html: str, page: str = "", problems: list[str] | None = None) -> list[MarkedNumber]:
+    """Every marked number of a page (``data-cell``, :mod:`analysis.privacy.marks`); a mark that
+    cannot be read is added to ``problems`` (raises ``ValueError`` when ``problems`` is None)."""
     parser = _MarkParser(page)
     parser.feed(html)
     parser.close()
+    if parser.unreadable:
+        if problems is None:
+            raise ValueError("; ".join(parser.unreadable))
+        problems += parser.unreadable
     return parser.out
 
 
@@ -232,7 +238,7 @@ def audit(pages: Mapping[str, str], codebooks: Mapping[str, object], min_count: 
     marks: list[MarkedNumber] = []
     languages: dict[str, str] = {}
     for name, html in pages.items():
-        marks += read_marks(html, name)
+        marks += read_marks(html, name, result.problems)
         languages[name] = page_language(html)
         result.problems += unmarked_numbers(html, name)
     result.numbers_read = len(marks)

@@ -37,6 +37,10 @@ LABELS = {
         "sv": "Sammanfattning (posterformat)",
         "en": "Summary (poster format)",
     },
+    "effects_poster_note": {
+        "sv": "Rubrikerna följer postermallen för {network}.",
+        "en": "The headings follow the poster template of {network}.",
+    },
     "effects_caveats_section": {"sv": "Att tänka på", "en": "Caveats"},
     "effects_no_measures": {
         "sv": "Teamet har inga mått ännu.",

@@ -3,16 +3,13 @@ the surveys a team's report shows."""
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 import pandas as pd
 
-from .. import plots
 from ..schemas import REGION_CODE
 from ..text import level, number, t
 from .context import ReportContext
-from .sections import Figure, Glossary, Page, Paragraph, Section, Table
+from .sections import Glossary, Outline, Page, Paragraph, Section, Table
 
 
 def with_glossary(page: Page, lang: str) -> Page:
@@ -89,13 +86,49 @@ def ideas_table(ideas: pd.DataFrame, lang: str) -> pd.DataFrame:
     )
 
 
-def driver_blocks(ctx: ReportContext, diagram, alt: str, caption: str | None) -> tuple:
-    """The driver diagram drawn with each idea's test state, and the ideas as a table."""
+def driver_outline(nodes: pd.DataFrame, ideas: pd.DataFrame, lang: str) -> Outline:
+    """The driver diagram as text, a nested list: the aim, its primary drivers (vad?), their
+    secondary drivers (hur?) and their change ideas with each one's test state
+    (:func:`analysis.drivers.idea_status`), in the order of the team's file."""
+    state = dict(zip(ideas["node_id"], ideas["state"], strict=True))
+    names = {
+        "primary": t("goals_node_primary", lang),
+        "secondary": t("goals_node_secondary", lang),
+        "idea": t("goals_node_idea", lang),
+    }
+    children: dict[str, list] = {}
+    for row in nodes.itertuples(index=False):
+        if isinstance(row.parent_id, str):
+            children.setdefault(row.parent_id, []).append(row)
+
+    def item(row) -> tuple[str, tuple]:
+        if row.level == "aim":
+            label = f"{t('goals_driver_aim', lang)}: {row.text}"
+        else:
+            label = t("goals_node", lang, level=names[row.level], id=row.node_id, text=row.text)
+        if row.level == "idea":
+            label = t(
+                "goals_node_state",
+                lang,
+                node=label,
+                state=t(f"goals_idea_{state.get(row.node_id, 'not_started')}", lang),
+            )
+        return label, tuple(item(kid) for kid in children.get(row.node_id, []))
+
+    roots = [row for row in nodes.itertuples(index=False) if row.level == "aim"]
+    return Outline(tuple(item(r) for r in roots), caption=t("goals_drivers_outline", lang))
+
+
+def driver_blocks(ctx: ReportContext, diagram, caption: str | None) -> tuple:
+    """The driver diagram as text (a nested list: aim, drivers, change ideas with their test
+    state) and the ideas with their PDSA numbers and measures as a table. It was a picture of
+    text (``plots.driver_diagram``, still there for a poster or a slide): a phone shrank it to
+    4 px text, and a screen reader had only its alt text."""
     from ..drivers import idea_status
 
     ideas = idea_status(diagram, ctx.dataset.team(diagram.team_id).changes)
     return (
-        Figure(functools.partial(plots.driver_diagram, diagram.nodes, ideas), alt=alt),
+        driver_outline(diagram.nodes, ideas, ctx.lang),
         Table(ideas_table(ideas, ctx.lang), caption=caption),
     )
 

@@ -126,7 +126,6 @@ def drivers_section(ctx: ReportContext) -> Section:
                 driver_blocks(
                     ctx,
                     ds.drivers(team_id),
-                    alt=ctx.t("goals_drivers_section"),
                     caption=ctx.t("goals_ideas_table"),
                 ),
                 level=3,

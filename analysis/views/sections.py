@@ -11,6 +11,8 @@ built a page, nothing changes it.
   survey table carries its marks in ``frame.attrs`` (:mod:`analysis.privacy.marks`).
 * :class:`Figure`: how to draw it (a function of no arguments returning a matplotlib figure,
   usually ``functools.partial(plots.<chart>, ...)``) and its alt text. It is drawn when rendered.
+* :class:`Outline`: a tree as nested lists (a driver diagram: aim, primary and secondary drivers,
+  change ideas), the text version of what was a picture of text.
 * :class:`Glossary`: the terms a report uses and their definitions; the renderer gives each an
   anchor and links the first use of each term in the page's text to it.
 * :class:`Section`: a heading (or none) and its blocks, which may be sections one level down.
@@ -34,6 +36,7 @@ __all__ = [
     "Figure",
     "Glossary",
     "Note",
+    "Outline",
     "Page",
     "Paragraph",
     "Section",
@@ -80,6 +83,15 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class Outline:
+    """A tree as nested lists: ``items`` are ``(text, children)``, the children items of the same
+    shape; ``caption`` names the whole (escaped when rendered)."""
+
+    items: tuple[tuple[str, tuple], ...]
+    caption: str | None = None
+
+
+@dataclass(frozen=True)
 class Glossary:
     """Terms and their definitions: ``entries`` are ``(key, term, definition)``; ``lang`` is the
     language whose patterns (:data:`analysis.text.glossary.PATTERNS`) find their uses."""
@@ -101,7 +113,7 @@ class Section:
         return Section(title, tuple(blocks), min(self.level + 1, 4))
 
 
-Block = Paragraph | Note | Bullets | Table | Figure | Glossary | Section
+Block = Paragraph | Note | Bullets | Table | Figure | Outline | Glossary | Section
 
 
 @dataclass(frozen=True, eq=False)

@@ -55,9 +55,7 @@ def build(ctx: ReportContext) -> Page:
         (
             (Paragraph(ctx.t("goals_no_drivers", team=team.id)),)
             if diagram is None
-            else driver_blocks(
-                ctx, diagram, alt=ctx.t("goals_drivers_section"), caption=ctx.t("goals_ideas_table")
-            )
+            else driver_blocks(ctx, diagram, caption=ctx.t("goals_ideas_table"))
         ),
     )
     page = Page(

@@ -34,6 +34,7 @@ __all__ = [
     "effects_table",
     "measure_section",
     "poster_lines",
+    "poster_section",
     "target_text",
     "waves_table",
 ]
@@ -53,7 +54,7 @@ def build(ctx: ReportContext) -> Page:
                 ctx.t("effects_drivers"),
                 (Paragraph(ctx.t("effects_poster_no_drivers")),)
                 if diagram is None
-                else driver_blocks(ctx, diagram, alt=ctx.t("effects_drivers"), caption=None),
+                else driver_blocks(ctx, diagram, caption=None),
             ),
             changes_section(ctx, team.id),
             Section(
@@ -90,20 +91,7 @@ def build(ctx: ReportContext) -> Page:
                     ),
                 ),
             ),
-            Section(
-                ctx.t("effects_poster_section"),
-                (
-                    Figure(
-                        functools.partial(
-                            plots.effects_poster,
-                            poster_lines(ctx, team, result, diagram),
-                            team.name,
-                            ctx.t("network_name"),
-                        ),
-                        alt=ctx.t("effects_poster_section"),
-                    ),
-                ),
-            ),
+            poster_section(ctx, poster_lines(ctx, team, result, diagram)),
         ),
     )
     return with_glossary(page, ctx.lang)
@@ -348,6 +336,27 @@ def target_text(m, series: pd.DataFrame | None, linked: pd.DataFrame, lang: str)
         lang,
         level=level(reached_level, str(m.chart), m.unit, lang),
         target=level(float(m.target), str(m.chart), m.unit, lang),
+    )
+
+
+def poster_section(ctx: ReportContext, lines: dict[str, list[str]]) -> Section:
+    """The poster summary as text: each heading of the network's poster template a heading,
+    its lines a paragraph (one) or a list (several). It was a picture of text
+    (``plots.effects_poster``, still there for a printed poster); as text it reads on a phone
+    and to a screen reader, and costs a tenth of the bytes."""
+    return Section(
+        ctx.t("effects_poster_section"),
+        (
+            Note(ctx.t("effects_poster_note", network=ctx.t("network_name"))),
+            *(
+                Section(
+                    heading,
+                    (Paragraph(items[0]),) if len(items) == 1 else (Bullets(tuple(items)),),
+                    level=3,
+                )
+                for heading, items in lines.items()
+            ),
+        ),
     )
 
 
