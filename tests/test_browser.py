@@ -274,5 +274,7 @@ def test_real_reports_in_chromium(browser, tmp_path):
         ["index.html", *[f"{n}.html" for n in sorted(first.values())]],
         SHOTS / "reports",
     )
+    from analysis.runner.core import PAGE_BUDGET
+
     for name in first.values():
-        assert (outputs / f"{name}.html").stat().st_size < 3_000_000, f"{name}.html is too big"
+        assert (outputs / f"{name}.html").stat().st_size < PAGE_BUDGET, f"{name}.html is too big"

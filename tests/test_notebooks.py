@@ -191,3 +191,9 @@ def test_the_sample_reports_together_pass_the_privacy_audit(executed):
     # other schools because its name says "skolan")
     assert "team_baseline-2" not in surveyed and "team_effects-7" not in surveyed
     assert result.numbers_read > 3000 and result.cells_checked > 4000
+    # every report a phone loads stays under the page budget (issue 16: 300 KB; the pupil
+    # report was 779 KB with PNG charts and JSON privacy marks)
+    from analysis.runner.core import PAGE_BUDGET
+
+    sizes = {name: len(html.encode("utf-8")) for name, html in pages.items()}
+    assert {n: s for n, s in sizes.items() if s > PAGE_BUDGET} == {}, PAGE_BUDGET

@@ -97,7 +97,7 @@ def test_figure_is_embedded_as_compact_svg_with_its_texts_as_text_and_closed():
     from urllib.parse import unquote
 
     fig, ax = plt.subplots()
-    ax.plot([1, 2], [3, 4], color="#0072B2")
+    ax.plot([1, 2, 3], [3, 4, 2], color="#0072B2", marker="o", markersize=4)
     ax.set_title("Andel 50 % & mer #1 'ja' <nej>")
     raw = io.StringIO()
     fig.savefig(raw, format="svg", bbox_inches="tight")
@@ -116,6 +116,9 @@ def test_figure_is_embedded_as_compact_svg_with_its_texts_as_text_and_closed():
     ]
     assert title == ["Andel 50 % & mer #1 'ja' <nej>"]  # a text, not glyph paths
     assert "<metadata" not in svg and svg.count("font-family") == 1
+    # the three solid round markers are dots of one path: 4 pt wide and the 1 pt edge
+    (dots,) = re.findall(r'<path d="((?:M[\d.]+ [\d.]+h0){3})" style="([^"]*)"', svg)
+    assert dots[1] == ("fill:none;stroke:#0072b2;stroke-width:5;stroke-linecap:round")
     assert len(svg) < 0.6 * len(raw.getvalue())  # matplotlib's own SVG, for comparison
 
 

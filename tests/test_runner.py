@@ -420,6 +420,17 @@ def test_dask_cluster_runs_the_plan(tmp_path):
     assert reports["tiny_a"]["host"]
 
 
+def test_a_run_names_every_page_over_the_page_budget():
+    from analysis.runner.core import PAGE_BUDGET, over_budget
+
+    reports = [
+        {"html": "a.html", "size": PAGE_BUDGET},  # at the budget: fine
+        {"html": "b.html", "size": PAGE_BUDGET + 1},
+        {"html": None, "size": None},  # failed, never published
+    ]
+    assert over_budget(reports) == [("b.html", PAGE_BUDGET + 1)]
+
+
 def test_compact_png_shrinks_charts_and_keeps_transparency():
     import io
 

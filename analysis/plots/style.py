@@ -133,6 +133,46 @@ def _svg_number(match: re.Match) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
+_SVG_USE = re.compile(r'<use href="#(i\d+)" x="([-\d.]+)" y="([-\d.]+)" class="(c\d+)"/>')
+
+
+def _svg_dots(svg: str, classes: dict[str, str]) -> str:
+    """Runs of solid round markers (``<use>`` of a circle, one colour inside and out) as one path
+    of round dots: a line of length 0 with round caps is a dot as wide as the line. A point of
+    a chart costs 12 bytes instead of 45 (the county's panels have a thousand)."""
+    rules = {name: style for style, name in classes.items()}
+    circles = {}
+    for ident, d, attr in re.findall(r'<path id="(i\d+)" d="([^"]*)"( [^>]*)?/>', svg):
+        numbers = [abs(float(x)) for x in re.findall(r"-?\d+(?:\.\d+)?", d)]
+        style = rules.get(m.group(1), "") if (m := re.search(r'class="(c\d+)"', attr or "")) else ""
+        style += re.search(r'style="([^"]*)"', attr).group(1) if 'style="' in (attr or "") else ""
+        if d.startswith("M0 ") and d.endswith("z") and "C" in d and numbers:
+            width = re.search(r"stroke-width:([\d.]+)", style)
+            circles[ident] = (max(numbers), float(width.group(1)) if width else None)
+
+    def dots(match: re.Match) -> str:
+        uses = _SVG_USE.findall(match.group(0))
+        ident, _, _, name = uses[0]
+        solid = re.fullmatch(r"fill:(#\w+);stroke:\1(?:;stroke-width:([\d.]+))?", rules[name])
+        if ident not in circles or solid is None:
+            return match.group(0)
+        radius, own_width = circles[ident]
+        edge = own_width if own_width is not None else float(solid.group(2) or 1.0)
+        path = "".join(f"M{x} {y}h0" for _, x, y, _ in uses)
+        width = f"{2 * radius + edge:.2f}".rstrip("0").rstrip(".")
+        return (
+            f'<path d="{path}" style="fill:none;stroke:{solid.group(1)};'
+            f'stroke-width:{width};stroke-linecap:round"/>'
+        )
+
+    return re.sub(
+        r'(<use href="#(i\d+)" x="[-\d.]+" y="[-\d.]+" class="(c\d+)"/>)'
+        r'(?:<use href="#\2" x="[-\d.]+" y="[-\d.]+" class="\3"/>)*',
+        lambda m: dots(m) if m.group(3) in rules else m.group(0),
+        svg,
+    )
+
+
 def svg_markup(fig: plt.Figure) -> str:
     """``fig`` as compact SVG text: texts stay text (``svg.fonttype: none``; sharp at any size,
     on any screen), coordinates to 0.1 pt, no metadata, ids only where referenced, no empty
@@ -212,6 +252,7 @@ def svg_markup(fig: plt.Figure) -> str:
     rules = "".join(f".{name}{{{style}}}" for style, name in classes.items())
     if len(families) == 1:
         rules = "text{font-family:" + families.pop() + "}" + rules
+    svg = _svg_dots(svg, classes)
     svg = svg.replace(' version="1.1"', "", 1)
     return svg.replace('<style type="text/css">', f"<style>{rules}", 1)
 

@@ -21,6 +21,10 @@ from .build import STYLE_FILE, build_report, public_error
 from .index import atomic_write, entry_lang, kept_entries, read_index, report_base, write_index
 
 LOG_KEEP = 50
+#: The most bytes a published report should have (issue 16): a phone on a slow connection loads it
+#: in a few seconds. A run names every page over it; ``tests/test_notebooks.py`` asserts it on the
+#: sample reports the suite builds.
+PAGE_BUDGET = 300_000
 EXECUTED_DIR = "_executed"
 LOG_DIR = "logs"
 
@@ -721,6 +725,11 @@ def _run_locked(
                 f"version, marked out of date); {outputs / 'index.html'}"
             )
             return summary
+        for name, size in over_budget(reports):
+            reporter.error(
+                f"WARNING {name}: {size:,} bytes, over the page budget of {PAGE_BUDGET:,} "
+                "(slow on a phone; README, 'Page size')"
+            )
         reporter.info(
             f"done in {summary.duration:.1f} s: {summary.count('ok')} built, "
             f"{summary.count('reused')} unchanged, {summary.count('failed')} failed; "
@@ -730,6 +739,15 @@ def _run_locked(
     finally:
         reporter.close()
         _prune_logs(private / LOG_DIR)
+
+
+def over_budget(reports: list[dict], budget: int = PAGE_BUDGET) -> list[tuple[str, int]]:
+    """``(page, bytes)`` of every published page (index entries) bigger than ``budget``."""
+    return [
+        (r["html"], int(r["size"]))
+        for r in reports
+        if r.get("html") and r.get("size") is not None and int(r["size"]) > budget
+    ]
 
 
 def _publish(outputs: Path, entry: dict, p: Planned, result: dict, context: dict) -> dict:

@@ -12,6 +12,10 @@ LABELS: dict[str, dict[str, str]] = {
     "survey_wave": {"sv": "Mättillfälle", "en": "Wave"},
     "survey_top_box": {"sv": "Andel {options}", "en": "Share {options}"},
     "survey_top_box_short": {"sv": "Andel positiva svar", "en": "Share of positive answers"},
+    "survey_likert_by_alt": {
+        "sv": "Svaren på varje påstående per {group}, från negativt till positivt",
+        "en": "The answers to every statement by {group}, from negative to positive",
+    },
     "survey_reversed_chart_note": {
         "sv": "Påståenden där det är bättre att inte hålla med visas spegelvända: färgen och sidan om 0 "
         "visar alltid negativt och positivt svar.",
