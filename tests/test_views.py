@@ -344,7 +344,7 @@ def test_driver_diagram_and_poster_summary_are_text_not_pictures_of_text(context
     assert labels[0] == f"Syfte (mål): {diagram.aim}"
     first_idea = nodes[nodes["level"] == "idea"].iloc[0]
     assert any(
-        x.startswith(f"Förändringsidé {first_idea.node_id}: {first_idea.text} (") for x in labels
+        x.startswith(f"Förändringsidé {first_idea.node_id}: {first_idea.text} – ") for x in labels
     )
     # rendered as nested lists, every text escaped
     html = report.outline_html(Outline((("a <b>", (("c & d", ()),)),), caption="x"))

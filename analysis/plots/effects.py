@@ -148,7 +148,7 @@ def its_chart(
     handles, names = ax.get_legend_handles_labels()
     ax.legend(
         loc="upper left",
-        bbox_to_anchor=(0, -0.12),
+        bbox_to_anchor=(0, -0.2),  # under the two-line date ticks
         ncol=legend_columns(names),
         fontsize=SMALL_TEXT,
     )

@@ -28,6 +28,7 @@ from .style import (
     apply_style,
     date_axis,
     facets,
+    legend_columns,
     plain,
 )
 
@@ -299,7 +300,7 @@ def spc_chart(
                 handles=handles,
                 loc="upper left",
                 bbox_to_anchor=(0, y0 - 0.09 - (lines - 1) * step),
-                ncol=3,
+                ncol=legend_columns([h.get_label() for h in handles]),
                 fontsize=SMALL_TEXT,
                 handlelength=1.8,
                 columnspacing=1.2,

@@ -246,7 +246,7 @@ LABELS = {
     "goals_node_secondary": {"sv": "Sekundär drivkraft (hur?)", "en": "Secondary driver (how?)"},
     "goals_node_idea": {"sv": "Förändringsidé", "en": "Change idea"},
     "goals_node": {"sv": "{level} {id}: {text}", "en": "{level} {id}: {text}"},
-    "goals_node_state": {"sv": "{node} ({state})", "en": "{node} ({state})"},
+    "goals_node_state": {"sv": "{node} – {state}", "en": "{node} – {state}"},
     "goals_drivers_outline": {
         "sv": "Från syftet till drivkrafter och förändringsidéer:",
         "en": "From the aim to drivers and change ideas:",
