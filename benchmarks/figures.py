@@ -1,12 +1,15 @@
 """Benchmark: drawing the reports' figures, this working tree against another git revision.
 
-Times five figures as a report makes them (drawn, then written as PNG at the reports' dpi):
+Times five figures as a report makes them (drawn, then embedded as the report embeds them:
+``analysis.report.figure_html``, and the runner's 256-colour re-encoding of a PNG when the revision
+embeds PNGs; since issue 16 a compact SVG):
 the goal chart and the indicator panels (13 municipalities x 15 years, small multiples), the
 SPC panel (8 I charts x 30 points), the ranked survey bars (parents, by municipality) and the
 top-box bars of the pupils' Likert items by wave (the sample surveys). Each revision runs in its
 own process, alternating rounds so that both meet the same load; the time is the process's CPU
 time (``time.process_time``), best of ``--repeat``, so that other work on a shared machine
-counts as little as possible. Prints both times and the ratio per figure.
+counts as little as possible. Prints both times and the ratio per figure, and the bytes each
+figure adds to a report page.
 
     .venv/bin/python benchmarks/figures.py                  # this tree against main
     .venv/bin/python benchmarks/figures.py --against REV [--rounds 2] [--repeat 3]
@@ -15,7 +18,6 @@ counts as little as possible. Prints both times and the ratio per figure.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import subprocess
 import sys
@@ -71,24 +73,31 @@ def figures() -> dict:
     }
 
 
-def measure(repeat: int) -> dict[str, float]:
-    """Best CPU time of each figure, drawn and written as PNG, in this process."""
+def measure(repeat: int) -> dict[str, list[float]]:
+    """Best CPU time of each figure, drawn and embedded as a report embeds it, and the bytes of
+    its ``<img>`` in the page, in this process."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from analysis.report import figure_html
+    from analysis.runner.build import _compact_images
+
+    def embed(fig) -> str:
+        html = figure_html(fig, alt="")  # closes the figure
+        return _compact_images(html) if "data:image/png" in html else html
+
     times = {}
     for name, draw in figures().items():
-        plt.close(draw())  # warm up: fonts, caches
-        best = float("inf")
+        embed(draw())  # warm up: fonts, caches
+        best, size = float("inf"), 0
         for _ in range(repeat):
             start = time.process_time()
-            fig = draw()
-            fig.savefig(io.BytesIO(), format="png")
-            plt.close(fig)
+            size = len(embed(draw()).encode("utf-8"))
             best = min(best, time.process_time() - start)
-        times[name] = best
+        plt.close("all")
+        times[name] = [best, size]
     return times
 
 
@@ -136,14 +145,21 @@ def main() -> None:
             before.append(measure_at(Path(tmp), args.repeat))
             after.append(measure_at(ROOT, args.repeat))
     print(
-        f"figures: drawn and written as PNG, CPU seconds, best of {args.rounds} rounds x "
-        f"{args.repeat}"
+        f"figures: drawn and embedded as in a report, CPU seconds, best of {args.rounds} rounds "
+        f"x {args.repeat}; bytes in the page"
     )
-    print(f"{'figure':32}{args.against:>10}{'this tree':>11}{'ratio':>8}")
+    print(
+        f"{'figure':32}{args.against:>10}{'this tree':>11}{'ratio':>8}"
+        f"{'bytes ' + args.against:>16}{'this tree':>11}{'ratio':>8}"
+    )
     for name in before[0]:
-        old = min(r[name] for r in before)
-        new = min(r[name] for r in after)
-        print(f"{name:32}{old:10.3f}{new:11.3f}{new / old:8.2f}")
+        old = min(r[name][0] for r in before)
+        new = min(r[name][0] for r in after)
+        old_bytes, new_bytes = before[0][name][1], after[0][name][1]
+        print(
+            f"{name:32}{old:10.3f}{new:11.3f}{new / old:8.2f}"
+            f"{old_bytes:16,}{new_bytes:11,}{new_bytes / old_bytes:8.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -274,7 +274,10 @@ def wave_comparison_chart(
     else:
         rows["label"] = [textwrap.fill(plain(v), 36) for v in labels]
     rows = rows[~rows["suppressed"]]
-    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 1.2 + 0.45 * max(1, len(rows))))
+    # a row as tall as its label needs (a 9 pt line is 0.15 in), at least 0.45 in
+    lines = max((str(x).count("\n") + 1 for x in rows["label"]), default=1)
+    row_in = max(0.45, 0.15 * lines + 0.1)
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 1.2 + row_in * max(1, len(rows))))
     ypos = np.arange(len(rows))[::-1]
     for yi, (_, r) in zip(ypos, rows.iterrows(), strict=True):
         if pd.notna(r["mdd_pp"]):
