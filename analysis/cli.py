@@ -91,7 +91,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--lossless-images",
         action="store_true",
-        help="keep figures as drawn (default: 256-colour PNGs, about 3x smaller)",
+        help="keep PNG figures as drawn (default: 256-colour PNGs, about 3x smaller; the "
+        "reports' own charts are SVG)",
     )
     _data_option(run)
 
