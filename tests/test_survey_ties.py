@@ -321,7 +321,8 @@ def test_the_likert_chart_draws_a_down_item_mirrored(down_forms):
     right = sum(w for x, w in widths if x >= 1 / 12 - 1e-9)
     left = sum(w for x, w in widths if x + w <= -1 / 12 + 1e-9)
     assert right == pytest.approx(1 / 6) and left == pytest.approx(4 / 6)
-    assert "(positivt: steg 1 / steg 2)" in " ".join(t.get_text() for t in ax.get_yticklabels())
+    labels = " ".join(t.get_text().replace("\n", " ") for t in ax.get_yticklabels())  # wrapped
+    assert "(positivt: steg 1 / steg 2)" in labels
     plt.close(fig)
 
 
