@@ -26,6 +26,7 @@ from .common import (
     with_glossary,
 )
 from .context import ReportContext
+from .progress import team_progress_section
 from .sections import Bullets, Figure, Note, Page, Paragraph, Section, Table
 from .survey_tables import respondents_texts
 
@@ -78,6 +79,7 @@ def build(ctx: ReportContext) -> Page:
                 if survey_notes
                 else []
             ),
+            team_progress_section(ctx, team),
             Section(
                 ctx.t("effects_caveats_section"),
                 (
