@@ -164,4 +164,26 @@ LABELS = {
     "progress_chart_axis": {"sv": "Poäng (IHI)", "en": "Score (IHI)"},
     "progress_legend_coach": {"sv": "coachens bedömning", "en": "coach's score"},
     "progress_legend_data": {"sv": "förslag från data", "en": "suggested by the data"},
+    # the print-ready poster (analysis.poster)
+    "poster_link_intro": {
+        "sv": "Affischen för utskrift i A3:",
+        "en": "The poster for printing on A3:",
+    },
+    "poster_link_pdf": {"sv": "PDF", "en": "PDF"},
+    "poster_link_html": {"sv": "webbsida", "en": "web page"},
+    "poster_heading": {
+        "sv": "Förbättringsarbetet i posterformat · {area}",
+        "en": "The improvement work in poster form · {area}",
+    },
+    "poster_footer": {
+        "sv": "Sammanfattning ur teamets effektrapport ({report}). Endast sammanställda data; "
+        "resultaten bedöms med samma metoder som i rapporten.",
+        "en": "Summary from the team's effect report ({report}). Aggregates only; the results "
+        "are judged by the same methods as in the report.",
+    },
+    "index_poster_pdf": {"sv": "A3-affisch (PDF)", "en": "A3 poster (PDF)"},
+    "index_poster_missing": {
+        "sv": "A3-affischen kunde inte skrivas ut (se körloggen)",
+        "en": "the A3 poster could not be printed (see the run log)",
+    },
 }
