@@ -128,8 +128,7 @@ def _print_once(exe: str, html_text: str, folder: Path) -> bytes:
     try:
         done = subprocess.run(
             command,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            capture_output=True,
             timeout=PRINT_TIMEOUT,
             check=False,
         )
