@@ -13,6 +13,7 @@ An improvement is the effect report's verdict (:func:`analysis.effects.team_effe
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -24,7 +25,6 @@ from .effects import MIN_POINTS, MODEL_POLICY, team_effects
 from .measures import (
     baseline_mask,
     change_period,
-    first_change_period,
     linked_changes,
     pooled_level,
 )
@@ -131,46 +131,70 @@ def data_at(team, date) -> object:
     )
 
 
-def _series(team) -> dict[str, pd.DataFrame]:
-    """measure_id -> the measure's measured periods (as ``team_effects`` models them)."""
-    return {
-        m: measure_series(team, team.id, m, complete=False)
-        .dropna(subset=["y"])
-        .reset_index(drop=True)
-        for m in team.measures["measure_id"]
-    }
+@dataclass(frozen=True)
+class _Measures:
+    """Each measure's facts computed once for a team, then cut at every meeting: its measured
+    periods (as ``team_effects`` models them) with the day each period ends, and the changes
+    linked to it."""
+
+    rows: tuple  # the rows of team.measures (namedtuples)
+    series: dict  # measure_id -> frame: period, y, n, ends
+    linked: dict  # measure_id -> the changes naming it, by date
+
+    @classmethod
+    def of(cls, team) -> _Measures:
+        series, linked = {}, {}
+        for m in team.measures.itertuples(index=False):
+            own = (
+                measure_series(team, team.id, m.measure_id, complete=False)
+                .dropna(subset=["y"])
+                .reset_index(drop=True)
+            )
+            frequency = pd.Series(str(m.frequency), index=own.index)
+            series[m.measure_id] = own.assign(ends=period_end(own["period"], frequency))
+            linked[m.measure_id] = linked_changes(team.changes, m.measure_id)
+        return cls(tuple(team.measures.itertuples(index=False)), series, linked)
+
+    def at(self, date: pd.Timestamp) -> tuple[dict, dict]:
+        """(series, linked) of every measure as they stood on ``date`` (see :func:`data_at`)."""
+        series = {k: v[v["ends"] <= date] for k, v in self.series.items()}
+        linked = {k: v[v["date"] <= date] for k, v in self.linked.items()}
+        return series, linked
 
 
-def _judgeable(team, series: dict[str, pd.DataFrame], min_points: int) -> bool:
+def _judgeable(measures: _Measures, series: dict, linked: dict, min_points: int) -> bool:
     """Whether any process or outcome measure has a change with ``min_points`` measured periods
     on each side: without one every verdict is "too early" or "too short", never "improved"."""
-    for m in team.measures.itertuples(index=False):
+    for m in measures.rows:
         if m.measure_type not in ("process", "outcome"):
             continue
         periods = series[m.measure_id]["period"]
-        for date in linked_changes(team.changes, m.measure_id)["date"]:
+        for date in linked[m.measure_id]["date"]:
             start = change_period(date, m.frequency)
             if (periods < start).sum() >= min_points and (periods >= start).sum() >= min_points:
                 return True
     return False
 
 
-def _facts(team, series: dict[str, pd.DataFrame], result, min_points: int) -> dict:
-    """The criteria of ``team`` (already cut at the meeting, :func:`data_at`) with its measures'
-    ``series`` and effect verdicts ``result`` (None: nothing could be judged); ``improved``: the
-    ids of the outcome measures judged improved."""
-    measures = team.measures
-    kinds = dict(zip(measures["measure_id"], measures["measure_type"], strict=True))
+def _facts(
+    team, measures: _Measures, series: dict, linked: dict, changes, result, min_points: int
+) -> dict:
+    """The criteria of ``team`` at a meeting, from its measures' ``series`` and ``linked``
+    changes then, its ``changes`` then, and its effect verdicts ``result`` (None: nothing could
+    be judged); ``improved``: the ids of the outcome measures judged improved."""
+    kinds = {m.measure_id: m.measure_type for m in measures.rows}
     baseline = tested = False
     n_targets = n_reached = 0
-    for m in measures.itertuples(index=False):
-        own = series[m.measure_id]
-        start = first_change_period(team.changes, team.id, m.measure_id, m.frequency)
+    for m in measures.rows:
+        own, chosen = series[m.measure_id], linked[m.measure_id]
+        # the baseline ends where the first change counting for the measure starts: a change
+        # naming it, else the team's first change (analysis.measures.first_change_period)
+        counting = chosen if not chosen.empty else changes
+        start = change_period(counting["date"].min(), m.frequency) if len(counting) else pd.NaT
         if int(baseline_mask(own["period"], start).sum()) >= min_points:
             baseline = True
-        linked = linked_changes(team.changes, m.measure_id)
-        if not linked.empty and not own.empty:
-            first = change_period(linked["date"].min(), m.frequency)
+        if not chosen.empty and not own.empty:
+            first = change_period(chosen["date"].min(), m.frequency)
             tested = tested or bool((own["period"] >= first).any())
         if not pd.isna(m.target):
             n_targets += 1
@@ -179,8 +203,8 @@ def _facts(team, series: dict[str, pd.DataFrame], result, min_points: int) -> di
             # the level of the latest phase, as the team report's target sentence reads it
             last = (
                 own
-                if linked.empty
-                else own[own["period"] >= change_period(linked["date"].max(), m.frequency)]
+                if chosen.empty
+                else own[own["period"] >= change_period(chosen["date"].max(), m.frequency)]
             )
             reached = pooled_level(last if len(last) else own, str(m.chart))
             n_reached += bool(reached >= m.target if m.direction == "up" else reached <= m.target)
@@ -191,7 +215,7 @@ def _facts(team, series: dict[str, pd.DataFrame], result, min_points: int) -> di
     outcome = {k for k in improved if kinds.get(k) == "outcome"}
     has_process = "process" in set(kinds.values())
     return {
-        "aim_measures": team.aim is not None and not measures.empty,
+        "aim_measures": team.aim is not None and bool(measures.rows),
         "baseline": baseline,
         "tested": tested,
         # a team without process measures shows process improvement through its outcomes
@@ -205,7 +229,39 @@ def _facts(team, series: dict[str, pd.DataFrame], result, min_points: int) -> di
     }
 
 
+def _fingerprint(team, meetings: Sequence, min_points: int, model: str) -> str:
+    """What a team's suggested scores depend on: its rows, facts, the meetings and the rules."""
+    digest = hashlib.sha256()
+    for frame in (team.measures, team.observations, team.changes):
+        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+        digest.update(",".join(map(str, frame.columns)).encode())
+    facts = (team.id, team.aim, team.start_date, sorted(map(str, meetings)), min_points, model)
+    digest.update(repr(facts).encode())
+    return digest.hexdigest()
+
+
+_MEMO: dict[str, pd.DataFrame] = {}  # fingerprint -> scores: one report builds a team once
+_MEMO_SIZE = 256
+
+
 def suggested_scores(
+    team,
+    meetings: Sequence,
+    *,
+    min_points: int = MIN_POINTS,
+    model: str = MODEL_POLICY,
+) -> pd.DataFrame:
+    """The suggested IHI score of ``team`` at each meeting date (:data:`STEPS`); a copy of the
+    result of an earlier call with the same data, meetings and rules in this process."""
+    key = _fingerprint(team, meetings, min_points, model)
+    if key not in _MEMO:
+        if len(_MEMO) >= _MEMO_SIZE:
+            _MEMO.pop(next(iter(_MEMO)))
+        _MEMO[key] = _suggested_scores(team, meetings, min_points=min_points, model=model)
+    return _MEMO[key].copy()
+
+
+def _suggested_scores(
     team,
     meetings: Sequence,
     *,
@@ -223,6 +279,7 @@ def suggested_scores(
     verdicts: dict[tuple, object] = {}  # the data at two meetings are often the same
     first_improved: dict[str, int] = {}  # outcome measure -> its points when first improved
     method = METHOD.format(model=model, min_points=min_points)
+    measures = _Measures.of(team)
     for date in sorted(pd.Timestamp(d) for d in meetings):
         row = {"team_id": team.id, "meeting_date": date, "method": method}
         if team.start_date is not None and team.start_date > date:
@@ -232,19 +289,18 @@ def suggested_scores(
             )
             first_improved = {}
             continue
-        at = data_at(team, date)
-        key = (len(at.observations), len(at.changes))
+        series, linked = measures.at(date)
+        changes = team.changes[team.changes["date"] <= date]
+        key = (tuple(len(v) for v in series.values()), len(changes))
         if key not in verdicts:
-            series = _series(at)
-            judged = replace(  # balancing measures never count towards a step
-                at, measures=at.measures[at.measures["measure_type"] != "balancing"]
-            )
-            result = (
-                team_effects(judged, team.id, min_points=min_points, model=model)
-                if _judgeable(at, series, min_points)
-                else None
-            )
-            verdicts[key] = _facts(at, series, result, min_points)
+            result = None
+            if _judgeable(measures, series, linked, min_points):
+                at = data_at(team, date)
+                judged = replace(  # balancing measures never count towards a step
+                    at, measures=at.measures[at.measures["measure_type"] != "balancing"]
+                )
+                result = team_effects(judged, team.id, min_points=min_points, model=model)
+            verdicts[key] = _facts(team, measures, series, linked, changes, result, min_points)
         facts = verdicts[key]
         met = {
             "formed": True,

@@ -12,9 +12,11 @@ never overwrites a good one, and the run says why.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from html import escape
@@ -126,23 +128,27 @@ def _print_once(exe: str, html_text: str, folder: Path) -> bytes:
         page.as_uri(),
     ]
     try:
-        done = subprocess.run(
-            command,
-            capture_output=True,
-            timeout=PRINT_TIMEOUT,
-            check=False,
+        # its own process group: on a timeout the browser's helper processes go with it
+        process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
         )
+    except OSError as exc:  # not executable, not found
+        raise PosterError(f"{exe} could not be started ({exc}); install chromium") from exc
+    try:
+        _, stderr = process.communicate(timeout=PRINT_TIMEOUT)
     except subprocess.TimeoutExpired as exc:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
         raise PosterError(
             f"{exe} did not print the poster within {PRINT_TIMEOUT} s; run again, or print the "
             "poster's HTML page from a browser (A3)"
         ) from exc
-    except OSError as exc:  # not executable, not found
-        raise PosterError(f"{exe} could not be started ({exc}); install chromium") from exc
     if not target.is_file() or target.stat().st_size == 0:
-        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+        detail = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
         raise PosterError(
-            f"{exe} printed no PDF (exit {done.returncode}{': ' + detail[0] if detail[0] else ''})"
+            f"{exe} printed no PDF (exit {process.returncode}"
+            f"{': ' + detail[0] if detail[0] else ''})"
         )
     return target.read_bytes()
 

@@ -191,3 +191,22 @@ def test_duplicate_score_and_missing_meetings_file(tmp_path):
     problem = only(no_meetings, "assessments.csv", 2, "meeting_date")
     assert "meetings.csv" in problem.hint
     assert "meetings.csv" not in FILES  # the minimal folder has none: both files are optional
+
+
+def test_the_coach_comment_is_free_text_shown_only_when_allowed():
+    from analysis.views.progress import team_progress_table
+
+    coach = pd.DataFrame(
+        {
+            "team_id": ["t"],
+            "meeting_date": pd.to_datetime(["2021-03-01"]),
+            "score": [3.0],
+            "comment": ["Testar i två grupper"],
+        }
+    )
+    progress = assessment.team_progress(_team(), ["2021-03-01"], coach)
+    hidden = team_progress_table(progress, {}, "sv", show_comments=False)
+    assert "Testar i två grupper" not in hidden.to_string()
+    shown = team_progress_table(progress, {}, "sv", show_comments=True)
+    assert shown["Coachens kommentar"].tolist() == ["Testar i två grupper"]
+    assert shown["Poäng"].tolist() == ["3,0"] and shown["Förslag från data"].tolist() == ["2,5"]

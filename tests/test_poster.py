@@ -64,6 +64,15 @@ def test_a_browser_that_prints_nothing_is_a_clear_error(tmp_path):
         poster.print_pdf(POSTER, "sv", exe="/bin/false")
 
 
+def test_a_hung_browser_is_stopped_and_named(tmp_path, monkeypatch):
+    hangs = tmp_path / "hangs"
+    hangs.write_text("#!/bin/sh\nsleep 60\n")
+    hangs.chmod(0o755)
+    monkeypatch.setattr(poster, "PRINT_TIMEOUT", 0.5)
+    with pytest.raises(poster.PosterError, match="did not print the poster within 0.5 s"):
+        poster.print_pdf(POSTER, "sv", exe=str(hangs))
+
+
 def _report_with_poster() -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("report.render(page, ctx)")
