@@ -185,6 +185,8 @@ def test_duplicate_score_and_missing_meetings_file(tmp_path):
     )
     problem = only(duplicate, "assessments.csv", 3, "meeting_date")
     assert "already scored" in problem.message and "row 2" in problem.message
+    # said in Swedish too (a duplicate's {key} value made every Swedish duplicate a TypeError)
+    assert "redan en bedömning" in problem.text("sv") and "rad 2" in problem.text("sv")
     no_meetings = _problems(
         tmp_path / "b", assessments_csv=["team_id;meeting_date;score", "nassjo;2020-11-19;2,5"]
     )
