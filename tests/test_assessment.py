@@ -9,6 +9,8 @@ a 30-point step that no interval can miss, so "improved" is certain once both ph
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from test_dataset import FILES, only, write_folder
@@ -212,3 +214,29 @@ def test_the_coach_comment_is_free_text_shown_only_when_allowed():
     shown = team_progress_table(progress, {}, "sv", show_comments=True)
     assert shown["Coachens kommentar"].tolist() == ["Testar i två grupper"]
     assert shown["Poäng"].tolist() == ["3,0"] and shown["Förslag från data"].tolist() == ["2,5"]
+
+
+def test_without_meetings_the_reports_score_the_latest_data():
+    from analysis import report
+    from analysis.dataset import with_tables
+    from analysis.views.context import ReportContext
+    from analysis.views.progress import county_progress_section, team_progress_section
+
+    sample = Path(__file__).resolve().parent.parent / "data" / "sample"
+    ds = report.context("county", data_dir=sample).dataset
+    ds = with_tables(  # two teams keep it quick: aneby (no change yet) and attarp
+        ds,
+        teams=ds.teams[ds.teams["team_id"].isin(["aneby", "attarp"])],
+        meetings=ds.meetings.iloc[0:0],
+        assessments=ds.assessments.iloc[0:0],
+    )
+    ctx = ReportContext(ds, "county")
+    county = county_progress_section(ctx)
+    table = next(b for b in county.blocks if type(b).__name__ == "Table").frame
+    assert list(table.columns) == ["Team", "Senaste data"]
+    assert "meetings.csv" in county.blocks[1].text
+    # aneby: aim, measures and a 24-week baseline, no change yet: 2.0 (see the rules)
+    assert table.set_index("Team").loc["Aneby rörelse i skolan", "Senaste data"] == "2,0"
+    team = team_progress_section(ctx, ds.team("aneby"))
+    rows = next(b for b in team.blocks if type(b).__name__ == "Table").frame
+    assert rows["Nätverksträff"].str.startswith("Senaste data").all() and len(rows) == 1
