@@ -153,17 +153,24 @@ def _comment_note(ctx: ReportContext, progress: pd.DataFrame) -> list:
 def team_progress_table(
     progress: pd.DataFrame, titles: dict, lang: str, show_comments: bool = False
 ) -> pd.DataFrame:
-    """The team's score at each meeting: meeting, score, step, source, what the data met; the
-    coach's comment only with ``show_comments`` (free text)."""
+    """The team's score at each meeting: meeting, score, step, source, the suggestion and what
+    the data lacked for the next step; the coach's comment only with ``show_comments`` (free
+    text)."""
     rows = []
     for r in progress.to_dict("records"):
         date = r["meeting_date"]
         title = titles.get(date)
-        met = [
-            t(f"progress_met_{c}", lang) for c in assessment.CRITERIA[1:] if r[c] and c != "targets"
-        ]
-        if r["n_targets"]:
-            met.append(t("progress_targets", lang, reached=r["n_reached"], n=r["n_targets"]))
+        missing = next((c for c in assessment.CRITERIA if not r[c]), None)
+        if pd.isna(r["suggested"]):
+            next_step = ""
+        elif missing is None:
+            next_step = t("progress_next_coach", lang)
+        else:
+            next_step = t(f"progress_met_{missing}", lang)
+            if missing == "targets":
+                next_step += (
+                    f" ({t('progress_targets', lang, reached=r['n_reached'], n=r['n_targets'])})"
+                )
         step = assessment.SCALE.get(r["score"]) if pd.notna(r["score"]) else None
         row = {
             t("progress_col_meeting", lang): f"{title} ({_meeting_label(date)})"
@@ -176,7 +183,7 @@ def team_progress_table(
             if r["source"]
             else "",
             t("progress_col_suggested", lang): _score_text(r["suggested"], "data", lang) or "–",
-            t("progress_col_met", lang): "; ".join(met) if pd.notna(r["suggested"]) else "",
+            t("progress_col_next", lang): next_step,
         }
         if show_comments:
             comment = r.get("comment")
