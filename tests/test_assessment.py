@@ -240,3 +240,17 @@ def test_without_meetings_the_reports_score_the_latest_data():
     team = team_progress_section(ctx, ds.team("aneby"))
     rows = next(b for b in team.blocks if type(b).__name__ == "Table").frame
     assert rows["Nätverksträff"].str.startswith("Senaste data").all() and len(rows) == 1
+
+
+def test_improvement_is_the_effect_reports_own_verdict():
+    from analysis import effects
+
+    sample = Path(__file__).resolve().parent.parent / "data" / "sample"
+    team = dataset.load_dataset(sample).team("varnamo")
+    table = effects.team_effects(team, team.id).table  # what the effect report shows
+    kinds = dict(zip(team.measures["measure_id"], team.measures["measure_type"], strict=True))
+    judged = sorted(
+        {m for m in table.loc[table["improved"], "measure_id"] if kinds[m] != "balancing"}
+    )
+    after_all = assessment.suggested_scores(team, ["2030-01-01"])  # every period has ended
+    assert judged and after_all["improved_measures"].iloc[0] == ", ".join(judged)
