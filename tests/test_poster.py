@@ -132,6 +132,10 @@ def test_the_index_links_the_pdf_or_says_it_is_missing():
     entry = {"html": "team_effects_nassjo.html", "posters": {"poster_nassjo": "poster_nassjo.pdf"}}
     html = index._item("team_effects", "Effekter", {"sv": entry}, "sv", "Nässjö")
     assert 'href="poster_nassjo.pdf"' in html and "A3-affisch (PDF)" in html
+    assert "status stale" not in html
+    entry["poster_errors"] = ["poster_nassjo.pdf: no headless browser"]  # the old PDF was kept
+    html = index._item("team_effects", "Effekter", {"sv": entry}, "sv", "Nässjö")
+    assert 'href="poster_nassjo.pdf"' in html and "status stale" in html
     entry["posters"] = {"poster_nassjo": None}
     html = index._item("team_effects", "Effekter", {"sv": entry}, "sv", "Nässjö")
     assert "poster_nassjo.pdf" not in html and "kunde inte skrivas ut" in html

@@ -166,9 +166,15 @@ def _posters(entry: dict[str, Any] | None, lang: str, context: str = "") -> str:
     links = []
     for pdf in entry["posters"].values():
         if pdf:
+            # a PDF kept from an earlier run because this run could not print one
+            stale = (
+                f' <span class="status stale">{escape(t("runner_stale", lang))}</span>'
+                if entry.get("poster_errors")
+                else ""
+            )
             links.append(
                 f'<a href="{escape(pdf)}" type="application/pdf">'
-                f"{escape(t('index_poster_pdf', lang))}{hidden}</a>"
+                f"{escape(t('index_poster_pdf', lang))}{hidden}</a>{stale}"
             )
         else:
             links.append(f'<span class="muted">{escape(t("index_poster_missing", lang))}</span>')
