@@ -26,13 +26,15 @@ from .common import (
     with_glossary,
 )
 from .context import ReportContext
-from .sections import Bullets, Figure, Note, Page, Paragraph, Section, Table
+from .progress import team_progress_section
+from .sections import Block, Bullets, Figure, Note, Page, Paragraph, Poster, Section, Table
 from .survey_tables import respondents_texts
 
 __all__ = [
     "build",
     "effects_table",
     "measure_section",
+    "poster_block",
     "poster_lines",
     "poster_section",
     "target_text",
@@ -46,6 +48,7 @@ def build(ctx: ReportContext) -> Page:
     result = effects.team_effects(team, team.id)  # the team's own rows (see analysis.dataset.reads)
     diagram = ds.drivers(team.id)
     survey_notes = survey_ties_texts(ctx, team.id, waves=True)
+    poster = poster_lines(ctx, team, result, diagram)
     page = Page(
         f"{ctx.t('effects_title')}: {team.name}",
         (
@@ -79,6 +82,7 @@ def build(ctx: ReportContext) -> Page:
                 if survey_notes
                 else []
             ),
+            team_progress_section(ctx, team),
             Section(
                 ctx.t("effects_caveats_section"),
                 (
@@ -91,7 +95,7 @@ def build(ctx: ReportContext) -> Page:
                     ),
                 ),
             ),
-            poster_section(ctx, poster_lines(ctx, team, result, diagram)),
+            poster_section(ctx, poster, poster_block(ctx, team, poster)),
         ),
     )
     return with_glossary(page, ctx.lang)
@@ -339,15 +343,17 @@ def target_text(m, series: pd.DataFrame | None, linked: pd.DataFrame, lang: str)
     )
 
 
-def poster_section(ctx: ReportContext, lines: dict[str, list[str]]) -> Section:
+def poster_section(ctx: ReportContext, lines: dict[str, list[str]], *before: Block) -> Section:
     """The poster summary as text: each heading of the network's poster template a heading,
-    its lines a paragraph (one) or a list (several). It was a picture of text
-    (``plots.effects_poster``, still there for a printed poster); as text it reads on a phone
-    and to a screen reader, and costs a tenth of the bytes."""
+    its lines a paragraph (one) or a list (several); ``before``: blocks under the note, before
+    the headings (the link to the print-ready A3 poster, :func:`poster_block`). It was a picture
+    of text (``plots.effects_poster``); as text it reads on a phone and to a screen reader, and
+    costs a tenth of the bytes."""
     return Section(
         ctx.t("effects_poster_section"),
         (
             Note(ctx.t("effects_poster_note", network=ctx.t("network_name"))),
+            *before,
             *(
                 Section(
                     heading,
@@ -447,3 +453,19 @@ def poster_lines(ctx: ReportContext, team, result, diagram=None) -> dict[str, li
         + [t("effects_poster_county_aim", lang)]
     )
     return sections
+
+
+def poster_block(ctx: ReportContext, team, lines: dict[str, list[str]]) -> Poster:
+    """The team's print-ready A3 poster (``poster_<team>.pdf`` and ``.html``, made by the
+    runner): the sections of :func:`poster_lines`, the sample-data warning when it applies."""
+    return Poster(
+        # a report in another language than workbook.yml's (``--lang en``) gets its own poster
+        name=f"poster_{team.id}"
+        + ("" if ctx.config is None or ctx.lang == ctx.config.language else f"_{ctx.lang}"),
+        title=team.name,
+        heading=ctx.t("poster_heading", area=label(team.focus_area, ctx.lang)),
+        network=ctx.t("network_name"),
+        sections=tuple((heading, tuple(items)) for heading, items in lines.items()),
+        footer=ctx.t("poster_footer", report=f"team_effects_{team.id}"),
+        banner=ctx.t("sample_banner") if ctx.dataset.is_sample else None,
+    )
