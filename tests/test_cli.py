@@ -304,7 +304,9 @@ def test_an_unchanged_folder_that_passed_the_audit_is_not_audited_again(
             return "audit"
 
     verdicts = iter([True, True, False, False])
-    monkeypatch.setattr(audit, "audit_folder", lambda *a: calls.append(a) or Result(next(verdicts)))
+    monkeypatch.setattr(
+        audit, "audit_folder", lambda *a, **k: calls.append(a) or Result(next(verdicts))
+    )
     out = project / "outputs"
     out.mkdir(exist_ok=True)
     page = out / "survey_x.html"

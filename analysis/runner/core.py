@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import logging
 import os
+import shutil
 import signal
 import sys
 import threading
@@ -315,8 +318,48 @@ def make_plan(
         },
         "private_dir": str(config.private_dir),
         "default_lang": config.language,
+        "memo_dir": str(memo_folder(config, code_fp)),
     }
     return planned, context
+
+
+MEMO_DIR = "memo"
+
+
+def memo_folder(config: Config, code_fp: str) -> Path:
+    """Where the kernels of this code version keep their results (:mod:`analysis.memo`):
+    ``<processed_dir>/memo/<hash of the code, the report settings and the libraries>``."""
+    import importlib.metadata as md
+
+    versions = {
+        name: md.version(name)
+        for name in ("pandas", "numpy", "matplotlib", "seaborn", "statsmodels")
+    }
+    versions["python"] = sys.version
+    digest = hashlib.sha256(json.dumps([code_fp, versions], sort_keys=True).encode()).hexdigest()
+    return config.processed_dir / MEMO_DIR / digest[:24]
+
+
+MEMO_KEEP_DAYS = 30  # a result not used for this long (data that changed since) is removed
+
+
+def prune_memo(current: Path, clear: bool = False) -> None:
+    """Remove the results of other code versions and those of this version not used for
+    :data:`MEMO_KEEP_DAYS` days (with ``clear``, all of them: a forced run computes everything
+    again)."""
+    root = current.parent
+    if not root.is_dir():
+        return
+    for folder in root.iterdir():
+        if folder.is_dir() and (clear or folder != current):
+            shutil.rmtree(folder, ignore_errors=True)
+    if clear or not current.is_dir():
+        return
+    too_old = time.time() - MEMO_KEEP_DAYS * 86400
+    for path in current.glob("*/*.pickle"):
+        with contextlib.suppress(FileNotFoundError):  # another run removed it
+            if path.stat().st_mtime < too_old:
+                path.unlink()
 
 
 # ---------------------------------------------------------------- logging and progress
@@ -581,6 +624,8 @@ def _run_locked(
     previous = read_index(outputs)
     planned, context = make_plan(config, options, previous)
     todo = [p for p in planned if options.force or p.state != "fresh"]
+    if todo:
+        prune_memo(Path(context["memo_dir"]), clear=options.force)
     stamp = clock.now().strftime("%Y%m%d-%H%M%S-%f")[:-3]  # ms: two runs in one second
     log_file = private / LOG_DIR / f"run-{stamp}-{os.getpid()}.log"
     reporter = _Reporter(log_file, len(todo), tty)
