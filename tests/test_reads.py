@@ -50,12 +50,17 @@ def test_accessors_record_what_they_return(recording):
 def test_the_surveys_tied_to_a_team_are_reads_of_every_codebook(recording):
     """Which surveys a team's report shows is decided by every codebook's ``teams:`` /
     ``municipality_code:`` / ``fielded:``, so an edit of any codebook must make the team's
-    reports stale: asking for the team's surveys reads every survey."""
+    reports stale: asking for the team's surveys reads every codebook, and no survey's answers
+    (a new export of a survey the team does not show rebuilds nothing)."""
     ds = load_dataset(SAMPLE)
     reads.start()
     ds.team_surveys("nassjo")
-    assert {f"survey:{s}" for s in ds._raw("surveys")} <= set(reads.reads())
+    assert {f"codebook:{s}" for s in ds._raw("surveys")} <= set(reads.reads())
+    assert not any(r.startswith("survey:") for r in reads.reads())
     assert "team:nassjo" in reads.reads()
+    hashes = reads.input_hashes(ds)
+    assert {f"codebook:{s}" for s in ds._raw("surveys")} <= set(hashes)
+    assert hashes["codebook:pupils"] != hashes["survey:pupils"]  # the folder has the export too
 
 
 def test_nothing_is_recorded_outside_a_report():

@@ -190,8 +190,9 @@ class Dataset:
     def codebook(self, survey_id: str):
         """The codebook of survey ``survey_id`` (``analysis.surveys.load_codebook``), without
         reading its export: the questions, waves, and which teams it is tied to."""
-        # recorded as a read of the survey: its codebook says which team reports show it
-        _reads.record(f"survey:{survey_id}")
+        # the codebook alone: it says which team reports show the survey; its answers are a
+        # read of the survey (ds.survey) by the reports that show them
+        _reads.record(f"codebook:{survey_id}")
         if survey_id in self._surveys:
             return self._surveys[survey_id].codebook
         if survey_id not in self.surveys:
