@@ -18,6 +18,7 @@ pickled (a lambda) are computed without the cache.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 import tempfile
@@ -57,11 +58,49 @@ def call_key(func: Callable, args: tuple, kwargs: dict[str, Any]) -> str | None:
     )
     if what[0] is None or what[1] is None or "<lambda>" in what[1] or "<locals>" in what[1]:
         return None
+    buffer = io.BytesIO()
     try:
-        payload = pickle.dumps(what, protocol=5)
+        _KeyPickler(buffer, protocol=5).dump(what)
     except (pickle.PicklingError, TypeError, AttributeError):
         return None
-    return hashlib.sha256(payload).hexdigest()
+    return hashlib.sha256(buffer.getvalue()).hexdigest()
+
+
+class _KeyPickler(pickle.Pickler):
+    """Pickles a call for its key: a pandas frame, series or index by its content (columns,
+    types, index and values), not by its memory layout — two equal frames, one read from the CSV
+    files and one from the processed parquet, pickle differently (their blocks differ)."""
+
+    def reducer_override(self, obj):
+        import pandas as pd
+
+        if isinstance(obj, pd.DataFrame | pd.Series | pd.Index):
+            return str, (f"{type(obj).__name__}:{_content_digest(obj)}",)
+        return NotImplemented
+
+
+def _content_digest(obj) -> str:
+    import pandas as pd
+
+    frame = obj.to_frame() if isinstance(obj, pd.Series | pd.Index) else obj
+    digest = hashlib.sha256(
+        repr(
+            [
+                getattr(obj, "name", None),
+                [(str(c), str(t)) for c, t in frame.dtypes.items()],
+                str(frame.index.dtype),
+                len(frame),
+            ]
+        ).encode()
+    )
+    try:
+        rows = pd.util.hash_pandas_object(frame, index=True, categorize=False)
+        digest.update(rows.to_numpy().tobytes())
+    except TypeError:  # cells that cannot be hashed (lists): their values, column by column
+        digest.update(pickle.dumps(frame.index.tolist(), protocol=5))
+        for column in frame.columns:
+            digest.update(pickle.dumps(frame[column].tolist(), protocol=5))
+    return digest.hexdigest()
 
 
 def cached(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:

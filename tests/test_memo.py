@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import pickle
 from types import SimpleNamespace
 
 import pandas as pd
@@ -48,6 +49,24 @@ def test_the_same_call_is_computed_once_and_a_different_one_again(on):
     with text.language("en"):  # the report language is part of the key (figures' words)
         assert memo.cached(counted, frame) == 3
     assert len(CALLS) == 4
+
+
+def test_equal_frames_have_one_key_whatever_their_memory_layout():
+    # the same table read from the CSV files and from the processed parquet is equal but laid out
+    # in other blocks, so it pickles differently: measured at county scale, every team summary
+    # missed the cache after a data change until frames were keyed by content
+    one_block = pd.DataFrame({"x": [1, 2], "y": [3, 4]})
+    two_blocks = one_block[["x"]].assign(y=one_block["y"].to_numpy())
+    assert one_block.equals(two_blocks)
+    assert pickle.dumps(one_block) != pickle.dumps(two_blocks)
+    key = memo.call_key(counted, (one_block,), {})
+    assert key == memo.call_key(counted, (two_blocks,), {})
+    assert key != memo.call_key(counted, (one_block.assign(y=[3, 5]),), {})
+    assert key != memo.call_key(counted, (one_block.astype({"y": float}),), {})  # another type
+    assert key != memo.call_key(counted, (one_block.set_axis([5, 6]),), {})  # another index
+    assert memo.call_key(counted, (one_block["x"],), {}) != memo.call_key(
+        counted, (one_block["y"].rename("x"),), {}
+    )
 
 
 def test_a_call_that_cannot_be_pickled_is_computed_every_time(on):
