@@ -292,8 +292,6 @@ def _audit(folder: Path, reuse: bool = False) -> int:
     again only the pages that changed and solves again only the surveys whose shown and hidden
     counts changed (``<private_dir>/audit-cache.pickle``, :class:`analysis.privacy.audit.AuditCache`).
     ``workbook audit`` (no ``reuse``) reads and solves everything."""
-    from .privacy.audit import audit_folder
-
     config = load_config()
     memo = Path(config.private_dir) / "audit.json"
     key = _audit_key(folder, config) if reuse else None
@@ -307,6 +305,8 @@ def _audit(folder: Path, reuse: bool = False) -> int:
             pass
     if not any("data-cell=" in p.read_text(encoding="utf-8") for p in Path(folder).glob("*.html")):
         return EXIT_OK  # no survey numbers published
+    from .privacy.audit import audit_folder  # (scipy's solvers: not imported for a skip)
+
     cache_file = Path(config.private_dir) / "audit-cache.pickle" if reuse else None
     result = audit_folder(folder, config.data_dir(), config.min_count, cache_file=cache_file)
     print(result, flush=True)
