@@ -180,3 +180,24 @@ def test_one_teams_change_rebuilds_its_reports_and_the_county_ones(tmp_path, mon
     rebuilt = run(RunOptions(only=ONLY), root=root, tty=False)
     assert rebuilt.exit_code == 0 and _built(rebuilt) == {"baseline_attarp", "baseline_county"}
     assert {r["state"] for r in plan_status(RunOptions(only=ONLY), root=root)} == {"fresh"}
+
+
+def test_the_input_hashes_of_another_code_version_are_not_reused():
+    """The runner reuses the index's input hashes while the data files are unchanged, but not
+    across code versions: another version may name the inputs otherwise (``codebook:<id>`` came
+    after ``survey:<id>``), and reusing the old names made every report stale at the next data
+    change (measured at county scale: 202 of 206 rebuilt for one team's observation)."""
+    data_fp = core.planmod.data_hash(SAMPLE)
+    cached = {
+        "data": data_fp,
+        "code": "code-1",
+        "teams": ["old"],
+        "surveys": [],
+        "surveys_checked": True,
+        "inputs": {"team:old": "1"},
+    }
+    previous = {"plan_cache": cached}
+    assert core._discover(SAMPLE, data_fp, previous, "code-1")[0] == ["old"]  # reused
+    teams, _, inputs = core._discover(SAMPLE, data_fp, previous, "code-2")
+    assert "attarp" in teams and "team:old" not in inputs
+    assert any(name.startswith("codebook:") for name in inputs)

@@ -128,11 +128,12 @@ def _workers(config: Config, requested: int | None) -> int:
 
 
 def _discover(
-    data_dir: Path, data_fp: str, previous: dict[str, Any]
+    data_dir: Path, data_fp: str, previous: dict[str, Any], code_fp: str = ""
 ) -> tuple[list[str], list[str], dict[str, str]]:
     """Team and survey ids, and the hash of every input a report may read
-    (``analysis.dataset.reads.input_hashes``): from the index when the data files are unchanged
-    (a run with nothing changed loads no data), else from the dataset.
+    (``analysis.dataset.reads.input_hashes``): from the index when the data files and the code
+    are unchanged (a run with nothing changed loads no data; another version of the code may
+    name and hash the inputs otherwise), else from the dataset.
 
     One rule for bad data (exit 2, nothing built, every problem listed as ``workbook check``
     lists it): the tables are checked by ``load_dataset`` and the survey folders here, so that a
@@ -141,6 +142,7 @@ def _discover(
     cached = previous.get("plan_cache") or {}
     if (
         cached.get("data") == data_fp
+        and cached.get("code") == code_fp
         and isinstance(cached.get("teams"), list)
         and cached.get("surveys_checked")
         and isinstance(cached.get("inputs"), dict)
@@ -263,14 +265,14 @@ def make_plan(
             f"data/raw or run `workbook sample`"
         )
     data_fp = planmod.data_hash(data_dir)
-    teams, surveys, inputs = _discover(data_dir, data_fp, previous)
+    code_fp = planmod.code_hash(config)
+    teams, surveys, inputs = _discover(data_dir, data_fp, previous, code_fp)
     jobs = planmod.expand_plan(config, teams, surveys, options.only, options.params)
     if lang != config.language:  # a report in another language sits beside the default one
         jobs = [replace(job, name=f"{job.name}_{lang}") for job in jobs]
     for job in jobs:  # the name becomes outputs/<name>.html: it must stay inside outputs/
         if not PLAIN_NAME.fullmatch(job.name):
             raise ConfigError(f"report name {job.name[:80]!r} is not a plain file name")
-    code_fp = planmod.code_hash(config)
     planned = []
     for job in jobs:
         nb_path = config.notebooks_dir / f"{job.notebook}.ipynb"
@@ -311,6 +313,7 @@ def make_plan(
         "source": "sample" if config.is_sample(data_dir) else "raw",
         "plan_cache": {
             "data": data_fp,
+            "code": code_fp,
             "teams": teams,
             "surveys": surveys,
             "surveys_checked": True,
