@@ -73,6 +73,8 @@ class Dataset:
     * kpis: kpi, title_sv, title_en, unit, direction, focus_area
     * goals: goal_id, title_sv, title_en, kind, source, municipality_code, baseline_year (Int64),
       pp_per_year (float), years (Int64), target_value (float), deadline (datetime64), direction
+    * meetings: meeting_date (datetime64), title (str, may be NA)
+    * assessments: team_id (str), meeting_date (datetime64), score (float), comment (str, may be NA)
     Optional tables that are absent are empty frames with these columns.
 
     While a report runs, its reads are recorded (:mod:`analysis.dataset.reads`): a whole table
@@ -91,6 +93,8 @@ class Dataset:
     indicators: pd.DataFrame
     kpis: pd.DataFrame
     goals: pd.DataFrame
+    meetings: pd.DataFrame
+    assessments: pd.DataFrame
     files: dict[str, str] = field(
         default_factory=dict
     )  # relative path -> sha256 of every input file
