@@ -28,7 +28,9 @@ reports:
 def project(tmp_path, monkeypatch):
     root = make_project(tmp_path, PLAN)
     monkeypatch.setenv("WORKBOOK_ROOT", str(root))
-    monkeypatch.setattr(core, "_discover", lambda data_dir, fp, previous: (["a", "bad"], [], {}))
+    monkeypatch.setattr(
+        core, "_discover", lambda data_dir, fp, previous, code="": (["a", "bad"], [], {})
+    )
     monkeypatch.setattr(core.planmod, "code_hash", lambda config: "code-1")
     return root
 
