@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import __version__, clock, text
+from . import __version__, clock, memo, text
 from .config import ConfigError, load_config
 from .dataset import reads
 from .text import escape, t
@@ -430,16 +430,30 @@ def figure_html(fig, alt: str = "") -> str:
     """The figure as an ``<img>`` with its SVG embedded (the report stays one self-contained file;
     texts in the SVG stay text, so it is sharp on a phone and a retina screen). The picture is
     shown at its own size (``FIGURE_WIDTH``), never wider, and shrinks with a narrow screen."""
+    return _img_html(_svg(fig), alt)
+
+
+def _svg(fig) -> str:
     import matplotlib.pyplot as plt
 
     from .plots.style import svg_markup
 
     try:
-        svg = svg_markup(fig)
+        return svg_markup(fig)
     finally:
         plt.close(fig)
+
+
+def _img_html(svg: str, alt: str) -> str:
     alt = alt if len(alt) <= ALT_CHARS else alt[: ALT_CHARS - 1] + "\u2026"  # a name can be huge
     return f'<div class="wb-fig"><img alt="{escape(alt)}" src=\'{svg_data_url(svg)}\'></div>'
+
+
+def drawn_svg(draw: Callable[[], Any]) -> str:
+    """The compact SVG of the figure ``draw()`` makes. Cached by :mod:`analysis.memo` when
+    ``draw`` is a ``functools.partial`` of a plotting function with picklable arguments: the
+    same chart in two reports, or in the next run, is drawn once."""
+    return _svg(draw())
 
 
 def figure(fig, alt: str = "") -> None:
@@ -640,7 +654,7 @@ def _render_block(block, linker: TermLinker | None = None, heading: str | None =
     elif isinstance(block, Table):
         table(block.frame, caption=block.caption or heading, esc=esc)
     elif isinstance(block, Figure):
-        figure(block.draw(), alt=block.alt)
+        _display_html(_img_html(memo.cached(drawn_svg, block.draw), block.alt))
     elif isinstance(block, Poster):
         poster(block)
     else:
