@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import io as _io
+import re
 import subprocess
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -31,7 +32,17 @@ from .config import ConfigError, load_config
 from .dataset import reads
 from .text import escape, t
 from .views.context import ReportContext
-from .views.sections import Bullets, Figure, Glossary, Note, Page, Paragraph, Section, Table
+from .views.sections import (
+    Bullets,
+    Figure,
+    Glossary,
+    Link,
+    Note,
+    Page,
+    Paragraph,
+    Section,
+    Table,
+)
 
 STOCKHOLM = clock.STOCKHOLM
 
@@ -42,6 +53,7 @@ NOTEBOOK_PARAMS: dict[str, dict[str, str]] = {
     "survey": {"survey": "survey"},
     "team_effects": {"team": "team"},
     "gap_analysis": {"year": "year"},
+    "change_menu": {},
     "explore": {"team": "optional team", "measure": "optional measure"},
 }
 COMMON_PARAMS = ("lang", "data_dir")
@@ -317,7 +329,14 @@ def glossary_html(block: Glossary) -> str:
     return f'<dl class="wb-glossary wb-report">{items}</dl>'
 
 
+_HREF = re.compile(r"[A-Za-z0-9_.-]+\.html")
+
+
 def _cell(value: Any) -> tuple[str, bool]:
+    if isinstance(value, Link):  # a report of the same run; any other href is plain text
+        if _HREF.fullmatch(value.href):
+            return f'<a href="{escape(value.href)}">{escape(value.text)}</a>', False
+        return escape(value.text), False
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "–", False
     if isinstance(value, bool):

@@ -73,6 +73,9 @@ class Dataset:
     * kpis: kpi, title_sv, title_en, unit, direction, focus_area
     * goals: goal_id, title_sv, title_en, kind, source, municipality_code, baseline_year (Int64),
       pp_per_year (float), years (Int64), target_value (float), deadline (datetime64), direction
+    * spread: team_id (str), change_no (Int64), date (datetime64), unit (str), adopted (bool)
+    * stories: team_id, date, title, text, teller (a role), consent (bool), measure_id (str, may
+      be NA), period (datetime64, may be NaT)
     Optional tables that are absent are empty frames with these columns.
 
     While a report runs, its reads are recorded (:mod:`analysis.dataset.reads`): a whole table
@@ -91,6 +94,8 @@ class Dataset:
     indicators: pd.DataFrame
     kpis: pd.DataFrame
     goals: pd.DataFrame
+    spread: pd.DataFrame  # optional spread.csv (issue 17): units adopting a team's change
+    stories: pd.DataFrame  # optional stories.csv (issue 17): stories beside the measures
     files: dict[str, str] = field(
         default_factory=dict
     )  # relative path -> sha256 of every input file
@@ -147,10 +152,7 @@ class Dataset:
         if rows.empty:
             known = ", ".join(teams["team_id"].astype(str)) or "none"
             raise KeyError(f"no team {team_id!r} in {self.folder}; known teams: {known}")
-        return Team.of(
-            rows.iloc[0],
-            {name: self._raw(name) for name in ("measures", "observations", "changes")},
-        )
+        return Team.of(rows.iloc[0], {name: self._raw(name) for name in Team.TABLES})
 
     def survey_dir(self, survey_id: str) -> Path:
         """The folder of a survey: ``<folder>/surveys/<survey_id>``."""

@@ -3,7 +3,8 @@ such input: the runner keys a report's cache on exactly what it read.
 
 An *input* is a name:
 
-* ``team:<id>``: one team's rows of teams, measures, observations and changes (``ds.team(id)``);
+* ``team:<id>``: one team's rows of teams, measures, observations, changes, spread and stories
+  (``ds.team(id)``);
 * ``survey:<id>``: the files of one survey folder (``ds.survey(id)``);
 * ``drivers:<id>``: one team's driver diagram file, or its absence (``ds.drivers(id)``);
 * ``table:<name>``: a whole table (``ds.observations``, ``ds.table(name)``: the county-wide reads);
@@ -26,7 +27,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-TEAM_TABLES = ("teams", "measures", "observations", "changes")
+TEAM_TABLES = ("teams", "measures", "observations", "changes", "spread", "stories")
 MISSING = "missing"  # the hash of an input that is not in the data (a team removed)
 
 _log: set[str] | None = None

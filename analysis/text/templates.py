@@ -97,6 +97,7 @@ LABELS = {
     "tpl_pdsa_step": {"sv": "PDSA-steg", "en": "PDSA step"},
     "tpl_change_measure": {"sv": "Påverkar mått {n}", "en": "Affects measure {n}"},
     "tpl_change_description": {"sv": "Beskrivning", "en": "Description"},
+    "tpl_change_idea": {"sv": "Gemensam idé (id)", "en": "Shared idea (id)"},
     # data validation messages (Excel shows them while typing)
     "tpl_err_title": {"sv": "Värdet går inte att använda", "en": "The value cannot be used"},
     "tpl_err_whole": {
