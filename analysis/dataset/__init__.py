@@ -13,7 +13,10 @@ Checks, all reported at once (``DataError.problems``), each with file, Excel row
   municipality codes, numerator > denominator for p/pp charts, missing value or numerator/
   denominator for the measure's chart, periods that are not the first day of the month / a
   Monday, goals lacking the fields of their kind or pointing at an unknown KPI or survey,
-  indicators of an unknown KPI, indicators without kpis.
+  indicators of an unknown KPI, indicators without kpis; spread rows of an unknown team or of a
+  change the team's log does not have, a unit recorded twice on one date; stories of an unknown
+  team or beside a measure the team does not have (a blank consent and a teller that is not a
+  role are contract errors).
 """
 
 from __future__ import annotations
