@@ -121,25 +121,33 @@ def adoption(spread: pd.DataFrame) -> pd.DataFrame:
     columns = ["team_id", "change_no", "date", "adopted_units", "units", "method"]
     if spread.empty:
         return pd.DataFrame(columns=columns)
-    rows = []
-    for (team, no), own in spread.sort_values(["date", "unit"]).groupby(
-        ["team_id", "change_no"], sort=True
-    ):
-        state: dict[str, bool] = {}
-        for date, day in own.groupby("date", sort=True):
-            # on one date, a unit's last row in the file wins (rows were sorted stably by date)
-            state.update(zip(day["unit"].astype(str), day["adopted"].astype(bool), strict=True))
-            rows.append(
-                {
-                    "team_id": str(team),
-                    "change_no": int(no),
-                    "date": pd.Timestamp(date),
-                    "adopted_units": sum(state.values()),
-                    "units": len(state),
-                    "method": ADOPTION_METHOD,
-                }
-            )
-    return pd.DataFrame(rows, columns=columns)
+    keys = ["team_id", "change_no"]
+    # a unit's state on a date: its last row of that date in the file
+    last = spread.sort_values([*keys, "date"], kind="stable").drop_duplicates(
+        [*keys, "date", "unit"], keep="last"
+    )
+    last = last.sort_values([*keys, "unit", "date"], kind="stable")
+    state = last["adopted"].astype(bool).astype(int)
+    before = state.groupby([last[k] for k in [*keys, "unit"]]).shift(1)
+    # what each row changes: +1 unit when a unit is first named; adopted +1 / -1 when it starts /
+    # stops (a vectorised walk over the dates: the counts are cumulative sums of these steps)
+    steps = pd.DataFrame(
+        {
+            "team_id": last["team_id"].astype(str),
+            "change_no": last["change_no"].astype(int),
+            "date": last["date"],
+            "adopted_units": state - before.fillna(0).astype(int),
+            "units": before.isna().astype(int),
+        }
+    )
+    per_date = steps.groupby([*keys, "date"], sort=True)[["adopted_units", "units"]].sum()
+    counts = per_date.groupby(level=[0, 1]).cumsum().reset_index()
+    return counts.assign(
+        adopted_units=counts["adopted_units"].astype(int),
+        units=counts["units"].astype(int),
+        date=pd.to_datetime(counts["date"]),
+        method=ADOPTION_METHOD,
+    )[columns]
 
 
 def adoption_now(spread: pd.DataFrame) -> pd.DataFrame:
@@ -151,11 +159,16 @@ def adoption_now(spread: pd.DataFrame) -> pd.DataFrame:
             columns=["team_id", "change_no", "date", "adopted_units", "units", "adopted"]
         )
     latest = curve.groupby(["team_id", "change_no"], sort=True).tail(1).reset_index(drop=True)
-    names = []
-    for r in latest.itertuples(index=False):
-        own = spread[(spread["team_id"] == r.team_id) & (spread["change_no"] == r.change_no)]
-        last = own.sort_values("date", kind="stable").groupby("unit").tail(1)
-        names.append(tuple(sorted(last.loc[last["adopted"].astype(bool), "unit"].astype(str))))
+    # each unit's last row (a unit's last row on one date wins, as in adoption)
+    last = (
+        spread.sort_values("date", kind="stable").groupby(["team_id", "change_no", "unit"]).tail(1)
+    )
+    adopting = (
+        last[last["adopted"].astype(bool)]
+        .groupby(["team_id", "change_no"])["unit"]
+        .agg(lambda units: tuple(sorted(units.astype(str))))
+    )
+    names = [adopting.get((r.team_id, r.change_no), ()) for r in latest.itertuples(index=False)]
     return latest.drop(columns="method").assign(adopted=names)
 
 

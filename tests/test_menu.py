@@ -76,6 +76,36 @@ def test_adoption_is_a_step_count_of_units_whose_latest_state_is_adopted():
     assert now.iloc[0]["adopted"] == ("7A", "8A") and int(now.iloc[0]["adopted_units"]) == 2
 
 
+def test_adoption_agrees_with_counting_each_date_by_hand():
+    import numpy as np
+
+    rng = np.random.default_rng(17)
+    n = 60
+    spread = pd.DataFrame(
+        {
+            "team_id": rng.choice(["a", "b"], n),
+            "change_no": rng.integers(1, 3, n),
+            "date": D("2024-01-01") + pd.to_timedelta(rng.integers(0, 8, n) * 7, unit="D"),
+            "unit": rng.choice(["u1", "u2", "u3", "u4"], n),
+            "adopted": rng.random(n) < 0.6,
+        }
+    )
+    curve = menu.adoption(spread)
+    for r in curve.itertuples(index=False):
+        # the naive reading of the contract: each unit's last row (in file order) on or before
+        # the date
+        own = spread[
+            (spread["team_id"] == r.team_id)
+            & (spread["change_no"] == r.change_no)
+            & (spread["date"] <= r.date)
+        ]
+        state = {}
+        for row in own.sort_values("date", kind="stable").itertuples(index=False):
+            state[row.unit] = bool(row.adopted)
+        assert (r.adopted_units, r.units) == (sum(state.values()), len(state))
+    assert len(curve) == len(spread.drop_duplicates(["team_id", "change_no", "date"]))
+
+
 def test_the_menu_counts_cycles_per_idea_and_team_and_names_the_spread():
     changes = pd.DataFrame(
         {
