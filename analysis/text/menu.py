@@ -139,12 +139,12 @@ LABELS = {
         "en": "Story ({teller}, {date}): \u201c{title}\u201d",
     },
     "story_poster_short": {
-        "sv": "Berättelse från {teller} ({date}) vid måttet {measure}",
-        "en": "Story from a {teller} ({date}) beside the measure {measure}",
+        "sv": "Berättelse ({teller}, {date}) vid måttet {measure}",
+        "en": "Story ({teller}, {date}) beside the measure {measure}",
     },
     "story_poster_short_plain": {
-        "sv": "Berättelse från {teller} ({date})",
-        "en": "Story from a {teller} ({date})",
+        "sv": "Berättelse ({teller}, {date})",
+        "en": "Story ({teller}, {date})",
     },
     "story_teller_child": {"sv": "barn", "en": "child"},
     "story_teller_young_person": {"sv": "ungdom/elev", "en": "young person"},
