@@ -42,7 +42,7 @@ from ..io import (
     sort_problems,
 )
 from . import reads as _reads
-from .checks import _suggest, cross_checks, plausibility
+from .checks import _suggest, cross_checks, plausibility, spread_story_checks
 from .series import measure_series  # noqa: F401  (public)
 from .team import Team
 
@@ -428,6 +428,7 @@ def check_folder(folder: str | Path) -> list:
     problems += plausibility(tables, inputs.labels)  # warnings: implausible, not invalid
     tables, found = _with_templates(tables, inputs, warnings=True)
     problems += found
+    problems += spread_story_checks(tables, inputs.labels)
     problems += _survey_problems(folder, inputs.surveys)
     problems += _survey_tie_problems(folder, inputs.surveys, tables)
     problems += _driver_problems(folder, inputs.drivers, tables)
@@ -687,6 +688,7 @@ def load_dataset(folder: str | Path | None = None) -> Dataset:
         typed, problems = _read(inputs)
         typed, found = _with_templates(typed, inputs)
         problems += found
+        problems += spread_story_checks(typed, inputs.labels)
         if problems:
             raise DataError(sort_problems(problems))
         tables = {

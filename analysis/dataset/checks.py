@@ -230,14 +230,6 @@ def cross_checks(t: dict[str, pd.DataFrame], inputs) -> list[Problem]:
                             )
                         )
 
-    change_keys = (
-        set(zip(t["changes"]["team_id"], t["changes"]["change_no"].astype("Int64"), strict=True))
-        if "changes" in t
-        else None
-    )
-    problems += _check_spread(t.get("spread"), label, team_ids, change_keys)
-    problems += _check_stories(t.get("stories"), label, team_ids, measure_keys, measures_of)
-
     kpi_ids: set[str] | None = None
     if "kpis" in t:
         problems += _duplicates(
@@ -277,6 +269,38 @@ def cross_checks(t: dict[str, pd.DataFrame], inputs) -> list[Problem]:
             t["goals"], label["goals"], codes, kpi_ids, inputs.surveys, code_source
         )
     return problems
+
+
+def spread_story_checks(t: dict[str, pd.DataFrame], labels: dict[str, str]) -> list[Problem]:
+    """spread.csv and stories.csv against the teams, changes and measures (issue 17). Run after
+    the teams' templates are merged in (``teams/*.xlsx``: a team kept in a template has no rows
+    in the main tables, and its spread and stories are still its own)."""
+    label = {
+        name: labels.get(name, f"{name}.csv")
+        for name in (schemas.REQUIRED_TABLES + schemas.OPTIONAL_TABLES)
+    }
+    team_ids = set(t["teams"]["team_id"].dropna()) if "teams" in t else None
+    measure_keys = (
+        set(zip(t["measures"]["team_id"], t["measures"]["measure_id"], strict=True))
+        if "measures" in t
+        else None
+    )
+    change_keys = (
+        {
+            (str(team), int(no))
+            for team, no in zip(t["changes"]["team_id"], t["changes"]["change_no"], strict=True)
+            if pd.notna(no)
+        }
+        if "changes" in t
+        else None
+    )
+
+    def measures_of(team: str) -> list[str]:
+        return sorted(m for tm, m in (measure_keys or set()) if tm == team)
+
+    return _check_spread(t.get("spread"), label, team_ids, change_keys) + _check_stories(
+        t.get("stories"), label, team_ids, measure_keys, measures_of
+    )
 
 
 def _check_spread(
