@@ -40,6 +40,7 @@ from .views.sections import (
     Note,
     Page,
     Paragraph,
+    Poster,
     Section,
     Table,
 )
@@ -571,6 +572,27 @@ def emit_reads() -> None:
     display({READS_MIME: {"reads": reads.reads()}}, raw=True)
 
 
+#: The MIME type of the output that hands a poster (``views.sections.Poster``) to the runner,
+#: which publishes its page and prints its PDF (``analysis.poster``); never shown.
+POSTER_MIME = "application/vnd.workbook.poster+json"
+
+
+def poster(block: Poster) -> None:
+    """The links to the team's A3 poster (its PDF and its page, both published by the runner
+    beside the report), and the poster itself for the runner (:data:`POSTER_MIME`). The PDF link
+    is marked so that the runner can drop it when no PDF could be made."""
+    from IPython.display import display
+
+    name = escape(block.name)
+    _display_html(
+        f'<p class="wb-report wb-poster">{escape(t("poster_link_intro"))} '
+        f'<span data-wb-poster-pdf="1"><a href="{name}.pdf" type="application/pdf">'
+        f"{escape(t('poster_link_pdf'))}</a> · </span>"
+        f'<a href="{name}.html">{escape(t("poster_link_html"))}</a></p>'
+    )
+    display({POSTER_MIME: {"poster": block.to_json(), "lang": text.get_language()}}, raw=True)
+
+
 def _render_block(block, linker: TermLinker | None = None, heading: str | None = None) -> None:
     """Draw ``block``; ``linker`` links the first use of each glossary term, ``heading`` (the
     nearest section title) captions a table the view gave no caption."""
@@ -592,6 +614,8 @@ def _render_block(block, linker: TermLinker | None = None, heading: str | None =
         table(block.frame, caption=block.caption or heading, esc=esc)
     elif isinstance(block, Figure):
         figure(block.draw(), alt=block.alt)
+    elif isinstance(block, Poster):
+        poster(block)
     else:
         raise TypeError(
             f"cannot render {type(block).__name__}: not a block of analysis.views.sections"

@@ -70,6 +70,9 @@ TELLER_ALIASES = {
 KPI_ROLES = ("outcome", "context", "weight")  # a weight only weighs municipalities together
 AREA_TYPES = ("K", "L", "A")  # Kolada's municipality_type
 GOAL_KINDS = ("trajectory", "target")
+# The steps of the IHI assessment scale (Breakthrough Series; docs/methods.md, "Team progress"):
+# a coach's score in assessments.csv must be one of them.
+ASSESSMENT_SCORES = (1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0)
 REGION_CODE = "0006"  # Region Jönköpings län in Kolada
 COUNTRY_CODE = "0000"  # the whole country in Kolada
 TRUE_WORDS = frozenset({"1", "ja", "j", "yes", "y", "true", "sant", "x"})
@@ -194,6 +197,18 @@ TABLES: dict[str, tuple[Col, ...]] = {
         Col("deadline", "date", required=False, nullable=True, example="2022-12-31"),
         Col("direction", "choice", choices=DIRECTIONS, aliases=DIRECTION_ALIASES),
     ),
+    # the network's meetings (lärandeseminarier): the dates team progress is scored at
+    "meetings": (
+        Col("meeting_date", "date", example="2024-03-14"),
+        Col("title", required=False, nullable=True),
+    ),
+    # a coach's score of a team at a network meeting on the IHI assessment scale
+    "assessments": (
+        Col("team_id"),
+        Col("meeting_date", "date", example="2024-03-14"),
+        Col("score", "float", min=1, max=5, example="2,5"),
+        Col("comment", required=False, nullable=True),
+    ),
 }
 # Issue 17: spread of changes and stories beside measures (both optional)
 TABLES["spread"] = (
@@ -214,7 +229,7 @@ TABLES["stories"] = (
     Col("period", "date", required=False, nullable=True, example="2021-03-01"),
 )
 REQUIRED_TABLES = ("municipalities", "teams", "measures", "observations", "changes")
-OPTIONAL_TABLES = ("indicators", "kpis", "goals", "spread", "stories")
+OPTIONAL_TABLES = ("indicators", "kpis", "goals", "meetings", "assessments", "spread", "stories")
 
 
 def columns(table: str) -> list[str]:
@@ -426,6 +441,25 @@ SWEDISH_COLUMNS: dict[str, dict[str, str]] = {
         "slutdatum": "deadline",
         "senast": "deadline",
         "riktning": "direction",
+    },
+    "meetings": {
+        "mötesdatum": "meeting_date",
+        "träffdatum": "meeting_date",
+        "datum": "meeting_date",
+        "titel": "title",
+        "träff": "title",
+        "namn": "title",
+    },
+    "assessments": {
+        "team": "team_id",
+        "mötesdatum": "meeting_date",
+        "träffdatum": "meeting_date",
+        "datum": "meeting_date",
+        "poäng": "score",
+        "bedömning": "score",
+        "skattning": "score",
+        "nivå": "score",
+        "kommentar": "comment",
     },
 }
 #: An unknown column this close to a known name (difflib ratio, after folding) is reported.

@@ -268,10 +268,15 @@ def test_real_reports_in_chromium(browser, tmp_path):
     failed = {r["name"]: r["error"] for r in summary.reports if r["status"] == "failed"}
     assert not failed, failed
     outputs = project / "outputs"
+    # the team's A3 poster (issue 17): its page is checked like a report, its PDF was printed
+    posters = sorted(p.name for p in outputs.glob("poster_*.html"))
+    assert posters, "the team effect report made no poster"
+    for page in posters:
+        assert (outputs / page).with_suffix(".pdf").stat().st_size > 1000, page
     check_pages(
         browser,
         outputs,
-        ["index.html", *[f"{n}.html" for n in sorted(first.values())]],
+        ["index.html", *[f"{n}.html" for n in sorted(first.values())], *posters],
         SHOTS / "reports",
     )
     for name in first.values():

@@ -105,8 +105,10 @@ def test_the_view_shows_what_the_report_showed_before_the_views(
     # "september jämfört med december" whatever the waves); the baseline table's centre line is
     # its chart's median, beside the pooled level (issue 16: one centre line per chart); the
     # survey section is "Teamets enkäter" (the surveys tied to the team, not "its area"); a
-    # report that uses statistical terms ends with their glossary ("Ordlista", issue 16); under a
-    # measure's chart, the spread of its changes as a step chart (issue 17: spread.csv).
+    # report that uses statistical terms ends with their glossary ("Ordlista", issue 16); the
+    # county report ends with every team's score on the IHI assessment scale and the effect
+    # report shows the team's own before its caveats (issue 17, "Framsteg på IHI:s ..."); under
+    # a measure's chart, the spread of its changes as a step chart (issue 17: spread.csv).
     before = json.loads((FIXTURES / f"{published}.json").read_text(encoding="utf-8"))
     page = view.build(contexts(notebook, **params))
     if page.glossary() is not None:

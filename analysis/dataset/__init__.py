@@ -76,6 +76,8 @@ class Dataset:
     * kpis: kpi, title_sv, title_en, unit, direction, focus_area
     * goals: goal_id, title_sv, title_en, kind, source, municipality_code, baseline_year (Int64),
       pp_per_year (float), years (Int64), target_value (float), deadline (datetime64), direction
+    * meetings: meeting_date (datetime64), title (str, may be NA)
+    * assessments: team_id (str), meeting_date (datetime64), score (float), comment (str, may be NA)
     * spread: team_id (str), change_no (Int64), date (datetime64), unit (str), adopted (bool)
     * stories: team_id, date, title, text, teller (a role), consent (bool), measure_id (str, may
       be NA), period (datetime64, may be NaT)
@@ -97,6 +99,8 @@ class Dataset:
     indicators: pd.DataFrame
     kpis: pd.DataFrame
     goals: pd.DataFrame
+    meetings: pd.DataFrame
+    assessments: pd.DataFrame
     spread: pd.DataFrame  # optional spread.csv (issue 17): units adopting a team's change
     stories: pd.DataFrame  # optional stories.csv (issue 17): stories beside the measures
     files: dict[str, str] = field(

@@ -268,6 +268,91 @@ def cross_checks(t: dict[str, pd.DataFrame], inputs) -> list[Problem]:
         problems += _check_goals(
             t["goals"], label["goals"], codes, kpi_ids, inputs.surveys, code_source
         )
+    meeting_dates: set | None = None
+    if "meetings" in t:
+        problems += _duplicates(
+            t["meetings"],
+            ["meeting_date"],
+            label["meetings"],
+            "the meeting date appears twice",
+            "keep one row per network meeting",
+            "meeting",
+        )
+        meeting_dates = set(t["meetings"]["meeting_date"].dropna())
+    if "assessments" in t and ("meetings" in t or "meetings" not in inputs.tables):
+        problems += _check_assessments(t["assessments"], label, team_ids, meeting_dates)
+    return problems
+
+
+def _check_assessments(
+    frame: pd.DataFrame, label: dict[str, str], team_ids: set[str] | None, meetings: set | None
+) -> list[Problem]:
+    """assessments.csv: one score per team and meeting, of a known team, at a meeting of
+    meetings.csv, on a step of the IHI scale (:data:`analysis.schemas.ASSESSMENT_SCORES`)."""
+    file = label["assessments"]
+    problems = _duplicates(
+        frame,
+        ["team_id", "meeting_date"],
+        file,
+        "the team is already scored at this meeting",
+        "keep one score per team and meeting (the coaches' agreed score)",
+        "assessment",
+    )
+    if team_ids is not None:
+        problems += _unknown(frame, "team_id", team_ids, file, "team id", label["teams"])[0]
+    steps = ", ".join(f"{s:.1f}" for s in schemas.ASSESSMENT_SCORES)
+    inside = frame["score"].between(1, 5)  # outside: the schema's min/max said so already
+    off_step = inside & ~frame["score"].isin(schemas.ASSESSMENT_SCORES)
+    for row, value in zip(frame.loc[off_step, ROW], frame.loc[off_step, "score"], strict=True):
+        shown = f"{value:g}"
+        problems.append(
+            Problem(
+                file,
+                f"{shown} is not a step of the IHI assessment scale",
+                row=int(row),
+                column="score",
+                hint=f"use one of {steps} (half steps; decimal comma or point)",
+                key="check_score_step",
+                hint_key="check_score_step_hint",
+                values=(("value", shown), ("steps", steps)),
+            )
+        )
+    dated = frame["meeting_date"].notna()
+    if meetings is None:
+        for row in frame.loc[dated, ROW]:
+            problems.append(
+                Problem(
+                    file,
+                    "the network meetings are not listed: meetings.csv is missing",
+                    row=int(row),
+                    column="meeting_date",
+                    hint="add meetings.csv with one row per network meeting (meeting_date; "
+                    "see data/raw/README.md)",
+                    key="check_no_meetings",
+                    hint_key="check_no_meetings_hint",
+                )
+            )
+        return problems
+    known = sorted(meetings)
+    shown_known = ", ".join(d.date().isoformat() for d in known[:8]) + (
+        ", ..." if len(known) > 8 else ""
+    )
+    unknown = dated & ~frame["meeting_date"].isin(known)
+    for row, value in zip(frame.loc[unknown, ROW], frame.loc[unknown, "meeting_date"], strict=True):
+        date = pd.Timestamp(value).date().isoformat()
+        problems.append(
+            Problem(
+                file,
+                f"{date} is not a meeting date of {label['meetings']}",
+                row=int(row),
+                column="meeting_date",
+                hint=f"use the date of a network meeting ({shown_known or 'none listed'}) or "
+                f"add the meeting to {label['meetings']}",
+                key="check_unknown_meeting",
+                hint_key="check_unknown_meeting_hint",
+                values=(("value", date), ("where", label["meetings"]), ("known", shown_known)),
+            )
+        )
     return problems
 
 

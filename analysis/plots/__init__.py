@@ -15,6 +15,7 @@ from .effects import *  # noqa: E402,F403
 from .explore import *  # noqa: E402,F403
 from .goals import *  # noqa: E402,F403
 from .menu import *  # noqa: E402,F403
+from .progress import *  # noqa: E402,F403
 from .spc import *  # noqa: E402,F403
 from .style import PALETTE, apply_style, save_png  # noqa: E402,F401
 from .surveys import *  # noqa: E402,F403

@@ -206,6 +206,8 @@ def _html_exporter():
 
 #: The output in which ``analysis.report.render`` says what the report read (``report.READS_MIME``).
 READS_MIME = "application/vnd.workbook.reads+json"
+#: The output that hands the runner a team's poster (``report.POSTER_MIME``).
+POSTER_MIME = "application/vnd.workbook.poster+json"
 
 
 def reads_of(nb: nbformat.NotebookNode) -> list[str] | None:
@@ -218,6 +220,44 @@ def reads_of(nb: nbformat.NotebookNode) -> list[str] | None:
             if READS_MIME in data and isinstance(data[READS_MIME].get("reads"), list):
                 found = sorted(set(found or []) | {str(x) for x in data[READS_MIME]["reads"]})
     return found
+
+
+def posters_of(nb: nbformat.NotebookNode) -> list[dict]:
+    """The posters the executed report handed over (``report.POSTER_MIME``): poster, lang."""
+    found = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            data = (output.get("data") or {}).get(POSTER_MIME)
+            if isinstance(data, dict) and isinstance(data.get("poster"), dict):
+                found.append(data)
+    return found
+
+
+def make_posters(nb: nbformat.NotebookNode) -> list[dict]:
+    """Each poster of ``nb`` as published files: name, html (the page the PDF was printed from:
+    the privacy auditor reads it), pdf (bytes, None when it could not be made) and error (why
+    not, and what to do). A missing browser or a failed print is an error here, never a failed
+    report: the report and the poster's page are still good."""
+    from ..poster import PosterError, poster_html, print_pdf
+    from ..views.sections import Poster
+
+    made = []
+    for data in posters_of(nb):
+        poster = Poster.from_json(data["poster"])
+        lang = str(data.get("lang") or "sv")
+        try:
+            pdf, page = print_pdf(poster, lang)
+            made.append({"name": poster.name, "html": page, "pdf": pdf, "error": None})
+        except PosterError as exc:
+            made.append(
+                {
+                    "name": poster.name,
+                    "html": poster_html(poster, lang),
+                    "pdf": None,
+                    "error": f"{poster.name}.pdf: {exc}",
+                }
+            )
+    return made
 
 
 def _clean_for_report(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -242,6 +282,7 @@ def _clean_for_report(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
                 if not (o.output_type == "stream" and o.get("name") == "stderr")
                 and o.output_type != "error"
                 and READS_MIME not in (o.get("data") or {})
+                and POSTER_MIME not in (o.get("data") or {})
             ]
             if not cell.outputs:
                 continue
@@ -321,7 +362,8 @@ def build_report(job: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]
     ``job``: name, notebook, params, notebook_source (the .ipynb text). ``context``: data_dir,
     lang, kernel, cell_timeout, cwd, fast, compact_images. Returns name, ok, error (what the published
     index may show, :func:`public_error`), error_detail (the full message: private), duration,
-    attempts, html (text or None), executed (notebook JSON text or None), host.
+    attempts, html (text or None), executed (notebook JSON text or None), host, posters
+    (:func:`make_posters`).
     """
     import socket
 
@@ -362,6 +404,7 @@ def build_report(job: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]
             result["executed"] = nbformat.writes(executed)
         if error is None:
             result["reads"] = reads_of(executed)
+            result["posters"] = make_posters(executed)
             result["html"] = to_html(
                 executed, job["name"], context["lang"], compact=context.get("compact_images", True)
             )

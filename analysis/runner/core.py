@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import signal
 import sys
 import threading
@@ -687,6 +688,8 @@ def _run_locked(
             entry = _publish(outputs, index["reports"][p.job.name], p, result, context)
             index["reports"][p.job.name] = entry
             duration = f"{result['duration']:.1f} s" if result.get("duration") is not None else ""
+            for problem in entry.get("poster_errors") or [] if result["ok"] else []:
+                reporter.error(f"POSTER  {p.job.name}: {problem}")
             if result["ok"]:
                 reporter.info(f"ok      {p.job.name} {duration}", echo=reporter.bar is None)
             else:
@@ -753,7 +756,8 @@ def _publish(outputs: Path, entry: dict, p: Planned, result: dict, context: dict
         entry["executed"] = Path(os.path.relpath(executed, outputs)).as_posix()
     if result["ok"]:
         html_name = f"{name}.html"
-        data = result["html"].encode("utf-8")
+        page = _publish_posters(outputs, entry, result.get("posters") or [], result["html"])
+        data = page.encode("utf-8")
         atomic_write(outputs / html_name, data)
         # keyed on what the report read this time (None: it recorded nothing, all the data)
         read = result.get("reads")
@@ -788,6 +792,39 @@ def _publish(outputs: Path, entry: dict, p: Planned, result: dict, context: dict
         if not has_html:
             entry["size"] = None
     return entry
+
+
+#: The link to a poster's PDF in a report (``report.poster``), dropped when there is no PDF.
+_PDF_LINK = re.compile(r"<span data-wb-poster-pdf(?:=\"[^\"]*\")?>.*?</span>", re.S)
+
+
+def _publish_posters(outputs: Path, entry: dict, posters: list[dict], page: str) -> str:
+    """Publish a report's posters (``build.make_posters``): each poster's page always (the
+    privacy auditor reads it), its PDF only when one was made and checked, so a failed print
+    never overwrites a good PDF. Records them in ``entry`` (``posters``: name -> pdf file or
+    None, ``poster_errors``) and returns the report's ``page`` without the link to a PDF that
+    does not exist."""
+    entry.pop("poster_errors", None)
+    entry["posters"] = {}
+    errors = []
+    missing = False
+    for poster in posters:
+        stem = poster["name"]
+        atomic_write(outputs / f"{stem}.html", poster["html"].encode("utf-8"))
+        if poster.get("pdf"):
+            atomic_write(outputs / f"{stem}.pdf", poster["pdf"])
+        if poster.get("error"):
+            kept = (outputs / f"{stem}.pdf").is_file()
+            errors.append(
+                poster["error"]
+                + ("; the previous PDF is kept (out of date)" if kept else "; no PDF published")
+            )
+        has_pdf = (outputs / f"{stem}.pdf").is_file()
+        entry["posters"][stem] = f"{stem}.pdf" if has_pdf else None
+        missing = missing or not has_pdf
+    if errors:
+        entry["poster_errors"] = errors
+    return _PDF_LINK.sub("", page) if missing else page
 
 
 def plan_status(

@@ -157,12 +157,37 @@ def _versions(versions: dict[str, dict[str, Any]], title: str, lang: str, contex
     return head
 
 
+def _posters(entry: dict[str, Any] | None, lang: str, context: str = "") -> str:
+    """Links to the report's print-ready posters (the A3 PDFs the run made beside it), or a
+    note when one could not be printed."""
+    if not entry or not entry.get("posters"):
+        return ""
+    hidden = f'<span class="visually-hidden"> – {escape(context)}</span>' if context else ""
+    links = []
+    for pdf in entry["posters"].values():
+        if pdf:
+            # a PDF kept from an earlier run because this run could not print one
+            stale = (
+                f' <span class="status stale">{escape(t("runner_stale", lang))}</span>'
+                if entry.get("poster_errors")
+                else ""
+            )
+            links.append(
+                f'<a href="{escape(pdf)}" type="application/pdf">'
+                f"{escape(t('index_poster_pdf', lang))}{hidden}</a>{stale}"
+            )
+        else:
+            links.append(f'<span class="muted">{escape(t("index_poster_missing", lang))}</span>')
+    return f' <span class="versions">{" ".join(links)}</span>'
+
+
 def _item(
     notebook: str, title: str, versions: dict[str, dict[str, Any]], lang: str, context: str = ""
 ) -> str:
     return (
         f'<li><span class="kind">{escape(_kind(notebook, lang))}</span> '
-        f'<span class="title">{_versions(versions, escape(title), lang, context)}</span></li>'
+        f'<span class="title">{_versions(versions, escape(title), lang, context)}'
+        f"{_posters(versions.get(lang), lang, context)}</span></li>"
     )
 
 

@@ -1,6 +1,7 @@
 """Deterministic synthetic sample data in exactly the raw format (``data/sample``).
 
-``write_sample(folder)`` writes the programme tables (``programme.py``) and, when the module
+``write_sample(folder)`` writes the programme tables (``programme.py``), the network meetings
+and the coaches' scores (``progress.py``) and, when the module
 exists, the surveys (``surveys.py``: ``write_surveys(folder) -> list[Path]``). The same code
 always writes the same bytes: fixed seeds, no timestamps, stable row order.
 """
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from ..io import write_files_atomic
 from .programme import TRUE_EFFECTS, programme_files
+from .progress import progress_files
 
 __all__ = ["TRUE_EFFECTS", "programme_files", "write_files", "write_sample"]
 
@@ -35,7 +37,7 @@ def write_sample(folder: Path | None = None) -> list[Path]:
         folder = load_config().sample_dir
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    written = write_files(folder, programme_files())
+    written = write_files(folder, {**programme_files(), **progress_files()})
     if importlib.util.find_spec(f"{__name__}.surveys") is not None:
         surveys = importlib.import_module(f"{__name__}.surveys")
         written += list(surveys.write_surveys(folder))

@@ -64,8 +64,11 @@ def language(lang: str) -> Iterator[str]:
         _language.reset(token)
 
 
-def t(key: str, lang: str | None = None, **values: object) -> str:
+def t(key: str, /, lang: str | None = None, **values: object) -> str:
     """Return the label ``key`` in ``lang`` (default: the current language), formatted with ``values``.
+
+    ``key`` is positional only, so that a value may be called ``key`` too (a duplicate row's
+    ``{key}`` in ``workbook check``'s Swedish messages: it was a TypeError).
 
     Missing English falls back to Swedish; an unknown key raises ``KeyError`` (a typo must not
     reach a report silently).

@@ -295,4 +295,47 @@ LABELS = {
         "sv": "skriv indicator:<nyckeltal> eller survey:<enkät-id>:<fråge-id>:<svarsalternativ>",
         "en": "write indicator:<kpi> or survey:<survey_id>:<question_id>:<option>",
     },
+    # assessments.csv and meetings.csv (team progress on the IHI scale)
+    "check_dup_meeting": {
+        "sv": "mötesdatumet finns två gånger ({key}): redan på rad {first}",
+        "en": "the meeting date appears twice ({key}) already on row {first}",
+    },
+    "check_dup_meeting_hint": {
+        "sv": "behåll en rad per nätverksträff",
+        "en": "keep one row per network meeting",
+    },
+    "check_dup_assessment": {
+        "sv": "teamet har redan en bedömning vid den här träffen ({key}): rad {first}",
+        "en": "the team is already scored at this meeting ({key}) already on row {first}",
+    },
+    "check_dup_assessment_hint": {
+        "sv": "behåll en bedömning per team och träff (coachernas gemensamma)",
+        "en": "keep one score per team and meeting (the coaches' agreed score)",
+    },
+    "check_score_step": {
+        "sv": "{value} är inget steg på IHI:s bedömningsskala",
+        "en": "{value} is not a step of the IHI assessment scale",
+    },
+    "check_score_step_hint": {
+        "sv": "använd något av {steps} (halva steg; decimalkomma eller punkt)",
+        "en": "use one of {steps} (half steps; decimal comma or point)",
+    },
+    "check_no_meetings": {
+        "sv": "nätverksträffarna saknas: meetings.csv finns inte",
+        "en": "the network meetings are not listed: meetings.csv is missing",
+    },
+    "check_no_meetings_hint": {
+        "sv": "lägg till meetings.csv med en rad per nätverksträff (meeting_date/mötesdatum; "
+        "se data/raw/README.md)",
+        "en": "add meetings.csv with one row per network meeting (meeting_date; see "
+        "data/raw/README.md)",
+    },
+    "check_unknown_meeting": {
+        "sv": "{value} är inget mötesdatum i {where}",
+        "en": "{value} is not a meeting date of {where}",
+    },
+    "check_unknown_meeting_hint": {
+        "sv": "använd datumet för en nätverksträff ({known}) eller lägg till träffen i {where}",
+        "en": "use the date of a network meeting ({known}) or add the meeting to {where}",
+    },
 }

@@ -19,6 +19,7 @@ from .common import (
     with_glossary,
 )
 from .context import ReportContext
+from .progress import county_progress_section
 from .sections import Figure, Note, Page, Paragraph, Section, Table
 
 __all__ = [
@@ -59,6 +60,7 @@ def build(ctx: ReportContext) -> Page:
             ),
             indicator_section(ctx),
             Section(ctx.t("goals_measures_section"), (Table(measures_table(ds, ctx.lang)),)),
+            county_progress_section(ctx),
         ),
     )
     return with_glossary(page, ctx.lang)

@@ -14,6 +14,7 @@ built a page, nothing changes it.
   usually ``functools.partial(plots.<chart>, ...)``) and its alt text. It is drawn when rendered.
 * :class:`Glossary`: the terms a report uses and their definitions; the renderer gives each an
   anchor and links the first use of each term in the page's text to it.
+* :class:`Poster`: a team's print-ready A3 poster: a link in the report, its own page and PDF.
 * :class:`Section`: a heading (or none) and its blocks, which may be sections one level down.
 * :class:`Page`: the report's title and its sections in reading order.
 
@@ -38,6 +39,7 @@ __all__ = [
     "Note",
     "Page",
     "Paragraph",
+    "Poster",
     "Section",
     "Table",
 ]
@@ -103,6 +105,46 @@ class Glossary:
     lang: str
 
 
+@dataclass(frozen=True)
+class Poster:
+    """The team's print-ready A3 poster (:mod:`analysis.poster`): the report shows a link to it;
+    the runner publishes its page as ``<name>.html`` and the PDF printed from it as ``<name>.pdf``.
+
+    ``sections``: ``(heading, lines)`` in the order of the network's template; ``banner``: the
+    sample-data warning (None for real data); every text is escaped when rendered."""
+
+    name: str  # file stem in outputs/, e.g. poster_attarp
+    title: str  # the team's name
+    heading: str  # what the sheet is (one line under the title)
+    network: str
+    sections: tuple[tuple[str, tuple[str, ...]], ...]
+    footer: str
+    banner: str | None = None
+
+    def to_json(self) -> dict:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "heading": self.heading,
+            "network": self.network,
+            "sections": [[h, list(lines)] for h, lines in self.sections],
+            "footer": self.footer,
+            "banner": self.banner,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Poster:
+        return cls(
+            name=str(data["name"]),
+            title=str(data["title"]),
+            heading=str(data["heading"]),
+            network=str(data["network"]),
+            sections=tuple((str(h), tuple(str(x) for x in lines)) for h, lines in data["sections"]),
+            footer=str(data["footer"]),
+            banner=data.get("banner"),
+        )
+
+
 @dataclass(frozen=True, eq=False)
 class Section:
     """A heading (level 2 to 4; ``title`` None: no heading) and its blocks in order."""
@@ -116,7 +158,7 @@ class Section:
         return Section(title, tuple(blocks), min(self.level + 1, 4))
 
 
-Block = Paragraph | Note | Bullets | Table | Figure | Glossary | Section
+Block = Paragraph | Note | Bullets | Table | Figure | Glossary | Poster | Section
 
 
 @dataclass(frozen=True, eq=False)

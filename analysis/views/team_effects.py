@@ -26,7 +26,8 @@ from .common import (
     with_glossary,
 )
 from .context import ReportContext
-from .sections import Bullets, Figure, Note, Page, Paragraph, Section, Table
+from .progress import team_progress_section
+from .sections import Bullets, Figure, Note, Page, Paragraph, Poster, Section, Table
 from .stories_spread import (
     spread_blocks,
     story_items,
@@ -41,6 +42,7 @@ __all__ = [
     "build",
     "effects_table",
     "measure_section",
+    "poster_block",
     "poster_lines",
     "target_text",
     "waves_table",
@@ -91,6 +93,7 @@ def build(ctx: ReportContext) -> Page:
                 if survey_notes
                 else []
             ),
+            team_progress_section(ctx, team),
             Section(
                 ctx.t("effects_caveats_section"),
                 (
@@ -115,6 +118,7 @@ def build(ctx: ReportContext) -> Page:
                         ),
                         alt=ctx.t("effects_poster_section"),
                     ),
+                    poster_block(ctx, team, poster_lines(ctx, team, result, diagram)),
                 ),
             ),
         ),
@@ -486,3 +490,19 @@ def poster_lines(ctx: ReportContext, team, result, diagram=None) -> dict[str, li
         + [t("effects_poster_county_aim", lang)]
     )
     return sections
+
+
+def poster_block(ctx: ReportContext, team, lines: dict[str, list[str]]) -> Poster:
+    """The team's print-ready A3 poster (``poster_<team>.pdf`` and ``.html``, made by the
+    runner): the sections of :func:`poster_lines`, the sample-data warning when it applies."""
+    return Poster(
+        # a report in another language than workbook.yml's (``--lang en``) gets its own poster
+        name=f"poster_{team.id}"
+        + ("" if ctx.config is None or ctx.lang == ctx.config.language else f"_{ctx.lang}"),
+        title=team.name,
+        heading=ctx.t("poster_heading", area=label(team.focus_area, ctx.lang)),
+        network=ctx.t("network_name"),
+        sections=tuple((heading, tuple(items)) for heading, items in lines.items()),
+        footer=ctx.t("poster_footer", report=f"team_effects_{team.id}"),
+        banner=ctx.t("sample_banner") if ctx.dataset.is_sample else None,
+    )

@@ -1,0 +1,208 @@
+"""The print-ready A3 poster of a team: its HTML page and the PDF printed from it.
+
+The team's effect report says what its poster holds (``analysis.views.team_effects.poster_lines``:
+the network's template sections) in a :class:`analysis.views.sections.Poster` block. The renderer
+(:func:`analysis.report.render`) turns it into a link in the report and a standalone page
+(:func:`poster_html`) that the runner publishes as ``outputs/poster_<team>.html``: an ordinary
+report page, so the privacy auditor reads it like every page. The PDF is printed from exactly
+that page by headless Chromium (:func:`print_pdf`) and checked (:func:`pdf_facts`: one A3 page,
+its text selectable) before it replaces an earlier PDF; a PDF that cannot be made or checked
+never overwrites a good one, and the run says why.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from html import escape
+from pathlib import Path
+
+__all__ = [
+    "A3_MM",
+    "PosterError",
+    "chromium_path",
+    "pdf_facts",
+    "poster_html",
+    "print_pdf",
+]
+
+A3_MM = (297.0, 420.0)  # ISO 216, portrait
+_PT_PER_MM = 72 / 25.4
+#: Text sizes tried, largest first, until the poster fits one page (the first nearly always does).
+SCALES = (1.05, 0.9, 0.75, 0.6)
+#: Seconds one print may take before it is given up (a hung browser must not hang the run).
+PRINT_TIMEOUT = 120
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
+CHROMIUM_ENV = "WORKBOOK_CHROMIUM"  # a browser elsewhere, or "" to turn the PDF off
+
+_CSS = """
+:root{--scale:1}
+*{box-sizing:border-box}
+html{font-family:"DejaVu Sans",Arial,Helvetica,sans-serif;color:#1a1a1a;background:#fff}
+body{margin:0}
+.sheet{max-width:297mm;margin:0 auto;padding:6mm}
+header{border-bottom:3px solid #0072B2;margin-bottom:6mm;padding-bottom:3mm}
+.network{font-size:calc(14pt*var(--scale));color:#005a8c;margin:0 0 2mm}
+h1{font-size:calc(34pt*var(--scale));margin:0 0 2mm;line-height:1.15}
+.meta{font-size:calc(13pt*var(--scale));margin:0;color:#333}
+.banner{background:#fff3cd;border:2px solid #8a6d00;color:#4d3d00;font-weight:bold;
+  padding:2mm 3mm;margin:3mm 0 0;font-size:calc(13pt*var(--scale))}
+main{display:grid;grid-template-columns:1fr 1fr;gap:5mm 8mm}
+section{break-inside:avoid}
+section.wide{grid-column:1 / -1}
+h2{font-size:calc(19pt*var(--scale));color:#005a8c;margin:0 0 2mm;
+  border-bottom:1px solid #9ab;padding-bottom:1mm}
+ul{margin:0;padding-left:5mm}
+li{font-size:calc(13pt*var(--scale));line-height:1.35;margin:0 0 1.5mm}
+footer{margin-top:6mm;font-size:calc(10pt*var(--scale));color:#444;border-top:1px solid #9ab;
+  padding-top:2mm}
+@media screen and (max-width:700px){main{grid-template-columns:1fr}.sheet{padding:3mm}
+  h1{font-size:22pt}}
+@page{size:297mm 420mm;margin:12mm}
+@media print{.sheet{max-width:none;padding:0}}
+"""
+
+
+class PosterError(RuntimeError):
+    """The PDF could not be made or is not a one-page A3 poster (the message says why and what
+    to do)."""
+
+
+def poster_html(poster, lang: str, scale: float = 1.0) -> str:
+    """The standalone page of ``poster`` (a :class:`analysis.views.sections.Poster`): every text
+    escaped, A3 portrait when printed (``@page``), readable on a screen and a phone.
+    ``scale``: the text size relative to the design (:data:`SCALES`)."""
+    sections = []
+    for i, (heading, lines) in enumerate(poster.sections):
+        wide = " wide" if i == len(poster.sections) - 1 else ""  # the results span the sheet
+        items = "".join(f"<li>{escape(str(x))}</li>" for x in lines)
+        sections.append(
+            f'<section class="poster-part{wide}"><h2>{escape(heading)}</h2><ul>{items}</ul>'
+            "</section>"
+        )
+    banner = f'<p class="banner">{escape(poster.banner)}</p>' if poster.banner else ""
+    return (
+        f'<!DOCTYPE html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(poster.title)} – {escape(poster.heading)}</title>\n"
+        f"<style>{_CSS}:root{{--scale:{scale:.2f}}}</style>\n</head>\n<body>\n"
+        '<div class="sheet">\n<header>'
+        f'<p class="network">{escape(poster.network)}</p>'
+        f"<h1>{escape(poster.title)}</h1>"
+        f'<p class="meta">{escape(poster.heading)}</p>{banner}</header>\n'
+        f"<main>{''.join(sections)}</main>\n"
+        f"<footer>{escape(poster.footer)}</footer>\n</div>\n</body>\n</html>\n"
+    )
+
+
+def chromium_path() -> str | None:
+    """The headless browser that prints the PDF: ``$WORKBOOK_CHROMIUM`` when set (empty: none),
+    else Debian's ``chromium`` (or ``chromium-browser``, ``google-chrome``) on the PATH."""
+    if CHROMIUM_ENV in os.environ:
+        return os.environ[CHROMIUM_ENV] or None
+    return next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
+
+
+def _print_once(exe: str, html_text: str, folder: Path) -> bytes:
+    page = folder / "poster.html"
+    page.write_text(html_text, encoding="utf-8")
+    target = folder / "poster.pdf"
+    target.unlink(missing_ok=True)
+    command = [
+        exe,
+        "--headless",
+        "--no-sandbox",  # the run may be root (CI); the page is our own, with no script
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--no-pdf-header-footer",
+        f"--user-data-dir={folder / 'profile'}",
+        f"--print-to-pdf={target}",
+        page.as_uri(),
+    ]
+    try:
+        # its own process group: on a timeout the browser's helper processes go with it
+        process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+        )
+    except OSError as exc:  # not executable, not found
+        raise PosterError(f"{exe} could not be started ({exc}); install chromium") from exc
+    try:
+        _, stderr = process.communicate(timeout=PRINT_TIMEOUT)
+    except subprocess.TimeoutExpired as exc:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise PosterError(
+            f"{exe} did not print the poster within {PRINT_TIMEOUT} s; run again, or print the "
+            "poster's HTML page from a browser (A3)"
+        ) from exc
+    if not target.is_file() or target.stat().st_size == 0:
+        detail = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+        raise PosterError(
+            f"{exe} printed no PDF (exit {process.returncode}"
+            f"{': ' + detail[0] if detail[0] else ''})"
+        )
+    return target.read_bytes()
+
+
+def pdf_facts(data: bytes) -> dict:
+    """pages, the first page's width and height in mm and its text (pypdf), of a PDF."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        box = reader.pages[0].mediabox
+        return {
+            "pages": len(reader.pages),
+            "width_mm": float(box.width) / _PT_PER_MM,
+            "height_mm": float(box.height) / _PT_PER_MM,
+            "text": reader.pages[0].extract_text() or "",
+        }
+    except (PdfReadError, IndexError, ValueError) as exc:
+        raise PosterError(f"the printed PDF cannot be read ({exc})") from exc
+
+
+def print_pdf(poster, lang: str, exe: str | None = None) -> tuple[bytes, str]:
+    """Print ``poster`` to a one-page A3 PDF; returns (PDF, the HTML it was printed from).
+
+    The text is made smaller step by step (:data:`SCALES`) until the poster fits one page. The
+    result is checked (one page, A3 within 1 mm, the title in its text): anything else is a
+    :class:`PosterError` saying what to do, as is a missing browser.
+    """
+    exe = exe if exe is not None else chromium_path()
+    if not exe:
+        raise PosterError(
+            "no headless browser to print the A3 PDF: install Debian's chromium "
+            "(apt-get install chromium) or set WORKBOOK_CHROMIUM to a Chromium/Chrome binary; "
+            "meanwhile the poster's HTML page prints on A3 from any browser"
+        )
+    with tempfile.TemporaryDirectory(prefix="workbook-poster-") as tmp:
+        folder = Path(tmp)
+        for scale in SCALES:
+            html_text = poster_html(poster, lang, scale)
+            data = _print_once(exe, html_text, folder)
+            facts = pdf_facts(data)
+            if facts["pages"] == 1:
+                break
+        else:
+            raise PosterError(
+                f"the poster does not fit one A3 page even with {SCALES[-1]:.0%} text "
+                f"({facts['pages']} pages): shorten the aim, the change titles or the number "
+                "of changes listed"
+            )
+    width, height = facts["width_mm"], facts["height_mm"]
+    if abs(width - A3_MM[0]) > 1 or abs(height - A3_MM[1]) > 1:
+        raise PosterError(f"the PDF page is {width:.0f} × {height:.0f} mm, not A3 (297 × 420 mm)")
+    words = " ".join(facts["text"].split())
+    if " ".join(str(poster.title).split())[:20] not in words:
+        raise PosterError("the PDF's text is not selectable (the team's name is not in it)")
+    return data, html_text
