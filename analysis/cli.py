@@ -268,9 +268,10 @@ def _audit_key(folder: Path, config) -> str:
     from .io import code_hash
     from .runner.plan import data_hash
 
-    pages = [
+    pages = [  # index.html is rewritten by every run and shows no survey numbers
         (p.name, p.stat().st_size, p.stat().st_mtime_ns)
         for p in sorted(Path(folder).glob("*.html"))
+        if p.name != "index.html"
     ]
     state = {
         "pages": pages,
@@ -287,12 +288,11 @@ def _audit(folder: Path, reuse: bool = False) -> int:
     ``reuse`` (after ``workbook run``): when the pages, the data and the code are those of the
     last audit that passed (``<private_dir>/audit.json``), it is not repeated: at county scale the
     audit reads every page and the 100,000-answer survey (a run with nothing changed would spend
-    its time there). A failed audit is always repeated."""
-    from .privacy.audit import audit_folder
-
+    its time there). A failed audit is always repeated. When something changed, the audit reads
+    again only the pages that changed and solves again only the surveys whose shown and hidden
+    counts changed (``<private_dir>/audit-cache.pickle``, :class:`analysis.privacy.audit.AuditCache`).
+    ``workbook audit`` (no ``reuse``) reads and solves everything."""
     config = load_config()
-    if not any("data-cell=" in p.read_text(encoding="utf-8") for p in Path(folder).glob("*.html")):
-        return EXIT_OK  # no survey numbers published
     memo = Path(config.private_dir) / "audit.json"
     key = _audit_key(folder, config) if reuse else None
     if key is not None:
@@ -303,7 +303,12 @@ def _audit(folder: Path, reuse: bool = False) -> int:
                 return EXIT_OK
         except (OSError, ValueError, AttributeError):
             pass
-    result = audit_folder(folder, config.data_dir(), config.min_count)
+    if not any("data-cell=" in p.read_text(encoding="utf-8") for p in Path(folder).glob("*.html")):
+        return EXIT_OK  # no survey numbers published
+    from .privacy.audit import audit_folder  # (scipy's solvers: not imported for a skip)
+
+    cache_file = Path(config.private_dir) / "audit-cache.pickle" if reuse else None
+    result = audit_folder(folder, config.data_dir(), config.min_count, cache_file=cache_file)
     print(result, flush=True)
     if not result.ok:
         print(f"do not publish {folder} until this is fixed (docs/privacy.md)", file=sys.stderr)

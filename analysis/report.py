@@ -27,7 +27,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import __version__, clock, text
+from . import __version__, clock, memo, text
 from .config import ConfigError, load_config
 from .dataset import reads
 from .text import escape, t
@@ -407,14 +407,29 @@ ALT_CHARS = 300  # a figure's alt text: a summary, not a copy of a 100,000-chara
 
 def figure_html(fig, alt: str = "") -> str:
     """The figure as an ``<img>`` with the PNG embedded (the report stays one self-contained file)."""
+    return _img_html(_png_base64(fig), alt)
+
+
+def _png_base64(fig) -> str:
     import matplotlib.pyplot as plt
 
     buffer = _io.BytesIO()
     fig.savefig(buffer, format="png", bbox_inches="tight")
     plt.close(fig)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _img_html(data: str, alt: str) -> str:
     alt = alt if len(alt) <= ALT_CHARS else alt[: ALT_CHARS - 1] + "\u2026"  # a name can be huge
     return f'<div class="wb-fig"><img alt="{escape(alt)}" src="data:image/png;base64,{data}"></div>'
+
+
+def drawn_png_base64(draw: Callable[[], Any]) -> str:
+    """The PNG (base64) of the figure ``draw()`` makes. Cached by :mod:`analysis.memo` when
+    ``draw`` is a ``functools.partial`` of a plotting function with picklable arguments: the
+    same chart in two reports (a team's driver diagram in its report and in the gap analysis),
+    or in the next run, is drawn once."""
+    return _png_base64(draw())
 
 
 def figure(fig, alt: str = "") -> None:
@@ -613,7 +628,7 @@ def _render_block(block, linker: TermLinker | None = None, heading: str | None =
     elif isinstance(block, Table):
         table(block.frame, caption=block.caption or heading, esc=esc)
     elif isinstance(block, Figure):
-        figure(block.draw(), alt=block.alt)
+        _display_html(_img_html(memo.cached(drawn_png_base64, block.draw), block.alt))
     elif isinstance(block, Poster):
         poster(block)
     else:

@@ -26,6 +26,7 @@ once, split between the processes sharing them), sampled every 0.5 s.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import os
@@ -43,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 from reports import env_for, write_workbook_yml  # noqa: E402  (benchmarks/reports.py)
 
 from analysis.config import load_config  # noqa: E402
+from analysis.memo import ENV as MEMO_ENV  # noqa: E402
 from analysis.runner import RunOptions, make_plan  # noqa: E402
 from analysis.sample.county import write_county_sample  # noqa: E402
 
@@ -156,6 +158,7 @@ def naive(project: Path, per_team: int) -> tuple[dict[str, list[float]], dict[st
     out = project / "naive"
     out.mkdir(exist_ok=True)
     env = env_for(project)
+    env.pop(MEMO_ENV, None)  # the naive loop keeps nothing between reports (workbook run's cache)
     seconds: dict[str, list[float]] = {}
     for p in chosen:
         executed = out / f"{p.job.name}.ipynb"
@@ -260,115 +263,152 @@ def main() -> None:
         help="teams whose two reports the naive loop builds (then extrapolated)",
     )
     parser.add_argument("--skip-dask", action="store_true")
+    parser.add_argument(
+        "--project",
+        type=Path,
+        help="keep the project in this folder; a folder that already holds one is reused (its "
+        "package code and data as they are), e.g. to run later steps with --steps",
+    )
+    parser.add_argument(
+        "--steps",
+        default="bcdae",
+        help="which of the steps to run, in this order: b (full build), c (no-op), d (one team "
+        "changed), a (naive loop), e (a new team); f (Dask) runs unless --skip-dask",
+    )
     args = parser.parse_args()
     workbook = [sys.executable, "-m", "analysis.cli", "run", "--workers", str(args.workers)]
-    with tempfile.TemporaryDirectory(prefix="workbook-county-") as tmp:
-        project = project_copy(Path(tmp), args.teams, args.respondents)
-        env = env_for(project)
-        data = project / DATA
-        n_reports = len(make_plan(load_config(project), RunOptions())[0])
-        load = os.getloadavg()[0]
-        print(
-            f"county sample: {args.teams} teams, {args.respondents:,} answers; {n_reports} "
-            f"reports; {os.cpu_count()} cores, load {load:.1f} at the start",
-            flush=True,
-        )
+    with contextlib.ExitStack() as stack:
+        if args.project is None:
+            tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="workbook-county-"))
+            project = project_copy(Path(tmp), args.teams, args.respondents)
+        elif (args.project / "workbook.yml").is_file():
+            project = args.project.resolve()
+        else:
+            args.project.mkdir(parents=True, exist_ok=True)
+            project = project_copy(args.project.resolve(), args.teams, args.respondents)
+        run_steps(project, args, workbook)
 
-        with PeakMemory() as mem_b:
-            t_b, _ = timed([*workbook, "--force"], env, project)
-        durations = [e.get("duration") or 0 for e in index(project)["reports"].values()]
-        print(
-            f"(b)  workbook run --force, {n_reports} reports  {t_b:7.1f} s  "
-            f"({t_b / n_reports:.2f} s per report; sum of report times {sum(durations):.0f} s); "
-            f"peak memory {mem_b.mb:,.0f} MB",
-            flush=True,
-        )
-        t_c, _ = timed(workbook, env, project)
-        print(f"(c)  workbook run, nothing changed     {t_c:7.2f} s", flush=True)
 
-        teams = [str(t) for t in index(project)["plan_cache"]["teams"]]
-        team = teams[len(teams) // 2]
-        change_one_team(data, team)
-        t_list, stale = list_stale(project, env)
-        print(f"(d)  team {team}: one observation changed", flush=True)
-        print(f"     workbook list {t_list:5.2f} s: {len(stale)} stale", flush=True)
-        for line in stale:
-            print(f"       {' '.join(line.split())}", flush=True)
-        started = now_iso()
-        time.sleep(1)  # last_run has whole seconds
-        with PeakMemory() as mem_d:
-            t_d, _ = timed(workbook, env, project)
-        rebuilt = built_since(project, started)
-        print(
-            f"     workbook run {t_d:7.1f} s, rebuilt {len(rebuilt)} of {n_reports}: "
-            f"{', '.join(rebuilt)}; peak memory {mem_d.mb:,.0f} MB",
-            flush=True,
-        )
-
-        seconds, counts = naive(project, args.naive_teams)
-        done = sum(len(v) for v in seconds.values())
-        t_a = sum(sum(v) / len(v) * counts[kind] for kind, v in seconds.items())
-        per_kind = ", ".join(
-            f"{kind} {sum(v) / len(v):.1f} s x {counts[kind]}" for kind, v in seconds.items()
-        )
-        print(
-            f"(a)  naive papermill + nbconvert CLI, {done} reports timed; per report {per_kind}",
-            flush=True,
-        )
-        print(
-            f"     extrapolated to the whole plan      {t_a:7.0f} s (not run in full)", flush=True
-        )
-
-        new = "t999_ny"
-        add_team(data, teams[0], new)
-        t_list_e, stale_e = list_stale(project, env)
-        started = now_iso()
-        time.sleep(1)
-        t_e, _ = timed(workbook, env, project)
-        rebuilt_e = built_since(project, started)
-        print(
-            f"(e)  a new team ({new}): workbook list {t_list_e:5.2f} s ({len(stale_e)} stale or "
-            f"new); workbook run {t_e:7.1f} s, built {len(rebuilt_e)}: {', '.join(rebuilt_e)}",
-            flush=True,
-        )
-        n_reports = len(index(project)["reports"])
-
-        print(flush=True)
-        print(f"load now {os.getloadavg()[0]:.1f}")
-        print(f"full build, speed-up (a)/(b): {t_a / t_b:5.1f}x   (aim: at least 12x)")
-        print(
-            f"one team's observations changed (d): {t_d:.1f} s, {len(rebuilt)} reports rebuilt, "
-            f"{t_b / t_d:.0f}x faster than the full build   (aim: under 15 s)"
-        )
-        print(f"nothing changed (c): {t_c:.2f} s   (aim: under 2 s)")
-        print(
-            f"peak memory: full build {mem_b.mb:,.0f} MB, one team {mem_d.mb:,.0f} MB", flush=True
-        )
-        t_f = mem_f = None
-        if not args.skip_dask:
-            from distributed import LocalCluster
-
+def run_steps(project: Path, args: argparse.Namespace, workbook: list[str]) -> None:
+    """The steps of the module docstring, on ``project``; prints each result as it comes and a
+    summary against the issue's aims."""
+    env = env_for(project)
+    data = project / DATA
+    n_reports = len(make_plan(load_config(project), RunOptions())[0])
+    print(
+        f"county sample: {args.teams} teams, {args.respondents:,} answers; {n_reports} "
+        f"reports; {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f} at the start",
+        flush=True,
+    )
+    got: dict[str, float] = {}
+    for step in args.steps:
+        print(f"     (load {os.getloadavg()[0]:.1f})", flush=True)
+        if step == "b":
             with PeakMemory() as mem:
-                with LocalCluster(
-                    n_workers=args.workers,
-                    threads_per_worker=1,
-                    processes=True,
-                    dashboard_address=None,
-                ) as cluster:
-                    t_f, _ = timed(
-                        [*workbook, "--force", "--scheduler", cluster.scheduler_address],
-                        env,
-                        project,
-                    )
-            mem_f = mem.mb
-            ok = sum(1 for e in index(project)["reports"].values() if e.get("status") == "ok")
+                got["b"], _ = timed([*workbook, "--force"], env, project)
+            got["mem_b"] = mem.mb
+            durations = [e.get("duration") or 0 for e in index(project)["reports"].values()]
             print(
-                f"(f)  Dask LocalCluster ({args.workers} worker processes), --force: {t_f:7.1f} s, "
-                f"{ok} of {n_reports} ok; peak memory {mem_f:,.0f} MB",
+                f"(b)  workbook run --force, {n_reports} reports  {got['b']:7.1f} s  "
+                f"({got['b'] / n_reports:.2f} s per report; sum of report times "
+                f"{sum(durations):.0f} s); peak memory {mem.mb:,.0f} MB",
                 flush=True,
             )
+        elif step == "c":
+            runs = sorted(timed(workbook, env, project)[0] for _ in range(3))
+            got["c"] = runs[1]
+            print(
+                f"(c)  workbook run, nothing changed, 3 runs: median {runs[1]:.2f} s "
+                f"(min {runs[0]:.2f}, max {runs[2]:.2f})",
+                flush=True,
+            )
+        elif step == "d":
+            teams = [str(t) for t in index(project)["plan_cache"]["teams"]]
+            team = teams[len(teams) // 2]
+            change_one_team(data, team)
+            t_list, stale = list_stale(project, env)
+            print(f"(d)  team {team}: one observation changed", flush=True)
+            print(f"     workbook list {t_list:5.2f} s: {len(stale)} stale", flush=True)
+            for line in stale:
+                print(f"       {' '.join(line.split())}", flush=True)
+            started = now_iso()
+            time.sleep(1)  # last_run has whole seconds
+            with PeakMemory() as mem:
+                got["d"], out = timed(workbook, env, project)
+            got["mem_d"] = mem.mb
+            rebuilt = built_since(project, started)
+            durations = {n: index(project)["reports"][n].get("duration") for n in rebuilt}
+            print(
+                f"     workbook run {got['d']:7.1f} s, rebuilt {len(rebuilt)} of {n_reports}: "
+                + ", ".join(f"{n} ({d:.1f} s)" for n, d in durations.items())
+                + f"; peak memory {mem.mb:,.0f} MB",
+                flush=True,
+            )
+            print("     " + " / ".join(out.strip().splitlines()[-2:]), flush=True)
+        elif step == "a":
+            seconds, counts = naive(project, args.naive_teams)
+            done = sum(len(v) for v in seconds.values())
+            got["a"] = sum(sum(v) / len(v) * counts[kind] for kind, v in seconds.items())
+            per_kind = ", ".join(
+                f"{kind} {sum(v) / len(v):.1f} s x {counts[kind]}" for kind, v in seconds.items()
+            )
+            print(
+                f"(a)  naive papermill + nbconvert CLI, {done} reports timed; per report "
+                f"{per_kind}",
+                flush=True,
+            )
+            print(
+                f"     extrapolated to the whole plan      {got['a']:7.0f} s (not run in full)",
+                flush=True,
+            )
+        elif step == "e":
+            teams = [str(t) for t in index(project)["plan_cache"]["teams"]]
+            new = "t999_ny"
+            add_team(data, teams[0], new)
+            t_list_e, stale_e = list_stale(project, env)
+            started = now_iso()
+            time.sleep(1)
+            t_e, _ = timed(workbook, env, project)
+            rebuilt_e = built_since(project, started)
+            print(
+                f"(e)  a new team ({new}): workbook list {t_list_e:5.2f} s ({len(stale_e)} stale "
+                f"or new); workbook run {t_e:7.1f} s, built {len(rebuilt_e)}: "
+                f"{', '.join(rebuilt_e)}",
+                flush=True,
+            )
+        else:
+            raise SystemExit(f"unknown step {step!r} (steps: b, c, d, a, e)")
 
-            print(f"Dask LocalCluster / local run, full build: {t_f / t_b:4.2f}x", flush=True)
+    print(flush=True)
+    print(f"load now {os.getloadavg()[0]:.1f}")
+    if "a" in got and "b" in got:
+        print(f"full build, speed-up (a)/(b): {got['a'] / got['b']:5.1f}x   (aim: at least 12x)")
+    if "d" in got:
+        print(f"one team's observations changed (d): {got['d']:.1f} s   (aim: under 15 s)")
+    if "c" in got:
+        print(f"nothing changed (c): {got['c']:.2f} s   (aim: under 2 s)")
+    if "b" in got:
+        print(f"peak memory: full build {got['mem_b']:,.0f} MB", flush=True)
+    if args.skip_dask:
+        return
+    from distributed import LocalCluster
+
+    with PeakMemory() as mem:
+        with LocalCluster(
+            n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster:
+            t_f, _ = timed(
+                [*workbook, "--force", "--scheduler", cluster.scheduler_address], env, project
+            )
+    entries = index(project)["reports"].values()
+    ok = sum(1 for e in entries if e.get("status") == "ok")
+    print(
+        f"(f)  Dask LocalCluster ({args.workers} worker processes), --force: {t_f:7.1f} s, "
+        f"{ok} of {len(entries)} ok; peak memory {mem.mb:,.0f} MB",
+        flush=True,
+    )
+    if "b" in got:
+        print(f"Dask LocalCluster / local run, full build: {t_f / got['b']:4.2f}x", flush=True)
 
 
 if __name__ == "__main__":

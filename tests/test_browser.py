@@ -223,7 +223,9 @@ def test_fixture_reports_in_chromium(browser, tmp_path, monkeypatch):
 
     plan = "reports:\n  - notebook: tiny\n    for_each: team\n  - notebook: fails\n    for_each: team\n"
     root = make_project(tmp_path / "project", plan)
-    monkeypatch.setattr(core, "_discover", lambda data_dir, fp, previous: (["a", "bad"], [], {}))
+    monkeypatch.setattr(
+        core, "_discover", lambda data_dir, fp, previous, code="": (["a", "bad"], [], {})
+    )
     summary = run(RunOptions(), root=root, tty=False)
     assert summary.count("failed") == 1
     outputs = root / "outputs"

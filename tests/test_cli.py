@@ -28,7 +28,9 @@ reports:
 def project(tmp_path, monkeypatch):
     root = make_project(tmp_path, PLAN)
     monkeypatch.setenv("WORKBOOK_ROOT", str(root))
-    monkeypatch.setattr(core, "_discover", lambda data_dir, fp, previous: (["a", "bad"], [], {}))
+    monkeypatch.setattr(
+        core, "_discover", lambda data_dir, fp, previous, code="": (["a", "bad"], [], {})
+    )
     monkeypatch.setattr(core.planmod, "code_hash", lambda config: "code-1")
     return root
 
@@ -304,7 +306,9 @@ def test_an_unchanged_folder_that_passed_the_audit_is_not_audited_again(
             return "audit"
 
     verdicts = iter([True, True, False, False])
-    monkeypatch.setattr(audit, "audit_folder", lambda *a: calls.append(a) or Result(next(verdicts)))
+    monkeypatch.setattr(
+        audit, "audit_folder", lambda *a, **k: calls.append(a) or Result(next(verdicts))
+    )
     out = project / "outputs"
     out.mkdir(exist_ok=True)
     page = out / "survey_x.html"

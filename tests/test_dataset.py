@@ -718,3 +718,16 @@ def test_the_accessors_read_a_team_a_survey_and_a_driver_diagram_through_the_dat
         ds.survey("staff")
     assert ds.drivers("attarp").team_id == "attarp"
     assert "aneby" not in ds.driver_teams and ds.drivers("aneby") is None
+
+
+def test_a_teams_rows_are_its_own_and_a_copy_with_other_tables_gives_those():
+    """Dataset.team groups each table once per dataset; the rows equal filtering the table, and
+    a copy with another table (with_tables) never gets the first table's rows."""
+    ds = dataset.load_dataset(Path(__file__).resolve().parent.parent / "data" / "sample")
+    for team_id in ("attarp", "nassjo"):
+        own = ds.observations[ds.observations["team_id"] == team_id].reset_index(drop=True)
+        pd.testing.assert_frame_equal(ds.team(team_id).observations, own)
+    without = ds.observations[ds.observations["team_id"] != "attarp"]
+    other = dataset.with_tables(ds, observations=without)
+    assert other.team("attarp").observations.empty
+    assert len(ds.team("attarp").observations) == (ds.observations["team_id"] == "attarp").sum() > 0

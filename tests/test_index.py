@@ -185,7 +185,9 @@ def test_which_entries_a_full_run_keeps():
 def test_a_lang_run_neither_changes_the_index_language_nor_is_dropped(tmp_path, monkeypatch):
     """Issue 16: one `workbook run --lang en --only …` turned the shared index English, and
     the next normal run dropped the English report from it."""
-    monkeypatch.setattr(core, "_discover", lambda data_dir, fp, previous: (["a", "b"], [], {}))
+    monkeypatch.setattr(
+        core, "_discover", lambda data_dir, fp, previous, code="": (["a", "b"], [], {})
+    )
     monkeypatch.setattr(core.planmod, "code_hash", lambda config: "code-1")
     root = make_project(tmp_path, PLAN.split("  - notebook: fails")[0])
     out = root / "outputs"

@@ -168,7 +168,7 @@ def test_a_run_with_a_changed_jupyter_client_uses_plain_kernels_and_says_so(tmp_
         "  - notebook: tiny\n    params: {team: a}\n",
         encoding="utf-8",
     )
-    monkeypatch.setattr(core, "_discover", lambda data_dir, fp, previous: (["a"], [], {}))
+    monkeypatch.setattr(core, "_discover", lambda data_dir, fp, previous, code="": (["a"], [], {}))
     monkeypatch.setattr(kernels, "_checked", ["KernelManager._async_launch_kernel is gone"])
     forks = []
     monkeypatch.setattr(kernels.Zygote, "fork", lambda *a, **k: forks.append(a))

@@ -225,11 +225,9 @@ def crafted_codebook():
     )
 
 
-def test_the_auditor_catches_the_issues_differencing():
-    # Today's report of the crafted survey (issue 13): "Ja, flera gånger" 18 of 44 in all; class A
-    # 33 % of 30 (10), class B 50 % of 12 (6); class C (2 pupils) hidden as '..'. By hand:
-    # C = 18 - 10 - 6 = 2 (both pupils of class C), and its base 44 - 30 - 12 = 2.
-    html = page(
+def leaky_page() -> str:
+    """The crafted survey with only class C hidden: C can be worked out (below)."""
+    return page(
         ("hit", {}, "several", 18, "_base", 44),
         ("hit", {}, "no", 21, "_base", 44),
         ("hit", {}, "once", 5, "_base", 44),
@@ -248,19 +246,11 @@ def test_the_auditor_catches_the_issues_differencing():
         ("klass", {}, "_blank", 0, None, None),
         ("_respondents", {}, "_n", 44, None, None),
     )
-    result = audit.audit({"today.html": html}, {"klass": crafted_codebook()}, 5)
-    found = {(f.label, f.lo, f.hi) for f in result.findings}
-    assert ("klass: hit / several / klass=c", 2, 2) in found
-    assert ("klass: hit / _base / klass=c", 2, 2) in found
-    assert ("klass: klass / c / all", 2, 2) in found
-    assert not result.ok and "hit / several / klass=c" in str(result)
 
 
-def test_the_auditor_passes_a_protected_version_and_checks_the_printed_text():
-    # The same survey with class B's cells hidden as well: C's 'several' is 8 - B's, anything
-    # from 0 to 2 (C's base); the class sizes of B and C are hidden together (14), so C's base
-    # runs 0..14 and its 'several' 0..8.
-    html = page(
+def protected_page() -> str:
+    """The crafted survey with classes B and C hidden together."""
+    return page(
         ("hit", {}, "several", 18, "_base", 44),
         ("hit", {}, "no", 21, "_base", 44),
         ("hit", {}, "once", 5, "_base", 44),
@@ -278,6 +268,26 @@ def test_the_auditor_passes_a_protected_version_and_checks_the_printed_text():
         ("klass", {}, "_blank", 0, None, None),
         ("_respondents", {}, "_n", 44, None, None),
     )
+
+
+def test_the_auditor_catches_the_issues_differencing():
+    # Today's report of the crafted survey (issue 13): "Ja, flera gånger" 18 of 44 in all; class A
+    # 33 % of 30 (10), class B 50 % of 12 (6); class C (2 pupils) hidden as '..'. By hand:
+    # C = 18 - 10 - 6 = 2 (both pupils of class C), and its base 44 - 30 - 12 = 2.
+    html = leaky_page()
+    result = audit.audit({"today.html": html}, {"klass": crafted_codebook()}, 5)
+    found = {(f.label, f.lo, f.hi) for f in result.findings}
+    assert ("klass: hit / several / klass=c", 2, 2) in found
+    assert ("klass: hit / _base / klass=c", 2, 2) in found
+    assert ("klass: klass / c / all", 2, 2) in found
+    assert not result.ok and "hit / several / klass=c" in str(result)
+
+
+def test_the_auditor_passes_a_protected_version_and_checks_the_printed_text():
+    # The same survey with class B's cells hidden as well: C's 'several' is 8 - B's, anything
+    # from 0 to 2 (C's base); the class sizes of B and C are hidden together (14), so C's base
+    # runs 0..14 and its 'several' 0..8.
+    html = protected_page()
     result = audit.audit({"ok.html": html}, {"klass": crafted_codebook()}, 5)
     assert result.ok, str(result)
     # a shown number whose text does not say what its mark says is reported
@@ -303,6 +313,36 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
 NOTEBOOKS = ROOT / "notebooks"
 SENSITIVE = "KÄNSLIGT: Jag heter Anna Andersson och min sambo slår mig"
+
+
+def test_an_audit_through_the_cache_finds_what_a_full_audit_finds(tmp_path):
+    """After ``workbook run`` the audit reuses what it read and solved (AuditCache): an unchanged
+    page is not parsed again, a survey whose counts passed is not solved again, and the verdicts
+    are those of a full audit: a page that now leaks is caught, a failed survey is not kept."""
+    codebooks = {"klass": crafted_codebook()}
+    full = audit.audit({"r.html": protected_page()}, codebooks, 5)
+    cache = audit.AuditCache("code-1")
+    first = audit.audit({"r.html": protected_page()}, codebooks, 5, cache)
+    assert first.ok and (first.numbers_read, first.cells_checked) == (
+        full.numbers_read,
+        full.cells_checked,
+    )
+    assert len(cache.pages) == 1 and len(cache.surveys) == 1
+    cache.save(tmp_path / "cache.pickle")
+    again = audit.AuditCache.load(tmp_path / "cache.pickle", "code-1")
+    assert (again.pages, again.surveys) == (cache.pages, cache.surveys)
+    assert audit.AuditCache.load(tmp_path / "cache.pickle", "code-2").surveys == {}  # new code
+    second = audit.audit({"r.html": protected_page()}, codebooks, 5, again)
+    assert second.ok and second.cells_checked == full.cells_checked
+    # the same page name now leaks class C: read again, solved again, caught
+    leaky = audit.audit({"r.html": leaky_page()}, codebooks, 5, again)
+    expected = audit.audit({"r.html": leaky_page()}, codebooks, 5)
+    assert not leaky.ok
+    assert {(f.label, f.lo, f.hi) for f in leaky.findings} == {
+        (f.label, f.lo, f.hi) for f in expected.findings
+    }
+    assert len(again.surveys) == 1  # only the check that passed is kept
+    assert not audit.audit({"r.html": leaky_page()}, codebooks, 5, again).ok  # and stays failed
 
 
 def crafted_data(folder: Path) -> Path:

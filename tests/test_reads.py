@@ -50,12 +50,17 @@ def test_accessors_record_what_they_return(recording):
 def test_the_surveys_tied_to_a_team_are_reads_of_every_codebook(recording):
     """Which surveys a team's report shows is decided by every codebook's ``teams:`` /
     ``municipality_code:`` / ``fielded:``, so an edit of any codebook must make the team's
-    reports stale: asking for the team's surveys reads every survey."""
+    reports stale: asking for the team's surveys reads every codebook, and no survey's answers
+    (a new export of a survey the team does not show rebuilds nothing)."""
     ds = load_dataset(SAMPLE)
     reads.start()
     ds.team_surveys("nassjo")
-    assert {f"survey:{s}" for s in ds._raw("surveys")} <= set(reads.reads())
+    assert {f"codebook:{s}" for s in ds._raw("surveys")} <= set(reads.reads())
+    assert not any(r.startswith("survey:") for r in reads.reads())
     assert "team:nassjo" in reads.reads()
+    hashes = reads.input_hashes(ds)
+    assert {f"codebook:{s}" for s in ds._raw("surveys")} <= set(hashes)
+    assert hashes["codebook:pupils"] != hashes["survey:pupils"]  # the folder has the export too
 
 
 def test_nothing_is_recorded_outside_a_report():
@@ -175,3 +180,24 @@ def test_one_teams_change_rebuilds_its_reports_and_the_county_ones(tmp_path, mon
     rebuilt = run(RunOptions(only=ONLY), root=root, tty=False)
     assert rebuilt.exit_code == 0 and _built(rebuilt) == {"baseline_attarp", "baseline_county"}
     assert {r["state"] for r in plan_status(RunOptions(only=ONLY), root=root)} == {"fresh"}
+
+
+def test_the_input_hashes_of_another_code_version_are_not_reused():
+    """The runner reuses the index's input hashes while the data files are unchanged, but not
+    across code versions: another version may name the inputs otherwise (``codebook:<id>`` came
+    after ``survey:<id>``), and reusing the old names made every report stale at the next data
+    change (measured at county scale: 202 of 206 rebuilt for one team's observation)."""
+    data_fp = core.planmod.data_hash(SAMPLE)
+    cached = {
+        "data": data_fp,
+        "code": "code-1",
+        "teams": ["old"],
+        "surveys": [],
+        "surveys_checked": True,
+        "inputs": {"team:old": "1"},
+    }
+    previous = {"plan_cache": cached}
+    assert core._discover(SAMPLE, data_fp, previous, "code-1")[0] == ["old"]  # reused
+    teams, _, inputs = core._discover(SAMPLE, data_fp, previous, "code-2")
+    assert "attarp" in teams and "team:old" not in inputs
+    assert any(name.startswith("codebook:") for name in inputs)

@@ -60,7 +60,7 @@ def make_project(folder: Path, plan: str = PLAN) -> Path:
 def _fake(mp):
     """Team and survey ids come from the dataset; here from the lists above. The package code
     hash is pinned (other modules change while these tests run)."""
-    mp.setattr(core, "_discover", lambda data_dir, fp, previous: (TEAMS, SURVEYS, {}))
+    mp.setattr(core, "_discover", lambda data_dir, fp, previous, code="": (TEAMS, SURVEYS, {}))
     mp.setattr(core.planmod, "code_hash", lambda config: "code-1")
 
 

@@ -111,6 +111,8 @@ class Dataset:
     processed: Path | None = None  # folder of the typed parquet files (None: not written)
     # surveys read once per dataset (and its copies): survey id -> analysis.surveys.Survey
     _surveys: dict = field(default_factory=dict, repr=False, compare=False)
+    # table name -> (the table, its rows by team, no rows): Dataset.team's grouping
+    _by_team: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __getattribute__(self, name: str):
         if name in _RECORDED:
@@ -159,7 +161,20 @@ class Dataset:
         if rows.empty:
             known = ", ".join(teams["team_id"].astype(str)) or "none"
             raise KeyError(f"no team {team_id!r} in {self.folder}; known teams: {known}")
-        return Team.of(rows.iloc[0], {name: self._raw(name) for name in Team.TABLES})
+        return Team.of(rows.iloc[0], {name: self._team_rows(name, team_id) for name in Team.TABLES})
+
+    def _team_rows(self, name: str, team_id: str) -> pd.DataFrame:
+        """The rows of table ``name`` of one team, from one grouping of the table per dataset (a
+        county report asks for 100 teams: filtering the whole table each time was most of its
+        work). Kept with the very frame it was made from, so a copy of the dataset with another
+        table (``with_tables``) never sees another table's rows."""
+        frame = self._raw(name)
+        kept = self._by_team.get(name)
+        if kept is None or kept[0] is not frame:
+            groups = dict(tuple(frame.groupby("team_id", sort=False, observed=True)))
+            kept = (frame, groups, frame.iloc[0:0])
+            self._by_team[name] = kept
+        return kept[1].get(team_id, kept[2])
 
     def survey_dir(self, survey_id: str) -> Path:
         """The folder of a survey: ``<folder>/surveys/<survey_id>``."""
@@ -181,8 +196,9 @@ class Dataset:
     def codebook(self, survey_id: str):
         """The codebook of survey ``survey_id`` (``analysis.surveys.load_codebook``), without
         reading its export: the questions, waves, and which teams it is tied to."""
-        # recorded as a read of the survey: its codebook says which team reports show it
-        _reads.record(f"survey:{survey_id}")
+        # the codebook alone: it says which team reports show the survey; its answers are a
+        # read of the survey (ds.survey) by the reports that show them
+        _reads.record(f"codebook:{survey_id}")
         if survey_id in self._surveys:
             return self._surveys[survey_id].codebook
         if survey_id not in self.surveys:

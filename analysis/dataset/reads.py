@@ -6,6 +6,8 @@ An *input* is a name:
 * ``team:<id>``: one team's rows of teams, measures, observations, changes, spread and stories
   (``ds.team(id)``);
 * ``survey:<id>``: the files of one survey folder (``ds.survey(id)``);
+* ``codebook:<id>``: one survey's codebook alone (``ds.codebook(id)``: which teams a survey is
+  tied to and when it was fielded; a new export of answers does not change it);
 * ``drivers:<id>``: one team's driver diagram file, or its absence (``ds.drivers(id)``);
 * ``table:<name>``: a whole table (``ds.observations``, ``ds.table(name)``: the county-wide reads);
 * ``list:surveys`` / ``list:drivers``: which surveys / driver diagrams there are
@@ -28,6 +30,7 @@ from collections.abc import Iterator
 import pandas as pd
 
 TEAM_TABLES = ("teams", "measures", "observations", "changes", "spread", "stories")
+CODEBOOK_FILE = "codebook.yml"  # analysis.surveys.codebook.CODEBOOK (not imported: a light module)
 MISSING = "missing"  # the hash of an input that is not in the data (a team removed)
 
 _log: set[str] | None = None
@@ -119,6 +122,10 @@ def input_hashes(dataset) -> dict[str, str]:
         hashes[f"survey:{survey}"] = hashlib.sha256(
             json.dumps(own, sort_keys=True).encode()
         ).hexdigest()[:32]
+        codebook = {k: v for k, v in own.items() if k == f"{prefix}{CODEBOOK_FILE}"}
+        hashes[f"codebook:{survey}"] = hashlib.sha256(
+            json.dumps(codebook, sort_keys=True).encode()
+        ).hexdigest()[:32]
     for team_id in drivers:
         own = {
             k: v
@@ -149,6 +156,7 @@ def describe(name: str) -> str:
     return {
         "team": f"team {what}'s data",
         "survey": f"survey {what}",
+        "codebook": f"the codebook of survey {what}",
         "drivers": f"driver diagram of {what}",
         "table": f"{what} (all teams)",
         "list": f"the list of {what}",

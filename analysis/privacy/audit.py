@@ -30,7 +30,17 @@ from pathlib import Path
 from .intervals import Finding, Infeasible, Solver
 from .rules import SUPPRESSED
 
-__all__ = ["AuditResult", "MarkedNumber", "audit", "audit_folder", "read_marks", "unmarked_numbers"]
+__all__ = [
+    "AuditCache",
+    "AuditResult",
+    "MarkedNumber",
+    "PageReading",
+    "audit",
+    "audit_folder",
+    "read_marks",
+    "read_page",
+    "unmarked_numbers",
+]
 
 
 @dataclass(frozen=True)
@@ -135,11 +145,12 @@ class _MarkParser(HTMLParser):
 def unmarked_numbers(html: str, page: str = "") -> list[str]:
     """Numbers in a survey table that carry no mark although their column does (a report that
     would print a survey count the auditor cannot see)."""
-    parser = _MarkParser(page)
-    parser.feed(html)
-    parser.close()
+    return list(read_page(html, page).problems)
+
+
+def _unmarked(tables: list, page: str) -> list[str]:
     out = []
-    for rows in parser.tables:
+    for rows in tables:
         rows = [r for r in rows if r]  # the header row holds th, not td
         width = max((len(r) for r in rows), default=0)
         marked_columns = {j for r in rows for j, (marked, _) in enumerate(r) if marked}
@@ -157,10 +168,27 @@ def unmarked_numbers(html: str, page: str = "") -> list[str]:
 
 def read_marks(html: str, page: str = "") -> list[MarkedNumber]:
     """Every marked number of a page."""
+    return list(read_page(html, page).marks)
+
+
+@dataclass(frozen=True)
+class PageReading:
+    """What the auditor reads from one page (one pass of the parser): its marked numbers, the
+    language its numbers are written in, and its unmarked numbers in marked columns."""
+
+    marks: tuple[MarkedNumber, ...]
+    lang: str
+    problems: tuple[str, ...]
+
+
+def read_page(html: str, page: str = "") -> PageReading:
+    """Read one page: :class:`PageReading`."""
     parser = _MarkParser(page)
     parser.feed(html)
     parser.close()
-    return parser.out
+    return PageReading(
+        tuple(parser.out), page_language(html), tuple(_unmarked(parser.tables, page))
+    )
 
 
 _NUMBER = re.compile(r"\d[\d\s\u00a0\u202f]*(?:[.,]\d+)?")
@@ -223,18 +251,97 @@ def _text_problem(m: MarkedNumber, lang: str = "sv") -> str | None:
     return None
 
 
-def audit(pages: Mapping[str, str], codebooks: Mapping[str, object], min_count: int) -> AuditResult:
+class AuditCache:
+    """What earlier audits read and solved, for an audit after ``workbook run`` (issue 18: when one
+    team's data change, 2 of 206 pages change and the county survey's system is the same).
+
+    ``pages``: the reading of each page by its name and the hash of its HTML; ``surveys``: the
+    surveys whose system of shown and hidden counts passed, by the hash of everything their check
+    depends on (codebook, every shown and hidden cell with its value, ``min_count``). Only passing
+    checks are kept: a survey that failed is solved again. The file belongs to one version of the
+    package code (:func:`analysis.io.code_hash`); another version starts empty.
+    """
+
+    def __init__(self, version: str, pages=None, surveys=None):
+        self.version = version
+        self.pages: dict[tuple[str, str], PageReading] = dict(pages or {})
+        self.surveys: dict[str, int] = dict(surveys or {})
+        self.used_pages: set[tuple[str, str]] = set()
+
+    @classmethod
+    def load(cls, path: Path, version: str) -> AuditCache:
+        import pickle
+
+        try:
+            with Path(path).open("rb") as handle:
+                stored = pickle.load(handle)
+        except FileNotFoundError:
+            return cls(version)
+        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, OSError):
+            return cls(version)  # unreadable: audit everything again
+        if not isinstance(stored, dict) or stored.get("version") != version:
+            return cls(version)
+        return cls(version, stored.get("pages"), stored.get("surveys"))
+
+    def save(self, path: Path) -> None:
+        """Write the cache (only the pages of this audit: removed pages leave it)."""
+        import pickle
+
+        from ..io import atomic_path
+
+        pages = {k: v for k, v in self.pages.items() if k in self.used_pages}
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(Path(path)) as tmp:
+            Path(tmp).write_bytes(
+                pickle.dumps(
+                    {"version": self.version, "pages": pages, "surveys": self.surveys}, protocol=5
+                )
+            )
+
+    def read(self, name: str, html: str) -> PageReading:
+        import hashlib
+
+        key = (name, hashlib.sha256(html.encode("utf-8")).hexdigest())
+        self.used_pages.add(key)
+        if key not in self.pages:
+            self.pages[key] = read_page(html, name)
+        return self.pages[key]
+
+
+def _survey_key(codebook, keys, shown, min_count: int) -> str | None:
+    """The hash of what a survey's check depends on; None when the codebook cannot be pickled."""
+    import hashlib
+    import pickle
+
+    try:
+        payload = pickle.dumps(
+            (codebook, sorted(keys), sorted(shown.items()), min_count), protocol=5
+        )
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None
+    return hashlib.sha256(payload).hexdigest()
+
+
+def audit(
+    pages: Mapping[str, str],
+    codebooks: Mapping[str, object],
+    min_count: int,
+    cache: AuditCache | None = None,
+) -> AuditResult:
     """Audit the survey numbers of ``pages`` (name -> HTML) against ``codebooks`` (survey id ->
-    :class:`analysis.surveys.Codebook`) with the protection rule at ``min_count``."""
-    from ..surveys.cells import BLANK, MISSING, CellKey, SurveyModel
+    :class:`analysis.surveys.Codebook`) with the protection rule at ``min_count``. With ``cache``
+    (:class:`AuditCache`) an unchanged page is not parsed again and a survey whose shown and
+    hidden counts are those of a check that passed is not solved again; the result is the same."""
+    from ..surveys.cells import CellKey
 
     result = AuditResult()
     marks: list[MarkedNumber] = []
     languages: dict[str, str] = {}
     for name, html in pages.items():
-        marks += read_marks(html, name)
-        languages[name] = page_language(html)
-        result.problems += unmarked_numbers(html, name)
+        reading = cache.read(name, html) if cache is not None else read_page(html, name)
+        marks += reading.marks
+        languages[name] = reading.lang
+        result.problems += reading.problems
     result.numbers_read = len(marks)
     shown: dict[str, dict[CellKey, int]] = {}
     seen: dict[str, set[CellKey]] = {}
@@ -267,50 +374,81 @@ def audit(pages: Mapping[str, str], codebooks: Mapping[str, object], min_count: 
                 f"no codebook for survey {survey_id!r}: its numbers cannot be audited"
             )
             continue
-        model = SurveyModel(codebook)
-        system = model.system
-        index: dict[CellKey, int] = {}
         shown_here = shown.get(survey_id, {})
-        for key in [*sorted(keys), *model.structure_cells()]:
-            if key in index:
-                continue
-            try:
-                atoms = model.atoms(key)
-            except KeyError as exc:
-                result.problems.append(
-                    f"{where.get(key, survey_id)}: {key.label()} is outside the model ({exc})"
-                )
-                continue
-            index[key] = system.add_cell(atoms, key.label())
-        values = {index[k]: float(v) for k, v in shown_here.items() if k in index}
-        status = ["hidden" if k in keys else "not shown" for k in index]
-        check = [
-            i
-            for k, i in index.items()
-            if k.category != BLANK
-            and not any(v == MISSING for _, v in k.group)
-            and len(system.cells[i])
-        ]
-        try:
-            solver = Solver(system, values)
-            result.findings += solver.check(min_count, cells=check, shown_as=status)
-        except Infeasible as exc:
-            result.problems.append(
-                f"survey {survey_id!r}: the shown numbers contradict each other ({exc})"
-            )
-        result.cells_checked += len(check)
+        passed_key = (
+            _survey_key(codebook, keys, shown_here, min_count) if cache is not None else None
+        )
+        if passed_key is not None and passed_key in cache.surveys:
+            result.cells_checked += cache.surveys[passed_key]
+            continue
+        findings, problems, checked = _check_survey(
+            codebook, survey_id, keys, shown_here, where, min_count
+        )
+        result.findings += findings
+        result.problems += problems
+        result.cells_checked += checked
+        if passed_key is not None and not findings and not problems:
+            cache.surveys[passed_key] = checked
     return result
 
 
+def _check_survey(codebook, survey_id: str, keys, shown_here, where, min_count: int):
+    """Solve one survey's system: (findings, problems, number of counts checked)."""
+    from ..surveys.cells import BLANK, MISSING, SurveyModel
+
+    findings: list[Finding] = []
+    problems: list[str] = []
+    model = SurveyModel(codebook)
+    system = model.system
+    index: dict = {}
+    for key in [*sorted(keys), *model.structure_cells()]:
+        if key in index:
+            continue
+        try:
+            atoms = model.atoms(key)
+        except KeyError as exc:
+            problems.append(
+                f"{where.get(key, survey_id)}: {key.label()} is outside the model ({exc})"
+            )
+            continue
+        index[key] = system.add_cell(atoms, key.label())
+    values = {index[k]: float(v) for k, v in shown_here.items() if k in index}
+    status = ["hidden" if k in keys else "not shown" for k in index]
+    check = [
+        i
+        for k, i in index.items()
+        if k.category != BLANK
+        and not any(v == MISSING for _, v in k.group)
+        and len(system.cells[i])
+    ]
+    try:
+        solver = Solver(system, values)
+        findings += solver.check(min_count, cells=check, shown_as=status)
+    except Infeasible as exc:
+        problems.append(f"survey {survey_id!r}: the shown numbers contradict each other ({exc})")
+    return findings, problems, len(check)
+
+
 def audit_folder(
-    folder: str | Path, data_dir: str | Path, min_count: int, pages: Iterable[str] | None = None
+    folder: str | Path,
+    data_dir: str | Path,
+    min_count: int,
+    pages: Iterable[str] | None = None,
+    cache_file: str | Path | None = None,
 ) -> AuditResult:
     """Audit the HTML reports of ``folder`` (default: every ``*.html``) with the codebooks of
-    ``data_dir``."""
+    ``data_dir``; with ``cache_file`` (``workbook run``'s audit) through an :class:`AuditCache`
+    kept there."""
+    from ..io import code_hash
     from ..surveys import find_surveys, load_codebook
 
     folder = Path(folder)
     files = [folder / p for p in pages] if pages is not None else sorted(folder.glob("*.html"))
     html = {f.name: f.read_text(encoding="utf-8") for f in files if f.is_file()}
     codebooks = {s: load_codebook(Path(data_dir) / "surveys" / s) for s in find_surveys(data_dir)}
-    return audit(html, codebooks, min_count)
+    if cache_file is None:
+        return audit(html, codebooks, min_count)
+    cache = AuditCache.load(Path(cache_file), code_hash())
+    result = audit(html, codebooks, min_count, cache)
+    cache.save(Path(cache_file))
+    return result

@@ -387,6 +387,10 @@ def build_report(job: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]
         from .kernels import set_code_version
 
         set_code_version(context.get("code"))
+        if context.get("memo_dir"):  # the kernels keep and reuse results (analysis.memo)
+            from .. import memo
+
+            os.environ[memo.ENV] = context["memo_dir"]
         parameters = {**job["params"], "data_dir": context["data_dir"], "lang": context["lang"]}
         cwd = context.get("cwd")
         if cwd and not Path(cwd).is_dir():

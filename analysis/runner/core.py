@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import logging
 import os
 import re
+import shutil
 import signal
 import sys
 import threading
@@ -126,11 +129,12 @@ def _workers(config: Config, requested: int | None) -> int:
 
 
 def _discover(
-    data_dir: Path, data_fp: str, previous: dict[str, Any]
+    data_dir: Path, data_fp: str, previous: dict[str, Any], code_fp: str = ""
 ) -> tuple[list[str], list[str], dict[str, str]]:
     """Team and survey ids, and the hash of every input a report may read
-    (``analysis.dataset.reads.input_hashes``): from the index when the data files are unchanged
-    (a run with nothing changed loads no data), else from the dataset.
+    (``analysis.dataset.reads.input_hashes``): from the index when the data files and the code
+    are unchanged (a run with nothing changed loads no data; another version of the code may
+    name and hash the inputs otherwise), else from the dataset.
 
     One rule for bad data (exit 2, nothing built, every problem listed as ``workbook check``
     lists it): the tables are checked by ``load_dataset`` and the survey folders here, so that a
@@ -139,6 +143,7 @@ def _discover(
     cached = previous.get("plan_cache") or {}
     if (
         cached.get("data") == data_fp
+        and cached.get("code") == code_fp
         and isinstance(cached.get("teams"), list)
         and cached.get("surveys_checked")
         and isinstance(cached.get("inputs"), dict)
@@ -261,14 +266,14 @@ def make_plan(
             f"data/raw or run `workbook sample`"
         )
     data_fp = planmod.data_hash(data_dir)
-    teams, surveys, inputs = _discover(data_dir, data_fp, previous)
+    code_fp = planmod.code_hash(config)
+    teams, surveys, inputs = _discover(data_dir, data_fp, previous, code_fp)
     jobs = planmod.expand_plan(config, teams, surveys, options.only, options.params)
     if lang != config.language:  # a report in another language sits beside the default one
         jobs = [replace(job, name=f"{job.name}_{lang}") for job in jobs]
     for job in jobs:  # the name becomes outputs/<name>.html: it must stay inside outputs/
         if not PLAIN_NAME.fullmatch(job.name):
             raise ConfigError(f"report name {job.name[:80]!r} is not a plain file name")
-    code_fp = planmod.code_hash(config)
     planned = []
     for job in jobs:
         nb_path = config.notebooks_dir / f"{job.notebook}.ipynb"
@@ -309,6 +314,7 @@ def make_plan(
         "source": "sample" if config.is_sample(data_dir) else "raw",
         "plan_cache": {
             "data": data_fp,
+            "code": code_fp,
             "teams": teams,
             "surveys": surveys,
             "surveys_checked": True,
@@ -316,8 +322,48 @@ def make_plan(
         },
         "private_dir": str(config.private_dir),
         "default_lang": config.language,
+        "memo_dir": str(memo_folder(config, code_fp)),
     }
     return planned, context
+
+
+MEMO_DIR = "memo"
+
+
+def memo_folder(config: Config, code_fp: str) -> Path:
+    """Where the kernels of this code version keep their results (:mod:`analysis.memo`):
+    ``<processed_dir>/memo/<hash of the code, the report settings and the libraries>``."""
+    import importlib.metadata as md
+
+    versions = {
+        name: md.version(name)
+        for name in ("pandas", "numpy", "matplotlib", "seaborn", "statsmodels")
+    }
+    versions["python"] = sys.version
+    digest = hashlib.sha256(json.dumps([code_fp, versions], sort_keys=True).encode()).hexdigest()
+    return config.processed_dir / MEMO_DIR / digest[:24]
+
+
+MEMO_KEEP_DAYS = 30  # a result not used for this long (data that changed since) is removed
+
+
+def prune_memo(current: Path, clear: bool = False) -> None:
+    """Remove the results of other code versions and those of this version not used for
+    :data:`MEMO_KEEP_DAYS` days (with ``clear``, all of them: a forced run computes everything
+    again)."""
+    root = current.parent
+    if not root.is_dir():
+        return
+    for folder in root.iterdir():
+        if folder.is_dir() and (clear or folder != current):
+            shutil.rmtree(folder, ignore_errors=True)
+    if clear or not current.is_dir():
+        return
+    too_old = time.time() - MEMO_KEEP_DAYS * 86400
+    for path in current.glob("*/*.pickle"):
+        with contextlib.suppress(FileNotFoundError):  # another run removed it
+            if path.stat().st_mtime < too_old:
+                path.unlink()
 
 
 # ---------------------------------------------------------------- logging and progress
@@ -582,6 +628,8 @@ def _run_locked(
     previous = read_index(outputs)
     planned, context = make_plan(config, options, previous)
     todo = [p for p in planned if options.force or p.state != "fresh"]
+    if todo:
+        prune_memo(Path(context["memo_dir"]), clear=options.force)
     stamp = clock.now().strftime("%Y%m%d-%H%M%S-%f")[:-3]  # ms: two runs in one second
     log_file = private / LOG_DIR / f"run-{stamp}-{os.getpid()}.log"
     reporter = _Reporter(log_file, len(todo), tty)

@@ -8,7 +8,7 @@ import re
 
 import pandas as pd
 
-from .. import goals, kolada, plots
+from .. import goals, kolada, memo, plots
 from ..schemas import REGION_CODE
 from ..text import label, localized, number, t
 from .common import (
@@ -213,13 +213,28 @@ def overview_table(overview: pd.DataFrame, kpi: str, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def team_slices(frame: pd.DataFrame) -> tuple[dict, pd.DataFrame]:
+    """``team_id -> that team's rows`` (index from 0), and the empty frame for a team without
+    rows."""
+    parts = {
+        team: part.reset_index(drop=True) for team, part in frame.groupby("team_id", sort=False)
+    }
+    return parts, frame.iloc[0:0].reset_index(drop=True)
+
+
 def measures_table(dataset, lang: str) -> pd.DataFrame:
     """Every team's measures with the latest value and the baseline verdict."""
     names = dict(zip(dataset.teams["team_id"], dataset.teams["team_name"], strict=True))
     rows = []
+    # each team's own rows: its summary is then one cached call (analysis.memo) that a change in
+    # another team's data does not touch
+    # (numbered from 0, so that another team's rows do not change the key)
+    slices = [
+        team_slices(frame) for frame in (dataset.measures, dataset.observations, dataset.changes)
+    ]
     for team_id in dataset.teams["team_id"]:
-        summary = goals.baseline_summary(
-            dataset.measures, dataset.observations, dataset.changes, team_id
+        summary = memo.cached(
+            goals.baseline_summary, *(s.get(team_id, empty) for s, empty in slices), team_id
         )
         for r in summary.to_dict("records"):
             rows.append(

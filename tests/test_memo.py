@@ -1,0 +1,135 @@
+"""analysis.memo: results kept between report runs, keyed by everything they depend on."""
+
+from __future__ import annotations
+
+import functools
+import os
+import pickle
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+from conftest import SAMPLE
+
+from analysis import memo, report, text
+from analysis.dataset import load_dataset
+from analysis.runner import core
+from analysis.views import county
+
+CALLS: list[tuple] = []
+
+
+def counted(frame: pd.DataFrame, factor: int = 1) -> int:
+    CALLS.append((len(frame), factor))
+    return int(frame["x"].sum()) * factor
+
+
+@pytest.fixture
+def on(tmp_path, monkeypatch):
+    monkeypatch.setenv(memo.ENV, str(tmp_path / "memo"))
+    CALLS.clear()
+    return tmp_path / "memo"
+
+
+def test_off_unless_the_runner_says_where(monkeypatch):
+    monkeypatch.delenv(memo.ENV, raising=False)
+    CALLS.clear()
+    frame = pd.DataFrame({"x": [1, 2]})
+    assert memo.cached(counted, frame) == memo.cached(counted, frame) == 3
+    assert len(CALLS) == 2
+
+
+def test_the_same_call_is_computed_once_and_a_different_one_again(on):
+    frame = pd.DataFrame({"x": [1, 2]})
+    assert memo.cached(counted, frame) == 3
+    assert memo.cached(counted, frame.copy()) == 3  # equal content, another object: a hit
+    assert len(CALLS) == 1
+    assert memo.cached(counted, pd.DataFrame({"x": [1, 3]})) == 4  # one value changed
+    assert memo.cached(counted, frame, factor=2) == 6  # another argument
+    with text.language("en"):  # the report language is part of the key (figures' words)
+        assert memo.cached(counted, frame) == 3
+    assert len(CALLS) == 4
+
+
+def test_equal_frames_have_one_key_whatever_their_memory_layout():
+    # the same table read from the CSV files and from the processed parquet is equal but laid out
+    # in other blocks, so it pickles differently: measured at county scale, every team summary
+    # missed the cache after a data change until frames were keyed by content
+    one_block = pd.DataFrame({"x": [1, 2], "y": [3, 4]})
+    two_blocks = one_block[["x"]].assign(y=one_block["y"].to_numpy())
+    assert one_block.equals(two_blocks)
+    assert pickle.dumps(one_block) != pickle.dumps(two_blocks)
+    key = memo.call_key(counted, (one_block,), {})
+    assert key == memo.call_key(counted, (two_blocks,), {})
+    assert key != memo.call_key(counted, (one_block.assign(y=[3, 5]),), {})
+    assert key != memo.call_key(counted, (one_block.astype({"y": float}),), {})  # another type
+    assert key != memo.call_key(counted, (one_block.set_axis([5, 6]),), {})  # another index
+    assert memo.call_key(counted, (one_block["x"],), {}) != memo.call_key(
+        counted, (one_block["y"].rename("x"),), {}
+    )
+
+
+def test_a_call_that_cannot_be_pickled_is_computed_every_time(on):
+    frame = pd.DataFrame({"x": [1, 2]})
+    draw = lambda: counted(frame)  # noqa: E731
+    assert memo.cached(draw) == memo.cached(draw) == 3
+    assert len(CALLS) == 2
+    assert memo.call_key(draw, (), {}) is None
+    # a report's figures are drawn by a partial of a plotting function: that call has a key
+    partial = functools.partial(counted, frame)
+    assert memo.call_key(report.drawn_png_base64, (partial,), {}) is not None
+    assert memo.call_key(report.drawn_png_base64, (draw,), {}) is None
+
+
+def test_an_unreadable_result_is_computed_again(on):
+    frame = pd.DataFrame({"x": [5]})
+    assert memo.cached(counted, frame) == 5
+    (stored,) = on.glob("*/*.pickle")
+    stored.write_bytes(b"half a pickle")  # a run killed while writing, a disk error
+    assert memo.cached(counted, frame) == 5
+    assert len(CALLS) == 2
+    assert memo.cached(counted, frame) == 5 and len(CALLS) == 2  # rewritten whole
+
+
+def test_an_exception_is_raised_and_not_kept(on):
+    with pytest.raises(KeyError):
+        memo.cached(counted, pd.DataFrame({"y": [1]}))
+    assert not list(on.glob("*/*.pickle"))
+
+
+def test_county_table_from_kept_team_summaries_equals_one_computed_afresh(on, monkeypatch):
+    # one team's observation changes between two runs: the second takes every other team's
+    # summary from the cache (one new result kept: the changed team's) and shows exactly what a
+    # run without the cache shows
+    ds = load_dataset(SAMPLE)
+    tables = {k: getattr(ds, k) for k in ("teams", "measures", "observations", "changes")}
+    first = county.measures_table(SimpleNamespace(**tables), "sv")
+    kept = set(on.glob("*/*.pickle"))
+    assert len(kept) == len(tables["teams"])
+    obs = tables["observations"].copy()
+    row = obs.index[(obs["team_id"] == "attarp") & obs["numerator"].notna()][-1]
+    obs.loc[row, "numerator"] = obs.loc[row, "numerator"] - 1
+    changed = SimpleNamespace(**{**tables, "observations": obs})
+    warm = county.measures_table(changed, "sv")
+    assert len(set(on.glob("*/*.pickle")) - kept) == 1
+    monkeypatch.delenv(memo.ENV)
+    cold = county.measures_table(changed, "sv")
+    pd.testing.assert_frame_equal(warm, cold)
+    assert not warm.equals(first)
+
+
+def test_the_run_removes_other_code_versions_and_a_forced_run_everything(tmp_path):
+    root = tmp_path / "memo"
+    current, old = root / "a", root / "b"
+    for folder in (current, old):
+        (folder / "ab").mkdir(parents=True)
+        (folder / "ab" / "abc.pickle").write_bytes(b"x")
+    stale = current / "ab" / "old.pickle"
+    stale.write_bytes(b"x")
+    month_ago = os.path.getmtime(stale) - (core.MEMO_KEEP_DAYS + 1) * 86400
+    os.utime(stale, (month_ago, month_ago))
+    core.prune_memo(current)
+    assert not old.exists() and not stale.exists()
+    assert (current / "ab" / "abc.pickle").exists()
+    core.prune_memo(current, clear=True)
+    assert not current.exists()
