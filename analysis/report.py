@@ -34,6 +34,7 @@ from .views.sections import (
     Bullets,
     Figure,
     Glossary,
+    Link,
     Note,
     Outline,
     Page,
@@ -52,6 +53,7 @@ NOTEBOOK_PARAMS: dict[str, dict[str, str]] = {
     "survey": {"survey": "survey"},
     "team_effects": {"team": "team"},
     "gap_analysis": {"year": "year"},
+    "change_menu": {},
     "explore": {"team": "optional team", "measure": "optional measure"},
 }
 COMMON_PARAMS = ("lang", "data_dir")
@@ -346,7 +348,14 @@ def glossary_html(block: Glossary) -> str:
     return f'<dl class="wb-glossary wb-report">{items}</dl>'
 
 
+_HREF = re.compile(r"[A-Za-z0-9_.-]+\.html")
+
+
 def _cell(value: Any) -> tuple[str, bool]:
+    if isinstance(value, Link):  # a report of the same run; any other href is plain text
+        if _HREF.fullmatch(value.href):
+            return f'<a href="{escape(value.href)}">{escape(value.text)}</a>', False
+        return escape(value.text), False
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "–", False
     if isinstance(value, bool):

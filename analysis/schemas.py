@@ -50,6 +50,23 @@ MEASURE_TYPE_ALIASES = {
 FREQUENCY_ALIASES = {"vecka": "week", "veckovis": "week", "månad": "month", "månadsvis": "month"}
 DIRECTION_ALIASES = {"upp": "up", "uppåt": "up", "ner": "down", "ned": "down", "nedåt": "down"}
 GENDERS = ("T", "K", "M")
+# Who told a story (stories.csv): a role, never a name
+TELLER_ROLES = ("child", "young_person", "parent", "staff", "teacher", "nurse", "other")
+TELLER_ALIASES = {
+    "barn": "child",
+    "elev": "young_person",
+    "ungdom": "young_person",
+    "ung": "young_person",
+    "förälder": "parent",
+    "vårdnadshavare": "parent",
+    "personal": "staff",
+    "medarbetare": "staff",
+    "lärare": "teacher",
+    "sjuksköterska": "nurse",
+    "bvc-sjuksköterska": "nurse",
+    "annan": "other",
+    "övrig": "other",
+}
 KPI_ROLES = ("outcome", "context", "weight")  # a weight only weighs municipalities together
 AREA_TYPES = ("K", "L", "A")  # Kolada's municipality_type
 GOAL_KINDS = ("trajectory", "target")
@@ -138,6 +155,9 @@ TABLES: dict[str, tuple[Col, ...]] = {
         Col("pdsa_step", "choice", choices=PDSA_STEPS, aliases=PDSA_ALIASES),
         Col("measures", nullable=True, example="hembesok,deltagande"),
         Col("description", required=False, nullable=True),
+        # optional: the network's id of the change idea, the same in every team that tests it
+        # (the change menu compares those teams side by side; blank: the title, normalised)
+        Col("idea", "id", required=False, nullable=True, example="sms_franvaro"),
     ),
     "indicators": (
         Col("kpi", example="N17461"),
@@ -190,8 +210,26 @@ TABLES: dict[str, tuple[Col, ...]] = {
         Col("comment", required=False, nullable=True),
     ),
 }
+# Issue 17: spread of changes and stories beside measures (both optional)
+TABLES["spread"] = (
+    Col("team_id"),
+    Col("change_no", "int", min=1, example="1"),
+    Col("date", "date", example="2021-03-01"),
+    Col("unit", example="Klass 7B"),  # a class, a family centre, a school: never a person
+    Col("adopted", "bool", example="1"),
+)
+TABLES["stories"] = (
+    Col("team_id"),
+    Col("date", "date", example="2021-03-15"),
+    Col("title"),
+    Col("text"),
+    Col("teller", "choice", choices=TELLER_ROLES, aliases=TELLER_ALIASES),
+    Col("consent", "bool", example="1"),
+    Col("measure_id", required=False, nullable=True, example="narvaro"),
+    Col("period", "date", required=False, nullable=True, example="2021-03-01"),
+)
 REQUIRED_TABLES = ("municipalities", "teams", "measures", "observations", "changes")
-OPTIONAL_TABLES = ("indicators", "kpis", "goals", "meetings", "assessments")
+OPTIONAL_TABLES = ("indicators", "kpis", "goals", "meetings", "assessments", "spread", "stories")
 
 
 def columns(table: str) -> list[str]:
@@ -338,6 +376,32 @@ SWEDISH_COLUMNS: dict[str, dict[str, str]] = {
         "steg": "pdsa_step",
         "mått": "measures",
         "beskrivning": "description",
+        "idé": "idea",
+        "idé_id": "idea",
+        "gemensam_idé": "idea",
+    },
+    "spread": {
+        "förändring_nr": "change_no",
+        "förändringsnummer": "change_no",
+        "nr": "change_no",
+        "datum": "date",
+        "enhet": "unit",
+        "verksamhet": "unit",
+        "infört": "adopted",
+        "infört_arbetssätt": "adopted",
+        "använder": "adopted",
+    },
+    "stories": {
+        "datum": "date",
+        "rubrik": "title",
+        "titel": "title",
+        "berättelse": "text",
+        "berättare": "teller",
+        "berättarens_roll": "teller",
+        "roll": "teller",
+        "samtycke": "consent",
+        "mått_id": "measure_id",
+        "mått": "measure_id",
     },
     "indicators": {
         "nyckeltal": "kpi",

@@ -12,7 +12,15 @@ from analysis import text
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-EXPECTED = ["county", "team_baseline", "survey", "team_effects", "gap_analysis", "explore"]
+EXPECTED = [
+    "county",
+    "team_baseline",
+    "survey",
+    "team_effects",
+    "gap_analysis",
+    "change_menu",
+    "explore",
+]
 SAMPLE = ROOT / "data" / "sample"
 
 

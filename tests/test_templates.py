@@ -210,6 +210,20 @@ def test_round_trip_an_existing_team_reads_the_same_data(nassjo, sample, tmp_pat
         pd.testing.assert_frame_equal(got, expected, check_like=False)
 
 
+def test_a_template_teams_spread_and_stories_are_checked_against_its_template(nassjo, tmp_path):
+    # issue 17: nassjo's changes and measures are in its template only, not in the main tables
+    folder = without_team(tmp_path / "data", "nassjo")
+    shutil.copy(nassjo, folder / "teams" / "nassjo.xlsx")
+    with (folder / "spread.csv").open("ab") as f:
+        f.write("nassjo;1;2020-10-01;BVC Nässjö;1\r\nnassjo;7;2020-10-01;BVC Eksjö;1\r\n".encode())
+    with (folder / "stories.csv").open("ab") as f:
+        f.write("nassjo;2020-11-02;Rubrik;Text;förälder;1;hembesok;\r\n".encode())
+    problems = [p for p in check_folder(folder) if not p.is_warning]
+    # only the change the template's log does not have (the spread file's last row)
+    assert [(p.file, p.column) for p in problems] == [("spread.csv", "change_no")]
+    assert "no change 7" in problems[0].message
+
+
 def test_new_values_typed_by_the_team_are_read(nassjo, tmp_path):
     folder = without_team(tmp_path / "data", "nassjo")
     book = openpyxl.load_workbook(nassjo)

@@ -109,7 +109,8 @@ def test_the_view_shows_what_the_report_showed_before_the_views(
     # driver diagram and the poster summary are text, no longer pictures of text (issue 16: a
     # nested list; the poster's headings as headings one level down, each with its lines); the
     # county report ends with every team's score on the IHI assessment scale and the effect
-    # report shows the team's own before its caveats (issue 17, "Framsteg på IHI:s ...").
+    # report shows the team's own before its caveats (issue 17, "Framsteg på IHI:s ..."); under
+    # a measure's chart, the spread of its changes as a step chart (issue 17: spread.csv).
     before = json.loads((FIXTURES / f"{published}.json").read_text(encoding="utf-8"))
     page = view.build(contexts(notebook, **params))
     if page.glossary() is not None:

@@ -13,7 +13,10 @@ Checks, all reported at once (``DataError.problems``), each with file, Excel row
   municipality codes, numerator > denominator for p/pp charts, missing value or numerator/
   denominator for the measure's chart, periods that are not the first day of the month / a
   Monday, goals lacking the fields of their kind or pointing at an unknown KPI or survey,
-  indicators of an unknown KPI, indicators without kpis.
+  indicators of an unknown KPI, indicators without kpis; spread rows of an unknown team or of a
+  change the team's log does not have, a unit recorded twice on one date; stories of an unknown
+  team or beside a measure the team does not have (a blank consent and a teller that is not a
+  role are contract errors).
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from ..io import (
     sort_problems,
 )
 from . import reads as _reads
-from .checks import _suggest, cross_checks, plausibility
+from .checks import _suggest, cross_checks, plausibility, spread_story_checks
 from .series import measure_series  # noqa: F401  (public)
 from .team import Team
 
@@ -75,6 +78,9 @@ class Dataset:
       pp_per_year (float), years (Int64), target_value (float), deadline (datetime64), direction
     * meetings: meeting_date (datetime64), title (str, may be NA)
     * assessments: team_id (str), meeting_date (datetime64), score (float), comment (str, may be NA)
+    * spread: team_id (str), change_no (Int64), date (datetime64), unit (str), adopted (bool)
+    * stories: team_id, date, title, text, teller (a role), consent (bool), measure_id (str, may
+      be NA), period (datetime64, may be NaT)
     Optional tables that are absent are empty frames with these columns.
 
     While a report runs, its reads are recorded (:mod:`analysis.dataset.reads`): a whole table
@@ -95,6 +101,8 @@ class Dataset:
     goals: pd.DataFrame
     meetings: pd.DataFrame
     assessments: pd.DataFrame
+    spread: pd.DataFrame  # optional spread.csv (issue 17): units adopting a team's change
+    stories: pd.DataFrame  # optional stories.csv (issue 17): stories beside the measures
     files: dict[str, str] = field(
         default_factory=dict
     )  # relative path -> sha256 of every input file
@@ -153,13 +161,7 @@ class Dataset:
         if rows.empty:
             known = ", ".join(teams["team_id"].astype(str)) or "none"
             raise KeyError(f"no team {team_id!r} in {self.folder}; known teams: {known}")
-        return Team.of(
-            rows.iloc[0],
-            {
-                name: self._team_rows(name, team_id)
-                for name in ("measures", "observations", "changes")
-            },
-        )
+        return Team.of(rows.iloc[0], {name: self._team_rows(name, team_id) for name in Team.TABLES})
 
     def _team_rows(self, name: str, team_id: str) -> pd.DataFrame:
         """The rows of table ``name`` of one team, from one grouping of the table per dataset (a
@@ -446,6 +448,7 @@ def check_folder(folder: str | Path) -> list:
     problems += plausibility(tables, inputs.labels)  # warnings: implausible, not invalid
     tables, found = _with_templates(tables, inputs, warnings=True)
     problems += found
+    problems += spread_story_checks(tables, inputs.labels)
     problems += _survey_problems(folder, inputs.surveys)
     problems += _survey_tie_problems(folder, inputs.surveys, tables)
     problems += _driver_problems(folder, inputs.drivers, tables)
@@ -705,6 +708,7 @@ def load_dataset(folder: str | Path | None = None) -> Dataset:
         typed, problems = _read(inputs)
         typed, found = _with_templates(typed, inputs)
         problems += found
+        problems += spread_story_checks(typed, inputs.labels)
         if problems:
             raise DataError(sort_problems(problems))
         tables = {

@@ -356,6 +356,135 @@ def _check_assessments(
     return problems
 
 
+def spread_story_checks(t: dict[str, pd.DataFrame], labels: dict[str, str]) -> list[Problem]:
+    """spread.csv and stories.csv against the teams, changes and measures (issue 17). Run after
+    the teams' templates are merged in (``teams/*.xlsx``: a team kept in a template has no rows
+    in the main tables, and its spread and stories are still its own)."""
+    label = {
+        name: labels.get(name, f"{name}.csv")
+        for name in (schemas.REQUIRED_TABLES + schemas.OPTIONAL_TABLES)
+    }
+    team_ids = set(t["teams"]["team_id"].dropna()) if "teams" in t else None
+    measure_keys = (
+        set(zip(t["measures"]["team_id"], t["measures"]["measure_id"], strict=True))
+        if "measures" in t
+        else None
+    )
+    change_keys = (
+        {
+            (str(team), int(no))
+            for team, no in zip(t["changes"]["team_id"], t["changes"]["change_no"], strict=True)
+            if pd.notna(no)
+        }
+        if "changes" in t
+        else None
+    )
+
+    def measures_of(team: str) -> list[str]:
+        return sorted(m for tm, m in (measure_keys or set()) if tm == team)
+
+    return _check_spread(t.get("spread"), label, team_ids, change_keys) + _check_stories(
+        t.get("stories"), label, team_ids, measure_keys, measures_of
+    )
+
+
+def _check_spread(
+    spread: pd.DataFrame | None,
+    label: dict[str, str],
+    team_ids: set[str] | None,
+    change_keys: set[tuple[str, int]] | None,
+) -> list[Problem]:
+    """spread.csv (issue 17): known teams, a change of that team's PDSA log, one row per unit,
+    change and date."""
+    if spread is None:
+        return []
+    file = label["spread"]
+    problems = _duplicates(
+        spread,
+        ["team_id", "change_no", "unit", "date"],
+        file,
+        "the unit's state on this date appears twice",
+        "keep one row per team, change, unit and date",
+        "spread",
+    )
+    bad_team = pd.Series(False, index=spread.index)
+    if team_ids is not None:
+        found, bad_team = _unknown(spread, "team_id", team_ids, file, "team id", label["teams"])
+        problems += found
+    if change_keys is None:
+        return problems
+    for idx in spread.index[~bad_team & spread["change_no"].notna()]:
+        team, no = str(spread.at[idx, "team_id"]), int(spread.at[idx, "change_no"])
+        if (team, no) in change_keys:
+            continue
+        known = sorted(n for tm, n in change_keys if tm == team)
+        listed = ", ".join(map(str, known)) or "–"
+        problems.append(
+            Problem(
+                file,
+                f"team '{team}' has no change {no} in {label['changes']}: a unit cannot adopt "
+                "a change that was never tested",
+                row=int(spread.at[idx, ROW]),
+                column="change_no",
+                hint=f"use a change_no of the team's PDSA log (known: {listed}), or add the "
+                f"change to {label['changes']} first",
+                key="check_spread_unknown_change",
+                hint_key="check_spread_unknown_change_hint",
+                values=(
+                    ("team", team),
+                    ("no", no),
+                    ("where", label["changes"]),
+                    ("known", listed),
+                ),
+            )
+        )
+    return problems
+
+
+def _check_stories(
+    stories: pd.DataFrame | None,
+    label: dict[str, str],
+    team_ids: set[str] | None,
+    measure_keys: set[tuple[str, str]] | None,
+    measures_of,
+) -> list[Problem]:
+    """stories.csv (issue 17): known teams and, when given, a measure of that team. A blank
+    consent is reported by the contract (a yes/no cell must be filled in)."""
+    if stories is None:
+        return []
+    file = label["stories"]
+    problems: list[Problem] = []
+    bad_team = pd.Series(False, index=stories.index)
+    if team_ids is not None:
+        found, bad_team = _unknown(stories, "team_id", team_ids, file, "team id", label["teams"])
+        problems += found
+    if measure_keys is None:
+        return problems
+    for idx in stories.index[~bad_team & stories["measure_id"].notna()]:
+        team, measure = str(stories.at[idx, "team_id"]), str(stories.at[idx, "measure_id"])
+        if (team, measure) in measure_keys:
+            continue
+        problems.append(
+            Problem(
+                file,
+                f"unknown measure id '{measure}' for team '{team}'",
+                row=int(stories.at[idx, ROW]),
+                column="measure_id",
+                hint=f"use a measure id of the team from {label['measures']}, or leave the cell "
+                f"blank; {_suggest(measure, measures_of(team))}",
+                key="check_unknown_measure",
+                hint_key="check_story_measure_hint",
+                values=(
+                    ("measure", measure),
+                    ("team", team),
+                    ("where", label["measures"]),
+                    *_suggestions(measure, measures_of(team)),
+                ),
+            )
+        )
+    return problems
+
+
 def _check_observations(
     obs: pd.DataFrame,
     label: dict[str, str],

@@ -3,7 +3,8 @@ such input: the runner keys a report's cache on exactly what it read.
 
 An *input* is a name:
 
-* ``team:<id>``: one team's rows of teams, measures, observations and changes (``ds.team(id)``);
+* ``team:<id>``: one team's rows of teams, measures, observations, changes, spread and stories
+  (``ds.team(id)``);
 * ``survey:<id>``: the files of one survey folder (``ds.survey(id)``);
 * ``codebook:<id>``: one survey's codebook alone (``ds.codebook(id)``: which teams a survey is
   tied to and when it was fielded; a new export of answers does not change it);
@@ -28,7 +29,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-TEAM_TABLES = ("teams", "measures", "observations", "changes")
+TEAM_TABLES = ("teams", "measures", "observations", "changes", "spread", "stories")
 CODEBOOK_FILE = "codebook.yml"  # analysis.surveys.codebook.CODEBOOK (not imported: a light module)
 MISSING = "missing"  # the hash of an input that is not in the data (a team removed)
 

@@ -22,19 +22,30 @@ class Team:
     measures: pd.DataFrame
     observations: pd.DataFrame
     changes: pd.DataFrame
+    # issue 17, both optional tables (empty frames when the data have none)
+    spread: pd.DataFrame | None = None
+    stories: pd.DataFrame | None = None
+
+    # a class attribute, not a field: the tables a team has rows of
+    TABLES = ("measures", "observations", "changes", "spread", "stories")
 
     @classmethod
     def of(cls, row: pd.Series, tables) -> Team:
         """The team of ``row`` (of teams.csv) with its rows of ``tables`` (a mapping or an
-        object with ``measures``, ``observations`` and ``changes``)."""
+        object with ``measures``, ``observations`` and ``changes``; ``spread`` and ``stories``
+        when it has them)."""
+        from ..schemas import empty_frame
+
         team_id = str(row["team_id"])
         if not isinstance(tables, dict):
-            tables = {
-                name: getattr(tables, name) for name in ("measures", "observations", "changes")
-            }
+            tables = {name: getattr(tables, name) for name in cls.TABLES if hasattr(tables, name)}
 
         def own(frame: pd.DataFrame) -> pd.DataFrame:
             return frame[frame["team_id"] == team_id].reset_index(drop=True)
+
+        def optional(name: str) -> pd.DataFrame:
+            frame = tables.get(name)
+            return own(empty_frame(name) if frame is None else frame)
 
         aim = row.get("aim")
         return cls(
@@ -48,4 +59,6 @@ class Team:
             measures=own(tables["measures"]),
             observations=own(tables["observations"]),
             changes=own(tables["changes"]),
+            spread=optional("spread"),
+            stories=optional("stories"),
         )

@@ -14,6 +14,7 @@ matplotlib.use("Agg") if not matplotlib.get_backend().lower().startswith(
 from .effects import *  # noqa: E402,F403
 from .explore import *  # noqa: E402,F403
 from .goals import *  # noqa: E402,F403
+from .menu import *  # noqa: E402,F403
 from .progress import *  # noqa: E402,F403
 from .spc import *  # noqa: E402,F403
 from .style import PALETTE, apply_style, save_png  # noqa: E402,F401

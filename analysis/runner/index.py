@@ -22,9 +22,9 @@ INDEX_JSON = "index.json"
 INDEX_HTML = "index.html"
 STATUSES = ("ok", "reused", "failed", "pending")
 #: The report types the index names in words; another notebook is shown by its name.
-KINDS = ("county", "team_baseline", "team_effects", "survey", "gap_analysis")
+KINDS = ("county", "team_baseline", "team_effects", "survey", "gap_analysis", "change_menu")
 #: The order of the reports about the whole network (before the teams).
-NETWORK_ORDER = ("county", "survey", "gap_analysis")
+NETWORK_ORDER = ("county", "survey", "gap_analysis", "change_menu")
 TEAM_ORDER = ("team_baseline", "team_effects")
 REGION_CODE = "0006"  # Region Jönköpings län (schemas.REGION_CODE; not imported: pandas)
 

@@ -169,6 +169,7 @@ CHANGES: tuple[dict, ...] = (
         measures="narvaro,samma_dag_kontakt,tid_franvaro",
         description="Vårdnadshavare till frånvarande elever får sms eller samtal före kl. 10 "
         "samma dag.",
+        idea="sms_till_foraldrar",
     ),
     dict(
         team_id="attarp",
@@ -187,6 +188,7 @@ CHANGES: tuple[dict, ...] = (
         pdsa_step="act",
         measures="inbjudan,deltagande",
         description="Barnmorskan bjuder in till föräldragruppen vid inskrivningen.",
+        idea="inbjudan_barnmorska",
     ),
     dict(
         team_id="rydaholm",
@@ -224,6 +226,7 @@ CHANGES: tuple[dict, ...] = (
         pdsa_step="study",
         measures="hembesok,vantetid",
         description="",
+        idea="sms_till_foraldrar",
     ),
     dict(
         team_id="varnamo",
@@ -233,6 +236,7 @@ CHANGES: tuple[dict, ...] = (
         pdsa_step="act",
         measures="fysisk_aktivitet",
         description="Hela familjen bjuds in till ett rörelsepass varje lördag.",
+        idea="prova_pa_aktiviteter",
     ),
     dict(
         team_id="varnamo",
@@ -288,6 +292,7 @@ CHANGES: tuple[dict, ...] = (
         pdsa_step="act",
         measures="besok",
         description="Föreningar leder prova-på-pass kl. 15–17 i Allaktivitetshuset.",
+        idea="prova_pa_aktiviteter",
     ),
     dict(
         team_id="vetlanda",
@@ -306,6 +311,7 @@ CHANGES: tuple[dict, ...] = (
         pdsa_step="act",
         measures="erbjudits",
         description="",
+        idea="inbjudan_barnmorska",
     ),
     dict(
         team_id="mullsjo",
@@ -1259,7 +1265,7 @@ def programme_files(programme: Programme | None = None) -> dict[str, bytes]:
         ("team_id", "measure_id", "period", "value", "numerator", "denominator"), obs_rows
     )
     files["changes.csv"] = csv_bytes(
-        ("team_id", "change_no", "date", "title", "pdsa_step", "measures", "description"),
+        ("team_id", "change_no", "date", "title", "pdsa_step", "measures", "description", "idea"),
         [
             [
                 c["team_id"],
@@ -1269,10 +1275,16 @@ def programme_files(programme: Programme | None = None) -> dict[str, bytes]:
                 c["pdsa_step"],
                 c["measures"],
                 c["description"],
+                c.get("idea", ""),
             ]
             for c in p.changes
         ],
     )
+    # issue 17: the spread of changes and stories beside the measures (built-in sample only)
+    if programme is None:
+        from .spread import spread_and_stories_files
+
+        files.update(spread_and_stories_files())
     specs = indicators.kpi_specs()
     files["kpis.csv"] = csv_bytes(KPI_COLUMNS, [list(s.row().values()) for s in specs])
     files["indicators.csv"] = csv_bytes(
@@ -1320,6 +1332,11 @@ What is built in (the ground truth is `analysis.sample.TRUE_EFFECTS`):
   no sex split for N66077, the pupil survey items every other year per municipality, some
   sex-split values of small municipalities absent; the population counts that weigh
   municipal-only KPIs into a county value are included (whole numbers).
+* The change menu (issue 17): three ideas tested by two teams each, named in `changes.csv`'s
+  `idea` column (`sms_till_foraldrar`, `inbjudan_barnmorska`, `prova_pa_aktiviteter`);
+  `spread.csv` has the units (classes, midwife clinics, family centres, schools) adopting six
+  changes, with units that stop; `stories.csv` has seven stories, two of them without consent
+  (never shown).
 """
 
 

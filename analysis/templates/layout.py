@@ -59,7 +59,8 @@ def field_row(fields: tuple[str, ...], name: str) -> int:
 
 
 def pdsa_columns(n_measure_columns: int) -> tuple[str, ...]:
-    """The PDSA log's columns, A onwards: no, date, title, step, measure_1..n, description."""
+    """The PDSA log's columns, A onwards: no, date, title, step, measure_1..n, description, idea
+    (the network's id of the change idea, issue 17; a template without it reads it as blank)."""
     return (
         "change_no",
         "date",
@@ -67,6 +68,7 @@ def pdsa_columns(n_measure_columns: int) -> tuple[str, ...]:
         "pdsa_step",
         *(f"measure_{i}" for i in range(1, n_measure_columns + 1)),
         "description",
+        "idea",
     )
 
 

@@ -412,6 +412,7 @@ def _changes(
                 "pdsa_step": step,
                 "measures": ",".join(dict.fromkeys(ids)) or None,
                 "description": values["description"],
+                "idea": values["idea"],
             }
         )
     return out
@@ -427,6 +428,7 @@ def _pdsa_header(name: str, lang: str) -> str:
             "title": "tpl_change_title",
             "pdsa_step": "tpl_pdsa_step",
             "description": "tpl_change_description",
+            "idea": "tpl_change_idea",
         }[name],
         lang,
     )

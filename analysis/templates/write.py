@@ -608,6 +608,7 @@ def _pdsa_sheet(
                     "title": "tpl_change_title",
                     "pdsa_step": "tpl_pdsa_step",
                     "description": "tpl_change_description",
+                    "idea": "tpl_change_idea",
                 }[name],
                 lang,
             )
@@ -638,6 +639,7 @@ def _pdsa_sheet(
             "title": record.get("title"),
             "pdsa_step": _word("pdsa_step", record.get("pdsa_step"), lang),
             "description": record.get("description"),
+            "idea": record.get("idea"),
         }
         for k in range(n_measure_cols):
             row_values[f"measure_{k + 1}"] = measure_ids[k] if k < len(measure_ids) else None
@@ -665,6 +667,7 @@ def _pdsa_sheet(
     for k in range(n_measure_cols):
         widths[get_column_letter(5 + k)] = 20
     widths[get_column_letter(5 + n_measure_cols)] = 60
+    widths[get_column_letter(6 + n_measure_cols)] = 22  # idea
     _widths(ws, widths)
     ws.freeze_panes = f"A{FIRST_CHANGE_ROW}"
     _protect(ws)

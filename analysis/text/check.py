@@ -192,6 +192,30 @@ LABELS = {
         "en": "the goal id appears twice ({key}) already on row {first}",
     },
     "check_dup_goal_hint": {"sv": "mål-id måste vara unika", "en": "goal ids must be unique"},
+    "check_dup_spread": {
+        "sv": "enhetens läge detta datum finns två gånger ({key}): redan på rad {first}",
+        "en": "the unit's state on this date appears twice ({key}) already on row {first}",
+    },
+    "check_dup_spread_hint": {
+        "sv": "behåll en rad per team, förändring, enhet och datum",
+        "en": "keep one row per team, change, unit and date",
+    },
+    "check_spread_unknown_change": {
+        "sv": "teamet '{team}' har ingen förändring {no} i {where}: en enhet kan inte införa en "
+        "förändring som aldrig testats",
+        "en": "team '{team}' has no change {no} in {where}: a unit cannot adopt a change that "
+        "was never tested",
+    },
+    "check_spread_unknown_change_hint": {
+        "sv": "använd ett förändringsnummer ur teamets PDSA-logg (kända: {known}), eller lägg "
+        "först till förändringen i {where}",
+        "en": "use a change_no of the team's PDSA log (known: {known}), or add the change to "
+        "{where} first",
+    },
+    "check_story_measure_hint": {
+        "sv": "använd ett av teamets mått-id från {where}, eller lämna cellen tom; {forslag}",
+        "en": "use a measure id of the team from {where}, or leave the cell blank; {suggest}",
+    },
     "check_unknown": {"sv": "{vad} '{value}' finns inte", "en": "unknown {what} '{value}'"},
     "check_unknown_hint": {
         "sv": "det måste finnas i {var}; {forslag}",

@@ -435,19 +435,26 @@ def format_interval(low: float, high: float, kind: str, lang: str | None = None)
     return t("effects_interval", lang, low=_bound(low, kind, lang), high=_bound(high, kind, lang))
 
 
+def verdict_key(row) -> str:
+    """The verdict of a ``team_effects(...).table`` row as a key: ``short`` (series too short),
+    ``early`` (too early to judge), ``improved``, ``worse`` or ``none`` (no established
+    difference). The one reading of a row every report uses (the team report, the change menu)."""
+    if _get(row, "note") == "too_short":
+        return "short"
+    if _get(row, "note") == "too_early":
+        return "early"
+    if _get(row, "improved"):
+        return "improved"
+    if _get(row, "worse") or (_get(row, "detected") and not _get(row, "improved")):
+        return "worse"
+    return "none"
+
+
 def short_verdict(row, lang: str | None = None) -> str:
     """One or two words for a table cell: improvement / deterioration / none / too early / too short."""
     from . import t
 
-    if _get(row, "note") == "too_short":
-        return t("effects_verdict_short", lang)
-    if _get(row, "note") == "too_early":
-        return t("effects_verdict_early", lang)
-    if _get(row, "improved"):
-        return t("effects_verdict_improved", lang)
-    if _get(row, "worse") or (_get(row, "detected") and not _get(row, "improved")):
-        return t("effects_verdict_worse", lang)
-    return t("effects_verdict_none", lang)
+    return t(f"effects_verdict_{verdict_key(row)}", lang)
 
 
 def _get(row, key, default=None):

@@ -7,7 +7,10 @@ LABELS = {
         "sv": "Rapporterna om hela nätverket först, sedan varje team med sina rapporter.",
         "en": "The reports on the whole network first, then each team with its reports.",
     },
-    "index_network": {"sv": "Länet, enkäter och mål", "en": "County, surveys and goals"},
+    "index_network": {
+        "sv": "Länet, enkäter, mål och förändringsmeny",
+        "en": "County, surveys, goals and change menu",
+    },
     "index_teams": {"sv": "Teamen", "en": "The teams"},
     "index_kind_county": {"sv": "Nuläge", "en": "Baseline"},
     "index_kind_team_baseline": {"sv": "Nuläge", "en": "Baseline"},

@@ -97,6 +97,7 @@ LABELS = {
     "tpl_pdsa_step": {"sv": "PDSA-steg", "en": "PDSA step"},
     "tpl_change_measure": {"sv": "Påverkar mått {n}", "en": "Affects measure {n}"},
     "tpl_change_description": {"sv": "Beskrivning", "en": "Description"},
+    "tpl_change_idea": {"sv": "Gemensam idé (id)", "en": "Shared idea (id)"},
     # data validation messages (Excel shows them while typing)
     "tpl_err_title": {"sv": "Värdet går inte att använda", "en": "The value cannot be used"},
     "tpl_err_whole": {
@@ -165,9 +166,12 @@ LABELS = {
     },
     "tpl_step_pdsa": {
         "sv": "PDSA-loggen: en rad per förändring ni testar, med startdatum. Välj "
-        "PDSA-steg och de mått förändringen ska påverka i listorna.",
+        "PDSA-steg och de mått förändringen ska påverka i listorna. Testar ni en idé som "
+        "andra team också testar, skriv nätverkets id för idén under Gemensam idé (id).",
         "en": "The PDSA log: one row per change you test, with its start date. Pick "
-        "the PDSA step and the measures the change should move from the lists.",
+        "the PDSA step and the measures the change should move from the lists. When you "
+        "test an idea other teams test too, write the network's id of the idea under Shared "
+        "idea (id).",
     },
     "tpl_step_names": {
         "sv": "Byt inte namn på flikarna och flytta inte rubrikerna: arbetsboken "

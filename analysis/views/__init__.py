@@ -14,11 +14,13 @@ view                notebook                   reports
 ``survey``          ``survey.ipynb``           ``survey_<survey>``
 ``team_effects``    ``team_effects.ipynb``     ``team_effects_<team>``
 ``gap``             ``gap_analysis.ipynb``     ``gap_analysis``
+``change_menu``     ``change_menu.ipynb``      ``change_menu``
 ``explore``         ``explore.ipynb``          (interactive, not in the plan)
 ==================  =========================  ======================================
 
-Shared blocks live in ``common`` (PDSA log, driver diagram, municipality names) and
-``survey_tables`` (survey summaries as tables with their privacy marks). Naming: ``build(ctx)``
+Shared blocks live in ``common`` (PDSA log, driver diagram, municipality names),
+``survey_tables`` (survey summaries as tables with their privacy marks) and ``stories_spread``
+(a measure's spread chart and stories). Naming: ``build(ctx)``
 returns the :class:`Page`; ``*_section`` a :class:`Section`; ``*_table`` a display frame (localised
 columns, formatted cells); ``*_text``/``*_texts`` a sentence or several. A new report is a new
 module here with a ``build``, a thin notebook and an entry in ``workbook.yml`` (see

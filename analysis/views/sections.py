@@ -8,7 +8,8 @@ built a page, nothing changes it.
 * :class:`Paragraph`, :class:`Note` (small print), :class:`Bullets`: text. A text may be a
   :class:`analysis.privacy.marks.MarkedText`, whose survey numbers keep their privacy marks.
 * :class:`Table`: a display frame (localised column names, formatted cells) and a caption; a
-  survey table carries its marks in ``frame.attrs`` (:mod:`analysis.privacy.marks`).
+  survey table carries its marks in ``frame.attrs`` (:mod:`analysis.privacy.marks`). A cell may
+  be a :class:`Link` to another report of the run.
 * :class:`Figure`: how to draw it (a function of no arguments returning a matplotlib figure,
   usually ``functools.partial(plots.<chart>, ...)``) and its alt text. It is drawn when rendered.
 * :class:`Outline`: a tree as nested lists (a driver diagram: aim, primary and secondary drivers,
@@ -33,6 +34,7 @@ import pandas as pd
 
 __all__ = [
     "Block",
+    "Link",
     "Bullets",
     "Figure",
     "Glossary",
@@ -73,6 +75,19 @@ class Table:
 
     frame: pd.DataFrame
     caption: str | None = None
+
+
+@dataclass(frozen=True)
+class Link:
+    """A table cell that links to another report of the same run: ``href`` is a file name in the
+    outputs folder (``team_effects_attarp.html``; only ``[A-Za-z0-9_.-]+.html`` is rendered as a
+    link, anything else as plain text). Both parts are escaped when rendered."""
+
+    text: str
+    href: str
+
+    def __str__(self) -> str:
+        return self.text
 
 
 @dataclass(frozen=True, eq=False)

@@ -28,6 +28,14 @@ from .common import (
 from .context import ReportContext
 from .progress import team_progress_section
 from .sections import Block, Bullets, Figure, Note, Page, Paragraph, Poster, Section, Table
+from .stories_spread import (
+    spread_blocks,
+    story_items,
+    story_note,
+    story_poster_line,
+    team_story_frame,
+    unplaced_stories_section,
+)
 from .survey_tables import respondents_texts
 
 __all__ = [
@@ -63,11 +71,16 @@ def build(ctx: ReportContext) -> Page:
             Section(
                 ctx.t("effects_measures_section"),
                 tuple(
-                    measure_section(ctx, team, m, result)
-                    for m in team.measures.itertuples(index=False)
+                    measure_section(ctx, team, m, result, spread_drawn=drawn)
+                    for m, drawn in zip(
+                        team.measures.itertuples(index=False),
+                        _spread_drawn_before(team),
+                        strict=True,
+                    )
                 )
                 or (Paragraph(ctx.t("effects_no_measures")),),
             ),
+            *unplaced_stories_section(ctx, team_story_frame(team), team.measures["measure_id"]),
             estimates_section(ctx, result),
             *(
                 waves_section(ctx, survey_id)
@@ -101,20 +114,43 @@ def build(ctx: ReportContext) -> Page:
     return with_glossary(page, ctx.lang)
 
 
-def measure_section(ctx: ReportContext, team, m, result) -> Section:
+def _spread_drawn_before(team) -> list[frozenset]:
+    """For each measure of the team, in order: the changes whose spread chart an earlier
+    measure's section already draws (a change linked to three measures is drawn once)."""
+    drawn: set[int] = set()
+    out = []
+    for m in team.measures.itertuples(index=False):
+        out.append(frozenset(drawn))
+        drawn |= {int(n) for n in effects.linked_changes(team.changes, m.measure_id)["change_no"]}
+    return out
+
+
+def measure_section(
+    ctx: ReportContext, team, m, result, spread_drawn: frozenset = frozenset()
+) -> Section:
     """One measure (a row of ``team.measures``): its control chart split at the changes meant to
-    move it, the model's chart, the verdict of each change and how the estimate was made."""
+    move it (with the team's stories about the measure numbered on it and listed under it), the
+    spread of those changes (``spread_drawn``: changes whose spread chart an earlier section
+    drew), the model's chart, the verdict of each change and how the estimate was made."""
     lang = ctx.lang
     rows = result.table[result.table["measure_id"] == m.measure_id]
     linked = effects.linked_changes(team.changes, m.measure_id)
     title = f"{m.measure_name} ({label(m.measure_type, lang)})"
     blocks: list = []
     chart = effects.measure_chart(team, team.id, m.measure_id, lang)
+    # issue 17: the team's consented stories told beside this measure, numbered on the chart
+    stories = team_story_frame(team)
+    stories = stories[stories["measure_id"] == m.measure_id]
     if chart is not None:
+        draw = (
+            functools.partial(plots.spc_chart_with_stories, stories=stories)
+            if len(stories)
+            else plots.spc_chart
+        )
         blocks.append(
             Figure(
                 functools.partial(
-                    plots.spc_chart,
+                    draw,
                     chart,
                     changes=linked[["change_no", "date", "title"]].reset_index(drop=True),
                     target=None if pd.isna(m.target) else float(m.target),
@@ -123,6 +159,16 @@ def measure_section(ctx: ReportContext, team, m, result) -> Section:
                 alt=t("effects_spc_caption", lang, measure=title),
             )
         )
+    if len(stories):
+        blocks += [Bullets(story_items(ctx, stories)), story_note(ctx)]
+    blocks += spread_blocks(
+        ctx,
+        team,
+        linked["change_no"].tolist(),
+        title,
+        result.series.get(m.measure_id),
+        drawn=spread_drawn,
+    )
     its = result.its.get(m.measure_id)
     if its is not None:
         labels = [
@@ -447,9 +493,11 @@ def poster_lines(ctx: ReportContext, team, result, diagram=None) -> dict[str, li
         )
         for m in team.measures.itertuples(index=False)
     ]
+    story = story_poster_line(ctx, team, team_story_frame(team), result.table)  # issue 17
     sections[t("effects_poster_results", lang)] = (
         (results or [t("effects_verdict_none", lang)])
         + [x for x in targets if x]
+        + ([story] if story else [])
         + [t("effects_poster_county_aim", lang)]
     )
     return sections
