@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from . import memo
 from .dataset.series import measure_series
 from .effects import MIN_POINTS, MODEL_POLICY, team_effects
 from .measures import (
@@ -257,7 +258,10 @@ def suggested_scores(
     if key not in _MEMO:
         if len(_MEMO) >= _MEMO_SIZE:
             _MEMO.pop(next(iter(_MEMO)))
-        _MEMO[key] = _suggested_scores(team, meetings, min_points=min_points, model=model)
+        # also kept between runs (analysis.memo): the county report scores every team
+        _MEMO[key] = memo.cached(
+            _suggested_scores, team, tuple(meetings), min_points=min_points, model=model
+        )
     return _MEMO[key].copy()
 
 

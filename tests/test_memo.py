@@ -133,3 +133,25 @@ def test_the_run_removes_other_code_versions_and_a_forced_run_everything(tmp_pat
     assert (current / "ab" / "abc.pickle").exists()
     core.prune_memo(current, clear=True)
     assert not current.exists()
+
+
+def test_change_menu_and_progress_scores_from_kept_results_equal_fresh_ones(on, monkeypatch):
+    # the two network-wide views that estimate every team (change menu: effects; county: IHI
+    # scores) keep each team's result; taken from the cache they equal a computation afresh
+    from analysis import assessment
+    from analysis.views import change_menu
+
+    ds = load_dataset(SAMPLE)
+    team = ds.team("attarp")
+    meetings = tuple(pd.to_datetime(ds.meetings["meeting_date"]))
+    kept_effects = memo.cached(change_menu.effects_table, team, "attarp")
+    assessment._MEMO.clear()
+    kept_scores = assessment.suggested_scores(team, meetings)
+    assert len(list(on.glob("*/*.pickle"))) == 2
+    assessment._MEMO.clear()
+    again = assessment.suggested_scores(team, meetings)  # from the file
+    monkeypatch.delenv(memo.ENV)
+    assessment._MEMO.clear()
+    pd.testing.assert_frame_equal(kept_effects, change_menu.effects_table(team, "attarp"))
+    pd.testing.assert_frame_equal(kept_scores, assessment.suggested_scores(team, meetings))
+    pd.testing.assert_frame_equal(again, kept_scores)

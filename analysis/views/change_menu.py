@@ -14,7 +14,7 @@ import functools
 
 import pandas as pd
 
-from .. import effects, menu, plots
+from .. import effects, memo, menu, plots
 from ..schemas import FOCUS_AREAS
 from ..text import effects as text_effects
 from ..text import label, t
@@ -38,7 +38,9 @@ def build(ctx: ReportContext) -> Page:
     team_ids = sorted(set(changes["team_id"].astype(str)))
     diagrams = {tid: ds.drivers(tid) for tid in team_ids if tid in ds.driver_teams}
     slices = {tid: ds.team(tid) for tid in team_ids}
-    tables = {tid: effects.team_effects(slices[tid], tid).table for tid in team_ids}
+    # each team's estimates are kept between runs (analysis.memo): one team's change recomputes
+    # that team's only
+    tables = {tid: memo.cached(effects_table, slices[tid], tid) for tid in team_ids}
     spread = ds.spread
     table = menu.change_menu(changes, teams, diagrams, spread)
     ideas = menu.change_ideas(table)
@@ -93,6 +95,11 @@ def _areas(rows: pd.DataFrame) -> list[str]:
     """The focus areas with tested changes, in the programme's order (others after)."""
     present = list(dict.fromkeys(rows["focus_area"]))
     return [a for a in FOCUS_AREAS if a in present] + [a for a in present if a not in FOCUS_AREAS]
+
+
+def effects_table(team, team_id: str) -> pd.DataFrame:
+    """The team's effect estimates (``effects.team_effects(...).table``), as its report has them."""
+    return effects.team_effects(team, team_id).table
 
 
 def team_report_href(ctx: ReportContext, team_id: str) -> str | None:
