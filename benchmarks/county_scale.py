@@ -41,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reports import env_for, write_workbook_yml  # noqa: E402  (benchmarks/reports.py)
+from reports import env_for, naive_commands, write_workbook_yml  # noqa: E402  (benchmarks/reports.py)
 
 from analysis.config import load_config  # noqa: E402
 from analysis.memo import ENV as MEMO_ENV  # noqa: E402
@@ -162,35 +162,9 @@ def naive(project: Path, per_team: int) -> tuple[dict[str, list[float]], dict[st
     seconds: dict[str, list[float]] = {}
     for p in chosen:
         executed = out / f"{p.job.name}.ipynb"
-        params = {**p.job.params, "data_dir": context["data_dir"], "lang": context["lang"]}
-        cmd = [
-            sys.executable,
-            "-m",
-            "papermill",
-            str(config.notebooks_dir / f"{p.job.notebook}.ipynb"),
-            str(executed),
-            "-k",
-            config.kernel,
-            "--cwd",
-            str(config.notebooks_dir),
-        ]
-        for key, value in params.items():
-            cmd += ["-r", key, value] if isinstance(value, str) else ["-p", key, str(value)]
-        t_pm, _ = timed(cmd, env, project)
-        t_nb, _ = timed(
-            [
-                sys.executable,
-                "-m",
-                "jupyter",
-                "nbconvert",
-                "--to",
-                "html",
-                "--no-input",
-                str(executed),
-            ],
-            env,
-            project,
-        )
+        papermill_cmd, nbconvert_cmd = naive_commands(config, p, context, executed)
+        t_pm, _ = timed(papermill_cmd, env, project)
+        t_nb, _ = timed(nbconvert_cmd, env, project)
         seconds.setdefault(p.job.notebook, []).append(t_pm + t_nb)
         print(f"     naive {p.job.name:<36} {t_pm + t_nb:6.1f} s", flush=True)
     return seconds, counts

@@ -83,6 +83,36 @@ def timed(cmd: list[str], env: dict[str, str], cwd: Path) -> float:
     return elapsed
 
 
+def naive_commands(config, planned, context: dict, executed: Path) -> tuple[list[str], list[str]]:
+    """The naive way to build one planned report: the ``papermill`` command that executes its
+    notebook into ``executed`` and the ``jupyter nbconvert`` command that turns that into HTML."""
+    params = {**planned.job.params, "data_dir": context["data_dir"], "lang": context["lang"]}
+    papermill_cmd = [
+        sys.executable,
+        "-m",
+        "papermill",
+        str(config.notebooks_dir / f"{planned.job.notebook}.ipynb"),
+        str(executed),
+        "-k",
+        config.kernel,
+        "--cwd",
+        str(config.notebooks_dir),
+    ]
+    for key, value in params.items():  # -r: raw string; -p: papermill infers None/int/float
+        papermill_cmd += ["-r", key, value] if isinstance(value, str) else ["-p", key, str(value)]
+    nbconvert_cmd = [
+        sys.executable,
+        "-m",
+        "jupyter",
+        "nbconvert",
+        "--to",
+        "html",
+        "--no-input",
+        str(executed),
+    ]
+    return papermill_cmd, nbconvert_cmd
+
+
 def naive(project: Path, limit: int | None) -> tuple[float, int, int]:
     """(a): papermill CLI + nbconvert CLI per report, sequentially. Returns (seconds, done, total)."""
     config = load_config(project)
@@ -94,35 +124,9 @@ def naive(project: Path, limit: int | None) -> tuple[float, int, int]:
     start = time.perf_counter()
     for p in jobs:
         executed = out / f"{p.job.name}.ipynb"
-        params = {**p.job.params, "data_dir": context["data_dir"], "lang": context["lang"]}
-        cmd = [
-            sys.executable,
-            "-m",
-            "papermill",
-            str(config.notebooks_dir / f"{p.job.notebook}.ipynb"),
-            str(executed),
-            "-k",
-            config.kernel,
-            "--cwd",
-            str(config.notebooks_dir),
-        ]
-        for key, value in params.items():  # -r: raw string; -p: papermill infers None/int/float
-            cmd += ["-r", key, value] if isinstance(value, str) else ["-p", key, str(value)]
-        timed(cmd, env, project)
-        timed(
-            [
-                sys.executable,
-                "-m",
-                "jupyter",
-                "nbconvert",
-                "--to",
-                "html",
-                "--no-input",
-                str(executed),
-            ],
-            env,
-            project,
-        )
+        papermill_cmd, nbconvert_cmd = naive_commands(config, p, context, executed)
+        timed(papermill_cmd, env, project)
+        timed(nbconvert_cmd, env, project)
     return time.perf_counter() - start, len(jobs), len(planned)
 
 
