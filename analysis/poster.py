@@ -12,13 +12,20 @@ never overwrites a good one, and the run says why.
 
 from __future__ import annotations
 
+import atexit
+import base64
 import contextlib
+import fcntl
 import io
+import json
 import os
+import select
 import shutil
 import signal
 import subprocess
 import tempfile
+import threading
+import time
 from html import escape
 from pathlib import Path
 
@@ -26,6 +33,7 @@ __all__ = [
     "A3_MM",
     "PosterError",
     "chromium_path",
+    "close_browsers",
     "pdf_facts",
     "poster_html",
     "print_pdf",
@@ -108,49 +116,193 @@ def chromium_path() -> str | None:
     return next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
 
 
-def _print_once(exe: str, html_text: str, folder: Path) -> bytes:
-    page = folder / "poster.html"
-    page.write_text(html_text, encoding="utf-8")
-    target = folder / "poster.pdf"
-    target.unlink(missing_ok=True)
-    command = [
-        exe,
-        "--headless",
-        "--no-sandbox",  # the run may be root (CI); the page is our own, with no script
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--no-pdf-header-footer",
-        f"--user-data-dir={folder / 'profile'}",
-        f"--print-to-pdf={target}",
-        page.as_uri(),
-    ]
-    try:
-        # its own process group: on a timeout the browser's helper processes go with it
-        process = subprocess.Popen(
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
-        )
-    except OSError as exc:  # not executable, not found
-        raise PosterError(f"{exe} could not be started ({exc}); install chromium") from exc
-    try:
-        _, stderr = process.communicate(timeout=PRINT_TIMEOUT)
-    except subprocess.TimeoutExpired as exc:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        raise PosterError(
-            f"{exe} did not print the poster within {PRINT_TIMEOUT} s; run again, or print the "
-            "poster's HTML page from a browser (A3)"
-        ) from exc
-    if not target.is_file() or target.stat().st_size == 0:
-        detail = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
-        raise PosterError(
-            f"{exe} printed no PDF (exit {process.returncode}"
-            f"{': ' + detail[0] if detail[0] else ''})"
-        )
-    return target.read_bytes()
+class _Browser:
+    """One headless Chromium driven over the DevTools protocol on a pipe
+    (``--remote-debugging-pipe``: commands in on fd 3, answers out on fd 4, each a JSON text
+    ended by a NUL byte). Started once per process and kept for the run, it prints each poster
+    in a new tab: ~0.2 s a poster instead of ~0.7 s for a browser started per poster
+    (``benchmarks/posters.py``)."""
+
+    def __init__(self, exe: str):
+        self.exe = exe
+        # named by this process: a run killed with -9 leaves it behind, the next run removes it
+        # (kernels.remove_leftovers); the browser itself exits when this process's pipe closes
+        self.folder = Path(tempfile.mkdtemp(prefix=f"workbook-{os.getpid()}-poster-"))
+        self.log = (self.folder / "stderr.txt").open("wb")
+        # the child's ends, above the low numbers: the shell puts them on fds 3 and 4
+        commands_in, self.commands = os.pipe()
+        self.answers, answers_out = os.pipe()
+        child_in = fcntl.fcntl(commands_in, fcntl.F_DUPFD_CLOEXEC, 10)
+        child_out = fcntl.fcntl(answers_out, fcntl.F_DUPFD_CLOEXEC, 10)
+        os.close(commands_in)
+        os.close(answers_out)
+        command = [
+            "/bin/bash",
+            "-c",
+            f'exec "$0" "$@" 3<&{child_in} 4>&{child_out} {child_in}<&- {child_out}>&-',
+            exe,
+            "--headless",
+            "--no-sandbox",  # the run may be root (CI); the pages are our own, with no script
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={self.folder / 'profile'}",
+            "--remote-debugging-pipe",
+            "about:blank",
+        ]
+        try:
+            # its own process group: on a timeout the browser's helper processes go with it
+            self.process = subprocess.Popen(
+                command,
+                pass_fds=(child_in, child_out),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=self.log,
+                start_new_session=True,
+            )
+        except OSError as exc:
+            self.close()
+            raise PosterError(f"{exe} could not be started ({exc}); install chromium") from exc
+        finally:
+            os.close(child_in)
+            os.close(child_out)
+        self.buffer = b""
+        self.last_id = 0
+        self.pages = 0
+        self.loaded: set[str] = set()  # tabs whose page has loaded (an event may come early)
+
+    def _receive(self, deadline: float) -> dict:
+        while b"\0" not in self.buffer:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.answers], [], [], left)[0]:
+                raise TimeoutError
+            chunk = os.read(self.answers, 1 << 20)
+            if not chunk:
+                raise EOFError
+            self.buffer += chunk
+        message, _, self.buffer = self.buffer.partition(b"\0")
+        return json.loads(message)
+
+    def _call(self, method: str, params: dict, deadline: float, session: str | None = None):
+        self.last_id += 1
+        message = {"id": self.last_id, "method": method, "params": params}
+        if session:
+            message["sessionId"] = session
+        os.write(self.commands, json.dumps(message).encode("utf-8") + b"\0")
+        while True:
+            answer = self._receive(deadline)
+            self._note(answer)
+            if answer.get("id") == self.last_id:
+                if "error" in answer:
+                    raise PosterError(
+                        f"{self.exe} printed no PDF ({method}: "
+                        f"{answer['error'].get('message', answer['error'])})"
+                    )
+                return answer.get("result", {})
+
+    def _note(self, message: dict) -> None:
+        if message.get("method") == "Page.loadEventFired":
+            self.loaded.add(message.get("sessionId"))
+
+    def _until_loaded(self, session: str, deadline: float) -> None:
+        while session not in self.loaded:
+            self._note(self._receive(deadline))
+        self.loaded.discard(session)
+
+    def print_page(self, html_text: str, deadline: float) -> bytes:
+        """``html_text`` printed to PDF as its CSS ``@page`` says (size and margins)."""
+        self.pages += 1
+        page = self.folder / f"poster-{self.pages}.html"
+        page.write_text(html_text, encoding="utf-8")
+        try:
+            tab = self._call("Target.createTarget", {"url": "about:blank"}, deadline)["targetId"]
+            session = self._call(
+                "Target.attachToTarget", {"targetId": tab, "flatten": True}, deadline
+            )["sessionId"]
+            self._call("Page.enable", {}, deadline, session)
+            self._call("Page.navigate", {"url": page.as_uri()}, deadline, session)
+            self._until_loaded(session, deadline)
+            pdf = self._call(
+                "Page.printToPDF",
+                {"preferCSSPageSize": True, "displayHeaderFooter": False},
+                deadline,
+                session,
+            )["data"]
+            self._call("Target.closeTarget", {"targetId": tab}, deadline)
+        finally:
+            page.unlink(missing_ok=True)
+        return base64.b64decode(pdf)
+
+    def stderr_tail(self) -> str:
+        with contextlib.suppress(OSError):
+            self.log.flush()
+            lines = (self.folder / "stderr.txt").read_text("utf-8", "replace").strip()
+            return lines.splitlines()[-1] if lines else ""
+        return ""
+
+    def close(self) -> None:
+        """Stop the browser and its helpers (their process group) and remove its folder."""
+        process = getattr(self, "process", None)
+        if process is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        for fd in (getattr(self, "commands", None), getattr(self, "answers", None)):
+            if fd is not None:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        self.log.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+_browsers: dict[str, _Browser] = {}
+_browsers_lock = threading.Lock()
+
+
+def close_browsers(wait: bool = True) -> None:
+    """Stop this process's poster browser (the runner calls it at the end of a run; it is also
+    stopped when the process exits). ``wait=False`` (a stopped run) does not wait for a print
+    under way: that print fails with the browser."""
+    if not wait:
+        for browser in list(_browsers.values()):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(browser.process.pid, signal.SIGKILL)
+        return
+    with _browsers_lock:
+        while _browsers:
+            _browsers.popitem()[1].close()
+
+
+atexit.register(close_browsers)
+
+
+def _print_once(exe: str, html_text: str) -> bytes:
+    """``html_text`` as PDF, printed by this process's browser ``exe`` (started on first use).
+    A browser that times out or dies is stopped and the next print starts a new one."""
+    deadline = time.monotonic() + PRINT_TIMEOUT
+    with _browsers_lock:
+        browser = _browsers.get(exe)
+        if browser is None:
+            browser = _browsers[exe] = _Browser(exe)
+        try:
+            return browser.print_page(html_text, deadline)
+        except TimeoutError as exc:
+            _browsers.pop(exe, None)
+            browser.close()
+            raise PosterError(
+                f"{exe} did not print the poster within {PRINT_TIMEOUT} s; run again, or print "
+                "the poster's HTML page from a browser (A3)"
+            ) from exc
+        except (EOFError, OSError, ValueError) as exc:  # the browser exited or spoke nonsense
+            _browsers.pop(exe, None)
+            code = browser.process.poll()
+            detail = browser.stderr_tail()
+            browser.close()
+            raise PosterError(
+                f"{exe} printed no PDF (exit {code}{': ' + detail if detail else ''})"
+            ) from exc
 
 
 def pdf_facts(data: bytes) -> dict:
@@ -185,20 +337,18 @@ def print_pdf(poster, lang: str, exe: str | None = None) -> tuple[bytes, str]:
             "(apt-get install chromium) or set WORKBOOK_CHROMIUM to a Chromium/Chrome binary; "
             "meanwhile the poster's HTML page prints on A3 from any browser"
         )
-    with tempfile.TemporaryDirectory(prefix="workbook-poster-") as tmp:
-        folder = Path(tmp)
-        for scale in SCALES:
-            html_text = poster_html(poster, lang, scale)
-            data = _print_once(exe, html_text, folder)
-            facts = pdf_facts(data)
-            if facts["pages"] == 1:
-                break
-        else:
-            raise PosterError(
-                f"the poster does not fit one A3 page even with {SCALES[-1]:.0%} text "
-                f"({facts['pages']} pages): shorten the aim, the change titles or the number "
-                "of changes listed"
-            )
+    for scale in SCALES:
+        html_text = poster_html(poster, lang, scale)
+        data = _print_once(exe, html_text)
+        facts = pdf_facts(data)
+        if facts["pages"] == 1:
+            break
+    else:
+        raise PosterError(
+            f"the poster does not fit one A3 page even with {SCALES[-1]:.0%} text "
+            f"({facts['pages']} pages): shorten the aim, the change titles or the number "
+            "of changes listed"
+        )
     width, height = facts["width_mm"], facts["height_mm"]
     if abs(width - A3_MM[0]) > 1 or abs(height - A3_MM[1]) > 1:
         raise PosterError(f"the PDF page is {width:.0f} × {height:.0f} mm, not A3 (297 × 420 mm)")

@@ -529,6 +529,9 @@ def _local_results(
             kernels.kill_kernels()
             kernels.shutdown_zygote()
         pool.shutdown(wait=not abandon, cancel_futures=True)
+        from ..poster import close_browsers
+
+        close_browsers(wait=not abandon)  # the browser that printed this run's posters
         if abandon:
             kernels.remove_own_ipc_files()
 
