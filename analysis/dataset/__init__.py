@@ -109,8 +109,14 @@ class Dataset:
     surveys: tuple[str, ...] = ()  # survey ids: the folders under surveys/
     driver_teams: tuple[str, ...] = ()  # team ids with a drivers/<team_id>.yml
     processed: Path | None = None  # folder of the typed parquet files (None: not written)
+    # the tables are those of processed/ (not replaced by with_tables): the hashes of its inputs
+    # may be kept there (reads.input_hashes; every report of a run needs the same ones)
+    _as_processed: bool = field(default=False, repr=False, compare=False)
     # surveys read once per dataset (and its copies): survey id -> analysis.surveys.Survey
     _surveys: dict = field(default_factory=dict, repr=False, compare=False)
+    # codebooks read once per dataset: survey id -> analysis.surveys.Codebook (a team report
+    # asks for every survey's codebook twice: ~0.3 s a report at county scale before)
+    _codebooks: dict = field(default_factory=dict, repr=False, compare=False)
     # table name -> (the table, its rows by team, no rows): Dataset.team's grouping
     _by_team: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -204,9 +210,11 @@ class Dataset:
         if survey_id not in self.surveys:
             known = ", ".join(self.surveys) or "none"
             raise KeyError(f"no survey {survey_id!r} in {self.folder}/surveys; surveys: {known}")
-        from ..surveys import load_codebook
+        if survey_id not in self._codebooks:
+            from ..surveys import load_codebook
 
-        return load_codebook(self.survey_dir(survey_id))
+            self._codebooks[survey_id] = load_codebook(self.survey_dir(survey_id))
+        return self._codebooks[survey_id]
 
     def team_surveys(self, team_id: str) -> pd.DataFrame:
         """The surveys tied to a team and whether its report shows them
@@ -730,6 +738,7 @@ def load_dataset(folder: str | Path | None = None) -> Dataset:
         surveys=inputs.surveys,
         driver_teams=inputs.drivers,
         processed=target,
+        _as_processed=target is not None,
         **tables,
     )
     _CACHE[key] = dataset
@@ -748,4 +757,4 @@ def _fresh(dataset: Dataset) -> Dataset:
 def with_tables(dataset: Dataset, **tables: pd.DataFrame) -> Dataset:
     """A copy of ``dataset`` with some tables replaced (for tests and what-if analyses)."""
     with _reads.paused():
-        return replace(dataset, **tables)
+        return replace(dataset, _as_processed=False, **tables)
