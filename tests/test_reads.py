@@ -201,3 +201,36 @@ def test_the_input_hashes_of_another_code_version_are_not_reused():
     teams, _, inputs = core._discover(SAMPLE, data_fp, previous, "code-2")
     assert "attarp" in teams and "team:old" not in inputs
     assert any(name.startswith("codebook:") for name in inputs)
+
+
+def test_the_input_hashes_are_kept_beside_the_processed_tables_for_the_next_process(
+    tmp_path, monkeypatch
+):
+    """Every report of a run hashes the same inputs: they are kept in processed/inputs.json,
+    keyed by the processed manifest. The kept hashes must be those hashing gives, must not be
+    used for a dataset with other tables, and must not outlive a change of the data."""
+    root = _project(tmp_path)
+    monkeypatch.setenv("WORKBOOK_ROOT", str(root))
+    clear_cache()
+    ds = load_dataset(root / "data" / "sample")
+    hashed = reads._hash_inputs(ds)
+    assert reads.input_hashes(ds) == hashed  # computed, then written
+    kept = ds.processed / reads.INPUTS_FILE
+    assert json.loads(kept.read_text(encoding="utf-8"))["hashes"] == hashed
+
+    clear_cache()  # the next process: read back, not hashed again
+    monkeypatch.setattr(reads, "_hash_inputs", lambda _: pytest.fail("hashed again"))
+    assert reads.input_hashes(load_dataset(root / "data" / "sample")) == hashed
+    monkeypatch.undo()
+    monkeypatch.setenv("WORKBOOK_ROOT", str(root))
+
+    obs = ds.observations.copy()
+    obs.loc[obs.index[-1], "value"] = 1e6
+    other = reads.input_hashes(with_tables(ds, observations=obs))  # not the processed tables
+    assert other["table:observations"] != hashed["table:observations"]
+
+    _change_one_observation(root / "data" / "sample", "attarp")
+    clear_cache()
+    changed = reads.input_hashes(load_dataset(root / "data" / "sample"))
+    assert changed["team:attarp"] != hashed["team:attarp"]
+    assert changed["team:nassjo"] == hashed["team:nassjo"]

@@ -26,6 +26,7 @@ import contextlib
 import hashlib
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pandas as pd
 
@@ -108,8 +109,48 @@ def _team_digests(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
     return {f"team:{team_id}": digest.hexdigest()[:32] for team_id, digest in parts.items()}
 
 
+INPUTS_FILE = "inputs.json"  # beside the processed parquet: input_hashes of its manifest
+
+
 def input_hashes(dataset) -> dict[str, str]:
-    """The hash of every input of ``dataset`` (see the module's docstring for the names)."""
+    """The hash of every input of ``dataset`` (see the module's docstring for the names).
+
+    Hashing every table takes ~0.1 s at county scale and every report of a run needs the same
+    hashes: for a dataset whose tables are those of ``data/processed`` they are kept there
+    (``inputs.json``), keyed by the processed manifest (the input files, the code and the
+    parquet files it lists), and read back by the next process instead of hashed again."""
+    kept = _kept_hashes_file(dataset)
+    if kept is not None:
+        path, manifest = kept
+        try:
+            stored = json.loads(path.read_text(encoding="utf-8"))
+            if stored.get("manifest") == manifest and isinstance(stored.get("hashes"), dict):
+                return dict(stored["hashes"])
+        except (OSError, ValueError, AttributeError):
+            pass  # not written yet, or unreadable: hashed again below (and written)
+    hashes = _hash_inputs(dataset)
+    if kept is not None:
+        from ..io import write_atomic
+
+        with contextlib.suppress(OSError):  # a by-product, like the parquet: never fails a run
+            write_atomic(kept[0], json.dumps({"manifest": kept[1], "hashes": hashes}))
+    return hashes
+
+
+def _kept_hashes_file(dataset) -> tuple[Path, str] | None:
+    """Where the hashes of ``dataset``'s inputs are kept and the digest of the processed manifest
+    they belong to; None for a dataset whose tables are not those of ``data/processed``."""
+    try:
+        if not object.__getattribute__(dataset, "_as_processed"):
+            return None
+        folder = object.__getattribute__(dataset, "processed")
+        manifest = (Path(folder) / "manifest.json").read_bytes()
+    except (AttributeError, OSError, TypeError):
+        return None
+    return Path(folder) / INPUTS_FILE, hashlib.sha256(manifest).hexdigest()
+
+
+def _hash_inputs(dataset) -> dict[str, str]:
     tables = {name: object.__getattribute__(dataset, name) for name in dataset.table_names()}
     hashes = {f"table:{name}": _frame_digest(frame) for name, frame in tables.items()}
     hashes.update(_team_digests(tables))
