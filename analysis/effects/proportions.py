@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from scipy import optimize, special, stats
 from statsmodels.stats.multitest import multipletests
 
 _MULTITEST = {
@@ -278,11 +278,32 @@ def newcombe_power(n1: int, n2: int, p1: float, p2: float, alpha: float = 0.05) 
     Sums the binomial probabilities of every table (x1, x2) the test rejects:
     ``sum_x2 P(X2 = x2) [P(X1 >= upper[x2]) + P(X1 <= lower[x2])]``.
     """
+    return _power_at(n1, n2, p2, alpha)(p1)
+
+
+def _power_at(n1: int, n2: int, p2: float, alpha: float):
+    """The exact power of the Newcombe test as a function of ``p1`` (group 2 fixed at ``p2``):
+    the rejection thresholds and group 2's probabilities are worked out once, so a search over
+    ``p1`` (:func:`newcombe_detectable_difference`) costs only group 1's binomial tails. The
+    tails come from ``scipy.special.bdtr``/``bdtrc`` (the regularised incomplete beta function
+    that ``scipy.stats.binom.cdf``/``sf`` use, without the distribution machinery: ~10x
+    faster), with their edge cases spelled out: P(X <= k) is 0 below 0 and 1 from n on."""
     upper, lower = _reject_thresholds(n1, n2, stats.norm.isf(alpha / 2))
-    x2 = np.arange(n2 + 1)
-    weight = stats.binom.pmf(x2, n2, p2)
-    reject = stats.binom.sf(upper - 1, n1, p1) + stats.binom.cdf(lower, n1, p1)
-    return float(np.sum(weight * reject))
+    weight = stats.binom.pmf(np.arange(n2 + 1), n2, p2)
+    at_least = upper - 1  # P(X1 >= upper) = P(X1 > upper - 1)
+    low_in = (lower >= 0) & (lower < n1)
+    high_in = (at_least >= 0) & (at_least < n1)
+
+    def power(p1: float) -> float:
+        below = np.where(
+            low_in, special.bdtr(np.clip(lower, 0, n1), n1, p1), (lower >= n1).astype(float)
+        )
+        above = np.where(
+            high_in, special.bdtrc(np.clip(at_least, 0, n1), n1, p1), (at_least < 0).astype(float)
+        )
+        return float(np.sum(weight * (above + below)))
+
+    return power
 
 
 def newcombe_detectable_difference(
@@ -302,9 +323,10 @@ def newcombe_detectable_difference(
     sign = 1.0 if p <= 0.5 else -1.0
     room = (1 - p) if sign > 0 else p
     n1, n2 = int(round(n1)), int(round(n2))
+    power_at = _power_at(n1, n2, p, alpha)
 
     def enough(d: float) -> bool:
-        return newcombe_power(n1, n2, p + sign * d, p, alpha) >= power
+        return power_at(p + sign * d) >= power
 
     if not enough(room):
         return float("nan")
