@@ -229,7 +229,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--teams", type=int, default=100)
     parser.add_argument("--respondents", type=int, default=100_000)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=(os.cpu_count() or 1) + 1,
+        help="reports in parallel (default: as workbook.yml's 'auto', cores + 1)",
+    )
     parser.add_argument(
         "--naive-teams",
         type=int,
