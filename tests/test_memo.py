@@ -155,3 +155,22 @@ def test_change_menu_and_progress_scores_from_kept_results_equal_fresh_ones(on, 
     pd.testing.assert_frame_equal(kept_effects, change_menu.effects_table(team, "attarp"))
     pd.testing.assert_frame_equal(kept_scores, assessment.suggested_scores(team, meetings))
     pd.testing.assert_frame_equal(again, kept_scores)
+
+
+def test_a_surveys_findings_in_team_reports_are_kept_once_and_equal_fresh_ones(on, monkeypatch):
+    # every team tied to a survey shows the same findings: the second team's report takes them
+    # from the cache (no new result kept), and they equal a computation without the cache,
+    # privacy marks (the frame's attrs) included
+    from analysis.views import team_baseline
+
+    survey = load_dataset(SAMPLE).survey("parents")
+    texts, table = memo.cached(team_baseline.survey_findings, survey, 5, "sv")
+    kept = set(on.glob("*/*.pickle"))
+    assert len(kept) == 1
+    again = memo.cached(team_baseline.survey_findings, survey, 5, "sv")
+    assert set(on.glob("*/*.pickle")) == kept
+    monkeypatch.delenv(memo.ENV)
+    fresh_texts, fresh = team_baseline.survey_findings(survey, 5, "sv")
+    assert again[0] == texts == fresh_texts
+    pd.testing.assert_frame_equal(again[1], fresh)
+    assert again[1].attrs == fresh.attrs
