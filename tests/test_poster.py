@@ -8,6 +8,8 @@ publishing, the index) runs without a browser.
 
 from __future__ import annotations
 
+import os
+
 import nbformat
 import pytest
 
@@ -50,6 +52,32 @@ def test_a_printed_poster_is_one_selectable_a3_page():
     text = " ".join(facts["text"].split())
     assert "Nässjö föräldraskapsstöd" in text and "gemensamt hembesök" in text
     assert "Nässjö föräldraskapsstöd &lt;script&gt;" in page  # the page it was printed from
+
+
+def test_one_browser_prints_every_poster_and_its_first_pdf_is_read_for_text(monkeypatch):
+    exe = poster.chromium_path()
+    if exe is None:
+        pytest.skip("Chromium is not installed (Debian: apt-get install -y chromium)")
+    poster.close_browsers()
+    read_for_text = []
+    facts = poster.pdf_facts
+    monkeypatch.setattr(
+        poster, "pdf_facts", lambda data, text=True: read_for_text.append(text) or facts(data, text)
+    )
+    first, _ = poster.print_pdf(POSTER, "sv", exe=exe)
+    second, _ = poster.print_pdf(POSTER, "sv", exe=exe)
+    assert read_for_text.count(True) == 1  # the first PDF only: the text is the browser's
+    assert len(poster._browsers) == 1
+    (browser,) = poster._browsers.values()
+    pid = browser.process.pid
+    assert facts(second)["pages"] == 1
+    # a page that does not show the poster (an error page, another file) is not printed
+    with pytest.raises(poster.PosterError, match="did not show the poster's page"):
+        poster._print_once(exe, "<html><body>Något annat</body></html>", shows="Nässjö")
+    poster.close_browsers()
+    assert not poster._browsers
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # stopped with its process group
 
 
 def test_without_a_browser_the_poster_says_what_to_do(monkeypatch):
