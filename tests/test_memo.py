@@ -159,18 +159,28 @@ def test_change_menu_and_progress_scores_from_kept_results_equal_fresh_ones(on, 
 
 def test_a_surveys_findings_in_team_reports_are_kept_once_and_equal_fresh_ones(on, monkeypatch):
     # every team tied to a survey shows the same findings: the second team's report takes them
-    # from the cache (no new result kept), and they equal a computation without the cache,
-    # privacy marks (the frame's attrs) included
+    # from the cache, keyed by the survey's file hashes, without reading the survey again; they
+    # equal a computation without the cache, privacy marks (the frame's attrs) included
+    from analysis import surveys
     from analysis.views import team_baseline
 
-    survey = load_dataset(SAMPLE).survey("parents")
-    texts, table = memo.cached(team_baseline.survey_findings, survey, 5, "sv")
+    ds = load_dataset(SAMPLE)
+    folder = str(ds.survey_dir("parents"))
+    files = {k: v for k, v in ds.files.items() if k.startswith("surveys/parents/")}
+    assert files
+    loaded = []
+    load = surveys.load_survey
+    monkeypatch.setattr(surveys, "load_survey", lambda f: loaded.append(f) or load(f))
+    texts, table = memo.cached(team_baseline.survey_findings_in, folder, files, 5, "sv")
     kept = set(on.glob("*/*.pickle"))
-    assert len(kept) == 1
-    again = memo.cached(team_baseline.survey_findings, survey, 5, "sv")
-    assert set(on.glob("*/*.pickle")) == kept
+    assert len(kept) == 1 and len(loaded) == 1
+    again = memo.cached(team_baseline.survey_findings_in, folder, files, 5, "sv")
+    assert set(on.glob("*/*.pickle")) == kept and len(loaded) == 1  # not read again
+    changed = {**files, next(iter(files)): "another file"}
+    memo.cached(team_baseline.survey_findings_in, folder, changed, 5, "sv")
+    assert len(loaded) == 2  # other files: computed again
     monkeypatch.delenv(memo.ENV)
-    fresh_texts, fresh = team_baseline.survey_findings(survey, 5, "sv")
+    fresh_texts, fresh = team_baseline.survey_findings(load(folder), 5, "sv")
     assert again[0] == texts == fresh_texts
     pd.testing.assert_frame_equal(again[1], fresh)
     assert again[1].attrs == fresh.attrs

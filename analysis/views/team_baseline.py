@@ -194,6 +194,14 @@ def survey_findings(survey, min_count: int, lang: str) -> tuple[tuple[str, ...],
     return texts, summary_table(summary, survey, lang)
 
 
+def survey_findings_in(
+    folder: str, files: dict[str, str], min_count: int, lang: str
+) -> tuple[tuple[str, ...], pd.DataFrame]:
+    """:func:`survey_findings` of the survey in ``folder``, whose files have the hashes
+    ``files`` (they are what the result depends on: the key of the kept result)."""
+    return survey_findings(surveys.load_survey(folder), min_count, lang)
+
+
 def survey_section(ctx: ReportContext) -> Section:
     """The results of the surveys tied to the team and fielded in its period
     (:func:`team_survey_ids`): the choice questions (free text never), by wave when the survey
@@ -202,13 +210,17 @@ def survey_section(ctx: ReportContext) -> Section:
     ds = ctx.dataset
     blocks: list = []
     for survey_id in team_survey_ids(ctx, ctx.team):
-        survey = ds.survey(survey_id)
-        # every team tied to the survey shows the same findings (~0.5-1.4 s to summarise a
-        # county survey): worked out once per run and survey (analysis.memo)
-        texts, findings = memo.cached(survey_findings, survey, ctx.min_count, ctx.lang)
+        # every team tied to the survey shows the same findings (~0.5-1.4 s to read and
+        # summarise a county survey): worked out once per run and survey (analysis.memo),
+        # keyed by the hashes of the survey's files, so that a kept result is not even read
+        ds.has_survey(survey_id)  # the report depends on the survey's answers
+        files = {k: v for k, v in ds._raw("files").items() if k.startswith(f"surveys/{survey_id}/")}
+        texts, findings = memo.cached(
+            survey_findings_in, str(ds.survey_dir(survey_id)), files, ctx.min_count, ctx.lang
+        )
         blocks.append(
             Section(
-                survey.codebook.label(ctx.lang),
+                ds.codebook(survey_id).label(ctx.lang),
                 (*(Paragraph(text) for text in texts), Table(findings)),
                 level=3,
             )
