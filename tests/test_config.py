@@ -1,8 +1,11 @@
 from pathlib import Path
 
 import pytest
+import yaml
 
 from analysis.config import ConfigError, load_config
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def write(root: Path, body: str) -> Path:
@@ -73,3 +76,54 @@ def test_the_committed_configuration_is_valid():
         "team_effects",
         "gap_analysis",
     }
+
+
+def _both_parsers(text: str, monkeypatch) -> list:
+    """read_yaml's answer (data, the root node's line, or the error and its line) with libyaml
+    and with PyYAML's Python parser."""
+    from analysis import config as config_module
+
+    answers = []
+    for loader in (config_module._C_LOADER, None):
+        monkeypatch.setattr(config_module, "_C_LOADER", loader)
+        try:
+            data, node = config_module.read_yaml(text)
+            answers.append((data, None if node is None else node.start_mark.line))
+        except yaml.YAMLError as exc:
+            mark = exc.problem_mark
+            answers.append((type(exc).__name__, str(exc.problem), mark.line, mark.column))
+    return answers
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "data" / "sample").rglob("*.yml"))
+    + ["workbook.yml"],
+)
+def test_libyaml_reads_every_committed_yaml_file_as_the_python_parser_does(path, monkeypatch):
+    from analysis import config as config_module
+
+    assert config_module._C_LOADER is not None  # the lock's PyYAML wheel has libyaml
+    c_answer, python_answer = _both_parsers((ROOT / path).read_text(encoding="utf-8"), monkeypatch)
+    assert c_answer == python_answer and c_answer[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x: &x [1, 2]\ndata: *x\n",  # an alias
+        "a: [1, 2\nb: 3\n",  # an unclosed list
+        "a: 1\n  b: 2\n",  # bad indentation
+        "",  # empty
+        "- ja\n- nej\n",
+    ],
+)
+def test_libyaml_refuses_and_places_errors_as_the_python_parser_does(text, monkeypatch):
+    # the same data, or the same kind of error at the same line and column (libyaml words a
+    # problem its own way: "mapping values are not allowed in this context" for "... here")
+    c_answer, python_answer = _both_parsers(text, monkeypatch)
+    if len(c_answer) == 2:
+        assert c_answer == python_answer
+    else:
+        assert (c_answer[0], *c_answer[2:]) == (python_answer[0], *python_answer[2:])
+        assert c_answer[1]
