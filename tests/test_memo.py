@@ -144,7 +144,7 @@ def test_change_menu_and_progress_scores_from_kept_results_equal_fresh_ones(on, 
     ds = load_dataset(SAMPLE)
     team = ds.team("attarp")
     meetings = tuple(pd.to_datetime(ds.meetings["meeting_date"]))
-    kept_effects = memo.cached(change_menu.effects_table, team, "attarp")
+    kept_effects = change_menu.effects_table(team, "attarp")
     assessment._MEMO.clear()
     kept_scores = assessment.suggested_scores(team, meetings)
     assert len(list(on.glob("*/*.pickle"))) == 2
@@ -153,6 +153,12 @@ def test_change_menu_and_progress_scores_from_kept_results_equal_fresh_ones(on, 
     monkeypatch.delenv(memo.ENV)
     assessment._MEMO.clear()
     pd.testing.assert_frame_equal(kept_effects, change_menu.effects_table(team, "attarp"))
+    # the team's own effect report makes the same call: nothing new is kept
+    monkeypatch.setenv(memo.ENV, str(on))
+    before = set(on.glob("*/*.pickle"))
+    memo.cached(change_menu.effects.team_effects, team, "attarp")
+    assert set(on.glob("*/*.pickle")) == before
+    monkeypatch.delenv(memo.ENV)
     pd.testing.assert_frame_equal(kept_scores, assessment.suggested_scores(team, meetings))
     pd.testing.assert_frame_equal(again, kept_scores)
 
@@ -184,3 +190,57 @@ def test_a_surveys_findings_in_team_reports_are_kept_once_and_equal_fresh_ones(o
     assert again[0] == texts == fresh_texts
     pd.testing.assert_frame_equal(again[1], fresh)
     assert again[1].attrs == fresh.attrs
+
+
+def test_a_surveys_wave_comparison_in_team_reports_is_kept_once_and_equals_a_fresh_one(
+    on, monkeypatch
+):
+    # the waves section of a team effect report is the survey's, the same for every team tied
+    # to it: kept once by the survey's file hashes, and equal to a computation without the
+    # cache (tables with their privacy marks, the chart's frame, the sentences)
+    from analysis.views import team_effects
+
+    ds = load_dataset(SAMPLE)
+    folder = str(ds.survey_dir("pupils"))
+    files = {k: v for k, v in ds.files.items() if k.startswith("surveys/pupils/")}
+    kept = memo.cached(team_effects.wave_findings_in, folder, files, 5, "sv")
+    assert len(list(on.glob("*/*.pickle"))) == 1
+    again = memo.cached(team_effects.wave_findings_in, folder, files, 5, "sv")
+    monkeypatch.delenv(memo.ENV)
+    fresh = team_effects.wave_findings(ds.survey("pupils"), 5, "sv")
+    assert again["respondents"] == kept["respondents"] == fresh["respondents"]
+    assert again["verdicts"] == fresh["verdicts"] and fresh["verdicts"]
+    pd.testing.assert_frame_equal(again["waves"], fresh["waves"])
+    pd.testing.assert_frame_equal(again["table"], fresh["table"])
+    assert again["table"].attrs == fresh["table"].attrs
+    assert len(again["for_whom"]) == len(fresh["for_whom"]) > 0
+    for (caption, table), (fresh_caption, fresh_table) in zip(
+        again["for_whom"], fresh["for_whom"], strict=True
+    ):
+        assert caption == fresh_caption
+        pd.testing.assert_frame_equal(table, fresh_table)
+        assert table.attrs == fresh_table.attrs
+
+
+def test_a_team_baseline_report_takes_its_summary_from_the_county_overviews_call(on):
+    # the county overview keeps every team's baseline summary; the team's own baseline report
+    # makes the same call (the team's rows, numbered from 0) and so keeps nothing new
+    from analysis.views import team_baseline
+
+    ds = load_dataset(SAMPLE)
+    county.measures_table(ds, "sv")
+    kept = set(on.glob("*/*.pickle"))
+    assert len(kept) == len(ds.teams)
+    team = ds.team("nassjo")
+    cached = memo.cached(
+        team_baseline.goals.baseline_summary,
+        team.measures,
+        team.observations,
+        team.changes,
+        team.id,
+    )
+    assert set(on.glob("*/*.pickle")) == kept
+    fresh = team_baseline.goals.baseline_summary(
+        team.measures, team.observations, team.changes, team.id
+    )
+    pd.testing.assert_frame_equal(cached, fresh)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from .. import effects, plots
+from .. import effects, memo, plots
 from ..measures import SHARE_KINDS, baseline_mask, change_period, first_change_period, pooled_level
 from ..text import effects as text_effects
 from ..text import label, level, number, percent, t
@@ -53,7 +53,9 @@ __all__ = [
 def build(ctx: ReportContext) -> Page:
     """The team's effect report, section by section."""
     ds, team = ctx.dataset, ctx.dataset.team(ctx.team)
-    result = effects.team_effects(team, team.id)  # the team's own rows (see analysis.dataset.reads)
+    # the team's own rows (see analysis.dataset.reads); the change menu makes the same call
+    # (views.change_menu.effects_table), so a run estimates each team once (analysis.memo)
+    result = memo.cached(effects.team_effects, team, team.id)
     diagram = ds.drivers(team.id)
     survey_notes = survey_ties_texts(ctx, team.id, waves=True)
     poster = poster_lines(ctx, team, result, diagram)
@@ -219,28 +221,56 @@ def estimates_section(ctx: ReportContext, result) -> Section:
     )
 
 
+def wave_findings(survey, min_count: int, lang: str) -> dict:
+    """What a team report shows of a survey with waves (the same for every team tied to it):
+    who answered, the first wave against the last item by item (Newcombe interval at each
+    item's Holm level) as a table and as the frame its chart is drawn from, one sentence per
+    item, and for whom (one table per subgroup)."""
+    codebook = survey.codebook
+    waves = effects.survey_waves(survey, min_count=min_count, lang=lang)
+    return {
+        "respondents": tuple(respondents_texts(survey, min_count, lang)),
+        "waves": waves,
+        "table": waves_table(waves, lang, survey=survey),
+        "verdicts": tuple(effects.wave_verdicts(waves, survey, lang)),
+        "for_whom": tuple(
+            (
+                codebook.question(group).label(lang),
+                waves_table(
+                    effects.for_whom(survey, waves, group, min_count=min_count, lang=lang),
+                    lang,
+                    by=[group],
+                    survey=survey,
+                ),
+            )
+            for group in codebook.subgroups
+        ),
+    }
+
+
+def wave_findings_in(folder: str, files: dict[str, str], min_count: int, lang: str) -> dict:
+    """:func:`wave_findings` of the survey in ``folder``, whose files have the hashes ``files``
+    (what the result depends on: the key of the kept result)."""
+    from ..surveys import load_survey
+
+    return wave_findings(load_survey(folder), min_count, lang)
+
+
 def waves_section(ctx: ReportContext, survey_id: str) -> Section:
     """A survey with waves: the first wave against the last, item by item (Newcombe interval at
-    each item's Holm level), and for whom (by each subgroup)."""
-    lang, survey = ctx.lang, ctx.dataset.survey(survey_id)
-    codebook = survey.codebook
+    each item's Holm level), and for whom (by each subgroup). Worked out once per run and
+    survey (~0.1 s a team report at county scale, the same for every team tied to the survey:
+    analysis.memo), keyed by the hashes of the survey's files."""
+    lang, ds = ctx.lang, ctx.dataset
+    ds.has_survey(survey_id)  # the report depends on the survey's answers
+    codebook = ds.codebook(survey_id)
+    files = {k: v for k, v in ds._raw("files").items() if k.startswith(f"surveys/{survey_id}/")}
+    found = memo.cached(wave_findings_in, str(ds.survey_dir(survey_id)), files, ctx.min_count, lang)
     first, last = codebook.waves[0].label(lang), codebook.waves[-1].label(lang)
-    waves = effects.survey_waves(survey, min_count=ctx.min_count, lang=lang)
     for_whom = Section(
         ctx.t("effects_for_whom_section"),
         (
-            *(
-                Table(
-                    waves_table(
-                        effects.for_whom(survey, waves, group, min_count=ctx.min_count, lang=lang),
-                        lang,
-                        by=[group],
-                        survey=survey,
-                    ),
-                    caption=codebook.question(group).label(lang),
-                )
-                for group in codebook.subgroups
-            ),
+            *(Table(table, caption=caption) for caption, table in found["for_whom"]),
             Note(ctx.t("suppressed_note", n=ctx.min_count)),
             Note(ctx.t("effects_caveat_waves", first=first, last=last)),
         ),
@@ -250,10 +280,10 @@ def waves_section(ctx: ReportContext, survey_id: str) -> Section:
     return Section(
         title,
         (
-            *(Paragraph(text) for text in respondents_texts(survey, ctx.min_count, lang)),
-            Table(waves_table(waves, lang, survey=survey)),
-            Figure(functools.partial(plots.wave_comparison_chart, waves), alt=title),
-            Bullets(tuple(effects.wave_verdicts(waves, survey, lang))),
+            *(Paragraph(text) for text in found["respondents"]),
+            Table(found["table"]),
+            Figure(functools.partial(plots.wave_comparison_chart, found["waves"]), alt=title),
+            Bullets(found["verdicts"]),
             Note(ctx.t("effects_caveat_multiple")),
             for_whom,
         ),
