@@ -39,8 +39,8 @@ def build(ctx: ReportContext) -> Page:
     diagrams = {tid: ds.drivers(tid) for tid in team_ids if tid in ds.driver_teams}
     slices = {tid: ds.team(tid) for tid in team_ids}
     # each team's estimates are kept between runs (analysis.memo): one team's change recomputes
-    # that team's only
-    tables = {tid: memo.cached(effects_table, slices[tid], tid) for tid in team_ids}
+    # that team's only; the team effect reports of the run have kept them already
+    tables = {tid: effects_table(slices[tid], tid) for tid in team_ids}
     spread = ds.spread
     table = menu.change_menu(changes, teams, diagrams, spread)
     ideas = menu.change_ideas(table)
@@ -98,8 +98,9 @@ def _areas(rows: pd.DataFrame) -> list[str]:
 
 
 def effects_table(team, team_id: str) -> pd.DataFrame:
-    """The team's effect estimates (``effects.team_effects(...).table``), as its report has them."""
-    return effects.team_effects(team, team_id).table
+    """The team's effect estimates (``effects.team_effects(...).table``), as its report has them:
+    the very call its report makes (analysis.memo), so a run estimates each team once."""
+    return memo.cached(effects.team_effects, team, team_id).table
 
 
 def team_report_href(ctx: ReportContext, team_id: str) -> str | None:

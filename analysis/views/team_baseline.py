@@ -39,8 +39,12 @@ __all__ = [
 def build(ctx: ReportContext) -> Page:
     """The team's baseline report, section by section."""
     ds, team = ctx.dataset, ctx.dataset.team(ctx.team)
-    # the team's own rows (ds.team): the report depends on them, not on every team's
-    summary = goals.baseline_summary(team.measures, team.observations, team.changes, team.id)
+    # the team's own rows (ds.team): the report depends on them, not on every team's. The same
+    # call as the county overview's for this team (views.county.measures_table), so a run
+    # works each team's summary out once (analysis.memo)
+    summary = memo.cached(
+        goals.baseline_summary, team.measures, team.observations, team.changes, team.id
+    )
     measures = Section(
         ctx.t("goals_team_measures_section"),
         (
