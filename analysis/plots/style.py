@@ -173,54 +173,20 @@ def _svg_dots(svg: str, classes: dict[str, str]) -> str:
     )
 
 
-_SVG_ROOT_BOX = re.compile(r'(<svg [^>]*?)width="[^"]*" height="[^"]*" viewBox="[^"]*"')
-
-
-def _tight_svg(fig: plt.Figure) -> str:
-    """matplotlib's SVG of ``fig`` cut to its tight bounding box, as ``savefig(...,
-    bbox_inches="tight")`` makes it, but drawn once instead of twice: the box is measured at the
-    end of the one draw (its texts are laid out by then) and becomes the picture's ``viewBox``
-    (pixel-identical in Chromium up to anti-aliasing; a third less drawing time,
-    ``benchmarks/figures.py``). A figure with a layout engine that moves things when it is
-    drawn (constrained layout) is saved the usual way."""
-    import io
-
-    from matplotlib.layout_engine import PlaceHolderLayoutEngine
-
-    buffer = io.StringIO()
-    engine = fig.get_layout_engine()
-    if engine is not None and not isinstance(engine, PlaceHolderLayoutEngine):
-        fig.savefig(buffer, format="svg", bbox_inches="tight")
-        return buffer.getvalue()
-    measured = []
-    listener = fig.canvas.mpl_connect(
-        "draw_event", lambda event: measured.append(fig.get_tightbbox(event.renderer))
-    )
-    fig.set_layout_engine(None)  # a placeholder does nothing but would cost a second draw
-    try:
-        fig.savefig(buffer, format="svg")
-    finally:
-        fig.canvas.mpl_disconnect(listener)
-        fig.set_layout_engine(engine)
-    box = measured[-1].padded(mpl.rcParams["savefig.pad_inches"])  # inches, y upwards
-    x, y = box.x0 * 72, (fig.get_figheight() - box.y1) * 72  # SVG: points, y downwards
-    width, height = box.width * 72, box.height * 72
-    return _SVG_ROOT_BOX.sub(
-        lambda m: (
-            f'{m.group(1)}width="{width:.6f}pt" height="{height:.6f}pt" '
-            f'viewBox="{x:.6f} {y:.6f} {width:.6f} {height:.6f}"'
-        ),
-        buffer.getvalue(),
-        count=1,
-    )
-
-
 def svg_markup(fig: plt.Figure) -> str:
     """``fig`` as compact SVG text: texts stay text (``svg.fonttype: none``; sharp at any size,
     on any screen), coordinates to 0.1 pt, no metadata, ids only where referenced, no empty
     groups, one font-family rule for every text. About half of matplotlib's own SVG and smaller
     than the 256-colour 1x PNG the reports embedded before (``benchmarks/figures.py``)."""
-    svg = _tight_svg(fig)
+    import io
+
+    # drawn twice (a layout pass, then the picture): drawing once and cutting the picture to the
+    # box measured at the end of that draw (its viewBox) lost every unfilled path outside the
+    # figure's own area (matplotlib clips lines to the canvas): the line keys of legends placed
+    # under the axes (tests/test_report.py)
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight")
+    svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]
     svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
     used = set(re.findall(r"url\(#([^)]+)\)", svg)) | set(re.findall(r'href="#([^"]+)"', svg))
