@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import matplotlib
 import matplotlib.colors as mcolors
 import matplotlib.pyplot as plt
+import matplotlib.text
 import numpy as np
 import pandas as pd
 import pytest
@@ -75,6 +77,30 @@ def test_chart_has_verdict_changes_target_and_direction_in_swedish(shifted, chan
     path = plots.save_png(fig, tmp_path / "chart.png")
     assert path.stat().st_size > 10_000
     plt.close(fig)
+
+
+def test_a_changes_legend_key_is_its_number_in_a_circle_as_on_the_axis(shifted, changes):
+    # the legend's key of change 2 is the text "2" in a filled circle of the accent colour, the
+    # marker the x axis shows (no mathtext marker: it built matplotlib's mathtext machinery in
+    # every report)
+    from analysis.plots.style import svg_markup
+
+    res = spc.chart(shifted, y="y", x="month", kind="i")
+    fig = plots.spc_chart(res, changes=changes, title="Mått")
+    legend = fig.axes[0].get_legend()
+    fig.canvas.draw()
+    keys = [
+        artist
+        for artist in legend.findobj(matplotlib.text.Text)
+        if artist.get_text() in ("1", "2") and artist.get_bbox_patch() is not None
+    ]
+    assert sorted(k.get_text() for k in keys) == ["1", "2"]
+    assert all(same_colour(k.get_bbox_patch().get_facecolor(), PALETTE["accent"]) for k in keys)
+    assert not any(
+        "$" in str(h.get_marker()) for h in legend.legend_handles if hasattr(h, "get_marker")
+    )
+    svg = svg_markup(fig)
+    assert svg.count(">2</text>") >= 2  # on the axis and in the legend
 
 
 def test_points_outside_limits_are_highlighted_and_english_labels():
