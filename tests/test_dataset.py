@@ -731,3 +731,48 @@ def test_a_teams_rows_are_its_own_and_a_copy_with_other_tables_gives_those():
     other = dataset.with_tables(ds, observations=without)
     assert other.team("attarp").observations.empty
     assert len(ds.team("attarp").observations) == (ds.observations["team_id"] == "attarp").sum() > 0
+
+
+def test_a_dataset_preloaded_by_the_kernel_zygote_is_reused_only_under_the_same_settings(
+    tmp_path, monkeypatch
+):
+    """The runner's zygote loads the run's data before forking kernels (zygote.preload_data):
+    a kernel working in the same folder gets it from load_dataset's cache without reading the
+    parquet again; under another workbook.yml (another processed folder) it is loaded anew."""
+    import shutil
+
+    from analysis import dataset as dataset_module
+    from analysis.dataset import clear_cache, load_dataset
+    from analysis.runner import zygote
+
+    repo = Path(__file__).resolve().parent.parent
+    sample = repo / "data" / "sample"
+    root = tmp_path / "project"
+    shutil.copytree(sample, root / "data" / "sample")
+    (root / "notebooks").mkdir()
+    (root / "workbook.yml").write_text((repo / "workbook.yml").read_text(encoding="utf-8"))
+    monkeypatch.delenv("WORKBOOK_ROOT", raising=False)
+    clear_cache()
+    folder = str(root / "data" / "sample")
+    assert zygote.preload_data(folder, str(root / "notebooks")) == []
+    monkeypatch.chdir(root / "notebooks")  # where the kernels work
+    read = []
+    original = dataset_module._read_processed
+    monkeypatch.setattr(
+        dataset_module, "_read_processed", lambda *a: read.append(a) or original(*a)
+    )
+    ds = load_dataset(folder)
+    assert read == [] and ds.is_sample and "attarp" in set(ds.teams["team_id"])
+
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "workbook.yml").write_text(
+        (repo / "workbook.yml").read_text(encoding="utf-8")
+        + "\nprocessed_dir: elsewhere/processed\n"
+    )
+    monkeypatch.chdir(other)
+    # under that configuration the folder is neither its sample nor its raw folder: it has no
+    # processed/ (the preloaded dataset has one) and is not the sample
+    again = load_dataset(folder)
+    assert ds.processed is not None and again.processed is None and not again.is_sample
+    assert zygote.preload_data(str(tmp_path / "missing"), None) == [f"data:{tmp_path / 'missing'}"]

@@ -463,7 +463,7 @@ def test_zygote_is_replaced_when_the_code_changes(monkeypatch):
     from analysis.runner import kernels
 
     class FakeZygote:
-        def __init__(self):
+        def __init__(self, data=None):
             self.open = True
 
         def alive(self):

@@ -708,7 +708,18 @@ def load_dataset(folder: str | Path | None = None) -> Dataset:
         )
     inputs = _find_inputs(folder, config)
     hashes = {name: sha256(path) for name, path in inputs.files.items()}
-    key = (str(folder.resolve()), tuple(hashes.items()))
+    # the configuration decides is_sample and where processed/ is: part of the key, so that a
+    # dataset loaded under another workbook.yml (the run's kernel zygote) is never reused
+    settings = (
+        None
+        if config is None
+        else tuple(
+            str(Path(p).resolve())
+            for p in (config.root, config.sample_dir, config.raw_dir, config.processed_dir)
+        )
+        + (str(Path(config.data_dir()).resolve()),)
+    )
+    key = (str(folder.resolve()), tuple(hashes.items()), settings)
     if key in _CACHE:
         return _fresh(_CACHE[key])
     is_sample = bool(config is not None and config.is_sample(folder))

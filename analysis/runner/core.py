@@ -505,6 +505,7 @@ def _local_results(
     if jobs and context.get("fast", True) and kernels.private_api_problem() is None:
         # boot the zygote (imports, ~2 s) while the workers import papermill and nbconvert
         kernels.set_code_version(context.get("code"))
+        kernels.set_data(context.get("data_dir"), context.get("cwd"))
         threading.Thread(target=kernels.get_zygote, name="zygote-boot", daemon=True).start()
 
     stopped = stop.is_set if stop is not None else (lambda: False)

@@ -199,12 +199,20 @@ def remove_own_ipc_files() -> list[Path]:
 class Zygote:
     """A warm process that forks kernels on request (see ``analysis.runner.zygote``)."""
 
-    def __init__(self, python: str | None = None, cwd: str | os.PathLike | None = None):
+    def __init__(
+        self,
+        python: str | None = None,
+        cwd: str | os.PathLike | None = None,
+        data: tuple[str, str] | None = None,
+    ):
         self.python = python or sys.executable
         self.version: str | None = None
+        self.data = data
         self._lock = threading.Lock()
         env = dict(os.environ)
         env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+        if data is not None:  # the run's dataset, loaded before the first fork (zygote.py)
+            env["WORKBOOK_ZYGOTE_DATA"], env["WORKBOOK_ZYGOTE_CWD"] = data
         self.process = subprocess.Popen(
             [self.python, "-m", "analysis.runner.zygote"],
             stdin=subprocess.PIPE,
@@ -250,6 +258,7 @@ class Zygote:
 _zygote: Zygote | None = None
 _zygote_lock = threading.Lock()
 _code_version: str | None = None
+_data: tuple[str, str] | None = None
 
 
 def set_code_version(version: str | None) -> None:
@@ -257,6 +266,13 @@ def set_code_version(version: str | None) -> None:
     preloaded another version is replaced (long-lived processes such as Dask workers)."""
     global _code_version
     _code_version = version
+
+
+def set_data(folder: str | None, cwd: str | None) -> None:
+    """Say which data folder the next zygote loads before forking, as a kernel working in
+    ``cwd`` would (a zygote already running keeps what it has: kernels then load themselves)."""
+    global _data
+    _data = (str(folder), str(cwd or "")) if folder else None
 
 
 def get_zygote() -> Zygote:
@@ -267,7 +283,7 @@ def get_zygote() -> Zygote:
             _zygote.close()
             _zygote = None
         if _zygote is None or not _zygote.alive():
-            _zygote = Zygote()
+            _zygote = Zygote(data=_data)
             _zygote.version = _code_version
             atexit.register(_zygote.close)
         return _zygote
