@@ -232,8 +232,8 @@ def main() -> None:
     parser.add_argument(
         "--workers",
         type=int,
-        default=(os.cpu_count() or 1) + 1,
-        help="reports in parallel (default: as workbook.yml's 'auto', cores + 1)",
+        default=(os.cpu_count() or 1) + 2,
+        help="reports in parallel (default: as workbook.yml's 'auto', cores + 2)",
     )
     parser.add_argument(
         "--naive-teams",

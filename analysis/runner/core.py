@@ -122,10 +122,11 @@ def _now() -> str:
 def _workers(config: Config, requested: int | None) -> int:
     value = requested if requested is not None else config.workers
     if value in (None, "auto"):
-        # one more report than cores: a report also waits (its kernel's start, the messages,
-        # its page's conversion), and with as many reports as cores the cores were 85 % busy
-        # at county scale, 95 % with one more (167 s instead of 189 s, benchmarks/county_scale.py)
-        return (os.cpu_count() or 1) + 1
+        # two more reports than cores: a report also waits (its kernel's start, the messages,
+        # its page's conversion, its poster's print). At county scale on 2 cores
+        # (benchmarks/county_scale.py, 207 reports): 2 workers 189 s (cores 85 % busy),
+        # 3 workers 165-171 s, 4 workers 148 s, 5 workers 152 s
+        return (os.cpu_count() or 1) + 2
     try:
         number = int(value)
     except (TypeError, ValueError):
