@@ -91,6 +91,7 @@ bench: $(STAMP) ## Run the benchmarks (prints times and ratios) and the effect-v
 	$(BIN)/python benchmarks/explore_headless.py
 	$(BIN)/python benchmarks/calibration.py
 	$(BIN)/python benchmarks/county_sample.py
+	$(BIN)/python benchmarks/posters.py
 	$(BIN)/python benchmarks/county_scale.py
 	bash benchmarks/setup.sh
 
