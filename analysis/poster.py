@@ -120,7 +120,7 @@ class _Browser:
     """One headless Chromium driven over the DevTools protocol on a pipe
     (``--remote-debugging-pipe``: commands in on fd 3, answers out on fd 4, each a JSON text
     ended by a NUL byte). Started once per process and kept for the run, it prints each poster
-    in a new tab: ~0.2 s a poster instead of ~0.7 s for a browser started per poster
+    in a new tab: 0.31 s a poster instead of 1.11 s for a browser started per poster
     (``benchmarks/posters.py``)."""
 
     def __init__(self, exe: str):
