@@ -122,6 +122,56 @@ def test_figure_is_embedded_as_compact_svg_with_its_texts_as_text_and_closed():
     assert len(svg) < 0.6 * len(raw.getvalue())  # matplotlib's own SVG, for comparison
 
 
+def _normalised_svg(svg: str) -> str:
+    import re
+
+    svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)  # the time it was made
+    ids = {}
+    return re.sub(r"\bp[0-9a-f]{10}\b", lambda m: ids.setdefault(m.group(0), f"p{len(ids)}"), svg)
+
+
+@pytest.mark.parametrize("kind", ["spc_changes", "panels", "legend_below"])
+def test_the_svg_is_the_one_matplotlib_saves_with_a_tight_box(kind):
+    # the reference is matplotlib's own savefig(bbox_inches="tight") (a layout draw, then the
+    # picture); the workbook measures the same box without the layout draw and saves once
+    import io
+
+    import numpy as np
+
+    from analysis import plots, spc
+    from analysis.plots.style import _tight_svg
+
+    def drawn():
+        if kind == "spc_changes":
+            months = pd.date_range("2022-01-01", periods=30, freq="MS")
+            values = np.random.default_rng(1).normal(50, 8, 30)
+            chart = spc.chart(pd.DataFrame({"m": months, "v": values}), y="v", x="m", kind="i")
+            changes = pd.DataFrame(
+                {"change_no": [1, 12], "date": [months[8], months[22]], "title": ["Ny", "Sms"]}
+            )
+            return plots.spc_chart(chart, changes=changes, title="Andel med hembesök")
+        if kind == "panels":
+            frame = pd.DataFrame(
+                {"s": np.repeat(["a", "b", "c", "d"], 20), "x": np.tile(np.arange(20), 4)}
+            ).assign(y=lambda d: np.random.default_rng(2).normal(10, 2, len(d)))
+            return plots.spc_panel(spc.chart(frame, y="y", x="x", kind="i", by="s"), title="P")
+        fig, ax = plt.subplots(figsize=(6, 3))
+        ax.plot([1, 2, 3], [3, 4, 2], label="en serie med ett långt namn")
+        ax.set_yticks([2, 3, 4], ["två hundra", "tre hundra", "fyra hundra"])
+        fig.tight_layout()
+        fig.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0))
+        return fig
+
+    reference = io.StringIO()
+    fig = drawn()
+    fig.savefig(reference, format="svg", bbox_inches="tight")
+    plt.close(fig)
+    fig = drawn()
+    ours = _tight_svg(fig)
+    plt.close(fig)
+    assert _normalised_svg(ours) == _normalised_svg(reference.getvalue())
+
+
 def test_a_legend_under_the_axes_keeps_its_line_keys_in_the_compact_svg():
     # a legend placed under the axes lies outside the figure's own area: the picture is cut to
     # the tight box of everything drawn, and the legend's line key is still a drawn line (an
