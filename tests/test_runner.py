@@ -489,3 +489,24 @@ def test_another_language_builds_beside_the_default_reports(tmp_path):
     english = [r["name"] for r in plan_status(RunOptions(only=["tiny"], lang="en"), root=root)]
     assert "tiny_county" in default and len(default) > 1
     assert english == [f"{name}_en" for name in default]  # never replaces the Swedish HTML
+
+
+def test_what_the_zygote_could_not_preload_is_named_in_the_run_log(tmp_path, monkeypatch):
+    # the zygote's broad excepts record a module or the data it could not preload; each kernel
+    # then imports or loads it itself (an error shows in that report), and the run log names it
+    from analysis.runner import kernels
+
+    class Hello:
+        hello = {"ready": True, "not_preloaded": ["statsmodels.api", "data:/x"]}
+
+    monkeypatch.setattr(kernels, "_zygote", Hello())
+    assert kernels.not_preloaded() == ["statsmodels.api", "data:/x"]
+    monkeypatch.setattr(kernels, "_zygote", None)
+    assert kernels.not_preloaded() == []
+
+    root = make_project(tmp_path)
+    monkeypatch.setattr(kernels, "not_preloaded", lambda: ["data:/x"])
+    summary = run(RunOptions(only=["tiny_county"]), root=root, tty=False)
+    assert summary.exit_code == 0
+    (log,) = (root / "outputs-private" / "logs").glob("run-*.log")
+    assert "could not preload data:/x; each report imported or loaded it itself" in log.read_text()

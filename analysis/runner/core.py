@@ -762,6 +762,13 @@ def _run_locked(
             write_index(outputs, index, default_lang, css)
             if on_result:
                 on_result(entry)
+        missed = kernels.not_preloaded() if todo and not options.scheduler else []
+        if missed:  # the zygote's broad excepts: recorded there, named here
+            reporter.info(
+                "the kernels' zygote could not preload "
+                + ", ".join(missed)
+                + "; each report imported or loaded it itself (an error shows in the report)"
+            )
         index["finished"] = _now()
         if stop.is_set():
             index["interrupted"] = index["finished"]

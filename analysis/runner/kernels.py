@@ -289,6 +289,15 @@ def get_zygote() -> Zygote:
         return _zygote
 
 
+def not_preloaded() -> list[str]:
+    """What this process's zygote could not preload (modules, ``data:<folder>``): each kernel
+    then imports or loads it itself and shows any error in its report; the run log names them."""
+    zygote = _zygote
+    if zygote is None:
+        return []
+    return [str(x) for x in (getattr(zygote, "hello", None) or {}).get("not_preloaded") or []]
+
+
 def shutdown_zygote() -> None:
     global _zygote
     with _zygote_lock:
