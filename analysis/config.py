@@ -38,15 +38,18 @@ class _NoAliasLoader(yaml.SafeLoader):
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None,
-                None,
-                f"'*{event.anchor}' repeats another part of the file (a YAML alias); "
-                "aliases are not allowed here, write the value out in full",
-                event.start_mark,
-            )
+            raise _alias_error(self.peek_event())
         return super().compose_node(parent, index)
+
+
+def _alias_error(event: yaml.AliasEvent) -> yaml.YAMLError:
+    return yaml.composer.ComposerError(
+        None,
+        None,
+        f"'*{event.anchor}' repeats another part of the file (a YAML alias); "
+        "aliases are not allowed here, write the value out in full",
+        event.start_mark,
+    )
 
 
 def read_yaml(text: str) -> tuple[object, yaml.Node | None]:
@@ -58,8 +61,11 @@ def read_yaml(text: str) -> tuple[object, yaml.Node | None]:
     diagram; the result, the line numbers and the errors are the same (tested both ways).
     """
     if _C_LOADER is not None:
-        return _read_yaml_c(text)
-    loader = _NoAliasLoader(text)
+        # aliases are refused before anything is composed, as _NoAliasLoader refuses them
+        for event in yaml.parse(text, Loader=_C_LOADER):
+            if isinstance(event, yaml.AliasEvent):
+                raise _alias_error(event)
+    loader = (_C_LOADER or _NoAliasLoader)(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -69,26 +75,6 @@ def read_yaml(text: str) -> tuple[object, yaml.Node | None]:
 
 
 _C_LOADER = getattr(yaml, "CSafeLoader", None)  # None: PyYAML built without libyaml
-
-
-def _read_yaml_c(text: str) -> tuple[object, yaml.Node | None]:
-    # aliases are refused before anything is composed, as _NoAliasLoader refuses them
-    for event in yaml.parse(text, Loader=_C_LOADER):
-        if isinstance(event, yaml.AliasEvent):
-            raise yaml.composer.ComposerError(
-                None,
-                None,
-                f"'*{event.anchor}' repeats another part of the file (a YAML alias); "
-                "aliases are not allowed here, write the value out in full",
-                event.start_mark,
-            )
-    loader = _C_LOADER(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    finally:
-        loader.dispose()
-    return data, node
 
 
 def load_yaml(text: str) -> object:
