@@ -43,6 +43,16 @@ A3_MM = (297.0, 420.0)  # ISO 216, portrait
 _PT_PER_MM = 72 / 25.4
 #: Text sizes tried, largest first, until the poster fits one page (the first nearly always does).
 SCALES = (1.05, 0.9, 0.75, 0.6)
+#: How the browser is started (with its own profile folder and the DevTools pipe).
+HEADLESS_FLAGS = (
+    "--headless",
+    "--no-sandbox",  # the run may be root (CI); the pages are our own, with no script
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
 #: Seconds one print may take before it is given up (a hung browser must not hang the run).
 PRINT_TIMEOUT = 120
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
@@ -141,13 +151,7 @@ class _Browser:
             "-c",
             f'exec "$0" "$@" 3<&{child_in} 4>&{child_out} {child_in}<&- {child_out}>&-',
             exe,
-            "--headless",
-            "--no-sandbox",  # the run may be root (CI); the pages are our own, with no script
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
+            *HEADLESS_FLAGS,
             f"--user-data-dir={self.folder / 'profile'}",
             "--remote-debugging-pipe",
             "about:blank",

@@ -59,13 +59,7 @@ def one_browser_per_poster(item: Poster, exe: str) -> bytes:
             subprocess.run(
                 [
                     exe,
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--no-first-run",
+                    *poster.HEADLESS_FLAGS,
                     "--no-pdf-header-footer",
                     f"--user-data-dir={Path(tmp) / 'profile'}",
                     f"--print-to-pdf={target}",

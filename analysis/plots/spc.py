@@ -500,6 +500,15 @@ def _direction_arrow(ax, direction: str, lang: str) -> None:
     )
 
 
+#: How a change's number is drawn, on the x axis and as its legend key: white in a filled circle.
+_CHANGE_MARK = {
+    "fontsize": SMALL_TEXT - 0.5,
+    "fontweight": "bold",
+    "color": "white",
+    "bbox": {"boxstyle": "circle,pad=0.25", "fc": PALETTE["accent"], "ec": "none"},
+}
+
+
 def _changes(ax, changes: pd.DataFrame, x: pd.Series, lang: str) -> list:
     """Numbered markers on the x axis where each PDSA change started; legend entries for them."""
     missing = {"change_no", "date", "title"} - set(changes.columns)
@@ -529,10 +538,7 @@ def _changes(ax, changes: pd.DataFrame, x: pd.Series, lang: str) -> list:
             textcoords="offset points",
             ha="center",
             va="bottom",
-            fontsize=SMALL_TEXT - 0.5,
-            fontweight="bold",
-            color="white",
-            bbox={"boxstyle": "circle,pad=0.25", "fc": PALETTE["accent"], "ec": "none"},
+            **_CHANGE_MARK,
             arrowprops={
                 "arrowstyle": "-",
                 "color": PALETTE["accent"],
@@ -577,11 +583,8 @@ class _ChangeKeyHandler(HandlerBase):
                 text=orig_handle.number,
                 ha="center",
                 va="center",
-                fontsize=SMALL_TEXT - 0.5,
-                fontweight="bold",
-                color="white",
-                bbox={"boxstyle": "circle,pad=0.25", "fc": PALETTE["accent"], "ec": "none"},
                 transform=trans,
+                **_CHANGE_MARK,
             )
         ]
 
