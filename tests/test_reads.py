@@ -63,6 +63,18 @@ def test_the_surveys_tied_to_a_team_are_reads_of_every_codebook(recording):
     assert hashes["codebook:pupils"] != hashes["survey:pupils"]  # the folder has the export too
 
 
+def test_a_surveys_source_is_a_read_of_the_survey(recording):
+    # a result kept by the survey's file hashes (analysis.memo) is not computed from the
+    # answers in that report, yet the report depends on them
+    ds = load_dataset(SAMPLE)
+    reads.start()
+    folder, files = ds.survey_source("parents")
+    assert reads.reads() == ["survey:parents"]
+    assert folder == str(SAMPLE.resolve() / "surveys" / "parents")
+    assert files and all(k.startswith("surveys/parents/") for k in files)
+    assert files == {k: v for k, v in ds.files.items() if k.startswith("surveys/parents/")}
+
+
 def test_nothing_is_recorded_outside_a_report():
     reads.stop()
     ds = load_dataset(SAMPLE)

@@ -205,6 +205,16 @@ class Dataset:
             self._surveys[survey_id] = load_survey(self.survey_dir(survey_id))
         return self._surveys[survey_id]
 
+    def survey_source(self, survey_id: str) -> tuple[str, dict[str, str]]:
+        """The folder of survey ``survey_id`` and the sha256 of each of its files: what a result
+        computed from the survey's files alone is kept by (``analysis.memo``), so that a kept
+        result does not read the survey. Records ``survey:<id>``: the report depends on the
+        survey's answers as if it had read them."""
+        _reads.record(f"survey:{survey_id}")
+        prefix = f"surveys/{survey_id}/"
+        files = {k: v for k, v in self._raw("files").items() if k.startswith(prefix)}
+        return str(self.survey_dir(survey_id)), files
+
     def codebook(self, survey_id: str):
         """The codebook of survey ``survey_id`` (``analysis.surveys.load_codebook``), without
         reading its export: the questions, waves, and which teams it is tied to."""

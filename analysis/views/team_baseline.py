@@ -217,10 +217,8 @@ def survey_section(ctx: ReportContext) -> Section:
         # every team tied to the survey shows the same findings (~0.5-1.4 s to read and
         # summarise a county survey): worked out once per run and survey (analysis.memo),
         # keyed by the hashes of the survey's files, so that a kept result is not even read
-        ds.has_survey(survey_id)  # the report depends on the survey's answers
-        files = {k: v for k, v in ds._raw("files").items() if k.startswith(f"surveys/{survey_id}/")}
         texts, findings = memo.cached(
-            survey_findings_in, str(ds.survey_dir(survey_id)), files, ctx.min_count, ctx.lang
+            survey_findings_in, *ds.survey_source(survey_id), ctx.min_count, ctx.lang
         )
         blocks.append(
             Section(

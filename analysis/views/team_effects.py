@@ -262,10 +262,8 @@ def waves_section(ctx: ReportContext, survey_id: str) -> Section:
     survey (~0.1 s a team report at county scale, the same for every team tied to the survey:
     analysis.memo), keyed by the hashes of the survey's files."""
     lang, ds = ctx.lang, ctx.dataset
-    ds.has_survey(survey_id)  # the report depends on the survey's answers
     codebook = ds.codebook(survey_id)
-    files = {k: v for k, v in ds._raw("files").items() if k.startswith(f"surveys/{survey_id}/")}
-    found = memo.cached(wave_findings_in, str(ds.survey_dir(survey_id)), files, ctx.min_count, lang)
+    found = memo.cached(wave_findings_in, *ds.survey_source(survey_id), ctx.min_count, lang)
     first, last = codebook.waves[0].label(lang), codebook.waves[-1].label(lang)
     for_whom = Section(
         ctx.t("effects_for_whom_section"),
