@@ -117,7 +117,8 @@ class Dataset:
     # codebooks read once per dataset: survey id -> analysis.surveys.Codebook (a team report
     # asks for every survey's codebook twice: ~0.3 s a report at county scale before)
     _codebooks: dict = field(default_factory=dict, repr=False, compare=False)
-    # table name -> (the table, its rows by team, no rows): Dataset.team's grouping
+    # table name -> (the table, its rows by team, no rows, whether every team is grouped or only
+    # the first one asked for): Dataset.team's grouping
     _by_team: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __getattribute__(self, name: str):
@@ -185,8 +186,7 @@ class Dataset:
             groups = dict(tuple(frame.groupby("team_id", sort=False, observed=True)))
             kept = (frame, groups, frame.iloc[0:0], True)
             self._by_team[name] = kept
-        rows = kept[1].get(team_id, kept[2])
-        return rows if len(rows) else kept[2]
+        return kept[1].get(team_id, kept[2])
 
     def survey_dir(self, survey_id: str) -> Path:
         """The folder of a survey: ``<folder>/surveys/<survey_id>``."""
@@ -594,7 +594,8 @@ def _survey_problems(folder: Path, surveys: tuple[str, ...]) -> list[Problem]:
     return problems
 
 
-_CACHE: dict[tuple[str, tuple[tuple[str, str], ...]], Dataset] = {}
+# (folder, its files' hashes, the configuration's folders) -> the dataset loaded
+_CACHE: dict[tuple, Dataset] = {}
 
 
 def clear_cache() -> None:

@@ -207,12 +207,13 @@ class Zygote:
     ):
         self.python = python or sys.executable
         self.version: str | None = None
-        self.data = data
         self._lock = threading.Lock()
         env = dict(os.environ)
         env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-        if data is not None:  # the run's dataset, loaded before the first fork (zygote.py)
-            env["WORKBOOK_ZYGOTE_DATA"], env["WORKBOOK_ZYGOTE_CWD"] = data
+        if data is not None:  # the run's dataset, loaded before the first fork
+            from .zygote import DATA_CWD_ENV, DATA_ENV
+
+            env[DATA_ENV], env[DATA_CWD_ENV] = data
         self.process = subprocess.Popen(
             [self.python, "-m", "analysis.runner.zygote"],
             stdin=subprocess.PIPE,
