@@ -144,7 +144,7 @@ def _kept_hashes_file(dataset) -> tuple[Path, str] | None:
         if not object.__getattribute__(dataset, "_as_processed"):
             return None
         folder = object.__getattribute__(dataset, "processed")
-        manifest = (Path(folder) / "manifest.json").read_bytes()
+        manifest = (Path(folder) / "manifest.json").read_bytes()  # dataset.MANIFEST (light module)
     except (AttributeError, OSError, TypeError):
         return None
     return Path(folder) / INPUTS_FILE, hashlib.sha256(manifest).hexdigest()
