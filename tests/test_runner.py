@@ -212,6 +212,40 @@ def test_to_html_has_no_code_no_warnings_and_embeds_images():
     assert len(page) < 10_000  # one small style sheet, not the lab template's ~270 kB
 
 
+def test_lean_exporter_writes_what_nbconvert_writes():
+    """The runner's exporter skips HTMLExporter's BeautifulSoup pass (build._lean_exporter_class):
+    parsed, its page is HTMLExporter's page, image alt texts included. Fails when an nbconvert
+    release changes what HTMLExporter.from_notebook_node does (pyproject bounds it, <8)."""
+    from bs4 import BeautifulSoup
+    from nbconvert import HTMLExporter
+
+    from analysis.runner.build import _html_exporter
+
+    nb = nbformat.read(FIXTURES / "tiny.ipynb", as_version=4)
+    nb.cells[1].outputs = [
+        nbformat.v4.new_output(
+            "display_data",
+            data={"text/html": "<h1>T &amp; R</h1><p>a&nbsp;b<br>c</p><img src='x.svg'>"},
+        )
+    ]
+    nb.cells[3].outputs = [
+        nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo="})
+    ]
+    options = dict(
+        template_name="basic",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+    theirs, _ = HTMLExporter(**options).from_notebook_node(nb)
+    ours, _ = _html_exporter().from_notebook_node(nb)
+    assert ours != theirs  # not re-serialised: the skipped pass is really skipped
+    parsed = [str(BeautifulSoup(page, features="html.parser")) for page in (ours, theirs)]
+    assert parsed[0] == parsed[1]
+    assert ours.count('alt="No description has been provided for this image"') == 2
+
+
 # ---------------------------------------------------------------- a whole run
 
 

@@ -14,7 +14,6 @@ import io
 import os
 import re
 import sys
-import tempfile
 import threading
 import time
 import traceback
@@ -71,6 +70,26 @@ def _ensure_importable() -> None:
         os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (parent, current) if p)
 
 
+def _kept_engine():
+    """papermill's nbclient engine that also hands back the notebook it executes
+    (``keep["manager"]``: papermill's execution manager, whose ``nb`` is the notebook as far as
+    it got), so that a run writes no file while it executes and a failed report still has its
+    partial notebook (papermill's own way is to save it to disk at every cell's start and end:
+    ~4 % of a county run's CPU)."""
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class KeptEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, *, keep, **kwargs):
+            keep["manager"] = nb_man
+            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+
+    papermill_engines.register(KEPT_ENGINE, KeptEngine)
+
+
+KEPT_ENGINE = "workbook-kept"
+
+
 def execute(
     notebook: nbformat.NotebookNode,
     parameters: dict[str, Any],
@@ -80,13 +99,12 @@ def execute(
     cwd: str | None,
     fast: bool = True,
     start_timeout: int = 60,
-    output_path: str | None = None,
 ) -> tuple[nbformat.NotebookNode | None, str | None, int]:
-    """Execute ``notebook`` with papermill in a fresh kernel.
+    """Execute ``notebook`` with papermill in a fresh kernel (in memory: nothing is written).
 
     Returns ``(executed notebook, error or None, attempts)``. A kernel that does not come up is
     retried (``START_ATTEMPTS`` times); a dead kernel or a cell over ``cell_timeout`` seconds is an
-    error of this report only.
+    error of this report only; a failed report's notebook is the one as far as it got.
     """
     import nbformat
     import papermill
@@ -95,85 +113,79 @@ def execute(
     from .kernels import kernel_manager, stopping
 
     _ensure_importable()
+    _kept_engine()
     manager = kernel_manager(fast)  # None: jupyter_client's own (its private API changed)
     error = None
     attempts = 0
-    # named by this process: a run killed with -9 leaves it behind, the next run removes it
-    # (kernels.remove_leftovers)
-    with tempfile.TemporaryDirectory(prefix=f"workbook-{os.getpid()}-") as tmp:
-        out = output_path or os.path.join(tmp, "executed.ipynb")
-        while True:
-            attempts += 1
-            try:
-                executed = papermill.execute_notebook(
-                    copy.deepcopy(notebook),
-                    out,
-                    parameters=parameters,
-                    kernel_name=kernel,
-                    progress_bar=False,
-                    log_output=False,
-                    start_timeout=start_timeout,
-                    execution_timeout=cell_timeout,
-                    cwd=cwd,
-                    extra_arguments=KERNEL_ARGS,
-                    shutdown_kernel="immediate",
-                    **({"kernel_manager_class": manager} if manager is not None else {}),
-                )
-                return executed, None, attempts
-            except PapermillExecutionError as exc:
-                trace = traceback.format_exc()
-                error = f"{exc.ename}: {exc.evalue}" if exc.ename else str(exc)
-                cell = getattr(exc, "exec_count", None)
-                if cell is not None:
-                    error = f"cell [{cell}]: {error}"
-                break
-            except Exception as exc:
-                trace = traceback.format_exc()
-                name = type(exc).__name__
-                message = str(exc).strip().splitlines()[-1] if str(exc).strip() else name
-                started = _any_cell_started(out)
-                if (
-                    not started
-                    and attempts < START_ATTEMPTS
-                    and not stopping()
-                    and any(s in str(exc) for s in START_ERRORS)
-                ):
-                    continue
-                if name == "DeadKernelError":
-                    error = f"the kernel died (out of memory or a crash): {message}"
-                elif name == "CellTimeoutError" or isinstance(exc, TimeoutError) and started:
-                    error = (
-                        f"a cell ran longer than the {cell_timeout} s timeout (run.cell_timeout)"
-                    )
-                else:
-                    error = f"{name}: {message}"
-                break
-        executed = _read(out)
-        if executed is not None and not any(
-            c.get("metadata", {}).get("tags") and "papermill-error-cell-tag" in c.metadata.tags
-            for c in executed.cells
-        ):
-            executed.cells.insert(
-                0,
-                nbformat.v4.new_markdown_cell(
-                    f"**The report failed:** {error}\n\n```\n{trace[-4000:]}\n```",
-                    metadata={"tags": ["workbook-error"]},
-                ),
+    while True:
+        attempts += 1
+        keep: dict[str, Any] = {}
+        try:
+            executed = papermill.execute_notebook(
+                copy.deepcopy(notebook),
+                None,
+                parameters=parameters,
+                engine_name=KEPT_ENGINE,
+                keep=keep,
+                kernel_name=kernel,
+                progress_bar=False,
+                log_output=False,
+                start_timeout=start_timeout,
+                execution_timeout=cell_timeout,
+                cwd=cwd,
+                extra_arguments=KERNEL_ARGS,
+                shutdown_kernel="immediate",
+                **({"kernel_manager_class": manager} if manager is not None else {}),
             )
-        return executed, error, attempts
+            return executed, None, attempts
+        except PapermillExecutionError as exc:
+            trace = traceback.format_exc()
+            error = f"{exc.ename}: {exc.evalue}" if exc.ename else str(exc)
+            cell = getattr(exc, "exec_count", None)
+            if cell is not None:
+                error = f"cell [{cell}]: {error}"
+            break
+        except Exception as exc:
+            trace = traceback.format_exc()
+            name = type(exc).__name__
+            message = str(exc).strip().splitlines()[-1] if str(exc).strip() else name
+            started = _any_cell_started(_kept(keep))
+            if (
+                not started
+                and attempts < START_ATTEMPTS
+                and not stopping()
+                and any(s in str(exc) for s in START_ERRORS)
+            ):
+                continue
+            if name == "DeadKernelError":
+                error = f"the kernel died (out of memory or a crash): {message}"
+            elif name == "CellTimeoutError" or isinstance(exc, TimeoutError) and started:
+                error = f"a cell ran longer than the {cell_timeout} s timeout (run.cell_timeout)"
+            else:
+                error = f"{name}: {message}"
+            break
+    executed = _kept(keep)
+    if executed is not None and not any(
+        c.get("metadata", {}).get("tags") and "papermill-error-cell-tag" in c.metadata.tags
+        for c in executed.cells
+    ):
+        executed.cells.insert(
+            0,
+            nbformat.v4.new_markdown_cell(
+                f"**The report failed:** {error}\n\n```\n{trace[-4000:]}\n```",
+                metadata={"tags": ["workbook-error"]},
+            ),
+        )
+    return executed, error, attempts
 
 
-def _read(path: str) -> nbformat.NotebookNode | None:
-    import nbformat
-
-    try:
-        return nbformat.read(path, as_version=4)
-    except (OSError, ValueError):  # not written yet, or cut short (nbformat's NotJSONError)
-        return None
+def _kept(keep: dict[str, Any]) -> nbformat.NotebookNode | None:
+    """The notebook papermill was executing (None: it failed before it began)."""
+    manager = keep.get("manager")
+    return None if manager is None else manager.nb
 
 
-def _any_cell_started(path: str) -> bool:
-    nb = _read(path)
+def _any_cell_started(nb: nbformat.NotebookNode | None) -> bool:
     if nb is None:
         return False
     return any(
@@ -189,19 +201,54 @@ _local = threading.local()
 
 
 def _html_exporter():
-    """One HTMLExporter per thread (exporters and their preprocessors keep state)."""
+    """One exporter per thread (exporters and their preprocessors keep state)."""
     exporter = getattr(_local, "exporter", None)
     if exporter is None:
-        from nbconvert import HTMLExporter
-
-        exporter = _local.exporter = HTMLExporter(
+        exporter = _local.exporter = _lean_exporter_class()(
             template_name="basic",
             exclude_input=True,
             exclude_input_prompt=True,
             exclude_output_prompt=True,
             embed_images=True,
+            # validate the notebook once, after the preprocessors, not after each of them
+            optimistic_validation=True,
         )
     return exporter
+
+
+_NO_ALT = re.compile(r"<img\b(?![^>]*\balt=)", re.I)
+NO_ALT_TEXT = "No description has been provided for this image"
+
+
+def _lean_exporter_class():
+    """nbconvert's HTMLExporter without its last step, which parses the whole page with
+    BeautifulSoup and writes it out again to add an ``alt`` to images without one and a
+    ``tabindex`` to the lab template's cells (~4 % of a county run's CPU, in the runner). The
+    ``basic`` template has no such cells; the ``alt`` is added here, with nbconvert's words.
+    The rest is HTMLExporter's own code path (tests/test_runner.py compares the two pages)."""
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class LeanHTMLExporter(HTMLExporter):
+        def from_notebook_node(self, nb, resources=None, **kw):
+            # HTMLExporter.from_notebook_node (nbconvert 7.x) up to its BeautifulSoup pass
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            highlight_code = self.filters.get(
+                "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)
+            )
+            resources = self._init_resources(resources)
+            filter_data_type = WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources
+            )
+            self.register_filter("highlight_code", highlight_code)
+            self.register_filter("filter_data_type", filter_data_type)
+            body, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            return _NO_ALT.sub(f'<img alt="{NO_ALT_TEXT}"', body), resources
+
+    return LeanHTMLExporter
 
 
 #: The output in which ``analysis.report.render`` says what the report read (``report.READS_MIME``).
@@ -391,6 +438,7 @@ def build_report(job: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]
             from .. import memo
 
             os.environ[memo.ENV] = context["memo_dir"]
+        os.environ.update(context.get("kernel_env") or {})  # analysis.git: the run's commit
         parameters = {**job["params"], "data_dir": context["data_dir"], "lang": context["lang"]}
         cwd = context.get("cwd")
         if cwd and not Path(cwd).is_dir():
