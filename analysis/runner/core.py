@@ -31,6 +31,7 @@ LOG_KEEP = 50
 PAGE_BUDGET = 300_000
 EXECUTED_DIR = "_executed"
 LOG_DIR = "logs"
+INDEX_EVERY = 2.0  # seconds between writes of the index while a run publishes reports
 
 
 @dataclass
@@ -493,11 +494,12 @@ def _prune_logs(folder: Path, keep: int = LOG_KEEP) -> None:
 
 def _local_results(
     jobs: list[dict], context: dict, workers: int, stop: StopRequest | None = None
-) -> Iterator[dict]:
+) -> Iterator[dict | None]:
     """Build ``jobs`` in a pool of threads and yield each result as it finishes.
 
     The main thread only waits (in slices of 0.2 s), so a stop request is seen at once: the
     reports that had finished are still yielded, the kernels are killed, the queue is dropped.
+    A slice in which nothing finished yields None.
     """
     from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
@@ -518,6 +520,8 @@ def _local_results(
         pending = {pool.submit(build_report, job, context) for job in jobs}
         while pending and not stopped():
             done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            if not done:
+                yield None  # nothing finished in this slice: the caller may catch up
             for future in done:
                 yield future.result()
         if pending:  # stopped: what finished before the stop is kept, the rest is not waited for
@@ -543,7 +547,7 @@ def _local_results(
 
 def _dask_results(
     jobs: list[dict], context: dict, scheduler: str, stop: StopRequest | None = None
-) -> Iterator[dict]:
+) -> Iterator[dict | None]:
     try:
         from distributed import Client, as_completed
     except ImportError:
@@ -573,6 +577,7 @@ def _dask_results(
             batch = finished.next_batch(block=False)
             if not batch:
                 time.sleep(0.2)
+                yield None  # nothing finished in this slice: the caller may catch up
                 continue
             for future in batch:
                 job = futures[future]
@@ -730,6 +735,7 @@ def _run_locked(
             log=os.path.relpath(log_file, outputs),
         )
         write_index(outputs, index, default_lang, css)
+        index_written = time.perf_counter()
 
         by_name = {p.job.name: p for p in todo}
         jobs = []
@@ -743,25 +749,43 @@ def _run_locked(
             if options.scheduler
             else _local_results(jobs, context, workers, stop)
         )
-        for result in results:
-            p = by_name[result["name"]]
-            entry = _publish(outputs, index["reports"][p.job.name], p, result, context)
-            index["reports"][p.job.name] = entry
-            duration = f"{result['duration']:.1f} s" if result.get("duration") is not None else ""
-            for problem in entry.get("poster_errors") or [] if result["ok"] else []:
-                reporter.error(f"POSTER  {p.job.name}: {problem}")
-            if result["ok"]:
-                reporter.info(f"ok      {p.job.name} {duration}", echo=reporter.bar is None)
-            else:
-                reporter.error(f"FAILED  {p.job.name} {duration}: {result['error']}")
-                if result.get("error_detail") and result["error_detail"] != result["error"]:
-                    reporter.info(
-                        f"        {p.job.name}: {result['error_detail']}", echo=False
-                    )  # log only
-            reporter.step(p.job.name)
-            write_index(outputs, index, default_lang, css)
-            if on_result:
-                on_result(entry)
+        published = 0  # results in `index` not yet written to index.json
+        try:
+            for result in results:
+                if result is None:  # a quiet moment: the index names every published report
+                    if published:
+                        write_index(outputs, index, default_lang, css)
+                        index_written, published = time.perf_counter(), 0
+                    continue
+                p = by_name[result["name"]]
+                entry = _publish(outputs, index["reports"][p.job.name], p, result, context)
+                index["reports"][p.job.name] = entry
+                duration = (
+                    f"{result['duration']:.1f} s" if result.get("duration") is not None else ""
+                )
+                for problem in entry.get("poster_errors") or [] if result["ok"] else []:
+                    reporter.error(f"POSTER  {p.job.name}: {problem}")
+                if result["ok"]:
+                    reporter.info(f"ok      {p.job.name} {duration}", echo=reporter.bar is None)
+                else:
+                    reporter.error(f"FAILED  {p.job.name} {duration}: {result['error']}")
+                    if result.get("error_detail") and result["error_detail"] != result["error"]:
+                        reporter.info(
+                            f"        {p.job.name}: {result['error_detail']}", echo=False
+                        )  # log only
+                reporter.step(p.job.name)
+                published += 1
+                # at most every INDEX_EVERY s while reports stream in, and at the next quiet
+                # moment (not after every report: O(reports²) at scale); a run killed meanwhile
+                # builds what its index does not name again
+                if time.perf_counter() - index_written >= INDEX_EVERY:
+                    write_index(outputs, index, default_lang, css)
+                    index_written, published = time.perf_counter(), 0
+                if on_result:
+                    on_result(entry)
+        finally:
+            if published:  # an exception on the way out: what was published is in the index
+                write_index(outputs, index, default_lang, css)
         missed = kernels.not_preloaded() if todo and not options.scheduler else []
         if missed:  # the zygote's broad excepts: recorded there, named here
             reporter.info(
