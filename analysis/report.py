@@ -18,14 +18,13 @@ parts, also usable on their own.
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from . import __version__, clock, memo, text
+from . import __version__, clock, git, memo, text
 from .config import ConfigError, load_config
 from .dataset import reads
 from .text import escape, t
@@ -470,76 +469,13 @@ def figure(fig, alt: str = "") -> None:
     _display_html(figure_html(fig, alt))
 
 
-def _git_commit(root: Path) -> str:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short=12", "HEAD"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=5,
-        )
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no", "--", "analysis", "notebooks"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=5,
-        )
-        top = (
-            subprocess.run(
-                ["git", "rev-parse", "--show-toplevel"],
-                cwd=root,
-                capture_output=True,
-                text=True,
-                timeout=5,
-            ).stdout.strip()
-            or root
-        )
-        # porcelain paths are relative to the repository's top folder
-        changed = [
-            path for path in _changed_paths(dirty.stdout) if not _same_notebook(Path(top), path)
-        ]
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    if out.returncode != 0:
-        return "unknown"
-    return out.stdout.strip() + (" (+ local changes)" if changed else "")
-
-
-def _changed_paths(porcelain: str) -> list[str]:
-    """The paths of ``git status --porcelain`` (v1): ``XY path`` or ``XY old -> new``."""
-    paths = []
-    for line in porcelain.splitlines():
-        if len(line) > 3:
-            paths.append(line[3:].split(" -> ")[-1].strip('"'))
-    return paths
-
-
-def _same_notebook(top: Path, path: str) -> bool:
-    """True when ``path`` (relative to the repository's ``top``) is a notebook whose cells (type, source, tags) are those of the
-    commit: JupyterLab rewrote only its metadata (kernel, versions, ids), no local change."""
-    from .io import notebook_content
-
-    if not path.endswith(".ipynb"):
-        return False
-    file = top / path
-    committed = subprocess.run(
-        ["git", "show", f"HEAD:{path}"], cwd=top, capture_output=True, timeout=5
-    )
-    if committed.returncode != 0 or not file.is_file():
-        return False
-    now = notebook_content(file.read_bytes())
-    return now is not None and now == notebook_content(committed.stdout)
-
-
 def provenance_info(dataset, params: Mapping[str, Any], config=None) -> dict[str, Any]:
     """What the provenance footer shows, as data (tested without a notebook). ``config``: the
     ``workbook.yml`` the report ran under (default: read it)."""
     config = config or load_config()
     info: dict[str, Any] = {
         "generated": clock.shown(clock.now()),
-        "git_commit": _git_commit(config.root),
+        "git_commit": git.git_commit(config.root),
         "package_version": __version__,
         "data_source": f"{dataset.source}: {dataset.folder}",
         "parameters": {k: v for k, v in params.items() if k != "data_dir"},

@@ -5,7 +5,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from analysis import report, text
+from analysis import git, report, text
 from analysis.config import ConfigError
 
 
@@ -246,7 +246,7 @@ def test_jupyterlab_metadata_is_no_local_change_but_an_edited_cell_is(tmp_path):
     _git(tmp_path, "init", "-q")
     _git(tmp_path, "add", ".")
     _git(tmp_path, "commit", "-q", "-m", "start")
-    clean = report._git_commit(tmp_path)
+    clean = git.git_commit(tmp_path)
     assert len(clean) == 12 and "local changes" not in clean
     # what JupyterLab writes on opening: kernelspec, language_info, cell ids, another indent
     opened = json.loads(json.dumps(nb))
@@ -257,20 +257,20 @@ def test_jupyterlab_metadata_is_no_local_change_but_an_edited_cell_is(tmp_path):
     opened["cells"][0]["id"] = "3f2a9c1e"
     opened["cells"][0]["metadata"]["jupyter"] = {"source_hidden": False}
     path.write_text(json.dumps(opened, indent=2), encoding="utf-8")
-    assert report._git_commit(tmp_path) == clean
+    assert git.git_commit(tmp_path) == clean
     from analysis.runner.plan import notebook_hash
 
     before = notebook_hash(path)
     # an edited cell is a local change (and a new cache key)
     opened["cells"][0]["source"] = ["team = 'nassjo'\n", "lang = 'sv'"]
     path.write_text(json.dumps(opened, indent=2), encoding="utf-8")
-    assert report._git_commit(tmp_path) == clean + " (+ local changes)"
+    assert git.git_commit(tmp_path) == clean + " (+ local changes)"
     assert notebook_hash(path) != before
     # so is a changed module, whatever the notebooks
     path.write_text(json.dumps(nb, indent=1), encoding="utf-8")
-    assert report._git_commit(tmp_path) == clean
+    assert git.git_commit(tmp_path) == clean
     (tmp_path / "analysis" / "x.py").write_text("X = 2\n", encoding="utf-8")
-    assert report._git_commit(tmp_path) == clean + " (+ local changes)"
+    assert git.git_commit(tmp_path) == clean + " (+ local changes)"
 
 
 def test_the_footer_time_is_stockholm_time(dataset, monkeypatch):

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .. import clock
+from .. import clock, git
 from ..config import LANGUAGES, PLAIN_NAME, Config, ConfigError, has_data, load_config
 from . import plan as planmod
 from .build import STYLE_FILE, build_report, public_error
@@ -738,6 +738,8 @@ def _run_locked(
         index_written = time.perf_counter()
 
         by_name = {p.job.name: p for p in todo}
+        if todo:  # git asked once for the run, not three times in every report's kernel
+            context = {**context, "kernel_env": git.handed_over(config.root)}
         jobs = []
         # longest first (by the last run's duration; unknown = long): the batch ends sooner
         for p in sorted(todo, key=lambda p: -(p.previous.get("duration") or float("inf"))):
