@@ -273,6 +273,30 @@ def test_jupyterlab_metadata_is_no_local_change_but_an_edited_cell_is(tmp_path):
     assert git.git_commit(tmp_path) == clean + " (+ local changes)"
 
 
+def test_a_run_hands_its_commit_to_the_kernels(tmp_path, monkeypatch):
+    """A run asks git once (git.handed_over) and its kernels use that answer, but only for the
+    project folder it was asked for."""
+    import json
+
+    (tmp_path / "x.txt").write_text("x\n", encoding="utf-8")
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "commit", "-q", "-m", "start")
+    monkeypatch.delenv(git.ENV, raising=False)
+    asked = git.git_commit(tmp_path)
+    env = git.handed_over(tmp_path)
+    assert json.loads(env[git.ENV]) == {"root": str(tmp_path.resolve()), "commit": asked}
+    calls = []
+    monkeypatch.setattr(git, "_ask_git", lambda root: calls.append(root) or "asked")
+    monkeypatch.setenv(git.ENV, env[git.ENV])
+    assert git.git_commit(tmp_path) == asked and calls == []  # handed over: git not asked
+    other = tmp_path / "other"
+    other.mkdir()
+    assert git.git_commit(other) == "asked" and calls == [other]  # another project: asked
+    monkeypatch.setenv(git.ENV, "not json")
+    assert git.git_commit(tmp_path) == "asked"
+
+
 def test_the_footer_time_is_stockholm_time(dataset, monkeypatch):
     """Issue 16: the index said 23:14 (machine time) while the footer said 00:14 CET; both now
     come from analysis.clock (Europe/Stockholm)."""

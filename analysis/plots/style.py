@@ -173,6 +173,9 @@ def _svg_dots(svg: str, classes: dict[str, str]) -> str:
     )
 
 
+_SVG_CLIP = re.compile(r"(?:^|;)clip-path:(url\(#[^)]*\))")
+
+
 def _tight_svg(fig: plt.Figure) -> str:
     """matplotlib's SVG of ``fig`` cut to its tight box, as ``savefig(..., bbox_inches="tight")``
     makes it, without that call's extra layout draw: the box is measured as savefig measures it
@@ -262,12 +265,27 @@ def svg_markup(fig: plt.Figure) -> str:
     counts: dict[str, int] = {}
     for style in styles:
         counts[style] = counts.get(style, 0) + 1
-    classes = {style: f"c{k}" for k, style in enumerate(x for x, n in counts.items() if n > 1)}
-    svg = re.sub(
-        r' style="([^"]*)"',
-        lambda m: f' class="{classes[m.group(1)]}"' if m.group(1) in classes else m.group(0),
-        svg,
-    )
+    # a style used once only for its clip path (a panel's line in small multiples: the same
+    # look, each panel its own clip) shares a class with its kind, the clip an attribute
+    unclipped: dict[str, int] = {}
+    for style, n in counts.items():
+        base = _SVG_CLIP.sub("", style).strip(";")
+        if n == 1 and base != style and base:
+            unclipped[base] = unclipped.get(base, 0) + 1
+    shared = [x for x, n in counts.items() if n > 1] + [x for x, n in unclipped.items() if n > 1]
+    classes = {style: f"c{k}" for k, style in enumerate(dict.fromkeys(shared))}
+
+    def styled(match: re.Match) -> str:
+        style = match.group(1)
+        if style in classes:
+            return f' class="{classes[style]}"'
+        clip = _SVG_CLIP.search(style)
+        base = _SVG_CLIP.sub("", style).strip(";")
+        if clip and base in classes:
+            return f' class="{classes[base]}" clip-path="{clip.group(1)}"'
+        return match.group(0)
+
+    svg = re.sub(r' style="([^"]*)"', styled, svg)
     # consecutive lines of the same class (a panel's grid lines, its ticks) as one path
     stroked = {name for style, name in classes.items() if "fill:none" in style}
 
