@@ -4,7 +4,9 @@ In a throw-away copy of the project whose data folder is the county-scale sample
 (``workbook sample --teams 100``: 100 teams, ~206 reports), one after another:
 
 (a) the baseline, measured in this run after (d): the naive way, a ``papermill`` and a
-    ``jupyter nbconvert --to html`` command per report, on a representative subset (every
+    ``jupyter nbconvert --to html`` command per report, and a headless Chromium per A3 poster
+    the report hands over (``--print-to-pdf``, as benchmarks/posters.py's baseline; the run
+    prints them too; the ratio without them is printed as well), on a representative subset (every
     county-wide report, every survey, ``--naive-teams`` teams' two reports), extrapolated per
     kind of report to the whole plan (the full loop takes about half an hour on 2 cores);
 (b) ``workbook run --force``: the whole plan (forked warm kernels, ``--workers`` in parallel);
@@ -38,15 +40,21 @@ import threading
 import time
 from pathlib import Path
 
+import nbformat
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from posters import one_browser_per_poster  # noqa: E402  (benchmarks/posters.py)
 from reports import env_for, naive_commands, write_workbook_yml  # noqa: E402  (benchmarks/reports.py)
 
+from analysis import poster  # noqa: E402
 from analysis.config import load_config  # noqa: E402
 from analysis.memo import ENV as MEMO_ENV  # noqa: E402
 from analysis.runner import RunOptions, make_plan  # noqa: E402
+from analysis.runner.build import posters_of  # noqa: E402
 from analysis.sample.county import write_county_sample  # noqa: E402
+from analysis.views.sections import Poster  # noqa: E402
 
 DATA = "data/county"
 
@@ -141,9 +149,12 @@ def now_iso() -> str:
 # ---------------------------------------------------------------- (a) the naive loop
 
 
-def naive(project: Path, per_team: int) -> tuple[dict[str, list[float]], dict[str, int]]:
-    """Time papermill + nbconvert CLI for a subset; returns seconds by notebook and the count of
-    each notebook's reports in the whole plan."""
+def naive(
+    project: Path, per_team: int
+) -> tuple[dict[str, list[float]], dict[str, list[float]], dict[str, int]]:
+    """Time papermill + nbconvert CLI (and a browser per poster the report hands over) for a
+    subset; returns seconds by notebook, the posters' part of them, and the count of each
+    notebook's reports in the whole plan."""
     config = load_config(project)
     planned, context = make_plan(config, RunOptions(force=True))
     counts: dict[str, int] = {}
@@ -160,14 +171,28 @@ def naive(project: Path, per_team: int) -> tuple[dict[str, list[float]], dict[st
     env = env_for(project)
     env.pop(MEMO_ENV, None)  # the naive loop keeps nothing between reports (workbook run's cache)
     seconds: dict[str, list[float]] = {}
+    poster_seconds: dict[str, list[float]] = {}
+    exe = poster.chromium_path()
     for p in chosen:
         executed = out / f"{p.job.name}.ipynb"
         papermill_cmd, nbconvert_cmd = naive_commands(config, p, context, executed)
         t_pm, _ = timed(papermill_cmd, env, project)
         t_nb, _ = timed(nbconvert_cmd, env, project)
-        seconds.setdefault(p.job.notebook, []).append(t_pm + t_nb)
-        print(f"     naive {p.job.name:<36} {t_pm + t_nb:6.1f} s", flush=True)
-    return seconds, counts
+        # the run also prints each team's A3 poster: the naive way is a browser per poster
+        # (benchmarks/posters.py's baseline), as the runner did before it kept one browser
+        start = time.perf_counter()
+        handed = posters_of(nbformat.read(executed, as_version=4)) if exe else []
+        for data in handed:
+            one_browser_per_poster(Poster.from_json(data["poster"]), exe)
+        t_po = time.perf_counter() - start if handed else 0.0
+        seconds.setdefault(p.job.notebook, []).append(t_pm + t_nb + t_po)
+        poster_seconds.setdefault(p.job.notebook, []).append(t_po)
+        print(
+            f"     naive {p.job.name:<36} {t_pm + t_nb + t_po:6.1f} s"
+            + (f" (posters {t_po:.1f} s)" if handed else ""),
+            flush=True,
+        )
+    return seconds, poster_seconds, counts
 
 
 # ---------------------------------------------------------------- (d), (e): a team's edit
@@ -325,9 +350,12 @@ def run_steps(project: Path, args: argparse.Namespace, workbook: list[str]) -> N
             )
             print("     " + " / ".join(out.strip().splitlines()[-2:]), flush=True)
         elif step == "a":
-            seconds, counts = naive(project, args.naive_teams)
+            seconds, poster_seconds, counts = naive(project, args.naive_teams)
             done = sum(len(v) for v in seconds.values())
             got["a"] = sum(sum(v) / len(v) * counts[kind] for kind, v in seconds.items())
+            got["a_posters"] = sum(
+                sum(v) / len(v) * counts[kind] for kind, v in poster_seconds.items()
+            )
             per_kind = ", ".join(
                 f"{kind} {sum(v) / len(v):.1f} s x {counts[kind]}" for kind, v in seconds.items()
             )
@@ -337,7 +365,8 @@ def run_steps(project: Path, args: argparse.Namespace, workbook: list[str]) -> N
                 flush=True,
             )
             print(
-                f"     extrapolated to the whole plan      {got['a']:7.0f} s (not run in full)",
+                f"     extrapolated to the whole plan      {got['a']:7.0f} s (not run in full); "
+                f"of it the posters {got['a_posters']:.0f} s",
                 flush=True,
             )
         elif step == "e":
@@ -362,6 +391,10 @@ def run_steps(project: Path, args: argparse.Namespace, workbook: list[str]) -> N
     print(f"load now {os.getloadavg()[0]:.1f}")
     if "a" in got and "b" in got:
         print(f"full build, speed-up (a)/(b): {got['a'] / got['b']:5.1f}x   (aim: at least 12x)")
+        print(
+            "     against the naive loop without its posters (b still prints them): "
+            f"{(got['a'] - got['a_posters']) / got['b']:5.1f}x"
+        )
     if "d" in got:
         print(f"one team's observations changed (d): {got['d']:.1f} s   (aim: under 15 s)")
     if "c" in got:
