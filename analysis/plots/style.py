@@ -299,10 +299,30 @@ def svg_markup(fig: plt.Figure) -> str:
         lambda m: merge(m) if m.group(2) in stroked else m.group(0),
         svg,
     )
+    svg = _svg_dots(svg, classes)
+    # the dots' own styles (one per panel's run of points): a class when used twice or more
+    dotted: dict[str, int] = {}
+    for style in re.findall(r'<path d="[^"]*" style="([^"]*)"/>', svg):
+        dotted[style] = dotted.get(style, 0) + 1
+    for style in (x for x, n in dotted.items() if n > 1 and x not in classes):
+        classes[style] = f"c{len(classes)}"
+    svg = re.sub(
+        r'(<path d="[^"]*") style="([^"]*)"/>',
+        lambda m: (
+            f'{m.group(1)} class="{classes[m.group(2)]}"/>' if m.group(2) in classes else m.group(0)
+        ),
+        svg,
+    )
+    # a marker no <use> refers to any more (its points became dots): gone
+    svg = re.sub(
+        r'<path id="(i\d+)" d="[^"]*"(?: [^>]*)?/>',
+        lambda m: m.group(0) if f'href="#{m.group(1)}"' in svg else "",
+        svg,
+    )
+    svg = svg.replace("<defs></defs>", "")
     rules = "".join(f".{name}{{{style}}}" for style, name in classes.items())
     if len(families) == 1:
         rules = "text{font-family:" + families.pop() + "}" + rules
-    svg = _svg_dots(svg, classes)
     svg = svg.replace(' version="1.1"', "", 1)
     return svg.replace('<style type="text/css">', f"<style>{rules}", 1)
 
