@@ -254,3 +254,50 @@ def test_improvement_is_the_effect_reports_own_verdict():
     )
     after_all = assessment.suggested_scores(team, ["2030-01-01"])  # every period has ended
     assert judged and after_all["improved_measures"].iloc[0] == ", ".join(judged)
+
+
+def test_a_big_network_gets_the_number_of_teams_per_score():
+    """Over TILES_PER_TEAM_MAX teams the county's chart counts the teams at each score instead
+    of drawing a row per team (100 teams: ~2,500 pt tall, the table again)."""
+    import matplotlib.pyplot as plt
+
+    from analysis import plots
+
+    # 3 teams, 2 meetings (hand count): March 2.0, 2.0, not started; June 2.5, 2.0, 1.0
+    frame = pd.DataFrame(
+        {
+            "meeting": ["2021-03", "2021-03", "2021-03", "2021-06", "2021-06", "2021-06"],
+            "score": [2.0, 2.0, float("nan"), 2.5, 2.0, 1.0],
+        }
+    )
+    fig = plots.progress_distribution_chart(frame)
+    ax = fig.axes[0]
+    rows = [label.get_text() for label in ax.get_yticklabels()]
+    assert rows == ["5,0", "4,5", "4,0", "3,5", "3,0", "2,5", "2,0", "1,5", "1,0"]
+    tiles = {
+        (rows[round(x.get_position()[1])], round(x.get_position()[0])): x.get_text()
+        for x in ax.texts
+    }
+    assert tiles == {("2,0", 0): "2", ("2,5", 1): "1", ("2,0", 1): "1", ("1,0", 1): "1"}
+    plt.close(fig)
+
+
+def test_the_county_section_switches_chart_above_the_limit(monkeypatch):
+    from analysis import report
+    from analysis.dataset import with_tables
+    from analysis.views import progress
+    from analysis.views.context import ReportContext
+
+    sample = Path(__file__).resolve().parent.parent / "data" / "sample"
+    ds = report.context("county", data_dir=sample).dataset
+    ds = with_tables(ds, teams=ds.teams[ds.teams["team_id"].isin(["aneby", "attarp"])])
+    ctx = ReportContext(ds, "county")
+
+    def chart_of(section):
+        figure = next(b for b in section.blocks if type(b).__name__ == "Figure")
+        return figure.draw.func.__name__, figure.alt
+
+    assert chart_of(progress.county_progress_section(ctx))[0] == "progress_chart"
+    monkeypatch.setattr(progress, "TILES_PER_TEAM_MAX", 1)
+    name, alt = chart_of(progress.county_progress_section(ctx))
+    assert name == "progress_distribution_chart" and alt.startswith("Antal team med varje poäng")

@@ -182,6 +182,16 @@ LABELS = {
         "numbers as the table.",
     },
     "progress_chart_axis": {"sv": "Poäng (IHI)", "en": "Score (IHI)"},
+    "progress_distribution_alt": {
+        "sv": "Antal team med varje poäng på IHI:s bedömningsskala vid varje nätverksträff; "
+        "varje teams egen poäng står i tabellen.",
+        "en": "The number of teams with each score on the IHI assessment scale at each network "
+        "meeting; each team's own score is in the table.",
+    },
+    "progress_distribution_axis": {
+        "sv": "Antal team per poäng (IHI)",
+        "en": "Number of teams per score (IHI)",
+    },
     "progress_legend_coach": {"sv": "coachens bedömning", "en": "coach's score"},
     "progress_legend_data": {"sv": "förslag från data", "en": "suggested by the data"},
     # the print-ready poster (analysis.poster)

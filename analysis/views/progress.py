@@ -98,8 +98,15 @@ def county_progress_table(
     return pd.DataFrame(rows)
 
 
+#: The most teams the county's tile chart gives a row each; a bigger network gets a chart of how
+#: many teams had each score (its table still names every team's score).
+TILES_PER_TEAM_MAX = 30
+
+
 def county_progress_section(ctx: ReportContext) -> Section:
-    """Every team's score over the network meetings: a table, a tile chart, the rules."""
+    """Every team's score over the network meetings: a table, a tile chart (a row per team, or
+    for more than :data:`TILES_PER_TEAM_MAX` teams the number of teams at each score), the
+    rules."""
     ds = ctx.dataset
     meetings = meetings_of(ds)
     teams = ds.teams
@@ -132,10 +139,19 @@ def county_progress_section(ctx: ReportContext) -> Section:
             "source": progress["source"],
         }
     )
+    if chart["team"].nunique() <= TILES_PER_TEAM_MAX:
+        figure = Figure(
+            functools.partial(plots.progress_chart, chart), alt=ctx.t("progress_chart_alt")
+        )
+    else:  # a row per team would repeat the table in a picture ~2,500 pt tall (100 teams)
+        figure = Figure(
+            functools.partial(plots.progress_distribution_chart, chart[["meeting", "score"]]),
+            alt=ctx.t("progress_distribution_alt"),
+        )
     blocks += [
         Table(table, caption=ctx.t("progress_section")),
         Note(ctx.t("progress_coach_mark")),
-        Figure(functools.partial(plots.progress_chart, chart), alt=ctx.t("progress_chart_alt")),
+        figure,
         *_comment_note(ctx, progress),
         *rules_blocks(ctx),
     ]
