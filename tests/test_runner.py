@@ -544,3 +544,31 @@ def test_what_the_zygote_could_not_preload_is_named_in_the_run_log(tmp_path, mon
     assert summary.exit_code == 0
     (log,) = (root / "outputs-private" / "logs").glob("run-*.log")
     assert "could not preload data:/x; each report imported or loaded it itself" in log.read_text()
+
+
+def test_county_wide_reports_are_built_after_the_team_reports():
+    """They ask for every team's results, which the team reports work out and keep
+    (analysis.memo); within each group the longest first (unknown: first)."""
+    from analysis.runner.plan import Job
+
+    def planned(name, params, duration):
+        previous = {"duration": duration} if duration is not None else {}
+        return core.Planned(Job(name, name, params), {}, "", previous, "new", [])
+
+    todo = [
+        planned("baseline_county", {}, 30.0),
+        planned("baseline_a", {"team": "a"}, 2.0),
+        planned("change_menu", {}, None),
+        planned("survey_parents", {"survey": "parents"}, 9.0),
+        planned("team_effects_a", {"team": "a"}, None),
+        planned("gap_analysis", {"year": 2024}, 12.0),
+    ]
+    order = [p.job.name for p in sorted(todo, key=core.build_order)]
+    assert order == [
+        "team_effects_a",  # unknown duration: as if long
+        "survey_parents",
+        "baseline_a",
+        "change_menu",
+        "baseline_county",
+        "gap_analysis",
+    ]

@@ -741,8 +741,7 @@ def _run_locked(
         if todo:  # git asked once for the run, not three times in every report's kernel
             context = {**context, "kernel_env": git.handed_over(config.root)}
         jobs = []
-        # longest first (by the last run's duration; unknown = long): the batch ends sooner
-        for p in sorted(todo, key=lambda p: -(p.previous.get("duration") or float("inf"))):
+        for p in sorted(todo, key=build_order):
             nb_path = config.notebooks_dir / f"{p.job.notebook}.ipynb"
             source = nb_path.read_text(encoding="utf-8") if nb_path.is_file() else None
             jobs.append({**p.job.to_dict(), "notebook_source": source})
@@ -832,6 +831,17 @@ def _run_locked(
     finally:
         reporter.close()
         _prune_logs(private / LOG_DIR)
+
+
+def build_order(p: Planned) -> tuple[bool, float]:
+    """The sort key of the reports a run builds: the reports of one team or one survey first,
+    the county-wide ones (no ``team`` or ``survey`` parameter: the county overview, the gap
+    analysis, the change menu) after them, because they ask for every team's results, which
+    the team reports have then worked out and kept (``analysis.memo``): at county scale each
+    would otherwise compute most of them again, beside the team reports. Within each group the
+    longest first (by the last run's duration; unknown = long), so that the batch ends sooner."""
+    one_unit = any(param in p.job.params for param in planmod.FOR_EACH_PARAM.values())
+    return (not one_unit, -(p.previous.get("duration") or float("inf")))
 
 
 def over_budget(reports: list[dict], budget: int = PAGE_BUDGET) -> list[tuple[str, int]]:
