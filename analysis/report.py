@@ -17,6 +17,7 @@ parts, also usable on their own.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -88,10 +89,30 @@ table.wb-table td.num,table.wb-table th.num,table.wb-table td[data-cell]{text-al
 """
 
 
+_collected: list[list[str]] = []  # the HTML of the page being rendered (render), innermost last
+
+
 def _display_html(markup: str) -> None:
+    if _collected:
+        _collected[-1].append(markup)
+        return
     from IPython.display import HTML, display
 
     display(HTML(markup))
+
+
+@contextlib.contextmanager
+def _one_output():
+    """Show everything :func:`_display_html` gets meanwhile as one output, at the end (also when
+    an error stops it half way: what was rendered is shown). A page used to be ~60 outputs, each
+    a message from the kernel, an output the runner validated and a wrapper in the HTML."""
+    _collected.append([])
+    try:
+        yield
+    finally:
+        markup = "".join(_collected.pop())
+        if markup:
+            _display_html(markup)
 
 
 def load(data_dir: str | Path | None = None):
@@ -532,7 +553,7 @@ def render(page: Page, ctx: ReportContext) -> None:
     linker = TermLinker(
         *((tuple(k for k, _, _ in glossary.entries), glossary.lang) if glossary else ())
     )
-    with text.language(ctx.lang):
+    with text.language(ctx.lang), _one_output():
         header(page.title, ctx.dataset, ctx.params)
         for block in page.sections:
             _render_block(block, linker, None)
