@@ -232,3 +232,21 @@ def test_its_chart_compares_each_later_phase_with_its_own_expected_level():
     assert np.allclose(dashed[0].get_ydata()[1:], 10.0, atol=0.05)
     assert np.allclose(dashed[1].get_ydata()[1:], 13.0, atol=0.05)
     assert _labels(fig.axes[0]).count("Utan förändring (förväntat)") == 1
+
+
+def test_the_effect_charts_tick_labels_never_repeat():
+    """Ticks 0.5 percentage points apart were all written with 0 decimals (84 % 84 % 85 %...);
+    now each with the fewest decimals that write it exactly (hand-picked ticks)."""
+    from analysis import text
+    from analysis.plots.effects import DistinctFormatter
+
+    with text.language("sv"):
+        shares = DistinctFormatter(text.percent, scale=100)
+        assert shares.format_ticks([0.84, 0.845, 0.85, 0.855]) == [
+            "84,0\u00a0%",
+            "84,5\u00a0%",
+            "85,0\u00a0%",
+            "85,5\u00a0%",
+        ]
+        assert shares.format_ticks([0.8, 0.85, 0.9]) == ["80\u00a0%", "85\u00a0%", "90\u00a0%"]
+        assert shares.format_ticks([0.8425, 0.845]) == ["84,25\u00a0%", "84,50\u00a0%"]

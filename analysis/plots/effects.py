@@ -25,13 +25,33 @@ from .style import (
 __all__ = ["its_chart", "effects_forest", "wave_comparison_chart", "effects_poster"]
 
 
+class DistinctFormatter(mticker.Formatter):
+    """Tick labels by ``show(value, decimals)`` with the fewest decimals (from ``least``, at
+    most 3) that write every tick exactly (``value * scale``: 100 for a share shown as percent):
+    ticks 0.5 percentage points apart read 84,0 % 84,5 % 85,0 %, not 84 % 84 % 85 %."""
+
+    def __init__(self, show, least: int = 0, scale: float = 1.0):
+        self.show, self.least, self.scale, self.decimals = show, least, scale, least
+
+    def set_locs(self, locs):
+        super().set_locs(locs)
+        scaled = [v * self.scale for v in locs]
+        self.decimals = next(
+            (d for d in range(self.least, 4) if all(abs(x - round(x, d)) < 1e-9 for x in scaled)),
+            3,
+        )
+
+    def __call__(self, x, pos=None):
+        return self.show(x, self.decimals)
+
+
 def _percent_axis(ax) -> None:
-    ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: percent(v, 0)))
+    ax.yaxis.set_major_formatter(DistinctFormatter(percent, scale=100))
 
 
 def _number_axis(ax) -> None:
     ax.yaxis.set_major_formatter(
-        mticker.FuncFormatter(lambda v, _: number(v, 0 if abs(v) >= 10 else 1))
+        DistinctFormatter(lambda v, d: number(v, d if abs(v) >= 10 else max(d, 1)))
     )
 
 
