@@ -71,3 +71,16 @@ def test_localized_falls_back_to_swedish_when_the_translation_is_missing_or_blan
     assert text.localized({"title_sv": "Närvaro", "title_en": "  "}, "title", "en") == "Närvaro"
     assert text.localized({"title_sv": "Närvaro"}, "title", "en") == "Närvaro"  # no English column
     assert text.localized({"title_sv": float("nan")}, "title", "sv") == ""
+
+
+def test_an_effect_that_rounds_to_zero_has_no_minus():
+    """A difference of -0.0003 (-0,03 percentage points) is shown as ±0,0, its CI bound as 0,0:
+    a reader must not see −0,0 (the sample's Aneby report did)."""
+    from analysis.text.effects import format_effect, format_interval
+
+    assert format_effect(-0.0003, "pp", lang="sv") == "±0,0 procentenheter"
+    assert format_effect(0.0003, "pp", lang="sv") == "±0,0 procentenheter"
+    assert format_effect(-0.003, "pp", lang="sv") == "−0,3 procentenheter"
+    assert format_effect(-0.04, "difference", lang="sv") == "±0,0"
+    assert format_interval(-0.0003, 0.005, "pp", lang="sv") == "0,0 till 0,5"
+    assert format_interval(-0.008, 0.001, "pp", lang="sv") == "−0,8 till 0,1"

@@ -408,14 +408,28 @@ def format_effect(
 
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    sign = ("+" if value > 0 else "−" if value < 0 else "±") if signed else ""
     size = abs(value) if signed else value
+    scale, decimals = (100, 1) if kind == "pp" else (100, 0) if kind == "relative" else (1, 1)
+    shown = _no_negative_zero(number(scale * size, decimals, lang))
+    # the sign of what is shown: -0.0003 pp is written ±0,0, not −0,0
+    sign = ("+" if value > 0 else "−" if value < 0 else "±") if signed else ""
+    if signed and _is_zero(shown):
+        sign = "±"
     if kind == "pp":
-        return t("effects_pp", lang, value=sign + number(100 * size, 1, lang))
+        return t("effects_pp", lang, value=sign + shown)
     if kind == "relative":
-        return t("effects_relative", lang, value=sign + number(100 * size, 0, lang))
-    text = sign + number(size, 1, lang)
+        return t("effects_relative", lang, value=sign + shown)
+    text = sign + shown
     return f"{text} {unit}" if unit and unit not in COUNT_UNITS else text
+
+
+def _is_zero(shown: str) -> bool:
+    return not any(ch in "123456789" for ch in shown)
+
+
+def _no_negative_zero(shown: str) -> str:
+    """A number that rounds to 0 without a minus (``-0,0`` -> ``0,0``)."""
+    return shown.lstrip("-") if _is_zero(shown) else shown
 
 
 def _bound(value: float, kind: str, lang: str | None) -> str:
@@ -423,7 +437,7 @@ def _bound(value: float, kind: str, lang: str | None) -> str:
     from . import number
 
     scale, decimals = (100, 1) if kind == "pp" else (100, 0) if kind == "relative" else (1, 1)
-    return number(scale * value, decimals, lang).replace("-", "−")
+    return _no_negative_zero(number(scale * value, decimals, lang)).replace("-", "−")
 
 
 def format_interval(low: float, high: float, kind: str, lang: str | None = None) -> str:
