@@ -430,3 +430,23 @@ def test_a_table_scrolls_in_a_named_keyboard_reachable_region_with_a_caption(sho
     page = Page("T", (Section("Mått <1>", (Table(pd.DataFrame({"a": [1]})),)),), provenance=False)
     html = _render(page, "sv", shown)
     assert 'aria-label="Mått &lt;1&gt;"' in html and "<caption>Mått &lt;1&gt;</caption>" in html
+
+
+def test_a_page_is_one_output_also_when_it_fails_half_way(monkeypatch):
+    """report.render gathers a page into one output (was one per block); an error half way
+    still shows what was rendered before it."""
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, **kw: shown.append(obj))
+    with report._one_output():
+        report._display_html("<p>a</p>")
+        report._display_html("<p>b</p>")
+    assert [x.data for x in shown] == ["<p>a</p><p>b</p>"]
+    shown.clear()
+    with pytest.raises(RuntimeError, match="half way"), report._one_output():
+        report._display_html("<p>c</p>")
+        raise RuntimeError("half way")
+    assert [x.data for x in shown] == ["<p>c</p>"]
+    report._display_html("<p>d</p>")  # outside a page: shown at once
+    assert [x.data for x in shown] == ["<p>c</p>", "<p>d</p>"]
