@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import functools
 import html
 import io
 import os
@@ -70,8 +71,9 @@ def _ensure_importable() -> None:
         os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (parent, current) if p)
 
 
-def _kept_engine():
-    """papermill's nbclient engine that also hands back the notebook it executes
+@functools.cache
+def _kept_engine() -> None:
+    """Register (once per process) papermill's nbclient engine that also hands back the notebook it executes
     (``keep["manager"]``: papermill's execution manager, whose ``nb`` is the notebook as far as
     it got), so that a run writes no file while it executes and a failed report still has its
     partial notebook (papermill's own way is to save it to disk at every cell's start and end:
@@ -220,8 +222,9 @@ _NO_ALT = re.compile(r"<img\b(?![^>]*\balt=)", re.I)
 NO_ALT_TEXT = "No description has been provided for this image"
 
 
+@functools.cache
 def _lean_exporter_class():
-    """nbconvert's HTMLExporter without its last step, which parses the whole page with
+    """(One class per process.) nbconvert's HTMLExporter without its last step, which parses the whole page with
     BeautifulSoup and writes it out again to add an ``alt`` to images without one and a
     ``tabindex`` to the lab template's cells (~4 % of a county run's CPU, in the runner). The
     ``basic`` template has no such cells; the ``alt`` is added here, with nbconvert's words.
