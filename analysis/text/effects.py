@@ -409,7 +409,7 @@ def format_effect(
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     size = abs(value) if signed else value
-    scale, decimals = (100, 1) if kind == "pp" else (100, 0) if kind == "relative" else (1, 1)
+    scale, decimals = _shown_as(kind)
     shown = _no_negative_zero(number(scale * size, decimals, lang))
     # the sign of what is shown: -0.0003 pp is written ±0,0, not −0,0
     sign = ("+" if value > 0 else "−" if value < 0 else "±") if signed else ""
@@ -421,6 +421,11 @@ def format_effect(
         return t("effects_relative", lang, value=sign + shown)
     text = sign + shown
     return f"{text} {unit}" if unit and unit not in COUNT_UNITS else text
+
+
+def _shown_as(kind: str) -> tuple[int, int]:
+    """The factor and decimals an effect of ``kind`` is written with (pp and relative: in %)."""
+    return (100, 1) if kind == "pp" else (100, 0) if kind == "relative" else (1, 1)
 
 
 def _is_zero(shown: str) -> bool:
@@ -436,7 +441,7 @@ def _bound(value: float, kind: str, lang: str | None) -> str:
     """One CI bound in the effect's own numbers, with a true minus sign."""
     from . import number
 
-    scale, decimals = (100, 1) if kind == "pp" else (100, 0) if kind == "relative" else (1, 1)
+    scale, decimals = _shown_as(kind)
     return _no_negative_zero(number(scale * value, decimals, lang)).replace("-", "−")
 
 
