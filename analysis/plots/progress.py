@@ -74,9 +74,9 @@ def _tiles(grid, labels, bold, rows: list[str], columns: list[str]):
     ax.imshow(np.ma.masked_invalid(grid), cmap=_CMAP, vmin=1, vmax=5, aspect="auto")
     for i in range(len(rows)):
         for j in range(len(columns)):
-            value = grid[i, j]
-            if np.isnan(value) or not labels[i, j]:
+            if not labels[i, j]:  # no score (both charts label every shaded tile)
                 continue
+            value = grid[i, j]
             ax.text(
                 j,
                 i,

@@ -267,9 +267,10 @@ def svg_markup(fig: plt.Figure) -> str:
         counts[style] = counts.get(style, 0) + 1
     # a style used once only for its clip path (a panel's line in small multiples: the same
     # look, each panel its own clip) shares a class with its kind, the clip an attribute
+    base_of = {style: _SVG_CLIP.sub("", style).strip(";") for style in counts}
     unclipped: dict[str, int] = {}
     for style, n in counts.items():
-        base = _SVG_CLIP.sub("", style).strip(";")
+        base = base_of[style]
         if n == 1 and base != style and base:
             unclipped[base] = unclipped.get(base, 0) + 1
     shared = [x for x, n in counts.items() if n > 1] + [x for x, n in unclipped.items() if n > 1]
@@ -280,9 +281,8 @@ def svg_markup(fig: plt.Figure) -> str:
         if style in classes:
             return f' class="{classes[style]}"'
         clip = _SVG_CLIP.search(style)
-        base = _SVG_CLIP.sub("", style).strip(";")
-        if clip and base in classes:
-            return f' class="{classes[base]}" clip-path="{clip.group(1)}"'
+        if clip and base_of[style] in classes:
+            return f' class="{classes[base_of[style]]}" clip-path="{clip.group(1)}"'
         return match.group(0)
 
     svg = re.sub(r' style="([^"]*)"', styled, svg)
