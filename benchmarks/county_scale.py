@@ -195,6 +195,11 @@ def naive(
     return seconds, poster_seconds, counts
 
 
+def extrapolated(seconds: dict[str, list[float]], counts: dict[str, int]) -> float:
+    """The whole plan's time: each notebook's mean time over its timed reports, times its count."""
+    return sum(sum(v) / len(v) * counts[kind] for kind, v in seconds.items())
+
+
 # ---------------------------------------------------------------- (d), (e): a team's edit
 
 
@@ -352,10 +357,8 @@ def run_steps(project: Path, args: argparse.Namespace, workbook: list[str]) -> N
         elif step == "a":
             seconds, poster_seconds, counts = naive(project, args.naive_teams)
             done = sum(len(v) for v in seconds.values())
-            got["a"] = sum(sum(v) / len(v) * counts[kind] for kind, v in seconds.items())
-            got["a_posters"] = sum(
-                sum(v) / len(v) * counts[kind] for kind, v in poster_seconds.items()
-            )
+            got["a"] = extrapolated(seconds, counts)
+            got["a_posters"] = extrapolated(poster_seconds, counts)
             per_kind = ", ".join(
                 f"{kind} {sum(v) / len(v):.1f} s x {counts[kind]}" for kind, v in seconds.items()
             )
